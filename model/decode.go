@@ -1,0 +1,127 @@
+package model
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// MaxDocumentBytes bounds the size of a problem or plan document (absurd sizes are
+// refused before parsing).
+const MaxDocumentBytes = 64 << 20
+
+// FieldError is one thing wrong with an input document: which field (a JSON path such
+// as "interventions[12].duration"), of which entity (kind and id), and what.
+type FieldError struct {
+	Field  string // JSON path
+	Entity string // "intervention", "crew", "dwelling", ... or "" for the document
+	ID     string // the entity's id, when it has one
+	Msg    string
+}
+
+func (e *FieldError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Field)
+	if e.Entity != "" {
+		b.WriteString(" (")
+		b.WriteString(e.Entity)
+		if e.ID != "" {
+			fmt.Fprintf(&b, " %q", e.ID)
+		}
+		b.WriteString(")")
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// ErrInvalid is matched by errors.Is on every validation error.
+var ErrInvalid = errors.New("invalid input")
+
+// ValidationError lists every FieldError of a document, in document order.
+type ValidationError struct {
+	Errors []*FieldError
+}
+
+func (e *ValidationError) Error() string {
+	if len(e.Errors) == 1 {
+		return "invalid problem: " + e.Errors[0].Error()
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "invalid problem: %d errors:", len(e.Errors))
+	for _, fe := range e.Errors {
+		b.WriteString("\n  ")
+		b.WriteString(fe.Error())
+	}
+	return b.String()
+}
+
+// Is makes errors.Is(err, ErrInvalid) true.
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+
+// Decode reads a problem document, refuses unknown fields and validates it.
+// The error is a *ValidationError when the document is well-formed JSON but wrong.
+func Decode(r io.Reader) (*Problem, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxDocumentBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	return DecodeBytes(data)
+}
+
+// DecodeBytes is Decode on a byte slice.
+func DecodeBytes(data []byte) (*Problem, error) {
+	if len(data) > MaxDocumentBytes {
+		return nil, &ValidationError{Errors: []*FieldError{{Field: "(document)", Msg: fmt.Sprintf("larger than %d MiB", MaxDocumentBytes>>20)}}}
+	}
+	var p Problem
+	if err := strictUnmarshal(data, &p); err != nil {
+		return nil, &ValidationError{Errors: []*FieldError{{Field: "(document)", Msg: err.Error()}}}
+	}
+	if err := Validate(&p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// DecodePlan reads a plan document (format "rehabplan-plan/v1").
+func DecodePlan(r io.Reader) (*Plan, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxDocumentBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxDocumentBytes {
+		return nil, &ValidationError{Errors: []*FieldError{{Field: "(document)", Msg: "plan too large"}}}
+	}
+	var pl Plan
+	if err := strictUnmarshal(data, &pl); err != nil {
+		return nil, &ValidationError{Errors: []*FieldError{{Field: "(document)", Msg: err.Error()}}}
+	}
+	if pl.Format != PlanFormat {
+		return nil, &ValidationError{Errors: []*FieldError{{Field: "format", Msg: fmt.Sprintf("expected %q, got %q", PlanFormat, pl.Format)}}}
+	}
+	return &pl, nil
+}
+
+func strictUnmarshal(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return fmt.Errorf("malformed JSON at byte %d: %v", se.Offset, err)
+		case errors.As(err, &te):
+			return fmt.Errorf("field %q: expected %s, got JSON %s", te.Field, te.Type, te.Value)
+		}
+		return fmt.Errorf("malformed JSON: %v", err)
+	}
+	if dec.More() {
+		return errors.New("malformed JSON: more than one document")
+	}
+	return nil
+}

@@ -1,0 +1,365 @@
+// Package model holds rehabplan's domain types: the problem an operation's works
+// manager hands in (format "rehabplan/v1") and the plan that comes back (format
+// "rehabplan-plan/v1").
+//
+// The types are plain data with JSON tags; Decode reads and validates a problem,
+// DecodePlan a plan. Every other package (constraints, solver adapters, scheduler,
+// httpapi) shares these types and nothing else, so that the independent verifier and
+// the search never share logic.
+//
+// Times in the JSON documents are local to the operation's time zone:
+//   - a Date is "YYYY-MM-DD";
+//   - a Moment is "YYYY-MM-DD" (local midnight), "YYYY-MM-DDTHH:MM" (local wall
+//     time) or RFC 3339 with an offset;
+//   - a clock time of day is "HH:MM";
+//   - a Duration is a sum of terms with units m, h and d, e.g. "45m", "1h30m", "0.5d";
+//     "d" is one working day of the operation (Operation.WorkingDay, default 8h).
+//     Lags never use "d": an elapsed lag is written in hours ("48h"), a lag in working
+//     days with MinLagWorkingDays.
+package model
+
+// Format is the value of the "format" field of every problem document this version reads.
+const Format = "rehabplan/v1"
+
+// PlanFormat is the value of the "format" field of a plan document.
+const PlanFormat = "rehabplan-plan/v1"
+
+// Problem is one operation to plan: everything DOMAIN.md's table of objects lists.
+type Problem struct {
+	Format          string           `json:"format"`
+	Operation       Operation        `json:"operation"`
+	Trades          []Trade          `json:"trades"`
+	Profiles        []Profile        `json:"profiles,omitempty"`
+	Buildings       []Building       `json:"buildings"`
+	Dwellings       []Dwelling       `json:"dwellings"`
+	Households      []Household      `json:"households,omitempty"`
+	Crews           []Crew           `json:"crews"`
+	Pilots          []Pilot          `json:"pilots,omitempty"`
+	Deliveries      []Delivery       `json:"deliveries,omitempty"`
+	Sequences       []Sequence       `json:"sequences,omitempty"`
+	RelocationUnits []RelocationUnit `json:"relocation_units,omitempty"`
+	Relocations     []Relocation     `json:"relocations,omitempty"`
+	Interventions   []Intervention   `json:"interventions"`
+}
+
+// Operation carries what applies to the whole site.
+type Operation struct {
+	ID       string `json:"id"`
+	Name     string `json:"name,omitempty"`
+	TimeZone string `json:"time_zone"`
+	// Start and End bound the planning horizon (End inclusive).
+	Start string `json:"start"`
+	End   string `json:"end"`
+	// Holidays names the public holiday calendar: "FR" (the default when empty) or
+	// "none". ExtraHolidays adds dates (local plant closures, for example).
+	Holidays      string   `json:"holidays,omitempty"`
+	ExtraHolidays []string `json:"extra_holidays,omitempty"`
+	// WorkingDay is the length of "1d" in intervention durations; default "8h".
+	WorkingDay string `json:"working_day,omitempty"`
+	// SiteHours is the default crew calendar; default Monday to Friday 08:00-12:00
+	// and 13:00-17:00.
+	SiteHours []Recurrence `json:"site_hours,omitempty"`
+	// NoticeDays is the délai de prévenance: how many days before an appointment
+	// that needs the tenant the household must be told. Default 7.
+	NoticeDays *int   `json:"notice_days,omitempty"`
+	Policy     Policy `json:"policy,omitempty"`
+}
+
+// Policy holds the weights of the soft goals. A zero weight switches a goal off;
+// nil means the default documented on each field.
+type Policy struct {
+	// Makespan weights the operation's end, per day (default 10).
+	Makespan *float64 `json:"makespan,omitempty"`
+	// DwellingEnd weights each dwelling's end, per day summed over dwellings (default 1).
+	DwellingEnd *float64 `json:"dwelling_end,omitempty"`
+	// DisturbedDays weights each disturbed day of a dwelling beyond the first (default 5).
+	DisturbedDays *float64 `json:"disturbed_days,omitempty"`
+	// Preferred weights each hour of an intervention outside the household's
+	// preferred windows (default 1).
+	Preferred *float64 `json:"preferred,omitempty"`
+	// SoftDeadline weights each day past an intervention's soft deadline (default 20).
+	SoftDeadline *float64 `json:"soft_deadline,omitempty"`
+}
+
+// Recurrence is a recurring window: an RFC 5545 RRULE whose occurrences start at the
+// local time of day Start and last Duration.
+type Recurrence struct {
+	// RRule is the rule without DTSTART, e.g. "FREQ=WEEKLY;BYDAY=TU,TH".
+	RRule string `json:"rrule"`
+	// Start is the local time of day of each occurrence, "HH:MM".
+	Start string `json:"start"`
+	// Duration of each occurrence, e.g. "4h".
+	Duration string `json:"duration"`
+	// From is the date of the first possible occurrence (the DTSTART date); default
+	// the operation's start.
+	From string `json:"from,omitempty"`
+	// ExDates are dates on which the rule has no occurrence (RFC 5545 EXDATE).
+	ExDates []string `json:"exdates,omitempty"`
+}
+
+// Period is a stretch of time, [From, To]; a date in To means the end of that day.
+type Period struct {
+	From   string `json:"from"`
+	To     string `json:"to"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// Access values say who must let a crew in.
+const (
+	// AccessTenant: the tenant (or carer) must be at home in person.
+	AccessTenant = "tenant"
+	// AccessKeys: the tenant must be at home, unless the keys are left with the pilot;
+	// then the pilot's office hours replace the tenant's availability.
+	AccessKeys = "keys"
+	// AccessNone: nobody needs to be at home.
+	AccessNone = "none"
+)
+
+// Trade is a corps d'état and what its work does to a household.
+type Trade struct {
+	ID        string `json:"id"`
+	Name      string `json:"name,omitempty"`
+	Noisy     bool   `json:"noisy,omitempty"`
+	Dusty     bool   `json:"dusty,omitempty"`
+	CutsWater bool   `json:"cuts_water,omitempty"`
+	CutsPower bool   `json:"cuts_power,omitempty"`
+	// Access is the default access of this trade's interventions: "tenant", "keys"
+	// (the default) or "none".
+	Access string `json:"access,omitempty"`
+	// NeedsPilot is the default for this trade's interventions.
+	NeedsPilot bool `json:"needs_pilot,omitempty"`
+	// PilotOnly trades (visits) are carried out by the pilot alone, with no crew.
+	PilotOnly bool `json:"pilot_only,omitempty"`
+}
+
+// Profile is a constraint profile from the social diagnostic: the rules a household's
+// health or age imposes, never the diagnosis itself. Zero fields impose nothing.
+type Profile struct {
+	ID string `json:"id"`
+	// MaxInterventionsPerDay caps the interventions in the dwelling per local day.
+	MaxInterventionsPerDay int `json:"max_interventions_per_day,omitempty"`
+	// NoWorkBefore and NoWorkAfter bound the time of day of any work ("HH:MM").
+	NoWorkBefore string `json:"no_work_before,omitempty"`
+	NoWorkAfter  string `json:"no_work_after,omitempty"`
+	// NoisyDusty limits noisy or dusty work: "relocated" (only while the household
+	// stays in a relocation unit) or "hours" (only inside NoisyHours).
+	NoisyDusty string       `json:"noisy_dusty,omitempty"`
+	NoisyHours []Recurrence `json:"noisy_hours,omitempty"`
+	// PowerCutWithPilot: an intervention that cuts the power needs the pilot present.
+	PowerCutWithPilot bool `json:"power_cut_with_pilot,omitempty"`
+	// MaxWaterOutDays: from the start of the first to the end of the last
+	// intervention that cuts water, at most this many calendar days.
+	MaxWaterOutDays int `json:"max_water_out_days,omitempty"`
+	// MaxDisturbedDaysPerWeek caps the local days with work in any ISO week.
+	MaxDisturbedDaysPerWeek int `json:"max_disturbed_days_per_week,omitempty"`
+	// NeedsCarer: the carer's availability replaces the household's for
+	// interventions that need someone at home.
+	NeedsCarer bool `json:"needs_carer,omitempty"`
+}
+
+// Building and its stairwells.
+type Building struct {
+	ID         string      `json:"id"`
+	Name       string      `json:"name,omitempty"`
+	Stairwells []Stairwell `json:"stairwells"`
+}
+
+// Stairwell (cage d'escalier).
+type Stairwell struct {
+	ID string `json:"id"`
+}
+
+// Dwelling is a logement.
+type Dwelling struct {
+	ID        string `json:"id"`
+	Building  string `json:"building"`
+	Stairwell string `json:"stairwell"`
+	Floor     int    `json:"floor"`
+	Rooms     int    `json:"rooms,omitempty"`
+	// Household is the pseudonymous id of the household; empty when vacant.
+	Household string `json:"household,omitempty"`
+	Vacant    bool   `json:"vacant,omitempty"`
+	// MaxCrews is how many crews may work in the dwelling at once; default 1.
+	MaxCrews int `json:"max_crews,omitempty"`
+}
+
+// Household is a ménage as the social diagnostic records it.
+type Household struct {
+	ID string `json:"id"`
+	// Availability: when someone is at home to let a crew in.
+	Availability []Recurrence `json:"availability"`
+	// Preferred: windows the household prefers (a soft goal).
+	Preferred []Recurrence `json:"preferred,omitempty"`
+	Absences  []Period     `json:"absences,omitempty"`
+	// KeysWithPilot: the keys are left with the pilot.
+	KeysWithPilot bool `json:"keys_with_pilot,omitempty"`
+	// Profiles are ids of constraint profiles.
+	Profiles []string `json:"profiles,omitempty"`
+	// CarerAvailability replaces Availability when a profile needs a carer.
+	CarerAvailability []Recurrence `json:"carer_availability,omitempty"`
+}
+
+// Crew is one équipe of a contractor.
+type Crew struct {
+	ID         string   `json:"id"`
+	Contractor string   `json:"contractor,omitempty"`
+	Trades     []string `json:"trades"`
+	// Size is the number of workers; default 1.
+	Size int `json:"size,omitempty"`
+	// Calendar is when the crew works; default the operation's site hours.
+	Calendar    []Recurrence `json:"calendar,omitempty"`
+	Unavailable []Period     `json:"unavailable,omitempty"`
+}
+
+// Pilot is a pilote social.
+type Pilot struct {
+	ID string `json:"id"`
+	// OfficeHours default to Monday to Friday 09:00-12:00 and 13:30-17:30.
+	OfficeHours []Recurrence `json:"office_hours,omitempty"`
+	// Saturday adds a Saturday morning permanence, 09:00-12:00.
+	Saturday bool     `json:"saturday,omitempty"`
+	Absences []Period `json:"absences,omitempty"`
+}
+
+// Delivery is a livraison of materials.
+type Delivery struct {
+	ID        string `json:"id"`
+	Materials string `json:"materials,omitempty"`
+	// Expected is when the materials are on site (Moment).
+	Expected string `json:"expected"`
+}
+
+// Sequence orders two trades inside each dwelling (Scope "dwelling", the default) or
+// inside each stairwell (Scope "stairwell": every Before intervention of the
+// stairwell precedes every After one, as for risers).
+type Sequence struct {
+	Before string `json:"before"`
+	After  string `json:"after"`
+	// MinLag is elapsed time after the predecessor ends ("24h", drying).
+	MinLag string `json:"min_lag,omitempty"`
+	// MinLagWorkingDays is a lag in working days of the site calendar.
+	MinLagWorkingDays int `json:"min_lag_working_days,omitempty"`
+	// MaxLag bounds the elapsed time from the predecessor's end to the successor's start.
+	MaxLag string `json:"max_lag,omitempty"`
+	Scope  string `json:"scope,omitempty"`
+	// Dwellings restricts the sequence to some dwellings; empty means all.
+	Dwellings []string `json:"dwellings,omitempty"`
+}
+
+// RelocationUnit is a logement tiroir.
+type RelocationUnit struct {
+	ID       string `json:"id"`
+	Building string `json:"building,omitempty"`
+}
+
+// Relocation books a household into a relocation unit for a stay [From, To].
+type Relocation struct {
+	Household string `json:"household"`
+	Unit      string `json:"unit"`
+	From      string `json:"from"`
+	To        string `json:"to"`
+}
+
+// Intervention statuses.
+const (
+	StatusPlanned   = "planned"
+	StatusAnnounced = "announced"
+	StatusDone      = "done"
+	StatusMissed    = "missed"
+)
+
+// Relocation roles of an intervention.
+const (
+	RoleMoveOut  = "move_out"
+	RoleDuring   = "during"
+	RoleMoveBack = "move_back"
+)
+
+// Intervention is one job in one dwelling.
+type Intervention struct {
+	ID       string `json:"id"`
+	Dwelling string `json:"dwelling"`
+	Trade    string `json:"trade"`
+	Duration string `json:"duration"`
+	// CrewSize is the number of workers needed; the crew's size must reach it.
+	CrewSize int `json:"crew_size,omitempty"`
+	// NeedsPilot and Access override the trade's defaults.
+	NeedsPilot *bool  `json:"needs_pilot,omitempty"`
+	Access     string `json:"access,omitempty"`
+	// Release and Deadline are Moments: no start before Release, end by Deadline.
+	Release  string `json:"release,omitempty"`
+	Deadline string `json:"deadline,omitempty"`
+	// SoftDeadline is a wish: each day beyond it costs.
+	SoftDeadline string   `json:"soft_deadline,omitempty"`
+	Deliveries   []string `json:"deliveries,omitempty"`
+	// After lists interventions (any dwelling) that must end before this one starts.
+	After []string `json:"after,omitempty"`
+	// Relocation is "move_out", "during" or "move_back" for interventions tied to the
+	// household's stay in a relocation unit.
+	Relocation string `json:"relocation,omitempty"`
+	// Status is planned (default), announced, done or missed. Announced and done
+	// interventions carry Crew, Start and End and do not move.
+	Status string `json:"status,omitempty"`
+	Pinned bool   `json:"pinned,omitempty"`
+	Crew   string `json:"crew,omitempty"`
+	Start  string `json:"start,omitempty"`
+	End    string `json:"end,omitempty"`
+}
+
+// Plan is what the solver returns and what the verifier checks.
+type Plan struct {
+	Format      string       `json:"format"`
+	Operation   string       `json:"operation"`
+	Status      string       `json:"status"`
+	Seed        int64        `json:"seed"`
+	Assignments []Assignment `json:"assignments"`
+	Unplaced    []Unplaced   `json:"unplaced"`
+	Score       *Score       `json:"score,omitempty"`
+}
+
+// Assignment places one intervention.
+type Assignment struct {
+	Intervention string `json:"intervention"`
+	Crew         string `json:"crew,omitempty"`
+	Pilot        string `json:"pilot,omitempty"`
+	Start        string `json:"start"`
+	End          string `json:"end"`
+	// Segments lists the stretches actually worked when the intervention spans
+	// several windows (a two-day job); empty means one stretch [Start, End).
+	Segments []Segment `json:"segments,omitempty"`
+}
+
+// Segment is one worked stretch, RFC 3339.
+type Segment struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+// Unplaced is an intervention the plan could not place, and why.
+type Unplaced struct {
+	Intervention string   `json:"intervention"`
+	Reasons      []Reason `json:"reasons"`
+}
+
+// Reason names the rule that blocks and says why in words a pilot understands.
+type Reason struct {
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+}
+
+// Score is hierarchical: hard violations first, then unplaced interventions, then the
+// weighted soft goals.
+type Score struct {
+	Hard     int         `json:"hard"`
+	Unplaced int         `json:"unplaced"`
+	Soft     float64     `json:"soft"`
+	Terms    []ScoreTerm `json:"terms,omitempty"`
+}
+
+// ScoreTerm is one soft goal's share of the score.
+type ScoreTerm struct {
+	Goal   string  `json:"goal"`
+	Value  float64 `json:"value"`
+	Weight float64 `json:"weight"`
+	Cost   float64 `json:"cost"`
+}
