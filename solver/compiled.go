@@ -1,0 +1,193 @@
+package solver
+
+import (
+	"fmt"
+	"sort"
+)
+
+// MaxModes bounds the combinations of alternatives of one task.
+const MaxModes = 512
+
+// mode is one way to run a task: a resource per demand, and the resulting calendar.
+type mode struct {
+	choice []int
+	cal    *Calendar
+	use    []use // the choice's demands summed per resource
+}
+
+type use struct{ r, amt int }
+
+type arc struct {
+	other  int // the other task
+	minLag int
+	lagCal *Calendar
+	maxLag int // < 0: none
+}
+
+// compiled is a Problem frozen for search: modes enumerated, calendars intersected
+// once, adjacency built. Read-only once built, shared by every worker.
+type compiled struct {
+	p        *Problem
+	modes    [][]mode
+	preds    [][]arc
+	succs    [][]arc
+	topo     []int
+	spansOf  [][]int
+	limitsOf [][]int
+	deadline []int // min(task deadline, horizon); MaxTime for none
+	dayWeek  []int // week index of each day
+	groups   int
+	// lower-bound data
+	est []int // earliest start ignoring resources (no calendars)
+	lft []int // latest finish ignoring resources, against the sum of durations
+}
+
+func compile(p *Problem) (*compiled, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	n := len(p.Tasks)
+	c := &compiled{p: p, modes: make([][]mode, n), preds: make([][]arc, n), succs: make([][]arc, n),
+		spansOf: make([][]int, n), limitsOf: make([][]int, n), deadline: make([]int, n)}
+	type pair struct{ a, b *Calendar }
+	cache := map[pair]*Calendar{}
+	inter := func(a, b *Calendar) *Calendar {
+		if a == nil {
+			return b
+		}
+		if b == nil {
+			return a
+		}
+		k := pair{a, b}
+		if v, ok := cache[k]; ok {
+			return v
+		}
+		v := Intersect(a, b)
+		cache[k] = v
+		return v
+	}
+	for i := range p.Tasks {
+		t := &p.Tasks[i]
+		count := 1
+		for _, d := range t.Demands {
+			count *= len(d.Alternatives)
+			if count > MaxModes {
+				return nil, &ProblemError{"task", i, t.Name, fmt.Sprintf("more than %d combinations of resources", MaxModes)}
+			}
+		}
+		ms := make([]mode, 0, count)
+		choice := make([]int, len(t.Demands))
+		var rec func(k int, cal *Calendar)
+		rec = func(k int, cal *Calendar) {
+			if k == len(t.Demands) {
+				md := mode{choice: append([]int(nil), choice...), cal: cal}
+				for j, r := range choice {
+					found := false
+					for u := range md.use {
+						if md.use[u].r == r {
+							md.use[u].amt += t.Demands[j].Amount
+							found = true
+						}
+					}
+					if !found && t.Demands[j].Amount > 0 {
+						md.use = append(md.use, use{r, t.Demands[j].Amount})
+					}
+				}
+				for _, u := range md.use {
+					if u.amt > p.Resources[u.r].Capacity {
+						return // the same resource chosen twice beyond its capacity
+					}
+				}
+				ms = append(ms, md)
+				return
+			}
+			for _, r := range t.Demands[k].Alternatives {
+				choice[k] = r
+				rc := cal
+				if t.Demands[k].Amount > 0 {
+					rc = inter(cal, p.Resources[r].Calendar)
+				}
+				rec(k+1, rc)
+			}
+		}
+		rec(0, t.Calendar)
+		if len(ms) == 0 {
+			return nil, &ProblemError{"task", i, t.Name, "every combination of resources exceeds a capacity"}
+		}
+		c.modes[i] = ms
+		c.deadline[i] = MaxTime
+		if t.Deadline > 0 {
+			c.deadline[i] = t.Deadline
+		}
+		if p.Horizon > 0 && p.Horizon < c.deadline[i] {
+			c.deadline[i] = p.Horizon
+		}
+	}
+	for _, pr := range p.Precedences {
+		c.succs[pr.From] = append(c.succs[pr.From], arc{pr.To, pr.MinLag, pr.LagCalendar, pr.MaxLag})
+		c.preds[pr.To] = append(c.preds[pr.To], arc{pr.From, pr.MinLag, pr.LagCalendar, pr.MaxLag})
+	}
+	for si, s := range p.Spans {
+		for _, t := range s.Tasks {
+			c.spansOf[t] = append(c.spansOf[t], si)
+		}
+	}
+	for li, l := range p.DayLimits {
+		for _, t := range l.Tasks {
+			c.limitsOf[t] = append(c.limitsOf[t], li)
+		}
+	}
+	if len(p.DayStarts) > 1 {
+		c.dayWeek = make([]int, len(p.DayStarts))
+		for d, t := range p.DayStarts {
+			c.dayWeek[d] = sort.Search(len(p.WeekStarts), func(i int) bool { return p.WeekStarts[i] > t }) - 1
+		}
+	}
+	for i := range p.Tasks {
+		if g := p.Tasks[i].Group; g+1 > c.groups {
+			c.groups = g + 1
+		}
+	}
+	topo, err := p.topoOrder()
+	if err != nil {
+		return nil, err
+	}
+	c.topo = topo
+	c.bounds()
+	return c, nil
+}
+
+// bounds computes earliest starts and latest finishes ignoring resources and
+// calendars (elapsed lags only), for priorities and lower bounds.
+func (c *compiled) bounds() {
+	n := len(c.p.Tasks)
+	c.est = make([]int, n)
+	c.lft = make([]int, n)
+	horizon := 0
+	for _, i := range c.topo {
+		t := &c.p.Tasks[i]
+		e := t.Release
+		if t.Fixed {
+			e = t.Start
+		}
+		for _, a := range c.preds[i] {
+			e = max(e, c.est[a.other]+c.p.Tasks[a.other].Duration+a.minLag)
+		}
+		c.est[i] = e
+		horizon = max(horizon, e+t.Duration)
+	}
+	for k := n - 1; k >= 0; k-- {
+		i := c.topo[k]
+		f := horizon
+		for _, a := range c.succs[i] {
+			f = min(f, c.lft[a.other]-c.p.Tasks[a.other].Duration-a.minLag)
+		}
+		c.lft[i] = f
+	}
+}
+
+// dayOf is the index of the day containing t (-1 before the first day).
+func (c *compiled) dayOf(t int) int {
+	ds := c.p.DayStarts
+	return sort.Search(len(ds), func(i int) bool { return ds[i] > t }) - 1
+}

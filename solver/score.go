@@ -1,0 +1,115 @@
+package solver
+
+import "fmt"
+
+// Score is hierarchical: fewer hard violations first, then fewer unplaced tasks,
+// then a lower soft cost.
+type Score struct {
+	Hard     int
+	Unplaced int
+	Soft     float64
+}
+
+// Less reports whether a is better than b.
+func (a Score) Less(b Score) bool {
+	if a.Hard != b.Hard {
+		return a.Hard < b.Hard
+	}
+	if a.Unplaced != b.Unplaced {
+		return a.Unplaced < b.Unplaced
+	}
+	return a.Soft < b.Soft-1e-9
+}
+
+func (a Score) String() string {
+	return fmt.Sprintf("%dhard/%dunplaced/%.2fsoft", a.Hard, a.Unplaced, a.Soft)
+}
+
+// Terms are the soft goals' raw values (before weights).
+type Terms struct {
+	Makespan   int // latest end
+	GroupEnd   int // sum of the groups' latest ends
+	GroupDays  int // sum over groups of days touched beyond the first
+	Tardiness  int
+	Preference int
+}
+
+// terms evaluates the soft goals of a full or partial schedule from scratch.
+func (c *compiled) terms(pl []Placement, mode []int) Terms {
+	var tm Terms
+	groupEnd := make([]int, c.groups)
+	for i := range groupEnd {
+		groupEnd[i] = MinTime
+	}
+	var groupDays []map[int]bool
+	if c.p.Objective.GroupDays != 0 && len(c.p.DayStarts) > 1 {
+		groupDays = make([]map[int]bool, c.groups)
+	}
+	for t := range pl {
+		p := &pl[t]
+		if !p.Placed {
+			continue
+		}
+		task := &c.p.Tasks[t]
+		tm.Makespan = max(tm.Makespan, p.End)
+		if task.Group >= 0 {
+			groupEnd[task.Group] = max(groupEnd[task.Group], p.End)
+		}
+		if task.SoftDeadline > 0 && p.End > task.SoftDeadline {
+			tm.Tardiness += p.End - task.SoftDeadline
+		}
+		var ws []Window
+		if groupDays != nil && task.Group >= 0 || task.Preferred != nil {
+			ws = c.stretchesOf(t, mode[t], p.Start, p.End)
+		}
+		if task.Preferred != nil {
+			for _, w := range ws {
+				tm.Preference += w.Len() - task.Preferred.Work(w.Start, w.End)
+			}
+		}
+		if groupDays != nil && task.Group >= 0 {
+			g := task.Group
+			if groupDays[g] == nil {
+				groupDays[g] = map[int]bool{}
+			}
+			for _, w := range ws {
+				if w.End <= w.Start {
+					continue
+				}
+				for d := c.dayOf(w.Start); d <= c.dayOf(w.End-1); d++ {
+					groupDays[g][d] = true
+				}
+			}
+		}
+	}
+	for g, e := range groupEnd {
+		if e > MinTime {
+			tm.GroupEnd += e
+		}
+		if groupDays != nil && len(groupDays[g]) > 1 {
+			tm.GroupDays += len(groupDays[g]) - 1
+		}
+	}
+	return tm
+}
+
+func (c *compiled) stretchesOf(t, m, s, e int) []Window {
+	if c.p.Tasks[t].Contiguous || s == e || m < 0 {
+		return []Window{{s, e}}
+	}
+	return c.modes[t][m].cal.Segments(s, e)
+}
+
+func (c *compiled) score(pl []Placement, mode []int) (Score, Terms) {
+	tm := c.terms(pl, mode)
+	sc := Score{}
+	for i := range pl {
+		if !pl[i].Placed {
+			sc.Unplaced++
+		}
+	}
+	o := c.p.Objective
+	sc.Soft = o.Makespan*float64(tm.Makespan) + o.GroupEnd*float64(tm.GroupEnd) +
+		o.GroupDays*float64(tm.GroupDays) + o.Tardiness*float64(tm.Tardiness) + o.Preference*float64(tm.Preference)
+	return sc, tm
+}

@@ -1,0 +1,249 @@
+package solver
+
+import (
+	"container/heap"
+	"math/rand/v2"
+)
+
+// maxBackjumps bounds how often one task may send the construction back to move a
+// predecessor (maximum lags, span limits) before it is left unplaced.
+const maxBackjumps = 16
+
+// activityList orders the tasks by priority (lower first) among those whose
+// predecessors are all listed: a precedence-feasible list for the serial scheme.
+func (c *compiled) activityList(prio []float64) []int {
+	n := len(c.p.Tasks)
+	indeg := make([]int, n)
+	for i := range c.preds {
+		indeg[i] = len(c.preds[i])
+	}
+	h := &prioHeap{prio: prio}
+	for i := 0; i < n; i++ {
+		if indeg[i] == 0 {
+			h.items = append(h.items, i)
+		}
+	}
+	heap.Init(h)
+	list := make([]int, 0, n)
+	for h.Len() > 0 {
+		t := heap.Pop(h).(int)
+		list = append(list, t)
+		for _, a := range c.succs[t] {
+			indeg[a.other]--
+			if indeg[a.other] == 0 {
+				heap.Push(h, a.other)
+			}
+		}
+	}
+	return list
+}
+
+type prioHeap struct {
+	items []int
+	prio  []float64
+}
+
+func (h *prioHeap) Len() int { return len(h.items) }
+func (h *prioHeap) Less(i, j int) bool {
+	a, b := h.items[i], h.items[j]
+	if h.prio[a] != h.prio[b] {
+		return h.prio[a] < h.prio[b]
+	}
+	return a < b
+}
+func (h *prioHeap) Swap(i, j int) { h.items[i], h.items[j] = h.items[j], h.items[i] }
+func (h *prioHeap) Push(x any)    { h.items = append(h.items, x.(int)) }
+func (h *prioHeap) Pop() any {
+	n := len(h.items)
+	x := h.items[n-1]
+	h.items = h.items[:n-1]
+	return x
+}
+
+// earliestFromPreds is the earliest start of t allowed by its placed predecessors,
+// or ok=false with the unplaced predecessor.
+func (st *state) earliestFromPreds(t int) (est int, ok bool, blocker int) {
+	task := &st.c.p.Tasks[t]
+	est = task.Release
+	for _, a := range st.c.preds[t] {
+		p := &st.pl[a.other]
+		if !p.Placed {
+			return 0, false, a.other
+		}
+		at := p.End + a.minLag
+		if a.lagCal != nil && a.minLag > 0 {
+			_, e, ok := a.lagCal.Advance(p.End, a.minLag)
+			if !ok {
+				return 0, false, a.other
+			}
+			at = e
+		}
+		est = max(est, at)
+	}
+	return est, true, -1
+}
+
+// bestMode places t at its earliest over all modes: the earliest end, then the
+// earliest start, then the lowest mode index rotated by offset.
+func (st *state) bestMode(t, est, offset int) (m, s, e int, why Reason, blocker int) {
+	ms := st.c.modes[t]
+	m = -1
+	why = ReasonNoWindow
+	blocker = -1
+	for k := range ms {
+		mi := (k + offset) % len(ms)
+		ss, ee, w, b := st.earliest(t, mi, est)
+		if w != ReasonNone {
+			if w > why || why == ReasonNoWindow {
+				why, blocker = w, b
+			}
+			continue
+		}
+		if m < 0 || ee < e || ee == e && ss < s {
+			m, s, e = mi, ss, ee
+		}
+	}
+	if m >= 0 {
+		return m, s, e, ReasonNone, -1
+	}
+	return -1, 0, 0, why, blocker
+}
+
+// construct runs the serial schedule generation scheme over list. Fixed tasks are
+// placed first where they stand. stop is polled between tasks; when it says stop,
+// the remaining tasks are left unplaced with ReasonTimeout.
+func (st *state) construct(list []int, rng *rand.Rand, stop func() bool) {
+	st.reset()
+	c := st.c
+	n := len(c.p.Tasks)
+	for i := range c.p.Tasks {
+		t := &c.p.Tasks[i]
+		if t.Fixed {
+			m := st.fixedMode(i)
+			st.place(i, m, t.Start, t.End)
+		}
+	}
+	extra := make([]int, n) // releases raised by backjumps
+	jumps := make([]int, n)
+	pos := make([]int, n)
+	for k, t := range list {
+		pos[t] = k
+	}
+	for k := 0; k < len(list); k++ {
+		t := list[k]
+		if c.p.Tasks[t].Fixed {
+			continue
+		}
+		if k&63 == 0 && stop != nil && stop() {
+			for _, u := range list[k:] {
+				if !c.p.Tasks[u].Fixed && !st.pl[u].Placed {
+					st.pl[u] = Placement{Reason: ReasonTimeout, Blocker: -1}
+				}
+			}
+			return
+		}
+		est, ok, blk := st.earliestFromPreds(t)
+		if !ok {
+			st.pl[t] = Placement{Reason: ReasonPredecessor, Blocker: blk}
+			continue
+		}
+		est = max(est, extra[t])
+		offset := 0
+		if rng != nil && len(c.modes[t]) > 1 {
+			offset = rng.IntN(len(c.modes[t]))
+		}
+		// a span limit also bounds how early t may start: within Max of the
+		// latest end of the group's placed tasks
+		for _, si := range c.spansOf[t] {
+			sp := &c.p.Spans[si]
+			for _, u := range sp.Tasks {
+				if u != t && st.pl[u].Placed {
+					est = max(est, st.pl[u].End-sp.Max)
+				}
+			}
+		}
+		m, s, e, why, b := st.bestMode(t, est, offset)
+		if m < 0 {
+			st.pl[t] = Placement{Reason: why, Blocker: b}
+			continue
+		}
+		// maximum lags from placed predecessors
+		back := -1
+		for _, a := range c.preds[t] {
+			if a.maxLag < 0 {
+				continue
+			}
+			p := &st.pl[a.other]
+			if s > p.End+a.maxLag {
+				if c.p.Tasks[a.other].Fixed || jumps[t] >= maxBackjumps {
+					back = -2
+					break
+				}
+				extra[a.other] = max(extra[a.other], p.Start+s-(p.End+a.maxLag))
+				if back < 0 || pos[a.other] < back {
+					back = pos[a.other]
+				}
+			}
+		}
+		if back == -2 {
+			st.pl[t] = Placement{Reason: ReasonMaxLag, Blocker: -1}
+			continue
+		}
+		// span limits
+		if back < 0 {
+			for _, si := range c.spansOf[t] {
+				sp := &c.p.Spans[si]
+				lo := e - sp.Max
+				for _, u := range sp.Tasks {
+					if u == t || !st.pl[u].Placed || st.pl[u].Start >= lo {
+						continue
+					}
+					if c.p.Tasks[u].Fixed || jumps[t] >= maxBackjumps {
+						back = -2
+						break
+					}
+					extra[u] = max(extra[u], lo)
+					if back < 0 || pos[u] < back {
+						back = pos[u]
+					}
+				}
+				if back == -2 {
+					break
+				}
+			}
+			if back == -2 {
+				st.pl[t] = Placement{Reason: ReasonSpan, Blocker: -1}
+				continue
+			}
+		}
+		if back >= 0 {
+			jumps[t]++
+			for _, u := range list[back:k] {
+				if !c.p.Tasks[u].Fixed {
+					st.unplace(u)
+				}
+			}
+			k = back - 1
+			continue
+		}
+		st.place(t, m, s, e)
+	}
+}
+
+// fixedMode finds the mode of a fixed task matching its given choice (0 if none).
+func (st *state) fixedMode(t int) int {
+	ch := st.c.p.Tasks[t].Choice
+	for mi, m := range st.c.modes[t] {
+		same := true
+		for k := range m.choice {
+			if m.choice[k] != ch[k] {
+				same = false
+				break
+			}
+		}
+		if same {
+			return mi
+		}
+	}
+	return 0
+}

@@ -1,0 +1,245 @@
+package solver
+
+import (
+	"context"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"time"
+)
+
+// Settings tune a solve. The zero value (and a nil *Settings) is usable: a 10 s
+// time limit, seed 0, all cores, no work limit.
+type Settings struct {
+	// TimeLimit bounds the wall time; 0 means 10 s. The best schedule found so far
+	// is returned when it is reached.
+	TimeLimit time.Duration
+	// WorkLimit bounds the number of constructions (schedules built); 0 means no
+	// bound. A run with a work limit and no time pressure is deterministic for a seed.
+	WorkLimit int
+	// Seed seeds every random choice.
+	Seed int64
+	// Workers is the number of parallel searches; 0 means GOMAXPROCS.
+	Workers int
+	// Progress, when set, is called (from one goroutine at a time) each time a
+	// better schedule is found.
+	Progress func(Progress)
+}
+
+// Progress reports an improvement.
+type Progress struct {
+	Elapsed    time.Duration
+	Score      Score
+	Iterations int
+}
+
+// Stop says why a solve ended.
+type Stop int
+
+// Stops.
+const (
+	StopDone      Stop = iota // the work limit was reached or nothing was left to try
+	StopTimeLimit             // the time limit was reached
+	StopCancelled             // the context was cancelled
+)
+
+func (s Stop) String() string {
+	return [...]string{"done", "time limit", "cancelled"}[s]
+}
+
+// Result is the best schedule found.
+type Result struct {
+	Placements []Placement
+	Score      Score
+	Terms      Terms
+	Stop       Stop
+	Iterations int
+	// FirstFeasible is the time the first complete schedule took (0 if none).
+	FirstFeasible time.Duration
+	Elapsed       time.Duration
+	Seed          int64
+}
+
+// Solve schedules p. An error means the problem itself is invalid; running out of
+// time or being cancelled is a Stop of the result, which then holds the best
+// schedule found so far (possibly with tasks left unplaced with ReasonTimeout).
+func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
+	var set Settings
+	if s != nil {
+		set = *s
+	}
+	if set.TimeLimit <= 0 {
+		set.TimeLimit = 10 * time.Second
+	}
+	workers := set.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	start := time.Now()
+	c, err := compile(p)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, set.TimeLimit-time.Since(start))
+	defer cancel()
+	stop := func() bool { return ctx.Err() != nil }
+
+	var mu sync.Mutex
+	var best *candidate
+	iterations := 0
+	var firstFeasible time.Duration
+	offer := func(cd *candidate) {
+		mu.Lock()
+		defer mu.Unlock()
+		iterations++
+		if cd.score.Unplaced == 0 && firstFeasible == 0 {
+			firstFeasible = time.Since(start)
+		}
+		if best == nil || cd.better(best) {
+			best = cd
+			if set.Progress != nil {
+				set.Progress(Progress{Elapsed: time.Since(start), Score: cd.score, Iterations: iterations})
+			}
+		}
+	}
+
+	// The first construction runs alone so that a schedule exists as early as possible.
+	w0 := newWorker(c, set.Seed, 0)
+	offer(w0.build(0, stop))
+
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			wk := w0
+			if w > 0 {
+				wk = newWorker(c, set.Seed, w)
+			}
+			for k := 1 + w; set.WorkLimit == 0 || k < set.WorkLimit; k += workers {
+				if stop() {
+					return
+				}
+				cd := wk.build(k, stop)
+				if stop() && cd.score.Unplaced > 0 {
+					return // an interrupted construction is worth nothing
+				}
+				offer(cd)
+			}
+		}(w)
+	}
+	wg.Wait()
+
+	res := &Result{Placements: best.pl, Score: best.score, Terms: best.terms, Iterations: iterations,
+		FirstFeasible: firstFeasible, Elapsed: time.Since(start), Seed: set.Seed}
+	switch {
+	case ctx.Err() == context.DeadlineExceeded && (set.WorkLimit == 0 || iterations < set.WorkLimit):
+		res.Stop = StopTimeLimit
+	case ctx.Err() == context.Canceled:
+		res.Stop = StopCancelled
+	}
+	return res, nil
+}
+
+type candidate struct {
+	pl    []Placement
+	score Score
+	terms Terms
+	k     int // iteration index: ties go to the lowest, so results do not depend on timing
+}
+
+func (a *candidate) better(b *candidate) bool {
+	if a.score.Less(b.score) {
+		return true
+	}
+	if b.score.Less(a.score) {
+		return false
+	}
+	return a.k < b.k
+}
+
+type worker struct {
+	c    *compiled
+	st   *state
+	seed int64
+	prio []float64
+}
+
+func newWorker(c *compiled, seed int64, w int) *worker {
+	return &worker{c: c, st: newState(c), seed: seed, prio: make([]float64, len(c.p.Tasks))}
+}
+
+// build makes construction number k. Its randomness depends only on (seed, k).
+func (wk *worker) build(k int, stop func() bool) *candidate {
+	c := wk.c
+	rng := rand.New(rand.NewPCG(uint64(wk.seed), uint64(k)))
+	rule := k % 3
+	noise := 0.0
+	if k >= 3 {
+		noise = 0.3 * rng.Float64()
+	}
+	scale := float64(max(1, c.horizonGuess()))
+	groupRank := c.groupRanks()
+	for t := range wk.prio {
+		var v float64
+		switch rule {
+		case 0: // dwelling by dwelling (group-major), then latest finish
+			g := c.p.Tasks[t].Group
+			r := 0.0
+			if g >= 0 {
+				r = float64(groupRank[g])
+			}
+			v = r + float64(c.lft[t])/scale
+		case 1: // latest finish time
+			v = float64(c.lft[t]) / scale
+		default: // earliest start, then latest finish
+			v = float64(c.est[t])/scale + float64(c.lft[t])/scale/1000
+		}
+		if noise > 0 {
+			v += noise * rng.Float64() * priorityRange(rule, c)
+		}
+		wk.prio[t] = v
+	}
+	list := c.activityList(wk.prio)
+	var r *rand.Rand
+	if k > 0 {
+		r = rng
+	}
+	wk.st.construct(list, r, stop)
+	pl := make([]Placement, len(wk.st.pl))
+	copy(pl, wk.st.pl)
+	mode := append([]int(nil), wk.st.mode...)
+	sc, tm := c.score(pl, mode)
+	return &candidate{pl: pl, score: sc, terms: tm, k: k}
+}
+
+func priorityRange(rule int, c *compiled) float64 {
+	if rule == 0 {
+		return 3 // a few groups of shuffle
+	}
+	return 0.2
+}
+
+func (c *compiled) horizonGuess() int {
+	h := 1
+	for i := range c.lft {
+		h = max(h, c.lft[i])
+	}
+	return h
+}
+
+// groupRanks numbers the groups in the order of their first task.
+func (c *compiled) groupRanks() []int {
+	r := make([]int, c.groups)
+	for i := range r {
+		r[i] = -1
+	}
+	next := 0
+	for _, t := range c.p.Tasks {
+		if t.Group >= 0 && r[t.Group] < 0 {
+			r[t.Group] = next
+			next++
+		}
+	}
+	return r
+}

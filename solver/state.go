@@ -1,0 +1,259 @@
+package solver
+
+// Reason says why a task could not be placed.
+type Reason int
+
+// Reasons, from the most to the least specific.
+const (
+	ReasonNone        Reason = iota
+	ReasonPredecessor        // a predecessor is not placed
+	ReasonNoWindow           // the task's calendar (with its resources') has no room left
+	ReasonDeadline           // every possible placement ends after the deadline or horizon
+	ReasonResources          // the resources are busy up to the deadline
+	ReasonMaxLag             // a maximum lag could not be met
+	ReasonSpan               // a span limit could not be met
+	ReasonDayLimit           // a day limit could not be met
+	ReasonTimeout            // the search stopped before the task was considered
+)
+
+var reasonNames = [...]string{"none", "predecessor not placed", "no window in the calendar",
+	"deadline", "resources busy", "maximum lag", "span limit", "day limit", "stopped"}
+
+func (r Reason) String() string {
+	if int(r) < len(reasonNames) {
+		return reasonNames[r]
+	}
+	return "unknown"
+}
+
+// Placement is where one task stands.
+type Placement struct {
+	Placed bool
+	Start  int
+	End    int
+	// Choice holds the resource chosen for each demand.
+	Choice []int
+	// Reason and Blocker (the predecessor or resource in the way, -1 if none)
+	// when not placed.
+	Reason  Reason
+	Blocker int
+}
+
+// state is a partial schedule with its resource timelines and counters.
+type state struct {
+	c     *compiled
+	pl    []Placement
+	mode  []int
+	tl    []*timeline
+	count []map[int]int // per day limit: tasks touching each day
+}
+
+func newState(c *compiled) *state {
+	st := &state{c: c, pl: make([]Placement, len(c.p.Tasks)), mode: make([]int, len(c.p.Tasks)),
+		tl: make([]*timeline, len(c.p.Resources)), count: make([]map[int]int, len(c.p.DayLimits))}
+	for i, r := range c.p.Resources {
+		st.tl[i] = newTimeline(r.Capacity)
+	}
+	for i := range st.count {
+		st.count[i] = map[int]int{}
+	}
+	for i := range st.pl {
+		st.pl[i].Blocker = -1
+		st.mode[i] = -1
+	}
+	return st
+}
+
+func (st *state) reset() {
+	for _, tl := range st.tl {
+		tl.reset()
+	}
+	for i := range st.count {
+		clear(st.count[i])
+	}
+	for i := range st.pl {
+		st.pl[i] = Placement{Blocker: -1}
+		st.mode[i] = -1
+	}
+}
+
+// stretches are the worked stretches of task t in mode m over [s, e).
+func (st *state) stretches(t, m, s, e int) []Window {
+	if st.c.p.Tasks[t].Contiguous || s == e {
+		return []Window{{s, e}}
+	}
+	return st.c.modes[t][m].cal.Segments(s, e)
+}
+
+// touchedDays calls f for each day index touched by the stretches.
+func (st *state) touchedDays(ws []Window, f func(day int)) {
+	last := -2
+	for _, w := range ws {
+		if w.End <= w.Start {
+			continue
+		}
+		for d := max(st.c.dayOf(w.Start), last+1); d <= st.c.dayOf(w.End-1); d++ {
+			f(d)
+			last = d
+		}
+	}
+}
+
+func (st *state) place(t, m, s, e int) {
+	md := st.c.modes[t][m]
+	for _, u := range md.use {
+		st.tl[u.r].add(s, e, u.amt, t)
+	}
+	if lims := st.c.limitsOf[t]; len(lims) > 0 {
+		st.touchedDays(st.stretches(t, m, s, e), func(day int) {
+			for _, l := range lims {
+				st.count[l][day]++
+			}
+		})
+	}
+	st.pl[t] = Placement{Placed: true, Start: s, End: e, Choice: md.choice, Blocker: -1}
+	st.mode[t] = m
+}
+
+func (st *state) unplace(t int) {
+	p := st.pl[t]
+	if !p.Placed {
+		st.pl[t] = Placement{Blocker: -1}
+		return
+	}
+	m := st.mode[t]
+	for _, u := range st.c.modes[t][m].use {
+		st.tl[u.r].remove(p.Start, p.End, u.amt, t)
+	}
+	if lims := st.c.limitsOf[t]; len(lims) > 0 {
+		st.touchedDays(st.stretches(t, m, p.Start, p.End), func(day int) {
+			for _, l := range lims {
+				st.count[l][day]--
+			}
+		})
+	}
+	st.pl[t] = Placement{Blocker: -1}
+	st.mode[t] = -1
+}
+
+// dayLimitsOK checks the day limits of task t for the given stretches; if they fail,
+// next is the start of the next day (or week) worth trying.
+func (st *state) dayLimitsOK(t int, ws []Window) (bool, int) {
+	lims := st.c.limitsOf[t]
+	if len(lims) == 0 {
+		return true, 0
+	}
+	var days []int
+	st.touchedDays(ws, func(day int) { days = append(days, day) })
+	for _, l := range lims {
+		lim := &st.c.p.DayLimits[l]
+		for i, day := range days {
+			if lim.MaxPerDay > 0 && st.count[l][day]+1 > lim.MaxPerDay {
+				return false, st.dayStart(day + 1)
+			}
+			if lim.MaxDaysPerWeek == 0 || st.count[l][day] > 0 {
+				continue
+			}
+			// new days of this week among the task's days, up to this one
+			w := st.c.dayWeek[day]
+			added := 0
+			for _, d := range days[:i+1] {
+				if st.c.dayWeek[d] == w && st.count[l][d] == 0 {
+					added++
+				}
+			}
+			if st.daysInWeek(l, day)+added > lim.MaxDaysPerWeek {
+				if added == 1 {
+					// the week is full before this task: try the next week
+					next := day + 1
+					for next < len(st.c.dayWeek) && st.c.dayWeek[next] == w {
+						next++
+					}
+					return false, st.dayStart(next)
+				}
+				return false, st.dayStart(days[0] + 1)
+			}
+		}
+	}
+	return true, 0
+}
+
+func (st *state) dayStart(d int) int {
+	if d >= len(st.c.p.DayStarts) {
+		return MaxTime
+	}
+	return st.c.p.DayStarts[d]
+}
+
+// daysInWeek counts the days of day's week that limit l's tasks touch.
+func (st *state) daysInWeek(l, day int) int {
+	w := st.c.dayWeek[day]
+	lo := day
+	for lo > 0 && st.c.dayWeek[lo-1] == w {
+		lo--
+	}
+	n := 0
+	for d := lo; d < len(st.c.dayWeek) && st.c.dayWeek[d] == w; d++ {
+		if st.count[l][d] > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// earliest finds the earliest placement of task t in mode m starting at or after
+// est, against the current timelines and counters.
+func (st *state) earliest(t, m, est int) (s, e int, why Reason, blocker int) {
+	task := &st.c.p.Tasks[t]
+	md := &st.c.modes[t][m]
+	dl := st.c.deadline[t]
+	blocker = -1
+	for iter := 0; ; iter++ {
+		var ok bool
+		if task.Contiguous {
+			s, ok = md.cal.FitContiguous(est, task.Duration)
+			e = s + task.Duration
+		} else {
+			s, e, ok = md.cal.Advance(est, task.Duration)
+		}
+		if !ok {
+			if iter == 0 {
+				return 0, 0, ReasonNoWindow, -1
+			}
+			return 0, 0, lastReason(blocker), blocker
+		}
+		if e > dl {
+			if iter == 0 {
+				return 0, 0, ReasonDeadline, -1
+			}
+			return 0, 0, lastReason(blocker), blocker
+		}
+		moved := false
+		for _, u := range md.use {
+			if bad, next, _ := st.tl[u.r].conflict(s, e, u.amt); bad {
+				est = max(next, s+1)
+				blocker = u.r
+				moved = true
+				break
+			}
+		}
+		if moved {
+			continue
+		}
+		if len(st.c.limitsOf[t]) > 0 {
+			if ok, next := st.dayLimitsOK(t, st.stretches(t, m, s, e)); !ok {
+				est = max(next, s+1)
+				blocker = -2
+				continue
+			}
+		}
+		return s, e, ReasonNone, -1
+	}
+}
+
+func lastReason(blocker int) Reason {
+	if blocker == -2 {
+		return ReasonDayLimit
+	}
+	return ReasonResources
+}
