@@ -302,8 +302,10 @@ type Intervention struct {
 	Status string `json:"status,omitempty"`
 	Pinned bool   `json:"pinned,omitempty"`
 	Crew   string `json:"crew,omitempty"`
-	Start  string `json:"start,omitempty"`
-	End    string `json:"end,omitempty"`
+	// Pilot attends a fixed intervention that needs the pilot.
+	Pilot string `json:"pilot,omitempty"`
+	Start string `json:"start,omitempty"`
+	End   string `json:"end,omitempty"`
 }
 
 // Plan is what the solver returns and what the verifier checks.

@@ -113,3 +113,19 @@ func (c *compiled) score(pl []Placement, mode []int) (Score, Terms) {
 		o.GroupDays*float64(tm.GroupDays) + o.Tardiness*float64(tm.Tardiness) + o.Preference*float64(tm.Preference)
 	return sc, tm
 }
+
+// Stretches returns the worked stretches of task t placed as pl: the effective
+// calendar (the task's and its chosen resources') inside [Start, End).
+func (p *Problem) Stretches(t int, pl Placement) []Window {
+	task := &p.Tasks[t]
+	if task.Contiguous || pl.Start == pl.End || task.Fixed {
+		return []Window{{pl.Start, pl.End}}
+	}
+	cal := task.Calendar
+	for k, d := range task.Demands {
+		if d.Amount > 0 && k < len(pl.Choice) {
+			cal = Intersect(cal, p.Resources[pl.Choice[k]].Calendar)
+		}
+	}
+	return cal.Segments(pl.Start, pl.End)
+}

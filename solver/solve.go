@@ -105,18 +105,30 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 
 	// The first construction runs alone so that a schedule exists as early as possible.
 	w0 := newWorker(c, set.Seed, 0)
-	offer(w0.build(0, stop))
+	first := w0.build(0, stop)
+	offer(first)
 
+	// Phase 1: a few constructions with different priority rules, on every worker.
+	// Phase 2: each worker improves its own best construction by large-neighbourhood
+	// search. Which work each worker does depends only on the seed, the worker
+	// index and the work limit, never on timing.
+	constructions := constructionBudget(workers, set.WorkLimit)
+	improveBudget := 0 // per worker; 0 means until stopped
+	if set.WorkLimit > 0 {
+		improveBudget = max(0, set.WorkLimit-constructions) / workers
+	}
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
 			wk := w0
+			mine := first
 			if w > 0 {
 				wk = newWorker(c, set.Seed, w)
+				mine = nil
 			}
-			for k := 1 + w; set.WorkLimit == 0 || k < set.WorkLimit; k += workers {
+			for k := 1 + w; k < constructions; k += workers {
 				if stop() {
 					return
 				}
@@ -125,7 +137,14 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 					return // an interrupted construction is worth nothing
 				}
 				offer(cd)
+				if mine == nil || cd.better(mine) {
+					mine = cd
+				}
 			}
+			if mine == nil || stop() || set.WorkLimit > 0 && improveBudget == 0 {
+				return
+			}
+			wk.improve(mine, improveBudget, stop, offer)
 		}(w)
 	}
 	wg.Wait()
@@ -143,6 +162,7 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 
 type candidate struct {
 	pl    []Placement
+	mode  []int
 	score Score
 	terms Terms
 	k     int // iteration index: ties go to the lowest, so results do not depend on timing
@@ -159,14 +179,15 @@ func (a *candidate) better(b *candidate) bool {
 }
 
 type worker struct {
-	c    *compiled
-	st   *state
-	seed int64
-	prio []float64
+	index int
+	c     *compiled
+	st    *state
+	seed  int64
+	prio  []float64
 }
 
 func newWorker(c *compiled, seed int64, w int) *worker {
-	return &worker{c: c, st: newState(c), seed: seed, prio: make([]float64, len(c.p.Tasks))}
+	return &worker{index: w, c: c, st: newState(c), seed: seed, prio: make([]float64, len(c.p.Tasks))}
 }
 
 // build makes construction number k. Its randomness depends only on (seed, k).
@@ -210,7 +231,47 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 	copy(pl, wk.st.pl)
 	mode := append([]int(nil), wk.st.mode...)
 	sc, tm := c.score(pl, mode)
-	return &candidate{pl: pl, score: sc, terms: tm, k: k}
+	return &candidate{pl: pl, mode: mode, score: sc, terms: tm, k: k}
+}
+
+// constructionBudget is how many constructions phase 1 makes.
+func constructionBudget(workers, workLimit int) int {
+	n := 3 * workers
+	if workLimit > 0 {
+		n = min(n, workLimit)
+	}
+	return max(n, 1)
+}
+
+// improve runs the large-neighbourhood search from a candidate, offering each
+// schedule better than the worker's best. budget bounds the steps (0: until stop).
+func (wk *worker) improve(from *candidate, budget int, stop func() bool, offer func(*candidate)) {
+	c := wk.c
+	st := wk.st
+	st.reset()
+	for t := range from.pl {
+		if p := from.pl[t]; p.Placed {
+			st.place(t, from.mode[t], p.Start, p.End)
+		} else {
+			st.pl[t] = p
+		}
+	}
+	rng := rand.New(rand.NewPCG(uint64(wk.seed), uint64(1<<32+wk.index)))
+	l := newLNS(c, st, rng)
+	best := from.score
+	for step := 1; budget == 0 || step <= budget; step++ {
+		if step&15 == 0 && stop() {
+			return
+		}
+		if !l.step() || !l.cur.Less(best) {
+			continue
+		}
+		best = l.cur
+		pl := make([]Placement, len(st.pl))
+		copy(pl, st.pl)
+		sc, tm := c.score(pl, st.mode)
+		offer(&candidate{pl: pl, mode: append([]int(nil), st.mode...), score: sc, terms: tm, k: 1<<40 + step*64 + wk.index})
+	}
 }
 
 func priorityRange(rule int, c *compiled) float64 {

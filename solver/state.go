@@ -46,11 +46,14 @@ type state struct {
 	mode  []int
 	tl    []*timeline
 	count []map[int]int // per day limit: tasks touching each day
+	// endCap, when below MaxTime, bounds the end of the next placements on top of
+	// the tasks' deadlines (repairs set it from placed successors).
+	endCap int
 }
 
 func newState(c *compiled) *state {
 	st := &state{c: c, pl: make([]Placement, len(c.p.Tasks)), mode: make([]int, len(c.p.Tasks)),
-		tl: make([]*timeline, len(c.p.Resources)), count: make([]map[int]int, len(c.p.DayLimits))}
+		tl: make([]*timeline, len(c.p.Resources)), count: make([]map[int]int, len(c.p.DayLimits)), endCap: MaxTime}
 	for i, r := range c.p.Resources {
 		st.tl[i] = newTimeline(r.Capacity)
 	}
@@ -206,7 +209,7 @@ func (st *state) daysInWeek(l, day int) int {
 func (st *state) earliest(t, m, est int) (s, e int, why Reason, blocker int) {
 	task := &st.c.p.Tasks[t]
 	md := &st.c.modes[t][m]
-	dl := st.c.deadline[t]
+	dl := min(st.c.deadline[t], st.endCap)
 	blocker = -1
 	for iter := 0; ; iter++ {
 		var ok bool

@@ -1,0 +1,363 @@
+package solver
+
+import (
+	"math/rand/v2"
+	"sort"
+)
+
+// Large-neighbourhood search for general problems (calendars, alternatives,
+// cumulative resources, lags, day limits): remove a set of related tasks from the
+// current schedule and put them back one by one at their earliest feasible place,
+// in a random precedence-feasible order; keep the result when late acceptance says
+// so. Neighbourhoods: whole groups (dwellings) with related ones, a time window, one
+// resource's tasks over a stretch, and the tail of the schedule.
+
+// lns is one worker's search state.
+type lns struct {
+	c   *compiled
+	st  *state
+	rng *rand.Rand
+	// current solution's score, and the late-acceptance history
+	cur     Score
+	history []Score
+	iter    int
+	// scratch
+	inR     []bool
+	removed []int
+	oldPl   []Placement
+	oldMode []int
+	byGroup [][]int
+	byRes   [][]int
+}
+
+const lahcLength = 50
+
+func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
+	l := &lns{c: c, st: st, rng: rng, inR: make([]bool, len(c.p.Tasks))}
+	l.byGroup = make([][]int, c.groups)
+	for t := range c.p.Tasks {
+		if g := c.p.Tasks[t].Group; g >= 0 {
+			l.byGroup[g] = append(l.byGroup[g], t)
+		}
+	}
+	l.byRes = make([][]int, len(c.p.Resources))
+	for t := range c.p.Tasks {
+		seen := map[int]bool{}
+		for _, d := range c.p.Tasks[t].Demands {
+			for _, r := range d.Alternatives {
+				if !seen[r] {
+					seen[r] = true
+					l.byRes[r] = append(l.byRes[r], t)
+				}
+			}
+		}
+	}
+	l.cur, _ = c.score(st.pl, st.mode)
+	l.history = make([]Score, lahcLength)
+	for i := range l.history {
+		l.history[i] = l.cur
+	}
+	return l
+}
+
+// step runs one destroy-and-repair move; it reports whether the state changed.
+func (l *lns) step() bool {
+	l.iter++
+	l.pickNeighbourhood()
+	if len(l.removed) == 0 {
+		return false
+	}
+	if !l.repair() {
+		l.revert()
+		return false
+	}
+	sc, _ := l.c.score(l.st.pl, l.st.mode)
+	h := &l.history[l.iter%lahcLength]
+	changed := false
+	if !l.cur.Less(sc) || !h.Less(sc) {
+		// accepted: no worse than the current or than the score L steps ago
+		changed = sc != l.cur
+		l.cur = sc
+	} else {
+		l.revert()
+	}
+	if l.cur.Less(*h) {
+		*h = l.cur
+	}
+	return changed
+}
+
+// pickNeighbourhood fills l.removed (and marks l.inR) and removes those tasks.
+func (l *lns) pickNeighbourhood() {
+	c := l.c
+	for _, t := range l.removed {
+		l.inR[t] = false
+	}
+	l.removed = l.removed[:0]
+	add := func(t int) {
+		if !l.inR[t] && !c.p.Tasks[t].Fixed {
+			l.inR[t] = true
+			l.removed = append(l.removed, t)
+		}
+	}
+	n := len(c.p.Tasks)
+	target := 8 + l.rng.IntN(24)
+	if target > n {
+		target = n
+	}
+	kind := l.rng.IntN(4)
+	if c.groups == 0 && kind == 0 {
+		kind = 1
+	}
+	switch kind {
+	case 0: // groups: a random group and its neighbours in number
+		g := l.rng.IntN(c.groups)
+		for k := 0; len(l.removed) < target && k < c.groups; k++ {
+			gg := (g + k) % c.groups
+			if k%2 == 1 {
+				gg = (g - (k+1)/2 + c.groups) % c.groups
+			}
+			for _, t := range l.byGroup[gg] {
+				add(t)
+			}
+		}
+	case 1: // a time window around a random task's start
+		t0 := l.rng.IntN(n)
+		at := l.st.pl[t0].Start
+		if !l.st.pl[t0].Placed {
+			add(t0)
+		}
+		type dist struct{ t, d int }
+		ds := make([]dist, 0, n)
+		for t := 0; t < n; t++ {
+			if l.st.pl[t].Placed {
+				d := l.st.pl[t].Start - at
+				if d < 0 {
+					d = -d
+				}
+				ds = append(ds, dist{t, d})
+			}
+		}
+		sort.Slice(ds, func(i, j int) bool { return ds[i].d < ds[j].d || ds[i].d == ds[j].d && ds[i].t < ds[j].t })
+		for _, x := range ds {
+			if len(l.removed) >= target {
+				break
+			}
+			add(x.t)
+		}
+	case 2: // one resource's tasks over a stretch of its timeline
+		r := l.rng.IntN(len(c.p.Resources))
+		ts := l.byRes[r]
+		if len(ts) == 0 {
+			return
+		}
+		placed := make([]int, 0, len(ts))
+		for _, t := range ts {
+			if l.st.pl[t].Placed {
+				placed = append(placed, t)
+			}
+		}
+		sort.Slice(placed, func(i, j int) bool { return l.st.pl[placed[i]].Start < l.st.pl[placed[j]].Start })
+		if len(placed) == 0 {
+			return
+		}
+		from := l.rng.IntN(len(placed))
+		for k := from; k < len(placed) && len(l.removed) < target; k++ {
+			add(placed[k])
+		}
+	default: // the tail: the tasks ending last, and the unplaced ones
+		type end struct{ t, e int }
+		es := make([]end, 0, n)
+		for t := 0; t < n; t++ {
+			if !l.st.pl[t].Placed {
+				add(t)
+				continue
+			}
+			es = append(es, end{t, l.st.pl[t].End})
+		}
+		sort.Slice(es, func(i, j int) bool { return es[i].e > es[j].e || es[i].e == es[j].e && es[i].t < es[j].t })
+		skip := l.rng.IntN(max(1, len(es)/4+1))
+		for _, x := range es[min(skip, len(es)):] {
+			if len(l.removed) >= target {
+				break
+			}
+			add(x.t)
+			if g := c.p.Tasks[x.t].Group; g >= 0 && l.rng.IntN(2) == 0 {
+				for _, t := range l.byGroup[g] {
+					add(t)
+				}
+			}
+		}
+	}
+	// remember and remove
+	if cap(l.oldPl) < len(l.removed) {
+		l.oldPl = make([]Placement, len(l.removed), 2*len(l.removed))
+		l.oldMode = make([]int, len(l.removed), 2*len(l.removed))
+	}
+	l.oldPl = l.oldPl[:len(l.removed)]
+	l.oldMode = l.oldMode[:len(l.removed)]
+	for i, t := range l.removed {
+		l.oldPl[i] = l.st.pl[t]
+		l.oldMode[i] = l.st.mode[t]
+	}
+	for _, t := range l.removed {
+		l.st.unplace(t)
+	}
+}
+
+// repair puts the removed tasks back in a precedence-feasible order. It fails when a
+// task that was placed can no longer be (so that nothing placed is ever lost).
+func (l *lns) repair() bool {
+	c := l.c
+	order := l.repairOrder()
+	for _, t := range order {
+		est, ok, blk := l.st.earliestFromPreds(t)
+		if !ok {
+			l.st.pl[t] = Placement{Reason: ReasonPredecessor, Blocker: blk}
+			continue
+		}
+		// successors that stay placed bound the end
+		endCap := MaxTime
+		for _, a := range c.succs[t] {
+			sp := &l.st.pl[a.other]
+			if !sp.Placed || l.inR[a.other] {
+				continue
+			}
+			lim := sp.Start - a.minLag
+			if a.lagCal != nil && a.minLag > 0 {
+				s, _, ok := a.lagCal.Retreat(sp.Start, a.minLag)
+				if !ok {
+					return false
+				}
+				lim = s
+			}
+			endCap = min(endCap, lim)
+		}
+		for _, si := range c.spansOf[t] {
+			sp := &c.p.Spans[si]
+			for _, u := range sp.Tasks {
+				if u != t && l.st.pl[u].Placed {
+					est = max(est, l.st.pl[u].End-sp.Max)
+				}
+			}
+		}
+		l.st.endCap = endCap
+		m, s, e, why, b := l.st.bestMode(t, est, l.rng.IntN(len(c.modes[t])))
+		l.st.endCap = MaxTime
+		if m < 0 {
+			l.st.pl[t] = Placement{Reason: why, Blocker: b}
+			continue
+		}
+		if !l.lagsAndSpansOK(t, s, e) {
+			l.st.pl[t] = Placement{Reason: ReasonMaxLag, Blocker: -1}
+			continue
+		}
+		l.st.place(t, m, s, e)
+	}
+	// nothing that was placed may end up unplaced
+	for i, t := range l.removed {
+		if l.oldPl[i].Placed && !l.st.pl[t].Placed {
+			return false
+		}
+	}
+	return true
+}
+
+// lagsAndSpansOK checks the maximum lags and span limits of t placed at [s, e)
+// against placed tasks.
+func (l *lns) lagsAndSpansOK(t, s, e int) bool {
+	c := l.c
+	for _, a := range c.preds[t] {
+		if a.maxLag >= 0 && l.st.pl[a.other].Placed && s > l.st.pl[a.other].End+a.maxLag {
+			return false
+		}
+	}
+	for _, a := range c.succs[t] {
+		if a.maxLag >= 0 && l.st.pl[a.other].Placed && l.st.pl[a.other].Start > e+a.maxLag {
+			return false
+		}
+	}
+	for _, si := range c.spansOf[t] {
+		sp := &c.p.Spans[si]
+		lo, hi := s, e
+		for _, u := range sp.Tasks {
+			if u != t && l.st.pl[u].Placed {
+				lo, hi = min(lo, l.st.pl[u].Start), max(hi, l.st.pl[u].End)
+			}
+		}
+		if hi-lo > sp.Max {
+			return false
+		}
+	}
+	return true
+}
+
+// repairOrder sorts the removed tasks by their old start with noise, then fixes
+// the order so that predecessors come first.
+func (l *lns) repairOrder() []int {
+	c := l.c
+	key := make(map[int]float64, len(l.removed))
+	noise := float64(l.rng.IntN(3)) * 0.5
+	span := 1.0
+	for i, t := range l.removed {
+		k := float64(c.est[t])
+		if l.oldPl[i].Placed {
+			k = float64(l.oldPl[i].Start)
+		}
+		key[t] = k
+		span = max(span, k)
+	}
+	for _, t := range l.removed {
+		key[t] += noise * l.rng.Float64() * span / 10
+	}
+	// Kahn's algorithm restricted to the removed set, smallest key first
+	indeg := map[int]int{}
+	for _, t := range l.removed {
+		for _, a := range c.preds[t] {
+			if l.inR[a.other] {
+				indeg[t]++
+			}
+		}
+	}
+	ready := []int{}
+	for _, t := range l.removed {
+		if indeg[t] == 0 {
+			ready = append(ready, t)
+		}
+	}
+	out := make([]int, 0, len(l.removed))
+	for len(ready) > 0 {
+		bi := 0
+		for i := range ready {
+			if key[ready[i]] < key[ready[bi]] || key[ready[i]] == key[ready[bi]] && ready[i] < ready[bi] {
+				bi = i
+			}
+		}
+		t := ready[bi]
+		ready = append(ready[:bi], ready[bi+1:]...)
+		out = append(out, t)
+		for _, a := range c.succs[t] {
+			if l.inR[a.other] {
+				indeg[a.other]--
+				if indeg[a.other] == 0 {
+					ready = append(ready, a.other)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// revert restores the removed tasks to where they were.
+func (l *lns) revert() {
+	for _, t := range l.removed {
+		l.st.unplace(t)
+	}
+	for i, t := range l.removed {
+		if l.oldPl[i].Placed {
+			l.st.place(t, l.oldMode[i], l.oldPl[i].Start, l.oldPl[i].End)
+		} else {
+			l.st.pl[t] = l.oldPl[i]
+		}
+	}
+}
