@@ -193,6 +193,10 @@ func (st *state) construct(list []int, rng *rand.Rand, stop func() bool) {
 		if back < 0 {
 			for _, si := range c.spansOf[t] {
 				sp := &c.p.Spans[si]
+				if e-s > sp.Max {
+					back = -2
+					break
+				}
 				lo := e - sp.Max
 				for _, u := range sp.Tasks {
 					if u == t || !st.pl[u].Placed || st.pl[u].Start >= lo {

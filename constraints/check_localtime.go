@@ -1,0 +1,54 @@
+package constraints
+
+import (
+	"fmt"
+	"time"
+)
+
+// Check verifies rule 10: every time of the plan (start, end, segments) is RFC 3339
+// with the offset of the operation's time zone at that instant (daylight saving
+// included).
+func (r LocalTime) Check(v *Verification) []Violation {
+	var out []Violation
+	for _, pl := range v.Assignments {
+		a := pl.Assignment
+		check := func(field, s string) {
+			t, err := time.Parse(time.RFC3339, s)
+			if err != nil {
+				out = append(out, vfViolation(r, a.Intervention, "%s %q is not an RFC 3339 time with an offset", field, vfClip(s)))
+				return
+			}
+			_, got := t.Zone()
+			name, want := t.In(v.Loc).Zone()
+			if got != want {
+				out = append(out, vfViolation(r, a.Intervention, "%s %s has offset %s, the local offset then is %s (%s)",
+					field, s, vfOffset(got), vfOffset(want), name))
+			}
+		}
+		check("start", a.Start)
+		check("end", a.End)
+		for k, sg := range a.Segments {
+			check(fmt.Sprintf("segment %d start", k+1), sg.Start)
+			check(fmt.Sprintf("segment %d end", k+1), sg.End)
+		}
+	}
+	return out
+}
+
+// vfOffset writes a UTC offset in seconds as "+01:00".
+func vfOffset(sec int) string {
+	sign := '+'
+	if sec < 0 {
+		sign, sec = '-', -sec
+	}
+	return fmt.Sprintf("%c%02d:%02d", sign, sec/3600, sec%3600/60)
+}
+
+// vfClip shortens a malformed string quoted in a message.
+func vfClip(s string) string {
+	const n = 40
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}

@@ -1,0 +1,215 @@
+package constraints
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rehabplan/rehabplan/model"
+)
+
+// Check verifies rule 7, for each profile of the household of each occupied dwelling,
+// over the dwelling's placed interventions (visits of the pilot included):
+//   - MaxInterventionsPerDay: per local date, the interventions with a stretch that day;
+//   - NoWorkBefore / NoWorkAfter: every part of a stretch, cut at local midnights,
+//     runs between the two times of day;
+//   - NoisyDusty "relocated": a noisy or dusty intervention lies, [Start, End], inside
+//     one relocation stay of the household; "hours": each of its stretches inside
+//     NoisyHours;
+//   - PowerCutWithPilot: an intervention of a trade that cuts the power names a pilot;
+//   - MaxWaterOutDays: from the earliest start to the latest end of the interventions
+//     that cut water, at most that many times 24 hours;
+//   - MaxDisturbedDaysPerWeek: distinct local dates with work, per ISO week.
+//
+// Messages name the dwelling, the household and the profile by id, nothing more.
+func (r HouseholdProfile) Check(v *Verification) []Violation {
+	var out []Violation
+	x := v.Index
+	for i := range v.Problem.Dwellings {
+		d := &v.Problem.Dwellings[i]
+		if !d.Occupied() {
+			continue
+		}
+		h := x.Households[d.Household]
+		placed := v.ByDwelling[d.ID]
+		if h == nil || len(placed) == 0 {
+			continue
+		}
+		for _, pid := range h.Profiles {
+			pr := x.Profiles[pid]
+			if pr == nil {
+				continue
+			}
+			out = append(out, r.profile(v, d, h, pr, placed)...)
+		}
+	}
+	return out
+}
+
+func (r HouseholdProfile) profile(v *Verification, d *model.Dwelling, h *model.Household, pr *model.Profile, placed []*Placed) []Violation {
+	var out []Violation
+	x := v.Index
+	who := fmt.Sprintf("profile %s of household %s", pr.ID, h.ID)
+	add := func(iv, format string, args ...any) {
+		out = append(out, vfViolation(r, iv, format, args...))
+	}
+
+	// interventions per day, disturbed days per week
+	if pr.MaxInterventionsPerDay > 0 || pr.MaxDisturbedDaysPerWeek > 0 {
+		perDate := map[string][]*Placed{}
+		for _, pl := range placed {
+			seen := map[string]bool{}
+			for _, s := range pl.Stretches {
+				if !s.End.After(s.Start) {
+					continue
+				}
+				for _, date := range vfDates(s.Start, s.End, v.Loc) {
+					if !seen[date] {
+						seen[date] = true
+						perDate[date] = append(perDate[date], pl)
+					}
+				}
+			}
+		}
+		dates := vfSortedKeys(perDate)
+		if k := pr.MaxInterventionsPerDay; k > 0 {
+			for _, date := range dates {
+				l := perDate[date]
+				if len(l) <= k {
+					continue
+				}
+				ids := make([]string, len(l))
+				for j, pl := range l {
+					ids[j] = pl.ID()
+				}
+				sort.Strings(ids)
+				add(l[len(l)-1].ID(), "dwelling %s has %d interventions on %s (%s), %s allows %d a day",
+					d.ID, len(l), date, strings.Join(ids, ", "), who, k)
+			}
+		}
+		if w := pr.MaxDisturbedDaysPerWeek; w > 0 {
+			perWeek := map[[2]int][]string{}
+			for _, date := range dates {
+				t, err := model.ParseDate(date, v.Loc)
+				if err != nil {
+					continue
+				}
+				y, wk := t.ISOWeek()
+				perWeek[[2]int{y, wk}] = append(perWeek[[2]int{y, wk}], date)
+			}
+			for key, ds := range perWeek {
+				if len(ds) <= w {
+					continue
+				}
+				over := ds[w] // dates are sorted: the first day beyond the limit
+				add(perDate[over][0].ID(), "dwelling %s is disturbed on %d days in ISO week %d-W%02d (%s), %s allows %d",
+					d.ID, len(ds), key[0], key[1], strings.Join(ds, ", "), who, w)
+			}
+		}
+	}
+
+	// hours of work
+	if pr.NoWorkBefore != "" || pr.NoWorkAfter != "" {
+		from, to := 0, 1440
+		var err error
+		if pr.NoWorkBefore != "" {
+			if from, err = model.ParseClock(pr.NoWorkBefore); err != nil {
+				add("", "dwelling %s: no_work_before of %s cannot be read: %v", d.ID, who, err)
+			}
+		}
+		if pr.NoWorkAfter != "" {
+			if to, err = model.ParseClock(pr.NoWorkAfter); err != nil {
+				add("", "dwelling %s: no_work_after of %s cannot be read: %v", d.ID, who, err)
+				to = 1440
+			}
+		}
+		outside := func(s Stretch) bool {
+			for _, piece := range vfDayPieces(s.Start, s.End, v.Loc) {
+				a, b := vfClock(piece.From, v.Loc, false), vfClock(piece.To, v.Loc, true)
+				if piece.To.Equal(vfDayStart(piece.From, v.Loc).AddDate(0, 0, 1)) {
+					b = 1440 // up to midnight
+				}
+				if a < from || b > to {
+					return true
+				}
+			}
+			return false
+		}
+		for _, pl := range placed {
+			for _, s := range pl.Stretches {
+				if outside(s) {
+					add(pl.ID(), "works %s, outside the hours %s allows (%s-%s)", v.span(s), who, vfClockText(from), vfClockText(to))
+				}
+			}
+		}
+	}
+
+	for _, pl := range placed {
+		iv := pl.Intervention
+		tr := x.Trades[iv.Trade]
+		if tr == nil {
+			continue
+		}
+		if tr.Noisy || tr.Dusty {
+			switch pr.NoisyDusty {
+			case "relocated":
+				if !r.inStay(v, h, pl) {
+					add(iv.ID, "noisy or dusty work %s while household %s is not relocated (%s)", v.span(Stretch{pl.Start, pl.End}), h.ID, who)
+				}
+			case "hours":
+				for _, s := range pl.Stretches {
+					in, err := v.Inside(pr.NoisyHours, s.Start, s.End)
+					if err != nil {
+						add(iv.ID, "the noisy hours of %s cannot be read: %v", who, err)
+						break
+					}
+					if !in {
+						add(iv.ID, "noisy or dusty work %s, outside the hours %s allows for it", v.span(s), who)
+					}
+				}
+			}
+		}
+		if tr.CutsPower && pr.PowerCutWithPilot && pl.Assignment.Pilot == "" {
+			add(iv.ID, "cuts the power without the pilot present (%s)", who)
+		}
+	}
+
+	// water out of use
+	if days := pr.MaxWaterOutDays; days > 0 {
+		var first, last *Placed
+		for _, pl := range placed {
+			tr := x.Trades[pl.Intervention.Trade]
+			if tr == nil || !tr.CutsWater {
+				continue
+			}
+			if first == nil || pl.Start.Before(first.Start) {
+				first = pl
+			}
+			if last == nil || pl.End.After(last.End) || (pl.End.Equal(last.End) && pl.ID() > last.ID()) {
+				last = pl
+			}
+		}
+		if first != nil {
+			if span := last.End.Sub(first.Start); span > time.Duration(days)*24*time.Hour {
+				add(last.ID(), "water is out of use in dwelling %s from %s (%s) to %s (%s), longer than the %d days %s allows",
+					d.ID, v.at(first.Start), first.ID(), v.at(last.End), last.ID(), days, who)
+			}
+		}
+	}
+	return out
+}
+
+// inStay reports whether [Start, End] of pl lies inside one relocation stay of h.
+func (r HouseholdProfile) inStay(v *Verification, h *model.Household, pl *Placed) bool {
+	for _, st := range v.Index.Stays[h.ID] {
+		a, err1 := model.ParseMoment(st.From, v.Loc)
+		b, err2 := model.ParseEndMoment(st.To, v.Loc)
+		if err1 == nil && err2 == nil && !pl.Start.Before(a) && !pl.End.After(b) {
+			return true
+		}
+	}
+	return false
+}
+
+func vfClockText(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }

@@ -1,0 +1,136 @@
+package constraints
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/rehabplan/rehabplan/model"
+)
+
+// Check verifies rule 8: the stays booked in one relocation unit never overlap, nor do
+// one household's stays; an intervention with a relocation role (move_out, during,
+// move_back) lies, [Start, End], inside one stay of its dwelling's household; within a
+// stay, every move_out ends before every during starts, every during ends before every
+// move_back starts (and every move_out ends before every move_back starts).
+func (r RelocationRule) Check(v *Verification) []Violation {
+	var out []Violation
+	add := func(iv, format string, args ...any) {
+		out = append(out, vfViolation(r, iv, format, args...))
+	}
+	type stay struct {
+		rel *model.Relocation
+		a   vfSpan // [from, to)
+		ok  bool
+	}
+	stays := make([]stay, len(v.Problem.Relocations))
+	byUnit := map[string][]int{}
+	byHousehold := map[string][]int{}
+	for i := range v.Problem.Relocations {
+		rel := &v.Problem.Relocations[i]
+		st := stay{rel: rel}
+		a, err1 := model.ParseMoment(rel.From, v.Loc)
+		b, err2 := model.ParseEndMoment(rel.To, v.Loc)
+		switch {
+		case err1 != nil || err2 != nil:
+			add("", "the stay of household %s in unit %s cannot be read", rel.Household, rel.Unit)
+		case !b.After(a):
+			add("", "the stay of household %s in unit %s ends before it starts", rel.Household, rel.Unit)
+		default:
+			st.a, st.ok = vfSpan{a, b}, true
+		}
+		if v.Index.Units[rel.Unit] == nil {
+			add("", "household %s stays in unit %s, which the problem does not have", rel.Household, rel.Unit)
+		}
+		stays[i] = st
+		if st.ok {
+			byUnit[rel.Unit] = append(byUnit[rel.Unit], i)
+			byHousehold[rel.Household] = append(byHousehold[rel.Household], i)
+		}
+	}
+	text := func(i int) string {
+		return fmt.Sprintf("household %s in unit %s %s", stays[i].rel.Household, stays[i].rel.Unit, vfFmtSpan(stays[i].a.From, stays[i].a.To, v.Loc))
+	}
+	clash := func(groups map[string][]int, what string) {
+		for _, key := range vfSortedKeys(groups) {
+			l := groups[key]
+			sort.SliceStable(l, func(a, b int) bool { return stays[l[a]].a.From.Before(stays[l[b]].a.From) })
+			for j := 1; j < len(l); j++ {
+				for k := 0; k < j; k++ {
+					if stays[l[k]].a.To.After(stays[l[j]].a.From) {
+						add("", "%s %s: %s overlaps %s", what, key, text(l[k]), text(l[j]))
+					}
+				}
+			}
+		}
+	}
+	clash(byUnit, "unit")
+	clash(byHousehold, "household")
+
+	// interventions tied to a stay
+	type group struct{ out, during, back []*Placed }
+	groups := map[int]*group{}
+	for _, pl := range v.placedSorted() {
+		iv := pl.Intervention
+		if iv.Relocation == "" {
+			continue
+		}
+		if iv.Relocation != model.RoleMoveOut && iv.Relocation != model.RoleDuring && iv.Relocation != model.RoleMoveBack {
+			add(iv.ID, "unknown relocation role %q", iv.Relocation)
+			continue
+		}
+		h := v.Index.HouseholdOf(iv)
+		if h == nil {
+			add(iv.ID, "tied to a relocation (%s) but dwelling %s has no household", iv.Relocation, iv.Dwelling)
+			continue
+		}
+		found := -1
+		for _, i := range byHousehold[h.ID] {
+			if !pl.Start.Before(stays[i].a.From) && !pl.End.After(stays[i].a.To) {
+				found = i
+				break
+			}
+		}
+		if found < 0 {
+			add(iv.ID, "%s %s lies outside every relocation stay of household %s", iv.Relocation, vfFmtSpan(pl.Start, pl.End, v.Loc), h.ID)
+			continue
+		}
+		g := groups[found]
+		if g == nil {
+			g = &group{}
+			groups[found] = g
+		}
+		switch iv.Relocation {
+		case model.RoleMoveOut:
+			g.out = append(g.out, pl)
+		case model.RoleDuring:
+			g.during = append(g.during, pl)
+		case model.RoleMoveBack:
+			g.back = append(g.back, pl)
+		}
+	}
+	order := func(before, after []*Placed, what string) {
+		for _, b := range after {
+			for _, a := range before {
+				if b.Start.Before(a.End) {
+					add(b.ID(), "starts %s, before %s ends (%s, %s)", v.at(b.Start), a.ID(), v.at(a.End), what)
+				}
+			}
+		}
+	}
+	for _, i := range vfSortedIntKeys(groups) {
+		g := groups[i]
+		order(g.out, g.during, "moving out comes before the works during the stay")
+		order(g.during, g.back, "the works during the stay come before moving back")
+		order(g.out, g.back, "moving out comes before moving back")
+	}
+	return out
+}
+
+func vfSortedIntKeys[T any](m map[int]T) []int {
+	out := make([]int, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Ints(out)
+	return out
+}

@@ -1,0 +1,151 @@
+package constraints
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/rehabplan/rehabplan/model"
+)
+
+// Check verifies rule 4. For each sequence and each pair of interventions of its
+// trades in the same dwelling (scope "dwelling", the default; restricted to the
+// sequence's dwellings when listed) or the same stairwell (scope "stairwell"): the
+// successor starts no earlier than the predecessor's end plus MinLag (elapsed), no
+// earlier than the instant MinLagWorkingDays working days of site time (site hours
+// without public holidays) have elapsed after it, and no later than its end plus
+// MaxLag. An intervention starts after every intervention of its After list ends.
+// A successor placed while its predecessor is not placed is a violation; a pair with
+// an unplaced successor is not checked.
+func (r TradeSequence) Check(v *Verification) []Violation {
+	var out []Violation
+	p, x := v.Problem, v.Index
+	byDwellingTrade := map[[2]string][]*model.Intervention{}
+	byStairwellTrade := map[[2]string][]*model.Intervention{}
+	for i := range p.Interventions {
+		iv := &p.Interventions[i]
+		byDwellingTrade[[2]string{iv.Dwelling, iv.Trade}] = append(byDwellingTrade[[2]string{iv.Dwelling, iv.Trade}], iv)
+		if d := x.Dwellings[iv.Dwelling]; d != nil {
+			byStairwellTrade[[2]string{d.Stairwell, iv.Trade}] = append(byStairwellTrade[[2]string{d.Stairwell, iv.Trade}], iv)
+		}
+	}
+	for si := range p.Sequences {
+		s := &p.Sequences[si]
+		lag := vfLags{}
+		var err error
+		if s.MinLag != "" {
+			var m int
+			if m, err = model.ParseDuration(s.MinLag, 0); err != nil {
+				out = append(out, vfViolation(r, "", "sequence %d (%s then %s): min_lag cannot be read: %v", si+1, s.Before, s.After, err))
+				continue
+			}
+			lag.min = time.Duration(m) * time.Minute
+		}
+		if s.MaxLag != "" {
+			var m int
+			if m, err = model.ParseDuration(s.MaxLag, 0); err != nil {
+				out = append(out, vfViolation(r, "", "sequence %d (%s then %s): max_lag cannot be read: %v", si+1, s.Before, s.After, err))
+				continue
+			}
+			lag.max, lag.hasMax = time.Duration(m)*time.Minute, true
+		}
+		if s.MinLagWorkingDays > 0 {
+			lag.days = s.MinLagWorkingDays
+		}
+		only := map[string]bool{}
+		for _, d := range s.Dwellings {
+			only[d] = true
+		}
+		var groups [][2][]*model.Intervention
+		if s.Scope == "stairwell" {
+			seen := map[string]bool{}
+			for i := range p.Dwellings {
+				sw := p.Dwellings[i].Stairwell
+				if seen[sw] {
+					continue
+				}
+				seen[sw] = true
+				groups = append(groups, [2][]*model.Intervention{byStairwellTrade[[2]string{sw, s.Before}], byStairwellTrade[[2]string{sw, s.After}]})
+			}
+		} else {
+			for i := range p.Dwellings {
+				d := p.Dwellings[i].ID
+				groups = append(groups, [2][]*model.Intervention{byDwellingTrade[[2]string{d, s.Before}], byDwellingTrade[[2]string{d, s.After}]})
+			}
+		}
+		what := fmt.Sprintf("%s then %s", s.Before, s.After)
+		for _, g := range groups {
+			for _, a := range g[0] {
+				for _, b := range g[1] {
+					if a == b || (len(only) > 0 && (!only[a.Dwelling] || !only[b.Dwelling])) {
+						continue
+					}
+					out = append(out, r.pair(v, a, b, lag, what)...)
+				}
+			}
+		}
+	}
+	for i := range p.Interventions {
+		iv := &p.Interventions[i]
+		for _, id := range iv.After {
+			pred := x.Interventions[id]
+			if pred == nil {
+				out = append(out, vfViolation(r, iv.ID, "must come after %s, which the problem does not have", id))
+				continue
+			}
+			out = append(out, r.pair(v, pred, iv, vfLags{}, "listed in after")...)
+		}
+	}
+	return out
+}
+
+// vfLags are a precedence's lags.
+type vfLags struct {
+	min, max time.Duration
+	hasMax   bool
+	days     int
+}
+
+// pair checks that b comes after a.
+func (r TradeSequence) pair(v *Verification, a, b *model.Intervention, lag vfLags, what string) []Violation {
+	pb := v.Assigned[b.ID]
+	if pb == nil {
+		return nil
+	}
+	if v.Assigned[a.ID] == nil {
+		return []Violation{vfViolation(r, b.ID, "placed although %s, which must come before it (%s), is not placed", a.ID, what)}
+	}
+	pa, okA := v.Placed[a.ID]
+	pb, okB := v.Placed[b.ID]
+	if !okA || !okB {
+		return nil
+	}
+	var out []Violation
+	if earliest := pa.End.Add(lag.min); pb.Start.Before(earliest) {
+		if lag.min > 0 {
+			out = append(out, vfViolation(r, b.ID, "starts %s, before %s ends plus %s (%s; %s)", v.at(pb.Start), a.ID, vfFmtMinutes(lag.min), v.at(earliest), what))
+		} else {
+			out = append(out, vfViolation(r, b.ID, "starts %s, before %s ends (%s; %s)", v.at(pb.Start), a.ID, v.at(earliest), what))
+		}
+	}
+	if lag.days > 0 {
+		site, err := v.siteWorkCalendar()
+		if err != nil {
+			out = append(out, vfViolation(r, b.ID, "the site hours cannot be read: %v", err))
+		} else {
+			need := time.Duration(lag.days*v.WorkingDay) * time.Minute
+			earliest, ok := site.addWork(pa.End, need)
+			switch {
+			case !ok:
+				out = append(out, vfViolation(r, b.ID, "starts %s, but %s after %s ends never elapse in the site hours (%s)", v.at(pb.Start), vfPlural(lag.days, "working day"), a.ID, what))
+			case pb.Start.Before(earliest):
+				out = append(out, vfViolation(r, b.ID, "starts %s, before %s of site time have elapsed after %s ends (%s; %s)", v.at(pb.Start), vfPlural(lag.days, "working day"), a.ID, v.at(earliest), what))
+			}
+		}
+	}
+	if lag.hasMax {
+		if latest := pa.End.Add(lag.max); pb.Start.After(latest) {
+			out = append(out, vfViolation(r, b.ID, "starts %s, later than %s after %s ends (%s; %s)", v.at(pb.Start), vfFmtMinutes(lag.max), a.ID, v.at(latest), what))
+		}
+	}
+	return out
+}

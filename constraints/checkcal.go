@@ -1,0 +1,311 @@
+package constraints
+
+// The verifier's own calendar arithmetic: RRULEs expanded with rrule-go on time.Time
+// in the operation's location, merged into sorted windows. Nothing here is shared with
+// the search (package calendar and package solver): independence is the point.
+//
+// Unexported identifiers of the verifier start with "vf" so that they never collide
+// with those of the compilation (compile*.go, explain.go) in the same package.
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/teambition/rrule-go"
+)
+
+// vfMaxOccurrences bounds how many occurrences one recurrence may produce while it is
+// expanded (a FREQ=MINUTELY rule over years would otherwise take the verifier down).
+const vfMaxOccurrences = 200000
+
+// vfSpan is a half-open stretch of time [From, To).
+type vfSpan struct {
+	From, To time.Time
+}
+
+// vfWindows is a sorted list of disjoint, non-touching spans (touching ones merged).
+type vfWindows []vfSpan
+
+// vfMerge sorts spans and merges those that overlap or touch.
+func vfMerge(spans []vfSpan) vfWindows {
+	s := make([]vfSpan, 0, len(spans))
+	for _, sp := range spans {
+		if sp.To.After(sp.From) {
+			s = append(s, sp)
+		}
+	}
+	sort.Slice(s, func(i, j int) bool { return s[i].From.Before(s[j].From) })
+	var out vfWindows
+	for _, sp := range s {
+		if n := len(out); n > 0 && !sp.From.After(out[n-1].To) {
+			if sp.To.After(out[n-1].To) {
+				out[n-1].To = sp.To
+			}
+			continue
+		}
+		out = append(out, sp)
+	}
+	return out
+}
+
+// covers reports whether [a, b) lies inside one merged window. An empty or
+// reversed stretch is covered (the structural check reports it).
+func (w vfWindows) covers(a, b time.Time) bool {
+	if !b.After(a) {
+		return true
+	}
+	// last window starting at or before a
+	i := sort.Search(len(w), func(i int) bool { return w[i].From.After(a) }) - 1
+	return i >= 0 && !w[i].To.Before(b)
+}
+
+// subtract removes the given spans from the windows.
+func (w vfWindows) subtract(cut []vfSpan) vfWindows {
+	if len(cut) == 0 {
+		return w
+	}
+	c := vfMerge(cut)
+	var out vfWindows
+	j := 0
+	for _, sp := range w {
+		cur := sp
+		for j < len(c) && !c[j].To.After(cur.From) {
+			j++
+		}
+		k := j
+		for k < len(c) && c[k].From.Before(cur.To) {
+			if c[k].From.After(cur.From) {
+				out = append(out, vfSpan{cur.From, c[k].From})
+			}
+			if c[k].To.After(cur.From) {
+				cur.From = c[k].To
+			}
+			if !cur.To.After(cur.From) {
+				break
+			}
+			k++
+		}
+		if cur.To.After(cur.From) {
+			out = append(out, cur)
+		}
+	}
+	return out
+}
+
+// addWork is the earliest instant at which work of the windows after t reaches d
+// (ok false when the windows run out first).
+func (w vfWindows) addWork(t time.Time, d time.Duration) (time.Time, bool) {
+	if d <= 0 {
+		return t, true
+	}
+	i := sort.Search(len(w), func(i int) bool { return w[i].To.After(t) })
+	for ; i < len(w); i++ {
+		from := w[i].From
+		if from.Before(t) {
+			from = t
+		}
+		avail := w[i].To.Sub(from)
+		if avail >= d {
+			return from.Add(d), true
+		}
+		d -= avail
+	}
+	return time.Time{}, false
+}
+
+// vfOverlaps reports whether [a, b) meets any of the spans (half-open on both sides).
+func vfOverlaps(spans []vfSpan, a, b time.Time) (vfSpan, bool) {
+	for _, sp := range spans {
+		if sp.From.Before(b) && a.Before(sp.To) {
+			return sp, true
+		}
+	}
+	return vfSpan{}, false
+}
+
+// vfExpand expands recurrences into merged windows over [lo, hi): DTSTART is the
+// recurrence's From date (default the operation's start) at its Start time of day,
+// local; each occurrence lasts Duration (elapsed); an EXDATE removes the
+// occurrences whose local date it is.
+func vfExpand(recs []model.Recurrence, loc *time.Location, opStart string, lo, hi time.Time) (vfWindows, error) {
+	var spans []vfSpan
+	for i, rec := range recs {
+		s, err := vfExpandOne(rec, loc, opStart, lo, hi)
+		if err != nil {
+			return nil, fmt.Errorf("recurrence %d: %w", i+1, err)
+		}
+		spans = append(spans, s...)
+	}
+	return vfMerge(spans), nil
+}
+
+func vfExpandOne(rec model.Recurrence, loc *time.Location, opStart string, lo, hi time.Time) ([]vfSpan, error) {
+	if strings.TrimSpace(rec.RRule) == "" {
+		return nil, errors.New("empty rrule")
+	}
+	opt, err := rrule.StrToROptionInLocation(rec.RRule, loc)
+	if err != nil {
+		return nil, fmt.Errorf("rrule %q: %v", rec.RRule, err)
+	}
+	clock, err := model.ParseClock(rec.Start)
+	if err != nil {
+		return nil, err
+	}
+	dur, err := model.ParseDuration(rec.Duration, 0)
+	if err != nil {
+		return nil, err
+	}
+	from := rec.From
+	if from == "" {
+		from = opStart
+	}
+	day, err := model.ParseDate(from, loc)
+	if err != nil {
+		return nil, err
+	}
+	ex := map[string]bool{}
+	for _, d := range rec.ExDates {
+		if _, err := model.ParseDate(d, loc); err != nil {
+			return nil, fmt.Errorf("exdate: %w", err)
+		}
+		ex[d] = true
+	}
+	opt.Dtstart = time.Date(day.Year(), day.Month(), day.Day(), clock/60, clock%60, 0, 0, loc)
+	r, err := rrule.NewRRule(*opt)
+	if err != nil {
+		return nil, fmt.Errorf("rrule %q: %v", rec.RRule, err)
+	}
+	length := time.Duration(dur) * time.Minute
+	if length <= 0 {
+		return nil, nil
+	}
+	start := lo.Add(-length)
+	next := r.Iterator()
+	var out []vfSpan
+	for n := 0; ; n++ {
+		if n >= vfMaxOccurrences {
+			return nil, fmt.Errorf("rrule %q has too many occurrences", rec.RRule)
+		}
+		o, ok := next()
+		if !ok || !o.Before(hi) {
+			break
+		}
+		if !o.After(start) {
+			continue
+		}
+		o = o.In(loc)
+		if ex[o.Format(time.DateOnly)] {
+			continue
+		}
+		out = append(out, vfSpan{o, o.Add(length)})
+	}
+	return out, nil
+}
+
+// vfDayStart is the local midnight starting t's local date.
+func vfDayStart(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+}
+
+// vfDates lists the local dates ("YYYY-MM-DD") that [a, b) touches; an empty stretch
+// touches a's date. At most maxDays dates are listed.
+func vfDates(a, b time.Time, loc *time.Location) []string {
+	const maxDays = 4000
+	var out []string
+	d := vfDayStart(a, loc)
+	for n := 0; n < maxDays; n++ {
+		out = append(out, d.Format(time.DateOnly))
+		d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc)
+		if !d.Before(b) {
+			break
+		}
+	}
+	return out
+}
+
+// vfDayPieces splits [a, b) at local midnights.
+func vfDayPieces(a, b time.Time, loc *time.Location) []vfSpan {
+	const maxDays = 4000
+	var out []vfSpan
+	cur := a
+	for n := 0; n < maxDays && cur.Before(b); n++ {
+		d := vfDayStart(cur, loc)
+		next := time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc)
+		if next.After(b) {
+			next = b
+		}
+		out = append(out, vfSpan{cur, next})
+		cur = next
+	}
+	return out
+}
+
+// vfClock is t's local time of day in minutes (seconds round up when roundUp).
+func vfClock(t time.Time, loc *time.Location, roundUp bool) int {
+	t = t.In(loc)
+	m := t.Hour()*60 + t.Minute()
+	if roundUp && (t.Second() > 0 || t.Nanosecond() > 0) {
+		m++
+	}
+	return m
+}
+
+// vfPeriods reads periods [From, To] (To a bare date means the end of that day).
+func vfPeriods(ps []model.Period, loc *time.Location) ([]vfSpan, error) {
+	out := make([]vfSpan, 0, len(ps))
+	for i, p := range ps {
+		a, err := model.ParseMoment(p.From, loc)
+		if err != nil {
+			return nil, fmt.Errorf("period %d: %w", i+1, err)
+		}
+		b, err := model.ParseEndMoment(p.To, loc)
+		if err != nil {
+			return nil, fmt.Errorf("period %d: %w", i+1, err)
+		}
+		out = append(out, vfSpan{a, b})
+	}
+	return out, nil
+}
+
+// vfFmt writes an instant in the operation's local time for messages.
+func vfFmt(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("2006-01-02 15:04")
+}
+
+// vfFmtSpan writes a stretch for messages.
+func vfFmtSpan(a, b time.Time, loc *time.Location) string {
+	a, b = a.In(loc), b.In(loc)
+	if a.Format(time.DateOnly) == b.Format(time.DateOnly) {
+		return a.Format("2006-01-02 15:04") + "-" + b.Format("15:04")
+	}
+	return a.Format("2006-01-02 15:04") + " to " + b.Format("2006-01-02 15:04")
+}
+
+// vfFmtMinutes writes a number of minutes as "1h30" or "45 min".
+func vfFmtMinutes(d time.Duration) string {
+	m := int(d / time.Minute)
+	neg := ""
+	if m < 0 {
+		neg, m = "-", -m
+	}
+	switch {
+	case m < 60:
+		return fmt.Sprintf("%s%d min", neg, m)
+	case m%60 == 0:
+		return fmt.Sprintf("%s%dh", neg, m/60)
+	}
+	return fmt.Sprintf("%s%dh%02d", neg, m/60, m%60)
+}
+
+// vfPlural writes "1 worker", "2 workers".
+func vfPlural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}

@@ -1,0 +1,437 @@
+package constraints
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rehabplan/rehabplan/model"
+)
+
+// Checker is a rule that can check a finished plan from scratch.
+type Checker interface {
+	Rule
+	// Check lists the plan's breaches of the rule, in any order.
+	Check(v *Verification) []Violation
+}
+
+var (
+	_ Checker = CrewCalendar{}
+	_ Checker = TenantAvailability{}
+	_ Checker = PilotOfficeHours{}
+	_ Checker = TradeSequence{}
+	_ Checker = ReleaseDeadline{}
+	_ Checker = DwellingCapacity{}
+	_ Checker = HouseholdProfile{}
+	_ Checker = RelocationRule{}
+	_ Checker = FrozenAppointments{}
+	_ Checker = LocalTime{}
+	_ Checker = PlanStructure{}
+)
+
+// Checkers lists every rule as a Checker, in the order of All.
+func Checkers() []Checker {
+	return []Checker{CrewCalendar{}, TenantAvailability{}, PilotOfficeHours{}, TradeSequence{},
+		ReleaseDeadline{}, DwellingCapacity{}, HouseholdProfile{}, RelocationRule{},
+		FrozenAppointments{}, LocalTime{}, PlanStructure{}}
+}
+
+// Verify re-checks a plan from scratch against every hard rule and lists the
+// violations, sorted by rule number, then intervention id, then message, without
+// duplicates. An empty result means the plan keeps every hard rule. It never panics
+// on a malformed plan: a time that does not parse is a violation.
+//
+// Verify shares nothing with the search but the model types: it expands the RRULEs
+// itself with rrule-go and works on time.Time in the operation's location.
+func Verify(p *model.Problem, plan *model.Plan) []Violation {
+	v, err := NewVerification(p, plan)
+	if err != nil {
+		return []Violation{{Rule: NamePlanStructure, Message: "the plan cannot be checked: " + err.Error()}}
+	}
+	var out []Violation
+	for _, c := range Checkers() {
+		out = append(out, vfRun(c, v)...)
+	}
+	return SortViolations(out)
+}
+
+// vfRun runs one check; a panic (a bug of the verifier on odd input) becomes a
+// violation of that rule instead of taking the caller down.
+func vfRun(c Checker, v *Verification) (out []Violation) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = append(out, Violation{Rule: c.Name(), Message: fmt.Sprintf("internal error of the verifier while checking this rule: %v", r)})
+		}
+	}()
+	return c.Check(v)
+}
+
+// SortViolations sorts violations by rule number, intervention id and message, and
+// drops exact duplicates. It sorts in place and returns the shortened slice.
+func SortViolations(vs []Violation) []Violation {
+	num := map[string]int{}
+	for _, r := range All() {
+		num[r.Name()] = r.Number()
+	}
+	n := func(name string) int {
+		if k, ok := num[name]; ok {
+			return k
+		}
+		return 99
+	}
+	sort.SliceStable(vs, func(i, j int) bool {
+		a, b := vs[i], vs[j]
+		if n(a.Rule) != n(b.Rule) {
+			return n(a.Rule) < n(b.Rule)
+		}
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		if a.Intervention != b.Intervention {
+			return a.Intervention < b.Intervention
+		}
+		return a.Message < b.Message
+	})
+	out := vs[:0]
+	for i, x := range vs {
+		if i > 0 && x == vs[i-1] {
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// Stretch is one worked stretch [Start, End) of a placed intervention.
+type Stretch struct {
+	Start, End time.Time
+}
+
+// Placed is one assignment of the plan, parsed.
+type Placed struct {
+	// Pos is the assignment's position in Plan.Assignments.
+	Pos          int
+	Assignment   *model.Assignment
+	Intervention *model.Intervention // nil when the plan names an unknown intervention
+	// Start and End are the assignment's bounds; Stretches the worked stretches,
+	// sorted by start ([Start, End) when the assignment has no segments). They are
+	// meaningful only when TimesOK.
+	Start, End time.Time
+	Stretches  []Stretch
+	// TimesOK: every time string of the assignment parsed as RFC 3339.
+	TimesOK bool
+}
+
+// ID is the intervention id the assignment names.
+func (pl *Placed) ID() string { return pl.Assignment.Intervention }
+
+// Verification is the shared, read-only context of the checks: the problem, its
+// index and location, and the plan's assignments parsed and grouped. Build it with
+// NewVerification; checks only read it (the cache of expanded calendars is guarded).
+type Verification struct {
+	Problem *model.Problem
+	Plan    *model.Plan
+	Index   *model.Index
+	Loc     *time.Location
+	// Begin is local midnight of the operation's first day; Finish local midnight
+	// after its last day.
+	Begin, Finish time.Time
+	// WorkingDay is the length of "1d" in minutes.
+	WorkingDay int
+	// Holidays holds the operation's public holidays, "YYYY-MM-DD".
+	Holidays map[string]bool
+	// Assignments lists every assignment of the plan, in plan order.
+	Assignments []*Placed
+	// Assigned is the first assignment of each known intervention, whatever its times.
+	Assigned map[string]*Placed
+	// Placed holds the assignments of Assigned whose times parse: those the time
+	// rules check.
+	Placed map[string]*Placed
+	// Unplaced is the first unplaced entry of each intervention id.
+	Unplaced map[string]*model.Unplaced
+	// ByCrew, ByPilot and ByDwelling group Placed by assignment crew, assignment
+	// pilot and intervention dwelling, each sorted by start then intervention id.
+	ByCrew, ByPilot, ByDwelling map[string][]*Placed
+
+	lo, hi time.Time // range over which calendars are expanded
+	sorted []*Placed // Placed by intervention id
+	mu     sync.Mutex
+	cache  map[string]vfCached
+}
+
+type vfCached struct {
+	w   vfWindows
+	err error
+}
+
+// NewVerification parses the plan against the problem. It fails only when the problem
+// itself cannot be read (no problem, no plan, unknown time zone, unreadable horizon).
+func NewVerification(p *model.Problem, plan *model.Plan) (*Verification, error) {
+	if p == nil {
+		return nil, fmt.Errorf("no problem")
+	}
+	if plan == nil {
+		return nil, fmt.Errorf("no plan")
+	}
+	loc, err := model.LoadLocation(p.Operation.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("operation.time_zone: %v", err)
+	}
+	begin, err := model.ParseDate(p.Operation.Start, loc)
+	if err != nil {
+		return nil, fmt.Errorf("operation.start: %v", err)
+	}
+	last, err := model.ParseDate(p.Operation.End, loc)
+	if err != nil {
+		return nil, fmt.Errorf("operation.end: %v", err)
+	}
+	finish := time.Date(last.Year(), last.Month(), last.Day()+1, 0, 0, 0, 0, loc)
+	v := &Verification{
+		Problem: p, Plan: plan, Index: model.NewIndex(p), Loc: loc,
+		Begin: begin, Finish: finish, WorkingDay: p.WorkingDayMinutes(),
+		Holidays: map[string]bool{}, Assigned: map[string]*Placed{}, Placed: map[string]*Placed{},
+		Unplaced: map[string]*model.Unplaced{}, ByCrew: map[string][]*Placed{},
+		ByPilot: map[string][]*Placed{}, ByDwelling: map[string][]*Placed{},
+		cache: map[string]vfCached{},
+	}
+	for _, d := range p.HolidayDates() {
+		v.Holidays[d] = true
+	}
+	lo, hi := begin, finish
+	for i := range plan.Assignments {
+		a := &plan.Assignments[i]
+		pl := vfParse(i, a, loc)
+		pl.Intervention = v.Index.Interventions[a.Intervention]
+		v.Assignments = append(v.Assignments, pl)
+		if pl.Intervention == nil {
+			continue
+		}
+		if _, dup := v.Assigned[a.Intervention]; dup {
+			continue
+		}
+		v.Assigned[a.Intervention] = pl
+		if !pl.TimesOK {
+			continue
+		}
+		v.Placed[a.Intervention] = pl
+		if pl.Start.Before(lo) {
+			lo = pl.Start
+		}
+		if pl.End.After(hi) {
+			hi = pl.End
+		}
+		for _, s := range pl.Stretches {
+			if s.Start.Before(lo) {
+				lo = s.Start
+			}
+			if s.End.After(hi) {
+				hi = s.End
+			}
+		}
+		if a.Crew != "" {
+			v.ByCrew[a.Crew] = append(v.ByCrew[a.Crew], pl)
+		}
+		if a.Pilot != "" {
+			v.ByPilot[a.Pilot] = append(v.ByPilot[a.Pilot], pl)
+		}
+		v.ByDwelling[pl.Intervention.Dwelling] = append(v.ByDwelling[pl.Intervention.Dwelling], pl)
+	}
+	for i := range plan.Unplaced {
+		u := &plan.Unplaced[i]
+		if _, dup := v.Unplaced[u.Intervention]; !dup {
+			v.Unplaced[u.Intervention] = u
+		}
+	}
+	for _, id := range vfSortedKeys(v.Placed) {
+		v.sorted = append(v.sorted, v.Placed[id])
+	}
+	for _, m := range []map[string][]*Placed{v.ByCrew, v.ByPilot, v.ByDwelling} {
+		for _, l := range m {
+			vfSortPlaced(l)
+		}
+	}
+	// Expand calendars over the horizon and the plan's times, with a margin for lags
+	// in working days, but never more than two years around the horizon.
+	if floor := begin.AddDate(-2, 0, 0); lo.Before(floor) {
+		lo = floor
+	}
+	if ceil := finish.AddDate(2, 0, 0); hi.After(ceil) {
+		hi = ceil
+	}
+	v.lo, v.hi = lo.AddDate(0, 0, -7), hi.AddDate(0, 0, 60)
+	return v, nil
+}
+
+func vfSortPlaced(l []*Placed) {
+	sort.Slice(l, func(i, j int) bool {
+		if !l[i].Start.Equal(l[j].Start) {
+			return l[i].Start.Before(l[j].Start)
+		}
+		if l[i].ID() != l[j].ID() {
+			return l[i].ID() < l[j].ID()
+		}
+		return l[i].Pos < l[j].Pos
+	})
+}
+
+// vfParseTime reads an RFC 3339 time of the plan.
+func vfParseTime(s string) (time.Time, bool) {
+	t, err := time.Parse(time.RFC3339, s)
+	return t, err == nil
+}
+
+func vfParse(i int, a *model.Assignment, loc *time.Location) *Placed {
+	pl := &Placed{Pos: i, Assignment: a, TimesOK: true}
+	var ok bool
+	if pl.Start, ok = vfParseTime(a.Start); !ok {
+		pl.TimesOK = false
+	}
+	if pl.End, ok = vfParseTime(a.End); !ok {
+		pl.TimesOK = false
+	}
+	if len(a.Segments) == 0 {
+		pl.Stretches = []Stretch{{pl.Start, pl.End}}
+	} else {
+		for _, sg := range a.Segments {
+			s, ok1 := vfParseTime(sg.Start)
+			e, ok2 := vfParseTime(sg.End)
+			if !ok1 || !ok2 {
+				pl.TimesOK = false
+			}
+			pl.Stretches = append(pl.Stretches, Stretch{s, e})
+		}
+		sort.SliceStable(pl.Stretches, func(i, j int) bool { return pl.Stretches[i].Start.Before(pl.Stretches[j].Start) })
+	}
+	return pl
+}
+
+// Windows expands recurrences into merged windows (occurrences that overlap or touch
+// are one window) over the range the plan needs. Results are cached.
+func (v *Verification) windows(recs []model.Recurrence) (vfWindows, error) {
+	key := vfKey(recs)
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if c, ok := v.cache[key]; ok {
+		return c.w, c.err
+	}
+	w, err := vfExpand(recs, v.Loc, v.Problem.Operation.Start, v.lo, v.hi)
+	v.cache[key] = vfCached{w, err}
+	return w, err
+}
+
+// vfKey identifies recurrences by content (a pilot's Hours are a new slice at every
+// call, so the slice itself cannot be the key).
+func vfKey(recs []model.Recurrence) string {
+	var b strings.Builder
+	for _, r := range recs {
+		for _, f := range []string{r.RRule, r.Start, r.Duration, r.From} {
+			b.WriteString(f)
+			b.WriteByte(0)
+		}
+		for _, d := range r.ExDates {
+			b.WriteString(d)
+			b.WriteByte(1)
+		}
+		b.WriteByte(2)
+	}
+	return b.String()
+}
+
+// Inside reports whether [a, b) lies inside the union of the recurrences'
+// occurrences, touching occurrences merged (08:00-12:00 and 12:00-16:00 cover
+// 10:00-14:00). The error says why the recurrences cannot be read.
+func (v *Verification) Inside(recs []model.Recurrence, a, b time.Time) (bool, error) {
+	w, err := v.windows(recs)
+	if err != nil {
+		return false, err
+	}
+	return w.covers(a, b), nil
+}
+
+// siteWorkCalendar is the site hours without public holidays: the calendar of lags
+// in working days.
+func (v *Verification) siteWorkCalendar() (vfWindows, error) {
+	const key = "\x00site-hours-without-holidays"
+	w, err := v.windows(v.Problem.SiteHours())
+	if err != nil {
+		return nil, err
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if c, ok := v.cache[key]; ok {
+		return c.w, c.err
+	}
+	w = w.subtract(v.holidaySpans())
+	v.cache[key] = vfCached{w, nil}
+	return w, nil
+}
+
+// holidaySpans lists the public holidays as local days [midnight, next midnight).
+func (v *Verification) holidaySpans() []vfSpan {
+	var out []vfSpan
+	for d := range v.Holidays {
+		t, err := model.ParseDate(d, v.Loc)
+		if err != nil {
+			continue
+		}
+		out = append(out, vfSpan{t, time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, v.Loc)})
+	}
+	return out
+}
+
+// holidayIn names the first public holiday [a, b) touches, or "".
+func (v *Verification) holidayIn(a, b time.Time) string {
+	if len(v.Holidays) == 0 || b.Before(a) {
+		return ""
+	}
+	for _, d := range vfDates(a, b, v.Loc) {
+		if v.Holidays[d] {
+			return d
+		}
+	}
+	return ""
+}
+
+// span writes a stretch in local time for messages.
+func (v *Verification) span(s Stretch) string { return vfFmtSpan(s.Start, s.End, v.Loc) }
+
+// at writes an instant in local time for messages.
+func (v *Verification) at(t time.Time) string { return vfFmt(t, v.Loc) }
+
+// placedSorted lists Placed by intervention id (deterministic iteration).
+func (v *Verification) placedSorted() []*Placed { return v.sorted }
+
+// vfSortedKeys lists a map's keys, sorted.
+func vfSortedKeys[T any](m map[string]T) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// vfViolation builds a violation.
+func vfViolation(r Rule, iv, format string, args ...any) Violation {
+	return Violation{Rule: r.Name(), Intervention: iv, Message: fmt.Sprintf(format, args...)}
+}
+
+// vfOverlapping checks that the assignments of one resource (sorted by start) never
+// overlap in [Start, End); each assignment that starts while an earlier one still runs
+// is reported once, naming the earlier one.
+func vfOverlapping(l []*Placed, report func(later, earlier *Placed)) {
+	var run *Placed
+	for _, pl := range l {
+		if !pl.End.After(pl.Start) {
+			continue
+		}
+		if run != nil && pl.Start.Before(run.End) {
+			report(pl, run)
+		}
+		if run == nil || pl.End.After(run.End) {
+			run = pl
+		}
+	}
+}

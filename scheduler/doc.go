@@ -1,0 +1,23 @@
+// Package scheduler is rehabplan's public planning API: what other Go tools import.
+//
+// A works manager's operation comes in as a model.Problem (format "rehabplan/v1",
+// read with model.Decode, which validates it and names the field and entity of
+// every error). Solve turns it into a model.Plan: each intervention with its crew,
+// its pilot when it needs one, its start and end in the operation's local time, and
+// the interventions that could not be placed with the rules that block them.
+// Verify re-checks any plan from scratch against every hard rule of the domain,
+// sharing nothing with the search but the model types.
+//
+// The stages follow one another: decode and validate (model), compile the rules into
+// the solver's terms (constraints), search (solver), build the plan and verify it
+// (here). Running out of time is not an error: the result carries the best plan
+// found and says why the search stopped.
+//
+//	p, err := model.Decode(r)
+//	if err != nil { ... }                 // *model.ValidationError: field, entity, message
+//	res, err := scheduler.Solve(ctx, p, nil)
+//	if err != nil { ... }                 // the problem cannot be compiled
+//	if res.Status == scheduler.StatusPartial {
+//	    for _, u := range res.Plan.Unplaced { ... u.Reasons ... }
+//	}
+package scheduler

@@ -1,0 +1,152 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/rehabplan/rehabplan/constraints"
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/solver"
+)
+
+// Problem and Plan are the model's types, re-exported for importers.
+type (
+	Problem   = model.Problem
+	Plan      = model.Plan
+	Violation = constraints.Violation
+)
+
+// Settings tune Solve. A nil *Settings and the zero value work: 10 s, seed 0, all
+// cores, no work limit.
+type Settings struct {
+	// TimeLimit bounds the search's wall time; 0 means 10 s.
+	TimeLimit time.Duration
+	// WorkLimit bounds the number of schedules built; with it, a run is
+	// deterministic for a seed (as long as the time limit is not reached first).
+	WorkLimit int
+	// Seed seeds every random choice; the plan records it.
+	Seed int64
+	// Workers is the number of parallel searches; 0 means GOMAXPROCS.
+	Workers int
+	// Progress is called with each improvement.
+	Progress func(solver.Progress)
+}
+
+// Status of a result.
+type Status string
+
+// Statuses.
+const (
+	// StatusComplete: every intervention is placed and the verifier finds nothing.
+	StatusComplete Status = "complete"
+	// StatusPartial: some interventions could not be placed; each has its reasons.
+	StatusPartial Status = "partial"
+)
+
+// Result is a plan and what the search says about it.
+type Result struct {
+	Plan *model.Plan
+	// Status is complete or partial; Stop says why the search ended (done, time
+	// limit, cancelled): running out of time is not an error.
+	Status Status
+	Stop   solver.Stop
+	// Violations found by the independent verifier on the returned plan (empty
+	// unless there is a bug, or fixed appointments already conflict).
+	Violations []Violation
+	Iterations int
+	Elapsed    time.Duration
+	// FirstFeasible is the time to the first complete plan (0 if none).
+	FirstFeasible time.Duration
+	// Makespan is the end of the last intervention; Bound a lower bound of it.
+	Makespan time.Time
+	Terms    solver.Terms
+}
+
+// Solve plans every intervention of a validated problem (see model.Decode). An
+// error means the problem cannot be compiled; a plan that leaves interventions
+// unplaced is a result with StatusPartial, each unplaced intervention with the
+// rules that block it.
+func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) {
+	if s == nil {
+		s = &Settings{}
+	}
+	cp, err := constraints.Compile(p)
+	if err != nil {
+		return nil, err
+	}
+	res, err := solver.Solve(ctx, cp.Problem, &solver.Settings{TimeLimit: s.TimeLimit, WorkLimit: s.WorkLimit,
+		Seed: s.Seed, Workers: s.Workers, Progress: s.Progress})
+	if err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	plan := BuildPlan(cp, res)
+	out := &Result{Plan: plan, Stop: res.Stop, Iterations: res.Iterations, Elapsed: res.Elapsed,
+		FirstFeasible: res.FirstFeasible, Terms: res.Terms}
+	out.Violations = constraints.Verify(p, plan)
+	plan.Score.Hard = len(out.Violations)
+	out.Status = StatusComplete
+	if len(plan.Unplaced) > 0 {
+		out.Status = StatusPartial
+	}
+	plan.Status = string(out.Status)
+	out.Makespan = cp.Clock.Time(res.Terms.Makespan)
+	return out, nil
+}
+
+// Verify re-checks a plan from scratch against every hard rule; it shares nothing
+// with the search but the model types.
+func Verify(p *model.Problem, plan *model.Plan) []Violation {
+	return constraints.Verify(p, plan)
+}
+
+// BuildPlan turns a solver result into a plan document.
+func BuildPlan(cp *constraints.Compiled, res *solver.Result) *model.Plan {
+	loc := cp.Clock.Loc
+	plan := &model.Plan{Format: model.PlanFormat, Operation: cp.Model.Operation.ID, Seed: res.Seed,
+		Assignments: []model.Assignment{}, Unplaced: []model.Unplaced{}}
+	stamp := func(m int) string { return cp.Clock.Time(m).In(loc).Format(time.RFC3339) }
+	for t, pl := range res.Placements {
+		iv := cp.Interventions[t]
+		if !pl.Placed {
+			plan.Unplaced = append(plan.Unplaced, model.Unplaced{Intervention: iv.ID, Reasons: cp.Explain(t, res.Placements)})
+			continue
+		}
+		a := model.Assignment{Intervention: iv.ID, Start: stamp(pl.Start), End: stamp(pl.End)}
+		a.Crew, a.Pilot = cp.CrewAndPilot(t, pl)
+		task := &cp.Problem.Tasks[t]
+		if task.Fixed && iv.Start != "" {
+			// keep the given times as written (same instants)
+			a.Start, a.End = stamp(task.Start), stamp(task.End)
+		} else if !task.Contiguous {
+			ws := cp.Problem.Stretches(t, pl)
+			if len(ws) > 1 {
+				for _, w := range ws {
+					a.Segments = append(a.Segments, model.Segment{Start: stamp(w.Start), End: stamp(w.End)})
+				}
+			}
+		}
+		plan.Assignments = append(plan.Assignments, a)
+	}
+	sort.SliceStable(plan.Assignments, func(i, j int) bool {
+		return plan.Assignments[i].Start < plan.Assignments[j].Start
+	})
+	plan.Score = score(cp, res)
+	return plan
+}
+
+func score(cp *constraints.Compiled, res *solver.Result) *model.Score {
+	o := cp.Problem.Objective
+	tm := res.Terms
+	sc := &model.Score{Unplaced: res.Score.Unplaced, Soft: res.Score.Soft}
+	add := func(goal string, v float64, w float64) {
+		sc.Terms = append(sc.Terms, model.ScoreTerm{Goal: goal, Value: v, Weight: w, Cost: v * w})
+	}
+	add("makespan_days", float64(tm.Makespan)/1440, o.Makespan*1440)
+	add("dwelling_end_days", float64(tm.GroupEnd)/1440, o.GroupEnd*1440)
+	add("disturbed_days", float64(tm.GroupDays), o.GroupDays)
+	add("hours_outside_preferred", float64(tm.Preference)/60, o.Preference*60)
+	add("soft_deadline_days", float64(tm.Tardiness)/1440, o.Tardiness*1440)
+	return sc
+}
