@@ -1,0 +1,131 @@
+package bench
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+
+	"github.com/rehabplan/rehabplan/solver"
+)
+
+// Check re-checks a schedule of a benchmark problem from scratch, sharing nothing
+// with the solver but its data types: every task placed, with one alternative
+// chosen per demand, End - Start = Duration, release and deadline and horizon
+// respected, every precedence's minimum and maximum lag, and every resource's
+// capacity (a sweep over the start and end events). It returns the makespan
+// (latest end) and every violation found, joined; an error also says when the
+// problem uses what the checker does not handle (calendars, spans, day limits,
+// fixed tasks), since benchmark problems have none.
+func Check(p *solver.Problem, pl []solver.Placement) (int, error) {
+	if err := unsupported(p); err != nil {
+		return 0, err
+	}
+	if len(pl) != len(p.Tasks) {
+		return 0, fmt.Errorf("check: %d placements for %d tasks", len(pl), len(p.Tasks))
+	}
+	var errs []error
+	const maxErrs = 20
+	bad := func(format string, args ...any) {
+		if len(errs) < maxErrs {
+			errs = append(errs, fmt.Errorf("check: "+format, args...))
+		} else if len(errs) == maxErrs {
+			errs = append(errs, errors.New("check: more violations not listed"))
+		}
+	}
+	makespan := 0
+	type event struct{ at, delta int }
+	events := make([][]event, len(p.Resources))
+	for i := range p.Tasks {
+		t, x := &p.Tasks[i], &pl[i]
+		if !x.Placed {
+			bad("task %d (%s) is not placed", i, t.Name)
+			continue
+		}
+		if x.End-x.Start != t.Duration {
+			bad("task %d (%s) runs [%d, %d), %d units, but lasts %d", i, t.Name, x.Start, x.End, x.End-x.Start, t.Duration)
+		}
+		if x.Start < t.Release {
+			bad("task %d (%s) starts at %d before its release %d", i, t.Name, x.Start, t.Release)
+		}
+		if t.Deadline > 0 && x.End > t.Deadline {
+			bad("task %d (%s) ends at %d after its deadline %d", i, t.Name, x.End, t.Deadline)
+		}
+		if p.Horizon > 0 && x.End > p.Horizon {
+			bad("task %d (%s) ends at %d after the horizon %d", i, t.Name, x.End, p.Horizon)
+		}
+		makespan = max(makespan, x.End)
+		if len(x.Choice) != len(t.Demands) {
+			bad("task %d (%s) has %d choices for %d demands", i, t.Name, len(x.Choice), len(t.Demands))
+			continue
+		}
+		for k, d := range t.Demands {
+			r := x.Choice[k]
+			ok := false
+			for _, a := range d.Alternatives {
+				ok = ok || a == r
+			}
+			if !ok {
+				bad("task %d (%s) demand %d: resource %d is not an alternative", i, t.Name, k, r)
+				continue
+			}
+			if d.Amount > 0 && x.End > x.Start {
+				events[r] = append(events[r], event{x.Start, d.Amount}, event{x.End, -d.Amount})
+			}
+		}
+	}
+	for i, pr := range p.Precedences {
+		a, b := &pl[pr.From], &pl[pr.To]
+		if !a.Placed || !b.Placed {
+			continue // reported above
+		}
+		if b.Start < a.End+pr.MinLag {
+			bad("precedence %d: task %d (%s) starts at %d, before task %d (%s) ends at %d plus %d", i,
+				pr.To, p.Tasks[pr.To].Name, b.Start, pr.From, p.Tasks[pr.From].Name, a.End, pr.MinLag)
+		}
+		if pr.MaxLag >= 0 && b.Start > a.End+pr.MaxLag {
+			bad("precedence %d: task %d (%s) starts at %d, later than task %d (%s) ends at %d plus %d", i,
+				pr.To, p.Tasks[pr.To].Name, b.Start, pr.From, p.Tasks[pr.From].Name, a.End, pr.MaxLag)
+		}
+	}
+	for r, ev := range events {
+		// Ends before starts at the same instant ([s, e) intervals), so the load only
+		// rises after the ends of an instant and checking after each event suffices.
+		sort.Slice(ev, func(i, j int) bool {
+			if ev[i].at != ev[j].at {
+				return ev[i].at < ev[j].at
+			}
+			return ev[i].delta < ev[j].delta
+		})
+		load := 0
+		for _, e := range ev {
+			load += e.delta
+			if load > p.Resources[r].Capacity {
+				bad("resource %d (%s) holds %d units at %d, capacity %d", r, p.Resources[r].Name, load, e.at, p.Resources[r].Capacity)
+				break
+			}
+		}
+	}
+	return makespan, errors.Join(errs...)
+}
+
+func unsupported(p *solver.Problem) error {
+	if len(p.Spans) > 0 || len(p.DayLimits) > 0 {
+		return errors.New("check: spans and day limits are not handled")
+	}
+	for i, r := range p.Resources {
+		if r.Calendar != nil {
+			return fmt.Errorf("check: resource %d (%s) has a calendar, not handled", i, r.Name)
+		}
+	}
+	for i, t := range p.Tasks {
+		if t.Calendar != nil || t.Fixed {
+			return fmt.Errorf("check: task %d (%s) has a calendar or is fixed, not handled", i, t.Name)
+		}
+	}
+	for i, pr := range p.Precedences {
+		if pr.LagCalendar != nil {
+			return fmt.Errorf("check: precedence %d has a lag calendar, not handled", i)
+		}
+	}
+	return nil
+}
