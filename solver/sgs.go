@@ -7,7 +7,7 @@ import (
 
 // maxBackjumps bounds how often one task may send the construction back to move a
 // predecessor (maximum lags, span limits) before it is left unplaced.
-const maxBackjumps = 16
+const maxBackjumps = 64
 
 // activityList orders the tasks by priority (lower first) among those whose
 // predecessors are all listed: a precedence-feasible list for the serial scheme.

@@ -400,7 +400,7 @@ func TestLNSImprovesOnConstruction(t *testing.T) {
 	p := bigProblem(60)
 	first, err := Solve(context.Background(), p, &Settings{WorkLimit: 1, Workers: 1})
 	require.NoError(t, err)
-	better, err := Solve(context.Background(), p, &Settings{WorkLimit: 3000, Workers: 2, Seed: 1})
+	better, err := Solve(context.Background(), p, &Settings{WorkLimit: 600, Workers: 2, Seed: 1})
 	require.NoError(t, err)
 	require.Empty(t, checkSchedule(p, better.Placements))
 	t.Logf("construction %v, after LNS %v", first.Score, better.Score)

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+
+	"github.com/rehabplan/rehabplan/bench"
+	"github.com/rehabplan/rehabplan/solver"
+)
+
+const benchUsage = "usage: rehabplan bench --family jobshop|flowshop|rcpsp [--time-limit D] [--bounds FILE] [--seed N] [--workers N] FILES..."
+
+// cmdBench runs public benchmark instances through the same engine as the domain.
+func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("bench", stderr)
+	family := fs.String("family", "", "jobshop, flowshop or rcpsp")
+	limit := fs.Duration("time-limit", 10*time.Second, "time limit per instance")
+	boundsPath := fs.String("bounds", "", "CSV of best-known bounds (default: bounds.csv beside the first file)")
+	seed := fs.Int64("seed", 0, "random seed")
+	workers := fs.Int("workers", 0, "parallel searches (0: all cores)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return exitInvalid
+	}
+	if *family == "" || len(pos) == 0 {
+		fmt.Fprintln(stderr, benchUsage)
+		return exitInvalid
+	}
+	path := *boundsPath
+	if path == "" {
+		path = filepath.Join(filepath.Dir(pos[0]), "bounds.csv")
+	}
+	bounds, err := bench.LoadBounds(path)
+	if err != nil {
+		if *boundsPath != "" {
+			fmt.Fprintf(stderr, "rehabplan: %v\n", err)
+			return exitInvalid
+		}
+		bounds = nil
+	}
+	_, err = bench.Run(ctx, *family, pos, bounds, solver.Settings{TimeLimit: *limit, Seed: *seed, Workers: *workers}, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
+		return exitInvalid
+	}
+	return exitOK
+}

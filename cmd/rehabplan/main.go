@@ -1,0 +1,235 @@
+// Command rehabplan plans renovation works in occupied social housing.
+//
+//	rehabplan solve PROBLEM.json [-o PLAN.json] [--time-limit D] [--seed N] [--work-limit N]
+//	rehabplan verify PROBLEM.json PLAN.json
+//	rehabplan example
+//
+// Exit codes: 0 success; 1 a plan breaks a hard rule (verify) or an I/O error;
+// 2 invalid input or usage; 3 some interventions could not be placed (solve).
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"time"
+
+	"github.com/rehabplan/rehabplan/gen"
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/scheduler"
+)
+
+// Exit codes.
+const (
+	exitOK       = 0
+	exitFail     = 1
+	exitInvalid  = 2
+	exitUnplaced = 3
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `rehabplan plans renovation works in occupied social housing.
+
+usage:
+  rehabplan solve PROBLEM.json [-o PLAN.json] [--time-limit D] [--seed N] [--work-limit N]
+  rehabplan verify PROBLEM.json PLAN.json
+  rehabplan example            write the bundled example problem to stdout
+  rehabplan bench --family jobshop|flowshop|rcpsp [--time-limit D] [--bounds FILE] FILES...
+
+exit codes: 0 ok; 1 hard rule broken (verify) or I/O error; 2 invalid input;
+3 some interventions could not be placed (solve; the plan is still written)
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitInvalid
+	}
+	switch args[0] {
+	case "solve":
+		return cmdSolve(ctx, args[1:], stdout, stderr)
+	case "verify":
+		return cmdVerify(args[1:], stdout, stderr)
+	case "example":
+		return cmdExample(args[1:], stdout, stderr)
+	case "bench":
+		return cmdBench(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	}
+	fmt.Fprintf(stderr, "rehabplan: unknown command %q\n\n%s", args[0], usage)
+	return exitInvalid
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+// parse parses flags placed before, between or after positional arguments.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func readProblem(path string) (*model.Problem, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return model.Decode(f)
+}
+
+func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("solve", stderr)
+	out := fs.String("o", "", "write the plan to this file (default: stdout)")
+	limit := fs.Duration("time-limit", 10*time.Second, "search time limit")
+	seed := fs.Int64("seed", 0, "random seed")
+	work := fs.Int("work-limit", 0, "number of schedules to build (0: no limit; with it, runs are deterministic)")
+	workers := fs.Int("workers", 0, "parallel searches (0: all cores)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return exitInvalid
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "usage: rehabplan solve PROBLEM.json [-o PLAN.json] [--time-limit D] [--seed N]")
+		return exitInvalid
+	}
+	p, err := readProblem(pos[0])
+	if err != nil {
+		return reportInputError(stderr, pos[0], err)
+	}
+	res, err := scheduler.Solve(ctx, p, &scheduler.Settings{TimeLimit: *limit, Seed: *seed, WorkLimit: *work, Workers: *workers})
+	if err != nil {
+		return reportInputError(stderr, pos[0], err)
+	}
+	if err := writeJSON(*out, stdout, res.Plan); err != nil {
+		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
+		return exitFail
+	}
+	sum := scheduler.Summarize(p, res.Plan)
+	sum.WriteText(stderr)
+	fmt.Fprintf(stderr, "search: %s after %s, %d schedules built\n", res.Stop, res.Elapsed.Round(time.Millisecond), res.Iterations)
+	for _, v := range res.Violations {
+		fmt.Fprintf(stderr, "VIOLATION %s\n", v)
+	}
+	switch {
+	case len(res.Violations) > 0:
+		return exitFail
+	case res.Status != scheduler.StatusComplete:
+		for _, u := range res.Plan.Unplaced {
+			for _, r := range u.Reasons {
+				fmt.Fprintf(stderr, "unplaced %s: %s: %s\n", u.Intervention, r.Rule, r.Message)
+			}
+		}
+		return exitUnplaced
+	}
+	return exitOK
+}
+
+func cmdVerify(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("verify", stderr)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return exitInvalid
+	}
+	if len(pos) != 2 {
+		fmt.Fprintln(stderr, "usage: rehabplan verify PROBLEM.json PLAN.json")
+		return exitInvalid
+	}
+	p, err := readProblem(pos[0])
+	if err != nil {
+		return reportInputError(stderr, pos[0], err)
+	}
+	f, err := os.Open(pos[1])
+	if err != nil {
+		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
+		return exitInvalid
+	}
+	plan, err := model.DecodePlan(f)
+	f.Close()
+	if err != nil {
+		return reportInputError(stderr, pos[1], err)
+	}
+	vs := scheduler.Verify(p, plan)
+	if len(vs) == 0 {
+		fmt.Fprintf(stdout, "ok: %d interventions placed, %d unplaced, no hard rule broken\n", len(plan.Assignments), len(plan.Unplaced))
+		return exitOK
+	}
+	for _, v := range vs {
+		fmt.Fprintln(stdout, v)
+	}
+	fmt.Fprintf(stdout, "%d violations\n", len(vs))
+	return exitFail
+}
+
+func cmdExample(args []string, stdout, stderr io.Writer) int {
+	if len(args) != 0 {
+		fmt.Fprintln(stderr, "usage: rehabplan example")
+		return exitInvalid
+	}
+	if err := writeJSON("", stdout, gen.Example()); err != nil {
+		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+func reportInputError(stderr io.Writer, path string, err error) int {
+	var ve *model.ValidationError
+	if errors.As(err, &ve) {
+		fmt.Fprintf(stderr, "rehabplan: %s: %s\n", path, strings.TrimPrefix(ve.Error(), "invalid problem: "))
+		return exitInvalid
+	}
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
+		return exitInvalid
+	}
+	fmt.Fprintf(stderr, "rehabplan: %s: %v\n", path, err)
+	return exitInvalid
+}
+
+// writeJSON writes v indented to path atomically (temporary file, then rename),
+// or to w when path is empty.
+func writeJSON(path string, w io.Writer, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	data = append(data, '\n')
+	if path == "" {
+		_, err = w.Write(data)
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/scheduler"
+)
+
+func runCLI(args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// The issue's acceptance path: example, solve, verify, all exit 0.
+func TestExampleSolveVerify(t *testing.T) {
+	dir := t.TempDir()
+	code, out, _ := runCLI("example")
+	require.Equal(t, exitOK, code)
+	prob := filepath.Join(dir, "p.json")
+	require.NoError(t, os.WriteFile(prob, []byte(out), 0o644))
+	plan := filepath.Join(dir, "plan.json")
+	code, _, stderr := runCLI("solve", prob, "-o", plan, "--work-limit", "4", "--seed", "1")
+	require.Equal(t, exitOK, code, stderr)
+	assert.Contains(t, stderr, "disturbed days per occupied dwelling")
+	assert.Contains(t, stderr, "plumbing")
+	code, out, _ = runCLI("verify", prob, plan)
+	require.Equal(t, exitOK, code, out)
+	assert.Contains(t, out, "no hard rule broken")
+}
+
+func TestSolveExit3WhenUnplaced(t *testing.T) {
+	dir := t.TempDir()
+	p := model.Problem{}
+	require.NoError(t, jsonUnmarshalFile(t, "../../testdata/operations/example.json", &p))
+	// a deadline no one can meet
+	p.Interventions[5].Deadline = p.Operation.Start
+	prob := filepath.Join(dir, "p.json")
+	require.NoError(t, writeJSON(prob, nil, &p))
+	plan := filepath.Join(dir, "plan.json")
+	code, _, stderr := runCLI("solve", "--work-limit", "2", prob, "-o", plan)
+	require.Equal(t, exitUnplaced, code, stderr)
+	assert.Contains(t, stderr, "unplaced "+p.Interventions[5].ID)
+	// the plan is still written, and valid
+	code, out, _ := runCLI("verify", prob, plan)
+	assert.Equal(t, exitOK, code, out)
+}
+
+func TestVerifyNamesTheBrokenRule(t *testing.T) {
+	dir := t.TempDir()
+	prob := filepath.Join(dir, "p.json")
+	code, out, _ := runCLI("example")
+	require.Equal(t, exitOK, code)
+	require.NoError(t, os.WriteFile(prob, []byte(out), 0o644))
+	p, err := readProblem(prob)
+	require.NoError(t, err)
+	res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: 1})
+	require.NoError(t, err)
+	// give a crew's second job the times of its first: two jobs at once
+	as := res.Plan.Assignments
+	firstOf := map[string]int{}
+	for i := range as {
+		if as[i].Crew == "" {
+			continue
+		}
+		if j, ok := firstOf[as[i].Crew]; ok {
+			as[i].Start, as[i].End, as[i].Segments = as[j].Start, as[j].End, as[j].Segments
+			break
+		}
+		firstOf[as[i].Crew] = i
+	}
+	plan := filepath.Join(dir, "plan.json")
+	require.NoError(t, writeJSON(plan, nil, res.Plan))
+	code, out, _ = runCLI("verify", prob, plan)
+	assert.Equal(t, exitFail, code)
+	assert.Contains(t, out, "crew-calendar")
+	assert.Contains(t, out, "violations")
+}
+
+func TestInvalidInputExit2(t *testing.T) {
+	files, err := filepath.Glob("../../testdata/invalid/*.json")
+	require.NoError(t, err)
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			want, err := os.ReadFile(strings.TrimSuffix(f, ".json") + ".expected")
+			require.NoError(t, err)
+			code, _, stderr := runCLI("solve", f, "--work-limit", "1")
+			assert.Equal(t, exitInvalid, code)
+			assert.Contains(t, stderr, strings.TrimSpace(string(want)))
+		})
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want int
+	}{
+		{"no command", nil, exitInvalid},
+		{"unknown command", []string{"frobnicate"}, exitInvalid},
+		{"solve without file", []string{"solve"}, exitInvalid},
+		{"verify with one file", []string{"verify", "x.json"}, exitInvalid},
+		{"missing file", []string{"solve", "does-not-exist.json"}, exitInvalid},
+		{"bad flag", []string{"solve", "--nope", "x.json"}, exitInvalid},
+		{"help", []string{"help"}, exitOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, _ := runCLI(tt.args...)
+			assert.Equal(t, tt.want, code)
+		})
+	}
+}
+
+func jsonUnmarshalFile(t *testing.T, path string, v any) error {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	p, err := model.Decode(f)
+	if err != nil {
+		return err
+	}
+	*(v.(*model.Problem)) = *p
+	return nil
+}
