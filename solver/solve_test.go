@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -24,12 +25,9 @@ func checkSchedule(p *Problem, pl []Placement) []string {
 		if c == nil {
 			return true
 		}
-		for _, w := range c.Windows() {
-			if w.Start <= x && x < w.End {
-				return true
-			}
-		}
-		return false
+		ws := c.Windows()
+		i := sort.Search(len(ws), func(i int) bool { return ws[i].End > x })
+		return i < len(ws) && ws[i].Start <= x
 	}
 	for i, t := range p.Tasks {
 		q := pl[i]
@@ -397,7 +395,7 @@ func TestLNSKeepsSchedulesFeasible(t *testing.T) {
 }
 
 func TestLNSImprovesOnConstruction(t *testing.T) {
-	p := bigProblem(60)
+	p := bigProblem(20)
 	first, err := Solve(context.Background(), p, &Settings{WorkLimit: 1, Workers: 1})
 	require.NoError(t, err)
 	better, err := Solve(context.Background(), p, &Settings{WorkLimit: 600, Workers: 2, Seed: 1})
