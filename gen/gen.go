@@ -210,7 +210,7 @@ func Generate(o Options) *model.Problem {
 	}
 
 	// deliveries: window batches per building, then kitchen units
-	var windowsDelivery = map[string]string{}
+	windowsDelivery := map[string][]string{}
 	kitchenDelivery := ""
 	for k := 0; k < o.Deliveries; k++ {
 		at := start.AddDate(0, 0, 21+7*rng.IntN(6)).Add(8 * time.Hour)
@@ -221,9 +221,10 @@ func Generate(o Options) *model.Problem {
 		} else {
 			b := p.Buildings[k%len(p.Buildings)].ID
 			dl.ID, dl.Materials = "L-windows-"+b, "fenêtres du bâtiment "+b
-			if _, ok := windowsDelivery[b]; !ok {
-				windowsDelivery[b] = dl.ID
+			if n := len(windowsDelivery[b]); n > 0 {
+				dl.ID = fmt.Sprintf("%s-%d", dl.ID, n+1) // a further batch for the same building
 			}
+			windowsDelivery[b] = append(windowsDelivery[b], dl.ID)
 		}
 		p.Deliveries = append(p.Deliveries, dl)
 	}
@@ -259,7 +260,7 @@ func Generate(o Options) *model.Problem {
 	}
 
 	// interventions
-	for _, d := range p.Dwellings {
+	for di, d := range p.Dwellings {
 		loggia := chance(0.2)
 		for _, t := range trades {
 			iv := model.Intervention{ID: d.ID + "/" + t.ID, Dwelling: d.ID, Trade: t.ID}
@@ -274,8 +275,8 @@ func Generate(o Options) *model.Problem {
 			}
 			switch t.ID {
 			case "windows":
-				if dl, ok := windowsDelivery[d.Building]; ok {
-					iv.Deliveries = []string{dl}
+				if dls := windowsDelivery[d.Building]; len(dls) > 0 {
+					iv.Deliveries = []string{dls[di%len(dls)]}
 				}
 			case "kitchen":
 				if kitchenDelivery != "" {

@@ -137,6 +137,9 @@ func randomOperation(rng *rand.Rand) *model.Problem {
 			if b(0.1) {
 				iv.Release = fmt.Sprintf("2027-03-%02d", 1+rng.IntN(20))
 			}
+			if iv.Release != "" && iv.Deadline != "" && iv.Deadline < iv.Release {
+				iv.Release, iv.Deadline = iv.Deadline, iv.Release
+			}
 			if b(0.1) {
 				iv.SoftDeadline = "2027-03-20"
 			}
