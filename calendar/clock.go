@@ -21,7 +21,7 @@ import (
 )
 
 // MaxWindows bounds the occurrences one list of recurrences may produce.
-const MaxWindows = 200_000
+const MaxWindows = 50_000
 
 // Clock maps the operation's local time to solver minutes and back.
 type Clock struct {
@@ -115,6 +115,9 @@ func (c *Clock) recurrence(r model.Recurrence, budget int) (ws []solver.Window, 
 	opt, err := rrule.StrToROptionInLocation(r.RRule, c.Loc)
 	if err != nil {
 		return nil, fmt.Errorf("rrule %q: %v", r.RRule, err)
+	}
+	if opt.Freq == rrule.SECONDLY || opt.Freq == rrule.MINUTELY {
+		return nil, fmt.Errorf("rrule %q: a frequency finer than HOURLY is not a calendar of works", r.RRule)
 	}
 	y, mo, d := from.Date()
 	opt.Dtstart = time.Date(y, mo, d, clock/60, clock%60, 0, 0, c.Loc)

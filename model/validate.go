@@ -204,6 +204,9 @@ func checkRRule(s string) (err error) {
 	if err != nil {
 		return err
 	}
+	if opt.Freq == rrule.SECONDLY || opt.Freq == rrule.MINUTELY {
+		return fmt.Errorf("a frequency finer than HOURLY is not a calendar of works")
+	}
 	opt.Dtstart = time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
 	_, err = rrule.NewRRule(*opt)
 	return err
