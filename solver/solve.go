@@ -179,6 +179,7 @@ func (a *candidate) better(b *candidate) bool {
 }
 
 type worker struct {
+	just  *justifier
 	index int
 	c     *compiled
 	st    *state
@@ -227,6 +228,15 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 		r = rng
 	}
 	wk.st.construct(list, r, stop)
+	if !stop() {
+		if wk.just == nil {
+			wk.just = newJustifier(c)
+		}
+		if wk.just != nil {
+			for pass := 0; pass < 4 && wk.just.improve(wk.st); pass++ {
+			}
+		}
+	}
 	pl := make([]Placement, len(wk.st.pl))
 	copy(pl, wk.st.pl)
 	mode := append([]int(nil), wk.st.mode...)

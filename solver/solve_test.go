@@ -404,3 +404,35 @@ func TestLNSImprovesOnConstruction(t *testing.T) {
 	t.Logf("construction %v, after LNS %v", first.Score, better.Score)
 	assert.True(t, better.Score.Less(first.Score), "LNS did not improve: %v vs %v", better.Score, first.Score)
 }
+
+func TestMirrorTwiceIsIdentity(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 3))
+	p := randomProblem(rng)
+	q := mirror(mirror(p, 5000), 5000)
+	for i := range p.Tasks {
+		assert.Equal(t, p.Tasks[i].Calendar.Windows(), q.Tasks[i].Calendar.Windows())
+		assert.Equal(t, p.Tasks[i].Release > 0, q.Tasks[i].Release > 0)
+	}
+	for i := range p.Precedences {
+		assert.Equal(t, p.Precedences[i].From, q.Precedences[i].From)
+		assert.Equal(t, p.Precedences[i].To, q.Precedences[i].To)
+	}
+}
+
+func TestJustificationNeverWorsens(t *testing.T) {
+	for seed := uint64(0); seed < 100; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 13))
+		p := randomProblem(rng)
+		c, err := compile(p)
+		require.NoError(t, err)
+		st := newState(c)
+		st.construct(c.activityList(make([]float64, len(p.Tasks))), nil, nil)
+		before, _ := c.score(st.pl, st.mode)
+		j := newJustifier(c)
+		require.NotNil(t, j)
+		j.improve(st)
+		after, _ := c.score(st.pl, st.mode)
+		assert.False(t, before.Less(after), "seed %d: %v -> %v", seed, before, after)
+		require.Empty(t, checkSchedule(p, st.pl), "seed %d", seed)
+	}
+}
