@@ -59,8 +59,12 @@ type Result struct {
 	Elapsed    time.Duration
 	// FirstFeasible is the time to the first complete plan (0 if none).
 	FirstFeasible time.Duration
-	// Makespan is the end of the last intervention; Bound a lower bound of it.
+	// Makespan is the end of the last intervention; Bound a lower bound of it
+	// (critical path with calendars and lags, load of each crew and pilot), and
+	// GapPct the makespan's distance to the bound, counted from the operation's start.
 	Makespan time.Time
+	Bound    time.Time
+	GapPct   float64
 	Terms    solver.Terms
 }
 
@@ -92,6 +96,10 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 	}
 	plan.Status = string(out.Status)
 	out.Makespan = cp.Clock.Time(res.Terms.Makespan)
+	out.Bound = cp.Clock.Time(res.LowerBound)
+	if res.LowerBound > 0 {
+		out.GapPct = 100 * float64(res.Terms.Makespan-res.LowerBound) / float64(res.LowerBound)
+	}
 	return out, nil
 }
 

@@ -58,6 +58,8 @@ type Result struct {
 	FirstFeasible time.Duration
 	Elapsed       time.Duration
 	Seed          int64
+	// LowerBound of the makespan (Terms.Makespan) of any complete schedule.
+	LowerBound int
 }
 
 // Solve schedules p. An error means the problem itself is invalid; running out of
@@ -150,7 +152,7 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	wg.Wait()
 
 	res := &Result{Placements: best.pl, Score: best.score, Terms: best.terms, Iterations: iterations,
-		FirstFeasible: firstFeasible, Elapsed: time.Since(start), Seed: set.Seed}
+		FirstFeasible: firstFeasible, Elapsed: time.Since(start), Seed: set.Seed, LowerBound: c.lowerBound()}
 	switch {
 	case ctx.Err() == context.DeadlineExceeded && (set.WorkLimit == 0 || iterations < set.WorkLimit):
 		res.Stop = StopTimeLimit

@@ -436,3 +436,23 @@ func TestJustificationNeverWorsens(t *testing.T) {
 		require.Empty(t, checkSchedule(p, st.pl), "seed %d", seed)
 	}
 }
+
+func TestLowerBoundBelowEverySchedule(t *testing.T) {
+	p, _ := loadJobShop(t, "testdata/ft06")
+	lb, err := LowerBound(p)
+	require.NoError(t, err)
+	assert.LessOrEqual(t, lb, 55) // ft06's optimum
+	assert.GreaterOrEqual(t, lb, 43)
+	for seed := uint64(0); seed < 100; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 17))
+		p := randomProblem(rng)
+		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 30, Seed: int64(seed), Workers: 1})
+		require.NoError(t, err)
+		if res.Score.Unplaced > 0 {
+			continue
+		}
+		lb, err := LowerBound(p)
+		require.NoError(t, err)
+		assert.LessOrEqual(t, lb, res.Terms.Makespan, "seed %d", seed)
+	}
+}

@@ -134,7 +134,10 @@ func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	sum := scheduler.Summarize(p, res.Plan)
 	sum.WriteText(stderr)
-	fmt.Fprintf(stderr, "search: %s after %s, %d schedules built\n", res.Stop, res.Elapsed.Round(time.Millisecond), res.Iterations)
+	if res.Status == scheduler.StatusComplete {
+		fmt.Fprintf(stderr, "end %s, lower bound %s: gap %.1f%%\n", res.Makespan.Format("2006-01-02 15:04"), res.Bound.Format("2006-01-02 15:04"), res.GapPct)
+	}
+	fmt.Fprintf(stderr, "search: %s after %s, %d plans compared\n", res.Stop, res.Elapsed.Round(time.Millisecond), res.Iterations)
 	for _, v := range res.Violations {
 		fmt.Fprintf(stderr, "VIOLATION %s\n", v)
 	}

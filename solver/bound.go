@@ -1,0 +1,129 @@
+package solver
+
+import (
+	"fmt"
+	"sort"
+)
+
+// LowerBound is a lower bound of the latest end of any complete schedule of p: the
+// larger of the critical path (precedences, lags, releases and each task's best
+// calendar, resources ignored) and the load of each set of interchangeable
+// resources (their working time needed for the work only they can do).
+func LowerBound(p *Problem) (int, error) {
+	c, err := compile(p)
+	if err != nil {
+		return 0, err
+	}
+	return c.lowerBound(), nil
+}
+
+func (c *compiled) lowerBound() int {
+	p := c.p
+	n := len(p.Tasks)
+	est := make([]int, n)
+	end := make([]int, n)
+	lb := 0
+	for _, t := range c.topo {
+		task := &p.Tasks[t]
+		if task.Fixed {
+			est[t], end[t] = task.Start, task.End
+			lb = max(lb, end[t])
+			continue
+		}
+		e := task.Release
+		for _, a := range c.preds[t] {
+			at := end[a.other] + a.minLag
+			if a.lagCal != nil && a.minLag > 0 {
+				if _, x, ok := a.lagCal.Advance(end[a.other], a.minLag); ok {
+					at = x
+				}
+			}
+			e = max(e, at)
+		}
+		est[t] = e
+		best := MaxTime
+		for _, m := range c.modes[t] {
+			var f int
+			if task.Contiguous {
+				s, ok := m.cal.FitContiguous(e, task.Duration)
+				if !ok {
+					continue
+				}
+				f = s + task.Duration
+			} else {
+				_, x, ok := m.cal.Advance(e, task.Duration)
+				if !ok {
+					continue
+				}
+				f = x
+			}
+			best = min(best, f)
+		}
+		if best == MaxTime {
+			best = e + task.Duration // cannot be placed at all: keep a finite bound
+		}
+		end[t] = best
+		lb = max(lb, best)
+	}
+	// resource load: tasks grouped by the set of resources they may use
+	type load struct {
+		res    []int
+		energy int
+		from   int
+	}
+	loads := map[string]*load{}
+	for t := range p.Tasks {
+		task := &p.Tasks[t]
+		if task.Fixed {
+			continue
+		}
+		for _, d := range task.Demands {
+			if d.Amount == 0 {
+				continue
+			}
+			alts := append([]int(nil), d.Alternatives...)
+			sort.Ints(alts)
+			key := fmt.Sprint(alts)
+			l := loads[key]
+			if l == nil {
+				l = &load{res: alts, from: est[t]}
+				loads[key] = l
+			}
+			l.energy += task.Duration * d.Amount
+			l.from = min(l.from, est[t])
+		}
+	}
+	keys := make([]string, 0, len(loads))
+	for k := range loads {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		l := loads[k]
+		capacityWork := func(T int) int {
+			w := 0
+			for _, r := range l.res {
+				w += p.Resources[r].Capacity * p.Resources[r].Calendar.Work(l.from, T)
+			}
+			return w
+		}
+		lo, hi := l.from, l.from+1
+		for capacityWork(hi) < l.energy {
+			if hi-l.from > 1<<45 {
+				break
+			}
+			hi = l.from + 2*(hi-l.from)
+		}
+		for lo < hi {
+			mid := lo + (hi-lo)/2
+			if capacityWork(mid) >= l.energy {
+				hi = mid
+			} else {
+				lo = mid + 1
+			}
+		}
+		lb = max(lb, lo)
+	}
+	return lb
+}
+
