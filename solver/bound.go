@@ -126,4 +126,3 @@ func (c *compiled) lowerBound() int {
 	}
 	return lb
 }
-
