@@ -183,3 +183,27 @@ func TestEveryPlanPassesTheVerifier(t *testing.T) {
 	t.Logf("%d of %d random operations planned completely", complete, n)
 	require.Greater(t, complete, n/4, "too few complete plans: %d of %d", complete, n)
 }
+
+// Same seed and work limit: the same plan, byte for byte, whatever the timing.
+func TestDeterministicForSeedAndWorkLimit(t *testing.T) {
+	rng := rand.New(rand.NewPCG(42, 2027))
+	p := randomOperation(rng)
+	a, err := Solve(context.Background(), p, &Settings{WorkLimit: 60, Seed: 5, Workers: 2})
+	require.NoError(t, err)
+	b, err := Solve(context.Background(), p, &Settings{WorkLimit: 60, Seed: 5, Workers: 2})
+	require.NoError(t, err)
+	require.Equal(t, a.Plan, b.Plan)
+	require.Empty(t, Verify(p, a.Plan))
+}
+
+// Cancellation is honoured and the best plan so far comes back, verified.
+func TestCancelledSolveReturnsAPlan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(43, 2027))
+	p := randomOperation(rng)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := Solve(ctx, p, nil)
+	require.NoError(t, err)
+	require.Equal(t, len(p.Interventions), len(res.Plan.Assignments)+len(res.Plan.Unplaced))
+	require.Empty(t, Verify(p, res.Plan))
+}
