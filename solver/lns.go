@@ -28,12 +28,14 @@ type lns struct {
 	oldMode []int
 	byGroup [][]int
 	byRes   [][]int
+	// release raised for the next repair (compaction of a group)
+	delay map[int]int
 }
 
 const lahcLength = 50
 
 func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
-	l := &lns{c: c, st: st, rng: rng, inR: make([]bool, len(c.p.Tasks))}
+	l := &lns{c: c, st: st, rng: rng, inR: make([]bool, len(c.p.Tasks)), delay: map[int]int{}}
 	l.byGroup = make([][]int, c.groups)
 	for t := range c.p.Tasks {
 		if g := c.p.Tasks[t].Group; g >= 0 {
@@ -109,9 +111,28 @@ func (l *lns) pickNeighbourhood() {
 	if c.groups == 0 && kind == 0 {
 		kind = 1
 	}
+	clear(l.delay)
 	switch kind {
 	case 0: // groups: a random group and its neighbours in number
 		g := l.rng.IntN(c.groups)
+		if l.rng.IntN(2) == 0 {
+			// compaction: put one group back later than it started, so that its
+			// works come closer together (fewer disturbed days)
+			lo, hi := MaxTime, MinTime
+			for _, t := range l.byGroup[g] {
+				if p := l.st.pl[t]; p.Placed && !c.p.Tasks[t].Fixed {
+					lo, hi = min(lo, p.Start), max(hi, p.End)
+				}
+			}
+			if lo < hi {
+				at := lo + int(l.rng.Float64()*0.5*float64(hi-lo))
+				for _, t := range l.byGroup[g] {
+					add(t)
+					l.delay[t] = at
+				}
+				break
+			}
+		}
 		for k := 0; len(l.removed) < target && k < c.groups; k++ {
 			gg := (g + k) % c.groups
 			if k%2 == 1 {
@@ -215,6 +236,9 @@ func (l *lns) repair() bool {
 		if !ok {
 			l.st.pl[t] = Placement{Reason: ReasonPredecessor, Blocker: blk}
 			continue
+		}
+		if d, ok := l.delay[t]; ok {
+			est = max(est, d)
 		}
 		// successors that stay placed bound the end
 		endCap := MaxTime
