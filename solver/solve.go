@@ -230,7 +230,8 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 		r = rng
 	}
 	wk.st.construct(list, r, stop)
-	if !stop() {
+	// the first construction stays plain, so that a first plan comes fast
+	if k > 0 && !stop() {
 		if wk.just == nil {
 			wk.just = newJustifier(c)
 		}

@@ -233,7 +233,7 @@ func (st *state) earliest(t, m, est int) (s, e int, why Reason, blocker int) {
 		}
 		moved := false
 		for _, u := range md.use {
-			if bad, next, _ := st.tl[u.r].conflict(s, e, u.amt); bad {
+			if bad, next, _ := st.tl[u.r].conflict(s, e, u.amt, task.Duration); bad {
 				est = max(next, s+1)
 				blocker = u.r
 				moved = true

@@ -38,14 +38,21 @@ func (tl *timeline) reset() {
 // conflict reports whether amt units over [s, e) exceed the capacity; if so, next
 // is a later start worth trying (no start in (s, next) can succeed while e grows
 // with s), and task is one task in the way (-1 for cumulative resources).
-func (tl *timeline) conflict(s, e, amt int) (bad bool, next int, task int) {
+//
+// minLen is a length below which no task could fit (its duration: working time
+// never exceeds elapsed time): gaps shorter than it are skipped at once.
+func (tl *timeline) conflict(s, e, amt, minLen int) (bad bool, next int, task int) {
 	if e <= s || amt == 0 {
 		return false, 0, -1
 	}
 	if tl.capacity == 1 {
 		i := sort.Search(len(tl.busy), func(i int) bool { return tl.busy[i].e > s })
 		if i < len(tl.busy) && tl.busy[i].s < e {
-			return true, tl.busy[i].e, tl.busy[i].task
+			k := i
+			for k+1 < len(tl.busy) && tl.busy[k+1].s-tl.busy[k].e < max(minLen, 1) {
+				k++
+			}
+			return true, tl.busy[k].e, tl.busy[i].task
 		}
 		return false, 0, -1
 	}
