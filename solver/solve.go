@@ -146,6 +146,10 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 			if mine == nil || stop() || set.WorkLimit > 0 && improveBudget == 0 {
 				return
 			}
+			if c.disjunctive() {
+				wk.tabu(mine, improveBudget, stop, offer)
+				return
+			}
 			wk.improve(mine, improveBudget, stop, offer)
 		}(w)
 	}
