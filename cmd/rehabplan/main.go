@@ -46,6 +46,7 @@ usage:
   rehabplan solve PROBLEM.json [-o PLAN.json] [--time-limit D] [--seed N] [--work-limit N]
   rehabplan verify PROBLEM.json PLAN.json
   rehabplan example            write the bundled example problem to stdout
+  rehabplan gen --dwellings N --seed S   write a generated operation (see gen --help)
   rehabplan bench --family jobshop|flowshop|rcpsp [--time-limit D] [--bounds FILE] FILES...
 
 exit codes: 0 ok; 1 hard rule broken (verify) or I/O error; 2 invalid input;
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdExample(args[1:], stdout, stderr)
 	case "bench":
 		return cmdBench(ctx, args[1:], stdout, stderr)
+	case "gen":
+		return cmdGen(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK

@@ -113,6 +113,7 @@ func TestUsageErrors(t *testing.T) {
 		{"missing file", []string{"solve", "does-not-exist.json"}, exitInvalid},
 		{"bad flag", []string{"solve", "--nope", "x.json"}, exitInvalid},
 		{"help", []string{"help"}, exitOK},
+		{"gen without dwellings", []string{"gen", "--dwellings", "0"}, exitInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -135,4 +136,12 @@ func jsonUnmarshalFile(t *testing.T, path string, v any) error {
 	}
 	*(v.(*model.Problem)) = *p
 	return nil
+}
+
+func TestGenWritesAValidOperation(t *testing.T) {
+	code, out, _ := runCLI("gen", "--dwellings", "25", "--seed", "3")
+	require.Equal(t, exitOK, code)
+	p, err := model.Decode(strings.NewReader(out))
+	require.NoError(t, err)
+	assert.Len(t, p.Dwellings, 25)
 }

@@ -1,0 +1,38 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/rehabplan/rehabplan/gen"
+)
+
+// cmdGen writes a generated operation to stdout.
+func cmdGen(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("gen", stderr)
+	n := fs.Int("dwellings", 60, "number of dwellings")
+	seed := fs.Int64("seed", 1, "random seed")
+	buildings := fs.Int("buildings", 0, "buildings (0: one per 20 dwellings)")
+	pilots := fs.Int("pilots", 0, "pilots (0: one per 250 dwellings)")
+	start := fs.String("start", "", "first day YYYY-MM-DD (default 2027-01-04)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: rehabplan gen --dwellings N --seed S [--buildings B] [--pilots P] [--start DATE]")
+		fs.PrintDefaults()
+		fmt.Fprintln(stderr)
+		fmt.Fprintln(stderr, gen.Describe())
+	}
+	pos, err := parse(fs, args)
+	if err != nil {
+		return exitInvalid
+	}
+	if len(pos) != 0 || *n <= 0 || *n > 20000 {
+		fs.Usage()
+		return exitInvalid
+	}
+	p := gen.Generate(gen.Options{Dwellings: *n, Seed: *seed, Buildings: *buildings, Pilots: *pilots, Start: *start})
+	if err := writeJSON("", stdout, p); err != nil {
+		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}
