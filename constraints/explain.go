@@ -86,7 +86,7 @@ func (c *Compiled) explainWindows(t, lo int) []model.Reason {
 		hi = task.Deadline
 	}
 	parts := append([]part(nil), c.parts[t]...)
-	parts = append(parts, part{NameReleaseDeadline, c.boundsText(task), solver.NewCalendar([]solver.Window{{Start: lo, End: hi}})})
+	parts = append(parts, part{NameReleaseDeadline, "its release date, deliveries and deadline", solver.NewCalendar([]solver.Window{{Start: lo, End: hi}})})
 	// resource calendars: the union over alternatives of each demand
 	for k, dm := range task.Demands {
 		if dm.Amount == 0 {
@@ -161,10 +161,6 @@ func (c *Compiled) explainWindows(t, lo int) []model.Reason {
 		return reasons
 	}
 	return nil
-}
-
-func (c *Compiled) boundsText(task *solver.Task) string {
-	return "its release date, deliveries and deadline"
 }
 
 func (c *Compiled) spanText(lo, hi int) string {

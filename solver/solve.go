@@ -224,7 +224,7 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 			v = float64(c.est[t])/scale + float64(c.lft[t])/scale/1000
 		}
 		if noise > 0 {
-			v += noise * rng.Float64() * priorityRange(rule, c)
+			v += noise * rng.Float64() * priorityRange(rule)
 		}
 		wk.prio[t] = v
 	}
@@ -240,7 +240,10 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 			wk.just = newJustifier(c)
 		}
 		if wk.just != nil {
-			for pass := 0; pass < 4 && wk.just.improve(wk.st); pass++ {
+			for pass := 0; pass < 4; pass++ {
+				if !wk.just.improve(wk.st) {
+					break
+				}
 			}
 		}
 	}
@@ -291,7 +294,7 @@ func (wk *worker) improve(from *candidate, budget int, stop func() bool, offer f
 	}
 }
 
-func priorityRange(rule int, c *compiled) float64 {
+func priorityRange(rule int) float64 {
 	if rule == 0 {
 		return 3 // a few groups of shuffle
 	}
