@@ -2,7 +2,6 @@ package constraints
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/rehabplan/rehabplan/calendar"
@@ -146,7 +145,7 @@ func Compile(p *model.Problem) (*Compiled, error) {
 			}
 		}
 		if s.Scope == "stairwell" {
-			for _, sw := range sortedStairwells(p) {
+			for _, sw := range p.StairwellIDs() {
 				for _, a := range byStairwellTrade[[2]string{sw, s.Before}] {
 					for _, b := range byStairwellTrade[[2]string{sw, s.After}] {
 						link(a, b)
@@ -233,17 +232,6 @@ func Compile(p *model.Problem) (*Compiled, error) {
 	}
 	sp.Objective = objective(p.Operation.Policy)
 	return c, nil
-}
-
-func sortedStairwells(p *model.Problem) []string {
-	var out []string
-	for _, b := range p.Buildings {
-		for _, s := range b.Stairwells {
-			out = append(out, s.ID)
-		}
-	}
-	sort.Strings(out)
-	return out
 }
 
 // objective converts the policy's per-day and per-hour weights to per-minute ones.

@@ -717,7 +717,7 @@ func (v *validator) cycles(x *Index) {
 	}
 	for _, s := range p.Sequences {
 		if s.Scope == "stairwell" {
-			for _, sw := range sortedStairwells(p) {
+			for _, sw := range p.StairwellIDs() {
 				k := [2]string{sw, s.Before}
 				before := bySW[k]
 				for _, a := range before {
@@ -801,7 +801,8 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-func sortedStairwells(p *Problem) []string {
+// StairwellIDs lists the ids of every stairwell of the operation, sorted.
+func (p *Problem) StairwellIDs() []string {
 	var out []string
 	for _, b := range p.Buildings {
 		for _, s := range b.Stairwells {
