@@ -437,7 +437,9 @@ func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func
 			machines++
 		}
 	}
-	tenure := 10 + g.n/max(1, machines)
+	// a short tenure, growing slowly with the number of tasks per machine
+	tenure := 4 + g.n/max(1, machines)/4
+	stallMax := 4000 + 20*g.n
 	stall := 0
 	var moves []move
 	for it := 1; budget == 0 || it <= budget; it++ {
@@ -480,7 +482,7 @@ func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func
 			offer(&candidate{pl: pl, mode: make([]int, g.n), score: sc, terms: tm, k: 1<<40 + it*64 + wk.index})
 			continue
 		}
-		if stall++; stall > 4000+20*g.n {
+		if stall++; stall > stallMax {
 			// restart from the best schedule, shaken by a few random moves
 			g.restore(bestSeq)
 			mk, _ = g.evaluate()
