@@ -534,7 +534,7 @@ func (g *generator) relocations() {
 				u = k
 			}
 		}
-		want := addWorkingDays(g.start, int(math.Ceil(reach[i]))+5)
+		want := addWorkingDays(g.start, int(math.Ceil(reach[i]*1.3))+5)
 		from := monday(maxTime(want, free[u]))
 		to := from.AddDate(0, 0, 8*7-3) // a Friday, eight weeks on
 		if to.After(g.end.AddDate(0, 0, -28)) {
