@@ -19,127 +19,197 @@ const (
 	maxErrors        = 50
 )
 
+// listLimits bounds every list of a problem, far above any real operation (DOMAIN.md:
+// up to 1,000 dwellings, 12 trades, 60 crews, 4 pilots), so that what follows a
+// successful validation (indexes, precedence graphs) stays small. Document order.
+var listLimits = []struct {
+	field string
+	max   int
+	n     func(p *Problem) int
+}{
+	{"trades", 1_000, func(p *Problem) int { return len(p.Trades) }},
+	{"profiles", 10_000, func(p *Problem) int { return len(p.Profiles) }},
+	{"buildings", 5_000, func(p *Problem) int { return len(p.Buildings) }},
+	{"buildings[].stairwells", 20_000, func(p *Problem) int {
+		n := 0
+		for i := range p.Buildings {
+			n += len(p.Buildings[i].Stairwells)
+		}
+		return n
+	}},
+	{"dwellings", MaxDwellings, func(p *Problem) int { return len(p.Dwellings) }},
+	{"households", MaxDwellings, func(p *Problem) int { return len(p.Households) }},
+	{"crews", MaxCrews, func(p *Problem) int { return len(p.Crews) }},
+	{"pilots", 1_000, func(p *Problem) int { return len(p.Pilots) }},
+	{"deliveries", MaxInterventions, func(p *Problem) int { return len(p.Deliveries) }},
+	{"sequences", 10_000, func(p *Problem) int { return len(p.Sequences) }},
+	{"relocation_units", MaxDwellings, func(p *Problem) int { return len(p.RelocationUnits) }},
+	{"relocations", MaxInterventions, func(p *Problem) int { return len(p.Relocations) }},
+	{"interventions", MaxInterventions, func(p *Problem) int { return len(p.Interventions) }},
+}
+
+// Validate checks a decoded problem: format, operation and horizon, recurrences and
+// periods (read, not expanded), ids and references, statuses and fixed times,
+// crews and pilots for every intervention, windows too short for an intervention
+// done in one stretch, cycles among the interventions' precedences, sizes.
+//
+// It returns nil or a *ValidationError listing, in document order, the first 50
+// problems found, each naming the JSON path, the entity and its id. Messages name
+// profile and household ids but never echo a constraint profile's values. Validate
+// never panics, whatever the problem holds.
+func Validate(p *Problem) error {
+	if p == nil {
+		return &ValidationError{Errors: []*FieldError{{Field: "(document)", Msg: "no problem"}}}
+	}
+	v := &validator{p: p, loc: time.UTC, wd: 480}
+	v.validate()
+	if len(v.errs) == 0 {
+		return nil
+	}
+	if v.found > maxErrors {
+		v.errs = append(v.errs[:maxErrors-1], &FieldError{Field: "(document)",
+			Msg: fmt.Sprintf("%d more errors not listed", v.found-(maxErrors-1))})
+	}
+	return &ValidationError{Errors: v.errs}
+}
+
 // validator collects FieldErrors in document order.
 type validator struct {
-	p    *Problem
-	loc  *time.Location
-	errs []*FieldError
-	wd   int
+	p     *Problem
+	x     *Index
+	loc   *time.Location // the operation's, or UTC when it cannot be read
+	wd    int            // minutes of "1d"
+	errs  []*FieldError
+	found int
+	// stairwell id -> building id (first occurrence)
+	stairwellOf map[string]string
+	// a cycle among the trades of the sequences was reported
+	tradeCycle bool
 }
 
 func (v *validator) add(field, entity, id, format string, args ...any) {
+	v.found++
 	if len(v.errs) < maxErrors {
 		v.errs = append(v.errs, &FieldError{Field: field, Entity: entity, ID: id, Msg: fmt.Sprintf(format, args...)})
 	}
 }
 
-// Validate checks a decoded problem: format, references, duplicates, cycles, times,
-// sizes. It returns a *ValidationError listing what it found (at most 50), each
-// naming the JSON path, the entity and its id.
-func Validate(p *Problem) error {
-	v := &validator{p: p}
-	v.validate()
-	if len(v.errs) > 0 {
-		return &ValidationError{Errors: v.errs}
-	}
-	return nil
-}
-
 func (v *validator) validate() {
 	p := v.p
-	if p.Format != Format {
+	switch p.Format {
+	case Format:
+	case "":
+		v.add("format", "", "", "missing: expected %q", Format)
+	default:
 		v.add("format", "", "", "expected %q, got %q", Format, p.Format)
-		return
 	}
-	switch {
-	case len(p.Interventions) > MaxInterventions:
-		v.add("interventions", "", "", "%d interventions: more than %d is not a plausible operation", len(p.Interventions), MaxInterventions)
-	case len(p.Dwellings) > MaxDwellings:
-		v.add("dwellings", "", "", "%d dwellings: more than %d is not a plausible operation", len(p.Dwellings), MaxDwellings)
-	case len(p.Crews) > MaxCrews:
-		v.add("crews", "", "", "%d crews: more than %d is not a plausible operation", len(p.Crews), MaxCrews)
+	sizeOK := true
+	for _, l := range listLimits {
+		if n := l.n(p); n > l.max {
+			v.add(l.field, "", "", "%d entries: more than %d is not a plausible operation", n, l.max)
+			sizeOK = false
+		}
 	}
-	if len(v.errs) > 0 {
-		return
+	if !sizeOK {
+		return // nothing more is read of an absurd document
 	}
-	if !v.operation() {
-		return // without a time zone and horizon nothing else can be read
-	}
-	x := NewIndex(p)
-	v.ids()
+	v.operation()
+	v.x = NewIndex(p)
 	v.trades()
 	v.profiles()
-	v.places(x)
-	v.households(x)
+	v.buildings()
+	v.dwellings()
+	v.households()
 	v.crews()
 	v.pilots()
 	v.deliveries()
-	v.sequences(x)
-	v.relocations(x)
-	v.interventions(x)
-	if len(v.errs) == 0 {
-		v.cycles(x)
+	v.sequences()
+	v.relocationUnits()
+	v.relocations()
+	v.interventions()
+	if !v.tradeCycle {
+		v.cycles()
 	}
 }
 
-func (v *validator) operation() bool {
+// ids reports a missing or duplicate id of entity i of a list; seen maps the ids met
+// so far to their positions.
+func (v *validator) id(list, entity string, i int, id string, seen map[string]int) {
+	if id == "" {
+		v.add(fmt.Sprintf("%s[%d].id", list, i), entity, "", "missing id")
+		return
+	}
+	if j, ok := seen[id]; ok {
+		v.add(fmt.Sprintf("%s[%d].id", list, i), entity, id, "duplicate id, already used by %s[%d]", list, j)
+		return
+	}
+	seen[id] = i
+}
+
+// ref reports a missing or unknown reference.
+func (v *validator) ref(field, entity, id, kind, target string, known bool) bool {
+	switch {
+	case target == "":
+		v.add(field, entity, id, "missing %s", kind)
+	case !known:
+		v.add(field, entity, id, "unknown %s %q", kind, target)
+	default:
+		return true
+	}
+	return false
+}
+
+func (v *validator) operation() {
 	op := &v.p.Operation
-	ok := true
+	const e = "operation"
 	if op.ID == "" {
-		v.add("operation.id", "operation", "", "missing")
+		v.add("operation.id", e, "", "missing")
 	}
-	if op.TimeZone == "" {
-		v.add("operation.time_zone", "operation", op.ID, "missing time zone (e.g. \"Europe/Paris\")")
-		return false
+	switch op.TimeZone {
+	case "":
+		v.add("operation.time_zone", e, op.ID, "missing time zone (an IANA name such as \"Europe/Paris\")")
+	case "Local":
+		v.add("operation.time_zone", e, op.ID, "\"Local\" depends on the machine: name an IANA zone such as \"Europe/Paris\"")
+	default:
+		loc, err := LoadLocation(op.TimeZone)
+		if err != nil {
+			v.add("operation.time_zone", e, op.ID, "%v (an IANA name such as \"Europe/Paris\")", err)
+		} else {
+			v.loc = loc
+		}
 	}
-	loc, err := LoadLocation(op.TimeZone)
-	if err != nil {
-		v.add("operation.time_zone", "operation", op.ID, "%v", err)
-		return false
-	}
-	v.loc = loc
-	start, err := ParseDate(op.Start, loc)
-	if err != nil {
-		v.add("operation.start", "operation", op.ID, "%v", err)
-		ok = false
-	}
-	end, err := ParseDate(op.End, loc)
-	if err != nil {
-		v.add("operation.end", "operation", op.ID, "%v", err)
-		ok = false
-	}
-	if ok && end.Before(start) {
-		v.add("operation.end", "operation", op.ID, "end %s is before start %s", op.End, op.Start)
-		ok = false
-	}
-	if ok && end.After(start.AddDate(MaxHorizonYears, 0, 0)) {
-		v.add("operation.end", "operation", op.ID, "a horizon of more than %d years is not a plausible operation", MaxHorizonYears)
-		ok = false
+	start, okS := v.date("operation.start", e, op.ID, op.Start)
+	end, okE := v.date("operation.end", e, op.ID, op.End)
+	if okS && okE {
+		switch {
+		case end.Before(start):
+			v.add("operation.end", e, op.ID, "end %s is before start %s", op.End, op.Start)
+		case end.After(start.AddDate(MaxHorizonYears, 0, 0)):
+			v.add("operation.end", e, op.ID, "a horizon of more than %d years is not a plausible operation", MaxHorizonYears)
+		}
 	}
 	switch op.Holidays {
 	case "", "FR", "none":
 	default:
-		v.add("operation.holidays", "operation", op.ID, "unknown holiday calendar %q (use \"FR\" or \"none\")", op.Holidays)
+		v.add("operation.holidays", e, op.ID, "unknown holiday calendar %q (\"FR\" or \"none\")", op.Holidays)
 	}
 	for i, d := range op.ExtraHolidays {
-		if _, err := ParseDate(d, loc); err != nil {
-			v.add(fmt.Sprintf("operation.extra_holidays[%d]", i), "operation", op.ID, "%v", err)
-		}
+		v.date(fmt.Sprintf("operation.extra_holidays[%d]", i), e, op.ID, d)
 	}
-	v.wd = 480
 	if op.WorkingDay != "" {
 		m, err := ParseDuration(op.WorkingDay, 0)
 		switch {
 		case err != nil:
-			v.add("operation.working_day", "operation", op.ID, "%v", err)
+			v.add("operation.working_day", e, op.ID, "%v", err)
 		case m <= 0 || m > 24*60:
-			v.add("operation.working_day", "operation", op.ID, "%q must be more than 0 and at most 24h", op.WorkingDay)
+			v.add("operation.working_day", e, op.ID, "%q must be more than 0 and at most 24h", op.WorkingDay)
 		default:
 			v.wd = m
 		}
 	}
+	v.recurrences("operation.site_hours", e, op.ID, op.SiteHours, false)
 	if op.NoticeDays != nil && (*op.NoticeDays < 0 || *op.NoticeDays > 365) {
-		v.add("operation.notice_days", "operation", op.ID, "%d is not between 0 and 365", *op.NoticeDays)
+		v.add("operation.notice_days", e, op.ID, "%d is not between 0 and 365", *op.NoticeDays)
 	}
 	pol := op.Policy
 	for _, w := range []struct {
@@ -148,66 +218,117 @@ func (v *validator) operation() bool {
 	}{{"makespan", pol.Makespan}, {"dwelling_end", pol.DwellingEnd}, {"disturbed_days", pol.DisturbedDays},
 		{"preferred", pol.Preferred}, {"soft_deadline", pol.SoftDeadline}} {
 		if w.v != nil && (*w.v < 0 || math.IsNaN(*w.v) || math.IsInf(*w.v, 0)) {
-			v.add("operation.policy."+w.name, "operation", op.ID, "weight must be a finite number >= 0")
+			v.add("operation.policy."+w.name, e, op.ID, "weight must be a finite number >= 0")
 		}
 	}
-	v.recurrences("operation.site_hours", "operation", op.ID, op.SiteHours)
-	return ok
 }
 
-// recurrences checks recurring windows without expanding them.
-func (v *validator) recurrences(field, entity, id string, rs []Recurrence) {
+// date reads a required date.
+func (v *validator) date(field, entity, id, s string) (time.Time, bool) {
+	if s == "" {
+		v.add(field, entity, id, "missing date (YYYY-MM-DD)")
+		return time.Time{}, false
+	}
+	t, err := ParseDate(s, v.loc)
+	if err != nil {
+		v.add(field, entity, id, "%v", err)
+		return t, false
+	}
+	return t, true
+}
+
+// moment reads a Moment; end reads a bare date as the end of that day.
+func (v *validator) moment(field, entity, id, s string, end bool) (time.Time, bool) {
+	if s == "" {
+		v.add(field, entity, id, "missing (a date, YYYY-MM-DDTHH:MM or an RFC 3339 time)")
+		return time.Time{}, false
+	}
+	parse := ParseMoment
+	if end {
+		parse = ParseEndMoment
+	}
+	t, err := parse(s, v.loc)
+	if err != nil {
+		v.add(field, entity, id, "%v", err)
+		return t, false
+	}
+	return t, true
+}
+
+// recurrences checks recurring windows without expanding them. quiet keeps the
+// values out of the messages (a constraint profile's fields).
+func (v *validator) recurrences(field, entity, id string, rs []Recurrence, quiet bool) {
 	for i, r := range rs {
 		f := fmt.Sprintf("%s[%d]", field, i)
 		switch {
 		case strings.TrimSpace(r.RRule) == "":
 			v.add(f+".rrule", entity, id, "missing rrule (e.g. \"FREQ=WEEKLY;BYDAY=TU,TH\")")
 		case strings.Contains(strings.ToUpper(r.RRule), "DTSTART"):
-			v.add(f+".rrule", entity, id, "rrule %q: give the first date in \"from\" and the time in \"start\", not DTSTART", r.RRule)
+			if quiet {
+				v.add(f+".rrule", entity, id, "contains DTSTART: give the first date in \"from\" and the time in \"start\"")
+			} else {
+				v.add(f+".rrule", entity, id, "rrule %q: give the first date in \"from\" and the time in \"start\", not DTSTART", r.RRule)
+			}
 		default:
-			if err := checkRRule(r.RRule); err != nil {
-				v.add(f+".rrule", entity, id, "invalid rrule %q: %v", r.RRule, err)
+			if err := checkRRule(r.RRule, v.loc); err != nil {
+				if quiet {
+					v.add(f+".rrule", entity, id, "invalid rrule")
+				} else {
+					v.add(f+".rrule", entity, id, "invalid rrule %q: %v", r.RRule, err)
+				}
 			}
 		}
-		if _, err := ParseClock(r.Start); err != nil {
-			v.add(f+".start", entity, id, "%v", err)
+		if r.Start == "" {
+			v.add(f+".start", entity, id, "missing time of day (HH:MM)")
+		} else if _, err := ParseClock(r.Start); err != nil {
+			v.add(f+".start", entity, id, "%s", quietly(quiet, err, "not a time of day HH:MM"))
 		}
 		d, err := ParseDuration(r.Duration, 0)
 		switch {
+		case r.Duration == "":
+			v.add(f+".duration", entity, id, "missing duration (e.g. \"4h\")")
 		case err != nil:
-			v.add(f+".duration", entity, id, "%v", err)
+			v.add(f+".duration", entity, id, "%s", quietly(quiet, err, "not a duration in hours and minutes such as 45m, 4h or 1h30m"))
 		case d <= 0:
-			v.add(f+".duration", entity, id, "duration %q is not positive", r.Duration)
+			v.add(f+".duration", entity, id, "%s", quietly(quiet, fmt.Errorf("duration %q is not positive", r.Duration), "duration is not positive"))
 		case d > 24*60:
-			v.add(f+".duration", entity, id, "duration %q is longer than a day", r.Duration)
+			v.add(f+".duration", entity, id, "%s", quietly(quiet, fmt.Errorf("duration %q is longer than a day", r.Duration), "duration is longer than a day"))
 		}
 		if r.From != "" {
 			if _, err := ParseDate(r.From, v.loc); err != nil {
-				v.add(f+".from", entity, id, "%v", err)
+				v.add(f+".from", entity, id, "%s", quietly(quiet, err, "not a date YYYY-MM-DD"))
 			}
 		}
-		for k, e := range r.ExDates {
-			if _, err := ParseDate(e, v.loc); err != nil {
-				v.add(fmt.Sprintf("%s.exdates[%d]", f, k), entity, id, "%v", err)
+		for k, x := range r.ExDates {
+			if _, err := ParseDate(x, v.loc); err != nil {
+				v.add(fmt.Sprintf("%s.exdates[%d]", f, k), entity, id, "%s", quietly(quiet, err, "not a date YYYY-MM-DD"))
 			}
 		}
 	}
 }
 
-func checkRRule(s string) (err error) {
+func quietly(quiet bool, err error, msg string) string {
+	if quiet {
+		return msg
+	}
+	return err.Error()
+}
+
+// checkRRule reads an RRULE (without DTSTART) as the calendar package does.
+func checkRRule(s string, loc *time.Location) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
-	opt, err := rrule.StrToROption(s)
+	opt, err := rrule.StrToROptionInLocation(s, loc)
 	if err != nil {
 		return err
 	}
 	if opt.Freq == rrule.SECONDLY || opt.Freq == rrule.MINUTELY {
 		return fmt.Errorf("a frequency finer than HOURLY is not a calendar of works")
 	}
-	opt.Dtstart = time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
+	opt.Dtstart = time.Date(2027, 1, 4, 8, 0, 0, 0, loc)
 	_, err = rrule.NewRRule(*opt)
 	return err
 }
@@ -215,66 +336,18 @@ func checkRRule(s string) (err error) {
 func (v *validator) periods(field, entity, id string, ps []Period) {
 	for i, pr := range ps {
 		f := fmt.Sprintf("%s[%d]", field, i)
-		a, err1 := ParseMoment(pr.From, v.loc)
-		if err1 != nil {
-			v.add(f+".from", entity, id, "%v", err1)
-		}
-		b, err2 := ParseEndMoment(pr.To, v.loc)
-		if err2 != nil {
-			v.add(f+".to", entity, id, "%v", err2)
-		}
-		if err1 == nil && err2 == nil && !b.After(a) {
+		a, ok1 := v.moment(f+".from", entity, id, pr.From, false)
+		b, ok2 := v.moment(f+".to", entity, id, pr.To, true)
+		if ok1 && ok2 && !b.After(a) {
 			v.add(f+".to", entity, id, "ends (%s) before it starts (%s)", pr.To, pr.From)
 		}
 	}
 }
 
-// ids reports empty and duplicate ids, kind by kind.
-func (v *validator) ids() {
-	p := v.p
-	check := func(kind, entity string, n int, id func(int) string) {
-		seen := map[string]int{}
-		for i := 0; i < n; i++ {
-			s := id(i)
-			f := fmt.Sprintf("%s[%d].id", kind, i)
-			if s == "" {
-				v.add(f, entity, "", "missing id")
-				continue
-			}
-			if j, ok := seen[s]; ok {
-				v.add(f, entity, s, "duplicate id, already used by %s[%d]", kind, j)
-				continue
-			}
-			seen[s] = i
-		}
-	}
-	check("trades", "trade", len(p.Trades), func(i int) string { return p.Trades[i].ID })
-	check("profiles", "profile", len(p.Profiles), func(i int) string { return p.Profiles[i].ID })
-	check("buildings", "building", len(p.Buildings), func(i int) string { return p.Buildings[i].ID })
-	check("dwellings", "dwelling", len(p.Dwellings), func(i int) string { return p.Dwellings[i].ID })
-	check("households", "household", len(p.Households), func(i int) string { return p.Households[i].ID })
-	check("crews", "crew", len(p.Crews), func(i int) string { return p.Crews[i].ID })
-	check("pilots", "pilot", len(p.Pilots), func(i int) string { return p.Pilots[i].ID })
-	check("deliveries", "delivery", len(p.Deliveries), func(i int) string { return p.Deliveries[i].ID })
-	check("relocation_units", "relocation unit", len(p.RelocationUnits), func(i int) string { return p.RelocationUnits[i].ID })
-	check("interventions", "intervention", len(p.Interventions), func(i int) string { return p.Interventions[i].ID })
-	seen := map[string]string{}
-	for bi, b := range p.Buildings {
-		for si, s := range b.Stairwells {
-			f := fmt.Sprintf("buildings[%d].stairwells[%d].id", bi, si)
-			if s.ID == "" {
-				v.add(f, "building", b.ID, "missing stairwell id")
-			} else if other, ok := seen[s.ID]; ok {
-				v.add(f, "building", b.ID, "duplicate stairwell id %q, already in building %q", s.ID, other)
-			} else {
-				seen[s.ID] = b.ID
-			}
-		}
-	}
-}
-
 func (v *validator) trades() {
+	seen := map[string]int{}
 	for i, t := range v.p.Trades {
+		v.id("trades", "trade", i, t.ID, seen)
 		switch t.Access {
 		case "", AccessTenant, AccessKeys, AccessNone:
 		default:
@@ -283,505 +356,772 @@ func (v *validator) trades() {
 	}
 }
 
+// profiles: the messages name the field and the profile id, never a value.
 func (v *validator) profiles() {
+	seen := map[string]int{}
 	for i, pr := range v.p.Profiles {
+		v.id("profiles", "profile", i, pr.ID, seen)
 		f := fmt.Sprintf("profiles[%d]", i)
+		add := func(field, msg string) { v.add(f+"."+field, "profile", pr.ID, "%s", msg) }
 		if pr.MaxInterventionsPerDay < 0 {
-			v.add(f+".max_interventions_per_day", "profile", pr.ID, "must be >= 0")
+			add("max_interventions_per_day", "must be >= 0")
 		}
-		if pr.MaxWaterOutDays < 0 {
-			v.add(f+".max_water_out_days", "profile", pr.ID, "must be >= 0")
-		}
-		if pr.MaxDisturbedDaysPerWeek < 0 || pr.MaxDisturbedDaysPerWeek > 7 {
-			v.add(f+".max_disturbed_days_per_week", "profile", pr.ID, "must be between 0 and 7")
-		}
-		var from, to = 0, 1440
+		from, to := 0, 24*60
+		okB, okA := true, true
 		var err error
 		if pr.NoWorkBefore != "" {
 			if from, err = ParseClock(pr.NoWorkBefore); err != nil {
-				v.add(f+".no_work_before", "profile", pr.ID, "%v", err)
+				add("no_work_before", "not a time of day HH:MM")
+				okB = false
 			}
 		}
 		if pr.NoWorkAfter != "" {
 			if to, err = ParseClock(pr.NoWorkAfter); err != nil {
-				v.add(f+".no_work_after", "profile", pr.ID, "%v", err)
+				add("no_work_after", "not a time of day HH:MM")
+				okA = false
 			}
 		}
-		if to <= from {
-			v.add(f+".no_work_after", "profile", pr.ID, "leaves no hour of the day for work")
+		if okB && okA && to <= from {
+			add("no_work_after", "with no_work_before, leaves no time of day for work")
 		}
 		switch pr.NoisyDusty {
 		case "", "relocated":
 		case "hours":
 			if len(pr.NoisyHours) == 0 {
-				v.add(f+".noisy_hours", "profile", pr.ID, "noisy_dusty \"hours\" needs noisy_hours")
+				add("noisy_hours", "noisy_dusty \"hours\" needs noisy_hours")
 			}
 		default:
-			v.add(f+".noisy_dusty", "profile", pr.ID, "unknown value %q (relocated or hours)", pr.NoisyDusty)
+			add("noisy_dusty", "unknown value (\"relocated\" or \"hours\")")
 		}
-		v.recurrences(f+".noisy_hours", "profile", pr.ID, pr.NoisyHours)
+		v.recurrences(f+".noisy_hours", "profile", pr.ID, pr.NoisyHours, true)
+		if pr.MaxWaterOutDays < 0 {
+			add("max_water_out_days", "must be >= 0")
+		}
+		if pr.MaxDisturbedDaysPerWeek < 0 || pr.MaxDisturbedDaysPerWeek > 7 {
+			add("max_disturbed_days_per_week", "must be between 0 and 7")
+		}
 	}
 }
 
-func (v *validator) places(x *Index) {
-	used := map[string]string{}
-	for i, d := range v.p.Dwellings {
-		f := fmt.Sprintf("dwellings[%d]", i)
-		b := x.Buildings[d.Building]
-		if b == nil {
-			v.add(f+".building", "dwelling", d.ID, "unknown building %q", d.Building)
-		} else {
-			found := false
-			for _, s := range b.Stairwells {
-				found = found || s.ID == d.Stairwell
-			}
-			if !found {
-				v.add(f+".stairwell", "dwelling", d.ID, "stairwell %q is not a stairwell of building %q", d.Stairwell, d.Building)
+func (v *validator) buildings() {
+	seen := map[string]int{}
+	v.stairwellOf = map[string]string{}
+	where := map[string]string{} // stairwell id -> JSON path of its first occurrence
+	for bi, b := range v.p.Buildings {
+		v.id("buildings", "building", bi, b.ID, seen)
+		for si, s := range b.Stairwells {
+			f := fmt.Sprintf("buildings[%d].stairwells[%d].id", bi, si)
+			switch other, dup := where[s.ID]; {
+			case s.ID == "":
+				v.add(f, "building", b.ID, "missing stairwell id")
+			case dup:
+				v.add(f, "building", b.ID, "duplicate stairwell id %q, already used by %s", s.ID, other)
+			default:
+				where[s.ID] = fmt.Sprintf("buildings[%d].stairwells[%d]", bi, si)
+				v.stairwellOf[s.ID] = b.ID
 			}
 		}
-		if d.MaxCrews < 0 {
-			v.add(f+".max_crews", "dwelling", d.ID, "must be >= 0")
+	}
+}
+
+func (v *validator) dwellings() {
+	x := v.x
+	seen := map[string]int{}
+	livesIn := map[string]string{} // household -> dwelling
+	for i, d := range v.p.Dwellings {
+		v.id("dwellings", "dwelling", i, d.ID, seen)
+		f := fmt.Sprintf("dwellings[%d]", i)
+		okB := v.ref(f+".building", "dwelling", d.ID, "building", d.Building, x.Buildings[d.Building] != nil)
+		sb, okS := v.stairwellOf[d.Stairwell]
+		if v.ref(f+".stairwell", "dwelling", d.ID, "stairwell", d.Stairwell, okS) && okB && sb != d.Building {
+			v.add(f+".stairwell", "dwelling", d.ID, "stairwell %q is not a stairwell of building %q (it is in building %q)", d.Stairwell, d.Building, sb)
 		}
 		if d.Rooms < 0 || d.Rooms > 20 {
 			v.add(f+".rooms", "dwelling", d.ID, "%d rooms is not plausible", d.Rooms)
 		}
-		if d.Household == "" {
-			continue
-		}
-		if x.Households[d.Household] == nil {
+		// a vacant dwelling may omit its household or keep the id of one that left:
+		// nothing is planned around it
+		switch {
+		case d.Vacant:
+		case d.Household == "":
+			v.add(f+".household", "dwelling", d.ID, "missing household (an empty dwelling is \"vacant\": true)")
+		case x.Households[d.Household] == nil:
 			v.add(f+".household", "dwelling", d.ID, "unknown household %q", d.Household)
-		} else if other, ok := used[d.Household]; ok {
-			v.add(f+".household", "dwelling", d.ID, "household %q already lives in dwelling %q", d.Household, other)
-		} else {
-			used[d.Household] = d.ID
+		default:
+			if other, ok := livesIn[d.Household]; ok {
+				v.add(f+".household", "dwelling", d.ID, "household %q already lives in dwelling %q", d.Household, other)
+			} else {
+				livesIn[d.Household] = d.ID
+			}
+		}
+		if d.MaxCrews < 0 || d.MaxCrews > 100 {
+			v.add(f+".max_crews", "dwelling", d.ID, "%d crews at once is not plausible", d.MaxCrews)
 		}
 	}
 }
 
-func (v *validator) households(x *Index) {
+func (v *validator) households() {
+	seen := map[string]int{}
 	for i, h := range v.p.Households {
+		v.id("households", "household", i, h.ID, seen)
 		f := fmt.Sprintf("households[%d]", i)
-		v.recurrences(f+".availability", "household", h.ID, h.Availability)
-		v.recurrences(f+".preferred", "household", h.ID, h.Preferred)
-		v.recurrences(f+".carer_availability", "household", h.ID, h.CarerAvailability)
+		// an empty availability is allowed: the solver explains what it cannot place
+		v.recurrences(f+".availability", "household", h.ID, h.Availability, false)
+		v.recurrences(f+".preferred", "household", h.ID, h.Preferred, false)
 		v.periods(f+".absences", "household", h.ID, h.Absences)
 		for k, pid := range h.Profiles {
-			pr := x.Profiles[pid]
-			if pr == nil {
-				v.add(fmt.Sprintf("%s.profiles[%d]", f, k), "household", h.ID, "unknown profile %q", pid)
-			} else if pr.NeedsCarer && len(h.CarerAvailability) == 0 {
-				v.add(f+".carer_availability", "household", h.ID, "profile %q needs a carer: give the carer's availability", pid)
-			}
+			v.ref(fmt.Sprintf("%s.profiles[%d]", f, k), "household", h.ID, "profile", pid, v.x.Profiles[pid] != nil)
 		}
+		v.recurrences(f+".carer_availability", "household", h.ID, h.CarerAvailability, false)
 	}
 }
 
 func (v *validator) crews() {
-	x := map[string]bool{}
-	for _, t := range v.p.Trades {
-		x[t.ID] = true
-	}
+	seen := map[string]int{}
 	for i, c := range v.p.Crews {
+		v.id("crews", "crew", i, c.ID, seen)
 		f := fmt.Sprintf("crews[%d]", i)
 		if len(c.Trades) == 0 {
 			v.add(f+".trades", "crew", c.ID, "a crew needs at least one trade")
 		}
 		for k, t := range c.Trades {
-			if !x[t] {
-				v.add(fmt.Sprintf("%s.trades[%d]", f, k), "crew", c.ID, "unknown trade %q", t)
-			}
+			v.ref(fmt.Sprintf("%s.trades[%d]", f, k), "crew", c.ID, "trade", t, v.x.Trades[t] != nil)
 		}
 		if c.Size < 0 || c.Size > 100 {
 			v.add(f+".size", "crew", c.ID, "%d workers is not plausible", c.Size)
 		}
-		v.recurrences(f+".calendar", "crew", c.ID, c.Calendar)
+		v.recurrences(f+".calendar", "crew", c.ID, c.Calendar, false)
 		v.periods(f+".unavailable", "crew", c.ID, c.Unavailable)
 	}
 }
 
 func (v *validator) pilots() {
+	seen := map[string]int{}
 	for i, pl := range v.p.Pilots {
+		v.id("pilots", "pilot", i, pl.ID, seen)
 		f := fmt.Sprintf("pilots[%d]", i)
-		v.recurrences(f+".office_hours", "pilot", pl.ID, pl.OfficeHours)
+		v.recurrences(f+".office_hours", "pilot", pl.ID, pl.OfficeHours, false)
 		v.periods(f+".absences", "pilot", pl.ID, pl.Absences)
 	}
 }
 
 func (v *validator) deliveries() {
+	seen := map[string]int{}
 	for i, d := range v.p.Deliveries {
-		if _, err := ParseMoment(d.Expected, v.loc); err != nil {
-			v.add(fmt.Sprintf("deliveries[%d].expected", i), "delivery", d.ID, "%v", err)
-		}
+		v.id("deliveries", "delivery", i, d.ID, seen)
+		v.moment(fmt.Sprintf("deliveries[%d].expected", i), "delivery", d.ID, d.Expected, false)
 	}
 }
 
-func (v *validator) sequences(x *Index) {
-	for i, s := range v.p.Sequences {
-		f := fmt.Sprintf("sequences[%d]", i)
-		id := s.Before + "→" + s.After
-		if x.Trades[s.Before] == nil {
-			v.add(f+".before", "sequence", id, "unknown trade %q", s.Before)
-		}
-		if x.Trades[s.After] == nil {
-			v.add(f+".after", "sequence", id, "unknown trade %q", s.After)
-		}
-		if s.Before == s.After {
-			v.add(f+".after", "sequence", id, "a trade cannot follow itself")
-		}
-		switch s.Scope {
-		case "", "dwelling", "stairwell":
-		default:
-			v.add(f+".scope", "sequence", id, "unknown scope %q (dwelling or stairwell)", s.Scope)
-		}
-		minLag, maxLag := 0, -1
-		var err error
-		if s.MinLag != "" {
-			if minLag, err = ParseDuration(s.MinLag, 0); err != nil {
-				v.add(f+".min_lag", "sequence", id, "%v", err)
-			}
-		}
-		if s.MaxLag != "" {
-			if maxLag, err = ParseDuration(s.MaxLag, 0); err != nil {
-				v.add(f+".max_lag", "sequence", id, "%v", err)
-			} else if maxLag < minLag {
-				v.add(f+".max_lag", "sequence", id, "max_lag %s is shorter than min_lag %s", s.MaxLag, s.MinLag)
-			}
-		}
-		if s.MinLagWorkingDays < 0 || s.MinLagWorkingDays > 365 {
-			v.add(f+".min_lag_working_days", "sequence", id, "must be between 0 and 365")
-		}
-		for k, d := range s.Dwellings {
-			if x.Dwellings[d] == nil {
-				v.add(fmt.Sprintf("%s.dwellings[%d]", f, k), "sequence", id, "unknown dwelling %q", d)
-			}
-		}
-	}
-	// a cycle among the trades of dwelling-scope sequences
+func (v *validator) sequences() {
+	x := v.x
+	// a cycle among the trades of the sequences that apply to every dwelling;
+	// reported on the first sequence of the cycle, in its place
 	succ := map[string][]string{}
 	for _, s := range v.p.Sequences {
-		succ[s.Before] = append(succ[s.Before], s.After)
+		if len(s.Dwellings) == 0 && s.Before != s.After {
+			succ[s.Before] = append(succ[s.Before], s.After)
+		}
 	}
+	cycleAt, cycleMsg := -1, ""
 	if cyc := findCycle(sortedKeys(succ), func(n string) []string { return succ[n] }); cyc != nil {
 		for i, s := range v.p.Sequences {
-			if s.Before == cyc[0] && s.After == cyc[1] {
-				v.add(fmt.Sprintf("sequences[%d]", i), "sequence", s.Before+"→"+s.After, "cyclic trade order: %s", strings.Join(cyc, " → "))
+			if len(s.Dwellings) == 0 && s.Before == cyc[0] && s.After == cyc[1] {
+				cycleAt, cycleMsg = i, "cyclic trade order: "+arrows(cyc)
 				break
 			}
 		}
 	}
+	for i, s := range v.p.Sequences {
+		f := fmt.Sprintf("sequences[%d]", i)
+		id := s.Before + "→" + s.After
+		add := func(field, format string, args ...any) { v.add(f+field, "sequence", id, format, args...) }
+		v.ref(f+".before", "sequence", id, "trade", s.Before, x.Trades[s.Before] != nil)
+		v.ref(f+".after", "sequence", id, "trade", s.After, x.Trades[s.After] != nil)
+		if s.Before != "" && s.Before == s.After {
+			add(".after", "a trade cannot follow itself")
+		}
+		minLag, maxLag := 0, 0
+		okMin, okMax := true, s.MaxLag != ""
+		var err error
+		if s.MinLag != "" {
+			if minLag, err = ParseDuration(s.MinLag, 0); err != nil {
+				add(".min_lag", "%v", err)
+				okMin = false
+			}
+		}
+		if s.MinLagWorkingDays < 0 || s.MinLagWorkingDays > 365 {
+			add(".min_lag_working_days", "%d is not between 0 and 365", s.MinLagWorkingDays)
+		}
+		if s.MaxLag != "" {
+			if maxLag, err = ParseDuration(s.MaxLag, 0); err != nil {
+				add(".max_lag", "%v", err)
+				okMax = false
+			}
+		}
+		if okMin && okMax && maxLag < minLag {
+			add(".max_lag", "max_lag %s is shorter than min_lag %s", s.MaxLag, s.MinLag)
+		}
+		switch s.Scope {
+		case "", "dwelling", "stairwell":
+		default:
+			add(".scope", "unknown scope %q (dwelling or stairwell)", s.Scope)
+		}
+		for k, d := range s.Dwellings {
+			v.ref(fmt.Sprintf("%s.dwellings[%d]", f, k), "sequence", id, "dwelling", d, x.Dwellings[d] != nil)
+		}
+		if i == cycleAt {
+			add("", "%s", cycleMsg)
+			v.tradeCycle = true
+		}
+	}
 }
 
-func (v *validator) relocations(x *Index) {
+func (v *validator) relocationUnits() {
+	seen := map[string]int{}
+	for i, u := range v.p.RelocationUnits {
+		v.id("relocation_units", "relocation unit", i, u.ID, seen)
+		if u.Building != "" && v.x.Buildings[u.Building] == nil {
+			v.add(fmt.Sprintf("relocation_units[%d].building", i), "relocation unit", u.ID, "unknown building %q", u.Building)
+		}
+	}
+}
+
+func (v *validator) relocations() {
+	x := v.x
+	rs := v.p.Relocations
 	type stay struct {
 		a, b time.Time
 		i    int
 	}
-	byUnit := map[string][]stay{}
-	byHousehold := map[string][]stay{}
-	for i, r := range v.p.Relocations {
+	// read every stay first, so that overlaps are reported in document order
+	from := make([]time.Time, len(rs))
+	to := make([]time.Time, len(rs))
+	readable := make([]bool, len(rs))
+	for i, r := range rs {
+		a, err1 := ParseMoment(r.From, v.loc)
+		b, err2 := ParseEndMoment(r.To, v.loc)
+		from[i], to[i], readable[i] = a, b, err1 == nil && err2 == nil && b.After(a)
+	}
+	// overlaps: within each group sorted by start, a stay that starts before the
+	// latest end so far overlaps the stay with that end; reported on the later one
+	overlaps := func(key func(r *Relocation) string) map[int]int {
+		groups := map[string][]stay{}
+		var order []string
+		for i := range rs {
+			if !readable[i] {
+				continue
+			}
+			k := key(&rs[i])
+			if _, ok := groups[k]; !ok {
+				order = append(order, k)
+			}
+			groups[k] = append(groups[k], stay{from[i], to[i], i})
+		}
+		out := map[int]int{}
+		for _, k := range order {
+			g := groups[k]
+			sort.SliceStable(g, func(a, b int) bool { return g[a].a.Before(g[b].a) })
+			last := g[0]
+			for _, s := range g[1:] {
+				if s.a.Before(last.b) {
+					later, earlier := max(s.i, last.i), min(s.i, last.i)
+					if _, ok := out[later]; !ok {
+						out[later] = earlier
+					}
+				}
+				if s.b.After(last.b) {
+					last = s
+				}
+			}
+		}
+		return out
+	}
+	byUnit := overlaps(func(r *Relocation) string { return r.Unit })
+	byHousehold := overlaps(func(r *Relocation) string { return r.Household })
+	for i, r := range rs {
 		f := fmt.Sprintf("relocations[%d]", i)
 		id := r.Household + "@" + r.Unit
-		if x.Households[r.Household] == nil {
-			v.add(f+".household", "relocation", id, "unknown household %q", r.Household)
+		v.ref(f+".household", "relocation", id, "household", r.Household, x.Households[r.Household] != nil)
+		v.ref(f+".unit", "relocation", id, "relocation unit", r.Unit, x.Units[r.Unit] != nil)
+		a, ok1 := v.moment(f+".from", "relocation", id, r.From, false)
+		b, ok2 := v.moment(f+".to", "relocation", id, r.To, true)
+		if ok1 && ok2 && !b.After(a) {
+			v.add(f+".to", "relocation", id, "the stay ends (%s) before it starts (%s)", r.To, r.From)
 		}
-		if x.Units[r.Unit] == nil {
-			v.add(f+".unit", "relocation", id, "unknown relocation unit %q", r.Unit)
+		if j, ok := byUnit[i]; ok {
+			v.add(f, "relocation", id, "unit %q already hosts relocations[%d] then", r.Unit, j)
 		}
-		a, err1 := ParseMoment(r.From, v.loc)
-		if err1 != nil {
-			v.add(f+".from", "relocation", id, "%v", err1)
+		if j, ok := byHousehold[i]; ok {
+			v.add(f, "relocation", id, "household %q is already relocated then (relocations[%d])", r.Household, j)
 		}
-		b, err2 := ParseEndMoment(r.To, v.loc)
-		if err2 != nil {
-			v.add(f+".to", "relocation", id, "%v", err2)
-		}
-		if err1 != nil || err2 != nil {
-			continue
-		}
-		if !b.After(a) {
-			v.add(f+".to", "relocation", id, "the stay ends before it starts")
-			continue
-		}
-		for _, o := range byUnit[r.Unit] {
-			if a.Before(o.b) && o.a.Before(b) {
-				v.add(f, "relocation", id, "unit %q already hosts relocations[%d] then", r.Unit, o.i)
-			}
-		}
-		for _, o := range byHousehold[r.Household] {
-			if a.Before(o.b) && o.a.Before(b) {
-				v.add(f, "relocation", id, "household %q is already relocated then (relocations[%d])", r.Household, o.i)
-			}
-		}
-		byUnit[r.Unit] = append(byUnit[r.Unit], stay{a, b, i})
-		byHousehold[r.Household] = append(byHousehold[r.Household], stay{a, b, i})
 	}
 }
 
-func (v *validator) interventions(x *Index) {
-	for i := range v.p.Interventions {
-		iv := &v.p.Interventions[i]
+func (v *validator) interventions() {
+	p, x := v.p, v.x
+	// the largest crew of each trade
+	largest := map[string]int{}
+	for k := range p.Crews {
+		c := &p.Crews[k]
+		for _, t := range c.Trades {
+			largest[t] = max(largest[t], c.SizeOf())
+		}
+	}
+	// the longest window of each household's availability and carer's availability
+	// (-1: a duration that does not parse, already reported) and of the pilots
+	type longest struct{ avail, carer int }
+	windows := map[string]longest{}
+	for k := range p.Households {
+		h := &p.Households[k]
+		if _, ok := windows[h.ID]; !ok {
+			windows[h.ID] = longest{longestWindow(h.Availability), longestWindow(h.CarerAvailability)}
+		}
+	}
+	pilotWindow := 0
+	for k := range p.Pilots {
+		if m := longestWindow(p.Pilots[k].Hours()); m < 0 || pilotWindow < 0 {
+			pilotWindow = -1
+		} else {
+			pilotWindow = max(pilotWindow, m)
+		}
+	}
+	seen := map[string]int{}
+	// checks run in the order of the fields in the document
+	for i := range p.Interventions {
+		iv := &p.Interventions[i]
+		v.id("interventions", "intervention", i, iv.ID, seen)
 		f := fmt.Sprintf("interventions[%d]", i)
 		add := func(field, format string, args ...any) { v.add(f+"."+field, "intervention", iv.ID, format, args...) }
+		ref := func(field, kind, target string, known bool) bool {
+			return v.ref(f+"."+field, "intervention", iv.ID, kind, target, known)
+		}
 		d := x.Dwellings[iv.Dwelling]
-		if d == nil {
-			add("dwelling", "unknown dwelling %q", iv.Dwelling)
-		}
+		ref("dwelling", "dwelling", iv.Dwelling, d != nil)
 		t := x.Trades[iv.Trade]
-		if t == nil {
-			add("trade", "unknown trade %q", iv.Trade)
+		ref("trade", "trade", iv.Trade, t != nil)
+		known := d != nil && t != nil // the checks that need the dwelling and trade
+		if known && x.NeedsCrew(iv) && largest[iv.Trade] < iv.NeedCrewSize() {
+			if largest[iv.Trade] == 0 {
+				add("trade", "no crew can do trade %q", iv.Trade)
+			} else {
+				add("trade", "no crew can do trade %q with %s (the largest has %s)", iv.Trade, workers(iv.NeedCrewSize()), workers(largest[iv.Trade]))
+			}
 		}
+		needsPilot := known && x.NeedsPilot(iv)
 		dur, err := ParseDuration(iv.Duration, v.wd)
 		switch {
+		case iv.Duration == "":
+			add("duration", "missing duration (e.g. \"1h\", \"0.5d\")")
 		case err != nil:
 			add("duration", "%v", err)
 		case dur <= 0:
 			add("duration", "duration %q is not positive", iv.Duration)
 		case dur > 30*v.wd:
 			add("duration", "duration %q is longer than 30 working days", iv.Duration)
+		case known && Contiguous(dur):
+			// windows too short for an intervention done in one stretch
+			if h := x.HouseholdOf(iv); h != nil {
+				access := x.AccessOf(iv)
+				if access == AccessTenant || access == AccessKeys && !h.KeysWithPilot {
+					w, whose, recs := windows[h.ID].avail, "availability", h.Availability
+					for _, pr := range x.ProfilesOf(iv) {
+						if pr.NeedsCarer {
+							w, whose, recs = windows[h.ID].carer, "carer availability", h.CarerAvailability
+						}
+					}
+					if len(recs) > 0 && w >= 0 && w < dur {
+						add("duration", "%s windows of household %q last at most %s, intervention needs %s in one stretch",
+							whose, h.ID, minutes(w), minutes(dur))
+					}
+				}
+			}
+			if needsPilot && len(p.Pilots) > 0 && pilotWindow >= 0 && pilotWindow < dur {
+				add("duration", "office hours of the pilots last at most %s at a time, intervention needs %s in one stretch",
+					minutes(pilotWindow), minutes(dur))
+			}
 		}
 		if iv.CrewSize < 0 || iv.CrewSize > 100 {
 			add("crew_size", "%d workers is not plausible", iv.CrewSize)
+		}
+		if needsPilot && len(p.Pilots) == 0 {
+			add("needs_pilot", "the intervention needs the pilot but the operation has no pilot")
 		}
 		switch iv.Access {
 		case "", AccessTenant, AccessKeys, AccessNone:
 		default:
 			add("access", "unknown access %q (tenant, keys or none)", iv.Access)
 		}
-		switch iv.Status {
-		case "", StatusPlanned, StatusAnnounced, StatusDone, StatusMissed:
-		default:
-			add("status", "unknown status %q (planned, announced, done or missed)", iv.Status)
-		}
 		var rel, dl time.Time
+		okRel, okDl := false, false
 		if iv.Release != "" {
-			if rel, err = ParseMoment(iv.Release, v.loc); err != nil {
-				add("release", "%v", err)
-			}
+			rel, okRel = v.moment(f+".release", "intervention", iv.ID, iv.Release, false)
 		}
 		if iv.Deadline != "" {
-			if dl, err = ParseEndMoment(iv.Deadline, v.loc); err != nil {
-				add("deadline", "%v", err)
-			} else if !rel.IsZero() && !dl.After(rel) {
-				add("deadline", "deadline %s is not after release %s", iv.Deadline, iv.Release)
-			}
+			dl, okDl = v.moment(f+".deadline", "intervention", iv.ID, iv.Deadline, true)
+		}
+		if okRel && okDl && !dl.After(rel) {
+			add("deadline", "deadline %s is not after release %s", iv.Deadline, iv.Release)
 		}
 		if iv.SoftDeadline != "" {
-			if _, err := ParseEndMoment(iv.SoftDeadline, v.loc); err != nil {
-				add("soft_deadline", "%v", err)
-			}
+			v.moment(f+".soft_deadline", "intervention", iv.ID, iv.SoftDeadline, true)
 		}
 		for k, id := range iv.Deliveries {
-			if x.Deliveries[id] == nil {
-				add(fmt.Sprintf("deliveries[%d]", k), "unknown delivery %q", id)
-			}
+			ref(fmt.Sprintf("deliveries[%d]", k), "delivery", id, x.Deliveries[id] != nil)
 		}
 		for k, id := range iv.After {
-			if x.Interventions[id] == nil {
-				add(fmt.Sprintf("after[%d]", k), "unknown intervention %q", id)
-			} else if id == iv.ID {
+			if ref(fmt.Sprintf("after[%d]", k), "intervention", id, x.Interventions[id] != nil) && id == iv.ID {
 				add(fmt.Sprintf("after[%d]", k), "an intervention cannot follow itself")
 			}
 		}
 		switch iv.Relocation {
 		case "":
 		case RoleMoveOut, RoleDuring, RoleMoveBack:
-			if h := x.HouseholdOf(iv); h == nil || len(x.Stays[h.ID]) == 0 {
-				add("relocation", "%q needs a relocation stay of the dwelling's household", iv.Relocation)
+			if d != nil {
+				if h := x.HouseholdOf(iv); h == nil || len(x.Stays[h.ID]) == 0 {
+					add("relocation", "%q needs a relocation stay of the dwelling's household", iv.Relocation)
+				}
 			}
 		default:
 			add("relocation", "unknown role %q (move_out, during or move_back)", iv.Relocation)
 		}
-		if d == nil || t == nil {
-			continue
+		switch iv.Status {
+		case "", StatusPlanned, StatusAnnounced, StatusDone, StatusMissed:
+		default:
+			add("status", "unknown status %q (planned, announced, done or missed)", iv.Status)
 		}
 		if iv.Fixed() {
-			v.fixed(iv, f, t, x)
-		}
-		if x.NeedsCrew(iv) {
-			able := false
-			for k := range v.p.Crews {
-				able = able || x.CanDo(&v.p.Crews[k], iv)
-			}
-			if !able {
-				add("trade", "no crew can do trade %q with %d workers", iv.Trade, iv.NeedCrewSize())
-			}
-		}
-		if x.NeedsPilot(iv) && len(v.p.Pilots) == 0 {
-			add("needs_pilot", "the intervention needs the pilot but the operation has no pilot")
-		}
-		if err == nil && dur > 0 && Contiguous(dur) {
-			v.shortWindows(iv, f, dur, x)
+			v.fixed(iv, f, t)
 		}
 	}
 }
 
-// fixed checks an announced, done or pinned intervention's crew and times.
-func (v *validator) fixed(iv *Intervention, f string, t *Trade, x *Index) {
+// longestWindow is the longest duration among rs in minutes, 0 if rs is empty,
+// -1 if one does not parse.
+func longestWindow(rs []Recurrence) int {
+	m := 0
+	for _, r := range rs {
+		d, err := ParseDuration(r.Duration, 0)
+		if err != nil || d <= 0 || d > 24*60 {
+			return -1
+		}
+		m = max(m, d)
+	}
+	return m
+}
+
+// fixed checks an announced, done or pinned intervention's crew, pilot and times.
+func (v *validator) fixed(iv *Intervention, f string, t *Trade) {
 	add := func(field, format string, args ...any) { v.add(f+"."+field, "intervention", iv.ID, format, args...) }
-	a, err1 := ParseMoment(iv.Start, v.loc)
-	if iv.Start == "" {
-		add("start", "a %s intervention needs its start", iv.StatusOf())
-	} else if err1 != nil {
-		add("start", "%v", err1)
-	}
-	b, err2 := ParseMoment(iv.End, v.loc)
-	if iv.End == "" {
-		add("end", "a %s intervention needs its end", iv.StatusOf())
-	} else if err2 != nil {
-		add("end", "%v", err2)
-	}
-	if iv.Start != "" && iv.End != "" && err1 == nil && err2 == nil && !b.After(a) {
-		add("end", "end %s is not after start %s", iv.End, iv.Start)
-	}
-	if t.PilotOnly {
-		return
-	}
-	c := x.Crews[iv.Crew]
+	what := "an " + StatusAnnounced
 	switch {
-	case iv.Crew == "":
-		add("crew", "a %s intervention needs its crew", iv.StatusOf())
-	case c == nil:
-		add("crew", "unknown crew %q", iv.Crew)
-	case !x.CanDo(c, iv):
-		add("crew", "crew %q cannot do trade %q with %d workers", iv.Crew, iv.Trade, iv.NeedCrewSize())
+	case iv.StatusOf() == StatusDone:
+		what = "a " + StatusDone
+	case iv.StatusOf() != StatusAnnounced:
+		what = "a pinned"
 	}
-	if iv.Pilot != "" && x.Pilots[iv.Pilot] == nil {
+	if t != nil && !t.PilotOnly {
+		c := v.x.Crews[iv.Crew]
+		switch {
+		case iv.Crew == "":
+			add("crew", "%s intervention needs its crew", what)
+		case c == nil:
+			add("crew", "unknown crew %q", iv.Crew)
+		case !v.x.CanDo(c, iv):
+			add("crew", "crew %q cannot do trade %q with %s", iv.Crew, iv.Trade, workers(iv.NeedCrewSize()))
+		}
+	}
+	if iv.Pilot != "" && v.x.Pilots[iv.Pilot] == nil {
 		add("pilot", "unknown pilot %q", iv.Pilot)
 	}
-}
-
-// shortWindows: an intervention done in one stretch needs a window at least as
-// long as it among the windows it must lie in.
-func (v *validator) shortWindows(iv *Intervention, f string, dur int, x *Index) {
-	longest := func(rs []Recurrence) int {
-		m := 0
-		for _, r := range rs {
-			if d, err := ParseDuration(r.Duration, 0); err == nil {
-				m = max(m, d)
-			}
-		}
-		return m
+	var a, b time.Time
+	okA, okB := false, false
+	if iv.Start == "" {
+		add("start", "%s intervention needs its start", what)
+	} else {
+		a, okA = v.moment(f+".start", "intervention", iv.ID, iv.Start, false)
 	}
-	if h := x.HouseholdOf(iv); h != nil {
-		access := x.AccessOf(iv)
-		if access == AccessTenant || access == AccessKeys && !h.KeysWithPilot {
-			recs, whose := h.Availability, "availability"
-			for _, pr := range x.ProfilesOf(iv) {
-				if pr.NeedsCarer {
-					recs, whose = h.CarerAvailability, "carer availability"
-				}
-			}
-			if m := longest(recs); len(recs) > 0 && m < dur {
-				v.add(f+".duration", "intervention", iv.ID, "the %s windows of household %q last at most %s, the intervention needs %s in one stretch",
-					whose, h.ID, minutes(m), minutes(dur))
-			}
-		}
+	if iv.End == "" {
+		add("end", "%s intervention needs its end", what)
+	} else {
+		b, okB = v.moment(f+".end", "intervention", iv.ID, iv.End, false)
 	}
-	if x.NeedsPilot(iv) && len(v.p.Pilots) > 0 {
-		m := 0
-		for k := range v.p.Pilots {
-			m = max(m, longest(v.p.Pilots[k].Hours()))
-		}
-		if m < dur {
-			v.add(f+".duration", "intervention", iv.ID, "the pilots' office hours last at most %s at a time, the intervention needs %s in one stretch", minutes(m), minutes(dur))
-		}
+	if okA && okB && !b.After(a) {
+		add("end", "end %s is not after start %s", iv.End, iv.Start)
 	}
 }
 
+func workers(n int) string {
+	if n == 1 {
+		return "1 worker"
+	}
+	return fmt.Sprintf("%d workers", n)
+}
+
+// minutes writes m minutes as a duration of the format: 45m, 1h, 1h30m.
 func minutes(m int) string {
-	if m%60 == 0 {
+	switch {
+	case m < 60:
+		return fmt.Sprintf("%dm", m)
+	case m%60 == 0:
 		return fmt.Sprintf("%dh", m/60)
 	}
-	if m < 60 {
-		return fmt.Sprintf("%dm", m)
-	}
-	return fmt.Sprintf("%dh%02d", m/60, m%60)
+	return fmt.Sprintf("%dh%02dm", m/60, m%60)
 }
 
-// cycles looks for a cycle among the interventions' precedences: sequences of
-// each dwelling or stairwell, explicit "after" lists.
-func (v *validator) cycles(x *Index) {
-	p := v.p
-	byDT := map[[2]string][]string{}
-	bySW := map[[2]string][]string{}
-	for _, iv := range p.Interventions {
-		byDT[[2]string{iv.Dwelling, iv.Trade}] = append(byDT[[2]string{iv.Dwelling, iv.Trade}], iv.ID)
-		sw := x.Dwellings[iv.Dwelling].Stairwell
-		bySW[[2]string{sw, iv.Trade}] = append(bySW[[2]string{sw, iv.Trade}], iv.ID)
+// cycles looks for a cycle among the interventions' precedences, the ones the
+// solver will build: sequences of each dwelling or stairwell (restricted to their
+// dwellings), explicit "after" lists, and moving out, staying and moving back of a
+// relocated household. Groups are joined through hub nodes, so the graph stays
+// linear in the size of the problem (a stairwell sequence between two trades with
+// n interventions each is 2n edges, not n²).
+func (v *validator) cycles() {
+	p, x := v.p, v.x
+	n := len(p.Interventions)
+	g := &graph{succ: make([][]int32, n)}
+	// dense numbers for trades, dwellings and stairwells: hub keys are integers
+	number := func(m map[string]uint64, s string) uint64 {
+		k, ok := m[s]
+		if !ok {
+			k = uint64(len(m))
+			m[s] = k
+		}
+		return k
 	}
-	succ := map[string][]string{}
-	for _, iv := range p.Interventions {
-		for _, a := range iv.After {
-			succ[a] = append(succ[a], iv.ID)
+	tradeNo, dwellingNo, stairwellNo := map[string]uint64{}, map[string]uint64{}, map[string]uint64{}
+	key := func(group, trade uint64) uint64 { return group<<32 | trade }
+	type hubs struct {
+		end, start map[uint64]int      // all interventions of the group and trade -> end; start -> all of them
+		with       map[uint64][]uint64 // trade -> groups that have it, in document order
+	}
+	newHubs := func() *hubs {
+		return &hubs{end: map[uint64]int{}, start: map[uint64]int{}, with: map[uint64][]uint64{}}
+	}
+	byDwelling, byStairwell := newHubs(), newHubs()
+	join := func(h *hubs, group, trade uint64, i int) {
+		k := key(group, trade)
+		e, ok := h.end[k]
+		if !ok {
+			e = g.node()
+			h.end[k], h.start[k] = e, g.node()
+			h.with[trade] = append(h.with[trade], group)
+		}
+		g.edge(i, e)
+		g.edge(h.start[k], i)
+	}
+	first := make(map[string]int, n)
+	type roles struct{ out, during, back []int }
+	relocated := map[string]*roles{}
+	var relocatedOrder []string
+	for i := range p.Interventions {
+		iv := &p.Interventions[i]
+		if _, ok := first[iv.ID]; !ok {
+			first[iv.ID] = i
+		}
+		d := x.Dwellings[iv.Dwelling]
+		if d == nil {
+			continue
+		}
+		t := number(tradeNo, iv.Trade)
+		join(byDwelling, number(dwellingNo, d.ID), t, i)
+		join(byStairwell, number(stairwellNo, d.Stairwell), t, i)
+		switch iv.Relocation {
+		case RoleMoveOut, RoleDuring, RoleMoveBack:
+			r := relocated[d.ID]
+			if r == nil {
+				r = &roles{}
+				relocated[d.ID] = r
+				relocatedOrder = append(relocatedOrder, d.ID)
+			}
+			switch iv.Relocation {
+			case RoleMoveOut:
+				r.out = append(r.out, i)
+			case RoleDuring:
+				r.during = append(r.during, i)
+			default:
+				r.back = append(r.back, i)
+			}
 		}
 	}
-	for _, s := range p.Sequences {
-		if s.Scope == "stairwell" {
-			for _, sw := range p.StairwellIDs() {
-				k := [2]string{sw, s.Before}
-				before := bySW[k]
-				for _, a := range before {
-					succ[a] = append(succ[a], bySW[[2]string{k[0], s.After}]...)
+	// link every group with trade a to the same group's trade b, going through the
+	// shorter list of groups
+	link := func(h *hubs, a, b uint64) {
+		as, bs := h.with[a], h.with[b]
+		if len(bs) < len(as) {
+			for _, grp := range bs {
+				if e, ok := h.end[key(grp, a)]; ok {
+					g.edge(e, h.start[key(grp, b)])
 				}
+			}
+			return
+		}
+		for _, grp := range as {
+			if s, ok := h.start[key(grp, b)]; ok {
+				g.edge(h.end[key(grp, a)], s)
+			}
+		}
+	}
+	linked := map[[3]string]bool{}
+	for _, s := range p.Sequences {
+		if s.Before == s.After {
+			continue // reported
+		}
+		a, okA := tradeNo[s.Before]
+		b, okB := tradeNo[s.After]
+		if !okA || !okB {
+			continue // no intervention of one of the trades
+		}
+		stairwell := s.Scope == "stairwell"
+		if len(s.Dwellings) == 0 {
+			k := [3]string{s.Before, s.After, fmt.Sprint(stairwell)}
+			if linked[k] {
+				continue
+			}
+			linked[k] = true
+			if stairwell {
+				link(byStairwell, a, b)
+			} else {
+				link(byDwelling, a, b)
 			}
 			continue
 		}
-		for _, d := range p.Dwellings {
-			for _, a := range byDT[[2]string{d.ID, s.Before}] {
-				succ[a] = append(succ[a], byDT[[2]string{d.ID, s.After}]...)
+		only := map[string]bool{}
+		hub := map[string]int{} // stairwell -> this sequence's hub
+		for _, id := range s.Dwellings {
+			d := x.Dwellings[id]
+			dn, ok := dwellingNo[id]
+			if d == nil || !ok || only[id] {
+				continue
+			}
+			only[id] = true
+			e, okE := byDwelling.end[key(dn, a)]
+			st, okS := byDwelling.start[key(dn, b)]
+			if !stairwell {
+				if okE && okS {
+					g.edge(e, st)
+				}
+				continue
+			}
+			h, ok := hub[d.Stairwell]
+			if !ok {
+				h = g.node()
+				hub[d.Stairwell] = h
+			}
+			if okE {
+				g.edge(e, h)
+			}
+			if okS {
+				g.edge(h, st)
 			}
 		}
 	}
-	ids := make([]string, len(p.Interventions))
 	for i := range p.Interventions {
-		ids[i] = p.Interventions[i].ID
+		for _, a := range p.Interventions[i].After {
+			if j, ok := first[a]; ok && j != i {
+				g.edge(j, i)
+			}
+		}
 	}
-	if cyc := findCycle(ids, func(n string) []string { return succ[n] }); cyc != nil {
-		v.add("interventions", "intervention", cyc[0], "cyclic sequence: %s", strings.Join(cyc, " → "))
+	through := func(from, to []int) {
+		if len(from) == 0 || len(to) == 0 {
+			return
+		}
+		h := g.node()
+		for _, i := range from {
+			g.edge(i, h)
+		}
+		for _, i := range to {
+			g.edge(h, i)
+		}
 	}
+	for _, id := range relocatedOrder {
+		r := relocated[id]
+		through(r.out, r.during)
+		through(r.during, r.back)
+		if len(r.during) == 0 {
+			through(r.out, r.back)
+		}
+	}
+	cyc := g.cycle()
+	if cyc == nil {
+		return
+	}
+	var ids []string
+	at, atK := 0, n // start at the intervention of the cycle that comes first in the document
+	for _, k := range cyc {
+		if k < n {
+			if k < atK {
+				at, atK = len(ids), k
+			}
+			ids = append(ids, p.Interventions[k].ID)
+		}
+	}
+	if len(ids) == 0 {
+		return // cannot happen: every cycle goes through an intervention
+	}
+	ids = append(ids[at:], ids[:at]...)
+	ids = append(ids, ids[0])
+	v.add("interventions", "intervention", ids[0], "cyclic sequence: %s", arrows(ids))
 }
 
-// findCycle returns a cycle (first node repeated at the end), or nil.
-func findCycle(nodes []string, next func(string) []string) []string {
+// arrows writes a cycle a → b → c → a, shortened when long.
+func arrows(cyc []string) string {
+	const keep = 10
+	if len(cyc) > 2*keep+1 {
+		head := strings.Join(cyc[:keep], " → ")
+		tail := strings.Join(cyc[len(cyc)-keep:], " → ")
+		return fmt.Sprintf("%s → … (%d more) … → %s", head, len(cyc)-2*keep, tail)
+	}
+	return strings.Join(cyc, " → ")
+}
+
+// graph is a directed graph on dense int nodes.
+type graph struct{ succ [][]int32 }
+
+func (g *graph) node() int {
+	g.succ = append(g.succ, nil)
+	return len(g.succ) - 1
+}
+
+func (g *graph) edge(a, b int) { g.succ[a] = append(g.succ[a], int32(b)) }
+
+// cycle returns the nodes of a cycle in order (the first not repeated), or nil.
+// Iterative depth-first search: no recursion depth to exhaust.
+func (g *graph) cycle() []int {
 	const (
 		white = iota
 		grey
 		black
 	)
-	color := map[string]int{}
-	parent := map[string]string{}
-	for _, root := range nodes {
+	color := make([]uint8, len(g.succ))
+	parent := make([]int32, len(g.succ))
+	type frame struct{ n, i int }
+	for root := range g.succ {
 		if color[root] != white {
 			continue
-		}
-		// iterative depth-first search
-		type frame struct {
-			n string
-			i int
 		}
 		stack := []frame{{root, 0}}
 		color[root] = grey
 		for len(stack) > 0 {
 			top := &stack[len(stack)-1]
-			succ := next(top.n)
-			if top.i == len(succ) {
+			if top.i == len(g.succ[top.n]) {
 				color[top.n] = black
 				stack = stack[:len(stack)-1]
 				continue
 			}
-			m := succ[top.i]
+			m := int(g.succ[top.n][top.i])
 			top.i++
 			switch color[m] {
 			case white:
 				color[m] = grey
-				parent[m] = top.n
+				parent[m] = int32(top.n)
 				stack = append(stack, frame{m, 0})
 			case grey:
-				cyc := []string{m}
-				for n := top.n; n != m; n = parent[n] {
-					cyc = append(cyc, n)
+				cyc := []int{top.n}
+				for k := top.n; k != m; {
+					k = int(parent[k])
+					cyc = append(cyc, k)
 				}
-				cyc = append(cyc, m)
 				for i, j := 0, len(cyc)-1; i < j; i, j = i+1, j-1 {
 					cyc[i], cyc[j] = cyc[j], cyc[i]
 				}
@@ -790,6 +1130,45 @@ func findCycle(nodes []string, next func(string) []string) []string {
 		}
 	}
 	return nil
+}
+
+// findCycle returns a cycle among string nodes (first node repeated at the end), or nil.
+func findCycle(nodes []string, next func(string) []string) []string {
+	index := map[string]int{}
+	var names []string
+	id := func(s string) int {
+		if k, ok := index[s]; ok {
+			return k
+		}
+		index[s] = len(names)
+		names = append(names, s)
+		return len(names) - 1
+	}
+	g := &graph{}
+	for _, s := range nodes {
+		id(s)
+	}
+	for k := 0; k < len(names); k++ {
+		for len(g.succ) < len(names) {
+			g.node()
+		}
+		for _, m := range next(names[k]) {
+			j := id(m)
+			for len(g.succ) < len(names) {
+				g.node()
+			}
+			g.edge(k, j)
+		}
+	}
+	cyc := g.cycle()
+	if cyc == nil {
+		return nil
+	}
+	out := make([]string, 0, len(cyc)+1)
+	for _, k := range cyc {
+		out = append(out, names[k])
+	}
+	return append(out, out[0])
 }
 
 func sortedKeys[V any](m map[string]V) []string {
