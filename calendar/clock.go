@@ -4,26 +4,24 @@
 //
 // Minutes are absolute (elapsed since the epoch instant), so daylight-saving
 // changes are exact: a local 08:00-12:00 window lasts 240 minutes on either side of
-// a switch, and a local day lasts 1380 or 1500 minutes on switch days.
+// a switch, and a local day lasts 1380 or 1500 minutes on switch days. Wall-clock
+// times (a recurrence's start, the hours of DailyHours) keep their local value
+// across a switch.
+//
+// Errors name what is wrong without a field path; the caller adds the path.
 package calendar
 
 import (
 	"fmt"
-	"sort"
-	"strings"
 	"sync"
 	"time"
-
-	"github.com/teambition/rrule-go"
 
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/solver"
 )
 
-// MaxWindows bounds the occurrences one list of recurrences may produce.
-const MaxWindows = 50_000
-
-// Clock maps the operation's local time to solver minutes and back.
+// Clock maps the operation's local time to solver minutes and back. Build it with
+// NewClock; its methods are safe for concurrent use.
 type Clock struct {
 	Loc     *time.Location
 	Epoch   time.Time // local midnight of the operation's start date
@@ -31,7 +29,6 @@ type Clock struct {
 
 	mu    sync.Mutex
 	cache map[string]*solver.Calendar
-	days  []int
 }
 
 // NewClock reads the operation's time zone, start and end.
@@ -42,17 +39,24 @@ func NewClock(p *model.Problem) (*Clock, error) {
 	}
 	start, err := model.ParseDate(p.Operation.Start, loc)
 	if err != nil {
-		return nil, fmt.Errorf("start: %w", err)
+		return nil, fmt.Errorf("start %w", err)
 	}
 	end, err := model.ParseDate(p.Operation.End, loc)
 	if err != nil {
-		return nil, fmt.Errorf("end: %w", err)
+		return nil, fmt.Errorf("end %w", err)
 	}
-	end = end.AddDate(0, 0, 1)
+	end = midnight(end, 1, loc)
 	if !end.After(start) {
 		return nil, fmt.Errorf("end %s is before start %s", p.Operation.End, p.Operation.Start)
 	}
 	return &Clock{Loc: loc, Epoch: start, Horizon: end, cache: map[string]*solver.Calendar{}}, nil
+}
+
+// midnight is the local midnight starting the day n days after t's local date (or
+// the first instant of that day where midnight does not exist).
+func midnight(t time.Time, n int, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d+n, 0, 0, 0, 0, loc)
 }
 
 // Minute is t in minutes since the epoch (rounded down).
@@ -73,138 +77,37 @@ func (c *Clock) Time(m int) time.Time {
 // HorizonMinutes is the horizon's end in minutes.
 func (c *Clock) HorizonMinutes() int { return c.Minute(c.Horizon) }
 
-// Recurrences expands recurring windows over [Epoch, Horizon).
-func (c *Clock) Recurrences(rs []model.Recurrence) ([]solver.Window, error) {
-	var out []solver.Window
-	for _, r := range rs {
-		ws, err := c.recurrence(r, MaxWindows-len(out))
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, ws...)
+// days is the number of local days of the horizon.
+func (c *Clock) days() int {
+	n := 0
+	for midnight(c.Epoch, n, c.Loc).Before(c.Horizon) {
+		n++
 	}
-	return out, nil
+	return n
 }
 
-func (c *Clock) recurrence(r model.Recurrence, budget int) (ws []solver.Window, err error) {
-	if strings.Contains(strings.ToUpper(r.RRule), "DTSTART") {
-		return nil, fmt.Errorf("rrule %q: give the first date in \"from\" and the time in \"start\", not DTSTART", r.RRule)
-	}
-	clock, err := model.ParseClock(r.Start)
-	if err != nil {
-		return nil, fmt.Errorf("start: %w", err)
-	}
-	dur, err := model.ParseDuration(r.Duration, 0)
-	if err != nil {
-		return nil, fmt.Errorf("duration: %w", err)
-	}
-	if dur <= 0 {
-		return nil, fmt.Errorf("duration %q is not positive", r.Duration)
-	}
-	from := c.Epoch
-	if r.From != "" {
-		if from, err = model.ParseDate(r.From, c.Loc); err != nil {
-			return nil, fmt.Errorf("from: %w", err)
-		}
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			ws, err = nil, fmt.Errorf("rrule %q: %v", r.RRule, p)
-		}
-	}()
-	opt, err := rrule.StrToROptionInLocation(r.RRule, c.Loc)
-	if err != nil {
-		return nil, fmt.Errorf("rrule %q: %v", r.RRule, err)
-	}
-	if opt.Freq == rrule.SECONDLY || opt.Freq == rrule.MINUTELY {
-		return nil, fmt.Errorf("rrule %q: a frequency finer than HOURLY is not a calendar of works", r.RRule)
-	}
-	y, mo, d := from.Date()
-	opt.Dtstart = time.Date(y, mo, d, clock/60, clock%60, 0, 0, c.Loc)
-	if opt.Count == 0 && (opt.Until.IsZero() || opt.Until.After(c.Horizon)) {
-		// bounds the expansion, also of rules with no occurrence at all
-		opt.Until = c.Horizon
-	}
-	rule, err := rrule.NewRRule(*opt)
-	if err != nil {
-		return nil, fmt.Errorf("rrule %q: %v", r.RRule, err)
-	}
-	ex := map[string]bool{}
-	for _, e := range r.ExDates {
-		if _, err := model.ParseDate(e, c.Loc); err != nil {
-			return nil, fmt.Errorf("exdates: %w", err)
-		}
-		ex[e] = true
-	}
-	// occurrences that end after the epoch and start before the horizon
-	lo := c.Epoch.Add(-time.Duration(dur) * time.Minute)
-	it := rule.Iterator()
-	for {
-		o, ok := it()
-		if !ok || !o.Before(c.Horizon) {
-			break
-		}
-		if o.Before(lo) {
-			continue
-		}
-		if ex[o.Format("2006-01-02")] {
-			continue
-		}
-		if len(ws) >= budget {
-			return nil, fmt.Errorf("rrule %q: more than %d occurrences over the horizon", r.RRule, MaxWindows)
-		}
-		s := c.Minute(o)
-		ws = append(ws, solver.Window{Start: s, End: s + dur})
-	}
-	return ws, nil
-}
-
-// Calendar is Recurrences made into a calendar, cached by content: households that
-// share a pattern share one calendar.
-func (c *Clock) Calendar(rs []model.Recurrence) (*solver.Calendar, error) {
-	var b strings.Builder
-	for _, r := range rs {
-		fmt.Fprintf(&b, "%s|%s|%s|%s|%s;", r.RRule, r.Start, r.Duration, r.From, strings.Join(r.ExDates, ","))
-	}
-	key := b.String()
-	c.mu.Lock()
-	cal, ok := c.cache[key]
-	c.mu.Unlock()
-	if ok {
-		return cal, nil
-	}
-	ws, err := c.Recurrences(rs)
-	if err != nil {
-		return nil, err
-	}
-	cal = solver.NewCalendar(ws)
-	c.mu.Lock()
-	c.cache[key] = cal
-	c.mu.Unlock()
-	return cal, nil
-}
-
-// Periods converts periods ([From, To], a date in To meaning the end of that day).
+// Periods converts periods [From, To] (model.ParseMoment for From,
+// model.ParseEndMoment for To: a date in To means the end of that day).
 func (c *Clock) Periods(ps []model.Period) ([]solver.Window, error) {
 	out := make([]solver.Window, 0, len(ps))
 	for _, p := range ps {
 		a, err := model.ParseMoment(p.From, c.Loc)
 		if err != nil {
-			return nil, fmt.Errorf("from: %w", err)
+			return nil, fmt.Errorf("from %w", err)
 		}
 		b, err := model.ParseEndMoment(p.To, c.Loc)
 		if err != nil {
-			return nil, fmt.Errorf("to: %w", err)
+			return nil, fmt.Errorf("to %w", err)
 		}
 		if !b.After(a) {
-			return nil, fmt.Errorf("period %s to %s ends before it starts", p.From, p.To)
+			return nil, fmt.Errorf("period from %s to %s does not end after it starts", p.From, p.To)
 		}
 		out = append(out, solver.Window{Start: c.Minute(a), End: c.Minute(b)})
 	}
 	return out, nil
 }
 
-// Dates converts whole local days.
+// Dates converts dates "YYYY-MM-DD" into whole local days.
 func (c *Clock) Dates(dates []string) ([]solver.Window, error) {
 	out := make([]solver.Window, 0, len(dates))
 	for _, d := range dates {
@@ -212,48 +115,51 @@ func (c *Clock) Dates(dates []string) ([]solver.Window, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, solver.Window{Start: c.Minute(t), End: c.Minute(t.AddDate(0, 0, 1))})
+		out = append(out, solver.Window{Start: c.Minute(t), End: c.Minute(midnight(t, 1, c.Loc))})
 	}
 	return out, nil
 }
 
 // DayStarts lists the minute of every local midnight from the epoch to the horizon,
-// both included.
+// both included: len is the number of days plus one. The slice is the caller's.
 func (c *Clock) DayStarts() []int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.days == nil {
-		for t := c.Epoch; !t.After(c.Horizon); t = t.AddDate(0, 0, 1) {
-			c.days = append(c.days, c.Minute(t))
-		}
+	n := c.days()
+	out := make([]int, 0, n+1)
+	for i := 0; i <= n; i++ {
+		out = append(out, c.Minute(midnight(c.Epoch, i, c.Loc)))
 	}
-	return c.days
+	return out
 }
 
-// WeekStarts lists the minute of each ISO week's start (Monday 00:00 local) that
-// covers the horizon; the first is at or before the epoch.
+// WeekStarts lists the minute of each ISO week's start (Monday 00:00 local) from the
+// week holding the epoch (so the first is <= 0) to the first one at or after the
+// horizon (so the last is >= HorizonMinutes): the boundaries of every week the
+// horizon touches.
 func (c *Clock) WeekStarts() []int {
-	wd := (int(c.Epoch.Weekday()) + 6) % 7 // Monday = 0
-	t := c.Epoch.AddDate(0, 0, -wd)
+	back := (int(c.Epoch.Weekday()) + 6) % 7 // days since Monday
 	var out []int
-	for ; t.Before(c.Horizon); t = t.AddDate(0, 0, 7) {
+	for k := 0; ; k++ {
+		t := midnight(c.Epoch, 7*k-back, c.Loc)
 		out = append(out, c.Minute(t))
+		if !t.Before(c.Horizon) {
+			return out
+		}
 	}
-	return append(out, c.Minute(t))
 }
 
 // DailyHours gives, for every local day of the horizon, the window [from, to)
-// minutes after local midnight (wall-clock times, so DST-correct).
+// in minutes after local midnight (0..1440, wall-clock times, so DST-correct: "no
+// work before 10:00" is DailyHours(600, 1440)). Days where to <= from get none.
 func (c *Clock) DailyHours(from, to int) []solver.Window {
-	var out []solver.Window
-	for t := c.Epoch; t.Before(c.Horizon); t = t.AddDate(0, 0, 1) {
-		y, m, d := t.Date()
-		a := time.Date(y, m, d, from/60, from%60, 0, 0, c.Loc)
-		b := time.Date(y, m, d, to/60, to%60, 0, 0, c.Loc)
+	n := c.days()
+	out := make([]solver.Window, 0, n)
+	for i := 0; i < n; i++ {
+		y, m, d := midnight(c.Epoch, i, c.Loc).Date()
+		a := time.Date(y, m, d, 0, from, 0, 0, c.Loc)
+		b := time.Date(y, m, d, 0, to, 0, 0, c.Loc)
 		if b.After(a) {
 			out = append(out, solver.Window{Start: c.Minute(a), End: c.Minute(b)})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Start < out[j].Start })
 	return out
 }

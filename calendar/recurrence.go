@@ -1,0 +1,259 @@
+package calendar
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/teambition/rrule-go"
+
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/solver"
+)
+
+// MaxWindows bounds the windows one list of recurrences may produce over the
+// horizon; beyond it Recurrences returns an error (FREQ=HOURLY over three years is
+// about 26,000).
+const MaxWindows = 200_000
+
+// maxIterations bounds the occurrences one recurrence may go through, those before
+// the epoch included (a rule whose From lies years before the operation).
+const maxIterations = 500_000
+
+// RecurrenceError is the error of one recurrence of a list: Index is its position,
+// for the caller's path; the message names only what is wrong.
+type RecurrenceError struct {
+	Index int
+	Err   error
+}
+
+func (e *RecurrenceError) Error() string { return e.Err.Error() }
+func (e *RecurrenceError) Unwrap() error { return e.Err }
+
+// Recurrences expands recurring windows over [Epoch, Horizon): each occurrence of
+// r.RRule with DTSTART = r.From (default the operation's start) at local time
+// r.Start, lasting r.Duration (elapsed minutes), except on the local dates of
+// r.ExDates. Occurrences keep their local wall time across DST (rrule-go works in
+// wall time); one whose start falls in the spring gap moves one hour later.
+// Windows that end after the epoch and start before the horizon are kept whole
+// (not clipped). The result is sorted by start, not merged. An error is a
+// *RecurrenceError.
+func (c *Clock) Recurrences(rs []model.Recurrence) ([]solver.Window, error) {
+	var out []solver.Window
+	for i, r := range rs {
+		ws, err := c.recurrence(r, MaxWindows-len(out))
+		if err != nil {
+			return nil, &RecurrenceError{Index: i, Err: err}
+		}
+		out = append(out, ws...)
+	}
+	slices.SortFunc(out, func(a, b solver.Window) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
+		}
+		return a.End - b.End
+	})
+	return slices.Compact(out), nil
+}
+
+// errTooMany is the error beyond MaxWindows.
+var errTooMany = fmt.Errorf("more than %d windows over the horizon", MaxWindows)
+
+func (c *Clock) recurrence(r model.Recurrence, budget int) (ws []solver.Window, err error) {
+	clock, err := parseStart(r.Start)
+	if err != nil {
+		return nil, err
+	}
+	dur, err := parseLength(r.Duration)
+	if err != nil {
+		return nil, err
+	}
+	from := c.Epoch
+	if r.From != "" {
+		if from, err = model.ParseDate(r.From, c.Loc); err != nil {
+			return nil, fmt.Errorf("from %w", err)
+		}
+	}
+	ex := make(map[string]bool, len(r.ExDates))
+	for _, e := range r.ExDates {
+		t, err := model.ParseDate(e, c.Loc)
+		if err != nil {
+			return nil, fmt.Errorf("exdate %w", err)
+		}
+		ex[t.Format(time.DateOnly)] = true
+	}
+	rule := func(e error) error { return fmt.Errorf("rrule %q: %w", shorten(r.RRule), e) }
+	defer func() {
+		if p := recover(); p != nil {
+			ws, err = nil, rule(fmt.Errorf("rrule-go failed: %v", p))
+		}
+	}()
+	opt, err := parseRule(r.RRule, c.Loc)
+	if err != nil {
+		return nil, rule(err)
+	}
+	// rrule-go runs in wall time: in UTC, on the local wall clock, so that its
+	// arithmetic is pure calendar arithmetic; each occurrence is then placed in Loc
+	// (time.Date: a wall time in the spring gap moves an hour later, one in the
+	// autumn overlap is the second, winter-time one), as rrule-go in Loc would; but
+	// a DTSTART in the spring gap moves only its own occurrence, where rrule-go in
+	// Loc would take the moved time of day (03:30) for every later one. The wall clock is also moved forward by whole 400-year Gregorian cycles
+	// (same weekdays, same leap years) to end just before rrule-go's year 9999: a
+	// rule with no occurrence after the horizon (FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30)
+	// only stops there, whatever UNTIL says, and then stops within 400 years rather
+	// than 8,000. Easter has no such cycle: BYEASTER rules are not moved.
+	shift := 0
+	if len(opt.Byeaster) == 0 {
+		shift = max(0, 400*((rrule.MAXYEAR-c.Horizon.In(c.Loc).Year())/400))
+	}
+	wall := func(t time.Time) time.Time {
+		t = t.In(c.Loc)
+		return time.Date(t.Year()+shift, t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
+	}
+	local := func(w time.Time) time.Time {
+		return time.Date(w.Year()-shift, w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), 0, c.Loc)
+	}
+	y, mo, d := from.Date()
+	opt.Dtstart = time.Date(y+shift, mo, d, 0, clock, 0, 0, time.UTC)
+	if opt.Freq == rrule.HOURLY && !hourlyReachable(opt.Dtstart.Hour(), opt.Interval, opt.Byhour) {
+		return nil, rule(fmt.Errorf("every %d hours from %s the rule never reaches its BYHOUR", max(opt.Interval, 1), opt.Dtstart.Format("15:04")))
+	}
+	// UNTIL bounds the expansion (rrule-go stops at the first occurrence after it).
+	end := wall(c.Horizon)
+	if !opt.Until.IsZero() && wall(opt.Until).Before(end) {
+		end = wall(opt.Until)
+	}
+	opt.Until = end
+	rr, err := rrule.NewRRule(*opt)
+	if err != nil {
+		return nil, rule(err)
+	}
+	length := time.Duration(dur) * time.Minute
+	lo := c.Epoch.Add(-length) // an occurrence at or before lo ends by the epoch
+	var last time.Time
+	next := rr.Iterator()
+	for n := 0; ; n++ {
+		w, ok := next()
+		if !ok || w.After(end) {
+			break
+		}
+		if n >= maxIterations {
+			return nil, rule(fmt.Errorf("more than %d occurrences from %s to the end of the operation", maxIterations, from.Format(time.DateOnly)))
+		}
+		o := local(w)
+		// two wall times in the spring gap make one time (HOURLY: 02:00 and 03:00)
+		if !o.After(lo) || !o.Before(c.Horizon) || o.Equal(last) || ex[o.Format(time.DateOnly)] {
+			continue
+		}
+		last = o
+		if len(ws) >= budget {
+			return nil, rule(errTooMany)
+		}
+		s := c.Minute(o)
+		ws = append(ws, solver.Window{Start: s, End: s + dur})
+	}
+	return ws, nil
+}
+
+// shorten cuts a long rule for an error message.
+func shorten(s string) string {
+	const n = 100
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
+}
+
+// parseStart reads a recurrence's local time of day.
+func parseStart(s string) (int, error) {
+	if s == "" {
+		return 0, errors.New("missing start time of day (HH:MM)")
+	}
+	m, err := model.ParseClock(s)
+	if err != nil {
+		return 0, fmt.Errorf("start %w", err)
+	}
+	return m, nil
+}
+
+// parseLength reads a recurrence's duration: positive, in minutes and hours.
+func parseLength(s string) (int, error) {
+	if strings.TrimSpace(s) == "" {
+		return 0, errors.New("missing duration (e.g. \"4h\")")
+	}
+	d, err := model.ParseDuration(s, 0)
+	if err != nil {
+		return 0, fmt.Errorf("duration %w", err)
+	}
+	if d <= 0 {
+		return 0, fmt.Errorf("duration %q is not positive", s)
+	}
+	return d, nil
+}
+
+// Calendar is Recurrences made into a calendar, cached by content: lists with the
+// same recurrences (in any order, ExDates in any order, From left out or equal to
+// the operation's start) return the same *solver.Calendar, since thousands of
+// households share a few patterns. Errors are not cached. The calendar is shared:
+// it must not be modified.
+func (c *Clock) Calendar(rs []model.Recurrence) (*solver.Calendar, error) {
+	key := c.key(rs)
+	c.mu.Lock()
+	cal, ok := c.cache[key]
+	c.mu.Unlock()
+	if ok {
+		return cal, nil
+	}
+	ws, err := c.Recurrences(rs)
+	if err != nil {
+		return nil, err
+	}
+	cal = solver.NewCalendar(ws)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if prev, ok := c.cache[key]; ok {
+		return prev, nil // built meanwhile by another goroutine: keep one identity
+	}
+	if c.cache == nil {
+		c.cache = map[string]*solver.Calendar{}
+	}
+	c.cache[key] = cal
+	return cal, nil
+}
+
+// key is the canonical string of a list of recurrences: each field quoted, the
+// default From made explicit, ExDates sorted and deduplicated, the recurrences
+// sorted (a calendar is their union).
+func (c *Clock) key(rs []model.Recurrence) string {
+	epoch := c.Epoch.Format(time.DateOnly)
+	parts := make([]string, len(rs))
+	for i, r := range rs {
+		from := r.From
+		if from == "" {
+			from = epoch
+		}
+		ex := slices.Clone(r.ExDates)
+		slices.Sort(ex)
+		ex = slices.Compact(ex)
+		var b strings.Builder
+		for _, f := range []string{strings.TrimSpace(r.RRule), r.Start, r.Duration, from} {
+			b.WriteString(strconv.Quote(f))
+			b.WriteByte(' ')
+		}
+		for _, e := range ex {
+			b.WriteString(strconv.Quote(e))
+			b.WriteByte(',')
+		}
+		parts[i] = b.String()
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, "\n")
+}
