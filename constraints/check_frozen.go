@@ -1,17 +1,45 @@
 package constraints
 
 import (
+	"fmt"
+	"time"
+
 	"github.com/rehabplan/rehabplan/model"
 )
 
 // Check verifies rule 9: an announced, done or pinned intervention is placed, with
 // its given crew (when one is given) and with start and end equal, as instants, to its
 // given ones.
+//
+// When the problem gives operation.now, every other placed intervention starts at or
+// after it, and one in an occupied dwelling no earlier than local midnight
+// notice_days days after now's date.
 func (r FrozenAppointments) Check(v *Verification) []Violation {
 	var out []Violation
+	var now, floor time.Time
+	hasNow := false
+	if v.Problem.Operation.Now != "" {
+		t, err := model.ParseMoment(v.Problem.Operation.Now, v.Loc)
+		if err != nil {
+			out = append(out, Violation{Rule: r.Name(), Message: fmt.Sprintf("operation.now cannot be read: %v", err)})
+		} else {
+			now, hasNow = t, true
+			n := now.In(v.Loc)
+			floor = time.Date(n.Year(), n.Month(), n.Day()+v.Problem.NoticeDays(), 0, 0, 0, 0, v.Loc)
+		}
+	}
 	for i := range v.Problem.Interventions {
 		iv := &v.Problem.Interventions[i]
 		if !iv.Fixed() {
+			if pl := v.Placed[iv.ID]; hasNow && pl != nil {
+				d := v.Index.Dwellings[iv.Dwelling]
+				switch {
+				case pl.Start.Before(now):
+					out = append(out, vfViolation(r, iv.ID, "starts %s, before the plan was made (%s)", v.at(pl.Start), v.at(now)))
+				case d != nil && !d.Vacant && d.Household != "" && pl.Start.Before(floor):
+					out = append(out, vfViolation(r, iv.ID, "starts %s, but household %q must be told %d days ahead: not before %s", v.at(pl.Start), d.Household, v.Problem.NoticeDays(), v.at(floor)))
+				}
+			}
 			continue
 		}
 		add := func(format string, args ...any) {

@@ -398,6 +398,14 @@ func (c *Compiled) task(iv *model.Intervention, wd, dwellingRes, group int) (sol
 		}
 	}
 	t.Release = max(t.Release, 0)
+	// rule 9: when the plan is made at a given time (a replan), nothing new starts
+	// before it, and a household is told NoticeDays ahead of a new appointment
+	if now, ok := c.Model.NowTime(c.Clock.Loc); ok && !iv.Fixed() {
+		t.Release = max(t.Release, c.Clock.Minute(now))
+		if d := x.Dwellings[iv.Dwelling]; d != nil && d.Occupied() {
+			t.Release = max(t.Release, c.Clock.Minute(c.Model.NoticeFloor(now, c.Clock.Loc)))
+		}
+	}
 	if iv.Deadline != "" {
 		if t.Deadline, err = c.minute(iv.Deadline, true); err != nil {
 			return fail("deadline", err)

@@ -44,7 +44,7 @@ func (c *Compiled) Explain(t int, pl []solver.Placement) []model.Reason {
 			msg := fmt.Sprintf("%s may start only after %q ends (%s), too late to finish by %s", iv.ID, c.Interventions[after].ID, c.Clock.Time(lo).Format("2006-01-02 15:04"), what)
 			return []model.Reason{{Rule: NameTradeSequence, Message: msg}, {Rule: NameReleaseDeadline, Message: msg}}
 		}
-		return []model.Reason{{Rule: NameReleaseDeadline, Message: fmt.Sprintf("%s may start only from %s (release date or delivery), too late to finish by %s", iv.ID, c.Clock.Time(lo).Format("2006-01-02 15:04"), what)}}
+		return []model.Reason{{Rule: NameReleaseDeadline, Message: fmt.Sprintf("%s may start only from %s (release date, delivery, or the notice owed to the household), too late to finish by %s", iv.ID, c.Clock.Time(lo).Format("2006-01-02 15:04"), what)}}
 	}
 	if rs := c.explainWindows(t, lo); len(rs) > 0 {
 		return rs

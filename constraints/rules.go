@@ -112,7 +112,7 @@ func (RelocationRule) Requires() string {
 	return "a relocation unit hosts one household at a time, a household stays in one unit at a time, and moving out, heavy works and moving back lie inside the stay in that order"
 }
 func (FrozenAppointments) Requires() string {
-	return "announced, done and pinned interventions keep their crew and their times"
+	return "announced, done and pinned interventions keep their crew and their times; when the plan is made at a given time (operation.now), no other intervention starts before it, and one in an occupied dwelling starts no earlier than the notice owed to the household"
 }
 func (LocalTime) Requires() string {
 	return "every time in the plan is the operation's local time, with the offset in force at that instant (daylight saving included)"

@@ -43,15 +43,21 @@ var ErrInvalid = errors.New("invalid input")
 
 // ValidationError lists every FieldError of a document, in document order.
 type ValidationError struct {
-	Errors []*FieldError
+	// Document names what was read: "problem" when empty, "plan", "events".
+	Document string
+	Errors   []*FieldError
 }
 
 func (e *ValidationError) Error() string {
+	doc := e.Document
+	if doc == "" {
+		doc = "problem"
+	}
 	if len(e.Errors) == 1 {
-		return "invalid problem: " + e.Errors[0].Error()
+		return "invalid " + doc + ": " + e.Errors[0].Error()
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "invalid problem: %d errors:", len(e.Errors))
+	fmt.Fprintf(&b, "invalid %s: %d errors:", doc, len(e.Errors))
 	for _, fe := range e.Errors {
 		b.WriteString("\n  ")
 		b.WriteString(fe.Error())
@@ -94,14 +100,14 @@ func DecodePlan(r io.Reader) (*Plan, error) {
 		return nil, err
 	}
 	if len(data) > MaxDocumentBytes {
-		return nil, &ValidationError{Errors: []*FieldError{{Field: "(document)", Msg: "plan too large"}}}
+		return nil, &ValidationError{Document: "plan", Errors: []*FieldError{{Field: "(document)", Msg: "plan too large"}}}
 	}
 	var pl Plan
 	if err := strictUnmarshal(data, &pl); err != nil {
-		return nil, &ValidationError{Errors: []*FieldError{{Field: "(document)", Msg: err.Error()}}}
+		return nil, &ValidationError{Document: "plan", Errors: []*FieldError{{Field: "(document)", Msg: err.Error()}}}
 	}
 	if pl.Format != PlanFormat {
-		return nil, &ValidationError{Errors: []*FieldError{{Field: "format", Msg: fmt.Sprintf("expected %q, got %q", PlanFormat, pl.Format)}}}
+		return nil, &ValidationError{Document: "plan", Errors: []*FieldError{{Field: "format", Msg: fmt.Sprintf("expected %q, got %q", PlanFormat, pl.Format)}}}
 	}
 	return &pl, nil
 }

@@ -1,5 +1,7 @@
 package model
 
+import "time"
+
 // Defaults of the format, in one place. The search (constraints) and the verifier
 // both read a problem through these accessors, so a default means the same thing
 // everywhere.
@@ -262,3 +264,19 @@ const ContiguousMaxMinutes = 120
 
 // Contiguous reports whether an intervention of d minutes must be done in one stretch.
 func Contiguous(d int) bool { return d <= ContiguousMaxMinutes }
+
+// NowTime is Operation.Now in loc (ok false when not set or unreadable).
+func (p *Problem) NowTime(loc *time.Location) (time.Time, bool) {
+	if p.Operation.Now == "" {
+		return time.Time{}, false
+	}
+	t, err := ParseMoment(p.Operation.Now, loc)
+	return t, err == nil
+}
+
+// NoticeFloor is the earliest start of an appointment in an occupied dwelling that
+// is planned at now: local midnight NoticeDays days after now's local date.
+func (p *Problem) NoticeFloor(now time.Time, loc *time.Location) time.Time {
+	n := now.In(loc)
+	return time.Date(n.Year(), n.Month(), n.Day()+p.NoticeDays(), 0, 0, 0, 0, loc)
+}

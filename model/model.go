@@ -61,8 +61,13 @@ type Operation struct {
 	SiteHours []Recurrence `json:"site_hours,omitempty"`
 	// NoticeDays is the délai de prévenance: how many days before an appointment
 	// that needs the tenant the household must be told. Default 7.
-	NoticeDays *int   `json:"notice_days,omitempty"`
-	Policy     Policy `json:"policy,omitempty"`
+	NoticeDays *int `json:"notice_days,omitempty"`
+	// Now, when set (a Moment), is when the plan is made: no intervention that is
+	// not fixed starts before it, and one in an occupied dwelling starts no earlier
+	// than local midnight NoticeDays days after Now's date, so that the household
+	// can be told in time. A replan sets it.
+	Now    string `json:"now,omitempty"`
+	Policy Policy `json:"policy,omitempty"`
 }
 
 // Policy holds the weights of the soft goals. A zero weight switches a goal off;
@@ -364,4 +369,90 @@ type ScoreTerm struct {
 	Value  float64 `json:"value"`
 	Weight float64 `json:"weight"`
 	Cost   float64 `json:"cost"`
+}
+
+// DiffFormat is the value of the "format" field of a diff document: what a replan
+// changed, and who must be told.
+const DiffFormat = "rehabplan-diff/v1"
+
+// Change kinds.
+const (
+	ChangeMoved       = "moved"        // new times (and maybe a new crew)
+	ChangeCrewChanged = "crew_changed" // same times, another crew or pilot
+	ChangeAdded       = "added"        // newly placed: new, or unplaced before
+	ChangeCancelled   = "cancelled"    // the intervention will not be done
+	ChangeUnplaced    = "unplaced"     // was placed, now cannot be
+)
+
+// Diff is what changed between two plans of an operation.
+type Diff struct {
+	Format    string `json:"format"`
+	Operation string `json:"operation"`
+	// Now is when the replan was made (RFC 3339), when known.
+	Now     string      `json:"now,omitempty"`
+	Summary DiffSummary `json:"summary"`
+	// Changes, sorted by old start (new start for added ones), then intervention id.
+	Changes []Change `json:"changes"`
+	// Recipients: who must be told, households first, then crews, then pilots.
+	Recipients []Recipient `json:"recipients"`
+}
+
+// DiffSummary counts the changes.
+type DiffSummary struct {
+	Moved int `json:"moved"`
+	// AnnouncedMoved counts moved or cancelled appointments the household had been
+	// told of.
+	AnnouncedMoved int `json:"announced_moved"`
+	CrewChanged    int `json:"crew_changed"`
+	Added          int `json:"added"`
+	Cancelled      int `json:"cancelled"`
+	Unplaced       int `json:"unplaced"`
+	// ShiftHours sums |new start - old start| over moved appointments.
+	ShiftHours float64 `json:"shift_hours"`
+	// OldEnd and NewEnd are the ends of the last intervention of each plan.
+	OldEnd string `json:"old_end,omitempty"`
+	NewEnd string `json:"new_end,omitempty"`
+}
+
+// Change is one intervention whose appointment changed.
+type Change struct {
+	Intervention string `json:"intervention"`
+	Kind         string `json:"kind"`
+	Dwelling     string `json:"dwelling"`
+	Household    string `json:"household,omitempty"`
+	Trade        string `json:"trade"`
+	// Announced: the household had been told of the old appointment.
+	Announced bool  `json:"announced,omitempty"`
+	Old       *Slot `json:"old,omitempty"`
+	New       *Slot `json:"new,omitempty"`
+	// ShiftMinutes is new start minus old start, for moved ones.
+	ShiftMinutes int `json:"shift_minutes,omitempty"`
+	// Cause is the id of the event that forced the change, when one did.
+	Cause string `json:"cause,omitempty"`
+}
+
+// Slot is where an appointment stands.
+type Slot struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+	Crew  string `json:"crew,omitempty"`
+	Pilot string `json:"pilot,omitempty"`
+}
+
+// Recipient kinds.
+const (
+	RecipientHousehold = "household"
+	RecipientCrew      = "crew"
+	RecipientPilot     = "pilot"
+)
+
+// Recipient is someone who must be told, and what.
+type Recipient struct {
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
+	// Interventions are the ids of the changes this recipient is told of.
+	Interventions []string `json:"interventions"`
+	// Notice is the text of the notice, in French for households (the tenants'
+	// language), in plain lines for crews and pilots.
+	Notice string `json:"notice"`
 }

@@ -211,6 +211,9 @@ func (v *validator) operation() {
 	if op.NoticeDays != nil && (*op.NoticeDays < 0 || *op.NoticeDays > 365) {
 		v.add("operation.notice_days", e, op.ID, "%d is not between 0 and 365", *op.NoticeDays)
 	}
+	if op.Now != "" {
+		v.moment("operation.now", e, op.ID, op.Now, false)
+	}
 	pol := op.Policy
 	for _, w := range []struct {
 		name string

@@ -73,6 +73,15 @@ type Task struct {
 	SoftDeadline int
 	// Preferred: each unit of work outside it costs Objective.Preference (nil: none).
 	Preferred *Calendar
+	// Anchored tasks stood at AnchorStart (with AnchorChoice, when given) in a
+	// schedule being repaired: starting anywhere else costs MoveCost once, plus
+	// ShiftCost per unit of time between the two starts. Placement tries the anchor
+	// first, then the nearest start to it.
+	Anchored     bool
+	AnchorStart  int
+	AnchorChoice []int
+	MoveCost     float64
+	ShiftCost    float64
 }
 
 // Precedence: To starts no earlier than From ends plus MinLag, and, when MaxLag >= 0,
@@ -157,6 +166,9 @@ func (p *Problem) Validate() error {
 			if d.Amount < 0 {
 				return &ProblemError{"task", i, t.Name, "negative demand"}
 			}
+		}
+		if t.MoveCost < 0 || t.ShiftCost < 0 || t.MoveCost != t.MoveCost || t.ShiftCost != t.ShiftCost {
+			return &ProblemError{"task", i, t.Name, "move and shift costs must be numbers >= 0"}
 		}
 		if t.Fixed {
 			if t.End < t.Start {

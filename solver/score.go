@@ -32,6 +32,11 @@ type Terms struct {
 	GroupDays  int // sum over groups of days touched beyond the first
 	Tardiness  int
 	Preference int
+	// Moved counts the anchored tasks placed away from their anchor; Moves sums
+	// their MoveCost, Shift their ShiftCost times the distance.
+	Moved int
+	Moves float64
+	Shift float64
 }
 
 // terms evaluates the soft goals of a full or partial schedule from scratch.
@@ -52,6 +57,15 @@ func (c *compiled) terms(pl []Placement, mode []int) Terms {
 		}
 		task := &c.p.Tasks[t]
 		tm.Makespan = max(tm.Makespan, p.End)
+		if task.Anchored && p.Start != task.AnchorStart {
+			d := p.Start - task.AnchorStart
+			if d < 0 {
+				d = -d
+			}
+			tm.Moved++
+			tm.Moves += task.MoveCost
+			tm.Shift += task.ShiftCost * float64(d)
+		}
 		if task.Group >= 0 {
 			groupEnd[task.Group] = max(groupEnd[task.Group], p.End)
 		}
@@ -110,7 +124,8 @@ func (c *compiled) score(pl []Placement, mode []int) (Score, Terms) {
 	}
 	o := c.p.Objective
 	sc.Soft = o.Makespan*float64(tm.Makespan) + o.GroupEnd*float64(tm.GroupEnd) +
-		o.GroupDays*float64(tm.GroupDays) + o.Tardiness*float64(tm.Tardiness) + o.Preference*float64(tm.Preference)
+		o.GroupDays*float64(tm.GroupDays) + o.Tardiness*float64(tm.Tardiness) + o.Preference*float64(tm.Preference) +
+		tm.Moves + tm.Shift
 	return sc, tm
 }
 

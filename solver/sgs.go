@@ -86,6 +86,11 @@ func (st *state) earliestFromPreds(t int) (est int, ok bool, blocker int) {
 // bestMode places t at its earliest over all modes: the earliest end, then the
 // earliest start, then the lowest mode index rotated by offset.
 func (st *state) bestMode(t, est, offset int) (m, s, e int, why Reason, blocker int) {
+	if task := &st.c.p.Tasks[t]; task.Anchored {
+		if m, s, e, ok := st.anchoredMode(t, est); ok {
+			return m, s, e, ReasonNone, -1
+		}
+	}
 	ms := st.c.modes[t]
 	m = -1
 	why = ReasonNoWindow
@@ -107,6 +112,65 @@ func (st *state) bestMode(t, est, offset int) (m, s, e int, why Reason, blocker 
 		return m, s, e, ReasonNone, -1
 	}
 	return -1, 0, 0, why, blocker
+}
+
+// anchoredMode places an anchored task as close to its anchor as it can: at the
+// anchor itself (in the anchor's choice first), else at the nearest of the earliest
+// start from est and the earliest start from the anchor. ok is false when no mode
+// fits at all.
+func (st *state) anchoredMode(t, est int) (m, s, e int, ok bool) {
+	task := &st.c.p.Tasks[t]
+	ms := st.c.modes[t]
+	a := task.AnchorStart
+	m = -1
+	dist := func(x int) int {
+		if x < a {
+			return a - x
+		}
+		return x - a
+	}
+	try := func(mi, from int) {
+		ss, ee, w, _ := st.earliest(t, mi, from)
+		if w != ReasonNone {
+			return
+		}
+		if m < 0 || dist(ss) < dist(s) || dist(ss) == dist(s) && ee < e {
+			m, s, e = mi, ss, ee
+		}
+	}
+	if a >= est {
+		// the anchor's own choice first, so that an unmoved task keeps its resources
+		for mi := range ms {
+			if sameChoice(ms[mi].choice, task.AnchorChoice) {
+				try(mi, a)
+				if m >= 0 && s == a {
+					return m, s, e, true
+				}
+			}
+		}
+		for mi := range ms {
+			try(mi, a)
+		}
+		if m >= 0 && s == a {
+			return m, s, e, true
+		}
+	}
+	for mi := range ms {
+		try(mi, est)
+	}
+	return m, s, e, m >= 0
+}
+
+func sameChoice(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // construct runs the serial schedule generation scheme over list. Fixed tasks are

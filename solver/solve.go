@@ -210,21 +210,32 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 	groupRank := c.groupRanks()
 	for t := range wk.prio {
 		var v float64
-		switch rule {
-		case 0: // dwelling by dwelling (group-major), then latest finish
+		task := &c.p.Tasks[t]
+		switch {
+		case c.anchored > 0 && rule == 0: // repair: anchored tasks in their old order, then the rest
+			if task.Anchored {
+				v = float64(task.AnchorStart) / scale
+			} else {
+				v = 2 + float64(c.est[t])/scale + float64(c.lft[t])/scale/1000
+			}
+		case rule == 0: // dwelling by dwelling (group-major), then latest finish
 			g := c.p.Tasks[t].Group
 			r := 0.0
 			if g >= 0 {
 				r = float64(groupRank[g])
 			}
 			v = r + float64(c.lft[t])/scale
-		case 1: // latest finish time
+		case rule == 1: // latest finish time
 			v = float64(c.lft[t]) / scale
 		default: // earliest start, then latest finish
 			v = float64(c.est[t])/scale + float64(c.lft[t])/scale/1000
 		}
 		if noise > 0 {
-			v += noise * rng.Float64() * priorityRange(rule)
+			pr := priorityRange(rule)
+			if c.anchored > 0 && rule == 0 {
+				pr = 0.05
+			}
+			v += noise * rng.Float64() * pr
 		}
 		wk.prio[t] = v
 	}
@@ -234,8 +245,9 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 		r = rng
 	}
 	wk.st.construct(list, r, stop)
-	// the first construction stays plain, so that a first plan comes fast
-	if k > 0 && !stop() {
+	// the first construction stays plain, so that a first plan comes fast; a repair
+	// of anchored tasks is not justified (it would pull them off their anchors)
+	if k > 0 && c.anchored == 0 && !stop() {
 		if wk.just == nil {
 			wk.just = newJustifier(c)
 		}

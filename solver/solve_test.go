@@ -456,3 +456,86 @@ func TestLowerBoundBelowEverySchedule(t *testing.T) {
 		assert.LessOrEqual(t, lb, res.Terms.Makespan, "seed %d", seed)
 	}
 }
+
+// anchorAll returns a copy of p whose tasks placed in pl are anchored there.
+func anchorAll(p *Problem, pl []Placement) *Problem {
+	q := *p
+	q.Tasks = append([]Task(nil), p.Tasks...)
+	for t := range q.Tasks {
+		if pl[t].Placed && !q.Tasks[t].Fixed {
+			q.Tasks[t].Anchored = true
+			q.Tasks[t].AnchorStart = pl[t].Start
+			q.Tasks[t].AnchorChoice = pl[t].Choice
+			q.Tasks[t].MoveCost = 1000
+			q.Tasks[t].ShiftCost = 1
+		}
+	}
+	return &q
+}
+
+func TestAnchorsKeepAScheduleWhereItStands(t *testing.T) {
+	complete := 0
+	for seed := uint64(0); seed < 150; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 7))
+		p := randomProblem(rng)
+		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 6, Seed: int64(seed), Workers: 2})
+		require.NoError(t, err)
+		if res.Score.Unplaced > 0 {
+			continue
+		}
+		complete++
+		q := anchorAll(p, res.Placements)
+		again, err := Solve(context.Background(), q, &Settings{WorkLimit: 12, Seed: int64(seed), Workers: 2})
+		require.NoError(t, err)
+		require.Empty(t, checkSchedule(q, again.Placements), "seed %d", seed)
+		require.Zero(t, again.Score.Unplaced, "seed %d", seed)
+		require.Zero(t, again.Terms.Moved, "seed %d: anchored tasks moved with nothing forcing them", seed)
+	}
+	require.Greater(t, complete, 50)
+}
+
+func TestAnchorsMoveOnlyWhatASlipForces(t *testing.T) {
+	var total [2]int
+	for seed := uint64(0); seed < 100; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 8))
+		p := randomProblem(rng)
+		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 6, Seed: int64(seed), Workers: 2})
+		require.NoError(t, err)
+		if res.Score.Unplaced > 0 {
+			continue
+		}
+		q := anchorAll(p, res.Placements)
+		// a slip: one task may start only later than it stood
+		t0 := rng.IntN(len(q.Tasks))
+		if q.Tasks[t0].Fixed {
+			continue
+		}
+		q.Tasks[t0].Release = res.Placements[t0].Start + 1 + rng.IntN(50)
+		again, err := Solve(context.Background(), q, &Settings{WorkLimit: 12, Seed: int64(seed), Workers: 2})
+		require.NoError(t, err)
+		require.Empty(t, checkSchedule(q, again.Placements), "seed %d", seed)
+		if again.Placements[t0].Placed {
+			require.GreaterOrEqual(t, again.Terms.Moved, 1, "seed %d", seed)
+		}
+		// solving the slipped problem from scratch moves at least as many
+		scratch := *q
+		scratch.Tasks = append([]Task(nil), q.Tasks...)
+		for i := range scratch.Tasks {
+			scratch.Tasks[i].Anchored = false
+		}
+		fresh, err := Solve(context.Background(), &scratch, &Settings{WorkLimit: 12, Seed: int64(seed), Workers: 2})
+		require.NoError(t, err)
+		moved := 0
+		for i := range fresh.Placements {
+			if q.Tasks[i].Anchored && fresh.Placements[i].Placed && fresh.Placements[i].Start != q.Tasks[i].AnchorStart {
+				moved++
+			}
+		}
+		if fresh.Score.Unplaced == again.Score.Unplaced {
+			require.LessOrEqual(t, again.Terms.Moved, moved, "seed %d", seed)
+		}
+		total[0] += again.Terms.Moved
+		total[1] += moved
+	}
+	t.Logf("moved by the repair: %d, by a solve from scratch: %d", total[0], total[1])
+}
