@@ -588,3 +588,35 @@ func (c *Compiled) intersectParts(parts []part) *solver.Calendar {
 	c.cache[key] = cal
 	return cal
 }
+
+// ChoiceFor is the solver choice (one resource per demand) of task t with the given
+// crew and pilot ids, nil when they are not among the task's alternatives. Empty ids
+// take the first alternative.
+func (c *Compiled) ChoiceFor(t int, crew, pilot string) []int {
+	task := &c.Problem.Tasks[t]
+	ch := make([]int, len(task.Demands))
+	for k, d := range task.Demands {
+		ch[k] = d.Alternatives[0]
+		want := ""
+		switch k {
+		case c.crewDemand[t]:
+			want = crew
+		case c.pilotDemand[t]:
+			want = pilot
+		}
+		if want == "" {
+			continue
+		}
+		found := false
+		for _, r := range d.Alternatives {
+			if k == c.crewDemand[t] && c.Crews[r].ID == want || k == c.pilotDemand[t] && c.Pilots[r-c.firstPilot].ID == want {
+				ch[k], found = r, true
+				break
+			}
+		}
+		if !found {
+			return nil
+		}
+	}
+	return ch
+}

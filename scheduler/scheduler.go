@@ -125,11 +125,13 @@ func BuildPlan(cp *constraints.Compiled, res *solver.Result) *model.Plan {
 		a.Crew, a.Pilot = cp.CrewAndPilot(t, pl)
 		task := &cp.Problem.Tasks[t]
 		if task.Fixed && iv.Start != "" {
-			// keep the given times as written (same instants)
+			// keep the given times (same instants)
 			a.Start, a.End = stamp(task.Start), stamp(task.End)
-		} else if !task.Contiguous {
+		}
+		if !task.Contiguous {
 			ws := cp.Problem.Stretches(t, pl)
-			if len(ws) > 1 {
+			// a fixed one's given times may not follow the calendars: then it is one stretch
+			if len(ws) > 1 && (!task.Fixed || ws[0].Start == pl.Start && ws[len(ws)-1].End == pl.End) {
 				for _, w := range ws {
 					a.Segments = append(a.Segments, model.Segment{Start: stamp(w.Start), End: stamp(w.End)})
 				}

@@ -40,6 +40,7 @@ func mirror(p *Problem, h int) *Problem {
 		m.Calendar = flip(t.Calendar)
 		m.Preferred = nil
 		m.SoftDeadline = 0
+		m.Anchored, m.AnchorChoice = false, nil
 		m.Release, m.Deadline = 0, 0
 		if t.Deadline > 0 || p.Horizon > 0 {
 			dl := t.Deadline

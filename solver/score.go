@@ -133,7 +133,7 @@ func (c *compiled) score(pl []Placement, mode []int) (Score, Terms) {
 // calendar (the task's and its chosen resources') inside [Start, End).
 func (p *Problem) Stretches(t int, pl Placement) []Window {
 	task := &p.Tasks[t]
-	if task.Contiguous || pl.Start == pl.End || task.Fixed {
+	if task.Contiguous || pl.Start == pl.End {
 		return []Window{{pl.Start, pl.End}}
 	}
 	cal := task.Calendar

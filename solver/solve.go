@@ -212,12 +212,6 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 		var v float64
 		task := &c.p.Tasks[t]
 		switch {
-		case c.anchored > 0 && rule == 0: // repair: anchored tasks in their old order, then the rest
-			if task.Anchored {
-				v = float64(task.AnchorStart) / scale
-			} else {
-				v = 2 + float64(c.est[t])/scale + float64(c.lft[t])/scale/1000
-			}
 		case rule == 0: // dwelling by dwelling (group-major), then latest finish
 			g := c.p.Tasks[t].Group
 			r := 0.0
@@ -231,11 +225,12 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 			v = float64(c.est[t])/scale + float64(c.lft[t])/scale/1000
 		}
 		if noise > 0 {
-			pr := priorityRange(rule)
-			if c.anchored > 0 && rule == 0 {
-				pr = 0.05
-			}
-			v += noise * rng.Float64() * pr
+			v += noise * rng.Float64() * priorityRange(rule)
+		}
+		if task.Anchored {
+			// a repair: anchored tasks first, in their old order, so that they find
+			// their places free
+			v = -1e6 + float64(task.AnchorStart)/scale
 		}
 		wk.prio[t] = v
 	}
@@ -245,9 +240,8 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 		r = rng
 	}
 	wk.st.construct(list, r, stop)
-	// the first construction stays plain, so that a first plan comes fast; a repair
-	// of anchored tasks is not justified (it would pull them off their anchors)
-	if k > 0 && c.anchored == 0 && !stop() {
+	// the first construction stays plain, so that a first plan comes fast
+	if k > 0 && !stop() {
 		if wk.just == nil {
 			wk.just = newJustifier(c)
 		}

@@ -45,6 +45,7 @@ const usage = `rehabplan plans renovation works in occupied social housing.
 usage:
   rehabplan solve PROBLEM.json [-o PLAN.json] [--time-limit D] [--seed N] [--work-limit N]
   rehabplan verify PROBLEM.json PLAN.json
+  rehabplan replan PROBLEM.json PLAN.json EVENTS.json --now T [-o NEW.json] [--diff DIFF.json]
   rehabplan example            write the bundled example problem to stdout
   rehabplan gen --dwellings N --seed S   write a generated operation (see gen --help)
   rehabplan bench --family jobshop|flowshop|rcpsp [--time-limit D] [--bounds FILE] FILES...
@@ -63,6 +64,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdSolve(ctx, args[1:], stdout, stderr)
 	case "verify":
 		return cmdVerify(args[1:], stdout, stderr)
+	case "replan":
+		return cmdReplan(ctx, args[1:], stdout, stderr)
 	case "example":
 		return cmdExample(args[1:], stdout, stderr)
 	case "bench":
@@ -141,6 +144,12 @@ func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "end %s, lower bound %s: gap %.1f%%\n", res.Makespan.Format("2006-01-02 15:04"), res.Bound.Format("2006-01-02 15:04"), res.GapPct)
 	}
 	fmt.Fprintf(stderr, "search: %s after %s, %d plans compared\n", res.Stop, res.Elapsed.Round(time.Millisecond), res.Iterations)
+	return reportResult(stderr, res)
+}
+
+// reportResult prints the violations and unplaced interventions of a result and
+// returns the exit code.
+func reportResult(stderr io.Writer, res *scheduler.Result) int {
 	for _, v := range res.Violations {
 		fmt.Fprintf(stderr, "VIOLATION %s\n", v)
 	}

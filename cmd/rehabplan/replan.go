@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/scheduler"
+)
+
+const replanUsage = "usage: rehabplan replan PROBLEM.json PLAN.json EVENTS.json --now T [-o NEW.json] [--diff DIFF.json] [--problem-out PROBLEM2.json] [--time-limit D] [--seed N] [--work-limit N] [--workers N]"
+
+// cmdReplan absorbs events into a plan and says what changes and who must be told.
+func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("replan", stderr)
+	nowS := fs.String("now", "", "when the replan is made: a date, YYYY-MM-DDTHH:MM (operation time zone) or RFC 3339 (required)")
+	out := fs.String("o", "", "write the new plan to this file (default: stdout)")
+	diffOut := fs.String("diff", "", "write the diff as JSON to this file (default: NEW.diff.json beside -o)")
+	probOut := fs.String("problem-out", "", "write the problem brought up to date (events applied, statuses at now) to this file (default: NEW.problem.json beside -o)")
+	limit := fs.Duration("time-limit", 10*time.Second, "search time limit")
+	seed := fs.Int64("seed", 0, "random seed")
+	work := fs.Int("work-limit", 0, "number of schedules to build (0: no limit; with it, runs are deterministic)")
+	workers := fs.Int("workers", 0, "parallel searches (0: all cores)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return exitInvalid
+	}
+	if len(pos) != 3 || *nowS == "" {
+		fmt.Fprintln(stderr, replanUsage)
+		return exitInvalid
+	}
+	p, err := readProblem(pos[0])
+	if err != nil {
+		return reportInputError(stderr, pos[0], err)
+	}
+	old, err := readPlan(pos[1])
+	if err != nil {
+		return reportInputError(stderr, pos[1], err)
+	}
+	ev, err := readEvents(pos[2])
+	if err != nil {
+		return reportInputError(stderr, pos[2], err)
+	}
+	loc, err := model.LoadLocation(p.Operation.TimeZone)
+	if err != nil {
+		return reportInputError(stderr, pos[0], err)
+	}
+	now, err := model.ParseMoment(*nowS, loc)
+	if err != nil {
+		fmt.Fprintf(stderr, "rehabplan: --now: %v\n", err)
+		return exitInvalid
+	}
+	res, err := scheduler.Replan(ctx, p, old, ev, now, &scheduler.Settings{TimeLimit: *limit, Seed: *seed, WorkLimit: *work, Workers: *workers})
+	if err != nil {
+		return reportInputError(stderr, pos[2], err)
+	}
+	if *out != "" {
+		base := strings.TrimSuffix(*out, ".json")
+		if *diffOut == "" {
+			*diffOut = base + ".diff.json"
+		}
+		if *probOut == "" {
+			*probOut = base + ".problem.json"
+		}
+	}
+	if err := writeJSON(*out, stdout, res.Plan); err != nil {
+		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
+		return exitFail
+	}
+	for _, w := range []struct {
+		path string
+		v    any
+	}{{*diffOut, res.Diff}, {*probOut, res.Problem}} {
+		if w.path == "" {
+			continue
+		}
+		if err := writeJSON(w.path, stdout, w.v); err != nil {
+			fmt.Fprintf(stderr, "rehabplan: %v\n", err)
+			return exitFail
+		}
+	}
+	scheduler.WriteDiff(stderr, res.Diff)
+	fmt.Fprintf(stderr, "\nsearch: %s after %s (%d rounds to settle the pins), %d plans compared\n", res.Result.Stop, res.Result.Elapsed.Round(time.Millisecond), res.Rounds, res.Result.Iterations)
+	return reportResult(stderr, res.Result)
+}
+
+func readPlan(path string) (*model.Plan, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return model.DecodePlan(f)
+}
+
+func readEvents(path string) (*model.Events, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return model.DecodeEvents(f)
+}

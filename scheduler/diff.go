@@ -1,0 +1,359 @@
+package scheduler
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rehabplan/rehabplan/model"
+)
+
+// DiffPlans lists what changed from oldPlan (a plan of oldP) to newPlan (a plan of
+// newP), and who must be told. An appointment counts as announced when oldP says so,
+// or, when newP gives operation.now, when it fell inside the notice period then.
+func DiffPlans(oldP, newP *model.Problem, oldPlan, newPlan *model.Plan) *model.Diff {
+	var now *time.Time
+	if loc, err := model.LoadLocation(newP.Operation.TimeZone); err == nil {
+		if t, ok := newP.NowTime(loc); ok {
+			now = &t
+		}
+	}
+	return diffPlans(oldP, newP, oldPlan, newPlan, now, nil, nil)
+}
+
+type placed struct {
+	a            model.Assignment
+	start, end   time.Time
+	startOK, eOK bool
+}
+
+func readPlan(pl *model.Plan, loc *time.Location) map[string]placed {
+	out := map[string]placed{}
+	if pl == nil {
+		return out
+	}
+	for _, a := range pl.Assignments {
+		if _, dup := out[a.Intervention]; dup {
+			continue
+		}
+		s, err1 := model.ParseMoment(a.Start, loc)
+		e, err2 := model.ParseMoment(a.End, loc)
+		out[a.Intervention] = placed{a: a, start: s, end: e, startOK: err1 == nil, eOK: err2 == nil}
+	}
+	return out
+}
+
+func diffPlans(oldP, newP *model.Problem, oldPlan, newPlan *model.Plan, now *time.Time, cause, cancelled map[string]string) *model.Diff {
+	loc, err := model.LoadLocation(newP.Operation.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	d := &model.Diff{Format: model.DiffFormat, Operation: newP.Operation.ID, Changes: []model.Change{}, Recipients: []model.Recipient{}}
+	if now != nil {
+		d.Now = now.In(loc).Format(time.RFC3339)
+	}
+	var floor time.Time
+	if now != nil {
+		floor = oldP.NoticeFloor(*now, loc)
+	}
+	olds, news := readPlan(oldPlan, loc), readPlan(newPlan, loc)
+	oldIv, newIv := map[string]*model.Intervention{}, map[string]*model.Intervention{}
+	for i := range oldP.Interventions {
+		oldIv[oldP.Interventions[i].ID] = &oldP.Interventions[i]
+	}
+	for i := range newP.Interventions {
+		newIv[newP.Interventions[i].ID] = &newP.Interventions[i]
+	}
+	oldX, newX := model.NewIndex(oldP), model.NewIndex(newP)
+	slotOf := func(p placed) *model.Slot {
+		return &model.Slot{Start: p.a.Start, End: p.a.End, Crew: p.a.Crew, Pilot: p.a.Pilot}
+	}
+	ids := make([]string, 0, len(oldIv)+len(newIv))
+	for id := range oldIv {
+		ids = append(ids, id)
+	}
+	for id := range newIv {
+		if oldIv[id] == nil {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	var oldEnd, newEnd time.Time
+	for _, p := range olds {
+		if p.eOK && p.end.After(oldEnd) {
+			oldEnd = p.end
+		}
+	}
+	for _, p := range news {
+		if p.eOK && p.end.After(newEnd) {
+			newEnd = p.end
+		}
+	}
+	for _, id := range ids {
+		o, hadOld := olds[id]
+		n, hasNew := news[id]
+		iv := newIv[id]
+		x := newX
+		if iv == nil {
+			iv, x = oldIv[id], oldX
+		}
+		c := model.Change{Intervention: id, Dwelling: iv.Dwelling, Trade: iv.Trade, Cause: cause[id]}
+		if dw := x.Dwellings[iv.Dwelling]; dw != nil && dw.Occupied() {
+			c.Household = dw.Household
+		} else if dw := oldX.Dwellings[iv.Dwelling]; dw != nil && dw.Occupied() {
+			c.Household = dw.Household
+		}
+		if hadOld {
+			c.Old = slotOf(o)
+			if ov := oldIv[id]; ov != nil && ov.StatusOf() == model.StatusAnnounced {
+				c.Announced = true
+			}
+			if now != nil && o.startOK && o.start.Before(floor) && o.start.After(*now) {
+				c.Announced = true
+			}
+		}
+		if hasNew {
+			c.New = slotOf(n)
+		}
+		switch {
+		case newIv[id] == nil:
+			if !hadOld {
+				continue
+			}
+			c.Kind = model.ChangeCancelled
+			if cancelled != nil && cancelled[id] != "" {
+				c.Cause = cancelled[id]
+			}
+		case hadOld && !hasNew:
+			c.Kind = model.ChangeUnplaced
+		case !hadOld && hasNew:
+			c.Kind = model.ChangeAdded
+		case !hadOld && !hasNew:
+			continue
+		case !o.start.Equal(n.start) || !o.end.Equal(n.end) || o.a.Start != n.a.Start && (!o.startOK || !n.startOK):
+			c.Kind = model.ChangeMoved
+			if o.startOK && n.startOK {
+				c.ShiftMinutes = int(n.start.Sub(o.start) / time.Minute)
+			}
+		case o.a.Crew != n.a.Crew || o.a.Pilot != n.a.Pilot:
+			c.Kind = model.ChangeCrewChanged
+		default:
+			continue
+		}
+		d.Changes = append(d.Changes, c)
+	}
+	sort.SliceStable(d.Changes, func(i, j int) bool {
+		a, b := changeTime(d.Changes[i], loc), changeTime(d.Changes[j], loc)
+		if !a.Equal(b) {
+			return a.Before(b)
+		}
+		return d.Changes[i].Intervention < d.Changes[j].Intervention
+	})
+	s := &d.Summary
+	for _, c := range d.Changes {
+		switch c.Kind {
+		case model.ChangeMoved:
+			s.Moved++
+			s.ShiftHours += math.Abs(float64(c.ShiftMinutes)) / 60
+		case model.ChangeCrewChanged:
+			s.CrewChanged++
+		case model.ChangeAdded:
+			s.Added++
+		case model.ChangeCancelled:
+			s.Cancelled++
+		case model.ChangeUnplaced:
+			s.Unplaced++
+		}
+		if c.Announced && c.Kind != model.ChangeCrewChanged {
+			s.AnnouncedMoved++
+		}
+	}
+	s.ShiftHours = math.Round(s.ShiftHours*100) / 100
+	if !oldEnd.IsZero() {
+		s.OldEnd = oldEnd.In(loc).Format(time.RFC3339)
+	}
+	if !newEnd.IsZero() {
+		s.NewEnd = newEnd.In(loc).Format(time.RFC3339)
+	}
+	d.Recipients = recipients(d, oldP, newP, loc)
+	return d
+}
+
+func changeTime(c model.Change, loc *time.Location) time.Time {
+	s := c.Old
+	if s == nil {
+		s = c.New
+	}
+	t, _ := model.ParseMoment(s.Start, loc)
+	return t
+}
+
+// recipients groups the changes per person to tell: each household of an
+// appointment it had been told of (moved, cancelled or no longer placed); each crew
+// and pilot of an appointment in its agenda, before or after.
+func recipients(d *model.Diff, oldP, newP *model.Problem, loc *time.Location) []model.Recipient {
+	type key struct{ kind, id string }
+	by := map[key][]model.Change{}
+	var order []key
+	put := func(k key, c model.Change) {
+		if k.id == "" {
+			return
+		}
+		if _, ok := by[k]; !ok {
+			order = append(order, k)
+		}
+		cs := by[k]
+		if len(cs) > 0 && cs[len(cs)-1].Intervention == c.Intervention {
+			return
+		}
+		by[k] = append(cs, c)
+	}
+	for _, c := range d.Changes {
+		if c.Household != "" && c.Announced && c.Kind != model.ChangeCrewChanged {
+			put(key{model.RecipientHousehold, c.Household}, c)
+		}
+		for _, s := range []*model.Slot{c.Old, c.New} {
+			if s != nil {
+				put(key{model.RecipientCrew, s.Crew}, c)
+			}
+		}
+		for _, s := range []*model.Slot{c.Old, c.New} {
+			if s != nil {
+				put(key{model.RecipientPilot, s.Pilot}, c)
+			}
+		}
+	}
+	rank := map[string]int{model.RecipientHousehold: 0, model.RecipientCrew: 1, model.RecipientPilot: 2}
+	sort.SliceStable(order, func(i, j int) bool {
+		if rank[order[i].kind] != rank[order[j].kind] {
+			return rank[order[i].kind] < rank[order[j].kind]
+		}
+		return order[i].id < order[j].id
+	})
+	names := tradeNames(oldP, newP)
+	out := make([]model.Recipient, 0, len(order))
+	for _, k := range order {
+		r := model.Recipient{Kind: k.kind, ID: k.id}
+		for _, c := range by[k] {
+			r.Interventions = append(r.Interventions, c.Intervention)
+		}
+		r.Notice = notice(k.kind, k.id, by[k], names, newP, loc)
+		out = append(out, r)
+	}
+	return out
+}
+
+func tradeNames(ps ...*model.Problem) map[string]string {
+	m := map[string]string{}
+	for _, p := range ps {
+		for _, t := range p.Trades {
+			if t.Name != "" {
+				m[t.ID] = t.Name
+			} else if m[t.ID] == "" {
+				m[t.ID] = t.ID
+			}
+		}
+	}
+	return m
+}
+
+var (
+	frDays   = [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
+	frMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+)
+
+// frSpan writes a slot in French: "le mardi 2 mars 2027 de 08:00 à 17:00" (or "du
+// ... au ..." over several days).
+func frSpan(s *model.Slot, loc *time.Location) string {
+	a, err1 := model.ParseMoment(s.Start, loc)
+	b, err2 := model.ParseMoment(s.End, loc)
+	if err1 != nil || err2 != nil {
+		return s.Start + " – " + s.End
+	}
+	a, b = a.In(loc), b.In(loc)
+	day := func(t time.Time) string {
+		return fmt.Sprintf("%s %d %s %d", frDays[t.Weekday()], t.Day(), frMonths[t.Month()-1], t.Year())
+	}
+	if a.YearDay() == b.YearDay() && a.Year() == b.Year() {
+		return fmt.Sprintf("le %s de %s à %s", day(a), a.Format("15:04"), b.Format("15:04"))
+	}
+	return fmt.Sprintf("du %s %s au %s %s", day(a), a.Format("15:04"), day(b), b.Format("15:04"))
+}
+
+// notice is the text sent to one recipient, in French (the users' language).
+func notice(kind, id string, cs []model.Change, names map[string]string, p *model.Problem, loc *time.Location) string {
+	var b strings.Builder
+	line := func(c model.Change, withDwelling bool) {
+		what := names[c.Trade]
+		if what == "" {
+			what = c.Trade
+		}
+		if withDwelling {
+			what += ", logement " + c.Dwelling
+		}
+		switch c.Kind {
+		case model.ChangeMoved:
+			fmt.Fprintf(&b, "- %s : prévu %s, déplacé %s.\n", what, frSpan(c.Old, loc), frSpan(c.New, loc))
+		case model.ChangeCancelled:
+			fmt.Fprintf(&b, "- %s : prévu %s, annulé.\n", what, frSpan(c.Old, loc))
+		case model.ChangeUnplaced:
+			fmt.Fprintf(&b, "- %s : prévu %s, reporté à une date qui vous sera communiquée.\n", what, frSpan(c.Old, loc))
+		case model.ChangeAdded:
+			fmt.Fprintf(&b, "- %s : nouveau rendez-vous %s.\n", what, frSpan(c.New, loc))
+		case model.ChangeCrewChanged:
+			fmt.Fprintf(&b, "- %s : %s, équipe %s au lieu de %s.\n", what, frSpan(c.New, loc), orDash(c.New.Crew), orDash(c.Old.Crew))
+		}
+	}
+	switch kind {
+	case model.RecipientHousehold:
+		fmt.Fprintf(&b, "Ménage %s, logement %s\n", id, cs[0].Dwelling)
+		b.WriteString("Madame, Monsieur,\nles rendez-vous suivants pour les travaux de votre logement changent :\n")
+		for _, c := range cs {
+			line(c, false)
+		}
+		b.WriteString("Votre pilote social reste à votre disposition pour toute question.\n")
+	case model.RecipientCrew:
+		fmt.Fprintf(&b, "Équipe %s : changements de planning\n", id)
+		for _, c := range cs {
+			line(c, true)
+		}
+	default:
+		fmt.Fprintf(&b, "Pilote %s : rendez-vous à votre agenda qui changent\n", id)
+		for _, c := range cs {
+			line(c, true)
+		}
+	}
+	return b.String()
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// WriteDiff writes a diff for people: the counts, then each recipient's notice.
+func WriteDiff(w io.Writer, d *model.Diff) error {
+	var b strings.Builder
+	s := d.Summary
+	fmt.Fprintf(&b, "changes: %d moved (%d announced to households), %d crew changes, %d added, %d cancelled, %d no longer placed; total shift %.1f h\n",
+		s.Moved, s.AnnouncedMoved, s.CrewChanged, s.Added, s.Cancelled, s.Unplaced, s.ShiftHours)
+	if s.OldEnd != "" || s.NewEnd != "" {
+		fmt.Fprintf(&b, "end of works: %s -> %s\n", orDash(s.OldEnd), orDash(s.NewEnd))
+	}
+	counts := map[string]int{}
+	for _, r := range d.Recipients {
+		counts[r.Kind]++
+	}
+	fmt.Fprintf(&b, "to tell: %d households, %d crews, %d pilots\n", counts[model.RecipientHousehold], counts[model.RecipientCrew], counts[model.RecipientPilot])
+	for _, r := range d.Recipients {
+		b.WriteString("\n")
+		b.WriteString(r.Notice)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

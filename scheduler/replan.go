@@ -1,0 +1,399 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/rehabplan/rehabplan/constraints"
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/solver"
+)
+
+// ReplanResult is a new plan after events, with what it changes.
+type ReplanResult struct {
+	// Problem is the problem with the events applied and the statuses brought up to
+	// date at now (done, under way, announced): the input of the next replan.
+	Problem *model.Problem
+	Plan    *model.Plan
+	// Diff against the old plan: each change, its cause, and who must be told.
+	Diff *model.Diff
+	// Result is the search's account of the new plan (verified against Problem).
+	Result *Result
+	// Released lists the appointments inside the notice period that had to move,
+	// with the id of the event that forced them ("" when several events together
+	// left no room for them).
+	Released map[string]string
+	// Rounds counts the quick constructions needed to settle which appointments
+	// stay where they are.
+	Rounds int
+}
+
+// How an intervention is treated by a replan.
+type pinKind int
+
+const (
+	kindFree      pinKind = iota // planned anew
+	kindFrozen                   // done, under way, or pinned by the user: never moves
+	kindPinned                   // inside the notice period: moves only when forced
+	kindAnnounced                // announced beyond the notice period: moving it costs
+	kindPlanned                  // planned, not yet announced: planned anew
+)
+
+// Replanning weights. Moving an announced appointment costs more than anything the
+// usual soft goals can win back (a day of the operation's end weighs 10 by
+// default); a vulnerable household's, or one within two weeks, costs double.
+const (
+	moveCostAnnounced = 1000.0
+	// per minute of shift, per unit of move cost
+	shiftPerMinute = 1.0 / 10000
+	maxRounds      = 6
+)
+
+// Replan absorbs events into a plan: it applies them to the problem, freezes what
+// is done or under way at now, keeps the appointments inside the notice period where
+// they are unless an event forces them to move, and plans the rest moving as few
+// announced appointments as it can (a vulnerable household's and the soonest ones
+// last), by as little as it can, then by the usual soft goals. New and moved
+// appointments in occupied dwellings respect the notice period from now.
+//
+// Invalid or contradictory events are a *model.ValidationError naming the event and
+// the field. The time limit and ctx bound the whole replan; the best plan found is
+// returned when they are reached.
+func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Events, now time.Time, s *Settings) (*ReplanResult, error) {
+	begin := time.Now()
+	if s == nil {
+		s = &Settings{}
+	}
+	limit := s.TimeLimit
+	if limit <= 0 {
+		limit = 10 * time.Second
+	}
+	loc, err := model.LoadLocation(p.Operation.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("operation.time_zone: %w", err)
+	}
+	slots, err := planSlots(p, old, loc)
+	if err != nil {
+		return nil, err
+	}
+	q, ap, err := applyEvents(p, slots, ev, now, loc)
+	if err != nil {
+		return nil, err
+	}
+	floor := q.NoticeFloor(now, loc)
+	q.Operation.Now = now.In(loc).Format(time.RFC3339)
+	x := model.NewIndex(q)
+
+	kinds := make(map[string]pinKind, len(q.Interventions))
+	cause := map[string]string{}
+	for id, c := range ap.forced {
+		cause[id] = c
+	}
+	for i := range q.Interventions {
+		iv := &q.Interventions[i]
+		sl, hasSlot := slots[iv.ID]
+		switch {
+		case ap.fixedBy[iv.ID] != "" || iv.StatusOf() == model.StatusDone:
+			kinds[iv.ID] = kindFrozen
+		case ap.forced[iv.ID] != "" || ap.added[iv.ID] != "" || !hasSlot || iv.StatusOf() == model.StatusMissed:
+			kinds[iv.ID] = kindFree
+		case iv.Pinned && iv.Start != "":
+			kinds[iv.ID] = kindFrozen
+		case !sl.end.After(now):
+			// its time has passed and nobody reported it missed: it is done
+			iv.Status, iv.Pinned = model.StatusDone, false
+			iv.Crew, iv.Pilot, iv.Start, iv.End = sl.crew, sl.pilot, sl.startS, sl.endS
+			kinds[iv.ID] = kindFrozen
+		case sl.start.Before(now):
+			// under way
+			iv.Status, iv.Pinned = model.StatusAnnounced, true
+			iv.Crew, iv.Pilot, iv.Start, iv.End = sl.crew, sl.pilot, sl.startS, sl.endS
+			kinds[iv.ID] = kindFrozen
+		case sl.start.Before(floor):
+			kinds[iv.ID] = kindPinned
+		case iv.StatusOf() == model.StatusAnnounced:
+			kinds[iv.ID] = kindAnnounced
+		default:
+			kinds[iv.ID] = kindPlanned
+		}
+	}
+	released := map[string]string{}
+
+	// Settle which pinned appointments stay: quick constructions release those that
+	// break a rule or stand in the way of one that must move.
+	deadline := begin.Add(limit)
+	var cq *model.Problem
+	var cp *constraints.Compiled
+	var res *solver.Result
+	rounds := 0
+	for {
+		rounds++
+		cq = problemFor(q, kinds, slots)
+		cp, err = constraints.Compile(cq)
+		if err != nil {
+			return nil, err
+		}
+		setAnchors(cp, x, kinds, slots, now)
+		res, err = solver.Solve(ctx, cp.Problem, &solver.Settings{TimeLimit: max(time.Until(deadline), time.Millisecond), WorkLimit: 1, Seed: s.Seed, Workers: 1})
+		if err != nil {
+			return nil, fmt.Errorf("scheduler: %w", err)
+		}
+		if rounds >= maxRounds || ctx.Err() != nil || time.Now().After(deadline) {
+			break
+		}
+		rel := pinsInTheWay(cp, cq, res, kinds, cause)
+		if len(rel) == 0 {
+			break
+		}
+		for id, c := range rel {
+			kinds[id] = kindFree
+			released[id] = c
+			if c != "" {
+				cause[id] = c
+			}
+		}
+	}
+	// The search proper, on the settled pins, with what is left of the time.
+	if s.WorkLimit != 1 && ctx.Err() == nil && time.Now().Before(deadline) {
+		full, err := solver.Solve(ctx, cp.Problem, &solver.Settings{TimeLimit: max(time.Until(deadline), time.Millisecond),
+			WorkLimit: s.WorkLimit, Seed: s.Seed, Workers: s.Workers, Progress: s.Progress})
+		if err != nil {
+			return nil, fmt.Errorf("scheduler: %w", err)
+		}
+		if !res.Score.Less(full.Score) {
+			res = full
+		}
+	}
+
+	plan := BuildPlan(cp, res)
+	out := settle(q, kinds, cp, res)
+	r := &Result{Plan: plan, Stop: res.Stop, Iterations: res.Iterations, Elapsed: time.Since(begin),
+		FirstFeasible: res.FirstFeasible, Terms: res.Terms}
+	r.Violations = constraints.Verify(out, plan)
+	plan.Score.Hard = len(r.Violations)
+	r.Status = StatusComplete
+	if len(plan.Unplaced) > 0 {
+		r.Status = StatusPartial
+	}
+	plan.Status = string(r.Status)
+	r.Makespan = cp.Clock.Time(res.Terms.Makespan)
+	r.Bound = cp.Clock.Time(res.LowerBound)
+	if res.LowerBound > 0 {
+		r.GapPct = 100 * float64(res.Terms.Makespan-res.LowerBound) / float64(res.LowerBound)
+	}
+	d := diffPlans(p, out, old, plan, &now, cause, ap.cancelled)
+	return &ReplanResult{Problem: out, Plan: plan, Diff: d, Result: r, Released: released, Rounds: rounds}, nil
+}
+
+// planSlots reads the old plan's appointments (and the problem's fixed times of
+// interventions the plan does not place).
+func planSlots(p *model.Problem, old *model.Plan, loc *time.Location) (map[string]slot, error) {
+	known := map[string]bool{}
+	for _, iv := range p.Interventions {
+		known[iv.ID] = true
+	}
+	slots := map[string]slot{}
+	ee := &model.ValidationError{Document: "plan"}
+	bad := func(i int, field, id, format string, args ...any) {
+		ee.Errors = append(ee.Errors, &model.FieldError{Field: fmt.Sprintf("assignments[%d].%s", i, field), Entity: "intervention", ID: id, Msg: fmt.Sprintf(format, args...)})
+	}
+	if old != nil {
+		if old.Operation != "" && old.Operation != p.Operation.ID {
+			ee.Errors = append(ee.Errors, &model.FieldError{Field: "operation", Msg: fmt.Sprintf("plan of operation %q, the problem is operation %q", old.Operation, p.Operation.ID)})
+			return nil, ee
+		}
+		for i, a := range old.Assignments {
+			if !known[a.Intervention] {
+				bad(i, "intervention", a.Intervention, "unknown intervention %q", a.Intervention)
+				continue
+			}
+			if _, dup := slots[a.Intervention]; dup {
+				bad(i, "intervention", a.Intervention, "placed twice")
+				continue
+			}
+			st, err1 := model.ParseMoment(a.Start, loc)
+			en, err2 := model.ParseMoment(a.End, loc)
+			if err1 != nil {
+				bad(i, "start", a.Intervention, "%v", err1)
+				continue
+			}
+			if err2 != nil {
+				bad(i, "end", a.Intervention, "%v", err2)
+				continue
+			}
+			if en.Before(st) {
+				bad(i, "end", a.Intervention, "before the start")
+				continue
+			}
+			slots[a.Intervention] = slot{start: st, end: en, crew: a.Crew, pilot: a.Pilot, startS: a.Start, endS: a.End}
+		}
+	}
+	if len(ee.Errors) > 0 {
+		return nil, ee
+	}
+	for _, iv := range p.Interventions {
+		if _, ok := slots[iv.ID]; ok || !iv.Fixed() || iv.Start == "" || iv.End == "" {
+			continue
+		}
+		st, err1 := model.ParseMoment(iv.Start, loc)
+		en, err2 := model.ParseMoment(iv.End, loc)
+		if err1 == nil && err2 == nil {
+			slots[iv.ID] = slot{start: st, end: en, crew: iv.Crew, pilot: iv.Pilot, startS: iv.Start, endS: iv.End}
+		}
+	}
+	return slots, nil
+}
+
+// problemFor is q with the statuses a construction needs: frozen ones as they are,
+// pinned ones announced at their old times, the rest planned anew.
+func problemFor(q *model.Problem, kinds map[string]pinKind, slots map[string]slot) *model.Problem {
+	cq := *q
+	cq.Interventions = append([]model.Intervention(nil), q.Interventions...)
+	for i := range cq.Interventions {
+		iv := &cq.Interventions[i]
+		switch kinds[iv.ID] {
+		case kindFrozen:
+		case kindPinned:
+			sl := slots[iv.ID]
+			iv.Status, iv.Pinned = model.StatusAnnounced, false
+			iv.Crew, iv.Pilot, iv.Start, iv.End = sl.crew, sl.pilot, sl.startS, sl.endS
+		default:
+			iv.Status, iv.Pinned = model.StatusPlanned, false
+			iv.Crew, iv.Pilot, iv.Start, iv.End = "", "", "", ""
+		}
+	}
+	return &cq
+}
+
+// setAnchors anchors every movable task that had an appointment at it, with the cost
+// of moving it.
+func setAnchors(cp *constraints.Compiled, x *model.Index, kinds map[string]pinKind, slots map[string]slot, now time.Time) {
+	soon := now.Add(14 * 24 * time.Hour)
+	for t, iv := range cp.Interventions {
+		task := &cp.Problem.Tasks[t]
+		k := kinds[iv.ID]
+		sl, ok := slots[iv.ID]
+		// a planned appointment nobody was told of is free to move: anchoring it
+		// would keep the crews in the old order around whatever slipped
+		if task.Fixed || !ok || k == kindFrozen || k == kindPlanned || iv.StatusOf() == model.StatusMissed {
+			continue
+		}
+		if k == kindFree && !sl.start.After(now) {
+			continue
+		}
+		cost := moveCostAnnounced
+		if len(x.ProfilesOf(iv)) > 0 {
+			cost *= 2
+		}
+		if sl.start.Before(soon) {
+			cost *= 2
+		}
+		task.Anchored = true
+		task.AnchorStart = cp.Clock.Minute(sl.start)
+		task.AnchorChoice = cp.ChoiceFor(t, sl.crew, sl.pilot)
+		task.MoveCost = cost
+		task.ShiftCost = cost * shiftPerMinute
+	}
+}
+
+// pinsInTheWay lists the pinned appointments to release after a construction: those
+// whose own rules the events broke, those a moved predecessor now overlaps, and
+// those standing in the way of an intervention left unplaced. The value is the id
+// of the event to blame, when known.
+func pinsInTheWay(cp *constraints.Compiled, cq *model.Problem, res *solver.Result, kinds map[string]pinKind, cause map[string]string) map[string]string {
+	rel := map[string]string{}
+	pinned := func(t int) bool { return kinds[cp.Interventions[t].ID] == kindPinned }
+	pl := res.Placements
+	succs := make([][]int, len(pl))
+	for _, pr := range cp.Problem.Precedences {
+		succs[pr.From] = append(succs[pr.From], pr.To)
+		if !pl[pr.From].Placed || !pl[pr.To].Placed || !pinned(pr.To) {
+			continue
+		}
+		at := pl[pr.From].End + pr.MinLag
+		if pr.LagCalendar != nil && pr.MinLag > 0 {
+			if _, e, ok := pr.LagCalendar.Advance(pl[pr.From].End, pr.MinLag); ok {
+				at = e
+			}
+		}
+		if pl[pr.To].Start < at {
+			rel[cp.Interventions[pr.To].ID] = cause[cp.Interventions[pr.From].ID]
+		}
+	}
+	// an unplaced intervention: release its pinned successors, or, when it has none,
+	// the pinned appointments of its dwelling
+	for t := range pl {
+		if pl[t].Placed {
+			continue
+		}
+		c := cause[cp.Interventions[t].ID]
+		found := false
+		seen := map[int]bool{t: true}
+		stack := []int{t}
+		for len(stack) > 0 {
+			u := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			for _, v := range succs[u] {
+				if seen[v] {
+					continue
+				}
+				seen[v] = true
+				stack = append(stack, v)
+				if pinned(v) {
+					rel[cp.Interventions[v].ID] = c
+					found = true
+				}
+			}
+		}
+		if !found {
+			dw := cp.Interventions[t].Dwelling
+			for u, iv := range cp.Interventions {
+				if iv.Dwelling == dw && pinned(u) {
+					rel[iv.ID] = c
+				}
+			}
+		}
+	}
+	// what the verifier finds wrong with a pinned appointment
+	plan := BuildPlan(cp, res)
+	for _, v := range constraints.Verify(cq, plan) {
+		if v.Intervention != "" && kinds[v.Intervention] == kindPinned {
+			if _, ok := rel[v.Intervention]; !ok {
+				rel[v.Intervention] = cause[v.Intervention]
+			}
+		}
+	}
+	return rel
+}
+
+// settle is the problem the new plan answers: announced appointments that kept
+// their times stay announced, moved ones are planned again (to be announced anew).
+func settle(q *model.Problem, kinds map[string]pinKind, cp *constraints.Compiled, res *solver.Result) *model.Problem {
+	out := *q
+	out.Interventions = append([]model.Intervention(nil), q.Interventions...)
+	loc := cp.Clock.Loc
+	stamp := func(m int) string { return cp.Clock.Time(m).In(loc).Format(time.RFC3339) }
+	for i := range out.Interventions {
+		iv := &out.Interventions[i]
+		k := kinds[iv.ID]
+		t := cp.TaskOf[iv.ID]
+		pl := res.Placements[t]
+		switch {
+		case k == kindFrozen:
+		case k == kindPinned && pl.Placed:
+			// kept where it was (the solver does not move a fixed task)
+			iv.Status, iv.Pinned = model.StatusAnnounced, false
+			iv.Crew, iv.Pilot = cp.CrewAndPilot(t, pl)
+			iv.Start, iv.End = stamp(pl.Start), stamp(pl.End)
+		case k == kindAnnounced && pl.Placed && pl.Start == cp.Problem.Tasks[t].AnchorStart:
+			iv.Status, iv.Pinned = model.StatusAnnounced, false
+			iv.Crew, iv.Pilot = cp.CrewAndPilot(t, pl)
+			iv.Start, iv.End = stamp(pl.Start), stamp(pl.End)
+		default:
+			iv.Status, iv.Pinned = model.StatusPlanned, false
+			iv.Crew, iv.Pilot, iv.Start, iv.End = "", "", "", ""
+		}
+	}
+	return &out
+}
