@@ -137,6 +137,9 @@ func (r HouseholdProfile) profile(v *Verification, d *model.Dwelling, h *model.H
 			return false
 		}
 		for _, pl := range placed {
+			if pl.Done() {
+				continue
+			}
 			for _, s := range pl.Stretches {
 				if outside(s) {
 					add(pl.ID(), "works %s, outside the hours %s allows (%s-%s)", v.span(s), who, vfClockText(from), vfClockText(to))
@@ -148,7 +151,7 @@ func (r HouseholdProfile) profile(v *Verification, d *model.Dwelling, h *model.H
 	for _, pl := range placed {
 		iv := pl.Intervention
 		tr := x.Trades[iv.Trade]
-		if tr == nil {
+		if tr == nil || pl.Done() {
 			continue
 		}
 		if tr.Noisy || tr.Dusty {

@@ -435,3 +435,9 @@ func vfOverlapping(l []*Placed, report func(later, earlier *Placed)) {
 		}
 	}
 }
+
+// Done reports whether the placed intervention is done: a fact of the past, which
+// the calendar rules (crew hours, availability, office hours, a profile's hours) do
+// not judge, since those calendars may have changed since. Overlaps, sequences and
+// counts still take it into account.
+func (pl *Placed) Done() bool { return pl.Intervention.StatusOf() == model.StatusDone }

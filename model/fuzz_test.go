@@ -1,6 +1,7 @@
 package model
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -83,4 +84,36 @@ func (r *bytesReaderT) Read(p []byte) (int, error) {
 	n := copy(p, r.b)
 	r.b = r.b[n:]
 	return n, nil
+}
+
+func FuzzDecodeEvents(f *testing.F) {
+	f.Add([]byte(`{"format":"rehabplan-events/v1","events":[{"id":"e1","type":"delivery_slipped","delivery":"D1","expected":"2027-03-09T08:00"}]}`))
+	f.Add([]byte(`{"format":"rehabplan-events/v1","events":[{"id":"e1","type":"crew_absent","crew":"C","from":"2027-02-02","to":"2027-02-05"},{"id":"e1","type":"nope"}]}`))
+	f.Add([]byte(`{"format":"rehabplan-events/v1","events":[{"id":"e2","type":"intervention_partly_done","intervention":"I","remaining":"-3h","add":{"id":""}}]}`))
+	f.Add([]byte(`{"format":"rehabplan-events/v1","events":[{"id":"e3","type":"household_changed","household":{"id":"","availability":[]}}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		ev, err := DecodeEvents(bytes.NewReader(data))
+		if err != nil {
+			var ve *ValidationError
+			if !errors.As(err, &ve) || len(ve.Errors) == 0 {
+				t.Fatalf("error is not a ValidationError with errors: %v", err)
+			}
+			for _, fe := range ve.Errors {
+				if fe.Field == "" || fe.Msg == "" {
+					t.Fatalf("field error without field or message: %+v", fe)
+				}
+			}
+			return
+		}
+		if ev.Format != EventsFormat {
+			t.Fatalf("accepted format %q", ev.Format)
+		}
+		ids := map[string]bool{}
+		for _, e := range ev.Events {
+			if e.ID == "" || ids[e.ID] {
+				t.Fatalf("accepted a missing or duplicate id %q", e.ID)
+			}
+			ids[e.ID] = true
+		}
+	})
 }

@@ -178,7 +178,12 @@ func diffPlans(oldP, newP *model.Problem, oldPlan, newPlan *model.Plan, now *tim
 	if !newEnd.IsZero() {
 		s.NewEnd = newEnd.In(loc).Format(time.RFC3339)
 	}
-	d.Recipients = recipients(d, oldP, newP, loc)
+	var horizon *time.Time
+	if now != nil {
+		h := newP.NoticeFloor(floor, loc)
+		horizon = &h
+	}
+	d.Recipients = recipients(d, oldP, newP, loc, horizon)
 	return d
 }
 
@@ -193,8 +198,10 @@ func changeTime(c model.Change, loc *time.Location) time.Time {
 
 // recipients groups the changes per person to tell: each household of an
 // appointment it had been told of (moved, cancelled or no longer placed); each crew
-// and pilot of an appointment in its agenda, before or after.
-func recipients(d *model.Diff, oldP, newP *model.Problem, loc *time.Location) []model.Recipient {
+// and pilot of an appointment in its agenda, before or after, when it had been
+// announced or now falls before horizon (the end of the next notice period, when
+// known: later changes reach people with the usual announcements).
+func recipients(d *model.Diff, oldP, newP *model.Problem, loc *time.Location, horizon *time.Time) []model.Recipient {
 	type key struct{ kind, id string }
 	by := map[key][]model.Change{}
 	var order []key
@@ -211,7 +218,17 @@ func recipients(d *model.Diff, oldP, newP *model.Problem, loc *time.Location) []
 		}
 		by[k] = append(cs, c)
 	}
+	soon := func(s *model.Slot) bool {
+		if s == nil {
+			return false
+		}
+		t, err := model.ParseMoment(s.Start, loc)
+		return err == nil && t.Before(*horizon)
+	}
 	for _, c := range d.Changes {
+		if horizon != nil && !c.Announced && !soon(c.New) && !soon(c.Old) {
+			continue
+		}
 		if c.Household != "" && c.Announced && c.Kind != model.ChangeCrewChanged {
 			put(key{model.RecipientHousehold, c.Household}, c)
 		}
@@ -349,7 +366,7 @@ func WriteDiff(w io.Writer, d *model.Diff) error {
 	for _, r := range d.Recipients {
 		counts[r.Kind]++
 	}
-	fmt.Fprintf(&b, "to tell: %d households, %d crews, %d pilots\n", counts[model.RecipientHousehold], counts[model.RecipientCrew], counts[model.RecipientPilot])
+	fmt.Fprintf(&b, "to tell now: %d households, %d crews, %d pilots\n", counts[model.RecipientHousehold], counts[model.RecipientCrew], counts[model.RecipientPilot])
 	for _, r := range d.Recipients {
 		b.WriteString("\n")
 		b.WriteString(r.Notice)

@@ -212,6 +212,16 @@ func applyEvents(p *model.Problem, old map[string]slot, ev *model.Events, now ti
 				ee.add(i, e, "to", "%s is not after from %s", e.To, e.From)
 				continue
 			}
+			under := ""
+			for id, s := range old {
+				if s.crew == c.ID && s.start.Before(now) && s.end.After(now) && s.end.After(from) && (under == "" || id < under) {
+					under = id
+				}
+			}
+			if under != "" {
+				ee.add(i, e, "from", "crew %q is at work on %q, under way at now and still at %s: report it partly done (intervention_partly_done) and make the absence start after it", c.ID, under, e.From)
+				continue
+			}
 			c.Unavailable = append(c.Unavailable, model.Period{From: e.From, To: e.To, Reason: "absent (event " + e.ID + ")"})
 			ap.crew[c.ID] = e.ID
 			for id, s := range old {

@@ -276,7 +276,14 @@ func setAnchors(cp *constraints.Compiled, x *model.Index, kinds map[string]pinKi
 		sl, ok := slots[iv.ID]
 		// a planned appointment nobody was told of is free to move: anchoring it
 		// would keep the crews in the old order around whatever slipped
-		if task.Fixed || !ok || k == kindFrozen || k == kindPlanned || iv.StatusOf() == model.StatusMissed {
+		if task.Fixed || !ok || k == kindFrozen || iv.StatusOf() == model.StatusMissed {
+			continue
+		}
+		if k == kindPlanned {
+			// a hint only: some constructions start from the old plan, others not
+			task.Anchored = true
+			task.AnchorStart = cp.Clock.Minute(sl.start)
+			task.AnchorChoice = cp.ChoiceFor(t, sl.crew, sl.pilot)
 			continue
 		}
 		if k == kindFree && !sl.start.After(now) {

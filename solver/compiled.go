@@ -37,7 +37,6 @@ type compiled struct {
 	deadline []int // min(task deadline, horizon); MaxTime for none
 	dayWeek  []int // week index of each day
 	groups   int
-	anchored int // how many tasks are anchored
 	// lower-bound data
 	est []int // earliest start ignoring resources (no calendars)
 	lft []int // latest finish ignoring resources, against the sum of durations
@@ -145,9 +144,6 @@ func compile(p *Problem) (*compiled, error) {
 		}
 	}
 	for i := range p.Tasks {
-		if p.Tasks[i].Anchored && !p.Tasks[i].Fixed {
-			c.anchored++
-		}
 		if g := p.Tasks[i].Group; g+1 > c.groups {
 			c.groups = g + 1
 		}

@@ -76,7 +76,8 @@ type Task struct {
 	// Anchored tasks stood at AnchorStart (with AnchorChoice, when given) in a
 	// schedule being repaired: starting anywhere else costs MoveCost once, plus
 	// ShiftCost per unit of time between the two starts. Placement tries the anchor
-	// first, then the nearest start to it.
+	// first, then the nearest start to it. An anchor with no cost is a hint (a warm
+	// start): every other construction starts from it, nothing else heeds it.
 	Anchored     bool
 	AnchorStart  int
 	AnchorChoice []int

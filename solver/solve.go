@@ -202,6 +202,7 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 	c := wk.c
 	rng := rand.New(rand.NewPCG(uint64(wk.seed), uint64(k)))
 	rule := k % 3
+	wk.st.hints = k%2 == 0
 	noise := 0.0
 	if k >= 3 {
 		noise = 0.3 * rng.Float64()
@@ -227,7 +228,7 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 		if noise > 0 {
 			v += noise * rng.Float64() * priorityRange(rule)
 		}
-		if task.Anchored {
+		if task.Anchored && (wk.st.hints || task.MoveCost > 0 || task.ShiftCost > 0) {
 			// a repair: anchored tasks first, in their old order, so that they find
 			// their places free
 			v = -1e6 + float64(task.AnchorStart)/scale
@@ -275,6 +276,7 @@ func (wk *worker) improve(from *candidate, budget int, stop func() bool, offer f
 	c := wk.c
 	st := wk.st
 	st.reset()
+	st.hints = false
 	for t := range from.pl {
 		if p := from.pl[t]; p.Placed {
 			st.place(t, from.mode[t], p.Start, p.End)

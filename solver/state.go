@@ -49,6 +49,8 @@ type state struct {
 	// endCap, when below MaxTime, bounds the end of the next placements on top of
 	// the tasks' deadlines (repairs set it from placed successors).
 	endCap int
+	// hints: anchors without cost are followed (a construction from the old schedule)
+	hints bool
 }
 
 func newState(c *compiled) *state {

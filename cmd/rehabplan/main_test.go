@@ -145,3 +145,36 @@ func TestGenWritesAValidOperation(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, p.Dwellings, 25)
 }
+
+func TestReplanCommand(t *testing.T) {
+	dir := t.TempDir()
+	p, plan, ev := filepath.Join(dir, "p.json"), filepath.Join(dir, "plan.json"), filepath.Join(dir, "ev.json")
+	code, out, _ := runCLI("example")
+	require.Equal(t, exitOK, code)
+	require.NoError(t, os.WriteFile(p, []byte(out), 0o644))
+	code, _, errs := runCLI("solve", p, "-o", plan, "--work-limit", "4", "--workers", "2")
+	require.Equal(t, exitOK, code, errs)
+	require.NoError(t, os.WriteFile(ev, []byte(`{"format":"rehabplan-events/v1","events":[
+		{"id":"slip","type":"delivery_slipped","delivery":"L-windows-1","expected":"2027-03-09T08:00"}]}`), 0o644))
+	newPlan := filepath.Join(dir, "new.json")
+	code, _, errs = runCLI("replan", p, plan, ev, "--now", "2027-02-01T12:00", "-o", newPlan, "--work-limit", "4", "--workers", "2")
+	require.Equal(t, exitOK, code, errs)
+	require.Contains(t, errs, "announced to households")
+	require.Contains(t, errs, "Madame, Monsieur")
+	for _, f := range []string{"new.diff.json", "new.problem.json"} {
+		_, err := os.Stat(filepath.Join(dir, f))
+		require.NoError(t, err, f)
+	}
+	code, _, errs = runCLI("verify", filepath.Join(dir, "new.problem.json"), newPlan)
+	require.Equal(t, exitOK, code, errs)
+
+	// a bad event: exit 2, naming the event and the field
+	require.NoError(t, os.WriteFile(ev, []byte(`{"format":"rehabplan-events/v1","events":[
+		{"id":"ghost","type":"crew_absent","crew":"nobody","from":"2027-02-02","to":"2027-02-05"}]}`), 0o644))
+	code, _, errs = runCLI("replan", p, plan, ev, "--now", "2027-02-01T12:00", "-o", newPlan)
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, errs, `events[0].crew (event "ghost"): unknown crew "nobody"`)
+	// --now is required
+	code, _, _ = runCLI("replan", p, plan, ev)
+	require.Equal(t, exitInvalid, code)
+}
