@@ -46,6 +46,7 @@ usage:
   rehabplan solve PROBLEM.json [-o PLAN.json] [--time-limit D] [--seed N] [--work-limit N]
   rehabplan verify PROBLEM.json PLAN.json
   rehabplan replan PROBLEM.json PLAN.json EVENTS.json --now T [-o NEW.json] [--diff DIFF.json]
+  rehabplan batch DIR [--budget D] [--workers N]   replan every operation under DIR
   rehabplan example            write the bundled example problem to stdout
   rehabplan gen --dwellings N --seed S   write a generated operation (see gen --help)
   rehabplan bench --family jobshop|flowshop|rcpsp [--time-limit D] [--bounds FILE] FILES...
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdVerify(args[1:], stdout, stderr)
 	case "replan":
 		return cmdReplan(ctx, args[1:], stdout, stderr)
+	case "batch":
+		return cmdBatch(ctx, args[1:], stdout, stderr)
 	case "example":
 		return cmdExample(args[1:], stdout, stderr)
 	case "bench":

@@ -1,0 +1,171 @@
+package batch
+
+import (
+	"context"
+	"encoding/json"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/rehabplan/rehabplan/gen"
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/scheduler"
+)
+
+func writeJSONFile(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := json.MarshalIndent(v, "", "  ")
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+	require.NoError(t, os.WriteFile(path, b, 0o644))
+}
+
+// operations makes a batch directory: op-a and op-c with a plan (op-c with a
+// pending delivery slip), op-b without one.
+func operations(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	for i, name := range []string{"op-a", "op-b", "op-c"} {
+		p := gen.Generate(gen.Options{Dwellings: 10, Seed: int64(i + 1)})
+		writeJSONFile(t, filepath.Join(dir, name, "problem.json"), p)
+		if name == "op-b" {
+			continue
+		}
+		res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: 2, Workers: 1})
+		require.NoError(t, err)
+		require.Empty(t, res.Violations)
+		writeJSONFile(t, filepath.Join(dir, name, "plan.json"), res.Plan)
+	}
+	writeJSONFile(t, filepath.Join(dir, "op-c", "events", "001-slip.json"), model.Events{Format: model.EventsFormat,
+		Events: []model.Event{{ID: "slip", Type: model.EventDeliverySlipped, Delivery: "L-windows-1", Expected: "2027-03-09T08:00"}}})
+	return dir
+}
+
+// checkLatest asserts every operation's latest version is complete and valid, and
+// that versions are numbered without gaps.
+func checkLatest(t *testing.T, dir string, needPlan bool) map[string]int {
+	t.Helper()
+	ops, err := Operations(dir)
+	require.NoError(t, err)
+	require.Len(t, ops, 3)
+	out := map[string]int{}
+	for _, op := range ops {
+		l, err := LoadLatest(filepath.Join(dir, op))
+		require.NoError(t, err, op)
+		vs, err := versions(filepath.Join(dir, op))
+		require.NoError(t, err)
+		for i, v := range vs {
+			require.Equal(t, i+1, v, "%s: versions %v have a gap", op, vs)
+		}
+		out[op] = l.Version
+		if l.Plan == nil {
+			require.False(t, needPlan && op != "op-b", "%s has no plan", op)
+			require.Equal(t, "op-b", op)
+			continue
+		}
+		require.Empty(t, scheduler.Verify(l.Problem, l.Plan), "%s version %d", op, l.Version)
+	}
+	return out
+}
+
+func TestRunWritesVersionsAndAppliesEventsOnce(t *testing.T) {
+	dir := operations(t)
+	loc, _ := time.LoadLocation("Europe/Paris")
+	now := time.Date(2027, 2, 1, 12, 0, 0, 0, loc)
+	rs, err := Run(context.Background(), dir, Options{Now: now, WorkLimit: 3, Workers: 2})
+	require.NoError(t, err)
+	require.Len(t, rs, 3)
+	for _, r := range rs {
+		require.Equal(t, "ok", r.Status, "%+v", r)
+		require.Equal(t, 1, r.Version)
+	}
+	require.Equal(t, 1, rs[2].Events)
+	require.Equal(t, map[string]int{"op-a": 1, "op-b": 1, "op-c": 1}, checkLatest(t, dir, true))
+	// the next night: the slip is not applied twice, every operation gets version 2
+	rs, err = Run(context.Background(), dir, Options{Now: now.Add(24 * time.Hour), WorkLimit: 3, Workers: 2})
+	require.NoError(t, err)
+	for _, r := range rs {
+		require.Equal(t, "ok", r.Status, "%+v", r)
+		require.Equal(t, 2, r.Version)
+		require.Zero(t, r.Events)
+	}
+	// nothing was overwritten: version 1 is still there, unchanged in number
+	_, err = os.Stat(filepath.Join(dir, "op-c", "versions", "0001", "plan.json"))
+	require.NoError(t, err)
+	checkLatest(t, dir, true)
+}
+
+func TestRunRefusesASecondRunOnTheSameDirectory(t *testing.T) {
+	dir := t.TempDir()
+	unlock, err := lock(dir)
+	require.NoError(t, err)
+	defer unlock()
+	_, err = Run(context.Background(), dir, Options{})
+	require.ErrorContains(t, err, "another batch run holds the lock")
+}
+
+func TestRunReportsBadEventsAndKeepsTheOperation(t *testing.T) {
+	dir := operations(t)
+	writeJSONFile(t, filepath.Join(dir, "op-a", "events", "002-bad.json"), model.Events{Format: model.EventsFormat,
+		Events: []model.Event{{ID: "ghost", Type: model.EventCrewAbsent, Crew: "nobody", From: "2027-02-02", To: "2027-02-03"}}})
+	loc, _ := time.LoadLocation("Europe/Paris")
+	rs, err := Run(context.Background(), dir, Options{Now: time.Date(2027, 2, 1, 12, 0, 0, 0, loc), WorkLimit: 2, Workers: 1})
+	require.NoError(t, err)
+	require.Equal(t, "error", rs[0].Status)
+	require.Contains(t, rs[0].Error, `unknown crew "nobody"`)
+	require.Equal(t, "ok", rs[1].Status)
+	require.Equal(t, 0, checkLatest(t, dir, true)["op-a"])
+}
+
+// TestKilledBatchKeepsAValidLatestPlan kills the real binary at random moments, 20
+// times: every operation must keep a complete, valid latest plan.
+func TestKilledBatchKeepsAValidLatestPlan(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "rehabplan")
+	build := exec.Command("go", "build", "-o", bin, "../cmd/rehabplan")
+	build.Env = os.Environ()
+	out, err := build.CombinedOutput()
+	require.NoError(t, err, string(out))
+	dir := operations(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	base := time.Date(2027, 2, 1, 11, 0, 0, 0, time.UTC)
+	killed := 0
+	for i := 0; i < 20; i++ {
+		cmd := exec.Command(bin, "batch", dir, "--work-limit", "3", "--workers", "2",
+			"--now", base.Add(time.Duration(i)*6*time.Hour).Format(time.RFC3339))
+		require.NoError(t, cmd.Start())
+		time.Sleep(time.Duration(rng.IntN(600)) * time.Millisecond)
+		if cmd.Process.Signal(syscall.SIGKILL) == nil {
+			killed++
+		}
+		_ = cmd.Wait()
+		checkLatest(t, dir, false)
+	}
+	require.GreaterOrEqual(t, killed, 10)
+	// a run to the end leaves a new version everywhere
+	before := checkLatest(t, dir, false)
+	cmd := exec.Command(bin, "batch", dir, "--work-limit", "3", "--workers", "2", "--now", base.Add(6*24*time.Hour).Format(time.RFC3339))
+	out, err = cmd.CombinedOutput()
+	require.NoError(t, err, string(out))
+	after := checkLatest(t, dir, true)
+	for op, v := range after {
+		require.Equal(t, before[op]+1, v, op)
+	}
+	// the slip was applied exactly once over all the runs
+	applied := 0
+	vs, _ := versions(filepath.Join(dir, "op-c"))
+	for _, v := range vs {
+		var names []string
+		require.NoError(t, readJSON(filepath.Join(dir, "op-c", "versions", vdir(v), "events.json"), &names))
+		applied += len(names)
+	}
+	require.Equal(t, 1, applied)
+}
