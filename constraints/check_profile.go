@@ -137,7 +137,7 @@ func (r HouseholdProfile) profile(v *Verification, d *model.Dwelling, h *model.H
 			return false
 		}
 		for _, pl := range placed {
-			if pl.Done() {
+			if v.Fact(pl) {
 				continue
 			}
 			for _, s := range pl.Stretches {
@@ -151,7 +151,7 @@ func (r HouseholdProfile) profile(v *Verification, d *model.Dwelling, h *model.H
 	for _, pl := range placed {
 		iv := pl.Intervention
 		tr := x.Trades[iv.Trade]
-		if tr == nil || pl.Done() {
+		if tr == nil || v.Fact(pl) {
 			continue
 		}
 		if tr.Noisy || tr.Dusty {

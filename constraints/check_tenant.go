@@ -19,7 +19,7 @@ func (r TenantAvailability) Check(v *Verification) []Violation {
 			out = append(out, vfViolation(r, iv.ID, format, args...))
 		}
 		d := x.Dwellings[iv.Dwelling]
-		if d == nil || !d.Occupied() || pl.Done() {
+		if d == nil || !d.Occupied() || v.Fact(pl) {
 			continue // done work is a fact: today's availability does not judge it
 		}
 		access := x.AccessOf(iv)

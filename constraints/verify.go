@@ -436,8 +436,19 @@ func vfOverlapping(l []*Placed, report func(later, earlier *Placed)) {
 	}
 }
 
-// Done reports whether the placed intervention is done: a fact of the past, which
-// the calendar rules (crew hours, availability, office hours, a profile's hours) do
-// not judge, since those calendars may have changed since. Overlaps, sequences and
-// counts still take it into account.
-func (pl *Placed) Done() bool { return pl.Intervention.StatusOf() == model.StatusDone }
+// Fact reports whether the placed intervention is a fact rather than a plan: done,
+// or fixed and begun before the plan was made (operation.now): the calendar rules
+// (crew hours, availability, office hours, a profile's hours) do not judge it, since
+// those calendars may have changed since, and an overrun is what it is. Overlaps,
+// sequences and counts still take it into account.
+func (v *Verification) Fact(pl *Placed) bool {
+	iv := pl.Intervention
+	if iv.StatusOf() == model.StatusDone {
+		return true
+	}
+	if !iv.Fixed() || v.Problem.Operation.Now == "" || !pl.TimesOK {
+		return false
+	}
+	now, err := model.ParseMoment(v.Problem.Operation.Now, v.Loc)
+	return err == nil && pl.Start.Before(now)
+}

@@ -48,3 +48,29 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	return exitOK
 }
+
+// cmdBenchReplan compares replanning with solving from scratch on slip scenarios of
+// a generated operation.
+func cmdBenchReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("bench-replan", stderr)
+	n := fs.Int("dwellings", 200, "dwellings of the generated operation")
+	k := fs.Int("scenarios", 30, "slip scenarios (late delivery, missed visits, sick crew, overrun in turn)")
+	seed := fs.Int64("seed", 1, "seed of the operation, the scenarios and the searches")
+	limit := fs.Duration("time-limit", 10*time.Second, "time limit of each replan and each solve from scratch")
+	workers := fs.Int("workers", 0, "parallel searches (0: all cores)")
+	announce := fs.Int("announce-days", 21, "appointments this many days ahead of now have been announced")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return exitInvalid
+	}
+	if len(pos) != 0 || *n <= 0 || *k <= 0 {
+		fmt.Fprintln(stderr, "usage: rehabplan bench-replan [--dwellings 200] [--scenarios 30] [--seed 1] [--time-limit 10s] [--workers N] [--announce-days 21]")
+		return exitInvalid
+	}
+	_, err = bench.RunReplan(ctx, bench.ReplanOptions{Dwellings: *n, Scenarios: *k, Seed: *seed, TimeLimit: *limit, Workers: *workers, AnnounceDays: *announce}, stdout)
+	if err != nil {
+		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
+		return exitFail
+	}
+	return exitOK
+}

@@ -47,6 +47,7 @@ usage:
   rehabplan verify PROBLEM.json PLAN.json
   rehabplan replan PROBLEM.json PLAN.json EVENTS.json --now T [-o NEW.json] [--diff DIFF.json]
   rehabplan batch DIR [--budget D] [--workers N]   replan every operation under DIR
+  rehabplan bench-replan [--dwellings 200] [--scenarios 30] [--time-limit D]
   rehabplan example            write the bundled example problem to stdout
   rehabplan gen --dwellings N --seed S   write a generated operation (see gen --help)
   rehabplan bench --family jobshop|flowshop|rcpsp [--time-limit D] [--bounds FILE] FILES...
@@ -73,6 +74,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdExample(args[1:], stdout, stderr)
 	case "bench":
 		return cmdBench(ctx, args[1:], stdout, stderr)
+	case "bench-replan":
+		return cmdBenchReplan(ctx, args[1:], stdout, stderr)
 	case "gen":
 		return cmdGen(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
