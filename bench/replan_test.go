@@ -1,0 +1,55 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/rehabplan/rehabplan/gen"
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/scheduler"
+)
+
+func TestRunReplanSmall(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves several operations")
+	}
+	var out bytes.Buffer
+	rows, err := RunReplan(context.Background(), ReplanOptions{Dwellings: 12, Scenarios: 4, Seed: 2, TimeLimit: 300 * time.Millisecond, Workers: 1}, &out)
+	require.NoError(t, err, out.String())
+	require.Len(t, rows, 4)
+	for _, r := range rows {
+		require.Zero(t, r.Violations, "%+v", r)
+		require.LessOrEqual(t, r.MovedReplan, r.Announced)
+	}
+	require.True(t, strings.Contains(out.String(), "announced appointments moved: replan"), out.String())
+}
+
+// BenchmarkReplanFirstValid times a replan limited to its first construction after
+// a delivery slip (the time to a valid new plan), for 200 and 500 dwellings.
+func BenchmarkReplanFirstValid(b *testing.B) {
+	for _, n := range []int{200, 500} {
+		b.Run(fmt.Sprintf("dwellings=%d", n), func(b *testing.B) {
+			p := gen.Generate(gen.Options{Dwellings: n, Seed: 7})
+			base, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: 1, Workers: 1})
+			require.NoError(b, err)
+			loc, _ := model.LoadLocation(p.Operation.TimeZone)
+			d := p.Deliveries[len(p.Deliveries)-1]
+			exp, _ := model.ParseMoment(d.Expected, loc)
+			now := exp.AddDate(0, 0, -7)
+			evs := &model.Events{Format: model.EventsFormat, Events: []model.Event{{ID: "slip", Type: model.EventDeliverySlipped,
+				Delivery: d.ID, Expected: exp.AddDate(0, 0, 21).Format("2006-01-02T15:04")}}}
+			for b.Loop() {
+				rr, err := scheduler.Replan(context.Background(), p, base.Plan, evs, now, &scheduler.Settings{WorkLimit: 1, Workers: 1})
+				if err != nil || len(rr.Result.Violations) > 0 {
+					b.Fatalf("replan: %v %v", err, rr.Result.Violations)
+				}
+			}
+		})
+	}
+}
