@@ -83,6 +83,10 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 		appts = append(appts, appt{a, s, e})
 	}
 	sort.Slice(appts, func(i, j int) bool { return appts[i].start.Before(appts[j].start) })
+	dwellingOf := map[string]string{}
+	for _, iv := range p.Interventions {
+		dwellingOf[iv.ID] = iv.Dwelling
+	}
 	opStart, _ := model.ParseDate(p.Operation.Start, loc)
 	last := appts[len(appts)-1].end
 	fmt.Fprintf(out, "operation: %d dwellings, %d interventions, base plan %s to %s; %d s per solve\n",
@@ -179,9 +183,16 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 		}
 		if kind == "missed" {
 			// two to four visits of the last two days found nobody at home
+			// (the last begun in their dwelling: a successor begun would contradict it)
+			lastBegun := map[string]string{}
+			for _, x := range appts {
+				if x.start.Before(now) {
+					lastBegun[dwellingOf[x.a.Intervention]] = x.a.Intervention
+				}
+			}
 			var cands []string
 			for _, x := range appts {
-				if x.start.Before(now) && x.start.After(now.Add(-48*time.Hour)) {
+				if x.start.Before(now) && x.start.After(now.Add(-48*time.Hour)) && lastBegun[dwellingOf[x.a.Intervention]] == x.a.Intervention {
 					cands = append(cands, x.a.Intervention)
 				}
 			}

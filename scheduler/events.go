@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"sort"
 	"time"
 
 	"github.com/rehabplan/rehabplan/model"
@@ -416,6 +417,20 @@ func applyEvents(p *model.Problem, old map[string]slot, ev *model.Events, now ti
 			}
 		}
 	}
+	// a missed appointment whose successor has begun: the events contradict the plan
+	missedAt := map[string]int{}
+	for i, e := range ev.Events {
+		if e.Type == model.EventAppointmentMissed && ap.forced[e.Intervention] == e.ID {
+			missedAt[e.Intervention] = i
+		}
+	}
+	if len(missedAt) > 0 {
+		for _, pair := range successorsBegun(q, old, now, missedAt) {
+			i := missedAt[pair[0]]
+			ee.add(i, &ev.Events[i], "intervention", "%q comes before %q, which has begun (%s): report that one too (missed or partly done)",
+				pair[0], pair[1], old[pair[1]].startS)
+		}
+	}
 	if err := ee.err(); err != nil {
 		return nil, nil, err
 	}
@@ -444,4 +459,53 @@ func applyEvents(p *model.Problem, old map[string]slot, ev *model.Events, now ti
 		return nil, nil, err
 	}
 	return q, ap, nil
+}
+
+// successorsBegun lists (missed, successor) pairs where the successor, by an explicit
+// "after" or a trade sequence, began before now and is not itself missed.
+func successorsBegun(q *model.Problem, old map[string]slot, now time.Time, missed map[string]int) [][2]string {
+	x := model.NewIndex(q)
+	var out [][2]string
+	for id := range missed {
+		var iv *model.Intervention
+		for k := range q.Interventions {
+			if q.Interventions[k].ID == id {
+				iv = &q.Interventions[k]
+			}
+		}
+		if iv == nil {
+			continue
+		}
+		d := x.Dwellings[iv.Dwelling]
+		for k := range q.Interventions {
+			s := &q.Interventions[k]
+			sl, ok := old[s.ID]
+			if s.ID == id || !ok || !sl.start.Before(now) {
+				continue
+			}
+			if _, alsoMissed := missed[s.ID]; alsoMissed {
+				continue
+			}
+			follows := slices.Contains(s.After, id)
+			for _, seq := range q.Sequences {
+				if follows || seq.Before != iv.Trade || seq.After != s.Trade {
+					continue
+				}
+				if len(seq.Dwellings) > 0 && (!slices.Contains(seq.Dwellings, iv.Dwelling) || !slices.Contains(seq.Dwellings, s.Dwelling)) {
+					continue
+				}
+				sd := x.Dwellings[s.Dwelling]
+				if seq.Scope == "stairwell" {
+					follows = d != nil && sd != nil && d.Stairwell == sd.Stairwell && d.Building == sd.Building
+				} else {
+					follows = s.Dwelling == iv.Dwelling
+				}
+			}
+			if follows {
+				out = append(out, [2]string{id, s.ID})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] || out[i][0] == out[j][0] && out[i][1] < out[j][1] })
+	return out
 }

@@ -256,6 +256,7 @@ func TestReplanRefusesBadEvents(t *testing.T) {
 		{"missed in future", []model.Event{{ID: "e1", Type: model.EventAppointmentMissed, Intervention: future}}, "after now"},
 		{"cancel then miss", []model.Event{{ID: "e1", Type: model.EventInterventionCancelled, Intervention: future},
 			{ID: "e2", Type: model.EventAppointmentMissed, Intervention: future}}, `events[1].intervention (event "e2")`},
+		{"missed before a begun successor", []model.Event{{ID: "e1", Type: model.EventAppointmentMissed, Intervention: "B1-A-01/strip-out"}}, "which has begun"},
 		{"unknown crew", []model.Event{{ID: "e1", Type: model.EventCrewAbsent, Crew: "ghost", From: "2027-02-02", To: "2027-02-05"}}, `unknown crew "ghost"`},
 		{"absence backwards", []model.Event{{ID: "e1", Type: model.EventCrewAbsent, Crew: "plumbing-1", From: "2027-02-05", To: "2027-02-02"}}, "is not after from"},
 		{"withdraw unknown", []model.Event{{ID: "e1", Type: model.EventContractorWithdrawn, Contractor: "Nobody"}}, `no crew of contractor "Nobody"`},
