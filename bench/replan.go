@@ -22,7 +22,11 @@ type ReplanOptions struct {
 	Seed      int64
 	// TimeLimit of each replan and each solve from scratch (the same for both).
 	TimeLimit time.Duration
+	// WorkLimit, when set, bounds each search instead (deterministic runs).
+	WorkLimit int
 	Workers   int
+	// Only, when >= 0, runs that scenario alone.
+	Only int
 	// AnnounceDays: appointments within this many days of now have been announced
 	// to the households (default 21: three weeks ahead).
 	AnnounceDays int
@@ -65,7 +69,7 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 	if err != nil {
 		return nil, err
 	}
-	base, err := scheduler.Solve(ctx, p, &scheduler.Settings{TimeLimit: o.TimeLimit, Seed: o.Seed, Workers: o.Workers})
+	base, err := scheduler.Solve(ctx, p, &scheduler.Settings{TimeLimit: o.TimeLimit, WorkLimit: o.WorkLimit, Seed: o.Seed, Workers: o.Workers})
 	if err != nil {
 		return nil, err
 	}
@@ -97,6 +101,9 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 	for k := 0; k < o.Scenarios; k++ {
 		if ctx.Err() != nil {
 			break
+		}
+		if o.Only >= 0 && k != o.Only {
+			continue
 		}
 		rng := rand.New(rand.NewPCG(uint64(o.Seed), uint64(k)))
 		kind := kinds[k%len(kinds)]
@@ -202,7 +209,7 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 			}
 		}
 		row := ReplanRow{Scenario: fmt.Sprintf("%02d", k), Kind: kind, Now: now, Announced: len(announced)}
-		set := &scheduler.Settings{TimeLimit: o.TimeLimit, Seed: o.Seed, Workers: o.Workers}
+		set := &scheduler.Settings{TimeLimit: o.TimeLimit, WorkLimit: o.WorkLimit, Seed: o.Seed, Workers: o.Workers}
 		// the first valid replan
 		t0 := time.Now()
 		first, err := scheduler.Replan(ctx, &q, base.Plan, evs, now, &scheduler.Settings{WorkLimit: 1, Workers: 1, Seed: o.Seed})

@@ -20,7 +20,7 @@ func TestRunReplanSmall(t *testing.T) {
 		t.Skip("solves several operations")
 	}
 	var out bytes.Buffer
-	rows, err := RunReplan(context.Background(), ReplanOptions{Dwellings: 12, Scenarios: 4, Seed: 2, TimeLimit: 300 * time.Millisecond, Workers: 1}, &out)
+	rows, err := RunReplan(context.Background(), ReplanOptions{Dwellings: 12, Scenarios: 4, Seed: 2, TimeLimit: 300 * time.Millisecond, Workers: 1, Only: -1}, &out)
 	require.NoError(t, err, out.String())
 	require.Len(t, rows, 4)
 	for _, r := range rows {

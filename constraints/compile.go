@@ -231,6 +231,9 @@ func Compile(p *model.Problem) (*Compiled, error) {
 		}
 	}
 	sp.Objective = objective(p.Operation.Policy)
+	// the dwellings' ends count by their mean, so that the operation's end keeps
+	// its weight whatever the number of dwellings
+	sp.Objective.GroupEnd /= float64(max(1, len(p.Dwellings)))
 	return c, nil
 }
 

@@ -75,7 +75,7 @@ type Operation struct {
 type Policy struct {
 	// Makespan weights the operation's end, per day (default 10).
 	Makespan *float64 `json:"makespan,omitempty"`
-	// DwellingEnd weights each dwelling's end, per day summed over dwellings (default 1).
+	// DwellingEnd weights the mean end of the dwellings' works, per day (default 1).
 	DwellingEnd *float64 `json:"dwelling_end,omitempty"`
 	// DisturbedDays weights each disturbed day of a dwelling beyond the first (default 5).
 	DisturbedDays *float64 `json:"disturbed_days,omitempty"`

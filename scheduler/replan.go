@@ -46,7 +46,7 @@ const (
 const (
 	moveCostAnnounced = 1000.0
 	// per minute of shift, per unit of move cost
-	shiftPerMinute = 1.0 / 10000
+	shiftPerMinute = 1.0 / 1000000
 	maxRounds      = 6
 )
 

@@ -256,7 +256,7 @@ func TestReplanRefusesBadEvents(t *testing.T) {
 		{"missed in future", []model.Event{{ID: "e1", Type: model.EventAppointmentMissed, Intervention: future}}, "after now"},
 		{"cancel then miss", []model.Event{{ID: "e1", Type: model.EventInterventionCancelled, Intervention: future},
 			{ID: "e2", Type: model.EventAppointmentMissed, Intervention: future}}, `events[1].intervention (event "e2")`},
-		{"missed before a begun successor", []model.Event{{ID: "e1", Type: model.EventAppointmentMissed, Intervention: "B1-A-01/strip-out"}}, "which has begun"},
+		{"missed before a begun successor", []model.Event{{ID: "e1", Type: model.EventAppointmentMissed, Intervention: begunBeforeBegun(t, p, appts, now)}}, "which has begun"},
 		{"unknown crew", []model.Event{{ID: "e1", Type: model.EventCrewAbsent, Crew: "ghost", From: "2027-02-02", To: "2027-02-05"}}, `unknown crew "ghost"`},
 		{"absence backwards", []model.Event{{ID: "e1", Type: model.EventCrewAbsent, Crew: "plumbing-1", From: "2027-02-05", To: "2027-02-02"}}, "is not after from"},
 		{"withdraw unknown", []model.Event{{ID: "e1", Type: model.EventContractorWithdrawn, Contractor: "Nobody"}}, `no crew of contractor "Nobody"`},
@@ -300,4 +300,31 @@ func TestReplanDeterministicAndGolden(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, string(want), buf.String())
 	require.True(t, strings.Contains(buf.String(), "Madame, Monsieur"))
+}
+
+// begunBeforeBegun finds an appointment begun before now whose successor in a trade
+// sequence of the same dwelling has begun too.
+func begunBeforeBegun(t *testing.T, p *model.Problem, appts []oldAppt, now time.Time) string {
+	for _, a := range appts {
+		if !a.start.Before(now) {
+			break
+		}
+		ia := ivByID(p, a.a.Intervention)
+		for _, b := range appts {
+			if !b.start.Before(now) {
+				break
+			}
+			ib := ivByID(p, b.a.Intervention)
+			if ib.Dwelling != ia.Dwelling || ib.ID == ia.ID {
+				continue
+			}
+			for _, s := range p.Sequences {
+				if s.Before == ia.Trade && s.After == ib.Trade && s.Scope != "stairwell" {
+					return ia.ID
+				}
+			}
+		}
+	}
+	t.Fatal("no appointment begun before a begun successor")
+	return ""
 }

@@ -37,6 +37,8 @@ type compiled struct {
 	deadline []int // min(task deadline, horizon); MaxTime for none
 	dayWeek  []int // week index of each day
 	groups   int
+	// firstAtAnchor: placed first, at its anchor, by every construction
+	firstAtAnchor []bool
 	// lower-bound data
 	est []int // earliest start ignoring resources (no calendars)
 	lft []int // latest finish ignoring resources, against the sum of durations
@@ -154,7 +156,35 @@ func compile(p *Problem) (*compiled, error) {
 	}
 	c.topo = topo
 	c.bounds()
+	c.anchorsFirst()
 	return c, nil
+}
+
+// costly reports whether moving task t off its anchor costs something.
+func (t *Task) costly() bool { return t.Anchored && (t.MoveCost > 0 || t.ShiftCost > 0) }
+
+// anchorsFirst marks the tasks every construction places first at their anchors:
+// the costly anchored ones and the anchored (hint) tasks they depend on, so that
+// nothing placed before them pushes them off their anchors.
+func (c *compiled) anchorsFirst() {
+	c.firstAtAnchor = make([]bool, len(c.p.Tasks))
+	var stack []int
+	for t := range c.p.Tasks {
+		if c.p.Tasks[t].costly() {
+			c.firstAtAnchor[t] = true
+			stack = append(stack, t)
+		}
+	}
+	for len(stack) > 0 {
+		t := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, a := range c.preds[t] {
+			if u := a.other; !c.firstAtAnchor[u] && c.p.Tasks[u].Anchored {
+				c.firstAtAnchor[u] = true
+				stack = append(stack, u)
+			}
+		}
+	}
 }
 
 // bounds computes earliest starts and latest finishes ignoring resources and

@@ -86,7 +86,7 @@ func (st *state) earliestFromPreds(t int) (est int, ok bool, blocker int) {
 // bestMode places t at its earliest over all modes: the earliest end, then the
 // earliest start, then the lowest mode index rotated by offset.
 func (st *state) bestMode(t, est, offset int) (m, s, e int, why Reason, blocker int) {
-	if task := &st.c.p.Tasks[t]; task.Anchored && (st.hints || task.MoveCost > 0 || task.ShiftCost > 0) {
+	if task := &st.c.p.Tasks[t]; task.Anchored && (st.hints || st.c.firstAtAnchor[t]) {
 		if m, s, e, ok := st.anchoredMode(t, est); ok {
 			return m, s, e, ReasonNone, -1
 		}

@@ -228,7 +228,7 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 		if noise > 0 {
 			v += noise * rng.Float64() * priorityRange(rule)
 		}
-		if task.Anchored && (wk.st.hints || task.MoveCost > 0 || task.ShiftCost > 0) {
+		if task.Anchored && (wk.st.hints || c.firstAtAnchor[t]) {
 			// a repair: anchored tasks first, in their old order, so that they find
 			// their places free
 			v = -1e6 + float64(task.AnchorStart)/scale

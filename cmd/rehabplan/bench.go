@@ -59,6 +59,8 @@ func cmdBenchReplan(ctx context.Context, args []string, stdout, stderr io.Writer
 	limit := fs.Duration("time-limit", 10*time.Second, "time limit of each replan and each solve from scratch")
 	workers := fs.Int("workers", 0, "parallel searches (0: all cores)")
 	announce := fs.Int("announce-days", 21, "appointments this many days ahead of now have been announced")
+	work := fs.Int("work-limit", 0, "schedules built per search instead of a time limit (deterministic)")
+	only := fs.Int("only", -1, "run only this scenario")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return exitInvalid
@@ -67,7 +69,7 @@ func cmdBenchReplan(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprintln(stderr, "usage: rehabplan bench-replan [--dwellings 200] [--scenarios 30] [--seed 1] [--time-limit 10s] [--workers N] [--announce-days 21]")
 		return exitInvalid
 	}
-	_, err = bench.RunReplan(ctx, bench.ReplanOptions{Dwellings: *n, Scenarios: *k, Seed: *seed, TimeLimit: *limit, Workers: *workers, AnnounceDays: *announce}, stdout)
+	_, err = bench.RunReplan(ctx, bench.ReplanOptions{Dwellings: *n, Scenarios: *k, Seed: *seed, TimeLimit: *limit, WorkLimit: *work, Only: *only, Workers: *workers, AnnounceDays: *announce}, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 		return exitFail
