@@ -73,10 +73,21 @@ func (r HouseholdProfile) profile(v *Verification, d *model.Dwelling, h *model.H
 			}
 		}
 		dates := vfSortedKeys(perDate)
+		// facts (work begun before the plan was made) cannot be undone: a count
+		// they already exceed on their own is broken only if planned work adds to it
+		facts := func(l []*Placed) int {
+			n := 0
+			for _, pl := range l {
+				if v.Fact(pl) {
+					n++
+				}
+			}
+			return n
+		}
 		if k := pr.MaxInterventionsPerDay; k > 0 {
 			for _, date := range dates {
 				l := perDate[date]
-				if len(l) <= k {
+				if len(l) <= max(k, facts(l)) {
 					continue
 				}
 				ids := make([]string, len(l))
@@ -99,7 +110,13 @@ func (r HouseholdProfile) profile(v *Verification, d *model.Dwelling, h *model.H
 				perWeek[[2]int{y, wk}] = append(perWeek[[2]int{y, wk}], date)
 			}
 			for key, ds := range perWeek {
-				if len(ds) <= w {
+				factDays := 0
+				for _, date := range ds {
+					if facts(perDate[date]) > 0 {
+						factDays++
+					}
+				}
+				if len(ds) <= max(w, factDays) {
 					continue
 				}
 				over := ds[w] // dates are sorted: the first day beyond the limit
