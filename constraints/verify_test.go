@@ -750,3 +750,48 @@ func TestCheckersCoverAllRules(t *testing.T) {
 		assert.Equal(t, r.Name(), cs[i].Name())
 	}
 }
+
+// TestVerifyFactsAreNotJudgedByTodaysCalendars: done work, and fixed work begun
+// before operation.now, are facts: the calendar rules and the counts they exceed on
+// their own do not flag them; the same times as a plan are flagged.
+func TestVerifyFactsAreNotJudgedByTodaysCalendars(t *testing.T) {
+	p := vtProblem()
+	pl := vtPlan()
+	// both on one day for an elderly profile (one a day), the plumbing before 09:00
+	// and outside the noisy hours
+	vtMove(pl, "D1/visit", "2027-03-02 13:00", "14:00")
+	vtMove(pl, "D1/plumbing", "2027-03-02 08:00", "12:00")
+	asPlanned := Verify(p, pl)
+	require.NotEmpty(t, asPlanned)
+	for _, id := range []string{"D1/visit", "D1/plumbing"} {
+		iv := vtIntervention(p, id)
+		a := vtFind(pl, id)
+		iv.Status, iv.Crew, iv.Pilot, iv.Start, iv.End = model.StatusDone, a.Crew, a.Pilot, a.Start, a.End
+	}
+	vs := Verify(p, pl)
+	for _, v := range vs {
+		if v.Intervention == "D1/visit" || v.Intervention == "D1/plumbing" {
+			t.Errorf("a fact was judged: %s", v)
+		}
+	}
+
+	// an announced appointment begun before now, outside the crew's hours
+	p = vtProblem()
+	pl = vtPlan()
+	iv := vtIntervention(p, "D3/windows")
+	iv.Start, iv.End = "2027-03-03T07:00", "2027-03-03T11:00"
+	vtMove(pl, "D3/windows", "2027-03-03 07:00", "11:00")
+	has := func(vs []Violation) bool {
+		for _, v := range vs {
+			if v.Rule == NameCrewCalendar && v.Intervention == "D3/windows" {
+				return true
+			}
+		}
+		return false
+	}
+	require.True(t, has(Verify(p, pl)), "without now, the crew's hours judge it")
+	p.Operation.Now = "2027-03-03T09:00"
+	require.False(t, has(Verify(p, pl)), "begun before now, it is a fact")
+	p.Operation.Now = "2027-03-03T06:00"
+	require.True(t, has(Verify(p, pl)), "not begun at now, it is a plan")
+}
