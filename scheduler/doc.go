@@ -20,4 +20,17 @@
 //	if res.Status == scheduler.StatusPartial {
 //	    for _, u := range res.Plan.Unplaced { ... u.Reasons ... }
 //	}
+//
+// When something slips, Replan absorbs events (model.DecodeEvents, format
+// "rehabplan-events/v1") into the current plan at a given time: done and
+// under-way work is frozen, appointments inside the notice period stay unless an
+// event forces them, announced ones move only at a cost that outweighs the usual
+// goals, and new appointments respect the notice period. The result holds the new
+// plan, the problem brought up to date (the input of the next replan) and a
+// model.Diff: each change with its cause, and a notice per household, crew and pilot
+// to tell.
+//
+//	ev, err := model.DecodeEvents(r)
+//	rr, err := scheduler.Replan(ctx, p, plan, ev, time.Now(), nil)
+//	scheduler.WriteDiff(os.Stderr, rr.Diff)   // or rr.Diff as JSON
 package scheduler
