@@ -48,6 +48,7 @@ usage:
   rehabplan replan PROBLEM.json PLAN.json EVENTS.json --now T [-o NEW.json] [--diff DIFF.json]
   rehabplan batch DIR [--budget D] [--workers N]   replan every operation under DIR
   rehabplan bench-replan [--dwellings 200] [--scenarios 30] [--time-limit D]
+  rehabplan serve [--addr :8080] [--data DIR] [--tokens FILE]   the HTTP service
   rehabplan example            write the bundled example problem to stdout
   rehabplan gen --dwellings N --seed S   write a generated operation (see gen --help)
   rehabplan bench --family jobshop|flowshop|rcpsp [--time-limit D] [--bounds FILE] FILES...
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdReplan(ctx, args[1:], stdout, stderr)
 	case "batch":
 		return cmdBatch(ctx, args[1:], stdout, stderr)
+	case "serve":
+		return cmdServe(ctx, args[1:], stdout, stderr)
 	case "example":
 		return cmdExample(args[1:], stdout, stderr)
 	case "bench":

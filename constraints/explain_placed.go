@@ -1,0 +1,82 @@
+package constraints
+
+import (
+	"fmt"
+
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/solver"
+)
+
+// ExplainPlaced says why placed task t stands where it does, that is what keeps it
+// from starting earlier: the release (date, delivery, or notice owed), the
+// interventions it must follow, the resources busy just before it, and otherwise
+// the calendars it must fit in. A fixed task is explained by its status.
+func (c *Compiled) ExplainPlaced(t int, pl []solver.Placement) []model.Reason {
+	p := pl[t]
+	iv := c.Interventions[t]
+	task := &c.Problem.Tasks[t]
+	at := func(m int) string { return c.Clock.Time(m).Format("2006-01-02 15:04") }
+	if !p.Placed {
+		return c.Explain(t, pl)
+	}
+	if task.Fixed {
+		return []model.Reason{{Rule: NameFrozen, Message: fmt.Sprintf("%s is %s at %s: it keeps its time", iv.ID, iv.StatusOf(), at(p.Start))}}
+	}
+	const slack = 60 // a constraint binds when it allows no more than an hour earlier
+	var out []model.Reason
+	if task.Release >= p.Start-slack {
+		out = append(out, model.Reason{Rule: NameReleaseDeadline, Message: fmt.Sprintf("%s may not start before %s (its release date, a delivery, or the notice owed to the household)", iv.ID, at(task.Release))})
+	}
+	for _, pr := range c.Problem.Precedences {
+		if pr.To != t || !pl[pr.From].Placed {
+			continue
+		}
+		e := pl[pr.From].End + pr.MinLag
+		if pr.LagCalendar != nil && pr.MinLag > 0 {
+			if _, ee, ok := pr.LagCalendar.Advance(pl[pr.From].End, pr.MinLag); ok {
+				e = ee
+			}
+		}
+		if e >= p.Start-slack {
+			msg := fmt.Sprintf("%s comes after %s, which ends %s", iv.ID, c.Interventions[pr.From].ID, at(pl[pr.From].End))
+			if e > pl[pr.From].End {
+				msg += fmt.Sprintf(", and must wait until %s (drying or lag)", at(e))
+			}
+			out = append(out, model.Reason{Rule: NameTradeSequence, Message: msg})
+		}
+	}
+	// the crew, pilot or dwelling busy right before
+	for k, r := range p.Choice {
+		if k >= len(task.Demands) || task.Demands[k].Amount == 0 {
+			continue
+		}
+		for u := range pl {
+			q := pl[u]
+			if u == t || !q.Placed || q.End > p.Start || q.End < p.Start-slack {
+				continue
+			}
+			for _, r2 := range q.Choice {
+				if r2 == r {
+					out = append(out, model.Reason{Rule: ruleOfResource(c, r), Message: fmt.Sprintf("%s is busy with %s until %s", c.Problem.Resources[r].Name, c.Interventions[u].ID, at(q.End))})
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, c.explainWindows(t, max(0, p.Start-7*24*60))...)
+	}
+	if len(out) == 0 {
+		out = append(out, model.Reason{Rule: NameCrewCalendar, Message: fmt.Sprintf("%s starts at the first time its calendars allow: the crew's hours, the household's availability, the pilot's office hours and the holidays", iv.ID)})
+	}
+	return out
+}
+
+func ruleOfResource(c *Compiled, r int) string {
+	switch {
+	case r < c.firstPilot:
+		return NameCrewCalendar
+	case r < c.firstDwelling:
+		return NamePilotOfficeHours
+	}
+	return NameDwellingCapacity
+}

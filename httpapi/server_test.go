@@ -1,0 +1,277 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/stretchr/testify/require"
+
+	"github.com/rehabplan/rehabplan/gen"
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/scheduler"
+)
+
+const (
+	writeTok = "write-token-abcdefghijkl"
+	readTok  = "read-token-abcdefghijklm"
+)
+
+func newTestServer(t *testing.T) (*httptest.Server, *Server) {
+	t.Helper()
+	st, err := OpenBolt(filepath.Join(t.TempDir(), "rehabplan.db"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	s := New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite, readTok: RoleRead}, CORSOrigins: []string{"https://planning.example"}})
+	ts := httptest.NewServer(s)
+	t.Cleanup(ts.Close)
+	return ts, s
+}
+
+func call(t *testing.T, ts *httptest.Server, method, path, tok string, body []byte, hdr ...string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(method, ts.URL+path, bytes.NewReader(body))
+	require.NoError(t, err)
+	if tok != "" {
+		req.Header.Set("Authorization", "Bearer "+tok)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp, data
+}
+
+func exampleJSON(t *testing.T) []byte {
+	b, err := json.Marshal(gen.Example())
+	require.NoError(t, err)
+	return b
+}
+
+func TestAuthentication(t *testing.T) {
+	ts, _ := newTestServer(t)
+	cases := []struct {
+		name, method, path, tok string
+		want                    int
+	}{
+		{"no token", "GET", "/v1/operations", "", 401},
+		{"unknown token", "GET", "/v1/operations", "nope-nope-nope-nope", 401},
+		{"read token reads", "GET", "/v1/operations", readTok, 200},
+		{"read token cannot write", "POST", "/v1/operations", readTok, 403},
+		{"read token cannot delete", "DELETE", "/v1/operations/x", readTok, 403},
+		{"health needs no token", "GET", "/healthz", "", 200},
+		{"openapi needs no token", "GET", "/v1/openapi.json", "", 200},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := call(t, ts, tc.method, tc.path, tc.tok, []byte("{}"))
+			require.Equal(t, tc.want, resp.StatusCode, string(body))
+			if tc.want >= 400 {
+				require.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"))
+			}
+		})
+	}
+}
+
+func TestMalformedBodiesNameTheField(t *testing.T) {
+	ts, _ := newTestServer(t)
+	resp, _ := call(t, ts, "POST", "/v1/operations", writeTok, exampleJSON(t))
+	require.Equal(t, 201, resp.StatusCode)
+	cases := []struct {
+		name, method, path string
+		body               string
+		status             int
+		field              string
+	}{
+		{"not JSON", "POST", "/v1/operations", "{", 400, "(document)"},
+		{"unknown field", "POST", "/v1/operations", `{"format":"rehabplan/v1","colour":1}`, 400, "(document)"},
+		{"missing time zone", "POST", "/v1/operations", `{"format":"rehabplan/v1","operation":{"id":"x","start":"2027-01-04","end":"2027-02-01"},"trades":[],"buildings":[],"dwellings":[],"crews":[],"interventions":[]}`, 400, "operation.time_zone"},
+		{"events of a wrong format", "POST", "/v1/operations/op-les-tilleuls/events", `{"format":"x","events":[]}`, 400, "format"},
+		{"event without id", "POST", "/v1/operations/op-les-tilleuls/events", `{"format":"rehabplan-events/v1","events":[{"type":"dwelling_vacant","dwelling":"B1-A-01"}]}`, 400, "events[0].id"},
+		{"bad time limit", "POST", "/v1/operations/op-les-tilleuls/solve?time_limit=soon", ``, 400, "time_limit"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := call(t, ts, tc.method, tc.path, writeTok, []byte(tc.body))
+			require.Equal(t, tc.status, resp.StatusCode, string(body))
+			var pb struct {
+				Errors []struct{ Field string } `json:"errors"`
+			}
+			require.NoError(t, json.Unmarshal(body, &pb))
+			require.NotEmpty(t, pb.Errors, string(body))
+			require.Equal(t, tc.field, pb.Errors[0].Field, string(body))
+		})
+	}
+}
+
+func waitJob(t *testing.T, ts *httptest.Server, id string) JobStatus {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		_, body := call(t, ts, "GET", "/v1/jobs/"+id, readTok, nil)
+		var st JobStatus
+		require.NoError(t, json.Unmarshal(body, &st))
+		if st.State != "running" {
+			return st
+		}
+		require.True(t, time.Now().Before(deadline), "job still running")
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestSolveReplanDiffFeedExplain(t *testing.T) {
+	ts, _ := newTestServer(t)
+	p := gen.Example()
+	resp, body := call(t, ts, "POST", "/v1/operations", writeTok, exampleJSON(t))
+	require.Equal(t, 201, resp.StatusCode, string(body))
+	resp, body = call(t, ts, "POST", "/v1/operations", writeTok, exampleJSON(t))
+	require.Equal(t, 409, resp.StatusCode, string(body))
+
+	resp, body = call(t, ts, "POST", "/v1/operations/op-les-tilleuls/solve?work_limit=4&seed=1", writeTok, nil)
+	require.Equal(t, 202, resp.StatusCode, string(body))
+	var st JobStatus
+	require.NoError(t, json.Unmarshal(body, &st))
+	st = waitJob(t, ts, st.ID)
+	require.Equal(t, "done", st.State, st.Error)
+	require.NotEmpty(t, st.Progress)
+	_, body = call(t, ts, "GET", "/v1/jobs/"+st.ID+"/plan", readTok, nil)
+	var plan model.Plan
+	require.NoError(t, json.Unmarshal(body, &plan))
+	require.Empty(t, scheduler.Verify(p, &plan))
+
+	// a delivery slip, sent twice with the same key: one replan
+	ev := []byte(`{"format":"rehabplan-events/v1","events":[{"id":"slip","type":"delivery_slipped","delivery":"L-windows-1","expected":"2027-03-09T08:00"}]}`)
+	path := "/v1/operations/op-les-tilleuls/events?now=2027-02-01T12:00:00%2B01:00&work_limit=4"
+	resp, body = call(t, ts, "POST", path, writeTok, ev, "Idempotency-Key", "slip-1")
+	require.Equal(t, 201, resp.StatusCode, string(body))
+	var ans struct {
+		Version int        `json:"version"`
+		Diff    model.Diff `json:"diff"`
+	}
+	require.NoError(t, json.Unmarshal(body, &ans))
+	require.Equal(t, 3, ans.Version)
+	require.NotEmpty(t, ans.Diff.Changes)
+	resp, body = call(t, ts, "POST", path, writeTok, ev, "Idempotency-Key", "slip-1")
+	require.Equal(t, 200, resp.StatusCode, string(body))
+	require.Equal(t, "true", resp.Header.Get("Idempotent-Replayed"))
+	_, body = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/versions", readTok, nil)
+	var vs struct{ Versions []VersionInfo }
+	require.NoError(t, json.Unmarshal(body, &vs))
+	require.Len(t, vs.Versions, 3, "the retried request replanned twice")
+
+	// the new version passes the verifier against its own problem
+	_, body = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/versions/3", readTok, nil)
+	var v3 Version
+	require.NoError(t, json.Unmarshal(body, &v3))
+	require.Empty(t, scheduler.Verify(v3.Problem, v3.Plan))
+
+	// events that do not fit: 422 naming the event's field
+	resp, body = call(t, ts, "POST", path, writeTok, []byte(`{"format":"rehabplan-events/v1","events":[{"id":"g","type":"crew_absent","crew":"ghost","from":"2027-02-02","to":"2027-02-03"}]}`))
+	require.Equal(t, 422, resp.StatusCode, string(body))
+	require.Contains(t, string(body), `"field":"events[0].crew"`)
+
+	resp, body = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/diff?from=2&to=3", readTok, nil)
+	require.Equal(t, 200, resp.StatusCode, string(body))
+	require.Contains(t, string(body), "rehabplan-diff/v1")
+
+	resp, body = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/calendars/household/H001", readTok, nil)
+	require.Equal(t, 200, resp.StatusCode, string(body))
+	ics := string(body)
+	require.True(t, strings.HasPrefix(ics, "BEGIN:VCALENDAR\r\n"))
+	require.Contains(t, ics, "UID:B1-A-01/windows@op-les-tilleuls.rehabplan")
+	require.Contains(t, ics, "SEQUENCE:3")
+	for _, line := range strings.Split(ics, "\r\n") {
+		require.LessOrEqual(t, len(line), 75, line)
+	}
+	resp, _ = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/calendars/household/H999", readTok, nil)
+	require.Equal(t, 404, resp.StatusCode)
+
+	resp, body = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/interventions/B1-A-01%2Fpainting/explanation", readTok, nil)
+	require.Equal(t, 200, resp.StatusCode, string(body))
+	var ex scheduler.Explanation
+	require.NoError(t, json.Unmarshal(body, &ex))
+	require.True(t, ex.Placed)
+	require.NotEmpty(t, ex.Reasons)
+
+	resp, body = call(t, ts, "GET", "/metrics", "", nil)
+	require.Equal(t, 200, resp.StatusCode)
+	require.Contains(t, string(body), `rehabplan_http_requests_total{method="POST",route="/v1/operations/{op}/events",status="201"} 1`)
+	require.NotContains(t, string(body), "elderly", "no profile names in metrics")
+}
+
+func TestCORSOnlyForConfiguredOrigins(t *testing.T) {
+	ts, _ := newTestServer(t)
+	resp, _ := call(t, ts, "GET", "/v1/operations", readTok, nil, "Origin", "https://planning.example")
+	require.Equal(t, "https://planning.example", resp.Header.Get("Access-Control-Allow-Origin"))
+	resp, _ = call(t, ts, "GET", "/v1/operations", readTok, nil, "Origin", "https://evil.example")
+	require.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"))
+}
+
+func TestOpenAPIListsExactlyTheRoutes(t *testing.T) {
+	_, s := newTestServer(t)
+	var routes []string
+	require.NoError(t, s.router.Walk(func(r *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		tpl, err := r.GetPathTemplate()
+		if err != nil {
+			return err
+		}
+		ms, err := r.GetMethods()
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			routes = append(routes, strings.ToLower(m)+" "+tpl)
+		}
+		return nil
+	}))
+	var documented []string
+	for path, item := range s.OpenAPI()["paths"].(map[string]any) {
+		for m := range item.(map[string]any) {
+			documented = append(documented, m+" "+path)
+		}
+	}
+	sort.Strings(routes)
+	sort.Strings(documented)
+	require.Equal(t, routes, documented)
+}
+
+func TestStoreKeepsEveryVersionAcrossReopen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	st, err := OpenBolt(path)
+	require.NoError(t, err)
+	p := gen.Example()
+	_, err = st.CreateOperation("op", p)
+	require.NoError(t, err)
+	for i := 0; i < 3; i++ {
+		_, _, err = st.AddVersion("op", &Version{Kind: "replaced", Problem: p}, "")
+		require.NoError(t, err)
+	}
+	v, replayed, err := st.AddVersion("op", &Version{Kind: "replanned", Problem: p}, "key")
+	require.NoError(t, err)
+	require.False(t, replayed)
+	again, replayed, err := st.AddVersion("op", &Version{Kind: "replanned", Problem: p}, "key")
+	require.NoError(t, err)
+	require.True(t, replayed)
+	require.Equal(t, v.Number, again.Number)
+	require.NoError(t, st.Close())
+	st, err = OpenBolt(path)
+	require.NoError(t, err)
+	defer st.Close()
+	vs, err := st.Versions("op")
+	require.NoError(t, err)
+	require.Len(t, vs, 5)
+	_, err = st.Get("op", 9)
+	require.ErrorIs(t, err, ErrNotFound)
+}
