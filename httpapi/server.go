@@ -60,6 +60,15 @@ type Server struct {
 	latency  sync.Map // route -> *histogram
 	ready    atomic.Bool
 	closing  atomic.Bool
+	// opLocks serialises the writes that derive a version from the latest one
+	// (replans, stored solves), so that none is built on a stale version
+	opLocks sync.Map // operation -> *sync.Mutex
+}
+
+func (s *Server) lockOp(op string) func() {
+	m, _ := s.opLocks.LoadOrStore(op, &sync.Mutex{})
+	m.(*sync.Mutex).Lock()
+	return m.(*sync.Mutex).Unlock
 }
 
 // New builds a server.
@@ -455,6 +464,13 @@ func (s *Server) startSolve(w http.ResponseWriter, r *http.Request) {
 		if len(res.Violations) > 0 {
 			return nil, fmt.Errorf("the plan breaks %d hard rules (a bug): not stored", len(res.Violations))
 		}
+		unlock := s.lockOp(op)
+		defer unlock()
+		if cur, err := s.cfg.Store.Latest(op); err != nil {
+			return nil, err
+		} else if cur.Number != v.Number {
+			return nil, fmt.Errorf("the operation changed while solving (version %d, solved %d): not stored, solve again", cur.Number, v.Number)
+		}
 		nv, _, err := s.cfg.Store.AddVersion(op, &Version{Kind: "solved", Problem: v.Problem, Plan: res.Plan}, "")
 		return nv, err
 	})
@@ -618,9 +634,28 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 		}
 		now = t
 	}
+	// one replan at a time per operation, each from the latest version
+	unlock := s.lockOp(op)
+	defer unlock()
+	if idem != "" {
+		if n, err := s.cfg.Store.Idempotent(op, idem); err == nil && n > 0 {
+			v, err := s.cfg.Store.Get(op, n)
+			if err != nil {
+				storeError(w, err, "version")
+				return
+			}
+			w.Header().Set("Idempotent-Replayed", "true")
+			writeJSON(w, 200, replanAnswer(op, v))
+			return
+		}
+	}
 	cur, err := s.latestPlanned(op)
 	if err != nil {
 		storeError(w, err, fmt.Sprintf("a plan of operation %q to replan", op))
+		return
+	}
+	if last, err := s.cfg.Store.Latest(op); err == nil && last.Number != cur.Number {
+		problem(w, http.StatusConflict, "no plan for the latest version", fmt.Sprintf("version %d has no plan yet: solve it before sending events", last.Number), nil)
 		return
 	}
 	rr, err := scheduler.Replan(r.Context(), cur.Problem, cur.Plan, evs, now, set)

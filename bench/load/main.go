@@ -1,0 +1,169 @@
+// Command load is a bounded load test of the HTTP service from a second process:
+// it creates a generated operation, solves it, then runs N concurrent clients for a
+// while (reads of the plan, versions, feeds and explanations, and small replans),
+// and prints the latency percentiles and the count of 5xx answers.
+//
+//	rehabplan serve --addr 127.0.0.1:8080 --data /tmp/d &   (REHABPLAN_TOKENS set)
+//	go run ./bench/load --url http://127.0.0.1:8080 --token TOKEN --clients 50 --duration 30s
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/rehabplan/rehabplan/gen"
+)
+
+func main() {
+	base := flag.String("url", "http://127.0.0.1:8080", "the service")
+	token := flag.String("token", os.Getenv("REHABPLAN_TOKEN"), "a write token")
+	clients := flag.Int("clients", 50, "concurrent clients")
+	dur := flag.Duration("duration", 30*time.Second, "how long")
+	dwellings := flag.Int("dwellings", 20, "size of the operation")
+	replanShare := flag.Float64("replans", 0.05, "share of requests that are replans")
+	flag.Parse()
+	if err := run(*base, *token, *clients, *dur, *dwellings, *replanShare); err != nil {
+		fmt.Fprintln(os.Stderr, "load:", err)
+		os.Exit(1)
+	}
+}
+
+type sample struct {
+	kind   string
+	d      time.Duration
+	status int
+}
+
+func run(base, token string, clients int, dur time.Duration, dwellings int, replanShare float64) error {
+	hc := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
+	do := func(method, path string, body []byte) (int, []byte, error) {
+		req, err := http.NewRequest(method, base+path, bytes.NewReader(body))
+		if err != nil {
+			return 0, nil, err
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := hc.Do(req)
+		if err != nil {
+			return 0, nil, err
+		}
+		defer resp.Body.Close()
+		data, err := io.ReadAll(resp.Body)
+		return resp.StatusCode, data, err
+	}
+	p := gen.Generate(gen.Options{Dwellings: dwellings, Seed: 5})
+	p.Operation.ID = fmt.Sprintf("load-%d", time.Now().UnixNano())
+	b, _ := json.Marshal(p)
+	if code, body, err := do("POST", "/v1/operations", b); err != nil || code != 201 {
+		return fmt.Errorf("create: %d %s %v", code, body, err)
+	}
+	op := "/v1/operations/" + p.Operation.ID
+	code, body, err := do("POST", op+"/solve?work_limit=4", nil)
+	if err != nil || code != 202 {
+		return fmt.Errorf("solve: %d %s %v", code, body, err)
+	}
+	var job struct{ ID, State string }
+	json.Unmarshal(body, &job)
+	for job.State == "running" {
+		time.Sleep(100 * time.Millisecond)
+		_, body, _ = do("GET", "/v1/jobs/"+job.ID, nil)
+		json.Unmarshal(body, &job)
+	}
+	if job.State != "done" {
+		return fmt.Errorf("solve job: %s", body)
+	}
+	var hh, crews, ivs []string
+	for _, d := range p.Dwellings {
+		if d.Household != "" {
+			hh = append(hh, d.Household)
+		}
+	}
+	for _, c := range p.Crews {
+		crews = append(crews, c.ID)
+	}
+	for _, iv := range p.Interventions {
+		ivs = append(ivs, url.PathEscape(iv.ID))
+	}
+	start, _ := time.Parse("2006-01-02", p.Operation.Start)
+	var mu sync.Mutex
+	var samples []sample
+	deadline := time.Now().Add(dur)
+	var wg sync.WaitGroup
+	for c := 0; c < clients; c++ {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(c), 9))
+			for k := 0; time.Now().Before(deadline); k++ {
+				var kind, method, path string
+				var body []byte
+				switch x := rng.Float64(); {
+				case x < replanShare:
+					kind, method = "replan", "POST"
+					from := start.AddDate(0, 0, 30+rng.IntN(120))
+					path = op + "/events?work_limit=2"
+					body = []byte(fmt.Sprintf(`{"format":"rehabplan-events/v1","events":[{"id":"c%d-%d","type":"crew_absent","crew":%q,"from":%q,"to":%q}]}`,
+						c, k, crews[rng.IntN(len(crews))], from.Format("2006-01-02"), from.AddDate(0, 0, 2).Format("2006-01-02")))
+				case x < 0.4:
+					kind, method, path = "plan", "GET", op+"/plan"
+				case x < 0.6:
+					kind, method, path = "versions", "GET", op+"/versions"
+				case x < 0.8:
+					kind, method, path = "calendar", "GET", op+"/calendars/household/"+hh[rng.IntN(len(hh))]
+				default:
+					kind, method, path = "explanation", "GET", op+"/interventions/"+ivs[rng.IntN(len(ivs))]+"/explanation"
+				}
+				t0 := time.Now()
+				code, _, err := do(method, path, body)
+				if err != nil {
+					code = -1
+				}
+				mu.Lock()
+				samples = append(samples, sample{kind, time.Since(t0), code})
+				mu.Unlock()
+			}
+		}(c)
+	}
+	wg.Wait()
+	kinds := map[string][]time.Duration{}
+	fails, server := 0, 0
+	for _, s := range samples {
+		kinds[s.kind] = append(kinds[s.kind], s.d)
+		kinds["all"] = append(kinds["all"], s.d)
+		switch {
+		case s.status >= 500:
+			server++
+		case s.status < 0 || s.status >= 400:
+			fails++
+		}
+	}
+	fmt.Printf("%d clients, %s, operation of %d dwellings (%d interventions)\n", clients, dur, dwellings, len(p.Interventions))
+	fmt.Printf("%-12s %7s %9s %9s %9s\n", "request", "count", "p50 ms", "p95 ms", "p99 ms")
+	names := make([]string, 0, len(kinds))
+	for k := range kinds {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		ds := kinds[k]
+		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
+		q := func(f float64) float64 {
+			return float64(ds[min(len(ds)-1, int(f*float64(len(ds))))].Microseconds()) / 1000
+		}
+		fmt.Printf("%-12s %7d %9.1f %9.1f %9.1f\n", k, len(ds), q(0.50), q(0.95), q(0.99))
+	}
+	fmt.Printf("5xx: %d, other errors: %d, requests/s: %.0f\n", server, fails, float64(len(samples))/dur.Seconds())
+	if server > 0 {
+		return fmt.Errorf("%d answers were 5xx", server)
+	}
+	return nil
+}

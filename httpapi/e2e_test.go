@@ -1,0 +1,229 @@
+package httpapi
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/rehabplan/rehabplan/gen"
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/scheduler"
+)
+
+var buildOnce struct {
+	sync.Once
+	path string
+	err  error
+}
+
+// binary builds cmd/rehabplan once per test run.
+func rehabplanBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "rehabplan-bin")
+		if err != nil {
+			buildOnce.err = err
+			return
+		}
+		buildOnce.path = filepath.Join(dir, "rehabplan")
+		out, err := exec.Command("go", "build", "-o", buildOnce.path, "../cmd/rehabplan").CombinedOutput()
+		if err != nil {
+			buildOnce.err = fmt.Errorf("%v: %s", err, out)
+		}
+	})
+	require.NoError(t, buildOnce.err)
+	return buildOnce.path
+}
+
+type served struct {
+	cmd  *exec.Cmd
+	base string
+}
+
+// serve starts the binary on a loopback port over dataDir.
+func serve(t *testing.T, dataDir string) *served {
+	t.Helper()
+	cmd := exec.Command(rehabplanBinary(t), "serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--shutdown-timeout", "5s")
+	cmd.Env = append(os.Environ(), "REHABPLAN_TOKENS="+writeTok+":write,"+readTok+":read")
+	stderr, err := cmd.StderrPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	sc := bufio.NewScanner(stderr)
+	addr := ""
+	for sc.Scan() {
+		if a, ok := strings.CutPrefix(sc.Text(), "rehabplan: listening on "); ok {
+			addr = a
+			break
+		}
+	}
+	require.NotEmpty(t, addr, "the server did not start")
+	go io.Copy(io.Discard, stderr)
+	return &served{cmd: cmd, base: "http://" + addr}
+}
+
+func (s *served) do(t *testing.T, method, path, tok string, body []byte, hdr ...string) (int, []byte, error) {
+	req, err := http.NewRequest(method, s.base+path, bytes.NewReader(body))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, data, err
+}
+
+// TestEndToEnd drives the real binary on loopback: create the bundled example,
+// solve it, slip a delivery, read the new version, its diff and a household's feed.
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	s := serve(t, t.TempDir())
+	code, body, err := s.do(t, "POST", "/v1/operations", writeTok, exampleJSON(t))
+	require.NoError(t, err)
+	require.Equal(t, 201, code, string(body))
+	code, body, _ = s.do(t, "POST", "/v1/operations/op-les-tilleuls/solve?work_limit=4", writeTok, nil)
+	require.Equal(t, 202, code, string(body))
+	var st JobStatus
+	require.NoError(t, json.Unmarshal(body, &st))
+	for deadline := time.Now().Add(60 * time.Second); st.State == "running"; {
+		require.True(t, time.Now().Before(deadline))
+		time.Sleep(50 * time.Millisecond)
+		_, body, _ = s.do(t, "GET", "/v1/jobs/"+st.ID, readTok, nil)
+		require.NoError(t, json.Unmarshal(body, &st))
+	}
+	require.Equal(t, "done", st.State, st.Error)
+	_, body, _ = s.do(t, "GET", "/v1/operations/op-les-tilleuls/plan", readTok, nil)
+	var plan model.Plan
+	require.NoError(t, json.Unmarshal(body, &plan))
+	require.Empty(t, scheduler.Verify(gen.Example(), &plan))
+
+	ev := []byte(`{"format":"rehabplan-events/v1","events":[{"id":"slip","type":"delivery_slipped","delivery":"L-windows-1","expected":"2027-03-09T08:00"}]}`)
+	code, body, _ = s.do(t, "POST", "/v1/operations/op-les-tilleuls/events?now=2027-02-01T12:00:00%2B01:00&work_limit=4", writeTok, ev, "Idempotency-Key", "e2e-slip")
+	require.Equal(t, 201, code, string(body))
+	_, body, _ = s.do(t, "GET", "/v1/operations/op-les-tilleuls/versions/3", readTok, nil)
+	var v3 Version
+	require.NoError(t, json.Unmarshal(body, &v3))
+	require.NotNil(t, v3.Plan)
+	require.Empty(t, scheduler.Verify(v3.Problem, v3.Plan))
+	code, body, _ = s.do(t, "GET", "/v1/operations/op-les-tilleuls/diff?from=2&to=3", readTok, nil)
+	require.Equal(t, 200, code)
+	var d model.Diff
+	require.NoError(t, json.Unmarshal(body, &d))
+	require.NotZero(t, d.Summary.Moved)
+	code, body, _ = s.do(t, "GET", "/v1/operations/op-les-tilleuls/calendars/household/H001", readTok, nil)
+	require.Equal(t, 200, code)
+	require.Contains(t, string(body), "BEGIN:VEVENT")
+
+	// SIGTERM: a clean stop
+	require.NoError(t, s.cmd.Process.Signal(syscall.SIGTERM))
+	done := make(chan error, 1)
+	go func() { done <- s.cmd.Wait() }()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		s.cmd.Process.Kill()
+		t.Fatal("no clean stop within 10 s")
+	}
+}
+
+// TestKilledServerKeepsAcknowledgedWrites kills the server with SIGKILL during
+// writes, 20 times: after each restart every acknowledged write is there.
+func TestKilledServerKeepsAcknowledgedWrites(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills the binary")
+	}
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(3, 4))
+	small := gen.Generate(gen.Options{Dwellings: 2, Seed: 1})
+	acked := map[string]int{} // operation -> versions acknowledged
+	for round := 0; round < 20; round++ {
+		s := serve(t, dir)
+		code, _, err := s.do(t, "GET", "/readyz", readTok, nil)
+		require.NoError(t, err)
+		require.Equal(t, 200, code, "the store must open cleanly after a kill")
+		// every write acknowledged before is there
+		for op, n := range acked {
+			code, body, err := s.do(t, "GET", "/v1/operations/"+op+"/versions", readTok, nil)
+			require.NoError(t, err)
+			require.Equal(t, 200, code, "round %d: acknowledged operation %s lost", round, op)
+			var vs struct{ Versions []VersionInfo }
+			require.NoError(t, json.Unmarshal(body, &vs))
+			require.GreaterOrEqual(t, len(vs.Versions), n, "round %d: %s lost versions", round, op)
+		}
+		var mu sync.Mutex
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		for c := 0; c < 4; c++ {
+			wg.Add(1)
+			go func(c int) {
+				defer wg.Done()
+				for k := 0; ; k++ {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					p := *small
+					p.Operation.ID = fmt.Sprintf("op-%d-%d-%d", round, c, k)
+					b, _ := json.Marshal(&p)
+					code, _, err := s.do(t, "POST", "/v1/operations", writeTok, b)
+					if err != nil {
+						return // the server is gone
+					}
+					if code == 201 {
+						mu.Lock()
+						acked[p.Operation.ID] = 1
+						mu.Unlock()
+					}
+					code, _, err = s.do(t, "PUT", "/v1/operations/"+p.Operation.ID, writeTok, b)
+					if err != nil {
+						return
+					}
+					if code == 200 {
+						mu.Lock()
+						acked[p.Operation.ID] = 2
+						mu.Unlock()
+					}
+				}
+			}(c)
+		}
+		time.Sleep(time.Duration(50+rng.IntN(300)) * time.Millisecond)
+		require.NoError(t, s.cmd.Process.Signal(syscall.SIGKILL))
+		s.cmd.Wait()
+		close(stop)
+		wg.Wait()
+	}
+	require.Greater(t, len(acked), 20)
+	// a last start to check the writes of the last round
+	s := serve(t, dir)
+	for op, n := range acked {
+		_, body, err := s.do(t, "GET", "/v1/operations/"+op+"/versions", readTok, nil)
+		require.NoError(t, err)
+		var vs struct{ Versions []VersionInfo }
+		require.NoError(t, json.Unmarshal(body, &vs))
+		require.GreaterOrEqual(t, len(vs.Versions), n, op)
+	}
+	s.cmd.Process.Kill()
+	s.cmd.Wait()
+}
