@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -94,6 +95,10 @@ func OpenBolt(path string) (*BoltStore, error) {
 
 func versionsBucket(id string) []byte { return []byte("v/" + id) }
 
+// infoBucket holds each version's VersionInfo, so that listing versions reads no
+// documents.
+func infoBucket(id string) []byte { return []byte("i/" + id) }
+
 func key(n int) []byte {
 	var b [8]byte
 	binary.BigEndian.PutUint64(b[:], uint64(n))
@@ -111,6 +116,9 @@ func (s *BoltStore) CreateOperation(id string, p *model.Problem) (*Version, erro
 		if err != nil {
 			return err
 		}
+		if _, err := tx.CreateBucketIfNotExists(infoBucket(id)); err != nil {
+			return err
+		}
 		return put(tx, b, id, v)
 	})
 	if err != nil {
@@ -125,6 +133,17 @@ func put(tx *bolt.Tx, b *bolt.Bucket, id string, v *Version) error {
 		return err
 	}
 	if err := b.Put(key(v.Number), data); err != nil {
+		return err
+	}
+	info := VersionInfo{Number: v.Number, Created: v.Created, Kind: v.Kind, HasPlan: v.Plan != nil}
+	if v.Plan != nil {
+		info.Status = v.Plan.Status
+	}
+	idata, err := json.Marshal(info)
+	if err != nil {
+		return err
+	}
+	if err := tx.Bucket(infoBucket(id)).Put(key(v.Number), idata); err != nil {
 		return err
 	}
 	return tx.Bucket(bOps).Put([]byte(id), key(v.Number))
@@ -212,18 +231,14 @@ func decodeVersion(data []byte) (*Version, error) {
 func (s *BoltStore) Versions(id string) ([]VersionInfo, error) {
 	var out []VersionInfo
 	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket(versionsBucket(id))
+		b := tx.Bucket(infoBucket(id))
 		if b == nil {
 			return ErrNotFound
 		}
 		return b.ForEach(func(_, data []byte) error {
-			v, err := decodeVersion(data)
-			if err != nil {
-				return err
-			}
-			info := VersionInfo{Number: v.Number, Created: v.Created, Kind: v.Kind, HasPlan: v.Plan != nil}
-			if v.Plan != nil {
-				info.Status = v.Plan.Status
+			var info VersionInfo
+			if err := json.Unmarshal(data, &info); err != nil {
+				return fmt.Errorf("stored version info: %w", err)
 			}
 			out = append(out, info)
 			return nil
@@ -252,6 +267,17 @@ func (s *BoltStore) DeleteOperation(id string) error {
 		}
 		if err := tx.Bucket(bOps).Delete([]byte(id)); err != nil {
 			return err
+		}
+		if err := tx.DeleteBucket(infoBucket(id)); err != nil {
+			return err
+		}
+		// the idempotency keys of the operation go with it
+		c := tx.Bucket(bIdem).Cursor()
+		prefix := []byte(id + "\x00")
+		for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+			if err := c.Delete(); err != nil {
+				return err
+			}
 		}
 		return tx.DeleteBucket(versionsBucket(id))
 	})

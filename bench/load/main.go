@@ -29,10 +29,11 @@ func main() {
 	token := flag.String("token", os.Getenv("REHABPLAN_TOKEN"), "a write token")
 	clients := flag.Int("clients", 50, "concurrent clients")
 	dur := flag.Duration("duration", 30*time.Second, "how long")
-	dwellings := flag.Int("dwellings", 20, "size of the operation")
+	dwellings := flag.Int("dwellings", 20, "size of each operation")
+	ops := flag.Int("operations", 5, "operations the clients share (replans of one operation queue behind each other)")
 	replanShare := flag.Float64("replans", 0.05, "share of requests that are replans")
 	flag.Parse()
-	if err := run(*base, *token, *clients, *dur, *dwellings, *replanShare); err != nil {
+	if err := run(*base, *token, *clients, *dur, *dwellings, *ops, *replanShare); err != nil {
 		fmt.Fprintln(os.Stderr, "load:", err)
 		os.Exit(1)
 	}
@@ -44,7 +45,7 @@ type sample struct {
 	status int
 }
 
-func run(base, token string, clients int, dur time.Duration, dwellings int, replanShare float64) error {
+func run(base, token string, clients int, dur time.Duration, dwellings, nops int, replanShare float64) error {
 	hc := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 	do := func(method, path string, body []byte) (int, []byte, error) {
 		req, err := http.NewRequest(method, base+path, bytes.NewReader(body))
@@ -61,25 +62,29 @@ func run(base, token string, clients int, dur time.Duration, dwellings int, repl
 		return resp.StatusCode, data, err
 	}
 	p := gen.Generate(gen.Options{Dwellings: dwellings, Seed: 5})
-	p.Operation.ID = fmt.Sprintf("load-%d", time.Now().UnixNano())
-	b, _ := json.Marshal(p)
-	if code, body, err := do("POST", "/v1/operations", b); err != nil || code != 201 {
-		return fmt.Errorf("create: %d %s %v", code, body, err)
-	}
-	op := "/v1/operations/" + p.Operation.ID
-	code, body, err := do("POST", op+"/solve?work_limit=4", nil)
-	if err != nil || code != 202 {
-		return fmt.Errorf("solve: %d %s %v", code, body, err)
-	}
-	var job struct{ ID, State string }
-	json.Unmarshal(body, &job)
-	for job.State == "running" {
-		time.Sleep(100 * time.Millisecond)
-		_, body, _ = do("GET", "/v1/jobs/"+job.ID, nil)
+	var opPaths []string
+	for i := 0; i < nops; i++ {
+		p.Operation.ID = fmt.Sprintf("load-%d-%d", time.Now().UnixNano(), i)
+		b, _ := json.Marshal(p)
+		if code, body, err := do("POST", "/v1/operations", b); err != nil || code != 201 {
+			return fmt.Errorf("create: %d %s %v", code, body, err)
+		}
+		op := "/v1/operations/" + p.Operation.ID
+		opPaths = append(opPaths, op)
+		code, body, err := do("POST", op+"/solve?work_limit=4", nil)
+		if err != nil || code != 202 {
+			return fmt.Errorf("solve: %d %s %v", code, body, err)
+		}
+		var job struct{ ID, State string }
 		json.Unmarshal(body, &job)
-	}
-	if job.State != "done" {
-		return fmt.Errorf("solve job: %s", body)
+		for job.State == "running" {
+			time.Sleep(100 * time.Millisecond)
+			_, body, _ = do("GET", "/v1/jobs/"+job.ID, nil)
+			json.Unmarshal(body, &job)
+		}
+		if job.State != "done" {
+			return fmt.Errorf("solve job: %s", body)
+		}
 	}
 	var hh, crews, ivs []string
 	for _, d := range p.Dwellings {
@@ -106,6 +111,7 @@ func run(base, token string, clients int, dur time.Duration, dwellings int, repl
 			for k := 0; time.Now().Before(deadline); k++ {
 				var kind, method, path string
 				var body []byte
+				op := opPaths[rng.IntN(len(opPaths))]
 				switch x := rng.Float64(); {
 				case x < replanShare:
 					kind, method = "replan", "POST"
@@ -146,7 +152,7 @@ func run(base, token string, clients int, dur time.Duration, dwellings int, repl
 			fails++
 		}
 	}
-	fmt.Printf("%d clients, %s, operation of %d dwellings (%d interventions)\n", clients, dur, dwellings, len(p.Interventions))
+	fmt.Printf("%d clients, %s, %d operations of %d dwellings (%d interventions), %.0f%% replans\n", clients, dur, nops, dwellings, len(p.Interventions), 100*replanShare)
 	fmt.Printf("%-12s %7s %9s %9s %9s\n", "request", "count", "p50 ms", "p95 ms", "p99 ms")
 	names := make([]string, 0, len(kinds))
 	for k := range kinds {
