@@ -706,7 +706,7 @@ func (g *generator) weekOff() time.Time {
 // pilots: default office hours, no Saturday permanence, a week off each.
 func (g *generator) pilots() {
 	for k := 0; k < g.o.Pilots; k++ {
-		pl := model.Pilot{ID: fmt.Sprintf("pilot-%d", k+1)}
+		pl := model.Pilot{ID: fmt.Sprintf("pilot-%d", k+1), Contact: fmt.Sprintf("bureau de chantier, 01 84 60 00 %02d", k+1)}
 		from := g.weekOff()
 		pl.Absences = []model.Period{{From: date(from), To: date(from.AddDate(0, 0, 4)), Reason: "congés"}}
 		g.p.Pilots = append(g.p.Pilots, pl)

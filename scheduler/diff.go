@@ -331,7 +331,11 @@ func notice(kind, id string, cs []model.Change, names map[string]string, p *mode
 		for _, c := range cs {
 			line(c, false)
 		}
-		b.WriteString("Votre pilote social reste à votre disposition pour toute question.\n")
+		b.WriteString("Votre pilote social reste à votre disposition pour toute question")
+		if c := pilotContact(p, cs); c != "" {
+			b.WriteString(" : " + c)
+		}
+		b.WriteString(".\n")
 	case model.RecipientCrew:
 		fmt.Fprintf(&b, "Équipe %s : changements de planning\n", id)
 		for _, c := range cs {
@@ -373,4 +377,25 @@ func WriteDiff(w io.Writer, d *model.Diff) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// pilotContact is the contact of the pilot of these changes, else of the first
+// pilot that gives one.
+func pilotContact(p *model.Problem, cs []model.Change) string {
+	byID := map[string]string{}
+	first := ""
+	for _, pl := range p.Pilots {
+		byID[pl.ID] = pl.Contact
+		if first == "" {
+			first = pl.Contact
+		}
+	}
+	for _, c := range cs {
+		for _, s := range []*model.Slot{c.New, c.Old} {
+			if s != nil && byID[s.Pilot] != "" {
+				return byID[s.Pilot]
+			}
+		}
+	}
+	return first
 }
