@@ -222,10 +222,10 @@ type Pilot struct {
 	// OfficeHours default to Monday to Friday 09:00-12:00 and 13:30-17:30.
 	OfficeHours []Recurrence `json:"office_hours,omitempty"`
 	// Saturday adds a Saturday morning permanence, 09:00-12:00.
-	Saturday bool     `json:"saturday,omitempty"`
+	Saturday bool `json:"saturday,omitempty"`
 	// Contact is how households reach the pilot (the site office's phone, an
 	// address), printed on the notices they receive.
-	Contact string `json:"contact,omitempty"`
+	Contact  string   `json:"contact,omitempty"`
 	Absences []Period `json:"absences,omitempty"`
 }
 
