@@ -127,6 +127,9 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	var cp *constraints.Compiled
 	var res *solver.Result
 	rounds := 0
+	var plan *model.Plan
+	var out *model.Problem
+	var violations []Violation
 	for {
 		rounds++
 		cq = problemFor(q, kinds, slots)
@@ -139,12 +142,24 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 		if err != nil {
 			return nil, fmt.Errorf("scheduler: %w", err)
 		}
+		plan, out, violations = nil, nil, nil
 		if rounds >= maxRounds || ctx.Err() != nil || time.Now().After(deadline) {
 			break
 		}
-		rel := pinsInTheWay(cp, cq, res, kinds, cause)
+		rel := pinsInTheWay(cp, res, kinds, cause)
 		if len(rel) == 0 {
-			break
+			// what the verifier finds wrong with a pinned appointment (its own
+			// rules broken by the events) releases it too
+			plan, out = BuildPlan(cp, res), settle(q, kinds, cp, res)
+			violations = constraints.Verify(out, plan)
+			for _, v := range violations {
+				if v.Intervention != "" && kinds[v.Intervention] == kindPinned {
+					rel[v.Intervention] = cause[v.Intervention]
+				}
+			}
+			if len(rel) == 0 {
+				break
+			}
 		}
 		for id, c := range rel {
 			kinds[id] = kindFree
@@ -163,14 +178,16 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 		}
 		if !res.Score.Less(full.Score) {
 			res = full
+			plan = nil
 		}
 	}
-
-	plan := BuildPlan(cp, res)
-	out := settle(q, kinds, cp, res)
+	if plan == nil {
+		plan, out = BuildPlan(cp, res), settle(q, kinds, cp, res)
+		violations = constraints.Verify(out, plan)
+	}
 	r := &Result{Plan: plan, Stop: res.Stop, Iterations: res.Iterations, Elapsed: time.Since(begin),
 		FirstFeasible: res.FirstFeasible, Terms: res.Terms}
-	r.Violations = constraints.Verify(out, plan)
+	r.Violations = violations
 	plan.Score.Hard = len(r.Violations)
 	r.Status = StatusComplete
 	if len(plan.Unplaced) > 0 {
@@ -305,10 +322,11 @@ func setAnchors(cp *constraints.Compiled, x *model.Index, kinds map[string]pinKi
 }
 
 // pinsInTheWay lists the pinned appointments to release after a construction: those
-// whose own rules the events broke, those a moved predecessor now overlaps, and
-// those standing in the way of an intervention left unplaced. The value is the id
+// a moved predecessor now overlaps, and those standing in the way of an
+// intervention left unplaced. (Those whose own rules the events broke come from the
+// verifier, in Replan.) The value is the id
 // of the event to blame, when known.
-func pinsInTheWay(cp *constraints.Compiled, cq *model.Problem, res *solver.Result, kinds map[string]pinKind, cause map[string]string) map[string]string {
+func pinsInTheWay(cp *constraints.Compiled, res *solver.Result, kinds map[string]pinKind, cause map[string]string) map[string]string {
 	rel := map[string]string{}
 	pinned := func(t int) bool { return kinds[cp.Interventions[t].ID] == kindPinned }
 	pl := res.Placements
@@ -359,15 +377,6 @@ func pinsInTheWay(cp *constraints.Compiled, cq *model.Problem, res *solver.Resul
 				if iv.Dwelling == dw && pinned(u) {
 					rel[iv.ID] = c
 				}
-			}
-		}
-	}
-	// what the verifier finds wrong with a pinned appointment
-	plan := BuildPlan(cp, res)
-	for _, v := range constraints.Verify(cq, plan) {
-		if v.Intervention != "" && kinds[v.Intervention] == kindPinned {
-			if _, ok := rel[v.Intervention]; !ok {
-				rel[v.Intervention] = cause[v.Intervention]
 			}
 		}
 	}

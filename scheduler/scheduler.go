@@ -115,6 +115,7 @@ func BuildPlan(cp *constraints.Compiled, res *solver.Result) *model.Plan {
 	plan := &model.Plan{Format: model.PlanFormat, Operation: cp.Model.Operation.ID, Seed: res.Seed,
 		Assignments: []model.Assignment{}, Unplaced: []model.Unplaced{}}
 	stamp := func(m int) string { return cp.Clock.Time(m).In(loc).Format(time.RFC3339) }
+	str := cp.Problem.Stretcher()
 	for t, pl := range res.Placements {
 		iv := cp.Interventions[t]
 		if !pl.Placed {
@@ -129,7 +130,7 @@ func BuildPlan(cp *constraints.Compiled, res *solver.Result) *model.Plan {
 			a.Start, a.End = stamp(task.Start), stamp(task.End)
 		}
 		if !task.Contiguous {
-			ws := cp.Problem.Stretches(t, pl)
+			ws := str.Stretches(t, pl)
 			// a fixed one's given times may not follow the calendars: then it is one stretch
 			if len(ws) > 1 && (!task.Fixed || ws[0].Start == pl.Start && ws[len(ws)-1].End == pl.End) {
 				for _, w := range ws {

@@ -130,16 +130,41 @@ func (c *compiled) score(pl []Placement, mode []int) (Score, Terms) {
 }
 
 // Stretches returns the worked stretches of task t placed as pl: the effective
-// calendar (the task's and its chosen resources') inside [Start, End).
+// calendar (the task's and its chosen resources') inside [Start, End). Use a
+// Stretcher to ask for many tasks: it keeps the intersections it computes.
 func (p *Problem) Stretches(t int, pl Placement) []Window {
-	task := &p.Tasks[t]
+	return p.Stretcher().Stretches(t, pl)
+}
+
+// Stretcher answers Stretches for many tasks of one problem, computing each
+// intersection of calendars once.
+type Stretcher struct {
+	p     *Problem
+	cache map[[2]*Calendar]*Calendar
+}
+
+// Stretcher returns a Stretcher of p.
+func (p *Problem) Stretcher() *Stretcher {
+	return &Stretcher{p: p, cache: map[[2]*Calendar]*Calendar{}}
+}
+
+// Stretches is Problem.Stretches.
+func (s *Stretcher) Stretches(t int, pl Placement) []Window {
+	task := &s.p.Tasks[t]
 	if task.Contiguous || pl.Start == pl.End {
 		return []Window{{pl.Start, pl.End}}
 	}
 	cal := task.Calendar
 	for k, d := range task.Demands {
 		if d.Amount > 0 && k < len(pl.Choice) {
-			cal = Intersect(cal, p.Resources[pl.Choice[k]].Calendar)
+			rc := s.p.Resources[pl.Choice[k]].Calendar
+			key := [2]*Calendar{cal, rc}
+			c, ok := s.cache[key]
+			if !ok {
+				c = Intersect(cal, rc)
+				s.cache[key] = c
+			}
+			cal = c
 		}
 	}
 	return cal.Segments(pl.Start, pl.End)
