@@ -33,7 +33,7 @@ func TestRunReplanSmall(t *testing.T) {
 // BenchmarkReplanFirstValid times a replan limited to its first construction after
 // a delivery slip (the time to a valid new plan), for 200 and 500 dwellings.
 func BenchmarkReplanFirstValid(b *testing.B) {
-	for _, n := range []int{200, 500} {
+	for _, n := range []int{200, 500, 1000} {
 		b.Run(fmt.Sprintf("dwellings=%d", n), func(b *testing.B) {
 			p := gen.Generate(gen.Options{Dwellings: n, Seed: 7})
 			base, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: 1, Workers: 1})

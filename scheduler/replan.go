@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/rehabplan/rehabplan/constraints"
@@ -130,12 +131,24 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	var plan *model.Plan
 	var out *model.Problem
 	var violations []Violation
+	// The domain is compiled once, the pinned appointments as planned ones (so that,
+	// released, they respect the notice floor); each round pins them in the solver's
+	// problem, whose calendar intersections are kept from one round to the next.
+	cq = problemFor(q, kinds, slots)
+	cp, err = constraints.Compile(cq)
+	if err != nil {
+		return nil, err
+	}
+	cp.Problem.Intersections = solver.NewIntersections()
+	frozen := make([]bool, len(cp.Problem.Tasks))
+	for t := range cp.Problem.Tasks {
+		frozen[t] = cp.Problem.Tasks[t].Fixed
+	}
 	for {
 		rounds++
-		cq = problemFor(q, kinds, slots)
-		cp, err = constraints.Compile(cq)
-		if err != nil {
-			return nil, err
+		for _, id := range applyPins(cp, frozen, kinds, slots) {
+			kinds[id] = kindFree
+			released[id] = ""
 		}
 		setAnchors(cp, x, kinds, slots, now)
 		res, err = solver.Solve(ctx, cp.Problem, &solver.Settings{TimeLimit: max(time.Until(deadline), time.Millisecond), WorkLimit: 1, Seed: s.Seed, Workers: 1})
@@ -262,8 +275,8 @@ func planSlots(p *model.Problem, old *model.Plan, loc *time.Location) (map[strin
 	return slots, nil
 }
 
-// problemFor is q with the statuses a construction needs: frozen ones as they are,
-// pinned ones announced at their old times, the rest planned anew.
+// problemFor is q with the statuses the compilation needs: frozen ones as they are,
+// the rest planned (applyPins then fixes the pinned ones in the solver's problem).
 func problemFor(q *model.Problem, kinds map[string]pinKind, slots map[string]slot) *model.Problem {
 	cq := *q
 	cq.Interventions = append([]model.Intervention(nil), q.Interventions...)
@@ -271,16 +284,39 @@ func problemFor(q *model.Problem, kinds map[string]pinKind, slots map[string]slo
 		iv := &cq.Interventions[i]
 		switch kinds[iv.ID] {
 		case kindFrozen:
-		case kindPinned:
-			sl := slots[iv.ID]
-			iv.Status, iv.Pinned = model.StatusAnnounced, false
-			iv.Crew, iv.Pilot, iv.Start, iv.End = sl.crew, sl.pilot, sl.startS, sl.endS
 		default:
 			iv.Status, iv.Pinned = model.StatusPlanned, false
 			iv.Crew, iv.Pilot, iv.Start, iv.End = "", "", "", ""
 		}
 	}
 	return &cq
+}
+
+// applyPins fixes the pinned appointments at their old times in the solver's
+// problem and frees the others (but the frozen ones). It returns the pinned ones
+// that cannot stay: their crew or pilot can no longer take them.
+func applyPins(cp *constraints.Compiled, frozen []bool, kinds map[string]pinKind, slots map[string]slot) []string {
+	var gone []string
+	for t, iv := range cp.Interventions {
+		if frozen[t] {
+			continue
+		}
+		task := &cp.Problem.Tasks[t]
+		task.Fixed = false
+		if kinds[iv.ID] != kindPinned {
+			continue
+		}
+		sl := slots[iv.ID]
+		ch := cp.ChoiceFor(t, sl.crew, sl.pilot)
+		if ch == nil {
+			gone = append(gone, iv.ID)
+			continue
+		}
+		task.Fixed, task.Anchored = true, false
+		task.Start, task.End, task.Choice = cp.Clock.Minute(sl.start), cp.Clock.Minute(sl.end), ch
+	}
+	sort.Strings(gone)
+	return gone
 }
 
 // setAnchors anchors every movable task that had an appointment at it, with the cost

@@ -51,23 +51,11 @@ func compile(p *Problem) (*compiled, error) {
 	n := len(p.Tasks)
 	c := &compiled{p: p, modes: make([][]mode, n), preds: make([][]arc, n), succs: make([][]arc, n),
 		spansOf: make([][]int, n), limitsOf: make([][]int, n), deadline: make([]int, n)}
-	type pair struct{ a, b *Calendar }
-	cache := map[pair]*Calendar{}
-	inter := func(a, b *Calendar) *Calendar {
-		if a == nil {
-			return b
-		}
-		if b == nil {
-			return a
-		}
-		k := pair{a, b}
-		if v, ok := cache[k]; ok {
-			return v
-		}
-		v := Intersect(a, b)
-		cache[k] = v
-		return v
+	cache := p.Intersections
+	if cache == nil {
+		cache = NewIntersections()
 	}
+	inter := cache.Intersect
 	for i := range p.Tasks {
 		t := &p.Tasks[i]
 		count := 1
