@@ -133,13 +133,12 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	var violations []Violation
 	// The domain is compiled once, the pinned appointments as planned ones (so that,
 	// released, they respect the notice floor); each round pins them in the solver's
-	// problem, whose calendar intersections are kept from one round to the next.
+	// problem.
 	cq = problemFor(q, kinds, slots)
 	cp, err = constraints.Compile(cq)
 	if err != nil {
 		return nil, err
 	}
-	cp.Problem.Intersections = solver.NewIntersections()
 	frozen := make([]bool, len(cp.Problem.Tasks))
 	for t := range cp.Problem.Tasks {
 		frozen[t] = cp.Problem.Tasks[t].Fixed

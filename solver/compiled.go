@@ -11,8 +11,9 @@ const MaxModes = 512
 // mode is one way to run a task: a resource per demand, and the resulting calendar.
 type mode struct {
 	choice []int
-	cal    *Calendar
-	use    []use // the choice's demands summed per resource
+	cal    meet // the task's calendar met with its chosen resources'
+
+	use []use // the choice's demands summed per resource
 }
 
 type use struct{ r, amt int }
@@ -51,11 +52,6 @@ func compile(p *Problem) (*compiled, error) {
 	n := len(p.Tasks)
 	c := &compiled{p: p, modes: make([][]mode, n), preds: make([][]arc, n), succs: make([][]arc, n),
 		spansOf: make([][]int, n), limitsOf: make([][]int, n), deadline: make([]int, n)}
-	cache := p.Intersections
-	if cache == nil {
-		cache = NewIntersections()
-	}
-	inter := cache.Intersect
 	for i := range p.Tasks {
 		t := &p.Tasks[i]
 		count := 1
@@ -67,8 +63,8 @@ func compile(p *Problem) (*compiled, error) {
 		}
 		ms := make([]mode, 0, count)
 		choice := make([]int, len(t.Demands))
-		var rec func(k int, cal *Calendar)
-		rec = func(k int, cal *Calendar) {
+		var rec func(k int, cal meet)
+		rec = func(k int, cal meet) {
 			if k == len(t.Demands) {
 				md := mode{choice: append([]int(nil), choice...), cal: cal}
 				for j, r := range choice {
@@ -95,12 +91,12 @@ func compile(p *Problem) (*compiled, error) {
 				choice[k] = r
 				rc := cal
 				if t.Demands[k].Amount > 0 {
-					rc = inter(cal, p.Resources[r].Calendar)
+					rc = cal.with(p.Resources[r].Calendar)
 				}
 				rec(k+1, rc)
 			}
 		}
-		rec(0, t.Calendar)
+		rec(0, meetOf(t.Calendar))
 		if len(ms) == 0 {
 			return nil, &ProblemError{"task", i, t.Name, "every combination of resources exceeds a capacity"}
 		}

@@ -3,7 +3,6 @@ package solver
 import (
 	"errors"
 	"fmt"
-	"sync"
 )
 
 // Problem is a scheduling problem in the solver's own terms: tasks that need
@@ -29,44 +28,6 @@ type Problem struct {
 	Horizon int
 	// Objective weights the soft goals.
 	Objective Objective
-	// Intersections, when set, keeps the intersections of calendars a solve
-	// computes, for the next solves of problems with the same calendars (a repair
-	// that solves several times). Nil: each solve keeps its own.
-	Intersections *Intersections
-}
-
-// Intersections memoises Intersect by the calendars' identity. It is safe for
-// concurrent use.
-type Intersections struct {
-	mu sync.Mutex
-	m  map[[2]*Calendar]*Calendar
-}
-
-// NewIntersections returns an empty memo.
-func NewIntersections() *Intersections {
-	return &Intersections{m: map[[2]*Calendar]*Calendar{}}
-}
-
-// Intersect is Intersect, computed once per pair of calendars.
-func (x *Intersections) Intersect(a, b *Calendar) *Calendar {
-	if a == nil {
-		return b
-	}
-	if b == nil {
-		return a
-	}
-	k := [2]*Calendar{a, b}
-	x.mu.Lock()
-	v, ok := x.m[k]
-	x.mu.Unlock()
-	if ok {
-		return v
-	}
-	v = Intersect(a, b)
-	x.mu.Lock()
-	x.m[k] = v
-	x.mu.Unlock()
-	return v
 }
 
 // Resource is unary (Capacity 1: one task at a time) or cumulative.

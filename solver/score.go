@@ -130,23 +130,18 @@ func (c *compiled) score(pl []Placement, mode []int) (Score, Terms) {
 }
 
 // Stretches returns the worked stretches of task t placed as pl: the effective
-// calendar (the task's and its chosen resources') inside [Start, End). Use a
-// Stretcher to ask for many tasks: it keeps the intersections it computes.
+// calendar (the task's and its chosen resources') inside [Start, End).
 func (p *Problem) Stretches(t int, pl Placement) []Window {
 	return p.Stretcher().Stretches(t, pl)
 }
 
-// Stretcher answers Stretches for many tasks of one problem, computing each
-// intersection of calendars once.
+// Stretcher answers Stretches for many tasks of one problem.
 type Stretcher struct {
-	p     *Problem
-	cache map[[2]*Calendar]*Calendar
+	p *Problem
 }
 
 // Stretcher returns a Stretcher of p.
-func (p *Problem) Stretcher() *Stretcher {
-	return &Stretcher{p: p, cache: map[[2]*Calendar]*Calendar{}}
-}
+func (p *Problem) Stretcher() *Stretcher { return &Stretcher{p: p} }
 
 // Stretches is Problem.Stretches.
 func (s *Stretcher) Stretches(t int, pl Placement) []Window {
@@ -154,17 +149,10 @@ func (s *Stretcher) Stretches(t int, pl Placement) []Window {
 	if task.Contiguous || pl.Start == pl.End {
 		return []Window{{pl.Start, pl.End}}
 	}
-	cal := task.Calendar
+	cal := meetOf(task.Calendar)
 	for k, d := range task.Demands {
 		if d.Amount > 0 && k < len(pl.Choice) {
-			rc := s.p.Resources[pl.Choice[k]].Calendar
-			key := [2]*Calendar{cal, rc}
-			c, ok := s.cache[key]
-			if !ok {
-				c = Intersect(cal, rc)
-				s.cache[key] = c
-			}
-			cal = c
+			cal = cal.with(s.p.Resources[pl.Choice[k]].Calendar)
 		}
 	}
 	return cal.Segments(pl.Start, pl.End)

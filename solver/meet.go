@@ -1,0 +1,115 @@
+package solver
+
+// meet is the intersection of calendars, walked lazily: the solver asks only where
+// a task fits from some time on, so the intersection of a task's calendar with each
+// of its resources' is never built whole (building them all made the compilation
+// grow with tasks x alternatives x horizon).
+type meet struct {
+	cs []*Calendar // the calendars met; none means always open
+}
+
+// single is the one calendar of m (nil: always open) when m meets at most one.
+func (m meet) single() (*Calendar, bool) {
+	switch len(m.cs) {
+	case 0:
+		return nil, true
+	case 1:
+		return m.cs[0], true
+	}
+	return nil, false
+}
+
+// meetOf is the intersection of the given calendars (nil ones are always open).
+func meetOf(cals ...*Calendar) meet {
+	var m meet
+	for _, c := range cals {
+		if c != nil {
+			m.cs = append(m.cs, c)
+		}
+	}
+	return m
+}
+
+// with returns m met with c too.
+func (m meet) with(c *Calendar) meet {
+	if c == nil {
+		return m
+	}
+	cs := make([]*Calendar, len(m.cs), len(m.cs)+1)
+	copy(cs, m.cs)
+	return meet{cs: append(cs, c)}
+}
+
+// piece is the part of the intersection's first open stretch that lies at or after
+// t: [s, e) with t <= s < e, or ok false when nothing is open after t.
+func (m meet) piece(t int) (w Window, ok bool) {
+	if len(m.cs) == 0 {
+		return Window{t, MaxTime}, true
+	}
+	for {
+		changed := false
+		e := MaxTime
+		for _, c := range m.cs {
+			i := c.find(t)
+			if i == len(c.w) {
+				return Window{}, false
+			}
+			if c.w[i].Start > t {
+				t = c.w[i].Start
+				changed = true
+				break
+			}
+			e = min(e, c.w[i].End)
+		}
+		if !changed {
+			return Window{t, e}, true
+		}
+	}
+}
+
+// Advance is Calendar.Advance on the intersection.
+func (m meet) Advance(s, d int) (start, end int, ok bool) {
+	if c, ok := m.single(); ok {
+		return c.Advance(s, d)
+	}
+	p, ok := m.piece(s)
+	if !ok {
+		return 0, 0, false
+	}
+	start = p.Start
+	for rem := d; ; {
+		if l := p.Len(); l >= rem {
+			return start, p.Start + rem, true
+		} else {
+			rem -= l
+		}
+		if p, ok = m.piece(p.End); !ok {
+			return 0, 0, false
+		}
+	}
+}
+
+// FitContiguous is Calendar.FitContiguous on the intersection.
+func (m meet) FitContiguous(t, d int) (int, bool) {
+	if c, ok := m.single(); ok {
+		return c.FitContiguous(t, d)
+	}
+	for p, ok := m.piece(t); ok; p, ok = m.piece(p.End) {
+		if p.Start+d <= p.End {
+			return p.Start, true
+		}
+	}
+	return 0, false
+}
+
+// Segments is Calendar.Segments on the intersection.
+func (m meet) Segments(a, b int) []Window {
+	if c, ok := m.single(); ok {
+		return c.Segments(a, b)
+	}
+	var out []Window
+	for p, ok := m.piece(a); ok && p.Start < b; p, ok = m.piece(p.End) {
+		out = append(out, Window{p.Start, min(p.End, b)})
+	}
+	return out
+}
