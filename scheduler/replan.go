@@ -150,7 +150,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 			released[id] = ""
 		}
 		setAnchors(cp, x, kinds, slots, now)
-		res, err = solver.Solve(ctx, cp.Problem, &solver.Settings{TimeLimit: max(time.Until(deadline), time.Millisecond), WorkLimit: 1, Seed: s.Seed, Workers: 1})
+		res, err = solver.Solve(ctx, cp.Problem, &solver.Settings{TimeLimit: max(time.Until(deadline), time.Millisecond), WorkLimit: 1, Seed: s.Seed, Workers: 1, NoBound: true})
 		if err != nil {
 			return nil, fmt.Errorf("scheduler: %w", err)
 		}
@@ -207,9 +207,12 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	}
 	plan.Status = string(r.Status)
 	r.Makespan = cp.Clock.Time(res.Terms.Makespan)
-	r.Bound = cp.Clock.Time(res.LowerBound)
-	if res.LowerBound > 0 {
-		r.GapPct = 100 * float64(res.Terms.Makespan-res.LowerBound) / float64(res.LowerBound)
+	// a replan that stopped at its first construction computes no bound (it would
+	// cost as much again): then Bound and GapPct stay zero
+	lb := res.LowerBound
+	if lb > 0 {
+		r.Bound = cp.Clock.Time(lb)
+		r.GapPct = 100 * float64(res.Terms.Makespan-lb) / float64(lb)
 	}
 	d := diffPlans(p, out, old, plan, &now, cause, ap.cancelled)
 	return &ReplanResult{Problem: out, Plan: plan, Diff: d, Result: r, Released: released, Rounds: rounds}, nil

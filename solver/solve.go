@@ -24,6 +24,9 @@ type Settings struct {
 	// Progress, when set, is called (from one goroutine at a time) each time a
 	// better schedule is found.
 	Progress func(Progress)
+	// NoBound skips the lower bound (Result.LowerBound is then 0): for quick
+	// solves whose bound nobody reads.
+	NoBound bool
 }
 
 // Progress reports an improvement.
@@ -156,7 +159,10 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	wg.Wait()
 
 	res := &Result{Placements: best.pl, Score: best.score, Terms: best.terms, Iterations: iterations,
-		FirstFeasible: firstFeasible, Elapsed: time.Since(start), Seed: set.Seed, LowerBound: c.lowerBound()}
+		FirstFeasible: firstFeasible, Elapsed: time.Since(start), Seed: set.Seed}
+	if !set.NoBound {
+		res.LowerBound = c.lowerBound()
+	}
 	switch {
 	case ctx.Err() == context.DeadlineExceeded && (set.WorkLimit == 0 || iterations < set.WorkLimit):
 		res.Stop = StopTimeLimit
