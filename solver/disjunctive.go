@@ -439,6 +439,10 @@ func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func
 	}
 	// a short tenure, growing slowly with the number of tasks per machine
 	tenure := 4 + g.n/max(1, machines)/4
+	if wk.index%2 == 1 {
+		// a portfolio: the odd workers search with a longer memory
+		tenure += tenure / 2
+	}
 	stallMax := 4000 + 20*g.n
 	stall := 0
 	var moves []move
