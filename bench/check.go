@@ -11,8 +11,8 @@ import (
 // Check re-checks a schedule of a benchmark problem from scratch, sharing nothing
 // with the solver but its data types: every task placed, with one alternative
 // chosen per demand, End - Start = Duration, release and deadline and horizon
-// respected, every precedence's minimum and maximum lag, and every resource's
-// capacity (a sweep over the start and end events). It returns the makespan
+// respected, every precedence's minimum and maximum lag, every resource's
+// capacity (a sweep over the start and end events) and every same-order rule. It returns the makespan
 // (latest end) and every violation found, joined; an error also says when the
 // problem uses what the checker does not handle (calendars, spans, day limits,
 // fixed tasks), since benchmark problems have none.
@@ -105,7 +105,85 @@ func Check(p *solver.Problem, pl []solver.Placement) (int, error) {
 			}
 		}
 	}
+	for i, so := range p.SameOrders {
+		if err := checkSameOrder(p, pl, so); err != nil {
+			bad("same order %d (%s): %v", i, so.Name, err)
+		}
+	}
 	return makespan, errors.Join(errs...)
+}
+
+// checkSameOrder checks that one order of the chains fits every resource: on each
+// resource, the chains' tasks do not interleave (each chain's stretch there ends
+// before the next one's begins), and the orders the resources impose agree (their
+// union has no cycle).
+func checkSameOrder(p *solver.Problem, pl []solver.Placement, so solver.SameOrder) error {
+	type stretch struct{ chain, s, e int }
+	on := map[int]map[int]*stretch{} // resource -> chain -> stretch
+	for k, ch := range so.Chains {
+		for _, t := range ch {
+			if t < 0 || t >= len(pl) || !pl[t].Placed || len(pl[t].Choice) != len(p.Tasks[t].Demands) {
+				continue // reported as a task error
+			}
+			for d, r := range pl[t].Choice {
+				if p.Tasks[t].Demands[d].Amount == 0 {
+					continue
+				}
+				if on[r] == nil {
+					on[r] = map[int]*stretch{}
+				}
+				x := on[r][k]
+				if x == nil {
+					on[r][k] = &stretch{k, pl[t].Start, pl[t].End}
+					continue
+				}
+				x.s, x.e = min(x.s, pl[t].Start), max(x.e, pl[t].End)
+			}
+		}
+	}
+	next := make([][]int, len(so.Chains))
+	indeg := make([]int, len(so.Chains))
+	rs := make([]int, 0, len(on))
+	for r := range on {
+		rs = append(rs, r)
+	}
+	sort.Ints(rs)
+	for _, r := range rs {
+		xs := make([]*stretch, 0, len(on[r]))
+		for _, x := range on[r] {
+			xs = append(xs, x)
+		}
+		sort.Slice(xs, func(a, b int) bool {
+			if xs[a].s != xs[b].s {
+				return xs[a].s < xs[b].s
+			}
+			return xs[a].chain < xs[b].chain
+		})
+		for a := 1; a < len(xs); a++ {
+			if xs[a-1].e > xs[a].s {
+				return fmt.Errorf("on resource %d (%s), chains %d and %d interleave", r, p.Resources[r].Name, xs[a-1].chain, xs[a].chain)
+			}
+			next[xs[a-1].chain] = append(next[xs[a-1].chain], xs[a].chain)
+			indeg[xs[a].chain]++
+		}
+	}
+	var queue []int
+	for k := range indeg {
+		if indeg[k] == 0 {
+			queue = append(queue, k)
+		}
+	}
+	for i := 0; i < len(queue); i++ {
+		for _, k := range next[queue[i]] {
+			if indeg[k]--; indeg[k] == 0 {
+				queue = append(queue, k)
+			}
+		}
+	}
+	if len(queue) < len(so.Chains) {
+		return errors.New("the resources process the chains in orders that contradict one another")
+	}
+	return nil
 }
 
 func unsupported(p *solver.Problem) error {

@@ -23,10 +23,10 @@ type FlowShop struct {
 // machine. Blank lines are ignored.
 //
 // The problem is modelled like a job shop whose every job visits machines 0..m-1 in
-// that order: task index job*m+machine, named "j3/o1". It does NOT require the same
-// job order on every machine, so a schedule the solver returns may be a
-// non-permutation schedule; use the returned FlowShop to test and evaluate
-// permutations (PermutationOf, Makespan).
+// that order: task index job*m+machine, named "j3/o1", plus one same-order rule
+// whose chains are the jobs, so that every machine processes the jobs in one order
+// (a permutation schedule). The returned FlowShop evaluates permutations
+// independently of the solver (PermutationOf, Makespan).
 func LoadFlowShop(r io.Reader) (*solver.Problem, *FlowShop, error) {
 	const format = "flowshop"
 	all, err := readLines(format, r)
@@ -94,6 +94,14 @@ func LoadFlowShop(r io.Reader) (*solver.Problem, *FlowShop, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	chains := make([][]int, n)
+	for j := range chains {
+		chains[j] = make([]int, m)
+		for k := range chains[j] {
+			chains[j][k] = f.Task(j, k)
+		}
+	}
+	p.SameOrders = []solver.SameOrder{{Name: "permutation", Chains: chains}}
 	return p, f, nil
 }
 

@@ -122,13 +122,20 @@ func TestFlowShopPermutation(t *testing.T) {
 			t.Fatalf("PermutationOf = %v, want %v", got, perm)
 		}
 	}
-	// Swap jobs 19 and 3 on the last machine only (keeping the schedule feasible by
-	// shifting them late): no longer a permutation schedule.
+	// Swap jobs 19 and 3 on the last machine only (keeping the machines and the
+	// job routes feasible by shifting them late): no longer a permutation
+	// schedule, which the problem's same-order rule forbids.
 	a, b := f.Task(19, 4), f.Task(3, 4)
 	end := mk
 	pl[b].Start, pl[b].End = end, end+f.P[4][3]
 	pl[a].Start, pl[a].End = pl[b].End, pl[b].End+f.P[4][19]
-	if _, err := Check(p, pl); err != nil {
+	if _, err := Check(p, pl); err == nil || !strings.Contains(err.Error(), "same order 0 (permutation)") {
+		t.Fatalf("a non-permutation schedule passes the checker: %v", err)
+	}
+	// Without the rule the same schedule is a feasible (non-permutation) one.
+	free := *p
+	free.SameOrders = nil
+	if _, err := Check(&free, pl); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok := f.PermutationOf(p, pl); ok {

@@ -40,6 +40,10 @@ type compiled struct {
 	groups   int
 	// firstAtAnchor: placed first, at its anchor, by every construction
 	firstAtAnchor []bool
+	// same order: the rule and chain of each task (-1: none), and each rule's
+	// chains with their tasks in precedence order
+	orderOf, chainOf []int
+	chains           [][][]int
 	// lower-bound data
 	est []int // earliest start ignoring resources (no calendars)
 	lft []int // latest finish ignoring resources, against the sum of durations
@@ -139,6 +143,7 @@ func compile(p *Problem) (*compiled, error) {
 		return nil, err
 	}
 	c.topo = topo
+	c.compileOrders()
 	c.bounds()
 	c.anchorsFirst()
 	return c, nil
@@ -204,4 +209,32 @@ func (c *compiled) bounds() {
 func (c *compiled) dayOf(t int) int {
 	ds := c.p.DayStarts
 	return sort.Search(len(ds), func(i int) bool { return ds[i] > t }) - 1
+}
+
+// compileOrders indexes the same-order rules.
+func (c *compiled) compileOrders() {
+	n := len(c.p.Tasks)
+	c.orderOf = make([]int, n)
+	c.chainOf = make([]int, n)
+	for i := range c.orderOf {
+		c.orderOf[i] = -1
+		c.chainOf[i] = -1
+	}
+	rank := make([]int, n)
+	for k, t := range c.topo {
+		rank[t] = k
+	}
+	c.chains = make([][][]int, len(c.p.SameOrders))
+	for g, so := range c.p.SameOrders {
+		c.chains[g] = make([][]int, len(so.Chains))
+		for k, ch := range so.Chains {
+			ts := append([]int(nil), ch...)
+			sort.Slice(ts, func(a, b int) bool { return rank[ts[a]] < rank[ts[b]] })
+			c.chains[g][k] = ts
+			for _, t := range ts {
+				c.orderOf[t] = g
+				c.chainOf[t] = k
+			}
+		}
+	}
 }

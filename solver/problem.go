@@ -20,6 +20,8 @@ type Problem struct {
 	// DayLimits cap how many tasks of a group touch a day and how many days of a
 	// week a group touches; days and weeks are given by DayStarts and WeekStarts.
 	DayLimits []DayLimit
+	// SameOrders make chains of tasks pass through their resources in one order.
+	SameOrders []SameOrder
 	// DayStarts are the sorted boundaries of days (needed by DayLimits and by the
 	// "disturbed days" objective); WeekStarts those of weeks.
 	DayStarts  []int
@@ -122,6 +124,20 @@ type Objective struct {
 	Preference float64
 }
 
+// SameOrder makes chains of tasks pass through the resources they use in one
+// common order: there is an order of the Chains such that, on every resource, each
+// task of a chain ends before any task of a later chain starts. It is the rule of a
+// permutation flow shop, and that of a "train of works", where trades follow one
+// another through the dwellings of a stairwell in the same order.
+//
+// A task belongs to at most one chain of all the rules, and no fixed task does. A
+// problem with same-order rules is searched over the order of the chains (see
+// Solve).
+type SameOrder struct {
+	Name   string
+	Chains [][]int
+}
+
 // ErrInvalid is matched by errors.Is for every problem the solver refuses.
 var ErrInvalid = errors.New("solver: invalid problem")
 
@@ -212,6 +228,23 @@ func (p *Problem) Validate() error {
 		}
 		if s.MaxDaysPerWeek > 0 && len(p.WeekStarts) < 2 {
 			return &ProblemError{"day limit", i, s.Name, "needs WeekStarts"}
+		}
+	}
+	inChain := make(map[int]bool)
+	for i, so := range p.SameOrders {
+		for k, ch := range so.Chains {
+			for _, t := range ch {
+				if t < 0 || t >= len(p.Tasks) {
+					return &ProblemError{"same order", i, so.Name, fmt.Sprintf("chain %d: bad task index %d", k, t)}
+				}
+				if inChain[t] {
+					return &ProblemError{"same order", i, so.Name, fmt.Sprintf("chain %d: task %d (%s) is already in a chain", k, t, p.Tasks[t].Name)}
+				}
+				if p.Tasks[t].Fixed {
+					return &ProblemError{"same order", i, so.Name, fmt.Sprintf("chain %d: task %d (%s) is fixed", k, t, p.Tasks[t].Name)}
+				}
+				inChain[t] = true
+			}
 		}
 	}
 	if _, err := p.topoOrder(); err != nil {

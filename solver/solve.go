@@ -110,7 +110,15 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 
 	// The first construction runs alone so that a schedule exists as early as possible.
 	w0 := newWorker(c, set.Seed, 0)
-	first := w0.build(0, stop)
+	var first *candidate
+	if c.ordered() {
+		// the chains in decreasing total duration, decoded once
+		o := newOrderSearch(w0, nil, -1, stop)
+		o.decode(o.initialOrders(0))
+		first = o.candidate(0)
+	} else {
+		first = w0.build(0, stop)
+	}
 	offer(first)
 
 	// Phase 1: a few constructions with different priority rules, on every worker.
@@ -121,6 +129,14 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	improveBudget := 0 // per worker; 0 means until stopped
 	if set.WorkLimit > 0 {
 		improveBudget = max(0, set.WorkLimit-constructions) / workers
+	}
+	if c.ordered() {
+		// same-order rules: each worker searches chain orders (order.go); the work
+		// limit counts decodes
+		constructions = 1
+		if set.WorkLimit > 0 {
+			improveBudget = max(0, set.WorkLimit-1) / workers
+		}
 	}
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -145,6 +161,18 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 				if mine == nil || cd.better(mine) {
 					mine = cd
 				}
+			}
+			if c.ordered() {
+				if set.WorkLimit > 0 && improveBudget == 0 || stop() {
+					return
+				}
+				budget := -1
+				if set.WorkLimit > 0 {
+					budget = improveBudget
+				}
+				rng := rand.New(rand.NewPCG(uint64(set.Seed), uint64(1<<33+w)))
+				newOrderSearch(wk, rng, budget, stop).run(offer)
+				return
 			}
 			if mine == nil || stop() || set.WorkLimit > 0 && improveBudget == 0 {
 				return

@@ -124,7 +124,7 @@ func checkSchedule(p *Problem, pl []Placement) []string {
 			continue
 		}
 		at := a.End + pr.MinLag
-		if pr.LagCalendar != nil {
+		if pr.LagCalendar != nil && pr.MinLag > 0 { // no lag is no wait, even outside the calendar
 			_, e, _ := pr.LagCalendar.Advance(a.End, pr.MinLag)
 			at = e
 		}

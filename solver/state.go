@@ -14,10 +14,11 @@ const (
 	ReasonSpan               // a span limit could not be met
 	ReasonDayLimit           // a day limit could not be met
 	ReasonTimeout            // the search stopped before the task was considered
+	ReasonOrder              // a later chain of its same-order rule already holds a resource
 )
 
 var reasonNames = [...]string{"none", "predecessor not placed", "no window in the calendar",
-	"deadline", "resources busy", "maximum lag", "span limit", "day limit", "stopped"}
+	"deadline", "resources busy", "maximum lag", "span limit", "day limit", "stopped", "same order"}
 
 func (r Reason) String() string {
 	if int(r) < len(reasonNames) {
@@ -51,7 +52,16 @@ type state struct {
 	endCap int
 	// hints: anchors without cost are followed (a construction from the old schedule)
 	hints bool
+	// chainPos: per same-order rule, the position of each chain in the order being
+	// decoded; front: per rule and resource, the latest end and the latest chain
+	// position of the rule's tasks placed on it.
+	chainPos [][]int
+	front    [][]front
+	// frontStale: a task of a rule was unplaced since the fronts were computed
+	frontStale bool
 }
+
+type front struct{ end, pos int }
 
 func newState(c *compiled) *state {
 	st := &state{c: c, pl: make([]Placement, len(c.p.Tasks)), mode: make([]int, len(c.p.Tasks)),
@@ -66,7 +76,48 @@ func newState(c *compiled) *state {
 		st.pl[i].Blocker = -1
 		st.mode[i] = -1
 	}
+	if n := len(c.p.SameOrders); n > 0 {
+		st.chainPos = make([][]int, n)
+		st.front = make([][]front, n)
+		for g, so := range c.p.SameOrders {
+			st.chainPos[g] = make([]int, len(so.Chains))
+			for k := range st.chainPos[g] {
+				st.chainPos[g][k] = k
+			}
+			st.front[g] = make([]front, len(c.p.Resources))
+		}
+		st.resetFront()
+	}
 	return st
+}
+
+func (st *state) resetFront() {
+	for _, fr := range st.front {
+		for r := range fr {
+			fr[r] = front{MinTime, -1}
+		}
+	}
+	st.frontStale = false
+}
+
+// refreshFront recomputes the fronts from the placed tasks of the rules.
+func (st *state) refreshFront() {
+	st.resetFront()
+	for t, g := range st.c.orderOf {
+		if g >= 0 && st.pl[t].Placed {
+			st.advanceFront(t, st.mode[t], st.pl[t].End)
+		}
+	}
+}
+
+func (st *state) advanceFront(t, m, e int) {
+	g := st.c.orderOf[t]
+	pos := st.chainPos[g][st.c.chainOf[t]]
+	for _, u := range st.c.modes[t][m].use {
+		f := &st.front[g][u.r]
+		f.end = max(f.end, e)
+		f.pos = max(f.pos, pos)
+	}
 }
 
 func (st *state) reset() {
@@ -80,6 +131,7 @@ func (st *state) reset() {
 		st.pl[i] = Placement{Blocker: -1}
 		st.mode[i] = -1
 	}
+	st.resetFront()
 }
 
 // stretches are the worked stretches of task t in mode m over [s, e).
@@ -118,6 +170,12 @@ func (st *state) place(t, m, s, e int) {
 	}
 	st.pl[t] = Placement{Placed: true, Start: s, End: e, Choice: md.choice, Blocker: -1}
 	st.mode[t] = m
+	if st.c.orderOf[t] >= 0 {
+		if st.frontStale {
+			st.refreshFront()
+		}
+		st.advanceFront(t, m, e)
+	}
 }
 
 func (st *state) unplace(t int) {
@@ -139,6 +197,9 @@ func (st *state) unplace(t int) {
 	}
 	st.pl[t] = Placement{Blocker: -1}
 	st.mode[t] = -1
+	if st.c.orderOf[t] >= 0 {
+		st.frontStale = true
+	}
 }
 
 // dayLimitsOK checks the day limits of task t for the given stretches; if they fail,
@@ -213,6 +274,21 @@ func (st *state) earliest(t, m, est int) (s, e int, why Reason, blocker int) {
 	md := &st.c.modes[t][m]
 	dl := min(st.c.deadline[t], st.endCap)
 	blocker = -1
+	if g := st.c.orderOf[t]; g >= 0 {
+		if st.frontStale {
+			st.refreshFront()
+		}
+		// same order: after every task of an earlier chain on the same resources,
+		// and never behind a later chain's
+		pos := st.chainPos[g][st.c.chainOf[t]]
+		for _, u := range md.use {
+			f := st.front[g][u.r]
+			if f.pos > pos {
+				return 0, 0, ReasonOrder, u.r
+			}
+			est = max(est, f.end)
+		}
+	}
 	for iter := 0; ; iter++ {
 		var ok bool
 		if task.Contiguous {
