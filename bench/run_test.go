@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rehabplan/rehabplan/solver"
+	"github.com/stretchr/testify/require"
 )
 
 func TestSolveFt06Checked(t *testing.T) {
@@ -165,3 +166,24 @@ func TestRunNoBoundAndErrors(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// j3013_1 (optimum 58) is one the construction and the large-neighbourhood search
+// alone left at 60-61: the genetic search must reach the optimum within a work
+// limit, the same schedule for the same seed, accepted by the checker.
+func TestRCPSPReachesOptimum(t *testing.T) {
+	p, err := LoadRCPSP(open(t, "j3013_1.sm"))
+	require.NoError(t, err)
+	var first []solver.Placement
+	for i := 0; i < 2; i++ {
+		res, err := solver.Solve(context.Background(), p, &solver.Settings{WorkLimit: 20000, Workers: 2, Seed: 1, TimeLimit: time.Minute})
+		require.NoError(t, err)
+		mk, err := Check(p, res.Placements)
+		require.NoError(t, err)
+		require.Equal(t, 58, mk)
+		if i == 0 {
+			first = res.Placements
+		} else {
+			require.Equal(t, first, res.Placements)
+		}
+	}
+}

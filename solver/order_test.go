@@ -247,3 +247,29 @@ func TestSameOrderValidation(t *testing.T) {
 		})
 	}
 }
+
+func TestGeneticKeepsSchedulesFeasible(t *testing.T) {
+	for seed := uint64(0); seed < 60; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 31))
+		p := randomProblem(rng)
+		for _, workers := range []int{1, 2} {
+			res, err := Solve(context.Background(), p, &Settings{WorkLimit: 150, Seed: int64(seed), Workers: workers})
+			require.NoError(t, err, "seed %d", seed)
+			require.Empty(t, checkSchedule(p, res.Placements), "seed %d workers %d", seed, workers)
+		}
+	}
+}
+
+func TestGeneticDeterministicAndNoWorse(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 12))
+	p := randomProblem(rng)
+	a, err := Solve(context.Background(), p, &Settings{WorkLimit: 400, Seed: 5, Workers: 2})
+	require.NoError(t, err)
+	b, err := Solve(context.Background(), p, &Settings{WorkLimit: 400, Seed: 5, Workers: 2})
+	require.NoError(t, err)
+	assert.Equal(t, a.Placements, b.Placements)
+	assert.Equal(t, a.Score, b.Score)
+	first, err := Solve(context.Background(), p, &Settings{WorkLimit: 1, Seed: 5, Workers: 1})
+	require.NoError(t, err)
+	assert.False(t, first.Score.Less(a.Score), "search %v worse than its first construction %v", a.Score, first.Score)
+}

@@ -181,6 +181,15 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 				wk.tabu(mine, improveBudget, stop, offer)
 				return
 			}
+			if len(c.p.Tasks) <= listSearchMaxTasks && (w%2 == 1 || workers == 1) {
+				budget := -1
+				if set.WorkLimit > 0 {
+					budget = improveBudget
+				}
+				rng := rand.New(rand.NewPCG(uint64(set.Seed), uint64(1<<34+w)))
+				newGeneticSearch(wk, rng, budget, stop).run(mine, offer)
+				return
+			}
 			wk.improve(mine, improveBudget, stop, offer)
 		}(w)
 	}
