@@ -81,7 +81,7 @@ func (g *geneticSearch) evaluate(list []int) individual {
 			}
 		}
 	}
-	sc, _ := c.score(st.pl, st.mode)
+	sc := st.score()
 	// the justified schedule's order: placed tasks by start, the rest as they were
 	pos := make([]float64, g.n)
 	for k, t := range list {

@@ -109,7 +109,7 @@ func newJustifier(c *compiled) *justifier {
 func (j *justifier) improve(st *state) bool {
 	c := j.c
 	n := len(c.p.Tasks)
-	before, _ := c.score(st.pl, st.mode)
+	before := st.score()
 	// backward: latest end first
 	list := make([]int, 0, n)
 	for t := 0; t < n; t++ {
@@ -144,7 +144,7 @@ func (j *justifier) improve(st *state) bool {
 	copy(saved, st.pl)
 	savedMode := append([]int(nil), st.mode...)
 	st.construct(list, nil, nil)
-	after, _ := c.score(st.pl, st.mode)
+	after := st.score()
 	lost := false
 	for t := 0; t < n; t++ {
 		lost = lost || saved[t].Placed && !st.pl[t].Placed

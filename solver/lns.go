@@ -54,7 +54,7 @@ func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
 			}
 		}
 	}
-	l.cur, _ = c.score(st.pl, st.mode)
+	l.cur = st.score()
 	l.history = make([]Score, lahcLength)
 	for i := range l.history {
 		l.history[i] = l.cur
@@ -73,7 +73,7 @@ func (l *lns) step() bool {
 		l.revert()
 		return false
 	}
-	sc, _ := l.c.score(l.st.pl, l.st.mode)
+	sc := l.st.score()
 	h := &l.history[l.iter%lahcLength]
 	changed := false
 	if !l.cur.Less(sc) || !h.Less(sc) {

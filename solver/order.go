@@ -94,7 +94,7 @@ func (o *orderSearch) decode(ps [][]int) Score {
 		}
 	}
 	st.construct(o.list, nil, nil)
-	sc, _ := c.score(st.pl, st.mode)
+	sc := st.score()
 	return sc
 }
 
@@ -153,6 +153,7 @@ func (o *orderSearch) bestInsert(ps [][]int, g, ch int) (pos int, best Score, ok
 	seq := ps[g]
 	trial := make([]int, len(seq)+1)
 	pos = -1
+	defer func() { ps[g] = seq }()
 	for i := 0; i <= len(seq); i++ {
 		if o.out() {
 			return pos, best, false
@@ -166,7 +167,6 @@ func (o *orderSearch) bestInsert(ps [][]int, g, ch int) (pos int, best Score, ok
 			pos, best = i, sc
 		}
 	}
-	ps[g] = seq
 	return pos, best, true
 }
 

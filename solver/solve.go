@@ -27,6 +27,10 @@ type Settings struct {
 	// NoBound skips the lower bound (Result.LowerBound is then 0): for quick
 	// solves whose bound nobody reads.
 	NoBound bool
+	// CheckScore compares every incremental score the search computes with a full
+	// recomputation; a difference makes Solve fail with an error naming both. It is
+	// always on under `go test`.
+	CheckScore bool
 }
 
 // Progress reports an improvement.
@@ -109,7 +113,11 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	}
 
 	// The first construction runs alone so that a schedule exists as early as possible.
+	check := set.CheckScore || checkScores
+	workersMade := make([]*worker, workers)
 	w0 := newWorker(c, set.Seed, 0)
+	w0.st.check = check
+	workersMade[0] = w0
 	var first *candidate
 	if c.ordered() {
 		// the chains in decreasing total duration, decoded once
@@ -147,6 +155,8 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 			mine := first
 			if w > 0 {
 				wk = newWorker(c, set.Seed, w)
+				wk.st.check = check
+				workersMade[w] = wk
 				mine = nil
 			}
 			for k := 1 + w; k < constructions; k += workers {
@@ -194,6 +204,11 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 		}(w)
 	}
 	wg.Wait()
+	for _, wk := range workersMade {
+		if wk != nil && wk.st.drift != nil {
+			return nil, wk.st.drift
+		}
+	}
 
 	res := &Result{Placements: best.pl, Score: best.score, Terms: best.terms, Iterations: iterations,
 		FirstFeasible: firstFeasible, Elapsed: time.Since(start), Seed: set.Seed}

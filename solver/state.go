@@ -59,6 +59,11 @@ type state struct {
 	front    [][]front
 	// frontStale: a task of a rule was unplaced since the fronts were computed
 	frontStale bool
+	// tally keeps the score; check compares it with a full recomputation, and
+	// drift records the first difference
+	tally *tally
+	check bool
+	drift error
 }
 
 type front struct{ end, pos int }
@@ -88,6 +93,7 @@ func newState(c *compiled) *state {
 		}
 		st.resetFront()
 	}
+	st.tally = newTally(st)
 	return st
 }
 
@@ -132,6 +138,7 @@ func (st *state) reset() {
 		st.mode[i] = -1
 	}
 	st.resetFront()
+	st.tally.reset()
 }
 
 // stretches are the worked stretches of task t in mode m over [s, e).
@@ -170,6 +177,7 @@ func (st *state) place(t, m, s, e int) {
 	}
 	st.pl[t] = Placement{Placed: true, Start: s, End: e, Choice: md.choice, Blocker: -1}
 	st.mode[t] = m
+	st.tally.placed(t, m, s, e)
 	if st.c.orderOf[t] >= 0 {
 		if st.frontStale {
 			st.refreshFront()
@@ -188,6 +196,7 @@ func (st *state) unplace(t int) {
 	for _, u := range st.c.modes[t][m].use {
 		st.tl[u.r].remove(p.Start, p.End, u.amt, t)
 	}
+	st.tally.unplaced1(t, m, p.Start, p.End)
 	if lims := st.c.limitsOf[t]; len(lims) > 0 {
 		st.touchedDays(st.stretches(t, m, p.Start, p.End), func(day int) {
 			for _, l := range lims {
