@@ -164,7 +164,7 @@ func (g *geneticSearch) run(from *candidate, offer func(*candidate)) {
 			pl := make([]Placement, len(g.wk.st.pl))
 			copy(pl, g.wk.st.pl)
 			mode := append([]int(nil), g.wk.st.mode...)
-			sc, tm := g.c.score(pl, mode)
+			sc, tm := g.wk.st.scoreTerms()
 			offer(&candidate{pl: pl, mode: mode, score: sc, terms: tm, k: k + evals*64})
 		}
 	}

@@ -104,7 +104,7 @@ func (o *orderSearch) candidate(k int) *candidate {
 	pl := make([]Placement, len(st.pl))
 	copy(pl, st.pl)
 	mode := append([]int(nil), st.mode...)
-	sc, tm := o.c.score(pl, mode)
+	sc, tm := st.scoreTerms()
 	return &candidate{pl: pl, mode: mode, score: sc, terms: tm, k: k}
 }
 

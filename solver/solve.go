@@ -315,7 +315,7 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 	pl := make([]Placement, len(wk.st.pl))
 	copy(pl, wk.st.pl)
 	mode := append([]int(nil), wk.st.mode...)
-	sc, tm := c.score(pl, mode)
+	sc, tm := wk.st.scoreTerms()
 	return &candidate{pl: pl, mode: mode, score: sc, terms: tm, k: k}
 }
 
@@ -355,7 +355,7 @@ func (wk *worker) improve(from *candidate, budget int, stop func() bool, offer f
 		best = l.cur
 		pl := make([]Placement, len(st.pl))
 		copy(pl, st.pl)
-		sc, tm := c.score(pl, st.mode)
+		sc, tm := st.scoreTerms()
 		offer(&candidate{pl: pl, mode: append([]int(nil), st.mode...), score: sc, terms: tm, k: 1<<40 + step*64 + wk.index})
 	}
 }

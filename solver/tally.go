@@ -207,6 +207,12 @@ func (tl *tally) score() (Score, Terms) {
 // score is the state's score: incremental, checked against a full recomputation
 // in check mode (a drift is recorded in st.drift and the full score returned).
 func (st *state) score() Score {
+	sc, _ := st.scoreTerms()
+	return sc
+}
+
+// scoreTerms is score with the terms.
+func (st *state) scoreTerms() (Score, Terms) {
 	sc, tm := st.tally.score()
 	if st.check {
 		full, ft := st.c.score(st.pl, st.mode)
@@ -216,8 +222,8 @@ func (st *state) score() Score {
 			if st.drift == nil {
 				st.drift = fmt.Errorf("solver: the incremental score drifted: %v (%+v) where a full recomputation gives %v (%+v)", sc, tm, full, ft)
 			}
-			return full
+			return full, ft
 		}
 	}
-	return sc
+	return sc, tm
 }
