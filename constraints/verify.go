@@ -2,9 +2,11 @@ package constraints
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rehabplan/rehabplan/model"
@@ -50,9 +52,29 @@ func Verify(p *model.Problem, plan *model.Plan) []Violation {
 	if err != nil {
 		return []Violation{{Rule: NamePlanStructure, Message: "the plan cannot be checked: " + err.Error()}}
 	}
+	// The checks only read v: they run on every core, each goroutine taking the
+	// next check; the sort makes the result independent of who ran what.
+	cs := Checkers()
+	found := make([][]Violation, len(cs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(cs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(cs) {
+					return
+				}
+				found[i] = vfRun(cs[i], v)
+			}
+		}()
+	}
+	wg.Wait()
 	var out []Violation
-	for _, c := range Checkers() {
-		out = append(out, vfRun(c, v)...)
+	for _, f := range found {
+		out = append(out, f...)
 	}
 	return SortViolations(out)
 }
@@ -312,12 +334,17 @@ func vfParse(i int, a *model.Assignment, loc *time.Location) *Placed {
 func (v *Verification) windows(recs []model.Recurrence) (vfWindows, error) {
 	key := vfKey(recs)
 	v.mu.Lock()
-	defer v.mu.Unlock()
-	if c, ok := v.cache[key]; ok {
+	c, ok := v.cache[key]
+	v.mu.Unlock()
+	if ok {
 		return c.w, c.err
 	}
+	// expanded outside the lock, so that checks running at the same time do not
+	// wait for each other (two may expand the same recurrences once each)
 	w, err := vfExpand(recs, v.Loc, v.Problem.Operation.Start, v.lo, v.hi)
+	v.mu.Lock()
 	v.cache[key] = vfCached{w, err}
+	v.mu.Unlock()
 	return w, err
 }
 
