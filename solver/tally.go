@@ -1,8 +1,8 @@
 package solver
 
 import (
-	"flag"
 	"container/heap"
+	"flag"
 	"fmt"
 	"math"
 	"testing"
