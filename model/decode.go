@@ -126,8 +126,13 @@ func strictUnmarshal(data []byte, v any) error {
 		}
 		return fmt.Errorf("malformed JSON: %v", err)
 	}
-	if dec.More() {
-		return errors.New("malformed JSON: more than one document")
+	// only white space may follow the document: dec.More is false before a stray
+	// "]" or "}", so read one more token and expect the end
+	if tok, err := dec.Token(); err != io.EOF {
+		if err != nil {
+			return fmt.Errorf("malformed JSON after the document, at byte %d: %v", dec.InputOffset(), err)
+		}
+		return fmt.Errorf("malformed JSON: more than one document (%v at byte %d)", tok, dec.InputOffset())
 	}
 	return nil
 }

@@ -53,6 +53,9 @@ func TestDecodeErrors(t *testing.T) {
 	}{
 		{"empty", "", "malformed JSON"},
 		{"two documents", valid + valid, "more than one document"},
+		{"stray bracket after", valid + "]", "malformed JSON after the document"},
+		{"stray brace after", valid + " }", "malformed JSON after the document"},
+		{"number after", valid + " 3", "more than one document"},
 		{"unknown nested field", strings.Replace(valid, `"trade":"visit"`, `"trade":"visit","colour":"red"`, 1), `unknown field "colour"`},
 		{"wrong type", strings.Replace(valid, `"floor":0`, `"floor":"ground"`, 1), "expected int"},
 		{"null", "null", `format: missing: expected "rehabplan/v1"`},
