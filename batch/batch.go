@@ -50,8 +50,9 @@ type Options struct {
 // Report is what the run did to one operation.
 type Report struct {
 	Operation string `json:"operation"` // folder name
-	// Status is "ok", "partial" (some interventions unplaced), "error" or
-	// "skipped" (the budget ran out first).
+	// Status is "ok", "partial" (some interventions unplaced), "unchanged" (no
+	// event and no appointment changed: no version written), "error" or "skipped"
+	// (the budget ran out first).
 	Status  string `json:"status"`
 	Error   string `json:"error,omitempty"`
 	Version int    `json:"version,omitempty"`
@@ -301,6 +302,14 @@ func one(ctx context.Context, op string, o Options, limit time.Duration) Report 
 		r.Violations, r.Unplaced = len(rr.Result.Violations), len(rr.Plan.Unplaced)
 		r.Moved, r.AnnouncedMoved = rr.Diff.Summary.Moved, rr.Diff.Summary.AnnouncedMoved
 		r.End = rr.Diff.Summary.NewEnd
+		if len(evs.Events) == 0 && len(rr.Diff.Changes) == 0 && len(rr.Result.Violations) == 0 {
+			// nothing happened and no appointment changed: the latest version
+			// stays; the next run starts from it with its own now
+			r.Version, r.Status = l.Version, "unchanged"
+			r.Unplaced = len(rr.Plan.Unplaced)
+			r.Seconds = time.Since(begin).Seconds()
+			return r
+		}
 	}
 	if names == nil {
 		names = []string{}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -87,17 +88,56 @@ func TestRunWritesVersionsAndAppliesEventsOnce(t *testing.T) {
 	}
 	require.Equal(t, 1, rs[2].Events)
 	require.Equal(t, map[string]int{"op-a": 1, "op-b": 1, "op-c": 1}, checkLatest(t, dir, true))
-	// the next night: the slip is not applied twice, every operation gets version 2
+	// the next night: the slip is not applied twice; an operation whose plan
+	// changes gets version 2, one where nothing changed keeps version 1 and gets no
+	// new directory
 	rs, err = Run(context.Background(), dir, Options{Now: now.Add(24 * time.Hour), WorkLimit: 3, Workers: 2})
 	require.NoError(t, err)
 	for _, r := range rs {
-		require.Equal(t, "ok", r.Status, "%+v", r)
-		require.Equal(t, 2, r.Version)
 		require.Zero(t, r.Events)
+		_, statErr := os.Stat(filepath.Join(dir, r.Operation, "versions", "0002"))
+		switch r.Status {
+		case "ok":
+			require.Equal(t, 2, r.Version, "%+v", r)
+			require.NoError(t, statErr)
+		case "unchanged":
+			require.Equal(t, 1, r.Version, "%+v", r)
+			require.Zero(t, r.Moved)
+			require.True(t, os.IsNotExist(statErr), "%s: a version written though nothing changed", r.Operation)
+		default:
+			t.Fatalf("%+v", r)
+		}
 	}
 	// nothing was overwritten: version 1 is still there, unchanged in number
 	_, err = os.Stat(filepath.Join(dir, "op-c", "versions", "0001", "plan.json"))
 	require.NoError(t, err)
+	checkLatest(t, dir, true)
+}
+
+// A night with no event and no change writes nothing: the latest version stays.
+func TestRunWritesNoVersionWhenNothingChanged(t *testing.T) {
+	dir := operations(t)
+	loc, _ := time.LoadLocation("Europe/Paris")
+	now := time.Date(2027, 2, 1, 12, 0, 0, 0, loc)
+	_, err := Run(context.Background(), dir, Options{Now: now, WorkLimit: 3, Workers: 2})
+	require.NoError(t, err)
+	rs, err := Run(context.Background(), dir, Options{Now: now, WorkLimit: 3, Workers: 2})
+	require.NoError(t, err)
+	unchanged := 0
+	for _, r := range rs {
+		if r.Status == "unchanged" {
+			unchanged++
+			require.Equal(t, 1, r.Version)
+			vs, err := versions(filepath.Join(dir, r.Operation))
+			require.NoError(t, err)
+			require.Equal(t, []int{1}, vs, r.Operation)
+		}
+	}
+	// op-a and op-b have no events and were just replanned at the same time
+	require.GreaterOrEqual(t, unchanged, 2, "%+v", rs)
+	var out strings.Builder
+	require.NoError(t, WriteReport(&out, rs))
+	require.Contains(t, out.String(), "unchanged")
 	checkLatest(t, dir, true)
 }
 
@@ -150,14 +190,27 @@ func TestKilledBatchKeepsAValidLatestPlan(t *testing.T) {
 		checkLatest(t, dir, false)
 	}
 	require.GreaterOrEqual(t, killed, 10)
-	// a run to the end leaves a new version everywhere
+	// a run to the end leaves a new version wherever the plan changed, and the
+	// latest one where nothing did
 	before := checkLatest(t, dir, false)
-	cmd := exec.Command(bin, "batch", dir, "--work-limit", "3", "--workers", "2", "--now", base.Add(6*24*time.Hour).Format(time.RFC3339))
+	reportFile := filepath.Join(t.TempDir(), "report.json")
+	cmd := exec.Command(bin, "batch", dir, "--work-limit", "3", "--workers", "2", "--now", base.Add(6*24*time.Hour).Format(time.RFC3339),
+		"--report", reportFile)
 	out, err = cmd.CombinedOutput()
 	require.NoError(t, err, string(out))
 	after := checkLatest(t, dir, true)
-	for op, v := range after {
-		require.Equal(t, before[op]+1, v, op)
+	var reports []Report
+	require.NoError(t, readJSON(reportFile, &reports))
+	require.Len(t, reports, len(after))
+	for _, r := range reports {
+		switch r.Status {
+		case "ok":
+			require.Equal(t, before[r.Operation]+1, after[r.Operation], r.Operation)
+		case "unchanged":
+			require.Equal(t, before[r.Operation], after[r.Operation], r.Operation)
+		default:
+			t.Fatalf("%+v", r)
+		}
 	}
 	// the slip was applied exactly once over all the runs
 	applied := 0
