@@ -82,6 +82,10 @@ func cmdBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitFail
 		case "partial", "skipped":
 			code = exitUnplaced
+		case "unchanged":
+			if r.Unplaced > 0 {
+				code = exitUnplaced // still partial
+			}
 		}
 	}
 	return code
