@@ -227,3 +227,48 @@ func TestKilledServerKeepsAcknowledgedWrites(t *testing.T) {
 	s.cmd.Process.Kill()
 	s.cmd.Wait()
 }
+
+// TestKilledServerResumesItsJobs kills the server right after it accepted a solve
+// job: at its next start the job runs again under the same id and stores its plan.
+func TestKilledServerResumesItsJobs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and kills the binary")
+	}
+	dir := t.TempDir()
+	s := serve(t, dir)
+	b, err := json.Marshal(gen.Example())
+	require.NoError(t, err)
+	code, body, err := s.do(t, "POST", "/v1/operations", writeTok, b)
+	require.NoError(t, err)
+	require.Equal(t, 201, code, string(body))
+	code, body, err = s.do(t, "POST", "/v1/operations/op-les-tilleuls/solve?time_limit=60s&work_limit=400&seed=2", writeTok, nil)
+	require.NoError(t, err)
+	require.Equal(t, 202, code, string(body))
+	var st JobStatus
+	require.NoError(t, json.Unmarshal(body, &st))
+	require.NoError(t, s.cmd.Process.Signal(syscall.SIGKILL))
+	s.cmd.Wait()
+
+	s = serve(t, dir)
+	defer func() { s.cmd.Process.Kill(); s.cmd.Wait() }()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		code, body, err = s.do(t, "GET", "/v1/jobs/"+st.ID, readTok, nil)
+		require.NoError(t, err)
+		require.Equal(t, 200, code, "the acknowledged job was lost: %s", body)
+		require.NoError(t, json.Unmarshal(body, &st))
+		if st.State != "running" {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "the resumed job never ended")
+		time.Sleep(100 * time.Millisecond)
+	}
+	require.Equal(t, "done", st.State, st.Error)
+	require.Equal(t, 1, st.Resumed, "the job ended before the kill: the test proves nothing")
+	code, body, err = s.do(t, "GET", "/v1/jobs/"+st.ID+"/plan", readTok, nil)
+	require.NoError(t, err)
+	require.Equal(t, 200, code, string(body))
+	var plan model.Plan
+	require.NoError(t, json.Unmarshal(body, &plan))
+	require.Empty(t, scheduler.Verify(gen.Example(), &plan))
+}

@@ -23,6 +23,7 @@ type job struct {
 	ended     time.Time
 	best      *solver.Score
 	history   []progressPoint
+	resumed   int
 	cancelFn  context.CancelFunc
 	done      chan struct{}
 }
@@ -45,6 +46,8 @@ type JobStatus struct {
 	Best      *progressPoint  `json:"best,omitempty"`
 	Progress  []progressPoint `json:"progress"`
 	Version   int             `json:"version,omitempty"`
+	// Resumed counts the restarts of the server that ran the job again.
+	Resumed int `json:"resumed,omitempty"`
 }
 
 func (j *job) progress(p solver.Progress) {
@@ -63,7 +66,7 @@ func (j *job) status() JobStatus {
 		end = time.Now()
 	}
 	st := JobStatus{ID: j.ID, Operation: j.Operation, State: j.state, Error: j.err, Elapsed: end.Sub(j.started).Seconds(),
-		Progress: append([]progressPoint{}, j.history...), Version: j.version}
+		Progress: append([]progressPoint{}, j.history...), Version: j.version, Resumed: j.resumed}
 	if n := len(j.history); n > 0 {
 		b := j.history[n-1]
 		st.Best = &b
@@ -88,35 +91,64 @@ func newID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// start runs f in the background unless max jobs already run. A cancelled job
-// still stores the best plan found (the solve returns it).
-func (js *jobs) start(op string, max int, f func(context.Context, *job) (*Version, error)) (*job, error) {
+// start runs f in the background unless max jobs already run. The job's record
+// is written to the store (state running) before start returns, so that a job
+// acknowledged is never lost: a server killed during it runs it again at its next
+// start (resume). A cancelled job still stores the best plan found (the solve
+// returns it). rec.ID, when set, is kept (a resumed job); otherwise a new id is
+// drawn. force starts the job even beyond max (resumed jobs).
+func (js *jobs) start(store Store, rec JobRecord, max int, force bool, log func(msg string, args ...any), f func(context.Context, *job) (*Version, error)) (*job, error) {
 	js.mu.Lock()
-	if js.running >= max {
+	if js.running >= max && !force {
 		js.mu.Unlock()
-		return nil, fmt.Errorf("%d solve jobs already run (the limit); retry later", max)
+		return nil, errTooManyJobs{max}
 	}
 	js.running++
+	if rec.ID == "" {
+		rec.ID = newID()
+	}
+	rec.State = "running"
+	if rec.Started.IsZero() {
+		rec.Started = time.Now()
+	}
 	ctx, cancel := context.WithCancel(context.Background())
-	j := &job{ID: newID(), Operation: op, state: "running", started: time.Now(), cancelFn: cancel, done: make(chan struct{})}
+	j := &job{ID: rec.ID, Operation: rec.Operation, state: "running", started: time.Now(), resumed: rec.Resumed, cancelFn: cancel, done: make(chan struct{})}
 	js.byID[j.ID] = j
 	js.mu.Unlock()
+	if err := store.PutJob(&rec); err != nil {
+		js.mu.Lock()
+		delete(js.byID, j.ID)
+		js.running--
+		js.mu.Unlock()
+		cancel()
+		return nil, fmt.Errorf("the job could not be recorded: %w", err)
+	}
 	js.wg.Add(1)
 	go func() {
 		defer js.wg.Done()
 		defer close(j.done)
 		v, err := f(ctx, j)
-		j.mu.Lock()
-		j.ended = time.Now()
+		rec.Ended = time.Now()
 		switch {
 		case err != nil:
-			j.state, j.err = "failed", err.Error()
+			rec.State, rec.Error = "failed", err.Error()
 		default:
-			j.state, j.version = "done", v.Number
+			rec.State, rec.Version = "done", v.Number
 			if ctx.Err() != nil {
-				j.state = "cancelled" // the best plan so far is stored as j.version
+				rec.State = "cancelled" // the best plan so far is stored as rec.Version
 			}
 		}
+		j.mu.Lock()
+		if j.best != nil {
+			rec.Best = j.best.String()
+		}
+		j.mu.Unlock()
+		// the record first, so that whoever sees the job ended finds it recorded
+		if err := store.PutJob(&rec); err != nil {
+			log("job record not updated", "job", rec.ID, "err", err)
+		}
+		j.mu.Lock()
+		j.ended, j.state, j.err, j.version = rec.Ended, rec.State, rec.Error, rec.Version
 		j.mu.Unlock()
 		cancel()
 		js.mu.Lock()
@@ -124,6 +156,26 @@ func (js *jobs) start(op string, max int, f func(context.Context, *job) (*Versio
 		js.mu.Unlock()
 	}()
 	return j, nil
+}
+
+type errTooManyJobs struct{ max int }
+
+func (e errTooManyJobs) Error() string {
+	return fmt.Sprintf("%d solve jobs already run (the limit); retry later", e.max)
+}
+
+// recordStatus is the status of a job known only from its record (a job of an
+// earlier run of the server).
+func recordStatus(rec *JobRecord) JobStatus {
+	st := JobStatus{ID: rec.ID, Operation: rec.Operation, State: rec.State, Error: rec.Error, Version: rec.Version,
+		Progress: []progressPoint{}, Resumed: rec.Resumed}
+	if !rec.Ended.IsZero() {
+		st.Elapsed = rec.Ended.Sub(rec.Started).Seconds()
+	}
+	if rec.Best != "" {
+		st.Best = &progressPoint{Seconds: st.Elapsed, Score: rec.Best}
+	}
+	return st
 }
 
 func (js *jobs) get(id string) *job {

@@ -459,7 +459,24 @@ func (s *Server) startSolve(w http.ResponseWriter, r *http.Request) {
 		storeError(w, err, fmt.Sprintf("operation %q", op))
 		return
 	}
-	j, err := s.jobs.start(op, s.cfg.MaxJobs, func(ctx context.Context, j *job) (*Version, error) {
+	rec := JobRecord{Operation: op, Base: v.Number, TimeLimit: set.TimeLimit, WorkLimit: set.WorkLimit, Seed: set.Seed}
+	j, err := s.jobs.start(s.cfg.Store, rec, s.cfg.MaxJobs, false, s.cfg.Logger.Warn, s.solveJob(op, v, set))
+	var tooMany errTooManyJobs
+	switch {
+	case errors.As(err, &tooMany):
+		problem(w, http.StatusTooManyRequests, "too many jobs", err.Error(), nil)
+		return
+	case err != nil:
+		problem(w, http.StatusInternalServerError, "store error", err.Error(), nil)
+		return
+	}
+	w.Header().Set("Location", "/v1/jobs/"+j.ID)
+	writeJSON(w, http.StatusAccepted, j.status())
+}
+
+// solveJob is the work of a solve job of version v of operation op.
+func (s *Server) solveJob(op string, v *Version, set *scheduler.Settings) func(context.Context, *job) (*Version, error) {
+	return func(ctx context.Context, j *job) (*Version, error) {
 		set.Progress = func(p solver.Progress) { j.progress(p) }
 		res, err := scheduler.Solve(ctx, v.Problem, set)
 		if err != nil {
@@ -477,28 +494,73 @@ func (s *Server) startSolve(w http.ResponseWriter, r *http.Request) {
 		}
 		nv, _, err := s.cfg.Store.AddVersion(op, &Version{Kind: "solved", Problem: v.Problem, Plan: res.Plan}, "")
 		return nv, err
-	})
-	if err != nil {
-		problem(w, http.StatusTooManyRequests, "too many jobs", err.Error(), nil)
-		return
 	}
-	w.Header().Set("Location", "/v1/jobs/"+j.ID)
-	writeJSON(w, http.StatusAccepted, j.status())
+}
+
+// ResumeJobs runs again the solve jobs the store records as running: jobs of an
+// earlier run of the server that stopped (killed, or the machine lost) before
+// they ended. Each keeps its id and settings and solves the version it was asked
+// for; a job whose operation is gone is recorded as failed. It returns how many it
+// resumed.
+func (s *Server) ResumeJobs() (int, error) {
+	recs, err := s.cfg.Store.Jobs()
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, rec := range recs {
+		if rec.State != "running" || s.jobs.get(rec.ID) != nil {
+			continue
+		}
+		rec.Resumed++
+		v, err := s.cfg.Store.Get(rec.Operation, rec.Base)
+		if err != nil {
+			rec.State, rec.Error, rec.Ended = "failed", fmt.Sprintf("not resumed after a restart: version %d of operation %q: %v", rec.Base, rec.Operation, err), time.Now()
+			if err := s.cfg.Store.PutJob(&rec); err != nil {
+				return n, err
+			}
+			continue
+		}
+		set := &scheduler.Settings{TimeLimit: min(rec.TimeLimit, s.cfg.MaxSolveTime), WorkLimit: rec.WorkLimit, Seed: rec.Seed, Workers: 1}
+		if set.TimeLimit <= 0 {
+			set.TimeLimit = 10 * time.Second
+		}
+		if _, err := s.jobs.start(s.cfg.Store, rec, s.cfg.MaxJobs, true, s.cfg.Logger.Warn, s.solveJob(rec.Operation, v, set)); err != nil {
+			return n, err
+		}
+		s.cfg.Logger.Info("job resumed", "job", rec.ID, "operation", rec.Operation)
+		n++
+	}
+	return n, nil
 }
 
 func (s *Server) getJob(w http.ResponseWriter, r *http.Request) {
-	j := s.jobs.get(pathVars(r)["job"])
-	if j == nil {
-		problem(w, http.StatusNotFound, "not found", "job "+pathVars(r)["job"], nil)
-		return
+	st, ok := s.jobStatus(w, pathVars(r)["job"])
+	if ok {
+		writeJSON(w, 200, st)
 	}
-	writeJSON(w, 200, j.status())
+}
+
+// jobStatus finds a job running or ended in this run of the server, else its
+// record (an earlier run's); it answers 404 itself when neither exists.
+func (s *Server) jobStatus(w http.ResponseWriter, id string) (JobStatus, bool) {
+	if j := s.jobs.get(id); j != nil {
+		return j.status(), true
+	}
+	rec, err := s.cfg.Store.GetJob(id)
+	if err != nil {
+		storeError(w, err, "job "+id)
+		return JobStatus{}, false
+	}
+	return recordStatus(rec), true
 }
 
 func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request) {
 	j := s.jobs.get(pathVars(r)["job"])
 	if j == nil {
-		problem(w, http.StatusNotFound, "not found", "job "+pathVars(r)["job"], nil)
+		if st, ok := s.jobStatus(w, pathVars(r)["job"]); ok {
+			problem(w, http.StatusConflict, "not running", "job is "+st.State, nil)
+		}
 		return
 	}
 	j.cancel()
@@ -506,17 +568,15 @@ func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) getJobPlan(w http.ResponseWriter, r *http.Request) {
-	j := s.jobs.get(pathVars(r)["job"])
-	if j == nil {
-		problem(w, http.StatusNotFound, "not found", "job "+pathVars(r)["job"], nil)
+	st, ok := s.jobStatus(w, pathVars(r)["job"])
+	if !ok {
 		return
 	}
-	st := j.status()
 	if st.State != "done" {
 		problem(w, http.StatusConflict, "not finished", "job is "+st.State, nil)
 		return
 	}
-	v, err := s.cfg.Store.Get(j.Operation, st.Version)
+	v, err := s.cfg.Store.Get(st.Operation, st.Version)
 	if err != nil {
 		storeError(w, err, "version")
 		return

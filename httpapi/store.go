@@ -32,7 +32,33 @@ type Store interface {
 	DeleteOperation(id string) error
 	// Idempotent returns the version a key made on an operation (0 when none).
 	Idempotent(id, key string) (int, error)
+	// PutJob writes a solve job's record (durably, before the job is
+	// acknowledged); GetJob reads one (ErrNotFound when unknown); Jobs lists them.
+	PutJob(j *JobRecord) error
+	GetJob(id string) (*JobRecord, error)
+	Jobs() ([]JobRecord, error)
 	Close() error
+}
+
+// JobRecord is what the store keeps of a solve job: enough to answer its status
+// after a restart, and to run it again when the server stopped during it.
+type JobRecord struct {
+	ID        string    `json:"id"`
+	Operation string    `json:"operation"`
+	State     string    `json:"state"` // running, done, failed, cancelled
+	Error     string    `json:"error,omitempty"`
+	Base      int       `json:"base"`              // the version solved
+	Version   int       `json:"version,omitempty"` // the version stored
+	Started   time.Time `json:"started"`
+	Ended     time.Time `json:"ended,omitempty"`
+	// the request's settings
+	TimeLimit time.Duration `json:"time_limit"`
+	WorkLimit int           `json:"work_limit,omitempty"`
+	Seed      int64         `json:"seed,omitempty"`
+	// Resumed counts the restarts that ran the job again.
+	Resumed int `json:"resumed,omitempty"`
+	// Best is the score of the plan stored, when done.
+	Best string `json:"best,omitempty"`
 }
 
 // Version is one state of an operation: its problem, and the plan made for it (nil
@@ -70,6 +96,7 @@ type BoltStore struct {
 var (
 	bOps  = []byte("operations") // id -> latest version number
 	bIdem = []byte("idempotency")
+	bJobs = []byte("jobs") // job id -> JobRecord (JSON)
 )
 
 // OpenBolt opens (or creates) the store file.
@@ -79,7 +106,7 @@ func OpenBolt(path string) (*BoltStore, error) {
 		return nil, fmt.Errorf("store %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bOps, bIdem} {
+		for _, b := range [][]byte{bOps, bIdem, bJobs} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -297,3 +324,42 @@ func (s *BoltStore) Idempotent(id, k string) (int, error) {
 
 // Close implements Store.
 func (s *BoltStore) Close() error { return s.db.Close() }
+
+// PutJob implements Store.
+func (s *BoltStore) PutJob(j *JobRecord) error {
+	data, err := json.Marshal(j)
+	if err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bJobs).Put([]byte(j.ID), data) })
+}
+
+// GetJob implements Store.
+func (s *BoltStore) GetJob(id string) (*JobRecord, error) {
+	var j *JobRecord
+	err := s.db.View(func(tx *bolt.Tx) error {
+		data := tx.Bucket(bJobs).Get([]byte(id))
+		if data == nil {
+			return ErrNotFound
+		}
+		j = &JobRecord{}
+		return json.Unmarshal(data, j)
+	})
+	return j, err
+}
+
+// Jobs implements Store.
+func (s *BoltStore) Jobs() ([]JobRecord, error) {
+	var out []JobRecord
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bJobs).ForEach(func(_, data []byte) error {
+			var j JobRecord
+			if err := json.Unmarshal(data, &j); err != nil {
+				return err
+			}
+			out = append(out, j)
+			return nil
+		})
+	})
+	return out, err
+}

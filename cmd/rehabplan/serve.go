@@ -59,6 +59,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	srv := httpapi.New(httpapi.Config{Store: store, Tokens: toks, CORSOrigins: origins, MaxJobs: *maxJobs, MaxSolveTime: *maxSolve, Logger: logger})
+	if n, err := srv.ResumeJobs(); err != nil {
+		fmt.Fprintf(stderr, "serve: resuming the jobs of the last run: %v\n", err)
+		return exitFail
+	} else if n > 0 {
+		logger.Info("resumed the solve jobs the last run left running", "jobs", n)
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "rehabplan: %v\n", err)

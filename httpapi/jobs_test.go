@@ -1,0 +1,103 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rehabplan/rehabplan/gen"
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/scheduler"
+	"github.com/stretchr/testify/require"
+)
+
+// serverOn starts a server on the store file path; stop closes both.
+func serverOn(t *testing.T, path string) (ts *httptest.Server, s *Server, stop func()) {
+	t.Helper()
+	st, err := OpenBolt(path)
+	require.NoError(t, err)
+	s = New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite, readTok: RoleRead}})
+	ts = httptest.NewServer(s)
+	return ts, s, func() { ts.Close(); st.Close() }
+}
+
+// A job's outcome is read from its record after a restart of the server.
+func TestJobStatusSurvivesARestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	ts, _, stop := serverOn(t, path)
+	resp, body := call(t, ts, "POST", "/v1/operations", writeTok, exampleJSON(t))
+	require.Equal(t, 201, resp.StatusCode, string(body))
+	resp, body = call(t, ts, "POST", "/v1/operations/op-les-tilleuls/solve?work_limit=2&seed=1", writeTok, nil)
+	require.Equal(t, 202, resp.StatusCode, string(body))
+	var st JobStatus
+	require.NoError(t, json.Unmarshal(body, &st))
+	done := waitJob(t, ts, st.ID)
+	require.Equal(t, "done", done.State, done.Error)
+	stop()
+
+	ts, _, stop = serverOn(t, path)
+	defer stop()
+	resp, body = call(t, ts, "GET", "/v1/jobs/"+st.ID, readTok, nil)
+	require.Equal(t, 200, resp.StatusCode, string(body))
+	var again JobStatus
+	require.NoError(t, json.Unmarshal(body, &again))
+	require.Equal(t, "done", again.State)
+	require.Equal(t, done.Version, again.Version)
+	require.NotNil(t, again.Best)
+	resp, body = call(t, ts, "GET", "/v1/jobs/"+st.ID+"/plan", readTok, nil)
+	require.Equal(t, 200, resp.StatusCode, string(body))
+	var plan model.Plan
+	require.NoError(t, json.Unmarshal(body, &plan))
+	require.Empty(t, scheduler.Verify(gen.Example(), &plan))
+	resp, _ = call(t, ts, "DELETE", "/v1/jobs/"+st.ID, writeTok, nil)
+	require.Equal(t, 409, resp.StatusCode, "an ended job cannot be cancelled")
+	resp, _ = call(t, ts, "GET", "/v1/jobs/nosuchjob", readTok, nil)
+	require.Equal(t, 404, resp.StatusCode)
+}
+
+// A job the store records as running (the server stopped during it) runs again at
+// the next start, under its own id, and stores its plan.
+func TestJobLeftRunningIsResumed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	st, err := OpenBolt(path)
+	require.NoError(t, err)
+	_, err = st.CreateOperation("op-les-tilleuls", gen.Example())
+	require.NoError(t, err)
+	started := time.Now().Add(-time.Minute)
+	require.NoError(t, st.PutJob(&JobRecord{ID: "interrupted", Operation: "op-les-tilleuls", State: "running", Base: 1,
+		Started: started, TimeLimit: 30 * time.Second, WorkLimit: 2, Seed: 1}))
+	require.NoError(t, st.PutJob(&JobRecord{ID: "orphan", Operation: "gone", State: "running", Base: 1, Started: started}))
+	require.NoError(t, st.PutJob(&JobRecord{ID: "finished", Operation: "op-les-tilleuls", State: "failed", Error: "x", Base: 1, Started: started}))
+	require.NoError(t, st.Close())
+
+	ts, s, stop := serverOn(t, path)
+	defer stop()
+	n, err := s.ResumeJobs()
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	done := waitJob(t, ts, "interrupted")
+	require.Equal(t, "done", done.State, done.Error)
+	require.Equal(t, 2, done.Version)
+	require.Equal(t, 1, done.Resumed)
+	_, body := call(t, ts, "GET", "/v1/operations/op-les-tilleuls/plan", readTok, nil)
+	var plan model.Plan
+	require.NoError(t, json.Unmarshal(body, &plan))
+	require.Empty(t, scheduler.Verify(gen.Example(), &plan))
+
+	_, body = call(t, ts, "GET", "/v1/jobs/orphan", readTok, nil)
+	var orphan JobStatus
+	require.NoError(t, json.Unmarshal(body, &orphan))
+	require.Equal(t, "failed", orphan.State)
+	require.Contains(t, orphan.Error, `operation "gone"`)
+
+	// the record now says done: a second start resumes nothing
+	rec, err := s.cfg.Store.GetJob("interrupted")
+	require.NoError(t, err)
+	require.Equal(t, "done", rec.State)
+	require.Equal(t, 1, rec.Resumed)
+	n, err = s.ResumeJobs()
+	require.NoError(t, err)
+	require.Zero(t, n)
+}
