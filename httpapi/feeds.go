@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/scheduler"
@@ -12,17 +13,95 @@ import (
 
 func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 	vars := pathVars(r)
-	v, err := s.latestPlanned(vars["op"])
+	e, err := s.explainer(vars["op"])
 	if err != nil {
 		storeError(w, err, fmt.Sprintf("a plan of operation %q", vars["op"]))
 		return
 	}
-	ex, err := scheduler.Explain(v.Problem, v.Plan, vars["iv"])
+	ex, err := e.Explain(vars["iv"])
 	if err != nil {
 		problem(w, http.StatusNotFound, "not found", err.Error(), nil)
 		return
 	}
 	writeJSON(w, 200, ex)
+}
+
+// explainer returns the explainer of the operation's latest plan, compiled once
+// per version: the planning page asks for one explanation per click, and compiling
+// an operation of 1,000 dwellings takes a good part of a second.
+func (s *Server) explainer(op string) (*scheduler.Explainer, error) {
+	vs, err := s.cfg.Store.Versions(op)
+	if err != nil {
+		return nil, err
+	}
+	var info *VersionInfo
+	for i := len(vs) - 1; i >= 0; i-- {
+		if vs[i].HasPlan {
+			info = &vs[i]
+			break
+		}
+	}
+	if info == nil {
+		return nil, fmt.Errorf("operation %q has no plan yet: %w", op, ErrNotFound)
+	}
+	// the creation time tells a version from the one of an operation deleted and
+	// created again under the same id
+	key := fmt.Sprintf("%s\x00%d\x00%d", op, info.Number, info.Created.UnixNano())
+	if e := s.explainers.get(key); e != nil {
+		return e, nil
+	}
+	v, err := s.cfg.Store.Get(op, info.Number)
+	if err != nil {
+		return nil, err
+	}
+	e, err := scheduler.NewExplainer(v.Problem, v.Plan)
+	if err != nil {
+		return nil, err
+	}
+	s.explainers.put(key, e)
+	return e, nil
+}
+
+// explainerCache keeps the explainers of the last few versions asked about.
+type explainerCache struct {
+	mu    sync.Mutex
+	keys  []string // oldest first
+	byKey map[string]*scheduler.Explainer
+}
+
+const explainersKept = 4
+
+func (c *explainerCache) get(key string) *scheduler.Explainer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.byKey[key]
+	if e != nil {
+		// most recently used last
+		for i, k := range c.keys {
+			if k == key {
+				c.keys = append(append(c.keys[:i:i], c.keys[i+1:]...), key)
+				break
+			}
+		}
+	}
+	return e
+}
+
+func (c *explainerCache) put(key string, e *scheduler.Explainer) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byKey == nil {
+		c.byKey = map[string]*scheduler.Explainer{}
+	}
+	if _, ok := c.byKey[key]; ok {
+		return
+	}
+	c.byKey[key] = e
+	c.keys = append(c.keys, key)
+	for len(c.keys) > explainersKept {
+		delete(c.byKey, c.keys[0])
+		c.keys = c.keys[1:]
+	}
 }
 
 // icsEscape escapes a TEXT value (RFC 5545 3.3.11).

@@ -55,6 +55,8 @@ type Server struct {
 	cfg    Config
 	router *mux.Router
 	jobs   *jobs
+	// explainers: the compiled plans the explanation route asks about
+	explainers explainerCache
 	// metrics
 	requests sync.Map // "method route status" -> *atomic.Int64
 	latency  sync.Map // route -> *histogram

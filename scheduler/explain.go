@@ -21,16 +21,30 @@ type Explanation struct {
 
 // Explain explains intervention id of plan (a plan of p).
 func Explain(p *model.Problem, plan *model.Plan, id string) (*Explanation, error) {
+	e, err := NewExplainer(p, plan)
+	if err != nil {
+		return nil, err
+	}
+	return e.Explain(id)
+}
+
+// Explainer explains the interventions of one plan, compiling the problem once:
+// for a service that answers many questions about the same version. It is safe
+// for concurrent use.
+type Explainer struct {
+	cp   *constraints.Compiled
+	plan *model.Plan
+	pl   []solver.Placement
+	at   map[string]*model.Assignment
+}
+
+// NewExplainer compiles p and reads plan's placements.
+func NewExplainer(p *model.Problem, plan *model.Plan) (*Explainer, error) {
 	cp, err := constraints.Compile(p)
 	if err != nil {
 		return nil, err
 	}
-	t, ok := cp.TaskOf[id]
-	if !ok {
-		return nil, fmt.Errorf("unknown intervention %q", id)
-	}
-	pl := make([]solver.Placement, len(cp.Interventions))
-	ex := &Explanation{Intervention: id, Reasons: []model.Reason{}}
+	e := &Explainer{cp: cp, plan: plan, pl: make([]solver.Placement, len(cp.Interventions)), at: map[string]*model.Assignment{}}
 	for i := range plan.Assignments {
 		a := &plan.Assignments[i]
 		u, ok := cp.TaskOf[a.Intervention]
@@ -38,23 +52,32 @@ func Explain(p *model.Problem, plan *model.Plan, id string) (*Explanation, error
 			continue
 		}
 		s, err1 := model.ParseMoment(a.Start, cp.Clock.Loc)
-		e, err2 := model.ParseMoment(a.End, cp.Clock.Loc)
+		en, err2 := model.ParseMoment(a.End, cp.Clock.Loc)
 		if err1 != nil || err2 != nil {
 			continue
 		}
-		pl[u] = solver.Placement{Placed: true, Start: cp.Clock.Minute(s), End: cp.Clock.Minute(e), Choice: cp.ChoiceFor(u, a.Crew, a.Pilot), Blocker: -1}
-		if a.Intervention == id {
-			ex.Placed, ex.Assignment = true, a
-		}
+		e.pl[u] = solver.Placement{Placed: true, Start: cp.Clock.Minute(s), End: cp.Clock.Minute(en), Choice: cp.ChoiceFor(u, a.Crew, a.Pilot), Blocker: -1}
+		e.at[a.Intervention] = a
 	}
-	if !ex.Placed {
-		for _, u := range plan.Unplaced {
-			if u.Intervention == id {
-				ex.Reasons = append(ex.Reasons, u.Reasons...)
-			}
-		}
+	return e, nil
+}
+
+// Explain explains intervention id.
+func (e *Explainer) Explain(id string) (*Explanation, error) {
+	t, ok := e.cp.TaskOf[id]
+	if !ok {
+		return nil, fmt.Errorf("unknown intervention %q", id)
+	}
+	ex := &Explanation{Intervention: id, Reasons: []model.Reason{}}
+	if a, ok := e.at[id]; ok {
+		ex.Placed, ex.Assignment = true, a
+		ex.Reasons = e.cp.ExplainPlaced(t, e.pl)
 		return ex, nil
 	}
-	ex.Reasons = cp.ExplainPlaced(t, pl)
+	for _, u := range e.plan.Unplaced {
+		if u.Intervention == id {
+			ex.Reasons = append(ex.Reasons, u.Reasons...)
+		}
+	}
 	return ex, nil
 }

@@ -1,0 +1,89 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"net/url"
+	"sync"
+	"testing"
+
+	"github.com/rehabplan/rehabplan/gen"
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/scheduler"
+	"github.com/stretchr/testify/require"
+)
+
+// The explanation route compiles a version once, answers many questions at once
+// from it, and never answers from a version that is no longer the latest.
+func TestExplanationsCachedPerVersion(t *testing.T) {
+	ts, s := newTestServer(t)
+	resp, body := call(t, ts, "POST", "/v1/operations", writeTok, exampleJSON(t))
+	require.Equal(t, 201, resp.StatusCode, string(body))
+	resp, body = call(t, ts, "POST", "/v1/operations/op-les-tilleuls/solve?work_limit=2&seed=1", writeTok, nil)
+	require.Equal(t, 202, resp.StatusCode, string(body))
+	var st JobStatus
+	require.NoError(t, json.Unmarshal(body, &st))
+	require.Equal(t, "done", waitJob(t, ts, st.ID).State)
+
+	p := gen.Example()
+	ids := []string{p.Interventions[0].ID, p.Interventions[100].ID, p.Interventions[500].ID}
+	path := func(id string) string {
+		return "/v1/operations/op-les-tilleuls/interventions/" + url.PathEscape(id) + "/explanation"
+	}
+	get := func(id string) scheduler.Explanation {
+		resp, body := call(t, ts, "GET", path(id), readTok, nil)
+		require.Equal(t, 200, resp.StatusCode, string(body))
+		var ex scheduler.Explanation
+		require.NoError(t, json.Unmarshal(body, &ex))
+		return ex
+	}
+	want := map[string]scheduler.Explanation{}
+	for _, id := range ids {
+		want[id] = get(id)
+		require.NotEmpty(t, want[id].Reasons, id)
+	}
+	require.Len(t, s.explainers.byKey, 1, "one version, compiled once")
+	var wg sync.WaitGroup
+	for k := 0; k < 8; k++ {
+		wg.Add(1)
+		go func(k int) {
+			defer wg.Done()
+			id := ids[k%len(ids)]
+			resp, body := call(t, ts, "GET", path(id), readTok, nil)
+			if resp.StatusCode != 200 {
+				t.Errorf("%d %s", resp.StatusCode, body)
+				return
+			}
+			var ex scheduler.Explanation
+			if err := json.Unmarshal(body, &ex); err != nil || len(ex.Reasons) != len(want[id].Reasons) {
+				t.Errorf("concurrent explanation of %s differs: %s", id, body)
+			}
+		}(k)
+	}
+	wg.Wait()
+
+	// a new plan: its explanations come from it
+	resp, body = call(t, ts, "POST", "/v1/operations/op-les-tilleuls/solve?work_limit=6&seed=9", writeTok, nil)
+	require.Equal(t, 202, resp.StatusCode, string(body))
+	require.NoError(t, json.Unmarshal(body, &st))
+	require.Equal(t, "done", waitJob(t, ts, st.ID).State)
+	_, body = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/plan", readTok, nil)
+	var plan model.Plan
+	require.NoError(t, json.Unmarshal(body, &plan))
+	for _, id := range ids {
+		ex := get(id)
+		for _, a := range plan.Assignments {
+			if a.Intervention == id {
+				require.Equal(t, a, *ex.Assignment, "%s explained from an old plan", id)
+			}
+		}
+	}
+	require.Len(t, s.explainers.byKey, 2)
+
+	// deleted and created again under the same id, without a plan: no stale answer
+	resp, _ = call(t, ts, "DELETE", "/v1/operations/op-les-tilleuls", writeTok, nil)
+	require.Equal(t, 204, resp.StatusCode)
+	resp, _ = call(t, ts, "POST", "/v1/operations", writeTok, exampleJSON(t))
+	require.Equal(t, 201, resp.StatusCode)
+	resp, _ = call(t, ts, "GET", path(ids[0]), readTok, nil)
+	require.Equal(t, 404, resp.StatusCode)
+}
