@@ -33,6 +33,11 @@ type orderSearch struct {
 	in         [][]bool
 	list       []int
 	decodes    int
+	// resumable: onlyChains, and no maximum lag or span limit, so a decode may
+	// keep the schedule of the chains it shares at the front with the last one
+	// (last, the chain order the state holds)
+	resumable bool
+	last      []int
 }
 
 func newOrderSearch(wk *worker, rng *rand.Rand, budget int, stop func() bool) *orderSearch {
@@ -42,6 +47,12 @@ func newOrderSearch(wk *worker, rng *rand.Rand, budget int, stop func() bool) *o
 	for t := range c.orderOf {
 		if c.orderOf[t] < 0 {
 			o.onlyChains = false
+		}
+	}
+	o.resumable = o.onlyChains && len(c.p.Spans) == 0
+	for _, pr := range c.p.Precedences {
+		if pr.MaxLag >= 0 {
+			o.resumable = false
 		}
 	}
 	o.in = make([][]bool, len(c.chains))
@@ -76,6 +87,30 @@ func (o *orderSearch) decode(ps [][]int) Score {
 	if o.onlyChains {
 		for _, k := range ps[0] {
 			o.list = append(o.list, c.chains[0][k]...)
+		}
+		if o.resumable {
+			// keep the chains the state already holds at the front
+			same := 0
+			for same < len(o.last) && same < len(ps[0]) && o.last[same] == ps[0][same] {
+				same++
+			}
+			from := 0
+			for _, k := range ps[0][:same] {
+				from += len(c.chains[0][k])
+			}
+			for i := len(o.last) - 1; i >= same; i-- {
+				ts := c.chains[0][o.last[i]]
+				for j := len(ts) - 1; j >= 0; j-- {
+					st.unplace(ts[j])
+				}
+			}
+			o.last = append(o.last[:0], ps[0]...)
+			if from == 0 {
+				st.construct(o.list, nil, nil)
+			} else {
+				st.constructFrom(o.list, from, nil, nil)
+			}
+			return st.score()
 		}
 	} else {
 		scale := float64(max(1, c.horizonGuess()))

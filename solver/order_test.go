@@ -273,3 +273,61 @@ func TestGeneticDeterministicAndNoWorse(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, first.Score.Less(a.Score), "search %v worse than its first construction %v", a.Score, first.Score)
 }
+
+// A decode that keeps the chains it shares at the front with the previous one
+// gives the very schedule a whole decode gives.
+func TestResumedDecodeEqualsWholeDecode(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 21))
+	jobs := make([][]int, 9)
+	for j := range jobs {
+		jobs[j] = []int{1 + rng.IntN(30), 1 + rng.IntN(30), 1 + rng.IntN(30), 1 + rng.IntN(30)}
+	}
+	p := flowShop(jobs)
+	c, err := compile(p)
+	require.NoError(t, err)
+	wk := newWorker(c, 1, 0)
+	wk.st.check = true
+	o := newOrderSearch(wk, rng, -1, func() bool { return false })
+	require.True(t, o.resumable)
+	fresh := newWorker(c, 1, 1)
+	f := newOrderSearch(fresh, rng, -1, func() bool { return false })
+	f.resumable = false
+	seq := rng.Perm(len(jobs))
+	for step := 0; step < 300; step++ {
+		// a random change: a move, a removal or an insertion, as the search makes
+		switch rng.IntN(3) {
+		case 0:
+			if len(seq) > 1 {
+				i := rng.IntN(len(seq))
+				ch := seq[i]
+				seq = removeAt(seq, i)
+				seq = insertAt(seq, rng.IntN(len(seq)+1), ch)
+			}
+		case 1:
+			if len(seq) > 1 {
+				seq = removeAt(seq, rng.IntN(len(seq)))
+			}
+		case 2:
+			in := map[int]bool{}
+			for _, k := range seq {
+				in[k] = true
+			}
+			for k := range jobs {
+				if !in[k] {
+					seq = insertAt(seq, rng.IntN(len(seq)+1), k)
+					break
+				}
+			}
+		}
+		got := o.decode([][]int{append([]int(nil), seq...)})
+		want := f.decode([][]int{append([]int(nil), seq...)})
+		require.Equal(t, want, got, "step %d", step)
+		for task := range p.Tasks {
+			require.Equal(t, fresh.st.pl[task].Placed, wk.st.pl[task].Placed, "step %d task %d", step, task)
+			if fresh.st.pl[task].Placed {
+				require.Equal(t, fresh.st.pl[task].Start, wk.st.pl[task].Start, "step %d task %d", step, task)
+			}
+		}
+		require.NoError(t, wk.st.drift)
+	}
+}

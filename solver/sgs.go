@@ -177,14 +177,24 @@ func sameChoice(a, b []int) bool {
 // placed first where they stand. stop is polled between tasks; when it says stop,
 // the remaining tasks are left unplaced with ReasonTimeout.
 func (st *state) construct(list []int, rng *rand.Rand, stop func() bool) {
-	st.reset()
+	st.constructFrom(list, 0, rng, stop)
+}
+
+// constructFrom is construct resumed at list[from:], the state holding the
+// schedule of list[:from] (from 0: a whole construction). Only problems without
+// maximum lags and span limits may resume (a backjump could reach into the
+// prefix, whose raised releases are not kept).
+func (st *state) constructFrom(list []int, from int, rng *rand.Rand, stop func() bool) {
 	c := st.c
 	n := len(c.p.Tasks)
-	for i := range c.p.Tasks {
-		t := &c.p.Tasks[i]
-		if t.Fixed {
-			m := st.fixedMode(i)
-			st.place(i, m, t.Start, t.End)
+	if from == 0 {
+		st.reset()
+		for i := range c.p.Tasks {
+			t := &c.p.Tasks[i]
+			if t.Fixed {
+				m := st.fixedMode(i)
+				st.place(i, m, t.Start, t.End)
+			}
 		}
 	}
 	extra := make([]int, n) // releases raised by backjumps
@@ -193,7 +203,7 @@ func (st *state) construct(list []int, rng *rand.Rand, stop func() bool) {
 	for k, t := range list {
 		pos[t] = k
 	}
-	for k := 0; k < len(list); k++ {
+	for k := from; k < len(list); k++ {
 		t := list[k]
 		if c.p.Tasks[t].Fixed {
 			continue
