@@ -2,9 +2,11 @@ package constraints
 
 import (
 	"fmt"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rehabplan/rehabplan/model"
@@ -50,9 +52,29 @@ func Verify(p *model.Problem, plan *model.Plan) []Violation {
 	if err != nil {
 		return []Violation{{Rule: NamePlanStructure, Message: "the plan cannot be checked: " + err.Error()}}
 	}
+	cs := Checkers()
+	found := make([][]Violation, len(cs))
+	// the checks only read v: they run side by side, each into its own slot, and
+	// are put together in the order of Checkers whatever the order they end in
+	if workers := min(runtime.GOMAXPROCS(0), len(cs)); workers > 1 {
+		var next atomic.Int32
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				for i := int(next.Add(1)) - 1; i < len(cs); i = int(next.Add(1)) - 1 {
+					found[i] = vfRun(cs[i], v)
+				}
+			})
+		}
+		wg.Wait()
+	} else {
+		for i, c := range cs {
+			found[i] = vfRun(c, v)
+		}
+	}
 	var out []Violation
-	for _, c := range Checkers() {
-		out = append(out, vfRun(c, v)...)
+	for _, f := range found {
+		out = append(out, f...)
 	}
 	return SortViolations(out)
 }

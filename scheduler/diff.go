@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -145,13 +146,24 @@ func diffPlans(oldP, newP *model.Problem, oldPlan, newPlan *model.Plan, now *tim
 		}
 		d.Changes = append(d.Changes, c)
 	}
-	sort.SliceStable(d.Changes, func(i, j int) bool {
-		a, b := changeTime(d.Changes[i], loc), changeTime(d.Changes[j], loc)
-		if !a.Equal(b) {
-			return a.Before(b)
+	// sorted by time (read once per change), then intervention id
+	type timed struct {
+		at time.Time
+		c  model.Change
+	}
+	ts := make([]timed, len(d.Changes))
+	for i, c := range d.Changes {
+		ts[i] = timed{changeTime(c, loc), c}
+	}
+	slices.SortStableFunc(ts, func(a, b timed) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
 		}
-		return d.Changes[i].Intervention < d.Changes[j].Intervention
+		return strings.Compare(a.c.Intervention, b.c.Intervention)
 	})
+	for i := range ts {
+		d.Changes[i] = ts[i].c
+	}
 	s := &d.Summary
 	for _, c := range d.Changes {
 		switch c.Kind {

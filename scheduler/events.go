@@ -3,6 +3,7 @@ package scheduler
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"time"
@@ -51,8 +52,13 @@ func (ee *eventErrors) err() error {
 	return &model.ValidationError{Document: "events", Errors: ee.errs}
 }
 
-// clone deep-copies a problem.
+// clone deep-copies a problem. model.Problem.Clone is a JSON round trip without
+// the encoding; a weight JSON cannot write (NaN, infinite) takes the round trip, so
+// that it fails as it always did.
 func clone(p *model.Problem) (*model.Problem, error) {
+	if finiteWeights(p.Operation.Policy) {
+		return p.Clone(), nil
+	}
 	b, err := json.Marshal(p)
 	if err != nil {
 		return nil, err
@@ -62,6 +68,15 @@ func clone(p *model.Problem) (*model.Problem, error) {
 		return nil, err
 	}
 	return &q, nil
+}
+
+func finiteWeights(pol model.Policy) bool {
+	for _, w := range []*float64{pol.Makespan, pol.DwellingEnd, pol.DisturbedDays, pol.Preferred, pol.SoftDeadline} {
+		if w != nil && (math.IsNaN(*w) || math.IsInf(*w, 0)) {
+			return false
+		}
+	}
+	return true
 }
 
 // applyEvents returns a copy of p with the events applied. old holds the

@@ -131,6 +131,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	var plan *model.Plan
 	var out *model.Problem
 	var violations []Violation
+	var d *model.Diff
 	// The domain is compiled once, the pinned appointments as planned ones (so that,
 	// released, they respect the notice floor); each round pins them in the solver's
 	// problem.
@@ -154,7 +155,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 		if err != nil {
 			return nil, fmt.Errorf("scheduler: %w", err)
 		}
-		plan, out, violations = nil, nil, nil
+		plan, out, violations, d = nil, nil, nil, nil
 		if rounds >= maxRounds || ctx.Err() != nil || time.Now().After(deadline) {
 			break
 		}
@@ -163,7 +164,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 			// what the verifier finds wrong with a pinned appointment (its own
 			// rules broken by the events) releases it too
 			plan, out = BuildPlan(cp, res), settle(q, kinds, cp, res)
-			violations = constraints.Verify(out, plan)
+			violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled)
 			for _, v := range violations {
 				if v.Intervention != "" && kinds[v.Intervention] == kindPinned {
 					rel[v.Intervention] = cause[v.Intervention]
@@ -195,7 +196,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	}
 	if plan == nil {
 		plan, out = BuildPlan(cp, res), settle(q, kinds, cp, res)
-		violations = constraints.Verify(out, plan)
+		violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled)
 	}
 	r := &Result{Plan: plan, Stop: res.Stop, Iterations: res.Iterations, Elapsed: time.Since(begin),
 		FirstFeasible: res.FirstFeasible, Terms: res.Terms}
@@ -214,8 +215,27 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 		r.Bound = cp.Clock.Time(lb)
 		r.GapPct = 100 * float64(res.Terms.Makespan-lb) / float64(lb)
 	}
-	d := diffPlans(p, out, old, plan, &now, cause, ap.cancelled)
 	return &ReplanResult{Problem: out, Plan: plan, Diff: d, Result: r, Released: released, Rounds: rounds}, nil
+}
+
+// verifyAndDiff verifies the new plan and diffs it against the old one side by
+// side: the diff only reads the plans and problems, the verifier checks on its own.
+// Both are done when it returns (the caller may then change cause).
+func verifyAndDiff(p, out *model.Problem, old, plan *model.Plan, now time.Time, cause, cancelled map[string]string) ([]Violation, *model.Diff) {
+	var d *model.Diff
+	var crash any
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() { crash = recover() }()
+		d = diffPlans(p, out, old, plan, &now, cause, cancelled)
+	}()
+	vs := constraints.Verify(out, plan)
+	<-done
+	if crash != nil {
+		panic(crash) // in the caller's goroutine, as before
+	}
+	return vs, d
 }
 
 // planSlots reads the old plan's appointments (and the problem's fixed times of
