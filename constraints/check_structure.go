@@ -59,8 +59,8 @@ func (r PlanStructure) Check(v *Verification) []Violation {
 			add(id, "missing from the plan: neither placed nor listed as unplaced")
 		}
 	}
-	for _, id := range vfSortedKeys(v.Placed) {
-		out = append(out, r.checkStretches(v, v.Placed[id])...)
+	for _, pl := range v.placedSorted() {
+		out = append(out, r.checkStretches(v, pl)...)
 	}
 	return out
 }

@@ -181,6 +181,26 @@ type Verification struct {
 	sorted []*Placed // Placed by intervention id
 	mu     sync.Mutex
 	cache  map[string]vfCached
+	// the same memos, by list (its first element and length): the problem is not
+	// changed while it is checked, so a list read once reads the same again
+	byList  sync.Map // vfListKey[model.Recurrence] -> vfCached
+	periods sync.Map // vfListKey[model.Period] -> vfPeriodsCached
+	// hours holds each pilot's office hours (Pilot.Hours builds a new list)
+	hours map[*model.Pilot][]model.Recurrence
+	// now is Operation.Now read, when it reads
+	now   time.Time
+	nowOK bool
+}
+
+// vfListKey identifies a list by its first element and its length.
+type vfListKey[T any] struct {
+	first *T
+	n     int
+}
+
+type vfPeriodsCached struct {
+	spans []vfSpan
+	err   error
 }
 
 type vfCached struct {
@@ -213,13 +233,22 @@ func NewVerification(p *model.Problem, plan *model.Plan) (*Verification, error) 
 	v := &Verification{
 		Problem: p, Plan: plan, Index: model.NewIndex(p), Loc: loc,
 		Begin: begin, Finish: finish, WorkingDay: p.WorkingDayMinutes(),
-		Holidays: map[string]bool{}, Assigned: map[string]*Placed{}, Placed: map[string]*Placed{},
+		Holidays: map[string]bool{}, Assigned: make(map[string]*Placed, len(plan.Assignments)),
+		Placed: make(map[string]*Placed, len(plan.Assignments)), Assignments: make([]*Placed, 0, len(plan.Assignments)),
 		Unplaced: map[string]*model.Unplaced{}, ByCrew: map[string][]*Placed{},
 		ByPilot: map[string][]*Placed{}, ByDwelling: map[string][]*Placed{},
 		cache: map[string]vfCached{},
 	}
 	for _, d := range p.HolidayDates() {
 		v.Holidays[d] = true
+	}
+	v.hours = make(map[*model.Pilot][]model.Recurrence, len(p.Pilots))
+	for i := range p.Pilots {
+		v.hours[&p.Pilots[i]] = p.Pilots[i].Hours()
+	}
+	if p.Operation.Now != "" {
+		now, err := model.ParseMoment(p.Operation.Now, loc)
+		v.now, v.nowOK = now, err == nil
 	}
 	lo, hi := begin, finish
 	for i := range plan.Assignments {
@@ -332,15 +361,51 @@ func vfParse(i int, a *model.Assignment, loc *time.Location) *Placed {
 // Windows expands recurrences into merged windows (occurrences that overlap or touch
 // are one window) over the range the plan needs. Results are cached.
 func (v *Verification) windows(recs []model.Recurrence) (vfWindows, error) {
+	var list vfListKey[model.Recurrence]
+	if len(recs) > 0 {
+		list = vfListKey[model.Recurrence]{&recs[0], len(recs)}
+		if c, ok := v.byList.Load(list); ok {
+			c := c.(vfCached)
+			return c.w, c.err
+		}
+	}
 	key := vfKey(recs)
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if c, ok := v.cache[key]; ok {
-		return c.w, c.err
+	c, ok := v.cache[key]
+	if !ok {
+		w, err := vfExpand(recs, v.Loc, v.Problem.Operation.Start, v.lo, v.hi)
+		c = vfCached{w, err}
+		v.cache[key] = c
 	}
-	w, err := vfExpand(recs, v.Loc, v.Problem.Operation.Start, v.lo, v.hi)
-	v.cache[key] = vfCached{w, err}
-	return w, err
+	if len(recs) > 0 {
+		v.byList.Store(list, c)
+	}
+	return c.w, c.err
+}
+
+// readPeriods is vfPeriods(ps, v.Loc), read once per list. The spans are shared:
+// callers only read them.
+func (v *Verification) readPeriods(ps []model.Period) ([]vfSpan, error) {
+	if len(ps) == 0 {
+		return vfPeriods(ps, v.Loc)
+	}
+	key := vfListKey[model.Period]{&ps[0], len(ps)}
+	if c, ok := v.periods.Load(key); ok {
+		c := c.(vfPeriodsCached)
+		return c.spans, c.err
+	}
+	spans, err := vfPeriods(ps, v.Loc)
+	v.periods.Store(key, vfPeriodsCached{spans, err})
+	return spans, err
+}
+
+// pilotHours is p.Hours(), one list per pilot of the problem.
+func (v *Verification) pilotHours(p *model.Pilot) []model.Recurrence {
+	if h, ok := v.hours[p]; ok {
+		return h
+	}
+	return p.Hours()
 }
 
 // vfKey identifies recurrences by content (a pilot's Hours are a new slice at every
@@ -403,14 +468,22 @@ func (v *Verification) holidaySpans() []vfSpan {
 	return out
 }
 
-// holidayIn names the first public holiday [a, b) touches, or "".
+// holidayIn names the first public holiday [a, b) touches, or "": the first of
+// vfDates(a, b) that is a holiday, read date by date.
 func (v *Verification) holidayIn(a, b time.Time) string {
 	if len(v.Holidays) == 0 || b.Before(a) {
 		return ""
 	}
-	for _, d := range vfDates(a, b, v.Loc) {
-		if v.Holidays[d] {
-			return d
+	const maxDays = 4000 // as vfDates
+	var buf [len(time.DateOnly)]byte
+	d := vfDayStart(a, v.Loc)
+	for n := 0; n < maxDays; n++ {
+		if day := d.AppendFormat(buf[:0], time.DateOnly); v.Holidays[string(day)] {
+			return string(day)
+		}
+		d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, v.Loc)
+		if !d.Before(b) {
+			break
 		}
 	}
 	return ""
@@ -471,6 +544,5 @@ func (v *Verification) Fact(pl *Placed) bool {
 	if !iv.Fixed() || v.Problem.Operation.Now == "" || !pl.TimesOK {
 		return false
 	}
-	now, err := model.ParseMoment(v.Problem.Operation.Now, v.Loc)
-	return err == nil && pl.Start.Before(now)
+	return v.nowOK && pl.Start.Before(v.now)
 }
