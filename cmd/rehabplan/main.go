@@ -251,7 +251,16 @@ func writeJSON(path string, w io.Writer, v any) error {
 
 // encodeJSON is v indented, with a final newline.
 func encodeJSON(v any) ([]byte, error) {
-	data, err := json.MarshalIndent(v, "", "  ")
+	var data []byte
+	var err error
+	switch v := v.(type) {
+	case *model.Plan: // the same bytes, faster
+		data, err = model.MarshalPlanIndent(v)
+	case *model.Diff:
+		data, err = model.MarshalDiffIndent(v)
+	default:
+		data, err = json.MarshalIndent(v, "", "  ")
+	}
 	if err != nil {
 		return nil, err
 	}
