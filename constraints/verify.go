@@ -144,6 +144,20 @@ type Placed struct {
 	Stretches  []Stretch
 	// TimesOK: every time string of the assignment parsed as RFC 3339.
 	TimesOK bool
+	// times holds each time string read (vfParseTime), in plan order: start, end,
+	// then each segment's start and end.
+	times []vfTime
+}
+
+// vfTime is a time string of the plan, read.
+type vfTime struct {
+	t  time.Time
+	ok bool
+}
+
+// segment is the k-th segment's start and end, as read.
+func (pl *Placed) segment(k int) (start, end vfTime) {
+	return pl.times[2+2*k], pl.times[3+2*k]
 }
 
 // ID is the intervention id the assignment names.
@@ -180,7 +194,7 @@ type Verification struct {
 	lo, hi time.Time // range over which calendars are expanded
 	sorted []*Placed // Placed by intervention id
 	mu     sync.Mutex
-	cache  map[string]vfCached
+	cache  map[string]*vfEntry // by content (vfKey), each computed once
 	// the same memos, by list (its first element and length): the problem is not
 	// changed while it is checked, so a list read once reads the same again
 	byList  sync.Map // vfListKey[model.Recurrence] -> vfCached
@@ -206,6 +220,26 @@ type vfPeriodsCached struct {
 type vfCached struct {
 	w   vfWindows
 	err error
+}
+
+// vfEntry is a cached value computed once, outside the cache's lock: checks that
+// need other calendars meanwhile do not wait for it.
+type vfEntry struct {
+	once sync.Once
+	vfCached
+}
+
+// entry computes the value of key once (other callers wait for it) and returns it.
+func (v *Verification) entry(key string, compute func() vfCached) vfCached {
+	v.mu.Lock()
+	e := v.cache[key]
+	if e == nil {
+		e = &vfEntry{}
+		v.cache[key] = e
+	}
+	v.mu.Unlock()
+	e.once.Do(func() { e.vfCached = compute() })
+	return e.vfCached
 }
 
 // NewVerification parses the plan against the problem. It fails only when the problem
@@ -237,7 +271,7 @@ func NewVerification(p *model.Problem, plan *model.Plan) (*Verification, error) 
 		Placed: make(map[string]*Placed, len(plan.Assignments)), Assignments: make([]*Placed, 0, len(plan.Assignments)),
 		Unplaced: map[string]*model.Unplaced{}, ByCrew: map[string][]*Placed{},
 		ByPilot: map[string][]*Placed{}, ByDwelling: map[string][]*Placed{},
-		cache: map[string]vfCached{},
+		cache: map[string]*vfEntry{},
 	}
 	for _, d := range p.HolidayDates() {
 		v.Holidays[d] = true
@@ -334,24 +368,26 @@ func vfParseTime(s string) (time.Time, bool) {
 }
 
 func vfParse(i int, a *model.Assignment, loc *time.Location) *Placed {
-	pl := &Placed{Pos: i, Assignment: a, TimesOK: true}
-	var ok bool
-	if pl.Start, ok = vfParseTime(a.Start); !ok {
-		pl.TimesOK = false
+	pl := &Placed{Pos: i, Assignment: a, TimesOK: true, times: make([]vfTime, 0, 2+2*len(a.Segments))}
+	read := func(s string) vfTime {
+		t, ok := vfParseTime(s)
+		pl.times = append(pl.times, vfTime{t, ok})
+		return vfTime{t, ok}
 	}
-	if pl.End, ok = vfParseTime(a.End); !ok {
+	start, end := read(a.Start), read(a.End)
+	pl.Start, pl.End = start.t, end.t
+	if !start.ok || !end.ok {
 		pl.TimesOK = false
 	}
 	if len(a.Segments) == 0 {
 		pl.Stretches = []Stretch{{pl.Start, pl.End}}
 	} else {
 		for _, sg := range a.Segments {
-			s, ok1 := vfParseTime(sg.Start)
-			e, ok2 := vfParseTime(sg.End)
-			if !ok1 || !ok2 {
+			s, e := read(sg.Start), read(sg.End)
+			if !s.ok || !e.ok {
 				pl.TimesOK = false
 			}
-			pl.Stretches = append(pl.Stretches, Stretch{s, e})
+			pl.Stretches = append(pl.Stretches, Stretch{s.t, e.t})
 		}
 		sort.SliceStable(pl.Stretches, func(i, j int) bool { return pl.Stretches[i].Start.Before(pl.Stretches[j].Start) })
 	}
@@ -369,15 +405,10 @@ func (v *Verification) windows(recs []model.Recurrence) (vfWindows, error) {
 			return c.w, c.err
 		}
 	}
-	key := vfKey(recs)
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	c, ok := v.cache[key]
-	if !ok {
+	c := v.entry(vfKey(recs), func() vfCached {
 		w, err := vfExpand(recs, v.Loc, v.Problem.Operation.Start, v.lo, v.hi)
-		c = vfCached{w, err}
-		v.cache[key] = c
-	}
+		return vfCached{w, err}
+	})
 	if len(recs) > 0 {
 		v.byList.Store(list, c)
 	}
@@ -445,14 +476,8 @@ func (v *Verification) siteWorkCalendar() (vfWindows, error) {
 	if err != nil {
 		return nil, err
 	}
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if c, ok := v.cache[key]; ok {
-		return c.w, c.err
-	}
-	w = w.subtract(v.holidaySpans())
-	v.cache[key] = vfCached{w, nil}
-	return w, nil
+	c := v.entry(key, func() vfCached { return vfCached{w.subtract(v.holidaySpans()), nil} })
+	return c.w, c.err
 }
 
 // holidaySpans lists the public holidays as local days [midnight, next midnight).

@@ -147,23 +147,22 @@ func diffPlans(oldP, newP *model.Problem, oldPlan, newPlan *model.Plan, now *tim
 		d.Changes = append(d.Changes, c)
 	}
 	// sorted by time (read once per change), then intervention id
-	type timed struct {
-		at time.Time
-		c  model.Change
+	at := make([]time.Time, len(d.Changes))
+	order := make([]int, len(d.Changes))
+	for i := range d.Changes {
+		at[i], order[i] = changeTime(d.Changes[i], loc), i
 	}
-	ts := make([]timed, len(d.Changes))
-	for i, c := range d.Changes {
-		ts[i] = timed{changeTime(c, loc), c}
-	}
-	slices.SortStableFunc(ts, func(a, b timed) int {
-		if c := a.at.Compare(b.at); c != 0 {
+	slices.SortStableFunc(order, func(i, j int) int {
+		if c := at[i].Compare(at[j]); c != 0 {
 			return c
 		}
-		return strings.Compare(a.c.Intervention, b.c.Intervention)
+		return strings.Compare(d.Changes[i].Intervention, d.Changes[j].Intervention)
 	})
-	for i := range ts {
-		d.Changes[i] = ts[i].c
+	sorted := make([]model.Change, len(d.Changes))
+	for k, i := range order {
+		sorted[k] = d.Changes[i]
 	}
+	d.Changes = sorted
 	s := &d.Summary
 	for _, c := range d.Changes {
 		switch c.Kind {

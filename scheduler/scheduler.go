@@ -141,9 +141,18 @@ func BuildPlan(cp *constraints.Compiled, res *solver.Result) *model.Plan {
 		}
 		plan.Assignments = append(plan.Assignments, a)
 	}
-	slices.SortStableFunc(plan.Assignments, func(a, b model.Assignment) int {
-		return strings.Compare(a.Start, b.Start)
-	})
+	// by start (a stable sort of positions: the same order as sorting the
+	// assignments themselves)
+	as := plan.Assignments
+	order := make([]int, len(as))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int { return strings.Compare(as[i].Start, as[j].Start) })
+	plan.Assignments = make([]model.Assignment, len(as))
+	for k, i := range order {
+		plan.Assignments[k] = as[i]
+	}
 	plan.Score = score(cp, res)
 	return plan
 }
