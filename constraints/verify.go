@@ -48,7 +48,12 @@ func Checkers() []Checker {
 // Verify shares nothing with the search but the model types: it expands the RRULEs
 // itself with rrule-go and works on time.Time in the operation's location.
 func Verify(p *model.Problem, plan *model.Plan) []Violation {
-	v, err := NewVerification(p, plan)
+	return VerifyWith(p, plan, nil)
+}
+
+// VerifyWith is Verify with calendars expanded ahead by PrepareCalendars (nil: none).
+func VerifyWith(p *model.Problem, plan *model.Plan, cals *Calendars) []Violation {
+	v, err := newVerification(p, plan, cals)
 	if err != nil {
 		return []Violation{{Rule: NamePlanStructure, Message: "the plan cannot be checked: " + err.Error()}}
 	}
@@ -245,6 +250,10 @@ func (v *Verification) entry(key string, compute func() vfCached) vfCached {
 // NewVerification parses the plan against the problem. It fails only when the problem
 // itself cannot be read (no problem, no plan, unknown time zone, unreadable horizon).
 func NewVerification(p *model.Problem, plan *model.Plan) (*Verification, error) {
+	return newVerification(p, plan, nil)
+}
+
+func newVerification(p *model.Problem, plan *model.Plan, cals *Calendars) (*Verification, error) {
 	if p == nil {
 		return nil, fmt.Errorf("no problem")
 	}
@@ -346,7 +355,75 @@ func NewVerification(p *model.Problem, plan *model.Plan) (*Verification, error) 
 		hi = ceil
 	}
 	v.lo, v.hi = lo.AddDate(0, 0, -7), hi.AddDate(0, 0, 60)
+	if cals != nil && cals.zone == p.Operation.TimeZone && cals.opStart == p.Operation.Start && cals.lo.Equal(v.lo) && cals.hi.Equal(v.hi) {
+		for key, c := range cals.w {
+			e := &vfEntry{vfCached: c}
+			e.once.Do(func() {})
+			v.cache[key] = e
+		}
+	}
 	return v, nil
+}
+
+// Calendars holds the verifier's own expansions of a problem's calendars (site
+// hours, crews' calendars, pilots' office hours, households' and carers'
+// availability, profiles' hours for noisy work) over the operation's horizon,
+// made ahead of VerifyWith from the problem alone, while the search runs for
+// example. They are what Verify would expand (same code, same range, keyed by
+// content) and are used only when the plan lies inside the horizon, so that Verify
+// expands over that same range. Read-only once made.
+type Calendars struct {
+	zone, opStart string
+	lo, hi        time.Time
+	w             map[string]vfCached
+}
+
+// PrepareCalendars expands p's calendars for VerifyWith; nil when p's operation
+// cannot be read (VerifyWith then reports it).
+func PrepareCalendars(p *model.Problem) *Calendars {
+	if p == nil {
+		return nil
+	}
+	loc, err := model.LoadLocation(p.Operation.TimeZone)
+	if err != nil {
+		return nil
+	}
+	begin, err1 := model.ParseDate(p.Operation.Start, loc)
+	last, err2 := model.ParseDate(p.Operation.End, loc)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	finish := time.Date(last.Year(), last.Month(), last.Day()+1, 0, 0, 0, 0, loc)
+	c := &Calendars{zone: p.Operation.TimeZone, opStart: p.Operation.Start,
+		lo: begin.AddDate(0, 0, -7), hi: finish.AddDate(0, 0, 60), w: map[string]vfCached{}}
+	add := func(recs []model.Recurrence) {
+		if len(recs) == 0 {
+			return
+		}
+		key := vfKey(recs)
+		if _, ok := c.w[key]; ok {
+			return
+		}
+		// a list whose expansion panics is left to Verify, which reports it
+		defer func() { _ = recover() }()
+		w, err := vfExpand(recs, loc, p.Operation.Start, c.lo, c.hi)
+		c.w[key] = vfCached{w, err}
+	}
+	add(p.SiteHours())
+	for i := range p.Crews {
+		add(p.CrewCalendar(&p.Crews[i]))
+	}
+	for i := range p.Pilots {
+		add(p.Pilots[i].Hours())
+	}
+	for i := range p.Households {
+		add(p.Households[i].Availability)
+		add(p.Households[i].CarerAvailability)
+	}
+	for i := range p.Profiles {
+		add(p.Profiles[i].NoisyHours)
+	}
+	return c
 }
 
 func vfSortPlaced(l []*Placed) {

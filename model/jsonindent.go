@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/json"
 	"strconv"
+	"unicode/utf8"
 )
 
 // MarshalPlanIndent is json.MarshalIndent(p, "", "  "), byte for byte, written
@@ -12,7 +13,7 @@ func MarshalPlanIndent(p *Plan) ([]byte, error) {
 	if p == nil {
 		return []byte("null"), nil
 	}
-	w := &indentWriter{b: make([]byte, 0, 512+400*len(p.Assignments))}
+	w := &indentWriter{b: make([]byte, 0, 512+512*len(p.Assignments))}
 	w.plan(p)
 	if w.err != nil {
 		return nil, w.err
@@ -86,16 +87,29 @@ func (w *indentWriter) key(k string) {
 	w.b = append(w.b, '"', ':', ' ')
 }
 
+// str writes a string as encoding/json does: printable ASCII other than " \\ < > &
+// and valid UTF-8 other than U+2028 and U+2029 as they are; a string with anything
+// else is written by encoding/json.
 func (w *indentWriter) str(s string) {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			b, err := json.Marshal(s)
-			if err != nil && w.err == nil {
-				w.err = err
-			}
-			w.b = append(w.b, b...)
-			return
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			i++
+			continue
 		}
+		if c >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if !(r == utf8.RuneError && size == 1) && r != '\u2028' && r != '\u2029' {
+				i += size
+				continue
+			}
+		}
+		b, err := json.Marshal(s)
+		if err != nil && w.err == nil {
+			w.err = err
+		}
+		w.b = append(w.b, b...)
+		return
 	}
 	w.b = append(w.b, '"')
 	w.b = append(w.b, s...)

@@ -13,7 +13,7 @@ import (
 )
 
 var (
-	oddStrings = []string{"", "plain", "B12-A-03/plumbing", "2027-03-01T08:00:00+01:00", "x<&é", "le mardi 2 mars à 08:00", "\u2028", "\u2029x", "\xff", "a\xc3", "a\tb\nc\r", "\x00\x01\x1f", "\x7f", `q"uote`, `back\slash`, "emoji 🏠", "\b\f"}
+	oddStrings = []string{"", "plain", "B12-A-03/plumbing", "2027-03-01T08:00:00+01:00", "x<&é", "le mardi 2 mars à 08:00", "\u2028", "\u2029x", "\xff", "a\xc3", "a\tb\nc\r", "\x00\x01\x1f", "\x7f", `q"uote`, `back\slash`, "emoji 🏠", "\b\f", "\uFFFD ok", "é\xe9", "\xed\xa0\x80", "ménage"}
 	oddFloats  = []float64{0, 1, -1, 0.1, 1e21, 1e20, 1e-6, 1e-7, -0.000001234, 123456789.5, math.Copysign(0, -1), 10.0 / 1440, math.MaxFloat64, math.SmallestNonzeroFloat64}
 	oddInts    = []int64{0, 1, -1, 42, math.MaxInt64, math.MinInt64}
 )

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/rehabplan/rehabplan/constraints"
@@ -140,6 +141,11 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	if err != nil {
 		return nil, err
 	}
+	// the verifier expands q's calendars its own way while the search runs (the
+	// events are applied: they are those of every plan to verify)
+	calsC := make(chan *constraints.Calendars, 1)
+	go func() { calsC <- constraints.PrepareCalendars(q) }()
+	cals := sync.OnceValue(func() *constraints.Calendars { return <-calsC })
 	frozen := make([]bool, len(cp.Problem.Tasks))
 	for t := range cp.Problem.Tasks {
 		frozen[t] = cp.Problem.Tasks[t].Fixed
@@ -164,7 +170,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 			// what the verifier finds wrong with a pinned appointment (its own
 			// rules broken by the events) releases it too
 			plan, out = BuildPlan(cp, res), settle(q, kinds, cp, res)
-			violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled)
+			violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled, cals())
 			for _, v := range violations {
 				if v.Intervention != "" && kinds[v.Intervention] == kindPinned {
 					rel[v.Intervention] = cause[v.Intervention]
@@ -196,7 +202,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	}
 	if plan == nil {
 		plan, out = BuildPlan(cp, res), settle(q, kinds, cp, res)
-		violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled)
+		violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled, cals())
 	}
 	r := &Result{Plan: plan, Stop: res.Stop, Iterations: res.Iterations, Elapsed: time.Since(begin),
 		FirstFeasible: res.FirstFeasible, Terms: res.Terms}
@@ -221,7 +227,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 // verifyAndDiff verifies the new plan and diffs it against the old one side by
 // side: the diff only reads the plans and problems, the verifier checks on its own.
 // Both are done when it returns (the caller may then change cause).
-func verifyAndDiff(p, out *model.Problem, old, plan *model.Plan, now time.Time, cause, cancelled map[string]string) ([]Violation, *model.Diff) {
+func verifyAndDiff(p, out *model.Problem, old, plan *model.Plan, now time.Time, cause, cancelled map[string]string, cals *constraints.Calendars) ([]Violation, *model.Diff) {
 	var d *model.Diff
 	var crash any
 	done := make(chan struct{})
@@ -230,7 +236,7 @@ func verifyAndDiff(p, out *model.Problem, old, plan *model.Plan, now time.Time, 
 		defer func() { crash = recover() }()
 		d = diffPlans(p, out, old, plan, &now, cause, cancelled)
 	}()
-	vs := constraints.Verify(out, plan)
+	vs := constraints.VerifyWith(out, plan, cals)
 	<-done
 	if crash != nil {
 		panic(crash) // in the caller's goroutine, as before
