@@ -141,11 +141,16 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	if err != nil {
 		return nil, err
 	}
-	// the verifier expands q's calendars its own way while the search runs (the
-	// events are applied: they are those of every plan to verify)
-	calsC := make(chan *constraints.Calendars, 1)
-	go func() { calsC <- constraints.PrepareCalendars(q) }()
+	// While the search runs: the verifier expands q's calendars its own way (the
+	// events are applied: they are those of every plan to verify), and the diff
+	// reads the old plan.
+	calsC, oldC := make(chan *constraints.Calendars, 1), make(chan *diffOld, 1)
+	go func() {
+		calsC <- constraints.PrepareCalendars(q)
+		oldC <- readOld(p, old, p.Operation.TimeZone)
+	}()
 	cals := sync.OnceValue(func() *constraints.Calendars { return <-calsC })
+	oldRead := sync.OnceValue(func() *diffOld { return <-oldC })
 	frozen := make([]bool, len(cp.Problem.Tasks))
 	for t := range cp.Problem.Tasks {
 		frozen[t] = cp.Problem.Tasks[t].Fixed
@@ -170,7 +175,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 			// what the verifier finds wrong with a pinned appointment (its own
 			// rules broken by the events) releases it too
 			plan, out = BuildPlan(cp, res), settle(q, kinds, cp, res)
-			violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled, cals())
+			violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled, cals(), oldRead())
 			for _, v := range violations {
 				if v.Intervention != "" && kinds[v.Intervention] == kindPinned {
 					rel[v.Intervention] = cause[v.Intervention]
@@ -202,7 +207,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	}
 	if plan == nil {
 		plan, out = BuildPlan(cp, res), settle(q, kinds, cp, res)
-		violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled, cals())
+		violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled, cals(), oldRead())
 	}
 	r := &Result{Plan: plan, Stop: res.Stop, Iterations: res.Iterations, Elapsed: time.Since(begin),
 		FirstFeasible: res.FirstFeasible, Terms: res.Terms}
@@ -227,14 +232,14 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 // verifyAndDiff verifies the new plan and diffs it against the old one side by
 // side: the diff only reads the plans and problems, the verifier checks on its own.
 // Both are done when it returns (the caller may then change cause).
-func verifyAndDiff(p, out *model.Problem, old, plan *model.Plan, now time.Time, cause, cancelled map[string]string, cals *constraints.Calendars) ([]Violation, *model.Diff) {
+func verifyAndDiff(p, out *model.Problem, old, plan *model.Plan, now time.Time, cause, cancelled map[string]string, cals *constraints.Calendars, pre *diffOld) ([]Violation, *model.Diff) {
 	var d *model.Diff
 	var crash any
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		defer func() { crash = recover() }()
-		d = diffPlans(p, out, old, plan, &now, cause, cancelled)
+		d = diffPlansFrom(pre, p, out, old, plan, &now, cause, cancelled)
 	}()
 	vs := constraints.VerifyWith(out, plan, cals)
 	<-done
