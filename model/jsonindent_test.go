@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/rehabplan/rehabplan/gen"
 	"github.com/rehabplan/rehabplan/model"
 )
 
@@ -92,6 +95,22 @@ func TestMarshalIndentAsEncodingJSON(t *testing.T) {
 		got, err = model.MarshalDiffIndent(&d)
 		sameAsMarshalIndent(t, &d, got, err)
 	}
+	for range 3000 {
+		var p model.Problem
+		randomFill(r, reflect.ValueOf(&p).Elem())
+		got, err := model.MarshalProblemIndent(&p)
+		sameAsMarshalIndent(t, &p, got, err)
+	}
+	for _, n := range [][2]int{{0, 0}, {1, 0}, {2, 2}} {
+		var p model.Problem
+		fill(reflect.ValueOf(&p).Elem(), n[0], n[1])
+		got, err := model.MarshalProblemIndent(&p)
+		sameAsMarshalIndent(t, &p, got, err)
+	}
+	for _, p := range []*model.Problem{nil, {}} {
+		got, err := model.MarshalProblemIndent(p)
+		sameAsMarshalIndent(t, p, got, err)
+	}
 	got, err := model.MarshalPlanIndent(nil)
 	sameAsMarshalIndent(t, (*model.Plan)(nil), got, err)
 	got, err = model.MarshalDiffIndent(nil)
@@ -120,5 +139,34 @@ func FuzzMarshalPlanIndent(f *testing.F) {
 			Recipients: []model.Recipient{{Interventions: []string{s}, Notice: s}}}
 		got, err = model.MarshalDiffIndent(d)
 		sameAsMarshalIndent(t, d, got, err)
+		pr := &model.Problem{Format: s, Operation: model.Operation{Name: s, Policy: model.Policy{Makespan: &x}, SiteHours: []model.Recurrence{{RRule: s, ExDates: []string{s}}}},
+			Households: []model.Household{{ID: s, Absences: []model.Period{{Reason: s}}}}, Interventions: []model.Intervention{{ID: s, After: []string{s}}}}
+		got, err = model.MarshalProblemIndent(pr)
+		sameAsMarshalIndent(t, pr, got, err)
 	})
+}
+
+func TestMarshalProblemIndentDocuments(t *testing.T) {
+	files, _ := filepath.Glob("../testdata/*/*.json")
+	files = append(files, "testdata/valid.json")
+	n := 0
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		var p model.Problem
+		if json.Unmarshal(b, &p) != nil {
+			continue
+		}
+		got, err := model.MarshalProblemIndent(&p)
+		sameAsMarshalIndent(t, &p, got, err)
+		n++
+	}
+	require.Greater(t, n, 10)
+	for _, d := range []int{3, 40, 200} {
+		p := gen.Generate(gen.Options{Dwellings: d, Seed: 5})
+		got, err := model.MarshalProblemIndent(p)
+		sameAsMarshalIndent(t, p, got, err)
+	}
+	got, err := model.MarshalProblemIndent(gen.Example())
+	sameAsMarshalIndent(t, gen.Example(), got, err)
 }

@@ -258,6 +258,8 @@ func encodeJSON(v any) ([]byte, error) {
 		data, err = model.MarshalPlanIndent(v)
 	case *model.Diff:
 		data, err = model.MarshalDiffIndent(v)
+	case *model.Problem:
+		data, err = model.MarshalProblemIndent(v)
 	default:
 		data, err = json.MarshalIndent(v, "", "  ")
 	}
