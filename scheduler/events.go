@@ -81,8 +81,9 @@ func finiteWeights(pol model.Policy) bool {
 
 // applyEvents returns a copy of p with the events applied. old holds the
 // appointments of the plan being replanned. Unknown ids, contradictions between
-// events and events that do not fit the plan are errors naming the event and field;
-// so is a problem that the events make invalid.
+// events and events that do not fit the plan are errors naming the event and field.
+// Whether the events leave a valid problem is for validateApplied to say (when there
+// are events), before the copy is planned.
 func applyEvents(p *model.Problem, old map[string]slot, ev *model.Events, now time.Time, loc *time.Location) (*model.Problem, *applied, error) {
 	q, err := clone(p)
 	if err != nil {
@@ -461,6 +462,12 @@ func applyEvents(p *model.Problem, old map[string]slot, ev *model.Events, now ti
 		}
 		q.Interventions = kept
 	}
+	return q, ap, nil
+}
+
+// validateApplied validates a problem the events were applied to (applyEvents with
+// events): the errors name the events document.
+func validateApplied(q *model.Problem) error {
 	if err := model.Validate(q); err != nil {
 		if ve, ok := err.(*model.ValidationError); ok {
 			out := &model.ValidationError{Document: "events"}
@@ -469,11 +476,11 @@ func applyEvents(p *model.Problem, old map[string]slot, ev *model.Events, now ti
 				c.Msg = "after the events are applied: " + c.Msg
 				out.Errors = append(out.Errors, &c)
 			}
-			return nil, nil, out
+			return out
 		}
-		return nil, nil, err
+		return err
 	}
-	return q, ap, nil
+	return nil
 }
 
 // successorsBegun lists (missed, successor) pairs where the successor, by an explicit

@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -83,6 +84,17 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	if err != nil {
 		return nil, err
 	}
+	// q is validated beside what follows, on a copy of it as the events left it
+	// (statuses are brought up to date below); nothing is planned before the
+	// answer, and when q is invalid the validation's errors are the answer
+	valid := func() error { return nil }
+	if ev != nil {
+		vq := *q
+		vq.Interventions = slices.Clone(q.Interventions)
+		valC := make(chan error, 1)
+		go func() { valC <- validateApplied(&vq) }()
+		valid = sync.OnceValue(func() error { return <-valC })
+	}
 	floor := q.NoticeFloor(now, loc)
 	q.Operation.Now = now.In(loc).Format(time.RFC3339)
 	x := model.NewIndex(q)
@@ -137,7 +149,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	// released, they respect the notice floor); each round pins them in the solver's
 	// problem.
 	cq = problemFor(q, kinds, slots)
-	cp, err = constraints.Compile(cq)
+	cp, err = compileValid(cq, valid)
 	if err != nil {
 		return nil, err
 	}
@@ -227,6 +239,24 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 		r.GapPct = 100 * float64(res.Terms.Makespan-lb) / float64(lb)
 	}
 	return &ReplanResult{Problem: out, Plan: plan, Diff: d, Result: r, Released: released, Rounds: rounds}, nil
+}
+
+// compileValid compiles cq once valid (the validation of the problem it comes
+// from, running meanwhile) says the problem is valid; otherwise valid's error is
+// the answer, whatever the compilation made of the invalid problem (an error, a
+// panic).
+func compileValid(cq *model.Problem, valid func() error) (cp *constraints.Compiled, err error) {
+	defer func() {
+		r := recover()
+		if verr := valid(); verr != nil {
+			cp, err = nil, verr
+			return
+		}
+		if r != nil {
+			panic(r)
+		}
+	}()
+	return constraints.Compile(cq)
 }
 
 // verifyAndDiff verifies the new plan and diffs it against the old one side by
