@@ -146,7 +146,7 @@ func (c *Clock) recurrence(r model.Recurrence, budget int) (ws []solver.Window, 
 		}
 		o := local(w)
 		// two wall times in the spring gap make one time (HOURLY: 02:00 and 03:00)
-		if !o.After(lo) || !o.Before(c.Horizon) || o.Equal(last) || ex[o.Format(time.DateOnly)] {
+		if !o.After(lo) || !o.Before(c.Horizon) || o.Equal(last) || len(ex) > 0 && ex[o.Format(time.DateOnly)] {
 			continue
 		}
 		last = o

@@ -31,7 +31,7 @@ func (r CrewCalendar) Check(v *Verification) []Violation {
 		if !x.CanDo(c, iv) {
 			add("crew %s (%s) cannot do trade %s with %s", c.ID, vfPlural(c.SizeOf(), "worker"), iv.Trade, vfPlural(iv.NeedCrewSize(), "worker"))
 		}
-		off, offErr := vfPeriods(c.Unavailable, v.Loc)
+		off, offErr := v.readPeriods(c.Unavailable)
 		if offErr != nil {
 			add("the unavailability of crew %s cannot be read: %v", c.ID, offErr)
 		}

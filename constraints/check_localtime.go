@@ -2,7 +2,6 @@ package constraints
 
 import (
 	"fmt"
-	"time"
 )
 
 // Check verifies rule 10: every time of the plan (start, end, segments) is RFC 3339
@@ -12,9 +11,10 @@ func (r LocalTime) Check(v *Verification) []Violation {
 	var out []Violation
 	for _, pl := range v.Assignments {
 		a := pl.Assignment
-		check := func(field, s string) {
-			t, err := time.Parse(time.RFC3339, s)
-			if err != nil {
+		// each time string as read with vfParseTime (time.Parse, RFC 3339)
+		check := func(field, s string, read vfTime) {
+			t := read.t
+			if !read.ok {
 				out = append(out, vfViolation(r, a.Intervention, "%s %q is not an RFC 3339 time with an offset", field, vfClip(s)))
 				return
 			}
@@ -25,11 +25,12 @@ func (r LocalTime) Check(v *Verification) []Violation {
 					field, s, vfOffset(got), vfOffset(want), name))
 			}
 		}
-		check("start", a.Start)
-		check("end", a.End)
+		check("start", a.Start, pl.times[0])
+		check("end", a.End, pl.times[1])
 		for k, sg := range a.Segments {
-			check(fmt.Sprintf("segment %d start", k+1), sg.Start)
-			check(fmt.Sprintf("segment %d end", k+1), sg.End)
+			s, e := pl.segment(k)
+			check(fmt.Sprintf("segment %d start", k+1), sg.Start, s)
+			check(fmt.Sprintf("segment %d end", k+1), sg.End, e)
 		}
 	}
 	return out

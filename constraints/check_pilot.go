@@ -28,7 +28,7 @@ func (r PilotOfficeHours) Check(v *Verification) []Violation {
 			add("pilot %s does not exist", a.Pilot)
 			continue
 		}
-		absences, absErr := vfPeriods(p.Absences, v.Loc)
+		absences, absErr := v.readPeriods(p.Absences)
 		if absErr != nil {
 			add("the absences of pilot %s cannot be read: %v", p.ID, absErr)
 		}
@@ -36,7 +36,7 @@ func (r PilotOfficeHours) Check(v *Verification) []Violation {
 			continue // done work is a fact: today's office hours do not judge it
 		}
 		for _, s := range pl.Stretches {
-			in, err := v.Inside(p.Hours(), s.Start, s.End)
+			in, err := v.Inside(v.pilotHours(p), s.Start, s.End)
 			if err != nil {
 				add("the office hours of pilot %s cannot be read: %v", p.ID, err)
 				break

@@ -59,8 +59,8 @@ func (r PlanStructure) Check(v *Verification) []Violation {
 			add(id, "missing from the plan: neither placed nor listed as unplaced")
 		}
 	}
-	for _, id := range vfSortedKeys(v.Placed) {
-		out = append(out, r.checkStretches(v, v.Placed[id])...)
+	for _, pl := range v.placedSorted() {
+		out = append(out, r.checkStretches(v, pl)...)
 	}
 	return out
 }
@@ -80,9 +80,9 @@ func (r PlanStructure) checkStretches(v *Verification, pl *Placed) []Violation {
 	if len(segs) > 0 {
 		// the segments as written, in plan order
 		prevEnd := time.Time{}
-		for k, sg := range segs {
-			s, _ := vfParseTime(sg.Start)
-			e, _ := vfParseTime(sg.End)
+		for k := range segs {
+			rs, re := pl.segment(k)
+			s, e := rs.t, re.t
 			if !e.After(s) {
 				add("segment %d ends no later than it starts", k+1)
 			}
@@ -94,11 +94,11 @@ func (r PlanStructure) checkStretches(v *Verification, pl *Placed) []Violation {
 			}
 			prevEnd = e
 		}
-		if s, _ := vfParseTime(segs[0].Start); !s.Equal(pl.Start) {
-			add("the first segment starts at %s, not at the intervention's start %s", v.at(s), v.at(pl.Start))
+		if s, _ := pl.segment(0); !s.t.Equal(pl.Start) {
+			add("the first segment starts at %s, not at the intervention's start %s", v.at(s.t), v.at(pl.Start))
 		}
-		if e, _ := vfParseTime(segs[len(segs)-1].End); !e.Equal(pl.End) {
-			add("the last segment ends at %s, not at the intervention's end %s", v.at(e), v.at(pl.End))
+		if _, e := pl.segment(len(segs) - 1); !e.t.Equal(pl.End) {
+			add("the last segment ends at %s, not at the intervention's end %s", v.at(e.t), v.at(pl.End))
 		}
 	}
 	if pl.Intervention.Fixed() {

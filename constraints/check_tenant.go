@@ -42,7 +42,7 @@ func (r TenantAvailability) Check(v *Verification) []Violation {
 				break
 			}
 		}
-		absences, err := vfPeriods(h.Absences, v.Loc)
+		absences, err := v.readPeriods(h.Absences)
 		if err != nil {
 			add("the absences of household %s cannot be read: %v", h.ID, err)
 		}
@@ -74,11 +74,11 @@ func (r TenantAvailability) checkKeys(v *Verification, pl *Placed, h *model.Hous
 		onDuty := false
 		for i := range v.Problem.Pilots {
 			p := &v.Problem.Pilots[i]
-			in, err := v.Inside(p.Hours(), s.Start, s.End)
+			in, err := v.Inside(v.pilotHours(p), s.Start, s.End)
 			if err != nil || !in {
 				continue
 			}
-			absences, err := vfPeriods(p.Absences, v.Loc)
+			absences, err := v.readPeriods(p.Absences)
 			if err != nil {
 				continue
 			}

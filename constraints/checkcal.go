@@ -198,7 +198,7 @@ func vfExpandOne(rec model.Recurrence, loc *time.Location, opStart string, lo, h
 			continue
 		}
 		o = o.In(loc)
-		if ex[o.Format(time.DateOnly)] {
+		if len(ex) > 0 && ex[o.Format(time.DateOnly)] {
 			continue
 		}
 		out = append(out, vfSpan{o, o.Add(length)})

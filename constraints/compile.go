@@ -33,6 +33,15 @@ type Compiled struct {
 	noHoliday *solver.Calendar
 	pilotDuty *solver.Calendar
 	cache     map[string]*solver.Calendar
+	access    map[accessKey]accessCal
+	preferred map[string]*solver.Calendar // by household id
+	byParts   map[partsKey]*solver.Calendar
+}
+
+// partsKey identifies a short list of calendars by identity.
+type partsKey struct {
+	n    int
+	cals [6]*solver.Calendar
 }
 
 // part is one rule's say on when a task may run.
@@ -49,7 +58,8 @@ func Compile(p *model.Problem) (*Compiled, error) {
 		return nil, fmt.Errorf("operation: %w", err)
 	}
 	x := model.NewIndex(p)
-	c := &Compiled{Model: p, Index: x, Clock: clk, TaskOf: map[string]int{}, cache: map[string]*solver.Calendar{}}
+	c := &Compiled{Model: p, Index: x, Clock: clk, TaskOf: map[string]int{}, cache: map[string]*solver.Calendar{},
+		access: map[accessKey]accessCal{}, preferred: map[string]*solver.Calendar{}, byParts: map[partsKey]*solver.Calendar{}}
 	sp := &solver.Problem{Horizon: clk.HorizonMinutes(), DayStarts: clk.DayStarts(), WeekStarts: clk.WeekStarts()}
 	c.Problem = sp
 	c.holidays, err = clk.Dates(p.HolidayDates())
@@ -91,9 +101,15 @@ func Compile(p *model.Problem) (*Compiled, error) {
 	}
 
 	// tasks
-	byDwellingTrade := map[[2]string][]int{}
+	n := len(p.Interventions)
+	sp.Tasks = make([]solver.Task, 0, n)
+	c.TaskOf = make(map[string]int, n)
+	c.Interventions = make([]*model.Intervention, 0, n)
+	c.parts = make([][]part, 0, n)
+	c.crewDemand, c.pilotDemand = make([]int, 0, n), make([]int, 0, n)
+	byDwellingTrade := make(map[[2]string][]int, n)
 	byStairwellTrade := map[[2]string][]int{}
-	byDwelling := map[string][]int{}
+	byDwelling := make(map[string][]int, len(p.Dwellings))
 	for i := range p.Interventions {
 		iv := &p.Interventions[i]
 		t := len(sp.Tasks)
@@ -255,7 +271,9 @@ func objective(pol model.Policy) solver.Objective {
 }
 
 func (c *Compiled) crewCalendar(cr *model.Crew) (*solver.Calendar, error) {
-	ws, err := c.Clock.Recurrences(c.Model.CrewCalendar(cr))
+	// crews share a few calendars: each is expanded once (Clock.Calendar caches
+	// them by content)
+	shared, err := c.Clock.Calendar(c.Model.CrewCalendar(cr))
 	if err != nil {
 		return nil, fmt.Errorf("crew %q calendar: %w", cr.ID, err)
 	}
@@ -263,11 +281,11 @@ func (c *Compiled) crewCalendar(cr *model.Crew) (*solver.Calendar, error) {
 	if err != nil {
 		return nil, fmt.Errorf("crew %q unavailable: %w", cr.ID, err)
 	}
-	return solver.Subtract(solver.NewCalendar(ws), append(off, c.holidays...)), nil
+	return ownCalendar(shared, append(off, c.holidays...)), nil
 }
 
 func (c *Compiled) pilotCalendar(pl *model.Pilot) (*solver.Calendar, error) {
-	ws, err := c.Clock.Recurrences(pl.Hours())
+	shared, err := c.Clock.Calendar(pl.Hours())
 	if err != nil {
 		return nil, fmt.Errorf("pilot %q office hours: %w", pl.ID, err)
 	}
@@ -275,7 +293,17 @@ func (c *Compiled) pilotCalendar(pl *model.Pilot) (*solver.Calendar, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pilot %q absences: %w", pl.ID, err)
 	}
-	return solver.Subtract(solver.NewCalendar(ws), append(off, c.holidays...)), nil
+	return ownCalendar(shared, append(off, c.holidays...)), nil
+}
+
+// ownCalendar is shared without the holes, a calendar of its own even when there is
+// nothing to subtract (as when each resource's calendar was expanded apart).
+func ownCalendar(shared *solver.Calendar, holes []solver.Window) *solver.Calendar {
+	cal := solver.Subtract(shared, holes)
+	if cal == shared {
+		cal = solver.NewCalendar(shared.Windows())
+	}
+	return cal
 }
 
 // siteCalendar is the site hours without holidays: the calendar of lags in working days.
@@ -335,9 +363,12 @@ func (c *Compiled) task(iv *model.Intervention, wd, dwellingRes, group int) (sol
 			add(NameTenantAvailability, what, cal)
 		}
 		if len(h.Preferred) > 0 {
-			pref, err := c.Clock.Calendar(h.Preferred)
-			if err != nil {
-				return fail("household preferred windows", err)
+			pref, ok := c.preferred[h.ID]
+			if !ok {
+				if pref, err = c.Clock.Calendar(h.Preferred); err != nil {
+					return fail("household preferred windows", err)
+				}
+				c.preferred[h.ID] = pref
 			}
 			t.Preferred = pref
 		}
@@ -493,11 +524,10 @@ func (c *Compiled) accessCalendar(iv *model.Intervention, h *model.Household, pr
 	if access == model.AccessNone {
 		return nil, "", nil
 	}
-	absences, err := c.Clock.Periods(h.Absences)
-	if err != nil {
-		return nil, "", err
-	}
 	if access == model.AccessKeys && h.KeysWithPilot {
+		if _, err := c.Clock.Periods(h.Absences); err != nil {
+			return nil, "", err
+		}
 		if c.pilotDuty == nil {
 			var ws []solver.Window
 			for _, pl := range c.Pilots {
@@ -511,23 +541,42 @@ func (c *Compiled) accessCalendar(iv *model.Intervention, h *model.Household, pr
 		}
 		return c.pilotDuty, fmt.Sprintf("the pilot's office hours (household %q left its keys)", h.ID), nil
 	}
-	recs, what := h.Availability, fmt.Sprintf("the availability of household %q", h.ID)
+	carer := false
 	for _, pr := range profiles {
-		if pr.NeedsCarer {
-			recs, what = h.CarerAvailability, fmt.Sprintf("the carer's availability (household %q)", h.ID)
-		}
+		carer = carer || pr.NeedsCarer
 	}
-	key := fmt.Sprintf("access|%s|%s", h.ID, what)
-	if cal, ok := c.cache[key]; ok {
-		return cal, what, nil
+	key := accessKey{h.ID, carer}
+	if a, ok := c.access[key]; ok {
+		return a.cal, a.what, nil
+	}
+	recs, what := h.Availability, fmt.Sprintf("the availability of household %q", h.ID)
+	if carer {
+		recs, what = h.CarerAvailability, fmt.Sprintf("the carer's availability (household %q)", h.ID)
+	}
+	// (a household seen before had its absences read without error)
+	absences, err := c.Clock.Periods(h.Absences)
+	if err != nil {
+		return nil, "", err
 	}
 	cal, err := c.Clock.Calendar(recs)
 	if err != nil {
 		return nil, "", err
 	}
 	cal = solver.Subtract(cal, absences)
-	c.cache[key] = cal
+	c.access[key] = accessCal{cal, what}
 	return cal, what, nil
+}
+
+// accessKey identifies a household's access calendar: its own availability or
+// its carer's.
+type accessKey struct {
+	household string
+	carer     bool
+}
+
+type accessCal struct {
+	cal  *solver.Calendar
+	what string
 }
 
 // stayCalendar is when the household stays in a relocation unit (never, if it has
@@ -573,8 +622,22 @@ func (c *Compiled) CrewAndPilot(t int, pl solver.Placement) (crew, pilot string)
 }
 
 // intersectParts intersects the parts' calendars, sharing the result between tasks
-// made of the same calendars.
+// made of the same calendars (the same *solver.Calendar values, in the same order).
 func (c *Compiled) intersectParts(parts []part) *solver.Calendar {
+	if len(parts) <= len(partsKey{}.cals) {
+		key := partsKey{n: len(parts)}
+		for i, pt := range parts {
+			key.cals[i] = pt.cal
+		}
+		cal, ok := c.byParts[key]
+		if !ok {
+			for _, pt := range parts {
+				cal = solver.Intersect(cal, pt.cal)
+			}
+			c.byParts[key] = cal
+		}
+		return cal
+	}
 	var b strings.Builder
 	b.WriteString("parts")
 	for _, pt := range parts {

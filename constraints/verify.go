@@ -48,30 +48,35 @@ func Checkers() []Checker {
 // Verify shares nothing with the search but the model types: it expands the RRULEs
 // itself with rrule-go and works on time.Time in the operation's location.
 func Verify(p *model.Problem, plan *model.Plan) []Violation {
-	v, err := NewVerification(p, plan)
+	return VerifyWith(p, plan, nil)
+}
+
+// VerifyWith is Verify with calendars expanded ahead by PrepareCalendars (nil: none).
+func VerifyWith(p *model.Problem, plan *model.Plan, cals *Calendars) []Violation {
+	v, err := newVerification(p, plan, cals)
 	if err != nil {
 		return []Violation{{Rule: NamePlanStructure, Message: "the plan cannot be checked: " + err.Error()}}
 	}
-	// The checks only read v: they run on every core, each goroutine taking the
-	// next check; the sort makes the result independent of who ran what.
 	cs := Checkers()
 	found := make([][]Violation, len(cs))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(cs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(cs) {
-					return
+	// the checks only read v: they run side by side, each into its own slot, and
+	// are put together in the order of Checkers whatever the order they end in
+	if workers := min(runtime.GOMAXPROCS(0), len(cs)); workers > 1 {
+		var next atomic.Int32
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Go(func() {
+				for i := int(next.Add(1)) - 1; i < len(cs); i = int(next.Add(1)) - 1 {
+					found[i] = vfRun(cs[i], v)
 				}
-				found[i] = vfRun(cs[i], v)
-			}
-		}()
+			})
+		}
+		wg.Wait()
+	} else {
+		for i, c := range cs {
+			found[i] = vfRun(c, v)
+		}
 	}
-	wg.Wait()
 	var out []Violation
 	for _, f := range found {
 		out = append(out, f...)
@@ -144,6 +149,20 @@ type Placed struct {
 	Stretches  []Stretch
 	// TimesOK: every time string of the assignment parsed as RFC 3339.
 	TimesOK bool
+	// times holds each time string read (vfParseTime), in plan order: start, end,
+	// then each segment's start and end.
+	times []vfTime
+}
+
+// vfTime is a time string of the plan, read.
+type vfTime struct {
+	t  time.Time
+	ok bool
+}
+
+// segment is the k-th segment's start and end, as read.
+func (pl *Placed) segment(k int) (start, end vfTime) {
+	return pl.times[2+2*k], pl.times[3+2*k]
 }
 
 // ID is the intervention id the assignment names.
@@ -180,7 +199,27 @@ type Verification struct {
 	lo, hi time.Time // range over which calendars are expanded
 	sorted []*Placed // Placed by intervention id
 	mu     sync.Mutex
-	cache  map[string]vfCached
+	cache  map[string]*vfEntry // by content (vfKey), each computed once
+	// the same memos, by list (its first element and length): the problem is not
+	// changed while it is checked, so a list read once reads the same again
+	byList  sync.Map // vfListKey[model.Recurrence] -> vfCached
+	periods sync.Map // vfListKey[model.Period] -> vfPeriodsCached
+	// hours holds each pilot's office hours (Pilot.Hours builds a new list)
+	hours map[*model.Pilot][]model.Recurrence
+	// now is Operation.Now read, when it reads
+	now   time.Time
+	nowOK bool
+}
+
+// vfListKey identifies a list by its first element and its length.
+type vfListKey[T any] struct {
+	first *T
+	n     int
+}
+
+type vfPeriodsCached struct {
+	spans []vfSpan
+	err   error
 }
 
 type vfCached struct {
@@ -188,9 +227,33 @@ type vfCached struct {
 	err error
 }
 
+// vfEntry is a cached value computed once, outside the cache's lock: checks that
+// need other calendars meanwhile do not wait for it.
+type vfEntry struct {
+	once sync.Once
+	vfCached
+}
+
+// entry computes the value of key once (other callers wait for it) and returns it.
+func (v *Verification) entry(key string, compute func() vfCached) vfCached {
+	v.mu.Lock()
+	e := v.cache[key]
+	if e == nil {
+		e = &vfEntry{}
+		v.cache[key] = e
+	}
+	v.mu.Unlock()
+	e.once.Do(func() { e.vfCached = compute() })
+	return e.vfCached
+}
+
 // NewVerification parses the plan against the problem. It fails only when the problem
 // itself cannot be read (no problem, no plan, unknown time zone, unreadable horizon).
 func NewVerification(p *model.Problem, plan *model.Plan) (*Verification, error) {
+	return newVerification(p, plan, nil)
+}
+
+func newVerification(p *model.Problem, plan *model.Plan, cals *Calendars) (*Verification, error) {
 	if p == nil {
 		return nil, fmt.Errorf("no problem")
 	}
@@ -213,13 +276,22 @@ func NewVerification(p *model.Problem, plan *model.Plan) (*Verification, error) 
 	v := &Verification{
 		Problem: p, Plan: plan, Index: model.NewIndex(p), Loc: loc,
 		Begin: begin, Finish: finish, WorkingDay: p.WorkingDayMinutes(),
-		Holidays: map[string]bool{}, Assigned: map[string]*Placed{}, Placed: map[string]*Placed{},
+		Holidays: map[string]bool{}, Assigned: make(map[string]*Placed, len(plan.Assignments)),
+		Placed: make(map[string]*Placed, len(plan.Assignments)), Assignments: make([]*Placed, 0, len(plan.Assignments)),
 		Unplaced: map[string]*model.Unplaced{}, ByCrew: map[string][]*Placed{},
 		ByPilot: map[string][]*Placed{}, ByDwelling: map[string][]*Placed{},
-		cache: map[string]vfCached{},
+		cache: map[string]*vfEntry{},
 	}
 	for _, d := range p.HolidayDates() {
 		v.Holidays[d] = true
+	}
+	v.hours = make(map[*model.Pilot][]model.Recurrence, len(p.Pilots))
+	for i := range p.Pilots {
+		v.hours[&p.Pilots[i]] = p.Pilots[i].Hours()
+	}
+	if p.Operation.Now != "" {
+		now, err := model.ParseMoment(p.Operation.Now, loc)
+		v.now, v.nowOK = now, err == nil
 	}
 	lo, hi := begin, finish
 	for i := range plan.Assignments {
@@ -283,7 +355,75 @@ func NewVerification(p *model.Problem, plan *model.Plan) (*Verification, error) 
 		hi = ceil
 	}
 	v.lo, v.hi = lo.AddDate(0, 0, -7), hi.AddDate(0, 0, 60)
+	if cals != nil && cals.zone == p.Operation.TimeZone && cals.opStart == p.Operation.Start && cals.lo.Equal(v.lo) && cals.hi.Equal(v.hi) {
+		for key, c := range cals.w {
+			e := &vfEntry{vfCached: c}
+			e.once.Do(func() {})
+			v.cache[key] = e
+		}
+	}
 	return v, nil
+}
+
+// Calendars holds the verifier's own expansions of a problem's calendars (site
+// hours, crews' calendars, pilots' office hours, households' and carers'
+// availability, profiles' hours for noisy work) over the operation's horizon,
+// made ahead of VerifyWith from the problem alone, while the search runs for
+// example. They are what Verify would expand (same code, same range, keyed by
+// content) and are used only when the plan lies inside the horizon, so that Verify
+// expands over that same range. Read-only once made.
+type Calendars struct {
+	zone, opStart string
+	lo, hi        time.Time
+	w             map[string]vfCached
+}
+
+// PrepareCalendars expands p's calendars for VerifyWith; nil when p's operation
+// cannot be read (VerifyWith then reports it).
+func PrepareCalendars(p *model.Problem) *Calendars {
+	if p == nil {
+		return nil
+	}
+	loc, err := model.LoadLocation(p.Operation.TimeZone)
+	if err != nil {
+		return nil
+	}
+	begin, err1 := model.ParseDate(p.Operation.Start, loc)
+	last, err2 := model.ParseDate(p.Operation.End, loc)
+	if err1 != nil || err2 != nil {
+		return nil
+	}
+	finish := time.Date(last.Year(), last.Month(), last.Day()+1, 0, 0, 0, 0, loc)
+	c := &Calendars{zone: p.Operation.TimeZone, opStart: p.Operation.Start,
+		lo: begin.AddDate(0, 0, -7), hi: finish.AddDate(0, 0, 60), w: map[string]vfCached{}}
+	add := func(recs []model.Recurrence) {
+		if len(recs) == 0 {
+			return
+		}
+		key := vfKey(recs)
+		if _, ok := c.w[key]; ok {
+			return
+		}
+		// a list whose expansion panics is left to Verify, which reports it
+		defer func() { _ = recover() }()
+		w, err := vfExpand(recs, loc, p.Operation.Start, c.lo, c.hi)
+		c.w[key] = vfCached{w, err}
+	}
+	add(p.SiteHours())
+	for i := range p.Crews {
+		add(p.CrewCalendar(&p.Crews[i]))
+	}
+	for i := range p.Pilots {
+		add(p.Pilots[i].Hours())
+	}
+	for i := range p.Households {
+		add(p.Households[i].Availability)
+		add(p.Households[i].CarerAvailability)
+	}
+	for i := range p.Profiles {
+		add(p.Profiles[i].NoisyHours)
+	}
+	return c
 }
 
 func vfSortPlaced(l []*Placed) {
@@ -305,24 +445,26 @@ func vfParseTime(s string) (time.Time, bool) {
 }
 
 func vfParse(i int, a *model.Assignment, loc *time.Location) *Placed {
-	pl := &Placed{Pos: i, Assignment: a, TimesOK: true}
-	var ok bool
-	if pl.Start, ok = vfParseTime(a.Start); !ok {
-		pl.TimesOK = false
+	pl := &Placed{Pos: i, Assignment: a, TimesOK: true, times: make([]vfTime, 0, 2+2*len(a.Segments))}
+	read := func(s string) vfTime {
+		t, ok := vfParseTime(s)
+		pl.times = append(pl.times, vfTime{t, ok})
+		return vfTime{t, ok}
 	}
-	if pl.End, ok = vfParseTime(a.End); !ok {
+	start, end := read(a.Start), read(a.End)
+	pl.Start, pl.End = start.t, end.t
+	if !start.ok || !end.ok {
 		pl.TimesOK = false
 	}
 	if len(a.Segments) == 0 {
 		pl.Stretches = []Stretch{{pl.Start, pl.End}}
 	} else {
 		for _, sg := range a.Segments {
-			s, ok1 := vfParseTime(sg.Start)
-			e, ok2 := vfParseTime(sg.End)
-			if !ok1 || !ok2 {
+			s, e := read(sg.Start), read(sg.End)
+			if !s.ok || !e.ok {
 				pl.TimesOK = false
 			}
-			pl.Stretches = append(pl.Stretches, Stretch{s, e})
+			pl.Stretches = append(pl.Stretches, Stretch{s.t, e.t})
 		}
 		sort.SliceStable(pl.Stretches, func(i, j int) bool { return pl.Stretches[i].Start.Before(pl.Stretches[j].Start) })
 	}
@@ -332,20 +474,46 @@ func vfParse(i int, a *model.Assignment, loc *time.Location) *Placed {
 // Windows expands recurrences into merged windows (occurrences that overlap or touch
 // are one window) over the range the plan needs. Results are cached.
 func (v *Verification) windows(recs []model.Recurrence) (vfWindows, error) {
-	key := vfKey(recs)
-	v.mu.Lock()
-	c, ok := v.cache[key]
-	v.mu.Unlock()
-	if ok {
-		return c.w, c.err
+	var list vfListKey[model.Recurrence]
+	if len(recs) > 0 {
+		list = vfListKey[model.Recurrence]{&recs[0], len(recs)}
+		if c, ok := v.byList.Load(list); ok {
+			c := c.(vfCached)
+			return c.w, c.err
+		}
 	}
-	// expanded outside the lock, so that checks running at the same time do not
-	// wait for each other (two may expand the same recurrences once each)
-	w, err := vfExpand(recs, v.Loc, v.Problem.Operation.Start, v.lo, v.hi)
-	v.mu.Lock()
-	v.cache[key] = vfCached{w, err}
-	v.mu.Unlock()
-	return w, err
+	c := v.entry(vfKey(recs), func() vfCached {
+		w, err := vfExpand(recs, v.Loc, v.Problem.Operation.Start, v.lo, v.hi)
+		return vfCached{w, err}
+	})
+	if len(recs) > 0 {
+		v.byList.Store(list, c)
+	}
+	return c.w, c.err
+}
+
+// readPeriods is vfPeriods(ps, v.Loc), read once per list. The spans are shared:
+// callers only read them.
+func (v *Verification) readPeriods(ps []model.Period) ([]vfSpan, error) {
+	if len(ps) == 0 {
+		return vfPeriods(ps, v.Loc)
+	}
+	key := vfListKey[model.Period]{&ps[0], len(ps)}
+	if c, ok := v.periods.Load(key); ok {
+		c := c.(vfPeriodsCached)
+		return c.spans, c.err
+	}
+	spans, err := vfPeriods(ps, v.Loc)
+	v.periods.Store(key, vfPeriodsCached{spans, err})
+	return spans, err
+}
+
+// pilotHours is p.Hours(), one list per pilot of the problem.
+func (v *Verification) pilotHours(p *model.Pilot) []model.Recurrence {
+	if h, ok := v.hours[p]; ok {
+		return h
+	}
+	return p.Hours()
 }
 
 // vfKey identifies recurrences by content (a pilot's Hours are a new slice at every
@@ -385,14 +553,8 @@ func (v *Verification) siteWorkCalendar() (vfWindows, error) {
 	if err != nil {
 		return nil, err
 	}
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if c, ok := v.cache[key]; ok {
-		return c.w, c.err
-	}
-	w = w.subtract(v.holidaySpans())
-	v.cache[key] = vfCached{w, nil}
-	return w, nil
+	c := v.entry(key, func() vfCached { return vfCached{w.subtract(v.holidaySpans()), nil} })
+	return c.w, c.err
 }
 
 // holidaySpans lists the public holidays as local days [midnight, next midnight).
@@ -408,14 +570,22 @@ func (v *Verification) holidaySpans() []vfSpan {
 	return out
 }
 
-// holidayIn names the first public holiday [a, b) touches, or "".
+// holidayIn names the first public holiday [a, b) touches, or "": the first of
+// vfDates(a, b) that is a holiday, read date by date.
 func (v *Verification) holidayIn(a, b time.Time) string {
 	if len(v.Holidays) == 0 || b.Before(a) {
 		return ""
 	}
-	for _, d := range vfDates(a, b, v.Loc) {
-		if v.Holidays[d] {
-			return d
+	const maxDays = 4000 // as vfDates
+	var buf [len(time.DateOnly)]byte
+	d := vfDayStart(a, v.Loc)
+	for n := 0; n < maxDays; n++ {
+		if day := d.AppendFormat(buf[:0], time.DateOnly); v.Holidays[string(day)] {
+			return string(day)
+		}
+		d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, v.Loc)
+		if !d.Before(b) {
+			break
 		}
 	}
 	return ""
@@ -476,6 +646,5 @@ func (v *Verification) Fact(pl *Placed) bool {
 	if !iv.Fixed() || v.Problem.Operation.Now == "" || !pl.TimesOK {
 		return false
 	}
-	now, err := model.ParseMoment(v.Problem.Operation.Now, v.Loc)
-	return err == nil && pl.Start.Before(now)
+	return v.nowOK && pl.Start.Before(v.now)
 }

@@ -795,3 +795,38 @@ func TestVerifyFactsAreNotJudgedByTodaysCalendars(t *testing.T) {
 	p.Operation.Now = "2027-03-03T06:00"
 	require.True(t, has(Verify(p, pl)), "not begun at now, it is a plan")
 }
+
+// Calendars expanded ahead change nothing: the same violations, on plans inside
+// the horizon (where they are used) and outside it (where they are not), and
+// with calendars of another problem (lists are matched by content).
+func TestVerifyWithPreparedCalendars(t *testing.T) {
+	plans := map[string]func(pl *model.Plan){
+		"valid":        func(pl *model.Plan) {},
+		"sunday":       func(pl *model.Plan) { vtMove(pl, "D3/painting", "2027-03-07 08:00", "12:00") },
+		"overlap":      func(pl *model.Plan) { vtMove(pl, "D3/painting", "2027-03-08 08:00", "12:00") },
+		"evening":      func(pl *model.Plan) { vtMove(pl, "D1/plumbing", "2027-03-02 19:00", "23:00") },
+		"easter":       func(pl *model.Plan) { vtMove(pl, "D2/painting", "2027-03-29 08:00", "12:00") },
+		"pilot night":  func(pl *model.Plan) { vtMove(pl, "D1/visit", "2027-03-01 21:00", "22:00") },
+		"after end":    func(pl *model.Plan) { vtMove(pl, "D3/painting", "2027-06-07 08:00", "12:00") },
+		"before start": func(pl *model.Plan) { vtMove(pl, "D3/windows", "2027-01-04 08:00", "12:00") },
+		"garbage":      func(pl *model.Plan) { vtFind(pl, "D3/windows").End = "soon" },
+	}
+	other := vtProblem()
+	for i := range other.Households {
+		other.Households[i].Availability = []model.Recurrence{{RRule: "FREQ=DAILY", Start: "07:00", Duration: "2h"}}
+	}
+	used := 0
+	for name, change := range plans {
+		p, pl := vtProblem(), vtPlan()
+		change(pl)
+		want := Verify(p, pl)
+		for _, cals := range []*Calendars{PrepareCalendars(p), PrepareCalendars(other), PrepareCalendars(vtProblem()), nil} {
+			assert.Equal(t, want, VerifyWith(p, pl, cals), name)
+		}
+		v, err := newVerification(p, pl, PrepareCalendars(p))
+		require.NoError(t, err)
+		used += len(v.cache)
+	}
+	assert.Greater(t, used, 0, "the prepared calendars are never used")
+	assert.Nil(t, PrepareCalendars(&model.Problem{}))
+}

@@ -102,14 +102,17 @@ func DecodePlan(r io.Reader) (*Plan, error) {
 	if len(data) > MaxDocumentBytes {
 		return nil, &ValidationError{Document: "plan", Errors: []*FieldError{{Field: "(document)", Msg: "plan too large"}}}
 	}
-	var pl Plan
-	if err := strictUnmarshal(data, &pl); err != nil {
-		return nil, &ValidationError{Document: "plan", Errors: []*FieldError{{Field: "(document)", Msg: err.Error()}}}
+	pl, ok := decodePlanFast(data)
+	if !ok {
+		pl = &Plan{}
+		if err := strictUnmarshal(data, pl); err != nil {
+			return nil, &ValidationError{Document: "plan", Errors: []*FieldError{{Field: "(document)", Msg: err.Error()}}}
+		}
 	}
 	if pl.Format != PlanFormat {
 		return nil, &ValidationError{Document: "plan", Errors: []*FieldError{{Field: "format", Msg: fmt.Sprintf("expected %q, got %q", PlanFormat, pl.Format)}}}
 	}
-	return &pl, nil
+	return pl, nil
 }
 
 func strictUnmarshal(data []byte, v any) error {

@@ -33,6 +33,19 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 // ParseMoment reads a date ("YYYY-MM-DD", local midnight), a local wall time
 // ("YYYY-MM-DDTHH:MM" or with seconds) or an RFC 3339 time with offset.
 func ParseMoment(s string, loc *time.Location) (time.Time, error) {
+	// A date or a local wall time cannot be RFC 3339 (it has no offset) nor one of
+	// the longer layouts: read it at once, without the failed attempts before it
+	// (each allocates an error). Whatever does not parse so takes the long way.
+	switch {
+	case len(s) == len("2006-01-02"):
+		if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
+			return t, nil
+		}
+	case len(s) == len("2006-01-02T15:04") && s[10] == 'T':
+		if t, err := time.ParseInLocation("2006-01-02T15:04", s, loc); err == nil {
+			return t, nil
+		}
+	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t.In(loc), nil
 	}

@@ -85,6 +85,27 @@ type validator struct {
 	stairwellOf map[string]string
 	// a cycle among the trades of the sequences was reported
 	tradeCycle bool
+	// rules already checked (thousands of households share a few)
+	rules map[ruleKey]error
+}
+
+type ruleKey struct {
+	rule string
+	loc  *time.Location
+}
+
+// checkRule is checkRRule(s, v.loc), once per rule and location.
+func (v *validator) checkRule(s string) error {
+	k := ruleKey{s, v.loc}
+	if err, ok := v.rules[k]; ok {
+		return err
+	}
+	err := checkRRule(s, v.loc)
+	if v.rules == nil {
+		v.rules = map[ruleKey]error{}
+	}
+	v.rules[k] = err
+	return err
 }
 
 func (v *validator) add(field, entity, id, format string, args ...any) {
@@ -273,7 +294,7 @@ func (v *validator) recurrences(field, entity, id string, rs []Recurrence, quiet
 				v.add(f+".rrule", entity, id, "rrule %q: give the first date in \"from\" and the time in \"start\", not DTSTART", r.RRule)
 			}
 		default:
-			if err := checkRRule(r.RRule, v.loc); err != nil {
+			if err := v.checkRule(r.RRule); err != nil {
 				if quiet {
 					v.add(f+".rrule", entity, id, "invalid rrule")
 				} else {

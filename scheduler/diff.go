@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -46,11 +47,48 @@ func readPlan(pl *model.Plan, loc *time.Location) map[string]placed {
 	return out
 }
 
-func diffPlans(oldP, newP *model.Problem, oldPlan, newPlan *model.Plan, now *time.Time, cause, cancelled map[string]string) *model.Diff {
-	loc, err := model.LoadLocation(newP.Operation.TimeZone)
+// diffOld is what a diff reads of the old problem and plan, in the time zone zone:
+// it can be read ahead (while a replan searches).
+type diffOld struct {
+	oldP    *model.Problem
+	oldPlan *model.Plan
+	zone    string
+	loc     *time.Location
+	olds    map[string]placed
+	oldIv   map[string]*model.Intervention
+	oldX    *model.Index
+	oldEnd  time.Time
+}
+
+func readOld(oldP *model.Problem, oldPlan *model.Plan, zone string) *diffOld {
+	loc, err := model.LoadLocation(zone)
 	if err != nil {
 		loc = time.UTC
 	}
+	o := &diffOld{oldP: oldP, oldPlan: oldPlan, zone: zone, loc: loc, olds: readPlan(oldPlan, loc),
+		oldIv: make(map[string]*model.Intervention, len(oldP.Interventions)), oldX: model.NewIndex(oldP)}
+	for i := range oldP.Interventions {
+		o.oldIv[oldP.Interventions[i].ID] = &oldP.Interventions[i]
+	}
+	for _, p := range o.olds {
+		if p.eOK && p.end.After(o.oldEnd) {
+			o.oldEnd = p.end
+		}
+	}
+	return o
+}
+
+func diffPlans(oldP, newP *model.Problem, oldPlan, newPlan *model.Plan, now *time.Time, cause, cancelled map[string]string) *model.Diff {
+	return diffPlansFrom(nil, oldP, newP, oldPlan, newPlan, now, cause, cancelled)
+}
+
+// diffPlansFrom is diffPlans with the old side read ahead (nil, or read of other
+// documents or another time zone: read here).
+func diffPlansFrom(pre *diffOld, oldP, newP *model.Problem, oldPlan, newPlan *model.Plan, now *time.Time, cause, cancelled map[string]string) *model.Diff {
+	if pre == nil || pre.oldP != oldP || pre.oldPlan != oldPlan || pre.zone != newP.Operation.TimeZone {
+		pre = readOld(oldP, oldPlan, newP.Operation.TimeZone)
+	}
+	loc := pre.loc
 	d := &model.Diff{Format: model.DiffFormat, Operation: newP.Operation.ID, Changes: []model.Change{}, Recipients: []model.Recipient{}}
 	if now != nil {
 		d.Now = now.In(loc).Format(time.RFC3339)
@@ -59,15 +97,12 @@ func diffPlans(oldP, newP *model.Problem, oldPlan, newPlan *model.Plan, now *tim
 	if now != nil {
 		floor = oldP.NoticeFloor(*now, loc)
 	}
-	olds, news := readPlan(oldPlan, loc), readPlan(newPlan, loc)
-	oldIv, newIv := map[string]*model.Intervention{}, map[string]*model.Intervention{}
-	for i := range oldP.Interventions {
-		oldIv[oldP.Interventions[i].ID] = &oldP.Interventions[i]
-	}
+	olds, news := pre.olds, readPlan(newPlan, loc)
+	oldIv, newIv := pre.oldIv, make(map[string]*model.Intervention, len(newP.Interventions))
 	for i := range newP.Interventions {
 		newIv[newP.Interventions[i].ID] = &newP.Interventions[i]
 	}
-	oldX, newX := model.NewIndex(oldP), model.NewIndex(newP)
+	oldX, newX := pre.oldX, model.NewIndex(newP)
 	slotOf := func(p placed) *model.Slot {
 		return &model.Slot{Start: p.a.Start, End: p.a.End, Crew: p.a.Crew, Pilot: p.a.Pilot}
 	}
@@ -81,12 +116,7 @@ func diffPlans(oldP, newP *model.Problem, oldPlan, newPlan *model.Plan, now *tim
 		}
 	}
 	sort.Strings(ids)
-	var oldEnd, newEnd time.Time
-	for _, p := range olds {
-		if p.eOK && p.end.After(oldEnd) {
-			oldEnd = p.end
-		}
-	}
+	oldEnd, newEnd := pre.oldEnd, time.Time{}
 	for _, p := range news {
 		if p.eOK && p.end.After(newEnd) {
 			newEnd = p.end
@@ -145,13 +175,23 @@ func diffPlans(oldP, newP *model.Problem, oldPlan, newPlan *model.Plan, now *tim
 		}
 		d.Changes = append(d.Changes, c)
 	}
-	sort.SliceStable(d.Changes, func(i, j int) bool {
-		a, b := changeTime(d.Changes[i], loc), changeTime(d.Changes[j], loc)
-		if !a.Equal(b) {
-			return a.Before(b)
+	// sorted by time (read once per change), then intervention id
+	at := make([]time.Time, len(d.Changes))
+	order := make([]int, len(d.Changes))
+	for i := range d.Changes {
+		at[i], order[i] = changeTime(d.Changes[i], loc), i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		if c := at[i].Compare(at[j]); c != 0 {
+			return c
 		}
-		return d.Changes[i].Intervention < d.Changes[j].Intervention
+		return strings.Compare(d.Changes[i].Intervention, d.Changes[j].Intervention)
 	})
+	sorted := make([]model.Change, len(d.Changes))
+	for k, i := range order {
+		sorted[k] = d.Changes[i]
+	}
+	d.Changes = sorted
 	s := &d.Summary
 	for _, c := range d.Changes {
 		switch c.Kind {

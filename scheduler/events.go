@@ -3,6 +3,7 @@ package scheduler
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"time"
@@ -51,8 +52,13 @@ func (ee *eventErrors) err() error {
 	return &model.ValidationError{Document: "events", Errors: ee.errs}
 }
 
-// clone deep-copies a problem.
+// clone deep-copies a problem. model.Problem.Clone is a JSON round trip without
+// the encoding; a weight JSON cannot write (NaN, infinite) takes the round trip, so
+// that it fails as it always did.
 func clone(p *model.Problem) (*model.Problem, error) {
+	if finiteWeights(p.Operation.Policy) {
+		return p.Clone(), nil
+	}
 	b, err := json.Marshal(p)
 	if err != nil {
 		return nil, err
@@ -64,10 +70,20 @@ func clone(p *model.Problem) (*model.Problem, error) {
 	return &q, nil
 }
 
+func finiteWeights(pol model.Policy) bool {
+	for _, w := range []*float64{pol.Makespan, pol.DwellingEnd, pol.DisturbedDays, pol.Preferred, pol.SoftDeadline} {
+		if w != nil && (math.IsNaN(*w) || math.IsInf(*w, 0)) {
+			return false
+		}
+	}
+	return true
+}
+
 // applyEvents returns a copy of p with the events applied. old holds the
 // appointments of the plan being replanned. Unknown ids, contradictions between
-// events and events that do not fit the plan are errors naming the event and field;
-// so is a problem that the events make invalid.
+// events and events that do not fit the plan are errors naming the event and field.
+// Whether the events leave a valid problem is for validateApplied to say (when there
+// are events), before the copy is planned.
 func applyEvents(p *model.Problem, old map[string]slot, ev *model.Events, now time.Time, loc *time.Location) (*model.Problem, *applied, error) {
 	q, err := clone(p)
 	if err != nil {
@@ -446,6 +462,12 @@ func applyEvents(p *model.Problem, old map[string]slot, ev *model.Events, now ti
 		}
 		q.Interventions = kept
 	}
+	return q, ap, nil
+}
+
+// validateApplied validates a problem the events were applied to (applyEvents with
+// events): the errors name the events document.
+func validateApplied(q *model.Problem) error {
 	if err := model.Validate(q); err != nil {
 		if ve, ok := err.(*model.ValidationError); ok {
 			out := &model.ValidationError{Document: "events"}
@@ -454,11 +476,11 @@ func applyEvents(p *model.Problem, old map[string]slot, ev *model.Events, now ti
 				c.Msg = "after the events are applied: " + c.Msg
 				out.Errors = append(out.Errors, &c)
 			}
-			return nil, nil, out
+			return out
 		}
-		return nil, nil, err
+		return err
 	}
-	return q, ap, nil
+	return nil
 }
 
 // successorsBegun lists (missed, successor) pairs where the successor, by an explicit

@@ -3,7 +3,9 @@ package scheduler
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/rehabplan/rehabplan/constraints"
@@ -82,6 +84,17 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	if err != nil {
 		return nil, err
 	}
+	// q is validated beside what follows, on a copy of it as the events left it
+	// (statuses are brought up to date below); nothing is planned before the
+	// answer, and when q is invalid the validation's errors are the answer
+	valid := func() error { return nil }
+	if ev != nil {
+		vq := *q
+		vq.Interventions = slices.Clone(q.Interventions)
+		valC := make(chan error, 1)
+		go func() { valC <- validateApplied(&vq) }()
+		valid = sync.OnceValue(func() error { return <-valC })
+	}
 	floor := q.NoticeFloor(now, loc)
 	q.Operation.Now = now.In(loc).Format(time.RFC3339)
 	x := model.NewIndex(q)
@@ -131,14 +144,25 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	var plan *model.Plan
 	var out *model.Problem
 	var violations []Violation
+	var d *model.Diff
 	// The domain is compiled once, the pinned appointments as planned ones (so that,
 	// released, they respect the notice floor); each round pins them in the solver's
 	// problem.
 	cq = problemFor(q, kinds, slots)
-	cp, err = constraints.Compile(cq)
+	cp, err = compileValid(cq, valid)
 	if err != nil {
 		return nil, err
 	}
+	// While the search runs: the verifier expands q's calendars its own way (the
+	// events are applied: they are those of every plan to verify), and the diff
+	// reads the old plan.
+	calsC, oldC := make(chan *constraints.Calendars, 1), make(chan *diffOld, 1)
+	go func() {
+		calsC <- constraints.PrepareCalendars(q)
+		oldC <- readOld(p, old, p.Operation.TimeZone)
+	}()
+	cals := sync.OnceValue(func() *constraints.Calendars { return <-calsC })
+	oldRead := sync.OnceValue(func() *diffOld { return <-oldC })
 	frozen := make([]bool, len(cp.Problem.Tasks))
 	for t := range cp.Problem.Tasks {
 		frozen[t] = cp.Problem.Tasks[t].Fixed
@@ -154,7 +178,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 		if err != nil {
 			return nil, fmt.Errorf("scheduler: %w", err)
 		}
-		plan, out, violations = nil, nil, nil
+		plan, out, violations, d = nil, nil, nil, nil
 		if rounds >= maxRounds || ctx.Err() != nil || time.Now().After(deadline) {
 			break
 		}
@@ -163,7 +187,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 			// what the verifier finds wrong with a pinned appointment (its own
 			// rules broken by the events) releases it too
 			plan, out = BuildPlan(cp, res), settle(q, kinds, cp, res)
-			violations = constraints.Verify(out, plan)
+			violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled, cals(), oldRead())
 			for _, v := range violations {
 				if v.Intervention != "" && kinds[v.Intervention] == kindPinned {
 					rel[v.Intervention] = cause[v.Intervention]
@@ -195,7 +219,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	}
 	if plan == nil {
 		plan, out = BuildPlan(cp, res), settle(q, kinds, cp, res)
-		violations = constraints.Verify(out, plan)
+		violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled, cals(), oldRead())
 	}
 	r := &Result{Plan: plan, Stop: res.Stop, Iterations: res.Iterations, Elapsed: time.Since(begin),
 		FirstFeasible: res.FirstFeasible, Terms: res.Terms}
@@ -214,8 +238,45 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 		r.Bound = cp.Clock.Time(lb)
 		r.GapPct = 100 * float64(res.Terms.Makespan-lb) / float64(lb)
 	}
-	d := diffPlans(p, out, old, plan, &now, cause, ap.cancelled)
 	return &ReplanResult{Problem: out, Plan: plan, Diff: d, Result: r, Released: released, Rounds: rounds}, nil
+}
+
+// compileValid compiles cq once valid (the validation of the problem it comes
+// from, running meanwhile) says the problem is valid; otherwise valid's error is
+// the answer, whatever the compilation made of the invalid problem (an error, a
+// panic).
+func compileValid(cq *model.Problem, valid func() error) (cp *constraints.Compiled, err error) {
+	defer func() {
+		r := recover()
+		if verr := valid(); verr != nil {
+			cp, err = nil, verr
+			return
+		}
+		if r != nil {
+			panic(r)
+		}
+	}()
+	return constraints.Compile(cq)
+}
+
+// verifyAndDiff verifies the new plan and diffs it against the old one side by
+// side: the diff only reads the plans and problems, the verifier checks on its own.
+// Both are done when it returns (the caller may then change cause).
+func verifyAndDiff(p, out *model.Problem, old, plan *model.Plan, now time.Time, cause, cancelled map[string]string, cals *constraints.Calendars, pre *diffOld) ([]Violation, *model.Diff) {
+	var d *model.Diff
+	var crash any
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() { crash = recover() }()
+		d = diffPlansFrom(pre, p, out, old, plan, &now, cause, cancelled)
+	}()
+	vs := constraints.VerifyWith(out, plan, cals)
+	<-done
+	if crash != nil {
+		panic(crash) // in the caller's goroutine, as before
+	}
+	return vs, d
 }
 
 // planSlots reads the old plan's appointments (and the problem's fixed times of

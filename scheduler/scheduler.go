@@ -3,7 +3,8 @@ package scheduler
 import (
 	"context"
 	"fmt"
-	"sort"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/rehabplan/rehabplan/constraints"
@@ -113,7 +114,7 @@ func Verify(p *model.Problem, plan *model.Plan) []Violation {
 func BuildPlan(cp *constraints.Compiled, res *solver.Result) *model.Plan {
 	loc := cp.Clock.Loc
 	plan := &model.Plan{Format: model.PlanFormat, Operation: cp.Model.Operation.ID, Seed: res.Seed,
-		Assignments: []model.Assignment{}, Unplaced: []model.Unplaced{}}
+		Assignments: make([]model.Assignment, 0, len(res.Placements)), Unplaced: []model.Unplaced{}}
 	stamp := func(m int) string { return cp.Clock.Time(m).In(loc).Format(time.RFC3339) }
 	str := cp.Problem.Stretcher()
 	for t, pl := range res.Placements {
@@ -140,9 +141,18 @@ func BuildPlan(cp *constraints.Compiled, res *solver.Result) *model.Plan {
 		}
 		plan.Assignments = append(plan.Assignments, a)
 	}
-	sort.SliceStable(plan.Assignments, func(i, j int) bool {
-		return plan.Assignments[i].Start < plan.Assignments[j].Start
-	})
+	// by start (a stable sort of positions: the same order as sorting the
+	// assignments themselves)
+	as := plan.Assignments
+	order := make([]int, len(as))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(i, j int) int { return strings.Compare(as[i].Start, as[j].Start) })
+	plan.Assignments = make([]model.Assignment, len(as))
+	for k, i := range order {
+		plan.Assignments[k] = as[i]
+	}
 	plan.Score = score(cp, res)
 	return plan
 }

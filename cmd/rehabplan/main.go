@@ -242,13 +242,37 @@ func reportInputError(stderr io.Writer, path string, err error) int {
 // writeJSON writes v indented to path atomically (temporary file, then rename),
 // or to w when path is empty.
 func writeJSON(path string, w io.Writer, v any) error {
-	data, err := json.MarshalIndent(v, "", "  ")
+	data, err := encodeJSON(v)
 	if err != nil {
 		return err
 	}
-	data = append(data, '\n')
+	return writeData(path, w, data)
+}
+
+// encodeJSON is v indented, with a final newline.
+func encodeJSON(v any) ([]byte, error) {
+	var data []byte
+	var err error
+	switch v := v.(type) {
+	case *model.Plan: // the same bytes, faster
+		data, err = model.MarshalPlanIndent(v)
+	case *model.Diff:
+		data, err = model.MarshalDiffIndent(v)
+	case *model.Problem:
+		data, err = model.MarshalProblemIndent(v)
+	default:
+		data, err = json.MarshalIndent(v, "", "  ")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
+}
+
+// writeData writes data to path atomically, or to w when path is empty.
+func writeData(path string, w io.Writer, data []byte) error {
 	if path == "" {
-		_, err = w.Write(data)
+		_, err := w.Write(data)
 		return err
 	}
 	tmp := path + ".tmp"

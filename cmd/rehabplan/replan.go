@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rehabplan/rehabplan/model"
@@ -33,17 +34,26 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, replanUsage)
 		return exitInvalid
 	}
+	// the three documents are read side by side; the first error in the order of
+	// the arguments is the one reported
+	var (
+		old          *model.Plan
+		ev           *model.Events
+		errPl, errEv error
+		wg           sync.WaitGroup
+	)
+	wg.Go(func() { old, errPl = readPlan(pos[1]) })
+	wg.Go(func() { ev, errEv = readEvents(pos[2]) })
 	p, err := readProblem(pos[0])
+	wg.Wait()
 	if err != nil {
 		return reportInputError(stderr, pos[0], err)
 	}
-	old, err := readPlan(pos[1])
-	if err != nil {
-		return reportInputError(stderr, pos[1], err)
+	if errPl != nil {
+		return reportInputError(stderr, pos[1], errPl)
 	}
-	ev, err := readEvents(pos[2])
-	if err != nil {
-		return reportInputError(stderr, pos[2], err)
+	if errEv != nil {
+		return reportInputError(stderr, pos[2], errEv)
 	}
 	loc, err := model.LoadLocation(p.Operation.TimeZone)
 	if err != nil {
@@ -67,18 +77,29 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			*probOut = base + ".problem.json"
 		}
 	}
-	if err := writeJSON(*out, stdout, res.Plan); err != nil {
-		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
-		return exitFail
-	}
-	for _, w := range []struct {
+	// the plan, then the diff and the problem when asked: encoded side by side,
+	// written in that order
+	docs := []struct {
 		path string
 		v    any
-	}{{*diffOut, res.Diff}, {*probOut, res.Problem}} {
-		if w.path == "" {
+		data []byte
+		err  error
+	}{{path: *out, v: res.Plan}, {path: *diffOut, v: res.Diff}, {path: *probOut, v: res.Problem}}
+	for i := range docs {
+		if d := &docs[i]; i == 0 || d.path != "" {
+			wg.Go(func() { d.data, d.err = encodeJSON(d.v) })
+		}
+	}
+	wg.Wait()
+	for i, d := range docs {
+		if i > 0 && d.path == "" {
 			continue
 		}
-		if err := writeJSON(w.path, stdout, w.v); err != nil {
+		err := d.err
+		if err == nil {
+			err = writeData(d.path, stdout, d.data)
+		}
+		if err != nil {
 			fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 			return exitFail
 		}
