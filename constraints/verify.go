@@ -3,6 +3,7 @@ package constraints
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -206,6 +207,10 @@ type Verification struct {
 	periods sync.Map // vfListKey[model.Period] -> vfPeriodsCached
 	// hours holds each pilot's office hours (Pilot.Hours builds a new list)
 	hours map[*model.Pilot][]model.Recurrence
+	// holidayAt holds the holidays' local midnights, sorted; oddHoliday says that
+	// a holiday does not read as a date
+	holidayAt  []time.Time
+	oddHoliday bool
 	// now is Operation.Now read, when it reads
 	now   time.Time
 	nowOK bool
@@ -285,6 +290,14 @@ func newVerification(p *model.Problem, plan *model.Plan, cals *Calendars) (*Veri
 	for _, d := range p.HolidayDates() {
 		v.Holidays[d] = true
 	}
+	for d := range v.Holidays {
+		if t, err := model.ParseDate(d, loc); err == nil {
+			v.holidayAt = append(v.holidayAt, t)
+		} else {
+			v.oddHoliday = true
+		}
+	}
+	slices.SortFunc(v.holidayAt, func(a, b time.Time) int { return a.Compare(b) })
 	v.hours = make(map[*model.Pilot][]model.Recurrence, len(p.Pilots))
 	for i := range p.Pilots {
 		v.hours[&p.Pilots[i]] = p.Pilots[i].Hours()
@@ -579,6 +592,20 @@ func (v *Verification) holidayIn(a, b time.Time) string {
 	const maxDays = 4000 // as vfDates
 	var buf [len(time.DateOnly)]byte
 	d := vfDayStart(a, v.Loc)
+	if !v.oddHoliday {
+		// A date read below is a holiday only if the holiday's midnight lies within
+		// a day of it: with no holiday from two days before d to two days after
+		// the stretch, there is none to find.
+		lo, hi := d.Add(-48*time.Hour), b
+		if hi.Before(d) {
+			hi = d
+		}
+		hi = hi.Add(48 * time.Hour)
+		i := sort.Search(len(v.holidayAt), func(i int) bool { return !v.holidayAt[i].Before(lo) })
+		if i == len(v.holidayAt) || v.holidayAt[i].After(hi) {
+			return ""
+		}
+	}
 	for n := 0; n < maxDays; n++ {
 		if day := d.AppendFormat(buf[:0], time.DateOnly); v.Holidays[string(day)] {
 			return string(day)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/parser"
 	"go/token"
+	"math/rand/v2"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -829,4 +830,41 @@ func TestVerifyWithPreparedCalendars(t *testing.T) {
 	}
 	assert.Greater(t, used, 0, "the prepared calendars are never used")
 	assert.Nil(t, PrepareCalendars(&model.Problem{}))
+}
+
+// holidayIn skips the dates of stretches far from every holiday: it finds what
+// reading every date of vfDates finds, in zones with odd days too.
+func TestHolidayInAsEveryDate(t *testing.T) {
+	ref := func(v *Verification, a, b time.Time) string {
+		if len(v.Holidays) == 0 || b.Before(a) {
+			return ""
+		}
+		for _, d := range vfDates(a, b, v.Loc) {
+			if v.Holidays[d] {
+				return d
+			}
+		}
+		return ""
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, zone := range []string{"Europe/Paris", "Pacific/Apia", "America/Sao_Paulo", "Asia/Kathmandu"} {
+		p, pl := vtProblem(), vtPlan()
+		p.Operation.TimeZone, p.Operation.Start, p.Operation.End = zone, "2011-01-01", "2028-12-31"
+		p.Operation.ExtraHolidays = []string{"2011-12-29", "2011-12-30", "2011-12-31", "2018-11-04", "2027-03-28", "2027-10-31", "2027-03-01"}
+		v, err := NewVerification(p, pl)
+		require.NoError(t, err)
+		require.NotEmpty(t, v.holidayAt)
+		for range 20000 {
+			a := time.Date(2011+r.IntN(18), time.Month(1+r.IntN(12)), 1+r.IntN(31), r.IntN(24), r.IntN(60), 0, 0, v.Loc)
+			b := a.Add(time.Duration(r.IntN(5*24*60)-60) * time.Minute)
+			require.Equal(t, ref(v, a, b), v.holidayIn(a, b), "%s %v %v", zone, a, b)
+		}
+		for _, h := range p.Operation.ExtraHolidays {
+			a, err := model.ParseDate(h, v.Loc)
+			require.NoError(t, err)
+			for _, d := range []time.Duration{-25 * time.Hour, -time.Hour, 0, time.Hour, 23 * time.Hour} {
+				require.Equal(t, ref(v, a.Add(d), a.Add(d+2*time.Hour)), v.holidayIn(a.Add(d), a.Add(d+2*time.Hour)), "%s %s %v", zone, h, d)
+			}
+		}
+	}
 }

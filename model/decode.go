@@ -80,15 +80,35 @@ func Decode(r io.Reader) (*Problem, error) {
 
 // DecodeBytes is Decode on a byte slice.
 func DecodeBytes(data []byte) (*Problem, error) {
+	p, err := decodeUnvalidated(data)
+	if err != nil {
+		return nil, err
+	}
+	if err := Validate(p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// DecodeUnvalidated is Decode without the validation: Decode(r) is
+// DecodeUnvalidated(r), then Validate on the problem (its error is Decode's). Until
+// Validate accepts it, the problem must not be trusted: no result drawn from it may
+// be shown.
+func DecodeUnvalidated(r io.Reader) (*Problem, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxDocumentBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	return decodeUnvalidated(data)
+}
+
+func decodeUnvalidated(data []byte) (*Problem, error) {
 	if len(data) > MaxDocumentBytes {
 		return nil, &ValidationError{Errors: []*FieldError{{Field: "(document)", Msg: fmt.Sprintf("larger than %d MiB", MaxDocumentBytes>>20)}}}
 	}
 	var p Problem
 	if err := strictUnmarshal(data, &p); err != nil {
 		return nil, &ValidationError{Errors: []*FieldError{{Field: "(document)", Msg: err.Error()}}}
-	}
-	if err := Validate(&p); err != nil {
-		return nil, err
 	}
 	return &p, nil
 }

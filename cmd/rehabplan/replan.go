@@ -44,27 +44,61 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	)
 	wg.Go(func() { old, errPl = readPlan(pos[1]) })
 	wg.Go(func() { ev, errEv = readEvents(pos[2]) })
-	p, err := readProblem(pos[0])
+	p, err := readProblemUnvalidated(pos[0])
 	wg.Wait()
 	if err != nil {
 		return reportInputError(stderr, pos[0], err)
 	}
+	// The problem is validated beside the rest. Until it is found valid nothing is
+	// reported but its errors, which come first as when it was validated first
+	// (they also stop the replan).
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	verrC := make(chan error, 1)
+	go func() {
+		err := model.Validate(p)
+		if err != nil {
+			cancel()
+		}
+		verrC <- err
+	}()
+	valid := sync.OnceValue(func() error { return <-verrC })
+	inputError := func(path string, err error) int {
+		if verr := valid(); verr != nil {
+			return reportInputError(stderr, pos[0], verr)
+		}
+		return reportInputError(stderr, path, err)
+	}
 	if errPl != nil {
-		return reportInputError(stderr, pos[1], errPl)
+		return inputError(pos[1], errPl)
 	}
 	if errEv != nil {
-		return reportInputError(stderr, pos[2], errEv)
+		return inputError(pos[2], errEv)
 	}
 	loc, err := model.LoadLocation(p.Operation.TimeZone)
 	if err != nil {
-		return reportInputError(stderr, pos[0], err)
+		return inputError(pos[0], err)
 	}
 	now, err := model.ParseMoment(*nowS, loc)
 	if err != nil {
+		if verr := valid(); verr != nil {
+			return reportInputError(stderr, pos[0], verr)
+		}
 		fmt.Fprintf(stderr, "rehabplan: --now: %v\n", err)
 		return exitInvalid
 	}
-	res, err := scheduler.Replan(ctx, p, old, ev, now, &scheduler.Settings{TimeLimit: *limit, Seed: *seed, WorkLimit: *work, Workers: *workers})
+	var res *scheduler.ReplanResult
+	var crash any
+	func() {
+		defer func() { crash = recover() }()
+		res, err = scheduler.Replan(rctx, p, old, ev, now, &scheduler.Settings{TimeLimit: *limit, Seed: *seed, WorkLimit: *work, Workers: *workers})
+	}()
+	if verr := valid(); verr != nil {
+		return reportInputError(stderr, pos[0], verr)
+	}
+	if crash != nil {
+		panic(crash)
+	}
 	if err != nil {
 		return reportInputError(stderr, pos[2], err)
 	}
@@ -107,6 +141,16 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	scheduler.WriteDiff(stderr, res.Diff)
 	fmt.Fprintf(stderr, "\nsearch: %s after %s (%d rounds to settle the pins), %d plans compared\n", res.Result.Stop, res.Result.Elapsed.Round(time.Millisecond), res.Rounds, res.Result.Iterations)
 	return reportResult(stderr, res.Result)
+}
+
+// readProblemUnvalidated reads a problem document; model.Validate is the caller's.
+func readProblemUnvalidated(path string) (*model.Problem, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return model.DecodeUnvalidated(f)
 }
 
 func readPlan(path string) (*model.Plan, error) {
