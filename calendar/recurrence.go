@@ -92,7 +92,7 @@ func (c *Clock) recurrence(r model.Recurrence, budget int) (ws []solver.Window, 
 			ws, err = nil, rule(fmt.Errorf("rrule-go failed: %v", p))
 		}
 	}()
-	opt, err := parseRule(r.RRule, c.Loc)
+	opt, err := model.ParseRRule(r.RRule, c.Loc)
 	if err != nil {
 		return nil, rule(err)
 	}
@@ -119,7 +119,7 @@ func (c *Clock) recurrence(r model.Recurrence, budget int) (ws []solver.Window, 
 	}
 	y, mo, d := from.Date()
 	opt.Dtstart = time.Date(y+shift, mo, d, 0, clock, 0, 0, time.UTC)
-	if opt.Freq == rrule.HOURLY && !hourlyReachable(opt.Dtstart.Hour(), opt.Interval, opt.Byhour) {
+	if opt.Freq == rrule.HOURLY && !model.HourlyReachable(opt.Dtstart.Hour(), opt.Interval, opt.Byhour) {
 		return nil, rule(fmt.Errorf("every %d hours from %s the rule never reaches its BYHOUR", max(opt.Interval, 1), opt.Dtstart.Format("15:04")))
 	}
 	// UNTIL bounds the expansion (rrule-go stops at the first occurrence after it).

@@ -304,8 +304,13 @@ func (v *validator) recurrences(field, entity, id string, rs []Recurrence, quiet
 		}
 		if r.Start == "" {
 			v.add(f+".start", entity, id, "missing time of day (HH:MM)")
-		} else if _, err := ParseClock(r.Start); err != nil {
+		} else if c, err := ParseClock(r.Start); err != nil {
 			v.add(f+".start", entity, id, "%s", quietly(quiet, err, "not a time of day HH:MM"))
+		} else if strings.Contains(r.RRule, "HOURLY") && v.checkRule(r.RRule) == nil {
+			// an HOURLY rule steps from its start: it may never meet its BYHOUR
+			if opt, err := ParseRRule(r.RRule, v.loc); err == nil && opt.Freq == rrule.HOURLY && !HourlyReachable(c/60, opt.Interval, opt.Byhour) {
+				v.add(f+".rrule", entity, id, "%s", quietly(quiet, fmt.Errorf("every %d hours from %s the rule never reaches its BYHOUR", max(opt.Interval, 1), r.Start), "the rule never reaches its BYHOUR from its start"))
+			}
 		}
 		d, err := ParseDuration(r.Duration, 0)
 		switch {
@@ -338,19 +343,17 @@ func quietly(quiet bool, err error, msg string) string {
 	return err.Error()
 }
 
-// checkRRule reads an RRULE (without DTSTART) as the calendar package does.
+// checkRRule reads an RRULE (without DTSTART) with the parser the calendars use,
+// so that a rule accepted here is one the calendars can expand.
 func checkRRule(s string, loc *time.Location) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("%v", r)
 		}
 	}()
-	opt, err := rrule.StrToROptionInLocation(s, loc)
+	opt, err := ParseRRule(s, loc)
 	if err != nil {
 		return err
-	}
-	if opt.Freq == rrule.SECONDLY || opt.Freq == rrule.MINUTELY {
-		return fmt.Errorf("a frequency finer than HOURLY is not a calendar of works")
 	}
 	opt.Dtstart = time.Date(2027, 1, 4, 8, 0, 0, 0, loc)
 	_, err = rrule.NewRRule(*opt)

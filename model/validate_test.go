@@ -588,6 +588,21 @@ func TestRRules(t *testing.T) {
 		{"freq=weekly", false},
 		{"   ", false},
 		{"FREQ=DAILY;dtstart=20270101", false},
+		// refused by the calendars' parser, which the validation now shares: each
+		// was accepted here before and failed only when the plan was compiled
+		{"FREQ=DAILY;INTERVAL=0", false},
+		{"FREQ=DAILY;COUNT=0", false},
+		{"FREQ=DAILY;FREQ=WEEKLY", false},
+		{"FREQ=DAILY;BYHOUR=9,9", false},
+		{"FREQ=DAILY;COUNT=2;UNTIL=20270401", false},
+		{"FREQ=WEEKLY;BYDAY=1MO", false},
+		{"FREQ=DAILY;BYEASTER=1", false},
+		{"FREQ=WEEKLY;BYDAY=MO,TU;BYSETPOS=-8", false},
+		{"FREQ=HOURLY;INTERVAL=9223372036854775807", false},
+		{"FREQ=DAILY;UNTIL=2027-04-01", false},
+		// from 08:00 every 24 hours is always 08:00
+		{"FREQ=HOURLY;INTERVAL=24;BYHOUR=5", false},
+		{"FREQ=HOURLY;INTERVAL=24;BYHOUR=8", true},
 	} {
 		t.Run(tc.rrule, func(t *testing.T) {
 			p := minimalProblem()

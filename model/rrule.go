@@ -1,4 +1,4 @@
-package calendar
+package model
 
 import (
 	"errors"
@@ -49,7 +49,7 @@ var intParts = map[string]struct {
 	"BYEASTER": {-80, 250, false},
 }
 
-// parseRule reads an RRULE without DTSTART into rrule-go's options, in loc (for a
+// ParseRRule reads an RRULE without DTSTART into rrule-go's options, in loc (for a
 // local UNTIL). It checks every part first, so that the errors say which part is
 // wrong in words, and refuses what rrule-go would silently misread, loop on or
 // choke on: DTSTART, several lines, duplicated parts or list items, INTERVAL or
@@ -58,7 +58,7 @@ var intParts = map[string]struct {
 // frequencies finer than HOURLY, BYSETPOS beyond what a period can hold, BYEASTER
 // outside YEARLY rules or beyond the year, too many times of day.
 // Errors do not repeat the rule; the caller does.
-func parseRule(s string, loc *time.Location) (*rrule.ROption, error) {
+func ParseRRule(s string, loc *time.Location) (*rrule.ROption, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, errors.New("missing rrule (e.g. \"FREQ=WEEKLY;BYDAY=TU,TH\")")
 	}
@@ -237,11 +237,11 @@ func byDay(s string) (ordinal int, ok bool) {
 	return n, true
 }
 
-// hourlyReachable reports whether an HOURLY rule from hour h0 with this interval
+// HourlyReachable reports whether an HOURLY rule from hour h0 with this interval
 // ever reaches one of its BYHOUR hours. rrule-go steps the hour by the interval
 // until it meets one, forever when none can be met (FREQ=HOURLY;INTERVAL=24;BYHOUR=5
 // from 08:00): the reachable hours are those congruent to h0 modulo gcd(interval, 24).
-func hourlyReachable(h0, interval int, byhour []int) bool {
+func HourlyReachable(h0, interval int, byhour []int) bool {
 	if len(byhour) == 0 {
 		return true
 	}
