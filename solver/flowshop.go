@@ -105,8 +105,9 @@ func (c *compiled) pureFlowShop() *permFlow {
 }
 
 // bestPos returns the position of chain x in order seq that gives the smallest
-// makespan (the first such position), and that makespan.
-func (fs *permFlow) bestPos(seq []int, x int) (pos, makespan int) {
+// makespan (the first such position), and that makespan; ties, when not nil,
+// receives every position that gives it.
+func (fs *permFlow) bestPos(seq []int, x int, ties *[]int) (pos, makespan int) {
 	m, k := fs.stages, len(seq)
 	w := m + 2
 	size := (k + 2) * w
@@ -150,6 +151,12 @@ func (fs *permFlow) bestPos(seq []int, x int) (pos, makespan int) {
 		}
 		if pos < 0 || best < makespan {
 			pos, makespan = i-1, best
+			if ties != nil {
+				*ties = (*ties)[:0]
+			}
+		}
+		if ties != nil && best == makespan {
+			*ties = append(*ties, i-1)
 		}
 	}
 	return pos, makespan

@@ -76,15 +76,17 @@ func TestFlowShopBestPosMatchesDecodes(t *testing.T) {
 		require.NotNil(t, fs)
 		wk := newWorker(c, 1, 0)
 		wk.st.check = true
-		o := newOrderSearch(wk, rng, -1, func() bool { return false })
+		o := newOrderSearch(wk, nil, -1, func() bool { return false })
 		o.fs = nil // the decode of every position
 		perm := rng.Perm(n)
 		k := rng.IntN(n)
 		seq, x := perm[:k], perm[k]
 		wantPos, want, ok := o.bestInsert([][]int{append([]int(nil), seq...)}, 0, x)
 		require.True(t, ok)
-		pos, mk := fs.bestPos(seq, x)
+		var ties []int
+		pos, mk := fs.bestPos(seq, x, &ties)
 		assert.Equal(t, wantPos, pos, "trial %d", trial)
+		assert.Equal(t, o.ties, ties, "trial %d: the tied positions", trial)
 		assert.Equal(t, want.Soft, float64(mk), "trial %d", trial)
 		require.NoError(t, wk.st.drift)
 	}

@@ -44,7 +44,8 @@ type orderSearch struct {
 	last      []int
 	// fs: the problem is a pure flow shop; bestInsert then evaluates every
 	// position at once (flowshop.go)
-	fs *permFlow
+	fs   *permFlow
+	ties []int
 }
 
 func newOrderSearch(wk *worker, rng *rand.Rand, budget int, stop func() bool) *orderSearch {
@@ -192,13 +193,16 @@ func (o *orderSearch) initialOrders(noise float64) [][]int {
 }
 
 // bestInsert tries chain ch at every position of ps[g] and returns the best
-// position and its score (the first best on ties). ok is false when the search
-// ran out before every position was tried.
+// position and its score. Ties go to the first best position, or, when the search
+// has a random source, to one of the best drawn at random (ties are common, and
+// always taking the first keeps the search in the same orders). ok is false when
+// the search ran out before every position was tried.
 func (o *orderSearch) bestInsert(ps [][]int, g, ch int) (pos int, best Score, ok bool) {
 	seq := ps[g]
 	trial := make([]int, len(seq)+1)
 	pos = -1
 	defer func() { ps[g] = seq }()
+	o.ties = o.ties[:0]
 	if n := len(seq) + 1; o.fs != nil && (o.budget < 0 || o.budget >= n) {
 		// every position at once; the work counted is the decodes it replaces, so
 		// that a run with a work limit does what it would without this evaluation
@@ -206,7 +210,8 @@ func (o *orderSearch) bestInsert(ps [][]int, g, ch int) (pos int, best Score, ok
 			return pos, best, false
 		}
 		var mk int
-		pos, mk = o.fs.bestPos(seq, ch)
+		pos, mk = o.fs.bestPos(seq, ch, &o.ties)
+		pos = o.pick(pos)
 		copy(trial, seq[:pos])
 		trial[pos] = ch
 		copy(trial[pos+1:], seq[pos:])
@@ -235,9 +240,22 @@ func (o *orderSearch) bestInsert(ps [][]int, g, ch int) (pos int, best Score, ok
 		sc := o.decode(ps)
 		if pos < 0 || sc.Less(best) {
 			pos, best = i, sc
+			o.ties = o.ties[:0]
+		}
+		if !best.Less(sc) {
+			o.ties = append(o.ties, i)
 		}
 	}
-	return pos, best, true
+	return o.pick(pos), best, true
+}
+
+// pick draws one of the tied positions (o.ties) when the search has a random
+// source; first otherwise.
+func (o *orderSearch) pick(first int) int {
+	if o.rng == nil || len(o.ties) < 2 {
+		return first
+	}
+	return o.ties[o.rng.IntN(len(o.ties))]
 }
 
 func insertAt(seq []int, pos, ch int) []int {
