@@ -24,9 +24,9 @@ func (c *Compiled) ExplainIn(t int, pl []solver.Placement, lang Lang) []model.Re
 }
 
 // ExplainStoredIn words again in lang the explanation of unplaced task t that a
-// plan stores in English (stored): the solver's diagnosis (p.Reason, p.Blocker) is
+// plan stores (stored, in English or French): the solver's diagnosis (p.Reason, p.Blocker) is
 // not kept in a plan, so it tries each diagnosis the task can have and words the
-// one whose English explanation is stored. pl holds the plan's other placements.
+// one whose explanation is stored. pl holds the plan's other placements.
 // It returns false when none matches (a plan written by another version of
 // rehabplan, or by hand); the caller then keeps the stored reasons.
 func (c *Compiled) ExplainStoredIn(t int, pl []solver.Placement, stored []model.Reason, lang Lang) ([]model.Reason, bool) {
@@ -46,8 +46,10 @@ func (c *Compiled) ExplainStoredIn(t int, pl []solver.Placement, stored []model.
 		solver.Placement{Reason: solver.ReasonResources, Blocker: 0},
 		solver.Placement{Reason: solver.ReasonNoWindow, Blocker: -1})
 	for _, p := range cands {
-		if slices.Equal(c.explain(t, p, pl, English), stored) {
-			return c.explain(t, p, pl, lang), true
+		for _, in := range []Lang{English, French} {
+			if slices.Equal(c.explain(t, p, pl, in), stored) {
+				return c.explain(t, p, pl, lang), true
+			}
 		}
 	}
 	return nil, false
@@ -102,7 +104,7 @@ func (c *Compiled) explain(t int, p solver.Placement, pl []solver.Placement, lan
 	if lo+task.Duration > hi {
 		if after >= 0 {
 			msg := say(fmt.Sprintf("%s may start only after %q ends (%s), too late to finish by %s", iv.ID, c.Interventions[after].ID, c.Clock.Time(lo).Format("2006-01-02 15:04"), what),
-				fmt.Sprintf("%s ne peut commencer qu'après la fin de %s (le %s), trop tard pour finir avant %s", iv.ID, c.Interventions[after].ID, frAt(c.Clock.Time(lo)), what))
+				fmt.Sprintf("%s ne peut commencer qu'à partir du %s, à la suite de %s, trop tard pour finir avant %s", iv.ID, frAt(c.Clock.Time(lo)), c.Interventions[after].ID, what))
 			return []model.Reason{{Rule: NameTradeSequence, Message: msg}, {Rule: NameReleaseDeadline, Message: msg}}
 		}
 		return []model.Reason{{Rule: NameReleaseDeadline, Message: say(
@@ -125,6 +127,10 @@ func (c *Compiled) deadlineText(deadline int, lang Lang) string {
 	}
 	t := c.Clock.Time(deadline)
 	if lang == French {
+		if t.Hour() == 0 && t.Minute() == 0 {
+			// a deadline given as a date ends that day
+			return "son échéance du " + calendar.FrenchDate(c.Clock.Time(deadline-1)) + " au soir"
+		}
 		return "son échéance du " + frAt(t)
 	}
 	return "its deadline " + t.Format("2006-01-02 15:04")
@@ -262,7 +268,8 @@ func (c *Compiled) explainWindows(t, lo int, lang Lang) []model.Reason {
 
 func (c *Compiled) spanText(lo, hi int, lang Lang) string {
 	if lang == French {
-		return "le " + calendar.FrenchDate(c.Clock.Time(lo)) + " et le " + calendar.FrenchDate(c.Clock.Time(hi))
+		// hi is an end: at midnight, the day before is the last one
+		return "le " + calendar.FrenchDate(c.Clock.Time(lo)) + " et le " + calendar.FrenchDate(c.Clock.Time(max(lo, hi-1)))
 	}
 	return c.Clock.Time(lo).Format("2006-01-02") + " and " + c.Clock.Time(hi).Format("2006-01-02")
 }
