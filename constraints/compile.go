@@ -47,7 +47,7 @@ type partsKey struct {
 // part is one rule's say on when a task may run.
 type part struct {
 	rule string
-	what string // "the household's availability", ...
+	what phrase // "the household's availability", ...
 	cal  *solver.Calendar
 }
 
@@ -346,10 +346,10 @@ func (c *Compiled) task(iv *model.Intervention, wd, dwellingRes, group int) (sol
 	}
 	t := solver.Task{Name: iv.ID, Duration: d, Contiguous: model.Contiguous(d), Group: group}
 	var parts []part
-	add := func(rule, what string, cal *solver.Calendar) {
+	add := func(rule string, what phrase, cal *solver.Calendar) {
 		parts = append(parts, part{rule, what, cal})
 	}
-	add(NameCrewCalendar, "public holidays", c.noHoliday)
+	add(NameCrewCalendar, phrase{"public holidays", "les jours fériés", true}, c.noHoliday)
 	h := x.HouseholdOf(iv)
 	profiles := x.ProfilesOf(iv)
 
@@ -359,7 +359,7 @@ func (c *Compiled) task(iv *model.Intervention, wd, dwellingRes, group int) (sol
 		if err != nil {
 			return fail("access", err)
 		}
-		if cal != nil || what != "" {
+		if cal != nil || what.en != "" {
 			add(NameTenantAvailability, what, cal)
 		}
 		if len(h.Preferred) > 0 {
@@ -387,7 +387,8 @@ func (c *Compiled) task(iv *model.Intervention, wd, dwellingRes, group int) (sol
 			hours, _ := c.cached("hours|"+pr.ID, func() (*solver.Calendar, error) {
 				return solver.NewCalendar(c.Clock.DailyHours(from, to)), nil
 			})
-			add(NameHouseholdProfile, fmt.Sprintf("the hours allowed by profile %q", pr.ID), hours)
+			add(NameHouseholdProfile, phrase{fmt.Sprintf("the hours allowed by profile %q", pr.ID),
+				fmt.Sprintf("les horaires que permet le profil %s", frQ(pr.ID)), true}, hours)
 		}
 		if tr != nil && (tr.Noisy || tr.Dusty) {
 			switch pr.NoisyDusty {
@@ -396,13 +397,15 @@ func (c *Compiled) task(iv *model.Intervention, wd, dwellingRes, group int) (sol
 				if err != nil {
 					return fail("relocation", err)
 				}
-				add(NameHouseholdProfile, fmt.Sprintf("the household's relocation stay (profile %q allows noisy or dusty work only then)", pr.ID), stay)
+				add(NameHouseholdProfile, phrase{fmt.Sprintf("the household's relocation stay (profile %q allows noisy or dusty work only then)", pr.ID),
+					fmt.Sprintf("le séjour du ménage en logement tiroir (le profil %s n'y autorise les travaux bruyants ou poussiéreux qu'à ce moment-là)", frQ(pr.ID)), false}, stay)
 			case "hours":
 				noisy, err := c.Clock.Calendar(pr.NoisyHours)
 				if err != nil {
 					return fail("profile noisy hours", err)
 				}
-				add(NameHouseholdProfile, fmt.Sprintf("the hours for noisy or dusty work of profile %q", pr.ID), noisy)
+				add(NameHouseholdProfile, phrase{fmt.Sprintf("the hours for noisy or dusty work of profile %q", pr.ID),
+					fmt.Sprintf("les horaires des travaux bruyants ou poussiéreux du profil %s", frQ(pr.ID)), true}, noisy)
 			}
 		}
 	}
@@ -412,7 +415,7 @@ func (c *Compiled) task(iv *model.Intervention, wd, dwellingRes, group int) (sol
 		if err != nil {
 			return fail("relocation", err)
 		}
-		add(NameRelocation, "the household's relocation stay", stay)
+		add(NameRelocation, phrase{"the household's relocation stay", "le séjour du ménage en logement tiroir", false}, stay)
 	}
 	t.Calendar = c.intersectParts(parts)
 
@@ -519,27 +522,28 @@ func (c *Compiled) task(iv *model.Intervention, wd, dwellingRes, group int) (sol
 
 // accessCalendar is when someone can let the crew in (rule 2), or nil when nobody
 // needs to be at home.
-func (c *Compiled) accessCalendar(iv *model.Intervention, h *model.Household, profiles []*model.Profile) (*solver.Calendar, string, error) {
+func (c *Compiled) accessCalendar(iv *model.Intervention, h *model.Household, profiles []*model.Profile) (*solver.Calendar, phrase, error) {
 	access := c.Index.AccessOf(iv)
 	if access == model.AccessNone {
-		return nil, "", nil
+		return nil, phrase{}, nil
 	}
 	if access == model.AccessKeys && h.KeysWithPilot {
 		if _, err := c.Clock.Periods(h.Absences); err != nil {
-			return nil, "", err
+			return nil, phrase{}, err
 		}
 		if c.pilotDuty == nil {
 			var ws []solver.Window
 			for _, pl := range c.Pilots {
 				cal, err := c.pilotCalendar(pl)
 				if err != nil {
-					return nil, "", err
+					return nil, phrase{}, err
 				}
 				ws = append(ws, cal.Windows()...)
 			}
 			c.pilotDuty = solver.NewCalendar(ws)
 		}
-		return c.pilotDuty, fmt.Sprintf("the pilot's office hours (household %q left its keys)", h.ID), nil
+		return c.pilotDuty, phrase{fmt.Sprintf("the pilot's office hours (household %q left its keys)", h.ID),
+			fmt.Sprintf("les horaires de bureau du pilote (le ménage %s lui a laissé ses clés)", frQ(h.ID)), true}, nil
 	}
 	carer := false
 	for _, pr := range profiles {
@@ -549,18 +553,21 @@ func (c *Compiled) accessCalendar(iv *model.Intervention, h *model.Household, pr
 	if a, ok := c.access[key]; ok {
 		return a.cal, a.what, nil
 	}
-	recs, what := h.Availability, fmt.Sprintf("the availability of household %q", h.ID)
+	recs, what := h.Availability, phrase{fmt.Sprintf("the availability of household %q", h.ID),
+		fmt.Sprintf("les disponibilités du ménage %s", frQ(h.ID)), true}
 	if carer {
-		recs, what = h.CarerAvailability, fmt.Sprintf("the carer's availability (household %q)", h.ID)
+		// in French, the person who must be there, without a word of why
+		recs, what = h.CarerAvailability, phrase{fmt.Sprintf("the carer's availability (household %q)", h.ID),
+			fmt.Sprintf("les disponibilités de la personne qui doit accompagner le ménage %s", frQ(h.ID)), true}
 	}
 	// (a household seen before had its absences read without error)
 	absences, err := c.Clock.Periods(h.Absences)
 	if err != nil {
-		return nil, "", err
+		return nil, phrase{}, err
 	}
 	cal, err := c.Clock.Calendar(recs)
 	if err != nil {
-		return nil, "", err
+		return nil, phrase{}, err
 	}
 	cal = solver.Subtract(cal, absences)
 	c.access[key] = accessCal{cal, what}
@@ -576,7 +583,7 @@ type accessKey struct {
 
 type accessCal struct {
 	cal  *solver.Calendar
-	what string
+	what phrase
 }
 
 // stayCalendar is when the household stays in a relocation unit (never, if it has

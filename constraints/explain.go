@@ -2,9 +2,11 @@ package constraints
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
+	"github.com/rehabplan/rehabplan/calendar"
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/solver"
 )
@@ -12,58 +14,144 @@ import (
 // Explain says, in a pilot's words, why task t was left unplaced, naming the rules
 // that block it. Nothing of a household's health is said beyond a profile's id.
 func (c *Compiled) Explain(t int, pl []solver.Placement) []model.Reason {
-	p := pl[t]
+	return c.explain(t, pl[t], pl, English)
+}
+
+// ExplainIn is Explain in language lang (English unless lang is French). The rule
+// names stay the same in every language.
+func (c *Compiled) ExplainIn(t int, pl []solver.Placement, lang Lang) []model.Reason {
+	return c.explain(t, pl[t], pl, lang)
+}
+
+// ExplainStoredIn words again in lang the explanation of unplaced task t that a
+// plan stores (stored, in English or French): the solver's diagnosis (p.Reason, p.Blocker) is
+// not kept in a plan, so it tries each diagnosis the task can have and words the
+// one whose explanation is stored. pl holds the plan's other placements.
+// It returns false when none matches (a plan written by another version of
+// rehabplan, or by hand); the caller then keeps the stored reasons.
+func (c *Compiled) ExplainStoredIn(t int, pl []solver.Placement, stored []model.Reason, lang Lang) ([]model.Reason, bool) {
+	cands := []solver.Placement{{Reason: solver.ReasonPredecessor, Blocker: -1}}
+	for _, pr := range c.Problem.Precedences {
+		if pr.To == t {
+			cands = append(cands, solver.Placement{Reason: solver.ReasonPredecessor, Blocker: pr.From})
+		}
+	}
+	cands = append(cands,
+		solver.Placement{Reason: solver.ReasonMaxLag, Blocker: -1},
+		solver.Placement{Reason: solver.ReasonSpan, Blocker: -1},
+		solver.Placement{Reason: solver.ReasonDayLimit, Blocker: -1},
+		solver.Placement{Reason: solver.ReasonTimeout, Blocker: -1},
+		solver.Placement{Reason: solver.ReasonResources, Blocker: c.firstDwelling},
+		solver.Placement{Reason: solver.ReasonResources, Blocker: c.firstPilot},
+		solver.Placement{Reason: solver.ReasonResources, Blocker: 0},
+		solver.Placement{Reason: solver.ReasonNoWindow, Blocker: -1})
+	for _, p := range cands {
+		for _, in := range []Lang{English, French} {
+			if slices.Equal(c.explain(t, p, pl, in), stored) {
+				return c.explain(t, p, pl, lang), true
+			}
+		}
+	}
+	return nil, false
+}
+
+// explain is Explain for task t with the solver's diagnosis p.
+func (c *Compiled) explain(t int, p solver.Placement, pl []solver.Placement, lang Lang) []model.Reason {
 	iv := c.Interventions[t]
+	say := func(en, fr string) string {
+		if lang == French {
+			return fr
+		}
+		return en
+	}
 	switch p.Reason {
 	case solver.ReasonPredecessor:
-		pred := "an earlier intervention"
+		pred, predFr := "an earlier intervention", "une intervention précédente"
 		if p.Blocker >= 0 {
-			pred = fmt.Sprintf("%q", c.Interventions[p.Blocker].ID)
+			pred, predFr = fmt.Sprintf("%q", c.Interventions[p.Blocker].ID), c.Interventions[p.Blocker].ID
 		}
-		return []model.Reason{{Rule: NameTradeSequence, Message: fmt.Sprintf("%s must come after %s, which could not be placed", iv.ID, pred)}}
+		return []model.Reason{{Rule: NameTradeSequence, Message: say(
+			fmt.Sprintf("%s must come after %s, which could not be placed", iv.ID, pred),
+			fmt.Sprintf("%s doit suivre %s, qui n'a pas pu être placée", iv.ID, predFr))}}
 	case solver.ReasonMaxLag:
-		return []model.Reason{{Rule: NameTradeSequence, Message: fmt.Sprintf("%s cannot start soon enough after the trade before it (maximum lag)", iv.ID)}}
+		return []model.Reason{{Rule: NameTradeSequence, Message: say(
+			fmt.Sprintf("%s cannot start soon enough after the trade before it (maximum lag)", iv.ID),
+			fmt.Sprintf("%s ne peut pas commencer assez tôt après le corps d'état qui la précède (délai maximal entre les deux)", iv.ID))}}
 	case solver.ReasonSpan:
-		return []model.Reason{{Rule: NameHouseholdProfile, Message: fmt.Sprintf("the works that cut water in dwelling %s cannot fit in the days the household's profile allows", iv.Dwelling)}}
+		return []model.Reason{{Rule: NameHouseholdProfile, Message: say(
+			fmt.Sprintf("the works that cut water in dwelling %s cannot fit in the days the household's profile allows", iv.Dwelling),
+			fmt.Sprintf("Les travaux qui coupent l'eau dans le logement %s (dont %s) ne tiennent pas dans le nombre de jours que permet le profil du ménage", iv.Dwelling, iv.ID))}}
 	case solver.ReasonDayLimit:
-		return []model.Reason{{Rule: NameHouseholdProfile, Message: fmt.Sprintf("no day is left before the deadline within the household's limit of interventions per day or disturbed days per week (dwelling %s)", iv.Dwelling)}}
+		return []model.Reason{{Rule: NameHouseholdProfile, Message: say(
+			fmt.Sprintf("no day is left before the deadline within the household's limit of interventions per day or disturbed days per week (dwelling %s)", iv.Dwelling),
+			fmt.Sprintf("Il ne reste aucun jour avant l'échéance où placer %s sans dépasser la limite d'interventions par jour ou de jours dérangés par semaine du ménage (logement %s)", iv.ID, iv.Dwelling))}}
 	case solver.ReasonTimeout:
-		return []model.Reason{{Rule: "search", Message: "the search stopped (time limit or cancellation) before placing it"}}
+		return []model.Reason{{Rule: "search", Message: say(
+			"the search stopped (time limit or cancellation) before placing it",
+			fmt.Sprintf("La recherche s'est arrêtée (limite de temps ou annulation) avant de placer %s", iv.ID))}}
 	case solver.ReasonResources:
-		return c.explainBusy(t, p)
+		return c.explainBusy(t, p, lang)
 	}
 	lo, after := c.earliestStart(t, pl)
 	task := &c.Problem.Tasks[t]
 	hi := c.Problem.Horizon
-	what := "the end of the operation"
+	what := c.deadlineText(task.Deadline, lang)
 	if task.Deadline > 0 && task.Deadline < hi {
-		hi, what = task.Deadline, "its deadline "+c.Clock.Time(task.Deadline).Format("2006-01-02 15:04")
+		hi = task.Deadline
+	} else {
+		what = c.deadlineText(0, lang)
 	}
 	if lo+task.Duration > hi {
 		if after >= 0 {
-			msg := fmt.Sprintf("%s may start only after %q ends (%s), too late to finish by %s", iv.ID, c.Interventions[after].ID, c.Clock.Time(lo).Format("2006-01-02 15:04"), what)
+			msg := say(fmt.Sprintf("%s may start only after %q ends (%s), too late to finish by %s", iv.ID, c.Interventions[after].ID, c.Clock.Time(lo).Format("2006-01-02 15:04"), what),
+				fmt.Sprintf("%s ne peut commencer qu'à partir du %s, à la suite de %s, trop tard pour finir avant %s", iv.ID, frAt(c.Clock.Time(lo)), c.Interventions[after].ID, what))
 			return []model.Reason{{Rule: NameTradeSequence, Message: msg}, {Rule: NameReleaseDeadline, Message: msg}}
 		}
-		return []model.Reason{{Rule: NameReleaseDeadline, Message: fmt.Sprintf("%s may start only from %s (release date, delivery, or the notice owed to the household), too late to finish by %s", iv.ID, c.Clock.Time(lo).Format("2006-01-02 15:04"), what)}}
+		return []model.Reason{{Rule: NameReleaseDeadline, Message: say(
+			fmt.Sprintf("%s may start only from %s (release date, delivery, or the notice owed to the household), too late to finish by %s", iv.ID, c.Clock.Time(lo).Format("2006-01-02 15:04"), what),
+			fmt.Sprintf("%s ne peut commencer qu'à partir du %s (date de démarrage, livraison ou délai de prévenance dû au ménage), trop tard pour finir avant %s", iv.ID, frAt(c.Clock.Time(lo)), what))}}
 	}
-	if rs := c.explainWindows(t, lo); len(rs) > 0 {
+	if rs := c.explainWindows(t, lo, lang); len(rs) > 0 {
 		return rs
 	}
-	return []model.Reason{{Rule: NameReleaseDeadline, Message: fmt.Sprintf("%s cannot be placed between its release and its deadline or the end of the operation", iv.ID)}}
+	return []model.Reason{{Rule: NameReleaseDeadline, Message: say(
+		fmt.Sprintf("%s cannot be placed between its release and its deadline or the end of the operation", iv.ID),
+		fmt.Sprintf("%s ne trouve pas de place entre sa date de démarrage et son échéance ou la fin de l'opération", iv.ID))}}
 }
 
-func (c *Compiled) explainBusy(t int, p solver.Placement) []model.Reason {
+// deadlineText names a deadline (0: the end of the operation) as the object of
+// "before": "its deadline 2027-03-02 08:00", "son échéance du mardi 2 mars 2027 à 08:00".
+func (c *Compiled) deadlineText(deadline int, lang Lang) string {
+	if deadline <= 0 {
+		return phrase{"the end of the operation", "la fin de l'opération", false}.in(lang)
+	}
+	t := c.Clock.Time(deadline)
+	if lang == French {
+		if t.Hour() == 0 && t.Minute() == 0 {
+			// a deadline given as a date ends that day
+			return "son échéance du " + calendar.FrenchDate(c.Clock.Time(deadline-1)) + " au soir"
+		}
+		return "son échéance du " + frAt(t)
+	}
+	return "its deadline " + t.Format("2006-01-02 15:04")
+}
+
+func (c *Compiled) explainBusy(t int, p solver.Placement, lang Lang) []model.Reason {
 	iv := c.Interventions[t]
 	task := &c.Problem.Tasks[t]
-	dl := "the end of the operation"
-	if task.Deadline > 0 {
-		dl = "its deadline " + c.Clock.Time(task.Deadline).Format("2006-01-02 15:04")
-	}
+	dl := c.deadlineText(task.Deadline, lang)
+	fr := lang == French
 	r := p.Blocker
 	switch {
 	case r >= c.firstDwelling:
+		if fr {
+			return []model.Reason{{Rule: NameDwellingCapacity, Message: fmt.Sprintf("Le logement %s reçoit déjà autant d'équipes qu'il peut en accueillir chaque fois que %s pourrait avoir lieu avant %s", iv.Dwelling, iv.ID, dl)}}
+		}
 		return []model.Reason{{Rule: NameDwellingCapacity, Message: fmt.Sprintf("dwelling %s already has as many crews as it can take whenever %s could run before %s", iv.Dwelling, iv.ID, dl)}}
 	case r >= c.firstPilot:
+		if fr {
+			return []model.Reason{{Rule: NamePilotOfficeHours, Message: fmt.Sprintf("Le pilote est déjà pris ailleurs sur tous les créneaux de ses horaires de bureau où %s pourrait avoir lieu avant %s", iv.ID, dl)}}
+		}
 		return []model.Reason{{Rule: NamePilotOfficeHours, Message: fmt.Sprintf("the pilot is busy elsewhere in every office-hour slot before %s", dl)}}
 	}
 	var ids []string
@@ -72,13 +160,16 @@ func (c *Compiled) explainBusy(t int, p solver.Placement) []model.Reason {
 			ids = append(ids, c.Crews[a].ID)
 		}
 	}
+	if fr {
+		return []model.Reason{{Rule: NameCrewCalendar, Message: fmt.Sprintf("Toutes les équipes du lot %s (%s) sont prises sur tous les créneaux où %s pourrait avoir lieu avant %s", iv.Trade, strings.Join(ids, ", "), iv.ID, dl)}}
+	}
 	return []model.Reason{{Rule: NameCrewCalendar, Message: fmt.Sprintf("every crew able to do %s (%s) is busy in every possible slot before %s", iv.Trade, strings.Join(ids, ", "), dl)}}
 }
 
 // explainWindows finds which rules' calendars leave no room for the task between
 // its release and its deadline: first each rule alone, then the smallest prefix of
 // rules (in the order they narrow the time) whose intersection has no room.
-func (c *Compiled) explainWindows(t, lo int) []model.Reason {
+func (c *Compiled) explainWindows(t, lo int, lang Lang) []model.Reason {
 	iv := c.Interventions[t]
 	task := &c.Problem.Tasks[t]
 	hi := c.Problem.Horizon
@@ -86,7 +177,7 @@ func (c *Compiled) explainWindows(t, lo int) []model.Reason {
 		hi = task.Deadline
 	}
 	parts := append([]part(nil), c.parts[t]...)
-	parts = append(parts, part{NameReleaseDeadline, "its release date, deliveries and deadline", solver.NewCalendar([]solver.Window{{Start: lo, End: hi}})})
+	parts = append(parts, part{NameReleaseDeadline, phrase{"its release date, deliveries and deadline", "sa date de démarrage, ses livraisons et son échéance", true}, solver.NewCalendar([]solver.Window{{Start: lo, End: hi}})})
 	// resource calendars: the union over alternatives of each demand
 	for k, dm := range task.Demands {
 		if dm.Amount == 0 {
@@ -107,9 +198,10 @@ func (c *Compiled) explainWindows(t, lo int) []model.Reason {
 		}
 		switch k {
 		case c.crewDemand[t]:
-			parts = append(parts, part{NameCrewCalendar, fmt.Sprintf("the working days of the crews able to do %s", iv.Trade), solver.NewCalendar(ws)})
+			parts = append(parts, part{NameCrewCalendar, phrase{fmt.Sprintf("the working days of the crews able to do %s", iv.Trade),
+				fmt.Sprintf("les jours de travail des équipes du lot %s", iv.Trade), true}, solver.NewCalendar(ws)})
 		case c.pilotDemand[t]:
-			parts = append(parts, part{NamePilotOfficeHours, "the pilot's office hours", solver.NewCalendar(ws)})
+			parts = append(parts, part{NamePilotOfficeHours, phrase{"the pilot's office hours", "les horaires de bureau du pilote", true}, solver.NewCalendar(ws)})
 		}
 	}
 	fits := func(cal *solver.Calendar) bool {
@@ -120,10 +212,19 @@ func (c *Compiled) explainWindows(t, lo int) []model.Reason {
 		}
 		return cal.Work(lo, hi) >= task.Duration
 	}
-	what := durationText(task.Duration)
+	leave := func(subject phrase) string {
+		if lang == French {
+			verb := "ne laisse"
+			if subject.plural {
+				verb = "ne laissent"
+			}
+			return fmt.Sprintf("%s %s %s entre %s", capital(subject.fr), verb, frRoom(task.Duration, task.Contiguous, iv.ID), c.spanText(lo, hi, lang))
+		}
+		return fmt.Sprintf("%s leave no %s for %s between %s", capital(subject.en), durationText(task.Duration), iv.ID, c.spanText(lo, hi, lang))
+	}
 	for _, pt := range parts {
 		if !fits(pt.cal) {
-			return []model.Reason{{Rule: pt.rule, Message: fmt.Sprintf("%s leave no %s for %s between %s", capital(pt.what), what, iv.ID, c.spanText(lo, hi))}}
+			return []model.Reason{{Rule: pt.rule, Message: leave(pt.what)}}
 		}
 	}
 	var acc *solver.Calendar
@@ -145,13 +246,15 @@ func (c *Compiled) explainWindows(t, lo int) []model.Reason {
 			involved = append(involved, parts[j])
 		}
 		sort.SliceStable(involved, func(a, b int) bool { return ruleNumber(involved[a].rule) < ruleNumber(involved[b].rule) })
-		var texts []string
+		var texts, textsFr []string
 		seen := map[string]bool{}
 		var reasons []model.Reason
 		for _, q := range involved {
-			texts = append(texts, q.what)
+			texts = append(texts, q.what.en)
+			textsFr = append(textsFr, q.what.fr)
 		}
-		msg := fmt.Sprintf("%s together leave no %s for %s between %s", capital(strings.Join(texts, " and ")), what, iv.ID, c.spanText(lo, hi))
+		both := phrase{strings.Join(texts, " and ") + " together", frList(textsFr) + ", ensemble,", true}
+		msg := leave(both)
 		for _, q := range involved {
 			if !seen[q.rule] {
 				seen[q.rule] = true
@@ -163,8 +266,37 @@ func (c *Compiled) explainWindows(t, lo int) []model.Reason {
 	return nil
 }
 
-func (c *Compiled) spanText(lo, hi int) string {
+func (c *Compiled) spanText(lo, hi int, lang Lang) string {
+	if lang == French {
+		// hi is an end: at midnight, the day before is the last one
+		return "le " + calendar.FrenchDate(c.Clock.Time(lo)) + " et le " + calendar.FrenchDate(c.Clock.Time(max(lo, hi-1)))
+	}
 	return c.Clock.Time(lo).Format("2006-01-02") + " and " + c.Clock.Time(hi).Format("2006-01-02")
+}
+
+// frRoom is the room a task needs, as the object of "ne laisse(nt)": "aucun
+// créneau de 45 minutes pour X" (one stretch), "pas les 8 h de travail
+// nécessaires à X" (time that may be split).
+func frRoom(m int, contiguous bool, id string) string {
+	d := fmt.Sprintf("%d minutes", m)
+	switch {
+	case m >= 60 && m%60 == 0:
+		d = fmt.Sprintf("%d\u00a0h", m/60)
+	case m >= 60:
+		d = fmt.Sprintf("%d\u00a0h\u00a0%02d", m/60, m%60)
+	}
+	if contiguous {
+		return fmt.Sprintf("aucun créneau de %s pour %s", d, id)
+	}
+	return fmt.Sprintf("pas les %s de travail nécessaires à %s", d, id)
+}
+
+// frList joins items the French way: "a, b et c".
+func frList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " et " + items[len(items)-1]
 }
 
 func durationText(m int) string {

@@ -12,19 +12,38 @@ import (
 // interventions it must follow, the resources busy just before it, and otherwise
 // the calendars it must fit in. A fixed task is explained by its status.
 func (c *Compiled) ExplainPlaced(t int, pl []solver.Placement) []model.Reason {
+	return c.ExplainPlacedIn(t, pl, English)
+}
+
+// ExplainPlacedIn is ExplainPlaced in language lang (English unless lang is French).
+func (c *Compiled) ExplainPlacedIn(t int, pl []solver.Placement, lang Lang) []model.Reason {
 	p := pl[t]
 	iv := c.Interventions[t]
 	task := &c.Problem.Tasks[t]
+	fr := lang == French
 	at := func(m int) string { return c.Clock.Time(m).Format("2006-01-02 15:04") }
+	frat := func(m int) string { return frAt(c.Clock.Time(m)) }
 	if !p.Placed {
-		return c.Explain(t, pl)
+		return c.ExplainIn(t, pl, lang)
 	}
 	if task.Fixed {
+		if fr {
+			msg := fmt.Sprintf("%s est fixée au %s : elle garde son horaire", iv.ID, frat(p.Start))
+			switch iv.StatusOf() {
+			case model.StatusAnnounced:
+				msg = fmt.Sprintf("%s a déjà été annoncée pour le %s : elle garde son horaire", iv.ID, frat(p.Start))
+			case model.StatusDone:
+				msg = fmt.Sprintf("%s a été faite le %s : elle garde son horaire", iv.ID, frat(p.Start))
+			}
+			return []model.Reason{{Rule: NameFrozen, Message: msg}}
+		}
 		return []model.Reason{{Rule: NameFrozen, Message: fmt.Sprintf("%s is %s at %s: it keeps its time", iv.ID, iv.StatusOf(), at(p.Start))}}
 	}
 	const slack = 60 // a constraint binds when it allows no more than an hour earlier
 	var out []model.Reason
-	if task.Release >= p.Start-slack {
+	if task.Release >= p.Start-slack && fr {
+		out = append(out, model.Reason{Rule: NameReleaseDeadline, Message: fmt.Sprintf("%s ne peut pas commencer avant le %s (sa date de démarrage, une livraison ou le délai de prévenance dû au ménage)", iv.ID, frat(task.Release))})
+	} else if task.Release >= p.Start-slack {
 		out = append(out, model.Reason{Rule: NameReleaseDeadline, Message: fmt.Sprintf("%s may not start before %s (its release date, a delivery, or the notice owed to the household)", iv.ID, at(task.Release))})
 	}
 	for _, pr := range c.Problem.Precedences {
@@ -42,6 +61,12 @@ func (c *Compiled) ExplainPlaced(t int, pl []solver.Placement) []model.Reason {
 			if e > pl[pr.From].End {
 				msg += fmt.Sprintf(", and must wait until %s (drying or lag)", at(e))
 			}
+			if fr {
+				msg = fmt.Sprintf("%s vient après %s, qui finit le %s", iv.ID, c.Interventions[pr.From].ID, frat(pl[pr.From].End))
+				if e > pl[pr.From].End {
+					msg += fmt.Sprintf(", et doit attendre le %s (séchage ou délai)", frat(e))
+				}
+			}
 			out = append(out, model.Reason{Rule: NameTradeSequence, Message: msg})
 		}
 	}
@@ -57,18 +82,37 @@ func (c *Compiled) ExplainPlaced(t int, pl []solver.Placement) []model.Reason {
 			}
 			for _, r2 := range q.Choice {
 				if r2 == r {
-					out = append(out, model.Reason{Rule: ruleOfResource(c, r), Message: fmt.Sprintf("%s is busy with %s until %s", c.Problem.Resources[r].Name, c.Interventions[u].ID, at(q.End))})
+					msg := fmt.Sprintf("%s is busy with %s until %s", c.Problem.Resources[r].Name, c.Interventions[u].ID, at(q.End))
+					if fr {
+						msg = fmt.Sprintf("%s jusqu'au %s, juste avant %s", c.frBusy(r, c.Interventions[u].ID), frat(q.End), iv.ID)
+					}
+					out = append(out, model.Reason{Rule: ruleOfResource(c, r), Message: msg})
 				}
 			}
 		}
 	}
 	if len(out) == 0 {
-		out = append(out, c.explainWindows(t, max(0, p.Start-7*24*60))...)
+		out = append(out, c.explainWindows(t, max(0, p.Start-7*24*60), lang)...)
+	}
+	if len(out) == 0 && fr {
+		out = append(out, model.Reason{Rule: NameCrewCalendar, Message: fmt.Sprintf("%s commence au premier moment que permettent ses calendriers : les horaires de l'équipe, les disponibilités du ménage, les horaires de bureau du pilote et les jours fériés", iv.ID)})
 	}
 	if len(out) == 0 {
 		out = append(out, model.Reason{Rule: NameCrewCalendar, Message: fmt.Sprintf("%s starts at the first time its calendars allow: the crew's hours, the household's availability, the pilot's office hours and the holidays", iv.ID)})
 	}
 	return out
+}
+
+// frBusy says in French that resource r is busy with intervention id: "L'équipe
+// PLB-1 est occupée par B1-A-01/plumbing".
+func (c *Compiled) frBusy(r int, id string) string {
+	switch {
+	case r < c.firstPilot:
+		return fmt.Sprintf("L'équipe %s est occupée par %s", c.Crews[r].ID, id)
+	case r < c.firstDwelling:
+		return fmt.Sprintf("Le pilote %s est occupé par %s", c.Pilots[r-c.firstPilot].ID, id)
+	}
+	return fmt.Sprintf("Le logement %s accueille déjà %s", c.Dwellings[r-c.firstDwelling].ID, id)
 }
 
 func ruleOfResource(c *Compiled, r int) string {

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"encoding/json"
+	"net/http"
 	"net/url"
 	"sync"
 	"testing"
@@ -86,4 +87,77 @@ func TestExplanationsCachedPerVersion(t *testing.T) {
 	require.Equal(t, 201, resp.StatusCode)
 	resp, _ = call(t, ts, "GET", path(ids[0]), readTok, nil)
 	require.Equal(t, 404, resp.StatusCode)
+}
+
+// The explanation speaks French when asked with ?lang=fr, or when the browser's
+// Accept-Language puts French first; English otherwise; an unknown lang is a 400
+// that names the parameter.
+func TestExplanationLanguage(t *testing.T) {
+	ts, _ := newTestServer(t)
+	resp, body := call(t, ts, "POST", "/v1/operations", writeTok, exampleJSON(t))
+	require.Equal(t, 201, resp.StatusCode, string(body))
+	resp, body = call(t, ts, "POST", "/v1/operations/op-les-tilleuls/solve?work_limit=2&seed=1", writeTok, nil)
+	require.Equal(t, 202, resp.StatusCode, string(body))
+	var st JobStatus
+	require.NoError(t, json.Unmarshal(body, &st))
+	require.Equal(t, "done", waitJob(t, ts, st.ID).State)
+
+	id := gen.Example().Interventions[2].ID
+	path := "/v1/operations/op-les-tilleuls/interventions/" + url.PathEscape(id) + "/explanation"
+	get := func(query string, hdr ...string) (scheduler.Explanation, *http.Response) {
+		resp, body := call(t, ts, "GET", path+query, readTok, nil, hdr...)
+		require.Equal(t, 200, resp.StatusCode, string(body))
+		var ex scheduler.Explanation
+		require.NoError(t, json.Unmarshal(body, &ex))
+		require.NotEmpty(t, ex.Reasons)
+		return ex, resp
+	}
+	en, resp := get("")
+	require.Equal(t, "en", resp.Header.Get("Content-Language"))
+	fr, resp := get("?lang=fr")
+	require.Equal(t, "fr", resp.Header.Get("Content-Language"))
+	require.Len(t, fr.Reasons, len(en.Reasons))
+	for i := range en.Reasons {
+		require.Equal(t, en.Reasons[i].Rule, fr.Reasons[i].Rule)
+		require.NotEqual(t, en.Reasons[i].Message, fr.Reasons[i].Message)
+		require.Contains(t, fr.Reasons[i].Message, id)
+	}
+
+	cases := []struct {
+		name, query, acceptLanguage string
+		want                        scheduler.Explanation
+	}{
+		{"lang=en", "?lang=en", "", en},
+		{"French listed first", "", "fr-FR,fr;q=0.9,en;q=0.8", fr},
+		{"French preferred by q", "", "en;q=0.5, fr", fr},
+		{"English listed first", "", "en-GB,fr;q=0.9", en},
+		{"neither", "", "de-DE,es", en},
+		{"the parameter wins over the header", "?lang=en", "fr", en},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var hdr []string
+			if tc.acceptLanguage != "" {
+				hdr = []string{"Accept-Language", tc.acceptLanguage}
+			}
+			got, _ := get(tc.query, hdr...)
+			require.Equal(t, tc.want, got)
+		})
+	}
+
+	for _, bad := range []string{"?lang=de", "?lang=", "?lang=FR-fr"} {
+		resp, body := call(t, ts, "GET", path+bad, readTok, nil)
+		require.Equal(t, 400, resp.StatusCode, bad)
+		require.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"))
+		var pb struct {
+			Detail string `json:"detail"`
+			Errors []struct {
+				Field string `json:"field"`
+			} `json:"errors"`
+		}
+		require.NoError(t, json.Unmarshal(body, &pb))
+		require.Len(t, pb.Errors, 1)
+		require.Equal(t, "lang", pb.Errors[0].Field)
+		require.Contains(t, pb.Detail, "unknown language")
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -13,17 +14,57 @@ import (
 
 func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 	vars := pathVars(r)
+	lang, fe := explanationLang(r)
+	if fe != nil {
+		problem(w, http.StatusBadRequest, "invalid query", fe.Error(), []*model.FieldError{fe})
+		return
+	}
 	e, err := s.explainer(vars["op"])
 	if err != nil {
 		storeError(w, err, fmt.Sprintf("a plan of operation %q", vars["op"]))
 		return
 	}
-	ex, err := e.Explain(vars["iv"])
+	ex, err := e.ExplainIn(vars["iv"], lang)
 	if err != nil {
 		problem(w, http.StatusNotFound, "not found", err.Error(), nil)
 		return
 	}
+	w.Header().Set("Content-Language", string(lang))
+	w.Header().Add("Vary", "Accept-Language")
 	writeJSON(w, 200, ex)
+}
+
+// explanationLang is the language an explanation is asked in: the lang query
+// parameter ("en" or "fr") when given, otherwise French when the Accept-Language
+// header prefers it (listed first, or with the highest q), otherwise English.
+func explanationLang(r *http.Request) (scheduler.Lang, *model.FieldError) {
+	if q := r.URL.Query(); q.Has("lang") {
+		lang, err := scheduler.ParseLang(q.Get("lang"))
+		if err != nil || q.Get("lang") == "" {
+			return "", &model.FieldError{Field: "lang", Msg: fmt.Sprintf("unknown language %q: \"en\" or \"fr\"", q.Get("lang"))}
+		}
+		return lang, nil
+	}
+	best, bestQ := "", 0.0
+	for _, part := range strings.Split(r.Header.Get("Accept-Language"), ",") {
+		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		q := 1.0
+		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
+			f, err := strconv.ParseFloat(v, 64)
+			if err != nil {
+				continue
+			}
+			q = f
+		}
+		if tag != "" && q > bestQ {
+			best, bestQ = tag, q
+		}
+	}
+	primary, _, _ := strings.Cut(strings.ToLower(best), "-")
+	if primary == "fr" {
+		return scheduler.French, nil
+	}
+	return scheduler.English, nil
 }
 
 // explainer returns the explainer of the operation's latest plan, compiled once

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rehabplan/rehabplan/calendar"
 	"github.com/rehabplan/rehabplan/model"
 )
 
@@ -317,11 +318,6 @@ func tradeNames(ps ...*model.Problem) map[string]string {
 	return m
 }
 
-var (
-	frDays   = [...]string{"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"}
-	frMonths = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"}
-)
-
 // frSpan writes a slot in French: "le mardi 2 mars 2027 de 08:00 à 17:00" (or "du
 // ... au ..." over several days).
 func frSpan(s *model.Slot, loc *time.Location) string {
@@ -331,9 +327,7 @@ func frSpan(s *model.Slot, loc *time.Location) string {
 		return s.Start + " – " + s.End
 	}
 	a, b = a.In(loc), b.In(loc)
-	day := func(t time.Time) string {
-		return fmt.Sprintf("%s %d %s %d", frDays[t.Weekday()], t.Day(), frMonths[t.Month()-1], t.Year())
-	}
+	day := calendar.FrenchDate
 	if a.YearDay() == b.YearDay() && a.Year() == b.Year() {
 		return fmt.Sprintf("le %s de %s à %s", day(a), a.Format("15:04"), b.Format("15:04"))
 	}

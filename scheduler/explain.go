@@ -62,8 +62,19 @@ func NewExplainer(p *model.Problem, plan *model.Plan) (*Explainer, error) {
 	return e, nil
 }
 
-// Explain explains intervention id.
+// Explain explains intervention id, in English.
 func (e *Explainer) Explain(id string) (*Explanation, error) {
+	return e.ExplainIn(id, English)
+}
+
+// ExplainIn explains intervention id in language lang ("en" or "fr"; "" is
+// English). An unplaced intervention's reasons are the ones its plan stores,
+// worded again in lang; a plan whose reasons rehabplan did not write keeps them
+// as they are.
+func (e *Explainer) ExplainIn(id string, lang Lang) (*Explanation, error) {
+	if err := lang.Check(); err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
 	t, ok := e.cp.TaskOf[id]
 	if !ok {
 		return nil, fmt.Errorf("unknown intervention %q", id)
@@ -71,13 +82,18 @@ func (e *Explainer) Explain(id string) (*Explanation, error) {
 	ex := &Explanation{Intervention: id, Reasons: []model.Reason{}}
 	if a, ok := e.at[id]; ok {
 		ex.Placed, ex.Assignment = true, a
-		ex.Reasons = e.cp.ExplainPlaced(t, e.pl)
+		ex.Reasons = e.cp.ExplainPlacedIn(t, e.pl, lang)
 		return ex, nil
 	}
 	for _, u := range e.plan.Unplaced {
-		if u.Intervention == id {
-			ex.Reasons = append(ex.Reasons, u.Reasons...)
+		if u.Intervention != id {
+			continue
 		}
+		rs := u.Reasons
+		if again, ok := e.cp.ExplainStoredIn(t, e.pl, u.Reasons, lang); ok {
+			rs = again
+		}
+		ex.Reasons = append(ex.Reasons, rs...)
 	}
 	return ex, nil
 }

@@ -68,6 +68,9 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	if s == nil {
 		s = &Settings{}
 	}
+	if err := s.checkLang(); err != nil {
+		return nil, err
+	}
 	limit := s.TimeLimit
 	if limit <= 0 {
 		limit = 10 * time.Second
@@ -186,7 +189,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 		if len(rel) == 0 {
 			// what the verifier finds wrong with a pinned appointment (its own
 			// rules broken by the events) releases it too
-			plan, out = BuildPlan(cp, res), settle(q, kinds, cp, res)
+			plan, out = buildPlan(cp, res, s.Lang), settle(q, kinds, cp, res)
 			violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled, cals(), oldRead())
 			for _, v := range violations {
 				if v.Intervention != "" && kinds[v.Intervention] == kindPinned {
@@ -218,7 +221,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 		}
 	}
 	if plan == nil {
-		plan, out = BuildPlan(cp, res), settle(q, kinds, cp, res)
+		plan, out = buildPlan(cp, res, s.Lang), settle(q, kinds, cp, res)
 		violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled, cals(), oldRead())
 	}
 	r := &Result{Plan: plan, Stop: res.Stop, Iterations: res.Iterations, Elapsed: time.Since(begin),

@@ -33,6 +33,30 @@ type Settings struct {
 	Workers int
 	// Progress is called with each improvement.
 	Progress func(solver.Progress)
+	// Lang is the language of the reasons the plan gives for unplaced
+	// interventions: English ("en", also the zero value) or French ("fr").
+	// Another value is an error naming Settings.Lang.
+	Lang Lang
+}
+
+// Lang is the language of explanations; see Settings.Lang and Explainer.ExplainIn.
+type Lang = constraints.Lang
+
+// Languages of explanations.
+const (
+	English = constraints.English
+	French  = constraints.French
+)
+
+// ParseLang reads a language code: "en", "fr", or "" (English).
+func ParseLang(s string) (Lang, error) { return constraints.ParseLang(s) }
+
+// checkLang checks s.Lang.
+func (s *Settings) checkLang() error {
+	if err := s.Lang.Check(); err != nil {
+		return fmt.Errorf("scheduler: Settings.Lang: %w", err)
+	}
+	return nil
 }
 
 // Status of a result.
@@ -77,6 +101,9 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 	if s == nil {
 		s = &Settings{}
 	}
+	if err := s.checkLang(); err != nil {
+		return nil, err
+	}
 	cp, err := constraints.Compile(p)
 	if err != nil {
 		return nil, err
@@ -86,7 +113,7 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
-	plan := BuildPlan(cp, res)
+	plan := buildPlan(cp, res, s.Lang)
 	out := &Result{Plan: plan, Stop: res.Stop, Iterations: res.Iterations, Elapsed: res.Elapsed,
 		FirstFeasible: res.FirstFeasible, Terms: res.Terms}
 	out.Violations = constraints.Verify(p, plan)
@@ -110,8 +137,14 @@ func Verify(p *model.Problem, plan *model.Plan) []Violation {
 	return constraints.Verify(p, plan)
 }
 
-// BuildPlan turns a solver result into a plan document.
+// BuildPlan turns a solver result into a plan document, with the reasons for
+// unplaced interventions in English.
 func BuildPlan(cp *constraints.Compiled, res *solver.Result) *model.Plan {
+	return buildPlan(cp, res, English)
+}
+
+// buildPlan is BuildPlan with the unplaced interventions' reasons in lang.
+func buildPlan(cp *constraints.Compiled, res *solver.Result, lang Lang) *model.Plan {
 	loc := cp.Clock.Loc
 	plan := &model.Plan{Format: model.PlanFormat, Operation: cp.Model.Operation.ID, Seed: res.Seed,
 		Assignments: make([]model.Assignment, 0, len(res.Placements)), Unplaced: []model.Unplaced{}}
@@ -120,7 +153,7 @@ func BuildPlan(cp *constraints.Compiled, res *solver.Result) *model.Plan {
 	for t, pl := range res.Placements {
 		iv := cp.Interventions[t]
 		if !pl.Placed {
-			plan.Unplaced = append(plan.Unplaced, model.Unplaced{Intervention: iv.ID, Reasons: cp.Explain(t, res.Placements)})
+			plan.Unplaced = append(plan.Unplaced, model.Unplaced{Intervention: iv.ID, Reasons: cp.ExplainIn(t, res.Placements, lang)})
 			continue
 		}
 		a := model.Assignment{Intervention: iv.ID, Start: stamp(pl.Start), End: stamp(pl.End)}

@@ -43,9 +43,9 @@ func main() {
 const usage = `rehabplan plans renovation works in occupied social housing.
 
 usage:
-  rehabplan solve PROBLEM.json [-o PLAN.json] [--time-limit D] [--seed N] [--work-limit N]
+  rehabplan solve PROBLEM.json [-o PLAN.json] [--time-limit D] [--seed N] [--work-limit N] [--lang en|fr]
   rehabplan verify PROBLEM.json PLAN.json
-  rehabplan replan PROBLEM.json PLAN.json EVENTS.json --now T [-o NEW.json] [--diff DIFF.json]
+  rehabplan replan PROBLEM.json PLAN.json EVENTS.json --now T [-o NEW.json] [--diff DIFF.json] [--lang en|fr]
   rehabplan batch DIR [--budget D] [--workers N]   replan every operation under DIR
   rehabplan bench-replan [--dwellings 200] [--scenarios 30] [--time-limit D]
   rehabplan serve [--addr :8080] [--data DIR] [--tokens FILE]   the HTTP service
@@ -111,6 +111,21 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// langFlag is the --lang flag of the commands that explain unplaced interventions.
+func langFlag(fs *flag.FlagSet) *string {
+	return fs.String("lang", "en", "language of the explanations of unplaced interventions, in the plan and on stderr: en or fr")
+}
+
+// parseLangFlag reads --lang, or says what is wrong with it.
+func parseLangFlag(s string, stderr io.Writer) (scheduler.Lang, bool) {
+	lang, err := scheduler.ParseLang(s)
+	if err != nil || s == "" {
+		fmt.Fprintf(stderr, "rehabplan: --lang: unknown language %q (want en or fr)\n", s)
+		return "", false
+	}
+	return lang, true
+}
+
 func readProblem(path string) (*model.Problem, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -127,8 +142,13 @@ func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	seed := fs.Int64("seed", 0, "random seed")
 	work := fs.Int("work-limit", 0, "number of schedules to build (0: no limit; with it, runs are deterministic)")
 	workers := fs.Int("workers", 0, "parallel searches (0: all cores)")
+	langS := langFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
+		return exitInvalid
+	}
+	lang, ok := parseLangFlag(*langS, stderr)
+	if !ok {
 		return exitInvalid
 	}
 	if len(pos) != 1 {
@@ -139,7 +159,7 @@ func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return reportInputError(stderr, pos[0], err)
 	}
-	res, err := scheduler.Solve(ctx, p, &scheduler.Settings{TimeLimit: *limit, Seed: *seed, WorkLimit: *work, Workers: *workers})
+	res, err := scheduler.Solve(ctx, p, &scheduler.Settings{TimeLimit: *limit, Seed: *seed, WorkLimit: *work, Workers: *workers, Lang: lang})
 	if err != nil {
 		return reportInputError(stderr, pos[0], err)
 	}

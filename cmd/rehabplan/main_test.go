@@ -55,6 +55,44 @@ func TestSolveExit3WhenUnplaced(t *testing.T) {
 	assert.Equal(t, exitOK, code, out)
 }
 
+// --lang fr words the unplaced interventions' reasons in French, in the plan and
+// on stderr; an unknown language is an invalid input naming the flag.
+func TestSolveLangFrench(t *testing.T) {
+	dir := t.TempDir()
+	p := model.Problem{}
+	require.NoError(t, jsonUnmarshalFile(t, "../../testdata/operations/example.json", &p))
+	p.Interventions[5].Deadline = p.Operation.Start
+	prob := filepath.Join(dir, "p.json")
+	require.NoError(t, writeJSON(prob, nil, &p))
+	plan := filepath.Join(dir, "plan.json")
+	code, _, en := runCLI("solve", "--work-limit", "2", prob, "-o", plan)
+	require.Equal(t, exitUnplaced, code, en)
+	code, _, fr := runCLI("solve", "--work-limit", "2", "--lang", "fr", prob, "-o", plan)
+	require.Equal(t, exitUnplaced, code, fr)
+	line := func(out string) string {
+		for _, l := range strings.Split(out, "\n") {
+			if strings.HasPrefix(l, "unplaced "+p.Interventions[5].ID) {
+				return l
+			}
+		}
+		return ""
+	}
+	require.NotEmpty(t, line(fr), fr)
+	assert.NotEqual(t, line(en), line(fr))
+	assert.Contains(t, line(fr), "son échéance")
+	f, err := os.Open(plan)
+	require.NoError(t, err)
+	defer f.Close()
+	got, err := model.DecodePlan(f)
+	require.NoError(t, err)
+	require.NotEmpty(t, got.Unplaced)
+	assert.Contains(t, got.Unplaced[0].Reasons[0].Message, p.Interventions[5].ID)
+
+	code, _, stderr := runCLI("solve", "--lang", "de", prob)
+	require.Equal(t, exitInvalid, code)
+	assert.Contains(t, stderr, `--lang: unknown language "de"`)
+}
+
 func TestVerifyNamesTheBrokenRule(t *testing.T) {
 	dir := t.TempDir()
 	prob := filepath.Join(dir, "p.json")

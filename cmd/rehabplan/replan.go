@@ -13,7 +13,7 @@ import (
 	"github.com/rehabplan/rehabplan/scheduler"
 )
 
-const replanUsage = "usage: rehabplan replan PROBLEM.json PLAN.json EVENTS.json --now T [-o NEW.json] [--diff DIFF.json] [--problem-out PROBLEM2.json] [--time-limit D] [--seed N] [--work-limit N] [--workers N]"
+const replanUsage = "usage: rehabplan replan PROBLEM.json PLAN.json EVENTS.json --now T [-o NEW.json] [--diff DIFF.json] [--problem-out PROBLEM2.json] [--time-limit D] [--seed N] [--work-limit N] [--workers N] [--lang en|fr]"
 
 // cmdReplan absorbs events into a plan and says what changes and who must be told.
 func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -26,8 +26,13 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	seed := fs.Int64("seed", 0, "random seed")
 	work := fs.Int("work-limit", 0, "number of schedules to build (0: no limit; with it, runs are deterministic)")
 	workers := fs.Int("workers", 0, "parallel searches (0: all cores)")
+	langS := langFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
+		return exitInvalid
+	}
+	lang, ok := parseLangFlag(*langS, stderr)
+	if !ok {
 		return exitInvalid
 	}
 	if len(pos) != 3 || *nowS == "" {
@@ -91,7 +96,7 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	var crash any
 	func() {
 		defer func() { crash = recover() }()
-		res, err = scheduler.Replan(rctx, p, old, ev, now, &scheduler.Settings{TimeLimit: *limit, Seed: *seed, WorkLimit: *work, Workers: *workers})
+		res, err = scheduler.Replan(rctx, p, old, ev, now, &scheduler.Settings{TimeLimit: *limit, Seed: *seed, WorkLimit: *work, Workers: *workers, Lang: lang})
 	}()
 	if verr := valid(); verr != nil {
 		return reportInputError(stderr, pos[0], verr)

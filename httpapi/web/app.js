@@ -196,7 +196,7 @@
     }
     add("h3", "Pourquoi ici, et pas plus tôt");
     try {
-      const ex = await api("GET", "/v1/operations/" + encodeURIComponent(state.op) + "/interventions/" + encodeURIComponent(a.intervention) + "/explanation");
+      const ex = await api("GET", "/v1/operations/" + encodeURIComponent(state.op) + "/interventions/" + encodeURIComponent(a.intervention) + "/explanation?lang=fr");
       const ul = document.createElement("ul");
       ul.id = "reasons";
       for (const r of ex.reasons) { const li = document.createElement("li"); li.textContent = r.message; ul.appendChild(li); }
