@@ -402,7 +402,8 @@ func (c *Compiled) task(iv *model.Intervention, wd, dwellingRes, group int) (sol
 			case "hours":
 				noisy, err := c.Clock.Calendar(pr.NoisyHours)
 				if err != nil {
-					return fail("profile noisy hours", err)
+					// a profile's rules stay out of messages, as in the validation
+					return fail("profile noisy hours", fmt.Errorf("profile %q: its noisy hours cannot be expanded over the operation", pr.ID))
 				}
 				add(NameHouseholdProfile, phrase{fmt.Sprintf("the hours for noisy or dusty work of profile %q", pr.ID),
 					fmt.Sprintf("les horaires des travaux bruyants ou poussiéreux du profil %s", frQ(pr.ID)), true}, noisy)

@@ -868,3 +868,17 @@ func TestHolidayInAsEveryDate(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileRulesStayOutOfCompileErrors: a profile's noisy hours that validate but
+// cannot be expanded (too many occurrences from a date long past) fail the
+// compilation without their rule in the message.
+func TestProfileRulesStayOutOfCompileErrors(t *testing.T) {
+	p := vtProblem()
+	p.Profiles[0].NoisyHours = []model.Recurrence{{RRule: "FREQ=HOURLY", Start: "13:00", Duration: "1h", From: "1900-01-01"}}
+	require.NoError(t, model.Validate(p))
+	_, err := Compile(p)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `profile "P-ELD"`)
+	assert.NotContains(t, err.Error(), "FREQ")
+	assert.NotContains(t, err.Error(), "HOURLY")
+}

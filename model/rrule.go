@@ -55,6 +55,7 @@ var intParts = map[string]struct {
 // choke on: DTSTART, several lines, duplicated parts or list items, INTERVAL or
 // COUNT below 1 (rrule-go reads them as 1 and unbounded), COUNT with UNTIL, an
 // ordinal BYDAY (1MO) outside MONTHLY and YEARLY rules (rrule-go drops the ordinal),
+// or beyond the fifth within a month (rrule-go indexes out of the month),
 // frequencies finer than HOURLY, BYSETPOS beyond what a period can hold, BYEASTER
 // outside YEARLY rules or beyond the year, too many times of day.
 // Errors do not repeat the rule; the caller does.
@@ -75,6 +76,7 @@ func ParseRRule(s string, loc *time.Location) (*rrule.ROption, error) {
 	seen := map[string]bool{}
 	var freq rrule.Frequency
 	var ordinal string
+	var wide string // the first numbered weekday beyond the fifth
 	times := 1
 	lens := map[string]int{} // items of each integer list
 	var setpos []int
@@ -131,6 +133,9 @@ func ParseRRule(s string, loc *time.Location) (*rrule.ROption, error) {
 				if n != 0 && ordinal == "" {
 					ordinal = d
 				}
+				if (n > 5 || n < -5) && wide == "" {
+					wide = d
+				}
 			}
 		default:
 			b, ok := intParts[name]
@@ -176,6 +181,11 @@ func ParseRRule(s string, loc *time.Location) (*rrule.ROption, error) {
 	if ordinal != "" && freq != rrule.MONTHLY && freq != rrule.YEARLY {
 		// rrule-go would drop the ordinal: "the first Monday" would become every Monday.
 		return nil, fmt.Errorf("BYDAY %s: a numbered weekday needs FREQ=MONTHLY or FREQ=YEARLY", ordinal)
+	}
+	if wide != "" && (freq == rrule.MONTHLY || seen["BYMONTH"]) {
+		// within a month there is no sixth weekday, and rrule-go indexes out of
+		// its month looking for one
+		return nil, fmt.Errorf("BYDAY %s: a month has at most 5 of each weekday (1 to 5, or -1 to -5)", wide)
 	}
 	if seen["BYEASTER"] && freq != rrule.YEARLY {
 		// the expansion relies on 400-year cycles, which Easter does not follow

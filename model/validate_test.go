@@ -603,6 +603,12 @@ func TestRRules(t *testing.T) {
 		// from 08:00 every 24 hours is always 08:00
 		{"FREQ=HOURLY;INTERVAL=24;BYHOUR=5", false},
 		{"FREQ=HOURLY;INTERVAL=24;BYHOUR=8", true},
+		// no sixth Monday in a month (rrule-go panicked expanding these)
+		{"FREQ=MONTHLY;BYDAY=-6MO", false},
+		{"FREQ=YEARLY;BYMONTH=1;BYDAY=-6MO", false},
+		{"FREQ=MONTHLY;BYDAY=20TH", false},
+		{"FREQ=MONTHLY;BYDAY=-5MO", true},
+		{"FREQ=YEARLY;BYDAY=20TH", true},
 	} {
 		t.Run(tc.rrule, func(t *testing.T) {
 			p := minimalProblem()

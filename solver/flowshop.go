@@ -1,5 +1,7 @@
 package solver
 
+import "math"
+
 // When a problem is nothing but a permutation flow shop (one same-order rule whose
 // chains all visit the same unary resources in the same sequence, always
 // available, linked by plain precedences, and the makespan as the only goal), the
@@ -28,7 +30,9 @@ func (c *compiled) pureFlowShop() *permFlow {
 		return nil
 	}
 	ob := p.Objective
-	if ob.Makespan <= 0 || ob.GroupEnd != 0 || ob.GroupDays != 0 || ob.Tardiness != 0 || ob.Preference != 0 {
+	// a weight too small for one unit of makespan to count (Score.Less sees ties
+	// below 1e-9), or not a number, is left to the decoder
+	if !(ob.Makespan > 1e-9) || math.IsInf(ob.Makespan, 0) || ob.GroupEnd != 0 || ob.GroupDays != 0 || ob.Tardiness != 0 || ob.Preference != 0 {
 		return nil
 	}
 	chains := c.chains[0]

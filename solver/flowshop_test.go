@@ -2,6 +2,7 @@ package solver
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -41,6 +42,8 @@ func TestPureFlowShopDetection(t *testing.T) {
 			p.Precedences = append(p.Precedences, Precedence{From: 0, To: 4, MaxLag: -1})
 		}, false},
 		{"another goal", func(p *Problem) { p.Objective.GroupEnd = 1 }, false},
+		{"a makespan weight below the score's resolution", func(p *Problem) { p.Objective.Makespan = 1e-12 }, false},
+		{"a makespan weight that is not a number", func(p *Problem) { p.Objective.Makespan = math.NaN() }, false},
 		{"a horizon", func(p *Problem) { p.Horizon = 10000 }, false},
 		{"a cumulative machine", func(p *Problem) { p.Resources[0].Capacity = 2 }, false},
 		{"an alternative machine", func(p *Problem) { p.Tasks[0].Demands[0].Alternatives = []int{0, 1} }, false},

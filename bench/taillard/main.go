@@ -20,7 +20,7 @@ import (
 )
 
 // instance is one of Taillard's instances: its size, its seed and its best-known
-// makespan (all Ta001-Ta050 are proven optimal; OR-Library and Taillard's page).
+// makespan (the upper bounds of Taillard's page; most of them proven optimal).
 type instance struct {
 	jobs, machines int
 	seed           int64
