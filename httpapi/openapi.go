@@ -8,6 +8,26 @@ import (
 
 var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)
 
+// queryParam is a query parameter a route reads.
+type queryParam struct {
+	name, typ, desc string
+}
+
+var (
+	qTimeLimit = queryParam{"time_limit", "string", "the search's time limit, a Go duration such as 10s (capped by the server)"}
+	qWorkLimit = queryParam{"work_limit", "integer", "the schedules built before stopping (a deterministic run with seed); 0: none"}
+	qSeed      = queryParam{"seed", "integer", "the seed of every random choice"}
+)
+
+// queryParams are the query parameters each route (by name) reads.
+var queryParams = map[string][]queryParam{
+	"startSolve": {qTimeLimit, qWorkLimit, qSeed},
+	"postEvents": {qTimeLimit, qWorkLimit, qSeed,
+		{"now", "string", "the time of the replan, RFC 3339 (default: the server's clock)"}},
+	"diffVersions": {{"from", "integer", "the older version's number"}, {"to", "integer", "the newer version's number"}},
+	"explain":      {{"lang", "string", "the explanation's language, en or fr; without it, French when Accept-Language prefers it, else English"}},
+}
+
 // OpenAPI builds the OpenAPI 3 document from the route table, so that it lists
 // exactly the routes that exist.
 func (s *Server) OpenAPI() map[string]any {
@@ -21,6 +41,10 @@ func (s *Server) OpenAPI() map[string]any {
 		var params []any
 		for _, m := range pathParam.FindAllStringSubmatch(rt.path, -1) {
 			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+		}
+		for _, q := range queryParams[rt.name] {
+			params = append(params, map[string]any{"name": q.name, "in": "query", "required": false,
+				"description": q.desc, "schema": map[string]any{"type": q.typ}})
 		}
 		op := map[string]any{
 			"operationId": rt.name,
