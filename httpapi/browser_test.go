@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -154,6 +155,20 @@ func TestPlanningPage(t *testing.T) {
 	require.NoError(t, err)
 	shot("5-explanation")
 	require.NotEmpty(t, strings.TrimSpace(reasons))
+	// the page shows the French explanation of the intervention it names
+	shown, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#details h2")))
+	require.NoError(t, err)
+	code, body, err = s.do(t, "GET", "/v1/operations/op-les-tilleuls/interventions/"+url.PathEscape(strings.TrimSpace(shown))+"/explanation?lang=fr", readTok, nil)
+	require.NoError(t, err)
+	require.Equal(t, 200, code, "%s", body)
+	var ex struct {
+		Reasons []model.Reason `json:"reasons"`
+	}
+	require.NoError(t, json.Unmarshal(body, &ex))
+	require.NotEmpty(t, ex.Reasons)
+	for _, r := range ex.Reasons {
+		require.Contains(t, reasons, r.Message)
+	}
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
