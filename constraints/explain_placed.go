@@ -2,6 +2,7 @@ package constraints
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/solver"
@@ -94,13 +95,45 @@ func (c *Compiled) ExplainPlacedIn(t int, pl []solver.Placement, lang Lang) []mo
 	if len(out) == 0 {
 		out = append(out, c.explainWindows(t, max(0, p.Start-7*24*60), lang)...)
 	}
-	if len(out) == 0 && fr {
-		out = append(out, model.Reason{Rule: NameCrewCalendar, Message: fmt.Sprintf("%s commence au premier moment que permettent ses calendriers : les horaires de l'équipe, les disponibilités du ménage, les horaires de bureau du pilote et les jours fériés", iv.ID)})
-	}
 	if len(out) == 0 {
-		out = append(out, model.Reason{Rule: NameCrewCalendar, Message: fmt.Sprintf("%s starts at the first time its calendars allow: the crew's hours, the household's availability, the pilot's office hours and the holidays", iv.ID)})
+		cals := c.calendarsOf(t, lang)
+		msg := fmt.Sprintf("%s starts at the first time its calendars allow: %s", iv.ID, strings.Join(cals[:len(cals)-1], ", ")+" and "+cals[len(cals)-1])
+		if fr {
+			msg = fmt.Sprintf("%s commence au premier moment que permettent ses calendriers : %s", iv.ID, frList(cals))
+		}
+		out = append(out, model.Reason{Rule: NameCrewCalendar, Message: msg})
 	}
 	return out
+}
+
+// calendarsOf names the calendars that bound task t, in lang: the crew's hours
+// when a crew does it, the task's own calendars (the household's availability, a
+// profile's hours...), the pilot's office hours when the pilot comes, and the
+// holidays last. There are always at least two (the holidays bound every task).
+func (c *Compiled) calendarsOf(t int, lang Lang) []string {
+	var out []string
+	if c.crewDemand[t] >= 0 {
+		out = append(out, phrase{"the crew's hours", "les horaires de l'équipe", true}.in(lang))
+	}
+	var holidays string
+	seen := map[string]bool{}
+	for _, pt := range c.parts[t] {
+		w := pt.what.in(lang)
+		switch {
+		case pt.what.en == "public holidays":
+			holidays = w
+		case !seen[w]:
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	if c.pilotDemand[t] >= 0 {
+		out = append(out, phrase{"the pilot's office hours", "les horaires de bureau du pilote", true}.in(lang))
+	}
+	if holidays == "" {
+		holidays = phrase{"public holidays", "les jours fériés", true}.in(lang)
+	}
+	return append(out, holidays)
 }
 
 // frBusy says in French that resource r is busy with intervention id: "L'équipe
