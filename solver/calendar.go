@@ -139,7 +139,47 @@ func Clip(c *Calendar, from, to int) *Calendar {
 
 // find returns the index of the first window whose End > t.
 func (c *Calendar) find(t int) int {
-	return sort.Search(len(c.w), func(i int) bool { return c.w[i].End > t })
+	// sort.Search, written out: this is the innermost loop of every placement
+	lo, hi := 0, len(c.w)
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		if c.w[h].End > t {
+			hi = h
+		} else {
+			lo = h + 1
+		}
+	}
+	return lo
+}
+
+// findFrom is find(t) for a t whose window index is known to be at least lo:
+// from lo it gallops forward, then searches the last stretch.
+func (c *Calendar) findFrom(t, lo int) int {
+	n := len(c.w)
+	if lo <= 0 {
+		return c.find(t)
+	}
+	if lo >= n || c.w[lo].End > t {
+		return min(lo, n)
+	}
+	// c.w[lo].End <= t: the answer lies after lo
+	step, hi := 1, lo+1
+	for hi < n && c.w[hi].End <= t {
+		lo = hi
+		step <<= 1
+		hi = lo + step
+	}
+	hi = min(hi, n)
+	lo++
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		if c.w[h].End > t {
+			hi = h
+		} else {
+			lo = h + 1
+		}
+	}
+	return lo
 }
 
 // NextOpen returns the earliest time >= t at which c is open, and false if none.

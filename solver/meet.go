@@ -43,14 +43,32 @@ func (m meet) with(c *Calendar) meet {
 // piece is the part of the intersection's first open stretch that lies at or after
 // t: [s, e) with t <= s < e, or ok false when nothing is open after t.
 func (m meet) piece(t int) (w Window, ok bool) {
+	var idx [maxWalk]int
+	return m.pieceFrom(t, idx[:min(len(m.cs), maxWalk)])
+}
+
+// maxWalk bounds the calendars whose positions a walk remembers (beyond it each
+// query searches afresh).
+const maxWalk = 8
+
+// pieceFrom is piece, with idx[k] a window index of calendar k at or before the
+// one holding t (0 when unknown), brought up to date: a walk forward through the
+// pieces passes the same idx from piece to piece and never searches from scratch.
+func (m meet) pieceFrom(t int, idx []int) (w Window, ok bool) {
 	if len(m.cs) == 0 {
 		return Window{t, MaxTime}, true
 	}
 	for {
 		changed := false
 		e := MaxTime
-		for _, c := range m.cs {
-			i := c.find(t)
+		for k, c := range m.cs {
+			var i int
+			if k < len(idx) {
+				i = c.findFrom(t, idx[k])
+				idx[k] = i
+			} else {
+				i = c.find(t)
+			}
 			if i == len(c.w) {
 				return Window{}, false
 			}
@@ -72,7 +90,9 @@ func (m meet) Advance(s, d int) (start, end int, ok bool) {
 	if c, ok := m.single(); ok {
 		return c.Advance(s, d)
 	}
-	p, ok := m.piece(s)
+	var arr [maxWalk]int
+	idx := arr[:min(len(m.cs), maxWalk)]
+	p, ok := m.pieceFrom(s, idx)
 	if !ok {
 		return 0, 0, false
 	}
@@ -83,7 +103,7 @@ func (m meet) Advance(s, d int) (start, end int, ok bool) {
 		} else {
 			rem -= l
 		}
-		if p, ok = m.piece(p.End); !ok {
+		if p, ok = m.pieceFrom(p.End, idx); !ok {
 			return 0, 0, false
 		}
 	}
@@ -94,7 +114,9 @@ func (m meet) FitContiguous(t, d int) (int, bool) {
 	if c, ok := m.single(); ok {
 		return c.FitContiguous(t, d)
 	}
-	for p, ok := m.piece(t); ok; p, ok = m.piece(p.End) {
+	var arr [maxWalk]int
+	idx := arr[:min(len(m.cs), maxWalk)]
+	for p, ok := m.pieceFrom(t, idx); ok; p, ok = m.pieceFrom(p.End, idx) {
 		if p.Start+d <= p.End {
 			return p.Start, true
 		}
@@ -108,7 +130,9 @@ func (m meet) Segments(a, b int) []Window {
 		return c.Segments(a, b)
 	}
 	var out []Window
-	for p, ok := m.piece(a); ok && p.Start < b; p, ok = m.piece(p.End) {
+	var arr [maxWalk]int
+	idx := arr[:min(len(m.cs), maxWalk)]
+	for p, ok := m.pieceFrom(a, idx); ok && p.Start < b; p, ok = m.pieceFrom(p.End, idx) {
 		out = append(out, Window{p.Start, min(p.End, b)})
 	}
 	return out

@@ -58,3 +58,52 @@ func TestMeetMatchesTheBuiltIntersection(t *testing.T) {
 		}
 	}
 }
+
+// TestFindFromMatchesFind: galloping from any index at or before the answer finds
+// what the binary search finds.
+func TestFindFromMatchesFind(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	for n := 0; n < 500; n++ {
+		var ws []Window
+		at := rng.IntN(5)
+		for k := rng.IntN(200); k > 0; k-- {
+			s := at + rng.IntN(4)
+			e := s + 1 + rng.IntN(6)
+			ws = append(ws, Window{s, e})
+			at = e
+		}
+		c := NewCalendar(ws)
+		for q := 0; q < 50; q++ {
+			x := rng.IntN(at+10) - 3
+			want := c.find(x)
+			lo := 0
+			if want > 0 {
+				lo = rng.IntN(want + 1)
+			}
+			require.Equal(t, want, c.findFrom(x, lo), "t %d from %d over %d windows", x, lo, len(c.w))
+		}
+	}
+}
+
+// TestMeetOfManyCalendars: more calendars than a walk remembers answer as the
+// built intersection does.
+func TestMeetOfManyCalendars(t *testing.T) {
+	rng := rand.New(rand.NewPCG(6, 6))
+	for n := 0; n < 300; n++ {
+		var cs []*Calendar
+		var built *Calendar
+		for i := 0; i < maxWalk+1+rng.IntN(3); i++ {
+			c := NewCalendar([]Window{{rng.IntN(10), 200 + rng.IntN(100)}, {320 + rng.IntN(10), MaxTime}})
+			cs = append(cs, c)
+			built = Intersect(built, c)
+		}
+		m := meetOf(cs...)
+		at, d := rng.IntN(100), rng.IntN(300)
+		s1, e1, ok1 := built.Advance(at, d)
+		s2, e2, ok2 := m.Advance(at, d)
+		require.Equal(t, ok1, ok2)
+		if ok1 {
+			require.Equal(t, [2]int{s1, e1}, [2]int{s2, e2})
+		}
+	}
+}
