@@ -11,7 +11,7 @@ import (
 	"github.com/rehabplan/rehabplan/solver"
 )
 
-const benchUsage = "usage: rehabplan bench --family jobshop|flowshop|rcpsp [--time-limit D] [--bounds FILE] [--seed N] [--workers N] FILES..."
+const benchUsage = "usage: rehabplan bench --family jobshop|flowshop|rcpsp [--time-limit D] [--work-limit N] [--bounds FILE] [--seed N] [--workers N] FILES..."
 
 // cmdBench runs public benchmark instances through the same engine as the domain.
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -19,10 +19,15 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	family := fs.String("family", "", "jobshop, flowshop or rcpsp")
 	limit := fs.Duration("time-limit", 10*time.Second, "time limit per instance")
 	boundsPath := fs.String("bounds", "", "CSV of best-known bounds (default: bounds.csv beside the first file)")
+	work := fs.Int("work-limit", 0, "schedules built per instance (0: none); with --seed, a run that ends on it gives the same rows every time")
 	seed := fs.Int64("seed", 0, "random seed")
 	workers := fs.Int("workers", 0, "parallel searches (0: all cores)")
 	pos, err := parse(fs, args)
 	if err != nil {
+		return exitInvalid
+	}
+	if *work < 0 {
+		fmt.Fprintf(stderr, "rehabplan: --work-limit %d is negative\n", *work)
 		return exitInvalid
 	}
 	if *family == "" || len(pos) == 0 {
@@ -41,7 +46,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		bounds = nil
 	}
-	_, err = bench.Run(ctx, *family, pos, bounds, solver.Settings{TimeLimit: *limit, Seed: *seed, Workers: *workers}, stdout)
+	_, err = bench.Run(ctx, *family, pos, bounds, solver.Settings{TimeLimit: *limit, WorkLimit: *work, Seed: *seed, Workers: *workers}, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 		return exitInvalid

@@ -216,3 +216,32 @@ func TestReplanCommand(t *testing.T) {
 	code, _, _ = runCLI("replan", p, plan, ev)
 	require.Equal(t, exitInvalid, code)
 }
+
+// TestBenchWorkLimitIsDeterministic: with a work limit the rows (but the seconds)
+// are the same from run to run.
+func TestBenchWorkLimitIsDeterministic(t *testing.T) {
+	files := []string{filepath.Join("..", "..", "bench", "testdata", "Ta001.txt"), filepath.Join("..", "..", "bench", "testdata", "ft06")}
+	for _, tc := range []struct{ family, file, bounds string }{
+		{"flowshop", files[0], filepath.Join("..", "..", "bench", "testdata", "flowshop_bounds.csv")},
+		{"jobshop", files[1], filepath.Join("..", "..", "bench", "testdata", "jobshop_bounds.csv")},
+	} {
+		rows := func() []string {
+			code, out, stderr := runCLI("bench", "--family", tc.family, "--bounds", tc.bounds, "--work-limit", "5000", "--time-limit", "1m", "--workers", "2", "--seed", "3", tc.file)
+			require.Equal(t, exitOK, code, stderr)
+			var rs []string
+			for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+				f := strings.Fields(l)
+				if len(f) >= 6 && f[0] != "instance" && f[0] != "mean" {
+					rs = append(rs, strings.Join(append(f[:4:4], f[5:]...), " ")) // without t_best_s
+				}
+			}
+			return rs
+		}
+		a, b := rows(), rows()
+		require.Len(t, a, 1, tc.family)
+		assert.Equal(t, a, b, tc.family)
+	}
+	code, _, stderr := runCLI("bench", "--family", "flowshop", "--work-limit", "-1", files[0])
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, stderr, "--work-limit")
+}
