@@ -2,8 +2,11 @@ package calendar
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -456,4 +459,34 @@ func TestRecurrencesMatchRRuleGoInTheTimeZone(t *testing.T) {
 			assert.Equal(t, days(c, want), days(c, ws))
 		})
 	}
+}
+
+// FuzzValidatedRulesExpand: a recurrence the validation accepts (as the
+// operation's site hours) is one the calendars expand without failing, but on the
+// bounds of windows and occurrences over the horizon, which need the expansion.
+func FuzzValidatedRulesExpand(f *testing.F) {
+	data, err := os.ReadFile(filepath.Join("..", "model", "testdata", "valid.json"))
+	require.NoError(f, err)
+	for _, s := range []string{
+		"FREQ=WEEKLY;BYDAY=TU,TH", "FREQ=MONTHLY;BYDAY=-1FR", "FREQ=MONTHLY;BYDAY=-6MO", "FREQ=YEARLY;BYMONTH=1;BYDAY=5SU",
+		"FREQ=HOURLY;INTERVAL=5;BYHOUR=3,8", "FREQ=YEARLY;BYEASTER=1", "FREQ=YEARLY;BYWEEKNO=1,-1;BYDAY=MO",
+		"FREQ=DAILY;BYSETPOS=1", "FREQ=WEEKLY;WKST=SU;INTERVAL=2;BYDAY=SU,MO", "FREQ=YEARLY;BYYEARDAY=-1,100;BYDAY=20TH",
+	} {
+		f.Add(s, "08:00", "2027-01-01")
+	}
+	f.Fuzz(func(t *testing.T, rule, start, from string) {
+		p, err := model.DecodeBytes(data)
+		require.NoError(t, err)
+		r := model.Recurrence{RRule: rule, Start: start, Duration: "1h", From: from}
+		p.Operation.SiteHours = []model.Recurrence{r}
+		if model.Validate(p) != nil {
+			return
+		}
+		c, err := NewClock(p)
+		require.NoError(t, err)
+		_, err = c.Recurrences([]model.Recurrence{r})
+		if err != nil && !strings.Contains(err.Error(), "more than") {
+			t.Fatalf("validated %+v, but the calendar says: %v", r, err)
+		}
+	})
 }
