@@ -19,7 +19,9 @@ import (
 //     NoisyHours;
 //   - PowerCutWithPilot: an intervention of a trade that cuts the power names a pilot;
 //   - MaxWaterOutDays: from the earliest start to the latest end of the interventions
-//     that cut water, at most that many times 24 hours;
+//     that cut water, at most that many times 24 hours; a fact that ended at least
+//     that long before operation.now is over and left out (the cuts to come are a
+//     new stretch);
 //   - MaxDisturbedDaysPerWeek: distinct local dates with work, per ISO week.
 //
 // Messages name the dwelling, the household and the profile by id, nothing more.
@@ -198,9 +200,15 @@ func (r HouseholdProfile) profile(v *Verification, d *model.Dwelling, h *model.H
 	// water out of use
 	if days := pr.MaxWaterOutDays; days > 0 {
 		var first, last *Placed
+		limit := time.Duration(days) * 24 * time.Hour
 		for _, pl := range placed {
 			tr := x.Trades[pl.Intervention.Trade]
 			if tr == nil || !tr.CutsWater {
+				continue
+			}
+			if v.nowOK && v.Fact(pl) && !pl.End.Add(limit).After(v.now) {
+				// a cut over more than the limit before now: what still cuts
+				// water is a new stretch without water
 				continue
 			}
 			if first == nil || pl.Start.Before(first.Start) {
@@ -211,7 +219,7 @@ func (r HouseholdProfile) profile(v *Verification, d *model.Dwelling, h *model.H
 			}
 		}
 		if first != nil {
-			if span := last.End.Sub(first.Start); span > time.Duration(days)*24*time.Hour {
+			if span := last.End.Sub(first.Start); span > limit {
 				add(last.ID(), "water is out of use in dwelling %s from %s (%s) to %s (%s), longer than the %d days %s allows",
 					d.ID, v.at(first.Start), first.ID(), v.at(last.End), last.ID(), days, who)
 			}

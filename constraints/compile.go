@@ -215,6 +215,10 @@ func Compile(p *model.Problem) (*Compiled, error) {
 	}
 
 	// household profiles over several interventions (rule 7)
+	nowMin, hasNow := 0, false
+	if now, ok := c.Model.NowTime(c.Clock.Loc); ok {
+		nowMin, hasNow = c.Clock.Minute(now), true
+	}
 	for _, d := range p.Dwellings {
 		if !d.Occupied() {
 			continue
@@ -235,8 +239,12 @@ func Compile(p *model.Problem) (*Compiled, error) {
 			}
 			if pr.MaxWaterOutDays > 0 {
 				var water []int
+				limit := pr.MaxWaterOutDays * 24 * 60
 				for _, t := range tasks {
 					if tr := x.Trades[c.Interventions[t].Trade]; tr != nil && tr.CutsWater {
+						if waterOver(&sp.Tasks[t], nowMin, hasNow, limit) {
+							continue
+						}
 						water = append(water, t)
 					}
 				}
@@ -693,4 +701,13 @@ func (c *Compiled) ChoiceFor(t int, crew, pilot string) []int {
 		}
 	}
 	return ch
+}
+
+// waterOver reports whether a fixed water-cutting task ended more than the
+// profile's limit before now: that water cut is over, and whatever still cuts
+// water could never be within the limit of it. The limit then binds the cuts still
+// to come (and those that ended within it) as a new stretch without water, as the
+// verifier judges it.
+func waterOver(t *solver.Task, now int, hasNow bool, limit int) bool {
+	return hasNow && t.Fixed && t.End+limit <= now
 }
