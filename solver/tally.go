@@ -51,10 +51,14 @@ func (h *endHeap) Pop() any {
 	return x
 }
 
+// noScoreCheck turns the check mode off in a test that must run what runs outside
+// tests.
+var noScoreCheck = false
+
 // checkScores turns the check mode on for every solve run by `go test`, but for
 // benchmark runs (-test.bench set), whose figures must be those of the real thing.
 func checkScores() bool {
-	if !testing.Testing() {
+	if !testing.Testing() || noScoreCheck {
 		return false
 	}
 	f := flag.Lookup("test.bench")
