@@ -99,15 +99,16 @@
         if (d.building !== b) { b = d.building; out.push({ group: "Bâtiment " + b }); }
         if (d.stairwell !== s) { s = d.stairwell; out.push({ group: "Cage " + s }); }
         const h = d.household ? hh.get(d.household) : null;
-        out.push({ key: d.id, label: d.id + (d.vacant ? " (vacant)" : ""), profiles: h && h.profiles ? h.profiles.join(", ") : "",
-          match: (a) => ivs.get(a.intervention) && ivs.get(a.intervention).dwelling === d.id });
+        out.push({ key: d.id, label: d.id + (d.vacant ? " (vacant)" : ""), profiles: h && h.profiles ? h.profiles.join(", ") : "" });
       }
     } else if (by === "crew") {
-      for (const c of p.crews) out.push({ key: c.id, label: c.id, match: (a) => a.crew === c.id });
+      for (const c of p.crews) out.push({ key: c.id, label: c.id });
     } else {
-      for (const pl of p.pilots || []) out.push({ key: pl.id, label: "pilote " + pl.id, match: (a) => a.pilot === pl.id });
+      for (const pl of p.pilots || []) out.push({ key: pl.id, label: "pilote " + pl.id });
     }
-    return { out, ivs, dw };
+    // the row an assignment is drawn in
+    const keyOf = by === "dwelling" ? (a) => (ivs.get(a.intervention) || {}).dwelling : by === "crew" ? (a) => a.crew : (a) => a.pilot;
+    return { out, ivs, dw, keyOf };
   }
 
   function draw() {
@@ -124,15 +125,26 @@
     const wrapW = $("gantt-wrap").clientWidth || 900;
     const pxDay = zoom === "day" ? 600 : zoom === "week" ? 120 : zoom === "month" ? 28 : Math.max(2, (wrapW - 170) / days);
     const left = 170, rowH = 18, top = 24;
-    const { out, ivs } = rows();
+    const { out, ivs, keyOf } = rows();
+    // each row's assignments, found once (a row per dwelling matching every
+    // assignment made thousands of rows times thousands of bars)
+    const byRow = new Map(), byId = new Map();
+    for (const a of as) {
+      byId.set(a.intervention, a);
+      const k = keyOf(a);
+      if (k === undefined || k === "") continue;
+      if (!byRow.has(k)) byRow.set(k, []);
+      byRow.get(k).push(a);
+    }
     const width = left + days * pxDay, height = top + out.length * rowH;
     svg.setAttribute("width", width); svg.setAttribute("height", height);
     const ns = "http://www.w3.org/2000/svg";
+    const frag = document.createDocumentFragment(); // added to the page once, at the end
     const el = (name, attrs, text) => {
       const e = document.createElementNS(ns, name);
       for (const k in attrs) e.setAttribute(k, attrs[k]);
       if (text !== undefined) e.textContent = text;
-      svg.appendChild(e);
+      frag.appendChild(e);
       return e;
     };
     const x = (t) => left + ((t - t0) / day) * pxDay;
@@ -156,8 +168,7 @@
       if (r.group) { el("text", { class: "group", x: 4, y: y + 13 }, r.group); return; }
       el("text", { class: "label", x: 4, y: y + 13 }, r.label);
       if (r.profiles) el("text", { class: "profile", x: 100, y: y + 13 }, "⚑ " + r.profiles).appendChild(document.createElementNS(ns, "title")).textContent = "profil : " + r.profiles;
-      for (const a of as) {
-        if (!r.match(a)) continue;
+      for (const a of byRow.get(r.key) || []) {
         const iv = ivs.get(a.intervention);
         if (moved.has(a.intervention) && oldBy.has(a.intervention)) {
           const o = oldBy.get(a.intervention);
@@ -169,11 +180,14 @@
             width: Math.max(2, x(Date.parse(s.end)) - x(Date.parse(s.start))), height: rowH - 4, fill: tradeColour(iv ? iv.trade : ""),
             tabindex: 0, role: "button", "data-iv": a.intervention, "aria-label": a.intervention + ", " + fmt(new Date(a.start)) });
           b.appendChild(document.createElementNS(ns, "title")).textContent = a.intervention + "\n" + fmt(new Date(a.start)) + " → " + fmt(new Date(a.end)) + (a.crew ? "\néquipe " + a.crew : "");
-          b.addEventListener("click", () => details(a));
-          b.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); details(a); } });
         }
       }
     });
+    svg.appendChild(frag);
+    // one listener for every bar
+    const bar = (e) => { const b = e.target.closest && e.target.closest("rect.bar"); return b ? byId.get(b.dataset.iv) : undefined; };
+    svg.onclick = (e) => { const a = bar(e); if (a) details(a); };
+    svg.onkeydown = (e) => { const a = bar(e); if (a && (e.key === "Enter" || e.key === " ")) { e.preventDefault(); details(a); } };
   }
 
   async function details(a) {
