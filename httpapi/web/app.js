@@ -31,7 +31,10 @@
     return data;
   }
 
-  const fmt = (d) => d.toLocaleString("fr-FR", { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  // one formatter for every date (toLocaleString builds a new one each call, and the
+  // chart formats two dates per bar)
+  const fmtFR = new Intl.DateTimeFormat("fr-FR", { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" });
+  const fmt = (d) => fmtFR.format(d);
   const day = 86400000;
 
   async function login(ev) {
