@@ -53,15 +53,7 @@ func TestPlanningPage(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 201, code, string(body))
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox,
-		chromedp.WindowSize(1400, 900), chromedp.Flag("disable-gpu", true))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	require.NoError(t, chromedp.Do(bctx, chromedp.Navigate(s.base+"/app/")))
-	ctx, cancel := context.WithTimeout(bctx, 150*time.Second)
-	defer cancel()
+	ctx := openPage(t, chrome, s.base+"/app/", 150*time.Second)
 	shot := func(name string) {
 		t.Helper()
 		buf, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
@@ -169,6 +161,22 @@ func TestPlanningPage(t *testing.T) {
 	for _, r := range ex.Reasons {
 		require.Contains(t, reasons, r.Message)
 	}
+}
+
+// openPage opens url in a headless Chromium and returns a context that drives it
+// for at most limit; the browser closes when the test ends.
+func openPage(t *testing.T, chrome, url string, limit time.Duration) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox,
+		chromedp.WindowSize(1400, 900), chromedp.Flag("disable-gpu", true))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelA)
+	bctx, cancelB := chromedp.NewContext(actx)
+	t.Cleanup(cancelB)
+	require.NoError(t, chromedp.Do(bctx, chromedp.Navigate(url)))
+	ctx, cancel := context.WithTimeout(bctx, limit)
+	t.Cleanup(cancel)
+	return ctx
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

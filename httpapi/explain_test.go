@@ -17,13 +17,7 @@ import (
 // from it, and never answers from a version that is no longer the latest.
 func TestExplanationsCachedPerVersion(t *testing.T) {
 	ts, s := newTestServer(t)
-	resp, body := call(t, ts, "POST", "/v1/operations", writeTok, exampleJSON(t))
-	require.Equal(t, 201, resp.StatusCode, string(body))
-	resp, body = call(t, ts, "POST", "/v1/operations/op-les-tilleuls/solve?work_limit=2&seed=1", writeTok, nil)
-	require.Equal(t, 202, resp.StatusCode, string(body))
-	var st JobStatus
-	require.NoError(t, json.Unmarshal(body, &st))
-	require.Equal(t, "done", waitJob(t, ts, st.ID).State)
+	solveExample(t, ts)
 
 	p := gen.Example()
 	ids := []string{p.Interventions[0].ID, p.Interventions[100].ID, p.Interventions[500].ID}
@@ -63,8 +57,9 @@ func TestExplanationsCachedPerVersion(t *testing.T) {
 	wg.Wait()
 
 	// a new plan: its explanations come from it
-	resp, body = call(t, ts, "POST", "/v1/operations/op-les-tilleuls/solve?work_limit=6&seed=9", writeTok, nil)
+	resp, body := call(t, ts, "POST", "/v1/operations/op-les-tilleuls/solve?work_limit=6&seed=9", writeTok, nil)
 	require.Equal(t, 202, resp.StatusCode, string(body))
+	var st JobStatus
 	require.NoError(t, json.Unmarshal(body, &st))
 	require.Equal(t, "done", waitJob(t, ts, st.ID).State)
 	_, body = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/plan", readTok, nil)
@@ -94,13 +89,7 @@ func TestExplanationsCachedPerVersion(t *testing.T) {
 // that names the parameter.
 func TestExplanationLanguage(t *testing.T) {
 	ts, _ := newTestServer(t)
-	resp, body := call(t, ts, "POST", "/v1/operations", writeTok, exampleJSON(t))
-	require.Equal(t, 201, resp.StatusCode, string(body))
-	resp, body = call(t, ts, "POST", "/v1/operations/op-les-tilleuls/solve?work_limit=2&seed=1", writeTok, nil)
-	require.Equal(t, 202, resp.StatusCode, string(body))
-	var st JobStatus
-	require.NoError(t, json.Unmarshal(body, &st))
-	require.Equal(t, "done", waitJob(t, ts, st.ID).State)
+	solveExample(t, ts)
 
 	id := gen.Example().Interventions[2].ID
 	path := "/v1/operations/op-les-tilleuls/interventions/" + url.PathEscape(id) + "/explanation"

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -34,15 +33,7 @@ func TestPlanningPageAtScale(t *testing.T) {
 	code, body, err := s.do(t, "POST", "/v1/operations", writeTok, b)
 	require.NoError(t, err)
 	require.Equal(t, 201, code, string(body))
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome), chromedp.NoSandbox,
-		chromedp.WindowSize(1400, 900), chromedp.Flag("disable-gpu", true))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	require.NoError(t, chromedp.Do(bctx, chromedp.Navigate(s.base+"/app/")))
-	ctx, cancel := context.WithTimeout(bctx, 300*time.Second)
-	defer cancel()
+	ctx := openPage(t, chrome, s.base+"/app/", 300*time.Second)
 	require.NoError(t, chromedp.Do(ctx,
 		chromedp.WaitVisible(chromedp.ID("token")),
 		chromedp.SetValue(chromedp.ID("token"), writeTok),

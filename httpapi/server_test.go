@@ -119,6 +119,21 @@ func TestMalformedBodiesNameTheField(t *testing.T) {
 	}
 }
 
+// solveExample creates the example operation and solves it (work limit 2, seed 1),
+// returning the finished job's status.
+func solveExample(t *testing.T, ts *httptest.Server) JobStatus {
+	t.Helper()
+	resp, body := call(t, ts, "POST", "/v1/operations", writeTok, exampleJSON(t))
+	require.Equal(t, 201, resp.StatusCode, string(body))
+	resp, body = call(t, ts, "POST", "/v1/operations/op-les-tilleuls/solve?work_limit=2&seed=1", writeTok, nil)
+	require.Equal(t, 202, resp.StatusCode, string(body))
+	var st JobStatus
+	require.NoError(t, json.Unmarshal(body, &st))
+	done := waitJob(t, ts, st.ID)
+	require.Equal(t, "done", done.State, done.Error)
+	return done
+}
+
 func waitJob(t *testing.T, ts *httptest.Server, id string) JobStatus {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)

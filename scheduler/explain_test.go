@@ -19,6 +19,7 @@ func TestExplainFrenchGolden(t *testing.T) {
 	p := gen.Example()
 	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 2, Workers: 1, Seed: 1})
 	require.NoError(t, err)
+	require.Empty(t, res.Violations, "the verifier's findings")
 	e, err := NewExplainer(p, res.Plan)
 	require.NoError(t, err)
 	var b bytes.Buffer
@@ -55,6 +56,8 @@ func TestSolveLang(t *testing.T) {
 	require.NoError(t, err)
 	fr, err := Solve(context.Background(), p, &Settings{WorkLimit: 1, Workers: 1, Seed: 1, Lang: French})
 	require.NoError(t, err)
+	require.Empty(t, en.Violations)
+	require.Empty(t, fr.Violations)
 	require.NotEmpty(t, en.Plan.Unplaced)
 	require.Len(t, fr.Plan.Unplaced, len(en.Plan.Unplaced))
 	for i, u := range fr.Plan.Unplaced {

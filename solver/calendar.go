@@ -139,8 +139,13 @@ func Clip(c *Calendar, from, to int) *Calendar {
 
 // find returns the index of the first window whose End > t.
 func (c *Calendar) find(t int) int {
-	// sort.Search, written out: this is the innermost loop of every placement
-	lo, hi := 0, len(c.w)
+	return c.search(t, 0, len(c.w))
+}
+
+// search is the first index in [lo, hi) whose window ends after t (hi if none),
+// the windows before lo ending at or before t: sort.Search written out, this
+// being the innermost loop of every placement.
+func (c *Calendar) search(t, lo, hi int) int {
 	for lo < hi {
 		h := int(uint(lo+hi) >> 1)
 		if c.w[h].End > t {
@@ -169,17 +174,7 @@ func (c *Calendar) findFrom(t, lo int) int {
 		step <<= 1
 		hi = lo + step
 	}
-	hi = min(hi, n)
-	lo++
-	for lo < hi {
-		h := int(uint(lo+hi) >> 1)
-		if c.w[h].End > t {
-			hi = h
-		} else {
-			lo = h + 1
-		}
-	}
-	return lo
+	return c.search(t, lo+1, min(hi, n))
 }
 
 // NextOpen returns the earliest time >= t at which c is open, and false if none.

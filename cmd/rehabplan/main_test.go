@@ -38,18 +38,25 @@ func TestExampleSolveVerify(t *testing.T) {
 	assert.Contains(t, out, "no hard rule broken")
 }
 
-func TestSolveExit3WhenUnplaced(t *testing.T) {
-	dir := t.TempDir()
+// unmeetable writes into dir the example with a deadline no one can meet on one
+// intervention, and returns the file and that intervention's id.
+func unmeetable(t *testing.T, dir string) (prob, id string) {
+	t.Helper()
 	p := model.Problem{}
 	require.NoError(t, jsonUnmarshalFile(t, "../../testdata/operations/example.json", &p))
-	// a deadline no one can meet
 	p.Interventions[5].Deadline = p.Operation.Start
-	prob := filepath.Join(dir, "p.json")
+	prob = filepath.Join(dir, "p.json")
 	require.NoError(t, writeJSON(prob, nil, &p))
+	return prob, p.Interventions[5].ID
+}
+
+func TestSolveExit3WhenUnplaced(t *testing.T) {
+	dir := t.TempDir()
+	prob, id := unmeetable(t, dir)
 	plan := filepath.Join(dir, "plan.json")
 	code, _, stderr := runCLI("solve", "--work-limit", "2", prob, "-o", plan)
 	require.Equal(t, exitUnplaced, code, stderr)
-	assert.Contains(t, stderr, "unplaced "+p.Interventions[5].ID)
+	assert.Contains(t, stderr, "unplaced "+id)
 	// the plan is still written, and valid
 	code, out, _ := runCLI("verify", prob, plan)
 	assert.Equal(t, exitOK, code, out)
@@ -59,11 +66,7 @@ func TestSolveExit3WhenUnplaced(t *testing.T) {
 // on stderr; an unknown language is an invalid input naming the flag.
 func TestSolveLangFrench(t *testing.T) {
 	dir := t.TempDir()
-	p := model.Problem{}
-	require.NoError(t, jsonUnmarshalFile(t, "../../testdata/operations/example.json", &p))
-	p.Interventions[5].Deadline = p.Operation.Start
-	prob := filepath.Join(dir, "p.json")
-	require.NoError(t, writeJSON(prob, nil, &p))
+	prob, id := unmeetable(t, dir)
 	plan := filepath.Join(dir, "plan.json")
 	code, _, en := runCLI("solve", "--work-limit", "2", prob, "-o", plan)
 	require.Equal(t, exitUnplaced, code, en)
@@ -71,7 +74,7 @@ func TestSolveLangFrench(t *testing.T) {
 	require.Equal(t, exitUnplaced, code, fr)
 	line := func(out string) string {
 		for _, l := range strings.Split(out, "\n") {
-			if strings.HasPrefix(l, "unplaced "+p.Interventions[5].ID) {
+			if strings.HasPrefix(l, "unplaced "+id) {
 				return l
 			}
 		}
@@ -86,7 +89,9 @@ func TestSolveLangFrench(t *testing.T) {
 	got, err := model.DecodePlan(f)
 	require.NoError(t, err)
 	require.NotEmpty(t, got.Unplaced)
-	assert.Contains(t, got.Unplaced[0].Reasons[0].Message, p.Interventions[5].ID)
+	assert.Contains(t, got.Unplaced[0].Reasons[0].Message, id)
+	code, out, _ := runCLI("verify", prob, plan)
+	assert.Equal(t, exitOK, code, out)
 
 	code, _, stderr := runCLI("solve", "--lang", "de", prob)
 	require.Equal(t, exitInvalid, code)
