@@ -44,6 +44,8 @@ type compiled struct {
 	// chains with their tasks in precedence order
 	orderOf, chainOf []int
 	chains           [][][]int
+	// flow: the problem is a pure permutation flow shop (flowshop.go); nil if not
+	flow *permFlow
 	// lower-bound data
 	est []int // earliest start ignoring resources (no calendars)
 	lft []int // latest finish ignoring resources, against the sum of durations
@@ -144,6 +146,7 @@ func compile(p *Problem) (*compiled, error) {
 	}
 	c.topo = topo
 	c.compileOrders()
+	c.flow = c.pureFlowShop()
 	c.bounds()
 	c.anchorsFirst()
 	return c, nil

@@ -59,7 +59,10 @@ func newOrderSearch(wk *worker, rng *rand.Rand, budget int, stop func() bool) *o
 	}
 	o.resumable = o.onlyChains && len(c.p.Spans) == 0
 	if !noFlowShopEvaluation {
-		o.fs = c.pureFlowShop()
+		if c.flow != nil {
+			fs := *c.flow // the processing times shared, scratch rows of its own
+			o.fs = &fs
+		}
 	}
 	for _, pr := range c.p.Precedences {
 		if pr.MaxLag >= 0 {
