@@ -73,8 +73,19 @@ func load(family string, r io.Reader) (*solver.Problem, *FlowShop, error) {
 	return nil, nil, fmt.Errorf("bench: unknown family %q (want jobshop, flowshop, rcpsp, j30 or j120)", family)
 }
 
-// Run solves each instance file of a family with solver.Solve and settings set
-// (whose Progress, if any, is still called), re-checks each schedule with Check,
+// Settings tune the solver for a benchmark run; the zero value is the solver's
+// defaults (10 s, seed 0, every core, no work limit).
+type Settings struct {
+	TimeLimit time.Duration
+	// WorkLimit bounds the schedules built per instance: with it a run is
+	// deterministic for a seed, as long as the time limit is not reached first.
+	WorkLimit int
+	Seed      int64
+	Workers   int
+}
+
+// Run solves each instance file of a family with solver.Solve and settings set,
+// re-checks each schedule with Check,
 // and writes one aligned row per instance to out, then, as the last line,
 // "mean gap X.XX% over N instances": the mean of GapPct over the N rows that have
 // a best-known value and a verified schedule. Rows left out of the mean are listed
@@ -83,7 +94,7 @@ func load(family string, r io.Reader) (*solver.Problem, *FlowShop, error) {
 // A file that cannot be read or loaded, or a problem the solver refuses, stops the
 // run with an error. A cancelled ctx stops it after the current instance, with
 // the mean line written over the rows done, and ctx.Err().
-func Run(ctx context.Context, family string, files []string, bounds map[string]Bound, set solver.Settings, out io.Writer) ([]Row, error) {
+func Run(ctx context.Context, family string, files []string, bounds map[string]Bound, set Settings, out io.Writer) ([]Row, error) {
 	if !knownFamily(family) {
 		return nil, fmt.Errorf("bench: unknown family %q (want jobshop, flowshop, rcpsp, j30 or j120)", family)
 	}
@@ -131,7 +142,8 @@ func Run(ctx context.Context, family string, files []string, bounds map[string]B
 	return rows, err
 }
 
-func runOne(ctx context.Context, family, file string, bounds map[string]Bound, set solver.Settings) (Row, error) {
+func runOne(ctx context.Context, family, file string, bounds map[string]Bound, bs Settings) (Row, error) {
+	set := solver.Settings{TimeLimit: bs.TimeLimit, WorkLimit: bs.WorkLimit, Seed: bs.Seed, Workers: bs.Workers}
 	row := Row{Name: InstanceName(file), GapPct: math.NaN()}
 	fh, err := os.Open(file)
 	if err != nil {
@@ -154,7 +166,6 @@ func runOne(ctx context.Context, family, file string, bounds map[string]Bound, s
 	var mu sync.Mutex
 	var hist []seen
 	first := -1
-	user := set.Progress
 	set.Progress = func(pr solver.Progress) {
 		mu.Lock()
 		hist = append(hist, seen{pr.Elapsed, pr.Score})
@@ -162,9 +173,6 @@ func runOne(ctx context.Context, family, file string, bounds map[string]Bound, s
 			first = int(math.Round(pr.Score.Soft))
 		}
 		mu.Unlock()
-		if user != nil {
-			user(pr)
-		}
 	}
 	res, err := solver.Solve(ctx, p, &set)
 	if err != nil {

@@ -87,7 +87,7 @@ func TestCheckCumulative(t *testing.T) {
 var lastLine = regexp.MustCompile(`^mean gap -?\d+\.\d\d% over \d+ instances$`)
 
 func TestRun(t *testing.T) {
-	set := solver.Settings{WorkLimit: 30, Workers: 2, TimeLimit: 20 * time.Second}
+	set := Settings{WorkLimit: 30, Workers: 2, TimeLimit: 20 * time.Second}
 	for _, c := range []struct {
 		family string
 		files  []string
@@ -138,7 +138,7 @@ func TestRun(t *testing.T) {
 func TestRunNoBoundAndErrors(t *testing.T) {
 	var out bytes.Buffer
 	rows, err := Run(context.Background(), FamilyJobShop, []string{filepath.Join("testdata", "ft06")}, nil,
-		solver.Settings{WorkLimit: 5, Workers: 1}, &out)
+		Settings{WorkLimit: 5, Workers: 1}, &out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,17 +149,17 @@ func TestRunNoBoundAndErrors(t *testing.T) {
 	if last := lines[len(lines)-1]; last != "mean gap 0.00% over 0 instances" {
 		t.Fatalf("last line %q", last)
 	}
-	if _, err := Run(context.Background(), "openshop", nil, nil, solver.Settings{}, &out); err == nil {
+	if _, err := Run(context.Background(), "openshop", nil, nil, Settings{}, &out); err == nil {
 		t.Fatal("unknown family accepted")
 	}
-	if _, err := Run(context.Background(), FamilyRCPSP, []string{filepath.Join("testdata", "ft06")}, nil, solver.Settings{}, &out); err == nil ||
+	if _, err := Run(context.Background(), FamilyRCPSP, []string{filepath.Join("testdata", "ft06")}, nil, Settings{}, &out); err == nil ||
 		!strings.Contains(err.Error(), "ft06") {
 		t.Fatalf("loading a job shop as an RCPSP: %v", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	out.Reset()
-	rows, err = Run(ctx, FamilyJobShop, []string{filepath.Join("testdata", "ft06")}, nil, solver.Settings{}, &out)
+	rows, err = Run(ctx, FamilyJobShop, []string{filepath.Join("testdata", "ft06")}, nil, Settings{}, &out)
 	if err != context.Canceled || len(rows) != 0 || !strings.HasSuffix(out.String(), "mean gap 0.00% over 0 instances\n") {
 		t.Fatalf("cancelled: %v %v %q", err, rows, out.String())
 	}

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/rehabplan/rehabplan/calendar"
+	"github.com/rehabplan/rehabplan/internal/calendar"
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/solver"
 )

@@ -6,7 +6,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/rehabplan/rehabplan/calendar"
+	"github.com/rehabplan/rehabplan/internal/calendar"
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/solver"
 )

@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/rehabplan/rehabplan/calendar"
+	"github.com/rehabplan/rehabplan/internal/calendar"
 )
 
 // Lang is the language of explanations: English (the default, also the zero

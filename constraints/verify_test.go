@@ -738,7 +738,7 @@ func TestVerifierIsIndependent(t *testing.T) {
 		require.NoError(t, err)
 		for _, imp := range ast.Imports {
 			path := strings.Trim(imp.Path.Value, `"`)
-			assert.NotContains(t, []string{"github.com/rehabplan/rehabplan/solver", "github.com/rehabplan/rehabplan/calendar"}, path, "%s imports %s", f, path)
+			assert.NotContains(t, []string{"github.com/rehabplan/rehabplan/solver", "github.com/rehabplan/rehabplan/internal/calendar"}, path, "%s imports %s", f, path)
 		}
 	}
 	assert.GreaterOrEqual(t, n, 12)

@@ -1,5 +1,6 @@
-// Package gen generates realistic renovation operations from the facts of the
-// domain brief (shared/DOMAIN.md, "Facts from practice"): buildings, stairwells and
+// Package gen generates realistic renovation operations from facts gathered from
+// public accounts of French occupied-site rehabilitations (Describe lists them):
+// buildings, stairwells and
 // dwellings, the default interventions of every dwelling with their order and drying
 // lags, crews per trade sized for a realistic cadence, the social pilots, deliveries,
 // households with RRULE availability, absences, preferences and constraint profiles,
@@ -76,7 +77,7 @@ func (o Options) withDefaults() Options {
 
 // Describe states the generator's assumptions, for `rehabplan gen --help`.
 func Describe() string {
-	return `Assumptions of the generator (shared/DOMAIN.md, "Facts from practice"):
+	return `Assumptions of the generator (from public accounts of French occupied-site works):
   - one building per 20 dwellings; 1-4 stairwells of 4-5 floors, 2-4 flats a floor;
     T1-T5 (T3 35%); 2-5% vacant; ids B1, B1-A, B1-A-03, households H001;
   - per dwelling: visit 1h (pilot, tenant), strip-out 0.5d, plumbing 1d, electrics 1d
@@ -137,7 +138,7 @@ type tradeSpec struct {
 	contractors []string
 }
 
-// trades of DOMAIN.md's table, in the order of the works; snag clearance is left
+// trades of an occupied-site renovation, in the order of the works; snag clearance is left
 // out (return visits come as events).
 var trades = []tradeSpec{
 	{model.Trade{ID: tVisit, Name: "Visite technique et cubage", Access: model.AccessTenant, NeedsPilot: true, PilotOnly: true}, nil},
@@ -157,7 +158,7 @@ var trades = []tradeSpec{
 // removal is added when some households move to a relocation unit.
 var removal = tradeSpec{model.Trade{ID: tRemoval, Name: "Déménagement", Access: model.AccessTenant}, []string{"Déménagements Lefebvre"}}
 
-// sequences inside each dwelling: a DAG (DOMAIN.md's order and drying lags).
+// sequences inside each dwelling: a DAG (the usual order of the trades and their drying lags).
 var sequences = []model.Sequence{
 	{Before: tVisit, After: tStripOut},
 	{Before: tStripOut, After: tPlumbing},
@@ -192,7 +193,7 @@ const (
 )
 
 // maxWaterOutDays of the reduced-mobility profile. The rule spans every intervention
-// that cuts water, and DOMAIN.md's table has strip-out, plumbing, tiling, sanitary
+// that cuts water, and the usual trades have strip-out, plumbing, tiling, sanitary
 // fittings and the kitchen cut it, with electrics, plasterboard and two drying lags
 // (36h, 24h) between them: about 9 calendar days at the very least for a large flat
 // packed perfectly, so 3 days could never hold. Three weeks (the length of works past

@@ -274,7 +274,7 @@ func TestReferencesExist(t *testing.T) {
 	}
 }
 
-// The trade order is a DAG that follows DOMAIN.md: plumber, electrician,
+// The trade order is a DAG that follows the usual order of the works: plumber, electrician,
 // plasterer, then finishes.
 func TestSequencesAreADAG(t *testing.T) {
 	succ := map[string][]string{}

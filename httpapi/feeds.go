@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"sort"
@@ -25,8 +26,12 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ex, err := e.ExplainIn(vars["iv"], lang)
-	if err != nil {
+	if errors.Is(err, scheduler.ErrUnknownIntervention) {
 		problem(w, http.StatusNotFound, "not found", err.Error(), nil)
+		return
+	}
+	if err != nil {
+		problem(w, http.StatusInternalServerError, "internal error", "the explanation could not be made", nil)
 		return
 	}
 	w.Header().Set("Content-Language", string(lang))

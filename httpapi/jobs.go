@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/rehabplan/rehabplan/solver"
+	"github.com/rehabplan/rehabplan/scheduler"
 )
 
 // job is one solve running in the background.
@@ -21,7 +21,7 @@ type job struct {
 	version   int
 	started   time.Time
 	ended     time.Time
-	best      *solver.Score
+	best      *scheduler.Score
 	history   []progressPoint
 	resumed   int
 	cancelFn  context.CancelFunc
@@ -50,7 +50,7 @@ type JobStatus struct {
 	Resumed int `json:"resumed,omitempty"`
 }
 
-func (j *job) progress(p solver.Progress) {
+func (j *job) progress(p scheduler.Progress) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	sc := p.Score

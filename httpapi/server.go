@@ -25,7 +25,6 @@ import (
 
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/scheduler"
-	"github.com/rehabplan/rehabplan/solver"
 )
 
 // Roles of a token.
@@ -479,7 +478,7 @@ func (s *Server) startSolve(w http.ResponseWriter, r *http.Request) {
 // solveJob is the work of a solve job of version v of operation op.
 func (s *Server) solveJob(op string, v *Version, set *scheduler.Settings) func(context.Context, *job) (*Version, error) {
 	return func(ctx context.Context, j *job) (*Version, error) {
-		set.Progress = func(p solver.Progress) { j.progress(p) }
+		set.Progress = j.progress
 		res, err := scheduler.Solve(ctx, v.Problem, set)
 		if err != nil {
 			return nil, err

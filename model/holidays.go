@@ -9,13 +9,13 @@ import (
 // FrenchHolidays returns the eleven French public holidays (jours fériés) of a year,
 // as dates: New Year, Easter Monday, 1 May, 8 May, Ascension, Whit Monday, 14 July,
 // 15 August, 1 November, 11 November, Christmas.
-func FrenchHolidays(year int) []civilDate {
+func FrenchHolidays(year int) []Date {
 	e := easter(year)
-	add := func(d civilDate, n int) civilDate {
+	add := func(d Date, n int) Date {
 		t := time.Date(d.Year, d.Month, d.Day+n, 12, 0, 0, 0, time.UTC)
-		return civilDate{t.Year(), t.Month(), t.Day()}
+		return Date{t.Year(), t.Month(), t.Day()}
 	}
-	return []civilDate{
+	return []Date{
 		{year, time.January, 1},
 		add(e, 1),
 		{year, time.May, 1},
@@ -30,16 +30,17 @@ func FrenchHolidays(year int) []civilDate {
 	}
 }
 
-type civilDate struct {
+// Date is a civil date, with no time and no zone; String gives YYYY-MM-DD.
+type Date struct {
 	Year  int
 	Month time.Month
 	Day   int
 }
 
-func (d civilDate) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
+func (d Date) String() string { return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day) }
 
 // easter is Easter Sunday of the Gregorian calendar (anonymous Gregorian algorithm).
-func easter(y int) civilDate {
+func easter(y int) Date {
 	a := y % 19
 	b := y / 100
 	c := y % 100
@@ -54,7 +55,7 @@ func easter(y int) civilDate {
 	m := (a + 11*h + 22*l) / 451
 	month := (h + l - 7*m + 114) / 31
 	day := (h+l-7*m+114)%31 + 1
-	return civilDate{y, time.Month(month), day}
+	return Date{y, time.Month(month), day}
 }
 
 // HolidayDates lists the operation's public holidays between its start and end, as

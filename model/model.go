@@ -24,7 +24,10 @@ const Format = "rehabplan/v1"
 // PlanFormat is the value of the "format" field of a plan document.
 const PlanFormat = "rehabplan-plan/v1"
 
-// Problem is one operation to plan: everything DOMAIN.md's table of objects lists.
+// Problem is one operation to plan: the operation (time zone, horizon, holidays,
+// policy), its trades, constraint profiles, buildings and dwellings, households,
+// crews, pilots, deliveries, trade sequences, relocation units and stays, and the
+// interventions to place. README.md's "The problem format" describes the document.
 type Problem struct {
 	Format          string           `json:"format"`
 	Operation       Operation        `json:"operation"`

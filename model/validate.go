@@ -19,8 +19,8 @@ const (
 	maxErrors        = 50
 )
 
-// listLimits bounds every list of a problem, far above any real operation (DOMAIN.md:
-// up to 1,000 dwellings, 12 trades, 60 crews, 4 pilots), so that what follows a
+// listLimits bounds every list of a problem, far above any real operation (real
+// operations have up to 1,000 dwellings, 12 trades, 60 crews, 4 pilots), so that what follows a
 // successful validation (indexes, precedence graphs) stays small. Document order.
 var listLimits = []struct {
 	field string

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rehabplan/rehabplan/calendar"
+	"github.com/rehabplan/rehabplan/internal/calendar"
 	"github.com/rehabplan/rehabplan/model"
 )
 

@@ -77,7 +77,7 @@ func (e *Explainer) ExplainIn(id string, lang Lang) (*Explanation, error) {
 	}
 	t, ok := e.cp.TaskOf[id]
 	if !ok {
-		return nil, fmt.Errorf("unknown intervention %q", id)
+		return nil, &UnknownInterventionError{ID: id}
 	}
 	ex := &Explanation{Intervention: id, Reasons: []model.Reason{}}
 	if a, ok := e.at[id]; ok {

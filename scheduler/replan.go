@@ -210,8 +210,9 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	}
 	// The search proper, on the settled pins, with what is left of the time.
 	if s.WorkLimit != 1 && ctx.Err() == nil && time.Now().Before(deadline) {
-		full, err := solver.Solve(ctx, cp.Problem, &solver.Settings{TimeLimit: max(time.Until(deadline), time.Millisecond),
-			WorkLimit: s.WorkLimit, Seed: s.Seed, Workers: s.Workers, Progress: s.Progress})
+		ss := s.solverSettings()
+		ss.TimeLimit = max(time.Until(deadline), time.Millisecond)
+		full, err := solver.Solve(ctx, cp.Problem, ss)
 		if err != nil {
 			return nil, fmt.Errorf("scheduler: %w", err)
 		}
@@ -224,23 +225,8 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 		plan, out = buildPlan(cp, res, s.Lang), settle(q, kinds, cp, res)
 		violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled, cals(), oldRead())
 	}
-	r := &Result{Plan: plan, Stop: res.Stop, Iterations: res.Iterations, Elapsed: time.Since(begin),
-		FirstFeasible: res.FirstFeasible, Terms: res.Terms}
-	r.Violations = violations
-	plan.Score.Hard = len(r.Violations)
-	r.Status = StatusComplete
-	if len(plan.Unplaced) > 0 {
-		r.Status = StatusPartial
-	}
-	plan.Status = string(r.Status)
-	r.Makespan = cp.Clock.Time(res.Terms.Makespan)
-	// a replan that stopped at its first construction computes no bound (it would
-	// cost as much again): then Bound and GapPct stay zero
-	lb := res.LowerBound
-	if lb > 0 {
-		r.Bound = cp.Clock.Time(lb)
-		r.GapPct = 100 * float64(res.Terms.Makespan-lb) / float64(lb)
-	}
+	r := &Result{Plan: plan, Elapsed: time.Since(begin)}
+	r.finish(cp, res, violations)
 	return &ReplanResult{Problem: out, Plan: plan, Diff: d, Result: r, Released: released, Rounds: rounds}, nil
 }
 

@@ -12,12 +12,15 @@ import (
 	"github.com/rehabplan/rehabplan/solver"
 )
 
-// Problem and Plan are the model's types, re-exported for importers.
-type (
-	Problem   = model.Problem
-	Plan      = model.Plan
-	Violation = constraints.Violation
-)
+// Problem is the model's problem document, re-exported for importers.
+type Problem = model.Problem
+
+// Plan is the model's plan document, re-exported for importers.
+type Plan = model.Plan
+
+// Violation is one breach of a hard rule found by the verifier in a plan: the
+// rule's name, the intervention (when one is at fault) and a message in English.
+type Violation = constraints.Violation
 
 // Settings tune Solve. A nil *Settings and the zero value work: 10 s, seed 0, all
 // cores, no work limit.
@@ -31,8 +34,9 @@ type Settings struct {
 	Seed int64
 	// Workers is the number of parallel searches; 0 means GOMAXPROCS.
 	Workers int
-	// Progress is called with each improvement.
-	Progress func(solver.Progress)
+	// Progress, when not nil, is called with each improvement (from the search's
+	// goroutines, one call at a time).
+	Progress func(Progress)
 	// Lang is the language of the reasons the plan gives for unplaced
 	// interventions: English ("en", also the zero value) or French ("fr").
 	// Another value is an error naming Settings.Lang.
@@ -66,17 +70,33 @@ type Status string
 const (
 	// StatusComplete: every intervention is placed and the verifier finds nothing.
 	StatusComplete Status = "complete"
-	// StatusPartial: some interventions could not be placed; each has its reasons.
+	// StatusPartial: some interventions could not be placed, each with its
+	// reasons; the verifier finds nothing wrong with the ones placed.
 	StatusPartial Status = "partial"
+	// StatusViolated: the verifier found hard rules broken (Result.Violations):
+	// the plan must not be used as it is. It happens only when fixed appointments
+	// (done, announced, pinned) already conflict, or on a bug.
+	StatusViolated Status = "violated"
 )
+
+// statusOf is the status of a plan with the verifier's violations.
+func statusOf(plan *model.Plan, violations []Violation) Status {
+	switch {
+	case len(violations) > 0:
+		return StatusViolated
+	case len(plan.Unplaced) > 0:
+		return StatusPartial
+	}
+	return StatusComplete
+}
 
 // Result is a plan and what the search says about it.
 type Result struct {
 	Plan *model.Plan
-	// Status is complete or partial; Stop says why the search ended (done, time
-	// limit, cancelled): running out of time is not an error.
+	// Status is complete, partial or violated; Stop says why the search ended
+	// (done, time limit, cancelled): running out of time is not an error.
 	Status Status
-	Stop   solver.Stop
+	Stop   Stop
 	// Violations found by the independent verifier on the returned plan (empty
 	// unless there is a bug, or fixed appointments already conflict).
 	Violations []Violation
@@ -90,13 +110,34 @@ type Result struct {
 	Makespan time.Time
 	Bound    time.Time
 	GapPct   float64
-	Terms    solver.Terms
+	// Terms are the plan's soft goals before their weights.
+	Terms Breakdown
 }
 
-// Solve plans every intervention of a validated problem (see model.Decode). An
-// error means the problem cannot be compiled; a plan that leaves interventions
-// unplaced is a result with StatusPartial, each unplaced intervention with the
-// rules that block it.
+// finish fills what Solve and Replan say alike of a search's result: the
+// verifier's violations, the status, the end, the bound and the gap.
+func (r *Result) finish(cp *constraints.Compiled, res *solver.Result, violations []Violation) {
+	r.Stop, r.Iterations, r.FirstFeasible, r.Terms = stopOf(res.Stop), res.Iterations, res.FirstFeasible, breakdownOf(res.Terms)
+	r.Violations = violations
+	r.Plan.Score.Hard = len(violations)
+	r.Status = statusOf(r.Plan, violations)
+	r.Plan.Status = string(r.Status)
+	r.Makespan = cp.Clock.Time(res.Terms.Makespan)
+	// a replan that stopped at its first construction computes no bound (it would
+	// cost as much again): then Bound and GapPct stay zero
+	if lb := res.LowerBound; lb > 0 {
+		r.Bound = cp.Clock.Time(lb)
+		r.GapPct = 100 * float64(res.Terms.Makespan-lb) / float64(lb)
+	}
+}
+
+// Solve plans every intervention of a problem. The problem is validated first
+// (model.Decode has done it already for a decoded one; it is cheap): an invalid
+// problem gives an *InvalidProblemError that lists every field error, matched by
+// errors.Is(err, ErrInvalid). A plan that leaves interventions unplaced is a
+// result with StatusPartial, each unplaced intervention with the rules that block
+// it; reaching the time limit or a cancelled ctx is a result too (Result.Stop),
+// with the best plan found.
 func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) {
 	if s == nil {
 		s = &Settings{}
@@ -104,30 +145,19 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 	if err := s.checkLang(); err != nil {
 		return nil, err
 	}
+	if err := model.Validate(p); err != nil {
+		return nil, err
+	}
 	cp, err := constraints.Compile(p)
 	if err != nil {
 		return nil, err
 	}
-	res, err := solver.Solve(ctx, cp.Problem, &solver.Settings{TimeLimit: s.TimeLimit, WorkLimit: s.WorkLimit,
-		Seed: s.Seed, Workers: s.Workers, Progress: s.Progress})
+	res, err := solver.Solve(ctx, cp.Problem, s.solverSettings())
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
-	plan := buildPlan(cp, res, s.Lang)
-	out := &Result{Plan: plan, Stop: res.Stop, Iterations: res.Iterations, Elapsed: res.Elapsed,
-		FirstFeasible: res.FirstFeasible, Terms: res.Terms}
-	out.Violations = constraints.Verify(p, plan)
-	plan.Score.Hard = len(out.Violations)
-	out.Status = StatusComplete
-	if len(plan.Unplaced) > 0 {
-		out.Status = StatusPartial
-	}
-	plan.Status = string(out.Status)
-	out.Makespan = cp.Clock.Time(res.Terms.Makespan)
-	out.Bound = cp.Clock.Time(res.LowerBound)
-	if res.LowerBound > 0 {
-		out.GapPct = 100 * float64(res.Terms.Makespan-res.LowerBound) / float64(res.LowerBound)
-	}
+	out := &Result{Plan: buildPlan(cp, res, s.Lang), Elapsed: res.Elapsed}
+	out.finish(cp, res, constraints.Verify(p, out.Plan))
 	return out, nil
 }
 
@@ -137,13 +167,8 @@ func Verify(p *model.Problem, plan *model.Plan) []Violation {
 	return constraints.Verify(p, plan)
 }
 
-// BuildPlan turns a solver result into a plan document, with the reasons for
-// unplaced interventions in English.
-func BuildPlan(cp *constraints.Compiled, res *solver.Result) *model.Plan {
-	return buildPlan(cp, res, English)
-}
-
-// buildPlan is BuildPlan with the unplaced interventions' reasons in lang.
+// buildPlan turns a solver result into a plan document, with the unplaced
+// interventions' reasons in lang.
 func buildPlan(cp *constraints.Compiled, res *solver.Result, lang Lang) *model.Plan {
 	loc := cp.Clock.Loc
 	plan := &model.Plan{Format: model.PlanFormat, Operation: cp.Model.Operation.ID, Seed: res.Seed,

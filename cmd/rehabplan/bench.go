@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/rehabplan/rehabplan/bench"
-	"github.com/rehabplan/rehabplan/solver"
 )
 
 const benchUsage = "usage: rehabplan bench --family jobshop|flowshop|rcpsp [--time-limit D] [--work-limit N] [--bounds FILE] [--seed N] [--workers N] FILES..."
@@ -46,7 +45,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		bounds = nil
 	}
-	_, err = bench.Run(ctx, *family, pos, bounds, solver.Settings{TimeLimit: *limit, WorkLimit: *work, Seed: *seed, Workers: *workers}, stdout)
+	_, err = bench.Run(ctx, *family, pos, bounds, bench.Settings{TimeLimit: *limit, WorkLimit: *work, Seed: *seed, Workers: *workers}, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 		return exitInvalid

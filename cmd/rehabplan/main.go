@@ -169,7 +169,7 @@ func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	sum := scheduler.Summarize(p, res.Plan)
 	sum.WriteText(stderr)
-	if res.Status == scheduler.StatusComplete {
+	if res.Status == scheduler.StatusComplete && !res.Bound.IsZero() {
 		fmt.Fprintf(stderr, "end %s, lower bound %s: gap %.1f%%\n", res.Makespan.Format("2006-01-02 15:04"), res.Bound.Format("2006-01-02 15:04"), res.GapPct)
 	}
 	fmt.Fprintf(stderr, "search: %s after %s, %d plans compared\n", res.Stop, res.Elapsed.Round(time.Millisecond), res.Iterations)
@@ -223,6 +223,14 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 	vs := scheduler.Verify(p, plan)
 	if len(vs) == 0 {
 		fmt.Fprintf(stdout, "ok: %d interventions placed, %d unplaced, no hard rule broken\n", len(plan.Assignments), len(plan.Unplaced))
+		if len(plan.Unplaced) == 0 {
+			a, err := scheduler.Assess(p, plan)
+			if err != nil {
+				fmt.Fprintf(stderr, "rehabplan: %v\n", err)
+				return exitFail
+			}
+			fmt.Fprintf(stdout, "end %s, lower bound %s: gap %.1f%%\n", a.End.Format("2006-01-02 15:04"), a.Bound.Format("2006-01-02 15:04"), a.GapPct)
+		}
 		return exitOK
 	}
 	for _, v := range vs {

@@ -465,7 +465,7 @@ func TestRecurrencesMatchRRuleGoInTheTimeZone(t *testing.T) {
 // operation's site hours) is one the calendars expand without failing, but on the
 // bounds of windows and occurrences over the horizon, which need the expansion.
 func FuzzValidatedRulesExpand(f *testing.F) {
-	data, err := os.ReadFile(filepath.Join("..", "model", "testdata", "valid.json"))
+	data, err := os.ReadFile(filepath.Join("..", "..", "model", "testdata", "valid.json"))
 	require.NoError(f, err)
 	for _, s := range []string{
 		"FREQ=WEEKLY;BYDAY=TU,TH", "FREQ=MONTHLY;BYDAY=-1FR", "FREQ=MONTHLY;BYDAY=-6MO", "FREQ=YEARLY;BYMONTH=1;BYDAY=5SU",
