@@ -21,6 +21,10 @@ import (
 // resource k is the file's k-th renewable resource. Task i is job i+1 ("job1", ...;
 // the dummy jobs have duration 0), with one demand per requested resource (zero
 // requests are skipped), and one precedence per successor.
+//
+// One long function: a reader of the PSPLIB .sm format, section by section in
+// the order of the file; each section is a few lines that read into the same
+// counters.
 func LoadRCPSP(r io.Reader) (*solver.Problem, error) {
 	const format = "rcpsp"
 	ls, err := readLines(format, r)

@@ -59,6 +59,11 @@ var intParts = map[string]struct {
 // frequencies finer than HOURLY, BYSETPOS beyond what a period can hold, BYEASTER
 // outside YEARLY rules or beyond the year, too many times of day.
 // Errors do not repeat the rule; the caller does.
+//
+// One long function: one pass over the rule's parts, each part a case of one
+// switch with its own check; the checks that tie parts together come after the
+// loop. A table of part parsers would hide that every case shares the same
+// duplicate and list bookkeeping.
 func ParseRRule(s string, loc *time.Location) (*rrule.ROption, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, errors.New("missing rrule (e.g. \"FREQ=WEEKLY;BYDAY=TU,TH\")")

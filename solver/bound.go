@@ -17,6 +17,12 @@ func LowerBound(p *Problem) (int, error) {
 	return c.lowerBound(), nil
 }
 
+// lowerBound computes LowerBound on a compiled problem.
+//
+// One long function: two passes that share their arrays, the critical path in
+// topological order (releases, lags through their calendars, each task's
+// calendar) and the load of each set of interchangeable resources; apart they
+// would pass the same half-dozen slices back and forth.
 func (c *compiled) lowerBound() int {
 	p := c.p
 	n := len(p.Tasks)

@@ -184,6 +184,12 @@ func (st *state) construct(list []int, rng *rand.Rand, stop func() bool) {
 // schedule of list[:from] (from 0: a whole construction). Only problems without
 // maximum lags and span limits may resume (a backjump could reach into the
 // prefix, whose raised releases are not kept).
+//
+// One long function: the schedule generation scheme's inner loop (pick the next
+// eligible task, find its earliest feasible start across its calendars, resources,
+// lags and day limits, place it, backjump on a maximum lag), the hottest code of
+// the engine; it keeps its working variables in registers and its backjump in
+// the same frame.
 func (st *state) constructFrom(list []int, from int, rng *rand.Rand, stop func() bool) {
 	c := st.c
 	n := len(c.p.Tasks)

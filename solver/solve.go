@@ -72,6 +72,11 @@ type Result struct {
 // Solve schedules p. An error means the problem itself is invalid; running out of
 // time or being cancelled is a Stop of the result, which then holds the best
 // schedule found so far (possibly with tasks left unplaced with ReasonTimeout).
+//
+// One long function: it is the search's timeline (phase 1 constructions on every
+// worker, the shared best, phase 2 improvement, the stop), whose goroutines share
+// a handful of local variables; split, the order of the phases and the locking
+// would be spread over several functions that each make sense only together.
 func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	var set Settings
 	if s != nil {
