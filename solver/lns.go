@@ -91,8 +91,9 @@ func (l *lns) step() bool {
 
 // pickNeighbourhood fills l.removed (and marks l.inR) and removes those tasks.
 //
-// One long function: one switch over the neighbourhoods (by group, by time
-// window, by resource, the tail, a compaction), each a few lines that draw from
+// One long function: one switch over the neighbourhoods (a group and its
+// neighbours, a time window, a stretch of one resource's timeline, the tail),
+// each a few lines that draw from
 // the same random stream in a fixed order; the order of the draws is what makes a
 // run deterministic for a seed, and it reads best in one place.
 func (l *lns) pickNeighbourhood() {
