@@ -211,6 +211,12 @@ func Run(ctx context.Context, dir string, o Options) ([]Report, error) {
 	if o.Workers <= 0 {
 		o.Workers = 1
 	}
+	// a folder with no operation is refused before anything is written in it
+	if ops, err := Operations(dir); err != nil {
+		return nil, err
+	} else if len(ops) == 0 {
+		return nil, fmt.Errorf("%s: no operation here (an operation is a folder holding problem.json)", dir)
+	}
 	unlock, err := lock(dir)
 	if err != nil {
 		return nil, err
@@ -402,15 +408,29 @@ func syncDir(dir string) error {
 	return d.Sync()
 }
 
-// lock takes DIR/.batch.lock for this process (released on return or on death).
+// lock takes DIR/.batch.lock for this process (released on return or on death);
+// the release removes the file. A run that opened the file just before another
+// removed it would lock a file no longer in the folder: the lock is taken only
+// once the file locked is the one the folder holds.
 func lock(dir string) (func(), error) {
-	f, err := os.OpenFile(filepath.Join(dir, ".batch.lock"), os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, err
-	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		f.Close()
-		return nil, fmt.Errorf("%s: another batch run holds the lock", dir)
+	path := filepath.Join(dir, ".batch.lock")
+	var f *os.File
+	for {
+		var err error
+		f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+		if err != nil {
+			return nil, err
+		}
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("%s: another batch run holds the lock", dir)
+		}
+		held, err1 := f.Stat()
+		there, err2 := os.Stat(path)
+		if err1 == nil && err2 == nil && os.SameFile(held, there) {
+			break
+		}
+		f.Close() // removed by the run that held it: take the new one
 	}
 	// leftovers of interrupted runs are incomplete versions: clear them
 	ops, _ := Operations(dir)
@@ -423,6 +443,7 @@ func lock(dir string) (func(), error) {
 		}
 	}
 	return func() {
+		os.Remove(path) // while still locked: see above
 		syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
 		f.Close()
 	}, nil

@@ -142,12 +142,29 @@ func TestRunWritesNoVersionWhenNothingChanged(t *testing.T) {
 }
 
 func TestRunRefusesASecondRunOnTheSameDirectory(t *testing.T) {
-	dir := t.TempDir()
+	dir := operations(t)
 	unlock, err := lock(dir)
 	require.NoError(t, err)
-	defer unlock()
 	_, err = Run(context.Background(), dir, Options{})
 	require.ErrorContains(t, err, "another batch run holds the lock")
+	unlock()
+	_, err = os.Stat(filepath.Join(dir, ".batch.lock"))
+	require.True(t, os.IsNotExist(err), "the lock file stays after the release: %v", err)
+	// taken again once released
+	unlock, err = lock(dir)
+	require.NoError(t, err)
+	unlock()
+}
+
+// A folder with no operation is refused, and nothing is written in it.
+func TestRunRefusesAFolderWithoutOperations(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("x"), 0o644))
+	_, err := Run(context.Background(), dir, Options{})
+	require.ErrorContains(t, err, "no operation here")
+	ents, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, ents, 1, "the batch wrote into a folder that is not its own")
 }
 
 func TestRunReportsBadEventsAndKeepsTheOperation(t *testing.T) {

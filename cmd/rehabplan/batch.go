@@ -37,6 +37,9 @@ func cmdBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fs.Usage()
 		return exitInvalid
 	}
+	if !checkFlags(stderr, positive("budget", *budget), atLeast("workers", *workers, 0), atLeast("work-limit", *work, 0)) {
+		return exitInvalid
+	}
 	o := batch.Options{Budget: *budget, Workers: *workers, WorkLimit: *work, Seed: *seed}
 	if o.Workers <= 0 {
 		o.Workers = defaultWorkers()

@@ -25,8 +25,7 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return exitInvalid
 	}
-	if *work < 0 {
-		fmt.Fprintf(stderr, "rehabplan: --work-limit %d is negative\n", *work)
+	if !checkFlags(stderr, positive("time-limit", *limit), atLeast("work-limit", *work, 0), atLeast("workers", *workers, 0)) {
 		return exitInvalid
 	}
 	if *family == "" || len(pos) == 0 {
@@ -69,8 +68,8 @@ func cmdBenchReplan(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return exitInvalid
 	}
-	if len(pos) != 0 || *n <= 0 || *k <= 0 {
-		fmt.Fprintln(stderr, "usage: rehabplan bench-replan [--dwellings 200] [--scenarios 30] [--seed 1] [--time-limit 10s] [--workers N] [--announce-days 21]")
+	if !noArguments(stderr, "bench-replan", pos) || !checkFlags(stderr, atLeast("dwellings", *n, 1), atLeast("scenarios", *k, 1),
+		positive("time-limit", *limit), atLeast("workers", *workers, 0), atLeast("announce-days", *announce, 0), atLeast("work-limit", *work, 0), atLeast("only", *only, -1)) {
 		return exitInvalid
 	}
 	_, err = bench.RunReplan(ctx, bench.ReplanOptions{Dwellings: *n, Scenarios: *k, Seed: *seed, TimeLimit: *limit, WorkLimit: *work, Only: *only, Workers: *workers, AnnounceDays: *announce}, stdout)

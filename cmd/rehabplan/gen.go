@@ -29,6 +29,9 @@ func cmdGen(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitInvalid
 	}
+	if !checkFlags(stderr, atLeast("buildings", *buildings, 0), atLeast("pilots", *pilots, 0)) {
+		return exitInvalid
+	}
 	p := gen.Generate(gen.Options{Dwellings: *n, Seed: *seed, Buildings: *buildings, Pilots: *pilots, Start: *start})
 	if err := writeJSON("", stdout, p); err != nil {
 		fmt.Fprintf(stderr, "rehabplan: %v\n", err)

@@ -148,7 +148,7 @@ func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitInvalid
 	}
 	lang, ok := parseLangFlag(*langS, stderr)
-	if !ok {
+	if !ok || !checkFlags(stderr, positive("time-limit", *limit), atLeast("work-limit", *work, 0), atLeast("workers", *workers, 0)) {
 		return exitInvalid
 	}
 	if len(pos) != 1 {
@@ -220,6 +220,9 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return reportInputError(stderr, pos[1], err)
 	}
+	if !samePlanOperation(stderr, pos[1], plan, pos[0], p) {
+		return exitInvalid
+	}
 	vs := scheduler.Verify(p, plan)
 	if len(vs) == 0 {
 		fmt.Fprintf(stdout, "ok: %d interventions placed, %d unplaced, no hard rule broken\n", len(plan.Assignments), len(plan.Unplaced))
@@ -252,6 +255,16 @@ func cmdExample(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// samePlanOperation says on stderr when a plan is another operation's than the
+// problem's, and whether it is the problem's.
+func samePlanOperation(stderr io.Writer, planPath string, plan *model.Plan, problemPath string, p *model.Problem) bool {
+	if plan.Operation == p.Operation.ID {
+		return true
+	}
+	fmt.Fprintf(stderr, "rehabplan: %s: the plan is of operation %q, not of %q (%s)\n", planPath, plan.Operation, p.Operation.ID, problemPath)
+	return false
+}
+
 func reportInputError(stderr io.Writer, path string, err error) int {
 	var ve *model.ValidationError
 	if errors.As(err, &ve) {
@@ -267,8 +280,8 @@ func reportInputError(stderr io.Writer, path string, err error) int {
 	return exitInvalid
 }
 
-// writeJSON writes v indented to path atomically (temporary file, then rename),
-// or to w when path is empty.
+// writeJSON writes v indented to path (see writeData), or to w when path is
+// empty or "-".
 func writeJSON(path string, w io.Writer, v any) error {
 	data, err := encodeJSON(v)
 	if err != nil {
@@ -295,17 +308,4 @@ func encodeJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	return append(data, '\n'), nil
-}
-
-// writeData writes data to path atomically, or to w when path is empty.
-func writeData(path string, w io.Writer, data []byte) error {
-	if path == "" {
-		_, err := w.Write(data)
-		return err
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, data, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -32,7 +33,7 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitInvalid
 	}
 	lang, ok := parseLangFlag(*langS, stderr)
-	if !ok {
+	if !ok || !checkFlags(stderr, positive("time-limit", *limit), atLeast("work-limit", *work, 0), atLeast("workers", *workers, 0)) {
 		return exitInvalid
 	}
 	if len(pos) != 3 || *nowS == "" {
@@ -80,6 +81,13 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if errEv != nil {
 		return inputError(pos[2], errEv)
 	}
+	if old.Operation != p.Operation.ID {
+		if verr := valid(); verr != nil {
+			return reportInputError(stderr, pos[0], verr)
+		}
+		samePlanOperation(stderr, pos[1], old, pos[0], p)
+		return exitInvalid
+	}
 	loc, err := model.LoadLocation(p.Operation.TimeZone)
 	if err != nil {
 		return inputError(pos[0], err)
@@ -105,7 +113,15 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		panic(crash)
 	}
 	if err != nil {
-		return reportInputError(stderr, pos[2], err)
+		// the error names its document: the plan's or the events'
+		path := pos[2]
+		var ve *model.ValidationError
+		if errors.As(err, &ve) && ve.Document == "plan" {
+			path = pos[1]
+		} else if errors.As(err, &ve) && (ve.Document == "" || ve.Document == "problem") {
+			path = pos[0]
+		}
+		return reportInputError(stderr, path, err)
 	}
 	if *out != "" {
 		base := strings.TrimSuffix(*out, ".json")

@@ -29,7 +29,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	maxJobs := fs.Int("max-jobs", 2, "solve jobs running at once")
 	maxSolve := fs.Duration("max-solve-time", 5*time.Minute, "longest solve or replan")
 	grace := fs.Duration("shutdown-timeout", 20*time.Second, "on SIGTERM, how long running jobs get to store their best plan")
-	if _, err := parse(fs, args); err != nil {
+	pos, err := parse(fs, args)
+	if err != nil || !noArguments(stderr, "serve", pos) {
+		return exitInvalid
+	}
+	if !checkFlags(stderr, atLeast("max-jobs", *maxJobs, 1), positive("max-solve-time", *maxSolve), positive("shutdown-timeout", *grace)) {
 		return exitInvalid
 	}
 	toks, err := loadTokens(*tokens, os.Getenv("REHABPLAN_TOKENS"))
