@@ -158,3 +158,29 @@ func mustLoc(t *testing.T) *time.Location {
 	}
 	return loc
 }
+
+// A replan's now far outside the horizon is an error on the field "now", not a
+// crash or a stored absurdity.
+func TestReplanRefusesNowOutsideTheHorizon(t *testing.T) {
+	p := decodeTiny(t, nil)
+	res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := &model.Events{Format: model.EventsFormat}
+	for _, now := range []time.Time{
+		time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
+		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(2029, 6, 1, 0, 0, 0, 0, time.UTC),
+	} {
+		_, err := scheduler.Replan(context.Background(), p, res.Plan, ev, now, &scheduler.Settings{WorkLimit: 1})
+		var ie *scheduler.InvalidProblemError
+		if !errors.As(err, &ie) || len(ie.Errors) != 1 || ie.Errors[0].Field != "now" {
+			t.Fatalf("now %s: error %v; want one field error on now", now, err)
+		}
+	}
+	// inside the margin: a replan a month before the start is fine
+	if _, err := scheduler.Replan(context.Background(), p, res.Plan, ev, time.Date(2027, 2, 1, 8, 0, 0, 0, time.UTC), &scheduler.Settings{WorkLimit: 1}); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -79,6 +79,9 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	if err != nil {
 		return nil, fmt.Errorf("operation.time_zone: %w", err)
 	}
+	if err := checkNow(p, now, loc); err != nil {
+		return nil, err
+	}
 	slots, err := planSlots(p, old, loc)
 	if err != nil {
 		return nil, err
@@ -228,6 +231,25 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	r := &Result{Plan: plan, Elapsed: time.Since(begin)}
 	r.finish(cp, res, violations)
 	return &ReplanResult{Problem: out, Plan: plan, Diff: d, Result: r, Released: released, Rounds: rounds}, nil
+}
+
+// NowMargin is how far before the operation's start or after its end a replan
+// may be made: now outside [start - NowMargin, end + NowMargin] is refused.
+const NowMargin = 366 * 24 * time.Hour
+
+// checkNow refuses a replan's now far outside the operation's horizon (a typing
+// slip such as year 9999 or 0001): a *model.ValidationError on the field "now".
+func checkNow(p *model.Problem, now time.Time, loc *time.Location) error {
+	start, err1 := model.ParseDate(p.Operation.Start, loc)
+	end, err2 := model.ParseDate(p.Operation.End, loc)
+	if err1 != nil || err2 != nil {
+		return nil // the problem's validation says what is wrong
+	}
+	if now.Before(start.Add(-NowMargin)) || now.After(end.Add(NowMargin)) {
+		return &model.ValidationError{Document: "request", Errors: []*model.FieldError{{Field: "now",
+			Msg: fmt.Sprintf("%s is more than a year outside the operation's horizon (%s to %s)", now.In(loc).Format(time.RFC3339), p.Operation.Start, p.Operation.End)}}}
+	}
+	return nil
 }
 
 // compileValid compiles cq once valid (the validation of the problem it comes

@@ -116,7 +116,9 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		// the error names its document: the plan's or the events'
 		path := pos[2]
 		var ve *model.ValidationError
-		if errors.As(err, &ve) && ve.Document == "plan" {
+		if errors.As(err, &ve) && ve.Document == "request" {
+			path = "--now"
+		} else if errors.As(err, &ve) && ve.Document == "plan" {
 			path = pos[1]
 		} else if errors.As(err, &ve) && (ve.Document == "" || ve.Document == "problem") {
 			path = pos[0]
