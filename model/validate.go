@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/teambition/rrule-go"
 )
@@ -153,11 +154,32 @@ func (v *validator) validate() {
 	}
 }
 
+// MaxIDBytes bounds every id of a problem (operation, dwellings, households,
+// crews, interventions, ...): longer ones are refused.
+const MaxIDBytes = 128
+
+// ShortID is id as an error message may quote it: its first 32 bytes and "..."
+// when longer (cut on a rune boundary).
+func ShortID(id string) string {
+	if len(id) <= 40 {
+		return id
+	}
+	n := 32
+	for n > 0 && !utf8.RuneStart(id[n]) {
+		n--
+	}
+	return id[:n] + "..."
+}
+
 // ids reports a missing or duplicate id of entity i of a list; seen maps the ids met
 // so far to their positions.
 func (v *validator) id(list, entity string, i int, id string, seen map[string]int) {
 	if id == "" {
 		v.add(fmt.Sprintf("%s[%d].id", list, i), entity, "", "missing id")
+		return
+	}
+	if len(id) > MaxIDBytes {
+		v.add(fmt.Sprintf("%s[%d].id", list, i), entity, ShortID(id), "id of %d bytes, longer than %d", len(id), MaxIDBytes)
 		return
 	}
 	if j, ok := seen[id]; ok {
@@ -185,6 +207,8 @@ func (v *validator) operation() {
 	const e = "operation"
 	if op.ID == "" {
 		v.add("operation.id", e, "", "missing")
+	} else if len(op.ID) > MaxIDBytes {
+		v.add("operation.id", e, ShortID(op.ID), "id of %d bytes, longer than %d", len(op.ID), MaxIDBytes)
 	}
 	switch op.TimeZone {
 	case "":

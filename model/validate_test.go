@@ -802,3 +802,47 @@ func assertDocumentOrder(t *testing.T, errs []*FieldError) {
 		r0, i0 = r, i
 	}
 }
+
+func TestLongIDsRefused(t *testing.T) {
+	long := strings.Repeat("é", 100) // 200 bytes
+	for _, c := range []struct {
+		name  string
+		edit  func(p *Problem)
+		field string
+	}{
+		{"operation", func(p *Problem) { p.Operation.ID = long }, "operation.id"},
+		{"intervention", func(p *Problem) { p.Interventions[0].ID = long }, "interventions[0].id"},
+		{"crew", func(p *Problem) { p.Crews[0].ID = long }, "crews[0].id"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := minimalProblem()
+			c.edit(p)
+			err := Validate(p)
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("no validation error: %v", err)
+			}
+			found := false
+			for _, fe := range ve.Errors {
+				if fe.Field == c.field {
+					found = true
+					if !strings.Contains(fe.Msg, "longer than 128") {
+						t.Errorf("message %q", fe.Msg)
+					}
+				}
+			}
+			if !found {
+				t.Fatalf("no error on %s: %v", c.field, err)
+			}
+			if strings.Contains(err.Error(), long) {
+				t.Fatal("the error quotes the whole id")
+			}
+		})
+	}
+	// 128 bytes is fine
+	p := minimalProblem()
+	p.Operation.ID = strings.Repeat("a", MaxIDBytes)
+	if err := Validate(p); err != nil {
+		t.Fatal(err)
+	}
+}
