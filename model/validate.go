@@ -1102,63 +1102,6 @@ func arrows(cyc []string) string {
 	return strings.Join(cyc, " → ")
 }
 
-// graph is a directed graph on dense int nodes.
-type graph struct{ succ [][]int32 }
-
-func (g *graph) node() int {
-	g.succ = append(g.succ, nil)
-	return len(g.succ) - 1
-}
-
-func (g *graph) edge(a, b int) { g.succ[a] = append(g.succ[a], int32(b)) }
-
-// cycle returns the nodes of a cycle in order (the first not repeated), or nil.
-// Iterative depth-first search: no recursion depth to exhaust.
-func (g *graph) cycle() []int {
-	const (
-		white = iota
-		grey
-		black
-	)
-	color := make([]uint8, len(g.succ))
-	parent := make([]int32, len(g.succ))
-	type frame struct{ n, i int }
-	for root := range g.succ {
-		if color[root] != white {
-			continue
-		}
-		stack := []frame{{root, 0}}
-		color[root] = grey
-		for len(stack) > 0 {
-			top := &stack[len(stack)-1]
-			if top.i == len(g.succ[top.n]) {
-				color[top.n] = black
-				stack = stack[:len(stack)-1]
-				continue
-			}
-			m := int(g.succ[top.n][top.i])
-			top.i++
-			switch color[m] {
-			case white:
-				color[m] = grey
-				parent[m] = int32(top.n)
-				stack = append(stack, frame{m, 0})
-			case grey:
-				cyc := []int{top.n}
-				for k := top.n; k != m; {
-					k = int(parent[k])
-					cyc = append(cyc, k)
-				}
-				for i, j := 0, len(cyc)-1; i < j; i, j = i+1, j-1 {
-					cyc[i], cyc[j] = cyc[j], cyc[i]
-				}
-				return cyc
-			}
-		}
-	}
-	return nil
-}
-
 // findCycle returns a cycle among string nodes (first node repeated at the end), or nil.
 func findCycle(nodes []string, next func(string) []string) []string {
 	index := map[string]int{}
