@@ -11,7 +11,7 @@ import (
 // made), read by gonum's graph algorithms through the graph.Directed methods below.
 // Successors come in the order their edges were added, so every search on it is
 // deterministic, and it costs two slices, not gonum's maps of maps, at 100,000
-// interventions.
+// interventions. It is built first (node, edge), then read.
 type graph struct {
 	succ  [][]int32
 	pred  [][]int32    // built on the first call of To

@@ -6,7 +6,51 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	gonum "gonum.org/v1/gonum/graph"
+	"gonum.org/v1/gonum/graph/simple"
+	"gonum.org/v1/gonum/graph/topo"
 )
+
+// *graph read through gonum's interface is the graph gonum's own simple.DirectedGraph
+// holds with the same edges: the same nodes, successors, predecessors and edges.
+func TestGraphIsAGonumDirectedGraph(t *testing.T) {
+	var _ gonum.Directed = (*graph)(nil)
+	rng := rand.New(rand.NewPCG(2, 13))
+	for trial := 0; trial < 200; trial++ {
+		n := 1 + rng.IntN(10)
+		g, want := &graph{}, simple.NewDirectedGraph()
+		for i := range n {
+			g.node()
+			want.AddNode(simple.Node(i))
+		}
+		for range rng.IntN(3 * n) {
+			a, b := rng.IntN(n), rng.IntN(n)
+			if a != b && !want.HasEdgeFromTo(int64(a), int64(b)) {
+				g.edge(a, b)
+				want.SetEdge(simple.Edge{F: simple.Node(a), T: simple.Node(b)})
+			}
+		}
+		require.True(t, topo.Equal(g, want), "trial %d: %v", trial, g.succ)
+		for i := range int64(n) {
+			assert.ElementsMatch(t, ids(want.To(i)), ids(g.To(i)), "trial %d: To(%d)", trial, i)
+			assert.ElementsMatch(t, ids(want.From(i)), ids(g.From(i)), "trial %d: From(%d)", trial, i)
+			for j := range int64(n) {
+				assert.Equal(t, want.HasEdgeBetween(i, j), g.HasEdgeBetween(i, j), "trial %d: %d-%d", trial, i, j)
+				assert.Equal(t, want.Edge(i, j) == nil, g.Edge(i, j) == nil, "trial %d: %d→%d", trial, i, j)
+			}
+		}
+		assert.Nil(t, g.Node(int64(n)))
+		assert.Equal(t, 0, g.From(-1).Len())
+	}
+}
+
+func ids(it gonum.Nodes) []int64 {
+	var out []int64
+	for it.Next() {
+		out = append(out, it.Node().ID())
+	}
+	return out
+}
 
 // The cycle named by validation, for a few shapes: the field, the entity and the
 // whole message, which names every intervention or trade of the cycle.

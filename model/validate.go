@@ -901,7 +901,10 @@ func minutes(m int) string {
 // dwellings), explicit "after" lists, and moving out, staying and moving back of a
 // relocated household. Groups are joined through hub nodes, so the graph stays
 // linear in the size of the problem (a stairwell sequence between two trades with
-// n interventions each is 2n edges, not n²).
+// n interventions each is 2n edges, not n²). gonum's topological sort then finds
+// whether the graph has a cycle (graph.cycle). The function is long because the
+// numbering, the hubs and the links are closures over the same maps; split, they
+// would need a builder type to carry them.
 func (v *validator) cycles() {
 	p, x := v.p, v.x
 	n := len(p.Interventions)
