@@ -4,8 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/rehabplan/rehabplan/solver"
+	"gonum.org/v1/gonum/graph/simple"
+	"gonum.org/v1/gonum/graph/topo"
 )
 
 // Check re-checks a schedule of a benchmark problem from scratch, sharing nothing
@@ -116,7 +119,7 @@ func Check(p *solver.Problem, pl []solver.Placement) (int, error) {
 // checkSameOrder checks that one order of the chains fits every resource: on each
 // resource, the chains' tasks do not interleave (each chain's stretch there ends
 // before the next one's begins), and the orders the resources impose agree (their
-// union has no cycle).
+// union has no cycle: gonum's topological sort, independent of the solver's).
 func checkSameOrder(p *solver.Problem, pl []solver.Placement, so solver.SameOrder) error {
 	type stretch struct{ chain, s, e int }
 	on := map[int]map[int]*stretch{} // resource -> chain -> stretch
@@ -141,8 +144,10 @@ func checkSameOrder(p *solver.Problem, pl []solver.Placement, so solver.SameOrde
 			}
 		}
 	}
-	next := make([][]int, len(so.Chains))
-	indeg := make([]int, len(so.Chains))
+	order := simple.NewDirectedGraph() // chain -> the chains after it on some resource
+	for k := range so.Chains {
+		order.AddNode(simple.Node(k))
+	}
 	rs := make([]int, 0, len(on))
 	for r := range on {
 		rs = append(rs, r)
@@ -163,25 +168,29 @@ func checkSameOrder(p *solver.Problem, pl []solver.Placement, so solver.SameOrde
 			if xs[a-1].e > xs[a].s {
 				return fmt.Errorf("on resource %d (%s), chains %d and %d interleave", r, p.Resources[r].Name, xs[a-1].chain, xs[a].chain)
 			}
-			next[xs[a-1].chain] = append(next[xs[a-1].chain], xs[a].chain)
-			indeg[xs[a].chain]++
+			order.SetEdge(simple.Edge{F: simple.Node(xs[a-1].chain), T: simple.Node(xs[a].chain)})
 		}
 	}
-	var queue []int
-	for k := range indeg {
-		if indeg[k] == 0 {
-			queue = append(queue, k)
+	if _, err := topo.Sort(order); err != nil {
+		var cyclic topo.Unorderable
+		if !errors.As(err, &cyclic) || len(cyclic) == 0 {
+			return err
 		}
-	}
-	for i := 0; i < len(queue); i++ {
-		for _, k := range next[queue[i]] {
-			if indeg[k]--; indeg[k] == 0 {
-				queue = append(queue, k)
+		comp := cyclic[0] // sorted by chain
+		// two chains in opposite orders on two resources, the usual contradiction,
+		// are named alone
+		for i, a := range comp {
+			for _, b := range comp[i+1:] {
+				if order.HasEdgeFromTo(a.ID(), b.ID()) && order.HasEdgeFromTo(b.ID(), a.ID()) {
+					return fmt.Errorf("chains %d and %d are in opposite orders on two resources", a.ID(), b.ID())
+				}
 			}
 		}
-	}
-	if len(queue) < len(so.Chains) {
-		return errors.New("the resources process the chains in orders that contradict one another")
+		chains := make([]string, len(comp))
+		for i, c := range comp {
+			chains[i] = fmt.Sprint(c.ID())
+		}
+		return fmt.Errorf("the resources process chains %s in orders that contradict one another", strings.Join(chains, ", "))
 	}
 	return nil
 }

@@ -129,7 +129,7 @@ func TestFlowShopPermutation(t *testing.T) {
 	end := mk
 	pl[b].Start, pl[b].End = end, end+f.P[4][3]
 	pl[a].Start, pl[a].End = pl[b].End, pl[b].End+f.P[4][19]
-	if _, err := Check(p, pl); err == nil || !strings.Contains(err.Error(), "same order 0 (permutation)") {
+	if _, err := Check(p, pl); err == nil || !strings.Contains(err.Error(), "same order 0 (permutation): chains 3 and 19 are in opposite orders on two resources") {
 		t.Fatalf("a non-permutation schedule passes the checker: %v", err)
 	}
 	// Without the rule the same schedule is a feasible (non-permutation) one.

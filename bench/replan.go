@@ -263,13 +263,12 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 		worst = max(worst, r.EndDiffPct)
 		firsts = append(firsts, r.FirstValid.Seconds())
 	}
-	sort.Float64s(firsts)
 	ratio := math.Inf(1)
 	if mr > 0 {
 		ratio = float64(ms) / float64(mr)
 	}
 	fmt.Fprintf(out, "announced appointments moved: replan %d, from scratch %d (%.1f times fewer); end date: worst %.2f%% later than from scratch; first valid replan: median %.3f s; hard violations %d over %d scenarios\n",
-		mr, ms, ratio, worst, firsts[len(firsts)/2], bad, len(rows))
+		mr, ms, ratio, worst, Quantile(0.5, firsts), bad, len(rows))
 	return rows, nil
 }
 

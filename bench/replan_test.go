@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,6 +29,13 @@ func TestRunReplanSmall(t *testing.T) {
 		require.LessOrEqual(t, r.MovedReplan, r.Announced)
 	}
 	require.True(t, strings.Contains(out.String(), "announced appointments moved: replan"), out.String())
+	// the median of an even count of scenarios is the lower middle one
+	firsts := make([]float64, len(rows))
+	for i, r := range rows {
+		firsts[i] = r.FirstValid.Seconds()
+	}
+	slices.Sort(firsts)
+	require.Contains(t, out.String(), fmt.Sprintf("first valid replan: median %.3f s;", firsts[1]))
 }
 
 // BenchmarkReplanFirstValid times a replan limited to its first construction after

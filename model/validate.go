@@ -925,7 +925,10 @@ func minutes(m int) string {
 // dwellings), explicit "after" lists, and moving out, staying and moving back of a
 // relocated household. Groups are joined through hub nodes, so the graph stays
 // linear in the size of the problem (a stairwell sequence between two trades with
-// n interventions each is 2n edges, not n²).
+// n interventions each is 2n edges, not n²). gonum's topological sort then finds
+// whether the graph has a cycle (graph.cycle). The function is long because the
+// numbering, the hubs and the links are closures over the same maps; split, they
+// would need a builder type to carry them.
 func (v *validator) cycles() {
 	p, x := v.p, v.x
 	n := len(p.Interventions)
@@ -1124,63 +1127,6 @@ func arrows(cyc []string) string {
 		return fmt.Sprintf("%s → … (%d more) … → %s", head, len(cyc)-2*keep, tail)
 	}
 	return strings.Join(cyc, " → ")
-}
-
-// graph is a directed graph on dense int nodes.
-type graph struct{ succ [][]int32 }
-
-func (g *graph) node() int {
-	g.succ = append(g.succ, nil)
-	return len(g.succ) - 1
-}
-
-func (g *graph) edge(a, b int) { g.succ[a] = append(g.succ[a], int32(b)) }
-
-// cycle returns the nodes of a cycle in order (the first not repeated), or nil.
-// Iterative depth-first search: no recursion depth to exhaust.
-func (g *graph) cycle() []int {
-	const (
-		white = iota
-		grey
-		black
-	)
-	color := make([]uint8, len(g.succ))
-	parent := make([]int32, len(g.succ))
-	type frame struct{ n, i int }
-	for root := range g.succ {
-		if color[root] != white {
-			continue
-		}
-		stack := []frame{{root, 0}}
-		color[root] = grey
-		for len(stack) > 0 {
-			top := &stack[len(stack)-1]
-			if top.i == len(g.succ[top.n]) {
-				color[top.n] = black
-				stack = stack[:len(stack)-1]
-				continue
-			}
-			m := int(g.succ[top.n][top.i])
-			top.i++
-			switch color[m] {
-			case white:
-				color[m] = grey
-				parent[m] = int32(top.n)
-				stack = append(stack, frame{m, 0})
-			case grey:
-				cyc := []int{top.n}
-				for k := top.n; k != m; {
-					k = int(parent[k])
-					cyc = append(cyc, k)
-				}
-				for i, j := 0, len(cyc)-1; i < j; i, j = i+1, j-1 {
-					cyc[i], cyc[j] = cyc[j], cyc[i]
-				}
-				return cyc
-			}
-		}
-	}
-	return nil
 }
 
 // findCycle returns a cycle among string nodes (first node repeated at the end), or nil.

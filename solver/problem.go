@@ -277,11 +277,36 @@ func (p *Problem) topoOrder() ([]int, error) {
 		}
 	}
 	if len(order) < n {
-		for i := 0; i < n; i++ {
-			if indeg[i] > 0 {
-				return nil, &ProblemError{"task", i, p.Tasks[i].Name, "on a precedence cycle"}
+		i := onCycle(p.Precedences, indeg)
+		return nil, &ProblemError{"task", i, p.Tasks[i].Name, "on a precedence cycle"}
+	}
+	return order, nil
+}
+
+// onCycle returns the lowest task of a precedence cycle, given what Kahn's algorithm
+// left: the tasks whose in-degree did not fall to 0. Each of them has a predecessor
+// left too (a task after a cycle is left without being on it), so walking back from
+// one meets a task twice, and that task is on a cycle.
+func onCycle(precedences []Precedence, indeg []int) int {
+	pred := make([]int, len(indeg))
+	start := -1
+	for _, pr := range precedences {
+		if indeg[pr.From] > 0 && indeg[pr.To] > 0 {
+			pred[pr.To] = pr.From
+			if start < 0 || pr.To < start {
+				start = pr.To
 			}
 		}
 	}
-	return order, nil
+	seen := make([]bool, len(indeg))
+	t := start
+	for !seen[t] {
+		seen[t] = true
+		t = pred[t]
+	}
+	low := t
+	for u := pred[t]; u != t; u = pred[u] {
+		low = min(low, u)
+	}
+	return low
 }

@@ -21,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/rehabplan/rehabplan/bench"
 	"github.com/rehabplan/rehabplan/gen"
 )
 
@@ -140,11 +141,12 @@ func run(base, token string, clients int, dur time.Duration, dwellings, nops int
 		}(c)
 	}
 	wg.Wait()
-	kinds := map[string][]time.Duration{}
+	kinds := map[string][]float64{} // milliseconds
 	fails, server := 0, 0
 	for _, s := range samples {
-		kinds[s.kind] = append(kinds[s.kind], s.d)
-		kinds["all"] = append(kinds["all"], s.d)
+		ms := float64(s.d.Microseconds()) / 1000
+		kinds[s.kind] = append(kinds[s.kind], ms)
+		kinds["all"] = append(kinds["all"], ms)
 		switch {
 		case s.status >= 500:
 			server++
@@ -160,12 +162,8 @@ func run(base, token string, clients int, dur time.Duration, dwellings, nops int
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		ds := kinds[k]
-		sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-		q := func(f float64) float64 {
-			return float64(ds[min(len(ds)-1, int(f*float64(len(ds))))].Microseconds()) / 1000
-		}
-		fmt.Printf("%-12s %7d %9.1f %9.1f %9.1f\n", k, len(ds), q(0.50), q(0.95), q(0.99))
+		ms := kinds[k]
+		fmt.Printf("%-12s %7d %9.1f %9.1f %9.1f\n", k, len(ms), bench.Quantile(0.50, ms), bench.Quantile(0.95, ms), bench.Quantile(0.99, ms))
 	}
 	fmt.Printf("5xx: %d, other errors: %d, requests/s: %.0f\n", server, fails, float64(len(samples))/dur.Seconds())
 	if server > 0 {

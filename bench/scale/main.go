@@ -4,7 +4,8 @@
 // resident set from getrusage), the plan's quality after longer searches (gap of the
 // end to the lower bound, mean disturbed days per occupied dwelling), the time and
 // memory of a replan after a delivery slip, and the growth exponent of the first
-// plan's time between consecutive sizes.
+// plan's time between consecutive sizes and over all of them (least squares on
+// the logarithms).
 //
 //	go run ./bench/scale [--sizes 100,300,1000,3000] [--quality 10s,60s] [--seed 7]
 package main
@@ -14,7 +15,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -24,6 +24,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/rehabplan/rehabplan/bench"
 	"github.com/rehabplan/rehabplan/gen"
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/scheduler"
@@ -113,8 +114,7 @@ func run(sizesS, qualityS string, seed int64, bin string) error {
 		fmt.Printf(" %8s %8s", "gap@"+l.String(), "days@"+l.String())
 	}
 	fmt.Printf(" %9s %9s %7s\n", "replan s", "replan MB", "growth")
-	var prevN int
-	var prevT time.Duration
+	var ns, firsts []float64 // dwellings and first s of the sizes done
 	for _, n := range sizes {
 		p := gen.Generate(gen.Options{Dwellings: n, Seed: seed})
 		pf := filepath.Join(dir, fmt.Sprintf("p%d.json", n))
@@ -155,12 +155,15 @@ func run(sizesS, qualityS string, seed int64, bin string) error {
 		if err != nil {
 			return err
 		}
+		ns, firsts = append(ns, float64(n)), append(firsts, first.wall.Seconds())
 		growth := "-"
-		if prevN > 0 && prevT > 0 {
-			growth = fmt.Sprintf("%.2f", math.Log(first.wall.Seconds()/prevT.Seconds())/math.Log(float64(n)/float64(prevN)))
+		if k := len(ns); k >= 2 {
+			growth = fmt.Sprintf("%.2f", bench.GrowthExponent(ns[k-2:], firsts[k-2:]))
 		}
 		fmt.Printf(" %9.2f %9.0f %7s\n", rp.wall.Seconds(), rp.rssMB, growth)
-		prevN, prevT = n, first.wall
+	}
+	if len(ns) > 2 {
+		fmt.Printf("growth of first s over all sizes (least squares on the logarithms): %.2f\n", bench.GrowthExponent(ns, firsts))
 	}
 	fmt.Println("first s and replan s: the whole command (decode, validate, compile, search, verify, write); search s: the search alone; growth: exponent of first s between this size and the previous one (1.0 is linear)")
 	return nil
