@@ -327,4 +327,3 @@ func deliveryOf(p *model.Problem, id string) model.Delivery {
 	}
 	return model.Delivery{}
 }
-
