@@ -70,6 +70,15 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 	if o.TimeLimit <= 0 {
 		o.TimeLimit = 10 * time.Second
 	}
+	types := o.Events
+	if len(types) == 0 {
+		types = DefaultReplanEvents
+	}
+	for _, typ := range types {
+		if _, ok := replanScenarios[typ]; !ok {
+			return nil, fmt.Errorf("no replan scenario for event type %q (one of %v)", typ, ReplanEventTypes())
+		}
+	}
 	p := gen.Generate(gen.Options{Dwellings: o.Dwellings, Seed: o.Seed})
 	loc, err := model.LoadLocation(p.Operation.TimeZone)
 	if err != nil {
@@ -81,15 +90,6 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 	}
 	if len(base.Violations) > 0 || len(base.Plan.Unplaced) > 0 {
 		return nil, fmt.Errorf("the base plan is not complete and valid (%d violations, %d unplaced)", len(base.Violations), len(base.Plan.Unplaced))
-	}
-	types := o.Events
-	if len(types) == 0 {
-		types = DefaultReplanEvents
-	}
-	for _, typ := range types {
-		if _, ok := replanScenarios[typ]; !ok {
-			return nil, fmt.Errorf("no replan scenario for event type %q (one of %v)", typ, ReplanEventTypes())
-		}
 	}
 	var appts []appt
 	for _, a := range base.Plan.Assignments {
@@ -131,22 +131,7 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 			now = now.AddDate(0, 0, 1)
 		}
 		st.now = now
-		// the pilot has announced the next AnnounceDays days of appointments
-		q := *p
-		q.Interventions = append([]model.Intervention(nil), p.Interventions...)
-		at := map[string]int{}
-		for i := range q.Interventions {
-			at[q.Interventions[i].ID] = i
-		}
-		announced := map[string]bool{}
-		horizon := now.AddDate(0, 0, o.AnnounceDays)
-		for _, x := range appts {
-			if !x.start.Before(now) && x.start.Before(horizon) {
-				iv := &q.Interventions[at[x.a.Intervention]]
-				iv.Status, iv.Crew, iv.Pilot, iv.Start, iv.End = model.StatusAnnounced, x.a.Crew, x.a.Pilot, x.a.Start, x.a.End
-				announced[iv.ID] = true
-			}
-		}
+		q, announced := st.announce(o.AnnounceDays)
 		evs := &model.Events{Format: model.EventsFormat, Events: scen.build(st)}
 		if len(evs.Events) == 0 && typ != model.EventAppointmentMissed {
 			// the operation offers no subject for this event at now
@@ -154,42 +139,9 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 			evs.Events = missedVisits(st)
 		}
 		row := ReplanRow{Scenario: fmt.Sprintf("%02d", k), Kind: kind, Now: now, Announced: len(announced)}
-		set := &scheduler.Settings{TimeLimit: o.TimeLimit, WorkLimit: o.WorkLimit, Seed: o.Seed, Workers: o.Workers}
-		// the first valid replan
-		t0 := time.Now()
-		first, err := scheduler.Replan(ctx, &q, base.Plan, evs, now, &scheduler.Settings{WorkLimit: 1, Workers: 1, Seed: o.Seed})
-		if err != nil {
-			return rows, fmt.Errorf("scenario %d (%s): %w", k, kind, err)
+		if err := measureReplan(ctx, &row, q, base.Plan, evs, announced, st, o); err != nil {
+			return rows, fmt.Errorf("scenario %d%s", k, err)
 		}
-		row.FirstValid = time.Since(t0)
-		if len(first.Result.Violations) > 0 {
-			return rows, fmt.Errorf("scenario %d: the first replan breaks %d hard rules: %v", k, len(first.Result.Violations), first.Result.Violations)
-		}
-		rr, err := scheduler.Replan(ctx, &q, base.Plan, evs, now, set)
-		if err != nil {
-			return rows, fmt.Errorf("scenario %d (%s): %w", k, kind, err)
-		}
-		row.Violations = len(rr.Result.Violations)
-		// from scratch: the same situation (events applied, the past as it is),
-		// with no regard for what was announced
-		sp := *rr.Problem
-		sp.Interventions = append([]model.Intervention(nil), rr.Problem.Interventions...)
-		for i := range sp.Interventions {
-			iv := &sp.Interventions[i]
-			if iv.StatusOf() == model.StatusAnnounced && !iv.Pinned {
-				iv.Status, iv.Crew, iv.Pilot, iv.Start, iv.End = model.StatusPlanned, "", "", "", ""
-			}
-		}
-		sc, err := scheduler.Solve(ctx, &sp, set)
-		if err != nil {
-			return rows, fmt.Errorf("scenario %d (%s) from scratch: %w", k, kind, err)
-		}
-		row.Violations += len(sc.Violations)
-		row.Unplaced = [2]int{len(rr.Plan.Unplaced), len(sc.Plan.Unplaced)}
-		row.MovedReplan = movedAnnounced(announced, base.Plan, rr.Plan, loc)
-		row.MovedScratch = movedAnnounced(announced, base.Plan, sc.Plan, loc)
-		row.EndReplan, row.EndScratch = planEnd(rr.Plan, loc), planEnd(sc.Plan, loc)
-		row.EndDiffPct = 100 * row.EndReplan.Sub(row.EndScratch).Hours() / row.EndScratch.Sub(opStart).Hours()
 		rows = append(rows, row)
 		fmt.Fprintf(out, "%-4s %-10s %-10s %9d %8d %8d %11s %11s %7.2f %8.3f\n", row.Scenario, row.Kind, now.Format("2006-01-02"),
 			row.Announced, row.MovedReplan, row.MovedScratch, row.EndReplan.Format("2006-01-02"), row.EndScratch.Format("2006-01-02"),
@@ -198,6 +150,12 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 	if len(rows) == 0 {
 		return rows, ctx.Err()
 	}
+	writeReplanSummary(out, rows)
+	return rows, nil
+}
+
+// writeReplanSummary writes the summary line of the rows.
+func writeReplanSummary(out io.Writer, rows []ReplanRow) {
 	var mr, ms, bad int
 	worst := math.Inf(-1)
 	var firsts []float64
@@ -215,7 +173,71 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 	}
 	fmt.Fprintf(out, "announced appointments moved: replan %d, from scratch %d (%.1f times fewer); end date: worst %.2f%% later than from scratch; first valid replan: median %.3f s; hard violations %d over %d scenarios\n",
 		mr, ms, ratio, worst, firsts[len(firsts)/2], bad, len(rows))
-	return rows, nil
+}
+
+// announce is the scenario's problem at now: the pilot has announced the next
+// days of appointments of the base plan.
+func (s *scenario) announce(days int) (*model.Problem, map[string]bool) {
+	q := *s.p
+	q.Interventions = append([]model.Intervention(nil), s.p.Interventions...)
+	at := map[string]int{}
+	for i := range q.Interventions {
+		at[q.Interventions[i].ID] = i
+	}
+	announced := map[string]bool{}
+	horizon := s.now.AddDate(0, 0, days)
+	for _, x := range s.appts {
+		if !x.start.Before(s.now) && x.start.Before(horizon) {
+			iv := &q.Interventions[at[x.a.Intervention]]
+			iv.Status, iv.Crew, iv.Pilot, iv.Start, iv.End = model.StatusAnnounced, x.a.Crew, x.a.Pilot, x.a.Start, x.a.End
+			announced[iv.ID] = true
+		}
+	}
+	return &q, announced
+}
+
+// measureReplan fills the row of a scenario: the time to a first valid replan, and
+// the replan against a solve from scratch of the same situation. Its errors
+// begin with " (kind)" or ":", to follow the scenario's number.
+func measureReplan(ctx context.Context, row *ReplanRow, q *model.Problem, old *model.Plan, evs *model.Events, announced map[string]bool, s *scenario, o ReplanOptions) error {
+	now, loc, kind := s.now, s.loc, row.Kind
+	set := &scheduler.Settings{TimeLimit: o.TimeLimit, WorkLimit: o.WorkLimit, Seed: o.Seed, Workers: o.Workers}
+	// the first valid replan
+	t0 := time.Now()
+	first, err := scheduler.Replan(ctx, q, old, evs, now, &scheduler.Settings{WorkLimit: 1, Workers: 1, Seed: o.Seed})
+	if err != nil {
+		return fmt.Errorf(" (%s): %w", kind, err)
+	}
+	row.FirstValid = time.Since(t0)
+	if len(first.Result.Violations) > 0 {
+		return fmt.Errorf(": the first replan breaks %d hard rules: %v", len(first.Result.Violations), first.Result.Violations)
+	}
+	rr, err := scheduler.Replan(ctx, q, old, evs, now, set)
+	if err != nil {
+		return fmt.Errorf(" (%s): %w", kind, err)
+	}
+	row.Violations = len(rr.Result.Violations)
+	// from scratch: the same situation (events applied, the past as it is),
+	// with no regard for what was announced
+	sp := *rr.Problem
+	sp.Interventions = append([]model.Intervention(nil), rr.Problem.Interventions...)
+	for i := range sp.Interventions {
+		iv := &sp.Interventions[i]
+		if iv.StatusOf() == model.StatusAnnounced && !iv.Pinned {
+			iv.Status, iv.Crew, iv.Pilot, iv.Start, iv.End = model.StatusPlanned, "", "", "", ""
+		}
+	}
+	sc, err := scheduler.Solve(ctx, &sp, set)
+	if err != nil {
+		return fmt.Errorf(" (%s) from scratch: %w", kind, err)
+	}
+	row.Violations += len(sc.Violations)
+	row.Unplaced = [2]int{len(rr.Plan.Unplaced), len(sc.Plan.Unplaced)}
+	row.MovedReplan = movedAnnounced(announced, old, rr.Plan, loc)
+	row.MovedScratch = movedAnnounced(announced, old, sc.Plan, loc)
+	row.EndReplan, row.EndScratch = planEnd(rr.Plan, loc), planEnd(sc.Plan, loc)
+	row.EndDiffPct = 100 * row.EndReplan.Sub(row.EndScratch).Hours() / row.EndScratch.Sub(s.opStart).Hours()
+	return nil
 }
 
 // appt is an appointment of the base plan.
