@@ -40,6 +40,12 @@ type applied struct {
 // replanned. Each event type has one, in its own file (event_<type>.go), registered
 // there by type in eventHandlers; a test checks that model.EventTypes and the
 // registry hold the same types.
+//
+// Adding an event type: model/events.go (its constant, its EventTypes entry, its
+// fields in eventFields and any check of its own in Check); scheduler/event_<type>.go
+// (the handler and its registration line, helpers in events_shared.go); its
+// scenario in bench/replan.go (replanScenarios); and a row in eventReplanCases
+// (scheduler/events_test.go). The tests fail until all four are there.
 type eventHandler interface {
 	// Apply applies e to st. What is wrong with e is the error: fail(field, ...) for
 	// one field, errors.Join of several; applyEvents names the event (its index and
