@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/rehabplan/rehabplan/gen"
@@ -30,6 +33,9 @@ type ReplanOptions struct {
 	// AnnounceDays: appointments within this many days of now have been announced
 	// to the households (default 21: three weeks ahead).
 	AnnounceDays int
+	// Events are the event types whose scenarios run in turn (ReplanEventTypes
+	// lists them); default DefaultReplanEvents.
+	Events []string
 }
 
 // ReplanRow is one scenario's result.
@@ -64,6 +70,15 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 	if o.TimeLimit <= 0 {
 		o.TimeLimit = 10 * time.Second
 	}
+	types := o.Events
+	if len(types) == 0 {
+		types = DefaultReplanEvents
+	}
+	for _, typ := range types {
+		if _, ok := replanScenarios[typ]; !ok {
+			return nil, fmt.Errorf("no replan scenario for event type %q (one of %v)", typ, ReplanEventTypes())
+		}
+	}
 	p := gen.Generate(gen.Options{Dwellings: o.Dwellings, Seed: o.Seed})
 	loc, err := model.LoadLocation(p.Operation.TimeZone)
 	if err != nil {
@@ -75,10 +90,6 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 	}
 	if len(base.Violations) > 0 || len(base.Plan.Unplaced) > 0 {
 		return nil, fmt.Errorf("the base plan is not complete and valid (%d violations, %d unplaced)", len(base.Violations), len(base.Plan.Unplaced))
-	}
-	type appt struct {
-		a          model.Assignment
-		start, end time.Time
 	}
 	var appts []appt
 	for _, a := range base.Plan.Assignments {
@@ -96,7 +107,6 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 	fmt.Fprintf(out, "operation: %d dwellings, %d interventions, base plan %s to %s; %d s per solve\n",
 		len(p.Dwellings), len(p.Interventions), opStart.Format("2006-01-02"), last.Format("2006-01-02"), int(o.TimeLimit.Seconds()))
 	fmt.Fprintf(out, "%-4s %-10s %-10s %9s %8s %8s %11s %11s %7s %8s\n", "#", "kind", "now", "announced", "replan", "scratch", "end replan", "end scratch", "end Δ%", "first s")
-	kinds := []string{"delivery", "missed", "sick-crew", "overrun"}
 	var rows []ReplanRow
 	for k := 0; k < o.Scenarios; k++ {
 		if ctx.Err() != nil {
@@ -105,146 +115,33 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 		if o.Only >= 0 && k != o.Only {
 			continue
 		}
-		rng := rand.New(rand.NewPCG(uint64(o.Seed), uint64(k)))
-		kind := kinds[k%len(kinds)]
+		typ := types[k%len(types)]
+		scen := replanScenarios[typ]
+		kind := scen.kind
+		st := &scenario{p: p, loc: loc, opStart: opStart, appts: appts, dwellingOf: dwellingOf, id: fmt.Sprintf("s%02d", k),
+			rng: rand.New(rand.NewPCG(uint64(o.Seed), uint64(k)))}
 		// now: a working day between 15% and 70% of the works, at 12:00
 		span := last.Sub(opStart)
-		now := opStart.Add(time.Duration((0.15 + 0.55*rng.Float64()) * float64(span)))
-		var slipped *model.Delivery
-		if kind == "delivery" && len(p.Deliveries) > 0 {
-			// a supplier warns of a slip 3 to 10 days before the delivery date
-			slipped = &p.Deliveries[rng.IntN(len(p.Deliveries))]
-			now = mustMoment(slipped.Expected, loc).AddDate(0, 0, -3-rng.IntN(8))
-			if now.Before(opStart.AddDate(0, 0, 7)) {
-				now = opStart.AddDate(0, 0, 7)
-			}
+		now := opStart.Add(time.Duration((0.15 + 0.55*st.rng.Float64()) * float64(span)))
+		if scen.pickNow != nil {
+			now = scen.pickNow(st, now)
 		}
 		now = time.Date(now.Year(), now.Month(), now.Day(), 12, 0, 0, 0, loc)
 		for now.Weekday() == time.Saturday || now.Weekday() == time.Sunday {
 			now = now.AddDate(0, 0, 1)
 		}
-		// the pilot has announced the next AnnounceDays days of appointments
-		q := *p
-		q.Interventions = append([]model.Intervention(nil), p.Interventions...)
-		at := map[string]int{}
-		for i := range q.Interventions {
-			at[q.Interventions[i].ID] = i
-		}
-		announced := map[string]bool{}
-		horizon := now.AddDate(0, 0, o.AnnounceDays)
-		for _, x := range appts {
-			if !x.start.Before(now) && x.start.Before(horizon) {
-				iv := &q.Interventions[at[x.a.Intervention]]
-				iv.Status, iv.Crew, iv.Pilot, iv.Start, iv.End = model.StatusAnnounced, x.a.Crew, x.a.Pilot, x.a.Start, x.a.End
-				announced[iv.ID] = true
-			}
-		}
-		ev := model.Event{ID: fmt.Sprintf("s%02d", k)}
-		evs := &model.Events{Format: model.EventsFormat}
-		switch kind {
-		case "delivery":
-			// the delivery slips two to four weeks
-			d := slipped
-			if d == nil || !mustMoment(d.Expected, loc).After(now) {
-				kind = "missed"
-				break
-			}
-			e := mustMoment(d.Expected, loc).AddDate(0, 0, 14+rng.IntN(15))
-			ev.Type, ev.Delivery, ev.Expected = model.EventDeliverySlipped, d.ID, e.Format("2006-01-02T15:04")
-			evs.Events = append(evs.Events, ev)
-		case "sick-crew":
-			// a crew with appointments in the coming days is off for 5 to 10 days
-			// (not one at work on something that runs past today)
-			from := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, loc)
-			busy := map[string]bool{}
-			for _, x := range appts {
-				if x.start.Before(now) && x.end.After(from) {
-					busy[x.a.Crew] = true
-				}
-			}
-			var crew string
-			for _, x := range appts {
-				if x.start.After(now.Add(24*time.Hour)) && x.a.Crew != "" && !busy[x.a.Crew] {
-					crew = x.a.Crew
-					break
-				}
-			}
-			if crew == "" {
-				kind = "missed"
-				break
-			}
-			ev.Type, ev.Crew, ev.From, ev.To = model.EventCrewAbsent, crew, from.Format("2006-01-02"), from.AddDate(0, 0, 5+rng.IntN(6)).Format("2006-01-02")
-			evs.Events = append(evs.Events, ev)
-		case "overrun":
-			// an intervention under way takes a day longer
-			for _, x := range appts {
-				if x.start.Before(now) && x.end.After(now) && x.a.Crew != "" {
-					ev.Type, ev.Intervention, ev.End = model.EventInterventionOverran, x.a.Intervention, x.end.Add(24*time.Hour).In(loc).Format("2006-01-02T15:04")
-					evs.Events = append(evs.Events, ev)
-					break
-				}
-			}
-			if len(evs.Events) == 0 {
-				kind = "missed"
-			}
-		}
-		if kind == "missed" {
-			// two to four visits of the last two days found nobody at home
-			// (the last begun in their dwelling: a successor begun would contradict it)
-			lastBegun := map[string]string{}
-			for _, x := range appts {
-				if x.start.Before(now) {
-					lastBegun[dwellingOf[x.a.Intervention]] = x.a.Intervention
-				}
-			}
-			var cands []string
-			for _, x := range appts {
-				if x.start.Before(now) && x.start.After(now.Add(-48*time.Hour)) && lastBegun[dwellingOf[x.a.Intervention]] == x.a.Intervention {
-					cands = append(cands, x.a.Intervention)
-				}
-			}
-			rng.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
-			for i := 0; i < min(len(cands), 2+rng.IntN(3)); i++ {
-				evs.Events = append(evs.Events, model.Event{ID: fmt.Sprintf("s%02d-%d", k, i), Type: model.EventAppointmentMissed, Intervention: cands[i]})
-			}
+		st.now = now
+		q, announced := st.announce(o.AnnounceDays)
+		evs := &model.Events{Format: model.EventsFormat, Events: scen.build(st)}
+		if len(evs.Events) == 0 && typ != model.EventAppointmentMissed {
+			// the operation offers no subject for this event at now
+			kind = "missed"
+			evs.Events = missedVisits(st)
 		}
 		row := ReplanRow{Scenario: fmt.Sprintf("%02d", k), Kind: kind, Now: now, Announced: len(announced)}
-		set := &scheduler.Settings{TimeLimit: o.TimeLimit, WorkLimit: o.WorkLimit, Seed: o.Seed, Workers: o.Workers}
-		// the first valid replan
-		t0 := time.Now()
-		first, err := scheduler.Replan(ctx, &q, base.Plan, evs, now, &scheduler.Settings{WorkLimit: 1, Workers: 1, Seed: o.Seed})
-		if err != nil {
-			return rows, fmt.Errorf("scenario %d (%s): %w", k, kind, err)
+		if err := measureReplan(ctx, &row, q, base.Plan, evs, announced, st, o); err != nil {
+			return rows, fmt.Errorf("scenario %d%s", k, err)
 		}
-		row.FirstValid = time.Since(t0)
-		if len(first.Result.Violations) > 0 {
-			return rows, fmt.Errorf("scenario %d: the first replan breaks %d hard rules: %v", k, len(first.Result.Violations), first.Result.Violations)
-		}
-		rr, err := scheduler.Replan(ctx, &q, base.Plan, evs, now, set)
-		if err != nil {
-			return rows, fmt.Errorf("scenario %d (%s): %w", k, kind, err)
-		}
-		row.Violations = len(rr.Result.Violations)
-		// from scratch: the same situation (events applied, the past as it is),
-		// with no regard for what was announced
-		sp := *rr.Problem
-		sp.Interventions = append([]model.Intervention(nil), rr.Problem.Interventions...)
-		for i := range sp.Interventions {
-			iv := &sp.Interventions[i]
-			if iv.StatusOf() == model.StatusAnnounced && !iv.Pinned {
-				iv.Status, iv.Crew, iv.Pilot, iv.Start, iv.End = model.StatusPlanned, "", "", "", ""
-			}
-		}
-		sc, err := scheduler.Solve(ctx, &sp, set)
-		if err != nil {
-			return rows, fmt.Errorf("scenario %d (%s) from scratch: %w", k, kind, err)
-		}
-		row.Violations += len(sc.Violations)
-		row.Unplaced = [2]int{len(rr.Plan.Unplaced), len(sc.Plan.Unplaced)}
-		row.MovedReplan = movedAnnounced(announced, base.Plan, rr.Plan, loc)
-		row.MovedScratch = movedAnnounced(announced, base.Plan, sc.Plan, loc)
-		row.EndReplan, row.EndScratch = planEnd(rr.Plan, loc), planEnd(sc.Plan, loc)
-		row.EndDiffPct = 100 * row.EndReplan.Sub(row.EndScratch).Hours() / row.EndScratch.Sub(opStart).Hours()
 		rows = append(rows, row)
 		fmt.Fprintf(out, "%-4s %-10s %-10s %9d %8d %8d %11s %11s %7.2f %8.3f\n", row.Scenario, row.Kind, now.Format("2006-01-02"),
 			row.Announced, row.MovedReplan, row.MovedScratch, row.EndReplan.Format("2006-01-02"), row.EndScratch.Format("2006-01-02"),
@@ -253,6 +150,12 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 	if len(rows) == 0 {
 		return rows, ctx.Err()
 	}
+	writeReplanSummary(out, rows)
+	return rows, nil
+}
+
+// writeReplanSummary writes the summary line of the rows.
+func writeReplanSummary(out io.Writer, rows []ReplanRow) {
 	var mr, ms, bad int
 	worst := math.Inf(-1)
 	var firsts []float64
@@ -269,7 +172,220 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 	}
 	fmt.Fprintf(out, "announced appointments moved: replan %d, from scratch %d (%.1f times fewer); end date: worst %.2f%% later than from scratch; first valid replan: median %.3f s; hard violations %d over %d scenarios\n",
 		mr, ms, ratio, worst, Quantile(0.5, firsts), bad, len(rows))
-	return rows, nil
+}
+
+// announce is the scenario's problem at now: the pilot has announced the next
+// days of appointments of the base plan.
+func (s *scenario) announce(days int) (*model.Problem, map[string]bool) {
+	q := *s.p
+	q.Interventions = append([]model.Intervention(nil), s.p.Interventions...)
+	at := map[string]int{}
+	for i := range q.Interventions {
+		at[q.Interventions[i].ID] = i
+	}
+	announced := map[string]bool{}
+	horizon := s.now.AddDate(0, 0, days)
+	for _, x := range s.appts {
+		if !x.start.Before(s.now) && x.start.Before(horizon) {
+			iv := &q.Interventions[at[x.a.Intervention]]
+			iv.Status, iv.Crew, iv.Pilot, iv.Start, iv.End = model.StatusAnnounced, x.a.Crew, x.a.Pilot, x.a.Start, x.a.End
+			announced[iv.ID] = true
+		}
+	}
+	return &q, announced
+}
+
+// measureReplan fills the row of a scenario: the time to a first valid replan, and
+// the replan against a solve from scratch of the same situation. Its errors
+// begin with " (kind)" or ":", to follow the scenario's number.
+func measureReplan(ctx context.Context, row *ReplanRow, q *model.Problem, old *model.Plan, evs *model.Events, announced map[string]bool, s *scenario, o ReplanOptions) error {
+	now, loc, kind := s.now, s.loc, row.Kind
+	set := &scheduler.Settings{TimeLimit: o.TimeLimit, WorkLimit: o.WorkLimit, Seed: o.Seed, Workers: o.Workers}
+	// the first valid replan
+	t0 := time.Now()
+	first, err := scheduler.Replan(ctx, q, old, evs, now, &scheduler.Settings{WorkLimit: 1, Workers: 1, Seed: o.Seed})
+	if err != nil {
+		return fmt.Errorf(" (%s): %w", kind, err)
+	}
+	row.FirstValid = time.Since(t0)
+	if len(first.Result.Violations) > 0 {
+		return fmt.Errorf(": the first replan breaks %d hard rules: %v", len(first.Result.Violations), first.Result.Violations)
+	}
+	rr, err := scheduler.Replan(ctx, q, old, evs, now, set)
+	if err != nil {
+		return fmt.Errorf(" (%s): %w", kind, err)
+	}
+	row.Violations = len(rr.Result.Violations)
+	// from scratch: the same situation (events applied, the past as it is),
+	// with no regard for what was announced
+	sp := *rr.Problem
+	sp.Interventions = append([]model.Intervention(nil), rr.Problem.Interventions...)
+	for i := range sp.Interventions {
+		iv := &sp.Interventions[i]
+		if iv.StatusOf() == model.StatusAnnounced && !iv.Pinned {
+			iv.Status, iv.Crew, iv.Pilot, iv.Start, iv.End = model.StatusPlanned, "", "", "", ""
+		}
+	}
+	sc, err := scheduler.Solve(ctx, &sp, set)
+	if err != nil {
+		return fmt.Errorf(" (%s) from scratch: %w", kind, err)
+	}
+	row.Violations += len(sc.Violations)
+	row.Unplaced = [2]int{len(rr.Plan.Unplaced), len(sc.Plan.Unplaced)}
+	row.MovedReplan = movedAnnounced(announced, old, rr.Plan, loc)
+	row.MovedScratch = movedAnnounced(announced, old, sc.Plan, loc)
+	row.EndReplan, row.EndScratch = planEnd(rr.Plan, loc), planEnd(sc.Plan, loc)
+	row.EndDiffPct = 100 * row.EndReplan.Sub(row.EndScratch).Hours() / row.EndScratch.Sub(s.opStart).Hours()
+	return nil
+}
+
+// appt is an appointment of the base plan.
+type appt struct {
+	a          model.Assignment
+	start, end time.Time
+}
+
+// scenario is what a scenario's builder sees: the operation, its base plan's
+// appointments by start, now, and the scenario's random source.
+type scenario struct {
+	p          *model.Problem
+	loc        *time.Location
+	opStart    time.Time
+	appts      []appt
+	dwellingOf map[string]string
+	now        time.Time
+	rng        *rand.Rand
+	// id is the scenario's event id
+	id string
+	// delivery is the one a delivery scenario's now was picked for
+	delivery *model.Delivery
+	// subject is what another scenario's now was picked for
+	subject string
+}
+
+// replanScenario makes the events of one kind of scenario.
+type replanScenario struct {
+	// kind names it in the output
+	kind string
+	// pickNow, when set, moves the scenario's now (from a working day between 15%
+	// and 70% of the works) toward what its event is about.
+	pickNow func(s *scenario, now time.Time) time.Time
+	// build makes the events at s.now; none when the operation offers no subject
+	// for them (the scenario is then one of missed visits).
+	build func(s *scenario) []model.Event
+}
+
+// replanScenarios has a scenario for each event type (a test checks that every
+// type of model.EventTypes has one).
+var replanScenarios = map[string]replanScenario{
+	model.EventDeliverySlipped:        {"delivery", pickDeliveryNow, deliverySlip},
+	model.EventDeliveryEarly:          {"early", pickEarlyNow, deliveryEarly},
+	model.EventAppointmentMissed:      {"missed", nil, missedVisits},
+	model.EventCrewAbsent:             {"sick-crew", nil, sickCrew},
+	model.EventContractorWithdrawn:    {"withdrawn", pickWithdrawnNow, contractorWithdrawn},
+	model.EventInterventionOverran:    {"overrun", nil, overrun},
+	model.EventInterventionPartlyDone: {"part-done", nil, partlyDone},
+	model.EventSnagFound:              {"snag", pickSnagNow, snagFound},
+	model.EventHouseholdChanged:       {"household", nil, householdAway},
+	model.EventInterventionAdded:      {"added", nil, interventionAdded},
+	model.EventInterventionCancelled:  {"cancelled", nil, interventionCancelled},
+	model.EventDwellingVacant:         {"vacant", nil, dwellingVacant},
+}
+
+// DefaultReplanEvents are the slips the benchmark runs in turn by default: late
+// delivery, missed visits, sick crew, overrun.
+var DefaultReplanEvents = []string{model.EventDeliverySlipped, model.EventAppointmentMissed, model.EventCrewAbsent, model.EventInterventionOverran}
+
+// ReplanEventTypes lists the event types that have a scenario, in the order of
+// model.EventTypes.
+func ReplanEventTypes() []string {
+	var out []string
+	for _, typ := range model.EventTypes {
+		if _, ok := replanScenarios[typ]; ok {
+			out = append(out, typ)
+		}
+	}
+	return out
+}
+
+// pickDeliveryNow: a supplier warns of a slip 3 to 10 days before the delivery date.
+func pickDeliveryNow(s *scenario, now time.Time) time.Time {
+	if len(s.p.Deliveries) == 0 {
+		return now
+	}
+	s.delivery = &s.p.Deliveries[s.rng.IntN(len(s.p.Deliveries))]
+	now = mustMoment(s.delivery.Expected, s.loc).AddDate(0, 0, -3-s.rng.IntN(8))
+	if now.Before(s.opStart.AddDate(0, 0, 7)) {
+		now = s.opStart.AddDate(0, 0, 7)
+	}
+	return now
+}
+
+// deliverySlip: the delivery slips two to four weeks.
+func deliverySlip(s *scenario) []model.Event {
+	d := s.delivery
+	if d == nil || !mustMoment(d.Expected, s.loc).After(s.now) {
+		return nil
+	}
+	e := mustMoment(d.Expected, s.loc).AddDate(0, 0, 14+s.rng.IntN(15))
+	return []model.Event{{ID: s.id, Type: model.EventDeliverySlipped, Delivery: d.ID, Expected: e.Format("2006-01-02T15:04")}}
+}
+
+// sickCrew: a crew with appointments in the coming days is off for 5 to 10 days
+// (not one at work on something that runs past today).
+func sickCrew(s *scenario) []model.Event {
+	now := s.now
+	from := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, s.loc)
+	busy := map[string]bool{}
+	for _, x := range s.appts {
+		if x.start.Before(now) && x.end.After(from) {
+			busy[x.a.Crew] = true
+		}
+	}
+	var crew string
+	for _, x := range s.appts {
+		if x.start.After(now.Add(24*time.Hour)) && x.a.Crew != "" && !busy[x.a.Crew] {
+			crew = x.a.Crew
+			break
+		}
+	}
+	if crew == "" {
+		return nil
+	}
+	return []model.Event{{ID: s.id, Type: model.EventCrewAbsent, Crew: crew, From: from.Format("2006-01-02"), To: from.AddDate(0, 0, 5+s.rng.IntN(6)).Format("2006-01-02")}}
+}
+
+// overrun: an intervention under way takes a day longer.
+func overrun(s *scenario) []model.Event {
+	for _, x := range s.appts {
+		if x.start.Before(s.now) && x.end.After(s.now) && x.a.Crew != "" {
+			return []model.Event{{ID: s.id, Type: model.EventInterventionOverran, Intervention: x.a.Intervention, End: x.end.Add(24 * time.Hour).In(s.loc).Format("2006-01-02T15:04")}}
+		}
+	}
+	return nil
+}
+
+// missedVisits: two to four visits of the last two days found nobody at home (the
+// last begun in their dwelling: a successor begun would contradict it).
+func missedVisits(s *scenario) []model.Event {
+	lastBegun := map[string]string{}
+	for _, x := range s.appts {
+		if x.start.Before(s.now) {
+			lastBegun[s.dwellingOf[x.a.Intervention]] = x.a.Intervention
+		}
+	}
+	var cands []string
+	for _, x := range s.appts {
+		if x.start.Before(s.now) && x.start.After(s.now.Add(-48*time.Hour)) && lastBegun[s.dwellingOf[x.a.Intervention]] == x.a.Intervention {
+			cands = append(cands, x.a.Intervention)
+		}
+	}
+	s.rng.Shuffle(len(cands), func(i, j int) { cands[i], cands[j] = cands[j], cands[i] })
+	var out []model.Event
+	for i := 0; i < min(len(cands), 2+s.rng.IntN(3)); i++ {
+		out = append(out, model.Event{ID: fmt.Sprintf("%s-%d", s.id, i), Type: model.EventAppointmentMissed, Intervention: cands[i]})
+	}
+	return out
 }
 
 func mustMoment(s string, loc *time.Location) time.Time {
@@ -304,4 +420,306 @@ func planEnd(pl *model.Plan, loc *time.Location) time.Time {
 		}
 	}
 	return e
+}
+
+// stamp writes t as a local time.
+func (s *scenario) stamp(t time.Time) string { return t.In(s.loc).Format("2006-01-02T15:04") }
+
+// day is midnight n days after now's day.
+func (s *scenario) day(n int) time.Time {
+	return time.Date(s.now.Year(), s.now.Month(), s.now.Day()+n, 0, 0, 0, 0, s.loc)
+}
+
+// ivOf is the intervention of an appointment.
+func (s *scenario) ivOf(id string) *model.Intervention {
+	for i := range s.p.Interventions {
+		if s.p.Interventions[i].ID == id {
+			return &s.p.Interventions[i]
+		}
+	}
+	return nil
+}
+
+// pick is a random element of ids (sorted first), "" when there is none.
+func (s *scenario) pick(ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	sort.Strings(ids)
+	ids = slices.Compact(ids)
+	return ids[s.rng.IntN(len(ids))]
+}
+
+// finishedDwellings says which dwellings have all their appointments ended at now.
+func (s *scenario) finishedDwellings() map[string]bool {
+	finished := map[string]bool{}
+	for _, x := range s.appts {
+		d := s.dwellingOf[x.a.Intervention]
+		if _, seen := finished[d]; !seen {
+			finished[d] = true
+		}
+		finished[d] = finished[d] && !x.end.After(s.now)
+	}
+	return finished
+}
+
+// pickEarlyNow: a supplier announces, 7 to 14 days before the delivery date, that
+// it comes early.
+func pickEarlyNow(s *scenario, now time.Time) time.Time {
+	if len(s.p.Deliveries) == 0 {
+		return now
+	}
+	s.delivery = &s.p.Deliveries[s.rng.IntN(len(s.p.Deliveries))]
+	now = mustMoment(s.delivery.Expected, s.loc).AddDate(0, 0, -7-s.rng.IntN(8))
+	if now.Before(s.opStart.AddDate(0, 0, 7)) {
+		now = s.opStart.AddDate(0, 0, 7)
+	}
+	return now
+}
+
+// deliveryEarly: the delivery comes 3 to 10 days earlier (not before tomorrow
+// 08:00).
+func deliveryEarly(s *scenario) []model.Event {
+	d := s.delivery
+	if d == nil {
+		return nil
+	}
+	was := mustMoment(d.Expected, s.loc)
+	at := was.AddDate(0, 0, -3-s.rng.IntN(8))
+	if tomorrow := s.day(1).Add(8 * time.Hour); at.Before(tomorrow) {
+		at = tomorrow
+	}
+	if !at.Before(was) {
+		return nil
+	}
+	return []model.Event{{ID: s.id, Type: model.EventDeliveryEarly, Delivery: d.ID, Expected: s.stamp(at)}}
+}
+
+// withdrawable lists the (contractor, trade) pairs a contractor can withdraw
+// from: its crews of the trade do that trade alone, another contractor does it
+// too. Each pair is "contractor\x00trade", once per appointment its crews have.
+func (s *scenario) withdrawable() map[string][]appt {
+	crewOf := map[string]model.Crew{}
+	for _, c := range s.p.Crews {
+		crewOf[c.ID] = c
+	}
+	out := map[string][]appt{}
+	for _, x := range s.appts {
+		c, ok := crewOf[x.a.Crew]
+		if !ok || len(c.Trades) != 1 || c.Contractor == "" {
+			continue
+		}
+		alone, other := true, false
+		for _, d := range s.p.Crews {
+			if !slices.Contains(d.Trades, c.Trades[0]) {
+				continue
+			}
+			if d.Contractor == c.Contractor {
+				alone = alone && len(d.Trades) == 1
+			} else {
+				other = true
+			}
+		}
+		if alone && other {
+			key := c.Contractor + "\x00" + c.Trades[0]
+			out[key] = append(out[key], x)
+		}
+	}
+	return out
+}
+
+// pickWithdrawnNow: a contractor withdraws from a trade while it still has work
+// of that trade ahead: now moves 2 to 6 days before its last appointment of the
+// trade when that is sooner.
+func pickWithdrawnNow(s *scenario, now time.Time) time.Time {
+	pairs := s.withdrawable()
+	s.subject = s.pick(slices.Collect(maps.Keys(pairs)))
+	if s.subject == "" {
+		return now
+	}
+	var last time.Time
+	for _, x := range pairs[s.subject] {
+		if x.start.After(last) {
+			last = x.start
+		}
+	}
+	if latest := last.AddDate(0, 0, -2); now.After(latest) {
+		now = last.AddDate(0, 0, -2-s.rng.IntN(5))
+	}
+	if now.Before(s.opStart.AddDate(0, 0, 7)) {
+		now = s.opStart.AddDate(0, 0, 7)
+	}
+	return now
+}
+
+// contractorWithdrawn: the contractor picked withdraws from the trade, if its
+// crews have work of it not begun at now.
+func contractorWithdrawn(s *scenario) []model.Event {
+	who, trade, ok := strings.Cut(s.subject, "\x00")
+	if !ok {
+		return nil
+	}
+	for _, x := range s.withdrawable()[s.subject] {
+		if !x.start.Before(s.now) {
+			return []model.Event{{ID: s.id, Type: model.EventContractorWithdrawn, Contractor: who, Trades: []string{trade}}}
+		}
+	}
+	return nil
+}
+
+// partlyDone: the crew of an intervention under way stopped at noon today with 2
+// to 8 hours of work left.
+func partlyDone(s *scenario) []model.Event {
+	var ids []string
+	for _, x := range s.appts {
+		if x.start.Before(s.now) && x.end.After(s.now) && x.a.Crew != "" {
+			ids = append(ids, x.a.Intervention)
+		}
+	}
+	id := s.pick(ids)
+	if id == "" {
+		return nil
+	}
+	return []model.Event{{ID: s.id, Type: model.EventInterventionPartlyDone, Intervention: id, End: s.stamp(s.now),
+		Remaining: fmt.Sprintf("%dh", 2+s.rng.IntN(7))}}
+}
+
+// pickSnagNow: a snag is found after a dwelling's works are over; when none is
+// over at now, now moves to 1 to 5 days after the first dwelling's end.
+func pickSnagNow(s *scenario, now time.Time) time.Time {
+	end := map[string]time.Time{}
+	for _, x := range s.appts {
+		if d := s.dwellingOf[x.a.Intervention]; x.end.After(end[d]) {
+			end[d] = x.end
+		}
+	}
+	first := time.Time{}
+	for _, e := range end {
+		if first.IsZero() || e.Before(first) {
+			first = e
+		}
+	}
+	if first.IsZero() || !first.After(now) {
+		return now
+	}
+	return first.AddDate(0, 0, 1+s.rng.IntN(5))
+}
+
+// snagFound: a dwelling whose works are over needs a return visit of 2 hours, of
+// the trade of its last appointment (that no trade sequence puts before another:
+// in a generated operation, the acceptance, whose pilot comes back).
+func snagFound(s *scenario) []model.Event {
+	finished := s.finishedDwellings()
+	before := map[string]bool{}
+	for _, q := range s.p.Sequences {
+		before[q.Before] = true
+	}
+	lastTrade := map[string]string{}
+	lastEnd := map[string]time.Time{}
+	for _, x := range s.appts {
+		d := s.dwellingOf[x.a.Intervention]
+		if iv := s.ivOf(x.a.Intervention); iv != nil && !x.end.Before(lastEnd[d]) {
+			lastEnd[d], lastTrade[d] = x.end, iv.Trade
+		}
+	}
+	var ids []string
+	for d, ok := range finished {
+		if ok && lastTrade[d] != "" && !before[lastTrade[d]] {
+			ids = append(ids, d)
+		}
+	}
+	d := s.pick(ids)
+	if d == "" {
+		return nil
+	}
+	return []model.Event{{ID: s.id, Type: model.EventSnagFound, Dwelling: d,
+		Add: &model.Intervention{ID: d + "/snag-" + s.id, Trade: lastTrade[d], Duration: "2h"}}}
+}
+
+// householdAway: a household with appointments in the coming weeks will be away
+// (in hospital) 7 to 14 days from 3 to 6 days after now.
+func householdAway(s *scenario) []model.Event {
+	from := s.day(3 + s.rng.IntN(4))
+	to := from.AddDate(0, 0, 7+s.rng.IntN(8))
+	hhOf := map[string]string{}
+	for _, d := range s.p.Dwellings {
+		if d.Occupied() {
+			hhOf[d.ID] = d.Household
+		}
+	}
+	var ids []string
+	for _, x := range s.appts {
+		if h := hhOf[s.dwellingOf[x.a.Intervention]]; h != "" && !x.start.Before(from) && x.start.Before(to) {
+			ids = append(ids, h)
+		}
+	}
+	id := s.pick(ids)
+	for _, h := range s.p.Households {
+		if h.ID == id && id != "" {
+			h.Absences = append(slices.Clone(h.Absences), model.Period{From: from.Format("2006-01-02"),
+				To: to.AddDate(0, 0, -1).Format("2006-01-02"), Reason: "hospital"})
+			return []model.Event{{ID: s.id, Type: model.EventHouseholdChanged, Household: &h}}
+		}
+	}
+	return nil
+}
+
+// interventionAdded: 3 more hours of a trade are needed in a dwelling where that
+// trade's work has not begun (a crew's appointment after now): the survey found
+// more to do.
+func interventionAdded(s *scenario) []model.Event {
+	var ids []string
+	for _, x := range s.appts {
+		if !x.start.Before(s.now) && x.a.Crew != "" {
+			ids = append(ids, x.a.Intervention)
+		}
+	}
+	iv := s.ivOf(s.pick(ids))
+	if iv == nil {
+		return nil
+	}
+	return []model.Event{{ID: s.id, Type: model.EventInterventionAdded,
+		Add: &model.Intervention{ID: iv.Dwelling + "/extra-" + s.id, Dwelling: iv.Dwelling, Trade: iv.Trade, Duration: "3h"}}}
+}
+
+// interventionCancelled: an intervention not begun, done by a crew and not tied to
+// a relocation, will not be done (the household declined it).
+func interventionCancelled(s *scenario) []model.Event {
+	var ids []string
+	for _, x := range s.appts {
+		if iv := s.ivOf(x.a.Intervention); !x.start.Before(s.now) && x.a.Crew != "" && iv != nil && iv.Relocation == "" {
+			ids = append(ids, iv.ID)
+		}
+	}
+	id := s.pick(ids)
+	if id == "" {
+		return nil
+	}
+	return []model.Event{{ID: s.id, Type: model.EventInterventionCancelled, Intervention: id}}
+}
+
+// dwellingVacant: the household of an occupied dwelling with works ahead, and no
+// relocation, has left.
+func dwellingVacant(s *scenario) []model.Event {
+	relocated := map[string]bool{}
+	for _, iv := range s.p.Interventions {
+		if iv.Relocation != "" {
+			relocated[iv.Dwelling] = true
+		}
+	}
+	occupied := map[string]bool{}
+	for _, d := range s.p.Dwellings {
+		occupied[d.ID] = d.Occupied() && !relocated[d.ID]
+	}
+	var ids []string
+	for _, x := range s.appts {
+		if d := s.dwellingOf[x.a.Intervention]; occupied[d] && !x.start.Before(s.now) {
+			ids = append(ids, d)
+		}
+	}
+	d := s.pick(ids)
+	if d == "" {
+		return nil
+	}
+	return []model.Event{{ID: s.id, Type: model.EventDwellingVacant, Dwelling: d}}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -36,6 +37,34 @@ func TestRunReplanSmall(t *testing.T) {
 	}
 	slices.Sort(firsts)
 	require.Contains(t, out.String(), fmt.Sprintf("first valid replan: median %.3f s;", firsts[1]))
+}
+
+// TestReplanScenarioForEveryEventType: every event type of the model has a replan
+// scenario, and each one, run on a small operation, replans an event of its own
+// type (not the fallback to missed visits) with no hard violation.
+func TestReplanScenarioForEveryEventType(t *testing.T) {
+	for _, typ := range model.EventTypes {
+		require.Contains(t, replanScenarios, typ, "event type %q has no replan scenario in bench/replan.go", typ)
+	}
+	for typ := range replanScenarios {
+		require.Contains(t, model.EventTypes, typ, "replan scenario for %q, which is not in model.EventTypes", typ)
+	}
+	require.Equal(t, model.EventTypes, ReplanEventTypes())
+	_, err := RunReplan(context.Background(), ReplanOptions{Dwellings: 4, Scenarios: 1, WorkLimit: 1, Workers: 1, Only: -1, Events: []string{"meteor_strike"}}, io.Discard)
+	require.ErrorContains(t, err, `no replan scenario for event type "meteor_strike"`)
+	if testing.Short() {
+		t.Skip("solves an operation and replans it once per event type")
+	}
+	types := ReplanEventTypes()
+	var out bytes.Buffer
+	rows, err := RunReplan(context.Background(), ReplanOptions{Dwellings: 60, Scenarios: len(types), Seed: 1, WorkLimit: 30, Workers: 1, Only: -1, Events: types}, &out)
+	require.NoError(t, err, out.String())
+	require.Len(t, rows, len(types), out.String())
+	for k, r := range rows {
+		require.Equal(t, replanScenarios[types[k]].kind, r.Kind, "scenario %d (%s) fell back to another kind\n%s", k, types[k], out.String())
+		require.Zero(t, r.Violations, "%+v", r)
+		require.Zero(t, r.Unplaced[0], "the replan leaves interventions unplaced: %+v", r)
+	}
 }
 
 // BenchmarkReplanFirstValid times a replan limited to its first construction after

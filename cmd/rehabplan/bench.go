@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/rehabplan/rehabplan/bench"
@@ -64,6 +65,7 @@ func cmdBenchReplan(ctx context.Context, args []string, stdout, stderr io.Writer
 	announce := fs.Int("announce-days", 21, "appointments this many days ahead of now have been announced")
 	work := fs.Int("work-limit", 0, "schedules built per search instead of a time limit (deterministic)")
 	only := fs.Int("only", -1, "run only this scenario")
+	events := fs.String("events", "", "event types whose scenarios run in turn, comma-separated, or all (default: delivery_slipped,appointment_missed,crew_absent,intervention_overran)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return exitInvalid
@@ -72,7 +74,15 @@ func cmdBenchReplan(ctx context.Context, args []string, stdout, stderr io.Writer
 		positive("time-limit", *limit), atLeast("workers", *workers, 0), atLeast("announce-days", *announce, 0), atLeast("work-limit", *work, 0), atLeast("only", *only, -1)) {
 		return exitInvalid
 	}
-	_, err = bench.RunReplan(ctx, bench.ReplanOptions{Dwellings: *n, Scenarios: *k, Seed: *seed, TimeLimit: *limit, WorkLimit: *work, Only: *only, Workers: *workers, AnnounceDays: *announce}, stdout)
+	var types []string
+	switch *events {
+	case "":
+	case "all":
+		types = bench.ReplanEventTypes()
+	default:
+		types = strings.Split(*events, ",")
+	}
+	_, err = bench.RunReplan(ctx, bench.ReplanOptions{Dwellings: *n, Scenarios: *k, Seed: *seed, TimeLimit: *limit, WorkLimit: *work, Only: *only, Workers: *workers, AnnounceDays: *announce, Events: types}, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 		return exitFail
