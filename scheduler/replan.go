@@ -180,7 +180,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 			released[id] = ""
 		}
 		setAnchors(cp, x, kinds, slots, now)
-		res, err = solver.Solve(ctx, cp.Problem, &solver.Settings{TimeLimit: max(time.Until(deadline), time.Millisecond), WorkLimit: 1, Seed: s.Seed, Workers: 1, NoBound: true})
+		res, err = solver.Solve(ctx, cp.Problem, &solver.Settings{TimeLimit: max(time.Until(deadline), time.Millisecond), WorkLimit: 1, Seed: s.Seed, Workers: 1, NoBound: true, Check: s.Check})
 		if err != nil {
 			return nil, fmt.Errorf("scheduler: %w", err)
 		}

@@ -176,7 +176,7 @@ func TestReplanEveryEventType(t *testing.T) {
 				evs.Events = append(evs.Events, tc.ev)
 			}
 			require.Empty(t, evs.Check())
-			rr, err := Replan(context.Background(), p, plan, evs, now, &Settings{WorkLimit: 8, Workers: 2})
+			rr, err := Replan(context.Background(), p, plan, evs, now, &Settings{WorkLimit: 8, Workers: 2, Check: true})
 			require.NoError(t, err)
 			checkReplan(t, tc.name, p, plan, rr, now, loc, evs)
 			require.Empty(t, rr.Plan.Unplaced, "%s: %v", tc.name, rr.Plan.Unplaced)

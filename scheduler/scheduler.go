@@ -41,6 +41,11 @@ type Settings struct {
 	// interventions: English ("en", also the zero value) or French ("fr").
 	// Another value is an error naming Settings.Lang.
 	Lang Lang
+	// Check is the solver's check mode, meant for tests (see solver.Settings.Check):
+	// every score kept incrementally is derived again from scratch and compared, and
+	// a mismatch makes Solve or Replan fail with an error. The plan is the same as
+	// without it, found many times slower.
+	Check bool
 }
 
 // Lang is the language of explanations; see Settings.Lang and Explainer.ExplainIn.

@@ -98,7 +98,7 @@ func (e *UnknownInterventionError) Is(target error) bool { return target == ErrU
 
 // solverSettings is s in the solver's terms (s is not nil).
 func (s *Settings) solverSettings() *solver.Settings {
-	ss := &solver.Settings{TimeLimit: s.TimeLimit, WorkLimit: s.WorkLimit, Seed: s.Seed, Workers: s.Workers}
+	ss := &solver.Settings{TimeLimit: s.TimeLimit, WorkLimit: s.WorkLimit, Seed: s.Seed, Workers: s.Workers, Check: s.Check}
 	if s.Progress != nil {
 		f := s.Progress
 		ss.Progress = func(p solver.Progress) {

@@ -13,7 +13,7 @@ func TestTabuReachesFT06Optimum(t *testing.T) {
 	c, err := compile(p)
 	require.NoError(t, err)
 	require.True(t, c.disjunctive())
-	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 20000, Seed: 1, Workers: 2})
+	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 20000, Seed: 1, Workers: 2, Check: true})
 	require.NoError(t, err)
 	assert.Empty(t, checkSchedule(p, res.Placements))
 	assert.Equal(t, 55, res.Terms.Makespan)
@@ -21,9 +21,9 @@ func TestTabuReachesFT06Optimum(t *testing.T) {
 
 func TestTabuDeterministic(t *testing.T) {
 	p, _ := loadJobShop(t, "testdata/ft06")
-	a, err := Solve(context.Background(), p, &Settings{WorkLimit: 3000, Seed: 4, Workers: 2})
+	a, err := Solve(context.Background(), p, &Settings{WorkLimit: 3000, Seed: 4, Workers: 2, Check: true})
 	require.NoError(t, err)
-	b, err := Solve(context.Background(), p, &Settings{WorkLimit: 3000, Seed: 4, Workers: 2})
+	b, err := Solve(context.Background(), p, &Settings{WorkLimit: 3000, Seed: 4, Workers: 2, Check: true})
 	require.NoError(t, err)
 	assert.Equal(t, a.Placements, b.Placements)
 }

@@ -20,5 +20,5 @@
 // limit or a cancelled context is a Stop of the Result, not an error; with a work
 // limit (the number of schedules built) a run is deterministic for a seed. Every
 // score kept incrementally can be re-derived from scratch and compared while
-// searching (check mode, for tests).
+// searching (the check mode, Settings.Check, for tests).
 package solver

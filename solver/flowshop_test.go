@@ -101,13 +101,12 @@ func TestFlowShopFastSearchSameAsDecodes(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	for trial := 0; trial < 4; trial++ {
 		p := flowShop(randomJobs(rng, 12, 5, 60))
-		set := &Settings{WorkLimit: 3000, Seed: int64(trial), Workers: 2, CheckScore: true}
+		set := &Settings{WorkLimit: 3000, Seed: int64(trial), Workers: 2, Check: true}
 		fast, err := Solve(context.Background(), p, set)
 		require.NoError(t, err)
-		// without the check mode the heads and tails' scores stand for decodes
-		noScoreCheck = true
+		// without the check mode (the production path) the heads and tails' scores
+		// stand for decodes
 		unchecked, err := Solve(context.Background(), p, &Settings{WorkLimit: 3000, Seed: int64(trial), Workers: 2})
-		noScoreCheck = false
 		require.NoError(t, err)
 		noFlowShopEvaluation = true
 		slow, err := Solve(context.Background(), p, set)

@@ -40,20 +40,15 @@ func (m meet) with(c *Calendar) meet {
 	return meet{cs: append(cs, c)}
 }
 
-// piece is the part of the intersection's first open stretch that lies at or after
-// t: [s, e) with t <= s < e, or ok false when nothing is open after t.
-func (m meet) piece(t int) (w Window, ok bool) {
-	var idx [maxWalk]int
-	return m.pieceFrom(t, idx[:min(len(m.cs), maxWalk)])
-}
-
 // maxWalk bounds the calendars whose positions a walk remembers (beyond it each
 // query searches afresh).
 const maxWalk = 8
 
-// pieceFrom is piece, with idx[k] a window index of calendar k at or before the
-// one holding t (0 when unknown), brought up to date: a walk forward through the
-// pieces passes the same idx from piece to piece and never searches from scratch.
+// pieceFrom is the part of the intersection's first open stretch that lies at or
+// after t: [s, e) with t <= s < e, or ok false when nothing is open after t. idx[k]
+// is a window index of calendar k at or before the one holding t (0 when unknown),
+// brought up to date: a walk forward through the pieces passes the same idx from
+// piece to piece and never searches from scratch.
 func (m meet) pieceFrom(t int, idx []int) (w Window, ok bool) {
 	if len(m.cs) == 0 {
 		return Window{t, MaxTime}, true

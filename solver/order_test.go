@@ -130,7 +130,7 @@ func TestSameOrderReachesJohnsonOptimum(t *testing.T) {
 			jobs[j] = []int{1 + rng.IntN(20), 1 + rng.IntN(20)}
 		}
 		p := flowShop(jobs)
-		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 3000, Seed: int64(seed), Workers: 2})
+		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 3000, Seed: int64(seed), Workers: 2, Check: true})
 		require.NoError(t, err)
 		require.Empty(t, checkSchedule(p, res.Placements), "seed %d", seed)
 		require.Empty(t, checkSameOrder(p, res.Placements), "seed %d", seed)
@@ -149,7 +149,7 @@ func TestSameOrderHoldsOnEveryMachine(t *testing.T) {
 		jobs[j] = []int{1 + rng.IntN(30), 1 + rng.IntN(30), 1 + rng.IntN(30), 1 + rng.IntN(30)}
 	}
 	p := flowShop(jobs)
-	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 2000, Workers: 2})
+	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 2000, Workers: 2, Check: true})
 	require.NoError(t, err)
 	require.Empty(t, checkSchedule(p, res.Placements))
 	require.Empty(t, checkSameOrder(p, res.Placements))
@@ -166,7 +166,7 @@ func TestSameOrderHoldsOnEveryMachine(t *testing.T) {
 		lb = max(lb, sum)
 	}
 	assert.GreaterOrEqual(t, res.Terms.Makespan, lb)
-	first, err := Solve(context.Background(), p, &Settings{WorkLimit: 1, Workers: 1})
+	first, err := Solve(context.Background(), p, &Settings{WorkLimit: 1, Workers: 1, Check: true})
 	require.NoError(t, err)
 	assert.LessOrEqual(t, res.Terms.Makespan, first.Terms.Makespan)
 }
@@ -193,7 +193,7 @@ func TestSameOrderRandomProblemsPassChecker(t *testing.T) {
 		rng := rand.New(rand.NewPCG(seed, 77))
 		p := randomProblem(rng)
 		withSameOrder(p, rng)
-		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 40, Seed: int64(seed), Workers: 2})
+		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 40, Seed: int64(seed), Workers: 2, Check: true})
 		require.NoError(t, err, "seed %d", seed)
 		require.Empty(t, checkSchedule(p, res.Placements), "seed %d", seed)
 		require.Empty(t, checkSameOrder(p, res.Placements), "seed %d", seed)
@@ -212,9 +212,9 @@ func TestSameOrderDeterministic(t *testing.T) {
 		jobs[j] = []int{1 + rng.IntN(30), 1 + rng.IntN(30), 1 + rng.IntN(30)}
 	}
 	p := flowShop(jobs)
-	a, err := Solve(context.Background(), p, &Settings{WorkLimit: 500, Seed: 3, Workers: 2})
+	a, err := Solve(context.Background(), p, &Settings{WorkLimit: 500, Seed: 3, Workers: 2, Check: true})
 	require.NoError(t, err)
-	b, err := Solve(context.Background(), p, &Settings{WorkLimit: 500, Seed: 3, Workers: 2})
+	b, err := Solve(context.Background(), p, &Settings{WorkLimit: 500, Seed: 3, Workers: 2, Check: true})
 	require.NoError(t, err)
 	assert.Equal(t, a.Placements, b.Placements)
 	assert.Equal(t, a.Score, b.Score)
@@ -253,7 +253,7 @@ func TestGeneticKeepsSchedulesFeasible(t *testing.T) {
 		rng := rand.New(rand.NewPCG(seed, 31))
 		p := randomProblem(rng)
 		for _, workers := range []int{1, 2} {
-			res, err := Solve(context.Background(), p, &Settings{WorkLimit: 150, Seed: int64(seed), Workers: workers})
+			res, err := Solve(context.Background(), p, &Settings{WorkLimit: 150, Seed: int64(seed), Workers: workers, Check: true})
 			require.NoError(t, err, "seed %d", seed)
 			require.Empty(t, checkSchedule(p, res.Placements), "seed %d workers %d", seed, workers)
 		}
@@ -263,13 +263,13 @@ func TestGeneticKeepsSchedulesFeasible(t *testing.T) {
 func TestGeneticDeterministicAndNoWorse(t *testing.T) {
 	rng := rand.New(rand.NewPCG(12, 12))
 	p := randomProblem(rng)
-	a, err := Solve(context.Background(), p, &Settings{WorkLimit: 400, Seed: 5, Workers: 2})
+	a, err := Solve(context.Background(), p, &Settings{WorkLimit: 400, Seed: 5, Workers: 2, Check: true})
 	require.NoError(t, err)
-	b, err := Solve(context.Background(), p, &Settings{WorkLimit: 400, Seed: 5, Workers: 2})
+	b, err := Solve(context.Background(), p, &Settings{WorkLimit: 400, Seed: 5, Workers: 2, Check: true})
 	require.NoError(t, err)
 	assert.Equal(t, a.Placements, b.Placements)
 	assert.Equal(t, a.Score, b.Score)
-	first, err := Solve(context.Background(), p, &Settings{WorkLimit: 1, Seed: 5, Workers: 1})
+	first, err := Solve(context.Background(), p, &Settings{WorkLimit: 1, Seed: 5, Workers: 1, Check: true})
 	require.NoError(t, err)
 	assert.False(t, first.Score.Less(a.Score), "search %v worse than its first construction %v", a.Score, first.Score)
 }

@@ -236,7 +236,7 @@ func loadJobShop(t testing.TB, path string) (*Problem, int) {
 
 func TestSolveJobShopFeasible(t *testing.T) {
 	p, _ := loadJobShop(t, "testdata/ft06")
-	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 50, Seed: 1})
+	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 50, Seed: 1, Check: true})
 	require.NoError(t, err)
 	assert.Empty(t, checkSchedule(p, res.Placements))
 	assert.Equal(t, 0, res.Score.Unplaced)
@@ -348,7 +348,7 @@ func TestSolveRandomProblemsPassChecker(t *testing.T) {
 	for seed := uint64(0); seed < 300; seed++ {
 		rng := rand.New(rand.NewPCG(seed, 99))
 		p := randomProblem(rng)
-		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 6, Seed: int64(seed), Workers: 2})
+		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 6, Seed: int64(seed), Workers: 2, Check: true})
 		require.NoError(t, err, "seed %d", seed)
 		errs := checkSchedule(p, res.Placements)
 		require.Empty(t, errs, "seed %d", seed)
@@ -358,9 +358,9 @@ func TestSolveRandomProblemsPassChecker(t *testing.T) {
 func TestSolveDeterministic(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 5))
 	p := randomProblem(rng)
-	a, err := Solve(context.Background(), p, &Settings{WorkLimit: 20, Seed: 3, Workers: 2})
+	a, err := Solve(context.Background(), p, &Settings{WorkLimit: 20, Seed: 3, Workers: 2, Check: true})
 	require.NoError(t, err)
-	b, err := Solve(context.Background(), p, &Settings{WorkLimit: 20, Seed: 3, Workers: 2})
+	b, err := Solve(context.Background(), p, &Settings{WorkLimit: 20, Seed: 3, Workers: 2, Check: true})
 	require.NoError(t, err)
 	assert.Equal(t, a.Placements, b.Placements)
 	assert.Equal(t, a.Score, b.Score)
@@ -388,7 +388,7 @@ func TestLNSKeepsSchedulesFeasible(t *testing.T) {
 	for seed := uint64(0); seed < 150; seed++ {
 		rng := rand.New(rand.NewPCG(seed, 7))
 		p := randomProblem(rng)
-		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 150, Seed: int64(seed), Workers: 2})
+		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 150, Seed: int64(seed), Workers: 2, Check: true})
 		require.NoError(t, err, "seed %d", seed)
 		require.Empty(t, checkSchedule(p, res.Placements), "seed %d", seed)
 	}
@@ -396,9 +396,9 @@ func TestLNSKeepsSchedulesFeasible(t *testing.T) {
 
 func TestLNSImprovesOnConstruction(t *testing.T) {
 	p := bigProblem(20)
-	first, err := Solve(context.Background(), p, &Settings{WorkLimit: 1, Workers: 1})
+	first, err := Solve(context.Background(), p, &Settings{WorkLimit: 1, Workers: 1, Check: true})
 	require.NoError(t, err)
-	better, err := Solve(context.Background(), p, &Settings{WorkLimit: 600, Workers: 2, Seed: 1})
+	better, err := Solve(context.Background(), p, &Settings{WorkLimit: 600, Workers: 2, Seed: 1, Check: true})
 	require.NoError(t, err)
 	require.Empty(t, checkSchedule(p, better.Placements))
 	t.Logf("construction %v, after LNS %v", first.Score, better.Score)
@@ -446,7 +446,7 @@ func TestLowerBoundBelowEverySchedule(t *testing.T) {
 	for seed := uint64(0); seed < 100; seed++ {
 		rng := rand.New(rand.NewPCG(seed, 17))
 		p := randomProblem(rng)
-		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 30, Seed: int64(seed), Workers: 1})
+		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 30, Seed: int64(seed), Workers: 1, Check: true})
 		require.NoError(t, err)
 		if res.Score.Unplaced > 0 {
 			continue
@@ -478,14 +478,14 @@ func TestAnchorsKeepAScheduleWhereItStands(t *testing.T) {
 	for seed := uint64(0); seed < 150; seed++ {
 		rng := rand.New(rand.NewPCG(seed, 7))
 		p := randomProblem(rng)
-		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 6, Seed: int64(seed), Workers: 2})
+		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 6, Seed: int64(seed), Workers: 2, Check: true})
 		require.NoError(t, err)
 		if res.Score.Unplaced > 0 {
 			continue
 		}
 		complete++
 		q := anchorAll(p, res.Placements)
-		again, err := Solve(context.Background(), q, &Settings{WorkLimit: 12, Seed: int64(seed), Workers: 2})
+		again, err := Solve(context.Background(), q, &Settings{WorkLimit: 12, Seed: int64(seed), Workers: 2, Check: true})
 		require.NoError(t, err)
 		require.Empty(t, checkSchedule(q, again.Placements), "seed %d", seed)
 		require.Zero(t, again.Score.Unplaced, "seed %d", seed)
@@ -499,7 +499,7 @@ func TestAnchorsMoveOnlyWhatASlipForces(t *testing.T) {
 	for seed := uint64(0); seed < 100; seed++ {
 		rng := rand.New(rand.NewPCG(seed, 8))
 		p := randomProblem(rng)
-		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 6, Seed: int64(seed), Workers: 2})
+		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 6, Seed: int64(seed), Workers: 2, Check: true})
 		require.NoError(t, err)
 		if res.Score.Unplaced > 0 {
 			continue
@@ -511,7 +511,7 @@ func TestAnchorsMoveOnlyWhatASlipForces(t *testing.T) {
 			continue
 		}
 		q.Tasks[t0].Release = res.Placements[t0].Start + 1 + rng.IntN(50)
-		again, err := Solve(context.Background(), q, &Settings{WorkLimit: 12, Seed: int64(seed), Workers: 2})
+		again, err := Solve(context.Background(), q, &Settings{WorkLimit: 12, Seed: int64(seed), Workers: 2, Check: true})
 		require.NoError(t, err)
 		require.Empty(t, checkSchedule(q, again.Placements), "seed %d", seed)
 		if again.Placements[t0].Placed {
@@ -523,7 +523,7 @@ func TestAnchorsMoveOnlyWhatASlipForces(t *testing.T) {
 		for i := range scratch.Tasks {
 			scratch.Tasks[i].Anchored = false
 		}
-		fresh, err := Solve(context.Background(), &scratch, &Settings{WorkLimit: 12, Seed: int64(seed), Workers: 2})
+		fresh, err := Solve(context.Background(), &scratch, &Settings{WorkLimit: 12, Seed: int64(seed), Workers: 2, Check: true})
 		require.NoError(t, err)
 		moved := 0
 		for i := range fresh.Placements {

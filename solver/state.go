@@ -59,8 +59,8 @@ type state struct {
 	front    [][]front
 	// frontStale: a task of a rule was unplaced since the fronts were computed
 	frontStale bool
-	// tally keeps the score; check compares it with a full recomputation, and
-	// drift records the first difference
+	// tally keeps the score; check (Settings.Check) compares it with a full
+	// recomputation, and drift records the first difference
 	tally *tally
 	check bool
 	drift error

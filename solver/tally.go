@@ -2,10 +2,8 @@ package solver
 
 import (
 	"container/heap"
-	"flag"
 	"fmt"
 	"math"
-	"testing"
 )
 
 // tally keeps a state's score up to date as tasks are placed and unplaced, so that
@@ -14,8 +12,8 @@ import (
 // the makespan with a heap of ends (stale entries dropped lazily), and the group
 // terms (a group's end and days) recomputed only for the groups a step touched.
 //
-// In check mode (Settings.CheckScore, always on under `go test` but for benchmarks) every score it
-// gives is compared with a full recomputation (compiled.score), and a difference
+// In check mode (Settings.Check, switched on by the tests that want it) every score
+// it gives is compared with a full recomputation (compiled.score), and a difference
 // ends the solve with an error: the incremental score must never drift.
 type tally struct {
 	st       *state
@@ -49,20 +47,6 @@ func (h *endHeap) Pop() any {
 	x := old[len(old)-1]
 	*h = old[:len(old)-1]
 	return x
-}
-
-// noScoreCheck turns the check mode off in a test that must run what runs outside
-// tests.
-var noScoreCheck = false
-
-// checkScores turns the check mode on for every solve run by `go test`, but for
-// benchmark runs (-test.bench set), whose figures must be those of the real thing.
-func checkScores() bool {
-	if !testing.Testing() || noScoreCheck {
-		return false
-	}
-	f := flag.Lookup("test.bench")
-	return f == nil || f.Value.String() == ""
 }
 
 func newTally(st *state) *tally {
