@@ -109,7 +109,9 @@ type Base struct {
 	Version     int    `json:"version"`
 }
 
-func (b Base) String() string { return fmt.Sprintf("version %d of incarnation %s", b.Version, b.Incarnation) }
+func (b Base) String() string {
+	return fmt.Sprintf("version %d of incarnation %s", b.Version, b.Incarnation)
+}
 
 // Idem is an idempotency key and the SHA-256 of the request it came with (see
 // NewIdem). The zero Idem is no key.
