@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -215,8 +216,9 @@ func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 // SHA-256(key) to the version made (8 bytes) and the request hash (32 bytes);
 // "jobs" maps a job id to its JobRecord (JSON).
 type BoltStore struct {
-	db   *bolt.DB
-	path string
+	db     *bolt.DB
+	path   string
+	closed atomic.Bool
 }
 
 var (
@@ -589,8 +591,11 @@ func (s *BoltStore) Idempotent(op string, idem Idem) (int, error) {
 	return n, err
 }
 
-// Close implements Store.
+// Close implements Store. A second Close does nothing.
 func (s *BoltStore) Close() error {
+	if s.closed.Swap(true) {
+		return nil
+	}
 	releaseLockInfo(s.path)
 	return s.db.Close()
 }
