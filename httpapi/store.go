@@ -61,8 +61,10 @@ type Store interface {
 	Head(op string) (Base, error)
 	// Latest returns the newest version, Get version n; both carry the
 	// incarnation they belong to (compare it with the one expected). Versions
-	// lists them all without their documents, oldest first; the three read one
-	// consistent state. ErrNotFound when the operation or the version is unknown.
+	// lists them all without their documents, oldest first, each stamped with the
+	// incarnation. Each call reads one consistent state (two calls may see two
+	// incarnations: compare them). ErrNotFound when the operation or the version is
+	// unknown.
 	Latest(op string) (*Version, error)
 	Get(op string, n int) (*Version, error)
 	Versions(op string) ([]VersionInfo, error)
@@ -93,8 +95,9 @@ type Store interface {
 	// is written (the caller records the job failed with PutJob).
 	FinishJob(j *JobRecord, v *Version) (*Version, error)
 	// PruneJobs deletes the records of the jobs that ended before the given time
-	// (running jobs are kept) and returns how many it deleted. The service prunes
-	// what ended more than DefaultJobRetention ago.
+	// (running jobs are kept; a record without an end time counts from its
+	// start) and returns how many it deleted. The retention is the caller's:
+	// DefaultJobRetention unless configured otherwise.
 	PruneJobs(before time.Time) (int, error)
 	// Close releases the store.
 	Close() error
