@@ -94,9 +94,13 @@ func newID() string {
 // start runs f in the background unless max jobs already run. The job's record
 // is written to the store (state running) before start returns, so that a job
 // acknowledged is never lost: a server killed during it runs it again at its next
-// start (resume). A cancelled job still stores the best plan found (the solve
-// returns it). rec.ID, when set, is kept (a resumed job); otherwise a new id is
-// drawn. force starts the job even beyond max (resumed jobs).
+// start (resume). f returns the version the job made, not yet stored: start
+// stores it with the job's ended record in one transaction (Store.FinishJob, on
+// the job's base rec.Incarnation and rec.Base), so that a job whose version is
+// stored is never run again, and a job whose base moved stores nothing and
+// fails. A cancelled job still stores the best plan found (the solve returns
+// it). rec.ID, when set, is kept (a resumed job); otherwise a new id is drawn.
+// force starts the job even beyond max (resumed jobs).
 func (js *jobs) start(store Store, rec JobRecord, max int, force bool, log func(msg string, args ...any), f func(context.Context, *job) (*Version, error)) (*job, error) {
 	js.mu.Lock()
 	if js.running >= max && !force {
@@ -129,23 +133,24 @@ func (js *jobs) start(store Store, rec JobRecord, max int, force bool, log func(
 		defer close(j.done)
 		v, err := f(ctx, j)
 		rec.Ended = time.Now()
-		switch {
-		case err != nil:
-			rec.State, rec.Error = "failed", err.Error()
-		default:
-			rec.State, rec.Version = "done", v.Number
-			if ctx.Err() != nil {
-				rec.State = "cancelled" // the best plan so far is stored as rec.Version
-			}
-		}
 		j.mu.Lock()
 		if j.best != nil {
 			rec.Best = j.best.String()
 		}
 		j.mu.Unlock()
 		// the record first, so that whoever sees the job ended finds it recorded
-		if err := store.PutJob(&rec); err != nil {
-			log("job record not updated", "job", rec.ID, "err", err)
+		if err == nil {
+			rec.State = "done"
+			if ctx.Err() != nil {
+				rec.State = "cancelled" // the best plan so far is stored as rec.Version
+			}
+			_, err = store.FinishJob(&rec, v)
+		}
+		if err != nil {
+			rec.State, rec.Error, rec.Version = "failed", err.Error(), 0
+			if err := store.PutJob(&rec); err != nil {
+				log("job record not updated", "job", rec.ID, "err", err)
+			}
 		}
 		j.mu.Lock()
 		j.ended, j.state, j.err, j.version = rec.Ended, rec.State, rec.Error, rec.Version

@@ -56,10 +56,10 @@ func TestJobLeftRunningIsResumed(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.db")
 	st, err := OpenBolt(path)
 	require.NoError(t, err)
-	_, err = st.CreateOperation("op-les-tilleuls", gen.Example())
+	v1, err := st.CreateOperation("op-les-tilleuls", gen.Example())
 	require.NoError(t, err)
 	started := time.Now().Add(-time.Minute)
-	require.NoError(t, st.PutJob(&JobRecord{ID: "interrupted", Operation: "op-les-tilleuls", State: "running", Base: 1,
+	require.NoError(t, st.PutJob(&JobRecord{ID: "interrupted", Operation: "op-les-tilleuls", Incarnation: v1.Incarnation, State: "running", Base: 1,
 		Started: started, TimeLimit: 30 * time.Second, WorkLimit: 2, Seed: 1}))
 	require.NoError(t, st.PutJob(&JobRecord{ID: "orphan", Operation: "gone", State: "running", Base: 1, Started: started}))
 	require.NoError(t, st.PutJob(&JobRecord{ID: "finished", Operation: "op-les-tilleuls", State: "failed", Error: "x", Base: 1, Started: started}))

@@ -396,7 +396,12 @@ func (s *Server) replaceOperation(w http.ResponseWriter, r *http.Request) {
 			[]*model.FieldError{{Field: "operation.id", Entity: "operation", ID: p.Operation.ID, Msg: "does not match the URL"}})
 		return
 	}
-	v, _, err := s.cfg.Store.AddVersion(op, &Version{Kind: "replaced", Problem: p}, "")
+	base, err := s.cfg.Store.Head(op)
+	if err != nil {
+		storeError(w, err, fmt.Sprintf("operation %q", op))
+		return
+	}
+	v, _, err := s.cfg.Store.AddVersion(op, base, &Version{Kind: "replaced", Problem: p}, Idem{})
 	if err != nil {
 		storeError(w, err, fmt.Sprintf("operation %q", op))
 		return
@@ -406,7 +411,7 @@ func (s *Server) replaceOperation(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) deleteOperation(w http.ResponseWriter, r *http.Request) {
 	op := pathVars(r)["op"]
-	if err := s.cfg.Store.DeleteOperation(op); err != nil {
+	if err := s.cfg.Store.DeleteOperation(op, ""); err != nil {
 		storeError(w, err, fmt.Sprintf("operation %q", op))
 		return
 	}
@@ -460,7 +465,7 @@ func (s *Server) startSolve(w http.ResponseWriter, r *http.Request) {
 		storeError(w, err, fmt.Sprintf("operation %q", op))
 		return
 	}
-	rec := JobRecord{Operation: op, Base: v.Number, TimeLimit: set.TimeLimit, WorkLimit: set.WorkLimit, Seed: set.Seed}
+	rec := JobRecord{Operation: op, Incarnation: v.Incarnation, Base: v.Number, TimeLimit: set.TimeLimit, WorkLimit: set.WorkLimit, Seed: set.Seed}
 	j, err := s.jobs.start(s.cfg.Store, rec, s.cfg.MaxJobs, false, s.cfg.Logger.Warn, s.solveJob(op, v, set))
 	var tooMany errTooManyJobs
 	switch {
@@ -486,15 +491,8 @@ func (s *Server) solveJob(op string, v *Version, set *scheduler.Settings) func(c
 		if len(res.Violations) > 0 {
 			return nil, fmt.Errorf("the plan breaks %d hard rules (a bug): not stored", len(res.Violations))
 		}
-		unlock := s.lockOp(op)
-		defer unlock()
-		if cur, err := s.cfg.Store.Latest(op); err != nil {
-			return nil, err
-		} else if cur.Number != v.Number {
-			return nil, fmt.Errorf("the operation changed while solving (version %d, solved %d): not stored, solve again", cur.Number, v.Number)
-		}
-		nv, _, err := s.cfg.Store.AddVersion(op, &Version{Kind: "solved", Problem: v.Problem, Plan: res.Plan}, "")
-		return nv, err
+		// stored by the job's end (Store.FinishJob), on the job's base
+		return &Version{Kind: "solved", Problem: v.Problem, Plan: res.Plan}, nil
 	}
 }
 
@@ -662,24 +660,12 @@ func (s *Server) diffVersions(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 	op := pathVars(r)["op"]
-	idem := r.Header.Get("Idempotency-Key")
-	if idem != "" {
-		if n, err := s.cfg.Store.Idempotent(op, idem); err == nil && n > 0 {
-			v, err := s.cfg.Store.Get(op, n)
-			if err != nil {
-				storeError(w, err, "version")
-				return
-			}
-			w.Header().Set("Idempotent-Replayed", "true")
-			writeJSON(w, 200, replanAnswer(op, v))
-			return
-		}
-	}
 	data, err := s.body(w, r)
 	if err != nil {
 		inputError(w, err)
 		return
 	}
+	idem := NewIdem(r.Header.Get("Idempotency-Key"), r.Method, r.URL.RequestURI(), data)
 	evs, err := model.DecodeEvents(bytes.NewReader(data))
 	if err != nil {
 		inputError(w, err)
@@ -702,7 +688,7 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 	// one replan at a time per operation, each from the latest version
 	unlock := s.lockOp(op)
 	defer unlock()
-	if idem != "" {
+	if idem.Key != "" {
 		if n, err := s.cfg.Store.Idempotent(op, idem); err == nil && n > 0 {
 			v, err := s.cfg.Store.Get(op, n)
 			if err != nil {
@@ -737,7 +723,7 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 		problem(w, http.StatusInternalServerError, "replan breaks hard rules", "not stored (a bug)", nil)
 		return
 	}
-	v, replayed, err := s.cfg.Store.AddVersion(op, &Version{Kind: "replanned", Problem: rr.Problem, Plan: rr.Plan, Diff: rr.Diff, Events: evs}, idem)
+	v, replayed, err := s.cfg.Store.AddVersion(op, cur.Base(), &Version{Kind: "replanned", Problem: rr.Problem, Plan: rr.Plan, Diff: rr.Diff, Events: evs}, idem)
 	if err != nil {
 		storeError(w, err, fmt.Sprintf("operation %q", op))
 		return
