@@ -117,6 +117,9 @@ func TestProgressStopAndBreakdown(t *testing.T) {
 	if last.Score.Unplaced != 0 || last.Score.Hard != 0 || !strings.HasSuffix(last.Score.String(), "soft") {
 		t.Fatalf("last progress %+v (%s)", last, last.Score)
 	}
+	if !last.End.Equal(res.Makespan) {
+		t.Fatalf("last progress ends %s, the result %s", last.End, res.Makespan)
+	}
 	if res.Stop != scheduler.StopDone {
 		t.Fatalf("stop %q after a work limit; want %q", res.Stop, scheduler.StopDone)
 	}

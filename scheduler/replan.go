@@ -213,7 +213,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	}
 	// The search proper, on the settled pins, with what is left of the time.
 	if s.WorkLimit != 1 && ctx.Err() == nil && time.Now().Before(deadline) {
-		ss := s.solverSettings()
+		ss := s.solverSettings(cp.Clock.Time)
 		ss.TimeLimit = max(time.Until(deadline), time.Millisecond)
 		full, err := solver.Solve(ctx, cp.Problem, ss)
 		if err != nil {

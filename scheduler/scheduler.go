@@ -157,7 +157,7 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
-	res, err := solver.Solve(ctx, cp.Problem, s.solverSettings())
+	res, err := solver.Solve(ctx, cp.Problem, s.solverSettings(cp.Clock.Time))
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}

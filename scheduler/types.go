@@ -30,6 +30,8 @@ type Progress struct {
 	Score Score
 	// Iterations counts the plans built so far.
 	Iterations int
+	// End is the end of the last intervention of the best plan so far.
+	End time.Time
 }
 
 // Stop says why a search ended. Running out of time or being cancelled is not an
@@ -96,13 +98,14 @@ func (e *UnknownInterventionError) Error() string {
 // Is makes errors.Is(err, ErrUnknownIntervention) true.
 func (e *UnknownInterventionError) Is(target error) bool { return target == ErrUnknownIntervention }
 
-// solverSettings is s in the solver's terms (s is not nil).
-func (s *Settings) solverSettings() *solver.Settings {
+// solverSettings is s in the solver's terms (s is not nil); time reads the
+// solver's minutes as instants.
+func (s *Settings) solverSettings(time func(int) time.Time) *solver.Settings {
 	ss := &solver.Settings{TimeLimit: s.TimeLimit, WorkLimit: s.WorkLimit, Seed: s.Seed, Workers: s.Workers, Check: s.Check}
 	if s.Progress != nil {
 		f := s.Progress
 		ss.Progress = func(p solver.Progress) {
-			f(Progress{Elapsed: p.Elapsed, Score: scoreOf(p.Score), Iterations: p.Iterations})
+			f(Progress{Elapsed: p.Elapsed, Score: scoreOf(p.Score), Iterations: p.Iterations, End: time(p.Makespan)})
 		}
 	}
 	return ss

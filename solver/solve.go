@@ -41,6 +41,8 @@ type Progress struct {
 	Elapsed    time.Duration
 	Score      Score
 	Iterations int
+	// Makespan is the latest end of the improved schedule.
+	Makespan int
 }
 
 // Stop says why a solve ended.
@@ -115,7 +117,7 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 		if best == nil || cd.better(best) {
 			best = cd
 			if set.Progress != nil {
-				set.Progress(Progress{Elapsed: time.Since(start), Score: cd.score, Iterations: iterations})
+				set.Progress(Progress{Elapsed: time.Since(start), Score: cd.score, Iterations: iterations, Makespan: cd.terms.Makespan})
 			}
 		}
 	}

@@ -23,11 +23,10 @@ func cmdBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	seed := fs.Int64("seed", 0, "random seed")
 	report := fs.String("report", "", "also write the reports as JSON to this file")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: rehabplan batch DIR [--budget D] [--workers N] [--now T] [--work-limit N] [--report FILE]")
-		fmt.Fprintln(stderr, "Each folder of DIR holding problem.json is an operation: plan.json is its current plan (without")
-		fmt.Fprintln(stderr, "it, one is solved), events/*.json its pending events. Every run writes versions/NNNN/ beside")
-		fmt.Fprintln(stderr, "the old ones, atomically; nothing is overwritten.")
-		fs.PrintDefaults()
+		commandUsage(fs, "batch")
+		fmt.Fprintln(fs.Output(), "Each folder of DIR holding problem.json is an operation: plan.json is its current plan (without")
+		fmt.Fprintln(fs.Output(), "it, one is solved), events/*.json its pending events. Every run writes versions/NNNN/ beside")
+		fmt.Fprintln(fs.Output(), "the old ones, atomically; nothing is overwritten.")
 	}
 	pos, err := parse(fs, args)
 	if err != nil {

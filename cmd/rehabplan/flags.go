@@ -1,9 +1,16 @@
 package main
 
 import (
+	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"time"
+
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/scheduler"
 )
 
 // flagRule is one condition on a parsed flag's value.
@@ -37,11 +44,90 @@ func checkFlags(stderr io.Writer, rules ...flagRule) bool {
 	return true
 }
 
+// flagHint is a hint for a flag error, or "".
+func flagHint(fs *flag.FlagSet, err error) string {
+	msg := err.Error()
+	// invalid value "5" for flag -time-limit: parse error
+	if v, rest, ok := strings.Cut(strings.TrimPrefix(msg, "invalid value "), " for flag -"); ok && strings.HasPrefix(msg, "invalid value ") {
+		name, _, _ := strings.Cut(rest, ":")
+		if f := fs.Lookup(name); f != nil {
+			if g, ok := f.Value.(flag.Getter); ok && isDuration(g.Get()) {
+				if n, err := strconv.Unquote(v); err == nil {
+					if _, err := strconv.ParseFloat(n, 64); err == nil {
+						return fmt.Sprintf("; a duration needs its unit: %ss, %sm or %sh", n, n, n)
+					}
+				}
+				return "; a duration is written like 30s, 5m or 1h30m"
+			}
+		}
+	}
+	// flag provided but not defined: -timelimit
+	if name, ok := strings.CutPrefix(msg, "flag provided but not defined: -"); ok {
+		best := ""
+		fs.VisitAll(func(f *flag.Flag) {
+			if best == "" && (strings.ReplaceAll(f.Name, "-", "") == strings.ReplaceAll(name, "-", "") ||
+				strings.HasPrefix(f.Name, name) || strings.HasPrefix(name, f.Name)) {
+				best = f.Name
+			}
+		})
+		if best != "" {
+			return fmt.Sprintf("; did you mean --%s?", best)
+		}
+	}
+	return ""
+}
+
+func isDuration(v any) bool { _, ok := v.(time.Duration); return ok }
+
 // noArguments says on stderr that a command takes no positional argument.
 func noArguments(stderr io.Writer, cmd string, pos []string) bool {
 	if len(pos) == 0 {
 		return true
 	}
-	fmt.Fprintf(stderr, "rehabplan %s: unexpected argument %q (it takes flags only; see rehabplan %s -h)\n", cmd, pos[0], cmd)
+	fmt.Fprintf(stderr, "rehabplan %s: unexpected argument %q (see rehabplan %s --help)\n", cmd, pos[0], cmd)
 	return false
+}
+
+// documentKinds names the formats rehabplan reads, for the hint when one is given
+// where another is expected.
+var documentKinds = map[string]string{
+	model.Format:       "a problem",
+	model.PlanFormat:   "a plan",
+	model.EventsFormat: "events",
+}
+
+// wrongDocument is an error when data is a rehabplan document of another format
+// than want (its "format" field), or nil.
+func wrongDocument(data []byte, want string) error {
+	var head struct {
+		Format string `json:"format"`
+	}
+	if json.Unmarshal(data, &head) != nil || head.Format == want {
+		return nil
+	}
+	if kind, ok := documentKinds[head.Format]; ok {
+		return fmt.Errorf("this is %s (format %q), where %s (format %q) is expected", kind, head.Format, documentKinds[want], want)
+	}
+	return nil
+}
+
+// progressLine returns a Settings.Progress that keeps one line on a terminal up
+// to date with the best plan so far (its end, its unplaced count, the time), and
+// a function that clears the line; when stderr is not a terminal, both do nothing.
+func progressLine(stderr io.Writer) (func(scheduler.Progress), func()) {
+	if !isTerminal(stderr) {
+		return nil, func() {}
+	}
+	var last time.Time
+	shown := false
+	return func(p scheduler.Progress) {
+			if now := time.Now(); now.Sub(last) >= 100*time.Millisecond {
+				last, shown = now, true
+				fmt.Fprintf(stderr, "\r\033[Ksearching: best end %s, %d unplaced, %.1f s", p.End.Format("2006-01-02 15:04"), p.Score.Unplaced, p.Elapsed.Seconds())
+			}
+		}, func() {
+			if shown {
+				fmt.Fprint(stderr, "\r\033[K")
+			}
+		}
 }

@@ -16,10 +16,9 @@ func cmdGen(args []string, stdout, stderr io.Writer) int {
 	pilots := fs.Int("pilots", 0, "pilots (0: one per 250 dwellings)")
 	start := fs.String("start", "", "first day YYYY-MM-DD (default 2027-01-04)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: rehabplan gen --dwellings N --seed S [--buildings B] [--pilots P] [--start DATE]")
-		fs.PrintDefaults()
-		fmt.Fprintln(stderr)
-		fmt.Fprintln(stderr, gen.Describe())
+		commandUsage(fs, "gen")
+		fmt.Fprintln(fs.Output())
+		fmt.Fprintln(fs.Output(), gen.Describe())
 	}
 	pos, err := parse(fs, args)
 	if err != nil {

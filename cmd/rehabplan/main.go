@@ -40,66 +40,154 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `rehabplan plans renovation works in occupied social housing.
+// command is one subcommand of rehabplan.
+type command struct {
+	name string
+	args string // the positional arguments, as the usage line shows them
+	what string // one line
+	run  func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
 
-usage:
-  rehabplan solve PROBLEM.json [-o PLAN.json] [--time-limit D] [--seed N] [--work-limit N] [--lang en|fr]
-  rehabplan verify PROBLEM.json PLAN.json
-  rehabplan replan PROBLEM.json PLAN.json EVENTS.json --now T [-o NEW.json] [--diff DIFF.json] [--lang en|fr]
-  rehabplan batch DIR [--budget D] [--workers N]   replan every operation under DIR
-  rehabplan bench-replan [--dwellings 200] [--scenarios 30] [--time-limit D]
-  rehabplan serve [--addr :8080] [--data DIR] [--tokens FILE]   the HTTP service
-  rehabplan example            write the bundled example problem to stdout
-  rehabplan gen --dwellings N --seed S   write a generated operation (see gen --help)
-  rehabplan bench --family jobshop|flowshop|rcpsp [--time-limit D] [--bounds FILE] FILES...
+// commands in the order the usage lists them (set by init: the commands' usage
+// reads the list).
+var commands []command
 
-exit codes: 0 ok; 1 hard rule broken (verify) or I/O error; 2 invalid input;
-3 some interventions could not be placed (solve; the plan is still written)
+func init() {
+	commands = []command{
+		{"solve", "PROBLEM.json [flags]", "plan every intervention; the plan on stdout or -o, a summary on stderr", cmdSolve},
+		{"verify", "PROBLEM.json PLAN.json", "re-check a plan from scratch against every hard rule; its end, a lower bound and the gap", noCtx(cmdVerify)},
+		{"replan", "PROBLEM.json PLAN.json EVENTS.json --now T [flags]", "absorb events (a slip, a missed visit...) into a plan; what changes and who must be told", cmdReplan},
+		{"batch", "DIR [flags]", "replan every operation under DIR (the nightly run)", cmdBatch},
+		{"serve", "[flags]", "the HTTP service and the planning page", cmdServe},
+		{"example", "", "write the bundled example problem to stdout", noCtx(cmdExample)},
+		{"gen", "[flags]", "write a generated operation of N dwellings", noCtx(cmdGen)},
+		{"bench", "--family jobshop|flowshop|rcpsp [flags] FILES...", "run public benchmark instances through the engine", cmdBench},
+		{"bench-replan", "[flags]", "compare replanning with solving again on slip scenarios", cmdBenchReplan},
+	}
+}
+
+func noCtx(f func(args []string, stdout, stderr io.Writer) int) func(context.Context, []string, io.Writer, io.Writer) int {
+	return func(_ context.Context, args []string, stdout, stderr io.Writer) int { return f(args, stdout, stderr) }
+}
+
+func lookup(name string) *command {
+	for i := range commands {
+		if commands[i].name == name {
+			return &commands[i]
+		}
+	}
+	return nil
+}
+
+const usageHead = `rehabplan plans renovation works in occupied social housing.
+
+usage: rehabplan COMMAND [ARGUMENTS] [FLAGS]   (rehabplan COMMAND --help for one command)
 `
+
+const usageTail = `
+exit codes: 0 ok; 1 hard rule broken (verify) or I/O error; 2 invalid input or usage;
+3 some interventions could not be placed (solve, replan; the plan is still written)
+`
+
+// writeUsage writes the top-level usage: every command with its arguments and
+// every flag (each command's own --help, gathered).
+func writeUsage(w io.Writer) {
+	fmt.Fprint(w, usageHead)
+	for _, c := range commands {
+		var b strings.Builder
+		c.run(context.Background(), []string{"-h"}, &b, &b)
+		fmt.Fprintln(w)
+		fmt.Fprint(w, b.String())
+	}
+	fmt.Fprint(w, usageTail)
+}
+
+// wantsHelp reports whether args ask for help (-h, -help, --help) before any "--".
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		writeUsage(stderr)
 		return exitInvalid
 	}
 	switch args[0] {
-	case "solve":
-		return cmdSolve(ctx, args[1:], stdout, stderr)
-	case "verify":
-		return cmdVerify(args[1:], stdout, stderr)
-	case "replan":
-		return cmdReplan(ctx, args[1:], stdout, stderr)
-	case "batch":
-		return cmdBatch(ctx, args[1:], stdout, stderr)
-	case "serve":
-		return cmdServe(ctx, args[1:], stdout, stderr)
-	case "example":
-		return cmdExample(args[1:], stdout, stderr)
-	case "bench":
-		return cmdBench(ctx, args[1:], stdout, stderr)
-	case "bench-replan":
-		return cmdBenchReplan(ctx, args[1:], stdout, stderr)
-	case "gen":
-		return cmdGen(args[1:], stdout, stderr)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 {
+			if c := lookup(args[1]); c != nil {
+				c.run(ctx, []string{"-h"}, stdout, stdout)
+				return exitOK
+			}
+		}
+		writeUsage(stdout)
 		return exitOK
 	}
-	fmt.Fprintf(stderr, "rehabplan: unknown command %q\n\n%s", args[0], usage)
-	return exitInvalid
+	c := lookup(args[0])
+	if c == nil {
+		fmt.Fprintf(stderr, "rehabplan: unknown command %q (rehabplan --help lists them)\n", args[0])
+		return exitInvalid
+	}
+	if wantsHelp(args[1:]) {
+		// help asked for is an answer, on stdout, exit 0
+		c.run(ctx, []string{"-h"}, stdout, stdout)
+		return exitOK
+	}
+	return c.run(ctx, args[1:], stdout, stderr)
 }
 
+// newFlagSet makes a command's flag set; its usage (-h) shows the command's
+// arguments, what it does and its flags.
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { commandUsage(fs, name) }
 	return fs
 }
 
-// parse parses flags placed before, between or after positional arguments.
+// commandUsage writes "usage: rehabplan NAME ARGS", what the command does and its
+// flags to fs's output.
+func commandUsage(fs *flag.FlagSet, name string) {
+	w := fs.Output()
+	if c := lookup(name); c != nil {
+		fmt.Fprintf(w, "usage: rehabplan %s %s\n  %s\n", name, c.args, c.what)
+	} else {
+		fmt.Fprintf(w, "usage: rehabplan %s [flags]\n", name)
+	}
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	if n > 0 {
+		fmt.Fprintln(w, "flags:")
+		fs.PrintDefaults()
+	}
+}
+
+// parse parses flags placed before, between or after positional arguments. A
+// mistake is said in one line with a hint where one helps (a duration without
+// its unit, a flag that does not exist), then where to find the command's help;
+// -h prints the command's usage.
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
+	out := fs.Output()
 	for {
-		if err := fs.Parse(args); err != nil {
+		var msg strings.Builder
+		fs.SetOutput(&msg)
+		err := fs.Parse(args)
+		fs.SetOutput(out)
+		if errors.Is(err, flag.ErrHelp) {
+			fs.Usage()
+			return nil, err
+		}
+		if err != nil {
+			fmt.Fprintf(out, "rehabplan %s: %v%s (see rehabplan %s --help)\n", fs.Name(), err, flagHint(fs, err), fs.Name())
 			return nil, err
 		}
 		args = fs.Args()
@@ -127,12 +215,23 @@ func parseLangFlag(s string, stderr io.Writer) (scheduler.Lang, bool) {
 }
 
 func readProblem(path string) (*model.Problem, error) {
-	f, err := os.Open(path)
+	data, err := readDocument(path, model.Format)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return model.Decode(f)
+	return model.DecodeBytes(data)
+}
+
+// readDocument reads a document of format want, or says what else it is.
+func readDocument(path, want string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := wrongDocument(data, want); err != nil {
+		return nil, err
+	}
+	return data, nil
 }
 
 func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -159,7 +258,9 @@ func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err != nil {
 		return reportInputError(stderr, pos[0], err)
 	}
-	res, err := scheduler.Solve(ctx, p, &scheduler.Settings{TimeLimit: *limit, Seed: *seed, WorkLimit: *work, Workers: *workers, Lang: lang})
+	progress, clearLine := progressLine(stderr)
+	res, err := scheduler.Solve(ctx, p, &scheduler.Settings{TimeLimit: *limit, Seed: *seed, WorkLimit: *work, Workers: *workers, Lang: lang, Progress: progress})
+	clearLine()
 	if err != nil {
 		return reportInputError(stderr, pos[0], err)
 	}
@@ -210,13 +311,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return reportInputError(stderr, pos[0], err)
 	}
-	f, err := os.Open(pos[1])
-	if err != nil {
-		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
-		return exitInvalid
-	}
-	plan, err := model.DecodePlan(f)
-	f.Close()
+	plan, err := readPlan(pos[1])
 	if err != nil {
 		return reportInputError(stderr, pos[1], err)
 	}
@@ -244,8 +339,9 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 }
 
 func cmdExample(args []string, stdout, stderr io.Writer) int {
-	if len(args) != 0 {
-		fmt.Fprintln(stderr, "usage: rehabplan example")
+	fs := newFlagSet("example", stderr)
+	pos, err := parse(fs, args)
+	if err != nil || !noArguments(stderr, "example", pos) {
 		return exitInvalid
 	}
 	if err := writeJSON("", stdout, gen.Example()); err != nil {

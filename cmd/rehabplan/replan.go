@@ -1,11 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -104,7 +104,9 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	var crash any
 	func() {
 		defer func() { crash = recover() }()
-		res, err = scheduler.Replan(rctx, p, old, ev, now, &scheduler.Settings{TimeLimit: *limit, Seed: *seed, WorkLimit: *work, Workers: *workers, Lang: lang})
+		progress, clearLine := progressLine(stderr)
+		defer clearLine()
+		res, err = scheduler.Replan(rctx, p, old, ev, now, &scheduler.Settings{TimeLimit: *limit, Seed: *seed, WorkLimit: *work, Workers: *workers, Lang: lang, Progress: progress})
 	}()
 	if verr := valid(); verr != nil {
 		return reportInputError(stderr, pos[0], verr)
@@ -168,28 +170,25 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 
 // readProblemUnvalidated reads a problem document; model.Validate is the caller's.
 func readProblemUnvalidated(path string) (*model.Problem, error) {
-	f, err := os.Open(path)
+	data, err := readDocument(path, model.Format)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return model.DecodeUnvalidated(f)
+	return model.DecodeUnvalidated(bytes.NewReader(data))
 }
 
 func readPlan(path string) (*model.Plan, error) {
-	f, err := os.Open(path)
+	data, err := readDocument(path, model.PlanFormat)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return model.DecodePlan(f)
+	return model.DecodePlan(bytes.NewReader(data))
 }
 
 func readEvents(path string) (*model.Events, error) {
-	f, err := os.Open(path)
+	data, err := readDocument(path, model.EventsFormat)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	return model.DecodeEvents(f)
+	return model.DecodeEvents(bytes.NewReader(data))
 }
