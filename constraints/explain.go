@@ -316,15 +316,6 @@ func capital(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func ruleNumber(name string) int {
-	for _, r := range All() {
-		if r.Name() == name {
-			return r.Number()
-		}
-	}
-	return 99
-}
-
 // earliestStart is the earliest start of task t allowed by its release, deliveries
 // and placed predecessors, and the predecessor that sets it (-1 if none).
 func (c *Compiled) earliestStart(t int, pl []solver.Placement) (int, int) {

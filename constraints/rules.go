@@ -8,14 +8,15 @@
 // model types: Verify expands RRULEs itself with rrule-go and works on time.Time.
 package constraints
 
-// Rule is a named hard constraint of DOMAIN.md.
+// Rule is a named hard constraint of the domain.
 type Rule interface {
 	// Name is the rule's stable identifier, e.g. "crew-calendar".
 	Name() string
-	// Number is the hard constraint's number in DOMAIN.md (1-10); 0 for structural checks.
+	// Number is the hard constraint's number (1-10); 0 for structural checks.
 	Number() int
-	// Requires says in one sentence what the rule requires.
-	Requires() string
+	// Requires says in one sentence, in lang (English unless lang is French),
+	// what the rule requires.
+	Requires(lang Lang) string
 }
 
 // Violation is one breach of a rule by a plan.
@@ -87,43 +88,58 @@ func (FrozenAppointments) Number() int { return 9 }
 func (LocalTime) Number() int          { return 10 }
 func (PlanStructure) Number() int      { return 0 }
 
-func (CrewCalendar) Requires() string {
-	return "a crew works only inside its calendar, outside its unavailability and public holidays, on one intervention at a time, and only in its own trade with enough workers"
+func (CrewCalendar) Requires(lang Lang) string {
+	return phrase{
+		"a crew works only inside its calendar, outside its unavailability and public holidays, on one intervention at a time, and only in its own trade with enough workers",
+		"une équipe ne travaille que dans son calendrier, hors de ses indisponibilités et des jours fériés, sur une seule intervention à la fois, et seulement dans son propre corps d'état avec assez d'ouvriers", false}.in(lang)
 }
-func (TenantAvailability) Requires() string {
-	return "an intervention that needs someone at home lies inside the household's (or the carer's) availability and outside its absences; with the keys left with the pilot, inside the pilot's office hours"
+func (TenantAvailability) Requires(lang Lang) string {
+	return phrase{
+		"an intervention that needs someone at home lies inside the household's (or the carer's) availability and outside its absences; with the keys left with the pilot, inside the pilot's office hours",
+		"une intervention qui demande quelqu'un au logement a lieu pendant les disponibilités du ménage (ou de la personne qui doit l'accompagner) et hors de ses absences ; quand le ménage a laissé ses clés au pilote, pendant les horaires de bureau du pilote", false}.in(lang)
 }
-func (PilotOfficeHours) Requires() string {
-	return "an intervention that needs the pilot lies inside that pilot's office hours, outside absences and holidays, and the pilot is in one place at a time"
+func (PilotOfficeHours) Requires(lang Lang) string {
+	return phrase{
+		"an intervention that needs the pilot lies inside that pilot's office hours, outside absences and holidays, and the pilot is in one place at a time",
+		"une intervention qui demande le pilote a lieu pendant les horaires de bureau de ce pilote, hors de ses absences et des jours fériés, et le pilote n'est qu'à un endroit à la fois", false}.in(lang)
 }
-func (TradeSequence) Requires() string {
-	return "in each dwelling (or stairwell) a trade starts only after the trades before it have ended plus the drying lag, and no later than the maximum lag"
+func (TradeSequence) Requires(lang Lang) string {
+	return phrase{
+		"in each dwelling (or stairwell) a trade starts only after the trades before it have ended plus the drying lag, and no later than the maximum lag",
+		"dans chaque logement (ou cage d'escalier), un corps d'état ne commence qu'une fois finis ceux qui le précèdent et écoulé le temps de séchage, et pas plus tard que le délai maximal", false}.in(lang)
 }
-func (ReleaseDeadline) Requires() string {
-	return "no intervention starts before its release date or before its deliveries arrive, every deadline is met, and all work lies inside the operation's horizon"
+func (ReleaseDeadline) Requires(lang Lang) string {
+	return phrase{
+		"no intervention starts before its release date or before its deliveries arrive, every deadline is met, and all work lies inside the operation's horizon",
+		"aucune intervention ne commence avant sa date de démarrage ou l'arrivée de ses livraisons, chaque échéance est tenue, et tous les travaux ont lieu pendant la durée de l'opération", false}.in(lang)
 }
-func (DwellingCapacity) Requires() string {
-	return "at most the dwelling's maximum number of crews work in it at once"
+func (DwellingCapacity) Requires(lang Lang) string {
+	return phrase{
+		"at most the dwelling's maximum number of crews work in it at once",
+		"un logement ne reçoit jamais plus d'équipes à la fois que le nombre maximal qu'il peut accueillir", false}.in(lang)
 }
-func (HouseholdProfile) Requires() string {
-	return "the household's constraint profile holds: interventions per day, hours of work, noisy or dusty work, power cuts with the pilot, days without water, disturbed days per week"
+func (HouseholdProfile) Requires(lang Lang) string {
+	return phrase{
+		"the household's constraint profile holds: interventions per day, hours of work, noisy or dusty work, power cuts with the pilot, days without water, disturbed days per week",
+		"le profil de contraintes du ménage est respecté : interventions par jour, horaires de travail, travaux bruyants ou poussiéreux, coupures de courant en présence du pilote, jours sans eau, jours dérangés par semaine", false}.in(lang)
 }
-func (RelocationRule) Requires() string {
-	return "a relocation unit hosts one household at a time, a household stays in one unit at a time, and moving out, heavy works and moving back lie inside the stay in that order"
+func (RelocationRule) Requires(lang Lang) string {
+	return phrase{
+		"a relocation unit hosts one household at a time, a household stays in one unit at a time, and moving out, heavy works and moving back lie inside the stay in that order",
+		"un logement tiroir n'accueille qu'un ménage à la fois, un ménage n'occupe qu'un logement tiroir à la fois, et le déménagement, les gros travaux et le retour ont lieu pendant le séjour, dans cet ordre", false}.in(lang)
 }
-func (FrozenAppointments) Requires() string {
-	return "announced, done and pinned interventions keep their crew and their times; when the plan is made at a given time (operation.now), no other intervention starts before it, and one in an occupied dwelling starts no earlier than the notice owed to the household"
+func (FrozenAppointments) Requires(lang Lang) string {
+	return phrase{
+		"announced, done and pinned interventions keep their crew and their times; when the plan is made at a given time (operation.now), no other intervention starts before it, and one in an occupied dwelling starts no earlier than the notice owed to the household",
+		"les interventions annoncées, faites ou épinglées gardent leur équipe et leurs horaires ; quand le plan est fait à un moment donné (operation.now), aucune autre intervention ne commence avant, et une intervention dans un logement occupé ne commence pas avant le délai de prévenance dû au ménage", false}.in(lang)
 }
-func (LocalTime) Requires() string {
-	return "every time in the plan is the operation's local time, with the offset in force at that instant (daylight saving included)"
+func (LocalTime) Requires(lang Lang) string {
+	return phrase{
+		"every time in the plan is the operation's local time, with the offset in force at that instant (daylight saving included)",
+		"chaque heure du plan est l'heure locale de l'opération, avec le décalage en vigueur à cet instant (heure d'été comprise)", false}.in(lang)
 }
-func (PlanStructure) Requires() string {
-	return "every intervention appears once, placed or unplaced with a reason, with exactly its duration of work"
-}
-
-// All lists the rules in DOMAIN.md's order, the structural check last.
-func All() []Rule {
-	return []Rule{CrewCalendar{}, TenantAvailability{}, PilotOfficeHours{}, TradeSequence{},
-		ReleaseDeadline{}, DwellingCapacity{}, HouseholdProfile{}, RelocationRule{},
-		FrozenAppointments{}, LocalTime{}, PlanStructure{}}
+func (PlanStructure) Requires(lang Lang) string {
+	return phrase{
+		"every intervention appears once, placed or unplaced with a reason, with exactly its duration of work",
+		"chaque intervention apparaît une fois, placée, ou non placée avec une raison, avec exactement sa durée de travail", false}.in(lang)
 }

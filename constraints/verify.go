@@ -34,13 +34,6 @@ var (
 	_ Checker = PlanStructure{}
 )
 
-// Checkers lists every rule as a Checker, in the order of All.
-func Checkers() []Checker {
-	return []Checker{CrewCalendar{}, TenantAvailability{}, PilotOfficeHours{}, TradeSequence{},
-		ReleaseDeadline{}, DwellingCapacity{}, HouseholdProfile{}, RelocationRule{},
-		FrozenAppointments{}, LocalTime{}, PlanStructure{}}
-}
-
 // Verify re-checks a plan from scratch against every hard rule and lists the
 // violations, sorted by rule number, then intervention id, then message, without
 // duplicates. An empty result means the plan keeps every hard rule. It never panics
@@ -99,16 +92,7 @@ func vfRun(c Checker, v *Verification) (out []Violation) {
 // SortViolations sorts violations by rule number, intervention id and message, and
 // drops exact duplicates. It sorts in place and returns the shortened slice.
 func SortViolations(vs []Violation) []Violation {
-	num := map[string]int{}
-	for _, r := range All() {
-		num[r.Name()] = r.Number()
-	}
-	n := func(name string) int {
-		if k, ok := num[name]; ok {
-			return k
-		}
-		return 99
-	}
+	n := ruleNumber
 	sort.SliceStable(vs, func(i, j int) bool {
 		a, b := vs[i], vs[j]
 		if n(a.Rule) != n(b.Rule) {
