@@ -36,7 +36,6 @@ func (v Violation) String() string {
 // The rules, one type each. Their methods live in the files named after them
 // (what they require here, Check in check_*.go, compilation in compile.go).
 type (
-	CrewCalendar       struct{} // 1
 	TenantAvailability struct{} // 2
 	PilotOfficeHours   struct{} // 3
 	TradeSequence      struct{} // 4
@@ -51,7 +50,6 @@ type (
 
 // Rule names.
 const (
-	NameCrewCalendar       = "crew-calendar"
 	NameTenantAvailability = "tenant-availability"
 	NamePilotOfficeHours   = "pilot-office-hours"
 	NameTradeSequence      = "trade-sequence"
@@ -64,7 +62,6 @@ const (
 	NamePlanStructure      = "plan-structure"
 )
 
-func (CrewCalendar) Name() string       { return NameCrewCalendar }
 func (TenantAvailability) Name() string { return NameTenantAvailability }
 func (PilotOfficeHours) Name() string   { return NamePilotOfficeHours }
 func (TradeSequence) Name() string      { return NameTradeSequence }
@@ -76,7 +73,6 @@ func (FrozenAppointments) Name() string { return NameFrozen }
 func (LocalTime) Name() string          { return NameLocalTime }
 func (PlanStructure) Name() string      { return NamePlanStructure }
 
-func (CrewCalendar) Number() int       { return 1 }
 func (TenantAvailability) Number() int { return 2 }
 func (PilotOfficeHours) Number() int   { return 3 }
 func (TradeSequence) Number() int      { return 4 }
@@ -88,11 +84,6 @@ func (FrozenAppointments) Number() int { return 9 }
 func (LocalTime) Number() int          { return 10 }
 func (PlanStructure) Number() int      { return 0 }
 
-func (CrewCalendar) Requires(lang Lang) string {
-	return phrase{
-		"a crew works only inside its calendar, outside its unavailability and public holidays, on one intervention at a time, and only in its own trade with enough workers",
-		"une équipe ne travaille que dans son calendrier, hors de ses indisponibilités et des jours fériés, sur une seule intervention à la fois, et seulement dans son propre corps d'état avec assez d'ouvriers", false}.in(lang)
-}
 func (TenantAvailability) Requires(lang Lang) string {
 	return phrase{
 		"an intervention that needs someone at home lies inside the household's (or the carer's) availability and outside its absences; with the keys left with the pilot, inside the pilot's office hours",

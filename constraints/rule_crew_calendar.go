@@ -1,5 +1,23 @@
 package constraints
 
+// CrewCalendar is rule 1.
+type CrewCalendar struct{}
+
+// NameCrewCalendar is CrewCalendar's name.
+const NameCrewCalendar = "crew-calendar"
+
+var _ Checker = CrewCalendar{}
+
+func (CrewCalendar) Name() string { return NameCrewCalendar }
+func (CrewCalendar) Number() int  { return 1 }
+
+// Requires says what the rule requires, in lang.
+func (CrewCalendar) Requires(lang Lang) string {
+	return phrase{
+		"a crew works only inside its calendar, outside its unavailability and public holidays, on one intervention at a time, and only in its own trade with enough workers",
+		"une équipe ne travaille que dans son calendrier, hors de ses indisponibilités et des jours fériés, sur une seule intervention à la fois, et seulement dans son propre corps d'état avec assez d'ouvriers", false}.in(lang)
+}
+
 // Check verifies rule 1: a crew-carried intervention names an existing crew of its
 // trade with enough workers (a pilot-only one names no crew); each worked stretch lies
 // inside the crew's calendar (touching windows merged), outside its unavailability,
