@@ -36,7 +36,6 @@ func (v Violation) String() string {
 // The rules, one type each. Their methods live in the files named after them
 // (what they require here, Check in check_*.go, compilation in compile.go).
 type (
-	TenantAvailability struct{} // 2
 	PilotOfficeHours   struct{} // 3
 	TradeSequence      struct{} // 4
 	ReleaseDeadline    struct{} // 5
@@ -50,19 +49,17 @@ type (
 
 // Rule names.
 const (
-	NameTenantAvailability = "tenant-availability"
-	NamePilotOfficeHours   = "pilot-office-hours"
-	NameTradeSequence      = "trade-sequence"
-	NameReleaseDeadline    = "release-delivery-deadline"
-	NameDwellingCapacity   = "dwelling-capacity"
-	NameHouseholdProfile   = "household-profile"
-	NameRelocation         = "relocation"
-	NameFrozen             = "frozen-appointments"
-	NameLocalTime          = "local-time"
-	NamePlanStructure      = "plan-structure"
+	NamePilotOfficeHours = "pilot-office-hours"
+	NameTradeSequence    = "trade-sequence"
+	NameReleaseDeadline  = "release-delivery-deadline"
+	NameDwellingCapacity = "dwelling-capacity"
+	NameHouseholdProfile = "household-profile"
+	NameRelocation       = "relocation"
+	NameFrozen           = "frozen-appointments"
+	NameLocalTime        = "local-time"
+	NamePlanStructure    = "plan-structure"
 )
 
-func (TenantAvailability) Name() string { return NameTenantAvailability }
 func (PilotOfficeHours) Name() string   { return NamePilotOfficeHours }
 func (TradeSequence) Name() string      { return NameTradeSequence }
 func (ReleaseDeadline) Name() string    { return NameReleaseDeadline }
@@ -73,7 +70,6 @@ func (FrozenAppointments) Name() string { return NameFrozen }
 func (LocalTime) Name() string          { return NameLocalTime }
 func (PlanStructure) Name() string      { return NamePlanStructure }
 
-func (TenantAvailability) Number() int { return 2 }
 func (PilotOfficeHours) Number() int   { return 3 }
 func (TradeSequence) Number() int      { return 4 }
 func (ReleaseDeadline) Number() int    { return 5 }
@@ -84,11 +80,6 @@ func (FrozenAppointments) Number() int { return 9 }
 func (LocalTime) Number() int          { return 10 }
 func (PlanStructure) Number() int      { return 0 }
 
-func (TenantAvailability) Requires(lang Lang) string {
-	return phrase{
-		"an intervention that needs someone at home lies inside the household's (or the carer's) availability and outside its absences; with the keys left with the pilot, inside the pilot's office hours",
-		"une intervention qui demande quelqu'un au logement a lieu pendant les disponibilités du ménage (ou de la personne qui doit l'accompagner) et hors de ses absences ; quand le ménage a laissé ses clés au pilote, pendant les horaires de bureau du pilote", false}.in(lang)
-}
 func (PilotOfficeHours) Requires(lang Lang) string {
 	return phrase{
 		"an intervention that needs the pilot lies inside that pilot's office hours, outside absences and holidays, and the pilot is in one place at a time",

@@ -4,6 +4,24 @@ import (
 	"github.com/rehabplan/rehabplan/model"
 )
 
+// TenantAvailability is rule 2.
+type TenantAvailability struct{}
+
+// NameTenantAvailability is TenantAvailability's name.
+const NameTenantAvailability = "tenant-availability"
+
+var _ Checker = TenantAvailability{}
+
+func (TenantAvailability) Name() string { return NameTenantAvailability }
+func (TenantAvailability) Number() int  { return 2 }
+
+// Requires says what the rule requires, in lang.
+func (TenantAvailability) Requires(lang Lang) string {
+	return phrase{
+		"an intervention that needs someone at home lies inside the household's (or the carer's) availability and outside its absences; with the keys left with the pilot, inside the pilot's office hours",
+		"une intervention qui demande quelqu'un au logement a lieu pendant les disponibilités du ménage (ou de la personne qui doit l'accompagner) et hors de ses absences ; quand le ménage a laissé ses clés au pilote, pendant les horaires de bureau du pilote", false}.in(lang)
+}
+
 // Check verifies rule 2 in occupied dwellings. Access "tenant" (and "keys" when the
 // keys are not with the pilot): every worked stretch lies inside the household's
 // availability — the carer's when a profile needs a carer — and outside its
