@@ -36,7 +36,6 @@ func (v Violation) String() string {
 // The rules, one type each. Their methods live in the files named after them
 // (what they require here, Check in check_*.go, compilation in compile.go).
 type (
-	PilotOfficeHours   struct{} // 3
 	TradeSequence      struct{} // 4
 	ReleaseDeadline    struct{} // 5
 	DwellingCapacity   struct{} // 6
@@ -49,7 +48,6 @@ type (
 
 // Rule names.
 const (
-	NamePilotOfficeHours = "pilot-office-hours"
 	NameTradeSequence    = "trade-sequence"
 	NameReleaseDeadline  = "release-delivery-deadline"
 	NameDwellingCapacity = "dwelling-capacity"
@@ -60,7 +58,6 @@ const (
 	NamePlanStructure    = "plan-structure"
 )
 
-func (PilotOfficeHours) Name() string   { return NamePilotOfficeHours }
 func (TradeSequence) Name() string      { return NameTradeSequence }
 func (ReleaseDeadline) Name() string    { return NameReleaseDeadline }
 func (DwellingCapacity) Name() string   { return NameDwellingCapacity }
@@ -70,7 +67,6 @@ func (FrozenAppointments) Name() string { return NameFrozen }
 func (LocalTime) Name() string          { return NameLocalTime }
 func (PlanStructure) Name() string      { return NamePlanStructure }
 
-func (PilotOfficeHours) Number() int   { return 3 }
 func (TradeSequence) Number() int      { return 4 }
 func (ReleaseDeadline) Number() int    { return 5 }
 func (DwellingCapacity) Number() int   { return 6 }
@@ -80,11 +76,6 @@ func (FrozenAppointments) Number() int { return 9 }
 func (LocalTime) Number() int          { return 10 }
 func (PlanStructure) Number() int      { return 0 }
 
-func (PilotOfficeHours) Requires(lang Lang) string {
-	return phrase{
-		"an intervention that needs the pilot lies inside that pilot's office hours, outside absences and holidays, and the pilot is in one place at a time",
-		"une intervention qui demande le pilote a lieu pendant les horaires de bureau de ce pilote, hors de ses absences et des jours fériés, et le pilote n'est qu'à un endroit à la fois", false}.in(lang)
-}
 func (TradeSequence) Requires(lang Lang) string {
 	return phrase{
 		"in each dwelling (or stairwell) a trade starts only after the trades before it have ended plus the drying lag, and no later than the maximum lag",

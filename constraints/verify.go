@@ -21,7 +21,6 @@ type Checker interface {
 }
 
 var (
-	_ Checker = PilotOfficeHours{}
 	_ Checker = TradeSequence{}
 	_ Checker = ReleaseDeadline{}
 	_ Checker = DwellingCapacity{}

@@ -1,5 +1,23 @@
 package constraints
 
+// PilotOfficeHours is rule 3.
+type PilotOfficeHours struct{}
+
+// NamePilotOfficeHours is PilotOfficeHours's name.
+const NamePilotOfficeHours = "pilot-office-hours"
+
+var _ Checker = PilotOfficeHours{}
+
+func (PilotOfficeHours) Name() string { return NamePilotOfficeHours }
+func (PilotOfficeHours) Number() int  { return 3 }
+
+// Requires says what the rule requires, in lang.
+func (PilotOfficeHours) Requires(lang Lang) string {
+	return phrase{
+		"an intervention that needs the pilot lies inside that pilot's office hours, outside absences and holidays, and the pilot is in one place at a time",
+		"une intervention qui demande le pilote a lieu pendant les horaires de bureau de ce pilote, hors de ses absences et des jours fériés, et le pilote n'est qu'à un endroit à la fois", false}.in(lang)
+}
+
 // Check verifies rule 3: an intervention that needs the pilot names an existing pilot
 // and each worked stretch lies inside that pilot's office hours (Saturday permanence
 // included), outside absences and off public holidays; an intervention that does not
