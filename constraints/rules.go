@@ -36,7 +36,6 @@ func (v Violation) String() string {
 // The rules, one type each. Their methods live in the files named after them
 // (what they require here, Check in check_*.go, compilation in compile.go).
 type (
-	TradeSequence      struct{} // 4
 	ReleaseDeadline    struct{} // 5
 	DwellingCapacity   struct{} // 6
 	HouseholdProfile   struct{} // 7
@@ -48,7 +47,6 @@ type (
 
 // Rule names.
 const (
-	NameTradeSequence    = "trade-sequence"
 	NameReleaseDeadline  = "release-delivery-deadline"
 	NameDwellingCapacity = "dwelling-capacity"
 	NameHouseholdProfile = "household-profile"
@@ -58,7 +56,6 @@ const (
 	NamePlanStructure    = "plan-structure"
 )
 
-func (TradeSequence) Name() string      { return NameTradeSequence }
 func (ReleaseDeadline) Name() string    { return NameReleaseDeadline }
 func (DwellingCapacity) Name() string   { return NameDwellingCapacity }
 func (HouseholdProfile) Name() string   { return NameHouseholdProfile }
@@ -67,7 +64,6 @@ func (FrozenAppointments) Name() string { return NameFrozen }
 func (LocalTime) Name() string          { return NameLocalTime }
 func (PlanStructure) Name() string      { return NamePlanStructure }
 
-func (TradeSequence) Number() int      { return 4 }
 func (ReleaseDeadline) Number() int    { return 5 }
 func (DwellingCapacity) Number() int   { return 6 }
 func (HouseholdProfile) Number() int   { return 7 }
@@ -76,11 +72,6 @@ func (FrozenAppointments) Number() int { return 9 }
 func (LocalTime) Number() int          { return 10 }
 func (PlanStructure) Number() int      { return 0 }
 
-func (TradeSequence) Requires(lang Lang) string {
-	return phrase{
-		"in each dwelling (or stairwell) a trade starts only after the trades before it have ended plus the drying lag, and no later than the maximum lag",
-		"dans chaque logement (ou cage d'escalier), un corps d'état ne commence qu'une fois finis ceux qui le précèdent et écoulé le temps de séchage, et pas plus tard que le délai maximal", false}.in(lang)
-}
 func (ReleaseDeadline) Requires(lang Lang) string {
 	return phrase{
 		"no intervention starts before its release date or before its deliveries arrive, every deadline is met, and all work lies inside the operation's horizon",

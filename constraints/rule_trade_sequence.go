@@ -7,6 +7,24 @@ import (
 	"github.com/rehabplan/rehabplan/model"
 )
 
+// TradeSequence is rule 4.
+type TradeSequence struct{}
+
+// NameTradeSequence is TradeSequence's name.
+const NameTradeSequence = "trade-sequence"
+
+var _ Checker = TradeSequence{}
+
+func (TradeSequence) Name() string { return NameTradeSequence }
+func (TradeSequence) Number() int  { return 4 }
+
+// Requires says what the rule requires, in lang.
+func (TradeSequence) Requires(lang Lang) string {
+	return phrase{
+		"in each dwelling (or stairwell) a trade starts only after the trades before it have ended plus the drying lag, and no later than the maximum lag",
+		"dans chaque logement (ou cage d'escalier), un corps d'état ne commence qu'une fois finis ceux qui le précèdent et écoulé le temps de séchage, et pas plus tard que le délai maximal", false}.in(lang)
+}
+
 // Check verifies rule 4. For each sequence and each pair of interventions of its
 // trades in the same dwelling (scope "dwelling", the default; restricted to the
 // sequence's dwellings when listed) or the same stairwell (scope "stairwell"): the
