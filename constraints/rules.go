@@ -36,7 +36,6 @@ func (v Violation) String() string {
 // The rules, one type each. Their methods live in the files named after them
 // (what they require here, Check in check_*.go, compilation in compile.go).
 type (
-	ReleaseDeadline    struct{} // 5
 	DwellingCapacity   struct{} // 6
 	HouseholdProfile   struct{} // 7
 	RelocationRule     struct{} // 8
@@ -47,7 +46,6 @@ type (
 
 // Rule names.
 const (
-	NameReleaseDeadline  = "release-delivery-deadline"
 	NameDwellingCapacity = "dwelling-capacity"
 	NameHouseholdProfile = "household-profile"
 	NameRelocation       = "relocation"
@@ -56,7 +54,6 @@ const (
 	NamePlanStructure    = "plan-structure"
 )
 
-func (ReleaseDeadline) Name() string    { return NameReleaseDeadline }
 func (DwellingCapacity) Name() string   { return NameDwellingCapacity }
 func (HouseholdProfile) Name() string   { return NameHouseholdProfile }
 func (RelocationRule) Name() string     { return NameRelocation }
@@ -64,7 +61,6 @@ func (FrozenAppointments) Name() string { return NameFrozen }
 func (LocalTime) Name() string          { return NameLocalTime }
 func (PlanStructure) Name() string      { return NamePlanStructure }
 
-func (ReleaseDeadline) Number() int    { return 5 }
 func (DwellingCapacity) Number() int   { return 6 }
 func (HouseholdProfile) Number() int   { return 7 }
 func (RelocationRule) Number() int     { return 8 }
@@ -72,11 +68,6 @@ func (FrozenAppointments) Number() int { return 9 }
 func (LocalTime) Number() int          { return 10 }
 func (PlanStructure) Number() int      { return 0 }
 
-func (ReleaseDeadline) Requires(lang Lang) string {
-	return phrase{
-		"no intervention starts before its release date or before its deliveries arrive, every deadline is met, and all work lies inside the operation's horizon",
-		"aucune intervention ne commence avant sa date de démarrage ou l'arrivée de ses livraisons, chaque échéance est tenue, et tous les travaux ont lieu pendant la durée de l'opération", false}.in(lang)
-}
 func (DwellingCapacity) Requires(lang Lang) string {
 	return phrase{
 		"at most the dwelling's maximum number of crews work in it at once",

@@ -4,6 +4,24 @@ import (
 	"github.com/rehabplan/rehabplan/model"
 )
 
+// ReleaseDeadline is rule 5.
+type ReleaseDeadline struct{}
+
+// NameReleaseDeadline is ReleaseDeadline's name.
+const NameReleaseDeadline = "release-delivery-deadline"
+
+var _ Checker = ReleaseDeadline{}
+
+func (ReleaseDeadline) Name() string { return NameReleaseDeadline }
+func (ReleaseDeadline) Number() int  { return 5 }
+
+// Requires says what the rule requires, in lang.
+func (ReleaseDeadline) Requires(lang Lang) string {
+	return phrase{
+		"no intervention starts before its release date or before its deliveries arrive, every deadline is met, and all work lies inside the operation's horizon",
+		"aucune intervention ne commence avant sa date de démarrage ou l'arrivée de ses livraisons, chaque échéance est tenue, et tous les travaux ont lieu pendant la durée de l'opération", false}.in(lang)
+}
+
 // Check verifies rule 5: an intervention starts no earlier than its release date and
 // than the expected arrival of each delivery it depends on, ends by its deadline (a
 // bare date means the end of that day), and lies inside the operation's horizon, from
