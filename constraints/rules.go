@@ -36,7 +36,6 @@ func (v Violation) String() string {
 // The rules, one type each. Their methods live in the files named after them
 // (what they require here, Check in check_*.go, compilation in compile.go).
 type (
-	DwellingCapacity   struct{} // 6
 	HouseholdProfile   struct{} // 7
 	RelocationRule     struct{} // 8
 	FrozenAppointments struct{} // 9
@@ -46,7 +45,6 @@ type (
 
 // Rule names.
 const (
-	NameDwellingCapacity = "dwelling-capacity"
 	NameHouseholdProfile = "household-profile"
 	NameRelocation       = "relocation"
 	NameFrozen           = "frozen-appointments"
@@ -54,25 +52,18 @@ const (
 	NamePlanStructure    = "plan-structure"
 )
 
-func (DwellingCapacity) Name() string   { return NameDwellingCapacity }
 func (HouseholdProfile) Name() string   { return NameHouseholdProfile }
 func (RelocationRule) Name() string     { return NameRelocation }
 func (FrozenAppointments) Name() string { return NameFrozen }
 func (LocalTime) Name() string          { return NameLocalTime }
 func (PlanStructure) Name() string      { return NamePlanStructure }
 
-func (DwellingCapacity) Number() int   { return 6 }
 func (HouseholdProfile) Number() int   { return 7 }
 func (RelocationRule) Number() int     { return 8 }
 func (FrozenAppointments) Number() int { return 9 }
 func (LocalTime) Number() int          { return 10 }
 func (PlanStructure) Number() int      { return 0 }
 
-func (DwellingCapacity) Requires(lang Lang) string {
-	return phrase{
-		"at most the dwelling's maximum number of crews work in it at once",
-		"un logement ne reçoit jamais plus d'équipes à la fois que le nombre maximal qu'il peut accueillir", false}.in(lang)
-}
 func (HouseholdProfile) Requires(lang Lang) string {
 	return phrase{
 		"the household's constraint profile holds: interventions per day, hours of work, noisy or dusty work, power cuts with the pilot, days without water, disturbed days per week",

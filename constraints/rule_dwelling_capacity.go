@@ -5,6 +5,24 @@ import (
 	"strings"
 )
 
+// DwellingCapacity is rule 6.
+type DwellingCapacity struct{}
+
+// NameDwellingCapacity is DwellingCapacity's name.
+const NameDwellingCapacity = "dwelling-capacity"
+
+var _ Checker = DwellingCapacity{}
+
+func (DwellingCapacity) Name() string { return NameDwellingCapacity }
+func (DwellingCapacity) Number() int  { return 6 }
+
+// Requires says what the rule requires, in lang.
+func (DwellingCapacity) Requires(lang Lang) string {
+	return phrase{
+		"at most the dwelling's maximum number of crews work in it at once",
+		"un logement ne reçoit jamais plus d'équipes à la fois que le nombre maximal qu'il peut accueillir", false}.in(lang)
+}
+
 // Check verifies rule 6: among the crew-carried interventions of a dwelling (visits
 // of the pilot alone do not count), at no instant do more than the dwelling's maximum
 // number of crews overlap in [Start, End). The intervention whose start goes over the
