@@ -36,7 +36,6 @@ func (v Violation) String() string {
 // The rules, one type each. Their methods live in the files named after them
 // (what they require here, Check in check_*.go, compilation in compile.go).
 type (
-	HouseholdProfile   struct{} // 7
 	RelocationRule     struct{} // 8
 	FrozenAppointments struct{} // 9
 	LocalTime          struct{} // 10
@@ -45,30 +44,22 @@ type (
 
 // Rule names.
 const (
-	NameHouseholdProfile = "household-profile"
-	NameRelocation       = "relocation"
-	NameFrozen           = "frozen-appointments"
-	NameLocalTime        = "local-time"
-	NamePlanStructure    = "plan-structure"
+	NameRelocation    = "relocation"
+	NameFrozen        = "frozen-appointments"
+	NameLocalTime     = "local-time"
+	NamePlanStructure = "plan-structure"
 )
 
-func (HouseholdProfile) Name() string   { return NameHouseholdProfile }
 func (RelocationRule) Name() string     { return NameRelocation }
 func (FrozenAppointments) Name() string { return NameFrozen }
 func (LocalTime) Name() string          { return NameLocalTime }
 func (PlanStructure) Name() string      { return NamePlanStructure }
 
-func (HouseholdProfile) Number() int   { return 7 }
 func (RelocationRule) Number() int     { return 8 }
 func (FrozenAppointments) Number() int { return 9 }
 func (LocalTime) Number() int          { return 10 }
 func (PlanStructure) Number() int      { return 0 }
 
-func (HouseholdProfile) Requires(lang Lang) string {
-	return phrase{
-		"the household's constraint profile holds: interventions per day, hours of work, noisy or dusty work, power cuts with the pilot, days without water, disturbed days per week",
-		"le profil de contraintes du ménage est respecté : interventions par jour, horaires de travail, travaux bruyants ou poussiéreux, coupures de courant en présence du pilote, jours sans eau, jours dérangés par semaine", false}.in(lang)
-}
 func (RelocationRule) Requires(lang Lang) string {
 	return phrase{
 		"a relocation unit hosts one household at a time, a household stays in one unit at a time, and moving out, heavy works and moving back lie inside the stay in that order",

@@ -9,6 +9,24 @@ import (
 	"github.com/rehabplan/rehabplan/model"
 )
 
+// HouseholdProfile is rule 7.
+type HouseholdProfile struct{}
+
+// NameHouseholdProfile is HouseholdProfile's name.
+const NameHouseholdProfile = "household-profile"
+
+var _ Checker = HouseholdProfile{}
+
+func (HouseholdProfile) Name() string { return NameHouseholdProfile }
+func (HouseholdProfile) Number() int  { return 7 }
+
+// Requires says what the rule requires, in lang.
+func (HouseholdProfile) Requires(lang Lang) string {
+	return phrase{
+		"the household's constraint profile holds: interventions per day, hours of work, noisy or dusty work, power cuts with the pilot, days without water, disturbed days per week",
+		"le profil de contraintes du ménage est respecté : interventions par jour, horaires de travail, travaux bruyants ou poussiéreux, coupures de courant en présence du pilote, jours sans eau, jours dérangés par semaine", false}.in(lang)
+}
+
 // Check verifies rule 7, for each profile of the household of each occupied dwelling,
 // over the dwelling's placed interventions (visits of the pilot included):
 //   - MaxInterventionsPerDay: per local date, the interventions with a stretch that day;
