@@ -36,7 +36,6 @@ func (v Violation) String() string {
 // The rules, one type each. Their methods live in the files named after them
 // (what they require here, Check in check_*.go, compilation in compile.go).
 type (
-	RelocationRule     struct{} // 8
 	FrozenAppointments struct{} // 9
 	LocalTime          struct{} // 10
 	PlanStructure      struct{} // 0: every intervention once, durations, known ids
@@ -44,27 +43,19 @@ type (
 
 // Rule names.
 const (
-	NameRelocation    = "relocation"
 	NameFrozen        = "frozen-appointments"
 	NameLocalTime     = "local-time"
 	NamePlanStructure = "plan-structure"
 )
 
-func (RelocationRule) Name() string     { return NameRelocation }
 func (FrozenAppointments) Name() string { return NameFrozen }
 func (LocalTime) Name() string          { return NameLocalTime }
 func (PlanStructure) Name() string      { return NamePlanStructure }
 
-func (RelocationRule) Number() int     { return 8 }
 func (FrozenAppointments) Number() int { return 9 }
 func (LocalTime) Number() int          { return 10 }
 func (PlanStructure) Number() int      { return 0 }
 
-func (RelocationRule) Requires(lang Lang) string {
-	return phrase{
-		"a relocation unit hosts one household at a time, a household stays in one unit at a time, and moving out, heavy works and moving back lie inside the stay in that order",
-		"un logement tiroir n'accueille qu'un ménage à la fois, un ménage n'occupe qu'un logement tiroir à la fois, et le déménagement, les gros travaux et le retour ont lieu pendant le séjour, dans cet ordre", false}.in(lang)
-}
 func (FrozenAppointments) Requires(lang Lang) string {
 	return phrase{
 		"announced, done and pinned interventions keep their crew and their times; when the plan is made at a given time (operation.now), no other intervention starts before it, and one in an occupied dwelling starts no earlier than the notice owed to the household",

@@ -7,6 +7,24 @@ import (
 	"github.com/rehabplan/rehabplan/model"
 )
 
+// RelocationRule is rule 8.
+type RelocationRule struct{}
+
+// NameRelocation is RelocationRule's name.
+const NameRelocation = "relocation"
+
+var _ Checker = RelocationRule{}
+
+func (RelocationRule) Name() string { return NameRelocation }
+func (RelocationRule) Number() int  { return 8 }
+
+// Requires says what the rule requires, in lang.
+func (RelocationRule) Requires(lang Lang) string {
+	return phrase{
+		"a relocation unit hosts one household at a time, a household stays in one unit at a time, and moving out, heavy works and moving back lie inside the stay in that order",
+		"un logement tiroir n'accueille qu'un ménage à la fois, un ménage n'occupe qu'un logement tiroir à la fois, et le déménagement, les gros travaux et le retour ont lieu pendant le séjour, dans cet ordre", false}.in(lang)
+}
+
 // Check verifies rule 8: the stays booked in one relocation unit never overlap, nor do
 // one household's stays; an intervention with a relocation role (move_out, during,
 // move_back) lies, [Start, End], inside one stay of its dwelling's household; within a
