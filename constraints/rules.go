@@ -36,31 +36,22 @@ func (v Violation) String() string {
 // The rules, one type each. Their methods live in the files named after them
 // (what they require here, Check in check_*.go, compilation in compile.go).
 type (
-	FrozenAppointments struct{} // 9
-	LocalTime          struct{} // 10
-	PlanStructure      struct{} // 0: every intervention once, durations, known ids
+	LocalTime     struct{} // 10
+	PlanStructure struct{} // 0: every intervention once, durations, known ids
 )
 
 // Rule names.
 const (
-	NameFrozen        = "frozen-appointments"
 	NameLocalTime     = "local-time"
 	NamePlanStructure = "plan-structure"
 )
 
-func (FrozenAppointments) Name() string { return NameFrozen }
-func (LocalTime) Name() string          { return NameLocalTime }
-func (PlanStructure) Name() string      { return NamePlanStructure }
+func (LocalTime) Name() string     { return NameLocalTime }
+func (PlanStructure) Name() string { return NamePlanStructure }
 
-func (FrozenAppointments) Number() int { return 9 }
-func (LocalTime) Number() int          { return 10 }
-func (PlanStructure) Number() int      { return 0 }
+func (LocalTime) Number() int     { return 10 }
+func (PlanStructure) Number() int { return 0 }
 
-func (FrozenAppointments) Requires(lang Lang) string {
-	return phrase{
-		"announced, done and pinned interventions keep their crew and their times; when the plan is made at a given time (operation.now), no other intervention starts before it, and one in an occupied dwelling starts no earlier than the notice owed to the household",
-		"les interventions annoncées, faites ou épinglées gardent leur équipe et leurs horaires ; quand le plan est fait à un moment donné (operation.now), aucune autre intervention ne commence avant, et une intervention dans un logement occupé ne commence pas avant le délai de prévenance dû au ménage", false}.in(lang)
-}
 func (LocalTime) Requires(lang Lang) string {
 	return phrase{
 		"every time in the plan is the operation's local time, with the offset in force at that instant (daylight saving included)",

@@ -7,6 +7,24 @@ import (
 	"github.com/rehabplan/rehabplan/model"
 )
 
+// FrozenAppointments is rule 9.
+type FrozenAppointments struct{}
+
+// NameFrozen is FrozenAppointments's name.
+const NameFrozen = "frozen-appointments"
+
+var _ Checker = FrozenAppointments{}
+
+func (FrozenAppointments) Name() string { return NameFrozen }
+func (FrozenAppointments) Number() int  { return 9 }
+
+// Requires says what the rule requires, in lang.
+func (FrozenAppointments) Requires(lang Lang) string {
+	return phrase{
+		"announced, done and pinned interventions keep their crew and their times; when the plan is made at a given time (operation.now), no other intervention starts before it, and one in an occupied dwelling starts no earlier than the notice owed to the household",
+		"les interventions annoncées, faites ou épinglées gardent leur équipe et leurs horaires ; quand le plan est fait à un moment donné (operation.now), aucune autre intervention ne commence avant, et une intervention dans un logement occupé ne commence pas avant le délai de prévenance dû au ménage", false}.in(lang)
+}
+
 // Check verifies rule 9: an announced, done or pinned intervention is placed, with
 // its given crew (when one is given) and with start and end equal, as instants, to its
 // given ones.
