@@ -36,27 +36,18 @@ func (v Violation) String() string {
 // The rules, one type each. Their methods live in the files named after them
 // (what they require here, Check in check_*.go, compilation in compile.go).
 type (
-	LocalTime     struct{} // 10
 	PlanStructure struct{} // 0: every intervention once, durations, known ids
 )
 
 // Rule names.
 const (
-	NameLocalTime     = "local-time"
 	NamePlanStructure = "plan-structure"
 )
 
-func (LocalTime) Name() string     { return NameLocalTime }
 func (PlanStructure) Name() string { return NamePlanStructure }
 
-func (LocalTime) Number() int     { return 10 }
 func (PlanStructure) Number() int { return 0 }
 
-func (LocalTime) Requires(lang Lang) string {
-	return phrase{
-		"every time in the plan is the operation's local time, with the offset in force at that instant (daylight saving included)",
-		"chaque heure du plan est l'heure locale de l'opération, avec le décalage en vigueur à cet instant (heure d'été comprise)", false}.in(lang)
-}
 func (PlanStructure) Requires(lang Lang) string {
 	return phrase{
 		"every intervention appears once, placed or unplaced with a reason, with exactly its duration of work",

@@ -21,7 +21,6 @@ type Checker interface {
 }
 
 var (
-	_ Checker = LocalTime{}
 	_ Checker = PlanStructure{}
 )
 
