@@ -32,24 +32,3 @@ func (v Violation) String() string {
 	}
 	return v.Rule + ": " + v.Message
 }
-
-// The rules, one type each. Their methods live in the files named after them
-// (what they require here, Check in check_*.go, compilation in compile.go).
-type (
-	PlanStructure struct{} // 0: every intervention once, durations, known ids
-)
-
-// Rule names.
-const (
-	NamePlanStructure = "plan-structure"
-)
-
-func (PlanStructure) Name() string { return NamePlanStructure }
-
-func (PlanStructure) Number() int { return 0 }
-
-func (PlanStructure) Requires(lang Lang) string {
-	return phrase{
-		"every intervention appears once, placed or unplaced with a reason, with exactly its duration of work",
-		"chaque intervention apparaît une fois, placée, ou non placée avec une raison, avec exactement sa durée de travail", false}.in(lang)
-}

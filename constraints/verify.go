@@ -20,10 +20,6 @@ type Checker interface {
 	Check(v *Verification) []Violation
 }
 
-var (
-	_ Checker = PlanStructure{}
-)
-
 // Verify re-checks a plan from scratch against every hard rule and lists the
 // violations, sorted by rule number, then intervention id, then message, without
 // duplicates. An empty result means the plan keeps every hard rule. It never panics
