@@ -1,0 +1,778 @@
+package constraints
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/solver"
+)
+
+//// CrewCalendar
+
+var (
+	_ resourceCompiler  = CrewCalendar{}
+	_ taskCalendarer    = CrewCalendar{}
+	_ taskDemander      = CrewCalendar{}
+	_ resourceOwner     = CrewCalendar{}
+	_ unplacedExplainer = CrewCalendar{}
+)
+
+// compileResources adds one resource per crew, one intervention at a time, on the
+// crew's calendar without its unavailability and the public holidays.
+func (CrewCalendar) compileResources(c *Compiled) error {
+	for i := range c.Model.Crews {
+		cr := &c.Model.Crews[i]
+		cal, err := c.crewCalendar(cr)
+		if err != nil {
+			return err
+		}
+		c.Crews = append(c.Crews, cr)
+		c.Problem.Resources = append(c.Problem.Resources, solver.Resource{Name: "crew " + cr.ID, Capacity: 1, Calendar: cal})
+	}
+	return nil
+}
+
+func (c *Compiled) crewCalendar(cr *model.Crew) (*solver.Calendar, error) {
+	// crews share a few calendars: each is expanded once (Clock.Calendar caches
+	// them by content)
+	shared, err := c.Clock.Calendar(c.Model.CrewCalendar(cr))
+	if err != nil {
+		return nil, fmt.Errorf("crew %q calendar: %w", cr.ID, err)
+	}
+	off, err := c.Clock.Periods(cr.Unavailable)
+	if err != nil {
+		return nil, fmt.Errorf("crew %q unavailable: %w", cr.ID, err)
+	}
+	return ownCalendar(shared, append(off, c.holidays...)), nil
+}
+
+// taskCalendar: no work on public holidays.
+func (CrewCalendar) taskCalendar(b *taskBuild) error {
+	b.addPart(NameCrewCalendar, phrase{"public holidays", "les jours fériés", true}, b.c.noHoliday)
+	return nil
+}
+
+// taskDemands: one crew among those of the trade with enough workers.
+func (CrewCalendar) taskDemands(b *taskBuild) error {
+	c, x, iv := b.c, b.c.Index, b.iv
+	if !x.NeedsCrew(iv) {
+		return nil
+	}
+	var alts []int
+	for i, cr := range c.Crews {
+		if x.CanDo(cr, iv) {
+			alts = append(alts, i)
+		}
+	}
+	if len(alts) == 0 {
+		return b.fail("trade", fmt.Errorf("no crew can do trade %q with %d workers", iv.Trade, iv.NeedCrewSize()))
+	}
+	b.crewK = len(b.task.Demands)
+	b.task.Demands = append(b.task.Demands, solver.Demand{Alternatives: alts, Amount: 1})
+	return nil
+}
+
+// The crews are the first resources.
+func (CrewCalendar) ownsResource(c *Compiled, r int) bool { return r < c.firstPilot }
+
+func (CrewCalendar) busyWith(c *Compiled, r int, id string, lang Lang) string {
+	if lang == French {
+		return fmt.Sprintf("L'équipe %s est occupée par %s", c.Crews[r].ID, id)
+	}
+	return busyWith(c, r, id)
+}
+
+func (CrewCalendar) demandPart(c *Compiled, t int, cal *solver.Calendar) (part, bool) {
+	trade := c.Interventions[t].Trade
+	return part{NameCrewCalendar, phrase{fmt.Sprintf("the working days of the crews able to do %s", trade),
+		fmt.Sprintf("les jours de travail des équipes du lot %s", trade), true}, cal}, true
+}
+
+// explainUnplaced: every crew able to do the work is busy.
+func (r CrewCalendar) explainUnplaced(c *Compiled, t int, p solver.Placement, lang Lang) ([]model.Reason, bool) {
+	if p.Reason != solver.ReasonResources || !r.ownsResource(c, p.Blocker) {
+		return nil, false
+	}
+	iv := c.Interventions[t]
+	task := &c.Problem.Tasks[t]
+	dl := c.deadlineText(task.Deadline, lang)
+	var ids []string
+	if k := c.crewDemand[t]; k >= 0 {
+		for _, a := range task.Demands[k].Alternatives {
+			ids = append(ids, c.Crews[a].ID)
+		}
+	}
+	if lang == French {
+		return []model.Reason{{Rule: NameCrewCalendar, Message: fmt.Sprintf("Toutes les équipes du lot %s (%s) sont prises sur tous les créneaux où %s pourrait avoir lieu avant %s", iv.Trade, strings.Join(ids, ", "), iv.ID, dl)}}, true
+	}
+	return []model.Reason{{Rule: NameCrewCalendar, Message: fmt.Sprintf("every crew able to do %s (%s) is busy in every possible slot before %s", iv.Trade, strings.Join(ids, ", "), dl)}}, true
+}
+
+//// TenantAvailability
+
+var _ taskCalendarer = TenantAvailability{}
+
+// taskCalendar: someone at home to let the crew in (and the household's
+// preferred windows, a soft wish).
+func (TenantAvailability) taskCalendar(b *taskBuild) error {
+	c, h := b.c, b.h
+	if h == nil {
+		return nil
+	}
+	cal, what, err := c.accessCalendar(b.iv, h, b.profiles)
+	if err != nil {
+		return b.fail("access", err)
+	}
+	if cal != nil || what.en != "" {
+		b.addPart(NameTenantAvailability, what, cal)
+	}
+	if len(h.Preferred) > 0 {
+		pref, ok := c.preferred[h.ID]
+		if !ok {
+			if pref, err = c.Clock.Calendar(h.Preferred); err != nil {
+				return b.fail("household preferred windows", err)
+			}
+			c.preferred[h.ID] = pref
+		}
+		b.task.Preferred = pref
+	}
+	return nil
+}
+
+// accessCalendar is when someone can let the crew in (rule 2), or nil when nobody
+// needs to be at home.
+func (c *Compiled) accessCalendar(iv *model.Intervention, h *model.Household, profiles []*model.Profile) (*solver.Calendar, phrase, error) {
+	access := c.Index.AccessOf(iv)
+	if access == model.AccessNone {
+		return nil, phrase{}, nil
+	}
+	if access == model.AccessKeys && h.KeysWithPilot {
+		if _, err := c.Clock.Periods(h.Absences); err != nil {
+			return nil, phrase{}, err
+		}
+		if c.pilotDuty == nil {
+			var ws []solver.Window
+			for _, pl := range c.Pilots {
+				cal, err := c.pilotCalendar(pl)
+				if err != nil {
+					return nil, phrase{}, err
+				}
+				ws = append(ws, cal.Windows()...)
+			}
+			c.pilotDuty = solver.NewCalendar(ws)
+		}
+		return c.pilotDuty, phrase{fmt.Sprintf("the pilot's office hours (household %q left its keys)", h.ID),
+			fmt.Sprintf("les horaires de bureau du pilote (le ménage %s lui a laissé ses clés)", frQ(h.ID)), true}, nil
+	}
+	carer := false
+	for _, pr := range profiles {
+		carer = carer || pr.NeedsCarer
+	}
+	key := accessKey{h.ID, carer}
+	if a, ok := c.access[key]; ok {
+		return a.cal, a.what, nil
+	}
+	recs, what := h.Availability, phrase{fmt.Sprintf("the availability of household %q", h.ID),
+		fmt.Sprintf("les disponibilités du ménage %s", frQ(h.ID)), true}
+	if carer {
+		// in French, the person who must be there, without a word of why
+		recs, what = h.CarerAvailability, phrase{fmt.Sprintf("the carer's availability (household %q)", h.ID),
+			fmt.Sprintf("les disponibilités de la personne qui doit accompagner le ménage %s", frQ(h.ID)), true}
+	}
+	// (a household seen before had its absences read without error)
+	absences, err := c.Clock.Periods(h.Absences)
+	if err != nil {
+		return nil, phrase{}, err
+	}
+	cal, err := c.Clock.Calendar(recs)
+	if err != nil {
+		return nil, phrase{}, err
+	}
+	cal = solver.Subtract(cal, absences)
+	c.access[key] = accessCal{cal, what}
+	return cal, what, nil
+}
+
+// accessKey identifies a household's access calendar: its own availability or
+// its carer's.
+type accessKey struct {
+	household string
+	carer     bool
+}
+
+type accessCal struct {
+	cal  *solver.Calendar
+	what phrase
+}
+
+//// PilotOfficeHours
+
+var (
+	_ resourceCompiler  = PilotOfficeHours{}
+	_ taskDemander      = PilotOfficeHours{}
+	_ resourceOwner     = PilotOfficeHours{}
+	_ unplacedExplainer = PilotOfficeHours{}
+)
+
+// compileResources adds one resource per pilot, in one place at a time, on the
+// pilot's office hours without absences and public holidays.
+func (PilotOfficeHours) compileResources(c *Compiled) error {
+	c.firstPilot = len(c.Problem.Resources)
+	for i := range c.Model.Pilots {
+		pl := &c.Model.Pilots[i]
+		cal, err := c.pilotCalendar(pl)
+		if err != nil {
+			return err
+		}
+		c.Pilots = append(c.Pilots, pl)
+		c.Problem.Resources = append(c.Problem.Resources, solver.Resource{Name: "pilot " + pl.ID, Capacity: 1, Calendar: cal})
+	}
+	return nil
+}
+
+func (c *Compiled) pilotCalendar(pl *model.Pilot) (*solver.Calendar, error) {
+	shared, err := c.Clock.Calendar(pl.Hours())
+	if err != nil {
+		return nil, fmt.Errorf("pilot %q office hours: %w", pl.ID, err)
+	}
+	off, err := c.Clock.Periods(pl.Absences)
+	if err != nil {
+		return nil, fmt.Errorf("pilot %q absences: %w", pl.ID, err)
+	}
+	return ownCalendar(shared, append(off, c.holidays...)), nil
+}
+
+// taskDemands: any pilot, when the intervention needs one.
+func (PilotOfficeHours) taskDemands(b *taskBuild) error {
+	c := b.c
+	if !c.Index.NeedsPilot(b.iv) {
+		return nil
+	}
+	if len(c.Pilots) == 0 {
+		return b.fail("needs_pilot", fmt.Errorf("needs the pilot but the operation has none"))
+	}
+	alts := make([]int, len(c.Pilots))
+	for i := range alts {
+		alts[i] = c.firstPilot + i
+	}
+	b.pilotK = len(b.task.Demands)
+	b.task.Demands = append(b.task.Demands, solver.Demand{Alternatives: alts, Amount: 1})
+	return nil
+}
+
+// The pilots come after the crews.
+func (PilotOfficeHours) ownsResource(c *Compiled, r int) bool {
+	return r >= c.firstPilot && r < c.firstDwelling
+}
+
+func (PilotOfficeHours) busyWith(c *Compiled, r int, id string, lang Lang) string {
+	if lang == French {
+		return fmt.Sprintf("Le pilote %s est occupé par %s", c.Pilots[r-c.firstPilot].ID, id)
+	}
+	return busyWith(c, r, id)
+}
+
+func (PilotOfficeHours) demandPart(c *Compiled, t int, cal *solver.Calendar) (part, bool) {
+	return part{NamePilotOfficeHours, phrase{"the pilot's office hours", "les horaires de bureau du pilote", true}, cal}, true
+}
+
+// explainUnplaced: the pilot is busy.
+func (r PilotOfficeHours) explainUnplaced(c *Compiled, t int, p solver.Placement, lang Lang) ([]model.Reason, bool) {
+	if p.Reason != solver.ReasonResources || !r.ownsResource(c, p.Blocker) {
+		return nil, false
+	}
+	iv := c.Interventions[t]
+	dl := c.deadlineText(c.Problem.Tasks[t].Deadline, lang)
+	if lang == French {
+		return []model.Reason{{Rule: NamePilotOfficeHours, Message: fmt.Sprintf("Le pilote est déjà pris ailleurs sur tous les créneaux de ses horaires de bureau où %s pourrait avoir lieu avant %s", iv.ID, dl)}}, true
+	}
+	return []model.Reason{{Rule: NamePilotOfficeHours, Message: fmt.Sprintf("the pilot is busy elsewhere in every office-hour slot before %s", dl)}}, true
+}
+
+//// TradeSequence
+
+var (
+	_ precedenceCompiler = TradeSequence{}
+	_ unplacedExplainer  = TradeSequence{}
+)
+
+// compilePrecedences links the trades of each dwelling (or stairwell) in the
+// order of the sequences, with their lags, and each intervention to those it
+// comes after.
+func (TradeSequence) compilePrecedences(c *Compiled, g *taskGroups) error {
+	p, sp := c.Model, c.Problem
+	siteCal, err := c.siteCalendar()
+	if err != nil {
+		return err
+	}
+	for si, s := range p.Sequences {
+		minLag, maxLag := 0, -1
+		if s.MinLag != "" {
+			if minLag, err = model.ParseDuration(s.MinLag, 0); err != nil {
+				return fmt.Errorf("sequences[%d].min_lag: %w", si, err)
+			}
+		}
+		if s.MaxLag != "" {
+			if maxLag, err = model.ParseDuration(s.MaxLag, 0); err != nil {
+				return fmt.Errorf("sequences[%d].max_lag: %w", si, err)
+			}
+		}
+		only := map[string]bool{}
+		for _, d := range s.Dwellings {
+			only[d] = true
+		}
+		link := func(from, to int) {
+			if len(only) > 0 && (!only[c.Interventions[from].Dwelling] || !only[c.Interventions[to].Dwelling]) {
+				return
+			}
+			sp.Precedences = append(sp.Precedences, solver.Precedence{From: from, To: to, MinLag: minLag, MaxLag: maxLag})
+			if s.MinLagWorkingDays > 0 {
+				sp.Precedences = append(sp.Precedences, solver.Precedence{From: from, To: to,
+					MinLag: s.MinLagWorkingDays * g.workingDay, LagCalendar: siteCal, MaxLag: -1})
+			}
+		}
+		if s.Scope == "stairwell" {
+			for _, sw := range p.StairwellIDs() {
+				for _, a := range g.byStairwellTrade[[2]string{sw, s.Before}] {
+					for _, b := range g.byStairwellTrade[[2]string{sw, s.After}] {
+						link(a, b)
+					}
+				}
+			}
+			continue
+		}
+		for _, d := range p.Dwellings {
+			for _, a := range g.byDwellingTrade[[2]string{d.ID, s.Before}] {
+				for _, b := range g.byDwellingTrade[[2]string{d.ID, s.After}] {
+					link(a, b)
+				}
+			}
+		}
+	}
+	for t, iv := range c.Interventions {
+		for _, a := range iv.After {
+			if f, ok := c.TaskOf[a]; ok {
+				sp.Precedences = append(sp.Precedences, solver.Precedence{From: f, To: t, MaxLag: -1})
+			}
+		}
+	}
+	return nil
+}
+
+// siteCalendar is the site hours without holidays: the calendar of lags in working days.
+func (c *Compiled) siteCalendar() (*solver.Calendar, error) {
+	ws, err := c.Clock.Recurrences(c.Model.SiteHours())
+	if err != nil {
+		return nil, fmt.Errorf("operation.site_hours: %w", err)
+	}
+	return solver.Subtract(solver.NewCalendar(ws), c.holidays), nil
+}
+
+// explainUnplaced: a predecessor is not placed, or the maximum lag after it
+// cannot be met.
+func (TradeSequence) explainUnplaced(c *Compiled, t int, p solver.Placement, lang Lang) ([]model.Reason, bool) {
+	iv := c.Interventions[t]
+	switch p.Reason {
+	case solver.ReasonPredecessor:
+		pred, predFr := "an earlier intervention", "une intervention précédente"
+		if p.Blocker >= 0 {
+			pred, predFr = fmt.Sprintf("%q", c.Interventions[p.Blocker].ID), c.Interventions[p.Blocker].ID
+		}
+		return []model.Reason{{Rule: NameTradeSequence, Message: phrase{
+			fmt.Sprintf("%s must come after %s, which could not be placed", iv.ID, pred),
+			fmt.Sprintf("%s doit suivre %s, qui n'a pas pu être placée", iv.ID, predFr), false}.in(lang)}}, true
+	case solver.ReasonMaxLag:
+		return []model.Reason{{Rule: NameTradeSequence, Message: phrase{
+			fmt.Sprintf("%s cannot start soon enough after the trade before it (maximum lag)", iv.ID),
+			fmt.Sprintf("%s ne peut pas commencer assez tôt après le corps d'état qui la précède (délai maximal entre les deux)", iv.ID), false}.in(lang)}}, true
+	}
+	return nil, false
+}
+
+//// ReleaseDeadline
+
+var (
+	_ taskTimer      = ReleaseDeadline{}
+	_ startExplainer = ReleaseDeadline{}
+)
+
+// taskTiming: the release date and the deliveries are the task's release; its
+// deadlines, hard and soft.
+func (ReleaseDeadline) taskTiming(b *taskBuild) error {
+	c, iv, t := b.c, b.iv, &b.task
+	var err error
+	if iv.Release != "" {
+		if t.Release, err = c.minute(iv.Release, false); err != nil {
+			return b.fail("release", err)
+		}
+	}
+	for _, did := range iv.Deliveries {
+		if dl := c.Index.Deliveries[did]; dl != nil {
+			m, err := c.minute(dl.Expected, false)
+			if err != nil {
+				return b.fail("delivery "+did, err)
+			}
+			t.Release = max(t.Release, m)
+		}
+	}
+	t.Release = max(t.Release, 0)
+	if iv.Deadline != "" {
+		if t.Deadline, err = c.minute(iv.Deadline, true); err != nil {
+			return b.fail("deadline", err)
+		}
+		t.Deadline = max(t.Deadline, 1)
+	}
+	if iv.SoftDeadline != "" {
+		if t.SoftDeadline, err = c.minute(iv.SoftDeadline, true); err != nil {
+			return b.fail("soft_deadline", err)
+		}
+	}
+	return nil
+}
+
+// explainStart: the release (date, delivery or notice owed) holds the task back.
+func (ReleaseDeadline) explainStart(c *Compiled, t int, pl []solver.Placement, lang Lang) ([]model.Reason, bool) {
+	p, iv, task := pl[t], c.Interventions[t], &c.Problem.Tasks[t]
+	if task.Release < p.Start-startSlack {
+		return nil, false
+	}
+	if lang == French {
+		return []model.Reason{{Rule: NameReleaseDeadline, Message: fmt.Sprintf("%s ne peut pas commencer avant le %s (sa date de démarrage, une livraison ou le délai de prévenance dû au ménage)", iv.ID, frAt(c.Clock.Time(task.Release)))}}, false
+	}
+	return []model.Reason{{Rule: NameReleaseDeadline, Message: fmt.Sprintf("%s may not start before %s (its release date, a delivery, or the notice owed to the household)", iv.ID, c.Clock.Time(task.Release).Format("2006-01-02 15:04"))}}, false
+}
+
+//// DwellingCapacity
+
+var (
+	_ resourceCompiler  = DwellingCapacity{}
+	_ taskDemander      = DwellingCapacity{}
+	_ resourceOwner     = DwellingCapacity{}
+	_ unplacedExplainer = DwellingCapacity{}
+)
+
+// compileResources adds one resource per dwelling, of its maximum number of crews.
+func (DwellingCapacity) compileResources(c *Compiled) error {
+	c.firstDwelling = len(c.Problem.Resources)
+	c.dwellingRes = make(map[string]int, len(c.Model.Dwellings))
+	for i := range c.Model.Dwellings {
+		d := &c.Model.Dwellings[i]
+		c.Dwellings = append(c.Dwellings, d)
+		c.dwellingRes[d.ID] = len(c.Problem.Resources)
+		c.Problem.Resources = append(c.Problem.Resources, solver.Resource{Name: "dwelling " + d.ID, Capacity: d.MaxCrewsOf()})
+	}
+	return nil
+}
+
+// taskDemands: a crew-carried intervention takes a place in its dwelling.
+func (DwellingCapacity) taskDemands(b *taskBuild) error {
+	if b.c.Index.NeedsCrew(b.iv) {
+		b.task.Demands = append(b.task.Demands, solver.Demand{Alternatives: []int{b.c.dwellingRes[b.iv.Dwelling]}, Amount: 1})
+	}
+	return nil
+}
+
+// The dwellings come last.
+func (DwellingCapacity) ownsResource(c *Compiled, r int) bool { return r >= c.firstDwelling }
+
+func (DwellingCapacity) busyWith(c *Compiled, r int, id string, lang Lang) string {
+	if lang == French {
+		return fmt.Sprintf("Le logement %s accueille déjà %s", c.Dwellings[r-c.firstDwelling].ID, id)
+	}
+	return busyWith(c, r, id)
+}
+
+// demandPart: a dwelling has no calendar of its own.
+func (DwellingCapacity) demandPart(c *Compiled, t int, cal *solver.Calendar) (part, bool) {
+	return part{}, false
+}
+
+// explainUnplaced: the dwelling is full.
+func (r DwellingCapacity) explainUnplaced(c *Compiled, t int, p solver.Placement, lang Lang) ([]model.Reason, bool) {
+	if p.Reason != solver.ReasonResources || !r.ownsResource(c, p.Blocker) {
+		return nil, false
+	}
+	iv := c.Interventions[t]
+	dl := c.deadlineText(c.Problem.Tasks[t].Deadline, lang)
+	if lang == French {
+		return []model.Reason{{Rule: NameDwellingCapacity, Message: fmt.Sprintf("Le logement %s reçoit déjà autant d'équipes qu'il peut en accueillir chaque fois que %s pourrait avoir lieu avant %s", iv.Dwelling, iv.ID, dl)}}, true
+	}
+	return []model.Reason{{Rule: NameDwellingCapacity, Message: fmt.Sprintf("dwelling %s already has as many crews as it can take whenever %s could run before %s", iv.Dwelling, iv.ID, dl)}}, true
+}
+
+//// HouseholdProfile
+
+var (
+	_ taskCalendarer    = HouseholdProfile{}
+	_ termCompiler      = HouseholdProfile{}
+	_ unplacedExplainer = HouseholdProfile{}
+)
+
+// taskCalendar: the hours of work a profile allows, and when noisy or dusty
+// work may be done.
+func (HouseholdProfile) taskCalendar(b *taskBuild) error {
+	c := b.c
+	tr := c.Index.Trades[b.iv.Trade]
+	for _, pr := range b.profiles {
+		if pr.NoWorkBefore != "" || pr.NoWorkAfter != "" {
+			from, to := 0, 1440
+			if pr.NoWorkBefore != "" {
+				from, _ = model.ParseClock(pr.NoWorkBefore)
+			}
+			if pr.NoWorkAfter != "" {
+				to, _ = model.ParseClock(pr.NoWorkAfter)
+			}
+			hours, _ := c.cached("hours|"+pr.ID, func() (*solver.Calendar, error) {
+				return solver.NewCalendar(c.Clock.DailyHours(from, to)), nil
+			})
+			b.addPart(NameHouseholdProfile, phrase{fmt.Sprintf("the hours allowed by profile %q", pr.ID),
+				fmt.Sprintf("les horaires que permet le profil %s", frQ(pr.ID)), true}, hours)
+		}
+		if tr != nil && (tr.Noisy || tr.Dusty) {
+			switch pr.NoisyDusty {
+			case "relocated":
+				stay, err := c.stayCalendar(b.h)
+				if err != nil {
+					return b.fail("relocation", err)
+				}
+				b.addPart(NameHouseholdProfile, phrase{fmt.Sprintf("the household's relocation stay (profile %q allows noisy or dusty work only then)", pr.ID),
+					fmt.Sprintf("le séjour du ménage en logement tiroir (le profil %s n'y autorise les travaux bruyants ou poussiéreux qu'à ce moment-là)", frQ(pr.ID)), false}, stay)
+			case "hours":
+				noisy, err := c.Clock.Calendar(pr.NoisyHours)
+				if err != nil {
+					// a profile's rules stay out of messages, as in the validation
+					return b.fail("profile noisy hours", fmt.Errorf("profile %q: its noisy hours cannot be expanded over the operation", pr.ID))
+				}
+				b.addPart(NameHouseholdProfile, phrase{fmt.Sprintf("the hours for noisy or dusty work of profile %q", pr.ID),
+					fmt.Sprintf("les horaires des travaux bruyants ou poussiéreux du profil %s", frQ(pr.ID)), true}, noisy)
+			}
+		}
+	}
+	return nil
+}
+
+// compileTerms: the household's limits over several interventions (per day,
+// disturbed days per week, days without water).
+func (HouseholdProfile) compileTerms(c *Compiled, g *taskGroups) error {
+	p, x, sp := c.Model, c.Index, c.Problem
+	nowMin, hasNow := 0, false
+	if now, ok := c.Model.NowTime(c.Clock.Loc); ok {
+		nowMin, hasNow = c.Clock.Minute(now), true
+	}
+	for _, d := range p.Dwellings {
+		if !d.Occupied() {
+			continue
+		}
+		h := x.Households[d.Household]
+		if h == nil {
+			continue
+		}
+		tasks := g.byDwelling[d.ID]
+		for _, pid := range h.Profiles {
+			pr := x.Profiles[pid]
+			if pr == nil {
+				continue
+			}
+			if pr.MaxInterventionsPerDay > 0 || pr.MaxDisturbedDaysPerWeek > 0 {
+				sp.DayLimits = append(sp.DayLimits, solver.DayLimit{Name: d.ID + "/" + pid, Tasks: tasks,
+					MaxPerDay: pr.MaxInterventionsPerDay, MaxDaysPerWeek: pr.MaxDisturbedDaysPerWeek})
+			}
+			if pr.MaxWaterOutDays > 0 {
+				var water []int
+				limit := pr.MaxWaterOutDays * 24 * 60
+				for _, t := range tasks {
+					if tr := x.Trades[c.Interventions[t].Trade]; tr != nil && tr.CutsWater {
+						if waterOver(&sp.Tasks[t], nowMin, hasNow, limit) {
+							continue
+						}
+						water = append(water, t)
+					}
+				}
+				if len(water) > 0 {
+					sp.Spans = append(sp.Spans, solver.SpanLimit{Name: d.ID + "/" + pid, Tasks: water, Max: pr.MaxWaterOutDays * 24 * 60})
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// waterOver reports whether a fixed water-cutting task ended more than the
+// profile's limit before now: that water cut is over, and whatever still cuts
+// water could never be within the limit of it. The limit then binds the cuts still
+// to come (and those that ended within it) as a new stretch without water, as the
+// verifier judges it.
+func waterOver(t *solver.Task, now int, hasNow bool, limit int) bool {
+	return hasNow && t.Fixed && t.End+limit <= now
+}
+
+// explainUnplaced: the days without water, or the limits per day and per week.
+func (HouseholdProfile) explainUnplaced(c *Compiled, t int, p solver.Placement, lang Lang) ([]model.Reason, bool) {
+	iv := c.Interventions[t]
+	switch p.Reason {
+	case solver.ReasonSpan:
+		return []model.Reason{{Rule: NameHouseholdProfile, Message: phrase{
+			fmt.Sprintf("the works that cut water in dwelling %s cannot fit in the days the household's profile allows", iv.Dwelling),
+			fmt.Sprintf("Les travaux qui coupent l'eau dans le logement %s (dont %s) ne tiennent pas dans le nombre de jours que permet le profil du ménage", iv.Dwelling, iv.ID), false}.in(lang)}}, true
+	case solver.ReasonDayLimit:
+		return []model.Reason{{Rule: NameHouseholdProfile, Message: phrase{
+			fmt.Sprintf("no day is left before the deadline within the household's limit of interventions per day or disturbed days per week (dwelling %s)", iv.Dwelling),
+			fmt.Sprintf("Il ne reste aucun jour avant l'échéance où placer %s sans dépasser la limite d'interventions par jour ou de jours dérangés par semaine du ménage (logement %s)", iv.ID, iv.Dwelling), false}.in(lang)}}, true
+	}
+	return nil, false
+}
+
+//// RelocationRule
+
+var (
+	_ taskCalendarer     = RelocationRule{}
+	_ precedenceCompiler = RelocationRule{}
+)
+
+// taskCalendar: an intervention tied to a stay lies inside it.
+func (RelocationRule) taskCalendar(b *taskBuild) error {
+	if b.iv.Relocation == "" {
+		return nil
+	}
+	stay, err := b.c.stayCalendar(b.h)
+	if err != nil {
+		return b.fail("relocation", err)
+	}
+	b.addPart(NameRelocation, phrase{"the household's relocation stay", "le séjour du ménage en logement tiroir", false}, stay)
+	return nil
+}
+
+// compilePrecedences: in each dwelling, moving out, then the works during the
+// stay, then moving back.
+func (RelocationRule) compilePrecedences(c *Compiled, g *taskGroups) error {
+	sp := c.Problem
+	for _, d := range c.Model.Dwellings {
+		var out, during, back []int
+		for _, t := range g.byDwelling[d.ID] {
+			switch c.Interventions[t].Relocation {
+			case model.RoleMoveOut:
+				out = append(out, t)
+			case model.RoleDuring:
+				during = append(during, t)
+			case model.RoleMoveBack:
+				back = append(back, t)
+			}
+		}
+		for _, a := range out {
+			for _, b := range during {
+				sp.Precedences = append(sp.Precedences, solver.Precedence{From: a, To: b, MaxLag: -1})
+			}
+			if len(during) == 0 {
+				for _, b := range back {
+					sp.Precedences = append(sp.Precedences, solver.Precedence{From: a, To: b, MaxLag: -1})
+				}
+			}
+		}
+		for _, a := range during {
+			for _, b := range back {
+				sp.Precedences = append(sp.Precedences, solver.Precedence{From: a, To: b, MaxLag: -1})
+			}
+		}
+	}
+	return nil
+}
+
+// stayCalendar is when the household stays in a relocation unit (never, if it has
+// no stay).
+func (c *Compiled) stayCalendar(h *model.Household) (*solver.Calendar, error) {
+	if h == nil {
+		return solver.NewCalendar(nil), nil
+	}
+	return c.cached("stay|"+h.ID, func() (*solver.Calendar, error) {
+		var ps []model.Period
+		for _, st := range c.Index.Stays[h.ID] {
+			ps = append(ps, model.Period{From: st.From, To: st.To})
+		}
+		ws, err := c.Clock.Periods(ps)
+		if err != nil {
+			return nil, err
+		}
+		return solver.NewCalendar(ws), nil
+	})
+}
+
+//// FrozenAppointments
+
+var (
+	_ taskTimer      = FrozenAppointments{}
+	_ taskPinner     = FrozenAppointments{}
+	_ startExplainer = FrozenAppointments{}
+)
+
+// taskTiming: when the plan is made at a given time (a replan), nothing new
+// starts before it, and a household is told NoticeDays ahead of a new appointment.
+func (FrozenAppointments) taskTiming(b *taskBuild) error {
+	c, iv, t := b.c, b.iv, &b.task
+	if now, ok := c.Model.NowTime(c.Clock.Loc); ok && !iv.Fixed() {
+		t.Release = max(t.Release, c.Clock.Minute(now))
+		if d := c.Index.Dwellings[iv.Dwelling]; d != nil && d.Occupied() {
+			t.Release = max(t.Release, c.Clock.Minute(c.Model.NoticeFloor(now, c.Clock.Loc)))
+		}
+	}
+	return nil
+}
+
+// taskPin: announced, done and pinned interventions stay where they are, with
+// their crew and pilot.
+func (FrozenAppointments) taskPin(b *taskBuild) error {
+	c, iv, t := b.c, b.iv, &b.task
+	if !iv.Fixed() {
+		return nil
+	}
+	var err error
+	t.Fixed = true
+	if t.Start, err = c.minute(iv.Start, false); err != nil {
+		return b.fail("start", err)
+	}
+	if t.End, err = c.minute(iv.End, false); err != nil {
+		return b.fail("end", err)
+	}
+	t.Choice = make([]int, len(t.Demands))
+	for k, dm := range t.Demands {
+		t.Choice[k] = dm.Alternatives[0]
+	}
+	if b.crewK >= 0 && iv.Crew != "" {
+		found := false
+		for _, r := range t.Demands[b.crewK].Alternatives {
+			if c.Crews[r].ID == iv.Crew {
+				t.Choice[b.crewK], found = r, true
+			}
+		}
+		if !found {
+			return b.fail("crew", fmt.Errorf("crew %q cannot do trade %q", iv.Crew, iv.Trade))
+		}
+	}
+	if b.pilotK >= 0 && iv.Pilot != "" {
+		for _, r := range t.Demands[b.pilotK].Alternatives {
+			if c.Pilots[r-c.firstPilot].ID == iv.Pilot {
+				t.Choice[b.pilotK] = r
+			}
+		}
+	}
+	return nil
+}
+
+// explainStart: a fixed task keeps its time, whatever else holds.
+func (FrozenAppointments) explainStart(c *Compiled, t int, pl []solver.Placement, lang Lang) ([]model.Reason, bool) {
+	if !c.Problem.Tasks[t].Fixed {
+		return nil, false
+	}
+	iv, start := c.Interventions[t], c.Clock.Time(pl[t].Start)
+	if lang == French {
+		msg := fmt.Sprintf("%s est fixée au %s : elle garde son horaire", iv.ID, frAt(start))
+		switch iv.StatusOf() {
+		case model.StatusAnnounced:
+			msg = fmt.Sprintf("%s a déjà été annoncée pour le %s : elle garde son horaire", iv.ID, frAt(start))
+		case model.StatusDone:
+			msg = fmt.Sprintf("%s a été faite le %s : elle garde son horaire", iv.ID, frAt(start))
+		}
+		return []model.Reason{{Rule: NameFrozen, Message: msg}}, true
+	}
+	return []model.Reason{{Rule: NameFrozen, Message: fmt.Sprintf("%s is %s at %s: it keeps its time", iv.ID, iv.StatusOf(), start.Format("2006-01-02 15:04"))}}, true
+}
