@@ -1,5 +1,13 @@
 package constraints
 
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/solver"
+)
+
 // CrewCalendar is rule 1.
 type CrewCalendar struct{}
 
@@ -16,6 +24,105 @@ func (CrewCalendar) Requires(lang Lang) string {
 	return phrase{
 		"a crew works only inside its calendar, outside its unavailability and public holidays, on one intervention at a time, and only in its own trade with enough workers",
 		"une équipe ne travaille que dans son calendrier, hors de ses indisponibilités et des jours fériés, sur une seule intervention à la fois, et seulement dans son propre corps d'état avec assez d'ouvriers", false}.in(lang)
+}
+
+var (
+	_ resourceCompiler  = CrewCalendar{}
+	_ taskCalendarer    = CrewCalendar{}
+	_ taskDemander      = CrewCalendar{}
+	_ resourceOwner     = CrewCalendar{}
+	_ unplacedExplainer = CrewCalendar{}
+)
+
+// compileResources adds one resource per crew, one intervention at a time, on the
+// crew's calendar without its unavailability and the public holidays.
+func (CrewCalendar) compileResources(c *Compiled) error {
+	for i := range c.Model.Crews {
+		cr := &c.Model.Crews[i]
+		cal, err := c.crewCalendar(cr)
+		if err != nil {
+			return err
+		}
+		c.Crews = append(c.Crews, cr)
+		c.Problem.Resources = append(c.Problem.Resources, solver.Resource{Name: "crew " + cr.ID, Capacity: 1, Calendar: cal})
+	}
+	return nil
+}
+
+func (c *Compiled) crewCalendar(cr *model.Crew) (*solver.Calendar, error) {
+	// crews share a few calendars: each is expanded once (Clock.Calendar caches
+	// them by content)
+	shared, err := c.Clock.Calendar(c.Model.CrewCalendar(cr))
+	if err != nil {
+		return nil, fmt.Errorf("crew %q calendar: %w", cr.ID, err)
+	}
+	off, err := c.Clock.Periods(cr.Unavailable)
+	if err != nil {
+		return nil, fmt.Errorf("crew %q unavailable: %w", cr.ID, err)
+	}
+	return ownCalendar(shared, append(off, c.holidays...)), nil
+}
+
+// taskCalendar: no work on public holidays.
+func (CrewCalendar) taskCalendar(b *taskBuild) error {
+	b.addPart(NameCrewCalendar, phrase{"public holidays", "les jours fériés", true}, b.c.noHoliday)
+	return nil
+}
+
+// taskDemands: one crew among those of the trade with enough workers.
+func (CrewCalendar) taskDemands(b *taskBuild) error {
+	c, x, iv := b.c, b.c.Index, b.iv
+	if !x.NeedsCrew(iv) {
+		return nil
+	}
+	var alts []int
+	for i, cr := range c.Crews {
+		if x.CanDo(cr, iv) {
+			alts = append(alts, i)
+		}
+	}
+	if len(alts) == 0 {
+		return b.fail("trade", fmt.Errorf("no crew can do trade %q with %d workers", iv.Trade, iv.NeedCrewSize()))
+	}
+	b.crewK = len(b.task.Demands)
+	b.task.Demands = append(b.task.Demands, solver.Demand{Alternatives: alts, Amount: 1})
+	return nil
+}
+
+// The crews are the first resources.
+func (CrewCalendar) ownsResource(c *Compiled, r int) bool { return r < c.firstPilot }
+
+func (CrewCalendar) busyWith(c *Compiled, r int, id string, lang Lang) string {
+	if lang == French {
+		return fmt.Sprintf("L'équipe %s est occupée par %s", c.Crews[r].ID, id)
+	}
+	return busyWith(c, r, id)
+}
+
+func (CrewCalendar) demandPart(c *Compiled, t int, cal *solver.Calendar) (part, bool) {
+	trade := c.Interventions[t].Trade
+	return part{NameCrewCalendar, phrase{fmt.Sprintf("the working days of the crews able to do %s", trade),
+		fmt.Sprintf("les jours de travail des équipes du lot %s", trade), true}, cal}, true
+}
+
+// explainUnplaced: every crew able to do the work is busy.
+func (r CrewCalendar) explainUnplaced(c *Compiled, t int, p solver.Placement, lang Lang) ([]model.Reason, bool) {
+	if p.Reason != solver.ReasonResources || !r.ownsResource(c, p.Blocker) {
+		return nil, false
+	}
+	iv := c.Interventions[t]
+	task := &c.Problem.Tasks[t]
+	dl := c.deadlineText(task.Deadline, lang)
+	var ids []string
+	if k := c.crewDemand[t]; k >= 0 {
+		for _, a := range task.Demands[k].Alternatives {
+			ids = append(ids, c.Crews[a].ID)
+		}
+	}
+	if lang == French {
+		return []model.Reason{{Rule: NameCrewCalendar, Message: fmt.Sprintf("Toutes les équipes du lot %s (%s) sont prises sur tous les créneaux où %s pourrait avoir lieu avant %s", iv.Trade, strings.Join(ids, ", "), iv.ID, dl)}}, true
+	}
+	return []model.Reason{{Rule: NameCrewCalendar, Message: fmt.Sprintf("every crew able to do %s (%s) is busy in every possible slot before %s", iv.Trade, strings.Join(ids, ", "), dl)}}, true
 }
 
 // Check verifies rule 1: a crew-carried intervention names an existing crew of its
