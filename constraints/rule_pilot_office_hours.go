@@ -1,5 +1,12 @@
 package constraints
 
+import (
+	"fmt"
+
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/solver"
+)
+
 // PilotOfficeHours is rule 3.
 type PilotOfficeHours struct{}
 
@@ -16,6 +23,88 @@ func (PilotOfficeHours) Requires(lang Lang) string {
 	return phrase{
 		"an intervention that needs the pilot lies inside that pilot's office hours, outside absences and holidays, and the pilot is in one place at a time",
 		"une intervention qui demande le pilote a lieu pendant les horaires de bureau de ce pilote, hors de ses absences et des jours fériés, et le pilote n'est qu'à un endroit à la fois", false}.in(lang)
+}
+
+var (
+	_ resourceCompiler  = PilotOfficeHours{}
+	_ taskDemander      = PilotOfficeHours{}
+	_ resourceOwner     = PilotOfficeHours{}
+	_ unplacedExplainer = PilotOfficeHours{}
+)
+
+// compileResources adds one resource per pilot, in one place at a time, on the
+// pilot's office hours without absences and public holidays.
+func (PilotOfficeHours) compileResources(c *Compiled) error {
+	c.firstPilot = len(c.Problem.Resources)
+	for i := range c.Model.Pilots {
+		pl := &c.Model.Pilots[i]
+		cal, err := c.pilotCalendar(pl)
+		if err != nil {
+			return err
+		}
+		c.Pilots = append(c.Pilots, pl)
+		c.Problem.Resources = append(c.Problem.Resources, solver.Resource{Name: "pilot " + pl.ID, Capacity: 1, Calendar: cal})
+	}
+	return nil
+}
+
+func (c *Compiled) pilotCalendar(pl *model.Pilot) (*solver.Calendar, error) {
+	shared, err := c.Clock.Calendar(pl.Hours())
+	if err != nil {
+		return nil, fmt.Errorf("pilot %q office hours: %w", pl.ID, err)
+	}
+	off, err := c.Clock.Periods(pl.Absences)
+	if err != nil {
+		return nil, fmt.Errorf("pilot %q absences: %w", pl.ID, err)
+	}
+	return ownCalendar(shared, append(off, c.holidays...)), nil
+}
+
+// taskDemands: any pilot, when the intervention needs one.
+func (PilotOfficeHours) taskDemands(b *taskBuild) error {
+	c := b.c
+	if !c.Index.NeedsPilot(b.iv) {
+		return nil
+	}
+	if len(c.Pilots) == 0 {
+		return b.fail("needs_pilot", fmt.Errorf("needs the pilot but the operation has none"))
+	}
+	alts := make([]int, len(c.Pilots))
+	for i := range alts {
+		alts[i] = c.firstPilot + i
+	}
+	b.pilotK = len(b.task.Demands)
+	b.task.Demands = append(b.task.Demands, solver.Demand{Alternatives: alts, Amount: 1})
+	return nil
+}
+
+// The pilots come after the crews.
+func (PilotOfficeHours) ownsResource(c *Compiled, r int) bool {
+	return r >= c.firstPilot && r < c.firstDwelling
+}
+
+func (PilotOfficeHours) busyWith(c *Compiled, r int, id string, lang Lang) string {
+	if lang == French {
+		return fmt.Sprintf("Le pilote %s est occupé par %s", c.Pilots[r-c.firstPilot].ID, id)
+	}
+	return busyWith(c, r, id)
+}
+
+func (PilotOfficeHours) demandPart(c *Compiled, t int, cal *solver.Calendar) (part, bool) {
+	return part{NamePilotOfficeHours, phrase{"the pilot's office hours", "les horaires de bureau du pilote", true}, cal}, true
+}
+
+// explainUnplaced: the pilot is busy.
+func (r PilotOfficeHours) explainUnplaced(c *Compiled, t int, p solver.Placement, lang Lang) ([]model.Reason, bool) {
+	if p.Reason != solver.ReasonResources || !r.ownsResource(c, p.Blocker) {
+		return nil, false
+	}
+	iv := c.Interventions[t]
+	dl := c.deadlineText(c.Problem.Tasks[t].Deadline, lang)
+	if lang == French {
+		return []model.Reason{{Rule: NamePilotOfficeHours, Message: fmt.Sprintf("Le pilote est déjà pris ailleurs sur tous les créneaux de ses horaires de bureau où %s pourrait avoir lieu avant %s", iv.ID, dl)}}, true
+	}
+	return []model.Reason{{Rule: NamePilotOfficeHours, Message: fmt.Sprintf("the pilot is busy elsewhere in every office-hour slot before %s", dl)}}, true
 }
 
 // Check verifies rule 3: an intervention that needs the pilot names an existing pilot
