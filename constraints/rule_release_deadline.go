@@ -1,7 +1,10 @@
 package constraints
 
 import (
+	"fmt"
+
 	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/solver"
 )
 
 // ReleaseDeadline is rule 5.
@@ -20,6 +23,57 @@ func (ReleaseDeadline) Requires(lang Lang) string {
 	return phrase{
 		"no intervention starts before its release date or before its deliveries arrive, every deadline is met, and all work lies inside the operation's horizon",
 		"aucune intervention ne commence avant sa date de démarrage ou l'arrivée de ses livraisons, chaque échéance est tenue, et tous les travaux ont lieu pendant la durée de l'opération", false}.in(lang)
+}
+
+var (
+	_ taskTimer      = ReleaseDeadline{}
+	_ startExplainer = ReleaseDeadline{}
+)
+
+// taskTiming: the release date and the deliveries are the task's release; its
+// deadlines, hard and soft.
+func (ReleaseDeadline) taskTiming(b *taskBuild) error {
+	c, iv, t := b.c, b.iv, &b.task
+	var err error
+	if iv.Release != "" {
+		if t.Release, err = c.minute(iv.Release, false); err != nil {
+			return b.fail("release", err)
+		}
+	}
+	for _, did := range iv.Deliveries {
+		if dl := c.Index.Deliveries[did]; dl != nil {
+			m, err := c.minute(dl.Expected, false)
+			if err != nil {
+				return b.fail("delivery "+did, err)
+			}
+			t.Release = max(t.Release, m)
+		}
+	}
+	t.Release = max(t.Release, 0)
+	if iv.Deadline != "" {
+		if t.Deadline, err = c.minute(iv.Deadline, true); err != nil {
+			return b.fail("deadline", err)
+		}
+		t.Deadline = max(t.Deadline, 1)
+	}
+	if iv.SoftDeadline != "" {
+		if t.SoftDeadline, err = c.minute(iv.SoftDeadline, true); err != nil {
+			return b.fail("soft_deadline", err)
+		}
+	}
+	return nil
+}
+
+// explainStart: the release (date, delivery or notice owed) holds the task back.
+func (ReleaseDeadline) explainStart(c *Compiled, t int, pl []solver.Placement, lang Lang) ([]model.Reason, bool) {
+	p, iv, task := pl[t], c.Interventions[t], &c.Problem.Tasks[t]
+	if task.Release < p.Start-startSlack {
+		return nil, false
+	}
+	if lang == French {
+		return []model.Reason{{Rule: NameReleaseDeadline, Message: fmt.Sprintf("%s ne peut pas commencer avant le %s (sa date de démarrage, une livraison ou le délai de prévenance dû au ménage)", iv.ID, frAt(c.Clock.Time(task.Release)))}}, false
+	}
+	return []model.Reason{{Rule: NameReleaseDeadline, Message: fmt.Sprintf("%s may not start before %s (its release date, a delivery, or the notice owed to the household)", iv.ID, c.Clock.Time(task.Release).Format("2006-01-02 15:04"))}}, false
 }
 
 // Check verifies rule 5: an intervention starts no earlier than its release date and
