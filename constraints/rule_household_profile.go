@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/solver"
 )
 
 // HouseholdProfile is rule 7.
@@ -25,6 +26,126 @@ func (HouseholdProfile) Requires(lang Lang) string {
 	return phrase{
 		"the household's constraint profile holds: interventions per day, hours of work, noisy or dusty work, power cuts with the pilot, days without water, disturbed days per week",
 		"le profil de contraintes du ménage est respecté : interventions par jour, horaires de travail, travaux bruyants ou poussiéreux, coupures de courant en présence du pilote, jours sans eau, jours dérangés par semaine", false}.in(lang)
+}
+
+var (
+	_ taskCalendarer    = HouseholdProfile{}
+	_ termCompiler      = HouseholdProfile{}
+	_ unplacedExplainer = HouseholdProfile{}
+)
+
+// taskCalendar: the hours of work a profile allows, and when noisy or dusty
+// work may be done.
+func (HouseholdProfile) taskCalendar(b *taskBuild) error {
+	c := b.c
+	tr := c.Index.Trades[b.iv.Trade]
+	for _, pr := range b.profiles {
+		if pr.NoWorkBefore != "" || pr.NoWorkAfter != "" {
+			from, to := 0, 1440
+			if pr.NoWorkBefore != "" {
+				from, _ = model.ParseClock(pr.NoWorkBefore)
+			}
+			if pr.NoWorkAfter != "" {
+				to, _ = model.ParseClock(pr.NoWorkAfter)
+			}
+			hours, _ := c.cached("hours|"+pr.ID, func() (*solver.Calendar, error) {
+				return solver.NewCalendar(c.Clock.DailyHours(from, to)), nil
+			})
+			b.addPart(NameHouseholdProfile, phrase{fmt.Sprintf("the hours allowed by profile %q", pr.ID),
+				fmt.Sprintf("les horaires que permet le profil %s", frQ(pr.ID)), true}, hours)
+		}
+		if tr != nil && (tr.Noisy || tr.Dusty) {
+			switch pr.NoisyDusty {
+			case "relocated":
+				stay, err := c.stayCalendar(b.h)
+				if err != nil {
+					return b.fail("relocation", err)
+				}
+				b.addPart(NameHouseholdProfile, phrase{fmt.Sprintf("the household's relocation stay (profile %q allows noisy or dusty work only then)", pr.ID),
+					fmt.Sprintf("le séjour du ménage en logement tiroir (le profil %s n'y autorise les travaux bruyants ou poussiéreux qu'à ce moment-là)", frQ(pr.ID)), false}, stay)
+			case "hours":
+				noisy, err := c.Clock.Calendar(pr.NoisyHours)
+				if err != nil {
+					// a profile's rules stay out of messages, as in the validation
+					return b.fail("profile noisy hours", fmt.Errorf("profile %q: its noisy hours cannot be expanded over the operation", pr.ID))
+				}
+				b.addPart(NameHouseholdProfile, phrase{fmt.Sprintf("the hours for noisy or dusty work of profile %q", pr.ID),
+					fmt.Sprintf("les horaires des travaux bruyants ou poussiéreux du profil %s", frQ(pr.ID)), true}, noisy)
+			}
+		}
+	}
+	return nil
+}
+
+// compileTerms: the household's limits over several interventions (per day,
+// disturbed days per week, days without water).
+func (HouseholdProfile) compileTerms(c *Compiled, g *taskGroups) error {
+	p, x, sp := c.Model, c.Index, c.Problem
+	nowMin, hasNow := 0, false
+	if now, ok := c.Model.NowTime(c.Clock.Loc); ok {
+		nowMin, hasNow = c.Clock.Minute(now), true
+	}
+	for _, d := range p.Dwellings {
+		if !d.Occupied() {
+			continue
+		}
+		h := x.Households[d.Household]
+		if h == nil {
+			continue
+		}
+		tasks := g.byDwelling[d.ID]
+		for _, pid := range h.Profiles {
+			pr := x.Profiles[pid]
+			if pr == nil {
+				continue
+			}
+			if pr.MaxInterventionsPerDay > 0 || pr.MaxDisturbedDaysPerWeek > 0 {
+				sp.DayLimits = append(sp.DayLimits, solver.DayLimit{Name: d.ID + "/" + pid, Tasks: tasks,
+					MaxPerDay: pr.MaxInterventionsPerDay, MaxDaysPerWeek: pr.MaxDisturbedDaysPerWeek})
+			}
+			if pr.MaxWaterOutDays > 0 {
+				var water []int
+				limit := pr.MaxWaterOutDays * 24 * 60
+				for _, t := range tasks {
+					if tr := x.Trades[c.Interventions[t].Trade]; tr != nil && tr.CutsWater {
+						if waterOver(&sp.Tasks[t], nowMin, hasNow, limit) {
+							continue
+						}
+						water = append(water, t)
+					}
+				}
+				if len(water) > 0 {
+					sp.Spans = append(sp.Spans, solver.SpanLimit{Name: d.ID + "/" + pid, Tasks: water, Max: pr.MaxWaterOutDays * 24 * 60})
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// waterOver reports whether a fixed water-cutting task ended more than the
+// profile's limit before now: that water cut is over, and whatever still cuts
+// water could never be within the limit of it. The limit then binds the cuts still
+// to come (and those that ended within it) as a new stretch without water, as the
+// verifier judges it.
+func waterOver(t *solver.Task, now int, hasNow bool, limit int) bool {
+	return hasNow && t.Fixed && t.End+limit <= now
+}
+
+// explainUnplaced: the days without water, or the limits per day and per week.
+func (HouseholdProfile) explainUnplaced(c *Compiled, t int, p solver.Placement, lang Lang) ([]model.Reason, bool) {
+	iv := c.Interventions[t]
+	switch p.Reason {
+	case solver.ReasonSpan:
+		return []model.Reason{{Rule: NameHouseholdProfile, Message: phrase{
+			fmt.Sprintf("the works that cut water in dwelling %s cannot fit in the days the household's profile allows", iv.Dwelling),
+			fmt.Sprintf("Les travaux qui coupent l'eau dans le logement %s (dont %s) ne tiennent pas dans le nombre de jours que permet le profil du ménage", iv.Dwelling, iv.ID), false}.in(lang)}}, true
+	case solver.ReasonDayLimit:
+		return []model.Reason{{Rule: NameHouseholdProfile, Message: phrase{
+			fmt.Sprintf("no day is left before the deadline within the household's limit of interventions per day or disturbed days per week (dwelling %s)", iv.Dwelling),
+			fmt.Sprintf("Il ne reste aucun jour avant l'échéance où placer %s sans dépasser la limite d'interventions par jour ou de jours dérangés par semaine du ménage (logement %s)", iv.ID, iv.Dwelling), false}.in(lang)}}, true
+	}
+	return nil, false
 }
 
 // Check verifies rule 7, for each profile of the household of each occupied dwelling,
