@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/solver"
 )
 
 // RelocationRule is rule 8.
@@ -23,6 +24,78 @@ func (RelocationRule) Requires(lang Lang) string {
 	return phrase{
 		"a relocation unit hosts one household at a time, a household stays in one unit at a time, and moving out, heavy works and moving back lie inside the stay in that order",
 		"un logement tiroir n'accueille qu'un ménage à la fois, un ménage n'occupe qu'un logement tiroir à la fois, et le déménagement, les gros travaux et le retour ont lieu pendant le séjour, dans cet ordre", false}.in(lang)
+}
+
+var (
+	_ taskCalendarer     = RelocationRule{}
+	_ precedenceCompiler = RelocationRule{}
+)
+
+// taskCalendar: an intervention tied to a stay lies inside it.
+func (RelocationRule) taskCalendar(b *taskBuild) error {
+	if b.iv.Relocation == "" {
+		return nil
+	}
+	stay, err := b.c.stayCalendar(b.h)
+	if err != nil {
+		return b.fail("relocation", err)
+	}
+	b.addPart(NameRelocation, phrase{"the household's relocation stay", "le séjour du ménage en logement tiroir", false}, stay)
+	return nil
+}
+
+// compilePrecedences: in each dwelling, moving out, then the works during the
+// stay, then moving back.
+func (RelocationRule) compilePrecedences(c *Compiled, g *taskGroups) error {
+	sp := c.Problem
+	for _, d := range c.Model.Dwellings {
+		var out, during, back []int
+		for _, t := range g.byDwelling[d.ID] {
+			switch c.Interventions[t].Relocation {
+			case model.RoleMoveOut:
+				out = append(out, t)
+			case model.RoleDuring:
+				during = append(during, t)
+			case model.RoleMoveBack:
+				back = append(back, t)
+			}
+		}
+		for _, a := range out {
+			for _, b := range during {
+				sp.Precedences = append(sp.Precedences, solver.Precedence{From: a, To: b, MaxLag: -1})
+			}
+			if len(during) == 0 {
+				for _, b := range back {
+					sp.Precedences = append(sp.Precedences, solver.Precedence{From: a, To: b, MaxLag: -1})
+				}
+			}
+		}
+		for _, a := range during {
+			for _, b := range back {
+				sp.Precedences = append(sp.Precedences, solver.Precedence{From: a, To: b, MaxLag: -1})
+			}
+		}
+	}
+	return nil
+}
+
+// stayCalendar is when the household stays in a relocation unit (never, if it has
+// no stay).
+func (c *Compiled) stayCalendar(h *model.Household) (*solver.Calendar, error) {
+	if h == nil {
+		return solver.NewCalendar(nil), nil
+	}
+	return c.cached("stay|"+h.ID, func() (*solver.Calendar, error) {
+		var ps []model.Period
+		for _, st := range c.Index.Stays[h.ID] {
+			ps = append(ps, model.Period{From: st.From, To: st.To})
+		}
+		ws, err := c.Clock.Periods(ps)
+		if err != nil {
+			return nil, err
+		}
+		return solver.NewCalendar(ws), nil
+	})
 }
 
 // Check verifies rule 8: the stays booked in one relocation unit never overlap, nor do
