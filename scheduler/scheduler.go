@@ -14,10 +14,13 @@ import (
 
 // Problem and Plan are the model's types, re-exported for importers.
 type (
-	Problem   = model.Problem
-	Plan      = model.Plan
-	Violation = constraints.Violation
+	Problem = model.Problem
+	Plan    = model.Plan
 )
+
+// Violation is one breach of a hard rule by a plan, as Verify lists it: the rule's
+// name, the intervention (if one is at fault) and a message.
+type Violation = constraints.Violation
 
 // Settings tune Solve. A nil *Settings and the zero value work: 10 s, seed 0, all
 // cores, no work limit.
