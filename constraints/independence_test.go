@@ -82,54 +82,11 @@ var (
 // functions walked ("Verify", "CrewCalendar.Check").
 func verifierLeaks(extra map[string]string) (leaks []string, reached []string, err error) {
 	srcImporterOnce.Do(func() { srcImporter = importer.ForCompiler(srcFset, "source", nil) })
-	dir, err := os.Getwd()
+	pkg, info, files, err := checkPackage(extra)
 	if err != nil {
 		return nil, nil, err
 	}
-	names, err := filepath.Glob(filepath.Join(dir, "*.go"))
-	if err != nil {
-		return nil, nil, err
-	}
-	var files []*ast.File
-	for _, name := range names {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(srcFset, name, nil, 0)
-		if err != nil {
-			return nil, nil, err
-		}
-		files = append(files, f)
-	}
-	for name, src := range extra {
-		f, err := parser.ParseFile(srcFset, filepath.Join(dir, name), src, 0)
-		if err != nil {
-			return nil, nil, err
-		}
-		files = append(files, f)
-	}
-	info := &types.Info{Uses: map[*ast.Ident]types.Object{}, Defs: map[*ast.Ident]types.Object{}, Types: map[ast.Expr]types.TypeAndValue{}}
-	conf := types.Config{Importer: srcImporter}
-	pkg, err := conf.Check("github.com/rehabplan/rehabplan/constraints", srcFset, files, info)
-	if err != nil {
-		return nil, nil, err
-	}
-	// every function and method of the package, by object, with its declaration
-	decls := map[*types.Func]*ast.FuncDecl{}
-	var methods []*types.Func
-	for _, f := range files {
-		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok {
-				continue
-			}
-			fn := info.Defs[fd.Name].(*types.Func)
-			decls[fn] = fd
-			if fd.Recv != nil {
-				methods = append(methods, fn)
-			}
-		}
-	}
+	decls, methods := funcDecls(files, info)
 	var queue []*types.Func
 	seen := map[*types.Func]bool{}
 	push := func(fn *types.Func) {
@@ -209,6 +166,65 @@ func verifierLeaks(extra map[string]string) (leaks []string, reached []string, e
 	sort.Strings(leaks)
 	sort.Strings(reached)
 	return leaks, reached, nil
+}
+
+// checkPackage parses and type-checks the package in this directory (its non-test
+// files, plus extra files given by name and source).
+func checkPackage(extra map[string]string) (*types.Package, *types.Info, []*ast.File, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	names, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var files []*ast.File
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(srcFset, name, nil, 0)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		files = append(files, f)
+	}
+	for name, src := range extra {
+		f, err := parser.ParseFile(srcFset, filepath.Join(dir, name), src, 0)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		files = append(files, f)
+	}
+	info := &types.Info{Uses: map[*ast.Ident]types.Object{}, Defs: map[*ast.Ident]types.Object{}, Types: map[ast.Expr]types.TypeAndValue{}}
+	conf := types.Config{Importer: srcImporter}
+	pkg, err := conf.Check("github.com/rehabplan/rehabplan/constraints", srcFset, files, info)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return pkg, info, files, nil
+}
+
+// funcDecls lists every function and method of the package by object, with its
+// declaration, and the methods apart.
+func funcDecls(files []*ast.File, info *types.Info) (map[*types.Func]*ast.FuncDecl, []*types.Func) {
+	decls := map[*types.Func]*ast.FuncDecl{}
+	var methods []*types.Func
+	for _, f := range files {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok {
+				continue
+			}
+			fn := info.Defs[fd.Name].(*types.Func)
+			decls[fn] = fd
+			if fd.Recv != nil {
+				methods = append(methods, fn)
+			}
+		}
+	}
+	return decls, methods
 }
 
 // funcName names a function "f" or a method "T.m".

@@ -188,15 +188,24 @@ func (r HouseholdProfile) Check(v *Verification) []Violation {
 	return out
 }
 
+// profile checks one profile of household h over the placed interventions of
+// dwelling d, part by part.
 func (r HouseholdProfile) profile(v *Verification, d *model.Dwelling, h *model.Household, pr *model.Profile, placed []*Placed) []Violation {
-	var out []Violation
-	x := v.Index
 	who := fmt.Sprintf("profile %s of household %s", pr.ID, h.ID)
+	var out []Violation
+	for _, part := range []func(*Verification, *model.Dwelling, *model.Household, *model.Profile, []*Placed, string) []Violation{
+		r.profileCounts, r.profileHours, r.profileNoise, r.profileWater} {
+		out = append(out, part(v, d, h, pr, placed, who)...)
+	}
+	return out
+}
+
+// profileCounts checks the profile's interventions per day and disturbed days per week.
+func (r HouseholdProfile) profileCounts(v *Verification, d *model.Dwelling, h *model.Household, pr *model.Profile, placed []*Placed, who string) []Violation {
+	var out []Violation
 	add := func(iv, format string, args ...any) {
 		out = append(out, vfViolation(r, iv, format, args...))
 	}
-
-	// interventions per day, disturbed days per week
 	if pr.MaxInterventionsPerDay > 0 || pr.MaxDisturbedDaysPerWeek > 0 {
 		perDate := map[string][]*Placed{}
 		for _, pl := range placed {
@@ -267,7 +276,15 @@ func (r HouseholdProfile) profile(v *Verification, d *model.Dwelling, h *model.H
 		}
 	}
 
-	// hours of work
+	return out
+}
+
+// profileHours checks the profile's hours of work.
+func (r HouseholdProfile) profileHours(v *Verification, d *model.Dwelling, h *model.Household, pr *model.Profile, placed []*Placed, who string) []Violation {
+	var out []Violation
+	add := func(iv, format string, args ...any) {
+		out = append(out, vfViolation(r, iv, format, args...))
+	}
 	if pr.NoWorkBefore != "" || pr.NoWorkAfter != "" {
 		from, to := 0, 1440
 		var err error
@@ -306,6 +323,16 @@ func (r HouseholdProfile) profile(v *Verification, d *model.Dwelling, h *model.H
 		}
 	}
 
+	return out
+}
+
+// profileNoise checks the profile's noisy or dusty work, and power cuts with the pilot.
+func (r HouseholdProfile) profileNoise(v *Verification, d *model.Dwelling, h *model.Household, pr *model.Profile, placed []*Placed, who string) []Violation {
+	var out []Violation
+	x := v.Index
+	add := func(iv, format string, args ...any) {
+		out = append(out, vfViolation(r, iv, format, args...))
+	}
 	for _, pl := range placed {
 		iv := pl.Intervention
 		tr := x.Trades[iv.Trade]
@@ -336,7 +363,16 @@ func (r HouseholdProfile) profile(v *Verification, d *model.Dwelling, h *model.H
 		}
 	}
 
-	// water out of use
+	return out
+}
+
+// profileWater checks the profile's days without water.
+func (r HouseholdProfile) profileWater(v *Verification, d *model.Dwelling, h *model.Household, pr *model.Profile, placed []*Placed, who string) []Violation {
+	var out []Violation
+	x := v.Index
+	add := func(iv, format string, args ...any) {
+		out = append(out, vfViolation(r, iv, format, args...))
+	}
 	if days := pr.MaxWaterOutDays; days > 0 {
 		var first, last *Placed
 		limit := time.Duration(days) * 24 * time.Hour

@@ -98,27 +98,25 @@ func (c *Compiled) stayCalendar(h *model.Household) (*solver.Calendar, error) {
 	})
 }
 
-// Check verifies rule 8: the stays booked in one relocation unit never overlap, nor do
-// one household's stays; an intervention with a relocation role (move_out, during,
-// move_back) lies, [Start, End], inside one stay of its dwelling's household; within a
-// stay, every move_out ends before every during starts, every during ends before every
-// move_back starts (and every move_out ends before every move_back starts).
-func (r RelocationRule) Check(v *Verification) []Violation {
-	var out []Violation
+// vfStay is a relocation stay, read: [a.From, a.To) when ok.
+type vfStay struct {
+	rel *model.Relocation
+	a   vfSpan
+	ok  bool
+}
+
+// stays reads the relocation stays and checks that no unit and no household has
+// two at once. ok stays are listed by household.
+func (r RelocationRule) stays(v *Verification) (stays []vfStay, byHousehold map[string][]int, out []Violation) {
 	add := func(iv, format string, args ...any) {
 		out = append(out, vfViolation(r, iv, format, args...))
 	}
-	type stay struct {
-		rel *model.Relocation
-		a   vfSpan // [from, to)
-		ok  bool
-	}
-	stays := make([]stay, len(v.Problem.Relocations))
+	stays = make([]vfStay, len(v.Problem.Relocations))
 	byUnit := map[string][]int{}
-	byHousehold := map[string][]int{}
+	byHousehold = map[string][]int{}
 	for i := range v.Problem.Relocations {
 		rel := &v.Problem.Relocations[i]
-		st := stay{rel: rel}
+		st := vfStay{rel: rel}
 		a, err1 := model.ParseMoment(rel.From, v.Loc)
 		b, err2 := model.ParseEndMoment(rel.To, v.Loc)
 		switch {
@@ -156,6 +154,19 @@ func (r RelocationRule) Check(v *Verification) []Violation {
 	}
 	clash(byUnit, "unit")
 	clash(byHousehold, "household")
+	return stays, byHousehold, out
+}
+
+// Check verifies rule 8: the stays booked in one relocation unit never overlap, nor do
+// one household's stays; an intervention with a relocation role (move_out, during,
+// move_back) lies, [Start, End], inside one stay of its dwelling's household; within a
+// stay, every move_out ends before every during starts, every during ends before every
+// move_back starts (and every move_out ends before every move_back starts).
+func (r RelocationRule) Check(v *Verification) []Violation {
+	stays, byHousehold, out := r.stays(v)
+	add := func(iv, format string, args ...any) {
+		out = append(out, vfViolation(r, iv, format, args...))
+	}
 
 	// interventions tied to a stay
 	type group struct{ out, during, back []*Placed }
