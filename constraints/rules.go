@@ -1,11 +1,21 @@
-// Package constraints holds rehabplan's rules: each hard constraint of the domain is
-// one named rule that says what it requires, turns itself into the solver's terms
-// (tasks, resources, calendars, precedences) for the search, checks a finished plan
-// from scratch for the verifier, and explains in a pilot's words why it is broken or
-// why it keeps an intervention from being placed.
+// Package constraints holds rehabplan's hard rules. Each rule is one type in its
+// own file, rule_<name>.go, listed once in the registry (registry.go). The type
+// says what the rule requires, in English and in French; compiles itself into the
+// solver's terms (resources, a part of each task's calendar, releases and
+// deadlines, demands, precedences, limits over several tasks) through the small
+// interfaces listed with Rule; checks a finished plan from scratch for the
+// verifier (Check); and explains, in a pilot's words, why it keeps an intervention
+// from being placed or from starting earlier. Compile, Verify and the explanations
+// are drivers that visit the registry.
 //
-// The verifier (Verify) and the search compilation (Compile) share nothing but the
-// model types: Verify expands RRULEs itself with rrule-go and works on time.Time.
+// Adding a hard rule: a file rule_<name>.go with its type, name, number, Requires,
+// Check and the steps it takes part in; one line in registry.go; its tests (and,
+// for new fields, the model).
+//
+// The verifier (Verify and every Check) and the search compilation (Compile) share
+// nothing but the model types: Verify expands RRULEs itself with rrule-go and works
+// on time.Time, and no function it reaches refers to the solver or calendar
+// packages (a test walks them).
 package constraints
 
 import (
