@@ -10,6 +10,7 @@ package constraints
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -175,6 +176,9 @@ func vfExpandOne(rec model.Recurrence, loc *time.Location, opStart string, lo, h
 		ex[d] = true
 	}
 	opt.Dtstart = time.Date(day.Year(), day.Month(), day.Day(), clock/60, clock%60, 0, 0, loc)
+	if err := vfReachable(opt); err != nil {
+		return nil, fmt.Errorf("rrule %q: %w", rec.RRule, err)
+	}
 	r, err := rrule.NewRRule(*opt)
 	if err != nil {
 		return nil, fmt.Errorf("rrule %q: %v", rec.RRule, err)
@@ -204,6 +208,51 @@ func vfExpandOne(rec model.Recurrence, loc *time.Location, opStart string, lo, h
 		out = append(out, vfSpan{o, o.Add(length)})
 	}
 	return out, nil
+}
+
+// vfReachable refuses a sub-daily recurrence whose steps from DTSTART never meet
+// its BYHOUR, BYMINUTE or BYSECOND (FREQ=HOURLY;INTERVAL=24;BYHOUR=5 from 08:00
+// stays at 08:00): rrule-go would look for its next occurrence forever. Stepping by
+// INTERVAL through the day reaches exactly the times of day congruent to DTSTART's
+// modulo gcd(INTERVAL, length of the day in the frequency's unit), so a rule with
+// none of those among its BY values has no occurrence at all.
+func vfReachable(opt *rrule.ROption) error {
+	var unit int // the frequency's unit, in seconds
+	switch opt.Freq {
+	case rrule.HOURLY:
+		unit = 3600
+	case rrule.MINUTELY:
+		unit = 60
+	case rrule.SECONDLY:
+		unit = 1
+	default:
+		return nil // whole days: rrule-go stops at year 9999
+	}
+	if len(opt.Byhour) == 0 && (unit == 3600 || len(opt.Byminute) == 0) && (unit != 1 || len(opt.Bysecond) == 0) {
+		return nil
+	}
+	perDay := 86400 / unit
+	step := max(opt.Interval, 1)
+	g := vfGCD(step%perDay, perDay)
+	d := opt.Dtstart
+	start := (d.Hour()*3600 + d.Minute()*60 + d.Second()) / unit
+	in := func(vs []int, v int) bool { return len(vs) == 0 || slices.Contains(vs, v) }
+	for k := start % g; k < perDay; k += g {
+		sec := k * unit
+		if in(opt.Byhour, sec/3600) && (unit == 3600 || in(opt.Byminute, sec/60%60)) && (unit != 1 || in(opt.Bysecond, sec%60)) {
+			return nil
+		}
+	}
+	return fmt.Errorf("its steps of %d from %02d:%02d:%02d never reach its BYHOUR, BYMINUTE or BYSECOND: it has no occurrence (unsupported)",
+		step, d.Hour(), d.Minute(), d.Second())
+}
+
+// vfGCD is the greatest common divisor of a >= 0 and b > 0.
+func vfGCD(a, b int) int {
+	for a != 0 {
+		a, b = b%a, a
+	}
+	return b
 }
 
 // vfDayStart is the local midnight starting t's local date.

@@ -24,6 +24,8 @@ type Compiled struct {
 	Pilots                    []*model.Pilot
 	Dwellings                 []*model.Dwelling
 	firstPilot, firstDwelling int
+	// dwellingRes: the resource of each dwelling, by id
+	dwellingRes map[string]int
 	// crewDemand[t] / pilotDemand[t]: index of the crew / pilot demand of task t, or -1.
 	crewDemand, pilotDemand []int
 	// parts[t]: the calendars, one per rule, whose intersection is task t's own calendar.
@@ -51,7 +53,8 @@ type part struct {
 	cal  *solver.Calendar
 }
 
-// Compile turns a validated problem into a solver problem.
+// Compile turns a validated problem into a solver problem. It is a driver: each
+// rule of the registry adds its own terms (see the steps listed with Rule).
 func Compile(p *model.Problem) (*Compiled, error) {
 	clk, err := calendar.NewClock(p)
 	if err != nil {
@@ -66,191 +69,29 @@ func Compile(p *model.Problem) (*Compiled, error) {
 	if err != nil {
 		return nil, fmt.Errorf("operation.holidays: %w", err)
 	}
-	wd := p.WorkingDayMinutes()
 	c.noHoliday = solver.Subtract(nil, c.holidays)
-
-	// resources
-	for i := range p.Crews {
-		cr := &p.Crews[i]
-		cal, err := c.crewCalendar(cr)
-		if err != nil {
-			return nil, err
+	for _, r := range registry.list {
+		if rc, ok := r.(resourceCompiler); ok {
+			if err := rc.compileResources(c); err != nil {
+				return nil, err
+			}
 		}
-		c.Crews = append(c.Crews, cr)
-		sp.Resources = append(sp.Resources, solver.Resource{Name: "crew " + cr.ID, Capacity: 1, Calendar: cal})
 	}
-	c.firstPilot = len(sp.Resources)
-	for i := range p.Pilots {
-		pl := &p.Pilots[i]
-		cal, err := c.pilotCalendar(pl)
-		if err != nil {
-			return nil, err
-		}
-		c.Pilots = append(c.Pilots, pl)
-		sp.Resources = append(sp.Resources, solver.Resource{Name: "pilot " + pl.ID, Capacity: 1, Calendar: cal})
-	}
-	c.firstDwelling = len(sp.Resources)
-	dwellingRes := map[string]int{}
-	dwellingGroup := map[string]int{}
-	for i := range p.Dwellings {
-		d := &p.Dwellings[i]
-		c.Dwellings = append(c.Dwellings, d)
-		dwellingRes[d.ID] = len(sp.Resources)
-		dwellingGroup[d.ID] = i
-		sp.Resources = append(sp.Resources, solver.Resource{Name: "dwelling " + d.ID, Capacity: d.MaxCrewsOf()})
-	}
-
-	// tasks
-	n := len(p.Interventions)
-	sp.Tasks = make([]solver.Task, 0, n)
-	c.TaskOf = make(map[string]int, n)
-	c.Interventions = make([]*model.Intervention, 0, n)
-	c.parts = make([][]part, 0, n)
-	c.crewDemand, c.pilotDemand = make([]int, 0, n), make([]int, 0, n)
-	byDwellingTrade := make(map[[2]string][]int, n)
-	byStairwellTrade := map[[2]string][]int{}
-	byDwelling := make(map[string][]int, len(p.Dwellings))
-	for i := range p.Interventions {
-		iv := &p.Interventions[i]
-		t := len(sp.Tasks)
-		c.TaskOf[iv.ID] = t
-		c.Interventions = append(c.Interventions, iv)
-		task, parts, crewK, pilotK, err := c.task(iv, wd, dwellingRes[iv.Dwelling], dwellingGroup[iv.Dwelling])
-		if err != nil {
-			return nil, err
-		}
-		sp.Tasks = append(sp.Tasks, task)
-		c.parts = append(c.parts, parts)
-		c.crewDemand = append(c.crewDemand, crewK)
-		c.pilotDemand = append(c.pilotDemand, pilotK)
-		byDwellingTrade[[2]string{iv.Dwelling, iv.Trade}] = append(byDwellingTrade[[2]string{iv.Dwelling, iv.Trade}], t)
-		sw := x.Dwellings[iv.Dwelling].Stairwell
-		byStairwellTrade[[2]string{sw, iv.Trade}] = append(byStairwellTrade[[2]string{sw, iv.Trade}], t)
-		byDwelling[iv.Dwelling] = append(byDwelling[iv.Dwelling], t)
-	}
-
-	// precedences (rule 4, and rule 8's order around a stay)
-	siteCal, err := c.siteCalendar()
+	g, err := c.tasks()
 	if err != nil {
 		return nil, err
 	}
-	for si, s := range p.Sequences {
-		minLag, maxLag := 0, -1
-		if s.MinLag != "" {
-			if minLag, err = model.ParseDuration(s.MinLag, 0); err != nil {
-				return nil, fmt.Errorf("sequences[%d].min_lag: %w", si, err)
-			}
-		}
-		if s.MaxLag != "" {
-			if maxLag, err = model.ParseDuration(s.MaxLag, 0); err != nil {
-				return nil, fmt.Errorf("sequences[%d].max_lag: %w", si, err)
-			}
-		}
-		only := map[string]bool{}
-		for _, d := range s.Dwellings {
-			only[d] = true
-		}
-		link := func(from, to int) {
-			if len(only) > 0 && (!only[c.Interventions[from].Dwelling] || !only[c.Interventions[to].Dwelling]) {
-				return
-			}
-			sp.Precedences = append(sp.Precedences, solver.Precedence{From: from, To: to, MinLag: minLag, MaxLag: maxLag})
-			if s.MinLagWorkingDays > 0 {
-				sp.Precedences = append(sp.Precedences, solver.Precedence{From: from, To: to,
-					MinLag: s.MinLagWorkingDays * wd, LagCalendar: siteCal, MaxLag: -1})
-			}
-		}
-		if s.Scope == "stairwell" {
-			for _, sw := range p.StairwellIDs() {
-				for _, a := range byStairwellTrade[[2]string{sw, s.Before}] {
-					for _, b := range byStairwellTrade[[2]string{sw, s.After}] {
-						link(a, b)
-					}
-				}
-			}
-			continue
-		}
-		for _, d := range p.Dwellings {
-			for _, a := range byDwellingTrade[[2]string{d.ID, s.Before}] {
-				for _, b := range byDwellingTrade[[2]string{d.ID, s.After}] {
-					link(a, b)
-				}
+	for _, r := range registry.list {
+		if pc, ok := r.(precedenceCompiler); ok {
+			if err := pc.compilePrecedences(c, g); err != nil {
+				return nil, err
 			}
 		}
 	}
-	for t, iv := range c.Interventions {
-		for _, a := range iv.After {
-			if f, ok := c.TaskOf[a]; ok {
-				sp.Precedences = append(sp.Precedences, solver.Precedence{From: f, To: t, MaxLag: -1})
-			}
-		}
-	}
-	for _, d := range p.Dwellings {
-		var out, during, back []int
-		for _, t := range byDwelling[d.ID] {
-			switch c.Interventions[t].Relocation {
-			case model.RoleMoveOut:
-				out = append(out, t)
-			case model.RoleDuring:
-				during = append(during, t)
-			case model.RoleMoveBack:
-				back = append(back, t)
-			}
-		}
-		for _, a := range out {
-			for _, b := range during {
-				sp.Precedences = append(sp.Precedences, solver.Precedence{From: a, To: b, MaxLag: -1})
-			}
-			if len(during) == 0 {
-				for _, b := range back {
-					sp.Precedences = append(sp.Precedences, solver.Precedence{From: a, To: b, MaxLag: -1})
-				}
-			}
-		}
-		for _, a := range during {
-			for _, b := range back {
-				sp.Precedences = append(sp.Precedences, solver.Precedence{From: a, To: b, MaxLag: -1})
-			}
-		}
-	}
-
-	// household profiles over several interventions (rule 7)
-	nowMin, hasNow := 0, false
-	if now, ok := c.Model.NowTime(c.Clock.Loc); ok {
-		nowMin, hasNow = c.Clock.Minute(now), true
-	}
-	for _, d := range p.Dwellings {
-		if !d.Occupied() {
-			continue
-		}
-		h := x.Households[d.Household]
-		if h == nil {
-			continue
-		}
-		tasks := byDwelling[d.ID]
-		for _, pid := range h.Profiles {
-			pr := x.Profiles[pid]
-			if pr == nil {
-				continue
-			}
-			if pr.MaxInterventionsPerDay > 0 || pr.MaxDisturbedDaysPerWeek > 0 {
-				sp.DayLimits = append(sp.DayLimits, solver.DayLimit{Name: d.ID + "/" + pid, Tasks: tasks,
-					MaxPerDay: pr.MaxInterventionsPerDay, MaxDaysPerWeek: pr.MaxDisturbedDaysPerWeek})
-			}
-			if pr.MaxWaterOutDays > 0 {
-				var water []int
-				limit := pr.MaxWaterOutDays * 24 * 60
-				for _, t := range tasks {
-					if tr := x.Trades[c.Interventions[t].Trade]; tr != nil && tr.CutsWater {
-						if waterOver(&sp.Tasks[t], nowMin, hasNow, limit) {
-							continue
-						}
-						water = append(water, t)
-					}
-				}
-				if len(water) > 0 {
-					sp.Spans = append(sp.Spans, solver.SpanLimit{Name: d.ID + "/" + pid, Tasks: water, Max: pr.MaxWaterOutDays * 24 * 60})
-				}
+	for _, r := range registry.list {
+		if tc, ok := r.(termCompiler); ok {
+			if err := tc.compileTerms(c, g); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -259,6 +100,52 @@ func Compile(p *model.Problem) (*Compiled, error) {
 	// its weight whatever the number of dwellings
 	sp.Objective.GroupEnd /= float64(max(1, len(p.Dwellings)))
 	return c, nil
+}
+
+// taskGroups groups the tasks for the rules that relate several of them.
+type taskGroups struct {
+	// byDwellingTrade and byStairwellTrade: the tasks of a dwelling (stairwell)
+	// and trade; byDwelling: those of a dwelling; all in task order.
+	byDwellingTrade, byStairwellTrade map[[2]string][]int
+	byDwelling                        map[string][]int
+	// workingDay is the length of "1d" in minutes.
+	workingDay int
+}
+
+// tasks compiles one task per intervention, in the problem's order, and groups them.
+func (c *Compiled) tasks() (*taskGroups, error) {
+	p, x, sp := c.Model, c.Index, c.Problem
+	n := len(p.Interventions)
+	group := make(map[string]int, len(p.Dwellings))
+	for i := range p.Dwellings {
+		group[p.Dwellings[i].ID] = i
+	}
+	g := &taskGroups{byDwellingTrade: make(map[[2]string][]int, n), byStairwellTrade: map[[2]string][]int{},
+		byDwelling: make(map[string][]int, len(p.Dwellings)), workingDay: p.WorkingDayMinutes()}
+	sp.Tasks = make([]solver.Task, 0, n)
+	c.TaskOf = make(map[string]int, n)
+	c.Interventions = make([]*model.Intervention, 0, n)
+	c.parts = make([][]part, 0, n)
+	c.crewDemand, c.pilotDemand = make([]int, 0, n), make([]int, 0, n)
+	for i := range p.Interventions {
+		iv := &p.Interventions[i]
+		t := len(sp.Tasks)
+		c.TaskOf[iv.ID] = t
+		c.Interventions = append(c.Interventions, iv)
+		b, err := c.task(iv, g.workingDay, group[iv.Dwelling])
+		if err != nil {
+			return nil, err
+		}
+		sp.Tasks = append(sp.Tasks, b.task)
+		c.parts = append(c.parts, b.parts)
+		c.crewDemand = append(c.crewDemand, b.crewK)
+		c.pilotDemand = append(c.pilotDemand, b.pilotK)
+		g.byDwellingTrade[[2]string{iv.Dwelling, iv.Trade}] = append(g.byDwellingTrade[[2]string{iv.Dwelling, iv.Trade}], t)
+		sw := x.Dwellings[iv.Dwelling].Stairwell
+		g.byStairwellTrade[[2]string{sw, iv.Trade}] = append(g.byStairwellTrade[[2]string{sw, iv.Trade}], t)
+		g.byDwelling[iv.Dwelling] = append(g.byDwelling[iv.Dwelling], t)
+	}
+	return g, nil
 }
 
 // objective converts the policy's per-day and per-hour weights to per-minute ones.
@@ -278,32 +165,6 @@ func objective(pol model.Policy) solver.Objective {
 	}
 }
 
-func (c *Compiled) crewCalendar(cr *model.Crew) (*solver.Calendar, error) {
-	// crews share a few calendars: each is expanded once (Clock.Calendar caches
-	// them by content)
-	shared, err := c.Clock.Calendar(c.Model.CrewCalendar(cr))
-	if err != nil {
-		return nil, fmt.Errorf("crew %q calendar: %w", cr.ID, err)
-	}
-	off, err := c.Clock.Periods(cr.Unavailable)
-	if err != nil {
-		return nil, fmt.Errorf("crew %q unavailable: %w", cr.ID, err)
-	}
-	return ownCalendar(shared, append(off, c.holidays...)), nil
-}
-
-func (c *Compiled) pilotCalendar(pl *model.Pilot) (*solver.Calendar, error) {
-	shared, err := c.Clock.Calendar(pl.Hours())
-	if err != nil {
-		return nil, fmt.Errorf("pilot %q office hours: %w", pl.ID, err)
-	}
-	off, err := c.Clock.Periods(pl.Absences)
-	if err != nil {
-		return nil, fmt.Errorf("pilot %q absences: %w", pl.ID, err)
-	}
-	return ownCalendar(shared, append(off, c.holidays...)), nil
-}
-
 // ownCalendar is shared without the holes, a calendar of its own even when there is
 // nothing to subtract (as when each resource's calendar was expanded apart).
 func ownCalendar(shared *solver.Calendar, holes []solver.Window) *solver.Calendar {
@@ -312,15 +173,6 @@ func ownCalendar(shared *solver.Calendar, holes []solver.Window) *solver.Calenda
 		cal = solver.NewCalendar(shared.Windows())
 	}
 	return cal
-}
-
-// siteCalendar is the site hours without holidays: the calendar of lags in working days.
-func (c *Compiled) siteCalendar() (*solver.Calendar, error) {
-	ws, err := c.Clock.Recurrences(c.Model.SiteHours())
-	if err != nil {
-		return nil, fmt.Errorf("operation.site_hours: %w", err)
-	}
-	return solver.Subtract(solver.NewCalendar(ws), c.holidays), nil
 }
 
 func (c *Compiled) minute(s string, end bool) (int, error) {
@@ -341,277 +193,70 @@ func (c *Compiled) minute(s string, end bool) (int, error) {
 	return 0, err
 }
 
-// task builds the solver task of one intervention, with the rule calendars it is
-// made of (kept for explanations).
-func (c *Compiled) task(iv *model.Intervention, wd, dwellingRes, group int) (solver.Task, []part, int, int, error) {
-	x := c.Index
-	fail := func(field string, err error) (solver.Task, []part, int, int, error) {
-		return solver.Task{}, nil, -1, -1, fmt.Errorf("intervention %q %s: %w", iv.ID, field, err)
-	}
+// taskBuild is the task of one intervention while the rules compile it.
+type taskBuild struct {
+	c        *Compiled
+	iv       *model.Intervention
+	h        *model.Household // the household of its dwelling, nil if none
+	profiles []*model.Profile // the household's profiles
+	task     solver.Task
+	// parts: the calendars, one per rule's say, whose intersection is the task's
+	// calendar (kept for explanations)
+	parts []part
+	// crewK, pilotK: the index of the crew and pilot demands, or -1
+	crewK, pilotK int
+}
+
+// addPart adds a rule's say on when the task may run.
+func (b *taskBuild) addPart(rule string, what phrase, cal *solver.Calendar) {
+	b.parts = append(b.parts, part{rule, what, cal})
+}
+
+// fail is the error of field of the intervention.
+func (b *taskBuild) fail(field string, err error) error {
+	return fmt.Errorf("intervention %q %s: %w", b.iv.ID, field, err)
+}
+
+// task builds the solver task of one intervention: its duration, then each rule's
+// say in the order of the steps (calendars, timing, demands, pins).
+func (c *Compiled) task(iv *model.Intervention, wd, group int) (*taskBuild, error) {
+	b := &taskBuild{c: c, iv: iv, crewK: -1, pilotK: -1}
 	d, err := model.ParseDuration(iv.Duration, wd)
 	if err != nil {
-		return fail("duration", err)
+		return nil, b.fail("duration", err)
 	}
-	t := solver.Task{Name: iv.ID, Duration: d, Contiguous: model.Contiguous(d), Group: group}
-	var parts []part
-	add := func(rule string, what phrase, cal *solver.Calendar) {
-		parts = append(parts, part{rule, what, cal})
-	}
-	add(NameCrewCalendar, phrase{"public holidays", "les jours fériés", true}, c.noHoliday)
-	h := x.HouseholdOf(iv)
-	profiles := x.ProfilesOf(iv)
-
-	// rule 2: someone at home
-	if h != nil {
-		cal, what, err := c.accessCalendar(iv, h, profiles)
-		if err != nil {
-			return fail("access", err)
-		}
-		if cal != nil || what.en != "" {
-			add(NameTenantAvailability, what, cal)
-		}
-		if len(h.Preferred) > 0 {
-			pref, ok := c.preferred[h.ID]
-			if !ok {
-				if pref, err = c.Clock.Calendar(h.Preferred); err != nil {
-					return fail("household preferred windows", err)
-				}
-				c.preferred[h.ID] = pref
-			}
-			t.Preferred = pref
-		}
-	}
-	// rule 7: hours of work and noisy work
-	tr := x.Trades[iv.Trade]
-	for _, pr := range profiles {
-		if pr.NoWorkBefore != "" || pr.NoWorkAfter != "" {
-			from, to := 0, 1440
-			if pr.NoWorkBefore != "" {
-				from, _ = model.ParseClock(pr.NoWorkBefore)
-			}
-			if pr.NoWorkAfter != "" {
-				to, _ = model.ParseClock(pr.NoWorkAfter)
-			}
-			hours, _ := c.cached("hours|"+pr.ID, func() (*solver.Calendar, error) {
-				return solver.NewCalendar(c.Clock.DailyHours(from, to)), nil
-			})
-			add(NameHouseholdProfile, phrase{fmt.Sprintf("the hours allowed by profile %q", pr.ID),
-				fmt.Sprintf("les horaires que permet le profil %s", frQ(pr.ID)), true}, hours)
-		}
-		if tr != nil && (tr.Noisy || tr.Dusty) {
-			switch pr.NoisyDusty {
-			case "relocated":
-				stay, err := c.stayCalendar(h)
-				if err != nil {
-					return fail("relocation", err)
-				}
-				add(NameHouseholdProfile, phrase{fmt.Sprintf("the household's relocation stay (profile %q allows noisy or dusty work only then)", pr.ID),
-					fmt.Sprintf("le séjour du ménage en logement tiroir (le profil %s n'y autorise les travaux bruyants ou poussiéreux qu'à ce moment-là)", frQ(pr.ID)), false}, stay)
-			case "hours":
-				noisy, err := c.Clock.Calendar(pr.NoisyHours)
-				if err != nil {
-					// a profile's rules stay out of messages, as in the validation
-					return fail("profile noisy hours", fmt.Errorf("profile %q: its noisy hours cannot be expanded over the operation", pr.ID))
-				}
-				add(NameHouseholdProfile, phrase{fmt.Sprintf("the hours for noisy or dusty work of profile %q", pr.ID),
-					fmt.Sprintf("les horaires des travaux bruyants ou poussiéreux du profil %s", frQ(pr.ID)), true}, noisy)
+	b.task = solver.Task{Name: iv.ID, Duration: d, Contiguous: model.Contiguous(d), Group: group}
+	b.h, b.profiles = c.Index.HouseholdOf(iv), c.Index.ProfilesOf(iv)
+	for _, r := range registry.list {
+		if tc, ok := r.(taskCalendarer); ok {
+			if err := tc.taskCalendar(b); err != nil {
+				return nil, err
 			}
 		}
 	}
-	// rule 8: interventions tied to a stay
-	if iv.Relocation != "" {
-		stay, err := c.stayCalendar(h)
-		if err != nil {
-			return fail("relocation", err)
-		}
-		add(NameRelocation, phrase{"the household's relocation stay", "le séjour du ménage en logement tiroir", false}, stay)
-	}
-	t.Calendar = c.intersectParts(parts)
-
-	// rule 5: release, deliveries, deadline
-	if iv.Release != "" {
-		if t.Release, err = c.minute(iv.Release, false); err != nil {
-			return fail("release", err)
-		}
-	}
-	for _, did := range iv.Deliveries {
-		if dl := x.Deliveries[did]; dl != nil {
-			m, err := c.minute(dl.Expected, false)
-			if err != nil {
-				return fail("delivery "+did, err)
-			}
-			t.Release = max(t.Release, m)
-		}
-	}
-	t.Release = max(t.Release, 0)
-	// rule 9: when the plan is made at a given time (a replan), nothing new starts
-	// before it, and a household is told NoticeDays ahead of a new appointment
-	if now, ok := c.Model.NowTime(c.Clock.Loc); ok && !iv.Fixed() {
-		t.Release = max(t.Release, c.Clock.Minute(now))
-		if d := x.Dwellings[iv.Dwelling]; d != nil && d.Occupied() {
-			t.Release = max(t.Release, c.Clock.Minute(c.Model.NoticeFloor(now, c.Clock.Loc)))
-		}
-	}
-	if iv.Deadline != "" {
-		if t.Deadline, err = c.minute(iv.Deadline, true); err != nil {
-			return fail("deadline", err)
-		}
-		t.Deadline = max(t.Deadline, 1)
-	}
-	if iv.SoftDeadline != "" {
-		if t.SoftDeadline, err = c.minute(iv.SoftDeadline, true); err != nil {
-			return fail("soft_deadline", err)
-		}
-	}
-
-	// resources: crew (rule 1), pilot (rule 3), dwelling (rule 6)
-	crewK, pilotK := -1, -1
-	if x.NeedsCrew(iv) {
-		var alts []int
-		for i, cr := range c.Crews {
-			if x.CanDo(cr, iv) {
-				alts = append(alts, i)
-			}
-		}
-		if len(alts) == 0 {
-			return fail("trade", fmt.Errorf("no crew can do trade %q with %d workers", iv.Trade, iv.NeedCrewSize()))
-		}
-		crewK = len(t.Demands)
-		t.Demands = append(t.Demands, solver.Demand{Alternatives: alts, Amount: 1})
-	}
-	if x.NeedsPilot(iv) {
-		if len(c.Pilots) == 0 {
-			return fail("needs_pilot", fmt.Errorf("needs the pilot but the operation has none"))
-		}
-		alts := make([]int, len(c.Pilots))
-		for i := range alts {
-			alts[i] = c.firstPilot + i
-		}
-		pilotK = len(t.Demands)
-		t.Demands = append(t.Demands, solver.Demand{Alternatives: alts, Amount: 1})
-	}
-	if x.NeedsCrew(iv) {
-		t.Demands = append(t.Demands, solver.Demand{Alternatives: []int{dwellingRes}, Amount: 1})
-	}
-
-	// rule 9: announced, done and pinned interventions stay where they are
-	if iv.Fixed() {
-		t.Fixed = true
-		if t.Start, err = c.minute(iv.Start, false); err != nil {
-			return fail("start", err)
-		}
-		if t.End, err = c.minute(iv.End, false); err != nil {
-			return fail("end", err)
-		}
-		t.Choice = make([]int, len(t.Demands))
-		for k, dm := range t.Demands {
-			t.Choice[k] = dm.Alternatives[0]
-		}
-		if crewK >= 0 && iv.Crew != "" {
-			found := false
-			for _, r := range t.Demands[crewK].Alternatives {
-				if c.Crews[r].ID == iv.Crew {
-					t.Choice[crewK], found = r, true
-				}
-			}
-			if !found {
-				return fail("crew", fmt.Errorf("crew %q cannot do trade %q", iv.Crew, iv.Trade))
-			}
-		}
-		if pilotK >= 0 && iv.Pilot != "" {
-			for _, r := range t.Demands[pilotK].Alternatives {
-				if c.Pilots[r-c.firstPilot].ID == iv.Pilot {
-					t.Choice[pilotK] = r
-				}
+	b.task.Calendar = c.intersectParts(b.parts)
+	for _, r := range registry.list {
+		if tt, ok := r.(taskTimer); ok {
+			if err := tt.taskTiming(b); err != nil {
+				return nil, err
 			}
 		}
 	}
-	return t, parts, crewK, pilotK, nil
-}
-
-// accessCalendar is when someone can let the crew in (rule 2), or nil when nobody
-// needs to be at home.
-func (c *Compiled) accessCalendar(iv *model.Intervention, h *model.Household, profiles []*model.Profile) (*solver.Calendar, phrase, error) {
-	access := c.Index.AccessOf(iv)
-	if access == model.AccessNone {
-		return nil, phrase{}, nil
-	}
-	if access == model.AccessKeys && h.KeysWithPilot {
-		if _, err := c.Clock.Periods(h.Absences); err != nil {
-			return nil, phrase{}, err
-		}
-		if c.pilotDuty == nil {
-			var ws []solver.Window
-			for _, pl := range c.Pilots {
-				cal, err := c.pilotCalendar(pl)
-				if err != nil {
-					return nil, phrase{}, err
-				}
-				ws = append(ws, cal.Windows()...)
+	for _, r := range registry.list {
+		if td, ok := r.(taskDemander); ok {
+			if err := td.taskDemands(b); err != nil {
+				return nil, err
 			}
-			c.pilotDuty = solver.NewCalendar(ws)
 		}
-		return c.pilotDuty, phrase{fmt.Sprintf("the pilot's office hours (household %q left its keys)", h.ID),
-			fmt.Sprintf("les horaires de bureau du pilote (le ménage %s lui a laissé ses clés)", frQ(h.ID)), true}, nil
 	}
-	carer := false
-	for _, pr := range profiles {
-		carer = carer || pr.NeedsCarer
-	}
-	key := accessKey{h.ID, carer}
-	if a, ok := c.access[key]; ok {
-		return a.cal, a.what, nil
-	}
-	recs, what := h.Availability, phrase{fmt.Sprintf("the availability of household %q", h.ID),
-		fmt.Sprintf("les disponibilités du ménage %s", frQ(h.ID)), true}
-	if carer {
-		// in French, the person who must be there, without a word of why
-		recs, what = h.CarerAvailability, phrase{fmt.Sprintf("the carer's availability (household %q)", h.ID),
-			fmt.Sprintf("les disponibilités de la personne qui doit accompagner le ménage %s", frQ(h.ID)), true}
-	}
-	// (a household seen before had its absences read without error)
-	absences, err := c.Clock.Periods(h.Absences)
-	if err != nil {
-		return nil, phrase{}, err
-	}
-	cal, err := c.Clock.Calendar(recs)
-	if err != nil {
-		return nil, phrase{}, err
-	}
-	cal = solver.Subtract(cal, absences)
-	c.access[key] = accessCal{cal, what}
-	return cal, what, nil
-}
-
-// accessKey identifies a household's access calendar: its own availability or
-// its carer's.
-type accessKey struct {
-	household string
-	carer     bool
-}
-
-type accessCal struct {
-	cal  *solver.Calendar
-	what phrase
-}
-
-// stayCalendar is when the household stays in a relocation unit (never, if it has
-// no stay).
-func (c *Compiled) stayCalendar(h *model.Household) (*solver.Calendar, error) {
-	if h == nil {
-		return solver.NewCalendar(nil), nil
-	}
-	return c.cached("stay|"+h.ID, func() (*solver.Calendar, error) {
-		var ps []model.Period
-		for _, st := range c.Index.Stays[h.ID] {
-			ps = append(ps, model.Period{From: st.From, To: st.To})
+	for _, r := range registry.list {
+		if tp, ok := r.(taskPinner); ok {
+			if err := tp.taskPin(b); err != nil {
+				return nil, err
+			}
 		}
-		ws, err := c.Clock.Periods(ps)
-		if err != nil {
-			return nil, err
-		}
-		return solver.NewCalendar(ws), nil
-	})
+	}
+	return b, nil
 }
 
 func (c *Compiled) cached(key string, f func() (*solver.Calendar, error)) (*solver.Calendar, error) {
@@ -701,13 +346,4 @@ func (c *Compiled) ChoiceFor(t int, crew, pilot string) []int {
 		}
 	}
 	return ch
-}
-
-// waterOver reports whether a fixed water-cutting task ended more than the
-// profile's limit before now: that water cut is over, and whatever still cuts
-// water could never be within the limit of it. The limit then binds the cuts still
-// to come (and those that ended within it) as a new stretch without water, as the
-// verifier judges it.
-func waterOver(t *solver.Task, now int, hasNow bool, limit int) bool {
-	return hasNow && t.Fixed && t.End+limit <= now
 }

@@ -55,7 +55,9 @@ func (c *Compiled) ExplainStoredIn(t int, pl []solver.Placement, stored []model.
 	return nil, false
 }
 
-// explain is Explain for task t with the solver's diagnosis p.
+// explain is Explain for task t with the solver's diagnosis p: the first rule
+// of the registry that answers for p explains it; otherwise (no room for the task)
+// the release, the deadline and the rules' calendars do.
 func (c *Compiled) explain(t int, p solver.Placement, pl []solver.Placement, lang Lang) []model.Reason {
 	iv := c.Interventions[t]
 	say := func(en, fr string) string {
@@ -64,33 +66,17 @@ func (c *Compiled) explain(t int, p solver.Placement, pl []solver.Placement, lan
 		}
 		return en
 	}
-	switch p.Reason {
-	case solver.ReasonPredecessor:
-		pred, predFr := "an earlier intervention", "une intervention précédente"
-		if p.Blocker >= 0 {
-			pred, predFr = fmt.Sprintf("%q", c.Interventions[p.Blocker].ID), c.Interventions[p.Blocker].ID
-		}
-		return []model.Reason{{Rule: NameTradeSequence, Message: say(
-			fmt.Sprintf("%s must come after %s, which could not be placed", iv.ID, pred),
-			fmt.Sprintf("%s doit suivre %s, qui n'a pas pu être placée", iv.ID, predFr))}}
-	case solver.ReasonMaxLag:
-		return []model.Reason{{Rule: NameTradeSequence, Message: say(
-			fmt.Sprintf("%s cannot start soon enough after the trade before it (maximum lag)", iv.ID),
-			fmt.Sprintf("%s ne peut pas commencer assez tôt après le corps d'état qui la précède (délai maximal entre les deux)", iv.ID))}}
-	case solver.ReasonSpan:
-		return []model.Reason{{Rule: NameHouseholdProfile, Message: say(
-			fmt.Sprintf("the works that cut water in dwelling %s cannot fit in the days the household's profile allows", iv.Dwelling),
-			fmt.Sprintf("Les travaux qui coupent l'eau dans le logement %s (dont %s) ne tiennent pas dans le nombre de jours que permet le profil du ménage", iv.Dwelling, iv.ID))}}
-	case solver.ReasonDayLimit:
-		return []model.Reason{{Rule: NameHouseholdProfile, Message: say(
-			fmt.Sprintf("no day is left before the deadline within the household's limit of interventions per day or disturbed days per week (dwelling %s)", iv.Dwelling),
-			fmt.Sprintf("Il ne reste aucun jour avant l'échéance où placer %s sans dépasser la limite d'interventions par jour ou de jours dérangés par semaine du ménage (logement %s)", iv.ID, iv.Dwelling))}}
-	case solver.ReasonTimeout:
+	if p.Reason == solver.ReasonTimeout {
 		return []model.Reason{{Rule: "search", Message: say(
 			"the search stopped (time limit or cancellation) before placing it",
 			fmt.Sprintf("La recherche s'est arrêtée (limite de temps ou annulation) avant de placer %s", iv.ID))}}
-	case solver.ReasonResources:
-		return c.explainBusy(t, p, lang)
+	}
+	for _, r := range registry.list {
+		if ue, ok := r.(unplacedExplainer); ok {
+			if rs, ok := ue.explainUnplaced(c, t, p, lang); ok {
+				return rs
+			}
+		}
 	}
 	lo, after := c.earliestStart(t, pl)
 	task := &c.Problem.Tasks[t]
@@ -136,36 +122,6 @@ func (c *Compiled) deadlineText(deadline int, lang Lang) string {
 	return "its deadline " + t.Format("2006-01-02 15:04")
 }
 
-func (c *Compiled) explainBusy(t int, p solver.Placement, lang Lang) []model.Reason {
-	iv := c.Interventions[t]
-	task := &c.Problem.Tasks[t]
-	dl := c.deadlineText(task.Deadline, lang)
-	fr := lang == French
-	r := p.Blocker
-	switch {
-	case r >= c.firstDwelling:
-		if fr {
-			return []model.Reason{{Rule: NameDwellingCapacity, Message: fmt.Sprintf("Le logement %s reçoit déjà autant d'équipes qu'il peut en accueillir chaque fois que %s pourrait avoir lieu avant %s", iv.Dwelling, iv.ID, dl)}}
-		}
-		return []model.Reason{{Rule: NameDwellingCapacity, Message: fmt.Sprintf("dwelling %s already has as many crews as it can take whenever %s could run before %s", iv.Dwelling, iv.ID, dl)}}
-	case r >= c.firstPilot:
-		if fr {
-			return []model.Reason{{Rule: NamePilotOfficeHours, Message: fmt.Sprintf("Le pilote est déjà pris ailleurs sur tous les créneaux de ses horaires de bureau où %s pourrait avoir lieu avant %s", iv.ID, dl)}}
-		}
-		return []model.Reason{{Rule: NamePilotOfficeHours, Message: fmt.Sprintf("the pilot is busy elsewhere in every office-hour slot before %s", dl)}}
-	}
-	var ids []string
-	if k := c.crewDemand[t]; k >= 0 {
-		for _, a := range task.Demands[k].Alternatives {
-			ids = append(ids, c.Crews[a].ID)
-		}
-	}
-	if fr {
-		return []model.Reason{{Rule: NameCrewCalendar, Message: fmt.Sprintf("Toutes les équipes du lot %s (%s) sont prises sur tous les créneaux où %s pourrait avoir lieu avant %s", iv.Trade, strings.Join(ids, ", "), iv.ID, dl)}}
-	}
-	return []model.Reason{{Rule: NameCrewCalendar, Message: fmt.Sprintf("every crew able to do %s (%s) is busy in every possible slot before %s", iv.Trade, strings.Join(ids, ", "), dl)}}
-}
-
 // explainWindows finds which rules' calendars leave no room for the task between
 // its release and its deadline: first each rule alone, then the smallest prefix of
 // rules (in the order they narrow the time) whose intersection has no room.
@@ -196,12 +152,13 @@ func (c *Compiled) explainWindows(t, lo int, lang Lang) []model.Reason {
 		if always {
 			continue
 		}
-		switch k {
-		case c.crewDemand[t]:
-			parts = append(parts, part{NameCrewCalendar, phrase{fmt.Sprintf("the working days of the crews able to do %s", iv.Trade),
-				fmt.Sprintf("les jours de travail des équipes du lot %s", iv.Trade), true}, solver.NewCalendar(ws)})
-		case c.pilotDemand[t]:
-			parts = append(parts, part{NamePilotOfficeHours, phrase{"the pilot's office hours", "les horaires de bureau du pilote", true}, solver.NewCalendar(ws)})
+		if k != c.crewDemand[t] && k != c.pilotDemand[t] {
+			continue
+		}
+		if owner := c.ownerOf(dm.Alternatives[0]); owner != nil {
+			if pt, ok := owner.demandPart(c, t, solver.NewCalendar(ws)); ok {
+				parts = append(parts, pt)
+			}
 		}
 	}
 	fits := func(cal *solver.Calendar) bool {
@@ -316,15 +273,6 @@ func capital(s string) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func ruleNumber(name string) int {
-	for _, r := range All() {
-		if r.Name() == name {
-			return r.Number()
-		}
-	}
-	return 99
-}
-
 // earliestStart is the earliest start of task t allowed by its release, deliveries
 // and placed predecessors, and the predecessor that sets it (-1 if none).
 func (c *Compiled) earliestStart(t int, pl []solver.Placement) (int, int) {
@@ -344,4 +292,19 @@ func (c *Compiled) earliestStart(t int, pl []solver.Placement) (int, int) {
 		}
 	}
 	return lo, after
+}
+
+// ownerOf is the rule that owns solver resource r, nil if none does.
+func (c *Compiled) ownerOf(r int) resourceOwner {
+	for _, rule := range registry.list {
+		if o, ok := rule.(resourceOwner); ok && o.ownsResource(c, r) {
+			return o
+		}
+	}
+	return nil
+}
+
+// busyWith says in English that resource r is busy with intervention id.
+func busyWith(c *Compiled, r int, id string) string {
+	return fmt.Sprintf("%s is busy with %s", c.Problem.Resources[r].Name, id)
 }

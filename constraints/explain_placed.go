@@ -8,6 +8,10 @@ import (
 	"github.com/rehabplan/rehabplan/solver"
 )
 
+// startSlack: a constraint binds a placed task when it allows no more than an
+// hour earlier.
+const startSlack = 60
+
 // ExplainPlaced says why placed task t stands where it does, that is what keeps it
 // from starting earlier: the release (date, delivery, or notice owed), the
 // interventions it must follow, the resources busy just before it, and otherwise
@@ -27,26 +31,17 @@ func (c *Compiled) ExplainPlacedIn(t int, pl []solver.Placement, lang Lang) []mo
 	if !p.Placed {
 		return c.ExplainIn(t, pl, lang)
 	}
-	if task.Fixed {
-		if fr {
-			msg := fmt.Sprintf("%s est fixée au %s : elle garde son horaire", iv.ID, frat(p.Start))
-			switch iv.StatusOf() {
-			case model.StatusAnnounced:
-				msg = fmt.Sprintf("%s a déjà été annoncée pour le %s : elle garde son horaire", iv.ID, frat(p.Start))
-			case model.StatusDone:
-				msg = fmt.Sprintf("%s a été faite le %s : elle garde son horaire", iv.ID, frat(p.Start))
-			}
-			return []model.Reason{{Rule: NameFrozen, Message: msg}}
-		}
-		return []model.Reason{{Rule: NameFrozen, Message: fmt.Sprintf("%s is %s at %s: it keeps its time", iv.ID, iv.StatusOf(), at(p.Start))}}
-	}
-	const slack = 60 // a constraint binds when it allows no more than an hour earlier
 	var out []model.Reason
-	if task.Release >= p.Start-slack && fr {
-		out = append(out, model.Reason{Rule: NameReleaseDeadline, Message: fmt.Sprintf("%s ne peut pas commencer avant le %s (sa date de démarrage, une livraison ou le délai de prévenance dû au ménage)", iv.ID, frat(task.Release))})
-	} else if task.Release >= p.Start-slack {
-		out = append(out, model.Reason{Rule: NameReleaseDeadline, Message: fmt.Sprintf("%s may not start before %s (its release date, a delivery, or the notice owed to the household)", iv.ID, at(task.Release))})
+	for _, r := range registry.list {
+		if se, ok := r.(startExplainer); ok {
+			rs, alone := se.explainStart(c, t, pl, lang)
+			if alone {
+				return rs
+			}
+			out = append(out, rs...)
+		}
 	}
+	const slack = startSlack
 	for _, pr := range c.Problem.Precedences {
 		if pr.To != t || !pl[pr.From].Placed {
 			continue
@@ -76,6 +71,10 @@ func (c *Compiled) ExplainPlacedIn(t int, pl []solver.Placement, lang Lang) []mo
 		if k >= len(task.Demands) || task.Demands[k].Amount == 0 {
 			continue
 		}
+		owner := c.ownerOf(r)
+		if owner == nil {
+			continue
+		}
 		for u := range pl {
 			q := pl[u]
 			if u == t || !q.Placed || q.End > p.Start || q.End < p.Start-slack {
@@ -83,11 +82,12 @@ func (c *Compiled) ExplainPlacedIn(t int, pl []solver.Placement, lang Lang) []mo
 			}
 			for _, r2 := range q.Choice {
 				if r2 == r {
-					msg := fmt.Sprintf("%s is busy with %s until %s", c.Problem.Resources[r].Name, c.Interventions[u].ID, at(q.End))
+					busy := owner.busyWith(c, r, c.Interventions[u].ID, lang)
+					msg := fmt.Sprintf("%s until %s", busy, at(q.End))
 					if fr {
-						msg = fmt.Sprintf("%s jusqu'au %s, juste avant %s", c.frBusy(r, c.Interventions[u].ID), frat(q.End), iv.ID)
+						msg = fmt.Sprintf("%s jusqu'au %s, juste avant %s", busy, frat(q.End), iv.ID)
 					}
-					out = append(out, model.Reason{Rule: ruleOfResource(c, r), Message: msg})
+					out = append(out, model.Reason{Rule: owner.Name(), Message: msg})
 				}
 			}
 		}
@@ -134,26 +134,4 @@ func (c *Compiled) calendarsOf(t int, lang Lang) []string {
 		holidays = phrase{"public holidays", "les jours fériés", true}.in(lang)
 	}
 	return append(out, holidays)
-}
-
-// frBusy says in French that resource r is busy with intervention id: "L'équipe
-// PLB-1 est occupée par B1-A-01/plumbing".
-func (c *Compiled) frBusy(r int, id string) string {
-	switch {
-	case r < c.firstPilot:
-		return fmt.Sprintf("L'équipe %s est occupée par %s", c.Crews[r].ID, id)
-	case r < c.firstDwelling:
-		return fmt.Sprintf("Le pilote %s est occupé par %s", c.Pilots[r-c.firstPilot].ID, id)
-	}
-	return fmt.Sprintf("Le logement %s accueille déjà %s", c.Dwellings[r-c.firstDwelling].ID, id)
-}
-
-func ruleOfResource(c *Compiled, r int) string {
-	switch {
-	case r < c.firstPilot:
-		return NameCrewCalendar
-	case r < c.firstDwelling:
-		return NamePilotOfficeHours
-	}
-	return NameDwellingCapacity
 }

@@ -20,27 +20,6 @@ type Checker interface {
 	Check(v *Verification) []Violation
 }
 
-var (
-	_ Checker = CrewCalendar{}
-	_ Checker = TenantAvailability{}
-	_ Checker = PilotOfficeHours{}
-	_ Checker = TradeSequence{}
-	_ Checker = ReleaseDeadline{}
-	_ Checker = DwellingCapacity{}
-	_ Checker = HouseholdProfile{}
-	_ Checker = RelocationRule{}
-	_ Checker = FrozenAppointments{}
-	_ Checker = LocalTime{}
-	_ Checker = PlanStructure{}
-)
-
-// Checkers lists every rule as a Checker, in the order of All.
-func Checkers() []Checker {
-	return []Checker{CrewCalendar{}, TenantAvailability{}, PilotOfficeHours{}, TradeSequence{},
-		ReleaseDeadline{}, DwellingCapacity{}, HouseholdProfile{}, RelocationRule{},
-		FrozenAppointments{}, LocalTime{}, PlanStructure{}}
-}
-
 // Verify re-checks a plan from scratch against every hard rule and lists the
 // violations, sorted by rule number, then intervention id, then message, without
 // duplicates. An empty result means the plan keeps every hard rule. It never panics
@@ -99,16 +78,7 @@ func vfRun(c Checker, v *Verification) (out []Violation) {
 // SortViolations sorts violations by rule number, intervention id and message, and
 // drops exact duplicates. It sorts in place and returns the shortened slice.
 func SortViolations(vs []Violation) []Violation {
-	num := map[string]int{}
-	for _, r := range All() {
-		num[r.Name()] = r.Number()
-	}
-	n := func(name string) int {
-		if k, ok := num[name]; ok {
-			return k
-		}
-		return 99
-	}
+	n := ruleNumber
 	sort.SliceStable(vs, func(i, j int) bool {
 		a, b := vs[i], vs[j]
 		if n(a.Rule) != n(b.Rule) {
@@ -306,7 +276,44 @@ func newVerification(p *model.Problem, plan *model.Plan, cals *Calendars) (*Veri
 		now, err := model.ParseMoment(p.Operation.Now, loc)
 		v.now, v.nowOK = now, err == nil
 	}
-	lo, hi := begin, finish
+	lo, hi := v.readAssignments(begin, finish)
+	for i := range plan.Unplaced {
+		u := &plan.Unplaced[i]
+		if _, dup := v.Unplaced[u.Intervention]; !dup {
+			v.Unplaced[u.Intervention] = u
+		}
+	}
+	for _, id := range vfSortedKeys(v.Placed) {
+		v.sorted = append(v.sorted, v.Placed[id])
+	}
+	for _, m := range []map[string][]*Placed{v.ByCrew, v.ByPilot, v.ByDwelling} {
+		for _, l := range m {
+			vfSortPlaced(l)
+		}
+	}
+	// Expand calendars over the horizon and the plan's times, with a margin for lags
+	// in working days, but never more than two years around the horizon.
+	if floor := begin.AddDate(-2, 0, 0); lo.Before(floor) {
+		lo = floor
+	}
+	if ceil := finish.AddDate(2, 0, 0); hi.After(ceil) {
+		hi = ceil
+	}
+	v.lo, v.hi = lo.AddDate(0, 0, -7), hi.AddDate(0, 0, 60)
+	if cals != nil && cals.zone == p.Operation.TimeZone && cals.opStart == p.Operation.Start && cals.lo.Equal(v.lo) && cals.hi.Equal(v.hi) {
+		for key, c := range cals.w {
+			e := &vfEntry{vfCached: c}
+			e.once.Do(func() {})
+			v.cache[key] = e
+		}
+	}
+	return v, nil
+}
+
+// readAssignments parses the plan's assignments into v and returns [lo, hi)
+// widened to the times they name.
+func (v *Verification) readAssignments(lo, hi time.Time) (time.Time, time.Time) {
+	plan, loc := v.Plan, v.Loc
 	for i := range plan.Assignments {
 		a := &plan.Assignments[i]
 		pl := vfParse(i, a, loc)
@@ -345,37 +352,7 @@ func newVerification(p *model.Problem, plan *model.Plan, cals *Calendars) (*Veri
 		}
 		v.ByDwelling[pl.Intervention.Dwelling] = append(v.ByDwelling[pl.Intervention.Dwelling], pl)
 	}
-	for i := range plan.Unplaced {
-		u := &plan.Unplaced[i]
-		if _, dup := v.Unplaced[u.Intervention]; !dup {
-			v.Unplaced[u.Intervention] = u
-		}
-	}
-	for _, id := range vfSortedKeys(v.Placed) {
-		v.sorted = append(v.sorted, v.Placed[id])
-	}
-	for _, m := range []map[string][]*Placed{v.ByCrew, v.ByPilot, v.ByDwelling} {
-		for _, l := range m {
-			vfSortPlaced(l)
-		}
-	}
-	// Expand calendars over the horizon and the plan's times, with a margin for lags
-	// in working days, but never more than two years around the horizon.
-	if floor := begin.AddDate(-2, 0, 0); lo.Before(floor) {
-		lo = floor
-	}
-	if ceil := finish.AddDate(2, 0, 0); hi.After(ceil) {
-		hi = ceil
-	}
-	v.lo, v.hi = lo.AddDate(0, 0, -7), hi.AddDate(0, 0, 60)
-	if cals != nil && cals.zone == p.Operation.TimeZone && cals.opStart == p.Operation.Start && cals.lo.Equal(v.lo) && cals.hi.Equal(v.hi) {
-		for key, c := range cals.w {
-			e := &vfEntry{vfCached: c}
-			e.once.Do(func() {})
-			v.cache[key] = e
-		}
-	}
-	return v, nil
+	return lo, hi
 }
 
 // Calendars holds the verifier's own expansions of a problem's calendars (site

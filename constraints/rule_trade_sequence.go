@@ -5,7 +5,124 @@ import (
 	"time"
 
 	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/solver"
 )
+
+// TradeSequence is rule 4.
+type TradeSequence struct{}
+
+// NameTradeSequence is TradeSequence's name.
+const NameTradeSequence = "trade-sequence"
+
+var _ Checker = TradeSequence{}
+
+func (TradeSequence) Name() string { return NameTradeSequence }
+func (TradeSequence) Number() int  { return 4 }
+
+// Requires says what the rule requires, in lang.
+func (TradeSequence) Requires(lang Lang) string {
+	return phrase{
+		"in each dwelling (or stairwell) a trade starts only after the trades before it have ended plus the drying lag, and no later than the maximum lag",
+		"dans chaque logement (ou cage d'escalier), un corps d'état ne commence qu'une fois finis ceux qui le précèdent et écoulé le temps de séchage, et pas plus tard que le délai maximal", false}.in(lang)
+}
+
+var (
+	_ precedenceCompiler = TradeSequence{}
+	_ unplacedExplainer  = TradeSequence{}
+)
+
+// compilePrecedences links the trades of each dwelling (or stairwell) in the
+// order of the sequences, with their lags, and each intervention to those it
+// comes after.
+func (TradeSequence) compilePrecedences(c *Compiled, g *taskGroups) error {
+	p, sp := c.Model, c.Problem
+	siteCal, err := c.siteCalendar()
+	if err != nil {
+		return err
+	}
+	for si, s := range p.Sequences {
+		minLag, maxLag := 0, -1
+		if s.MinLag != "" {
+			if minLag, err = model.ParseDuration(s.MinLag, 0); err != nil {
+				return fmt.Errorf("sequences[%d].min_lag: %w", si, err)
+			}
+		}
+		if s.MaxLag != "" {
+			if maxLag, err = model.ParseDuration(s.MaxLag, 0); err != nil {
+				return fmt.Errorf("sequences[%d].max_lag: %w", si, err)
+			}
+		}
+		only := map[string]bool{}
+		for _, d := range s.Dwellings {
+			only[d] = true
+		}
+		link := func(from, to int) {
+			if len(only) > 0 && (!only[c.Interventions[from].Dwelling] || !only[c.Interventions[to].Dwelling]) {
+				return
+			}
+			sp.Precedences = append(sp.Precedences, solver.Precedence{From: from, To: to, MinLag: minLag, MaxLag: maxLag})
+			if s.MinLagWorkingDays > 0 {
+				sp.Precedences = append(sp.Precedences, solver.Precedence{From: from, To: to,
+					MinLag: s.MinLagWorkingDays * g.workingDay, LagCalendar: siteCal, MaxLag: -1})
+			}
+		}
+		if s.Scope == "stairwell" {
+			for _, sw := range p.StairwellIDs() {
+				for _, a := range g.byStairwellTrade[[2]string{sw, s.Before}] {
+					for _, b := range g.byStairwellTrade[[2]string{sw, s.After}] {
+						link(a, b)
+					}
+				}
+			}
+			continue
+		}
+		for _, d := range p.Dwellings {
+			for _, a := range g.byDwellingTrade[[2]string{d.ID, s.Before}] {
+				for _, b := range g.byDwellingTrade[[2]string{d.ID, s.After}] {
+					link(a, b)
+				}
+			}
+		}
+	}
+	for t, iv := range c.Interventions {
+		for _, a := range iv.After {
+			if f, ok := c.TaskOf[a]; ok {
+				sp.Precedences = append(sp.Precedences, solver.Precedence{From: f, To: t, MaxLag: -1})
+			}
+		}
+	}
+	return nil
+}
+
+// siteCalendar is the site hours without holidays: the calendar of lags in working days.
+func (c *Compiled) siteCalendar() (*solver.Calendar, error) {
+	ws, err := c.Clock.Recurrences(c.Model.SiteHours())
+	if err != nil {
+		return nil, fmt.Errorf("operation.site_hours: %w", err)
+	}
+	return solver.Subtract(solver.NewCalendar(ws), c.holidays), nil
+}
+
+// explainUnplaced: a predecessor is not placed, or the maximum lag after it
+// cannot be met.
+func (TradeSequence) explainUnplaced(c *Compiled, t int, p solver.Placement, lang Lang) ([]model.Reason, bool) {
+	iv := c.Interventions[t]
+	switch p.Reason {
+	case solver.ReasonPredecessor:
+		pred, predFr := "an earlier intervention", "une intervention précédente"
+		if p.Blocker >= 0 {
+			pred, predFr = fmt.Sprintf("%q", c.Interventions[p.Blocker].ID), c.Interventions[p.Blocker].ID
+		}
+		return []model.Reason{{Rule: NameTradeSequence, Message: phrase{
+			fmt.Sprintf("%s must come after %s, which could not be placed", iv.ID, pred),
+			fmt.Sprintf("%s doit suivre %s, qui n'a pas pu être placée", iv.ID, predFr), false}.in(lang)}}, true
+	case solver.ReasonMaxLag:
+		return []model.Reason{{Rule: NameTradeSequence, Message: phrase{
+			fmt.Sprintf("%s cannot start soon enough after the trade before it (maximum lag)", iv.ID),
+			fmt.Sprintf("%s ne peut pas commencer assez tôt après le corps d'état qui la précède (délai maximal entre les deux)", iv.ID), false}.in(lang)}}, true
+	}
+	return nil, false
+}
 
 // Check verifies rule 4. For each sequence and each pair of interventions of its
 // trades in the same dwelling (scope "dwelling", the default; restricted to the

@@ -6,6 +6,24 @@ import (
 	"github.com/rehabplan/rehabplan/model"
 )
 
+// PlanStructure is rule 0: every intervention once, durations, known ids.
+type PlanStructure struct{}
+
+// NamePlanStructure is PlanStructure's name.
+const NamePlanStructure = "plan-structure"
+
+var _ Checker = PlanStructure{}
+
+func (PlanStructure) Name() string { return NamePlanStructure }
+func (PlanStructure) Number() int  { return 0 }
+
+// Requires says what the rule requires, in lang.
+func (PlanStructure) Requires(lang Lang) string {
+	return phrase{
+		"every intervention appears once, placed or unplaced with a reason, with exactly its duration of work",
+		"chaque intervention apparaît une fois, placée, ou non placée avec une raison, avec exactement sa durée de travail", false}.in(lang)
+}
+
 // Check verifies the plan's structure (rule 0): every intervention appears exactly
 // once, placed or unplaced with at least one reason, no unknown ids, and each
 // placement's worked stretches are well formed and add up to its duration (in one
