@@ -410,6 +410,10 @@ func (w *indentWriter) omitFloat(k string, v *float64) {
 	}
 }
 
+// problem writes a problem document.
+//
+// One long function: one block per field of Problem, in the struct's order, as
+// encoding/json would write them; it reads as the struct does.
 func (w *indentWriter) problem(p *Problem) {
 	w.open('{')
 	w.strField("format", p.Format)

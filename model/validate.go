@@ -709,6 +709,12 @@ func (v *validator) relocations() {
 	}
 }
 
+// interventions checks each intervention's fields against the entities they name.
+//
+// One long function: one pass over the interventions in document order, each
+// field's check a few lines that share the per-trade and per-household limits
+// gathered at the top; the order of the checks is the order of the errors people
+// read.
 func (v *validator) interventions() {
 	p, x := v.p, v.x
 	// the largest crew of each trade
@@ -926,9 +932,10 @@ func minutes(m int) string {
 // relocated household. Groups are joined through hub nodes, so the graph stays
 // linear in the size of the problem (a stairwell sequence between two trades with
 // n interventions each is 2n edges, not n²). gonum's topological sort then finds
-// whether the graph has a cycle (graph.cycle). The function is long because the
-// numbering, the hubs and the links are closures over the same maps; split, they
-// would need a builder type to carry them.
+// whether the graph has a cycle (graph.cycle).
+//
+// One long function: the numbering, the hubs and the links are closures over the
+// same maps; split, they would need a builder type to carry them.
 func (v *validator) cycles() {
 	p, x := v.p, v.x
 	n := len(p.Interventions)

@@ -85,6 +85,11 @@ func diffPlans(oldP, newP *model.Problem, oldPlan, newPlan *model.Plan, now *tim
 
 // diffPlansFrom is diffPlans with the old side read ahead (nil, or read of other
 // documents or another time zone: read here).
+//
+// One long function: the changes (moved, newly placed, unplaced, cancelled) and
+// the notices they owe to households, crews and pilots are made in one walk over
+// the interventions, sharing the old and new slots read once; split, each part
+// would need the same dozen maps passed along.
 func diffPlansFrom(pre *diffOld, oldP, newP *model.Problem, oldPlan, newPlan *model.Plan, now *time.Time, cause, cancelled map[string]string) *model.Diff {
 	if pre == nil || pre.oldP != oldP || pre.oldPlan != oldPlan || pre.zone != newP.Operation.TimeZone {
 		pre = readOld(oldP, oldPlan, newP.Operation.TimeZone)

@@ -63,6 +63,11 @@ const (
 // Invalid or contradictory events are a *model.ValidationError naming the event and
 // the field. The time limit and ctx bound the whole replan; the best plan found is
 // returned when they are reached.
+//
+// One long function: its stages (apply the events, settle which appointments
+// stay by quick constructions, search with what is left of the time, build,
+// verify and diff) share the pins, the causes and one deadline; each stage is
+// marked by a comment, and splitting them would pass the same state around.
 func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Events, now time.Time, s *Settings) (*ReplanResult, error) {
 	begin := time.Now()
 	if s == nil {

@@ -46,6 +46,11 @@ type sample struct {
 	status int
 }
 
+// run loads the service with clients for dur and prints the latencies by route.
+//
+// One long function: the set-up of the operations, the clients' loop and the
+// report share the samples and the counters; it is a measuring program read from
+// top to bottom.
 func run(base, token string, clients int, dur time.Duration, dwellings, nops int, replanShare float64) error {
 	hc := &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: clients}}
 	do := func(method, path string, body []byte) (int, []byte, error) {

@@ -17,6 +17,10 @@ import (
 const replanUsage = "usage: rehabplan replan PROBLEM.json PLAN.json EVENTS.json --now T [-o NEW.json] [--diff DIFF.json] [--problem-out PROBLEM2.json] [--time-limit D] [--seed N] [--work-limit N] [--workers N] [--lang en|fr]"
 
 // cmdReplan absorbs events into a plan and says what changes and who must be told.
+//
+// One long function: reading the three documents side by side while the problem
+// is validated, then reporting the first error in the order of the arguments, ties
+// its parts to the same validation result; the writing of the outputs follows.
 func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("replan", stderr)
 	nowS := fs.String("now", "", "when the replan is made: a date, YYYY-MM-DDTHH:MM (operation time zone) or RFC 3339 (required)")
