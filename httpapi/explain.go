@@ -165,4 +165,3 @@ func (c *explainerCache) put(key string, e *scheduler.Explainer) {
 		c.keys = c.keys[1:]
 	}
 }
-

@@ -44,7 +44,7 @@ var errorDesc = map[int]string{
 // entries declare.
 func (s *Server) OpenAPI() map[string]any {
 	ss := &schemaSet{defs: map[string]any{}, names: map[reflect.Type]string{}}
-	ss.defs["Problem"] = problemSchema()
+	ss.defs["ProblemDetails"] = problemSchema()
 	paths := map[string]any{}
 	for _, rt := range s.table() {
 		item, _ := paths[rt.path].(map[string]any)
@@ -97,7 +97,7 @@ func (ss *schemaSet) operation(rt *route) map[string]any {
 	}
 	for _, st := range rt.errorStatuses() {
 		resp := map[string]any{"description": errorDesc[st],
-			"content": map[string]any{"application/problem+json": map[string]any{"schema": ref("Problem")}}}
+			"content": map[string]any{"application/problem+json": map[string]any{"schema": ref("ProblemDetails")}}}
 		if st == http.StatusUnauthorized {
 			resp["headers"] = map[string]any{"WWW-Authenticate": map[string]any{"description": "the bearer challenge", "schema": map[string]any{"type": "string"}}}
 		}
@@ -218,6 +218,9 @@ func (ss *schemaSet) define(t reflect.Type) string {
 		return name
 	}
 	name := t.Name()
+	if name != "" {
+		name = strings.ToUpper(name[:1]) + name[1:] // unexported answer types too
+	}
 	if _, taken := ss.defs[name]; taken || name == "" {
 		pkg := path.Base(t.PkgPath())
 		name = strings.ToUpper(pkg[:1]) + pkg[1:] + name

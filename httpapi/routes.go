@@ -126,7 +126,7 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/", name: "root", summary: "redirects to the planning page", handler: s.pageRedirect,
 			answers: []answer{{status: 302, desc: "to /app/", headers: []param{hLocation}}}},
 		{method: "GET", path: "/app/", name: "page", summary: "the planning page (its API calls need a token)", handler: s.page,
-			answers: []answer{{status: 200, desc: "the page", body: textBody("text/html")}}, fails: []int{404}},
+			answers: []answer{{status: 200, desc: "the page", body: textBody("text/html")}}},
 		{method: "GET", path: "/app/{file}", name: "pageFile", summary: "the planning page's files", handler: s.page,
 			answers: []answer{{status: 200, desc: "the file", body: textBody("text/html", "text/css", "text/javascript")}}, fails: []int{404}},
 		{method: "GET", path: "/v1/operations/{op}/holidays", name: "holidays", role: RoleRead, summary: "the operation's public holidays and closures", handler: s.holidays,
