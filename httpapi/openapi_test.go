@@ -152,77 +152,7 @@ func TestLiveAnswersMatchTheDocument(t *testing.T) {
 	doc := loadOpenAPI(t, ts)
 	job := solveExample(t, ts)
 	const op = "/v1/operations/op-les-tilleuls"
-	p := gen.Example()
-	iv := url.PathEscape(p.Interventions[3].ID)
-	ev := []byte(`{"format":"rehabplan-events/v1","events":[{"id":"slip","type":"delivery_slipped","delivery":"L-windows-1","expected":"2027-03-09T08:00"}]}`)
-	evPath := op + "/events?now=2027-02-01T12:00:00%2B01:00&work_limit=2&seed=1"
-	other := gen.Example()
-	other.Operation.ID = "op-other"
-	otherJSON, err := json.Marshal(other)
-	require.NoError(t, err)
-	ghost := gen.Example()
-	ghost.Operation.ID = "ghost"
-	ghostJSON, err := json.Marshal(ghost)
-	require.NoError(t, err)
-
-	cases := []liveCase{
-		{"healthz", "GET", "/healthz", "", nil, nil, 200},
-		{"readyz", "GET", "/readyz", "", nil, nil, 200},
-		{"metrics", "GET", "/metrics", "", nil, nil, 200},
-		{"openapi", "GET", "/v1/openapi.json", "", nil, nil, 200},
-		{"root", "GET", "/", "", nil, nil, 302},
-		{"page", "GET", "/app/", "", nil, nil, 200},
-		{"pageFile", "GET", "/app/app.js", "", nil, nil, 200},
-		{"pageFile", "GET", "/app/app.css", "", nil, nil, 200},
-		{"pageFile", "GET", "/app/nope.js", "", nil, nil, 404},
-		{"holidays", "GET", op + "/holidays", readTok, nil, nil, 200},
-		{"holidays", "GET", "/v1/operations/ghost/holidays", readTok, nil, nil, 404},
-		{"listOperations", "GET", "/v1/operations", readTok, nil, nil, 200},
-		{"listOperations", "GET", "/v1/operations", "", nil, nil, 401},
-		{"createOperation", "POST", "/v1/operations", writeTok, otherJSON, nil, 201},
-		{"createOperation", "POST", "/v1/operations", writeTok, otherJSON, nil, 409},
-		{"createOperation", "POST", "/v1/operations", writeTok, []byte(`{"format":"rehabplan/v1"`), nil, 400},
-		{"createOperation", "POST", "/v1/operations", readTok, otherJSON, nil, 403},
-		{"getOperation", "GET", op, readTok, nil, nil, 200},
-		{"getOperation", "GET", "/v1/operations/ghost", readTok, nil, nil, 404},
-		{"replaceOperation", "PUT", "/v1/operations/op-other", writeTok, otherJSON, nil, 200},
-		{"replaceOperation", "PUT", "/v1/operations/op-other", writeTok, ghostJSON, nil, 400},
-		{"replaceOperation", "PUT", "/v1/operations/ghost", writeTok, ghostJSON, nil, 404},
-		{"listVersions", "GET", op + "/versions", readTok, nil, nil, 200},
-		{"listVersions", "GET", "/v1/operations/ghost/versions", readTok, nil, nil, 404},
-		{"getVersion", "GET", op + "/versions/2", readTok, nil, nil, 200},
-		{"getVersion", "GET", op + "/versions/two", readTok, nil, nil, 400},
-		{"getVersion", "GET", op + "/versions/99", readTok, nil, nil, 404},
-		{"getPlan", "GET", op + "/plan", readTok, nil, nil, 200},
-		{"getPlan", "GET", "/v1/operations/op-other/plan", readTok, nil, nil, 404},
-		{"getJob", "GET", "/v1/jobs/" + job.ID, readTok, nil, nil, 200},
-		{"getJob", "GET", "/v1/jobs/nosuchjob", readTok, nil, nil, 404},
-		{"getJobPlan", "GET", "/v1/jobs/" + job.ID + "/plan", readTok, nil, nil, 200},
-		{"getJobPlan", "GET", "/v1/jobs/nosuchjob/plan", readTok, nil, nil, 404},
-		{"cancelJob", "DELETE", "/v1/jobs/" + job.ID, writeTok, nil, nil, 409},
-		{"cancelJob", "DELETE", "/v1/jobs/nosuchjob", writeTok, nil, nil, 404},
-		{"startSolve", "POST", op + "/solve?time_limit=soon", writeTok, nil, nil, 400},
-		{"startSolve", "POST", "/v1/operations/ghost/solve", writeTok, nil, nil, 404},
-		{"postEvents", "POST", evPath, writeTok, ev, []string{"Idempotency-Key", "live-1"}, 201},
-		{"postEvents", "POST", evPath, writeTok, ev, []string{"Idempotency-Key", "live-1"}, 200},
-		{"postEvents", "POST", evPath, writeTok, []byte(`{"format":"x","events":[]}`), nil, 400},
-		{"postEvents", "POST", evPath, writeTok, []byte(`{"format":"rehabplan-events/v1","events":[{"id":"g","type":"crew_absent","crew":"ghost","from":"2027-02-02","to":"2027-02-03"}]}`), nil, 422},
-		{"postEvents", "POST", op + "/events?now=yesterday", writeTok, ev, nil, 400},
-		{"postEvents", "POST", "/v1/operations/op-other/events", writeTok, ev, nil, 404},
-		{"diffVersions", "GET", op + "/diff?from=2&to=3", readTok, nil, nil, 200},
-		{"diffVersions", "GET", op + "/diff?from=1&to=3", readTok, nil, nil, 409},
-		{"diffVersions", "GET", op + "/diff?from=2", readTok, nil, nil, 400},
-		{"diffVersions", "GET", op + "/diff?from=2&to=9", readTok, nil, nil, 404},
-		{"explain", "GET", op + "/interventions/" + iv + "/explanation", readTok, nil, nil, 200},
-		{"explain", "GET", op + "/interventions/" + iv + "/explanation", readTok, nil, []string{"Accept-Language", "fr-CA"}, 200},
-		{"explain", "GET", op + "/interventions/" + iv + "/explanation?lang=de", readTok, nil, nil, 400},
-		{"explain", "GET", op + "/interventions/ghost/explanation", readTok, nil, nil, 404},
-		{"calendar", "GET", op + "/calendars/household/H001.ics", readTok, nil, nil, 200},
-		{"calendar", "GET", op + "/calendars/tenant/H001", readTok, nil, nil, 400},
-		{"calendar", "GET", op + "/calendars/crew/ghost", readTok, nil, nil, 404},
-		{"deleteOperation", "DELETE", "/v1/operations/op-other", writeTok, nil, nil, 204},
-		{"deleteOperation", "DELETE", "/v1/operations/op-other", writeTok, nil, nil, 404},
-	}
+	cases := liveCases(t, job.ID)
 	for _, tc := range cases {
 		checkLive(t, ts, doc, tc)
 	}
@@ -258,6 +188,83 @@ func TestLiveAnswersMatchTheDocument(t *testing.T) {
 	for _, rt := range s.table() {
 		require.True(t, ok[rt.name], "no success case for %s", rt.name)
 		require.True(t, failed[rt.name] || cannotFail[rt.name], "no error case for %s", rt.name)
+	}
+}
+
+// liveCases are the requests of TestLiveAnswersMatchTheDocument, in order, on the
+// example operation solved once by job jobID.
+func liveCases(t *testing.T, jobID string) []liveCase {
+	const op = "/v1/operations/op-les-tilleuls"
+	p := gen.Example()
+	iv := url.PathEscape(p.Interventions[3].ID)
+	ev := []byte(`{"format":"rehabplan-events/v1","events":[{"id":"slip","type":"delivery_slipped","delivery":"L-windows-1","expected":"2027-03-09T08:00"}]}`)
+	evPath := op + "/events?now=2027-02-01T12:00:00%2B01:00&work_limit=2&seed=1"
+	other := gen.Example()
+	other.Operation.ID = "op-other"
+	otherJSON, err := json.Marshal(other)
+	require.NoError(t, err)
+	ghost := gen.Example()
+	ghost.Operation.ID = "ghost"
+	ghostJSON, err := json.Marshal(ghost)
+	require.NoError(t, err)
+
+	return []liveCase{
+		{"healthz", "GET", "/healthz", "", nil, nil, 200},
+		{"readyz", "GET", "/readyz", "", nil, nil, 200},
+		{"metrics", "GET", "/metrics", "", nil, nil, 200},
+		{"openapi", "GET", "/v1/openapi.json", "", nil, nil, 200},
+		{"root", "GET", "/", "", nil, nil, 302},
+		{"page", "GET", "/app/", "", nil, nil, 200},
+		{"pageFile", "GET", "/app/app.js", "", nil, nil, 200},
+		{"pageFile", "GET", "/app/app.css", "", nil, nil, 200},
+		{"pageFile", "GET", "/app/nope.js", "", nil, nil, 404},
+		{"holidays", "GET", op + "/holidays", readTok, nil, nil, 200},
+		{"holidays", "GET", "/v1/operations/ghost/holidays", readTok, nil, nil, 404},
+		{"listOperations", "GET", "/v1/operations", readTok, nil, nil, 200},
+		{"listOperations", "GET", "/v1/operations", "", nil, nil, 401},
+		{"createOperation", "POST", "/v1/operations", writeTok, otherJSON, nil, 201},
+		{"createOperation", "POST", "/v1/operations", writeTok, otherJSON, nil, 409},
+		{"createOperation", "POST", "/v1/operations", writeTok, []byte(`{"format":"rehabplan/v1"`), nil, 400},
+		{"createOperation", "POST", "/v1/operations", readTok, otherJSON, nil, 403},
+		{"getOperation", "GET", op, readTok, nil, nil, 200},
+		{"getOperation", "GET", "/v1/operations/ghost", readTok, nil, nil, 404},
+		{"replaceOperation", "PUT", "/v1/operations/op-other", writeTok, otherJSON, nil, 200},
+		{"replaceOperation", "PUT", "/v1/operations/op-other", writeTok, ghostJSON, nil, 400},
+		{"replaceOperation", "PUT", "/v1/operations/ghost", writeTok, ghostJSON, nil, 404},
+		{"listVersions", "GET", op + "/versions", readTok, nil, nil, 200},
+		{"listVersions", "GET", "/v1/operations/ghost/versions", readTok, nil, nil, 404},
+		{"getVersion", "GET", op + "/versions/2", readTok, nil, nil, 200},
+		{"getVersion", "GET", op + "/versions/two", readTok, nil, nil, 400},
+		{"getVersion", "GET", op + "/versions/99", readTok, nil, nil, 404},
+		{"getPlan", "GET", op + "/plan", readTok, nil, nil, 200},
+		{"getPlan", "GET", "/v1/operations/op-other/plan", readTok, nil, nil, 404},
+		{"getJob", "GET", "/v1/jobs/" + jobID, readTok, nil, nil, 200},
+		{"getJob", "GET", "/v1/jobs/nosuchjob", readTok, nil, nil, 404},
+		{"getJobPlan", "GET", "/v1/jobs/" + jobID + "/plan", readTok, nil, nil, 200},
+		{"getJobPlan", "GET", "/v1/jobs/nosuchjob/plan", readTok, nil, nil, 404},
+		{"cancelJob", "DELETE", "/v1/jobs/" + jobID, writeTok, nil, nil, 409},
+		{"cancelJob", "DELETE", "/v1/jobs/nosuchjob", writeTok, nil, nil, 404},
+		{"startSolve", "POST", op + "/solve?time_limit=soon", writeTok, nil, nil, 400},
+		{"startSolve", "POST", "/v1/operations/ghost/solve", writeTok, nil, nil, 404},
+		{"postEvents", "POST", evPath, writeTok, ev, []string{"Idempotency-Key", "live-1"}, 201},
+		{"postEvents", "POST", evPath, writeTok, ev, []string{"Idempotency-Key", "live-1"}, 200},
+		{"postEvents", "POST", evPath, writeTok, []byte(`{"format":"x","events":[]}`), nil, 400},
+		{"postEvents", "POST", evPath, writeTok, []byte(`{"format":"rehabplan-events/v1","events":[{"id":"g","type":"crew_absent","crew":"ghost","from":"2027-02-02","to":"2027-02-03"}]}`), nil, 422},
+		{"postEvents", "POST", op + "/events?now=yesterday", writeTok, ev, nil, 400},
+		{"postEvents", "POST", "/v1/operations/op-other/events", writeTok, ev, nil, 404},
+		{"diffVersions", "GET", op + "/diff?from=2&to=3", readTok, nil, nil, 200},
+		{"diffVersions", "GET", op + "/diff?from=1&to=3", readTok, nil, nil, 409},
+		{"diffVersions", "GET", op + "/diff?from=2", readTok, nil, nil, 400},
+		{"diffVersions", "GET", op + "/diff?from=2&to=9", readTok, nil, nil, 404},
+		{"explain", "GET", op + "/interventions/" + iv + "/explanation", readTok, nil, nil, 200},
+		{"explain", "GET", op + "/interventions/" + iv + "/explanation", readTok, nil, []string{"Accept-Language", "fr-CA"}, 200},
+		{"explain", "GET", op + "/interventions/" + iv + "/explanation?lang=de", readTok, nil, nil, 400},
+		{"explain", "GET", op + "/interventions/ghost/explanation", readTok, nil, nil, 404},
+		{"calendar", "GET", op + "/calendars/household/H001.ics", readTok, nil, nil, 200},
+		{"calendar", "GET", op + "/calendars/tenant/H001", readTok, nil, nil, 400},
+		{"calendar", "GET", op + "/calendars/crew/ghost", readTok, nil, nil, 404},
+		{"deleteOperation", "DELETE", "/v1/operations/op-other", writeTok, nil, nil, 204},
+		{"deleteOperation", "DELETE", "/v1/operations/op-other", writeTok, nil, nil, 404},
 	}
 }
 

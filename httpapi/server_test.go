@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -290,4 +291,97 @@ func TestStoreKeepsEveryVersionAcrossReopen(t *testing.T) {
 	require.Len(t, vs, 5)
 	_, err = st.Get("op", 9)
 	require.ErrorIs(t, err, ErrNotFound)
+}
+
+// Every query parameter a route declares with a type is checked before its
+// handler runs: a value of the wrong type is a 400 that names the parameter, a
+// required one missing too; parameters a route does not declare are ignored.
+func TestQueryParametersAreChecked(t *testing.T) {
+	ts, s := newTestServer(t)
+	vars := regexp.MustCompile(`\{[a-z]+\}`)
+	n := 0
+	for _, rt := range s.table() {
+		path := vars.ReplaceAllString(rt.path, "x")
+		for _, q := range rt.query {
+			// the other required parameters are given a valid value
+			var others []string
+			for _, o := range rt.query {
+				if o.required && o.name != q.name {
+					others = append(others, o.name+"=2")
+				}
+			}
+			bad := []string{q.name + "=not-a-value"}
+			if q.required {
+				bad = append(bad, "")
+			}
+			for _, b := range bad {
+				if q.parse == nil && b != "" {
+					continue
+				}
+				if b != "" {
+					others = append(others[:len(others):len(others)], b)
+				}
+				query := strings.Join(others, "&")
+				t.Run(rt.name+"?"+query, func(t *testing.T) {
+					resp, body := call(t, ts, rt.method, path+"?"+query, writeTok, nil)
+					require.Equal(t, 400, resp.StatusCode, string(body))
+					require.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"))
+					var pb problemBody
+					require.NoError(t, json.Unmarshal(body, &pb))
+					require.Len(t, pb.Errors, 1, string(body))
+					require.Equal(t, q.name, pb.Errors[0].Field)
+					require.Contains(t, pb.Detail, q.name)
+				})
+				n++
+			}
+		}
+	}
+	require.GreaterOrEqual(t, n, 10)
+
+	cases := []struct {
+		name, method, path string
+		want               int
+	}{
+		{"negative time limit", "POST", "/v1/operations/x/solve?time_limit=-1s", 400},
+		{"negative work limit", "POST", "/v1/operations/x/solve?work_limit=-1", 400},
+		{"fractional seed", "POST", "/v1/operations/x/solve?seed=1.5", 400},
+		{"version 0", "GET", "/v1/operations/x/diff?from=0&to=2", 400},
+		{"empty lang", "GET", "/v1/operations/x/interventions/y/explanation?lang=", 400},
+		{"empty time limit: none given", "POST", "/v1/operations/x/solve?time_limit=", 404},
+		{"an unknown parameter is ignored", "GET", "/v1/operations?colour=blue", 200},
+		{"valid parameters reach the handler", "GET", "/v1/operations/x/diff?from=1&to=2", 404},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := call(t, ts, tc.method, tc.path, writeTok, nil)
+			require.Equal(t, tc.want, resp.StatusCode, string(body))
+		})
+	}
+}
+
+// mux's own answers, no route or a method the route does not take, are problems
+// like every other error.
+func TestUnknownRoutesAreProblems(t *testing.T) {
+	ts, _ := newTestServer(t)
+	cases := []struct {
+		method, path string
+		status       int
+		title        string
+	}{
+		{"GET", "/v2/operations", 404, "no such route"},
+		{"GET", "/v1/operations/x/nothing", 404, "no such route"},
+		{"PATCH", "/v1/operations", 405, "method not allowed"},
+		{"POST", "/healthz", 405, "method not allowed"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			resp, body := call(t, ts, tc.method, tc.path, writeTok, nil)
+			require.Equal(t, tc.status, resp.StatusCode)
+			require.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"))
+			var pb problemBody
+			require.NoError(t, json.Unmarshal(body, &pb))
+			require.Equal(t, problemBody{Type: "about:blank", Title: tc.title, Status: tc.status, Detail: pb.Detail}, pb)
+			require.Contains(t, pb.Detail, tc.path)
+		})
+	}
 }
