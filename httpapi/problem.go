@@ -78,8 +78,8 @@ const genericDetail = "the request failed; it is logged"
 
 // answerError maps err to its answer. The order matters: an apiError says what it
 // is; then the typed errors of the store and of scheduler; anything else is a 500
-// whose detail says nothing of the cause (logged is true then).
-func answerError(err error) (ans *apiError, logged bool) {
+// whose detail says nothing of the cause (unexpected is true then: it is logged).
+func answerError(err error) (ans *apiError, unexpected bool) {
 	var ae *apiError
 	var ve *model.ValidationError
 	var mbe *http.MaxBytesError
@@ -105,6 +105,8 @@ func answerError(err error) (ans *apiError, logged bool) {
 			detail = ve.Errors[0].Error()
 		}
 		return &apiError{Status: http.StatusBadRequest, Title: "invalid " + orDefault(ve.Document, "problem"), Detail: detail, Fields: ve.Errors}, false
+	case isInvalid(err):
+		return &apiError{Status: http.StatusBadRequest, Title: "invalid input", Detail: err.Error()}, false
 	case errors.Is(err, ErrNotFound), errors.Is(err, scheduler.ErrUnknownIntervention):
 		return &apiError{Status: http.StatusNotFound, Title: "not found", Detail: err.Error()}, false
 	case errors.Is(err, ErrExists):

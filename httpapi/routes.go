@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -217,6 +218,23 @@ func (s *Server) routes() *mux.Router {
 		return errorf(http.StatusMethodNotAllowed, "method not allowed", "%s %s", r.Method, r.URL.Path)
 	}})
 	return r
+}
+
+// cors lists the request headers and the methods of the routes, for the CORS
+// answers: a header a route declares is one a browser may send.
+func (s *Server) cors() (headers, methods string) {
+	hs, ms := []string{"Authorization", "Content-Type"}, []string{}
+	for _, rt := range s.table() {
+		for _, h := range rt.headers {
+			if !slices.Contains(hs, h.name) {
+				hs = append(hs, h.name)
+			}
+		}
+		if !slices.Contains(ms, rt.method) {
+			ms = append(ms, rt.method)
+		}
+	}
+	return strings.Join(hs, ", "), strings.Join(ms, ", ")
 }
 
 // adapt runs a route: the token's role, then the query parameters, then the

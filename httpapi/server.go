@@ -6,6 +6,7 @@ package httpapi
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -47,6 +48,8 @@ type Config struct {
 type Server struct {
 	cfg    Config
 	router *mux.Router
+	// corsHeaders and corsMethods are what a browser may send, from the routes
+	corsHeaders, corsMethods string
 	jobs   *jobs
 	// explainers: the compiled plans the explanation route asks about
 	explainers explainerCache
@@ -82,6 +85,7 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{cfg: cfg, jobs: newJobs()}
 	s.router = s.routes()
+	s.corsHeaders, s.corsMethods = s.cors()
 	s.ready.Store(true)
 	return s
 }
@@ -93,8 +97,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if o == origin {
 				w.Header().Set("Access-Control-Allow-Origin", origin)
 				w.Header().Set("Vary", "Origin")
-				w.Header().Set("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key")
-				w.Header().Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE")
+				w.Header().Set("Access-Control-Allow-Headers", s.corsHeaders)
+				w.Header().Set("Access-Control-Allow-Methods", s.corsMethods)
 			}
 		}
 		if r.Method == http.MethodOptions {
@@ -195,7 +199,14 @@ func pathVars(r *http.Request) map[string]string {
 	return out
 }
 
-// body reads the request body, at most MaxBody bytes.
+// body reads the request body, at most MaxBody bytes (a larger one is a
+// *http.MaxBytesError, answered 413); a body that cannot be read is the client's
+// fault (400).
 func (s *Server) body(w http.ResponseWriter, r *http.Request) ([]byte, error) {
-	return io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBody))
+	var mbe *http.MaxBytesError
+	if err != nil && !errors.As(err, &mbe) {
+		return nil, &apiError{Status: http.StatusBadRequest, Title: "invalid request", Detail: "the body could not be read", Err: err}
+	}
+	return data, err
 }
