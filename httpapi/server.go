@@ -50,7 +50,7 @@ type Server struct {
 	router *mux.Router
 	// corsHeaders and corsMethods are what a browser may send, from the routes
 	corsHeaders, corsMethods string
-	jobs   *jobs
+	jobs                     *jobs
 	// explainers: the compiled plans the explanation route asks about
 	explainers explainerCache
 	// metrics
