@@ -1,6 +1,16 @@
 // Package httpapi is rehabplan's HTTP service: operations, solve jobs, plan
 // versions and their diffs, events that trigger a replan, explanations, iCalendar
 // feeds, health and metrics, under /v1, over a durable Store.
+//
+// Every route is one entry of the table in routes.go: method, path, the role its
+// token needs, its handler, the query parameters and headers it reads, its
+// request body and its answers. The router, the CORS answers and the OpenAPI
+// document (openapi.go, served at /v1/openapi.json) are built from that table; the
+// bodies' JSON Schemas are reflected from the Go types the entry names. A handler
+// is a func(w, r) error: it writes its answer with writeJSON or writeBody (the
+// body is made before the status is written), or returns an error that
+// answerError (problem.go) maps to an RFC 9457 problem. Adding a route is its
+// entry and its handler.
 package httpapi
 
 import (
