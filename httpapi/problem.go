@@ -128,8 +128,9 @@ func answerError(err error) (ans *apiError, unexpected bool) {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, route string, err error) {
 	ans, unexpected := answerError(err)
 	if unexpected || ans.Status >= 500 {
+		cause := rootCause(err)
 		s.cfg.Logger.Error("request failed", "method", r.Method, "route", route, "status", ans.Status,
-			"error_type", fmt.Sprintf("%T", err), "cause", rootCause(err).Error())
+			"cause_type", fmt.Sprintf("%T", cause), "cause", cause.Error())
 	}
 	writeProblem(w, ans)
 }

@@ -248,6 +248,11 @@ func (s *Server) adapt(rt *route) http.Handler {
 		if err == nil {
 			err = rt.handler(w, r)
 		}
+		if sw, ok := w.(*statusWriter); ok && err != nil && sw.written {
+			// a handler that returns an error has written nothing: a bug otherwise
+			s.cfg.Logger.Error("handler failed after answering", "method", r.Method, "route", rt.path, "cause", rootCause(err).Error())
+			return
+		}
 		if err != nil {
 			s.writeError(w, r, rt.path, err)
 		}
