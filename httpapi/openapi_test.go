@@ -17,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/stretchr/testify/require"
 
 	"github.com/rehabplan/rehabplan/gen"
@@ -276,8 +277,14 @@ func checkLive(t *testing.T, ts *httptest.Server, doc *openapi3.T, tc liveCase) 
 	if tc.tok != "" {
 		req.Header.Set("Authorization", "Bearer "+tc.tok)
 	}
+	if tc.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	for i := 0; i+1 < len(tc.hdr); i += 2 {
 		req.Header.Set(tc.hdr[i], tc.hdr[i+1])
+	}
+	if tc.want < 400 {
+		checkRequest(t, doc, tc, req)
 	}
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, err := client.Do(req)
@@ -287,6 +294,23 @@ func checkLive(t *testing.T, ts *httptest.Server, doc *openapi3.T, tc liveCase) 
 	require.NoError(t, err)
 	checkAnswer(t, doc, tc, resp, body)
 	return tc
+}
+
+// checkRequest checks a request that must succeed against the document: the
+// route kin-openapi's router finds for its URL is tc's, and its parameters and
+// body are the ones documented.
+func checkRequest(t *testing.T, doc *openapi3.T, tc liveCase, req *http.Request) {
+	t.Helper()
+	router, err := gorillamux.NewRouter(doc)
+	require.NoError(t, err)
+	rq := req.Clone(context.Background())
+	rq.Body = io.NopCloser(bytes.NewReader(tc.body))
+	route, params, err := router.FindRoute(rq)
+	require.NoError(t, err, "%s %s", tc.method, tc.path)
+	require.Equal(t, tc.route, route.Operation.OperationID)
+	in := &openapi3filter.RequestValidationInput{Request: rq, PathParams: params, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true}}
+	require.NoError(t, openapi3filter.ValidateRequest(context.Background(), in), "%s %s", tc.method, tc.path)
 }
 
 // checkAnswer checks the status against tc and the answer against the route's

@@ -16,7 +16,8 @@ import (
 var webFiles embed.FS
 
 func (s *Server) pageRedirect(w http.ResponseWriter, r *http.Request) error {
-	http.Redirect(w, r, "/app/", http.StatusFound)
+	w.Header().Set("Location", "/app/")
+	writeBody(w, http.StatusFound, "text/html; charset=utf-8", []byte("<a href=\"/app/\">Found</a>.\n"))
 	return nil
 }
 

@@ -125,7 +125,7 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/v1/openapi.json", name: "openapi", summary: "this API's OpenAPI 3 document", handler: s.openapi,
 			answers: []answer{{status: 200, desc: "the document", body: []content{{mediaType: "application/json", schema: map[string]any{"type": "object"}}}}}},
 		{method: "GET", path: "/", name: "root", summary: "redirects to the planning page", handler: s.pageRedirect,
-			answers: []answer{{status: 302, desc: "to /app/", headers: []param{hLocation}}}},
+			answers: []answer{{status: 302, desc: "to /app/", body: textBody("text/html"), headers: []param{hLocation}}}},
 		{method: "GET", path: "/app/", name: "page", summary: "the planning page (its API calls need a token)", handler: s.page,
 			answers: []answer{{status: 200, desc: "the page", body: textBody("text/html")}}},
 		{method: "GET", path: "/app/{file}", name: "pageFile", summary: "the planning page's files", handler: s.page,

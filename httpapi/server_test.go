@@ -387,3 +387,32 @@ func TestUnknownRoutesAreProblems(t *testing.T) {
 		})
 	}
 }
+
+// The root sends the browser to the planning page, whose files are served with
+// their types.
+func TestRootAndPage(t *testing.T) {
+	ts, _ := newTestServer(t)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(ts.URL + "/")
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, 302, resp.StatusCode)
+	require.Equal(t, "/app/", resp.Header.Get("Location"))
+	cases := []struct{ path, ctype, contains string }{
+		{"/app/", "text/html; charset=utf-8", "<script src=\"app.js\">"},
+		{"/app/index.html", "text/html; charset=utf-8", "<script src=\"app.js\">"},
+		{"/app/app.js", "text/javascript; charset=utf-8", "Idempotency-Key"},
+		{"/app/app.css", "text/css; charset=utf-8", "{"},
+	}
+	for _, tc := range cases {
+		resp, body := call(t, ts, "GET", tc.path, "", nil)
+		require.Equal(t, 200, resp.StatusCode, tc.path)
+		require.Equal(t, tc.ctype, resp.Header.Get("Content-Type"), tc.path)
+		require.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
+		require.Contains(t, string(body), tc.contains, tc.path)
+	}
+	for _, bad := range []string{"/app/.hidden", "/app/nope.js", "/app/..%2Fserver.go"} {
+		resp, _ := call(t, ts, "GET", bad, "", nil)
+		require.Equal(t, 404, resp.StatusCode, bad)
+	}
+}
