@@ -249,6 +249,7 @@ func liveCases(t *testing.T, jobID string) []liveCase {
 		{"startSolve", "POST", "/v1/operations/ghost/solve", writeTok, nil, nil, 404},
 		{"postEvents", "POST", evPath, writeTok, ev, []string{"Idempotency-Key", "live-1"}, 201},
 		{"postEvents", "POST", evPath, writeTok, ev, []string{"Idempotency-Key", "live-1"}, 200},
+		{"postEvents", "POST", evPath, writeTok, bytes.Replace(ev, []byte("03-09"), []byte("03-10"), 1), []string{"Idempotency-Key", "live-1"}, 422},
 		{"postEvents", "POST", evPath, writeTok, []byte(`{"format":"x","events":[]}`), nil, 400},
 		{"postEvents", "POST", evPath, writeTok, []byte(`{"format":"rehabplan-events/v1","events":[{"id":"g","type":"crew_absent","crew":"ghost","from":"2027-02-02","to":"2027-02-03"}]}`), nil, 422},
 		{"postEvents", "POST", op + "/events?now=yesterday", writeTok, ev, nil, 400},

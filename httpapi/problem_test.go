@@ -35,6 +35,8 @@ func TestAnswerError(t *testing.T) {
 		{"invalid, matched by ErrInvalid only", fmt.Errorf("replan: %w", scheduler.ErrInvalid), 400, "invalid input", "", 0, false},
 		{"events that do not fit", &apiError{Status: 422, Title: "events cannot be applied", Err: invalid}, 422, "events cannot be applied", invalid.Errors[0].Error(), 2, false},
 		{"a conflict said by the handler", errorf(409, "not running", "job is %s", "done"), 409, "not running", "job is done", 0, false},
+		{"a write on a stale base", fmt.Errorf("operation %q: %w", "x", &ConflictError{Operation: "x", Base: Base{"i", 2}, Current: Base{"i", 3}}), 409, "conflict", "", 0, false},
+		{"an idempotency key reused", fmt.Errorf("operation %q: %w", "x", ErrIdempotencyMismatch), 422, "idempotency key reused", "", 0, false},
 		{"too many jobs", errTooManyJobs{2}, 429, "too many jobs", "", 0, false},
 		{"body too large", fmt.Errorf("reading: %w", &http.MaxBytesError{Limit: 10}), 413, "body too large", "at most 10 bytes", 0, false},
 		{"unexpected", errors.New("disk on fire, household H001"), 500, "internal error", genericDetail, 0, true},
