@@ -23,6 +23,8 @@ import (
 // from the page, slip a delivery, and check that the moved appointments shown and
 // the notices listed are those of the API's diff. Screenshots of each step are saved
 // under $REHABPLAN_SCREENSHOTS (default: a folder in the temporary directory).
+// It is over 100 lines on purpose: the steps share one browser session and read,
+// top to bottom, as the user's story.
 func TestPlanningPage(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a browser")

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 
@@ -122,6 +123,11 @@ func TestExplanationLanguage(t *testing.T) {
 		{"English listed first", "", "en-GB,fr;q=0.9", en},
 		{"neither", "", "de-DE,es", en},
 		{"the parameter wins over the header", "?lang=en", "fr", en},
+		{"the parameter wins, French", "?lang=fr", "en-GB", fr},
+		{"a regional French", "", "fr-CA", fr},
+		{"a wildcard before French", "", "*;q=0.5, fr;q=0.1", en},
+		{"garbage", "", "!!garbage", en},
+		{"garbage entry skipped", "", "not a tag, fr", fr},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -148,5 +154,46 @@ func TestExplanationLanguage(t *testing.T) {
 		require.Len(t, pb.Errors, 1)
 		require.Equal(t, "lang", pb.Errors[0].Field)
 		require.Contains(t, pb.Detail, "unknown language")
+	}
+}
+
+// Accept-Language is read as RFC 9110 says: q-values order the languages,
+// regional tags match their language, a wildcard stands for English where it
+// comes, q=0 refuses a language, entries that do not parse are skipped.
+func TestAcceptedLang(t *testing.T) {
+	cases := []struct {
+		header string
+		want   scheduler.Lang
+	}{
+		{"", scheduler.English},
+		{"fr", scheduler.French},
+		{"fr-CA", scheduler.French},
+		{"fr-BE;q=0.8, de", scheduler.French},
+		{"en-GB", scheduler.English},
+		{"en-GB,fr;q=0.9", scheduler.English},
+		{"fr-FR,fr;q=0.9,en;q=0.8", scheduler.French},
+		{"en;q=0.5, fr", scheduler.French},
+		{"en;q=0.5, fr;q=0.7", scheduler.French},
+		{"fr;q=0.3, en;q=0.4", scheduler.English},
+		{"fr;q=0, en;q=0.1", scheduler.English},
+		{"fr;q=0", scheduler.English},
+		{"de-DE,es", scheduler.English},
+		{"de-DE, fr;q=0.2", scheduler.French},
+		{"es-419, fr", scheduler.French},
+		{"*", scheduler.English},
+		{"*;q=0.5, fr;q=0.1", scheduler.English},
+		{"fr;q=0.6, *;q=0.5", scheduler.French},
+		{"de, *;q=0.1, fr;q=0.05", scheduler.English},
+		{"!!garbage", scheduler.English},
+		{"fr;q=abc", scheduler.English},
+		{"not a tag at all, fr", scheduler.French},
+		{"xx-yy-zz-123456789, fr;q=0.5", scheduler.French},
+		{";;;,,,", scheduler.English},
+		{strings.Repeat("fr-", 30), scheduler.English},
+	}
+	for _, tc := range cases {
+		t.Run(tc.header, func(t *testing.T) {
+			require.Equal(t, tc.want, acceptedLang(tc.header))
+		})
 	}
 }

@@ -33,7 +33,7 @@ func (h *histogram) observe(v float64) {
 }
 
 // metrics writes the Prometheus text exposition format.
-func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
+func (s *Server) metrics(w http.ResponseWriter, r *http.Request) error {
 	var b strings.Builder
 	b.WriteString("# HELP rehabplan_http_requests_total HTTP requests by method, route and status.\n# TYPE rehabplan_http_requests_total counter\n")
 	var keys []string
@@ -62,6 +62,6 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 	s.jobs.mu.Lock()
 	fmt.Fprintf(&b, "# HELP rehabplan_jobs_running Solve jobs running.\n# TYPE rehabplan_jobs_running gauge\nrehabplan_jobs_running %d\n", s.jobs.running)
 	s.jobs.mu.Unlock()
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-	w.Write([]byte(b.String()))
+	writeBody(w, http.StatusOK, "text/plain; version=0.0.4", []byte(b.String()))
+	return nil
 }

@@ -4,7 +4,9 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"mime"
 	"net/http"
+	"path"
 	"strings"
 )
 
@@ -13,40 +15,31 @@ import (
 //go:embed web
 var webFiles embed.FS
 
-func (s *Server) pageRedirect(w http.ResponseWriter, r *http.Request) {
-	http.Redirect(w, r, "/app/", http.StatusFound)
+func (s *Server) pageRedirect(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Location", "/app/")
+	writeBody(w, http.StatusFound, "text/html; charset=utf-8", []byte("<a href=\"/app/\">Found</a>.\n"))
+	return nil
 }
 
-func (s *Server) page(w http.ResponseWriter, r *http.Request) {
+func (s *Server) page(w http.ResponseWriter, r *http.Request) error {
 	name := pathVars(r)["file"]
 	if name == "" {
 		name = "index.html"
 	}
 	if strings.Contains(name, "/") || strings.HasPrefix(name, ".") {
-		problem(w, http.StatusNotFound, "not found", name, nil)
-		return
+		return fmt.Errorf("page file %q: %w", name, ErrNotFound)
 	}
-	sub, _ := fs.Sub(webFiles, "web")
-	if _, err := fs.Stat(sub, name); err != nil {
-		problem(w, http.StatusNotFound, "not found", name, nil)
-		return
+	data, err := fs.ReadFile(webFiles, "web/"+name)
+	if err != nil {
+		return fmt.Errorf("page file %q: %w", name, ErrNotFound)
+	}
+	ctype := mime.TypeByExtension(path.Ext(name))
+	if ctype == "" {
+		ctype = "application/octet-stream"
 	}
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Security-Policy", "default-src 'self'; style-src 'self'; script-src 'self'")
-	http.ServeFileFS(w, r, sub, name)
-}
-
-func (s *Server) holidays(w http.ResponseWriter, r *http.Request) {
-	op := pathVars(r)["op"]
-	v, err := s.cfg.Store.Latest(op)
-	if err != nil {
-		storeError(w, err, fmt.Sprintf("operation %q", op))
-		return
-	}
-	dates := v.Problem.HolidayDates()
-	if dates == nil {
-		dates = []string{}
-	}
-	writeJSON(w, 200, map[string]any{"operation": op, "dates": dates})
+	writeBody(w, http.StatusOK, ctype, data)
+	return nil
 }

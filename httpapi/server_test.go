@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -15,7 +14,6 @@ import (
 	"time"
 
 	"github.com/gorilla/mux"
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/rehabplan/rehabplan/gen"
@@ -233,6 +231,8 @@ func TestCORSOnlyForConfiguredOrigins(t *testing.T) {
 	ts, _ := newTestServer(t)
 	resp, _ := call(t, ts, "GET", "/v1/operations", readTok, nil, "Origin", "https://planning.example")
 	require.Equal(t, "https://planning.example", resp.Header.Get("Access-Control-Allow-Origin"))
+	require.Equal(t, "Authorization, Content-Type, Idempotency-Key, Accept-Language", resp.Header.Get("Access-Control-Allow-Headers"))
+	require.Equal(t, "GET, POST, PUT, DELETE", resp.Header.Get("Access-Control-Allow-Methods"))
 	resp, _ = call(t, ts, "GET", "/v1/operations", readTok, nil, "Origin", "https://evil.example")
 	require.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"))
 }
@@ -295,38 +295,124 @@ func TestStoreKeepsEveryVersionAcrossReopen(t *testing.T) {
 	require.ErrorIs(t, err, ErrNotFound)
 }
 
-// TestOpenAPIListsTheQueryParameters: every query parameter the handlers read is
-// documented for some route, and every route documented with query parameters
-// exists.
-func TestOpenAPIListsTheQueryParameters(t *testing.T) {
-	_, s := newTestServer(t)
-	names := map[string]bool{}
+// Every query parameter a route declares with a type is checked before its
+// handler runs: a value of the wrong type is a 400 that names the parameter, a
+// required one missing too; parameters a route does not declare are ignored.
+func TestQueryParametersAreChecked(t *testing.T) {
+	ts, s := newTestServer(t)
+	vars := regexp.MustCompile(`\{[a-z]+\}`)
+	n := 0
 	for _, rt := range s.table() {
-		names[rt.name] = true
-	}
-	documented := map[string]bool{}
-	for name, qs := range queryParams {
-		assert.True(t, names[name], "route %q", name)
-		for _, q := range qs {
-			documented[q.name] = true
+		path := vars.ReplaceAllString(rt.path, "x")
+		for _, q := range rt.query {
+			// the other required parameters are given a valid value
+			var others []string
+			for _, o := range rt.query {
+				if o.required && o.name != q.name {
+					others = append(others, o.name+"=2")
+				}
+			}
+			bad := []string{q.name + "=not-a-value"}
+			if q.required {
+				bad = append(bad, "")
+			}
+			for _, b := range bad {
+				if q.parse == nil && b != "" {
+					continue
+				}
+				if b != "" {
+					others = append(others[:len(others):len(others)], b)
+				}
+				query := strings.Join(others, "&")
+				t.Run(rt.name+"?"+query, func(t *testing.T) {
+					resp, body := call(t, ts, rt.method, path+"?"+query, writeTok, nil)
+					require.Equal(t, 400, resp.StatusCode, string(body))
+					require.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"))
+					var pb problemBody
+					require.NoError(t, json.Unmarshal(body, &pb))
+					require.Len(t, pb.Errors, 1, string(body))
+					require.Equal(t, q.name, pb.Errors[0].Field)
+					require.Contains(t, pb.Detail, q.name)
+				})
+				n++
+			}
 		}
 	}
-	read := regexp.MustCompile(`(?:\bq|Query\(\))\.(?:Get|Has)\("([a-z_]+)"\)`)
-	files, err := filepath.Glob("*.go")
+	require.GreaterOrEqual(t, n, 10)
+
+	cases := []struct {
+		name, method, path string
+		want               int
+	}{
+		{"negative time limit", "POST", "/v1/operations/x/solve?time_limit=-1s", 400},
+		{"negative work limit", "POST", "/v1/operations/x/solve?work_limit=-1", 400},
+		{"fractional seed", "POST", "/v1/operations/x/solve?seed=1.5", 400},
+		{"version 0", "GET", "/v1/operations/x/diff?from=0&to=2", 400},
+		{"empty lang", "GET", "/v1/operations/x/interventions/y/explanation?lang=", 400},
+		{"empty time limit: none given", "POST", "/v1/operations/x/solve?time_limit=", 404},
+		{"an unknown parameter is ignored", "GET", "/v1/operations?colour=blue", 200},
+		{"valid parameters reach the handler", "GET", "/v1/operations/x/diff?from=1&to=2", 404},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := call(t, ts, tc.method, tc.path, writeTok, nil)
+			require.Equal(t, tc.want, resp.StatusCode, string(body))
+		})
+	}
+}
+
+// mux's own answers, no route or a method the route does not take, are problems
+// like every other error.
+func TestUnknownRoutesAreProblems(t *testing.T) {
+	ts, _ := newTestServer(t)
+	cases := []struct {
+		method, path string
+		status       int
+		title        string
+	}{
+		{"GET", "/v2/operations", 404, "no such route"},
+		{"GET", "/v1/operations/x/nothing", 404, "no such route"},
+		{"PATCH", "/v1/operations", 405, "method not allowed"},
+		{"POST", "/healthz", 405, "method not allowed"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			resp, body := call(t, ts, tc.method, tc.path, writeTok, nil)
+			require.Equal(t, tc.status, resp.StatusCode)
+			require.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"))
+			var pb problemBody
+			require.NoError(t, json.Unmarshal(body, &pb))
+			require.Equal(t, problemBody{Type: "about:blank", Title: tc.title, Status: tc.status, Detail: pb.Detail}, pb)
+			require.Contains(t, pb.Detail, tc.path)
+		})
+	}
+}
+
+// The root sends the browser to the planning page, whose files are served with
+// their types.
+func TestRootAndPage(t *testing.T) {
+	ts, _ := newTestServer(t)
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Get(ts.URL + "/")
 	require.NoError(t, err)
-	found := 0
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(f)
-		require.NoError(t, err)
-		for _, m := range read.FindAllStringSubmatch(string(b), -1) {
-			found++
-			assert.True(t, documented[m[1]], "%s reads the query parameter %q, which the OpenAPI document does not list", f, m[1])
-		}
+	resp.Body.Close()
+	require.Equal(t, 302, resp.StatusCode)
+	require.Equal(t, "/app/", resp.Header.Get("Location"))
+	cases := []struct{ path, ctype, contains string }{
+		{"/app/", "text/html; charset=utf-8", "<script src=\"app.js\">"},
+		{"/app/index.html", "text/html; charset=utf-8", "<script src=\"app.js\">"},
+		{"/app/app.js", "text/javascript; charset=utf-8", "Idempotency-Key"},
+		{"/app/app.css", "text/css; charset=utf-8", "{"},
 	}
-	assert.GreaterOrEqual(t, found, 7)
-	ps := s.OpenAPI()["paths"].(map[string]any)["/v1/operations/{op}/interventions/{iv}/explanation"].(map[string]any)["get"].(map[string]any)["parameters"].([]any)
-	assert.Equal(t, "lang", ps[len(ps)-1].(map[string]any)["name"])
+	for _, tc := range cases {
+		resp, body := call(t, ts, "GET", tc.path, "", nil)
+		require.Equal(t, 200, resp.StatusCode, tc.path)
+		require.Equal(t, tc.ctype, resp.Header.Get("Content-Type"), tc.path)
+		require.Equal(t, "nosniff", resp.Header.Get("X-Content-Type-Options"))
+		require.Contains(t, string(body), tc.contains, tc.path)
+	}
+	for _, bad := range []string{"/app/.hidden", "/app/nope.js", "/app/..%2Fserver.go"} {
+		resp, _ := call(t, ts, "GET", bad, "", nil)
+		require.Equal(t, 404, resp.StatusCode, bad)
+	}
 }

@@ -1,0 +1,359 @@
+package httpapi
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/scheduler"
+)
+
+// route is one endpoint. The router, the adapter that runs its handler and the
+// OpenAPI document are all built from it, so that what is served and what is
+// documented cannot drift apart. A new route is one entry in table and its handler.
+type route struct {
+	method, path string
+	// name is the operationId and the mux route's name.
+	name, summary string
+	// role is the token role the route needs: "" (public), RoleRead or RoleWrite.
+	role    string
+	handler handlerFunc
+	// query lists the query parameters the handler reads (others are ignored);
+	// the adapter checks them before the handler runs. headers lists the request
+	// headers it reads.
+	query, headers []param
+	// body is the request body it reads, nil for none.
+	body *content
+	// answers are its success answers; fails the error statuses it answers
+	// itself. The statuses every route of its kind may answer are added by
+	// errorStatuses (401 and 403 by role, 400 for query parameters, 400 and 413
+	// for a body, 500).
+	answers []answer
+	fails   []int
+}
+
+// param is a query parameter, or a header, a route reads or answers.
+type param struct {
+	name, desc string
+	// schema is its JSON Schema (type, format, minimum, enum...).
+	schema   map[string]any
+	required bool
+	// parse checks a value that is present (perhaps empty) and returns its Go
+	// form (nil: treated as absent); an error answers 400 naming the parameter.
+	// A nil parse keeps the value as a string.
+	parse func(string) (any, error)
+}
+
+// content is a body: its media type and its schema, reflected from a Go type
+// (typ) or given (schema).
+type content struct {
+	mediaType string
+	typ       reflect.Type
+	schema    map[string]any
+}
+
+// answer is one success status of a route.
+type answer struct {
+	status  int
+	desc    string
+	body    []content // none: no body
+	headers []param
+}
+
+func jsonOf[T any]() []content {
+	return []content{{mediaType: "application/json", typ: reflect.TypeFor[T]()}}
+}
+
+func bodyOf[T any]() *content {
+	return &content{mediaType: "application/json", typ: reflect.TypeFor[T]()}
+}
+
+func textBody(mediaTypes ...string) []content {
+	var cs []content
+	for _, mt := range mediaTypes {
+		cs = append(cs, content{mediaType: mt, schema: map[string]any{"type": "string"}})
+	}
+	return cs
+}
+
+// The query parameters and headers the routes share.
+var (
+	qTimeLimit = param{name: "time_limit", desc: "the search's time limit, a Go duration such as 10s (capped by the server)",
+		schema: map[string]any{"type": "string", "example": "10s"}, parse: parsePositiveDuration}
+	qWorkLimit = param{name: "work_limit", desc: "the schedules built before stopping (a deterministic run with seed); 0: none",
+		schema: map[string]any{"type": "integer", "minimum": 0}, parse: parseCount}
+	qSeed = param{name: "seed", desc: "the seed of every random choice",
+		schema: map[string]any{"type": "integer", "format": "int64"}, parse: parseInt64}
+	qNow = param{name: "now", desc: "the time of the replan, RFC 3339 (default: the server's clock)",
+		schema: map[string]any{"type": "string", "format": "date-time"}, parse: parseRFC3339}
+	qFrom = param{name: "from", desc: "the older version's number", required: true,
+		schema: map[string]any{"type": "integer", "minimum": 1}, parse: parseVersionNumber}
+	qTo = param{name: "to", desc: "the newer version's number", required: true,
+		schema: map[string]any{"type": "integer", "minimum": 1}, parse: parseVersionNumber}
+	qLang = param{name: "lang", desc: "the explanation's language, en or fr; it wins over Accept-Language",
+		schema: map[string]any{"type": "string", "enum": []any{"en", "fr"}}, parse: parseLang}
+
+	hIdempotencyKey = param{name: "Idempotency-Key", desc: "a key of the client's choice: a request sent again with the same key on the same operation answers the version the first one made, without replanning again",
+		schema: map[string]any{"type": "string"}}
+	hAcceptLanguage = param{name: "Accept-Language", desc: "the languages the reader prefers (RFC 9110); French or English is chosen from it when lang is not given",
+		schema: map[string]any{"type": "string"}}
+
+	hLocation    = param{name: "Location", desc: "the URL of what was made", schema: map[string]any{"type": "string"}}
+	hReplayed    = param{name: "Idempotent-Replayed", desc: "true: the answer of an earlier request with the same Idempotency-Key", schema: map[string]any{"type": "string", "enum": []any{"true"}}}
+	hContentLang = param{name: "Content-Language", desc: "the explanation's language", schema: map[string]any{"type": "string", "enum": []any{"en", "fr"}}}
+	hVersion     = param{name: "X-Rehabplan-Version", desc: "the number of the version the plan belongs to", schema: map[string]any{"type": "integer"}}
+)
+
+// table lists every route. Order matters where two paths could match the same
+// URL: mux tries them in this order.
+func (s *Server) table() []route {
+	return []route{
+		{method: "GET", path: "/healthz", name: "healthz", summary: "liveness", handler: s.healthz,
+			answers: []answer{{status: 200, desc: "alive", body: jsonOf[statusAnswer]()}}},
+		{method: "GET", path: "/readyz", name: "readyz", summary: "readiness: the store answers and the server is not shutting down", handler: s.readyz,
+			answers: []answer{{status: 200, desc: "ready", body: jsonOf[statusAnswer]()}}, fails: []int{503}},
+		{method: "GET", path: "/metrics", name: "metrics", summary: "Prometheus metrics", handler: s.metrics,
+			answers: []answer{{status: 200, desc: "the Prometheus text exposition format", body: textBody("text/plain")}}},
+		{method: "GET", path: "/v1/openapi.json", name: "openapi", summary: "this API's OpenAPI 3 document", handler: s.openapi,
+			answers: []answer{{status: 200, desc: "the document", body: []content{{mediaType: "application/json", schema: map[string]any{"type": "object"}}}}}},
+		{method: "GET", path: "/", name: "root", summary: "redirects to the planning page", handler: s.pageRedirect,
+			answers: []answer{{status: 302, desc: "to /app/", body: textBody("text/html"), headers: []param{hLocation}}}},
+		{method: "GET", path: "/app/", name: "page", summary: "the planning page (its API calls need a token)", handler: s.page,
+			answers: []answer{{status: 200, desc: "the page", body: textBody("text/html")}}},
+		{method: "GET", path: "/app/{file}", name: "pageFile", summary: "the planning page's files", handler: s.page,
+			answers: []answer{{status: 200, desc: "the file", body: textBody("text/html", "text/css", "text/javascript")}}, fails: []int{404}},
+		{method: "GET", path: "/v1/operations/{op}/holidays", name: "holidays", role: RoleRead, summary: "the operation's public holidays and closures", handler: s.holidays,
+			answers: []answer{{status: 200, desc: "the dates", body: jsonOf[holidaysAnswer]()}}, fails: []int{404}},
+		{method: "GET", path: "/v1/operations", name: "listOperations", role: RoleRead, summary: "list the operations", handler: s.listOperations,
+			answers: []answer{{status: 200, desc: "the operations' ids, sorted", body: jsonOf[operationsAnswer]()}}},
+		{method: "POST", path: "/v1/operations", name: "createOperation", role: RoleWrite, summary: "create an operation from a rehabplan/v1 problem", handler: s.createOperation,
+			body:    bodyOf[model.Problem](),
+			answers: []answer{{status: 201, desc: "created as version 1", body: jsonOf[versionAnswer](), headers: []param{hLocation}}}, fails: []int{409}},
+		{method: "GET", path: "/v1/operations/{op}", name: "getOperation", role: RoleRead, summary: "the operation's current problem", handler: s.getOperation,
+			answers: []answer{{status: 200, desc: "the latest version's problem", body: jsonOf[model.Problem]()}}, fails: []int{404}},
+		{method: "PUT", path: "/v1/operations/{op}", name: "replaceOperation", role: RoleWrite, summary: "replace the operation's problem (a new version)", handler: s.replaceOperation,
+			body:    bodyOf[model.Problem](),
+			answers: []answer{{status: 200, desc: "the new version", body: jsonOf[versionAnswer]()}}, fails: []int{404, 409}},
+		{method: "DELETE", path: "/v1/operations/{op}", name: "deleteOperation", role: RoleWrite, summary: "delete the operation and all its versions", handler: s.deleteOperation,
+			answers: []answer{{status: 204, desc: "deleted"}}, fails: []int{404}},
+		{method: "POST", path: "/v1/operations/{op}/solve", name: "startSolve", role: RoleWrite, summary: "start a solve job; returns its id at once", handler: s.startSolve,
+			query:   []param{qTimeLimit, qWorkLimit, qSeed},
+			answers: []answer{{status: 202, desc: "the job, running", body: jsonOf[JobStatus](), headers: []param{hLocation}}}, fails: []int{404, 429, 503}},
+		{method: "GET", path: "/v1/jobs/{job}", name: "getJob", role: RoleRead, summary: "a job's status, progress, best score and elapsed time", handler: s.getJob,
+			answers: []answer{{status: 200, desc: "the job", body: jsonOf[JobStatus]()}}, fails: []int{404}},
+		{method: "DELETE", path: "/v1/jobs/{job}", name: "cancelJob", role: RoleWrite, summary: "cancel a job (its best plan so far is kept)", handler: s.cancelJob,
+			answers: []answer{{status: 202, desc: "cancelling: the job stores its best plan, then ends", body: jsonOf[JobStatus]()}}, fails: []int{404, 409}},
+		{method: "GET", path: "/v1/jobs/{job}/plan", name: "getJobPlan", role: RoleRead, summary: "the plan of a finished job", handler: s.getJobPlan,
+			answers: []answer{{status: 200, desc: "the plan", body: jsonOf[model.Plan]()}}, fails: []int{404, 409}},
+		{method: "GET", path: "/v1/operations/{op}/versions", name: "listVersions", role: RoleRead, summary: "the operation's versions", handler: s.listVersions,
+			answers: []answer{{status: 200, desc: "the versions, oldest first", body: jsonOf[versionsAnswer]()}}, fails: []int{404}},
+		{method: "GET", path: "/v1/operations/{op}/versions/{v}", name: "getVersion", role: RoleRead, summary: "one version: problem, plan, diff", handler: s.getVersion,
+			answers: []answer{{status: 200, desc: "the version", body: jsonOf[Version]()}}, fails: []int{400, 404}},
+		{method: "GET", path: "/v1/operations/{op}/plan", name: "getPlan", role: RoleRead, summary: "the latest plan", handler: s.getPlan,
+			answers: []answer{{status: 200, desc: "the plan of the newest version that has one", body: jsonOf[model.Plan](), headers: []param{hVersion}}}, fails: []int{404}},
+		{method: "GET", path: "/v1/operations/{op}/diff", name: "diffVersions", role: RoleRead, summary: "the diff between the plans of two versions", handler: s.diffVersions,
+			query:   []param{qFrom, qTo},
+			answers: []answer{{status: 200, desc: "the diff", body: jsonOf[model.Diff]()}}, fails: []int{404, 409}},
+		{method: "POST", path: "/v1/operations/{op}/events", name: "postEvents", role: RoleWrite, summary: "apply rehabplan-events/v1 and replan", handler: s.postEvents,
+			query: []param{qTimeLimit, qWorkLimit, qSeed, qNow}, headers: []param{hIdempotencyKey}, body: bodyOf[model.Events](),
+			answers: []answer{
+				{status: 201, desc: "replanned: the new version and its diff", body: jsonOf[replanAnswer]()},
+				{status: 200, desc: "the answer of an earlier request with the same Idempotency-Key", body: jsonOf[replanAnswer](), headers: []param{hReplayed}},
+			}, fails: []int{404, 409, 422}},
+		{method: "GET", path: "/v1/operations/{op}/interventions/{iv}/explanation", name: "explain", role: RoleRead, summary: "why an intervention stands where it is, what keeps it from being earlier", handler: s.explain,
+			query: []param{qLang}, headers: []param{hAcceptLanguage},
+			answers: []answer{{status: 200, desc: "the explanation", body: jsonOf[scheduler.Explanation](), headers: []param{hContentLang}}}, fails: []int{404}},
+		{method: "GET", path: "/v1/operations/{op}/calendars/{kind}/{who}", name: "calendar", role: RoleRead, summary: "iCalendar feed of a household, crew or pilot (kind: household, crew, pilot)", handler: s.calendar,
+			answers: []answer{{status: 200, desc: "the feed (RFC 5545)", body: textBody("text/calendar")}}, fails: []int{400, 404}},
+	}
+}
+
+// errorStatuses are the error statuses rt may answer: its own, and those of the
+// adapter (authentication, query parameters), of its body, and 500.
+func (rt *route) errorStatuses() []int {
+	set := map[int]bool{http.StatusInternalServerError: true}
+	for _, st := range rt.fails {
+		set[st] = true
+	}
+	if rt.role != "" {
+		set[http.StatusUnauthorized] = true
+	}
+	if rt.role == RoleWrite {
+		set[http.StatusForbidden] = true
+	}
+	for _, q := range rt.query {
+		if q.parse != nil || q.required {
+			set[http.StatusBadRequest] = true
+		}
+	}
+	if rt.body != nil {
+		set[http.StatusBadRequest] = true
+		set[http.StatusRequestEntityTooLarge] = true
+	}
+	var out []int
+	for st := range set {
+		out = append(out, st)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func (s *Server) routes() *mux.Router {
+	r := mux.NewRouter().UseEncodedPath() // ids may hold "/" (B1-A-01/windows), sent as %2F
+	for _, rt := range s.table() {
+		r.Handle(rt.path, s.observe(rt.path, s.adapt(&rt))).Methods(rt.method).Name(rt.name)
+	}
+	r.NotFoundHandler = s.adapt(&route{handler: func(w http.ResponseWriter, r *http.Request) error {
+		return errorf(http.StatusNotFound, "no such route", "%s", r.URL.Path)
+	}})
+	r.MethodNotAllowedHandler = s.adapt(&route{handler: func(w http.ResponseWriter, r *http.Request) error {
+		return errorf(http.StatusMethodNotAllowed, "method not allowed", "%s %s", r.Method, r.URL.Path)
+	}})
+	return r
+}
+
+// cors lists the request headers and the methods of the routes, for the CORS
+// answers: a header a route declares is one a browser may send.
+func (s *Server) cors() (headers, methods string) {
+	hs, ms := []string{"Authorization", "Content-Type"}, []string{}
+	for _, rt := range s.table() {
+		for _, h := range rt.headers {
+			if !slices.Contains(hs, h.name) {
+				hs = append(hs, h.name)
+			}
+		}
+		if !slices.Contains(ms, rt.method) {
+			ms = append(ms, rt.method)
+		}
+	}
+	return strings.Join(hs, ", "), strings.Join(ms, ", ")
+}
+
+// adapt runs a route: the token's role, then the query parameters, then the
+// handler; whichever fails is answered as a problem.
+func (s *Server) adapt(rt *route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := s.authorize(rt.role, r)
+		if err == nil {
+			r, err = rt.readQuery(r)
+		}
+		if err == nil {
+			err = rt.handler(w, r)
+		}
+		if sw, ok := w.(*statusWriter); ok && err != nil && sw.written {
+			// a handler that returns an error has written nothing: a bug otherwise
+			s.cfg.Logger.Error("handler failed after answering", "method", r.Method, "route", rt.path, "cause", rootCause(err).Error())
+			return
+		}
+		if err != nil {
+			s.writeError(w, r, rt.path, err)
+		}
+	})
+}
+
+type queryKey struct{}
+
+// readQuery checks the route's query parameters and keeps their Go values in the
+// request's context, where arg finds them.
+func (rt *route) readQuery(r *http.Request) (*http.Request, error) {
+	if len(rt.query) == 0 {
+		return r, nil
+	}
+	q := r.URL.Query()
+	vals := map[string]any{}
+	for _, p := range rt.query {
+		if !q.Has(p.name) {
+			if p.required {
+				return nil, fieldError("invalid query", &model.FieldError{Field: p.name, Msg: "required: " + p.desc})
+			}
+			continue
+		}
+		var v any = q.Get(p.name)
+		if p.parse != nil {
+			var err error
+			if v, err = p.parse(q.Get(p.name)); err != nil {
+				return nil, fieldError("invalid query", &model.FieldError{Field: p.name, Msg: err.Error()})
+			}
+		}
+		if v != nil {
+			vals[p.name] = v
+		}
+	}
+	return r.WithContext(context.WithValue(r.Context(), queryKey{}, vals)), nil
+}
+
+// arg is the value of the query parameter name, as its route's param parsed it;
+// ok is false when the request did not give it (or the route does not declare it).
+func arg[T any](r *http.Request, name string) (v T, ok bool) {
+	vals, _ := r.Context().Value(queryKey{}).(map[string]any)
+	v, ok = vals[name].(T)
+	return v, ok
+}
+
+func parsePositiveDuration(v string) (any, error) {
+	if v == "" {
+		return nil, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return nil, fmt.Errorf("%q is not a positive duration such as 10s", v)
+	}
+	return d, nil
+}
+
+func parseCount(v string) (any, error) {
+	if v == "" {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return nil, fmt.Errorf("%q is not a count", v)
+	}
+	return n, nil
+}
+
+func parseInt64(v string) (any, error) {
+	if v == "" {
+		return nil, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not an integer", v)
+	}
+	return n, nil
+}
+
+func parseRFC3339(v string) (any, error) {
+	if v == "" {
+		return nil, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return nil, fmt.Errorf("%q is not an RFC 3339 time such as 2027-02-01T12:00:00+01:00", v)
+	}
+	return t, nil
+}
+
+func parseVersionNumber(v string) (any, error) {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return nil, fmt.Errorf("%q is not a version number (a positive integer)", v)
+	}
+	return n, nil
+}
+
+func parseLang(v string) (any, error) {
+	lang, err := scheduler.ParseLang(v)
+	if err != nil || v == "" {
+		return nil, fmt.Errorf("unknown language %q: \"en\" or \"fr\"", v)
+	}
+	return lang, nil
+}
