@@ -16,6 +16,12 @@
 // nothing but the model types: Verify expands RRULEs itself with rrule-go and works
 // on time.Time, and no function it reaches refers to the solver or calendar
 // packages (a test walks them).
+//
+// Who uses it: scheduler, rehabplan's public planning API, which compiles, verifies
+// and explains through it. The package stays at the top level, public, so that
+// each rule's text and numbering can be read by tools and docs; a tool that plans
+// works imports scheduler and model instead, because Compiled exposes the
+// solver's terms and changes with the engine.
 package constraints
 
 import (
