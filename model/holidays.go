@@ -71,6 +71,11 @@ func (p *Problem) HolidayDates() []string {
 	if err1 != nil || err2 != nil {
 		return nil
 	}
+	return p.holidayDates(start, end)
+}
+
+// holidayDates is HolidayDates over the years of start to end.
+func (p *Problem) holidayDates(start, end time.Time) []string {
 	seen := map[string]bool{}
 	if p.Operation.Holidays == "" || p.Operation.Holidays == "FR" {
 		for y := start.Year(); y <= end.Year(); y++ {
