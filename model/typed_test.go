@@ -73,7 +73,9 @@ func replanned(t testing.TB, p *model.Problem) *model.Problem {
 
 // sameTime: the same instant in the same time zone (LoadLocation gives a new
 // *time.Location each time).
-func sameTime(a, b time.Time) bool { return a.Equal(b) && a.Location().String() == b.Location().String() }
+func sameTime(a, b time.Time) bool {
+	return a.Equal(b) && a.Location().String() == b.Location().String()
+}
 
 // agree checks a Value read from s against parse: required values are read even
 // when empty.
