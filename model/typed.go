@@ -503,6 +503,8 @@ func keepTyped(p *Problem, valid bool) {
 // validated, found invalid, a copy, or changed since: a list replaced or resized,
 // an operation time changed) it is a new view read from p as it is now, not kept.
 // Typed never panics: what does not read is in the Err of its Value (and LocErr).
+// Call it once and keep the view while p does not change: without a kept view,
+// each call reads p anew.
 func (p *Problem) Typed() *Typed {
 	if p == nil {
 		return newTyped(&Problem{})
