@@ -38,3 +38,16 @@ func TestTypedViewsGoWithTheirProblems(t *testing.T) {
 	}
 	assert.LessOrEqual(t, count(), before, "the views of problems no longer used are dropped")
 }
+
+// packageProblem is a problem outside the heap.
+var packageProblem Problem
+
+// TestTypedOfAPackageVariable: a problem that is a package variable keeps its view
+// too (weak pointers and cleanups accept it).
+func TestTypedOfAPackageVariable(t *testing.T) {
+	packageProblem = *minimalProblem()
+	require.NoError(t, Validate(&packageProblem))
+	tv := packageProblem.Typed()
+	assert.Same(t, tv, packageProblem.Typed())
+	assert.NoError(t, tv.LocErr)
+}
