@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 	"weak"
 
 	"github.com/teambition/rrule-go"
@@ -72,6 +73,8 @@ type Typed struct {
 // TypedRecurrence is a Recurrence read: its rule parsed (ParseRRule, in the
 // operation's time zone), its time of day and length in minutes, its dates.
 type TypedRecurrence struct {
+	// Source is the recurrence as the document gives it (for messages and keys).
+	Source Recurrence
 	// Start is the time of day of each occurrence, in minutes after local midnight
 	// (ParseClock).
 	Start Value[int]
@@ -304,6 +307,70 @@ func (t *Typed) Intervention(id string) *TypedIntervention {
 	return &ivs[i]
 }
 
+// The ...Of methods find an entity's typed values from a pointer to the entity, as
+// Index and NewIndex give them: a pointer into the list of the problem the view
+// was read from. They return nil for any other pointer (an entity of a copy).
+
+// InterventionOf is iv read.
+func (t *Typed) InterventionOf(iv *Intervention) *TypedIntervention {
+	return at(t.Interventions(), indexIn(t.shape.interventions, iv))
+}
+
+// ProfileOf is pr read.
+func (t *Typed) ProfileOf(pr *Profile) *TypedProfile {
+	return at(t.Profiles(), indexIn(t.shape.profiles, pr))
+}
+
+// HouseholdOf is h read.
+func (t *Typed) HouseholdOf(h *Household) *TypedHousehold {
+	return at(t.Households(), indexIn(t.shape.households, h))
+}
+
+// CrewOf is c read.
+func (t *Typed) CrewOf(c *Crew) *TypedCrew { return at(t.Crews(), indexIn(t.shape.crews, c)) }
+
+// PilotOf is pl read.
+func (t *Typed) PilotOf(pl *Pilot) *TypedPilot { return at(t.Pilots(), indexIn(t.shape.pilots, pl)) }
+
+// DeliveryOf is d read.
+func (t *Typed) DeliveryOf(d *Delivery) *TypedDelivery {
+	return at(t.Deliveries(), indexIn(t.shape.deliveries, d))
+}
+
+// SequenceOf is s read.
+func (t *Typed) SequenceOf(s *Sequence) *TypedSequence {
+	return at(t.Sequences(), indexIn(t.shape.sequences, s))
+}
+
+// RelocationOf is the stay r read.
+func (t *Typed) RelocationOf(r *Relocation) *TypedPeriod {
+	return at(t.Relocations(), indexIn(t.shape.relocations, r))
+}
+
+// indexIn is the index of the element e of s, or -1 when e does not point to one.
+func indexIn[T any](s []T, e *T) int {
+	if len(s) == 0 || e == nil {
+		return -1
+	}
+	size := unsafe.Sizeof(s[0])
+	base, addr := uintptr(unsafe.Pointer(&s[0])), uintptr(unsafe.Pointer(e))
+	if size == 0 || addr < base || (addr-base)%size != 0 {
+		return -1
+	}
+	i := (addr - base) / size
+	if i >= uintptr(len(s)) || &s[i] != e {
+		return -1
+	}
+	return int(i)
+}
+
+func at[T any](s []T, i int) *T {
+	if i < 0 {
+		return nil
+	}
+	return &s[i]
+}
+
 // all builds every section (Validate does, so that the view is the problem as
 // validated) and lets go of the problem.
 func (t *Typed) all() {
@@ -386,7 +453,7 @@ func (rr *recurrenceReader) one(r *Recurrence) TypedRecurrence {
 	if tr, ok := rr.seen[key]; ok {
 		return tr
 	}
-	tr := TypedRecurrence{Start: required(r.Start, ParseClock), Length: required(r.Duration, lag)}
+	tr := TypedRecurrence{Source: *r, Start: required(r.Start, ParseClock), Length: required(r.Duration, lag)}
 	if r.From != "" {
 		v, err := ParseDate(r.From, rr.loc)
 		tr.From = Value[time.Time]{V: v, Set: true, Err: err}

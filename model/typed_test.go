@@ -119,6 +119,7 @@ func agreeRecurrences(t *testing.T, what string, rs []model.Recurrence, got []mo
 	for i, r := range rs {
 		w := fmt.Sprintf("%s[%d]", what, i)
 		g := &got[i]
+		assert.Equal(t, r, g.Source, w)
 		agreeInt(t, w+".start", r.Start, true, g.Start, model.ParseClock)
 		agreeInt(t, w+".duration", r.Duration, true, g.Length, func(s string) (int, error) { return model.ParseDuration(s, 0) })
 		agreeTime(t, w+".from", r.From, false, g.From, model.ParseDate, loc)
@@ -236,6 +237,56 @@ func agreeTyped(t *testing.T, p *model.Problem, tv *model.Typed) {
 		}
 	}
 	assert.Nil(t, tv.Intervention("no such intervention"))
+	agreeOf(t, p, tv)
+}
+
+// agreeOf: the ...Of methods find entity i of each list from a pointer to it (the
+// problem's own, or Index's), and nothing from a pointer to an entity of a copy.
+func agreeOf(t *testing.T, p *model.Problem, tv *model.Typed) {
+	t.Helper()
+	x := model.NewIndex(p)
+	for i := range p.Interventions {
+		iv := &p.Interventions[i]
+		require.Same(t, &tv.Interventions()[i], tv.InterventionOf(iv))
+		if x.Interventions[iv.ID] == iv {
+			assert.Same(t, &tv.Interventions()[i], tv.Intervention(iv.ID))
+		}
+	}
+	for i := range p.Profiles {
+		require.Same(t, &tv.Profiles()[i], tv.ProfileOf(&p.Profiles[i]))
+	}
+	for i := range p.Households {
+		require.Same(t, &tv.Households()[i], tv.HouseholdOf(&p.Households[i]))
+	}
+	for i := range p.Crews {
+		require.Same(t, &tv.Crews()[i], tv.CrewOf(&p.Crews[i]))
+	}
+	for i := range p.Pilots {
+		require.Same(t, &tv.Pilots()[i], tv.PilotOf(&p.Pilots[i]))
+	}
+	for i := range p.Deliveries {
+		require.Same(t, &tv.Deliveries()[i], tv.DeliveryOf(&p.Deliveries[i]))
+	}
+	for i := range p.Sequences {
+		require.Same(t, &tv.Sequences()[i], tv.SequenceOf(&p.Sequences[i]))
+	}
+	for i := range p.Relocations {
+		require.Same(t, &tv.Relocations()[i], tv.RelocationOf(&p.Relocations[i]))
+	}
+	for _, stays := range x.Stays {
+		for _, r := range stays {
+			assert.NotNil(t, tv.RelocationOf(r), "a stay of the index")
+		}
+	}
+	c := p.Clone()
+	if len(c.Interventions) > 0 {
+		assert.Nil(t, tv.InterventionOf(&c.Interventions[0]), "an intervention of a copy")
+		assert.Nil(t, tv.InterventionOf(&model.Intervention{}))
+	}
+	if len(c.Households) > 0 {
+		assert.Nil(t, tv.HouseholdOf(&c.Households[0]))
+	}
+	assert.Nil(t, tv.CrewOf(nil))
 }
 
 // TestTypedAgreesWithParsing: every value of the typed view of a validated problem
