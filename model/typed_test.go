@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
+	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -44,6 +46,7 @@ func typedProblems(t testing.TB) map[string]*model.Problem {
 func replanned(t testing.TB, p *model.Problem) *model.Problem {
 	x := model.NewIndex(p)
 	p.Operation.Now = "2027-02-01T07:30:00+01:00"
+	p.Operation.ExtraHolidays = []string{"2027-08-16", "2027-12-25"} // a plant closure, and Christmas again
 	for i := range p.Interventions {
 		iv := &p.Interventions[i]
 		day := 1 + i%27
@@ -147,6 +150,22 @@ func agreePeriods(t *testing.T, what string, ps []model.Period, got []model.Type
 	}
 }
 
+// wantHolidays: the French holidays of the years from first to last (when the
+// operation follows them) and the extra ones, sorted, each once.
+func wantHolidays(p *model.Problem, first, last int) []string {
+	var out []string
+	if p.Operation.Holidays == "" || p.Operation.Holidays == "FR" {
+		for y := first; y <= last; y++ {
+			for _, d := range model.FrenchHolidays(y) {
+				out = append(out, d.String())
+			}
+		}
+	}
+	out = append(out, p.Operation.ExtraHolidays...)
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
 // agreeTyped checks every value of p's typed view against the model's Parse
 // functions applied to the document's strings.
 func agreeTyped(t *testing.T, p *model.Problem, tv *model.Typed) {
@@ -168,8 +187,11 @@ func agreeTyped(t *testing.T, p *model.Problem, tv *model.Typed) {
 	agreeTime(t, "operation.now", op.Now, false, tv.Now, model.ParseMoment, loc)
 	assert.Equal(t, p.WorkingDayMinutes(), tv.WorkingDay)
 	if tv.LocErr == nil && tv.Start.OK() && tv.End.OK() {
-		assert.Equal(t, p.HolidayDates(), tv.HolidayDates)
+		assert.Equal(t, wantHolidays(p, tv.Start.V.Year(), tv.End.V.Year()), tv.HolidayDates)
+	} else {
+		assert.Nil(t, tv.HolidayDates)
 	}
+	assert.Equal(t, tv.HolidayDates, p.HolidayDates())
 	require.Len(t, tv.Holidays, len(tv.HolidayDates))
 	for i, d := range tv.HolidayDates {
 		agreeTime(t, "holiday "+d, d, true, tv.Holidays[i], model.ParseDate, loc)
