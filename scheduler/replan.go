@@ -246,9 +246,9 @@ const NowMargin = 366 * 24 * time.Hour
 // checkNow refuses a replan's now far outside the operation's horizon (a typing
 // slip such as year 9999 or 0001): a *model.ValidationError on the field "now".
 func checkNow(p *model.Problem, now time.Time, loc *time.Location) error {
-	start, err1 := model.ParseDate(p.Operation.Start, loc)
-	end, err2 := model.ParseDate(p.Operation.End, loc)
-	if err1 != nil || err2 != nil {
+	tv := p.Typed()
+	start, end := tv.Start.V, tv.End.V
+	if !tv.Start.OK() || !tv.End.OK() {
 		return nil // the problem's validation says what is wrong
 	}
 	if now.Before(start.Add(-NowMargin)) || now.After(end.Add(NowMargin)) {
