@@ -80,7 +80,8 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 		}
 	}
 	p := gen.Generate(gen.Options{Dwellings: o.Dwellings, Seed: o.Seed})
-	loc, err := model.LoadLocation(p.Operation.TimeZone)
+	tv := p.Typed()
+	loc, err := tv.Loc, tv.LocErr
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +103,7 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 	for _, iv := range p.Interventions {
 		dwellingOf[iv.ID] = iv.Dwelling
 	}
-	opStart, _ := model.ParseDate(p.Operation.Start, loc)
+	opStart := tv.Start.V
 	last := appts[len(appts)-1].end
 	fmt.Fprintf(out, "operation: %d dwellings, %d interventions, base plan %s to %s; %d s per solve\n",
 		len(p.Dwellings), len(p.Interventions), opStart.Format("2006-01-02"), last.Format("2006-01-02"), int(o.TimeLimit.Seconds()))

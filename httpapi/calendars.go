@@ -71,7 +71,7 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request) error {
 		return &apiError{Status: http.StatusBadRequest, Title: "invalid calendar kind", Detail: fmt.Sprintf("%q: household, crew or pilot", kind),
 			Fields: []*model.FieldError{{Field: "kind", Msg: "household, crew or pilot"}}}
 	}
-	loc, _ := model.LoadLocation(p.Operation.TimeZone)
+	loc := p.Typed().Loc
 	utc := func(s string) string {
 		t, err := model.ParseMoment(s, loc)
 		if err != nil {

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"time"
 )
@@ -60,17 +61,14 @@ func easter(y int) Date {
 
 // HolidayDates lists the operation's public holidays between its start and end, as
 // "YYYY-MM-DD" strings, sorted: the calendar named by Holidays plus ExtraHolidays.
-// It assumes a problem that passed validation.
+// It is nil when the time zone, the start or the end cannot be read. The slice is
+// the caller's (a copy of the typed view's).
 func (p *Problem) HolidayDates() []string {
-	loc, err := LoadLocation(p.Operation.TimeZone)
-	if err != nil {
-		return nil
-	}
-	start, err1 := ParseDate(p.Operation.Start, loc)
-	end, err2 := ParseDate(p.Operation.End, loc)
-	if err1 != nil || err2 != nil {
-		return nil
-	}
+	return slices.Clone(p.Typed().HolidayDates)
+}
+
+// holidayDates is HolidayDates over the years of start to end.
+func (p *Problem) holidayDates(start, end time.Time) []string {
 	seen := map[string]bool{}
 	if p.Operation.Holidays == "" || p.Operation.Holidays == "FR" {
 		for y := start.Year(); y <= end.Year(); y++ {

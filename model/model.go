@@ -16,6 +16,21 @@
 //     "d" is one working day of the operation (Operation.WorkingDay, default 8h).
 //     Lags never use "d": an elapsed lag is written in hours ("48h"), a lag in working
 //     days with MinLagWorkingDays.
+//
+// These strings are read once. Validate (and so Decode) builds the problem's typed
+// view, returned by Problem.Typed: the operation's *time.Location, horizon,
+// holidays and working day, and for each entity its instants, its durations in
+// minutes and its recurrences compiled (rule parsed, time of day and length in
+// minutes, dates read); compile, verify, diff and explain read those instead of
+// parsing again. The JSON document stays the source of truth: the view is derived,
+// never serialised, and kept beside the problem rather than in it, so that Clone,
+// JSON and reflect.DeepEqual see only the document. It is the problem as Validate
+// last accepted it, shared and safe for concurrent use; a problem changed after
+// validation is validated again (events change a clone, then validate it). A
+// problem never validated, found invalid, copied by assignment, or whose lists or
+// operation times have changed since, gets from each call to Typed a fresh view
+// read from it as it is then, not kept. A change inside one element of a list (an
+// intervention's start set in place) is not noticed: validate again after one.
 package model
 
 // Format is the value of the "format" field of every problem document this version reads.

@@ -57,13 +57,15 @@ var listLimits = []struct {
 // It returns nil or a *ValidationError listing, in document order, the first 50
 // problems found, each naming the JSON path, the entity and its id. Messages name
 // profile and household ids but never echo a constraint profile's values. Validate
-// never panics, whatever the problem holds.
+// never panics, whatever the problem holds. A valid problem's typed view
+// (Problem.Typed) is built here.
 func Validate(p *Problem) error {
 	if p == nil {
 		return &ValidationError{Errors: []*FieldError{{Field: "(document)", Msg: "no problem"}}}
 	}
 	v := &validator{p: p, loc: time.UTC, wd: 480}
 	v.validate()
+	keepTyped(p, len(v.errs) == 0) // the typed view (typed.go)
 	if len(v.errs) == 0 {
 		return nil
 	}

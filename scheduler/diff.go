@@ -18,9 +18,9 @@ import (
 // or, when newP gives operation.now, when it fell inside the notice period then.
 func DiffPlans(oldP, newP *model.Problem, oldPlan, newPlan *model.Plan) *model.Diff {
 	var now *time.Time
-	if loc, err := model.LoadLocation(newP.Operation.TimeZone); err == nil {
-		if t, ok := newP.NowTime(loc); ok {
-			now = &t
+	if tv := newP.Typed(); tv.LocErr == nil {
+		if t := tv.Now; t.OK() {
+			now = &t.V
 		}
 	}
 	return diffPlans(oldP, newP, oldPlan, newPlan, now, nil, nil)
@@ -61,11 +61,8 @@ type diffOld struct {
 	oldEnd  time.Time
 }
 
-func readOld(oldP *model.Problem, oldPlan *model.Plan, zone string) *diffOld {
-	loc, err := model.LoadLocation(zone)
-	if err != nil {
-		loc = time.UTC
-	}
+func readOld(oldP *model.Problem, oldPlan *model.Plan, zoneOf *model.Problem) *diffOld {
+	zone, loc := zoneOf.Operation.TimeZone, zoneOf.Typed().Loc
 	o := &diffOld{oldP: oldP, oldPlan: oldPlan, zone: zone, loc: loc, olds: readPlan(oldPlan, loc),
 		oldIv: make(map[string]*model.Intervention, len(oldP.Interventions)), oldX: model.NewIndex(oldP)}
 	for i := range oldP.Interventions {
@@ -92,7 +89,7 @@ func diffPlans(oldP, newP *model.Problem, oldPlan, newPlan *model.Plan, now *tim
 // would need the same dozen maps passed along.
 func diffPlansFrom(pre *diffOld, oldP, newP *model.Problem, oldPlan, newPlan *model.Plan, now *time.Time, cause, cancelled map[string]string) *model.Diff {
 	if pre == nil || pre.oldP != oldP || pre.oldPlan != oldPlan || pre.zone != newP.Operation.TimeZone {
-		pre = readOld(oldP, oldPlan, newP.Operation.TimeZone)
+		pre = readOld(oldP, oldPlan, newP)
 	}
 	loc := pre.loc
 	d := &model.Diff{Format: model.DiffFormat, Operation: newP.Operation.ID, Changes: []model.Change{}, Recipients: []model.Recipient{}}

@@ -80,7 +80,8 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	if limit <= 0 {
 		limit = 10 * time.Second
 	}
-	loc, err := model.LoadLocation(p.Operation.TimeZone)
+	tv := p.Typed()
+	loc, err := tv.Loc, tv.LocErr
 	if err != nil {
 		return nil, fmt.Errorf("operation.time_zone: %w", err)
 	}
@@ -170,7 +171,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	calsC, oldC := make(chan *constraints.Calendars, 1), make(chan *diffOld, 1)
 	go func() {
 		calsC <- constraints.PrepareCalendars(q)
-		oldC <- readOld(p, old, p.Operation.TimeZone)
+		oldC <- readOld(p, old, p)
 	}()
 	cals := sync.OnceValue(func() *constraints.Calendars { return <-calsC })
 	oldRead := sync.OnceValue(func() *diffOld { return <-oldC })
@@ -245,9 +246,9 @@ const NowMargin = 366 * 24 * time.Hour
 // checkNow refuses a replan's now far outside the operation's horizon (a typing
 // slip such as year 9999 or 0001): a *model.ValidationError on the field "now".
 func checkNow(p *model.Problem, now time.Time, loc *time.Location) error {
-	start, err1 := model.ParseDate(p.Operation.Start, loc)
-	end, err2 := model.ParseDate(p.Operation.End, loc)
-	if err1 != nil || err2 != nil {
+	tv := p.Typed()
+	start, end := tv.Start.V, tv.End.V
+	if !tv.Start.OK() || !tv.End.OK() {
 		return nil // the problem's validation says what is wrong
 	}
 	if now.Before(start.Add(-NowMargin)) || now.After(end.Add(NowMargin)) {
@@ -341,14 +342,14 @@ func planSlots(p *model.Problem, old *model.Plan, loc *time.Location) (map[strin
 	if len(ee.Errors) > 0 {
 		return nil, ee
 	}
-	for _, iv := range p.Interventions {
+	ivs := p.Typed().Interventions()
+	for i, iv := range p.Interventions {
 		if _, ok := slots[iv.ID]; ok || !iv.Fixed() || iv.Start == "" || iv.End == "" {
 			continue
 		}
-		st, err1 := model.ParseMoment(iv.Start, loc)
-		en, err2 := model.ParseMoment(iv.End, loc)
-		if err1 == nil && err2 == nil {
-			slots[iv.ID] = slot{start: st, end: en, crew: iv.Crew, pilot: iv.Pilot, startS: iv.Start, endS: iv.End}
+		st, en := ivs[i].Start, ivs[i].End
+		if st.OK() && en.OK() {
+			slots[iv.ID] = slot{start: st.V, end: en.V, crew: iv.Crew, pilot: iv.Pilot, startS: iv.Start, endS: iv.End}
 		}
 	}
 	return slots, nil

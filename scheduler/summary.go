@@ -38,10 +38,7 @@ type Span struct {
 // (the verifier reports them).
 func Summarize(p *model.Problem, plan *model.Plan) *Summary {
 	x := model.NewIndex(p)
-	loc, err := model.LoadLocation(p.Operation.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := p.Typed().Loc
 	s := &Summary{Operation: p.Operation.ID, Status: plan.Status, Unplaced: len(plan.Unplaced), Blocked: map[string]int{}}
 	trades := map[string]*Span{}
 	buildings := map[string]*Span{}

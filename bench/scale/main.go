@@ -140,9 +140,8 @@ func run(sizesS, qualityS string, seed int64, bin string) error {
 			fmt.Printf(" %7.1f%% %8s", res.GapPct, days)
 		}
 		// a delivery slips three weeks, a week before it was due
-		loc, _ := model.LoadLocation(p.Operation.TimeZone)
 		d := p.Deliveries[len(p.Deliveries)-1]
-		exp, _ := model.ParseMoment(d.Expected, loc)
+		exp := p.Typed().Deliveries()[len(p.Deliveries)-1].Expected.V
 		ev := model.Events{Format: model.EventsFormat, Events: []model.Event{{ID: "slip", Type: model.EventDeliverySlipped,
 			Delivery: d.ID, Expected: exp.AddDate(0, 0, 21).Format("2006-01-02T15:04")}}}
 		evf := filepath.Join(dir, fmt.Sprintf("ev%d.json", n))

@@ -92,7 +92,8 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		samePlanOperation(stderr, pos[1], old, pos[0], p)
 		return exitInvalid
 	}
-	loc, err := model.LoadLocation(p.Operation.TimeZone)
+	tv := p.Typed()
+	loc, err := tv.Loc, tv.LocErr
 	if err != nil {
 		return inputError(pos[0], err)
 	}
