@@ -138,6 +138,12 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 			kinds[iv.ID] = kindPlanned
 		}
 	}
+	if ev == nil || len(ev.Events) == 0 {
+		// nothing happened: the old plan stands, when it still holds (quiet.go)
+		if rr := keepOld(p, q, old, kinds, slots, now, begin); rr != nil {
+			return rr, nil
+		}
+	}
 	released := map[string]string{}
 
 	// Settle which pinned appointments stay: quick constructions release those that
