@@ -46,6 +46,8 @@ usage:
   rehabplan solve PROBLEM.json [-o PLAN.json] [--time-limit D] [--seed N] [--work-limit N] [--lang en|fr]
   rehabplan verify PROBLEM.json PLAN.json
   rehabplan replan PROBLEM.json PLAN.json EVENTS.json --now T [-o NEW.json] [--diff DIFF.json] [--lang en|fr]
+  rehabplan announce PROBLEM.json PLAN.json [--until DATE] [--household H ...] [--building B ...] [--now T] -o PROBLEM2.json [--letters DIR]
+  rehabplan reminders PROBLEM.json PLAN.json --date D [--lang fr|en]   who to call or text the day before
   rehabplan batch DIR [--budget D] [--workers N]   replan every operation under DIR
   rehabplan bench-replan [--dwellings 200] [--scenarios 30] [--time-limit D]
   rehabplan serve [--addr :8080] [--data DIR] [--tokens FILE]   the HTTP service
@@ -69,6 +71,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdVerify(args[1:], stdout, stderr)
 	case "replan":
 		return cmdReplan(ctx, args[1:], stdout, stderr)
+	case "announce":
+		return cmdAnnounce(args[1:], stdout, stderr)
+	case "reminders":
+		return cmdReminders(args[1:], stdout, stderr)
 	case "batch":
 		return cmdBatch(ctx, args[1:], stdout, stderr)
 	case "serve":
