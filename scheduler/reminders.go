@@ -43,8 +43,10 @@ type ReminderAppointment struct {
 	Trade        string `json:"trade"`
 	Start        string `json:"start"`
 	End          string `json:"end"`
-	Crew         string `json:"crew,omitempty"`
-	Pilot        string `json:"pilot,omitempty"`
+	// Segments are the stretches worked, for a job over several windows.
+	Segments []model.Segment `json:"segments,omitempty"`
+	Crew     string          `json:"crew,omitempty"`
+	Pilot    string          `json:"pilot,omitempty"`
 	// Keys: the household left its keys with the pilot, who lets the crew in.
 	Keys bool `json:"keys,omitempty"`
 	// Status is the intervention's status in the problem.
@@ -101,7 +103,7 @@ func Reminders(p *model.Problem, plan *model.Plan, day time.Time) (*ReminderList
 		}
 		iv := x.Interventions[a.Intervention]
 		ra := ReminderAppointment{Intervention: iv.ID, Dwelling: iv.Dwelling, Trade: iv.Trade, Start: a.Start, End: a.End,
-			Crew: a.Crew, Pilot: a.Pilot, Status: iv.StatusOf()}
+			Segments: a.Segments, Crew: a.Crew, Pilot: a.Pilot, Status: iv.StatusOf()}
 		if dw := x.Dwellings[iv.Dwelling]; dw != nil && dw.Occupied() {
 			ra.Household = dw.Household
 			h := x.Households[dw.Household]
@@ -155,18 +157,12 @@ func householdReminder(p *model.Problem, x *model.Index, tomorrow time.Time, as 
 	b.WriteString("Bonjour, rappel de vos rendez-vous de travaux, logement " + as[0].Dwelling + " :\n")
 	for _, a := range as {
 		st, _ := model.ParseMoment(a.Start, loc)
-		en, _ := model.ParseMoment(a.End, loc)
-		st, en = st.In(loc), en.In(loc)
-		when := "le " + calendar.FrenchDate(st)
-		if st.Format("2006-01-02") == tomorrow.Format("2006-01-02") {
-			when = "demain " + calendar.FrenchDate(st)
-		}
-		end := frClock(en)
-		if en.YearDay() != st.YearDay() || en.Year() != st.Year() {
-			end = "le " + calendar.FrenchDate(en) + " à " + frClock(en)
+		when := frWhen(&model.Assignment{Start: a.Start, End: a.End, Segments: a.Segments}, loc)
+		if st.In(loc).Format("2006-01-02") == tomorrow.Format("2006-01-02") {
+			when = "demain, " + when
 		}
 		t := x.Trades[a.Trade]
-		fmt.Fprintf(&b, "- %s, de %s à %s : %s.", when, frClock(st), end, workInWords(t, a.Trade))
+		fmt.Fprintf(&b, "- %s : %s.", when, workInWords(t, a.Trade))
 		if a.Keys {
 			b.WriteString(" Vos clés sont chez le pilote social.")
 		}
@@ -216,18 +212,24 @@ func WriteReminders(w io.Writer, r *ReminderList, p *model.Problem, lang Lang) e
 		count[x.Kind]++
 	}
 	if fr {
-		fmt.Fprintf(&b, "Rappels du %s pour les rendez-vous du %s au %s : %d ménages, %d équipes, %d pilotes\n", r.Day, r.From, dayBefore(r.To), count[model.RecipientHousehold], count[model.RecipientCrew], count[model.RecipientPilot])
+		fmt.Fprintf(&b, "Rappels du %s pour les rendez-vous du %s au %s (ménages : %d, équipes : %d, pilotes : %d)\n", r.Day, r.From, dayBefore(r.To), count[model.RecipientHousehold], count[model.RecipientCrew], count[model.RecipientPilot])
 	} else {
-		fmt.Fprintf(&b, "Reminders of %s for the appointments of %s to %s: %d households, %d crews, %d pilots\n", r.Day, r.From, dayBefore(r.To), count[model.RecipientHousehold], count[model.RecipientCrew], count[model.RecipientPilot])
+		fmt.Fprintf(&b, "Reminders of %s for the appointments of %s to %s (households: %d, crews: %d, pilots: %d)\n", r.Day, r.From, dayBefore(r.To), count[model.RecipientHousehold], count[model.RecipientCrew], count[model.RecipientPilot])
 	}
 	span := func(a ReminderAppointment) string {
 		st, _ := model.ParseMoment(a.Start, loc)
 		en, _ := model.ParseMoment(a.End, loc)
 		st, en = st.In(loc), en.In(loc)
-		if fr {
-			return fmt.Sprintf("%s %s-%s", calendar.FrenchDate(st), st.Format("15:04"), en.Format("15:04"))
+		date := func(t time.Time) string {
+			if fr {
+				return calendar.FrenchDate(t)
+			}
+			return t.Format("Mon 2006-01-02")
 		}
-		return fmt.Sprintf("%s %s-%s", st.Format("Mon 2006-01-02"), st.Format("15:04"), en.Format("15:04"))
+		if st.Format("2006-01-02") != en.Format("2006-01-02") {
+			return fmt.Sprintf("%s %s – %s %s", date(st), st.Format("15:04"), date(en), en.Format("15:04"))
+		}
+		return fmt.Sprintf("%s %s-%s", date(st), st.Format("15:04"), en.Format("15:04"))
 	}
 	for _, x := range r.Reminders {
 		b.WriteString("\n")
