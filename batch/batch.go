@@ -51,8 +51,8 @@ type Options struct {
 type Report struct {
 	Operation string `json:"operation"` // folder name
 	// Status is "ok", "partial" (some interventions unplaced), "unchanged" (no
-	// event and no appointment changed: no version written), "error" or "skipped"
-	// (the budget ran out first).
+	// event, no appointment changed and none passed into the frozen period: no
+	// version written), "error" or "skipped" (the budget ran out first).
 	Status  string `json:"status"`
 	Error   string `json:"error,omitempty"`
 	Version int    `json:"version,omitempty"`
@@ -308,9 +308,10 @@ func one(ctx context.Context, op string, o Options, limit time.Duration) Report 
 		r.Violations, r.Unplaced = len(rr.Result.Violations), len(rr.Plan.Unplaced)
 		r.Moved, r.AnnouncedMoved = rr.Diff.Summary.Moved, rr.Diff.Summary.AnnouncedMoved
 		r.End = rr.Diff.Summary.NewEnd
-		if len(evs.Events) == 0 && len(rr.Diff.Changes) == 0 && len(rr.Result.Violations) == 0 {
-			// nothing happened and no appointment changed: the latest version
-			// stays; the next run starts from it with its own now
+		if len(evs.Events) == 0 && len(rr.Diff.Changes) == 0 && len(rr.Result.Violations) == 0 && !statusesChanged(l.Problem, rr.Problem) {
+			// nothing happened, no appointment changed and none passed into the
+			// frozen period (done, under way, inside the notice period): the
+			// latest version stays; the next run starts from it with its own now
 			r.Version, r.Status = l.Version, "unchanged"
 			r.Unplaced = len(rr.Plan.Unplaced)
 			r.Seconds = time.Since(begin).Seconds()
@@ -337,6 +338,27 @@ func one(ctx context.Context, op string, o Options, limit time.Duration) Report 
 		return fail(err)
 	}
 	return r
+}
+
+// statusesChanged reports whether a replan changed an intervention's status or
+// fixed times (the clock moved appointments into the frozen period): the new
+// problem is then worth a version even when no appointment moved.
+func statusesChanged(old, new *model.Problem) bool {
+	if len(old.Interventions) != len(new.Interventions) {
+		return true
+	}
+	was := make(map[string]*model.Intervention, len(old.Interventions))
+	for i := range old.Interventions {
+		was[old.Interventions[i].ID] = &old.Interventions[i]
+	}
+	for i := range new.Interventions {
+		n := &new.Interventions[i]
+		o := was[n.ID]
+		if o == nil || o.StatusOf() != n.StatusOf() || o.Pinned != n.Pinned || o.Crew != n.Crew || o.Pilot != n.Pilot || o.Start != n.Start || o.End != n.End {
+			return true
+		}
+	}
+	return false
 }
 
 // writeVersion writes the files into versions/.tmp-NNNN-PID, syncs them, and

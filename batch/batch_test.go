@@ -239,3 +239,47 @@ func TestKilledBatchKeepsAValidLatestPlan(t *testing.T) {
 	}
 	require.Equal(t, 1, applied)
 }
+
+// A quiet night is quiet: with no event, a run moves no appointment (a replan
+// without cause keeps the old plan), and a second run at the same time, with
+// nothing passed into the frozen period, writes no version.
+func TestQuietNightsMoveNothing(t *testing.T) {
+	dir := t.TempDir()
+	p := gen.Example()
+	writeJSONFile(t, filepath.Join(dir, "op", "problem.json"), p)
+	res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: 4, Workers: 1})
+	require.NoError(t, err)
+	require.Empty(t, res.Violations)
+	writeJSONFile(t, filepath.Join(dir, "op", "plan.json"), res.Plan)
+	loc, _ := time.LoadLocation("Europe/Paris")
+	now := time.Date(2027, 2, 1, 12, 0, 0, 0, loc)
+	run := func(now time.Time) Report {
+		rs, err := Run(context.Background(), dir, Options{Now: now, WorkLimit: 3, Workers: 1})
+		require.NoError(t, err)
+		require.Len(t, rs, 1)
+		require.Zero(t, rs[0].Moved, "%+v", rs[0])
+		require.Zero(t, rs[0].AnnouncedMoved, "%+v", rs[0])
+		return rs[0]
+	}
+	// the first run: appointments passed into done and into the notice period,
+	// a version with the statuses, and the plan as it was
+	r := run(now)
+	require.Equal(t, "ok", r.Status, "%+v", r)
+	require.Equal(t, 1, r.Version)
+	l, err := LoadLatest(filepath.Join(dir, "op"))
+	require.NoError(t, err)
+	require.Equal(t, res.Plan.Assignments, l.Plan.Assignments, "a replan without events moved appointments")
+	// the same night again: nothing to write
+	r = run(now)
+	require.Equal(t, "unchanged", r.Status, "%+v", r)
+	vs, err := versions(filepath.Join(dir, "op"))
+	require.NoError(t, err)
+	require.Equal(t, []int{1}, vs)
+	// the next night: the clock moves appointments into the frozen period, a new
+	// version records it, and still nothing moves
+	r = run(now.Add(24 * time.Hour))
+	require.Equal(t, 2, r.Version, "%+v", r)
+	l, err = LoadLatest(filepath.Join(dir, "op"))
+	require.NoError(t, err)
+	require.Equal(t, res.Plan.Assignments, l.Plan.Assignments)
+}

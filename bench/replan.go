@@ -291,6 +291,7 @@ var replanScenarios = map[string]replanScenario{
 	model.EventInterventionAdded:      {"added", nil, interventionAdded},
 	model.EventInterventionCancelled:  {"cancelled", nil, interventionCancelled},
 	model.EventDwellingVacant:         {"vacant", nil, dwellingVacant},
+	model.EventAppointmentDeclined:    {"declined", nil, appointmentDeclined},
 }
 
 // DefaultReplanEvents are the slips the benchmark runs in turn by default: late
@@ -723,4 +724,24 @@ func dwellingVacant(s *scenario) []model.Event {
 		return nil
 	}
 	return []model.Event{{ID: s.id, Type: model.EventDwellingVacant, Dwelling: d}}
+}
+
+// appointmentDeclined: a household calls to move an appointment two days to three
+// weeks ahead that needs someone at home: it will not be there then.
+func appointmentDeclined(s *scenario) []model.Event {
+	x := model.NewIndex(s.p)
+	var ids []string
+	for _, a := range s.appts {
+		iv := x.Interventions[a.a.Intervention]
+		if iv == nil || a.start.Before(s.day(2)) || !a.start.Before(s.day(21)) || x.HouseholdOf(iv) == nil {
+			continue
+		}
+		if acc := x.AccessOf(iv); acc == model.AccessTenant || acc == model.AccessKeys && !x.HouseholdOf(iv).KeysWithPilot {
+			ids = append(ids, iv.ID)
+		}
+	}
+	if id := s.pick(ids); id != "" {
+		return []model.Event{{ID: s.id, Type: model.EventAppointmentDeclined, Intervention: id}}
+	}
+	return nil
 }

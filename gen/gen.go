@@ -106,11 +106,23 @@ func Describe() string {
     the crews should reach them, moving out and back (0.5d), keys with the pilot.`
 }
 
-// Example is the bundled example: 3 buildings, 60 dwellings, seed 1.
+// Example is the bundled example: 3 buildings, 60 dwellings, seed 1, with the
+// pilot's contact and a realistic state (example_state.go): its first three
+// weeks of appointments announced, a few of them confirmed.
 func Example() *model.Problem {
+	p := exampleBase()
+	applyState(p, exampleState())
+	return p
+}
+
+// exampleBase is the example before any appointment was announced.
+func exampleBase() *model.Problem {
 	p := Generate(Options{Dwellings: 60, Seed: 1, Buildings: 3})
 	p.Operation.ID = "op-les-tilleuls"
 	p.Operation.Name = "Résidence Les Tilleuls, réhabilitation en site occupé"
+	p.Operation.Contact = &model.Contact{Name: "Mme Claire Morel, pilote sociale", Phone: "01 84 60 00 01",
+		Email: "pilote.tilleuls@example.org", Hours: "du lundi au vendredi de 9 h à 12 h et de 13 h 30 à 17 h 30",
+		Address: "local de chantier, rez-de-chaussée du bâtiment B1"}
 	return p
 }
 

@@ -478,3 +478,70 @@ func TestGeneratedOperationsAreSolvable(t *testing.T) {
 		}
 	}
 }
+
+// TestExampleState: the example's state is its first three weeks announced a
+// week before the works (from a plan of the example), every tenth household's
+// appointments confirmed since; -update writes it again. The example with it is
+// valid, and a plan of it keeps those appointments and passes the verifier.
+func TestExampleState(t *testing.T) {
+	if *update {
+		base := exampleBase()
+		res, err := scheduler.Solve(context.Background(), base, &scheduler.Settings{WorkLimit: 4, Workers: 1})
+		require.NoError(t, err)
+		require.Empty(t, res.Violations)
+		loc, err := model.LoadLocation(base.Operation.TimeZone)
+		require.NoError(t, err)
+		start, err := model.ParseDate(base.Operation.Start, loc)
+		require.NoError(t, err)
+		an, err := scheduler.Announce(base, res.Plan, scheduler.AnnounceOptions{Now: start.AddDate(0, 0, -7).Add(9 * time.Hour), Until: start.AddDate(0, 0, 21)})
+		require.NoError(t, err)
+		confirm := map[string]bool{}
+		for i, l := range an.Letters {
+			if i%10 == 0 {
+				confirm[l.Household] = true
+			}
+		}
+		x := model.NewIndex(an.Problem)
+		var st []fixedAppointment
+		for _, id := range an.Announced {
+			iv := x.Interventions[id]
+			f := fixedAppointment{Intervention: id, Status: iv.Status, Crew: iv.Crew, Pilot: iv.Pilot, Start: iv.Start, End: iv.End}
+			if h := x.HouseholdOf(iv); h != nil && confirm[h.ID] {
+				f.Status = model.StatusConfirmed
+			}
+			st = append(st, f)
+		}
+		data, err := json.MarshalIndent(st, "", "  ")
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile("example_state.json", append(data, '\n'), 0o644))
+		exampleStateJSON = append(data, '\n')
+	}
+	p := Example()
+	require.NoError(t, model.Validate(p))
+	count := map[string]int{}
+	for _, iv := range p.Interventions {
+		count[iv.StatusOf()]++
+	}
+	require.Greater(t, count[model.StatusAnnounced], 50, "%v", count)
+	require.Greater(t, count[model.StatusConfirmed], 5, "%v", count)
+	require.Zero(t, count[model.StatusDone], "%v", count)
+	require.NotNil(t, p.Operation.Contact)
+	res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: 2, Workers: 1})
+	require.NoError(t, err)
+	require.Empty(t, res.Violations)
+	require.Empty(t, res.Plan.Unplaced)
+	fixed := map[string]model.Intervention{}
+	for _, iv := range p.Interventions {
+		if iv.Announced() {
+			fixed[iv.ID] = iv
+		}
+	}
+	for _, a := range res.Plan.Assignments {
+		if iv, ok := fixed[a.Intervention]; ok {
+			require.Equal(t, iv.Crew, a.Crew, a.Intervention)
+			s1, _ := model.ParseMoment(iv.Start, time.UTC)
+			s2, _ := model.ParseMoment(a.Start, time.UTC)
+			require.True(t, s1.Equal(s2), "%s starts %s, announced %s", a.Intervention, a.Start, iv.Start)
+		}
+	}
+}

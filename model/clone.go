@@ -70,6 +70,7 @@ func (o Operation) clone() Operation {
 	pol.DisturbedDays = clonePtr(pol.DisturbedDays)
 	pol.Preferred = clonePtr(pol.Preferred)
 	pol.SoftDeadline = clonePtr(pol.SoftDeadline)
+	o.Contact = clonePtr(o.Contact)
 	return o
 }
 

@@ -99,10 +99,16 @@ func (iv *Intervention) StatusOf() string {
 }
 
 // Fixed reports whether the intervention keeps its given Crew, Start and End:
-// announced, done or pinned.
+// announced (or confirmed), done or pinned.
 func (iv *Intervention) Fixed() bool {
+	return iv.Announced() || iv.StatusOf() == StatusDone || iv.Pinned
+}
+
+// Announced reports whether the household was told of the appointment: status
+// announced or confirmed (a confirmed appointment is an announced one in every rule).
+func (iv *Intervention) Announced() bool {
 	s := iv.StatusOf()
-	return s == StatusAnnounced || s == StatusDone || iv.Pinned
+	return s == StatusAnnounced || s == StatusConfirmed
 }
 
 // NeedCrewSize is the number of workers the intervention needs.

@@ -46,13 +46,19 @@ const (
 	// EventDwellingVacant: Dwelling's household has left; nobody needs to be at home
 	// there any more.
 	EventDwellingVacant = "dwelling_vacant"
+	// EventAppointmentDeclined: the household of Intervention's dwelling asks to
+	// move that appointment (not begun): it cannot be at home From-To (default:
+	// the appointment's own time); the period joins its absences and the
+	// appointment is planned anew outside it.
+	EventAppointmentDeclined = "appointment_declined"
 )
 
 // EventTypes lists every event type, in the order of the documentation.
 var EventTypes = []string{EventDeliverySlipped, EventDeliveryEarly, EventAppointmentMissed,
 	EventCrewAbsent, EventContractorWithdrawn, EventInterventionOverran,
 	EventInterventionPartlyDone, EventSnagFound, EventHouseholdChanged,
-	EventInterventionAdded, EventInterventionCancelled, EventDwellingVacant}
+	EventInterventionAdded, EventInterventionCancelled, EventDwellingVacant,
+	EventAppointmentDeclined}
 
 // Events is an events document: what happened since the plan was made.
 type Events struct {
@@ -123,6 +129,7 @@ var eventFields = map[string]struct{ required, allowed []string }{
 	EventInterventionAdded:      {[]string{"add"}, nil},
 	EventInterventionCancelled:  {[]string{"intervention"}, nil},
 	EventDwellingVacant:         {[]string{"dwelling"}, nil},
+	EventAppointmentDeclined:    {[]string{"intervention"}, []string{"from", "to"}},
 }
 
 // set reports which optional fields of e are given.
@@ -205,6 +212,9 @@ func (ev *Events) Check() []*FieldError {
 			} else if d <= 0 {
 				bad(".remaining", "must be positive")
 			}
+		}
+		if e.Type == EventAppointmentDeclined && (e.From == "") != (e.To == "") {
+			bad(".from", "from and to go together: the period the household cannot be at home")
 		}
 		if e.Household != nil && e.Household.ID == "" {
 			bad(".household.id", "missing")

@@ -442,6 +442,16 @@ func (w *indentWriter) problem(p *Problem) {
 	w.omitFloat("preferred", pol.Preferred)
 	w.omitFloat("soft_deadline", pol.SoftDeadline)
 	w.close('}')
+	if c := op.Contact; c != nil {
+		w.key("contact")
+		w.open('{')
+		w.omitStr("name", c.Name)
+		w.omitStr("phone", c.Phone)
+		w.omitStr("email", c.Email)
+		w.omitStr("hours", c.Hours)
+		w.omitStr("address", c.Address)
+		w.close('}')
+	}
 	w.close('}')
 	list(w, "trades", false, p.Trades, func(t *Trade) {
 		w.open('{')
@@ -454,6 +464,7 @@ func (w *indentWriter) problem(p *Problem) {
 		w.omitStr("access", t.Access)
 		w.omitBool("needs_pilot", t.NeedsPilot)
 		w.omitBool("pilot_only", t.PilotOnly)
+		w.omitStr("preparation", t.Preparation)
 		w.close('}')
 	})
 	list(w, "profiles", true, p.Profiles, func(pr *Profile) {

@@ -86,6 +86,21 @@ type Operation struct {
 	// can be told in time. A replan sets it.
 	Now    string `json:"now,omitempty"`
 	Policy Policy `json:"policy,omitempty"`
+	// Contact is how households reach the operation's pilot: printed on the letters
+	// that announce their appointments.
+	Contact *Contact `json:"contact,omitempty"`
+}
+
+// Contact is the pilot's desk as households see it on their letters.
+type Contact struct {
+	// Name is who answers, e.g. "Mme Durand, pilote social".
+	Name  string `json:"name,omitempty"`
+	Phone string `json:"phone,omitempty"`
+	Email string `json:"email,omitempty"`
+	// Hours are the permanence hours, in words ("du lundi au vendredi de 9 h à 12 h").
+	Hours string `json:"hours,omitempty"`
+	// Address is where the permanence is held (the site office).
+	Address string `json:"address,omitempty"`
 }
 
 // Policy holds the weights of the soft goals. A zero weight switches a goal off;
@@ -153,6 +168,10 @@ type Trade struct {
 	NeedsPilot bool `json:"needs_pilot,omitempty"`
 	// PilotOnly trades (visits) are carried out by the pilot alone, with no crew.
 	PilotOnly bool `json:"pilot_only,omitempty"`
+	// Preparation is what the household is asked to do before this trade's visit,
+	// printed on its letter (e.g. "Merci de vider les placards de la cuisine.");
+	// empty means the default of a standard trade id (PreparationOf).
+	Preparation string `json:"preparation,omitempty"`
 }
 
 // Profile is a constraint profile from the social diagnostic: the rules a household's
@@ -290,6 +309,9 @@ type Relocation struct {
 const (
 	StatusPlanned   = "planned"
 	StatusAnnounced = "announced"
+	// StatusConfirmed: announced, and the household confirmed it will be home. It
+	// is an announced appointment in every rule (Intervention.Announced).
+	StatusConfirmed = "confirmed"
 	StatusDone      = "done"
 	StatusMissed    = "missed"
 )
@@ -323,8 +345,8 @@ type Intervention struct {
 	// Relocation is "move_out", "during" or "move_back" for interventions tied to the
 	// household's stay in a relocation unit.
 	Relocation string `json:"relocation,omitempty"`
-	// Status is planned (default), announced, done or missed. Announced and done
-	// interventions carry Crew, Start and End and do not move.
+	// Status is planned (default), announced, confirmed, done or missed. Announced,
+	// confirmed and done interventions carry Crew, Start and End and do not move.
 	Status string `json:"status,omitempty"`
 	Pinned bool   `json:"pinned,omitempty"`
 	Crew   string `json:"crew,omitempty"`

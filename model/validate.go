@@ -138,6 +138,7 @@ func (v *validator) validate() {
 		return // nothing more is read of an absurd document
 	}
 	v.operation()
+	v.contact()
 	v.x = NewIndex(p)
 	v.trades()
 	v.profiles()
@@ -845,9 +846,9 @@ func (v *validator) interventions() {
 			add("relocation", "unknown role %q (move_out, during or move_back)", iv.Relocation)
 		}
 		switch iv.Status {
-		case "", StatusPlanned, StatusAnnounced, StatusDone, StatusMissed:
+		case "", StatusPlanned, StatusAnnounced, StatusConfirmed, StatusDone, StatusMissed:
 		default:
-			add("status", "unknown status %q (planned, announced, done or missed)", iv.Status)
+			add("status", "unknown status %q (planned, announced, confirmed, done or missed)", iv.Status)
 		}
 		if iv.Fixed() {
 			v.fixed(iv, f, t)
@@ -872,11 +873,13 @@ func longestWindow(rs []Recurrence) int {
 // fixed checks an announced, done or pinned intervention's crew, pilot and times.
 func (v *validator) fixed(iv *Intervention, f string, t *Trade) {
 	add := func(field, format string, args ...any) { v.add(f+"."+field, "intervention", iv.ID, format, args...) }
-	what := "an " + StatusAnnounced
+	what := "an " + iv.StatusOf()
 	switch {
 	case iv.StatusOf() == StatusDone:
 		what = "a " + StatusDone
-	case iv.StatusOf() != StatusAnnounced:
+	case iv.StatusOf() == StatusConfirmed:
+		what = "a " + StatusConfirmed
+	case !iv.Announced():
 		what = "a pinned"
 	}
 	if t != nil && !t.PilotOnly {

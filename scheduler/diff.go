@@ -141,7 +141,7 @@ func diffPlansFrom(pre *diffOld, oldP, newP *model.Problem, oldPlan, newPlan *mo
 		}
 		if hadOld {
 			c.Old = slotOf(o)
-			if ov := oldIv[id]; ov != nil && ov.StatusOf() == model.StatusAnnounced {
+			if ov := oldIv[id]; ov != nil && ov.Announced() {
 				c.Announced = true
 			}
 			if now != nil && o.startOK && o.start.Before(floor) && o.start.After(*now) {

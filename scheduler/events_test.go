@@ -267,6 +267,17 @@ var eventReplanCases = map[string]eventReplanCase{
 			}
 		},
 	},
+	model.EventAppointmentDeclined: {
+		func(fx *eventFixture) model.Event { return model.Event{Intervention: declinable(fx).a.Intervention} },
+		func(t *testing.T, fx *eventFixture, rr *ReplanResult) {
+			o := declinable(fx)
+			c := changeOf(rr, o.a.Intervention)
+			require.Equal(t, model.ChangeMoved, c.Kind)
+			require.Equal(t, "ev-1", c.Cause)
+			n := newSlot(rr, o.a.Intervention)
+			require.False(t, fx.moment(t, n.Start).Before(o.end) && fx.moment(t, n.End).After(o.start), "the declined appointment is still at %s-%s", n.Start, n.End)
+		},
+	},
 	model.EventDwellingVacant: {
 		func(fx *eventFixture) model.Event { return model.Event{Dwelling: fx.dwelling} },
 		func(t *testing.T, fx *eventFixture, rr *ReplanResult) {

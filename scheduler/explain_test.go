@@ -49,7 +49,9 @@ func TestExplainFrenchGolden(t *testing.T) {
 // an error that names the setting.
 func TestSolveLang(t *testing.T) {
 	p := gen.Example()
-	p.Operation.End = "2027-01-15" // too short: some interventions stay unplaced
+	// too short: some interventions stay unplaced (after the example's announced
+	// first three weeks, which end by 2027-01-29)
+	p.Operation.End = "2027-02-05"
 	_, err := Solve(context.Background(), p, &Settings{WorkLimit: 1, Workers: 1, Lang: "de"})
 	require.ErrorContains(t, err, `Settings.Lang: unknown language "de"`)
 	en, err := Solve(context.Background(), p, &Settings{WorkLimit: 1, Workers: 1, Seed: 1})

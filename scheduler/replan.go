@@ -138,10 +138,16 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 			kinds[iv.ID] = kindFrozen
 		case sl.start.Before(floor):
 			kinds[iv.ID] = kindPinned
-		case iv.StatusOf() == model.StatusAnnounced:
+		case iv.Announced():
 			kinds[iv.ID] = kindAnnounced
 		default:
 			kinds[iv.ID] = kindPlanned
+		}
+	}
+	if ev == nil || len(ev.Events) == 0 {
+		// nothing happened: the old plan stands, when it still holds (quiet.go)
+		if rr := keepOld(p, q, old, kinds, slots, now, begin); rr != nil {
+			return rr, nil
 		}
 	}
 	released := map[string]string{}
@@ -515,11 +521,11 @@ func settle(q *model.Problem, kinds map[string]pinKind, cp *constraints.Compiled
 		case k == kindFrozen:
 		case k == kindPinned && pl.Placed:
 			// kept where it was (the solver does not move a fixed task)
-			iv.Status, iv.Pinned = model.StatusAnnounced, false
+			iv.Status, iv.Pinned = toldStatus(iv), false
 			iv.Crew, iv.Pilot = cp.CrewAndPilot(t, pl)
 			iv.Start, iv.End = stamp(pl.Start), stamp(pl.End)
 		case k == kindAnnounced && pl.Placed && pl.Start == cp.Problem.Tasks[t].AnchorStart:
-			iv.Status, iv.Pinned = model.StatusAnnounced, false
+			iv.Status, iv.Pinned = toldStatus(iv), false
 			iv.Crew, iv.Pilot = cp.CrewAndPilot(t, pl)
 			iv.Start, iv.End = stamp(pl.Start), stamp(pl.End)
 		default:

@@ -57,6 +57,8 @@ func init() {
 		{"solve", "PROBLEM.json [flags]", "plan every intervention; the plan on stdout or -o, a summary on stderr", cmdSolve},
 		{"verify", "PROBLEM.json PLAN.json", "re-check a plan from scratch against every hard rule; its end, a lower bound and the gap", noCtx(cmdVerify)},
 		{"replan", "PROBLEM.json PLAN.json EVENTS.json --now T [flags]", "absorb events (a slip, a missed visit...) into a plan; what changes and who must be told", cmdReplan},
+		{"announce", "PROBLEM.json PLAN.json [flags]", "mark appointments announced; the households' letters", noCtx(cmdAnnounce)},
+		{"reminders", "PROBLEM.json PLAN.json --date D [flags]", "who to call or text the day before", noCtx(cmdReminders)},
 		{"batch", "DIR [flags]", "replan every operation under DIR (the nightly run)", cmdBatch},
 		{"serve", "[flags]", "the HTTP service and the planning page", cmdServe},
 		{"example", "", "write the bundled example problem to stdout", noCtx(cmdExample)},
