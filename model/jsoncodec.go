@@ -13,10 +13,12 @@ import (
 )
 
 // The documents are written and read by github.com/go-json-experiment/json (the
-// encoding/json/v2 proposal) with the options that give encoding/json's results:
-// the same bytes out, the same values and errors in. encoding/json itself took 2-4
-// times as long on a 1,000-dwelling operation, which made a short replan 10-40%
-// slower (bench/RESULTS.md, "JSON codecs").
+// encoding/json/v2 proposal; Go ships the same code as encoding/json/v2 behind
+// GOEXPERIMENT=jsonv2) with the options that give encoding/json's results: the
+// same bytes out (but for invalid UTF-8, written as U+FFFD itself rather than
+// \ufffd), the same values in, errors of the same kinds and texts. encoding/json
+// itself made a first-plan replan of 1,000 dwellings about 18% slower; this one
+// costs about 5% (bench/RESULTS.md, "JSON codecs").
 var (
 	v1Options     = jsonv1.DefaultOptionsV1()
 	indentOptions = jsonv2.JoinOptions(v1Options, jsontext.WithIndent("  "))
