@@ -16,7 +16,7 @@ import (
 // encoding/json/v2 proposal; Go ships the same code as encoding/json/v2 behind
 // GOEXPERIMENT=jsonv2) with the options that give encoding/json's results: the
 // same bytes out (but for invalid UTF-8, written as U+FFFD itself rather than
-// \ufffd), the same values in, errors of the same kinds and texts. encoding/json
+// \ufffd), the same values in, errors of the same kinds. encoding/json
 // itself made a first-plan replan of 1,000 dwellings about 18% slower; this one
 // costs about 5% (bench/RESULTS.md, "JSON codecs").
 var (
