@@ -107,3 +107,18 @@ func FuzzStrictDecoding(f *testing.F) {
 		sameStrictDecoding[Events](t, data)
 	})
 }
+
+func TestFieldPath(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"format", "format"},
+		{"operation.policy.makespan", "operation.policy.makespan"},
+		{"interventions.12.duration", "interventions[12].duration"},
+		{"households.0.availability.3.start", "households[0].availability[3].start"},
+		{"crews.7", "crews[7]"},
+	} {
+		if got := fieldPath(tc.in); got != tc.want {
+			t.Errorf("fieldPath(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
