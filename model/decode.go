@@ -1,8 +1,6 @@
 package model
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -122,40 +120,12 @@ func DecodePlan(r io.Reader) (*Plan, error) {
 	if len(data) > MaxDocumentBytes {
 		return nil, &ValidationError{Document: "plan", Errors: []*FieldError{{Field: "(document)", Msg: "plan too large"}}}
 	}
-	pl, ok := decodePlanFast(data)
-	if !ok {
-		pl = &Plan{}
-		if err := strictUnmarshal(data, pl); err != nil {
-			return nil, &ValidationError{Document: "plan", Errors: []*FieldError{{Field: "(document)", Msg: err.Error()}}}
-		}
+	pl := &Plan{}
+	if err := strictUnmarshal(data, pl); err != nil {
+		return nil, &ValidationError{Document: "plan", Errors: []*FieldError{{Field: "(document)", Msg: err.Error()}}}
 	}
 	if pl.Format != PlanFormat {
 		return nil, &ValidationError{Document: "plan", Errors: []*FieldError{{Field: "format", Msg: fmt.Sprintf("expected %q, got %q", PlanFormat, pl.Format)}}}
 	}
 	return pl, nil
-}
-
-func strictUnmarshal(data []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			return fmt.Errorf("malformed JSON at byte %d: %v", se.Offset, err)
-		case errors.As(err, &te):
-			return fmt.Errorf("field %q: expected %s, got JSON %s", te.Field, te.Type, te.Value)
-		}
-		return fmt.Errorf("malformed JSON: %v", err)
-	}
-	// only white space may follow the document: dec.More is false before a stray
-	// "]" or "}", so read one more token and expect the end
-	if tok, err := dec.Token(); err != io.EOF {
-		if err != nil {
-			return fmt.Errorf("malformed JSON after the document, at byte %d: %v", dec.InputOffset(), err)
-		}
-		return fmt.Errorf("malformed JSON: more than one document (%v at byte %d)", tok, dec.InputOffset())
-	}
-	return nil
 }
