@@ -286,7 +286,7 @@ func describe(e *icsEvent, a Appointment, kind string, k, n int) {
 		case model.AccessNone:
 			what = "Votre présence n'est pas nécessaire."
 		}
-		e.desc = fmt.Sprintf("Intervention %s dans votre logement. %s", trade, what)
+		e.desc = fmt.Sprintf("%s dans votre logement. %s", trade, what)
 	case "crew":
 		e.summary = fmt.Sprintf("%s%s – logement %s", trade, part, a.Dwelling)
 		e.location = place

@@ -16,15 +16,15 @@ var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)
 
 // pathParams describe the path variables of the route table.
 var pathParams = map[string]param{
-	"op":   {name: "op", desc: "the operation's id", schema: map[string]any{"type": "string"}},
-	"job":  {name: "job", desc: "the job's id", schema: map[string]any{"type": "string"}},
-	"v":    {name: "v", desc: "the version's number", schema: map[string]any{"type": "integer", "minimum": 1}},
-	"iv":   {name: "iv", desc: `the intervention's id (a "/" in it sent as %2F)`, schema: map[string]any{"type": "string"}},
-	"kind": {name: "kind", desc: "whose calendar", schema: map[string]any{"type": "string", "enum": []any{"household", "crew", "pilot"}}},
-	"who":  {name: "who", desc: "the household's, crew's or pilot's id, with or without .ics", schema: map[string]any{"type": "string"}},
+	"op":     {name: "op", desc: "the operation's id", schema: map[string]any{"type": "string"}},
+	"job":    {name: "job", desc: "the job's id", schema: map[string]any{"type": "string"}},
+	"v":      {name: "v", desc: "the version's number", schema: map[string]any{"type": "integer", "minimum": 1}},
+	"iv":     {name: "iv", desc: `the intervention's id (a "/" in it sent as %2F)`, schema: map[string]any{"type": "string"}},
+	"kind":   {name: "kind", desc: "whose calendar", schema: map[string]any{"type": "string", "enum": []any{"household", "crew", "pilot"}}},
+	"who":    {name: "who", desc: "the household's, crew's or pilot's id, with or without .ics", schema: map[string]any{"type": "string"}},
 	"feed":   {name: "feed", desc: "the feed's id", schema: map[string]any{"type": "string"}},
 	"secret": {name: "secret", desc: "the feed's secret, with .ics", schema: map[string]any{"type": "string"}},
-	"file": {name: "file", desc: "a file of the page", schema: map[string]any{"type": "string"}},
+	"file":   {name: "file", desc: "a file of the page", schema: map[string]any{"type": "string"}},
 }
 
 // errorDesc says what each error status means in this API.

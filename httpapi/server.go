@@ -64,16 +64,16 @@ type Server struct {
 	jobs                     *jobs
 	// explainers: the compiled plans the explanation route asks about
 	explainers explainerCache
-	tokens *TokenSet
-	audit  AuditLog
-	feeds  FeedStore
-	key    []byte
+	tokens     *TokenSet
+	audit      AuditLog
+	feeds      FeedStore
+	key        []byte
 	// metrics
 	requests     sync.Map // "method route status" -> *atomic.Int64
 	authFailures sync.Map // "status reason" -> *atomic.Int64
-	latency  sync.Map // route -> *histogram
-	ready    atomic.Bool
-	closing  atomic.Bool
+	latency      sync.Map // route -> *histogram
+	ready        atomic.Bool
+	closing      atomic.Bool
 	// opLocks serialises the writes that derive a version from the latest one
 	// (replans, stored solves), so that none is built on a stale version
 	opLocks sync.Map // operation -> *sync.Mutex
