@@ -491,3 +491,12 @@ func (s *Server) setupAccess() {
 		s.key = key
 	}
 }
+
+// Lookup returns the grant of a token (a copy), and whether it is known.
+func (ts *TokenSet) Lookup(token string) (Grant, bool) {
+	g := ts.lookup(token)
+	if g == nil {
+		return Grant{}, false
+	}
+	return *g, true
+}

@@ -192,6 +192,14 @@ func (v *view) Diff(d *model.Diff) *model.Diff {
 			continue
 		}
 		c.Household, c.Announced = "", false
+		// the other side of a handover is another contractor's crew
+		for _, sl := range []**model.Slot{&c.Old, &c.New} {
+			if *sl != nil && !mine(*sl) {
+				cp := **sl
+				cp.Crew = ""
+				*sl = &cp
+			}
+		}
 		q.Changes = append(q.Changes, c)
 		switch c.Kind {
 		case model.ChangeMoved:
