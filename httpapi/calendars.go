@@ -158,16 +158,26 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request) error {
 	if err := knownOwner(v.Problem, kind, who); err != nil {
 		return err
 	}
-	if kind == "household" {
-		if err := s.audited(r, op, who, "calendar"); err != nil {
-			return err
-		}
+	if err := s.auditFeed(r, op, kind, who, "calendar"); err != nil {
+		return err
 	}
 	body, err := s.ics(v, op, kind, who)
 	if err != nil {
 		return err
 	}
 	writeBody(w, http.StatusOK, "text/calendar; charset=utf-8", body)
+	return nil
+}
+
+// auditFeed records the read of a feed that names households: a household's
+// (that household) or a pilot's (all of them); a crew's names none.
+func (s *Server) auditFeed(r *http.Request, op, kind, who, route string) error {
+	switch kind {
+	case "household":
+		return s.audited(r, op, who, route)
+	case "pilot":
+		return s.audited(r, op, "*", route)
+	}
 	return nil
 }
 

@@ -84,6 +84,9 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.restoreProfiles(r, op, nil, evs); err != nil {
+		return err
+	}
 	set := s.settings(r, 5*time.Second)
 	now, ok := arg[time.Time](r, qNow.name)
 	if !ok {

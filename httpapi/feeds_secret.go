@@ -464,9 +464,8 @@ func (s *Server) revokeFeed(w http.ResponseWriter, r *http.Request) error {
 }
 
 // secretFeed serves a feed by its secret URL, without a bearer token: an unknown
-// or revoked secret, or a feed of a deleted operation, is a 404 (as is a secret
-// the token bucket refuses: nothing tells a guess apart). A household's feed is
-// audited (by the feed's id).
+// or revoked secret, or a feed of a deleted operation, is a 404 (nothing tells
+// a guess apart). A feed that names households is audited, by the feed's id.
 func (s *Server) secretFeed(w http.ResponseWriter, r *http.Request) error {
 	tok := strings.TrimSuffix(pathVars(r)["secret"], ".ics")
 	notFound := errorf(http.StatusNotFound, "no such feed", "the feed is unknown or revoked")
@@ -487,11 +486,9 @@ func (s *Server) secretFeed(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if f.Kind == "household" {
-		g := &Grant{ID: "feed:" + f.ID, Role: "feed"}
-		if err := s.audited(r.WithContext(withGrant(r.Context(), g)), f.Operation, f.Who, "secretFeed"); err != nil {
-			return err
-		}
+	g := &Grant{ID: "feed:" + f.ID, Role: "feed"}
+	if err := s.auditFeed(r.WithContext(withGrant(r.Context(), g)), f.Operation, f.Kind, f.Who, "secretFeed"); err != nil {
+		return err
 	}
 	body, err := s.ics(v, f.Operation, f.Kind, f.Who)
 	if err != nil {

@@ -96,6 +96,15 @@ func TestSecretFeeds(t *testing.T) {
 		require.NotContains(t, e.text, "H00", "a crew's feed names no household")
 	}
 
+	// the household's feed read is audited by the feed's id; the crew's names no household
+	resp, body = call(t, ts, "GET", "/v1/audit", tokAdmin, nil)
+	require.Equal(t, 200, resp.StatusCode)
+	var audit auditAnswer
+	require.NoError(t, json.Unmarshal(body, &audit))
+	require.Len(t, audit.Records, 1, string(body))
+	require.Equal(t, "feed:"+hh.ID, audit.Records[0].Token)
+	require.Equal(t, "H002", audit.Records[0].Household)
+
 	// read again: nothing changed, nothing raised
 	_, body = call(t, ts, "GET", hh.Path, "", nil)
 	require.Equal(t, hev, icsEvents(t, string(body)))

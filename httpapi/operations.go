@@ -117,6 +117,9 @@ func (s *Server) replaceOperation(w http.ResponseWriter, r *http.Request) error 
 			Detail: fmt.Sprintf("operation.id %q is not the operation %q of the URL", p.Operation.ID, op),
 			Fields: []*model.FieldError{{Field: "operation.id", Entity: "operation", ID: p.Operation.ID, Msg: "does not match the URL"}}}
 	}
+	if err := s.restoreProfiles(r, op, p, nil); err != nil {
+		return err
+	}
 	base, err := s.cfg.Store.Head(op)
 	if err != nil {
 		return wrapStore(err, "operation %q", op)

@@ -4,7 +4,9 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -302,3 +304,65 @@ func (v *view) Calendar(kind, who string) bool {
 // seesHouseholds tells whether the view's answers name households (an audited
 // read).
 func (v *view) seesHouseholds() bool { return v.role != RoleContractor }
+
+var opaqueID = regexp.MustCompile(`^P-[0-9a-f]{12}$`)
+
+// restoreProfiles turns the opaque profile ids that a manager's view showed back
+// into the operation's profile ids, in a problem or events it sends (a problem it
+// read, edited and sends back): the stored documents keep the real ids. An
+// opaque id that none of the operation's latest profiles has is a 400 naming the
+// field. A full view's documents are taken as they are.
+func (s *Server) restoreProfiles(r *http.Request, op string, p *model.Problem, evs *model.Events) error {
+	v := s.viewFor(r, op, nil)
+	if v.full() {
+		return nil
+	}
+	type ref struct {
+		field string
+		id    *string
+	}
+	var refs []ref
+	add := func(field string, id *string) {
+		if opaqueID.MatchString(*id) {
+			refs = append(refs, ref{field, id})
+		}
+	}
+	if p != nil {
+		for i := range p.Profiles {
+			add(fmt.Sprintf("profiles[%d].id", i), &p.Profiles[i].ID)
+		}
+		for i := range p.Households {
+			for j := range p.Households[i].Profiles {
+				add(fmt.Sprintf("households[%d].profiles[%d]", i, j), &p.Households[i].Profiles[j])
+			}
+		}
+	}
+	if evs != nil {
+		for i := range evs.Events {
+			if h := evs.Events[i].Household; h != nil {
+				for j := range h.Profiles {
+					add(fmt.Sprintf("events[%d].household.profiles[%d]", i, j), &h.Profiles[j])
+				}
+			}
+		}
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	cur, err := s.cfg.Store.Latest(op)
+	if err != nil {
+		return wrapStore(err, "operation %q", op)
+	}
+	real := map[string]string{}
+	for _, id := range profileIDs(cur.Problem) {
+		real[v.opaque(id)] = id
+	}
+	for _, rf := range refs {
+		id, ok := real[*rf.id]
+		if !ok {
+			return fieldError("invalid profile", &model.FieldError{Field: rf.field, Msg: fmt.Sprintf("%s is no opaque id of this operation's profiles", *rf.id)})
+		}
+		*rf.id = id
+	}
+	return nil
+}

@@ -301,3 +301,57 @@ func TestAuditLog(t *testing.T) {
 		require.NotContains(t, string(data), tok)
 	}
 }
+
+// TestManagerRoundTrip: a problem a manager read (opaque profile ids), edited
+// and sent back keeps the real profile ids in the store; so do the events it
+// sends; an opaque id of no profile is a 400 naming the field.
+func TestManagerRoundTrip(t *testing.T) {
+	ts, _, _ := roleServer(t)
+	resp, body := call(t, ts, "GET", "/v1/operations/op-a", tokManager, nil)
+	require.Equal(t, 200, resp.StatusCode)
+	require.NotContains(t, string(body), "night-worker")
+	edited := bytes.Replace(body, []byte(`"name": "Résidence A"`), []byte(`"name": "Résidence A (tranche 1)"`), 1)
+	resp, body = call(t, ts, "PUT", "/v1/operations/op-a", tokManager, edited)
+	require.Equal(t, 200, resp.StatusCode, string(body))
+	resp, body = call(t, ts, "GET", "/v1/operations/op-a", tokPilot, nil)
+	require.Equal(t, 200, resp.StatusCode)
+	require.Contains(t, string(body), "tranche 1")
+	require.Contains(t, string(body), `"night-worker"`)
+	require.Contains(t, string(body), `"respiratory-relocated"`)
+	require.NotContains(t, string(body), `"P-`)
+
+	first := regexp.MustCompile(`"P-[0-9a-f]{12}"`).Find(edited)
+	bad := bytes.ReplaceAll(edited, first, []byte(`"P-000000000000"`))
+	resp, body = call(t, ts, "PUT", "/v1/operations/op-a", tokManager, bad)
+	require.Equal(t, 400, resp.StatusCode, string(body))
+	require.Contains(t, string(body), `"field":"profiles[0].id"`)
+
+	// an event that changes a household, with the opaque id the manager knows
+	var p struct {
+		Households []struct {
+			ID       string   `json:"id"`
+			Profiles []string `json:"profiles"`
+		} `json:"households"`
+	}
+	_, body = call(t, ts, "GET", "/v1/operations/op-a", tokManager, nil)
+	require.NoError(t, json.Unmarshal(body, &p))
+	opaque := p.Households[0].Profiles[0] // H001's night-worker
+	ev := `{"format":"rehabplan-events/v1","events":[{"id":"h","type":"household_changed","household":{"id":"H002","availability":[{"rrule":"FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR","start":"08:00","duration":"10h"}],"profiles":["` + opaque + `"]}}]}`
+	resp, body = call(t, ts, "POST", "/v1/operations/op-a/solve?work_limit=50&seed=1", tokManager, nil)
+	require.Equal(t, 202, resp.StatusCode, string(body))
+	var js JobStatus
+	require.NoError(t, json.Unmarshal(body, &js))
+	require.Equal(t, "done", waitJob(t, ts, js.ID).State)
+	resp, body = call(t, ts, "POST", "/v1/operations/op-a/events?now=2027-02-15T12:00:00%2B01:00&work_limit=50&seed=1", tokManager, []byte(ev))
+	require.Equal(t, 201, resp.StatusCode, string(body))
+	_, body = call(t, ts, "GET", "/v1/operations/op-a", tokPilot, nil)
+	var q struct {
+		Households []struct {
+			ID       string   `json:"id"`
+			Profiles []string `json:"profiles"`
+		} `json:"households"`
+	}
+	require.NoError(t, json.Unmarshal(body, &q))
+	require.Equal(t, "H002", q.Households[1].ID)
+	require.Equal(t, []string{"night-worker"}, q.Households[1].Profiles)
+}
