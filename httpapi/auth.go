@@ -137,9 +137,18 @@ func NewTokenSet(path string) (*TokenSet, []string, error) {
 	return ts, warns, nil
 }
 
-// Add takes a plain token with its role (read and write are the old aliases), for
-// every operation. A contractor needs crews: give it in a token file.
+// Add takes a plain token of at least 16 characters with its role (read and
+// write are the old aliases), for every operation. A contractor needs crews: give
+// it in a token file.
 func (ts *TokenSet) Add(token, role string) error {
+	if len(token) < 16 {
+		return fmt.Errorf("a token of fewer than 16 characters is too easy to guess")
+	}
+	return ts.add(token, role)
+}
+
+// add is Add without the length check (Config.Tokens: the caller's tokens).
+func (ts *TokenSet) add(token, role string) error {
 	g, err := newGrant(role, "*", nil, "")
 	if err != nil {
 		return err
@@ -147,8 +156,8 @@ func (ts *TokenSet) Add(token, role string) error {
 	if g.Role == RoleContractor {
 		return fmt.Errorf("role contractor needs its crews and operations: give it in a token file")
 	}
-	if len(token) < 16 {
-		return fmt.Errorf("a token of fewer than 16 characters is too easy to guess")
+	if token == "" {
+		return fmt.Errorf("an empty token")
 	}
 	h := sha256.Sum256([]byte(token))
 	g.ID = tokenID(h)
@@ -193,8 +202,17 @@ func (ts *TokenSet) reload(force bool) ([]string, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
+	return ts.apply(data, fileSig(data), force)
+}
+
+func fileSig(data []byte) string {
 	sum := sha256.Sum256(data)
-	sig := hex.EncodeToString(sum[:])
+	return hex.EncodeToString(sum[:])
+}
+
+// apply takes the content of the token file, unless it is the one in use (and
+// force is false).
+func (ts *TokenSet) apply(data []byte, sig string, force bool) ([]string, bool, error) {
 	ts.mu.Lock()
 	defer ts.mu.Unlock()
 	if !force && sig == ts.sig {
@@ -210,21 +228,53 @@ func (ts *TokenSet) reload(force bool) ([]string, bool, error) {
 	return warns, changed, nil
 }
 
-// Watch reloads the token file when its content changes, checking every
-// interval, until ctx ends. Each reload and each file that cannot be read is
-// logged (by token ids, never the tokens).
+// Watch reloads the token file when its content changes, until ctx ends: the
+// file is read every interval, and a new content is taken once it has stayed the
+// same for one interval (a file being written in place is not taken half
+// written). Each reload, and each new reason the file cannot be taken, is logged
+// (by token ids, never the tokens).
 func (ts *TokenSet) Watch(ctx context.Context, every time.Duration, log *slog.Logger) {
 	if ts.path == "" {
 		return
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
+	pending, lastErr := "", ""
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			ts.ReloadAndLog(false, log)
+		}
+		data, err := os.ReadFile(ts.path)
+		var sig, cur string
+		var warns []string
+		if err == nil {
+			sig = fileSig(data)
+			ts.mu.Lock()
+			cur = ts.sig
+			ts.mu.Unlock()
+			switch {
+			case sig == cur:
+				pending = ""
+				continue
+			case sig != pending:
+				pending = sig
+				continue
+			}
+			warns, _, err = ts.apply(data, sig, false)
+		}
+		if err != nil {
+			if err.Error() != lastErr {
+				log.Error("token file not reloaded: the tokens in use stay", "file", ts.path, "err", err)
+			}
+			lastErr = err.Error()
+			continue
+		}
+		lastErr, pending = "", ""
+		log.Info("token file reloaded", "file", ts.path, "tokens", ts.Len())
+		for _, w := range warns {
+			log.Warn(w)
 		}
 	}
 }
@@ -232,6 +282,9 @@ func (ts *TokenSet) Watch(ctx context.Context, every time.Duration, log *slog.Lo
 // ReloadAndLog reloads the token file (force: even when its content is the same)
 // and logs what happened.
 func (ts *TokenSet) ReloadAndLog(force bool, log *slog.Logger) {
+	if ts.path == "" {
+		return
+	}
 	warns, changed, err := ts.reload(force)
 	switch {
 	case err != nil:
@@ -461,7 +514,7 @@ func (s *Server) setupAccess() {
 		s.tokens, _, _ = NewTokenSet("")
 	}
 	for tok, role := range s.cfg.Tokens {
-		if err := s.tokens.Add(tok, role); err != nil {
+		if err := s.tokens.add(tok, role); err != nil {
 			s.cfg.Logger.Error("token refused", "token", tokenID(sha256.Sum256([]byte(tok))), "err", err)
 		}
 	}

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -43,7 +44,7 @@ func sha(tok string) string {
 // roleServer serves op-a (solved, then replanned: versions 1 to 3) and op-b (the
 // same problem, created only), with a token per role from a token file of
 // hashes. logs collects its log.
-func roleServer(t *testing.T) (*httptest.Server, *Server, *bytes.Buffer) {
+func roleServer(t *testing.T) (*httptest.Server, *Server, *syncBuffer) {
 	t.Helper()
 	st, err := OpenBolt(filepath.Join(t.TempDir(), "rehabplan.db"))
 	require.NoError(t, err)
@@ -60,7 +61,7 @@ func roleServer(t *testing.T) (*httptest.Server, *Server, *bytes.Buffer) {
 	toks, warns, err := NewTokenSet(file)
 	require.NoError(t, err)
 	require.Empty(t, warns)
-	logs := &bytes.Buffer{}
+	logs := &syncBuffer{}
 	s := New(Config{Store: st, TokenSet: toks, Tokens: map[string]string{readTok: RoleRead, writeTok: RoleWrite},
 		Key: []byte("the role tests' key"), Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	ts := httptest.NewServer(s)
@@ -81,6 +82,24 @@ func roleServer(t *testing.T) (*httptest.Server, *Server, *bytes.Buffer) {
 	resp, body = call(t, ts, "POST", "/v1/operations/op-a/events?now=2027-02-15T12:00:00%2B01:00&work_limit=200&seed=1", tokManager, []byte(ev))
 	require.Equal(t, 201, resp.StatusCode, string(body))
 	return ts, s, logs
+}
+
+// syncBuffer is a log the test reads while the server writes to it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // roleRequests are what each role asks of the same operation.
