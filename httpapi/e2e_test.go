@@ -130,7 +130,7 @@ func TestEndToEnd(t *testing.T) {
 	var d model.Diff
 	require.NoError(t, json.Unmarshal(body, &d))
 	require.NotZero(t, d.Summary.Moved)
-	code, body, _ = s.do(t, "GET", "/v1/operations/op-les-tilleuls/calendars/household/H001", readTok, nil)
+	code, body, _ = s.do(t, "GET", "/v1/operations/op-les-tilleuls/calendars/household/H001", writeTok, nil)
 	require.Equal(t, 200, code)
 	require.Contains(t, string(body), "BEGIN:VEVENT")
 

@@ -77,9 +77,14 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	idem := idempotencyOf(r, op, data, func(v *Version) any { return newReplanAnswer(op, v) })
+	idem := idempotencyOf(r, op, data, func(v *Version) any {
+		return s.viewFor(r, op, profileIDs(v.Problem)).Replan(newReplanAnswer(op, v))
+	})
 	evs, err := model.DecodeEvents(bytes.NewReader(data))
 	if err != nil {
+		return err
+	}
+	if err := s.restoreProfiles(r, op, nil, evs); err != nil {
 		return err
 	}
 	set := s.settings(r, 5*time.Second)

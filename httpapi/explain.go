@@ -26,6 +26,10 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.audited(r, vars["op"], "*", "explain"); err != nil {
+		return err
+	}
+	ex = s.viewFor(r, vars["op"], e.profiles).Explanation(ex)
 	w.Header().Set(hContentLang.name, string(lang))
 	w.Header().Add("Vary", hAcceptLanguage.name)
 	return writeJSON(w, http.StatusOK, ex)
@@ -90,7 +94,7 @@ func acceptedTags(header string) []language.Tag {
 // explainer returns the explainer of the operation's latest plan, compiled once
 // per version: the planning page asks for one explanation per click, and compiling
 // an operation of 1,000 dwellings takes a good part of a second.
-func (s *Server) explainer(op string) (*scheduler.Explainer, error) {
+func (s *Server) explainer(op string) (*explainerOf, error) {
 	vs, err := s.cfg.Store.Versions(op)
 	if err != nil {
 		return nil, wrapStore(err, "operation %q", op)
@@ -115,25 +119,33 @@ func (s *Server) explainer(op string) (*scheduler.Explainer, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, err := scheduler.NewExplainer(v.Problem, v.Plan)
+	ex, err := scheduler.NewExplainer(v.Problem, v.Plan)
 	if err != nil {
 		// the version stored was valid: the fault is not the client's
 		return nil, &apiError{Status: http.StatusInternalServerError, Title: "internal error", Err: err}
 	}
+	e := &explainerOf{Explainer: ex, profiles: profileIDs(v.Problem)}
 	s.explainers.put(key, e)
 	return e, nil
+}
+
+// explainerOf is a version's explainer and its profiles' ids (which the
+// explanations' texts may name, and redaction replaces).
+type explainerOf struct {
+	*scheduler.Explainer
+	profiles []string
 }
 
 // explainerCache keeps the explainers of the last few versions asked about.
 type explainerCache struct {
 	mu    sync.Mutex
 	keys  []string // oldest first
-	byKey map[string]*scheduler.Explainer
+	byKey map[string]*explainerOf
 }
 
 const explainersKept = 4
 
-func (c *explainerCache) get(key string) *scheduler.Explainer {
+func (c *explainerCache) get(key string) *explainerOf {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := c.byKey[key]
@@ -149,11 +161,11 @@ func (c *explainerCache) get(key string) *scheduler.Explainer {
 	return e
 }
 
-func (c *explainerCache) put(key string, e *scheduler.Explainer) {
+func (c *explainerCache) put(key string, e *explainerOf) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.byKey == nil {
-		c.byKey = map[string]*scheduler.Explainer{}
+		c.byKey = map[string]*explainerOf{}
 	}
 	if _, ok := c.byKey[key]; ok {
 		return

@@ -18,7 +18,7 @@ func serverOn(t *testing.T, path string) (ts *httptest.Server, s *Server, stop f
 	t.Helper()
 	st, err := OpenBolt(path)
 	require.NoError(t, err)
-	s = New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite, readTok: RoleRead}})
+	s = New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite, readTok: RoleRead, adminTok: RoleAdmin}})
 	ts = httptest.NewServer(s)
 	return ts, s, func() { ts.Close(); st.Close() }
 }

@@ -59,6 +59,7 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) error {
 		fmt.Fprintf(&b, "rehabplan_http_request_seconds_sum{route=%q} %g\nrehabplan_http_request_seconds_count{route=%q} %d\n", rt, h.sum, rt, h.n)
 		h.mu.Unlock()
 	}
+	s.writeAuthMetrics(&b)
 	s.jobs.mu.Lock()
 	fmt.Fprintf(&b, "# HELP rehabplan_jobs_running Solve jobs running.\n# TYPE rehabplan_jobs_running gauge\nrehabplan_jobs_running %d\n", s.jobs.running)
 	s.jobs.mu.Unlock()

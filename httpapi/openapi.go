@@ -16,20 +16,22 @@ var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)
 
 // pathParams describe the path variables of the route table.
 var pathParams = map[string]param{
-	"op":   {name: "op", desc: "the operation's id", schema: map[string]any{"type": "string"}},
-	"job":  {name: "job", desc: "the job's id", schema: map[string]any{"type": "string"}},
-	"v":    {name: "v", desc: "the version's number", schema: map[string]any{"type": "integer", "minimum": 1}},
-	"iv":   {name: "iv", desc: `the intervention's id (a "/" in it sent as %2F)`, schema: map[string]any{"type": "string"}},
-	"kind": {name: "kind", desc: "whose calendar", schema: map[string]any{"type": "string", "enum": []any{"household", "crew", "pilot"}}},
-	"who":  {name: "who", desc: "the household's, crew's or pilot's id, with or without .ics", schema: map[string]any{"type": "string"}},
-	"file": {name: "file", desc: "a file of the page", schema: map[string]any{"type": "string"}},
+	"op":     {name: "op", desc: "the operation's id", schema: map[string]any{"type": "string"}},
+	"job":    {name: "job", desc: "the job's id", schema: map[string]any{"type": "string"}},
+	"v":      {name: "v", desc: "the version's number", schema: map[string]any{"type": "integer", "minimum": 1}},
+	"iv":     {name: "iv", desc: `the intervention's id (a "/" in it sent as %2F)`, schema: map[string]any{"type": "string"}},
+	"kind":   {name: "kind", desc: "whose calendar", schema: map[string]any{"type": "string", "enum": []any{"household", "crew", "pilot"}}},
+	"who":    {name: "who", desc: "the household's, crew's or pilot's id, with or without .ics", schema: map[string]any{"type": "string"}},
+	"feed":   {name: "feed", desc: "the feed's id", schema: map[string]any{"type": "string"}},
+	"secret": {name: "secret", desc: "the feed's secret, with .ics", schema: map[string]any{"type": "string"}},
+	"file":   {name: "file", desc: "a file of the page", schema: map[string]any{"type": "string"}},
 }
 
 // errorDesc says what each error status means in this API.
 var errorDesc = map[int]string{
 	400: "invalid input: the errors name each field (JSON path, entity, id) or query parameter",
 	401: "no bearer token, or an unknown one",
-	403: "a read-only token on a route that writes",
+	403: "the token's role may not call this route, or the operation is not in its scope",
 	404: "no such operation, version, job, intervention or calendar, or no plan yet",
 	409: "the state forbids it: already exists, not finished, not running, no plan",
 	413: "the body is larger than the server takes",
@@ -62,7 +64,7 @@ func (s *Server) OpenAPI() map[string]any {
 		"paths":   paths,
 		"components": map[string]any{
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer",
-				"description": "a token of role read (GET) or write (every method); x-role names the role a route needs"}},
+				"description": "a token of role admin, manager, pilot, contractor or viewer, scoped to operations (read and write are the old roles: viewer and manager of every operation); x-roles lists the roles a route lets in"}},
 			"schemas": ss.defs,
 		},
 	}
@@ -104,9 +106,9 @@ func (ss *schemaSet) operation(rt *route) map[string]any {
 		responses[strconv.Itoa(st)] = resp
 	}
 	op := map[string]any{"operationId": rt.name, "summary": rt.summary, "responses": responses, "security": []any{}}
-	if rt.role != "" {
+	if rt.role != public {
 		op["security"] = []any{map[string]any{"bearer": []any{}}}
-		op["x-role"] = rt.role
+		op["x-roles"] = rt.role.names()
 	}
 	if len(params) > 0 {
 		op["parameters"] = params

@@ -74,9 +74,9 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 		{"DELETE", "/v1/operations/{op}", []string{"204", "401", "403", "404", "500"}, nil, "", ""},
 		{"POST", "/v1/operations/{op}/solve", []string{"202", "400", "401", "403", "404", "429", "500", "503"}, nil, "", "JobStatus"},
 		{"POST", "/v1/operations/{op}/events", []string{"200", "201", "400", "401", "403", "404", "409", "413", "422", "500"}, []string{"Idempotency-Key"}, "Events", "ReplanAnswer"},
-		{"GET", "/v1/operations/{op}/interventions/{iv}/explanation", []string{"200", "400", "401", "404", "500"}, []string{"Accept-Language"}, "", "Explanation"},
-		{"GET", "/v1/operations/{op}/diff", []string{"200", "400", "401", "404", "409", "500"}, nil, "", "Diff"},
-		{"GET", "/v1/jobs/{job}/plan", []string{"200", "401", "404", "409", "500"}, nil, "", "Plan"},
+		{"GET", "/v1/operations/{op}/interventions/{iv}/explanation", []string{"200", "400", "401", "403", "404", "500"}, []string{"Accept-Language"}, "", "Explanation"},
+		{"GET", "/v1/operations/{op}/diff", []string{"200", "400", "401", "403", "404", "409", "500"}, nil, "", "Diff"},
+		{"GET", "/v1/jobs/{job}/plan", []string{"200", "401", "403", "404", "409", "500"}, nil, "", "Plan"},
 		{"GET", "/", []string{"302", "500"}, nil, "", ""},
 	}
 	for _, tc := range cases {
@@ -170,6 +170,16 @@ func TestLiveAnswersMatchTheDocument(t *testing.T) {
 	require.Equal(t, "cancelled", waitJob(t, ts, st.ID).State)
 	cases = append(cases, liveCase{route: "startSolve", want: 202}, liveCase{route: "cancelJob", want: 202})
 
+	// a feed made, read by its secret URL, revoked
+	resp, body = call(t, ts, "POST", op+"/feeds", adminTok, []byte(`{"kind":"crew","who":"windows-1"}`))
+	checkAnswer(t, doc, liveCase{route: "createFeed", method: "POST", want: 201}, resp, body)
+	var feed feedCreated
+	require.NoError(t, json.Unmarshal(body, &feed))
+	cases = append(cases, checkLive(t, ts, doc, liveCase{"secretFeed", "GET", feed.Path, "", nil, nil, 200}))
+	cases = append(cases, checkLive(t, ts, doc, liveCase{"revokeFeed", "DELETE", op + "/feeds/" + feed.ID, adminTok, nil, nil, 204}))
+	checkLive(t, ts, doc, liveCase{"secretFeed", "GET", feed.Path, "", nil, nil, 404})
+	cases = append(cases, liveCase{route: "createFeed", want: 201})
+
 	// a server shutting down, and a store that fails
 	s.Shutdown(context.Background())
 	cases = append(cases, checkLive(t, ts, doc, liveCase{"readyz", "GET", "/readyz", "", nil, nil, 503}))
@@ -262,7 +272,21 @@ func liveCases(t *testing.T, jobID string) []liveCase {
 		{"explain", "GET", op + "/interventions/" + iv + "/explanation", readTok, nil, []string{"Accept-Language", "fr-CA"}, 200},
 		{"explain", "GET", op + "/interventions/" + iv + "/explanation?lang=de", readTok, nil, nil, 400},
 		{"explain", "GET", op + "/interventions/ghost/explanation", readTok, nil, nil, 404},
-		{"calendar", "GET", op + "/calendars/household/H001.ics", readTok, nil, nil, 200},
+		{"calendar", "GET", op + "/calendars/household/H001.ics", writeTok, nil, nil, 200},
+		{"calendar", "GET", op + "/calendars/household/H001.ics", readTok, nil, nil, 403},
+		{"calendar", "GET", op + "/calendars/crew/windows-1", readTok, nil, nil, 200},
+		{"listAppointments", "GET", op + "/appointments", readTok, nil, nil, 200},
+		{"listAppointments", "GET", "/v1/operations/op-other/appointments", readTok, nil, nil, 404},
+		{"listFeeds", "GET", op + "/feeds", adminTok, nil, nil, 200},
+		{"listFeeds", "GET", op + "/feeds", writeTok, nil, nil, 403},
+		{"listFeeds", "GET", "/v1/operations/ghost/feeds", adminTok, nil, nil, 404},
+		{"createFeed", "POST", op + "/feeds", adminTok, []byte(`{"kind":"household","who":"H999"}`), nil, 404},
+		{"createFeed", "POST", op + "/feeds", adminTok, []byte(`{"kind":"tenant","who":"H001"}`), nil, 400},
+		{"revokeFeed", "DELETE", op + "/feeds/nosuchfeed", adminTok, nil, nil, 404},
+		{"secretFeed", "GET", "/v1/feeds/not-a-secret.ics", "", nil, nil, 404},
+		{"listAudit", "GET", "/v1/audit?limit=2", adminTok, nil, nil, 200},
+		{"listAudit", "GET", "/v1/audit", readTok, nil, nil, 403},
+		{"listAudit", "GET", "/v1/audit?limit=0", adminTok, nil, nil, 400},
 		{"calendar", "GET", op + "/calendars/tenant/H001", readTok, nil, nil, 400},
 		{"calendar", "GET", op + "/calendars/crew/ghost", readTok, nil, nil, 404},
 		{"deleteOperation", "DELETE", "/v1/operations/op-other", writeTok, nil, nil, 204},
@@ -348,7 +372,7 @@ func TestUnexpectedErrorsAreGeneric(t *testing.T) {
 	st, err := OpenBolt(filepath.Join(t.TempDir(), "s.db"))
 	require.NoError(t, err)
 	var logs bytes.Buffer
-	s := New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite, readTok: RoleRead},
+	s := New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite, readTok: RoleRead, adminTok: RoleAdmin},
 		Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	ts := httptest.NewServer(s)
 	defer ts.Close()
@@ -360,7 +384,7 @@ func TestUnexpectedErrorsAreGeneric(t *testing.T) {
 	cases := []liveCase{
 		{"listOperations", "GET", "/v1/operations", readTok, nil, nil, 500},
 		{"getOperation", "GET", "/v1/operations/op-les-tilleuls", readTok, nil, nil, 500},
-		{"calendar", "GET", "/v1/operations/op-les-tilleuls/calendars/household/H001", readTok, nil, nil, 500},
+		{"calendar", "GET", "/v1/operations/op-les-tilleuls/calendars/household/H001", writeTok, nil, nil, 500},
 		{"postEvents", "POST", "/v1/operations/op-les-tilleuls/events", writeTok, []byte(`{"format":"rehabplan-events/v1","events":[]}`), []string{"Idempotency-Key", "k"}, 500},
 		{"readyz", "GET", "/readyz", "", nil, nil, 503},
 	}

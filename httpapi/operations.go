@@ -58,9 +58,14 @@ func (s *Server) listOperations(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	sort.Strings(ids)
-	if ids == nil {
-		ids = []string{}
+	g := grantOf(r)
+	seen := []string{}
+	for _, id := range ids {
+		if g == nil || g.mayOp(id) {
+			seen = append(seen, id)
+		}
 	}
+	ids = seen
 	return writeJSON(w, http.StatusOK, operationsAnswer{ids})
 }
 
@@ -78,6 +83,9 @@ func (s *Server) createOperation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.inScope(r, p.Operation.ID); err != nil {
+		return err
+	}
 	v, err := s.cfg.Store.CreateOperation(p.Operation.ID, p)
 	if err != nil {
 		return wrapStore(err, "operation %q", p.Operation.ID)
@@ -92,7 +100,10 @@ func (s *Server) getOperation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return wrapStore(err, "operation %q", op)
 	}
-	return writeJSON(w, http.StatusOK, v.Problem)
+	if err := s.audited(r, op, "*", "getOperation"); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.viewFor(r, op, profileIDs(v.Problem)).Problem(v.Problem))
 }
 
 func (s *Server) replaceOperation(w http.ResponseWriter, r *http.Request) error {
@@ -105,6 +116,9 @@ func (s *Server) replaceOperation(w http.ResponseWriter, r *http.Request) error 
 		return &apiError{Status: http.StatusBadRequest, Title: "invalid problem",
 			Detail: fmt.Sprintf("operation.id %q is not the operation %q of the URL", p.Operation.ID, op),
 			Fields: []*model.FieldError{{Field: "operation.id", Entity: "operation", ID: p.Operation.ID, Msg: "does not match the URL"}}}
+	}
+	if err := s.restoreProfiles(r, op, p, nil); err != nil {
+		return err
 	}
 	base, err := s.cfg.Store.Head(op)
 	if err != nil {
@@ -154,7 +168,10 @@ func (s *Server) getVersion(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, v)
+	if err := s.audited(r, vars["op"], "*", "getVersion"); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s.viewFor(r, vars["op"], profileIDs(v.Problem)).Version(v))
 }
 
 // latestPlanned is the newest version that has a plan.
@@ -172,12 +189,13 @@ func (s *Server) latestPlanned(op string) (*Version, error) {
 }
 
 func (s *Server) getPlan(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.latestPlanned(pathVars(r)["op"])
+	op := pathVars(r)["op"]
+	v, err := s.latestPlanned(op)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("X-Rehabplan-Version", strconv.Itoa(v.Number))
-	return writeJSON(w, http.StatusOK, v.Plan)
+	return writeJSON(w, http.StatusOK, s.viewFor(r, op, profileIDs(v.Problem)).Plan(v.Plan))
 }
 
 func (s *Server) diffVersions(w http.ResponseWriter, r *http.Request) error {
@@ -195,7 +213,13 @@ func (s *Server) diffVersions(w http.ResponseWriter, r *http.Request) error {
 	if a.Plan == nil || b.Plan == nil {
 		return errorf(http.StatusConflict, "no plan", "both versions need a plan")
 	}
-	return writeJSON(w, http.StatusOK, scheduler.DiffPlans(a.Problem, b.Problem, a.Plan, b.Plan))
+	vw := s.viewFor(r, op, nil)
+	if vw.seesHouseholds() {
+		if err := s.audited(r, op, "*", "diffVersions"); err != nil {
+			return err
+		}
+	}
+	return writeJSON(w, http.StatusOK, vw.Diff(scheduler.DiffPlans(a.Problem, b.Problem, a.Plan, b.Plan)))
 }
 
 func (s *Server) holidays(w http.ResponseWriter, r *http.Request) error {

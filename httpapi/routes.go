@@ -23,8 +23,9 @@ type route struct {
 	method, path string
 	// name is the operationId and the mux route's name.
 	name, summary string
-	// role is the token role the route needs: "" (public), RoleRead or RoleWrite.
-	role    string
+	// role is the roles whose tokens may call the route (public: no token); a
+	// route under /v1/operations/{op} also needs {op} in the token's scope.
+	role    roleSet
 	handler handlerFunc
 	// query lists the query parameters the handler reads (others are ignored);
 	// the adapter checks them before the handler runs. headers lists the request
@@ -130,49 +131,63 @@ func (s *Server) table() []route {
 			answers: []answer{{status: 200, desc: "the page", body: textBody("text/html")}}},
 		{method: "GET", path: "/app/{file}", name: "pageFile", summary: "the planning page's files", handler: s.page,
 			answers: []answer{{status: 200, desc: "the file", body: textBody("text/html", "text/css", "text/javascript")}}, fails: []int{404}},
-		{method: "GET", path: "/v1/operations/{op}/holidays", name: "holidays", role: RoleRead, summary: "the operation's public holidays and closures", handler: s.holidays,
+		{method: "GET", path: "/v1/operations/{op}/holidays", name: "holidays", role: anyRole, summary: "the operation's public holidays and closures", handler: s.holidays,
 			answers: []answer{{status: 200, desc: "the dates", body: jsonOf[holidaysAnswer]()}}, fails: []int{404}},
-		{method: "GET", path: "/v1/operations", name: "listOperations", role: RoleRead, summary: "list the operations", handler: s.listOperations,
+		{method: "GET", path: "/v1/operations", name: "listOperations", role: anyRole, summary: "list the operations", handler: s.listOperations,
 			answers: []answer{{status: 200, desc: "the operations' ids, sorted", body: jsonOf[operationsAnswer]()}}},
-		{method: "POST", path: "/v1/operations", name: "createOperation", role: RoleWrite, summary: "create an operation from a rehabplan/v1 problem", handler: s.createOperation,
+		{method: "POST", path: "/v1/operations", name: "createOperation", role: planners, summary: "create an operation from a rehabplan/v1 problem", handler: s.createOperation,
 			body:    bodyOf[model.Problem](),
 			answers: []answer{{status: 201, desc: "created as version 1", body: jsonOf[versionAnswer](), headers: []param{hLocation}}}, fails: []int{409}},
-		{method: "GET", path: "/v1/operations/{op}", name: "getOperation", role: RoleRead, summary: "the operation's current problem", handler: s.getOperation,
+		{method: "GET", path: "/v1/operations/{op}", name: "getOperation", role: readers, summary: "the operation's current problem", handler: s.getOperation,
 			answers: []answer{{status: 200, desc: "the latest version's problem", body: jsonOf[model.Problem]()}}, fails: []int{404}},
-		{method: "PUT", path: "/v1/operations/{op}", name: "replaceOperation", role: RoleWrite, summary: "replace the operation's problem (a new version)", handler: s.replaceOperation,
+		{method: "PUT", path: "/v1/operations/{op}", name: "replaceOperation", role: planners, summary: "replace the operation's problem (a new version)", handler: s.replaceOperation,
 			body:    bodyOf[model.Problem](),
 			answers: []answer{{status: 200, desc: "the new version", body: jsonOf[versionAnswer]()}}, fails: []int{404, 409}},
-		{method: "DELETE", path: "/v1/operations/{op}", name: "deleteOperation", role: RoleWrite, summary: "delete the operation and all its versions", handler: s.deleteOperation,
+		{method: "DELETE", path: "/v1/operations/{op}", name: "deleteOperation", role: planners, summary: "delete the operation and all its versions", handler: s.deleteOperation,
 			answers: []answer{{status: 204, desc: "deleted"}}, fails: []int{404}},
-		{method: "POST", path: "/v1/operations/{op}/solve", name: "startSolve", role: RoleWrite, summary: "start a solve job; returns its id at once", handler: s.startSolve,
+		{method: "POST", path: "/v1/operations/{op}/solve", name: "startSolve", role: planners, summary: "start a solve job; returns its id at once", handler: s.startSolve,
 			query:   []param{qTimeLimit, qWorkLimit, qSeed},
 			answers: []answer{{status: 202, desc: "the job, running", body: jsonOf[JobStatus](), headers: []param{hLocation}}}, fails: []int{404, 429, 503}},
-		{method: "GET", path: "/v1/jobs/{job}", name: "getJob", role: RoleRead, summary: "a job's status, progress, best score and elapsed time", handler: s.getJob,
+		{method: "GET", path: "/v1/jobs/{job}", name: "getJob", role: readers, summary: "a job's status, progress, best score and elapsed time", handler: s.getJob,
 			answers: []answer{{status: 200, desc: "the job", body: jsonOf[JobStatus]()}}, fails: []int{404}},
-		{method: "DELETE", path: "/v1/jobs/{job}", name: "cancelJob", role: RoleWrite, summary: "cancel a job (its best plan so far is kept)", handler: s.cancelJob,
+		{method: "DELETE", path: "/v1/jobs/{job}", name: "cancelJob", role: planners, summary: "cancel a job (its best plan so far is kept)", handler: s.cancelJob,
 			answers: []answer{{status: 202, desc: "cancelling: the job stores its best plan, then ends", body: jsonOf[JobStatus]()}}, fails: []int{404, 409}},
-		{method: "GET", path: "/v1/jobs/{job}/plan", name: "getJobPlan", role: RoleRead, summary: "the plan of a finished job", handler: s.getJobPlan,
+		{method: "GET", path: "/v1/jobs/{job}/plan", name: "getJobPlan", role: anyRole, summary: "the plan of a finished job", handler: s.getJobPlan,
 			answers: []answer{{status: 200, desc: "the plan", body: jsonOf[model.Plan]()}}, fails: []int{404, 409}},
-		{method: "GET", path: "/v1/operations/{op}/versions", name: "listVersions", role: RoleRead, summary: "the operation's versions", handler: s.listVersions,
+		{method: "GET", path: "/v1/operations/{op}/versions", name: "listVersions", role: readers, summary: "the operation's versions", handler: s.listVersions,
 			answers: []answer{{status: 200, desc: "the versions, oldest first", body: jsonOf[versionsAnswer]()}}, fails: []int{404}},
-		{method: "GET", path: "/v1/operations/{op}/versions/{v}", name: "getVersion", role: RoleRead, summary: "one version: problem, plan, diff", handler: s.getVersion,
+		{method: "GET", path: "/v1/operations/{op}/versions/{v}", name: "getVersion", role: readers, summary: "one version: problem, plan, diff", handler: s.getVersion,
 			answers: []answer{{status: 200, desc: "the version", body: jsonOf[Version]()}}, fails: []int{400, 404}},
-		{method: "GET", path: "/v1/operations/{op}/plan", name: "getPlan", role: RoleRead, summary: "the latest plan", handler: s.getPlan,
+		{method: "GET", path: "/v1/operations/{op}/plan", name: "getPlan", role: anyRole, summary: "the latest plan", handler: s.getPlan,
 			answers: []answer{{status: 200, desc: "the plan of the newest version that has one", body: jsonOf[model.Plan](), headers: []param{hVersion}}}, fails: []int{404}},
-		{method: "GET", path: "/v1/operations/{op}/diff", name: "diffVersions", role: RoleRead, summary: "the diff between the plans of two versions", handler: s.diffVersions,
+		{method: "GET", path: "/v1/operations/{op}/diff", name: "diffVersions", role: anyRole, summary: "the diff between the plans of two versions", handler: s.diffVersions,
 			query:   []param{qFrom, qTo},
 			answers: []answer{{status: 200, desc: "the diff", body: jsonOf[model.Diff]()}}, fails: []int{404, 409}},
-		{method: "POST", path: "/v1/operations/{op}/events", name: "postEvents", role: RoleWrite, summary: "apply rehabplan-events/v1 and replan", handler: s.postEvents,
+		{method: "POST", path: "/v1/operations/{op}/events", name: "postEvents", role: planners, summary: "apply rehabplan-events/v1 and replan", handler: s.postEvents,
 			query: []param{qTimeLimit, qWorkLimit, qSeed, qNow}, headers: []param{hIdempotencyKey}, body: bodyOf[model.Events](),
 			answers: []answer{
 				{status: 201, desc: "replanned: the new version and its diff", body: jsonOf[replanAnswer]()},
 				{status: 200, desc: "the answer of an earlier request with the same Idempotency-Key", body: jsonOf[replanAnswer](), headers: []param{hReplayed}},
 			}, fails: []int{404, 409, 422}},
-		{method: "GET", path: "/v1/operations/{op}/interventions/{iv}/explanation", name: "explain", role: RoleRead, summary: "why an intervention stands where it is, what keeps it from being earlier", handler: s.explain,
+		{method: "GET", path: "/v1/operations/{op}/interventions/{iv}/explanation", name: "explain", role: readers, summary: "why an intervention stands where it is, what keeps it from being earlier", handler: s.explain,
 			query: []param{qLang}, headers: []param{hAcceptLanguage},
 			answers: []answer{{status: 200, desc: "the explanation", body: jsonOf[scheduler.Explanation](), headers: []param{hContentLang}}}, fails: []int{404}},
-		{method: "GET", path: "/v1/operations/{op}/calendars/{kind}/{who}", name: "calendar", role: RoleRead, summary: "iCalendar feed of a household, crew or pilot (kind: household, crew, pilot)", handler: s.calendar,
+		{method: "GET", path: "/v1/operations/{op}/calendars/{kind}/{who}", name: "calendar", role: anyRole, summary: "iCalendar feed of a household (admin, manager, pilot), crew (a contractor: its own) or pilot (admin, manager, pilot)", handler: s.calendar,
 			answers: []answer{{status: 200, desc: "the feed (RFC 5545)", body: textBody("text/calendar")}}, fails: []int{400, 404}},
+		{method: "GET", path: "/v1/operations/{op}/appointments", name: "listAppointments", role: anyRole, summary: "the latest plan's appointments: where, how to get in, when (a contractor: its crews')", handler: s.listAppointments,
+			answers: []answer{{status: 200, desc: "the appointments, by start", body: jsonOf[appointmentsAnswer]()}}, fails: []int{404}},
+		{method: "POST", path: "/v1/operations/{op}/feeds", name: "createFeed", role: feeders, summary: "make a calendar feed by secret URL for a household, crew or pilot", handler: s.createFeed,
+			body:    bodyOf[feedRequest](),
+			answers: []answer{{status: 201, desc: "the feed and its secret URL's path (shown once)", body: jsonOf[feedCreated](), headers: []param{hLocation}}}, fails: []int{404}},
+		{method: "GET", path: "/v1/operations/{op}/feeds", name: "listFeeds", role: feeders, summary: "the operation's calendar feeds (without their secrets)", handler: s.listFeeds,
+			answers: []answer{{status: 200, desc: "the feeds, oldest first", body: jsonOf[feedsAnswer]()}}, fails: []int{404}},
+		{method: "DELETE", path: "/v1/operations/{op}/feeds/{feed}", name: "revokeFeed", role: feeders, summary: "revoke a calendar feed: its URL answers 404 from now on", handler: s.revokeFeed,
+			answers: []answer{{status: 204, desc: "revoked"}}, fails: []int{404}},
+		{method: "GET", path: "/v1/feeds/{secret}", name: "secretFeed", summary: "a calendar feed by its secret URL (no token: calendar apps subscribe to it)", handler: s.secretFeed,
+			answers: []answer{{status: 200, desc: "the feed (RFC 5545)", body: textBody("text/calendar")}}, fails: []int{404}},
+		{method: "GET", path: "/v1/audit", name: "listAudit", role: admins, summary: "the audit log of the reads of household and profile data, oldest first", handler: s.listAudit,
+			query:   []param{qAfter, qLimit},
+			answers: []answer{{status: 200, desc: "a page of records", body: jsonOf[auditAnswer]()}}},
 	}
 }
 
@@ -183,11 +198,9 @@ func (rt *route) errorStatuses() []int {
 	for _, st := range rt.fails {
 		set[st] = true
 	}
-	if rt.role != "" {
-		set[http.StatusUnauthorized] = true
-	}
-	if rt.role == RoleWrite {
-		set[http.StatusForbidden] = true
+	if rt.role != public {
+		// a role the route does not let in, or an operation out of the scope
+		set[http.StatusUnauthorized], set[http.StatusForbidden] = true, true
 	}
 	for _, q := range rt.query {
 		if q.parse != nil || q.required {
@@ -241,9 +254,13 @@ func (s *Server) cors() (headers, methods string) {
 // handler; whichever fails is answered as a problem.
 func (s *Server) adapt(rt *route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		err := s.authorize(rt.role, r)
+		ar, err := s.authorize(rt, r)
 		if err == nil {
-			r, err = rt.readQuery(r)
+			r = ar
+			ar, err = rt.readQuery(r)
+		}
+		if err == nil {
+			r = ar
 		}
 		if err == nil {
 			err = rt.handler(w, r)

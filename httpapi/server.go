@@ -15,14 +15,12 @@ package httpapi
 
 import (
 	"context"
-	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,17 +30,20 @@ import (
 	"github.com/rehabplan/rehabplan/model"
 )
 
-// Roles of a token.
-const (
-	RoleRead  = "read"
-	RoleWrite = "write"
-)
-
 // Config sets a server up.
 type Config struct {
 	Store Store
-	// Tokens maps each bearer token to its role (read or write).
-	Tokens map[string]string
+	// Tokens maps bearer tokens to their role, for every operation (read and
+	// write are the old roles: viewer and manager). TokenSet, when set, is used
+	// as well: tokens with a scope, read from a token file that can be reloaded.
+	Tokens   map[string]string
+	TokenSet *TokenSet
+	// Audit keeps the reads of household data, Feeds the calendar feeds; by
+	// default the store, when it implements them (BoltStore does), else memory.
+	Audit AuditLog
+	Feeds FeedStore
+	// Key is the secret key of the opaque profile ids (default: Feeds's).
+	Key []byte
 	// CORSOrigins lists the origins allowed to call from a browser.
 	CORSOrigins []string
 	// MaxBody bounds request bodies (default 64 MiB).
@@ -63,11 +64,16 @@ type Server struct {
 	jobs                     *jobs
 	// explainers: the compiled plans the explanation route asks about
 	explainers explainerCache
+	tokens     *TokenSet
+	audit      AuditLog
+	feeds      FeedStore
+	key        []byte
 	// metrics
-	requests sync.Map // "method route status" -> *atomic.Int64
-	latency  sync.Map // route -> *histogram
-	ready    atomic.Bool
-	closing  atomic.Bool
+	requests     sync.Map // "method route status" -> *atomic.Int64
+	authFailures sync.Map // "status reason" -> *atomic.Int64
+	latency      sync.Map // route -> *histogram
+	ready        atomic.Bool
+	closing      atomic.Bool
 	// opLocks serialises the writes that derive a version from the latest one
 	// (replans, stored solves), so that none is built on a stale version
 	opLocks sync.Map // operation -> *sync.Mutex
@@ -94,6 +100,7 @@ func New(cfg Config) *Server {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{cfg: cfg, jobs: newJobs()}
+	s.setupAccess()
 	s.router = s.routes()
 	s.corsHeaders, s.corsMethods = s.cors()
 	s.ready.Store(true)
@@ -126,32 +133,6 @@ func (s *Server) Shutdown(ctx context.Context) {
 	s.ready.Store(false)
 	s.jobs.cancelAll()
 	s.jobs.wait(ctx)
-}
-
-// authorize checks the bearer token and its role for a route that needs role.
-func (s *Server) authorize(role string, r *http.Request) error {
-	if role == "" {
-		return nil
-	}
-	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	if !ok || tok == "" {
-		return &apiError{Status: http.StatusUnauthorized, Title: "missing bearer token", Detail: "send Authorization: Bearer <token>",
-			Header: http.Header{"Www-Authenticate": {`Bearer realm="rehabplan"`}}}
-	}
-	got := ""
-	for t, rl := range s.cfg.Tokens {
-		if subtle.ConstantTimeCompare([]byte(t), []byte(tok)) == 1 {
-			got = rl
-		}
-	}
-	switch {
-	case got == "":
-		return &apiError{Status: http.StatusUnauthorized, Title: "invalid token", Detail: "the token is unknown or expired",
-			Header: http.Header{"Www-Authenticate": {`Bearer realm="rehabplan", error="invalid_token"`}}}
-	case role == RoleWrite && got != RoleWrite:
-		return errorf(http.StatusForbidden, "read-only token", "this token may read, not write")
-	}
-	return nil
 }
 
 // statusWriter remembers the status for the metrics, and whether it is out.

@@ -24,6 +24,7 @@ import (
 const (
 	writeTok = "write-token-abcdefghijkl"
 	readTok  = "read-token-abcdefghijklm"
+	adminTok = "admin-token-abcdefghijk"
 )
 
 func newTestServer(t *testing.T) (*httptest.Server, *Server) {
@@ -31,7 +32,7 @@ func newTestServer(t *testing.T) (*httptest.Server, *Server) {
 	st, err := OpenBolt(filepath.Join(t.TempDir(), "rehabplan.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
-	s := New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite, readTok: RoleRead}, CORSOrigins: []string{"https://planning.example"}})
+	s := New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite, readTok: RoleRead, adminTok: RoleAdmin}, CORSOrigins: []string{"https://planning.example"}})
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
 	return ts, s
@@ -202,16 +203,16 @@ func TestSolveReplanDiffFeedExplain(t *testing.T) {
 	require.Equal(t, 200, resp.StatusCode, string(body))
 	require.Contains(t, string(body), "rehabplan-diff/v1")
 
-	resp, body = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/calendars/household/H001", readTok, nil)
+	resp, body = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/calendars/household/H001", writeTok, nil)
 	require.Equal(t, 200, resp.StatusCode, string(body))
 	ics := string(body)
 	require.True(t, strings.HasPrefix(ics, "BEGIN:VCALENDAR\r\n"))
-	require.Contains(t, ics, "UID:B1-A-01/windows@op-les-tilleuls.rehabplan")
-	require.Contains(t, ics, "SEQUENCE:3")
+	require.Contains(t, ics, "UID:B1-A-01/windows#1@op-les-tilleuls.rehabplan", "one event per worked stretch")
+	require.Contains(t, ics, "SEQUENCE:0", "the feed's first read")
 	for _, line := range strings.Split(ics, "\r\n") {
 		require.LessOrEqual(t, len(line), 75, line)
 	}
-	resp, _ = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/calendars/household/H999", readTok, nil)
+	resp, _ = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/calendars/household/H999", writeTok, nil)
 	require.Equal(t, 404, resp.StatusCode)
 
 	resp, body = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/interventions/B1-A-01%2Fpainting/explanation", readTok, nil)
@@ -325,7 +326,7 @@ func TestQueryParametersAreChecked(t *testing.T) {
 				}
 				query := strings.Join(others, "&")
 				t.Run(rt.name+"?"+query, func(t *testing.T) {
-					resp, body := call(t, ts, rt.method, path+"?"+query, writeTok, nil)
+					resp, body := call(t, ts, rt.method, path+"?"+query, adminTok, nil)
 					require.Equal(t, 400, resp.StatusCode, string(body))
 					require.Equal(t, "application/problem+json", resp.Header.Get("Content-Type"))
 					var pb problemBody

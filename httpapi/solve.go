@@ -117,6 +117,9 @@ func (s *Server) getJob(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.inScope(r, st.Operation); err != nil {
+		return err
+	}
 	return writeJSON(w, http.StatusOK, st)
 }
 
@@ -125,6 +128,11 @@ func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request) error {
 	// a job of this run that has ended is no more cancellable than one of an
 	// earlier run
 	j := s.jobs.get(id)
+	if st, err := s.jobStatus(id); err == nil {
+		if err := s.inScope(r, st.Operation); err != nil {
+			return err
+		}
+	}
 	if j == nil || j.status().State != "running" {
 		st, err := s.jobStatus(id)
 		if err != nil {
@@ -141,6 +149,9 @@ func (s *Server) getJobPlan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := s.inScope(r, st.Operation); err != nil {
+		return err
+	}
 	if st.State != "done" {
 		return errorf(http.StatusConflict, "not finished", "job is %s", st.State)
 	}
@@ -148,5 +159,5 @@ func (s *Server) getJobPlan(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, v.Plan)
+	return writeJSON(w, http.StatusOK, s.viewFor(r, st.Operation, profileIDs(v.Problem)).Plan(v.Plan))
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -24,7 +23,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := newFlagSet("serve", stderr)
 	addr := fs.String("addr", ":8080", "listen address")
 	data := fs.String("data", "rehabplan-data", "directory of the store (one file, rehabplan.db)")
-	tokens := fs.String("tokens", "", "file of bearer tokens, one \"TOKEN ROLE\" per line (role read or write); or set REHABPLAN_TOKENS=\"TOKEN:ROLE,...\"")
+	tokens := fs.String("tokens", "", "file of bearer tokens, one \"sha256:HEX ROLE [OPERATIONS] [crews=CREWS] [id=NAME]\" per line (role admin, manager, pilot, contractor, viewer; read, write), reloaded when it changes or on SIGHUP; or set REHABPLAN_TOKENS=\"TOKEN:ROLE,...\" (every operation)")
 	cors := fs.String("cors-origin", "", "comma-separated origins allowed to call from a browser")
 	maxJobs := fs.Int("max-jobs", 2, "solve jobs running at once")
 	maxSolve := fs.Duration("max-solve-time", 5*time.Minute, "longest solve or replan")
@@ -36,12 +35,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if !checkFlags(stderr, atLeast("max-jobs", *maxJobs, 1), positive("max-solve-time", *maxSolve), positive("shutdown-timeout", *grace)) {
 		return exitInvalid
 	}
-	toks, err := loadTokens(*tokens, os.Getenv("REHABPLAN_TOKENS"))
+	toks, warns, err := loadTokens(*tokens, os.Getenv("REHABPLAN_TOKENS"))
 	if err != nil {
 		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 		return exitInvalid
 	}
-	if len(toks) == 0 {
+	for _, w := range warns {
+		fmt.Fprintf(stderr, "rehabplan: warning: %s\n", w)
+	}
+	if toks.Len() == 0 {
 		fmt.Fprintln(stderr, "rehabplan: no tokens: give --tokens FILE or REHABPLAN_TOKENS (nobody could call the API)")
 		return exitInvalid
 	}
@@ -62,7 +64,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	srv := httpapi.New(httpapi.Config{Store: store, Tokens: toks, CORSOrigins: origins, MaxJobs: *maxJobs, MaxSolveTime: *maxSolve, Logger: logger})
+	srv := httpapi.New(httpapi.Config{Store: store, TokenSet: toks, CORSOrigins: origins, MaxJobs: *maxJobs, MaxSolveTime: *maxSolve, Logger: logger})
 	if n, err := srv.ResumeJobs(); err != nil {
 		fmt.Fprintf(stderr, "serve: resuming the jobs of the last run: %v\n", err)
 		return exitFail
@@ -78,6 +80,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fmt.Fprintf(stderr, "rehabplan: listening on %s\n", ln.Addr())
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
 	defer stop()
+	watchTokens(ctx, toks, 2*time.Second, logger)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -96,42 +99,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return exitOK
 }
 
-// loadTokens reads "TOKEN ROLE" lines from a file and "TOKEN:ROLE" pairs from env.
-func loadTokens(path, env string) (map[string]string, error) {
-	toks := map[string]string{}
-	add := func(tok, role, where string) error {
-		if role != httpapi.RoleRead && role != httpapi.RoleWrite {
-			return fmt.Errorf("%s: role %q (read or write)", where, role)
-		}
-		if len(tok) < 16 {
-			return fmt.Errorf("%s: a token of fewer than 16 characters is too easy to guess", where)
-		}
-		toks[tok] = role
-		return nil
-	}
-	if path != "" {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		sc := bufio.NewScanner(f)
-		for n := 1; sc.Scan(); n++ {
-			line := strings.TrimSpace(sc.Text())
-			if line == "" || strings.HasPrefix(line, "#") {
-				continue
-			}
-			fields := strings.Fields(line)
-			if len(fields) != 2 {
-				return nil, fmt.Errorf("%s line %d: want \"TOKEN ROLE\"", path, n)
-			}
-			if err := add(fields[0], fields[1], fmt.Sprintf("%s line %d", path, n)); err != nil {
-				return nil, err
-			}
-		}
-		if err := sc.Err(); err != nil {
-			return nil, err
-		}
+// loadTokens reads the token file (see httpapi.ParseTokens: "TOKEN ROLE [SCOPE]
+// [crews=A,B] [id=NAME]" lines, the token as sha256:HEX) and the "TOKEN:ROLE"
+// pairs of env (plain tokens, for every operation). It returns the set, which
+// reloads the file, and the warnings (plain tokens in the file).
+func loadTokens(path, env string) (*httpapi.TokenSet, []string, error) {
+	toks, warns, err := httpapi.NewTokenSet(path)
+	if err != nil {
+		return nil, nil, err
 	}
 	for i, pair := range strings.Split(env, ",") {
 		if pair = strings.TrimSpace(pair); pair == "" {
@@ -139,11 +114,30 @@ func loadTokens(path, env string) (map[string]string, error) {
 		}
 		tok, role, ok := strings.Cut(pair, ":")
 		if !ok {
-			return nil, fmt.Errorf("REHABPLAN_TOKENS entry %d: want TOKEN:ROLE", i+1)
+			return nil, nil, fmt.Errorf("REHABPLAN_TOKENS entry %d: want TOKEN:ROLE", i+1)
 		}
-		if err := add(tok, role, fmt.Sprintf("REHABPLAN_TOKENS entry %d", i+1)); err != nil {
-			return nil, err
+		if err := toks.Add(tok, role); err != nil {
+			return nil, nil, fmt.Errorf("REHABPLAN_TOKENS entry %d: %w", i+1, err)
 		}
 	}
-	return toks, nil
+	return toks, warns, nil
+}
+
+// watchTokens reloads the token file when it changes (checked every interval)
+// and on SIGHUP, until ctx ends.
+func watchTokens(ctx context.Context, toks *httpapi.TokenSet, every time.Duration, logger *slog.Logger) {
+	go toks.Watch(ctx, every, logger)
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	go func() {
+		defer signal.Stop(hup)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				toks.ReloadAndLog(true, logger)
+			}
+		}
+	}()
 }
