@@ -187,6 +187,9 @@ func writeOperation(f *excelize.File, st *styles, p *model.Problem) error {
 }
 
 func headerRows(sw *excelize.StreamWriter, st *styles, cols []column) error {
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
 	h := make([]any, len(cols))
 	e := make([]any, len(cols))
 	for i, c := range cols {
@@ -196,10 +199,7 @@ func headerRows(sw *excelize.StreamWriter, st *styles, cols []column) error {
 	if err := sw.SetRow("A1", h, excelize.RowOpts{Height: 30}); err != nil {
 		return err
 	}
-	if err := sw.SetRow("A2", e, excelize.RowOpts{Height: 60}); err != nil {
-		return err
-	}
-	return sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 2, TopLeftCell: "A3", ActivePane: "bottomLeft"})
+	return sw.SetRow("A2", e, excelize.RowOpts{Height: 60})
 }
 
 // writeTable writes a table sheet: titles, explanations, rows, drop-down lists.

@@ -1,0 +1,82 @@
+package sheets
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rehabplan/rehabplan/scheduler"
+)
+
+// csvFilter asks LibreOffice for every sheet (-1), comma-separated UTF-8 (76), cells
+// as shown (the ninth token): dates as 04/01/2027, times as 08:00.
+const csvFilter = `csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1`
+
+// TestLibreOfficeOpensTemplate converts the template, empty and filled with the
+// example, to CSV with LibreOffice headless: LibreOffice must open it and write every
+// sheet, and the CSV folder must import into the same problem.
+func TestLibreOfficeOpensTemplate(t *testing.T) {
+	lo, err := exec.LookPath("libreoffice")
+	if err != nil {
+		t.Skip("SKIPPED: libreoffice is not on PATH (Debian: apt-get install -y libreoffice-calc); the template was not opened in LibreOffice")
+	}
+	if testing.Short() {
+		t.Skip("SKIPPED in -short mode: LibreOffice takes seconds to start")
+	}
+	p := readExample(t)
+	for _, tc := range []struct {
+		name   string
+		filled bool
+	}{{"empty", false}, {"example", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			var buf bytes.Buffer
+			src := p
+			if !tc.filled {
+				src = nil
+			}
+			if err := Template(&buf, src); err != nil {
+				t.Fatal(err)
+			}
+			book := filepath.Join(dir, "operation.xlsx")
+			if err := os.WriteFile(book, buf.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			out := filepath.Join(dir, "csv")
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, lo, "--headless", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+				"--convert-to", csvFilter, "--outdir", out, book)
+			if msg, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("libreoffice: %v\n%s", err, msg)
+			}
+			for _, name := range append([]string{SheetHelp, SheetOperation}, sheetNames()...) {
+				if _, err := os.Stat(filepath.Join(out, "operation-"+name+".csv")); err != nil {
+					t.Errorf("LibreOffice wrote no CSV for the sheet %q: %v", name, err)
+				}
+			}
+			if !tc.filled {
+				return
+			}
+			q, err := ImportDir(os.DirFS(out), scheduler.French)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, b := canonical(t, p), canonical(t, q); a != b {
+				t.Fatalf("the CSV LibreOffice wrote reads back into another problem: %s", firstDiff(a, b))
+			}
+		})
+	}
+}
+
+func sheetNames() []string {
+	var out []string
+	for _, d := range tableDefs {
+		out = append(out, d.name)
+	}
+	return out
+}
