@@ -2,7 +2,9 @@ package sheets
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
+	"time"
 
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/scheduler"
@@ -181,4 +183,72 @@ func quoteList(items []string, french bool) string {
 		}
 	}
 	return strings.Join(q, ", ")
+}
+
+// display is a cell's raw value as the spreadsheet shows it: a date or time cell
+// reads as its serial number, shown as JJ/MM/AAAA or HH:MM.
+func display(k kind, raw string) string {
+	if _, ok := number(raw); !ok {
+		return raw
+	}
+	switch k {
+	case kDate, kMoment:
+		if m, ok := momentFromSheet(raw); ok {
+			if t, err := time.Parse("2006-01-02T15:04", m); err == nil {
+				return t.Format("02/01/2006 15:04")
+			}
+			if t, err := time.Parse("2006-01-02", m); err == nil {
+				return t.Format("02/01/2006")
+			}
+		}
+	case kClock:
+		if c, ok := clockFromSheet(raw); ok {
+			return c
+		}
+	}
+	return raw
+}
+
+// Frequent validation messages, said in French; the others are given as the model
+// writes them (in English) after "refusé".
+var (
+	reUnknown   = regexp.MustCompile(`^unknown ([a-z ]+) "(.*)"$`)
+	reDuplicate = regexp.MustCompile(`^duplicate id, already used by ([a-z_]+)\[(\d+)\]$`)
+	reMissing   = regexp.MustCompile(`^missing ?([a-z ]*)`)
+	refsFR      = map[string]string{"building": "un bâtiment de la feuille « Bâtiments et cages »", "dwelling": "un logement de la feuille « Logements »",
+		"household": "un ménage de la feuille « Ménages »", "profile": "un profil de la feuille « Profils »",
+		"trade": "un corps d'état de la feuille « Corps d'état et enchaînements »", "crew": "une équipe de la feuille « Équipes »",
+		"pilot": "un pilote de la feuille « Pilotes »", "delivery": "une livraison de la feuille « Livraisons »",
+		"intervention": "une intervention de la feuille « Interventions »", "stairwell": "une cage de la feuille « Bâtiments et cages »",
+		"relocation unit": "un logement tiroir de la feuille « Logements tiroirs »"}
+	kindsFR = map[string]string{"building": "bâtiment", "dwelling": "logement", "household": "ménage", "profile": "profil",
+		"trade": "corps d'état", "crew": "équipe", "pilot": "pilote", "delivery": "livraison", "intervention": "intervention",
+		"stairwell": "cage", "relocation unit": "logement tiroir", "time zone": "fuseau horaire", "date": "date",
+		"duration": "durée", "rrule": "règle", "time of day": "heure", "id": "identifiant"}
+)
+
+// ruleMessage is a message of model.Validate as the workbook's reader is told it.
+func (im *importer) ruleMessage(msg string) string {
+	if !im.french {
+		return fmt.Sprintf(msgRule.en, msg)
+	}
+	if m := reUnknown.FindStringSubmatch(msg); m != nil && refsFR[m[1]] != "" {
+		return "identifiant inconnu : attendu " + refsFR[m[1]]
+	}
+	if m := reDuplicate.FindStringSubmatch(msg); m != nil {
+		if l := im.locs[m[1]+"["+m[2]+"]"]; l != nil {
+			return fmt.Sprintf("refusé : identifiant en double, déjà pris en ligne %d", l.row)
+		}
+		return "refusé : identifiant en double"
+	}
+	if m := reMissing.FindStringSubmatch(msg); m != nil {
+		what := strings.TrimSpace(m[1])
+		if fr, ok := kindsFR[what]; ok {
+			return "refusé : à remplir (" + fr + ")"
+		}
+		if what == "" {
+			return "refusé : à remplir"
+		}
+	}
+	return fmt.Sprintf(msgRule.fr, msg)
 }

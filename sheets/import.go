@@ -112,6 +112,15 @@ type importer struct {
 	errs   []*CellError
 	p      *model.Problem
 	locs   map[string]*loc
+	// tainted cells ("sheet\x00row\x00column") hold a value read from a cell in
+	// error: validation errors on them follow from that error and are dropped.
+	tainted map[string]bool
+	// skip lists path prefixes whose validation errors follow from a sheet in error.
+	skip []string
+}
+
+func cellKey(sheet string, row int, column string) string {
+	return sheet + "\x00" + strconv.Itoa(row) + "\x00" + column
 }
 
 // loc is where an entity (a JSON path such as "interventions[3]") was read: its
@@ -126,7 +135,7 @@ type loc struct {
 }
 
 func fromGrids(grids map[string]*grid, french bool) (*model.Problem, error) {
-	im := &importer{french: french, p: &model.Problem{Format: model.Format}, locs: map[string]*loc{}}
+	im := &importer{french: french, p: &model.Problem{Format: model.Format}, locs: map[string]*loc{}, tainted: map[string]bool{}}
 	im.operation(grids[fold(SheetOperation)])
 	tabs := map[string][]*rec{}
 	for _, d := range tableDefs {
@@ -214,7 +223,13 @@ func (r *rec) fail(key string, msg string) {
 		r.bad = map[string]bool{}
 	}
 	r.bad[key] = true
-	r.im.add(&CellError{Sheet: r.def.name, Row: r.row, Column: r.def.cols[i].title, Cell: r.cell(i), Value: r.s(key), Expected: msg})
+	r.im.add(&CellError{Sheet: r.def.name, Row: r.row, Column: r.def.cols[i].title, Cell: r.cell(i), Value: display(r.def.cols[i].kind, r.s(key)), Expected: msg})
+}
+
+// taint marks the cell of column key as holding a value that follows from a cell in
+// error (a duration computed from a wrong start time).
+func (r *rec) taint(key string) {
+	r.im.tainted[cellKey(r.def.name, r.row, r.def.cols[r.def.colIndex(key)].title)] = true
 }
 
 func (r *rec) failKind(key string) {
@@ -397,6 +412,7 @@ func (im *importer) operation(g *grid) {
 	o := &im.p.Operation
 	if g == nil {
 		im.add(&CellError{Sheet: SheetOperation, Expected: fmt.Sprintf(msgNoSheet.in(im.french), SheetOperation)})
+		im.skip = append(im.skip, "operation")
 		return
 	}
 	byLabel := map[string]param{}
@@ -756,6 +772,7 @@ func (im *importer) recurrence(r *rec) (model.Recurrence, map[string]string) {
 	switch {
 	case raw != "" && days != "":
 		r.fail("rrule", msgDaysAndRR.in(im.french))
+		r.taint("days")
 	case raw != "":
 		rc.RRule = raw
 		fields["rrule"] = "rrule"
@@ -779,6 +796,9 @@ func (im *importer) recurrence(r *rec) (model.Recurrence, map[string]string) {
 	}
 	if r.s("from_time") == "" {
 		r.fail("from_time", msgNoStart.in(im.french))
+	}
+	if r.bad["from_time"] {
+		r.taint("to_time")
 	}
 	if r.s("duration") != "" {
 		rc.Duration = r.duration("duration")
@@ -828,14 +848,19 @@ func (im *importer) mapValidation(err error) {
 		im.add(&CellError{Expected: err.Error()})
 		return
 	}
-	seen := map[string]bool{}
+	seen := im.tainted
 	for _, e := range im.errs {
-		seen[e.Sheet+"\x00"+strconv.Itoa(e.Row)+"\x00"+e.Column] = true
+		seen[cellKey(e.Sheet, e.Row, e.Column)] = true
 	}
+next:
 	for _, fe := range ve.Errors {
+		for _, s := range im.skip {
+			if fe.Field == s || strings.HasPrefix(fe.Field, s+".") || strings.HasPrefix(fe.Field, s+"[") {
+				continue next
+			}
+		}
 		ce := im.locate(fe)
-		key := ce.Sheet + "\x00" + strconv.Itoa(ce.Row) + "\x00" + ce.Column
-		if seen[key] && ce.Sheet != "" {
+		if seen[cellKey(ce.Sheet, ce.Row, ce.Column)] && ce.Sheet != "" {
 			continue
 		}
 		im.add(ce)
@@ -843,7 +868,7 @@ func (im *importer) mapValidation(err error) {
 }
 
 func (im *importer) locate(fe *model.FieldError) *CellError {
-	msg := fmt.Sprintf(msgRule.in(im.french), fe.Msg)
+	msg := im.ruleMessage(fe.Msg)
 	path := fe.Field
 	for p := path; p != ""; p = parentPath(p) {
 		l, ok := im.locs[p]
@@ -866,9 +891,9 @@ func (im *importer) locate(fe *model.FieldError) *CellError {
 		if i < 0 {
 			return &CellError{Sheet: l.sheet, Row: l.row, Expected: msg}
 		}
-		return &CellError{Sheet: l.sheet, Row: l.row, Column: l.def.cols[i].title, Cell: cellName(sheetCol(l.cols, i), l.row), Value: strings.TrimSpace(l.vals[i]), Expected: msg}
+		return &CellError{Sheet: l.sheet, Row: l.row, Column: l.def.cols[i].title, Cell: cellName(sheetCol(l.cols, i), l.row), Value: display(l.def.cols[i].kind, strings.TrimSpace(l.vals[i])), Expected: msg}
 	}
-	return &CellError{Expected: fe.Error()}
+	return &CellError{Expected: fmt.Sprintf("%s: %s", fe.Field, msg)}
 }
 
 // parentPath is path without its last segment ("a[1].b" -> "a[1]" -> "a").
