@@ -51,6 +51,9 @@ usage:
   rehabplan serve [--addr :8080] [--data DIR] [--tokens FILE]   the HTTP service
   rehabplan example            write the bundled example problem to stdout
   rehabplan gen --dwellings N --seed S   write a generated operation (see gen --help)
+  rehabplan template [--from PROBLEM.json] -o FILE.xlsx   the workbook to fill in (French)
+  rehabplan import FILE.xlsx|DIR [-o PROBLEM.json] [--lang fr|en]   a filled workbook (or CSV folder) to a problem
+  rehabplan export PROBLEM.json PLAN.json [--diff DIFF.json] -o plan.xlsx   a plan as a workbook
   rehabplan bench --family jobshop|flowshop|rcpsp [--time-limit D] [--bounds FILE] FILES...
 
 exit codes: 0 ok; 1 hard rule broken (verify) or I/O error; 2 invalid input;
@@ -81,6 +84,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return cmdBenchReplan(ctx, args[1:], stdout, stderr)
 	case "gen":
 		return cmdGen(args[1:], stdout, stderr)
+	case "template":
+		return cmdTemplate(args[1:], stdout, stderr)
+	case "import":
+		return cmdImport(args[1:], stdout, stderr)
+	case "export":
+		return cmdExport(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
