@@ -44,10 +44,6 @@ func Export(w io.Writer, p *model.Problem, plan *model.Plan, diff *model.Diff) e
 			return err
 		}
 	}
-	if err := ex.f.DeleteSheet("Sheet1"); err != nil {
-		return err
-	}
-	ex.f.SetActiveSheet(0)
 	_, err = ex.f.WriteTo(w)
 	return err
 }
@@ -207,8 +203,20 @@ func (ex *exporter) tradeName(id string) string {
 }
 
 func (ex *exporter) summary() error {
-	sw, err := ex.sheet("Synthèse", nil, []float64{36, 60})
+	// the workbook's first sheet becomes Synthèse (deleting it would read every
+	// streamed sheet back)
+	if err := ex.f.SetSheetName("Sheet1", "Synthèse"); err != nil {
+		return err
+	}
+	ex.used["synthèse"] = true
+	sw, err := ex.f.NewStreamWriter("Synthèse")
 	if err != nil {
+		return err
+	}
+	if err := sw.SetColWidth(1, 1, 36); err != nil {
+		return err
+	}
+	if err := sw.SetColWidth(2, 2, 60); err != nil {
 		return err
 	}
 	o := &ex.p.Operation

@@ -73,10 +73,3 @@ func TestLibreOfficeOpensTemplate(t *testing.T) {
 	}
 }
 
-func sheetNames() []string {
-	var out []string
-	for _, d := range tableDefs {
-		out = append(out, d.name)
-	}
-	return out
-}

@@ -35,6 +35,16 @@ func Template(w io.Writer, p *model.Problem) error {
 	if err := f.SetSheetName("Sheet1", SheetHelp); err != nil {
 		return err
 	}
+	// every sheet first, in order: hiding Listes once the others are streamed would
+	// read them all back
+	for _, name := range append(append([]string{SheetOperation}, sheetNames()...), sheetLists) {
+		if _, err := f.NewSheet(name); err != nil {
+			return err
+		}
+	}
+	if err := f.SetSheetVisible(sheetLists, false); err != nil {
+		return err
+	}
 	if err := writeHelp(f, st); err != nil {
 		return err
 	}
@@ -50,8 +60,7 @@ func Template(w io.Writer, p *model.Problem) error {
 	if err := writeLists(f, p); err != nil {
 		return err
 	}
-	f.SetActiveSheet(0)
-	_, err = f.WriteTo(w)
+	_, err = f.WriteTo(w) // the first sheet, Mode d'emploi, is the active one
 	return err
 }
 
@@ -148,9 +157,6 @@ func writeHelp(f *excelize.File, st *styles) error {
 }
 
 func writeOperation(f *excelize.File, st *styles, p *model.Problem) error {
-	if _, err := f.NewSheet(SheetOperation); err != nil {
-		return err
-	}
 	// enumerations and the time zone get their drop-downs on their own row
 	for i, pr := range operationParams {
 		ref := cellName(2, firstDataRow+i)
@@ -204,9 +210,6 @@ func headerRows(sw *excelize.StreamWriter, st *styles, cols []column) error {
 
 // writeTable writes a table sheet: titles, explanations, rows, drop-down lists.
 func writeTable(f *excelize.File, st *styles, d *sheetDef, rows [][]any) error {
-	if _, err := f.NewSheet(d.name); err != nil {
-		return err
-	}
 	last := firstDataRow + max(len(rows), validationRows) - 1
 	for i, c := range d.cols {
 		sq := fmt.Sprintf("%s%d:%s%d", colName(i+1), firstDataRow, colName(i+1), last)
@@ -278,9 +281,6 @@ func addDropList(f *excelize.File, sheet, sqref string, items []string) error {
 
 // writeLists writes the hidden sheet of the ids the Disponibilités drop-down offers.
 func writeLists(f *excelize.File, p *model.Problem) error {
-	if _, err := f.NewSheet(sheetLists); err != nil {
-		return err
-	}
 	sw, err := f.NewStreamWriter(sheetLists)
 	if err != nil {
 		return err
@@ -293,10 +293,16 @@ func writeLists(f *excelize.File, p *model.Problem) error {
 			return err
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return err
+	return sw.Flush()
+}
+
+// sheetNames is the table sheets' names, in order.
+func sheetNames() []string {
+	var out []string
+	for _, d := range tableDefs {
+		out = append(out, d.name)
 	}
-	return f.SetSheetVisible(sheetLists, false)
+	return out
 }
 
 func cellName(col, row int) string {
