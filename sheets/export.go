@@ -162,10 +162,16 @@ func (ex *exporter) sheet(name string, titles []string, widths []float64) (*exce
 			return nil, err
 		}
 	}
-	for i, w := range widths {
-		if err := sw.SetColWidth(i+1, i+1, w); err != nil {
+	// one call per run of equal widths: excelize's cost grows with the calls
+	for i := 0; i < len(widths); {
+		j := i
+		for j+1 < len(widths) && widths[j+1] == widths[i] {
+			j++
+		}
+		if err := sw.SetColWidth(i+1, j+1, widths[i]); err != nil {
 			return nil, err
 		}
+		i = j + 1
 	}
 	if titles != nil {
 		h := make([]any, len(titles))
