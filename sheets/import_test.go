@@ -16,7 +16,7 @@ import (
 // French, no Interventions sheet (one per dwelling and trade with a default duration).
 func TestImportDirByHand(t *testing.T) {
 	fsys := fstest.MapFS{
-		"Opération.csv": {Data: []byte("Paramètre;Valeur\nIdentifiant;op-main\nFuseau horaire;Europe/Paris\nDébut;04/01/2027\nFin;30/06/2027\nJournée de travail;7 h 30\n")},
+		"Opération.csv":          {Data: []byte("Paramètre;Valeur\nIdentifiant;op-main\nFuseau horaire;Europe/Paris\nDébut;04/01/2027\nFin;30/06/2027\nJournée de travail;7 h 30\n")},
 		"Bâtiments et cages.csv": {Data: []byte("Cage;Bâtiment;Nom du bâtiment\nA;B1;Les Acacias\nB;B1;\n")},
 		"Logements.csv":          {Data: []byte("\xef\xbb\xbfÉtage;Logement;Bâtiment;Cage;Ménage;Vacant\n0;L1;B1;A;M1;\n1;L2;B1;B;;oui\n")},
 		"Ménages.csv":            {Data: []byte("Ménage;Profils\nM1;âgé\n")},

@@ -72,4 +72,3 @@ func TestLibreOfficeOpensTemplate(t *testing.T) {
 		})
 	}
 }
-
