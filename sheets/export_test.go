@@ -39,6 +39,11 @@ func solvedExample(t testing.TB) (*model.Problem, *model.Plan) {
 	return solvedP, solvedPlan
 }
 
+// TestExportExample exports a plan of the example with one change and reads the
+// workbook back: the expected sheets, every assignment in its building's sheet on
+// its first day, one agenda row per worked stretch of each crew, the change and
+// the unplaced interventions. One long test: the checks share one export, the
+// slow part.
 func TestExportExample(t *testing.T) {
 	p, plan := solvedExample(t)
 	if len(plan.Assignments) == 0 {

@@ -33,7 +33,6 @@ func TestLibreOfficeOpensTemplate(t *testing.T) {
 		filled bool
 	}{{"empty", false}, {"example", true}} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
 			var buf bytes.Buffer
 			src := p
 			if !tc.filled {
@@ -42,18 +41,7 @@ func TestLibreOfficeOpensTemplate(t *testing.T) {
 			if err := Template(&buf, src); err != nil {
 				t.Fatal(err)
 			}
-			book := filepath.Join(dir, "operation.xlsx")
-			if err := os.WriteFile(book, buf.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			out := filepath.Join(dir, "csv")
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-			defer cancel()
-			cmd := exec.CommandContext(ctx, lo, "--headless", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
-				"--convert-to", csvFilter, "--outdir", out, book)
-			if msg, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("libreoffice: %v\n%s", err, msg)
-			}
+			out := convertToCSV(t, lo, buf.Bytes())
 			for _, name := range append([]string{SheetHelp, SheetOperation}, sheetNames()...) {
 				if _, err := os.Stat(filepath.Join(out, "operation-"+name+".csv")); err != nil {
 					t.Errorf("LibreOffice wrote no CSV for the sheet %q: %v", name, err)
@@ -71,4 +59,40 @@ func TestLibreOfficeOpensTemplate(t *testing.T) {
 			}
 		})
 	}
+	// the exported plan opens too, its building sheet naming the trades by day
+	t.Run("export", func(t *testing.T) {
+		p, plan := solvedExample(t)
+		var buf bytes.Buffer
+		if err := Export(&buf, p, plan, nil); err != nil {
+			t.Fatal(err)
+		}
+		out := convertToCSV(t, lo, buf.Bytes())
+		data, err := os.ReadFile(filepath.Join(out, "operation-Bât. B1.csv"))
+		if err != nil {
+			t.Fatalf("LibreOffice wrote no CSV of the sheet Bât. B1: %v", err)
+		}
+		if !bytes.Contains(data, []byte("plumbing")) || !bytes.HasPrefix(data, []byte("Logement,Cage,Étage,Ménage,")) {
+			t.Errorf("the sheet Bât. B1 as LibreOffice reads it:\n%.300s", data)
+		}
+	})
+}
+
+// convertToCSV has LibreOffice convert a workbook, every sheet to a CSV file, and
+// returns their folder.
+func convertToCSV(t *testing.T, lo string, book []byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "operation.xlsx")
+	if err := os.WriteFile(path, book, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "csv")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, lo, "--headless", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+		"--convert-to", csvFilter, "--outdir", out, path)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("libreoffice: %v\n%s", err, msg)
+	}
+	return out
 }
