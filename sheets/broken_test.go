@@ -34,7 +34,10 @@ func example(t testing.TB) *model.Problem {
 // TestBrokenWorkbooks imports each broken workbook of the corpus in French and in
 // English and compares the errors, one a line, with the golden files.
 func TestBrokenWorkbooks(t *testing.T) {
-	p := example(t)
+	p := sheetstest.Base(example(t))
+	if err := model.Validate(p); err != nil {
+		t.Fatal(err)
+	}
 	cases := sheetstest.Broken()
 	if len(cases) < 20 {
 		t.Fatalf("%d broken workbooks, want at least 20", len(cases))

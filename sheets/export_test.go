@@ -26,7 +26,7 @@ func solvedExample(t testing.TB) (*model.Problem, *model.Plan) {
 	t.Helper()
 	solvedOnce.Do(func() {
 		solvedP = readExample(t)
-		res, err := scheduler.Solve(context.Background(), solvedP, &scheduler.Settings{TimeLimit: time.Minute, Seed: 1, WorkLimit: 200, Workers: 1})
+		res, err := scheduler.Solve(context.Background(), solvedP, &scheduler.Settings{TimeLimit: time.Minute, Seed: 1, WorkLimit: 4, Workers: 1})
 		if err != nil {
 			solvedErr = err
 			return

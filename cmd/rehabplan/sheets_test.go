@@ -76,9 +76,10 @@ func TestTemplateEmptyAndUsage(t *testing.T) {
 func TestImportBrokenWorkbooks(t *testing.T) {
 	var p model.Problem
 	require.NoError(t, jsonUnmarshalFile(t, exampleJSON, &p))
+	base := sheetstest.Base(&p)
 	dir := t.TempDir()
 	for _, c := range sheetstest.Broken() {
-		data, err := c.Build(&p)
+		data, err := c.Build(base)
 		require.NoError(t, err)
 		book := filepath.Join(dir, c.Name+".xlsx")
 		require.NoError(t, os.WriteFile(book, data, 0o644))

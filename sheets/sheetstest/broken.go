@@ -36,7 +36,7 @@ func DeleteSheet(sheet string) Edit {
 	return func(f *excelize.File) error { return f.DeleteSheet(sheet) }
 }
 
-// Build writes the case's workbook for the problem p.
+// Build writes the case's workbook for the problem p (Base of the example).
 func (c Case) Build(p *model.Problem) ([]byte, error) {
 	if c.Raw != nil {
 		return c.Raw, nil
@@ -62,7 +62,42 @@ func (c Case) Build(p *model.Problem) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// Row numbers of the example problem (testdata/operations/example.json) in its
+// Base is the problem the corpus breaks: p (the bundled example) cut down to the
+// dwellings of its first stairwell, their households, stays and interventions, so
+// that the corpus runs fast. Everything else is kept.
+func Base(p *model.Problem) *model.Problem {
+	q := p.Clone()
+	if len(q.Dwellings) == 0 {
+		return q
+	}
+	sw := q.Dwellings[0].Stairwell
+	dws := map[string]bool{}
+	hhs := map[string]bool{}
+	q.Dwellings = keep(q.Dwellings, func(d model.Dwelling) bool {
+		if d.Stairwell != sw {
+			return false
+		}
+		dws[d.ID] = true
+		hhs[d.Household] = true
+		return true
+	})
+	q.Households = keep(q.Households, func(h model.Household) bool { return hhs[h.ID] })
+	q.Relocations = keep(q.Relocations, func(r model.Relocation) bool { return hhs[r.Household] })
+	q.Interventions = keep(q.Interventions, func(iv model.Intervention) bool { return dws[iv.Dwelling] })
+	return q
+}
+
+func keep[T any](s []T, ok func(T) bool) []T {
+	var out []T
+	for _, x := range s {
+		if ok(x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// Row numbers of Base(example) (testdata/operations/example.json) in its
 // template: row 3 is the first entity of each sheet.
 const (
 	dw = sheets.SheetDwellings
