@@ -60,6 +60,18 @@ func TestLibreOfficeOpensTemplate(t *testing.T) {
 			if a, b := canonical(t, p), canonical(t, q); a != b {
 				t.Fatalf("the CSV LibreOffice wrote reads back into another problem: %s", firstDiff(a, b))
 			}
+			// saved again by LibreOffice as .xlsx, it reads back the same
+			resaved, err := os.ReadFile(filepath.Join(convert(t, lo, buf.Bytes(), "xlsx"), "operation.xlsx"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			q, err = Import(bytes.NewReader(resaved), scheduler.French)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if a, b := canonical(t, p), canonical(t, q); a != b {
+				t.Fatalf("the workbook LibreOffice saved reads back into another problem: %s", firstDiff(a, b))
+			}
 		})
 	}
 	// the exported plan opens too, its building sheet naming the trades by day
@@ -84,6 +96,13 @@ func TestLibreOfficeOpensTemplate(t *testing.T) {
 // returns their folder.
 func convertToCSV(t *testing.T, lo string, book []byte) string {
 	t.Helper()
+	return convert(t, lo, book, csvFilter)
+}
+
+// convert has LibreOffice convert a workbook with a filter and returns the folder
+// of what it wrote.
+func convert(t *testing.T, lo string, book []byte, filter string) string {
+	t.Helper()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "operation.xlsx")
 	if err := os.WriteFile(path, book, 0o644); err != nil {
@@ -93,7 +112,7 @@ func convertToCSV(t *testing.T, lo string, book []byte) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, lo, "--headless", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
-		"--convert-to", csvFilter, "--outdir", out, path)
+		"--convert-to", filter, "--outdir", out, path)
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("libreoffice: %v\n%s", err, msg)
 	}
