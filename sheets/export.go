@@ -11,6 +11,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/scheduler"
 )
 
 // Export writes a plan as a French workbook: Synthèse, one sheet per building
@@ -260,11 +261,13 @@ func (ex *exporter) summary() error {
 }
 
 func planStatus(s string) string {
-	switch s {
-	case "complete":
+	switch scheduler.Status(s) {
+	case scheduler.StatusComplete:
 		return "complet"
-	case "partial":
+	case scheduler.StatusPartial:
 		return "partiel (des interventions ne sont pas placées)"
+	case scheduler.StatusViolated:
+		return "règles enfreintes (voir rehabplan verify)"
 	}
 	return s
 }
