@@ -227,10 +227,30 @@ var (
 		"duration": "durée", "rrule": "règle", "time of day": "heure", "id": "identifiant"}
 )
 
+// translations are other frequent messages of model.Validate, in French.
+var translations = []struct {
+	re *regexp.Regexp
+	fr string
+}{
+	{regexp.MustCompile(`ends \((.*)\) before it starts \((.*)\)$`), "refusé : finit (%s) avant de commencer (%s)"},
+	{regexp.MustCompile(`^unknown time zone "([^"]*)"`), "refusé : fuseau horaire « %s » inconnu, attendu un nom IANA comme « Europe/Paris »"},
+	{regexp.MustCompile(`^missing household \(an empty dwelling is "vacant": true\)$`), "refusé : à remplir (le ménage occupant), ou « oui » dans la colonne Vacant"},
+	{regexp.MustCompile(`^duration "(.*)" is not positive$`), "refusé : la durée « %s » n'est pas positive"},
+}
+
 // ruleMessage is a message of model.Validate as the workbook's reader is told it.
 func (im *importer) ruleMessage(msg string) string {
 	if !im.french {
 		return fmt.Sprintf(msgRule.en, msg)
+	}
+	for _, tr := range translations {
+		if m := tr.re.FindStringSubmatch(msg); m != nil {
+			args := make([]any, len(m)-1)
+			for i := range args {
+				args[i] = m[i+1]
+			}
+			return fmt.Sprintf(tr.fr, args...)
+		}
 	}
 	if m := reUnknown.FindStringSubmatch(msg); m != nil && refsFR[m[1]] != "" {
 		return "identifiant inconnu : attendu " + refsFR[m[1]]

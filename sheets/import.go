@@ -893,6 +893,9 @@ func (im *importer) locate(fe *model.FieldError) *CellError {
 		}
 		return &CellError{Sheet: l.sheet, Row: l.row, Column: l.def.cols[i].title, Cell: cellName(sheetCol(l.cols, i), l.row), Value: display(l.def.cols[i].kind, strings.TrimSpace(l.vals[i])), Expected: msg}
 	}
+	if fe.Field == "(document)" || fe.Field == "" {
+		return &CellError{Expected: msg}
+	}
 	return &CellError{Expected: fmt.Sprintf("%s: %s", fe.Field, msg)}
 }
 
