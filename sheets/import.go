@@ -473,25 +473,7 @@ func (im *importer) operation(g *grid) {
 		case "operation.now":
 			o.Now = r.moment("v")
 		case "operation.contact.name", "operation.contact.phone", "operation.contact.email", "operation.contact.hours", "operation.contact.address":
-			v := r.s("v")
-			if v == "" {
-				break
-			}
-			if o.Contact == nil {
-				o.Contact = &model.Contact{}
-			}
-			switch pr.key {
-			case "operation.contact.name":
-				o.Contact.Name = v
-			case "operation.contact.phone":
-				o.Contact.Phone = v
-			case "operation.contact.email":
-				o.Contact.Email = v
-			case "operation.contact.hours":
-				o.Contact.Hours = v
-			default:
-				o.Contact.Address = v
-			}
+			setContact(o, pr.key, r.s("v"))
 		default: // the policy's weights
 			var w *float64
 			if s := r.s("v"); s != "" {
@@ -926,4 +908,27 @@ func parentPath(p string) string {
 		return ""
 	}
 	return p[:i]
+}
+
+// setContact sets the field of the operation's contact that key names
+// ("operation.contact.phone", ...); an empty value sets nothing.
+func setContact(o *model.Operation, key, v string) {
+	if v == "" {
+		return
+	}
+	if o.Contact == nil {
+		o.Contact = &model.Contact{}
+	}
+	switch key {
+	case "operation.contact.name":
+		o.Contact.Name = v
+	case "operation.contact.phone":
+		o.Contact.Phone = v
+	case "operation.contact.email":
+		o.Contact.Email = v
+	case "operation.contact.hours":
+		o.Contact.Hours = v
+	default:
+		o.Contact.Address = v
+	}
 }
