@@ -194,8 +194,8 @@ type taskBuild struct {
 	c        *Compiled
 	iv       *model.Intervention
 	ti       *model.TypedIntervention // iv read
-	h        *model.Household // the household of its dwelling, nil if none
-	profiles []*model.Profile // the household's profiles
+	h        *model.Household         // the household of its dwelling, nil if none
+	profiles []*model.Profile         // the household's profiles
 	task     solver.Task
 	// parts: the calendars, one per rule's say, whose intersection is the task's
 	// calendar (kept for explanations)
