@@ -147,7 +147,7 @@ func vfExpand(recs []model.TypedRecurrence, loc *time.Location, opStart model.Va
 // The times of day, lengths and dates are the typed view's (model's reading of the
 // format, which the verifier shares: it owns no parser of its own for them). The
 // rule is the exception: the verifier reads it itself with rrule-go's own parser
-// rather than take tr.Rule() (model.ParseRRule, which the search's calendars
+// rather than take tr.Rule() (model's ParseRRule, which the search's calendars
 // expand), so that a misreading of a rule in model's stricter reader would show
 // as a plan that breaks the rule as RFC 5545 reads it, instead of being shared by
 // both sides; and on a problem that was never validated, the messages stay

@@ -208,7 +208,10 @@ func (r HouseholdProfile) profileCounts(v *Verification, d *model.Dwelling, h *m
 	}
 	if pr.MaxInterventionsPerDay > 0 || pr.MaxDisturbedDaysPerWeek > 0 {
 		perDate := map[string][]*Placed{}
-		midnight := map[string]time.Time{} // each date of perDate, as a time
+		var midnight map[string]time.Time // each date of perDate, as a time (for the weeks)
+		if pr.MaxDisturbedDaysPerWeek > 0 {
+			midnight = map[string]time.Time{}
+		}
 		for _, pl := range placed {
 			seen := map[string]bool{}
 			for _, s := range pl.Stretches {
@@ -220,7 +223,9 @@ func (r HouseholdProfile) profileCounts(v *Verification, d *model.Dwelling, h *m
 					if !seen[date] {
 						seen[date] = true
 						perDate[date] = append(perDate[date], pl)
-						midnight[date] = day
+						if midnight != nil {
+							midnight[date] = day
+						}
 					}
 				}
 			}

@@ -86,9 +86,8 @@ func (c *Clock) days() int {
 	return n
 }
 
-// Periods converts periods [From, To], as the typed view reads them (From by
-// model.ParseMoment, To by model.ParseEndMoment: a date in To means the end of
-// that day). src are the same periods as the document writes them, for messages.
+// Periods converts periods [From, To], as the typed view reads them (From as a
+// moment, To as an end moment: a date in To means the end of that day). src are the same periods as the document writes them, for messages.
 func (c *Clock) Periods(ps []model.TypedPeriod, src []model.Period) ([]solver.Window, error) {
 	out := make([]solver.Window, 0, len(ps))
 	for i, p := range ps {
