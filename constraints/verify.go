@@ -26,7 +26,10 @@ type Checker interface {
 // on a malformed plan: a time that does not parse is a violation.
 //
 // Verify shares nothing with the search but the model types: it expands the RRULEs
-// itself with rrule-go and works on time.Time in the operation's location.
+// itself with rrule-go and works on time.Time in the operation's location. The
+// problem's times, durations and dates it takes from the problem's typed view
+// (model.Problem.Typed, model's reading of the format); its rules it parses itself
+// (see vfExpandOne).
 func Verify(p *model.Problem, plan *model.Plan) []Violation {
 	return VerifyWith(p, plan, nil)
 }
