@@ -129,13 +129,13 @@ func vfOverlaps(spans []vfSpan, a, b time.Time) (vfSpan, bool) {
 }
 
 // vfExpand expands recurrences into merged windows over [lo, hi): DTSTART is the
-// recurrence's From date (default the operation's start) at its Start time of day,
-// local; each occurrence lasts Duration (elapsed); an EXDATE removes the
-// occurrences whose local date it is.
-func vfExpand(recs []model.Recurrence, loc *time.Location, opStart string, lo, hi time.Time) (vfWindows, error) {
+// recurrence's From date (default opStart, the operation's start) at its Start
+// time of day, local; each occurrence lasts Duration (elapsed); an EXDATE removes
+// the occurrences whose local date it is.
+func vfExpand(recs []model.TypedRecurrence, loc *time.Location, opStart model.Value[time.Time], lo, hi time.Time) (vfWindows, error) {
 	var spans []vfSpan
-	for i, rec := range recs {
-		s, err := vfExpandOne(rec, loc, opStart, lo, hi)
+	for i := range recs {
+		s, err := vfExpandOne(&recs[i], loc, opStart, lo, hi)
 		if err != nil {
 			return nil, fmt.Errorf("recurrence %d: %w", i+1, err)
 		}
@@ -144,7 +144,17 @@ func vfExpand(recs []model.Recurrence, loc *time.Location, opStart string, lo, h
 	return vfMerge(spans), nil
 }
 
-func vfExpandOne(rec model.Recurrence, loc *time.Location, opStart string, lo, hi time.Time) ([]vfSpan, error) {
+// The times of day, lengths and dates are the typed view's (model's reading of the
+// format, which the verifier shares: it owns no parser of its own for them). The
+// rule is the exception: the verifier reads it itself with rrule-go's own parser
+// rather than take tr.Rule() (model's ParseRRule, which the search's calendars
+// expand), so that a misreading of a rule in model's stricter reader would show
+// as a plan that breaks the rule as RFC 5545 reads it, instead of being shared by
+// both sides; and on a problem that was never validated, the messages stay
+// rrule-go's. Its cost is one parse per distinct list of recurrences (they are
+// cached by content).
+func vfExpandOne(tr *model.TypedRecurrence, loc *time.Location, opStart model.Value[time.Time], lo, hi time.Time) ([]vfSpan, error) {
+	rec := &tr.Source
 	if strings.TrimSpace(rec.RRule) == "" {
 		return nil, errors.New("empty rrule")
 	}
@@ -152,28 +162,28 @@ func vfExpandOne(rec model.Recurrence, loc *time.Location, opStart string, lo, h
 	if err != nil {
 		return nil, fmt.Errorf("rrule %q: %v", rec.RRule, err)
 	}
-	clock, err := model.ParseClock(rec.Start)
+	clock, err := tr.Start.V, tr.Start.Err
 	if err != nil {
 		return nil, err
 	}
-	dur, err := model.ParseDuration(rec.Duration, 0)
+	dur, err := tr.Length.V, tr.Length.Err
 	if err != nil {
 		return nil, err
 	}
-	from := rec.From
-	if from == "" {
-		from = opStart
+	from := opStart
+	if tr.From.Set {
+		from = tr.From
 	}
-	day, err := model.ParseDate(from, loc)
+	day, err := from.V, from.Err
 	if err != nil {
 		return nil, err
 	}
 	ex := map[string]bool{}
-	for _, d := range rec.ExDates {
-		if _, err := model.ParseDate(d, loc); err != nil {
-			return nil, fmt.Errorf("exdate: %w", err)
+	for k, d := range tr.ExDates {
+		if d.Err != nil {
+			return nil, fmt.Errorf("exdate: %w", d.Err)
 		}
-		ex[d] = true
+		ex[rec.ExDates[k]] = true
 	}
 	opt.Dtstart = time.Date(day.Year(), day.Month(), day.Day(), clock/60, clock%60, 0, 0, loc)
 	if err := vfReachable(opt); err != nil {
@@ -264,11 +274,21 @@ func vfDayStart(t time.Time, loc *time.Location) time.Time {
 // vfDates lists the local dates ("YYYY-MM-DD") that [a, b) touches; an empty stretch
 // touches a's date. At most maxDays dates are listed.
 func vfDates(a, b time.Time, loc *time.Location) []string {
+	days := vfDays(a, b, loc)
+	out := make([]string, len(days))
+	for i, d := range days {
+		out[i] = d.Format(time.DateOnly)
+	}
+	return out
+}
+
+// vfDays lists the local midnights of the dates of vfDates(a, b, loc).
+func vfDays(a, b time.Time, loc *time.Location) []time.Time {
 	const maxDays = 4000
-	var out []string
+	var out []time.Time
 	d := vfDayStart(a, loc)
 	for n := 0; n < maxDays; n++ {
-		out = append(out, d.Format(time.DateOnly))
+		out = append(out, d)
 		d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc)
 		if !d.Before(b) {
 			break
@@ -304,19 +324,18 @@ func vfClock(t time.Time, loc *time.Location, roundUp bool) int {
 	return m
 }
 
-// vfPeriods reads periods [From, To] (To a bare date means the end of that day).
-func vfPeriods(ps []model.Period, loc *time.Location) ([]vfSpan, error) {
+// vfPeriods takes periods [From, To] as the typed view reads them (To a bare
+// date means the end of that day).
+func vfPeriods(ps []model.TypedPeriod) ([]vfSpan, error) {
 	out := make([]vfSpan, 0, len(ps))
 	for i, p := range ps {
-		a, err := model.ParseMoment(p.From, loc)
-		if err != nil {
-			return nil, fmt.Errorf("period %d: %w", i+1, err)
+		if p.From.Err != nil {
+			return nil, fmt.Errorf("period %d: %w", i+1, p.From.Err)
 		}
-		b, err := model.ParseEndMoment(p.To, loc)
-		if err != nil {
-			return nil, fmt.Errorf("period %d: %w", i+1, err)
+		if p.To.Err != nil {
+			return nil, fmt.Errorf("period %d: %w", i+1, p.To.Err)
 		}
-		out = append(out, vfSpan{a, b})
+		out = append(out, vfSpan{p.From.V, p.To.V})
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package constraints
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/rehabplan/rehabplan/internal/calendar"
 	"github.com/rehabplan/rehabplan/model"
@@ -12,7 +13,10 @@ import (
 // Compiled is a domain problem in the solver's terms, with the maps back to the
 // domain that explanations and plans need.
 type Compiled struct {
-	Model   *model.Problem
+	Model *model.Problem
+	// Typed is Model's typed view (model.Problem.Typed), read once by Compile: the
+	// rules take their times, durations and recurrences from it.
+	Typed   *model.Typed
 	Index   *model.Index
 	Clock   *calendar.Clock
 	Problem *solver.Problem
@@ -56,16 +60,17 @@ type part struct {
 // Compile turns a validated problem into a solver problem. It is a driver: each
 // rule of the registry adds its own terms (see the steps listed with Rule).
 func Compile(p *model.Problem) (*Compiled, error) {
-	clk, err := calendar.NewClock(p)
+	tv := p.Typed()
+	clk, err := calendar.NewClock(tv)
 	if err != nil {
 		return nil, fmt.Errorf("operation: %w", err)
 	}
 	x := model.NewIndex(p)
-	c := &Compiled{Model: p, Index: x, Clock: clk, TaskOf: map[string]int{}, cache: map[string]*solver.Calendar{},
+	c := &Compiled{Model: p, Typed: tv, Index: x, Clock: clk, TaskOf: map[string]int{}, cache: map[string]*solver.Calendar{},
 		access: map[accessKey]accessCal{}, preferred: map[string]*solver.Calendar{}, byParts: map[partsKey]*solver.Calendar{}}
 	sp := &solver.Problem{Horizon: clk.HorizonMinutes(), DayStarts: clk.DayStarts(), WeekStarts: clk.WeekStarts()}
 	c.Problem = sp
-	c.holidays, err = clk.Dates(p.HolidayDates())
+	c.holidays, err = clk.Dates(tv.Holidays)
 	if err != nil {
 		return nil, fmt.Errorf("operation.holidays: %w", err)
 	}
@@ -121,18 +126,19 @@ func (c *Compiled) tasks() (*taskGroups, error) {
 		group[p.Dwellings[i].ID] = i
 	}
 	g := &taskGroups{byDwellingTrade: make(map[[2]string][]int, n), byStairwellTrade: map[[2]string][]int{},
-		byDwelling: make(map[string][]int, len(p.Dwellings)), workingDay: p.WorkingDayMinutes()}
+		byDwelling: make(map[string][]int, len(p.Dwellings)), workingDay: c.Typed.WorkingDay}
 	sp.Tasks = make([]solver.Task, 0, n)
 	c.TaskOf = make(map[string]int, n)
 	c.Interventions = make([]*model.Intervention, 0, n)
 	c.parts = make([][]part, 0, n)
 	c.crewDemand, c.pilotDemand = make([]int, 0, n), make([]int, 0, n)
+	typed := c.Typed.Interventions()
 	for i := range p.Interventions {
 		iv := &p.Interventions[i]
 		t := len(sp.Tasks)
 		c.TaskOf[iv.ID] = t
 		c.Interventions = append(c.Interventions, iv)
-		b, err := c.task(iv, g.workingDay, group[iv.Dwelling])
+		b, err := c.task(iv, &typed[i], group[iv.Dwelling])
 		if err != nil {
 			return nil, err
 		}
@@ -175,30 +181,21 @@ func ownCalendar(shared *solver.Calendar, holes []solver.Window) *solver.Calenda
 	return cal
 }
 
-func (c *Compiled) minute(s string, end bool) (int, error) {
-	var err error
-	if end {
-		t, e := model.ParseEndMoment(s, c.Clock.Loc)
-		if e == nil {
-			return c.Clock.Minute(t), nil
-		}
-		err = e
-	} else {
-		t, e := model.ParseMoment(s, c.Clock.Loc)
-		if e == nil {
-			return c.Clock.Minute(t), nil
-		}
-		err = e
+// minute is an instant of the typed view in minutes, or why it does not read.
+func (c *Compiled) minute(v model.Value[time.Time]) (int, error) {
+	if v.Err != nil {
+		return 0, v.Err
 	}
-	return 0, err
+	return c.Clock.Minute(v.V), nil
 }
 
 // taskBuild is the task of one intervention while the rules compile it.
 type taskBuild struct {
 	c        *Compiled
 	iv       *model.Intervention
-	h        *model.Household // the household of its dwelling, nil if none
-	profiles []*model.Profile // the household's profiles
+	ti       *model.TypedIntervention // iv read
+	h        *model.Household         // the household of its dwelling, nil if none
+	profiles []*model.Profile         // the household's profiles
 	task     solver.Task
 	// parts: the calendars, one per rule's say, whose intersection is the task's
 	// calendar (kept for explanations)
@@ -219,9 +216,9 @@ func (b *taskBuild) fail(field string, err error) error {
 
 // task builds the solver task of one intervention: its duration, then each rule's
 // say in the order of the steps (calendars, timing, demands, pins).
-func (c *Compiled) task(iv *model.Intervention, wd, group int) (*taskBuild, error) {
-	b := &taskBuild{c: c, iv: iv, crewK: -1, pilotK: -1}
-	d, err := model.ParseDuration(iv.Duration, wd)
+func (c *Compiled) task(iv *model.Intervention, ti *model.TypedIntervention, group int) (*taskBuild, error) {
+	b := &taskBuild{c: c, iv: iv, ti: ti, crewK: -1, pilotK: -1}
+	d, err := ti.Minutes.V, ti.Minutes.Err
 	if err != nil {
 		return nil, b.fail("duration", err)
 	}

@@ -52,11 +52,12 @@ func (CrewCalendar) compileResources(c *Compiled) error {
 func (c *Compiled) crewCalendar(cr *model.Crew) (*solver.Calendar, error) {
 	// crews share a few calendars: each is expanded once (Clock.Calendar caches
 	// them by content)
-	shared, err := c.Clock.Calendar(c.Model.CrewCalendar(cr))
+	tc := c.Typed.CrewOf(cr)
+	shared, err := c.Clock.Calendar(tc.Calendar)
 	if err != nil {
 		return nil, fmt.Errorf("crew %q calendar: %w", cr.ID, err)
 	}
-	off, err := c.Clock.Periods(cr.Unavailable)
+	off, err := c.Clock.Periods(tc.Unavailable, cr.Unavailable)
 	if err != nil {
 		return nil, fmt.Errorf("crew %q unavailable: %w", cr.ID, err)
 	}
@@ -156,7 +157,8 @@ func (r CrewCalendar) Check(v *Verification) []Violation {
 		if !x.CanDo(c, iv) {
 			add("crew %s (%s) cannot do trade %s with %s", c.ID, vfPlural(c.SizeOf(), "worker"), iv.Trade, vfPlural(iv.NeedCrewSize(), "worker"))
 		}
-		off, offErr := v.readPeriods(c.Unavailable)
+		tc := v.Typed.CrewOf(c)
+		off, offErr := v.readPeriods(tc.Unavailable)
 		if offErr != nil {
 			add("the unavailability of crew %s cannot be read: %v", c.ID, offErr)
 		}
@@ -164,7 +166,7 @@ func (r CrewCalendar) Check(v *Verification) []Violation {
 			continue // done work is a fact: today's calendars do not judge it
 		}
 		for _, s := range pl.Stretches {
-			in, err := v.Inside(v.Problem.CrewCalendar(c), s.Start, s.End)
+			in, err := v.Inside(tc.Calendar, s.Start, s.End)
 			if err != nil {
 				add("the calendar of crew %s cannot be read: %v", c.ID, err)
 				break

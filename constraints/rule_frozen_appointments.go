@@ -36,7 +36,8 @@ var (
 // starts before it, and a household is told NoticeDays ahead of a new appointment.
 func (FrozenAppointments) taskTiming(b *taskBuild) error {
 	c, iv, t := b.c, b.iv, &b.task
-	if now, ok := c.Model.NowTime(c.Clock.Loc); ok && !iv.Fixed() {
+	if c.Typed.Now.OK() && !iv.Fixed() {
+		now := c.Typed.Now.V
 		t.Release = max(t.Release, c.Clock.Minute(now))
 		if d := c.Index.Dwellings[iv.Dwelling]; d != nil && d.Occupied() {
 			t.Release = max(t.Release, c.Clock.Minute(c.Model.NoticeFloor(now, c.Clock.Loc)))
@@ -54,10 +55,10 @@ func (FrozenAppointments) taskPin(b *taskBuild) error {
 	}
 	var err error
 	t.Fixed = true
-	if t.Start, err = c.minute(iv.Start, false); err != nil {
+	if t.Start, err = c.minute(b.ti.Start); err != nil {
 		return b.fail("start", err)
 	}
-	if t.End, err = c.minute(iv.End, false); err != nil {
+	if t.End, err = c.minute(b.ti.End); err != nil {
 		return b.fail("end", err)
 	}
 	t.Choice = make([]int, len(t.Demands))
@@ -115,8 +116,8 @@ func (r FrozenAppointments) Check(v *Verification) []Violation {
 	var out []Violation
 	var now, floor time.Time
 	hasNow := false
-	if v.Problem.Operation.Now != "" {
-		t, err := model.ParseMoment(v.Problem.Operation.Now, v.Loc)
+	if v.Typed.Now.Set {
+		t, err := v.Typed.Now.V, v.Typed.Now.Err
 		if err != nil {
 			out = append(out, Violation{Rule: r.Name(), Message: fmt.Sprintf("operation.now cannot be read: %v", err)})
 		} else {
@@ -157,14 +158,15 @@ func (r FrozenAppointments) Check(v *Verification) []Violation {
 		if iv.Crew != "" && pl.Assignment.Crew != iv.Crew {
 			add("%s with crew %s, the plan gives crew %q", what, iv.Crew, pl.Assignment.Crew)
 		}
-		start, err := model.ParseMoment(iv.Start, v.Loc)
+		ti := &v.Typed.Interventions()[i]
+		start, err := ti.Start.V, ti.Start.Err
 		switch {
 		case err != nil:
 			add("%s, but its start cannot be read: %v", what, err)
 		case !pl.Start.Equal(start):
 			add("%s to start %s, the plan moves it to %s", what, v.at(start), v.at(pl.Start))
 		}
-		end, err := model.ParseMoment(iv.End, v.Loc)
+		end, err := ti.End.V, ti.End.Err
 		switch {
 		case err != nil:
 			add("%s, but its end cannot be read: %v", what, err)

@@ -40,13 +40,13 @@ func (HouseholdProfile) taskCalendar(b *taskBuild) error {
 	c := b.c
 	tr := c.Index.Trades[b.iv.Trade]
 	for _, pr := range b.profiles {
-		if pr.NoWorkBefore != "" || pr.NoWorkAfter != "" {
+		if tp := c.Typed.ProfileOf(pr); tp.NoWorkBefore.Set || tp.NoWorkAfter.Set {
 			from, to := 0, 1440
-			if pr.NoWorkBefore != "" {
-				from, _ = model.ParseClock(pr.NoWorkBefore)
+			if tp.NoWorkBefore.Set {
+				from = tp.NoWorkBefore.V
 			}
-			if pr.NoWorkAfter != "" {
-				to, _ = model.ParseClock(pr.NoWorkAfter)
+			if tp.NoWorkAfter.Set {
+				to = tp.NoWorkAfter.V
 			}
 			hours, _ := c.cached("hours|"+pr.ID, func() (*solver.Calendar, error) {
 				return solver.NewCalendar(c.Clock.DailyHours(from, to)), nil
@@ -64,7 +64,7 @@ func (HouseholdProfile) taskCalendar(b *taskBuild) error {
 				b.addPart(NameHouseholdProfile, phrase{fmt.Sprintf("the household's relocation stay (profile %q allows noisy or dusty work only then)", pr.ID),
 					fmt.Sprintf("le séjour du ménage en logement tiroir (le profil %s n'y autorise les travaux bruyants ou poussiéreux qu'à ce moment-là)", frQ(pr.ID)), false}, stay)
 			case "hours":
-				noisy, err := c.Clock.Calendar(pr.NoisyHours)
+				noisy, err := c.Clock.Calendar(c.Typed.ProfileOf(pr).NoisyHours)
 				if err != nil {
 					// a profile's rules stay out of messages, as in the validation
 					return b.fail("profile noisy hours", fmt.Errorf("profile %q: its noisy hours cannot be expanded over the operation", pr.ID))
@@ -82,8 +82,8 @@ func (HouseholdProfile) taskCalendar(b *taskBuild) error {
 func (HouseholdProfile) compileTerms(c *Compiled, g *taskGroups) error {
 	p, x, sp := c.Model, c.Index, c.Problem
 	nowMin, hasNow := 0, false
-	if now, ok := c.Model.NowTime(c.Clock.Loc); ok {
-		nowMin, hasNow = c.Clock.Minute(now), true
+	if c.Typed.Now.OK() {
+		nowMin, hasNow = c.Clock.Minute(c.Typed.Now.V), true
 	}
 	for _, d := range p.Dwellings {
 		if !d.Occupied() {
@@ -208,16 +208,24 @@ func (r HouseholdProfile) profileCounts(v *Verification, d *model.Dwelling, h *m
 	}
 	if pr.MaxInterventionsPerDay > 0 || pr.MaxDisturbedDaysPerWeek > 0 {
 		perDate := map[string][]*Placed{}
+		var midnight map[string]time.Time // each date of perDate, as a time (for the weeks)
+		if pr.MaxDisturbedDaysPerWeek > 0 {
+			midnight = map[string]time.Time{}
+		}
 		for _, pl := range placed {
 			seen := map[string]bool{}
 			for _, s := range pl.Stretches {
 				if !s.End.After(s.Start) {
 					continue
 				}
-				for _, date := range vfDates(s.Start, s.End, v.Loc) {
+				for _, day := range vfDays(s.Start, s.End, v.Loc) {
+					date := day.Format(time.DateOnly)
 					if !seen[date] {
 						seen[date] = true
 						perDate[date] = append(perDate[date], pl)
+						if midnight != nil {
+							midnight[date] = day
+						}
 					}
 				}
 			}
@@ -252,11 +260,7 @@ func (r HouseholdProfile) profileCounts(v *Verification, d *model.Dwelling, h *m
 		if w := pr.MaxDisturbedDaysPerWeek; w > 0 {
 			perWeek := map[[2]int][]string{}
 			for _, date := range dates {
-				t, err := model.ParseDate(date, v.Loc)
-				if err != nil {
-					continue
-				}
-				y, wk := t.ISOWeek()
+				y, wk := midnight[date].ISOWeek()
 				perWeek[[2]int{y, wk}] = append(perWeek[[2]int{y, wk}], date)
 			}
 			for key, ds := range perWeek {
@@ -285,16 +289,16 @@ func (r HouseholdProfile) profileHours(v *Verification, d *model.Dwelling, h *mo
 	add := func(iv, format string, args ...any) {
 		out = append(out, vfViolation(r, iv, format, args...))
 	}
-	if pr.NoWorkBefore != "" || pr.NoWorkAfter != "" {
+	if tp := v.Typed.ProfileOf(pr); tp.NoWorkBefore.Set || tp.NoWorkAfter.Set {
 		from, to := 0, 1440
 		var err error
-		if pr.NoWorkBefore != "" {
-			if from, err = model.ParseClock(pr.NoWorkBefore); err != nil {
+		if tp.NoWorkBefore.Set {
+			if from, err = tp.NoWorkBefore.V, tp.NoWorkBefore.Err; err != nil {
 				add("", "dwelling %s: no_work_before of %s cannot be read: %v", d.ID, who, err)
 			}
 		}
-		if pr.NoWorkAfter != "" {
-			if to, err = model.ParseClock(pr.NoWorkAfter); err != nil {
+		if tp.NoWorkAfter.Set {
+			if to, err = tp.NoWorkAfter.V, tp.NoWorkAfter.Err; err != nil {
 				add("", "dwelling %s: no_work_after of %s cannot be read: %v", d.ID, who, err)
 				to = 1440
 			}
@@ -347,7 +351,7 @@ func (r HouseholdProfile) profileNoise(v *Verification, d *model.Dwelling, h *mo
 				}
 			case "hours":
 				for _, s := range pl.Stretches {
-					in, err := v.Inside(pr.NoisyHours, s.Start, s.End)
+					in, err := v.Inside(v.Typed.ProfileOf(pr).NoisyHours, s.Start, s.End)
 					if err != nil {
 						add(iv.ID, "the noisy hours of %s cannot be read", who) // its rules stay out of messages
 						break
@@ -406,9 +410,9 @@ func (r HouseholdProfile) profileWater(v *Verification, d *model.Dwelling, h *mo
 // inStay reports whether [Start, End] of pl lies inside one relocation stay of h.
 func (r HouseholdProfile) inStay(v *Verification, h *model.Household, pl *Placed) bool {
 	for _, st := range v.Index.Stays[h.ID] {
-		a, err1 := model.ParseMoment(st.From, v.Loc)
-		b, err2 := model.ParseEndMoment(st.To, v.Loc)
-		if err1 == nil && err2 == nil && !pl.Start.Before(a) && !pl.End.After(b) {
+		tst := v.Typed.RelocationOf(st)
+		a, b := tst.From.V, tst.To.V
+		if tst.From.Err == nil && tst.To.Err == nil && !pl.Start.Before(a) && !pl.End.After(b) {
 			return true
 		}
 	}

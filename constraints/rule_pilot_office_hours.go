@@ -49,11 +49,12 @@ func (PilotOfficeHours) compileResources(c *Compiled) error {
 }
 
 func (c *Compiled) pilotCalendar(pl *model.Pilot) (*solver.Calendar, error) {
-	shared, err := c.Clock.Calendar(pl.Hours())
+	tp := c.Typed.PilotOf(pl)
+	shared, err := c.Clock.Calendar(tp.Hours)
 	if err != nil {
 		return nil, fmt.Errorf("pilot %q office hours: %w", pl.ID, err)
 	}
-	off, err := c.Clock.Periods(pl.Absences)
+	off, err := c.Clock.Periods(tp.Absences, pl.Absences)
 	if err != nil {
 		return nil, fmt.Errorf("pilot %q absences: %w", pl.ID, err)
 	}
@@ -135,7 +136,8 @@ func (r PilotOfficeHours) Check(v *Verification) []Violation {
 			add("pilot %s does not exist", a.Pilot)
 			continue
 		}
-		absences, absErr := v.readPeriods(p.Absences)
+		tp := v.Typed.PilotOf(p)
+		absences, absErr := v.readPeriods(tp.Absences)
 		if absErr != nil {
 			add("the absences of pilot %s cannot be read: %v", p.ID, absErr)
 		}
@@ -143,7 +145,7 @@ func (r PilotOfficeHours) Check(v *Verification) []Violation {
 			continue // done work is a fact: today's office hours do not judge it
 		}
 		for _, s := range pl.Stretches {
-			in, err := v.Inside(v.pilotHours(p), s.Start, s.End)
+			in, err := v.Inside(tp.Hours, s.Start, s.End)
 			if err != nil {
 				add("the office hours of pilot %s cannot be read: %v", p.ID, err)
 				break

@@ -131,7 +131,8 @@ func (r PlanStructure) checkStretches(v *Verification, pl *Placed) []Violation {
 			worked += s.End.Sub(s.Start)
 		}
 	}
-	need, err := model.ParseDuration(pl.Intervention.Duration, v.WorkingDay)
+	d := v.Typed.InterventionOf(pl.Intervention).Minutes
+	need, err := d.V, d.Err
 	if err != nil {
 		add("its duration cannot be read: %v", err)
 		return out

@@ -33,16 +33,16 @@ var (
 // taskTiming: the release date and the deliveries are the task's release; its
 // deadlines, hard and soft.
 func (ReleaseDeadline) taskTiming(b *taskBuild) error {
-	c, iv, t := b.c, b.iv, &b.task
+	c, iv, ti, t := b.c, b.iv, b.ti, &b.task
 	var err error
-	if iv.Release != "" {
-		if t.Release, err = c.minute(iv.Release, false); err != nil {
+	if ti.Release.Set {
+		if t.Release, err = c.minute(ti.Release); err != nil {
 			return b.fail("release", err)
 		}
 	}
 	for _, did := range iv.Deliveries {
 		if dl := c.Index.Deliveries[did]; dl != nil {
-			m, err := c.minute(dl.Expected, false)
+			m, err := c.minute(c.Typed.DeliveryOf(dl).Expected)
 			if err != nil {
 				return b.fail("delivery "+did, err)
 			}
@@ -50,14 +50,14 @@ func (ReleaseDeadline) taskTiming(b *taskBuild) error {
 		}
 	}
 	t.Release = max(t.Release, 0)
-	if iv.Deadline != "" {
-		if t.Deadline, err = c.minute(iv.Deadline, true); err != nil {
+	if ti.Deadline.Set {
+		if t.Deadline, err = c.minute(ti.Deadline); err != nil {
 			return b.fail("deadline", err)
 		}
 		t.Deadline = max(t.Deadline, 1)
 	}
-	if iv.SoftDeadline != "" {
-		if t.SoftDeadline, err = c.minute(iv.SoftDeadline, true); err != nil {
+	if ti.SoftDeadline.Set {
+		if t.SoftDeadline, err = c.minute(ti.SoftDeadline); err != nil {
 			return b.fail("soft_deadline", err)
 		}
 	}
@@ -82,14 +82,14 @@ func (ReleaseDeadline) explainStart(c *Compiled, t int, pl []solver.Placement, l
 // local midnight of its first day to local midnight after its last day.
 func (r ReleaseDeadline) Check(v *Verification) []Violation {
 	var out []Violation
-	x := v.Index
+	x, tv := v.Index, v.Typed
 	for _, pl := range v.placedSorted() {
-		iv := pl.Intervention
+		iv, ti := pl.Intervention, v.Typed.InterventionOf(pl.Intervention)
 		add := func(format string, args ...any) {
 			out = append(out, vfViolation(r, iv.ID, format, args...))
 		}
-		if iv.Release != "" {
-			t, err := model.ParseMoment(iv.Release, v.Loc)
+		if ti.Release.Set {
+			t, err := ti.Release.V, ti.Release.Err
 			switch {
 			case err != nil:
 				add("its release date cannot be read: %v", err)
@@ -103,7 +103,8 @@ func (r ReleaseDeadline) Check(v *Verification) []Violation {
 				add("depends on delivery %s, which the problem does not have", did)
 				continue
 			}
-			t, err := model.ParseMoment(dl.Expected, v.Loc)
+			exp := tv.DeliveryOf(dl).Expected
+			t, err := exp.V, exp.Err
 			switch {
 			case err != nil:
 				add("the expected date of delivery %s cannot be read: %v", did, err)
@@ -111,8 +112,8 @@ func (r ReleaseDeadline) Check(v *Verification) []Violation {
 				add("starts %s, before delivery %s arrives (%s)", v.at(pl.Start), did, v.at(t))
 			}
 		}
-		if iv.Deadline != "" {
-			t, err := model.ParseEndMoment(iv.Deadline, v.Loc)
+		if ti.Deadline.Set {
+			t, err := ti.Deadline.V, ti.Deadline.Err
 			switch {
 			case err != nil:
 				add("its deadline cannot be read: %v", err)

@@ -87,10 +87,12 @@ func (c *Compiled) stayCalendar(h *model.Household) (*solver.Calendar, error) {
 	}
 	return c.cached("stay|"+h.ID, func() (*solver.Calendar, error) {
 		var ps []model.Period
+		var tps []model.TypedPeriod
 		for _, st := range c.Index.Stays[h.ID] {
 			ps = append(ps, model.Period{From: st.From, To: st.To})
+			tps = append(tps, *c.Typed.RelocationOf(st))
 		}
-		ws, err := c.Clock.Periods(ps)
+		ws, err := c.Clock.Periods(tps, ps)
 		if err != nil {
 			return nil, err
 		}
@@ -114,11 +116,12 @@ func (r RelocationRule) stays(v *Verification) (stays []vfStay, byHousehold map[
 	stays = make([]vfStay, len(v.Problem.Relocations))
 	byUnit := map[string][]int{}
 	byHousehold = map[string][]int{}
+	typed := v.Typed.Relocations()
 	for i := range v.Problem.Relocations {
 		rel := &v.Problem.Relocations[i]
 		st := vfStay{rel: rel}
-		a, err1 := model.ParseMoment(rel.From, v.Loc)
-		b, err2 := model.ParseEndMoment(rel.To, v.Loc)
+		a, err1 := typed[i].From.V, typed[i].From.Err
+		b, err2 := typed[i].To.V, typed[i].To.Err
 		switch {
 		case err1 != nil || err2 != nil:
 			add("", "the stay of household %s in unit %s cannot be read", rel.Household, rel.Unit)

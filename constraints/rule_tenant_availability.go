@@ -44,7 +44,7 @@ func (TenantAvailability) taskCalendar(b *taskBuild) error {
 	if len(h.Preferred) > 0 {
 		pref, ok := c.preferred[h.ID]
 		if !ok {
-			if pref, err = c.Clock.Calendar(h.Preferred); err != nil {
+			if pref, err = c.Clock.Calendar(c.Typed.HouseholdOf(h).Preferred); err != nil {
 				return b.fail("household preferred windows", err)
 			}
 			c.preferred[h.ID] = pref
@@ -61,8 +61,9 @@ func (c *Compiled) accessCalendar(iv *model.Intervention, h *model.Household, pr
 	if access == model.AccessNone {
 		return nil, phrase{}, nil
 	}
+	th := c.Typed.HouseholdOf(h)
 	if access == model.AccessKeys && h.KeysWithPilot {
-		if _, err := c.Clock.Periods(h.Absences); err != nil {
+		if _, err := c.Clock.Periods(th.Absences, h.Absences); err != nil {
 			return nil, phrase{}, err
 		}
 		if c.pilotDuty == nil {
@@ -87,15 +88,15 @@ func (c *Compiled) accessCalendar(iv *model.Intervention, h *model.Household, pr
 	if a, ok := c.access[key]; ok {
 		return a.cal, a.what, nil
 	}
-	recs, what := h.Availability, phrase{fmt.Sprintf("the availability of household %q", h.ID),
+	recs, what := th.Availability, phrase{fmt.Sprintf("the availability of household %q", h.ID),
 		fmt.Sprintf("les disponibilités du ménage %s", frQ(h.ID)), true}
 	if carer {
 		// in French, the person who must be there, without a word of why
-		recs, what = h.CarerAvailability, phrase{fmt.Sprintf("the carer's availability (household %q)", h.ID),
+		recs, what = th.CarerAvailability, phrase{fmt.Sprintf("the carer's availability (household %q)", h.ID),
 			fmt.Sprintf("les disponibilités de la personne qui doit accompagner le ménage %s", frQ(h.ID)), true}
 	}
 	// (a household seen before had its absences read without error)
-	absences, err := c.Clock.Periods(h.Absences)
+	absences, err := c.Clock.Periods(th.Absences, h.Absences)
 	if err != nil {
 		return nil, phrase{}, err
 	}
@@ -151,14 +152,15 @@ func (r TenantAvailability) Check(v *Verification) []Violation {
 			out = append(out, r.checkKeys(v, pl, h)...)
 			continue
 		}
-		recs, whose := h.Availability, "household "+h.ID
+		th := v.Typed.HouseholdOf(h)
+		recs, whose := th.Availability, "household "+h.ID
 		for _, pr := range x.ProfilesOf(iv) {
 			if pr.NeedsCarer {
-				recs, whose = h.CarerAvailability, "the carer of household "+h.ID
+				recs, whose = th.CarerAvailability, "the carer of household "+h.ID
 				break
 			}
 		}
-		absences, err := v.readPeriods(h.Absences)
+		absences, err := v.readPeriods(th.Absences)
 		if err != nil {
 			add("the absences of household %s cannot be read: %v", h.ID, err)
 		}
@@ -188,9 +190,8 @@ func (r TenantAvailability) checkKeys(v *Verification, pl *Placed, h *model.Hous
 	}
 	for _, s := range pl.Stretches {
 		onDuty := false
-		for i := range v.Problem.Pilots {
-			p := &v.Problem.Pilots[i]
-			in, err := v.Inside(v.pilotHours(p), s.Start, s.End)
+		for _, p := range v.Typed.Pilots() {
+			in, err := v.Inside(p.Hours, s.Start, s.End)
 			if err != nil || !in {
 				continue
 			}

@@ -40,15 +40,16 @@ func (TradeSequence) compilePrecedences(c *Compiled, g *taskGroups) error {
 	if err != nil {
 		return err
 	}
+	typed := c.Typed.Sequences()
 	for si, s := range p.Sequences {
 		minLag, maxLag := 0, -1
-		if s.MinLag != "" {
-			if minLag, err = model.ParseDuration(s.MinLag, 0); err != nil {
+		if ts := &typed[si]; ts.MinLag.Set {
+			if minLag, err = ts.MinLag.V, ts.MinLag.Err; err != nil {
 				return fmt.Errorf("sequences[%d].min_lag: %w", si, err)
 			}
 		}
-		if s.MaxLag != "" {
-			if maxLag, err = model.ParseDuration(s.MaxLag, 0); err != nil {
+		if ts := &typed[si]; ts.MaxLag.Set {
+			if maxLag, err = ts.MaxLag.V, ts.MaxLag.Err; err != nil {
 				return fmt.Errorf("sequences[%d].max_lag: %w", si, err)
 			}
 		}
@@ -96,7 +97,7 @@ func (TradeSequence) compilePrecedences(c *Compiled, g *taskGroups) error {
 
 // siteCalendar is the site hours without holidays: the calendar of lags in working days.
 func (c *Compiled) siteCalendar() (*solver.Calendar, error) {
-	ws, err := c.Clock.Recurrences(c.Model.SiteHours())
+	ws, err := c.Clock.Recurrences(c.Typed.SiteHours())
 	if err != nil {
 		return nil, fmt.Errorf("operation.site_hours: %w", err)
 	}
@@ -145,21 +146,22 @@ func (r TradeSequence) Check(v *Verification) []Violation {
 			byStairwellTrade[[2]string{d.Stairwell, iv.Trade}] = append(byStairwellTrade[[2]string{d.Stairwell, iv.Trade}], iv)
 		}
 	}
+	typed := v.Typed.Sequences()
 	for si := range p.Sequences {
-		s := &p.Sequences[si]
+		s, ts := &p.Sequences[si], &typed[si]
 		lag := vfLags{}
 		var err error
-		if s.MinLag != "" {
+		if ts.MinLag.Set {
 			var m int
-			if m, err = model.ParseDuration(s.MinLag, 0); err != nil {
+			if m, err = ts.MinLag.V, ts.MinLag.Err; err != nil {
 				out = append(out, vfViolation(r, "", "sequence %d (%s then %s): min_lag cannot be read: %v", si+1, s.Before, s.After, err))
 				continue
 			}
 			lag.min = time.Duration(m) * time.Minute
 		}
-		if s.MaxLag != "" {
+		if ts.MaxLag.Set {
 			var m int
-			if m, err = model.ParseDuration(s.MaxLag, 0); err != nil {
+			if m, err = ts.MaxLag.V, ts.MaxLag.Err; err != nil {
 				out = append(out, vfViolation(r, "", "sequence %d (%s then %s): max_lag cannot be read: %v", si+1, s.Before, s.After, err))
 				continue
 			}

@@ -26,7 +26,10 @@ type Checker interface {
 // on a malformed plan: a time that does not parse is a violation.
 //
 // Verify shares nothing with the search but the model types: it expands the RRULEs
-// itself with rrule-go and works on time.Time in the operation's location.
+// itself with rrule-go and works on time.Time in the operation's location. The
+// problem's times, durations and dates it takes from the problem's typed view
+// (model.Problem.Typed, model's reading of the format); its rules it parses itself
+// (see vfExpandOne).
 func Verify(p *model.Problem, plan *model.Plan) []Violation {
 	return VerifyWith(p, plan, nil)
 }
@@ -144,9 +147,13 @@ func (pl *Placed) ID() string { return pl.Assignment.Intervention }
 // NewVerification; checks only read it (the cache of expanded calendars is guarded).
 type Verification struct {
 	Problem *model.Problem
-	Plan    *model.Plan
-	Index   *model.Index
-	Loc     *time.Location
+	// Typed is Problem's typed view (model.Problem.Typed), read once by
+	// NewVerification: the checks take the problem's times, durations and
+	// recurrences from it (the plan's times they read themselves).
+	Typed *model.Typed
+	Plan  *model.Plan
+	Index *model.Index
+	Loc   *time.Location
 	// Begin is local midnight of the operation's first day; Finish local midnight
 	// after its last day.
 	Begin, Finish time.Time
@@ -173,10 +180,8 @@ type Verification struct {
 	cache  map[string]*vfEntry // by content (vfKey), each computed once
 	// the same memos, by list (its first element and length): the problem is not
 	// changed while it is checked, so a list read once reads the same again
-	byList  sync.Map // vfListKey[model.Recurrence] -> vfCached
-	periods sync.Map // vfListKey[model.Period] -> vfPeriodsCached
-	// hours holds each pilot's office hours (Pilot.Hours builds a new list)
-	hours map[*model.Pilot][]model.Recurrence
+	byList  sync.Map // vfListKey[model.TypedRecurrence] -> vfCached
+	periods sync.Map // vfListKey[model.TypedPeriod] -> vfPeriodsCached
 	// holidayAt holds the holidays' local midnights, sorted; oddHoliday says that
 	// a holiday does not read as a date
 	holidayAt  []time.Time
@@ -235,46 +240,38 @@ func newVerification(p *model.Problem, plan *model.Plan, cals *Calendars) (*Veri
 	if plan == nil {
 		return nil, fmt.Errorf("no plan")
 	}
-	loc, err := model.LoadLocation(p.Operation.TimeZone)
-	if err != nil {
-		return nil, fmt.Errorf("operation.time_zone: %v", err)
+	tv := p.Typed()
+	if tv.LocErr != nil {
+		return nil, fmt.Errorf("operation.time_zone: %v", tv.LocErr)
 	}
-	begin, err := model.ParseDate(p.Operation.Start, loc)
-	if err != nil {
-		return nil, fmt.Errorf("operation.start: %v", err)
+	loc := tv.Loc
+	if tv.Start.Err != nil {
+		return nil, fmt.Errorf("operation.start: %v", tv.Start.Err)
 	}
-	last, err := model.ParseDate(p.Operation.End, loc)
-	if err != nil {
-		return nil, fmt.Errorf("operation.end: %v", err)
+	if tv.End.Err != nil {
+		return nil, fmt.Errorf("operation.end: %v", tv.End.Err)
 	}
-	finish := time.Date(last.Year(), last.Month(), last.Day()+1, 0, 0, 0, 0, loc)
+	begin, finish := tv.Start.V, tv.Horizon
 	v := &Verification{
-		Problem: p, Plan: plan, Index: model.NewIndex(p), Loc: loc,
-		Begin: begin, Finish: finish, WorkingDay: p.WorkingDayMinutes(),
+		Problem: p, Typed: tv, Plan: plan, Index: model.NewIndex(p), Loc: loc,
+		Begin: begin, Finish: finish, WorkingDay: tv.WorkingDay,
 		Holidays: map[string]bool{}, Assigned: make(map[string]*Placed, len(plan.Assignments)),
 		Placed: make(map[string]*Placed, len(plan.Assignments)), Assignments: make([]*Placed, 0, len(plan.Assignments)),
 		Unplaced: map[string]*model.Unplaced{}, ByCrew: map[string][]*Placed{},
 		ByPilot: map[string][]*Placed{}, ByDwelling: map[string][]*Placed{},
 		cache: map[string]*vfEntry{},
 	}
-	for _, d := range p.HolidayDates() {
+	for i, d := range tv.HolidayDates {
 		v.Holidays[d] = true
-	}
-	for d := range v.Holidays {
-		if t, err := model.ParseDate(d, loc); err == nil {
-			v.holidayAt = append(v.holidayAt, t)
+		if h := tv.Holidays[i]; h.Err == nil {
+			v.holidayAt = append(v.holidayAt, h.V)
 		} else {
 			v.oddHoliday = true
 		}
 	}
 	slices.SortFunc(v.holidayAt, func(a, b time.Time) int { return a.Compare(b) })
-	v.hours = make(map[*model.Pilot][]model.Recurrence, len(p.Pilots))
-	for i := range p.Pilots {
-		v.hours[&p.Pilots[i]] = p.Pilots[i].Hours()
-	}
-	if p.Operation.Now != "" {
-		now, err := model.ParseMoment(p.Operation.Now, loc)
-		v.now, v.nowOK = now, err == nil
+	if tv.Now.Set {
+		v.now, v.nowOK = tv.Now.V, tv.Now.Err == nil
 	}
 	lo, hi := v.readAssignments(begin, finish)
 	for i := range plan.Unplaced {
@@ -363,6 +360,8 @@ func (v *Verification) readAssignments(lo, hi time.Time) (time.Time, time.Time) 
 // content) and are used only when the plan lies inside the horizon, so that Verify
 // expands over that same range. Read-only once made.
 type Calendars struct {
+	// the time zone and start the calendars were expanded with (strings: Verify
+	// compares them with its problem's)
 	zone, opStart string
 	lo, hi        time.Time
 	w             map[string]vfCached
@@ -374,19 +373,14 @@ func PrepareCalendars(p *model.Problem) *Calendars {
 	if p == nil {
 		return nil
 	}
-	loc, err := model.LoadLocation(p.Operation.TimeZone)
-	if err != nil {
+	tv := p.Typed()
+	if tv.LocErr != nil || tv.Start.Err != nil || tv.End.Err != nil {
 		return nil
 	}
-	begin, err1 := model.ParseDate(p.Operation.Start, loc)
-	last, err2 := model.ParseDate(p.Operation.End, loc)
-	if err1 != nil || err2 != nil {
-		return nil
-	}
-	finish := time.Date(last.Year(), last.Month(), last.Day()+1, 0, 0, 0, 0, loc)
+	loc, begin, finish := tv.Loc, tv.Start.V, tv.Horizon
 	c := &Calendars{zone: p.Operation.TimeZone, opStart: p.Operation.Start,
 		lo: begin.AddDate(0, 0, -7), hi: finish.AddDate(0, 0, 60), w: map[string]vfCached{}}
-	add := func(recs []model.Recurrence) {
+	add := func(recs []model.TypedRecurrence) {
 		if len(recs) == 0 {
 			return
 		}
@@ -396,22 +390,22 @@ func PrepareCalendars(p *model.Problem) *Calendars {
 		}
 		// a list whose expansion panics is left to Verify, which reports it
 		defer func() { _ = recover() }()
-		w, err := vfExpand(recs, loc, p.Operation.Start, c.lo, c.hi)
+		w, err := vfExpand(recs, loc, tv.Start, c.lo, c.hi)
 		c.w[key] = vfCached{w, err}
 	}
-	add(p.SiteHours())
-	for i := range p.Crews {
-		add(p.CrewCalendar(&p.Crews[i]))
+	add(tv.SiteHours())
+	for _, cr := range tv.Crews() {
+		add(cr.Calendar)
 	}
-	for i := range p.Pilots {
-		add(p.Pilots[i].Hours())
+	for _, pl := range tv.Pilots() {
+		add(pl.Hours)
 	}
-	for i := range p.Households {
-		add(p.Households[i].Availability)
-		add(p.Households[i].CarerAvailability)
+	for _, h := range tv.Households() {
+		add(h.Availability)
+		add(h.CarerAvailability)
 	}
-	for i := range p.Profiles {
-		add(p.Profiles[i].NoisyHours)
+	for _, pr := range tv.Profiles() {
+		add(pr.NoisyHours)
 	}
 	return c
 }
@@ -463,17 +457,17 @@ func vfParse(i int, a *model.Assignment, loc *time.Location) *Placed {
 
 // Windows expands recurrences into merged windows (occurrences that overlap or touch
 // are one window) over the range the plan needs. Results are cached.
-func (v *Verification) windows(recs []model.Recurrence) (vfWindows, error) {
-	var list vfListKey[model.Recurrence]
+func (v *Verification) windows(recs []model.TypedRecurrence) (vfWindows, error) {
+	var list vfListKey[model.TypedRecurrence]
 	if len(recs) > 0 {
-		list = vfListKey[model.Recurrence]{&recs[0], len(recs)}
+		list = vfListKey[model.TypedRecurrence]{&recs[0], len(recs)}
 		if c, ok := v.byList.Load(list); ok {
 			c := c.(vfCached)
 			return c.w, c.err
 		}
 	}
 	c := v.entry(vfKey(recs), func() vfCached {
-		w, err := vfExpand(recs, v.Loc, v.Problem.Operation.Start, v.lo, v.hi)
+		w, err := vfExpand(recs, v.Loc, v.Typed.Start, v.lo, v.hi)
 		return vfCached{w, err}
 	})
 	if len(recs) > 0 {
@@ -484,33 +478,26 @@ func (v *Verification) windows(recs []model.Recurrence) (vfWindows, error) {
 
 // readPeriods is vfPeriods(ps, v.Loc), read once per list. The spans are shared:
 // callers only read them.
-func (v *Verification) readPeriods(ps []model.Period) ([]vfSpan, error) {
+func (v *Verification) readPeriods(ps []model.TypedPeriod) ([]vfSpan, error) {
 	if len(ps) == 0 {
-		return vfPeriods(ps, v.Loc)
+		return vfPeriods(ps)
 	}
-	key := vfListKey[model.Period]{&ps[0], len(ps)}
+	key := vfListKey[model.TypedPeriod]{&ps[0], len(ps)}
 	if c, ok := v.periods.Load(key); ok {
 		c := c.(vfPeriodsCached)
 		return c.spans, c.err
 	}
-	spans, err := vfPeriods(ps, v.Loc)
+	spans, err := vfPeriods(ps)
 	v.periods.Store(key, vfPeriodsCached{spans, err})
 	return spans, err
 }
 
-// pilotHours is p.Hours(), one list per pilot of the problem.
-func (v *Verification) pilotHours(p *model.Pilot) []model.Recurrence {
-	if h, ok := v.hours[p]; ok {
-		return h
-	}
-	return p.Hours()
-}
-
-// vfKey identifies recurrences by content (a pilot's Hours are a new slice at every
-// call, so the slice itself cannot be the key).
-func vfKey(recs []model.Recurrence) string {
+// vfKey identifies recurrences by content, as the document writes them (lists
+// with the same recurrences share their expansion).
+func vfKey(recs []model.TypedRecurrence) string {
 	var b strings.Builder
-	for _, r := range recs {
+	for i := range recs {
+		r := &recs[i].Source
 		for _, f := range []string{r.RRule, r.Start, r.Duration, r.From} {
 			b.WriteString(f)
 			b.WriteByte(0)
@@ -526,8 +513,10 @@ func vfKey(recs []model.Recurrence) string {
 
 // Inside reports whether [a, b) lies inside the union of the recurrences'
 // occurrences, touching occurrences merged (08:00-12:00 and 12:00-16:00 cover
-// 10:00-14:00). The error says why the recurrences cannot be read.
-func (v *Verification) Inside(recs []model.Recurrence, a, b time.Time) (bool, error) {
+// 10:00-14:00). The recurrences are a list of v.Typed (SiteHours, a crew's
+// Calendar, a household's Availability, ...). The error says why they cannot be
+// read.
+func (v *Verification) Inside(recs []model.TypedRecurrence, a, b time.Time) (bool, error) {
 	w, err := v.windows(recs)
 	if err != nil {
 		return false, err
@@ -539,7 +528,7 @@ func (v *Verification) Inside(recs []model.Recurrence, a, b time.Time) (bool, er
 // in working days.
 func (v *Verification) siteWorkCalendar() (vfWindows, error) {
 	const key = "\x00site-hours-without-holidays"
-	w, err := v.windows(v.Problem.SiteHours())
+	w, err := v.windows(v.Typed.SiteHours())
 	if err != nil {
 		return nil, err
 	}
@@ -550,11 +539,7 @@ func (v *Verification) siteWorkCalendar() (vfWindows, error) {
 // holidaySpans lists the public holidays as local days [midnight, next midnight).
 func (v *Verification) holidaySpans() []vfSpan {
 	var out []vfSpan
-	for d := range v.Holidays {
-		t, err := model.ParseDate(d, v.Loc)
-		if err != nil {
-			continue
-		}
+	for _, t := range v.holidayAt {
 		out = append(out, vfSpan{t, time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, v.Loc)})
 	}
 	return out

@@ -627,6 +627,13 @@ func TestVerifyMessagesNameOnlyIDs(t *testing.T) {
 	}
 }
 
+// vtRead is recs read in p's operation, as its typed view reads its site hours.
+func vtRead(p *model.Problem, recs ...model.Recurrence) []model.TypedRecurrence {
+	q := *p
+	q.Operation.SiteHours = recs
+	return q.Typed().SiteHours()
+}
+
 func TestInsideMergesTouchingOccurrences(t *testing.T) {
 	p := vtProblem()
 	v, err := NewVerification(p, vtPlan())
@@ -667,12 +674,12 @@ func TestInsideMergesTouchingOccurrences(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := v.Inside(tc.recs, at(tc.a), at(tc.b))
+			got, err := v.Inside(vtRead(p, tc.recs...), at(tc.a), at(tc.b))
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, got)
 		})
 	}
-	_, err = v.Inside([]model.Recurrence{{RRule: "FREQ=NEVER", Start: "08:00", Duration: "1h"}}, at("2027-03-02 08:00"), at("2027-03-02 09:00"))
+	_, err = v.Inside(vtRead(p, model.Recurrence{RRule: "FREQ=NEVER", Start: "08:00", Duration: "1h"}), at("2027-03-02 08:00"), at("2027-03-02 09:00"))
 	assert.Error(t, err)
 }
 

@@ -192,7 +192,7 @@ func applyEvents(p *model.Problem, old map[string]slot, ev *model.Events, now ti
 		ee.errs = append(ee.errs, &model.FieldError{Field: "operation", Msg: fmt.Sprintf("events of operation %q, the problem is operation %q", ev.Operation, p.Operation.ID)})
 		return nil, nil, ee.err()
 	}
-	st := newEventState(q, old, ap, now, loc)
+	st := newEventState(q, p.Typed(), old, ap, now, loc)
 	for i := range ev.Events {
 		e := &ev.Events[i]
 		var errs []error

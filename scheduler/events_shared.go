@@ -15,11 +15,14 @@ type eventState struct {
 	// q is the copy of the problem the events edit.
 	q *model.Problem
 	// old holds the appointments of the plan being replanned.
-	old   map[string]slot
-	now   time.Time
-	loc   *time.Location
-	opEnd time.Time
-	ap    *applied
+	old map[string]slot
+	now time.Time
+	loc *time.Location
+	// opEnd is the end of the operation's horizon; expected holds each delivery's
+	// expected time as the problem gives it (both from the problem's typed view)
+	opEnd    time.Time
+	expected map[string]model.Value[time.Time]
+	ap       *applied
 
 	ivAt      map[string]int // index in q.Interventions
 	delivery  map[string]*model.Delivery
@@ -32,16 +35,21 @@ type eventState struct {
 	byDelivery, byIv, byHousehold map[string]string
 }
 
-func newEventState(q *model.Problem, old map[string]slot, ap *applied, now time.Time, loc *time.Location) *eventState {
-	st := &eventState{q: q, old: old, now: now, loc: loc, ap: ap,
-		ivAt: map[string]int{}, delivery: map[string]*model.Delivery{}, crew: map[string]*model.Crew{},
+// newEventState is the state of events applied to q, a copy of the problem whose
+// typed view is tv (model.Problem.Typed), read once for all the events.
+func newEventState(q *model.Problem, tv *model.Typed, old map[string]slot, ap *applied, now time.Time, loc *time.Location) *eventState {
+	st := &eventState{q: q, old: old, now: now, loc: loc, ap: ap, opEnd: tv.Horizon,
+		expected: make(map[string]model.Value[time.Time], len(q.Deliveries)),
+		ivAt:     map[string]int{}, delivery: map[string]*model.Delivery{}, crew: map[string]*model.Crew{},
 		dwelling: map[string]*model.Dwelling{}, household: map[string]int{}, trade: map[string]bool{},
 		byDelivery: map[string]string{}, byIv: map[string]string{}, byHousehold: map[string]string{}}
 	for i := range q.Interventions {
 		st.ivAt[q.Interventions[i].ID] = i
 	}
+	typed := tv.Deliveries() // in the order of q's, a copy of the problem
 	for i := range q.Deliveries {
 		st.delivery[q.Deliveries[i].ID] = &q.Deliveries[i]
+		st.expected[q.Deliveries[i].ID] = typed[i].Expected
 	}
 	for i := range q.Crews {
 		st.crew[q.Crews[i].ID] = &q.Crews[i]
@@ -55,7 +63,6 @@ func newEventState(q *model.Problem, old map[string]slot, ap *applied, now time.
 	for _, t := range q.Trades {
 		st.trade[t.ID] = true
 	}
-	st.opEnd, _ = model.ParseEndMoment(q.Operation.End, loc)
 	return st
 }
 
@@ -124,7 +131,12 @@ func (st *eventState) deliveryTimes(e *model.Event) (d *model.Delivery, was, at 
 	if err := st.claim(st.byDelivery, e.Delivery, e, "delivery", "delivery"); err != nil {
 		return nil, was, at, err
 	}
-	was, errW := st.moment("delivery", d.Expected, false)
+	// the delivery's time as the problem gives it: no other event has moved it
+	// (one event per delivery)
+	was, errW := st.expected[d.ID].V, st.expected[d.ID].Err
+	if errW != nil {
+		errW = fail("delivery", "%v", errW)
+	}
 	at, errA := st.moment("expected", e.Expected, false)
 	return d, was, at, errors.Join(errW, errA)
 }

@@ -165,7 +165,10 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	var d *model.Diff
 	// The domain is compiled once, the pinned appointments as planned ones (so that,
 	// released, they respect the notice floor); each round pins them in the solver's
-	// problem.
+	// problem. cq is not the problem validated (vq is q as the events left it; cq
+	// has the statuses brought up to date and the pins freed), so Compile reads its
+	// typed view anew; sharing vq's would need model to derive a view from another
+	// for the lists the two share (all but the interventions).
 	cq = problemFor(q, kinds, slots)
 	cp, err = compileValid(cq, valid)
 	if err != nil {

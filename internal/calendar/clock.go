@@ -31,23 +31,23 @@ type Clock struct {
 	cache map[string]*solver.Calendar
 }
 
-// NewClock reads the operation's time zone, start and end.
-func NewClock(p *model.Problem) (*Clock, error) {
-	loc, err := model.LoadLocation(p.Operation.TimeZone)
-	if err != nil {
-		return nil, err
+// NewClock takes the operation's time zone, start and end from the problem's typed
+// view (model.Problem.Typed).
+func NewClock(tv *model.Typed) (*Clock, error) {
+	if tv.LocErr != nil {
+		return nil, tv.LocErr
 	}
-	start, err := model.ParseDate(p.Operation.Start, loc)
-	if err != nil {
-		return nil, fmt.Errorf("start %w", err)
+	loc := tv.Loc
+	if tv.Start.Err != nil {
+		return nil, fmt.Errorf("start %w", tv.Start.Err)
 	}
-	end, err := model.ParseDate(p.Operation.End, loc)
-	if err != nil {
-		return nil, fmt.Errorf("end %w", err)
+	if tv.End.Err != nil {
+		return nil, fmt.Errorf("end %w", tv.End.Err)
 	}
-	end = midnight(end, 1, loc)
+	start, end := tv.Start.V, midnight(tv.End.V, 1, loc)
 	if !end.After(start) {
-		return nil, fmt.Errorf("end %s is before start %s", p.Operation.End, p.Operation.Start)
+		// ParseDate reads only "YYYY-MM-DD": the dates are written as given
+		return nil, fmt.Errorf("end %s is before start %s", tv.End.V.Format(time.DateOnly), start.Format(time.DateOnly))
 	}
 	return &Clock{Loc: loc, Epoch: start, Horizon: end, cache: map[string]*solver.Calendar{}}, nil
 }
@@ -86,35 +86,35 @@ func (c *Clock) days() int {
 	return n
 }
 
-// Periods converts periods [From, To] (model.ParseMoment for From,
-// model.ParseEndMoment for To: a date in To means the end of that day).
-func (c *Clock) Periods(ps []model.Period) ([]solver.Window, error) {
+// Periods converts periods [From, To], as the typed view reads them (From as a
+// moment, To as an end moment: a date in To means the end of that day). src are the same periods as the document writes them, for messages.
+func (c *Clock) Periods(ps []model.TypedPeriod, src []model.Period) ([]solver.Window, error) {
 	out := make([]solver.Window, 0, len(ps))
-	for _, p := range ps {
-		a, err := model.ParseMoment(p.From, c.Loc)
-		if err != nil {
-			return nil, fmt.Errorf("from %w", err)
+	for i, p := range ps {
+		if p.From.Err != nil {
+			return nil, fmt.Errorf("from %w", p.From.Err)
 		}
-		b, err := model.ParseEndMoment(p.To, c.Loc)
-		if err != nil {
-			return nil, fmt.Errorf("to %w", err)
+		if p.To.Err != nil {
+			return nil, fmt.Errorf("to %w", p.To.Err)
 		}
+		a, b := p.From.V, p.To.V
 		if !b.After(a) {
-			return nil, fmt.Errorf("period from %s to %s does not end after it starts", p.From, p.To)
+			return nil, fmt.Errorf("period from %s to %s does not end after it starts", src[i].From, src[i].To)
 		}
 		out = append(out, solver.Window{Start: c.Minute(a), End: c.Minute(b)})
 	}
 	return out, nil
 }
 
-// Dates converts dates "YYYY-MM-DD" into whole local days.
-func (c *Clock) Dates(dates []string) ([]solver.Window, error) {
+// Dates converts dates, as the typed view reads them (model.Typed.Holidays: local
+// midnights), into whole local days; the first that does not read is the error.
+func (c *Clock) Dates(dates []model.Value[time.Time]) ([]solver.Window, error) {
 	out := make([]solver.Window, 0, len(dates))
 	for _, d := range dates {
-		t, err := model.ParseDate(d, c.Loc)
-		if err != nil {
-			return nil, err
+		if d.Err != nil {
+			return nil, d.Err
 		}
+		t := d.V
 		out = append(out, solver.Window{Start: c.Minute(t), End: c.Minute(midnight(t, 1, c.Loc))})
 	}
 	return out, nil

@@ -13,7 +13,7 @@ import (
 // clock is a clock in Europe/Paris over [start, end].
 func clock(t testing.TB, start, end string) *Clock {
 	t.Helper()
-	c, err := NewClock(&model.Problem{Operation: model.Operation{TimeZone: "Europe/Paris", Start: start, End: end}})
+	c, err := newClock(&model.Problem{Operation: model.Operation{TimeZone: "Europe/Paris", Start: start, End: end}})
 	require.NoError(t, err)
 	return c
 }
@@ -38,7 +38,7 @@ func TestNewClock(t *testing.T) {
 		{"end before start", "Europe/Paris", "2027-01-02", "2027-01-01", "end 2027-01-01 is before start 2027-01-02", 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := NewClock(&model.Problem{Operation: model.Operation{TimeZone: tc.zone, Start: tc.start, End: tc.end}})
+			c, err := newClock(&model.Problem{Operation: model.Operation{TimeZone: tc.zone, Start: tc.start, End: tc.end}})
 			if tc.err != "" {
 				require.EqualError(t, err, tc.err)
 				return
@@ -198,7 +198,7 @@ func TestPeriods(t *testing.T) {
 			"period from 2027-08-10T10:00 to 2027-08-10T10:00 does not end after it starts"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			ws, err := c.Periods([]model.Period{tc.p})
+			ws, err := c.Periods(typedPeriods(c, tc.p), []model.Period{tc.p})
 			if tc.err != "" {
 				require.EqualError(t, err, tc.err)
 				return
@@ -214,7 +214,7 @@ func TestPeriods(t *testing.T) {
 
 func TestDates(t *testing.T) {
 	c := clock(t, "2027-01-01", "2027-12-31")
-	ws, err := c.Dates([]string{"2027-03-28", "2027-08-15", "2027-10-31"})
+	ws, err := c.Dates(dates(c, "2027-03-28", "2027-08-15", "2027-10-31"))
 	require.NoError(t, err)
 	require.Len(t, ws, 3)
 	for i, want := range []int{1380, 1440, 1500} {
@@ -222,7 +222,7 @@ func TestDates(t *testing.T) {
 		assert.Equal(t, "00:00", c.Time(ws[i].Start).Format("15:04"))
 		assert.Equal(t, "00:00", c.Time(ws[i].End).Format("15:04"))
 	}
-	_, err = c.Dates([]string{"2027-02-30"})
+	_, err = c.Dates(dates(c, "2027-02-30"))
 	assert.EqualError(t, err, `"2027-02-30" is not a date YYYY-MM-DD`)
 }
 
@@ -249,9 +249,9 @@ func TestFrenchHolidays2027(t *testing.T) {
 	// and through the operation's calendar, as whole local days
 	p := &model.Problem{Operation: model.Operation{TimeZone: "Europe/Paris", Start: "2027-03-01", End: "2027-05-31",
 		ExtraHolidays: []string{"2027-04-02"}}}
-	c, err := NewClock(p)
+	c, err := newClock(p)
 	require.NoError(t, err)
-	ws, err := c.Dates(p.HolidayDates())
+	ws, err := c.Dates(p.Typed().Holidays)
 	require.NoError(t, err)
 	var inside []string
 	for _, w := range ws {

@@ -35,17 +35,17 @@ func (e *RecurrenceError) Error() string { return e.Err.Error() }
 func (e *RecurrenceError) Unwrap() error { return e.Err }
 
 // Recurrences expands recurring windows over [Epoch, Horizon): each occurrence of
-// r.RRule with DTSTART = r.From (default the operation's start) at local time
-// r.Start, lasting r.Duration (elapsed minutes), except on the local dates of
-// r.ExDates. Occurrences keep their local wall time across DST (rrule-go works in
+// the rule with DTSTART = From (default the operation's start) at local time
+// Start, lasting Length (elapsed minutes), except on the local dates of ExDates;
+// the recurrences are read already (model.Typed: rule parsed, times read). Occurrences keep their local wall time across DST (rrule-go works in
 // wall time); one whose start falls in the spring gap moves one hour later.
 // Windows that end after the epoch and start before the horizon are kept whole
 // (not clipped). The result is sorted by start, not merged. An error is a
 // *RecurrenceError.
-func (c *Clock) Recurrences(rs []model.Recurrence) ([]solver.Window, error) {
+func (c *Clock) Recurrences(rs []model.TypedRecurrence) ([]solver.Window, error) {
 	var out []solver.Window
-	for i, r := range rs {
-		ws, err := c.recurrence(r, MaxWindows-len(out))
+	for i := range rs {
+		ws, err := c.recurrence(&rs[i], MaxWindows-len(out))
 		if err != nil {
 			return nil, &RecurrenceError{Index: i, Err: err}
 		}
@@ -63,28 +63,29 @@ func (c *Clock) Recurrences(rs []model.Recurrence) ([]solver.Window, error) {
 // errTooMany is the error beyond MaxWindows.
 var errTooMany = fmt.Errorf("more than %d windows over the horizon", MaxWindows)
 
-func (c *Clock) recurrence(r model.Recurrence, budget int) (ws []solver.Window, err error) {
-	clock, err := parseStart(r.Start)
+func (c *Clock) recurrence(tr *model.TypedRecurrence, budget int) (ws []solver.Window, err error) {
+	r := &tr.Source
+	clock, err := startOf(tr)
 	if err != nil {
 		return nil, err
 	}
-	dur, err := parseLength(r.Duration)
+	dur, err := lengthOf(tr)
 	if err != nil {
 		return nil, err
 	}
 	from := c.Epoch
-	if r.From != "" {
-		if from, err = model.ParseDate(r.From, c.Loc); err != nil {
-			return nil, fmt.Errorf("from %w", err)
+	if tr.From.Set {
+		if tr.From.Err != nil {
+			return nil, fmt.Errorf("from %w", tr.From.Err)
 		}
+		from = tr.From.V
 	}
-	ex := make(map[string]bool, len(r.ExDates))
-	for _, e := range r.ExDates {
-		t, err := model.ParseDate(e, c.Loc)
-		if err != nil {
-			return nil, fmt.Errorf("exdate %w", err)
+	ex := make(map[string]bool, len(tr.ExDates))
+	for _, e := range tr.ExDates {
+		if e.Err != nil {
+			return nil, fmt.Errorf("exdate %w", e.Err)
 		}
-		ex[t.Format(time.DateOnly)] = true
+		ex[e.V.Format(time.DateOnly)] = true
 	}
 	rule := func(e error) error { return fmt.Errorf("rrule %q: %w", shorten(r.RRule), e) }
 	defer func() {
@@ -92,10 +93,11 @@ func (c *Clock) recurrence(r model.Recurrence, budget int) (ws []solver.Window, 
 			ws, err = nil, rule(fmt.Errorf("rrule-go failed: %v", p))
 		}
 	}()
-	opt, err := model.ParseRRule(r.RRule, c.Loc)
+	ropt, err := tr.Rule() // a copy: Dtstart and Until are set on it below
 	if err != nil {
 		return nil, rule(err)
 	}
+	opt := &ropt
 	// rrule-go runs in wall time: in UTC, on the local wall clock, so that its
 	// arithmetic is pure calendar arithmetic; each occurrence is then placed in Loc
 	// (time.Date: a wall time in the spring gap moves an hour later, one in the
@@ -172,31 +174,30 @@ func shorten(s string) string {
 	return s[:i] + "…"
 }
 
-// parseStart reads a recurrence's local time of day.
-func parseStart(s string) (int, error) {
-	if s == "" {
+// startOf is a recurrence's local time of day, in minutes after midnight.
+func startOf(tr *model.TypedRecurrence) (int, error) {
+	if !tr.Start.Set {
 		return 0, errors.New("missing start time of day (HH:MM)")
 	}
-	m, err := model.ParseClock(s)
-	if err != nil {
-		return 0, fmt.Errorf("start %w", err)
+	if tr.Start.Err != nil {
+		return 0, fmt.Errorf("start %w", tr.Start.Err)
 	}
-	return m, nil
+	return tr.Start.V, nil
 }
 
-// parseLength reads a recurrence's duration: positive, in minutes and hours.
-func parseLength(s string) (int, error) {
+// lengthOf is a recurrence's duration in minutes: positive, in minutes and hours.
+func lengthOf(tr *model.TypedRecurrence) (int, error) {
+	s := tr.Source.Duration
 	if strings.TrimSpace(s) == "" {
 		return 0, errors.New("missing duration (e.g. \"4h\")")
 	}
-	d, err := model.ParseDuration(s, 0)
-	if err != nil {
-		return 0, fmt.Errorf("duration %w", err)
+	if tr.Length.Err != nil {
+		return 0, fmt.Errorf("duration %w", tr.Length.Err)
 	}
-	if d <= 0 {
+	if tr.Length.V <= 0 {
 		return 0, fmt.Errorf("duration %q is not positive", s)
 	}
-	return d, nil
+	return tr.Length.V, nil
 }
 
 // Calendar is Recurrences made into a calendar, cached by content: lists with the
@@ -204,7 +205,7 @@ func parseLength(s string) (int, error) {
 // the operation's start) return the same *solver.Calendar, since thousands of
 // households share a few patterns. Errors are not cached. The calendar is shared:
 // it must not be modified.
-func (c *Clock) Calendar(rs []model.Recurrence) (*solver.Calendar, error) {
+func (c *Clock) Calendar(rs []model.TypedRecurrence) (*solver.Calendar, error) {
 	key := c.key(rs)
 	c.mu.Lock()
 	cal, ok := c.cache[key]
@@ -232,10 +233,11 @@ func (c *Clock) Calendar(rs []model.Recurrence) (*solver.Calendar, error) {
 // key is the canonical string of a list of recurrences: each field quoted, the
 // default From made explicit, ExDates sorted and deduplicated, the recurrences
 // sorted (a calendar is their union).
-func (c *Clock) key(rs []model.Recurrence) string {
+func (c *Clock) key(rs []model.TypedRecurrence) string {
 	epoch := c.Epoch.Format(time.DateOnly)
 	parts := make([]string, len(rs))
-	for i, r := range rs {
+	for i := range rs {
+		r := &rs[i].Source
 		from := r.From
 		if from == "" {
 			from = epoch

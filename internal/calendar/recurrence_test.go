@@ -35,7 +35,7 @@ func TestRecurrencesAcrossDST(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := clock(t, tc.start, tc.end)
-			ws, err := c.Recurrences([]model.Recurrence{weekdays8to12})
+			ws, err := c.Recurrences(typed(c, weekdays8to12))
 			require.NoError(t, err)
 			require.Len(t, ws, 10)
 			for i, w := range ws {
@@ -140,7 +140,7 @@ func TestRecurrenceOccurrences(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := clock(t, tc.start, tc.end)
-			ws, err := c.Recurrences([]model.Recurrence{tc.r})
+			ws, err := c.Recurrences(typed(c, tc.r))
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, days(c, ws))
 		})
@@ -149,11 +149,11 @@ func TestRecurrenceOccurrences(t *testing.T) {
 
 func TestRecurrencesListIsSortedAndDeduplicated(t *testing.T) {
 	c := clock(t, "2027-03-01", "2027-03-02")
-	ws, err := c.Recurrences([]model.Recurrence{
-		{RRule: "FREQ=DAILY", Start: "13:00", Duration: "4h"},
-		{RRule: "FREQ=DAILY", Start: "08:00", Duration: "4h"},
-		{RRule: "FREQ=WEEKLY;BYDAY=MO", Start: "08:00", Duration: "4h"},
-	})
+	ws, err := c.Recurrences(typed(c,
+		model.Recurrence{RRule: "FREQ=DAILY", Start: "13:00", Duration: "4h"},
+		model.Recurrence{RRule: "FREQ=DAILY", Start: "08:00", Duration: "4h"},
+		model.Recurrence{RRule: "FREQ=WEEKLY;BYDAY=MO", Start: "08:00", Duration: "4h"},
+	))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"Mon 01 08:00-12:00", "Mon 01 13:00-17:00", "Tue 02 08:00-12:00", "Tue 02 13:00-17:00"}, days(c, ws))
 }
@@ -245,7 +245,7 @@ func TestRecurrenceErrors(t *testing.T) {
 				cl = clock(t, "2027-01-01", "2030-12-31")
 			}
 			rs := []model.Recurrence{weekdays8to12, tc.r}
-			ws, err := cl.Recurrences(rs)
+			ws, err := cl.Recurrences(typed(cl, rs...))
 			assert.Nil(t, ws)
 			require.Error(t, err)
 			if tc.name == "too many times of day" {
@@ -256,7 +256,7 @@ func TestRecurrenceErrors(t *testing.T) {
 			var re *RecurrenceError
 			require.True(t, errors.As(err, &re))
 			assert.Equal(t, 1, re.Index)
-			_, err = cl.Calendar(rs)
+			_, err = cl.Calendar(typed(cl, rs...))
 			assert.Error(t, err)
 		})
 	}
@@ -278,7 +278,7 @@ func TestCalendarCache(t *testing.T) {
 			{RRule: "FREQ=WEEKLY;BYDAY=SA", Start: "09:00", Duration: "3h"},
 		}
 	}
-	a, err := c.Calendar(pattern())
+	a, err := c.Calendar(typed(c, pattern()...))
 	require.NoError(t, err)
 	require.NotNil(t, a)
 	assert.NotEmpty(t, a.Windows())
@@ -294,7 +294,7 @@ func TestCalendarCache(t *testing.T) {
 	from[1].From = "2027-03-01"
 	same["From the operation's start"] = from
 	for name, rs := range same {
-		b, err := c.Calendar(rs)
+		b, err := c.Calendar(typed(c, rs...))
 		require.NoError(t, err)
 		assert.Same(t, a, b, name)
 	}
@@ -311,12 +311,12 @@ func TestCalendarCache(t *testing.T) {
 	other["another From"] = o
 	other["one recurrence"] = pattern()[:1]
 	for name, rs := range other {
-		b, err := c.Calendar(rs)
+		b, err := c.Calendar(typed(c, rs...))
 		require.NoError(t, err)
 		assert.NotSame(t, a, b, name)
 	}
 
-	empty, err := c.Calendar(nil)
+	empty, err := c.Calendar(typed(c))
 	require.NoError(t, err)
 	assert.NotNil(t, empty, "no recurrence is the never-open calendar, not the always-open nil")
 	assert.Empty(t, empty.Windows())
@@ -331,7 +331,7 @@ func TestCalendarCacheConcurrent(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cal, err := c.Calendar([]model.Recurrence{{RRule: "FREQ=WEEKLY;BYDAY=MO,WE", Start: "10:00", Duration: "2h"}})
+			cal, err := c.Calendar(typed(c, model.Recurrence{RRule: "FREQ=WEEKLY;BYDAY=MO,WE", Start: "10:00", Duration: "2h"}))
 			assert.NoError(t, err)
 			got[i] = cal
 			_ = c.DayStarts()
@@ -348,9 +348,9 @@ func TestCalendarCacheConcurrent(t *testing.T) {
 func TestCalendarLiteralClock(t *testing.T) {
 	nc := clock(t, "2027-03-01", "2027-03-31")
 	c := &Clock{Loc: nc.Loc, Epoch: nc.Epoch, Horizon: nc.Horizon}
-	a, err := c.Calendar([]model.Recurrence{weekdays8to12})
+	a, err := c.Calendar(typed(c, weekdays8to12))
 	require.NoError(t, err)
-	b, err := c.Calendar([]model.Recurrence{weekdays8to12})
+	b, err := c.Calendar(typed(c, weekdays8to12))
 	require.NoError(t, err)
 	assert.Same(t, a, b)
 	assert.Equal(t, 23*240, a.Total())
@@ -369,7 +369,7 @@ func FuzzRecurrence(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, rule, start, dur string) {
 		r := model.Recurrence{RRule: rule, Start: start, Duration: dur}
-		ws, err := c.Recurrences([]model.Recurrence{r})
+		ws, err := c.Recurrences(typed(c, r))
 		if err != nil {
 			return
 		}
@@ -452,7 +452,7 @@ func TestRecurrencesMatchRRuleGoInTheTimeZone(t *testing.T) {
 		{RRule: "FREQ=YEARLY;BYEASTER=0,1,39,50", Start: "09:00", Duration: "1h"},
 	} {
 		t.Run(r.RRule+" "+r.Start+" "+r.From, func(t *testing.T) {
-			ws, err := c.Recurrences([]model.Recurrence{r})
+			ws, err := c.Recurrences(typed(c, r))
 			require.NoError(t, err)
 			want := reference(t, c, r)
 			require.NotEmpty(t, want)
@@ -482,9 +482,9 @@ func FuzzValidatedRulesExpand(f *testing.F) {
 		if model.Validate(p) != nil {
 			return
 		}
-		c, err := NewClock(p)
+		c, err := newClock(p)
 		require.NoError(t, err)
-		_, err = c.Recurrences([]model.Recurrence{r})
+		_, err = c.Recurrences(typed(c, r))
 		if err != nil && !strings.Contains(err.Error(), "more than") {
 			t.Fatalf("validated %+v, but the calendar says: %v", r, err)
 		}
