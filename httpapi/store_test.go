@@ -701,3 +701,113 @@ func TestJobEndsFailedWhenItsBaseMoved(t *testing.T) {
 		}
 	})
 }
+
+// TestStoresKeepWhatTheyAreGiven: a document comes back as it was written (a NUL
+// and non-ASCII text included, which jsonb would refuse), listings are in the
+// ids' byte order, and unknown operations, versions and jobs are ErrNotFound.
+func TestStoresKeepWhatTheyAreGiven(t *testing.T) {
+	forEachStore(t, func(t *testing.T, k storeKind) {
+		st := k.open(t)
+		ids := []string{"b", "B", "é", "a-1", "a"}
+		for _, id := range ids {
+			_, err := st.CreateOperation(id, problemNamed("op "+id))
+			require.NoError(t, err)
+		}
+		ops, err := st.Operations()
+		require.NoError(t, err)
+		assert.Equal(t, []string{"B", "a", "a-1", "b", "é"}, ops)
+
+		v1, err := st.Latest("a")
+		require.NoError(t, err)
+		p := problemNamed("Résidence \x00 « les Tilleuls »")
+		v2, _, err := st.AddVersion("a", v1.Base(), &Version{Kind: "solved", Problem: p, Plan: &model.Plan{Status: "feasible"}}, Idem{})
+		require.NoError(t, err)
+		got, err := st.Get("a", 2)
+		require.NoError(t, err)
+		assert.Equal(t, p.Operation.Name, got.Problem.Operation.Name)
+		assert.True(t, got.Created.Equal(v2.Created), "the stored time is the one returned: %v, %v", got.Created, v2.Created)
+		infos, err := st.Versions("a")
+		require.NoError(t, err)
+		require.Len(t, infos, 2)
+		assert.Equal(t, VersionInfo{Number: 2, Incarnation: v1.Incarnation, Created: infos[1].Created, Kind: "solved", HasPlan: true, Status: "feasible"}, infos[1])
+		assert.True(t, infos[1].Created.Equal(v2.Created), "the info's time is the version's")
+
+		for _, id := range []string{"j2", "J1", "j10"} {
+			require.NoError(t, st.PutJob(&JobRecord{ID: id, Operation: "a", Incarnation: v1.Incarnation, State: "running", Started: time.Now()}))
+		}
+		require.NoError(t, st.PutJob(&JobRecord{ID: "j2", Operation: "a", Incarnation: v1.Incarnation, State: "failed", Error: "boom \x00"}))
+		jobs, err := st.Jobs()
+		require.NoError(t, err)
+		var jobIDs []string
+		for _, j := range jobs {
+			jobIDs = append(jobIDs, j.ID)
+		}
+		assert.Equal(t, []string{"J1", "j10", "j2"}, jobIDs)
+		j2, err := st.GetJob("j2")
+		require.NoError(t, err)
+		assert.Equal(t, "failed", j2.State, "PutJob replaces the record")
+		assert.Equal(t, "boom \x00", j2.Error)
+
+		missing := []struct {
+			name string
+			err  error
+		}{
+			{"Head of an unknown operation", func() error { _, err := st.Head("nope"); return err }()},
+			{"Latest of an unknown operation", func() error { _, err := st.Latest("nope"); return err }()},
+			{"Get of an unknown operation", func() error { _, err := st.Get("nope", 1); return err }()},
+			{"Get of an unknown version", func() error { _, err := st.Get("a", 3); return err }()},
+			{"Versions of an unknown operation", func() error { _, err := st.Versions("nope"); return err }()},
+			{"GetJob of an unknown job", func() error { _, err := st.GetJob("nope"); return err }()},
+			{"DeleteOperation of an unknown operation", st.DeleteOperation("nope", "")},
+		}
+		for _, m := range missing {
+			assert.ErrorIs(t, m.err, ErrNotFound, m.name)
+		}
+		n, err := st.Idempotent("nope", NewIdem("k", "POST", "/", nil))
+		require.NoError(t, err)
+		assert.Zero(t, n)
+		require.NoError(t, st.Close())
+		require.NoError(t, st.Close(), "a second Close does nothing")
+	})
+}
+
+// TestPostgresMigrations: instances starting at once on a new database apply
+// each migration once; a database migrated by a newer rehabplan is refused.
+func TestPostgresMigrations(t *testing.T) {
+	url := pgtest.Schema(t)
+	const instances = 4
+	stores := make([]*PGStore, instances)
+	errs := make([]error, instances)
+	var wg sync.WaitGroup
+	for i := range instances {
+		wg.Go(func() { stores[i], errs[i] = OpenPostgres(url) })
+	}
+	wg.Wait()
+	for i := range instances {
+		require.NoError(t, errs[i], "instance %d", i)
+	}
+	ms, err := migrations()
+	require.NoError(t, err)
+	require.NotEmpty(t, ms)
+	ctx := context.Background()
+	var applied, distinct int
+	require.NoError(t, stores[0].pool.QueryRow(ctx, "SELECT count(*), count(DISTINCT version) FROM schema_migrations").Scan(&applied, &distinct))
+	assert.Equal(t, len(ms), applied)
+	assert.Equal(t, len(ms), distinct)
+	_, err = stores[1].CreateOperation("op", gen.Example())
+	require.NoError(t, err)
+	_, err = stores[2].Head("op")
+	require.NoError(t, err, "the instances share one database")
+
+	_, err = stores[0].pool.Exec(ctx, "INSERT INTO schema_migrations (version, name) VALUES (9999, '9999_future.sql')")
+	require.NoError(t, err)
+	for _, st := range stores {
+		require.NoError(t, st.Close())
+	}
+	_, err = OpenPostgres(url)
+	require.ErrorContains(t, err, "migration 9999, newer than this rehabplan's")
+
+	_, err = OpenPostgres("postgres://someone:s3cret-pw@127.0.0.1:1/x?connect_timeout=2")
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "s3cret-pw", "the password is not in the error")
+}
