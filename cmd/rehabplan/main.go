@@ -61,6 +61,7 @@ func init() {
 		{"reminders", "PROBLEM.json PLAN.json --date D [flags]", "who to call or text the day before", noCtx(cmdReminders)},
 		{"batch", "DIR [flags]", "replan every operation under DIR (the nightly run)", cmdBatch},
 		{"serve", "[flags]", "the HTTP service and the planning page", cmdServe},
+		{"store", "export|import [flags]", "move a store (bbolt or PostgreSQL) out or in as JSON lines", cmdStore},
 		{"example", "", "write the bundled example problem to stdout", noCtx(cmdExample)},
 		{"gen", "[flags]", "write a generated operation of N dwellings", noCtx(cmdGen)},
 		{"bench", "--family jobshop|flowshop|rcpsp [flags] FILES...", "run public benchmark instances through the engine", cmdBench},

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -23,7 +22,7 @@ import (
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("serve", stderr)
 	addr := fs.String("addr", ":8080", "listen address")
-	data := fs.String("data", "rehabplan-data", "directory of the store (one file, rehabplan.db)")
+	sf := addStoreFlags(fs)
 	tokens := fs.String("tokens", "", "file of bearer tokens, one \"TOKEN ROLE\" per line (role read or write); or set REHABPLAN_TOKENS=\"TOKEN:ROLE,...\"")
 	cors := fs.String("cors-origin", "", "comma-separated origins allowed to call from a browser")
 	maxJobs := fs.Int("max-jobs", 2, "solve jobs running at once")
@@ -45,11 +44,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "rehabplan: no tokens: give --tokens FILE or REHABPLAN_TOKENS (nobody could call the API)")
 		return exitInvalid
 	}
-	if err := os.MkdirAll(*data, 0o700); err != nil {
-		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
-		return exitFail
-	}
-	store, err := httpapi.OpenBolt(filepath.Join(*data, "rehabplan.db"))
+	store, _, err := sf.open()
 	if err != nil {
 		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 		return exitFail
