@@ -53,14 +53,23 @@ type PGStore struct {
 	pool    *pgxpool.Pool
 	timeout time.Duration
 	closed  atomic.Bool
+	held    *pgxpool.Conn // the connection holding serveLock, nil when not held
 }
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// migrationLock is the pg_advisory_lock key under which migrations are applied,
-// so that several instances starting at once apply each one once.
-const migrationLock = 0x7265686162706c61 // "rehabpla"
+// The advisory locks' names: lockKey makes of one the lock's bigint key in the
+// current schema, so that stores in two schemas of one database do not block
+// each other. migrationLock is held while migrations are applied, so that
+// several instances starting at once apply each one once.
+const (
+	migrationLock = "rehabplan migrations"
+	serveLock     = "rehabplan serve"
+)
+
+// lockKey is the SQL of an advisory lock's key, its name the parameter $1.
+const lockKey = "hashtextextended($1 || ' in ' || current_schema(), 0)"
 
 // OpenPostgres connects to the database at url (postgres://user:pass@host/db;
 // a search_path parameter puts the tables in that schema) and applies the
@@ -146,10 +155,10 @@ func pgMigrate(ctx context.Context, pool *pgxpool.Pool) error {
 		return err
 	}
 	defer conn.Release()
-	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", int64(migrationLock)); err != nil {
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock("+lockKey+")", migrationLock); err != nil {
 		return fmt.Errorf("taking the migration lock: %w", err)
 	}
-	defer conn.Exec(context.Background(), "SELECT pg_advisory_unlock($1)", int64(migrationLock))
+	defer conn.Exec(context.Background(), "SELECT pg_advisory_unlock("+lockKey+")", migrationLock)
 	_, err = conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version integer PRIMARY KEY,
 		name    text NOT NULL,
@@ -190,6 +199,44 @@ func pgMigrate(ctx context.Context, pool *pgxpool.Pool) error {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
 	}
+	return nil
+}
+
+// HoldServe makes this process the one that serves the database's solve jobs,
+// until Close (a lock per schema): the jobs' records carry no owner yet, so a second service on the
+// same database would resume the first's running jobs as left over and run them
+// twice. It takes a session advisory lock on a connection kept for that; a
+// database another process holds is refused with ErrLocked, the error naming
+// the holder's application_name. (Several services on one database need a job queue with leases,
+// issue 19 point 3.)
+func (s *PGStore) HoldServe(name string) error {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := conn.Exec(ctx, "SELECT set_config('application_name', $1, false)", name); err != nil {
+		conn.Release()
+		return err
+	}
+	var ok bool
+	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock("+lockKey+")", serveLock).Scan(&ok); err != nil {
+		conn.Release()
+		return err
+	}
+	if !ok {
+		var holder string
+		err := conn.QueryRow(ctx, `SELECT coalesce(max(a.application_name || ' (backend pid ' || a.pid || ', ' || coalesce(host(a.client_addr), 'local') || ')'), '')
+			FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+			WHERE l.locktype = 'advisory' AND l.granted AND (l.classid::bigint << 32 | l.objid::bigint) = `+lockKey, serveLock).Scan(&holder)
+		conn.Release()
+		if err != nil || holder == "" {
+			holder = "another process"
+		}
+		return fmt.Errorf("the PostgreSQL store is served by %s: one service per database until jobs are queued: %w", holder, ErrLocked)
+	}
+	s.held = conn
 	return nil
 }
 
@@ -602,6 +649,10 @@ func (s *PGStore) Jobs() ([]JobRecord, error) {
 func (s *PGStore) Close() error {
 	if s.closed.Swap(true) {
 		return nil
+	}
+	if s.held != nil {
+		// closing the session releases its advisory lock
+		s.held.Hijack().Close(context.Background())
 	}
 	s.pool.Close()
 	return nil

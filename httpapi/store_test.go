@@ -811,3 +811,23 @@ func TestPostgresMigrations(t *testing.T) {
 	require.Error(t, err)
 	assert.NotContains(t, err.Error(), "s3cret-pw", "the password is not in the error")
 }
+
+// TestPostgresServedByOneProcess: a second service on a database is refused,
+// naming the first, until the first closes.
+func TestPostgresServedByOneProcess(t *testing.T) {
+	url := pgtest.Schema(t)
+	first, err := OpenPostgres(url)
+	require.NoError(t, err)
+	defer first.Close()
+	second, err := OpenPostgres(url)
+	require.NoError(t, err)
+	defer second.Close()
+	require.NoError(t, first.HoldServe("rehabplan serve test-first"))
+	err = second.HoldServe("rehabplan serve test-second")
+	require.ErrorIs(t, err, ErrLocked)
+	assert.Contains(t, err.Error(), "served by rehabplan serve test-first")
+	_, err = second.CreateOperation("op", gen.Example())
+	require.NoError(t, err, "the store itself is shared")
+	require.NoError(t, first.Close())
+	require.NoError(t, second.HoldServe("rehabplan serve test-second"), "released on Close")
+}

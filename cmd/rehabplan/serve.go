@@ -50,6 +50,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitFail
 	}
 	defer store.Close()
+	if pg, ok := store.(*httpapi.PGStore); ok {
+		host, _ := os.Hostname()
+		if err := pg.HoldServe(fmt.Sprintf("rehabplan serve pid %d on %s", os.Getpid(), host)); err != nil {
+			fmt.Fprintf(stderr, "rehabplan: %v\n", err)
+			return exitFail
+		}
+	}
 	var origins []string
 	for _, o := range strings.Split(*cors, ",") {
 		if o = strings.TrimSpace(o); o != "" {
