@@ -27,8 +27,8 @@ import (
 // store again, as a restart of the service would.
 type storeKind struct {
 	name   string
-	open   func(t *testing.T) Store
-	reopen func(t *testing.T, st Store) Store
+	open   func(t testing.TB) Store
+	reopen func(t testing.TB, st Store) Store
 }
 
 // pgURLs remembers the URL each PostgreSQL store of the suite was opened on.
@@ -38,24 +38,27 @@ var pgURLs sync.Map
 // server can be had (see internal/pgtest: the test is skipped saying why when
 // none can, or fails under REHABPLAN_REQUIRE_POSTGRES=1).
 var storeKinds = []storeKind{
-	{"bbolt", func(t *testing.T) Store {
-		st, _ := openTestStore(t)
+	{"bbolt", func(t testing.TB) Store {
+		path := filepath.Join(t.TempDir(), "s.db")
+		st, err := OpenBolt(path)
+		require.NoError(t, err)
+		t.Cleanup(func() { st.Close() })
 		return st
-	}, func(t *testing.T, st Store) Store {
+	}, func(t testing.TB, st Store) Store {
 		require.NoError(t, st.Close())
 		again, err := OpenBolt(st.(*BoltStore).path)
 		require.NoError(t, err)
 		t.Cleanup(func() { again.Close() })
 		return again
 	}},
-	{"postgres", func(t *testing.T) Store {
+	{"postgres", func(t testing.TB) Store {
 		url := pgtest.Schema(t)
 		st, err := OpenPostgres(url)
 		require.NoError(t, err)
 		pgURLs.Store(st, url)
 		t.Cleanup(func() { st.Close() })
 		return st
-	}, func(t *testing.T, st Store) Store {
+	}, func(t testing.TB, st Store) Store {
 		url, ok := pgURLs.Load(st)
 		require.True(t, ok, "a store the suite did not open")
 		require.NoError(t, st.Close())
@@ -72,15 +75,6 @@ func forEachStore(t *testing.T, f func(t *testing.T, k storeKind)) {
 	for _, k := range storeKinds {
 		t.Run(k.name, func(t *testing.T) { f(t, k) })
 	}
-}
-
-func openTestStore(t *testing.T) (*BoltStore, string) {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "s.db")
-	st, err := OpenBolt(path)
-	require.NoError(t, err)
-	t.Cleanup(func() { st.Close() })
-	return st, path
 }
 
 // problemNamed is the example problem with a recognisable name, so that a test
@@ -830,4 +824,23 @@ func TestPostgresServedByOneProcess(t *testing.T) {
 	require.NoError(t, err, "the store itself is shared")
 	require.NoError(t, first.Close())
 	require.NoError(t, second.HoldServe("rehabplan serve test-second"), "released on Close")
+}
+
+// BenchmarkAddVersion: one version committed on its base (the example problem,
+// no plan), the CAS and the write in one transaction, on each store.
+func BenchmarkAddVersion(b *testing.B) {
+	for _, k := range storeKinds {
+		b.Run(k.name, func(b *testing.B) {
+			st := k.open(b)
+			v, err := st.CreateOperation("op", gen.Example())
+			require.NoError(b, err)
+			in := &Version{Kind: "replaced", Problem: v.Problem}
+			for b.Loop() {
+				v, _, err = st.AddVersion("op", v.Base(), in, Idem{})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
