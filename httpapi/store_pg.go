@@ -155,6 +155,13 @@ func pgMigrate(ctx context.Context, pool *pgxpool.Pool) error {
 		return err
 	}
 	defer conn.Release()
+	var schema *string
+	if err := conn.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		return err
+	}
+	if schema == nil {
+		return errors.New("no schema to create the tables in: the search_path names none that exists (CREATE SCHEMA it first)")
+	}
 	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock("+lockKey+")", migrationLock); err != nil {
 		return fmt.Errorf("taking the migration lock: %w", err)
 	}

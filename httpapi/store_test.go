@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -800,6 +801,9 @@ func TestPostgresMigrations(t *testing.T) {
 	}
 	_, err = OpenPostgres(url)
 	require.ErrorContains(t, err, "migration 9999, newer than this rehabplan's")
+
+	_, err = OpenPostgres(strings.Replace(url, "search_path=", "search_path=no_such_schema_", 1))
+	require.ErrorContains(t, err, "the search_path names none that exists")
 
 	_, err = OpenPostgres("postgres://someone:s3cret-pw@127.0.0.1:1/x?connect_timeout=2")
 	require.Error(t, err)
