@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	neturl "net/url"
 	"path"
 	"sort"
 	"strconv"
@@ -94,17 +95,20 @@ func OpenPostgres(url string) (*PGStore, error) {
 }
 
 // redactURL is url without its password, for error messages.
-func redactURL(url string) string {
-	cfg, err := pgx.ParseConfig(url)
+func redactURL(u string) string {
+	cfg, err := pgx.ParseConfig(u)
 	if err != nil || cfg.Password == "" {
-		if i := strings.Index(url, "@"); i >= 0 {
-			if j := strings.Index(url, "://"); j >= 0 && j < i {
-				return url[:j+3] + "…" + url[i:]
+		if i := strings.Index(u, "@"); i >= 0 {
+			if j := strings.Index(u, "://"); j >= 0 && j < i {
+				return u[:j+3] + "…" + u[i:]
 			}
 		}
-		return url
+		return u
 	}
-	return strings.Replace(url, ":"+cfg.Password+"@", ":…@", 1)
+	for _, pw := range []string{cfg.Password, neturl.PathEscape(cfg.Password), neturl.QueryEscape(cfg.Password)} {
+		u = strings.ReplaceAll(u, pw, "…")
+	}
+	return u
 }
 
 // migration is one file of migrations/: NNNN_name.sql, applied in NNNN order.

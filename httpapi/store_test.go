@@ -805,9 +805,15 @@ func TestPostgresMigrations(t *testing.T) {
 	_, err = OpenPostgres(strings.Replace(url, "search_path=", "search_path=no_such_schema_", 1))
 	require.ErrorContains(t, err, "the search_path names none that exists")
 
-	_, err = OpenPostgres("postgres://someone:s3cret-pw@127.0.0.1:1/x?connect_timeout=2")
-	require.Error(t, err)
-	assert.NotContains(t, err.Error(), "s3cret-pw", "the password is not in the error")
+	for _, bad := range []string{
+		"postgres://someone:s3cret-pw@127.0.0.1:1/x?connect_timeout=2",
+		"host=127.0.0.1 port=1 user=someone password=s3cret-pw connect_timeout=2",
+		"postgres://someone:s3cret-pw@127.0.0.1:1/x?connect_timeout=nonsense",
+	} {
+		_, err = OpenPostgres(bad)
+		require.Error(t, err)
+		assert.NotContains(t, err.Error(), "s3cret-pw", "the password is not in the error")
+	}
 }
 
 // TestPostgresServedByOneProcess: a second service on a database is refused,
