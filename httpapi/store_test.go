@@ -53,7 +53,9 @@ var storeKinds = []storeKind{
 		return again
 	}},
 	{"postgres", func(t testing.TB) Store {
-		url := pgtest.Schema(t)
+		// a pool as large as the concurrency tests' writers: they all wait on
+		// the row lock at once
+		url := pgtest.WithParam(pgtest.Schema(t), "pool_max_conns", "24")
 		st, err := OpenPostgres(url)
 		require.NoError(t, err)
 		pgURLs.Store(st, url)
@@ -853,4 +855,42 @@ func BenchmarkAddVersion(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestConcurrentRetriesOfOneRequest: the same request sent 10 times at once with
+// its idempotency key writes one version; every other answer replays it (none is
+// a conflict, as they would be were the key read before the base was locked).
+func TestConcurrentRetriesOfOneRequest(t *testing.T) {
+	forEachStore(t, func(t *testing.T, k storeKind) {
+		st := k.open(t)
+		v1, err := st.CreateOperation("op", gen.Example())
+		require.NoError(t, err)
+		idem := NewIdem("retry-key", "POST", "/v1/operations/op/events", []byte(`{"events":[]}`))
+		const retries = 10
+		out := make([]*Version, retries)
+		replayed := make([]bool, retries)
+		errs := make([]error, retries)
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		for i := range retries {
+			wg.Go(func() {
+				<-start
+				out[i], replayed[i], errs[i] = st.AddVersion("op", v1.Base(), &Version{Kind: "replanned", Problem: problemNamed("retry")}, idem)
+			})
+		}
+		close(start)
+		wg.Wait()
+		written := 0
+		for i := range retries {
+			require.NoError(t, errs[i], "retry %d", i)
+			assert.Equal(t, 2, out[i].Number, "retry %d", i)
+			if !replayed[i] {
+				written++
+			}
+		}
+		assert.Equal(t, 1, written, "one retry writes, the others replay")
+		b, err := st.Head("op")
+		require.NoError(t, err)
+		assert.Equal(t, 2, b.Version)
+	})
 }

@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 var (
@@ -57,7 +58,7 @@ func Schema(t testing.TB) string {
 	schema := "test_" + hex.EncodeToString(b[:])
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, baseURL)
+	conn, err := connect(ctx, baseURL)
 	if err != nil {
 		t.Fatalf("PostgreSQL at %s: %v", baseURL, err)
 	}
@@ -68,16 +69,26 @@ func Schema(t testing.TB) string {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if conn, err := pgx.Connect(ctx, baseURL); err == nil {
+		if conn, err := connect(ctx, baseURL); err == nil {
 			conn.Exec(ctx, "DROP SCHEMA "+schema+" CASCADE")
 			conn.Close(ctx)
 		}
 	})
-	return withParam(baseURL, "search_path", schema)
+	return WithParam(baseURL, "search_path", schema)
 }
 
-// withParam adds a query parameter to a postgres:// URL (or a key=value one).
-func withParam(u, k, v string) string {
+// connect opens one connection to the server at u, which may carry the pool's
+// parameters (pool_max_conns...), as the store's URL may.
+func connect(ctx context.Context, u string) (*pgx.Conn, error) {
+	cfg, err := pgxpool.ParseConfig(u)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.ConnectConfig(ctx, cfg.ConnConfig)
+}
+
+// WithParam adds a parameter to a postgres:// URL (or a key=value one).
+func WithParam(u, k, v string) string {
 	if !strings.Contains(u, "://") {
 		return u + " " + k + "=" + v
 	}
@@ -96,7 +107,7 @@ func start() {
 	if u := os.Getenv("REHABPLAN_TEST_POSTGRES"); u != "" {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		conn, err := pgx.Connect(ctx, u)
+		conn, err := connect(ctx, u)
 		if err != nil {
 			whyNot = fmt.Sprintf("REHABPLAN_TEST_POSTGRES names a server that does not answer: %v", err)
 			return
