@@ -662,8 +662,12 @@ func (s *PGStore) Close() error {
 		return nil
 	}
 	if s.held != nil {
-		// closing the session releases its advisory lock
-		s.held.Hijack().Close(context.Background())
+		// unlocked before the session closes: its end releases the lock too,
+		// but only once the server has seen it go
+		ctx, cancel := s.ctx()
+		s.held.Exec(ctx, "SELECT pg_advisory_unlock("+lockKey+")", serveLock)
+		s.held.Hijack().Close(ctx)
+		cancel()
 	}
 	s.pool.Close()
 	return nil
