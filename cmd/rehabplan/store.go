@@ -62,44 +62,43 @@ func (f *storeFlags) open() (httpapi.Dumper, string, error) {
 	return st, path, nil
 }
 
-const storeUsage = `usage:
-  rehabplan store export [--store URL | --data DIR] [-o FILE]   write the store as JSON lines
-  rehabplan store import [--store URL | --data DIR] FILE|-      load JSON lines into an empty store
-
-One line per operation version, idempotency key and job record, incarnations
-kept: an export of one store imported into another (bbolt to PostgreSQL or back)
-serves every request as the first would. An import writes all or nothing.
+const storeAbout = `
+  export writes the store as JSON lines (stdout or -o FILE); import loads a FILE
+  of them (- for standard input) into an empty store, all or nothing. One line per
+  operation version, idempotency key and job record, incarnations kept: a store
+  exported from bbolt and imported into PostgreSQL (or back) serves every request
+  as the first would.
 `
 
 // cmdStore moves a store's content out (export) and in (import).
 func cmdStore(_ context.Context, args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || (args[0] != "export" && args[0] != "import") {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			fmt.Fprint(stdout, storeUsage)
-			return exitOK
-		}
-		fmt.Fprint(stderr, storeUsage)
-		return exitInvalid
+	fs := newFlagSet("store", stderr)
+	fs.Usage = func() {
+		commandUsage(fs, "store")
+		fmt.Fprint(fs.Output(), storeAbout)
 	}
-	sub := args[0]
-	fs := newFlagSet("store "+sub, stderr)
 	sf := addStoreFlags(fs)
 	out := fs.String("o", "", "export: write to FILE instead of stdout")
-	pos, err := parse(fs, args[1:])
+	pos, err := parse(fs, args)
 	if err != nil {
 		return exitInvalid
 	}
+	if len(pos) == 0 || (pos[0] != "export" && pos[0] != "import") {
+		fmt.Fprintf(stderr, "rehabplan store: want export or import (see rehabplan store --help)\n")
+		return exitInvalid
+	}
+	sub := pos[0]
 	var in io.Reader
 	switch {
-	case sub == "export" && !noArguments(stderr, "store export", pos):
+	case sub == "export" && !noArguments(stderr, "store export", pos[1:]):
 		return exitInvalid
-	case sub == "import" && len(pos) != 1:
+	case sub == "import" && len(pos) != 2:
 		fmt.Fprintf(stderr, "rehabplan store import: want one FILE of JSON lines (- for standard input)\n")
 		return exitInvalid
-	case sub == "import" && pos[0] == "-":
+	case sub == "import" && pos[1] == "-":
 		in = os.Stdin
 	case sub == "import":
-		f, err := os.Open(pos[0])
+		f, err := os.Open(pos[1])
 		if err != nil {
 			fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 			return exitFail

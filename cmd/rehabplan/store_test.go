@@ -221,7 +221,8 @@ func TestStoreFlags(t *testing.T) {
 		{"not a URL", []string{"store", "export", "--store", "/var/lib/rehabplan"}, "", exitFail, "want a postgres:// URL"},
 		{"env not a URL", []string{"store", "export"}, "mysql://x", exitFail, `--store "mysql://x": want a postgres:// URL`},
 		{"--data beats the env", []string{"store", "export", "--data", dir}, "mysql://x", exitOK, "0 versions"},
-		{"no subcommand", []string{"store"}, "", exitInvalid, "usage:"},
+		{"no subcommand", []string{"store"}, "", exitInvalid, "want export or import"},
+		{"another subcommand", []string{"store", "exprot"}, "", exitInvalid, "want export or import"},
 		{"import without a file", []string{"store", "import", "--data", dir}, "", exitInvalid, "want one FILE"},
 		{"export with an argument", []string{"store", "export", "--data", dir, "x"}, "", exitInvalid, "unexpected argument"},
 	}
