@@ -64,6 +64,7 @@ func init() {
 		{"export", "PROBLEM.json PLAN.json [--diff DIFF.json] -o FILE.xlsx", "write a plan as a workbook: per building, per crew, the pilots' agenda", noCtx(cmdExport)},
 		{"batch", "DIR [flags]", "replan every operation under DIR (the nightly run)", cmdBatch},
 		{"serve", "[flags]", "the HTTP service and the planning page", cmdServe},
+		{"store", "export|import [flags]", "move a store (bbolt or PostgreSQL) out or in as JSON lines", cmdStore},
 		{"example", "", "write the bundled example problem to stdout", noCtx(cmdExample)},
 		{"gen", "[flags]", "write a generated operation of N dwellings", noCtx(cmdGen)},
 		{"bench", "--family jobshop|flowshop|rcpsp [flags] FILES...", "run public benchmark instances through the engine", cmdBench},

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -22,7 +21,7 @@ import (
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("serve", stderr)
 	addr := fs.String("addr", ":8080", "listen address")
-	data := fs.String("data", "rehabplan-data", "directory of the store (one file, rehabplan.db)")
+	sf := addStoreFlags(fs)
 	tokens := fs.String("tokens", "", "file of bearer tokens, one \"sha256:HEX ROLE [OPERATIONS] [crews=CREWS] [id=NAME]\" per line (role admin, manager, pilot, contractor, viewer; read, write), reloaded when it changes or on SIGHUP; or set REHABPLAN_TOKENS=\"TOKEN:ROLE,...\" (every operation)")
 	cors := fs.String("cors-origin", "", "comma-separated origins allowed to call from a browser")
 	maxJobs := fs.Int("max-jobs", 2, "solve jobs running at once")
@@ -47,16 +46,19 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "rehabplan: no tokens: give --tokens FILE or REHABPLAN_TOKENS (nobody could call the API)")
 		return exitInvalid
 	}
-	if err := os.MkdirAll(*data, 0o700); err != nil {
-		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
-		return exitFail
-	}
-	store, err := httpapi.OpenBolt(filepath.Join(*data, "rehabplan.db"))
+	store, _, err := sf.open()
 	if err != nil {
 		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 		return exitFail
 	}
 	defer store.Close()
+	if pg, ok := store.(*httpapi.PGStore); ok {
+		host, _ := os.Hostname()
+		if err := pg.HoldServe(fmt.Sprintf("rehabplan serve pid %d on %s", os.Getpid(), host)); err != nil {
+			fmt.Fprintf(stderr, "rehabplan: %v\n", err)
+			return exitFail
+		}
+	}
 	var origins []string
 	for _, o := range strings.Split(*cors, ",") {
 		if o = strings.TrimSpace(o); o != "" {
