@@ -233,6 +233,12 @@
     m.W = LEFT + m.days.length * m.pxDay;
     $("gantt-size").style.width = m.W + "px";
     $("gantt-size").style.height = TOP + m.H + "px";
+    const a = state.active;
+    if (a && a.row < m.rows.length) { // a change of scale keeps the active appointment in view
+      rowVisible(a.row);
+      const b = a.iv && m.byId.get(a.iv);
+      if (b) timeVisible(b.s, b.e);
+    }
     render();
   }
 
@@ -267,7 +273,9 @@
     while (i1 < m.rows.length && m.rows[i1].y < st + vh - TOP) i1++;
     const Y = (r) => TOP + r.y - st;
     // background: days off, holidays, office hours
-    const bg = el(frag, "g", { "aria-hidden": "true" });
+    const clipDefs = el(frag, "defs", {});
+    el(el(clipDefs, "clipPath", { id: "chart-area" }), "rect", { x: LEFT, y: TOP, width: Math.max(0, vw - LEFT), height: bandH });
+    const bg = el(frag, "g", { "aria-hidden": "true", "clip-path": "url(#chart-area)" });
     for (const d of m.days) {
       if (d.end < tv0 || d.ms > tv1) continue;
       const x = X(d.ms), w = X(d.end) - x;
@@ -291,7 +299,8 @@
     const body = el(frag, "g", { role: "rowgroup" });
     for (let i = i0; i < i1; i++) {
       const r = m.rows[i], y = Y(r);
-      const row = el(body, "g", { role: "row", "aria-rowindex": i + 1 });
+      const rowG = el(body, "g", { role: "row", "aria-rowindex": i + 1 });
+      const row = el(rowG, "g", { "clip-path": "url(#chart-area)" });
       for (const a of r.bars) {
         if (a.e < tv0 || a.s > tv1) continue;
         const iv = m.ivs.get(a.intervention) || {};
@@ -312,14 +321,13 @@
         });
         if (r.tall && X(a.e) - X(a.s) > 60) el(row, "text", { class: "inbar", x: X(a.s) + 3, y: y + r.h / 2 + 4, "aria-hidden": "true" }, iv.dwelling + " " + state.L.trade(iv.trade));
       }
-      r.drawn = row;
+      r.drawn = rowG;
     }
     // today
     const now = Date.now();
     if (now > tv0 && now < tv1) title(el(frag, "line", { class: "today", x1: X(now), x2: X(now), y1: TOP - 6, y2: vh, "aria-hidden": "true" }), "aujourd'hui, " + when(now));
     // the row labels, over the bars that scroll under them
     const labels = el(frag, "g", {});
-    el(labels, "rect", { class: "paper", x: 0, y: TOP, width: LEFT, height: bandH, "aria-hidden": "true" });
     for (let i = i0; i < i1; i++) {
       const r = m.rows[i], y = Y(r);
       const h = el(r.drawn || labels, "text", { class: r.group ? "group" : "label", x: 4, y: y + 14, id: "row-" + i, role: "rowheader" });
@@ -805,7 +813,7 @@
   }
 
   $("login").addEventListener("submit", login);
-  $("operation").addEventListener("change", (e) => { state.diff = null; state.oldPlan = null; state.selected = ""; state.active = null; $("changes").hidden = true; loadOperation(e.target.value); });
+  $("operation").addEventListener("change", (e) => { show(""); state.diff = null; state.oldPlan = null; state.selected = ""; state.active = null; $("changes").hidden = true; loadOperation(e.target.value); });
   $("group").addEventListener("change", () => { state.active = null; build(); });
   $("zoom").addEventListener("change", layout);
   $("gantt-wrap").addEventListener("scroll", schedule);
@@ -821,7 +829,8 @@
   });
   $("gantt-wrap").addEventListener("focus", () => {
     const m = state.m;
-    if (state.active || !m) return;
+    if (!m) return;
+    if (state.active) { activate(state.active.row, state.active.iv); return; }
     const i = m.rows.findIndex((r) => !r.group && r.y + r.h > $("gantt-wrap").scrollTop);
     if (i >= 0) activate(i, m.rows[i].bars.length ? m.rows[i].bars[0].intervention : null);
   });
