@@ -259,10 +259,17 @@ func partialPlan(t *testing.T, p pager, s *served) {
 	p.shot("8-partial-details")
 
 	// a replan of a partial plan: never a green message
-	a := plan.Assignments[len(plan.Assignments)-1]
-	p.eval(`(() => { const m = document.getElementById("missed-iv"); m.value = "x"; m.dataset.value = ` + strconv.Quote(a.Intervention) + `; })()`)
+	crew := ""
+	for _, a := range plan.Assignments {
+		if a.Crew != "" && a.Start < "2027-01-07" {
+			crew = a.Crew
+			break
+		}
+	}
+	require.NotEmpty(t, crew, "a crew at work in the first days")
+	p.eval(`document.getElementById("absent-crew").value = ` + strconv.Quote(crew) + `; document.getElementById("absent-from").value = "2027-01-05"; document.getElementById("absent-to").value = "2027-01-06"`)
 	p.eval(`document.getElementById("message").textContent = ""`)
-	require.NoError(t, chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS("#missed button"))))
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS("#absent button"))))
 	p.poll(`document.getElementById("message").textContent !== ""`, 90*time.Second)
 	require.Contains(t, evalAs[string](p, `document.getElementById("message").textContent`), "Nouveau planning")
 	v := latestVersion(t, s, "op-partiel")

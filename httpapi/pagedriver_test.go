@@ -164,9 +164,14 @@ func (p pager) axe(selectors ...string) {
 		require.NoError(p.t, err, "loading axe-core")
 	}
 	inc, _ := json.Marshal(selectors)
-	res := evalAs[[]map[string]any](p, `axe.run({include: `+string(inc)+`.map(s => [s])}, {resultTypes: ["violations"]}).then(r =>
-	  r.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(v =>
-	    ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + ": " + n.failureSummary)})))`)
+	out := evalAs[map[string]any](p, `axe.run({include: `+string(inc)+`.map(s => [s])}).then(r => ({passes: r.passes.length,
+	  violations: r.violations.filter(v => v.impact === "serious" || v.impact === "critical").map(v =>
+	    ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + ": " + n.failureSummary)}))}))`)
+	require.Greater(p.t, out["passes"].(float64), 10.0, "axe-core checked the page")
+	var res []map[string]any
+	for _, v := range out["violations"].([]any) {
+		res = append(res, v.(map[string]any))
+	}
 	var b strings.Builder
 	for _, v := range res {
 		fmt.Fprintf(&b, "%s (%s): %s\n", v["id"], v["impact"], v["help"])

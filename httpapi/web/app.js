@@ -276,6 +276,7 @@
     const clipDefs = el(frag, "defs", {});
     el(el(clipDefs, "clipPath", { id: "chart-area" }), "rect", { x: LEFT, y: TOP, width: Math.max(0, vw - LEFT), height: bandH });
     const bg = el(frag, "g", { "aria-hidden": "true", "clip-path": "url(#chart-area)" });
+    for (let i = i0; i < i1; i++) if (i % 2 && !m.rows[i].group) el(bg, "rect", { class: "stripe", x: LEFT, y: Y(m.rows[i]), width: vw - LEFT, height: m.rows[i].h });
     for (const d of m.days) {
       if (d.end < tv0 || d.ms > tv1) continue;
       const x = X(d.ms), w = X(d.end) - x;
@@ -289,7 +290,6 @@
     if (wide && m.office) band(m.office, TOP, bandH, "office", "horaires de bureau du pilote");
     for (let i = i0; i < i1; i++) {
       const r = m.rows[i];
-      if (i % 2 && !r.group) el(bg, "rect", { class: "stripe", x: LEFT, y: Y(r), width: vw - LEFT, height: r.h });
       if (wide) band(r.cal, Y(r), r.h, "office", r.calTitle);
       band(r.off, Y(r) + 1, r.h - 2, "absence", "absent");
     }
@@ -335,7 +335,7 @@
       if (!r.group) {
         h.setAttribute("aria-label", r.title + (r.bars.length ? ", " + r.bars.length + " rendez-vous" : ", aucun rendez-vous"));
         title(h, r.title);
-        if (r.flag) title(el(labels, "text", { class: "flag", x: 84, y: y + 14, "aria-hidden": "true" }, (m.by === "dwelling" ? "⚑ " : "") + clip(r.flag, 18)), r.flag);
+        if (r.flag) title(el(labels, "text", { class: "flag", x: m.by === "crew" ? 104 : 84, y: y + 14, "aria-hidden": "true" }, (m.by === "dwelling" ? "⚑ " : "") + clip(r.flag, m.by === "crew" ? 15 : 18)), r.flag);
       }
       if (act && act.row === i && !act.iv) { h.classList.add("active"); activeId = h.id; }
       if (r.drawn) r.drawn.insertBefore(h, r.drawn.firstChild);
@@ -546,7 +546,7 @@
       const ul = document.createElement("ul");
       ul.className = "avail";
       for (const r of h.availability || []) { const li = document.createElement("li"); li.textContent = "présent " + F.recurrence(r); ul.appendChild(li); }
-      for (const r of h.absences || []) { const li = document.createElement("li"); li.textContent = "absent du " + r.from + " au " + r.to + (r.reason ? " (" + r.reason + ")" : ""); ul.appendChild(li); }
+      for (const r of h.absences || []) { const li = document.createElement("li"); const [a0, a1] = C.periodSpan(r, state.zone); li.textContent = "absent du " + (isNaN(a0) ? r.from : longDay(a0)) + " au " + (isNaN(a1) ? r.to : longDay(a1 - 1)) + (r.reason ? " (" + r.reason + ")" : ""); ul.appendChild(li); }
       box.appendChild(ul);
     }
     add("h3", a ? "Pourquoi ici, et pas plus tôt" : "Pourquoi elle n'est pas placée");
