@@ -86,7 +86,7 @@ func TestPlanningPage(t *testing.T) {
 	p.set("zoom", "week")
 
 	// the page's French words, table-driven
-	frenchWords(t, p)
+	pageWords(t, p)
 
 	// an appointment at 08:00 Paris time reads 08:00 in a browser in UTC
 	eightOClock(t, p, plan)
@@ -340,9 +340,9 @@ func TestPlanningPageTimeZones(t *testing.T) {
 	}
 }
 
-// frenchWords checks the page's French: availability rules in words, durations,
-// labels, natural order.
-func frenchWords(t *testing.T, p pager) {
+// pageWords checks the page's helpers: availability rules in words, durations,
+// labels, time in the operation's zone, calendars, natural order.
+func pageWords(t *testing.T, p pager) {
 	t.Helper()
 	for _, c := range []struct{ expr, want string }{
 		{`RPFr.recurrence({rrule: "FREQ=WEEKLY;BYDAY=TU,TH", start: "13:00", duration: "5h"})`, "mardi et jeudi, de 13 h à 18 h"},
@@ -362,6 +362,19 @@ func frenchWords(t *testing.T, p pager) {
 		{`RPFr.labeller({trades: [{id: "plumbing", label: "Plomberie et chauffage"}]}).trade("plumbing")`, "Plomberie et chauffage"},
 		{`RPFr.labeller({profiles: [{id: "reduced-mobility"}]}).profile("reduced-mobility")`, "mobilité réduite"},
 		{`RPFr.rule("tenant-availability")`, "présence du locataire"},
+		// wall times and instants in the operation's zone, across the clock changes
+		{`JSON.stringify(RPCal.Zone("Europe/Paris").wall(Date.parse("2027-03-28T01:30:00Z")))`, `{"y":2027,"mo":3,"d":28,"h":3,"mi":30,"wd":0}`},
+		{`JSON.stringify(RPCal.Zone("Europe/Paris").wall(Date.parse("2027-01-04T23:30:00Z")))`, `{"y":2027,"mo":1,"d":5,"h":0,"mi":30,"wd":2}`},
+		{`new Date(RPCal.Zone("Europe/Paris").at(2027, 3, 29, 8, 0)).toISOString()`, "2027-03-29T06:00:00.000Z"},
+		{`new Date(RPCal.Zone("Europe/Paris").at(2027, 10, 31, 2, 30)).toISOString()`, "2027-10-31T00:30:00.000Z"},
+		{`new Date(RPCal.Zone("America/New_York").at(2027, 1, 4, 8, 0)).toISOString()`, "2027-01-04T13:00:00.000Z"},
+		{`(() => { const z = RPCal.Zone("Europe/Paris"); return (z.at(2027, 3, 29) - z.at(2027, 3, 28)) / 3600000 + " h"; })()`, "23 h"},
+		// calendars: the office hours of a week, in the zone
+		{`RPCal.expand({rrule: "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", start: "09:00", duration: "3h"}, RPCal.Zone("Europe/Paris"), "2027-01-01", Date.parse("2027-01-04T00:00:00+01:00"), Date.parse("2027-01-11T00:00:00+01:00")).map(s => new Date(s[0]).toISOString().slice(0, 16)).join(" ")`,
+			"2027-01-04T08:00 2027-01-05T08:00 2027-01-06T08:00 2027-01-07T08:00 2027-01-08T08:00"},
+		{`RPCal.expand({rrule: "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU", start: "13:00", duration: "1h", exdates: ["2027-01-19"]}, RPCal.Zone("Europe/Paris"), "2027-01-04", Date.parse("2027-01-04T00:00:00Z"), Date.parse("2027-02-10T00:00:00Z")).map(s => new Date(s[0]).toISOString().slice(0, 10)).join(" ")`,
+			"2027-01-05 2027-02-02"},
+		{`String(RPCal.expand({rrule: "FREQ=MONTHLY;BYMONTHDAY=1", start: "09:00", duration: "1h"}, RPCal.Zone("UTC"), "2027-01-04", 0, 1))`, "null"},
 		{`["B10", "B2", "B1", "B1-A-10", "B1-A-9"].sort(new Intl.Collator("fr", {numeric: true}).compare).join(" ")`, "B1 B1-A-9 B1-A-10 B2 B10"},
 	} {
 		require.Equal(t, c.want, evalAs[string](p, c.expr), c.expr)

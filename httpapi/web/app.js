@@ -40,19 +40,16 @@
   }
   const opPath = (rest) => "/v1/operations/" + encodeURIComponent(state.op) + (rest || "");
 
-  // formatters in the operation's time zone, made once per operation (the browser's
-  // own zone is never used)
-  let F_WHEN, F_TIME, F_DAY, F_MONTH;
-  function formatters(tz) {
-    F_WHEN = new Intl.DateTimeFormat("fr-FR", { timeZone: tz, weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit" });
-    F_TIME = new Intl.DateTimeFormat("fr-FR", { timeZone: tz, hour: "2-digit", minute: "2-digit" });
-    F_DAY = new Intl.DateTimeFormat("fr-FR", { timeZone: tz, weekday: "long", day: "numeric", month: "long", year: "numeric" });
-    F_MONTH = new Intl.DateTimeFormat("fr-FR", { timeZone: tz, month: "long", year: "numeric" });
-  }
-  formatters("Europe/Paris");
-  const when = (ms) => F_WHEN.format(new Date(ms));
-  const time = (ms) => F_TIME.format(new Date(ms));
-  const longDay = (ms) => F_DAY.format(new Date(ms));
+  // the page's dates, built from the zone's wall clock (Intl's format is too slow
+  // for the thousands of bars of a large plan)
+  const WD = ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"];
+  const MO = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+  const MOS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
+  const p2 = (n) => String(n).padStart(2, "0");
+  const time = (ms) => { const w = state.zone.wall(ms); return p2(w.h) + ":" + p2(w.mi); };
+  const longDay = (ms) => { const w = state.zone.wall(ms); return WD[w.wd] + " " + w.d + " " + MO[w.mo - 1] + " " + w.y; };
+  const when = (ms) => { const w = state.zone.wall(ms); return WD[w.wd].slice(0, 3) + ". " + w.d + " " + MOS[w.mo - 1] + " " + w.y + ", " + p2(w.h) + ":" + p2(w.mi); };
+  const monthYear = (ms) => { const w = state.zone.wall(ms); return MO[w.mo - 1] + " " + w.y; };
   // fromTo words an appointment: "mardi 5 janvier 2027, de 08:00 à 12:00"
   function fromTo(s, e) {
     const z = state.zone;
@@ -91,7 +88,6 @@
     } catch (e) { show(e.message); }
     const tz = (state.problem.operation && state.problem.operation.time_zone) || "Europe/Paris";
     state.zone = C.Zone(tz);
-    formatters(tz);
     state.L = F.labeller(state.problem);
     missedItems = null;
     fillForms();
@@ -121,7 +117,13 @@
 
   // the calendar spans of a list of recurrences over the chart, merged; null when
   // one of them cannot be read
+  const spanCache = new Map();
   function spans(recs, lo, hi) {
+    const k = state.zone.tz + "|" + state.problem.operation.start + "|" + lo + "|" + hi + "|" + JSON.stringify(recs);
+    if (!spanCache.has(k)) { if (spanCache.size > 200) spanCache.clear(); spanCache.set(k, spansOf(recs, lo, hi)); }
+    return spanCache.get(k);
+  }
+  function spansOf(recs, lo, hi) {
     const out = [];
     for (const r of recs) {
       const s = C.expand(r, state.zone, state.problem.operation.start, lo, hi);
@@ -317,7 +319,7 @@
             Object.assign(attrs, { id: "bar-" + i + "-" + r.bars.indexOf(a), role: "gridcell", "aria-label": label });
             if (isActive) activeId = attrs.id;
           } else attrs["aria-hidden"] = "true";
-          title(el(row, "rect", attrs), label);
+          el(row, "rect", attrs); // its tooltip is added when the pointer comes (see "mouseover")
         });
         if (r.tall && X(a.e) - X(a.s) > 60) el(row, "text", { class: "inbar", x: X(a.s) + 3, y: y + r.h / 2 + 4, "aria-hidden": "true" }, iv.dwelling + " " + state.L.trade(iv.trade));
       }
@@ -366,7 +368,7 @@
         const x = X(d.ms);
         el(g, "line", { class: "tick", x1: x, x2: x, y1: 18, y2: TOP });
         const next = z.at(d.y, d.mo + 1, 1);
-        spanLabel(x, X(next), F_MONTH.format(new Date(d.ms)).replace(/ \d+$/, ""), 34, "label");
+        spanLabel(x, X(next), MO[d.mo - 1], 34, "label");
         if (d.mo === 1 || d === m.days[0]) spanLabel(x, X(z.at(d.y + 1, 1, 1)), String(d.y), 14, "year");
       }
     } else {
@@ -376,7 +378,7 @@
         if (d.d === 1 || d.ms <= tv0 + DAY || d === m.days[0]) {
           const start = d.d === 1 ? d.ms : Math.max(d.ms, tv0);
           el(g, "line", { class: "tick", x1: x, x2: x, y1: 0, y2: 18 });
-          spanLabel(d.d === 1 ? x : LEFT, X(z.at(d.y, d.mo + 1, 1)), F_MONTH.format(new Date(start)), 14, "year");
+          spanLabel(d.d === 1 ? x : LEFT, X(z.at(d.y, d.mo + 1, 1)), monthYear(start), 14, "year");
         }
         el(g, "line", { class: "tick", x1: x, x2: x, y1: 20, y2: TOP });
         if (m.pxDay >= 20) el(g, "text", { class: "label", x: x + 2, y: 34 }, m.pxDay >= 100 ? F_DAYSHORT(d.ms) : String(d.d));
@@ -835,6 +837,14 @@
     if (i >= 0) activate(i, m.rows[i].bars.length ? m.rows[i].bars[0].intervention : null);
   });
   $("unplaced").addEventListener("click", (e) => { const a = e.target.closest("a[data-iv]"); if (a) { e.preventDefault(); history.replaceState(null, "", a.getAttribute("href")); select(a.dataset.iv); } });
+  $("gantt").addEventListener("mouseover", (e) => {
+    const b = e.target.closest && e.target.closest("rect.bar");
+    if (!b || b.firstChild || !state.m) return;
+    const a = state.m.byId.get(b.dataset.iv);
+    const t = document.createElementNS(NS, "title");
+    t.textContent = a.intervention + "\n" + fromTo(a.s, a.e) + (a.crew ? "\néquipe " + a.crew : "") + (a.pilot ? "\npilote " + a.pilot : "");
+    b.appendChild(t);
+  });
   window.addEventListener("hashchange", followHash);
   window.addEventListener("resize", () => layout());
   $("solve").addEventListener("click", solve);

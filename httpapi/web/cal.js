@@ -6,41 +6,55 @@
   const MIN = 60000, DAY = 86400000;
   const pad = (n) => String(n).padStart(2, "0");
 
-  // Zone: the wall clock of one IANA time zone.
+  // Zone: the wall clock of one IANA time zone. Intl gives the zone's offset; it is
+  // asked once per UTC day (and per hour on a day when the offset changes), and the
+  // wall time is then plain arithmetic: the chart reads thousands of times.
   function Zone(tz) {
     const parts = new Intl.DateTimeFormat("en-US", { timeZone: tz, hourCycle: "h23", year: "numeric", month: "numeric",
-      day: "numeric", hour: "numeric", minute: "numeric", weekday: "short" });
-    const wds = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
-    const cache = new Map(); // wall(ms) is called a few times per day drawn: keep the last few thousand
+      day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+    // ask is the offset at the instant ms, from Intl
+    function ask(ms) {
+      const w = {};
+      const t = Math.floor(ms / 1000) * 1000;
+      for (const p of parts.formatToParts(new Date(t))) if (p.type !== "literal") w[p.type] = Number(p.value);
+      return Date.UTC(w.year, w.month - 1, w.day, w.hour === 24 ? 0 : w.hour, w.minute, w.second) - t;
+    }
+    const HOUR = 3600000, days = new Map(), hours = new Map();
+    // offset is the zone's offset from UTC at the instant ms, in ms
+    function offset(ms) {
+      const d = Math.floor(ms / DAY);
+      let o = days.get(d);
+      if (o === undefined) {
+        const a = ask(d * DAY), b = ask((d + 1) * DAY - 1000);
+        o = a === b ? a : null; // null: the offset changes that day, ask per hour
+        days.set(d, o);
+      }
+      if (o !== null) return o;
+      const h = Math.floor(ms / HOUR);
+      let oh = hours.get(h);
+      if (oh === undefined) {
+        const a = ask(h * HOUR), b = ask((h + 1) * HOUR - 1000);
+        oh = a === b ? a : null;
+        hours.set(h, oh);
+      }
+      return oh !== null ? oh : ask(ms);
+    }
     // wall returns the wall time of the instant ms: {y, mo, d, h, mi, wd} (wd 0 is Sunday)
     function wall(ms) {
-      const k = Math.floor(ms / MIN);
-      let w = cache.get(k);
-      if (w) return w;
-      w = {};
-      for (const p of parts.formatToParts(new Date(k * MIN))) {
-        if (p.type === "weekday") w.wd = wds[p.value];
-        else if (p.type !== "literal") w[{ year: "y", month: "mo", day: "d", hour: "h", minute: "mi" }[p.type]] = Number(p.value);
-      }
-      if (w.h === 24) w.h = 0;
-      if (cache.size > 20000) cache.clear();
-      cache.set(k, w);
-      return w;
+      const t = new Date(ms + offset(ms));
+      return { y: t.getUTCFullYear(), mo: t.getUTCMonth() + 1, d: t.getUTCDate(), h: t.getUTCHours(), mi: t.getUTCMinutes(), wd: t.getUTCDay() };
     }
-    // offset is the zone's offset from UTC at the instant ms, in ms
-    const offset = (ms) => { const w = wall(ms); return Date.UTC(w.y, w.mo - 1, w.d, w.h, w.mi) - Math.floor(ms / MIN) * MIN; };
     // at returns the instant of a wall time (the earlier one when the clock goes back,
     // the later one when it jumps over the time)
     function at(y, mo, d, h, mi) {
       const g = Date.UTC(y, mo - 1, d, h || 0, mi || 0);
-      let t = g - offset(g);
-      const o2 = offset(t);
-      if (g - o2 !== t) t = Math.min(t, g - o2);
-      return t;
+      const before = offset(g - DAY / 2), after = offset(g + DAY / 2);
+      const ok = [g - before, g - after].filter((t) => g - offset(t) === t);
+      return ok.length ? Math.min(...ok) : g - before;
     }
     const key = (ms) => { const w = wall(ms); return w.y + "-" + pad(w.mo) + "-" + pad(w.d); };
     const midnight = (ms) => { const w = wall(ms); return at(w.y, w.mo, w.d); };
-    return { tz, wall, at, key, midnight };
+    return { tz, wall, at, key, midnight, offset };
   }
 
   // date arithmetic on "YYYY-MM-DD" keys, zone-free
