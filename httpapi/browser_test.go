@@ -221,18 +221,7 @@ func partialPlan(t *testing.T, p pager, s *served) {
 	code, body, err := s.do(t, "POST", "/v1/operations", writeTok, b)
 	require.NoError(t, err)
 	require.Equal(t, 201, code, string(body))
-	code, body, err = s.do(t, "POST", "/v1/operations/op-partiel/solve?time_limit=2s", writeTok, nil)
-	require.NoError(t, err)
-	require.Equal(t, 202, code, string(body))
-	var job JobStatus
-	require.NoError(t, json.Unmarshal(body, &job))
-	for deadline := time.Now().Add(60 * time.Second); job.State != "done"; time.Sleep(200 * time.Millisecond) {
-		require.True(t, time.Now().Before(deadline), "the solve did not end")
-		_, body, err = s.do(t, "GET", "/v1/jobs/"+job.ID, readTok, nil)
-		require.NoError(t, err)
-		require.NoError(t, json.Unmarshal(body, &job))
-		require.NotEqual(t, "failed", job.State, job.Error)
-	}
+	solveByAPI(t, s, "op-partiel", "time_limit=2s")
 	plan := latestPlan(t, s, "op-partiel")
 	require.Equal(t, "partial", plan.Status)
 	require.NotEmpty(t, plan.Unplaced)
@@ -317,18 +306,7 @@ func TestPlanningPageTimeZones(t *testing.T) {
 	code, body, err := s.do(t, "POST", "/v1/operations", writeTok, exampleJSON(t))
 	require.NoError(t, err)
 	require.Equal(t, 201, code, string(body))
-	code, body, err = s.do(t, "POST", "/v1/operations/op-les-tilleuls/solve?time_limit=1s&seed=1", writeTok, nil)
-	require.NoError(t, err)
-	require.Equal(t, 202, code, string(body))
-	var plan *model.Plan
-	for deadline := time.Now().Add(60 * time.Second); plan == nil; time.Sleep(200 * time.Millisecond) {
-		require.True(t, time.Now().Before(deadline), "the solve did not end")
-		_, body, err = s.do(t, "GET", "/v1/operations/op-les-tilleuls/versions", readTok, nil)
-		require.NoError(t, err)
-		if strings.Contains(string(body), `"has_plan":true`) {
-			plan = latestPlan(t, s, "op-les-tilleuls")
-		}
-	}
+	plan := solveByAPI(t, s, "op-les-tilleuls", "time_limit=1s&seed=1")
 	for _, tz := range []string{"UTC", "America/New_York"} {
 		t.Run(strings.ReplaceAll(tz, "/", "-"), func(t *testing.T) {
 			p := pager{t: t, ctx: openPage(t, chrome, s.base+"/app/", tz, 90*time.Second), shots: shots}
@@ -444,6 +422,24 @@ func parisClock(t *testing.T, s string) string {
 	loc, err := time.LoadLocation("Europe/Paris")
 	require.NoError(t, err)
 	return at.In(loc).Format("15:04")
+}
+
+// solveByAPI solves an operation through the API and returns the stored plan.
+func solveByAPI(t *testing.T, s *served, op, query string) *model.Plan {
+	t.Helper()
+	code, body, err := s.do(t, "POST", "/v1/operations/"+op+"/solve?"+query, writeTok, nil)
+	require.NoError(t, err)
+	require.Equal(t, 202, code, string(body))
+	var job JobStatus
+	require.NoError(t, json.Unmarshal(body, &job))
+	for deadline := time.Now().Add(90 * time.Second); job.State != "done"; time.Sleep(200 * time.Millisecond) {
+		require.True(t, time.Now().Before(deadline), "the solve did not end")
+		_, body, err = s.do(t, "GET", "/v1/jobs/"+job.ID, readTok, nil)
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(body, &job))
+		require.NotEqual(t, "failed", job.State, job.Error)
+	}
+	return latestPlan(t, s, op)
 }
 
 func latestVersion(t *testing.T, s *served, op string) Version {

@@ -389,6 +389,11 @@
         }
       }
     }
+    // the corner over the labels' column: what the rows are, and the zone of the hours
+    el(g, "rect", { class: "paper", x: 0, y: 0, width: LEFT, height: TOP - 1 });
+    el(g, "text", { class: "corner", x: 4, y: 14 }, { dwelling: "logements", crew: "équipes", pilot: "pilotes" }[m.by]);
+    el(g, "text", { class: "corner", x: 4, y: 32 }, "heures : " + z.tz);
+    el(g, "line", { class: "rule", x1: LEFT - 0.5, x2: LEFT - 0.5, y1: 0, y2: TOP });
   }
   const F_DAYSHORT = (ms) => { const w = state.zone.wall(ms); return ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."][w.wd] + " " + w.d; };
 
