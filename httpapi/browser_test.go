@@ -91,6 +91,9 @@ func TestPlanningPage(t *testing.T) {
 	// an appointment at 08:00 Paris time reads 08:00 in a browser in UTC
 	eightOClock(t, p, plan)
 
+	// the pilot's agenda and the stairwell notice
+	agendaAndNotice(t, p, plan)
+
 	// the keyboard: one tab stop for the whole chart, arrows between rows and bars
 	require.Zero(t, evalAs[int](p, `document.querySelectorAll("#gantt [tabindex]").length`), "no bar is a tab stop")
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.Focus(chromedp.ID("gantt-wrap"))))
@@ -199,7 +202,84 @@ func TestPlanningPage(t *testing.T) {
 		p.eval(`location.hash = "#iv=` + url.QueryEscape(before.Intervention) + `"`)
 		p.poll(`!!document.querySelector("#reasons li")`, 10*time.Second)
 		p.shotOf(".layout", filepath.Join(dir, "chart.png"))
+		require.NoError(t, chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`#views button[data-view=agenda]`))))
+		p.shotOf("#agenda", filepath.Join(dir, "agenda.png"))
 	}
+}
+
+// agendaAndNotice opens the pilot's agenda on the week of the pilot's first
+// appointment and the stairwell notice of cage B1-A that week, and checks them
+// against the plan, in Paris time.
+func agendaAndNotice(t *testing.T, p pager, plan *model.Plan) {
+	t.Helper()
+	paris, err := time.LoadLocation("Europe/Paris")
+	require.NoError(t, err)
+	at := func(s string) time.Time {
+		x, err := time.Parse(time.RFC3339, s)
+		require.NoError(t, err)
+		return x.In(paris)
+	}
+	first := time.Time{}
+	for _, a := range plan.Assignments {
+		if a.Pilot == "pilot-1" && (first.IsZero() || at(a.Start).Before(first)) {
+			first = at(a.Start)
+		}
+	}
+	require.False(t, first.IsZero())
+	mon := time.Date(first.Year(), first.Month(), first.Day()-(int(first.Weekday())+6)%7, 0, 0, 0, 0, paris)
+	sun := mon.AddDate(0, 0, 7)
+	want := map[string]string{}
+	for _, a := range plan.Assignments {
+		if s := at(a.Start); a.Pilot == "pilot-1" && !s.Before(mon) && s.Before(sun) && s.YearDay() == at(a.End).YearDay() {
+			want[a.Intervention] = s.Format("15:04") + " – " + at(a.End).Format("15:04")
+		}
+	}
+	require.NotEmpty(t, want)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`#views button[data-view=agenda]`))))
+	p.eval(`document.getElementById("agenda-span").value = "week"; const d = document.getElementById("agenda-date"); d.value = "` + first.Format("2006-01-02") + `"; d.dispatchEvent(new Event("change"))`)
+	got := evalAs[map[string]string](p, `Object.fromEntries([...document.querySelectorAll("#agenda-days tbody tr")].map(r => [r.dataset.iv, r.querySelector("th").textContent]))`)
+	for iv, hours := range want {
+		require.Equal(t, hours, got[iv], "the agenda's hours of %s, in Paris time", iv)
+	}
+	require.Contains(t, evalAs[string](p, `document.getElementById("agenda-title").textContent`), "semaine du lundi")
+	p.shot("10-agenda-week")
+	p.axe("#agenda", "#views")
+
+	// the stairwell notice: one line per day and trade at work in the stairwell
+	dws := map[string]bool{}
+	var prob model.Problem
+	require.NoError(t, json.Unmarshal(exampleJSON(t), &prob))
+	for _, d := range prob.Dwellings {
+		dws[d.ID] = d.Stairwell == "B1-A"
+	}
+	trade := map[string]string{}
+	for _, iv := range prob.Interventions {
+		if dws[iv.Dwelling] {
+			trade[iv.ID] = iv.Trade
+		}
+	}
+	lines := map[string]bool{}
+	for _, a := range plan.Assignments {
+		tr, ok := trade[a.Intervention]
+		if !ok {
+			continue
+		}
+		for d := mon; d.Before(sun); d = d.AddDate(0, 0, 1) {
+			if at(a.Start).Before(d.AddDate(0, 0, 1)) && at(a.End).After(d) {
+				lines[d.Format("2006-01-02")+" "+tr] = true
+			}
+		}
+	}
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`#views button[data-view=stairwell]`))))
+	p.eval(`document.getElementById("sw-cage").value = "B1-A"; const w = document.getElementById("sw-date"); w.value = "` + mon.Format("2006-01-02") + `"; w.dispatchEvent(new Event("change"))`)
+	shown := evalAs[[]string](p, `[...document.querySelectorAll("#sw-body li")].map(li => li.closest("section").dataset.day + " " + li.dataset.trade)`)
+	require.Len(t, shown, len(lines))
+	for _, l := range shown {
+		require.True(t, lines[l], "%s is a day and a trade at work in B1-A", l)
+	}
+	p.shot("11-stairwell-notice")
+	p.axe("#stairwell")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`#views button[data-view=chart]`))))
 }
 
 // activeRow is the label of the chart's row that holds the active cell.

@@ -96,6 +96,7 @@
     build();
     outcome();
     if (state.selected) details(state.selected); // never leave the panel on an older plan
+    document.dispatchEvent(new CustomEvent("rp:loaded"));
   }
 
   function fillForms() {
@@ -818,6 +819,17 @@
   for (const [form, events] of Object.entries(actions)) {
     $(form).addEventListener("submit", (e) => { e.preventDefault(); const ev = events(); if (ev) replan(ev); });
   }
+
+  // the views: the chart, the pilot's agenda, the stairwell notice (agenda.js)
+  function view(name) {
+    for (const b of document.querySelectorAll("#views button")) b.setAttribute("aria-pressed", b.dataset.view === name ? "true" : "false");
+    for (const e of document.querySelectorAll("[data-view]:not(button)")) e.hidden = e.dataset.view !== name;
+    if (name === "chart") layout();
+    document.dispatchEvent(new CustomEvent("rp:view", { detail: name }));
+  }
+  $("views").addEventListener("click", (e) => { const b = e.target.closest("button[data-view]"); if (b) view(b.dataset.view); });
+  // what agenda.js reads of the page
+  window.RPPage = { state, time, longDay, when, fromTo, natural, view, show };
 
   $("login").addEventListener("submit", login);
   $("operation").addEventListener("change", (e) => { show(""); state.diff = null; state.oldPlan = null; state.selected = ""; state.active = null; $("changes").hidden = true; loadOperation(e.target.value); });
