@@ -28,6 +28,11 @@ import (
 // its red banner, its count and its reasons in French. axe-core checks the chart,
 // the details panel and the banner. Screenshots of each view are saved (see
 // shotsDir).
+//
+// One long function: the steps share one server, one browser and the plan the
+// first step solves, in order (the replan step needs the solved plan, the partial
+// step the page left by the replan); the checks that stand alone are helpers
+// (pageWords, eightOClock, agendaAndNotice, partialPlan).
 func TestPlanningPage(t *testing.T) {
 	chrome := chromium(t)
 	shots := shotsDir(t, "60")

@@ -249,7 +249,9 @@
   const schedule = () => { if (!pending) pending = requestAnimationFrame(() => { pending = 0; render(); }); };
 
   // render draws the visible window of the chart: the rows and days in view only
-  // (a plan of 1,000 dwellings holds 30,000 bars; drawing them all took seconds)
+  // (a plan of 1,000 dwellings holds 30,000 bars; drawing them all took seconds).
+  // One long function: it draws the layers in their order (background, rows and
+  // bars, today, labels, axis), and each layer needs the window computed at the top.
   function render() {
     const m = state.m, svg = $("gantt"), wrap = $("gantt-wrap");
     if (!m) return;
