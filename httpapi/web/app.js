@@ -306,7 +306,8 @@
       const r = m.rows[i], y = Y(r);
       const rowG = el(body, "g", { role: "row", "aria-rowindex": i + 1 });
       const row = el(rowG, "g", { "clip-path": "url(#chart-area)" });
-      for (const a of r.bars) {
+      for (let k = 0; k < r.bars.length; k++) {
+        const a = r.bars[k];
         if (a.e < tv0 || a.s > tv1) continue;
         const iv = m.ivs.get(a.intervention) || {};
         const isMoved = m.moved.has(a.intervention), o = isMoved && m.oldBy.get(a.intervention);
@@ -315,11 +316,11 @@
         const name = state.L.trade(iv.trade) + (m.by === "dwelling" ? "" : ", logement " + iv.dwelling);
         const label = name + ", " + fromTo(a.s, a.e) + (a.crew && m.by !== "crew" ? ", équipe " + a.crew : "") + (isMoved ? ", déplacé" : "");
         const isActive = act && act.iv === a.intervention;
-        segs.forEach(([s, e], k) => {
+        segs.forEach(([s, e], seg) => {
           const attrs = { class: "bar" + (isMoved ? " moved" : "") + (isActive ? " active" : ""), x: X(s), y: y + 3, width: Math.max(2, X(e) - X(s)), height: r.h - 6,
             fill: m.colours.get(iv.trade) || "#ccc", "data-iv": a.intervention, "data-start": a.start };
-          if (k === 0) {
-            Object.assign(attrs, { id: "bar-" + i + "-" + r.bars.indexOf(a), role: "gridcell", "aria-label": label });
+          if (seg === 0) {
+            Object.assign(attrs, { id: "bar-" + i + "-" + k, role: "gridcell", "aria-label": label });
             if (isActive) activeId = attrs.id;
           } else attrs["aria-hidden"] = "true";
           el(row, "rect", attrs); // its tooltip is added when the pointer comes (see "mouseover")
