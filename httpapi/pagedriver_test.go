@@ -133,6 +133,10 @@ func (p pager) set(id, value string) {
 // a scroll).
 const frames = `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))`
 
+// drawnIDs gives the interventions the chart draws now: one per bar, several per
+// cluster of bars too thin to draw apart.
+const drawnIDs = `() => [...document.querySelectorAll("#gantt .bar")].flatMap(b => b.dataset.ivs ? b.dataset.ivs.split("\n") : [b.dataset.iv])`
+
 // scrollThrough scrolls the chart from top to bottom (and left to right) and
 // returns, in order of first sight, the values that expr (a function of the
 // drawn chart returning a list of strings) gives at each step.

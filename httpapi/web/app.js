@@ -245,6 +245,31 @@
     render();
   }
 
+  // bar draws the k-th appointment of row i (its stretches, its old place when it
+  // moved, its words in a tall row); it returns the element's id when it is active
+  function bar(row, r, i, k, y, X) {
+    const m = state.m, a = r.bars[k], act = state.active;
+    const NSel = (name, attrs) => { const e = document.createElementNS(NS, name); for (const n in attrs) e.setAttribute(n, attrs[n]); row.appendChild(e); return e; };
+    const iv = m.ivs.get(a.intervention) || {};
+    const isMoved = m.moved.has(a.intervention), o = isMoved && m.oldBy.get(a.intervention);
+    if (o) NSel("rect", { class: "ghost", x: X(o.s), y: y + 3, width: Math.max(2, X(o.e) - X(o.s)), height: r.h - 6, "aria-hidden": "true" });
+    let segs = a.segments && a.segments.length ? a.segments.map((s) => [Date.parse(s.start), Date.parse(s.end)]) : [[a.s, a.e]];
+    if (segs.length > 1 && segs.some(([s, e]) => X(e) - X(s) < 3)) segs = [[a.s, a.e]]; // stretches too thin to draw apart
+    const name = state.L.trade(iv.trade) + (m.by === "dwelling" ? "" : ", logement " + iv.dwelling);
+    const label = name + ", " + fromTo(a.s, a.e) + (a.crew && m.by !== "crew" ? ", équipe " + a.crew : "") + (isMoved ? ", déplacé" : "");
+    const isActive = act && act.iv === a.intervention;
+    const id = "bar-" + i + "-" + k;
+    segs.forEach(([s, e], seg) => {
+      const attrs = { class: "bar" + (isMoved ? " moved" : "") + (isActive ? " active" : ""), x: X(s), y: y + 3, width: Math.max(2, X(e) - X(s)), height: r.h - 6,
+        fill: m.colours.get(iv.trade) || "#ccc", "data-iv": a.intervention, "data-start": a.start };
+      if (seg === 0) Object.assign(attrs, { id, role: "gridcell", "aria-label": label });
+      else attrs["aria-hidden"] = "true";
+      NSel("rect", attrs); // its tooltip is added when the pointer comes (see "mouseover")
+    });
+    if (r.tall && X(a.e) - X(a.s) > 60) NSel("text", { class: "inbar", x: X(a.s) + 3, y: y + r.h / 2 + 4, "aria-hidden": "true" }).textContent = iv.dwelling + " " + state.L.trade(iv.trade);
+    return isActive ? id : "";
+  }
+
   let pending = 0;
   const schedule = () => { if (!pending) pending = requestAnimationFrame(() => { pending = 0; render(); }); };
 
@@ -306,27 +331,27 @@
       const r = m.rows[i], y = Y(r);
       const rowG = el(body, "g", { role: "row", "aria-rowindex": i + 1 });
       const row = el(rowG, "g", { "clip-path": "url(#chart-area)" });
+      // bars narrower than 3 px less than 2 px apart, of one colour, are drawn as one cluster
+      // (at the scale of the whole operation a crew's row holds hundreds of them);
+      // the active and the moved ones are always drawn on their own
+      let run = null;
+      const flush = () => {
+        if (!run) return;
+        if (run.k.length === 1) bar(row, r, i, run.k[0], y, X);
+        else el(row, "rect", { class: "bar cluster", x: run.x0, y: y + 3, width: run.x1 - run.x0, height: r.h - 6, fill: run.fill, "aria-hidden": "true",
+          "data-ivs": run.k.map((k) => r.bars[k].intervention).join("\n") });
+        run = null;
+      };
       for (let k = 0; k < r.bars.length; k++) {
         const a = r.bars[k];
         if (a.e < tv0 || a.s > tv1) continue;
-        const iv = m.ivs.get(a.intervention) || {};
-        const isMoved = m.moved.has(a.intervention), o = isMoved && m.oldBy.get(a.intervention);
-        if (o) el(row, "rect", { class: "ghost", x: X(o.s), y: y + 3, width: Math.max(2, X(o.e) - X(o.s)), height: r.h - 6, "aria-hidden": "true" });
-        const segs = a.segments && a.segments.length ? a.segments.map((s) => [Date.parse(s.start), Date.parse(s.end)]) : [[a.s, a.e]];
-        const name = state.L.trade(iv.trade) + (m.by === "dwelling" ? "" : ", logement " + iv.dwelling);
-        const label = name + ", " + fromTo(a.s, a.e) + (a.crew && m.by !== "crew" ? ", équipe " + a.crew : "") + (isMoved ? ", déplacé" : "");
-        const isActive = act && act.iv === a.intervention;
-        segs.forEach(([s, e], seg) => {
-          const attrs = { class: "bar" + (isMoved ? " moved" : "") + (isActive ? " active" : ""), x: X(s), y: y + 3, width: Math.max(2, X(e) - X(s)), height: r.h - 6,
-            fill: m.colours.get(iv.trade) || "#ccc", "data-iv": a.intervention, "data-start": a.start };
-          if (seg === 0) {
-            Object.assign(attrs, { id: "bar-" + i + "-" + k, role: "gridcell", "aria-label": label });
-            if (isActive) activeId = attrs.id;
-          } else attrs["aria-hidden"] = "true";
-          el(row, "rect", attrs); // its tooltip is added when the pointer comes (see "mouseover")
-        });
-        if (r.tall && X(a.e) - X(a.s) > 60) el(row, "text", { class: "inbar", x: X(a.s) + 3, y: y + r.h / 2 + 4, "aria-hidden": "true" }, iv.dwelling + " " + state.L.trade(iv.trade));
+        const x0 = X(a.s), x1 = Math.max(x0 + 2, X(a.e)), fill = m.colours.get((m.ivs.get(a.intervention) || {}).trade) || "#ccc";
+        const alone = x1 - x0 >= 3 || (act && act.iv === a.intervention) || m.moved.has(a.intervention);
+        if (!alone && run && run.fill === fill && x0 <= run.x1 + 2) { run.x1 = Math.max(run.x1, x1); run.k.push(k); continue; }
+        flush();
+        if (alone) { const id = bar(row, r, i, k, y, X); if (id) activeId = id; } else run = { x0, x1, fill, k: [k] };
       }
+      flush();
       r.drawn = rowG;
     }
     // today
@@ -845,7 +870,12 @@
   $("gantt-wrap").addEventListener("mousedown", (e) => {
     const b = e.target.closest && e.target.closest("rect.bar");
     if (!b || !state.m) return;
-    const a = state.m.byId.get(b.dataset.iv);
+    let a = state.m.byId.get(b.dataset.iv);
+    if (b.dataset.ivs) { // a cluster: the appointment nearest the pointer
+      const m = state.m, w = $("gantt-wrap");
+      const t = m.t0 + ((e.clientX - $("gantt").getBoundingClientRect().left - LEFT + w.scrollLeft) / m.pxDay) * DAY;
+      for (const id of b.dataset.ivs.split("\n")) { const c = m.byId.get(id); if (!a || Math.abs(c.s - t) < Math.abs(a.s - t)) a = c; }
+    }
     activate(state.m.rowOf.get(state.m.keyOf(a)), a.intervention, true);
     $("gantt-wrap").focus({ preventScroll: true });
   });
@@ -860,8 +890,14 @@
   $("gantt").addEventListener("mouseover", (e) => {
     const b = e.target.closest && e.target.closest("rect.bar");
     if (!b || b.firstChild || !state.m) return;
-    const a = state.m.byId.get(b.dataset.iv);
     const t = document.createElementNS(NS, "title");
+    if (b.dataset.ivs) {
+      const ids = b.dataset.ivs.split("\n");
+      t.textContent = ids.length + " rendez-vous, du " + when(state.m.byId.get(ids[0]).s) + " au " + when(state.m.byId.get(ids[ids.length - 1]).e) + " (rapprochez l'échelle pour les voir un à un)";
+      b.appendChild(t);
+      return;
+    }
+    const a = state.m.byId.get(b.dataset.iv);
     t.textContent = a.intervention + "\n" + fromTo(a.s, a.e) + (a.crew ? "\néquipe " + a.crew : "") + (a.pilot ? "\npilote " + a.pilot : "");
     b.appendChild(t);
   });
