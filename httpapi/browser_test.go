@@ -79,6 +79,29 @@ func TestPlanningPage(t *testing.T) {
 	require.Equal(t, wantRows(t), rowsShown)
 	// the axis shows the year
 	require.True(t, evalAs[bool](p, `[...document.querySelectorAll("#gantt text.year")].some(e => e.textContent.includes("2027"))`))
+	// row labels and axis stay in view while the chart scrolls
+	p.set("zoom", "month")
+	stuck := evalAs[map[string]float64](p, `(async () => { const w = document.getElementById("gantt-wrap"); w.scrollLeft = 900; w.scrollTop = 300;
+	  w.dispatchEvent(new Event("scroll")); await `+frames+`;
+	  const box = w.getBoundingClientRect(), h = document.querySelector("#gantt [role=rowheader]").getBoundingClientRect(),
+	    y = document.querySelector("#gantt text.year").getBoundingClientRect();
+	  return {label: h.left - box.left, axis: y.top - box.top}; })()`)
+	require.Less(t, stuck["label"], 10.0, "the row labels stay at the left")
+	require.Less(t, stuck["axis"], 20.0, "the axis stays at the top")
+	// a today line, at the time of day (the page's clock set to a day of the plan)
+	x := evalAs[map[string]float64](p, `(async () => { const now = Date.parse("2027-01-05T10:00:00+01:00"); window.realNow = Date.now; Date.now = () => now;
+	  const w = document.getElementById("gantt-wrap"); w.scrollLeft = 0; w.scrollTop = 0;
+	  const z = document.getElementById("zoom"); z.value = "day"; z.dispatchEvent(new Event("change")); await `+frames+`;
+	  const l = document.querySelector("#gantt line.today"), ts = [...document.querySelectorAll("#gantt line.hour[data-hour='10']")];
+	  return {today: l ? +l.getAttribute("x1") : -1, dx: l ? Math.min(...ts.map(t => Math.abs(+t.getAttribute("x1") - +l.getAttribute("x1")))) : -1}; })()`)
+	require.Greater(t, x["today"], 0.0, "a today line")
+	require.InDelta(t, 0, x["dx"], 0.5, "the today line stands at 10 h on the axis")
+	p.eval(`Date.now = window.realNow`)
+	// a legend in French
+	legend := evalAs[string](p, `document.getElementById("legend").textContent`)
+	require.Contains(t, legend, "Plomberie")
+	require.Contains(t, legend, "jour férié")
+	require.NotContains(t, legend, "plumbing")
 	for _, g := range []string{"dwelling", "crew", "pilot"} {
 		for _, z := range []string{"day", "week", "month"} {
 			p.set("group", g)

@@ -387,9 +387,11 @@
     const m = state.m, z = state.zone;
     el(g, "rect", { class: "paper", x: 0, y: 0, width: vw, height: TOP });
     el(g, "line", { class: "rule", x1: 0, x2: vw, y1: TOP - 0.5, y2: TOP - 0.5 });
-    const spanLabel = (x0, x1, text, y, cls) => {
+    // spanLabel writes the first of the words that fits between x0 and x1
+    const spanLabel = (x0, x1, words, y, cls) => {
       const x = Math.max(x0, LEFT) + 3;
-      if (x1 - x > 20) el(g, "text", { class: cls, x, y }, text);
+      const fit = [].concat(words).find((w) => x1 - x > 7 * w.length);
+      if (fit) el(g, "text", { class: cls, x, y }, fit);
     };
     if (m.pxDay < 4) { // the whole operation on one screen: years, then months
       for (const d of m.days) {
@@ -397,7 +399,7 @@
         const x = X(d.ms);
         el(g, "line", { class: "tick", x1: x, x2: x, y1: 18, y2: TOP });
         const next = z.at(d.y, d.mo + 1, 1);
-        spanLabel(x, X(next), MO[d.mo - 1], 34, "label");
+        spanLabel(x, X(next), [MO[d.mo - 1], MOS[d.mo - 1], MO[d.mo - 1].slice(0, 1).toUpperCase()], 34, "label");
         if (d.mo === 1 || d === m.days[0]) spanLabel(x, X(z.at(d.y + 1, 1, 1)), String(d.y), 14, "year");
       }
     } else {
