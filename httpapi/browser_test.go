@@ -314,8 +314,9 @@ func agendaAndNotice(t *testing.T, p pager, plan *model.Plan) {
 const activeRow = `(() => { const a = document.getElementById(document.getElementById("gantt-wrap").getAttribute("aria-activedescendant"));
   return a.closest("[role=row]").querySelector("[role=rowheader]").firstChild.nodeValue; })()`
 
-// partialPlan solves the example with one household away for the whole operation
-// (its appointments that need the tenant cannot be placed, nor what follows them),
+// partialPlan solves the example with one household away from the day after its
+// last fixed appointment to the end (its appointments that need the tenant cannot
+// be placed, nor what follows them),
 // opens it in the page and checks the red banner, its count, each unplaced
 // intervention with its French reason and a link to its details; a replan of that
 // plan is not announced in green.
@@ -324,24 +325,31 @@ func partialPlan(t *testing.T, p pager, s *served) {
 	var prob model.Problem
 	require.NoError(t, json.Unmarshal(exampleJSON(t), &prob))
 	prob.Operation.ID = "op-partiel"
-	// the first occupied dwelling none of whose interventions is fixed yet
-	fixed := map[string]bool{}
-	for _, iv := range prob.Interventions {
-		if iv.Status != "" || iv.Pinned {
-			fixed[iv.Dwelling] = true
-		}
-	}
-	away := ""
+	// the first occupied dwelling's household goes away the day after its last
+	// fixed appointment, until the end
+	away, dw := "", ""
 	for _, d := range prob.Dwellings {
-		if d.Household != "" && !fixed[d.ID] {
-			away = d.Household
+		if d.Household != "" {
+			away, dw = d.Household, d.ID
 			break
 		}
 	}
 	require.NotEmpty(t, away)
+	from := prob.Operation.Start
+	paris, err := time.LoadLocation("Europe/Paris")
+	require.NoError(t, err)
+	for _, iv := range prob.Interventions {
+		if iv.Dwelling == dw && iv.End != "" {
+			end, err := time.Parse(time.RFC3339, iv.End)
+			require.NoError(t, err)
+			if d := end.In(paris).AddDate(0, 0, 1).Format("2006-01-02"); d > from {
+				from = d
+			}
+		}
+	}
 	for i := range prob.Households {
 		if prob.Households[i].ID == away {
-			prob.Households[i].Absences = []model.Period{{From: prob.Operation.Start, To: prob.Operation.End, Reason: "hospitalisé"}}
+			prob.Households[i].Absences = []model.Period{{From: from, To: prob.Operation.End, Reason: "hospitalisé"}}
 		}
 	}
 	b, err := json.Marshal(prob)
