@@ -4,7 +4,10 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/rehabplan/rehabplan/model"
 )
@@ -31,45 +34,33 @@ func icsLine(b *strings.Builder, line string) {
 	b.WriteString("\r\n")
 }
 
-// calendar serves the iCalendar feed of a household, crew or pilot: one event per
-// appointment, with a UID stable across versions and a SEQUENCE that grows with the
-// plan's version, so that a moved appointment updates in the calendar app.
-func (s *Server) calendar(w http.ResponseWriter, r *http.Request) error {
-	vars := pathVars(r)
-	op, kind, who := vars["op"], vars["kind"], strings.TrimSuffix(vars["who"], ".ics")
-	v, err := s.latestPlanned(op)
-	if err != nil {
-		return err
-	}
+// calEvent is one appointment of a calendar index: all a feed says of it.
+type calEvent struct {
+	intervention, start, end string // start and end in UTC, iCalendar form
+	crew, pilot, household   string
+	trade, dwelling          string
+	confirmed                bool
+}
+
+// calendarIndex is what the feeds of one version need, built once from the
+// decoded version: its appointments in order, and who may have a feed. A feed
+// served from it decodes nothing (a version of 3,000 dwellings is some 100 MB
+// decoded; its index a few MB).
+type calendarIndex struct {
+	number     int
+	created    time.Time
+	events     []calEvent
+	households map[string]bool
+	crews      map[string]bool
+	pilots     map[string]bool
+}
+
+func newCalendarIndex(v *Version) *calendarIndex {
 	p := v.Problem
 	x := model.NewIndex(p)
 	trade := map[string]string{}
 	for _, t := range p.Trades {
 		trade[t.ID] = orDefault(t.Name, t.ID)
-	}
-	var match func(a model.Assignment, iv *model.Intervention) bool
-	switch kind {
-	case "household":
-		if x.Households[who] == nil {
-			return fmt.Errorf("household %q: %w", who, ErrNotFound)
-		}
-		match = func(_ model.Assignment, iv *model.Intervention) bool {
-			d := x.Dwellings[iv.Dwelling]
-			return d != nil && d.Occupied() && d.Household == who
-		}
-	case "crew":
-		if x.Crews[who] == nil {
-			return fmt.Errorf("crew %q: %w", who, ErrNotFound)
-		}
-		match = func(a model.Assignment, _ *model.Intervention) bool { return a.Crew == who }
-	case "pilot":
-		if x.Pilots[who] == nil {
-			return fmt.Errorf("pilot %q: %w", who, ErrNotFound)
-		}
-		match = func(a model.Assignment, _ *model.Intervention) bool { return a.Pilot == who }
-	default:
-		return &apiError{Status: http.StatusBadRequest, Title: "invalid calendar kind", Detail: fmt.Sprintf("%q: household, crew or pilot", kind),
-			Fields: []*model.FieldError{{Field: "kind", Msg: "household, crew or pilot"}}}
 	}
 	loc, _ := model.LoadLocation(p.Operation.TimeZone)
 	utc := func(s string) string {
@@ -79,37 +70,150 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request) error {
 		}
 		return t.UTC().Format("20060102T150405Z")
 	}
+	ix := &calendarIndex{number: v.Number, created: v.Created, households: map[string]bool{}, crews: map[string]bool{}, pilots: map[string]bool{}}
+	for id := range x.Households {
+		ix.households[id] = true
+	}
+	for id := range x.Crews {
+		ix.crews[id] = true
+	}
+	for id := range x.Pilots {
+		ix.pilots[id] = true
+	}
+	as := append([]model.Assignment(nil), v.Plan.Assignments...)
+	sort.SliceStable(as, func(i, j int) bool { return as[i].Start < as[j].Start })
+	for _, a := range as {
+		iv := x.Interventions[a.Intervention]
+		if iv == nil {
+			continue
+		}
+		e := calEvent{intervention: a.Intervention, start: utc(a.Start), end: utc(a.End), crew: a.Crew, pilot: a.Pilot,
+			trade: trade[iv.Trade], dwelling: iv.Dwelling,
+			confirmed: iv.StatusOf() == model.StatusAnnounced || iv.StatusOf() == model.StatusDone}
+		if d := x.Dwellings[iv.Dwelling]; d != nil && d.Occupied() {
+			e.household = d.Household
+		}
+		ix.events = append(ix.events, e)
+	}
+	return ix
+}
+
+// calendarCache keeps the indexes of the last versions whose feeds were read,
+// keyed by operation, incarnation and version.
+type calendarCache struct {
+	mu    sync.Mutex
+	keys  []string // oldest first
+	byKey map[string]*calendarIndex
+}
+
+const calendarsKept = 16
+
+func (c *calendarCache) get(key string) *calendarIndex {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.byKey[key]
+}
+
+func (c *calendarCache) put(key string, ix *calendarIndex) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byKey == nil {
+		c.byKey = map[string]*calendarIndex{}
+	}
+	if _, ok := c.byKey[key]; ok {
+		return
+	}
+	c.byKey[key] = ix
+	c.keys = append(c.keys, key)
+	for len(c.keys) > calendarsKept {
+		delete(c.byKey, c.keys[0])
+		c.keys = c.keys[1:]
+	}
+}
+
+// calendarOf is the calendar index of the operation's latest plan: from the
+// cache, or built from the decoded version.
+func (s *Server) calendarOf(op string) (*calendarIndex, error) {
+	info, err := s.latestPlannedInfo(op)
+	if err != nil {
+		return nil, err
+	}
+	key := op + "\x00" + info.Incarnation + "\x00" + strconv.Itoa(info.Number)
+	if ix := s.calendars.get(key); ix != nil {
+		return ix, nil
+	}
+	v, err := s.version(op, info.Incarnation, info.Number)
+	if err != nil {
+		return nil, err
+	}
+	ix := newCalendarIndex(v)
+	s.calendars.put(key, ix)
+	return ix, nil
+}
+
+// calendar serves the iCalendar feed of a household, crew or pilot: one event per
+// appointment, with a UID stable across versions and a SEQUENCE that grows with the
+// plan's version, so that a moved appointment updates in the calendar app.
+func (s *Server) calendar(w http.ResponseWriter, r *http.Request) error {
+	vars := pathVars(r)
+	op, kind, who := vars["op"], vars["kind"], strings.TrimSuffix(vars["who"], ".ics")
+	var known map[string]bool
+	var match func(e *calEvent) bool
+	switch kind {
+	case "household":
+		match = func(e *calEvent) bool { return e.household == who }
+	case "crew":
+		match = func(e *calEvent) bool { return e.crew == who }
+	case "pilot":
+		match = func(e *calEvent) bool { return e.pilot == who }
+	default:
+		return &apiError{Status: http.StatusBadRequest, Title: "invalid calendar kind", Detail: fmt.Sprintf("%q: household, crew or pilot", kind),
+			Fields: []*model.FieldError{{Field: "kind", Msg: "household, crew or pilot"}}}
+	}
+	ix, err := s.calendarOf(op)
+	if err != nil {
+		return err
+	}
+	switch kind {
+	case "household":
+		known = ix.households
+	case "crew":
+		known = ix.crews
+	case "pilot":
+		known = ix.pilots
+	}
+	if !known[who] {
+		return fmt.Errorf("%s %q: %w", kind, who, ErrNotFound)
+	}
 	var b strings.Builder
 	icsLine(&b, "BEGIN:VCALENDAR")
 	icsLine(&b, "VERSION:2.0")
 	icsLine(&b, "PRODID:-//rehabplan//planning//FR")
 	icsLine(&b, "CALSCALE:GREGORIAN")
-	icsLine(&b, "X-WR-CALNAME:"+icsEscape(fmt.Sprintf("%s – %s %s", p.Operation.ID, kind, who)))
-	stamp := v.Created.UTC().Format("20060102T150405Z")
-	as := append([]model.Assignment(nil), v.Plan.Assignments...)
-	sort.SliceStable(as, func(i, j int) bool { return as[i].Start < as[j].Start })
-	for _, a := range as {
-		iv := x.Interventions[a.Intervention]
-		if iv == nil || !match(a, iv) {
+	icsLine(&b, "X-WR-CALNAME:"+icsEscape(fmt.Sprintf("%s – %s %s", op, kind, who)))
+	stamp := ix.created.UTC().Format("20060102T150405Z")
+	for i := range ix.events {
+		e := &ix.events[i]
+		if !match(e) {
 			continue
 		}
 		icsLine(&b, "BEGIN:VEVENT")
-		icsLine(&b, "UID:"+icsEscape(a.Intervention+"@"+op+".rehabplan"))
-		icsLine(&b, fmt.Sprintf("SEQUENCE:%d", v.Number))
+		icsLine(&b, "UID:"+icsEscape(e.intervention+"@"+op+".rehabplan"))
+		icsLine(&b, fmt.Sprintf("SEQUENCE:%d", ix.number))
 		icsLine(&b, "DTSTAMP:"+stamp)
-		icsLine(&b, "DTSTART:"+utc(a.Start))
-		icsLine(&b, "DTEND:"+utc(a.End))
-		icsLine(&b, "SUMMARY:"+icsEscape(fmt.Sprintf("%s – logement %s", trade[iv.Trade], iv.Dwelling)))
-		desc := fmt.Sprintf("Intervention %s", a.Intervention)
-		if a.Crew != "" {
-			desc += ", équipe " + a.Crew
+		icsLine(&b, "DTSTART:"+e.start)
+		icsLine(&b, "DTEND:"+e.end)
+		icsLine(&b, "SUMMARY:"+icsEscape(fmt.Sprintf("%s – logement %s", e.trade, e.dwelling)))
+		desc := fmt.Sprintf("Intervention %s", e.intervention)
+		if e.crew != "" {
+			desc += ", équipe " + e.crew
 		}
-		if a.Pilot != "" {
-			desc += ", pilote " + a.Pilot
+		if e.pilot != "" {
+			desc += ", pilote " + e.pilot
 		}
 		icsLine(&b, "DESCRIPTION:"+icsEscape(desc))
 		status := "TENTATIVE"
-		if iv.StatusOf() == model.StatusAnnounced || iv.StatusOf() == model.StatusDone {
+		if e.confirmed {
 			status = "CONFIRMED"
 		}
 		icsLine(&b, "STATUS:"+status)

@@ -105,13 +105,13 @@ func (s *Server) explainer(op string) (*scheduler.Explainer, error) {
 	if info == nil {
 		return nil, fmt.Errorf("operation %q has no plan yet: %w", op, ErrNotFound)
 	}
-	// the creation time tells a version from the one of an operation deleted and
+	// the incarnation tells a version from the one of an operation deleted and
 	// created again under the same id
-	key := fmt.Sprintf("%s\x00%d\x00%d", op, info.Number, info.Created.UnixNano())
+	key := fmt.Sprintf("%s\x00%s\x00%d", op, info.Incarnation, info.Number)
 	if e := s.explainers.get(key); e != nil {
 		return e, nil
 	}
-	v, err := s.version(op, info.Number)
+	v, err := s.version(op, info.Incarnation, info.Number)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"net/http/httptest"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"github.com/rehabplan/rehabplan/gen"
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/scheduler"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -93,4 +95,64 @@ func TestJobLeftRunningIsResumed(t *testing.T) {
 	n, err = s.ResumeJobs()
 	require.NoError(t, err)
 	require.Zero(t, n)
+}
+
+// TestJobEndsFailedWhenItsBaseMoved: a job stores its version only on the base it
+// started from; when the operation was replaced, or deleted and created again,
+// while it ran, it ends failed and stores nothing (issue 14, points 1 and 2).
+func TestJobEndsFailedWhenItsBaseMoved(t *testing.T) {
+	cases := []struct {
+		name      string
+		change    func(t *testing.T, st *BoltStore, v1 *Version)
+		wantState string
+		wantError string
+	}{
+		{"nothing changed", func(*testing.T, *BoltStore, *Version) {}, "done", ""},
+		{"replaced during the job", func(t *testing.T, st *BoltStore, v1 *Version) {
+			_, _, err := st.AddVersion("op", v1.Base(), &Version{Kind: "replaced", Problem: problemNamed("put")}, Idem{})
+			require.NoError(t, err)
+		}, "failed", "changed during the solve (version 2 follows version 1"},
+		{"deleted and created again during the job", func(t *testing.T, st *BoltStore, v1 *Version) {
+			require.NoError(t, st.DeleteOperation("op", ""))
+			_, err := st.CreateOperation("op", problemNamed("re-created"))
+			require.NoError(t, err)
+		}, "failed", "was deleted during the solve"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			st, _ := openTestStore(t)
+			v1, err := st.CreateOperation("op", problemNamed("created"))
+			require.NoError(t, err)
+			before := make(chan struct{})
+			s := New(Config{Store: st, MaxJobs: 1})
+			j, err := s.startJob(JobRecord{Operation: "op", Incarnation: v1.Incarnation, Base: 1}, false, nil,
+				func(context.Context, *job) (*Version, error) {
+					<-before
+					return &Version{Kind: "solved", Problem: v1.Problem, Plan: &model.Plan{Status: "feasible"}}, nil
+				})
+			require.NoError(t, err)
+			tc.change(t, st, v1)
+			headBefore, err := st.Head("op")
+			require.NoError(t, err)
+			close(before)
+			<-j.done
+			status := j.status()
+			require.Equal(t, tc.wantState, status.State, status.Error)
+			rec, err := st.GetJob(j.ID)
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantState, rec.State)
+			latest, err := st.Latest("op")
+			require.NoError(t, err)
+			if tc.wantError == "" {
+				assert.Equal(t, 2, status.Version)
+				assert.Equal(t, 2, rec.Version)
+				assert.Equal(t, "solved", latest.Kind)
+				return
+			}
+			assert.Contains(t, status.Error, tc.wantError)
+			assert.Zero(t, rec.Version)
+			assert.Equal(t, headBefore, latest.Base(), "nothing stored")
+			assert.NotEqual(t, "solved", latest.Kind)
+		})
+	}
 }

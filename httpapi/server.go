@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -51,6 +52,22 @@ type Config struct {
 	// solve jobs running at once (default 2).
 	MaxSolveTime time.Duration
 	MaxJobs      int
+	// MaxHeldTime bounds the search of a replan, which answers in its request
+	// (default 1 minute): set it below the http.Server's WriteTimeout, so that the
+	// answer is written before the connection is cut. Longer searches are solve
+	// jobs.
+	MaxHeldTime time.Duration
+	// PoolSize is the number of heavy requests and solve jobs run at once
+	// (default MaxJobs+4): solves, replans, and the reads that decode a version
+	// (problem, plan, diff, explanation, calendar feed). PoolQueue requests may
+	// wait for a slot (default 4×PoolSize), each at most PoolWait (default 10 s);
+	// beyond, 429 with Retry-After.
+	PoolSize, PoolQueue int
+	PoolWait            time.Duration
+	// JobRetention is how long ended jobs stay readable (default
+	// DefaultJobRetention); they are pruned every JobRetention/24, at least
+	// every hour.
+	JobRetention time.Duration
 	Logger       *slog.Logger
 }
 
@@ -63,21 +80,31 @@ type Server struct {
 	jobs                     *jobs
 	// explainers: the compiled plans the explanation route asks about
 	explainers explainerCache
-	// metrics
-	requests sync.Map // "method route status" -> *atomic.Int64
-	latency  sync.Map // route -> *histogram
-	ready    atomic.Bool
-	closing  atomic.Bool
-	// opLocks serialises the writes that derive a version from the latest one
-	// (replans, stored solves), so that none is built on a stale version
-	opLocks sync.Map // operation -> *sync.Mutex
+	// pool bounds the heavy work (pool.go)
+	pool *pool
+	// calendars keeps the calendar indexes of the last versions read
+	calendars calendarCache
+	metrics   *metrics
+	ready     atomic.Bool
+	closing   atomic.Bool
+	stop      chan struct{}
+	stopOnce  sync.Once
+	// opLocks serialises the writes of an operation (PUT, DELETE, the commit of
+	// a replan or a solve): each reads the operation's head and writes on it
+	// while holding it. replanLocks serialises the replans of an operation, so
+	// that two replans are not computed on the same base for one to be thrown
+	// away; a replan does not hold opLocks while it computes.
+	opLocks, replanLocks sync.Map // operation -> *sync.Mutex
 }
 
-func (s *Server) lockOp(op string) func() {
-	m, _ := s.opLocks.LoadOrStore(op, &sync.Mutex{})
-	m.(*sync.Mutex).Lock()
-	return m.(*sync.Mutex).Unlock
+func lockIn(m *sync.Map, op string) func() {
+	mu, _ := m.LoadOrStore(op, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	return mu.(*sync.Mutex).Unlock
 }
+
+// lockOp takes the operation's write lock.
+func (s *Server) lockOp(op string) func() { return lockIn(&s.opLocks, op) }
 
 // New builds a server.
 func New(cfg Config) *Server {
@@ -90,13 +117,30 @@ func New(cfg Config) *Server {
 	if cfg.MaxJobs <= 0 {
 		cfg.MaxJobs = 2
 	}
+	if cfg.MaxHeldTime <= 0 {
+		cfg.MaxHeldTime = time.Minute
+	}
+	if cfg.PoolSize <= 0 {
+		cfg.PoolSize = cfg.MaxJobs + 4
+	}
+	if cfg.PoolQueue <= 0 {
+		cfg.PoolQueue = 4 * cfg.PoolSize
+	}
+	if cfg.PoolWait <= 0 {
+		cfg.PoolWait = 10 * time.Second
+	}
+	if cfg.JobRetention <= 0 {
+		cfg.JobRetention = DefaultJobRetention
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{cfg: cfg, jobs: newJobs()}
+	s := &Server{cfg: cfg, jobs: newJobs(), pool: newPool(cfg.PoolSize, cfg.PoolQueue, cfg.PoolWait), stop: make(chan struct{})}
+	s.metrics = newMetrics(s)
 	s.router = s.routes()
 	s.corsHeaders, s.corsMethods = s.cors()
 	s.ready.Store(true)
+	go s.pruneLoop()
 	return s
 }
 
@@ -109,6 +153,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Vary", "Origin")
 				w.Header().Set("Access-Control-Allow-Headers", s.corsHeaders)
 				w.Header().Set("Access-Control-Allow-Methods", s.corsMethods)
+				w.Header().Set("Access-Control-Expose-Headers", "ETag, Location, Retry-After, Idempotent-Replayed, X-Rehabplan-Version")
 			}
 		}
 		if r.Method == http.MethodOptions {
@@ -122,10 +167,40 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Shutdown stops taking jobs and cancels the running ones, waiting for them to
 // store their best plan, within ctx.
 func (s *Server) Shutdown(ctx context.Context) {
+	s.stopOnce.Do(func() { close(s.stop) })
 	s.closing.Store(true)
 	s.ready.Store(false)
 	s.jobs.cancelAll()
 	s.jobs.wait(ctx)
+}
+
+// pruneLoop forgets, every JobRetention/24 (at most an hour), the jobs that
+// ended more than JobRetention ago: their records in the store and their entries
+// in memory. It stops with Shutdown.
+func (s *Server) pruneLoop() {
+	every := min(s.cfg.JobRetention/24, time.Hour)
+	t := time.NewTicker(max(every, time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.pruneJobs(time.Now().Add(-s.cfg.JobRetention))
+		}
+	}
+}
+
+// pruneJobs forgets the jobs that ended before the given time.
+func (s *Server) pruneJobs(before time.Time) {
+	n, err := s.cfg.Store.PruneJobs(before)
+	if err != nil {
+		s.cfg.Logger.Warn("pruning ended jobs", "cause", rootCause(err).Error())
+	}
+	m := s.jobs.prune(before)
+	if n+m > 0 {
+		s.cfg.Logger.Info("pruned ended jobs", "records", n, "in_memory", m)
+	}
 }
 
 // authorize checks the bearer token and its role for a route that needs role.
@@ -186,11 +261,8 @@ func (s *Server) observe(route string, next http.Handler) http.Handler {
 				}
 			}
 			d := time.Since(t0)
-			k := fmt.Sprintf("%s %s %d", r.Method, route, sw.status)
-			c, _ := s.requests.LoadOrStore(k, new(atomic.Int64))
-			c.(*atomic.Int64).Add(1)
-			hs, _ := s.latency.LoadOrStore(route, newHistogram())
-			hs.(*histogram).observe(d.Seconds())
+			s.metrics.requests.WithLabelValues(r.Method, route, strconv.Itoa(sw.status)).Inc()
+			s.metrics.latency.WithLabelValues(route).Observe(d.Seconds())
 			s.cfg.Logger.Info("request", "method", r.Method, "route", route, "status", sw.status, "ms", d.Milliseconds())
 		}()
 		next.ServeHTTP(sw, r)
