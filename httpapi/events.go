@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/rehabplan/rehabplan/model"
@@ -109,12 +110,23 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) error {
 	if done, err := s.replay(w, idem); done || err != nil {
 		return err
 	}
-	cur, err := s.latestPlanned(op)
+	vs, err := s.cfg.Store.Versions(op)
 	if err != nil {
-		return fmt.Errorf("a plan to replan: %w", err)
+		return wrapStore(err, "operation %q", op)
 	}
-	if head, err := s.cfg.Store.Head(op); err == nil && head != cur.Base() {
-		return errorf(http.StatusConflict, "no plan for the latest version", "version %d has no plan yet: solve it before sending events", head.Version)
+	if len(vs) == 0 {
+		return fmt.Errorf("operation %q: %w", op, ErrNotFound)
+	}
+	last := vs[len(vs)-1]
+	if !last.HasPlan {
+		if !slices.ContainsFunc(vs, func(v VersionInfo) bool { return v.HasPlan }) {
+			return fmt.Errorf("a plan to replan: operation %q has no plan yet: %w", op, ErrNotFound)
+		}
+		return errorf(http.StatusConflict, "no plan for the latest version", "version %d has no plan yet: solve it before sending events", last.Number)
+	}
+	cur, err := s.version(op, last.Incarnation, last.Number)
+	if err != nil {
+		return err
 	}
 	for attempt := 1; ; attempt++ {
 		v, again, err := s.replanOnce(r, op, cur, evs, now, set, idem.idem)

@@ -29,11 +29,19 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	maxJobs := fs.Int("max-jobs", 2, "solve jobs running at once")
 	maxSolve := fs.Duration("max-solve-time", 5*time.Minute, "longest solve or replan")
 	grace := fs.Duration("shutdown-timeout", 20*time.Second, "on SIGTERM, how long running jobs get to store their best plan")
+	readTimeout := fs.Duration("read-timeout", 30*time.Second, "longest time to read a request, body included (a slower client is cut)")
+	writeTimeout := fs.Duration("write-timeout", 90*time.Second, "longest time from a request's headers to the end of its answer; replans, which answer in their request, search at most this less 30s (longer searches are solve jobs)")
+	idleTimeout := fs.Duration("idle-timeout", 60*time.Second, "how long an idle keep-alive connection stays open")
+	pool := fs.Int("pool", 0, "heavy requests and solve jobs run at once: solves, replans, and the reads that decode a whole version (0: max-jobs + 4)")
+	poolQueue := fs.Int("pool-queue", 0, "heavy requests that may wait for a slot of the pool, each at most 10s; beyond, 429 with Retry-After (0: 4 × pool)")
+	retention := fs.Duration("job-retention", httpapi.DefaultJobRetention, "how long ended solve jobs stay readable before they are pruned")
 	pos, err := parse(fs, args)
 	if err != nil || !noArguments(stderr, "serve", pos) {
 		return exitInvalid
 	}
-	if !checkFlags(stderr, atLeast("max-jobs", *maxJobs, 1), positive("max-solve-time", *maxSolve), positive("shutdown-timeout", *grace)) {
+	if !checkFlags(stderr, atLeast("max-jobs", *maxJobs, 1), positive("max-solve-time", *maxSolve), positive("shutdown-timeout", *grace),
+		positive("read-timeout", *readTimeout), atLeastDuration("write-timeout", *writeTimeout, 40*time.Second), positive("idle-timeout", *idleTimeout),
+		atLeast("pool", *pool, 0), atLeast("pool-queue", *poolQueue, 0), positive("job-retention", *retention)) {
 		return exitInvalid
 	}
 	toks, err := loadTokens(*tokens, os.Getenv("REHABPLAN_TOKENS"))
@@ -62,7 +70,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	srv := httpapi.New(httpapi.Config{Store: store, Tokens: toks, CORSOrigins: origins, MaxJobs: *maxJobs, MaxSolveTime: *maxSolve, Logger: logger})
+	srv := httpapi.New(httpapi.Config{Store: store, Tokens: toks, CORSOrigins: origins, MaxJobs: *maxJobs, MaxSolveTime: *maxSolve,
+		MaxHeldTime: *writeTimeout - 30*time.Second, PoolSize: *pool, PoolQueue: *poolQueue, JobRetention: *retention, Logger: logger})
 	if n, err := srv.ResumeJobs(); err != nil {
 		fmt.Fprintf(stderr, "serve: resuming the jobs of the last run: %v\n", err)
 		return exitFail
@@ -74,7 +83,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 		return exitFail
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	// every phase of a connection is bounded: a client that sends slowly, reads
+	// slowly or idles is cut; long searches are solve jobs, not held requests
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: min(10*time.Second, *readTimeout), ReadTimeout: *readTimeout,
+		WriteTimeout: *writeTimeout, IdleTimeout: *idleTimeout, MaxHeaderBytes: 64 << 10}
 	fmt.Fprintf(stderr, "rehabplan: listening on %s\n", ln.Addr())
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
 	defer stop()
@@ -146,4 +158,9 @@ func loadTokens(path, env string) (map[string]string, error) {
 		}
 	}
 	return toks, nil
+}
+
+// atLeastDuration: a duration of at least min.
+func atLeastDuration(name string, d, min time.Duration) flagRule {
+	return flagRule{name, d, d < min, fmt.Sprintf("a duration of at least %s", min)}
 }
