@@ -76,6 +76,7 @@ func (s *Server) replay(w http.ResponseWriter, id idempotent) (done bool, err er
 // replayed writes the answer of v, a version made by an earlier request.
 func replayed(w http.ResponseWriter, id idempotent, v *Version) error {
 	w.Header().Set(hReplayed.name, "true")
+	w.Header().Set(hETag.name, etag(v.Base()))
 	return writeJSON(w, http.StatusOK, id.answer(v))
 }
 
@@ -135,6 +136,7 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) error {
 		case err == nil && again:
 			return replayed(w, idem, v)
 		case err == nil:
+			w.Header().Set(hETag.name, etag(v.Base()))
 			return writeJSON(w, http.StatusCreated, idem.answer(v))
 		case errors.As(err, &ce):
 		case errors.Is(err, ErrNotFound):

@@ -85,6 +85,7 @@ func (s *Server) createOperation(w http.ResponseWriter, r *http.Request) error {
 		return wrapStore(err, "operation %q", p.Operation.ID)
 	}
 	w.Header().Set("Location", "/v1/operations/"+p.Operation.ID)
+	w.Header().Set(hETag.name, etag(v.Base()))
 	return writeJSON(w, http.StatusCreated, versionAnswer{p.Operation.ID, v.Number})
 }
 
