@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"sort"
@@ -132,8 +133,8 @@ func (c *calendarCache) put(key string, ix *calendarIndex) {
 }
 
 // calendarOf is the calendar index of the operation's latest plan: from the
-// cache, or built from the decoded version.
-func (s *Server) calendarOf(op string) (*calendarIndex, error) {
+// cache, or built from the decoded version in a slot of the pool.
+func (s *Server) calendarOf(ctx context.Context, op string) (*calendarIndex, error) {
 	info, err := s.latestPlannedInfo(op)
 	if err != nil {
 		return nil, err
@@ -142,6 +143,12 @@ func (s *Server) calendarOf(op string) (*calendarIndex, error) {
 	if ix := s.calendars.get(key); ix != nil {
 		return ix, nil
 	}
+	// decoding the version is heavy work: in a slot of the pool
+	release, err := s.pool.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	v, err := s.version(op, info.Incarnation, info.Number)
 	if err != nil {
 		return nil, err
@@ -170,7 +177,7 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request) error {
 		return &apiError{Status: http.StatusBadRequest, Title: "invalid calendar kind", Detail: fmt.Sprintf("%q: household, crew or pilot", kind),
 			Fields: []*model.FieldError{{Field: "kind", Msg: "household, crew or pilot"}}}
 	}
-	ix, err := s.calendarOf(op)
+	ix, err := s.calendarOf(r.Context(), op)
 	if err != nil {
 		return err
 	}

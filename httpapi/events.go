@@ -106,8 +106,18 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		now = time.Now()
 	}
-	unlock := lockIn(&s.replanLocks, op)
+	unlock, err := s.lockReplans(r.Context(), op)
+	if err != nil {
+		return err
+	}
 	defer unlock()
+	// a slot of the pool once it is this replan's turn: replans waiting for
+	// another one of the same operation hold none
+	release, err := s.pool.acquire(r.Context())
+	if err != nil {
+		return err
+	}
+	defer release()
 	if done, err := s.replay(w, idem); done || err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"sort"
@@ -18,7 +19,7 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		lang = acceptedLang(r.Header.Get(hAcceptLanguage.name))
 	}
-	e, err := s.explainer(vars["op"])
+	e, err := s.explainer(r.Context(), vars["op"])
 	if err != nil {
 		return err
 	}
@@ -90,7 +91,7 @@ func acceptedTags(header string) []language.Tag {
 // explainer returns the explainer of the operation's latest plan, compiled once
 // per version: the planning page asks for one explanation per click, and compiling
 // an operation of 1,000 dwellings takes a good part of a second.
-func (s *Server) explainer(op string) (*scheduler.Explainer, error) {
+func (s *Server) explainer(ctx context.Context, op string) (*scheduler.Explainer, error) {
 	vs, err := s.cfg.Store.Versions(op)
 	if err != nil {
 		return nil, wrapStore(err, "operation %q", op)
@@ -111,6 +112,12 @@ func (s *Server) explainer(op string) (*scheduler.Explainer, error) {
 	if e := s.explainers.get(key); e != nil {
 		return e, nil
 	}
+	// decoding and compiling are heavy work: in a slot of the pool
+	release, err := s.pool.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	v, err := s.version(op, info.Incarnation, info.Number)
 	if err != nil {
 		return nil, err

@@ -41,7 +41,9 @@ type route struct {
 	fails   []int
 	// heavy routes take a slot of the server's pool (pool.go) before their
 	// handler runs: they decode a whole version, or compute. A full pool answers
-	// 429 with Retry-After.
+	// 429 with Retry-After. (Routes served from a cache most of the time, the
+	// explanations and the calendar feeds, take a slot themselves on a miss;
+	// replans take one once it is their turn on the operation.)
 	heavy bool
 }
 
@@ -171,17 +173,17 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/v1/operations/{op}/diff", name: "diffVersions", role: RoleRead, summary: "the diff between the plans of two versions", handler: s.diffVersions, heavy: true,
 			query:   []param{qFrom, qTo},
 			answers: []answer{{status: 200, desc: "the diff", body: jsonOf[model.Diff]()}}, fails: []int{404, 409}},
-		{method: "POST", path: "/v1/operations/{op}/events", name: "postEvents", role: RoleWrite, summary: "apply rehabplan-events/v1 and replan", handler: s.postEvents, heavy: true,
+		{method: "POST", path: "/v1/operations/{op}/events", name: "postEvents", role: RoleWrite, summary: "apply rehabplan-events/v1 and replan", handler: s.postEvents,
 			query: []param{qTimeLimit, qWorkLimit, qSeed, qNow}, headers: []param{hIdempotencyKey}, body: bodyOf[model.Events](),
 			answers: []answer{
 				{status: 201, desc: "replanned: the new version and its diff", body: jsonOf[replanAnswer](), headers: []param{hETag}},
 				{status: 200, desc: "the answer of an earlier request with the same Idempotency-Key", body: jsonOf[replanAnswer](), headers: []param{hReplayed, hETag}},
-			}, fails: []int{404, 409, 422}},
-		{method: "GET", path: "/v1/operations/{op}/interventions/{iv}/explanation", name: "explain", role: RoleRead, summary: "why an intervention stands where it is, what keeps it from being earlier", handler: s.explain, heavy: true,
+			}, fails: []int{404, 409, 422, 429}},
+		{method: "GET", path: "/v1/operations/{op}/interventions/{iv}/explanation", name: "explain", role: RoleRead, summary: "why an intervention stands where it is, what keeps it from being earlier", handler: s.explain,
 			query: []param{qLang}, headers: []param{hAcceptLanguage},
-			answers: []answer{{status: 200, desc: "the explanation", body: jsonOf[scheduler.Explanation](), headers: []param{hContentLang}}}, fails: []int{404}},
-		{method: "GET", path: "/v1/operations/{op}/calendars/{kind}/{who}", name: "calendar", role: RoleRead, summary: "iCalendar feed of a household, crew or pilot (kind: household, crew, pilot)", handler: s.calendar, heavy: true,
-			answers: []answer{{status: 200, desc: "the feed (RFC 5545)", body: textBody("text/calendar")}}, fails: []int{400, 404}},
+			answers: []answer{{status: 200, desc: "the explanation", body: jsonOf[scheduler.Explanation](), headers: []param{hContentLang}}}, fails: []int{404, 429}},
+		{method: "GET", path: "/v1/operations/{op}/calendars/{kind}/{who}", name: "calendar", role: RoleRead, summary: "iCalendar feed of a household, crew or pilot (kind: household, crew, pilot)", handler: s.calendar,
+			answers: []answer{{status: 200, desc: "the feed (RFC 5545)", body: textBody("text/calendar")}}, fails: []int{400, 404, 429}},
 	}
 }
 

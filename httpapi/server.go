@@ -94,13 +94,26 @@ type Server struct {
 	// while holding it. replanLocks serialises the replans of an operation, so
 	// that two replans are not computed on the same base for one to be thrown
 	// away; a replan does not hold opLocks while it computes.
-	opLocks, replanLocks sync.Map // operation -> *sync.Mutex
+	opLocks     sync.Map // operation -> *sync.Mutex
+	replanLocks sync.Map // operation -> chan struct{} (capacity 1)
 }
 
 func lockIn(m *sync.Map, op string) func() {
 	mu, _ := m.LoadOrStore(op, &sync.Mutex{})
 	mu.(*sync.Mutex).Lock()
 	return mu.(*sync.Mutex).Unlock
+}
+
+// lockReplans takes the operation's replan lock, or gives up when ctx ends
+// (the client left, or the server cut it).
+func (s *Server) lockReplans(ctx context.Context, op string) (func(), error) {
+	ch, _ := s.replanLocks.LoadOrStore(op, make(chan struct{}, 1))
+	select {
+	case ch.(chan struct{}) <- struct{}{}:
+		return func() { <-ch.(chan struct{}) }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // lockOp takes the operation's write lock.
