@@ -230,3 +230,18 @@ func (s *Server) calendar(w http.ResponseWriter, r *http.Request) error {
 	writeBody(w, http.StatusOK, "text/calendar; charset=utf-8", []byte(b.String()))
 	return nil
 }
+
+// drop forgets the indexes of operation op (it was deleted: its data goes).
+func (c *calendarCache) drop(op string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	keep := c.keys[:0]
+	for _, k := range c.keys {
+		if strings.HasPrefix(k, op+"\x00") {
+			delete(c.byKey, k)
+			continue
+		}
+		keep = append(keep, k)
+	}
+	c.keys = keep
+}

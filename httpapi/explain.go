@@ -172,3 +172,18 @@ func (c *explainerCache) put(key string, e *scheduler.Explainer) {
 		c.keys = c.keys[1:]
 	}
 }
+
+// drop forgets the explainers of operation op (it was deleted: its data goes).
+func (c *explainerCache) drop(op string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	keep := c.keys[:0]
+	for _, k := range c.keys {
+		if strings.HasPrefix(k, op+"\x00") {
+			delete(c.byKey, k)
+			continue
+		}
+		keep = append(keep, k)
+	}
+	c.keys = keep
+}

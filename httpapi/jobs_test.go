@@ -369,3 +369,21 @@ func TestPoolQueue(t *testing.T) {
 	require.Equal(t, []int{1, 0, 0}, []int{size, busy, queued})
 	require.EqualValues(t, 1, rejected)
 }
+
+func TestAnswerCacheKeepsItsBudget(t *testing.T) {
+	c := newAnswerCache(100)
+	b := Base{Incarnation: "i", Version: 1}
+	c.put(answerKey("plan", "a", b), make([]byte, 20))
+	c.put(answerKey("plan", "b", b), make([]byte, 20))
+	c.put(answerKey("plan", "big", b), make([]byte, 26)) // over a quarter: not kept
+	require.Nil(t, c.get(answerKey("plan", "big", b)))
+	require.NotNil(t, c.get(answerKey("plan", "a", b))) // a is the most recent now
+	for i := 0; i < 4; i++ {
+		c.put(answerKey("plan", "c", Base{"i", i}), make([]byte, 20))
+	}
+	require.LessOrEqual(t, c.used, int64(100))
+	require.Nil(t, c.get(answerKey("plan", "b", b)), "the least recently used goes first")
+	c.drop("c")
+	require.Nil(t, c.get(answerKey("plan", "c", Base{"i", 3})))
+	require.Equal(t, int64(20), c.used)
+}

@@ -123,12 +123,11 @@ func ifMatch(r *http.Request, cur Base) bool {
 
 func (s *Server) getOperation(w http.ResponseWriter, r *http.Request) error {
 	op := pathVars(r)["op"]
-	v, err := s.cfg.Store.Latest(op)
+	head, err := s.cfg.Store.Head(op)
 	if err != nil {
 		return wrapStore(err, "operation %q", op)
 	}
-	w.Header().Set(hETag.name, etag(v.Base()))
-	return writeJSON(w, http.StatusOK, v.Problem)
+	return s.servedVersion(r.Context(), w, "problem", op, head, func(v *Version) any { return v.Problem }, withETag)
 }
 
 // replaceOperation writes the problem as a new version on the operation's latest
@@ -181,6 +180,10 @@ func (s *Server) deleteOperation(w http.ResponseWriter, r *http.Request) error {
 		return wrapStore(err, "operation %q", op)
 	}
 	s.jobs.cancelIncarnation(op, base.Incarnation)
+	// what was read of it goes too: nothing of a deleted operation stays in memory
+	s.answers.drop(op)
+	s.calendars.drop(op)
+	s.explainers.drop(op)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -217,12 +220,14 @@ func (s *Server) getVersion(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || n < 1 {
 		return fieldError("invalid version", &model.FieldError{Field: "version", Msg: fmt.Sprintf("%q is not a version number (a positive integer)", vars["v"])})
 	}
-	v, err := s.version(vars["op"], "", n)
+	head, err := s.cfg.Store.Head(vars["op"])
 	if err != nil {
-		return err
+		return wrapStore(err, "operation %q", vars["op"])
 	}
-	w.Header().Set(hETag.name, etag(v.Base()))
-	return writeJSON(w, http.StatusOK, v)
+	if n > head.Version {
+		return fmt.Errorf("operation %q version %d: %w", vars["op"], n, ErrNotFound)
+	}
+	return s.servedVersion(r.Context(), w, "version", vars["op"], Base{head.Incarnation, n}, func(v *Version) any { return v }, withETag)
 }
 
 // latestPlannedInfo is the info of the newest version that has a plan.
@@ -256,13 +261,16 @@ func (s *Server) latestPlanned(op string) (*Version, error) {
 }
 
 func (s *Server) getPlan(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.latestPlanned(pathVars(r)["op"])
+	op := pathVars(r)["op"]
+	info, err := s.latestPlannedInfo(op)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("X-Rehabplan-Version", strconv.Itoa(v.Number))
-	w.Header().Set(hETag.name, etag(v.Base()))
-	return writeJSON(w, http.StatusOK, v.Plan)
+	return s.servedVersion(r.Context(), w, "plan", op, Base{info.Incarnation, info.Number}, func(v *Version) any { return v.Plan },
+		func(h http.Header, b Base) {
+			h.Set(hVersion.name, strconv.Itoa(b.Version))
+			withETag(h, b)
+		})
 }
 
 func (s *Server) diffVersions(w http.ResponseWriter, r *http.Request) error {

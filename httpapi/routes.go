@@ -43,7 +43,8 @@ type route struct {
 	// handler runs: they decode a whole version, or compute. A full pool answers
 	// 429 with Retry-After. (Routes served from a cache most of the time, the
 	// explanations and the calendar feeds, take a slot themselves on a miss;
-	// replans take one once it is their turn on the operation.)
+	// replans take one once it is their turn on the operation; the reads of a
+	// whole version, from the answer cache, only on a miss: answers.go.)
 	heavy bool
 }
 
@@ -147,8 +148,8 @@ func (s *Server) table() []route {
 		{method: "POST", path: "/v1/operations", name: "createOperation", role: RoleWrite, summary: "create an operation from a rehabplan/v1 problem", handler: s.createOperation, heavy: true,
 			body:    bodyOf[model.Problem](),
 			answers: []answer{{status: 201, desc: "created as version 1", body: jsonOf[versionAnswer](), headers: []param{hLocation, hETag}}}, fails: []int{409}},
-		{method: "GET", path: "/v1/operations/{op}", name: "getOperation", role: RoleRead, summary: "the operation's current problem", handler: s.getOperation, heavy: true,
-			answers: []answer{{status: 200, desc: "the latest version's problem", body: jsonOf[model.Problem](), headers: []param{hETag}}}, fails: []int{404}},
+		{method: "GET", path: "/v1/operations/{op}", name: "getOperation", role: RoleRead, summary: "the operation's current problem", handler: s.getOperation,
+			answers: []answer{{status: 200, desc: "the latest version's problem", body: jsonOf[model.Problem](), headers: []param{hETag}}}, fails: []int{404, 429}},
 		{method: "PUT", path: "/v1/operations/{op}", name: "replaceOperation", role: RoleWrite, summary: "replace the operation's problem (a new version)", handler: s.replaceOperation, heavy: true,
 			headers: []param{hIfMatch}, body: bodyOf[model.Problem](),
 			answers: []answer{{status: 200, desc: "the new version", body: jsonOf[versionAnswer](), headers: []param{hETag}}}, fails: []int{404, 409, 412}},
@@ -162,14 +163,14 @@ func (s *Server) table() []route {
 			answers: []answer{{status: 200, desc: "the job", body: jsonOf[JobStatus]()}}, fails: []int{404}},
 		{method: "DELETE", path: "/v1/jobs/{job}", name: "cancelJob", role: RoleWrite, summary: "cancel a job (its best plan so far is kept)", handler: s.cancelJob,
 			answers: []answer{{status: 202, desc: "cancelling: the job stores its best plan, then ends", body: jsonOf[JobStatus]()}}, fails: []int{404, 409}},
-		{method: "GET", path: "/v1/jobs/{job}/plan", name: "getJobPlan", role: RoleRead, summary: "the plan of a finished job", handler: s.getJobPlan, heavy: true,
-			answers: []answer{{status: 200, desc: "the plan", body: jsonOf[model.Plan]()}}, fails: []int{404, 409}},
+		{method: "GET", path: "/v1/jobs/{job}/plan", name: "getJobPlan", role: RoleRead, summary: "the plan of a finished job", handler: s.getJobPlan,
+			answers: []answer{{status: 200, desc: "the plan", body: jsonOf[model.Plan]()}}, fails: []int{404, 409, 429}},
 		{method: "GET", path: "/v1/operations/{op}/versions", name: "listVersions", role: RoleRead, summary: "the operation's versions", handler: s.listVersions,
 			answers: []answer{{status: 200, desc: "the versions, oldest first", body: jsonOf[versionsAnswer](), headers: []param{hETag}}}, fails: []int{404}},
-		{method: "GET", path: "/v1/operations/{op}/versions/{v}", name: "getVersion", role: RoleRead, summary: "one version: problem, plan, diff", handler: s.getVersion, heavy: true,
-			answers: []answer{{status: 200, desc: "the version", body: jsonOf[Version](), headers: []param{hETag}}}, fails: []int{400, 404}},
-		{method: "GET", path: "/v1/operations/{op}/plan", name: "getPlan", role: RoleRead, summary: "the latest plan", handler: s.getPlan, heavy: true,
-			answers: []answer{{status: 200, desc: "the plan of the newest version that has one", body: jsonOf[model.Plan](), headers: []param{hVersion, hETag}}}, fails: []int{404}},
+		{method: "GET", path: "/v1/operations/{op}/versions/{v}", name: "getVersion", role: RoleRead, summary: "one version: problem, plan, diff", handler: s.getVersion,
+			answers: []answer{{status: 200, desc: "the version", body: jsonOf[Version](), headers: []param{hETag}}}, fails: []int{400, 404, 429}},
+		{method: "GET", path: "/v1/operations/{op}/plan", name: "getPlan", role: RoleRead, summary: "the latest plan", handler: s.getPlan,
+			answers: []answer{{status: 200, desc: "the plan of the newest version that has one", body: jsonOf[model.Plan](), headers: []param{hVersion, hETag}}}, fails: []int{404, 429}},
 		{method: "GET", path: "/v1/operations/{op}/diff", name: "diffVersions", role: RoleRead, summary: "the diff between the plans of two versions", handler: s.diffVersions, heavy: true,
 			query:   []param{qFrom, qTo},
 			answers: []answer{{status: 200, desc: "the diff", body: jsonOf[model.Diff]()}}, fails: []int{404, 409}},

@@ -68,7 +68,10 @@ type Config struct {
 	// DefaultJobRetention); they are pruned every JobRetention/24, at least
 	// every hour.
 	JobRetention time.Duration
-	Logger       *slog.Logger
+	// AnswerCacheBytes bounds the encoded answers kept of whole-version reads
+	// (problems, plans, versions: answers.go), default 128 MiB.
+	AnswerCacheBytes int64
+	Logger           *slog.Logger
 }
 
 // Server serves the API.
@@ -82,8 +85,10 @@ type Server struct {
 	explainers explainerCache
 	// pool bounds the heavy work (pool.go)
 	pool *pool
-	// calendars keeps the calendar indexes of the last versions read
+	// calendars keeps the calendar indexes of the last versions read, answers
+	// the encoded answers of whole-version reads
 	calendars calendarCache
+	answers   *answerCache
 	metrics   *metrics
 	ready     atomic.Bool
 	closing   atomic.Bool
@@ -142,13 +147,17 @@ func New(cfg Config) *Server {
 	if cfg.PoolWait <= 0 {
 		cfg.PoolWait = 10 * time.Second
 	}
+	if cfg.AnswerCacheBytes <= 0 {
+		cfg.AnswerCacheBytes = 128 << 20
+	}
 	if cfg.JobRetention <= 0 {
 		cfg.JobRetention = DefaultJobRetention
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{cfg: cfg, jobs: newJobs(), pool: newPool(cfg.PoolSize, cfg.PoolQueue, cfg.PoolWait), stop: make(chan struct{})}
+	s := &Server{cfg: cfg, jobs: newJobs(), pool: newPool(cfg.PoolSize, cfg.PoolQueue, cfg.PoolWait),
+		answers: newAnswerCache(cfg.AnswerCacheBytes), stop: make(chan struct{})}
 	s.metrics = newMetrics(s)
 	s.router = s.routes()
 	s.corsHeaders, s.corsMethods = s.cors()

@@ -187,9 +187,10 @@ func (s *Server) getJobPlan(w http.ResponseWriter, r *http.Request) error {
 	if (st.State != "done" && st.State != "cancelled") || st.Version == 0 {
 		return errorf(http.StatusConflict, "no plan", "job is %s", st.State)
 	}
-	v, err := s.version(st.Operation, incarnation, st.Version)
-	if err != nil {
-		return err
+	// only while the job's incarnation is the operation's (the answer cache
+	// would otherwise serve a deleted operation's plan)
+	if head, err := s.cfg.Store.Head(st.Operation); err != nil || head.Incarnation != incarnation {
+		return fmt.Errorf("job %s: operation %q was deleted since: %w", st.ID, st.Operation, ErrNotFound)
 	}
-	return writeJSON(w, http.StatusOK, v.Plan)
+	return s.servedVersion(r.Context(), w, "plan", st.Operation, Base{incarnation, st.Version}, func(v *Version) any { return v.Plan }, func(http.Header, Base) {})
 }

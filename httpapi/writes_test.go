@@ -210,6 +210,10 @@ func TestJobPlanOfADeletedOperation(t *testing.T) {
 	ts, _ := newTestServer(t)
 	done := solveExample(t, ts)
 	require.Equal(t, 2, done.Version)
+	for _, path := range []string{"/v1/jobs/" + done.ID + "/plan", "/v1/operations/op-les-tilleuls/plan", "/v1/operations/op-les-tilleuls/versions/2"} {
+		resp, body := call(t, ts, "GET", path, readTok, nil) // in the answer cache now
+		require.Equal(t, 200, resp.StatusCode, string(body))
+	}
 	resp, _ := call(t, ts, "DELETE", "/v1/operations/op-les-tilleuls", writeTok, nil)
 	require.Equal(t, 204, resp.StatusCode)
 	p := gen.Example()
@@ -221,6 +225,11 @@ func TestJobPlanOfADeletedOperation(t *testing.T) {
 	require.Equal(t, 200, resp.StatusCode) // the new incarnation's version 2
 	resp, body := call(t, ts, "GET", "/v1/jobs/"+done.ID+"/plan", readTok, nil)
 	require.Equal(t, 404, resp.StatusCode, string(body))
+	resp, body = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/plan", readTok, nil)
+	require.Equal(t, 404, resp.StatusCode, "the new operation has no plan: %s", body)
+	resp, body = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/versions/2", readTok, nil)
+	require.Equal(t, 200, resp.StatusCode)
+	require.Contains(t, string(body), "another operation")
 }
 
 // A solve running when its operation is deleted and created again stores nothing

@@ -255,13 +255,17 @@ func run(o options) error {
 						hdr = []string{"If-Match", h.Get("ETag")}
 					}
 				}
-				code, _, _, err := c.do(method, path, body, hdr...)
+				code, h, _, err := c.do(method, path, body, hdr...)
 				if err != nil {
 					code = -1
 				}
 				mu.Lock()
 				samples = append(samples, sample{kind, time.Since(t0), code})
 				mu.Unlock()
+				if code == 429 { // a careful client waits as told
+					secs, _ := strconv.Atoi(h.Get("Retry-After"))
+					time.Sleep(time.Duration(max(1, secs)) * time.Second)
+				}
 			}
 		}(cl)
 	}

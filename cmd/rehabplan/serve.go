@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -35,13 +36,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	pool := fs.Int("pool", 0, "heavy requests and solve jobs run at once: solves, replans, and the reads that decode a whole version (0: max-jobs + 4)")
 	poolQueue := fs.Int("pool-queue", 0, "heavy requests that may wait for a slot of the pool, each at most 10s; beyond, 429 with Retry-After (0: 4 × pool)")
 	retention := fs.Duration("job-retention", httpapi.DefaultJobRetention, "how long ended solve jobs stay readable before they are pruned")
+	cacheMB := fs.Int("answer-cache", 128, "MiB of encoded answers kept of whole-version reads (problems, plans, versions), served without decoding")
+	memLimit := fs.Int("memory-limit", 0, "MiB: a soft limit of the Go heap (runtime/debug.SetMemoryLimit), the garbage collector working harder near it (0: none, or GOMEMLIMIT)")
 	pos, err := parse(fs, args)
 	if err != nil || !noArguments(stderr, "serve", pos) {
 		return exitInvalid
 	}
 	if !checkFlags(stderr, atLeast("max-jobs", *maxJobs, 1), positive("max-solve-time", *maxSolve), positive("shutdown-timeout", *grace),
 		positive("read-timeout", *readTimeout), atLeastDuration("write-timeout", *writeTimeout, 40*time.Second), positive("idle-timeout", *idleTimeout),
-		atLeast("pool", *pool, 0), atLeast("pool-queue", *poolQueue, 0), positive("job-retention", *retention)) {
+		atLeast("pool", *pool, 0), atLeast("pool-queue", *poolQueue, 0), positive("job-retention", *retention),
+		atLeast("answer-cache", *cacheMB, 1), atLeast("memory-limit", *memLimit, 0)) {
 		return exitInvalid
 	}
 	toks, err := loadTokens(*tokens, os.Getenv("REHABPLAN_TOKENS"))
@@ -71,7 +75,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	srv := httpapi.New(httpapi.Config{Store: store, Tokens: toks, CORSOrigins: origins, MaxJobs: *maxJobs, MaxSolveTime: *maxSolve,
-		MaxHeldTime: *writeTimeout - 30*time.Second, PoolSize: *pool, PoolQueue: *poolQueue, JobRetention: *retention, Logger: logger})
+		MaxHeldTime: *writeTimeout - 30*time.Second, PoolSize: *pool, PoolQueue: *poolQueue, JobRetention: *retention,
+		AnswerCacheBytes: int64(*cacheMB) << 20, Logger: logger})
+	if *memLimit > 0 {
+		debug.SetMemoryLimit(int64(*memLimit) << 20)
+	}
 	if n, err := srv.ResumeJobs(); err != nil {
 		fmt.Fprintf(stderr, "serve: resuming the jobs of the last run: %v\n", err)
 		return exitFail
