@@ -387,3 +387,17 @@ func TestAnswerCacheKeepsItsBudget(t *testing.T) {
 	require.Nil(t, c.get(answerKey("plan", "c", Base{"i", 3})))
 	require.Equal(t, int64(20), c.used)
 }
+
+// A job's status lists its last improvements only (issue 14, defect 7: it
+// listed every one), and its best is the last.
+func TestJobProgressIsThinned(t *testing.T) {
+	j := &job{state: "running", started: time.Now()}
+	for i := 0; i < 500; i++ {
+		j.progress(scheduler.Progress{Elapsed: time.Duration(i) * time.Millisecond, Score: scheduler.Score{Soft: float64(1000 - i)}})
+	}
+	st := j.status()
+	require.Len(t, st.Progress, progressKept)
+	require.Equal(t, 0.499, st.Progress[progressKept-1].Seconds)
+	require.Equal(t, float64(1000-500+progressKept), st.Progress[0].Soft)
+	require.Equal(t, st.Progress[progressKept-1], *st.Best)
+}
