@@ -85,13 +85,9 @@ func (s *Server) servedVersion(ctx context.Context, w http.ResponseWriter, what,
 		if err != nil {
 			return err
 		}
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(part(v)); err != nil {
-			return fmt.Errorf("encoding the answer: %w", err)
+		if body, err = encodeAnswer(part(v)); err != nil {
+			return err
 		}
-		body = buf.Bytes()
 		s.answers.put(key, body)
 	}
 	header(w.Header(), b)
@@ -113,4 +109,41 @@ func (c *answerCache) drop(op string) {
 			c.used -= int64(len(e.Value.(*cachedAnswer).body))
 		}
 	}
+}
+
+// encodeAnswer is v's JSON as writeJSON writes it.
+func encodeAnswer(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("encoding the answer: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// warm encodes, in the background, what the reads after a write will ask of the
+// version it stored: its problem, its plan and its calendar index, while the
+// version is still in memory. One version is warmed at a time; a write that finds
+// one warming leaves its version to be read (and kept) on the first read.
+func (s *Server) warm(op string, v *Version) {
+	select {
+	case s.warming <- struct{}{}:
+	default:
+		return
+	}
+	go func() {
+		defer func() { <-s.warming }()
+		b := v.Base()
+		if body, err := encodeAnswer(v.Problem); err == nil {
+			s.answers.put(answerKey("problem", op, b), body)
+		}
+		if v.Plan == nil {
+			return
+		}
+		if body, err := encodeAnswer(v.Plan); err == nil {
+			s.answers.put(answerKey("plan", op, b), body)
+		}
+		s.calendars.put(calendarKey(op, b), newCalendarIndex(v))
+	}()
 }

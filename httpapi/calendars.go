@@ -132,6 +132,10 @@ func (c *calendarCache) put(key string, ix *calendarIndex) {
 	}
 }
 
+func calendarKey(op string, b Base) string {
+	return op + "\x00" + b.Incarnation + "\x00" + strconv.Itoa(b.Version)
+}
+
 // calendarOf is the calendar index of the operation's latest plan: from the
 // cache, or built from the decoded version in a slot of the pool.
 func (s *Server) calendarOf(ctx context.Context, op string) (*calendarIndex, error) {
@@ -139,7 +143,7 @@ func (s *Server) calendarOf(ctx context.Context, op string) (*calendarIndex, err
 	if err != nil {
 		return nil, err
 	}
-	key := op + "\x00" + info.Incarnation + "\x00" + strconv.Itoa(info.Number)
+	key := calendarKey(op, Base{info.Incarnation, info.Number})
 	if ix := s.calendars.get(key); ix != nil {
 		return ix, nil
 	}

@@ -198,5 +198,8 @@ func (s *Server) replanOnce(r *http.Request, op string, cur *Version, evs *model
 	if err != nil {
 		return nil, false, wrapStore(err, "operation %q", op)
 	}
+	if !again {
+		s.warm(op, v)
+	}
 	return v, again, nil
 }

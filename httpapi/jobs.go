@@ -203,7 +203,10 @@ func (s *Server) startJob(rec JobRecord, force bool, release func(), f func(cont
 func (s *Server) finishJob(rec *JobRecord, v *Version) error {
 	unlock := s.lockOp(rec.Operation)
 	defer unlock()
-	_, err := s.cfg.Store.FinishJob(rec, v)
+	stored, err := s.cfg.Store.FinishJob(rec, v)
+	if err == nil {
+		s.warm(rec.Operation, stored)
+	}
 	var ce *ConflictError
 	switch {
 	case errors.As(err, &ce):

@@ -324,12 +324,13 @@ func TestResumedJobWithItsPlanStoredEndsDone(t *testing.T) {
 }
 
 // The pool of heavy work: a solve holds a slot; when none is free, heavy reads
-// wait in the queue, then get 429 with Retry-After; light reads are served; the
-// metrics show the saturation and the refusals (issue 14, defect 4).
+// (a version not in the answer cache) wait in the queue, then get 429 with
+// Retry-After; light reads are served; the metrics show the saturation and the
+// refusals (issue 14, defect 4).
 func TestPoolFullIs429(t *testing.T) {
 	ts, _, _ := newJobServer(t, Config{PoolSize: 1, PoolQueue: 1, PoolWait: 100 * time.Millisecond})
 	st := startLongSolve(t, ts)
-	resp, body := call(t, ts, "GET", "/v1/operations/op-les-tilleuls", readTok, nil)
+	resp, body := call(t, ts, "GET", "/v1/operations/op-les-tilleuls/versions/1", readTok, nil)
 	require.Equal(t, 429, resp.StatusCode, string(body))
 	require.Equal(t, "1", resp.Header.Get("Retry-After"))
 	resp, body = call(t, ts, "POST", "/v1/operations/op-les-tilleuls/solve", writeTok, nil)
@@ -341,7 +342,7 @@ func TestPoolFullIs429(t *testing.T) {
 	require.Contains(t, string(body), "rehabplan_pool_rejected_total 2")
 	call(t, ts, "DELETE", "/v1/jobs/"+st.ID, writeTok, nil)
 	waitJob(t, ts, st.ID)
-	resp, body = call(t, ts, "GET", "/v1/operations/op-les-tilleuls", readTok, nil)
+	resp, body = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/versions/1", readTok, nil)
 	require.Equal(t, 200, resp.StatusCode, string(body))
 }
 
@@ -400,4 +401,23 @@ func TestJobProgressIsThinned(t *testing.T) {
 	require.Equal(t, 0.499, st.Progress[progressKept-1].Seconds)
 	require.Equal(t, float64(1000-500+progressKept), st.Progress[0].Soft)
 	require.Equal(t, st.Progress[progressKept-1], *st.Best)
+}
+
+// The version a write stores is encoded for the reads after it (problem, plan,
+// calendar index) while it is in memory: those reads decode nothing.
+func TestWritesWarmTheAnswers(t *testing.T) {
+	ts, s, _ := newJobServer(t, Config{})
+	done := solveExample(t, ts)
+	head, err := s.cfg.Store.Head("op-les-tilleuls")
+	require.NoError(t, err)
+	require.Equal(t, done.Version, head.Version)
+	deadline := time.Now().Add(10 * time.Second)
+	for s.answers.get(answerKey("plan", "op-les-tilleuls", head)) == nil || s.calendars.get(calendarKey("op-les-tilleuls", head)) == nil {
+		require.True(t, time.Now().Before(deadline), "the solved version was not warmed")
+		time.Sleep(10 * time.Millisecond)
+	}
+	resp, body := call(t, ts, "GET", "/v1/operations/op-les-tilleuls/plan", readTok, nil)
+	require.Equal(t, 200, resp.StatusCode)
+	require.Equal(t, s.answers.get(answerKey("plan", "op-les-tilleuls", head)), body)
+	require.NotNil(t, s.answers.get(answerKey("problem", "op-les-tilleuls", head)))
 }

@@ -84,6 +84,7 @@ func (s *Server) createOperation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return wrapStore(err, "operation %q", p.Operation.ID)
 	}
+	s.warm(p.Operation.ID, v)
 	w.Header().Set("Location", "/v1/operations/"+p.Operation.ID)
 	w.Header().Set(hETag.name, etag(v.Base()))
 	return writeJSON(w, http.StatusCreated, versionAnswer{p.Operation.ID, v.Number})
@@ -158,6 +159,7 @@ func (s *Server) replaceOperation(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return wrapStore(err, "operation %q", op)
 	}
+	s.warm(op, v)
 	w.Header().Set(hETag.name, etag(v.Base()))
 	return writeJSON(w, http.StatusOK, versionAnswer{op, v.Number})
 }

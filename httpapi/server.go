@@ -89,11 +89,13 @@ type Server struct {
 	// the encoded answers of whole-version reads
 	calendars calendarCache
 	answers   *answerCache
-	metrics   *metrics
-	ready     atomic.Bool
-	closing   atomic.Bool
-	stop      chan struct{}
-	stopOnce  sync.Once
+	// warming holds a token while a new version's answers are encoded
+	warming  chan struct{}
+	metrics  *metrics
+	ready    atomic.Bool
+	closing  atomic.Bool
+	stop     chan struct{}
+	stopOnce sync.Once
 	// opLocks serialises the writes of an operation (PUT, DELETE, the commit of
 	// a replan or a solve): each reads the operation's head and writes on it
 	// while holding it. replanLocks serialises the replans of an operation, so
@@ -157,7 +159,7 @@ func New(cfg Config) *Server {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s := &Server{cfg: cfg, jobs: newJobs(), pool: newPool(cfg.PoolSize, cfg.PoolQueue, cfg.PoolWait),
-		answers: newAnswerCache(cfg.AnswerCacheBytes), stop: make(chan struct{})}
+		answers: newAnswerCache(cfg.AnswerCacheBytes), warming: make(chan struct{}, 1), stop: make(chan struct{})}
 	s.metrics = newMetrics(s)
 	s.router = s.routes()
 	s.corsHeaders, s.corsMethods = s.cors()
