@@ -192,7 +192,7 @@ func (s *Server) startJob(rec JobRecord, force bool, release func(), f func(cont
 		s.metrics.jobSeconds.WithLabelValues(rec.State).Observe(d.Seconds())
 		// ids, outcome and figures only: never a household's data
 		s.cfg.Logger.Info("job ended", "job", rec.ID, "operation", rec.Operation, "outcome", rec.State,
-			"seconds", d.Round(time.Millisecond).Seconds(), "partial", partial, "resumed", rec.Resumed, "version", rec.Version)
+			"ms", d.Milliseconds(), "partial", partial, "resumed", rec.Resumed, "version", rec.Version)
 		finish()
 	}()
 	return j, nil

@@ -58,7 +58,7 @@ type Config struct {
 	// jobs.
 	MaxHeldTime time.Duration
 	// PoolSize is the number of heavy requests and solve jobs run at once
-	// (default MaxJobs+4): solves, replans, and the reads that decode a version
+	// (default MaxJobs+2): solves, replans, and the reads that decode a version
 	// (problem, plan, diff, explanation, calendar feed). PoolQueue requests may
 	// wait for a slot (default 4×PoolSize), each at most PoolWait (default 10 s);
 	// beyond, 429 with Retry-After.
@@ -141,7 +141,7 @@ func New(cfg Config) *Server {
 		cfg.MaxHeldTime = time.Minute
 	}
 	if cfg.PoolSize <= 0 {
-		cfg.PoolSize = cfg.MaxJobs + 4
+		cfg.PoolSize = cfg.MaxJobs + 2
 	}
 	if cfg.PoolQueue <= 0 {
 		cfg.PoolQueue = 4 * cfg.PoolSize

@@ -33,7 +33,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	readTimeout := fs.Duration("read-timeout", 30*time.Second, "longest time to read a request, body included (a slower client is cut)")
 	writeTimeout := fs.Duration("write-timeout", 90*time.Second, "longest time from a request's headers to the end of its answer; replans, which answer in their request, search at most this less 30s (longer searches are solve jobs)")
 	idleTimeout := fs.Duration("idle-timeout", 60*time.Second, "how long an idle keep-alive connection stays open")
-	pool := fs.Int("pool", 0, "heavy requests and solve jobs run at once: solves, replans, and the reads that decode a whole version (0: max-jobs + 4)")
+	pool := fs.Int("pool", 0, "heavy requests and solve jobs run at once: solves, replans, and the reads that decode a whole version (0: max-jobs + 2)")
 	poolQueue := fs.Int("pool-queue", 0, "heavy requests that may wait for a slot of the pool, each at most 10s; beyond, 429 with Retry-After (0: 4 × pool)")
 	retention := fs.Duration("job-retention", httpapi.DefaultJobRetention, "how long ended solve jobs stay readable before they are pruned")
 	cacheMB := fs.Int("answer-cache", 128, "MiB of encoded answers kept of whole-version reads (problems, plans, versions), served without decoding")
