@@ -153,7 +153,7 @@ func TestEndToEnd(t *testing.T) {
 // writes (creations, PUTs with If-Match, DELETEs), 20 times: after each restart
 // every acknowledged write is there, and every acknowledged deletion too.
 //
-// Over 100 lines: four clients' loop and the checks after each restart share the
+// One long function: four clients' loop and the checks after each restart share the
 // record of what was acknowledged.
 func TestKilledServerKeepsAcknowledgedWrites(t *testing.T) {
 	if testing.Short() {

@@ -117,7 +117,7 @@ func newID() string {
 // otherwise a new id is drawn. When the job ends a log line gives its outcome and
 // duration, and the metrics count it.
 //
-// Over 50 lines: the job's whole life, from its record to its end, reads in one
+// Long: the job's whole life, from its record to its end, reads in one
 // place.
 func (s *Server) startJob(rec JobRecord, force bool, release func(), f func(context.Context, *job) (*Version, error)) (*job, error) {
 	if release == nil {

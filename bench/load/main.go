@@ -193,7 +193,7 @@ func request(rng *rand.Rand, o options, t *target, c, k int) (kind, method, path
 
 // run loads the service with clients for o.dur and prints the latencies by route.
 //
-// Over 100 lines: the solve loops, the memory sampler, the clients' loop and the
+// One long function: the solve loops, the memory sampler, the clients' loop and the
 // report share the samples and the counters; it is a measuring program read from
 // top to bottom.
 func run(o options) error {
