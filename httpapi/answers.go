@@ -71,7 +71,9 @@ func (c *answerCache) put(key string, body []byte) {
 // servedVersion answers what of version b of op (a problem, a plan, a version)
 // as JSON: from the answer cache, else, in a slot of the pool, read from the
 // store, encoded by part and kept. header sets the answer's headers from the
-// version (its number and incarnation).
+// version (its number and incarnation). When answers differ by reader (a view
+// that redacts by role and scope), what must name the view: the cache never
+// gives one reader's answer to another.
 func (s *Server) servedVersion(ctx context.Context, w http.ResponseWriter, what, op string, b Base, part func(*Version) any, header func(http.Header, Base)) error {
 	key := answerKey(what, op, b)
 	body := s.answers.get(key)
