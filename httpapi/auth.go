@@ -484,26 +484,12 @@ func (s *Server) denied(r *http.Request, rt *route, status int, reason, who stri
 	} else if cr := mux.CurrentRoute(r); cr != nil {
 		path, _ = cr.GetPathTemplate()
 	}
-	c, _ := s.authFailures.LoadOrStore(fmt.Sprintf("%d %s", status, reason), new(atomic.Int64))
-	c.(*atomic.Int64).Add(1)
+	s.countAuthFailure(status, reason)
 	args := []any{"status", status, "reason", reason, "method", r.Method, "route", path, "remote", r.RemoteAddr}
 	if who != "" {
 		args = append(args, "token", who)
 	}
 	s.cfg.Logger.Warn("access denied", args...)
-}
-
-// writeAuthMetrics writes the counts of 401 and 403 answers.
-func (s *Server) writeAuthMetrics(b *strings.Builder) {
-	b.WriteString("# HELP rehabplan_http_auth_failures_total Requests refused: 401 (reason missing or invalid token) and 403 (reason role or scope).\n# TYPE rehabplan_http_auth_failures_total counter\n")
-	var keys []string
-	s.authFailures.Range(func(k, _ any) bool { keys = append(keys, k.(string)); return true })
-	sort.Strings(keys)
-	for _, k := range keys {
-		st, reason, _ := strings.Cut(k, " ")
-		c, _ := s.authFailures.Load(k)
-		fmt.Fprintf(b, "rehabplan_http_auth_failures_total{status=%q,reason=%q} %d\n", st, reason, c.(*atomic.Int64).Load())
-	}
 }
 
 // setupAccess sets the tokens, the audit log, the feeds and the key up from the

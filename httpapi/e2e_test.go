@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -55,9 +57,9 @@ type served struct {
 }
 
 // serve starts the binary on a loopback port over dataDir.
-func serve(t *testing.T, dataDir string) *served {
+func serve(t *testing.T, dataDir string, flags ...string) *served {
 	t.Helper()
-	cmd := exec.Command(rehabplanBinary(t), "serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--shutdown-timeout", "5s")
+	cmd := exec.Command(rehabplanBinary(t), append([]string{"serve", "--addr", "127.0.0.1:0", "--data", dataDir, "--shutdown-timeout", "5s"}, flags...)...)
 	cmd.Env = append(os.Environ(), "REHABPLAN_TOKENS="+writeTok+":write,"+readTok+":read")
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)
@@ -148,7 +150,11 @@ func TestEndToEnd(t *testing.T) {
 }
 
 // TestKilledServerKeepsAcknowledgedWrites kills the server with SIGKILL during
-// writes, 20 times: after each restart every acknowledged write is there.
+// writes (creations, PUTs with If-Match, DELETEs), 20 times: after each restart
+// every acknowledged write is there, and every acknowledged deletion too.
+//
+// One long function: four clients' loop and the checks after each restart share the
+// record of what was acknowledged.
 func TestKilledServerKeepsAcknowledgedWrites(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the binary")
@@ -156,21 +162,38 @@ func TestKilledServerKeepsAcknowledgedWrites(t *testing.T) {
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(3, 4))
 	small := gen.Generate(gen.Options{Dwellings: 2, Seed: 1})
-	acked := map[string]int{} // operation -> versions acknowledged
-	for round := 0; round < 20; round++ {
-		s := serve(t, dir)
-		code, _, err := s.do(t, "GET", "/readyz", readTok, nil)
-		require.NoError(t, err)
-		require.Equal(t, 200, code, "the store must open cleanly after a kill")
-		// every write acknowledged before is there
+	// operation -> versions acknowledged, or -1: deletion acknowledged, or -2:
+	// a deletion was sent, its answer lost with the server
+	acked := map[string]int{}
+	check := func(s *served, round int) {
 		for op, n := range acked {
 			code, body, err := s.do(t, "GET", "/v1/operations/"+op+"/versions", readTok, nil)
 			require.NoError(t, err)
+			if n == -2 {
+				require.Contains(t, []int{200, 404}, code)
+				acked[op] = 1 // either way, what was acknowledged
+				if code == 404 {
+					acked[op] = -1
+				}
+				continue
+			}
+			if n < 0 {
+				require.Equal(t, 404, code, "round %d: acknowledged deletion of %s lost: %s", round, op, body)
+				continue
+			}
 			require.Equal(t, 200, code, "round %d: acknowledged operation %s lost", round, op)
 			var vs struct{ Versions []VersionInfo }
 			require.NoError(t, json.Unmarshal(body, &vs))
 			require.GreaterOrEqual(t, len(vs.Versions), n, "round %d: %s lost versions", round, op)
 		}
+	}
+	deletions := 0
+	for round := 0; round < 20; round++ {
+		s := serve(t, dir)
+		code, _, err := s.do(t, "GET", "/readyz", readTok, nil)
+		require.NoError(t, err)
+		require.Equal(t, 200, code, "the store must open cleanly after a kill")
+		check(s, round)
 		var mu sync.Mutex
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
@@ -186,23 +209,46 @@ func TestKilledServerKeepsAcknowledgedWrites(t *testing.T) {
 					}
 					p := *small
 					p.Operation.ID = fmt.Sprintf("op-%d-%d-%d", round, c, k)
+					op := "/v1/operations/" + p.Operation.ID
 					b, _ := json.Marshal(&p)
-					code, _, err := s.do(t, "POST", "/v1/operations", writeTok, b)
+					req, err := http.NewRequest("POST", s.base+"/v1/operations", bytes.NewReader(b))
+					require.NoError(t, err)
+					req.Header.Set("Authorization", "Bearer "+writeTok)
+					resp, err := http.DefaultClient.Do(req)
 					if err != nil {
 						return // the server is gone
 					}
-					if code == 201 {
-						mu.Lock()
-						acked[p.Operation.ID] = 1
-						mu.Unlock()
+					resp.Body.Close()
+					if resp.StatusCode != 201 {
+						continue
 					}
-					code, _, err = s.do(t, "PUT", "/v1/operations/"+p.Operation.ID, writeTok, b)
+					mu.Lock()
+					acked[p.Operation.ID] = 1
+					mu.Unlock()
+					code, _, err := s.do(t, "PUT", op, writeTok, b, "If-Match", resp.Header.Get("ETag"))
 					if err != nil {
 						return
 					}
 					if code == 200 {
 						mu.Lock()
 						acked[p.Operation.ID] = 2
+						mu.Unlock()
+					}
+					if k%2 == 1 {
+						mu.Lock()
+						before := acked[p.Operation.ID]
+						acked[p.Operation.ID] = -2 // sent: deleted or not
+						mu.Unlock()
+						code, _, err = s.do(t, "DELETE", op, writeTok, nil)
+						if err != nil {
+							return
+						}
+						mu.Lock()
+						acked[p.Operation.ID] = before
+						if code == 204 {
+							acked[p.Operation.ID] = -1
+							deletions++
+						}
 						mu.Unlock()
 					}
 				}
@@ -215,15 +261,10 @@ func TestKilledServerKeepsAcknowledgedWrites(t *testing.T) {
 		wg.Wait()
 	}
 	require.Greater(t, len(acked), 20)
+	require.Greater(t, deletions, 5)
 	// a last start to check the writes of the last round
 	s := serve(t, dir)
-	for op, n := range acked {
-		_, body, err := s.do(t, "GET", "/v1/operations/"+op+"/versions", readTok, nil)
-		require.NoError(t, err)
-		var vs struct{ Versions []VersionInfo }
-		require.NoError(t, json.Unmarshal(body, &vs))
-		require.GreaterOrEqual(t, len(vs.Versions), n, op)
-	}
+	check(s, 20)
 	s.cmd.Process.Kill()
 	s.cmd.Wait()
 }
@@ -271,4 +312,69 @@ func TestKilledServerResumesItsJobs(t *testing.T) {
 	var plan model.Plan
 	require.NoError(t, json.Unmarshal(body, &plan))
 	require.Empty(t, scheduler.Verify(gen.Example(), &plan))
+}
+
+// TestSlowAndIdleClientsAreCut: a body sent a byte at a time, a connection that
+// sends nothing, and an idle keep-alive connection are each closed by the server
+// after its timeouts (issue 14, defect 3: only the headers' timeout was set).
+func TestSlowAndIdleClientsAreCut(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	s := serve(t, t.TempDir(), "--read-timeout", "1s", "--idle-timeout", "1s")
+	defer func() { s.cmd.Process.Kill(); s.cmd.Wait() }()
+	addr := strings.TrimPrefix(s.base, "http://")
+	// closedWithin says whether the server closes conn within d (reading and
+	// discarding what it sends), while send keeps writing.
+	closedWithin := func(conn net.Conn, d time.Duration) bool {
+		conn.SetReadDeadline(time.Now().Add(d))
+		_, err := io.Copy(io.Discard, conn)
+		var ne net.Error
+		return !(errors.As(err, &ne) && ne.Timeout())
+	}
+	cases := []struct {
+		name string
+		talk func(conn net.Conn)
+	}{
+		{"a body at a byte every 200 ms, no token", func(conn net.Conn) {
+			fmt.Fprintf(conn, "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n")
+			go func() {
+				for i := 0; i < 1000; i++ {
+					if _, err := conn.Write([]byte("x")); err != nil {
+						return
+					}
+					time.Sleep(200 * time.Millisecond)
+				}
+			}()
+		}},
+		{"a body at a byte every 200 ms, with a token", func(conn net.Conn) {
+			fmt.Fprintf(conn, "POST /v1/operations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: 1000\r\n\r\n{", writeTok)
+			go func() {
+				for i := 0; i < 1000; i++ {
+					if _, err := conn.Write([]byte(" ")); err != nil {
+						return
+					}
+					time.Sleep(200 * time.Millisecond)
+				}
+			}()
+		}},
+		{"nothing sent", func(net.Conn) {}},
+		{"idle after an answer", func(conn net.Conn) {
+			fmt.Fprintf(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.Dial("tcp", addr)
+			require.NoError(t, err)
+			defer conn.Close()
+			t0 := time.Now()
+			tc.talk(conn)
+			require.True(t, closedWithin(conn, 6*time.Second), "the connection is still open after 6 s")
+			t.Logf("closed after %s", time.Since(t0).Round(10*time.Millisecond))
+		})
+	}
+	code, _, err := s.do(t, "GET", "/healthz", readTok, nil)
+	require.NoError(t, err)
+	require.Equal(t, 200, code)
 }

@@ -2,8 +2,10 @@ package httpapi
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/rehabplan/rehabplan/model"
@@ -54,13 +56,19 @@ func (s *Server) replay(w http.ResponseWriter, id idempotent) (done bool, err er
 	if id.idem.Key == "" {
 		return false, nil
 	}
+	head, err := s.cfg.Store.Head(id.op)
+	if err != nil {
+		return false, nil // the replan answers the missing operation
+	}
 	n, err := s.cfg.Store.Idempotent(id.op, id.idem)
 	if err != nil || n == 0 {
 		return err != nil, err
 	}
-	v, err := s.version(id.op, n)
+	// the key's version, of the incarnation the key was looked up on (a key
+	// used on an operation deleted and created again since is unused)
+	v, err := s.version(id.op, head.Incarnation, n)
 	if err != nil {
-		return true, err
+		return false, nil
 	}
 	return true, replayed(w, id, v)
 }
@@ -68,9 +76,18 @@ func (s *Server) replay(w http.ResponseWriter, id idempotent) (done bool, err er
 // replayed writes the answer of v, a version made by an earlier request.
 func replayed(w http.ResponseWriter, id idempotent, v *Version) error {
 	w.Header().Set(hReplayed.name, "true")
+	w.Header().Set(hETag.name, etag(v.Base()))
 	return writeJSON(w, http.StatusOK, id.answer(v))
 }
 
+// postEvents applies the events to the operation's latest version and replans.
+// The replans of an operation run one at a time; a replan does not hold the
+// operation's write lock while it computes, so a PUT or a solve may commit
+// meanwhile: the replan's commit names its base (Store.AddVersion), and when the
+// base moved it applies its events again to the new latest version, within what
+// is left of its time limit, or ends 409 with nothing written. It never writes on
+// another incarnation than the one current when it started (an operation deleted
+// and created again meanwhile is another operation: 409).
 func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) error {
 	op := pathVars(r)["op"]
 	data, err := s.body(w, r)
@@ -88,40 +105,105 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	set := s.settings(r, 5*time.Second)
+	set.TimeLimit = min(set.TimeLimit, s.cfg.MaxHeldTime)
+	deadline := time.Now().Add(set.TimeLimit)
 	now, ok := arg[time.Time](r, qNow.name)
 	if !ok {
 		now = time.Now()
 	}
-	// one replan at a time per operation, each from the latest version
-	unlock := s.lockOp(op)
+	unlock, err := s.lockReplans(r.Context(), op)
+	if err != nil {
+		return err
+	}
 	defer unlock()
+	// a slot of the pool once it is this replan's turn: replans waiting for
+	// another one of the same operation hold none
+	release, err := s.pool.acquire(r.Context())
+	if err != nil {
+		return err
+	}
+	defer release()
 	if done, err := s.replay(w, idem); done || err != nil {
 		return err
 	}
-	cur, err := s.latestPlanned(op)
+	vs, err := s.cfg.Store.Versions(op)
 	if err != nil {
-		return fmt.Errorf("a plan to replan: %w", err)
+		return wrapStore(err, "operation %q", op)
 	}
-	if last, err := s.cfg.Store.Latest(op); err == nil && last.Number != cur.Number {
+	if len(vs) == 0 {
+		return fmt.Errorf("operation %q: %w", op, ErrNotFound)
+	}
+	last := vs[len(vs)-1]
+	if !last.HasPlan {
+		if !slices.ContainsFunc(vs, func(v VersionInfo) bool { return v.HasPlan }) {
+			return fmt.Errorf("a plan to replan: operation %q has no plan yet: %w", op, ErrNotFound)
+		}
 		return errorf(http.StatusConflict, "no plan for the latest version", "version %d has no plan yet: solve it before sending events", last.Number)
 	}
+	cur, err := s.version(op, last.Incarnation, last.Number)
+	if err != nil {
+		return err
+	}
+	for attempt := 1; ; attempt++ {
+		v, again, err := s.replanOnce(r, op, cur, evs, now, set, idem.idem)
+		var ce *ConflictError
+		switch {
+		case err == nil && again:
+			return replayed(w, idem, v)
+		case err == nil:
+			w.Header().Set(hETag.name, etag(v.Base()))
+			return writeJSON(w, http.StatusCreated, idem.answer(v))
+		case errors.As(err, &ce):
+		case errors.Is(err, ErrNotFound):
+			if head, herr := s.cfg.Store.Head(op); herr == nil && head.Incarnation != cur.Incarnation {
+				return &apiError{Status: http.StatusConflict, Title: "operation replaced",
+					Detail: fmt.Sprintf("operation %q was deleted and created again during the replan: nothing written", op), Err: err}
+			}
+			return err
+		default:
+			return err
+		}
+		// the base moved (a PUT, a solve): the events again, on the new latest
+		left := time.Until(deadline)
+		if attempt == maxReplanAttempts || left < set.TimeLimit/10 {
+			return &apiError{Status: http.StatusConflict, Title: "conflict",
+				Detail: fmt.Sprintf("operation %q changed during the replan (now version %d) and the time limit is spent: nothing written; send the events again", op, ce.Current.Version), Err: err}
+		}
+		if cur, err = s.version(op, cur.Incarnation, ce.Current.Version); err != nil {
+			return err
+		}
+		if cur.Plan == nil {
+			return errorf(http.StatusConflict, "no plan for the latest version",
+				"operation %q changed during the replan: version %d has no plan yet; solve it, then send the events again (nothing written)", op, cur.Number)
+		}
+		set.TimeLimit = left
+	}
+}
+
+// maxReplanAttempts bounds how often a replan whose base moved tries again.
+const maxReplanAttempts = 4
+
+// replanOnce replans cur with the events and commits the result on cur's base,
+// holding the operation's write lock for the commit only.
+func (s *Server) replanOnce(r *http.Request, op string, cur *Version, evs *model.Events, now time.Time, set *scheduler.Settings, idem Idem) (*Version, bool, error) {
 	rr, err := scheduler.Replan(r.Context(), cur.Problem, cur.Plan, evs, now, set)
 	if err != nil {
 		title := "replan failed"
 		if isInvalid(err) {
 			title = "events cannot be applied"
 		}
-		return &apiError{Status: http.StatusUnprocessableEntity, Title: title, Err: err}
+		return nil, false, &apiError{Status: http.StatusUnprocessableEntity, Title: title, Err: err}
 	}
 	if len(rr.Result.Violations) > 0 {
-		return errorf(http.StatusInternalServerError, "replan breaks hard rules", "not stored (a bug)")
+		return nil, false, errorf(http.StatusInternalServerError, "replan breaks hard rules", "not stored (a bug)")
 	}
-	v, again, err := s.cfg.Store.AddVersion(op, cur.Base(), &Version{Kind: "replanned", Problem: rr.Problem, Plan: rr.Plan, Diff: rr.Diff, Events: evs}, idem.idem)
+	unlock := s.lockOp(op)
+	defer unlock()
+	v, again, err := s.cfg.Store.AddVersion(op, cur.Base(), &Version{Kind: "replanned", Problem: rr.Problem, Plan: rr.Plan, Diff: rr.Diff, Events: evs}, idem)
 	if err != nil {
-		return wrapStore(err, "operation %q", op)
+		return nil, false, wrapStore(err, "operation %q", op)
 	}
-	if again {
-		return replayed(w, idem, v)
+	if !again {
 	}
-	return writeJSON(w, http.StatusCreated, idem.answer(v))
+	return v, again, nil
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"sort"
@@ -18,7 +19,7 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		lang = acceptedLang(r.Header.Get(hAcceptLanguage.name))
 	}
-	e, err := s.explainer(vars["op"])
+	e, err := s.explainer(r.Context(), vars["op"])
 	if err != nil {
 		return err
 	}
@@ -94,7 +95,7 @@ func acceptedTags(header string) []language.Tag {
 // explainer returns the explainer of the operation's latest plan, compiled once
 // per version: the planning page asks for one explanation per click, and compiling
 // an operation of 1,000 dwellings takes a good part of a second.
-func (s *Server) explainer(op string) (*explainerOf, error) {
+func (s *Server) explainer(ctx context.Context, op string) (*explainerOf, error) {
 	vs, err := s.cfg.Store.Versions(op)
 	if err != nil {
 		return nil, wrapStore(err, "operation %q", op)
@@ -109,13 +110,19 @@ func (s *Server) explainer(op string) (*explainerOf, error) {
 	if info == nil {
 		return nil, fmt.Errorf("operation %q has no plan yet: %w", op, ErrNotFound)
 	}
-	// the creation time tells a version from the one of an operation deleted and
+	// the incarnation tells a version from the one of an operation deleted and
 	// created again under the same id
-	key := fmt.Sprintf("%s\x00%d\x00%d", op, info.Number, info.Created.UnixNano())
+	key := fmt.Sprintf("%s\x00%s\x00%d", op, info.Incarnation, info.Number)
 	if e := s.explainers.get(key); e != nil {
 		return e, nil
 	}
-	v, err := s.version(op, info.Number)
+	// decoding and compiling are heavy work: in a slot of the pool
+	release, err := s.pool.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	v, err := s.version(op, info.Incarnation, info.Number)
 	if err != nil {
 		return nil, err
 	}
@@ -176,4 +183,19 @@ func (c *explainerCache) put(key string, e *explainerOf) {
 		delete(c.byKey, c.keys[0])
 		c.keys = c.keys[1:]
 	}
+}
+
+// drop forgets the explainers of operation op (it was deleted: its data goes).
+func (c *explainerCache) drop(op string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	keep := c.keys[:0]
+	for _, k := range c.keys {
+		if strings.HasPrefix(k, op+"\x00") {
+			delete(c.byKey, k)
+			continue
+		}
+		keep = append(keep, k)
+	}
+	c.keys = keep
 }

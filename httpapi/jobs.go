@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -15,17 +16,19 @@ import (
 type job struct {
 	ID        string
 	Operation string
-	mu        sync.Mutex
-	state     string // running, done, failed, cancelled
-	err       string
-	version   int
-	started   time.Time
-	ended     time.Time
-	best      *scheduler.Score
-	history   []progressPoint
-	resumed   int
-	cancelFn  context.CancelFunc
-	done      chan struct{}
+	// Incarnation is the operation's incarnation the job solves.
+	Incarnation string
+	mu          sync.Mutex
+	state       string // running, done, failed, cancelled
+	err         string
+	version     int
+	started     time.Time
+	ended       time.Time
+	best        *progressPoint
+	history     []progressPoint
+	resumed     int
+	cancelFn    context.CancelFunc
+	done        chan struct{}
 }
 
 type progressPoint struct {
@@ -36,16 +39,21 @@ type progressPoint struct {
 	Soft     float64 `json:"soft"`
 }
 
+// progressKept is how many progress points a job keeps: the last ones (a long
+// solve improves thousands of times; its status lists the recent trend).
+const progressKept = 20
+
 // JobStatus is what GET /v1/jobs/{job} answers.
 type JobStatus struct {
-	ID        string          `json:"id"`
-	Operation string          `json:"operation"`
-	State     string          `json:"state"`
-	Error     string          `json:"error,omitempty"`
-	Elapsed   float64         `json:"elapsed_s"`
-	Best      *progressPoint  `json:"best,omitempty"`
-	Progress  []progressPoint `json:"progress"`
-	Version   int             `json:"version,omitempty"`
+	ID        string         `json:"id"`
+	Operation string         `json:"operation"`
+	State     string         `json:"state"`
+	Error     string         `json:"error,omitempty"`
+	Elapsed   float64        `json:"elapsed_s"`
+	Best      *progressPoint `json:"best,omitempty"`
+	// Progress holds the last improvements (at most 20), oldest first.
+	Progress []progressPoint `json:"progress"`
+	Version  int             `json:"version,omitempty"`
 	// Resumed counts the restarts of the server that ran the job again.
 	Resumed int `json:"resumed,omitempty"`
 }
@@ -54,8 +62,12 @@ func (j *job) progress(p scheduler.Progress) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	sc := p.Score
-	j.best = &sc
-	j.history = append(j.history, progressPoint{Seconds: p.Elapsed.Seconds(), Score: sc.String(), Hard: sc.Hard, Unplaced: sc.Unplaced, Soft: sc.Soft})
+	pt := progressPoint{Seconds: p.Elapsed.Seconds(), Score: sc.String(), Hard: sc.Hard, Unplaced: sc.Unplaced, Soft: sc.Soft}
+	j.best = &pt
+	if len(j.history) == progressKept {
+		j.history = append(j.history[:0], j.history[1:]...)
+	}
+	j.history = append(j.history, pt)
 }
 
 func (j *job) status() JobStatus {
@@ -67,8 +79,8 @@ func (j *job) status() JobStatus {
 	}
 	st := JobStatus{ID: j.ID, Operation: j.Operation, State: j.state, Error: j.err, Elapsed: end.Sub(j.started).Seconds(),
 		Progress: append([]progressPoint{}, j.history...), Version: j.version, Resumed: j.resumed}
-	if n := len(j.history); n > 0 {
-		b := j.history[n-1]
+	if j.best != nil {
+		b := *j.best
 		st.Best = &b
 	}
 	return st
@@ -91,21 +103,32 @@ func newID() string {
 	return hex.EncodeToString(b[:])
 }
 
-// start runs f in the background unless max jobs already run. The job's record
-// is written to the store (state running) before start returns, so that a job
-// acknowledged is never lost: a server killed during it runs it again at its next
-// start (resume). f returns the version the job made, not yet stored: start
-// stores it with the job's ended record in one transaction (Store.FinishJob, on
-// the job's base rec.Incarnation and rec.Base), so that a job whose version is
-// stored is never run again, and a job whose base moved stores nothing and
-// fails. A cancelled job still stores the best plan found (the solve returns
-// it). rec.ID, when set, is kept (a resumed job); otherwise a new id is drawn.
-// force starts the job even beyond max (resumed jobs).
-func (js *jobs) start(store Store, rec JobRecord, max int, force bool, log func(msg string, args ...any), f func(context.Context, *job) (*Version, error)) (*job, error) {
+// startJob runs f in the background, in a slot of the pool (release gives it
+// back; nil: the job takes none), unless MaxJobs already run (force: resumed
+// jobs start anyway). The job's record is written to the store (state running)
+// before startJob returns, so that a job acknowledged is never lost: a server
+// killed during it runs it again at its next start (ResumeJobs). f returns the
+// version the job made, not yet stored: the job stores it with its ended record
+// in one transaction (Store.FinishJob, on the job's base rec.Incarnation and
+// rec.Base) holding the operation's write lock, so that a job whose version is
+// stored is never run again, and a job whose base moved (a PUT, a replan, a
+// DELETE) stores nothing and fails. A cancelled job still stores the best plan
+// found (the solve returns it). rec.ID, when set, is kept (a resumed job);
+// otherwise a new id is drawn. When the job ends a log line gives its outcome and
+// duration, and the metrics count it.
+//
+// Long: the job's whole life, from its record to its end, reads in one
+// place.
+func (s *Server) startJob(rec JobRecord, force bool, release func(), f func(context.Context, *job) (*Version, error)) (*job, error) {
+	if release == nil {
+		release = func() {}
+	}
+	js := s.jobs
 	js.mu.Lock()
-	if js.running >= max && !force {
+	if js.running >= s.cfg.MaxJobs && !force {
 		js.mu.Unlock()
-		return nil, errTooManyJobs{max}
+		release()
+		return nil, errTooManyJobs{s.cfg.MaxJobs}
 	}
 	js.running++
 	if rec.ID == "" {
@@ -116,15 +139,22 @@ func (js *jobs) start(store Store, rec JobRecord, max int, force bool, log func(
 		rec.Started = time.Now()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	j := &job{ID: rec.ID, Operation: rec.Operation, state: "running", started: time.Now(), resumed: rec.Resumed, cancelFn: cancel, done: make(chan struct{})}
+	j := &job{ID: rec.ID, Operation: rec.Operation, Incarnation: rec.Incarnation, state: "running", started: rec.Started,
+		resumed: rec.Resumed, cancelFn: cancel, done: make(chan struct{})}
 	js.byID[j.ID] = j
 	js.mu.Unlock()
-	if err := store.PutJob(&rec); err != nil {
+	finish := func() {
+		cancel()
+		release()
 		js.mu.Lock()
-		delete(js.byID, j.ID)
 		js.running--
 		js.mu.Unlock()
-		cancel()
+	}
+	if err := s.cfg.Store.PutJob(&rec); err != nil {
+		js.mu.Lock()
+		delete(js.byID, j.ID)
+		js.mu.Unlock()
+		finish()
 		return nil, fmt.Errorf("the job could not be recorded: %w", err)
 	}
 	js.wg.Add(1)
@@ -135,32 +165,53 @@ func (js *jobs) start(store Store, rec JobRecord, max int, force bool, log func(
 		rec.Ended = time.Now()
 		j.mu.Lock()
 		if j.best != nil {
-			rec.Best = j.best.String()
+			rec.Best, rec.Score = j.best.Score, j.best
 		}
 		j.mu.Unlock()
+		partial := ctx.Err() != nil
 		// the record first, so that whoever sees the job ended finds it recorded
 		if err == nil {
 			rec.State = "done"
 			if ctx.Err() != nil {
 				rec.State = "cancelled" // the best plan so far is stored as rec.Version
 			}
-			_, err = store.FinishJob(&rec, v)
+			partial = partial || v.Plan != nil && v.Plan.Status == string(scheduler.StatusPartial)
+			err = s.finishJob(&rec, v)
 		}
 		if err != nil {
 			rec.State, rec.Error, rec.Version = "failed", err.Error(), 0
-			if err := store.PutJob(&rec); err != nil {
-				log("job record not updated", "job", rec.ID, "err", err)
+			if err := s.cfg.Store.PutJob(&rec); err != nil {
+				s.cfg.Logger.Warn("job record not updated", "job", rec.ID, "cause", rootCause(err).Error())
 			}
 		}
 		j.mu.Lock()
 		j.ended, j.state, j.err, j.version = rec.Ended, rec.State, rec.Error, rec.Version
 		j.mu.Unlock()
-		cancel()
-		js.mu.Lock()
-		js.running--
-		js.mu.Unlock()
+		d := rec.Ended.Sub(rec.Started)
+		s.metrics.jobsEnded.WithLabelValues(rec.State).Inc()
+		s.metrics.jobSeconds.WithLabelValues(rec.State).Observe(d.Seconds())
+		// ids, outcome and figures only: never a household's data
+		s.cfg.Logger.Info("job ended", "job", rec.ID, "operation", rec.Operation, "outcome", rec.State,
+			"ms", d.Milliseconds(), "partial", partial, "resumed", rec.Resumed, "version", rec.Version)
+		finish()
 	}()
 	return j, nil
+}
+
+// finishJob stores a job's version and its ended record, holding the operation's
+// write lock; a base that moved is said in words a client understands.
+func (s *Server) finishJob(rec *JobRecord, v *Version) error {
+	unlock := s.lockOp(rec.Operation)
+	defer unlock()
+	_, err := s.cfg.Store.FinishJob(rec, v)
+	var ce *ConflictError
+	switch {
+	case errors.As(err, &ce):
+		return fmt.Errorf("operation %q changed during the solve (version %d follows version %d, which was solved): nothing stored", rec.Operation, ce.Current.Version, rec.Base)
+	case errors.Is(err, ErrNotFound):
+		return fmt.Errorf("operation %q was deleted during the solve: nothing stored", rec.Operation)
+	}
+	return err
 }
 
 type errTooManyJobs struct{ max int }
@@ -177,7 +228,11 @@ func recordStatus(rec *JobRecord) JobStatus {
 	if !rec.Ended.IsZero() {
 		st.Elapsed = rec.Ended.Sub(rec.Started).Seconds()
 	}
-	if rec.Best != "" {
+	switch {
+	case rec.Score != nil:
+		b := *rec.Score
+		st.Best = &b
+	case rec.Best != "":
 		st.Best = &progressPoint{Seconds: st.Elapsed, Score: rec.Best}
 	}
 	return st
@@ -187,6 +242,35 @@ func (js *jobs) get(id string) *job {
 	js.mu.Lock()
 	defer js.mu.Unlock()
 	return js.byID[id]
+}
+
+// cancelIncarnation cancels the running jobs of an incarnation of op (it was
+// deleted: they can store nothing).
+func (js *jobs) cancelIncarnation(op, incarnation string) {
+	js.mu.Lock()
+	defer js.mu.Unlock()
+	for _, j := range js.byID {
+		if j.Operation == op && j.Incarnation == incarnation {
+			j.cancelFn()
+		}
+	}
+}
+
+// prune forgets the jobs that ended before the given time.
+func (js *jobs) prune(before time.Time) int {
+	js.mu.Lock()
+	defer js.mu.Unlock()
+	n := 0
+	for id, j := range js.byID {
+		j.mu.Lock()
+		ended := j.ended
+		j.mu.Unlock()
+		if !ended.IsZero() && ended.Before(before) {
+			delete(js.byID, id)
+			n++
+		}
+	}
+	return n
 }
 
 func (js *jobs) cancelAll() {

@@ -1,68 +1,80 @@
 package httpapi
 
 import (
-	"fmt"
 	"net/http"
-	"sort"
-	"strings"
-	"sync"
-	"sync/atomic"
+	"strconv"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
-var buckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}
-
-type histogram struct {
-	mu     sync.Mutex
-	counts []uint64
-	sum    float64
-	n      uint64
+// metrics are the server's Prometheus families, on a registry of its own (a
+// process may run several servers: the tests do). They are built with
+// prometheus/client_golang rather than written by hand: with the jobs', the
+// pool's, the authentication failures' and the Go runtime's families they are more
+// than a dozen, and the library gives the runtime and process figures
+// (go_*, process_*) and a correct exposition for free.
+type metrics struct {
+	reg          *prometheus.Registry
+	requests     *prometheus.CounterVec
+	latency      *prometheus.HistogramVec
+	jobsEnded    *prometheus.CounterVec
+	jobSeconds   *prometheus.HistogramVec
+	authFailures *prometheus.CounterVec
 }
 
-func newHistogram() *histogram { return &histogram{counts: make([]uint64, len(buckets))} }
-
-func (h *histogram) observe(v float64) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for i, b := range buckets {
-		if v <= b {
-			h.counts[i]++
+func newMetrics(s *Server) *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rehabplan_http_requests_total",
+			Help: "HTTP requests by method, route and status."}, []string{"method", "route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "rehabplan_http_request_seconds",
+			Help:    "Request latency by route.",
+			Buckets: []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}}, []string{"route"}),
+		jobsEnded: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rehabplan_jobs_ended_total",
+			Help: "Solve jobs ended, by outcome (done, cancelled, failed)."}, []string{"outcome"}),
+		jobSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "rehabplan_job_seconds",
+			Help:    "Solve jobs' durations by outcome.",
+			Buckets: []float64{0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600}}, []string{"outcome"}),
+		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rehabplan_http_auth_failures_total",
+			Help: "Requests refused: 401 (reason missing or invalid token) and 403 (reason role or scope)."}, []string{"status", "reason"}),
+	}
+	gauge := func(name, help string, f func() float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f)
+	}
+	poolStat := func(i int) func() float64 {
+		return func() float64 {
+			size, busy, queued, rejected := s.pool.stats()
+			return [...]float64{float64(size), float64(busy), float64(queued), float64(rejected)}[i]
 		}
 	}
-	h.sum += v
-	h.n++
+	m.reg.MustRegister(m.requests, m.latency, m.jobsEnded, m.jobSeconds, m.authFailures,
+		gauge("rehabplan_jobs_running", "Solve jobs running.", func() float64 {
+			s.jobs.mu.Lock()
+			defer s.jobs.mu.Unlock()
+			return float64(s.jobs.running)
+		}),
+		gauge("rehabplan_pool_slots", "Slots of the pool of heavy work (solve jobs, replans, whole-version reads).", poolStat(0)),
+		gauge("rehabplan_pool_busy", "Slots of the pool in use; busy/slots is its saturation.", poolStat(1)),
+		gauge("rehabplan_pool_queued", "Requests waiting for a slot of the pool.", poolStat(2)),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "rehabplan_pool_rejected_total",
+			Help: "Heavy requests and jobs turned away with 429 (the pool and its queue full)."}, poolStat(3)),
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+	)
+	return m
 }
 
-// metrics writes the Prometheus text exposition format.
-func (s *Server) metrics(w http.ResponseWriter, r *http.Request) error {
-	var b strings.Builder
-	b.WriteString("# HELP rehabplan_http_requests_total HTTP requests by method, route and status.\n# TYPE rehabplan_http_requests_total counter\n")
-	var keys []string
-	s.requests.Range(func(k, _ any) bool { keys = append(keys, k.(string)); return true })
-	sort.Strings(keys)
-	for _, k := range keys {
-		parts := strings.SplitN(k, " ", 3)
-		c, _ := s.requests.Load(k)
-		fmt.Fprintf(&b, "rehabplan_http_requests_total{method=%q,route=%q,status=%q} %d\n", parts[0], parts[1], parts[2], c.(*atomic.Int64).Load())
-	}
-	b.WriteString("# HELP rehabplan_http_request_seconds Request latency by route.\n# TYPE rehabplan_http_request_seconds histogram\n")
-	var routes []string
-	s.latency.Range(func(k, _ any) bool { routes = append(routes, k.(string)); return true })
-	sort.Strings(routes)
-	for _, rt := range routes {
-		v, _ := s.latency.Load(rt)
-		h := v.(*histogram)
-		h.mu.Lock()
-		for i, le := range buckets {
-			fmt.Fprintf(&b, "rehabplan_http_request_seconds_bucket{route=%q,le=\"%g\"} %d\n", rt, le, h.counts[i])
-		}
-		fmt.Fprintf(&b, "rehabplan_http_request_seconds_bucket{route=%q,le=\"+Inf\"} %d\n", rt, h.n)
-		fmt.Fprintf(&b, "rehabplan_http_request_seconds_sum{route=%q} %g\nrehabplan_http_request_seconds_count{route=%q} %d\n", rt, h.sum, rt, h.n)
-		h.mu.Unlock()
-	}
-	s.writeAuthMetrics(&b)
-	s.jobs.mu.Lock()
-	fmt.Fprintf(&b, "# HELP rehabplan_jobs_running Solve jobs running.\n# TYPE rehabplan_jobs_running gauge\nrehabplan_jobs_running %d\n", s.jobs.running)
-	s.jobs.mu.Unlock()
-	writeBody(w, http.StatusOK, "text/plain; version=0.0.4", []byte(b.String()))
+// countAuthFailure counts a request refused with 401 (reason missing or invalid
+// token) or 403 (reason role or scope); the authentication code calls it, and
+// the token is never a label.
+func (s *Server) countAuthFailure(status int, reason string) {
+	s.metrics.authFailures.WithLabelValues(strconv.Itoa(status), reason).Inc()
+}
+
+// metricsPage writes the Prometheus text exposition format.
+func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) error {
+	promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 	return nil
 }

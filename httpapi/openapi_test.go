@@ -70,13 +70,14 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 		body         string   // the request body's schema
 		answer       string   // the schema of the first success answer
 	}{
-		{"POST", "/v1/operations", []string{"201", "400", "401", "403", "409", "413", "500"}, nil, "Problem", "VersionAnswer"},
-		{"DELETE", "/v1/operations/{op}", []string{"204", "401", "403", "404", "500"}, nil, "", ""},
+		{"POST", "/v1/operations", []string{"201", "400", "401", "403", "409", "413", "429", "500"}, nil, "Problem", "VersionAnswer"},
+		{"DELETE", "/v1/operations/{op}", []string{"204", "400", "401", "403", "404", "412", "500"}, []string{"If-Match"}, "", ""},
 		{"POST", "/v1/operations/{op}/solve", []string{"202", "400", "401", "403", "404", "429", "500", "503"}, nil, "", "JobStatus"},
-		{"POST", "/v1/operations/{op}/events", []string{"200", "201", "400", "401", "403", "404", "409", "413", "422", "500"}, []string{"Idempotency-Key"}, "Events", "ReplanAnswer"},
-		{"GET", "/v1/operations/{op}/interventions/{iv}/explanation", []string{"200", "400", "401", "403", "404", "500"}, []string{"Accept-Language"}, "", "Explanation"},
-		{"GET", "/v1/operations/{op}/diff", []string{"200", "400", "401", "403", "404", "409", "500"}, nil, "", "Diff"},
-		{"GET", "/v1/jobs/{job}/plan", []string{"200", "401", "403", "404", "409", "500"}, nil, "", "Plan"},
+		{"POST", "/v1/operations/{op}/events", []string{"200", "201", "400", "401", "403", "404", "409", "413", "422", "429", "500"}, []string{"Idempotency-Key"}, "Events", "ReplanAnswer"},
+		{"GET", "/v1/operations/{op}/interventions/{iv}/explanation", []string{"200", "400", "401", "403", "404", "429", "500"}, []string{"Accept-Language"}, "", "Explanation"},
+		{"GET", "/v1/operations/{op}/diff", []string{"200", "400", "401", "403", "404", "409", "429", "500"}, nil, "", "Diff"},
+		{"GET", "/v1/jobs/{job}/plan", []string{"200", "400", "401", "403", "404", "409", "429", "500"}, nil, "", "Plan"},
+		{"PUT", "/v1/operations/{op}", []string{"200", "400", "401", "403", "404", "409", "412", "413", "429", "500"}, []string{"If-Match"}, "Problem", "VersionAnswer"},
 		{"GET", "/", []string{"302", "500"}, nil, "", ""},
 	}
 	for _, tc := range cases {

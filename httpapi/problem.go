@@ -84,6 +84,8 @@ func answerError(err error) (ans *apiError, unexpected bool) {
 	var ve *model.ValidationError
 	var mbe *http.MaxBytesError
 	var tooMany errTooManyJobs
+	var full errPoolFull
+	var stale errPreconditionFailed
 	switch {
 	case errors.As(err, &ae):
 		ans = &apiError{Status: ae.Status, Title: ae.Title, Detail: ae.Detail, Fields: ae.Fields, Header: ae.Header}
@@ -117,7 +119,11 @@ func answerError(err error) (ans *apiError, unexpected bool) {
 		// draft-ietf-httpapi-idempotency-key-header: a key reused with another payload is a 422
 		return &apiError{Status: http.StatusUnprocessableEntity, Title: "idempotency key reused", Detail: err.Error()}, false
 	case errors.As(err, &tooMany):
-		return &apiError{Status: http.StatusTooManyRequests, Title: "too many jobs", Detail: err.Error()}, false
+		return &apiError{Status: http.StatusTooManyRequests, Title: "too many jobs", Detail: err.Error(), Header: http.Header{"Retry-After": {"10"}}}, false
+	case errors.As(err, &full):
+		return &apiError{Status: http.StatusTooManyRequests, Title: "server busy", Detail: err.Error(), Header: full.header()}, false
+	case errors.As(err, &stale):
+		return &apiError{Status: http.StatusPreconditionFailed, Title: "precondition failed", Detail: err.Error()}, false
 	}
 	return &apiError{Status: http.StatusInternalServerError, Title: "internal error", Detail: genericDetail}, true
 }

@@ -43,6 +43,13 @@ type view struct {
 	text *strings.Replacer
 }
 
+// cacheKey names what the view's answers depend on besides the operation (its
+// role and crews), for the answer cache: two requests with the same cacheKey get
+// the same answer of a version.
+func (v *view) cacheKey() string {
+	return v.role + "\x00" + strings.Join(v.crews, "\x01")
+}
+
 // full tells whether the view sees the households in full.
 func (v *view) full() bool { return v.role == RoleAdmin || v.role == RolePilot }
 

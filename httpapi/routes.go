@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -39,6 +40,13 @@ type route struct {
 	// for a body, 500).
 	answers []answer
 	fails   []int
+	// heavy routes take a slot of the server's pool (pool.go) before their
+	// handler runs: they decode a whole version, or compute. A full pool answers
+	// 429 with Retry-After. (Routes served from a cache most of the time, the
+	// explanations and the calendar feeds, take a slot themselves on a miss;
+	// replans take one once it is their turn on the operation; the reads of a
+	// whole version, from the answer cache, only on a miss: answers.go.)
+	heavy bool
 }
 
 // param is a query parameter, or a header, a route reads or answers.
@@ -104,12 +112,15 @@ var (
 
 	hIdempotencyKey = param{name: "Idempotency-Key", desc: "a key of the client's choice: a request sent again with the same key on the same operation answers the version the first one made, without replanning again",
 		schema: map[string]any{"type": "string"}}
+	hIfMatch = param{name: "If-Match", desc: "the ETag of the operation's state the write is meant for (RFC 9110 13.1.1): when the operation has moved on (a newer version, or deleted and created again), nothing is written and the answer is 412",
+		schema: map[string]any{"type": "string"}}
 	hAcceptLanguage = param{name: "Accept-Language", desc: "the languages the reader prefers (RFC 9110); French or English is chosen from it when lang is not given",
 		schema: map[string]any{"type": "string"}}
 
 	hLocation    = param{name: "Location", desc: "the URL of what was made", schema: map[string]any{"type": "string"}}
 	hReplayed    = param{name: "Idempotent-Replayed", desc: "true: the answer of an earlier request with the same Idempotency-Key", schema: map[string]any{"type": "string", "enum": []any{"true"}}}
 	hContentLang = param{name: "Content-Language", desc: "the explanation's language", schema: map[string]any{"type": "string", "enum": []any{"en", "fr"}}}
+	hETag        = param{name: "ETag", desc: "the operation's incarnation and version the answer was read from; send it as If-Match to write on exactly that state", schema: map[string]any{"type": "string"}}
 	hVersion     = param{name: "X-Rehabplan-Version", desc: "the number of the version the plan belongs to", schema: map[string]any{"type": "integer"}}
 )
 
@@ -121,7 +132,7 @@ func (s *Server) table() []route {
 			answers: []answer{{status: 200, desc: "alive", body: jsonOf[statusAnswer]()}}},
 		{method: "GET", path: "/readyz", name: "readyz", summary: "readiness: the store answers and the server is not shutting down", handler: s.readyz,
 			answers: []answer{{status: 200, desc: "ready", body: jsonOf[statusAnswer]()}}, fails: []int{503}},
-		{method: "GET", path: "/metrics", name: "metrics", summary: "Prometheus metrics", handler: s.metrics,
+		{method: "GET", path: "/metrics", name: "metrics", summary: "Prometheus metrics", handler: s.metricsPage,
 			answers: []answer{{status: 200, desc: "the Prometheus text exposition format", body: textBody("text/plain")}}},
 		{method: "GET", path: "/v1/openapi.json", name: "openapi", summary: "this API's OpenAPI 3 document", handler: s.openapi,
 			answers: []answer{{status: 200, desc: "the document", body: []content{{mediaType: "application/json", schema: map[string]any{"type": "object"}}}}}},
@@ -131,20 +142,21 @@ func (s *Server) table() []route {
 			answers: []answer{{status: 200, desc: "the page", body: textBody("text/html")}}},
 		{method: "GET", path: "/app/{file}", name: "pageFile", summary: "the planning page's files", handler: s.page,
 			answers: []answer{{status: 200, desc: "the file", body: textBody("text/html", "text/css", "text/javascript")}}, fails: []int{404}},
-		{method: "GET", path: "/v1/operations/{op}/holidays", name: "holidays", role: anyRole, summary: "the operation's public holidays and closures", handler: s.holidays,
-			answers: []answer{{status: 200, desc: "the dates", body: jsonOf[holidaysAnswer]()}}, fails: []int{404}},
+		{method: "GET", path: "/v1/operations/{op}/holidays", name: "holidays", role: anyRole, summary: "the operation's public holidays and closures", handler: s.holidays, heavy: true,
+			answers: []answer{{status: 200, desc: "the dates", body: jsonOf[holidaysAnswer](), headers: []param{hETag}}}, fails: []int{404}},
 		{method: "GET", path: "/v1/operations", name: "listOperations", role: anyRole, summary: "list the operations", handler: s.listOperations,
 			answers: []answer{{status: 200, desc: "the operations' ids, sorted", body: jsonOf[operationsAnswer]()}}},
-		{method: "POST", path: "/v1/operations", name: "createOperation", role: planners, summary: "create an operation from a rehabplan/v1 problem", handler: s.createOperation,
+		{method: "POST", path: "/v1/operations", name: "createOperation", role: planners, summary: "create an operation from a rehabplan/v1 problem", handler: s.createOperation, heavy: true,
 			body:    bodyOf[model.Problem](),
-			answers: []answer{{status: 201, desc: "created as version 1", body: jsonOf[versionAnswer](), headers: []param{hLocation}}}, fails: []int{409}},
+			answers: []answer{{status: 201, desc: "created as version 1", body: jsonOf[versionAnswer](), headers: []param{hLocation, hETag}}}, fails: []int{409}},
 		{method: "GET", path: "/v1/operations/{op}", name: "getOperation", role: readers, summary: "the operation's current problem", handler: s.getOperation,
-			answers: []answer{{status: 200, desc: "the latest version's problem", body: jsonOf[model.Problem]()}}, fails: []int{404}},
-		{method: "PUT", path: "/v1/operations/{op}", name: "replaceOperation", role: planners, summary: "replace the operation's problem (a new version)", handler: s.replaceOperation,
-			body:    bodyOf[model.Problem](),
-			answers: []answer{{status: 200, desc: "the new version", body: jsonOf[versionAnswer]()}}, fails: []int{404, 409}},
+			answers: []answer{{status: 200, desc: "the latest version's problem", body: jsonOf[model.Problem](), headers: []param{hETag}}}, fails: []int{404, 429}},
+		{method: "PUT", path: "/v1/operations/{op}", name: "replaceOperation", role: planners, summary: "replace the operation's problem (a new version)", handler: s.replaceOperation, heavy: true,
+			headers: []param{hIfMatch}, body: bodyOf[model.Problem](),
+			answers: []answer{{status: 200, desc: "the new version", body: jsonOf[versionAnswer](), headers: []param{hETag}}}, fails: []int{404, 409, 412}},
 		{method: "DELETE", path: "/v1/operations/{op}", name: "deleteOperation", role: planners, summary: "delete the operation and all its versions", handler: s.deleteOperation,
-			answers: []answer{{status: 204, desc: "deleted"}}, fails: []int{404}},
+			headers: []param{hIfMatch},
+			answers: []answer{{status: 204, desc: "deleted"}}, fails: []int{404, 412}},
 		{method: "POST", path: "/v1/operations/{op}/solve", name: "startSolve", role: planners, summary: "start a solve job; returns its id at once", handler: s.startSolve,
 			query:   []param{qTimeLimit, qWorkLimit, qSeed},
 			answers: []answer{{status: 202, desc: "the job, running", body: jsonOf[JobStatus](), headers: []param{hLocation}}}, fails: []int{404, 429, 503}},
@@ -153,27 +165,27 @@ func (s *Server) table() []route {
 		{method: "DELETE", path: "/v1/jobs/{job}", name: "cancelJob", role: planners, summary: "cancel a job (its best plan so far is kept)", handler: s.cancelJob,
 			answers: []answer{{status: 202, desc: "cancelling: the job stores its best plan, then ends", body: jsonOf[JobStatus]()}}, fails: []int{404, 409}},
 		{method: "GET", path: "/v1/jobs/{job}/plan", name: "getJobPlan", role: anyRole, summary: "the plan of a finished job", handler: s.getJobPlan,
-			answers: []answer{{status: 200, desc: "the plan", body: jsonOf[model.Plan]()}}, fails: []int{404, 409}},
+			answers: []answer{{status: 200, desc: "the plan", body: jsonOf[model.Plan]()}}, fails: []int{404, 409, 429}},
 		{method: "GET", path: "/v1/operations/{op}/versions", name: "listVersions", role: readers, summary: "the operation's versions", handler: s.listVersions,
-			answers: []answer{{status: 200, desc: "the versions, oldest first", body: jsonOf[versionsAnswer]()}}, fails: []int{404}},
+			answers: []answer{{status: 200, desc: "the versions, oldest first", body: jsonOf[versionsAnswer](), headers: []param{hETag}}}, fails: []int{404}},
 		{method: "GET", path: "/v1/operations/{op}/versions/{v}", name: "getVersion", role: readers, summary: "one version: problem, plan, diff", handler: s.getVersion,
-			answers: []answer{{status: 200, desc: "the version", body: jsonOf[Version]()}}, fails: []int{400, 404}},
+			answers: []answer{{status: 200, desc: "the version", body: jsonOf[Version](), headers: []param{hETag}}}, fails: []int{400, 404, 429}},
 		{method: "GET", path: "/v1/operations/{op}/plan", name: "getPlan", role: anyRole, summary: "the latest plan", handler: s.getPlan,
-			answers: []answer{{status: 200, desc: "the plan of the newest version that has one", body: jsonOf[model.Plan](), headers: []param{hVersion}}}, fails: []int{404}},
-		{method: "GET", path: "/v1/operations/{op}/diff", name: "diffVersions", role: anyRole, summary: "the diff between the plans of two versions", handler: s.diffVersions,
+			answers: []answer{{status: 200, desc: "the plan of the newest version that has one", body: jsonOf[model.Plan](), headers: []param{hVersion, hETag}}}, fails: []int{404, 429}},
+		{method: "GET", path: "/v1/operations/{op}/diff", name: "diffVersions", role: anyRole, summary: "the diff between the plans of two versions", handler: s.diffVersions, heavy: true,
 			query:   []param{qFrom, qTo},
 			answers: []answer{{status: 200, desc: "the diff", body: jsonOf[model.Diff]()}}, fails: []int{404, 409}},
 		{method: "POST", path: "/v1/operations/{op}/events", name: "postEvents", role: planners, summary: "apply rehabplan-events/v1 and replan", handler: s.postEvents,
 			query: []param{qTimeLimit, qWorkLimit, qSeed, qNow}, headers: []param{hIdempotencyKey}, body: bodyOf[model.Events](),
 			answers: []answer{
-				{status: 201, desc: "replanned: the new version and its diff", body: jsonOf[replanAnswer]()},
-				{status: 200, desc: "the answer of an earlier request with the same Idempotency-Key", body: jsonOf[replanAnswer](), headers: []param{hReplayed}},
-			}, fails: []int{404, 409, 422}},
+				{status: 201, desc: "replanned: the new version and its diff", body: jsonOf[replanAnswer](), headers: []param{hETag}},
+				{status: 200, desc: "the answer of an earlier request with the same Idempotency-Key", body: jsonOf[replanAnswer](), headers: []param{hReplayed, hETag}},
+			}, fails: []int{404, 409, 422, 429}},
 		{method: "GET", path: "/v1/operations/{op}/interventions/{iv}/explanation", name: "explain", role: readers, summary: "why an intervention stands where it is, what keeps it from being earlier", handler: s.explain,
 			query: []param{qLang}, headers: []param{hAcceptLanguage},
-			answers: []answer{{status: 200, desc: "the explanation", body: jsonOf[scheduler.Explanation](), headers: []param{hContentLang}}}, fails: []int{404}},
+			answers: []answer{{status: 200, desc: "the explanation", body: jsonOf[scheduler.Explanation](), headers: []param{hContentLang}}}, fails: []int{404, 429}},
 		{method: "GET", path: "/v1/operations/{op}/calendars/{kind}/{who}", name: "calendar", role: anyRole, summary: "iCalendar feed of a household (admin, manager, pilot), crew (a contractor: its own) or pilot (admin, manager, pilot)", handler: s.calendar,
-			answers: []answer{{status: 200, desc: "the feed (RFC 5545)", body: textBody("text/calendar")}}, fails: []int{400, 404}},
+			answers: []answer{{status: 200, desc: "the feed (RFC 5545)", body: textBody("text/calendar")}}, fails: []int{400, 404, 429}},
 		{method: "GET", path: "/v1/operations/{op}/appointments", name: "listAppointments", role: anyRole, summary: "the latest plan's appointments: where, how to get in, when (a contractor: its crews')", handler: s.listAppointments,
 			answers: []answer{{status: 200, desc: "the appointments, by start", body: jsonOf[appointmentsAnswer]()}}, fails: []int{404}},
 		{method: "POST", path: "/v1/operations/{op}/feeds", name: "createFeed", role: feeders, summary: "make a calendar feed by secret URL for a household, crew or pilot", handler: s.createFeed,
@@ -210,6 +222,12 @@ func (rt *route) errorStatuses() []int {
 	if rt.body != nil {
 		set[http.StatusBadRequest] = true
 		set[http.StatusRequestEntityTooLarge] = true
+	}
+	if strings.Contains(rt.path, "{") || slices.ContainsFunc(rt.headers, func(h param) bool { return h.name == hIdempotencyKey.name }) {
+		set[http.StatusBadRequest] = true // an id or a key too long
+	}
+	if rt.heavy {
+		set[http.StatusTooManyRequests] = true
 	}
 	var out []int
 	for st := range set {
@@ -257,13 +275,25 @@ func (s *Server) adapt(rt *route) http.Handler {
 		ar, err := s.authorize(rt, r)
 		if err == nil {
 			r = ar
-			ar, err = rt.readQuery(r)
+			err = checkLengths(r)
 		}
 		if err == nil {
-			r = ar
+			var rq *http.Request
+			if rq, err = rt.readQuery(r); err == nil {
+				r = rq
+			}
+		}
+		if err == nil && rt.heavy {
+			var release func()
+			if release, err = s.pool.acquire(r.Context()); err == nil {
+				defer release()
+			}
 		}
 		if err == nil {
 			err = rt.handler(w, r)
+		}
+		if err != nil && r.Context().Err() != nil && errors.Is(err, r.Context().Err()) {
+			return // the client is gone: nobody reads the answer
 		}
 		if sw, ok := w.(*statusWriter); ok && err != nil && sw.written {
 			// a handler that returns an error has written nothing: a bug otherwise
@@ -274,6 +304,27 @@ func (s *Server) adapt(rt *route) http.Handler {
 			s.writeError(w, r, rt.path, err)
 		}
 	})
+}
+
+// The longest ids a path may name (operations, interventions, households, crews,
+// pilots, jobs, versions), and the longest Idempotency-Key, in bytes.
+const (
+	maxIDBytes  = 128
+	maxKeyBytes = 255
+)
+
+// checkLengths refuses, before any work, a path segment longer than an id may be
+// or an Idempotency-Key longer than a key may be: a 400 naming it.
+func checkLengths(r *http.Request) error {
+	for name, v := range pathVars(r) {
+		if len(v) > maxIDBytes {
+			return fieldError("invalid path", &model.FieldError{Field: name, Msg: fmt.Sprintf("%d bytes: at most %d", len(v), maxIDBytes)})
+		}
+	}
+	if k := r.Header.Get(hIdempotencyKey.name); len(k) > maxKeyBytes {
+		return fieldError("invalid header", &model.FieldError{Field: hIdempotencyKey.name, Msg: fmt.Sprintf("%d bytes: at most %d", len(k), maxKeyBytes)})
+	}
+	return nil
 }
 
 type queryKey struct{}

@@ -21,6 +21,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -52,7 +53,26 @@ type Config struct {
 	// solve jobs running at once (default 2).
 	MaxSolveTime time.Duration
 	MaxJobs      int
-	Logger       *slog.Logger
+	// MaxHeldTime bounds the search of a replan, which answers in its request
+	// (default 1 minute): set it below the http.Server's WriteTimeout, so that the
+	// answer is written before the connection is cut. Longer searches are solve
+	// jobs.
+	MaxHeldTime time.Duration
+	// PoolSize is the number of heavy requests and solve jobs run at once
+	// (default MaxJobs+2): solves, replans, and the reads that decode a version
+	// (problem, plan, diff, explanation, calendar feed). PoolQueue requests may
+	// wait for a slot (default 4×PoolSize), each at most PoolWait (default 10 s);
+	// beyond, 429 with Retry-After.
+	PoolSize, PoolQueue int
+	PoolWait            time.Duration
+	// JobRetention is how long ended jobs stay readable (default
+	// DefaultJobRetention); they are pruned every JobRetention/24, at least
+	// every hour.
+	JobRetention time.Duration
+	// AnswerCacheBytes bounds the encoded answers kept of whole-version reads
+	// (problems, plans, versions: answers.go), default 128 MiB.
+	AnswerCacheBytes int64
+	Logger           *slog.Logger
 }
 
 // Server serves the API.
@@ -68,22 +88,44 @@ type Server struct {
 	audit      AuditLog
 	feeds      FeedStore
 	key        []byte
-	// metrics
-	requests     sync.Map // "method route status" -> *atomic.Int64
-	authFailures sync.Map // "status reason" -> *atomic.Int64
-	latency      sync.Map // route -> *histogram
-	ready        atomic.Bool
-	closing      atomic.Bool
-	// opLocks serialises the writes that derive a version from the latest one
-	// (replans, stored solves), so that none is built on a stale version
-	opLocks sync.Map // operation -> *sync.Mutex
+	// pool bounds the heavy work (pool.go)
+	pool *pool
+	// answers keeps the encoded answers of whole-version reads, per view
+	answers  *answerCache
+	metrics  *metrics
+	ready    atomic.Bool
+	closing  atomic.Bool
+	stop     chan struct{}
+	stopOnce sync.Once
+	// opLocks serialises the writes of an operation (PUT, DELETE, the commit of
+	// a replan or a solve): each reads the operation's head and writes on it
+	// while holding it. replanLocks serialises the replans of an operation, so
+	// that two replans are not computed on the same base for one to be thrown
+	// away; a replan does not hold opLocks while it computes.
+	opLocks     sync.Map // operation -> *sync.Mutex
+	replanLocks sync.Map // operation -> chan struct{} (capacity 1)
 }
 
-func (s *Server) lockOp(op string) func() {
-	m, _ := s.opLocks.LoadOrStore(op, &sync.Mutex{})
-	m.(*sync.Mutex).Lock()
-	return m.(*sync.Mutex).Unlock
+func lockIn(m *sync.Map, op string) func() {
+	mu, _ := m.LoadOrStore(op, &sync.Mutex{})
+	mu.(*sync.Mutex).Lock()
+	return mu.(*sync.Mutex).Unlock
 }
+
+// lockReplans takes the operation's replan lock, or gives up when ctx ends
+// (the client left, or the server cut it).
+func (s *Server) lockReplans(ctx context.Context, op string) (func(), error) {
+	ch, _ := s.replanLocks.LoadOrStore(op, make(chan struct{}, 1))
+	select {
+	case ch.(chan struct{}) <- struct{}{}:
+		return func() { <-ch.(chan struct{}) }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// lockOp takes the operation's write lock.
+func (s *Server) lockOp(op string) func() { return lockIn(&s.opLocks, op) }
 
 // New builds a server.
 func New(cfg Config) *Server {
@@ -96,14 +138,35 @@ func New(cfg Config) *Server {
 	if cfg.MaxJobs <= 0 {
 		cfg.MaxJobs = 2
 	}
+	if cfg.MaxHeldTime <= 0 {
+		cfg.MaxHeldTime = time.Minute
+	}
+	if cfg.PoolSize <= 0 {
+		cfg.PoolSize = cfg.MaxJobs + 2
+	}
+	if cfg.PoolQueue <= 0 {
+		cfg.PoolQueue = 4 * cfg.PoolSize
+	}
+	if cfg.PoolWait <= 0 {
+		cfg.PoolWait = 10 * time.Second
+	}
+	if cfg.AnswerCacheBytes <= 0 {
+		cfg.AnswerCacheBytes = 128 << 20
+	}
+	if cfg.JobRetention <= 0 {
+		cfg.JobRetention = DefaultJobRetention
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{cfg: cfg, jobs: newJobs()}
+	s := &Server{cfg: cfg, jobs: newJobs(), pool: newPool(cfg.PoolSize, cfg.PoolQueue, cfg.PoolWait),
+		answers: newAnswerCache(cfg.AnswerCacheBytes), stop: make(chan struct{})}
 	s.setupAccess()
+	s.metrics = newMetrics(s)
 	s.router = s.routes()
 	s.corsHeaders, s.corsMethods = s.cors()
 	s.ready.Store(true)
+	go s.pruneLoop()
 	return s
 }
 
@@ -116,6 +179,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Vary", "Origin")
 				w.Header().Set("Access-Control-Allow-Headers", s.corsHeaders)
 				w.Header().Set("Access-Control-Allow-Methods", s.corsMethods)
+				w.Header().Set("Access-Control-Expose-Headers", "ETag, Location, Retry-After, Idempotent-Replayed, X-Rehabplan-Version")
 			}
 		}
 		if r.Method == http.MethodOptions {
@@ -129,10 +193,40 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // Shutdown stops taking jobs and cancels the running ones, waiting for them to
 // store their best plan, within ctx.
 func (s *Server) Shutdown(ctx context.Context) {
+	s.stopOnce.Do(func() { close(s.stop) })
 	s.closing.Store(true)
 	s.ready.Store(false)
 	s.jobs.cancelAll()
 	s.jobs.wait(ctx)
+}
+
+// pruneLoop forgets, every JobRetention/24 (at most an hour), the jobs that
+// ended more than JobRetention ago: their records in the store and their entries
+// in memory. It stops with Shutdown.
+func (s *Server) pruneLoop() {
+	every := min(s.cfg.JobRetention/24, time.Hour)
+	t := time.NewTicker(max(every, time.Millisecond))
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			s.pruneJobs(time.Now().Add(-s.cfg.JobRetention))
+		}
+	}
+}
+
+// pruneJobs forgets the jobs that ended before the given time.
+func (s *Server) pruneJobs(before time.Time) {
+	n, err := s.cfg.Store.PruneJobs(before)
+	if err != nil {
+		s.cfg.Logger.Warn("pruning ended jobs", "cause", rootCause(err).Error())
+	}
+	m := s.jobs.prune(before)
+	if n+m > 0 {
+		s.cfg.Logger.Info("pruned ended jobs", "records", n, "in_memory", m)
+	}
 }
 
 // statusWriter remembers the status for the metrics, and whether it is out.
@@ -167,11 +261,8 @@ func (s *Server) observe(route string, next http.Handler) http.Handler {
 				}
 			}
 			d := time.Since(t0)
-			k := fmt.Sprintf("%s %s %d", r.Method, route, sw.status)
-			c, _ := s.requests.LoadOrStore(k, new(atomic.Int64))
-			c.(*atomic.Int64).Add(1)
-			hs, _ := s.latency.LoadOrStore(route, newHistogram())
-			hs.(*histogram).observe(d.Seconds())
+			s.metrics.requests.WithLabelValues(r.Method, route, strconv.Itoa(sw.status)).Inc()
+			s.metrics.latency.WithLabelValues(route).Observe(d.Seconds())
 			s.cfg.Logger.Info("request", "method", r.Method, "route", route, "status", sw.status, "ms", d.Milliseconds())
 		}()
 		next.ServeHTTP(sw, r)

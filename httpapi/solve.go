@@ -33,12 +33,19 @@ func (s *Server) startSolve(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusServiceUnavailable, "shutting down", "no new jobs")
 	}
 	set := s.settings(r, 10*time.Second)
+	// the job's slot of the pool, taken before the version is read (it decodes
+	// a whole problem) and kept until the job ends
+	release, err := s.pool.tryAcquire()
+	if err != nil {
+		return err
+	}
 	v, err := s.cfg.Store.Latest(op)
 	if err != nil {
+		release()
 		return wrapStore(err, "operation %q", op)
 	}
 	rec := JobRecord{Operation: op, Incarnation: v.Incarnation, Base: v.Number, TimeLimit: set.TimeLimit, WorkLimit: set.WorkLimit, Seed: set.Seed}
-	j, err := s.jobs.start(s.cfg.Store, rec, s.cfg.MaxJobs, false, s.cfg.Logger.Warn, s.solveJob(op, v, set))
+	j, err := s.startJob(rec, false, release, s.solveJob(op, v, set))
 	if err != nil {
 		return err
 	}
@@ -65,8 +72,9 @@ func (s *Server) solveJob(op string, v *Version, set *scheduler.Settings) func(c
 // ResumeJobs runs again the solve jobs the store records as running: jobs of an
 // earlier run of the server that stopped (killed, or the machine lost) before
 // they ended. Each keeps its id and settings and solves the version it was asked
-// for; a job whose operation is gone is recorded as failed. It returns how many it
-// resumed.
+// for; a job whose plan is already stored (a store written before a job's version
+// and its record were stored together) ends done without running; a job whose
+// operation is gone is recorded as failed. It returns how many it resumed.
 func (s *Server) ResumeJobs() (int, error) {
 	recs, err := s.cfg.Store.Jobs()
 	if err != nil {
@@ -77,8 +85,16 @@ func (s *Server) ResumeJobs() (int, error) {
 		if rec.State != "running" || s.jobs.get(rec.ID) != nil {
 			continue
 		}
+		if v := s.storedPlanOf(&rec); v != nil {
+			rec.State, rec.Version, rec.Ended = "done", v.Number, v.Created
+			if err := s.cfg.Store.PutJob(&rec); err != nil {
+				return n, err
+			}
+			s.cfg.Logger.Info("job ended", "job", rec.ID, "operation", rec.Operation, "outcome", rec.State, "resumed", rec.Resumed, "version", rec.Version, "found_stored", true)
+			continue
+		}
 		rec.Resumed++
-		v, err := s.cfg.Store.Get(rec.Operation, rec.Base)
+		v, err := s.version(rec.Operation, rec.Incarnation, rec.Base)
 		if err != nil {
 			rec.State, rec.Error, rec.Ended = "failed", fmt.Sprintf("not resumed after a restart: version %d of operation %q: %v", rec.Base, rec.Operation, err), time.Now()
 			if err := s.cfg.Store.PutJob(&rec); err != nil {
@@ -90,7 +106,7 @@ func (s *Server) ResumeJobs() (int, error) {
 		if set.TimeLimit <= 0 {
 			set.TimeLimit = 10 * time.Second
 		}
-		if _, err := s.jobs.start(s.cfg.Store, rec, s.cfg.MaxJobs, true, s.cfg.Logger.Warn, s.solveJob(rec.Operation, v, set)); err != nil {
+		if _, err := s.startJob(rec, true, s.pool.force(), s.solveJob(rec.Operation, v, set)); err != nil {
 			return n, err
 		}
 		s.cfg.Logger.Info("job resumed", "job", rec.ID, "operation", rec.Operation)
@@ -99,21 +115,45 @@ func (s *Server) ResumeJobs() (int, error) {
 	return n, nil
 }
 
+// storedPlanOf is the version a job recorded as running has already stored, if
+// any: the version after its base, of its incarnation, made by a solve after the
+// job started. Only a solve job makes a "solved" version, and only one write can
+// follow a base, so that version is the job's.
+func (s *Server) storedPlanOf(rec *JobRecord) *Version {
+	if rec.Incarnation == "" {
+		return nil
+	}
+	vs, err := s.cfg.Store.Versions(rec.Operation)
+	if err != nil {
+		return nil
+	}
+	for _, info := range vs {
+		if info.Number == rec.Base+1 && info.Incarnation == rec.Incarnation && info.Kind == "solved" && info.HasPlan && !info.Created.Before(rec.Started) {
+			v, err := s.version(rec.Operation, rec.Incarnation, info.Number)
+			if err == nil {
+				return v
+			}
+		}
+	}
+	return nil
+}
+
 // jobStatus finds a job running or ended in this run of the server, else its
-// record (an earlier run's).
-func (s *Server) jobStatus(id string) (JobStatus, error) {
+// record (an earlier run's); incarnation is the operation's incarnation the job
+// solved.
+func (s *Server) jobStatus(id string) (st JobStatus, incarnation string, err error) {
 	if j := s.jobs.get(id); j != nil {
-		return j.status(), nil
+		return j.status(), j.Incarnation, nil
 	}
 	rec, err := s.cfg.Store.GetJob(id)
 	if err != nil {
-		return JobStatus{}, wrapStore(err, "job %q", id)
+		return JobStatus{}, "", wrapStore(err, "job %q", id)
 	}
-	return recordStatus(rec), nil
+	return recordStatus(rec), rec.Incarnation, nil
 }
 
 func (s *Server) getJob(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.jobStatus(pathVars(r)["job"])
+	st, _, err := s.jobStatus(pathVars(r)["job"])
 	if err != nil {
 		return err
 	}
@@ -128,13 +168,13 @@ func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request) error {
 	// a job of this run that has ended is no more cancellable than one of an
 	// earlier run
 	j := s.jobs.get(id)
-	if st, err := s.jobStatus(id); err == nil {
+	if st, _, err := s.jobStatus(id); err == nil {
 		if err := s.inScope(r, st.Operation); err != nil {
 			return err
 		}
 	}
 	if j == nil || j.status().State != "running" {
-		st, err := s.jobStatus(id)
+		st, _, err := s.jobStatus(id)
 		if err != nil {
 			return err
 		}
@@ -144,20 +184,24 @@ func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusAccepted, j.status())
 }
 
+// getJobPlan serves the plan a job stored: a done job's, or a cancelled job's
+// best plan so far. It is read from the job's incarnation of the operation only:
+// after the operation was deleted (and perhaps created again) it is gone.
 func (s *Server) getJobPlan(w http.ResponseWriter, r *http.Request) error {
-	st, err := s.jobStatus(pathVars(r)["job"])
+	st, incarnation, err := s.jobStatus(pathVars(r)["job"])
 	if err != nil {
 		return err
 	}
 	if err := s.inScope(r, st.Operation); err != nil {
 		return err
 	}
-	if st.State != "done" {
-		return errorf(http.StatusConflict, "not finished", "job is %s", st.State)
+	if (st.State != "done" && st.State != "cancelled") || st.Version == 0 {
+		return errorf(http.StatusConflict, "no plan", "job is %s", st.State)
 	}
-	v, err := s.version(st.Operation, st.Version)
-	if err != nil {
-		return err
+	// only while the job's incarnation is the operation's (the answer cache
+	// would otherwise serve a deleted operation's plan)
+	if head, err := s.cfg.Store.Head(st.Operation); err != nil || head.Incarnation != incarnation {
+		return fmt.Errorf("job %s: operation %q was deleted since: %w", st.ID, st.Operation, ErrNotFound)
 	}
-	return writeJSON(w, http.StatusOK, s.viewFor(r, st.Operation, profileIDs(v.Problem)).Plan(v.Plan))
+	return s.servedVersion(w, r, "plan", st.Operation, Base{incarnation, st.Version}, "", func(v *Version, vw *view) any { return vw.Plan(v.Plan) }, func(http.Header, Base) {})
 }

@@ -157,8 +157,11 @@ type JobRecord struct {
 	Seed      int64         `json:"seed,omitempty"`
 	// Resumed counts the restarts that ran the job again.
 	Resumed int `json:"resumed,omitempty"`
-	// Best is the score of the plan stored, when done.
-	Best string `json:"best,omitempty"`
+	// Best is the score of the plan stored, when done; Score the same with its
+	// parts and the time it was found, so that a job's status reads the same
+	// after a restart.
+	Best  string         `json:"best,omitempty"`
+	Score *progressPoint `json:"score,omitempty"`
 }
 
 // Version is one state of an operation: its problem, and the plan made for it (nil

@@ -637,68 +637,6 @@ func TestOpenMigratesAStoreWithoutIncarnations(t *testing.T) {
 	assert.Equal(t, 3, v.Number)
 }
 
-// TestJobEndsFailedWhenItsBaseMoved: a job stores its version only on the base it
-// started from; when the operation was replaced, or deleted and created again,
-// while it ran, it ends failed and stores nothing (issue 14, points 1 and 2).
-func TestJobEndsFailedWhenItsBaseMoved(t *testing.T) {
-	forEachStore(t, func(t *testing.T, k storeKind) {
-		cases := []struct {
-			name      string
-			change    func(t *testing.T, st Store, v1 *Version)
-			wantState string
-			wantError string
-		}{
-			{"nothing changed", func(*testing.T, Store, *Version) {}, "done", ""},
-			{"replaced during the job", func(t *testing.T, st Store, v1 *Version) {
-				_, _, err := st.AddVersion("op", v1.Base(), &Version{Kind: "replaced", Problem: problemNamed("put")}, Idem{})
-				require.NoError(t, err)
-			}, "failed", "the latest is version 2"},
-			{"deleted and created again during the job", func(t *testing.T, st Store, v1 *Version) {
-				require.NoError(t, st.DeleteOperation("op", ""))
-				_, err := st.CreateOperation("op", problemNamed("re-created"))
-				require.NoError(t, err)
-			}, "failed", "is gone"},
-		}
-		for _, tc := range cases {
-			t.Run(tc.name, func(t *testing.T) {
-				st := k.open(t)
-				v1, err := st.CreateOperation("op", problemNamed("created"))
-				require.NoError(t, err)
-				before := make(chan struct{})
-				js := newJobs()
-				j, err := js.start(st, JobRecord{Operation: "op", Incarnation: v1.Incarnation, Base: 1}, 1, false, func(string, ...any) {},
-					func(context.Context, *job) (*Version, error) {
-						<-before
-						return &Version{Kind: "solved", Problem: v1.Problem, Plan: &model.Plan{Status: "feasible"}}, nil
-					})
-				require.NoError(t, err)
-				tc.change(t, st, v1)
-				headBefore, err := st.Head("op")
-				require.NoError(t, err)
-				close(before)
-				<-j.done
-				status := j.status()
-				require.Equal(t, tc.wantState, status.State, status.Error)
-				rec, err := st.GetJob(j.ID)
-				require.NoError(t, err)
-				assert.Equal(t, tc.wantState, rec.State)
-				latest, err := st.Latest("op")
-				require.NoError(t, err)
-				if tc.wantError == "" {
-					assert.Equal(t, 2, status.Version)
-					assert.Equal(t, 2, rec.Version)
-					assert.Equal(t, "solved", latest.Kind)
-					return
-				}
-				assert.Contains(t, status.Error, tc.wantError)
-				assert.Zero(t, rec.Version)
-				assert.Equal(t, headBefore, latest.Base(), "nothing stored")
-				assert.NotEqual(t, "solved", latest.Kind)
-			})
-		}
-	})
-}
-
 // TestStoresKeepWhatTheyAreGiven: a document comes back as it was written (a NUL
 // and non-ASCII text included, which jsonb would refuse), listings are in the
 // ids' byte order, and unknown operations, versions and jobs are ErrNotFound.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -27,11 +28,22 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	maxJobs := fs.Int("max-jobs", 2, "solve jobs running at once")
 	maxSolve := fs.Duration("max-solve-time", 5*time.Minute, "longest solve or replan")
 	grace := fs.Duration("shutdown-timeout", 20*time.Second, "on SIGTERM, how long running jobs get to store their best plan")
+	readTimeout := fs.Duration("read-timeout", 30*time.Second, "longest time to read a request, body included (a slower client is cut)")
+	writeTimeout := fs.Duration("write-timeout", 90*time.Second, "longest time from a request's headers to the end of its answer; replans, which answer in their request, search at most this less 30s (longer searches are solve jobs)")
+	idleTimeout := fs.Duration("idle-timeout", 60*time.Second, "how long an idle keep-alive connection stays open")
+	pool := fs.Int("pool", 0, "heavy requests and solve jobs run at once: solves, replans, and the reads that decode a whole version (0: max-jobs + 2)")
+	poolQueue := fs.Int("pool-queue", 0, "heavy requests that may wait for a slot of the pool, each at most 10s; beyond, 429 with Retry-After (0: 4 × pool)")
+	retention := fs.Duration("job-retention", httpapi.DefaultJobRetention, "how long ended solve jobs stay readable before they are pruned")
+	cacheMB := fs.Int("answer-cache", 128, "MiB of encoded answers kept of whole-version reads (problems, plans, versions), served without decoding")
+	memLimit := fs.Int("memory-limit", 0, "MiB: a soft limit of the Go heap (runtime/debug.SetMemoryLimit), the garbage collector working harder near it (0: none, or GOMEMLIMIT)")
 	pos, err := parse(fs, args)
 	if err != nil || !noArguments(stderr, "serve", pos) {
 		return exitInvalid
 	}
-	if !checkFlags(stderr, atLeast("max-jobs", *maxJobs, 1), positive("max-solve-time", *maxSolve), positive("shutdown-timeout", *grace)) {
+	if !checkFlags(stderr, atLeast("max-jobs", *maxJobs, 1), positive("max-solve-time", *maxSolve), positive("shutdown-timeout", *grace),
+		positive("read-timeout", *readTimeout), atLeastDuration("write-timeout", *writeTimeout, 40*time.Second), positive("idle-timeout", *idleTimeout),
+		atLeast("pool", *pool, 0), atLeast("pool-queue", *poolQueue, 0), positive("job-retention", *retention),
+		atLeast("answer-cache", *cacheMB, 1), atLeast("memory-limit", *memLimit, 0)) {
 		return exitInvalid
 	}
 	toks, warns, err := loadTokens(*tokens, os.Getenv("REHABPLAN_TOKENS"))
@@ -66,7 +78,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	srv := httpapi.New(httpapi.Config{Store: store, TokenSet: toks, CORSOrigins: origins, MaxJobs: *maxJobs, MaxSolveTime: *maxSolve, Logger: logger})
+	srv := httpapi.New(httpapi.Config{Store: store, TokenSet: toks, CORSOrigins: origins, MaxJobs: *maxJobs, MaxSolveTime: *maxSolve,
+		MaxHeldTime: *writeTimeout - 30*time.Second, PoolSize: *pool, PoolQueue: *poolQueue, JobRetention: *retention,
+		AnswerCacheBytes: int64(*cacheMB) << 20, Logger: logger})
+	if *memLimit > 0 {
+		debug.SetMemoryLimit(int64(*memLimit) << 20)
+	}
 	if n, err := srv.ResumeJobs(); err != nil {
 		fmt.Fprintf(stderr, "serve: resuming the jobs of the last run: %v\n", err)
 		return exitFail
@@ -78,7 +95,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 		return exitFail
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	// every phase of a connection is bounded: a client that sends slowly, reads
+	// slowly or idles is cut; long searches are solve jobs, not held requests
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: min(10*time.Second, *readTimeout), ReadTimeout: *readTimeout,
+		WriteTimeout: *writeTimeout, IdleTimeout: *idleTimeout, MaxHeaderBytes: 64 << 10}
 	fmt.Fprintf(stderr, "rehabplan: listening on %s\n", ln.Addr())
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
 	defer stop()
@@ -142,4 +162,9 @@ func watchTokens(ctx context.Context, toks *httpapi.TokenSet, every time.Duratio
 			}
 		}
 	}()
+}
+
+// atLeastDuration: a duration of at least min.
+func atLeastDuration(name string, d, min time.Duration) flagRule {
+	return flagRule{name, d, d < min, fmt.Sprintf("a duration of at least %s", min)}
 }
