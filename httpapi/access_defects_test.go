@@ -72,6 +72,6 @@ func TestRefusalsAreCounted(t *testing.T) {
 	call(t, ts, "GET", "/v1/operations", "", nil)
 	call(t, ts, "POST", "/v1/operations", readTok, []byte("{}"))
 	_, body := call(t, ts, "GET", "/metrics", "", nil)
-	require.True(t, strings.Contains(string(body), `rehabplan_http_auth_failures_total{status="401",reason="missing"} 1`), string(body))
-	require.True(t, strings.Contains(string(body), `rehabplan_http_auth_failures_total{status="403",reason="role"} 1`), string(body))
+	require.True(t, strings.Contains(string(body), `rehabplan_http_auth_failures_total{reason="missing",status="401"} 1`), string(body))
+	require.True(t, strings.Contains(string(body), `rehabplan_http_auth_failures_total{reason="role",status="403"} 1`), string(body))
 }

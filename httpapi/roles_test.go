@@ -252,11 +252,12 @@ func TestDeniedIsLoggedAndCounted(t *testing.T) {
 	}
 	_, body := call(t, ts, "GET", "/metrics", "", nil)
 	m := string(body)
+	// client_golang writes the labels in the order of their names
 	for _, line := range []string{
-		`rehabplan_http_auth_failures_total{status="401",reason="missing"} 1`,
-		`rehabplan_http_auth_failures_total{status="401",reason="invalid"} 2`,
-		`rehabplan_http_auth_failures_total{status="403",reason="role"} 2`,
-		`rehabplan_http_auth_failures_total{status="403",reason="scope"} 1`,
+		`rehabplan_http_auth_failures_total{reason="missing",status="401"} 1`,
+		`rehabplan_http_auth_failures_total{reason="invalid",status="401"} 2`,
+		`rehabplan_http_auth_failures_total{reason="role",status="403"} 2`,
+		`rehabplan_http_auth_failures_total{reason="scope",status="403"} 1`,
 	} {
 		require.Contains(t, m, line)
 	}

@@ -43,7 +43,7 @@ type route struct {
 	// heavy routes take a slot of the server's pool (pool.go) before their
 	// handler runs: they decode a whole version, or compute. A full pool answers
 	// 429 with Retry-After. (Routes served from a cache most of the time, the
-	// explanations and the calendar feeds, take a slot themselves on a miss;
+	// explanations, take a slot themselves on a miss;
 	// replans take one once it is their turn on the operation; the reads of a
 	// whole version, from the answer cache, only on a miss: answers.go.)
 	heavy bool
@@ -184,10 +184,10 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/v1/operations/{op}/interventions/{iv}/explanation", name: "explain", role: readers, summary: "why an intervention stands where it is, what keeps it from being earlier", handler: s.explain,
 			query: []param{qLang}, headers: []param{hAcceptLanguage},
 			answers: []answer{{status: 200, desc: "the explanation", body: jsonOf[scheduler.Explanation](), headers: []param{hContentLang}}}, fails: []int{404, 429}},
-		{method: "GET", path: "/v1/operations/{op}/calendars/{kind}/{who}", name: "calendar", role: anyRole, summary: "iCalendar feed of a household (admin, manager, pilot), crew (a contractor: its own) or pilot (admin, manager, pilot)", handler: s.calendar,
+		{method: "GET", path: "/v1/operations/{op}/calendars/{kind}/{who}", name: "calendar", role: anyRole, summary: "iCalendar feed of a household (admin, manager, pilot), crew (a contractor: its own) or pilot (admin, manager, pilot)", handler: s.calendar, heavy: true,
 			answers: []answer{{status: 200, desc: "the feed (RFC 5545)", body: textBody("text/calendar")}}, fails: []int{400, 404, 429}},
-		{method: "GET", path: "/v1/operations/{op}/appointments", name: "listAppointments", role: anyRole, summary: "the latest plan's appointments: where, how to get in, when (a contractor: its crews')", handler: s.listAppointments,
-			answers: []answer{{status: 200, desc: "the appointments, by start", body: jsonOf[appointmentsAnswer]()}}, fails: []int{404}},
+		{method: "GET", path: "/v1/operations/{op}/appointments", name: "listAppointments", role: anyRole, summary: "the latest plan's appointments: where, how to get in, when (a contractor: its crews')", handler: s.listAppointments, heavy: true,
+			answers: []answer{{status: 200, desc: "the appointments, by start", body: jsonOf[appointmentsAnswer]()}}, fails: []int{404, 429}},
 		{method: "POST", path: "/v1/operations/{op}/feeds", name: "createFeed", role: feeders, summary: "make a calendar feed by secret URL for a household, crew or pilot", handler: s.createFeed,
 			body:    bodyOf[feedRequest](),
 			answers: []answer{{status: 201, desc: "the feed and its secret URL's path (shown once)", body: jsonOf[feedCreated](), headers: []param{hLocation}}}, fails: []int{404}},
@@ -195,8 +195,8 @@ func (s *Server) table() []route {
 			answers: []answer{{status: 200, desc: "the feeds, oldest first", body: jsonOf[feedsAnswer]()}}, fails: []int{404}},
 		{method: "DELETE", path: "/v1/operations/{op}/feeds/{feed}", name: "revokeFeed", role: feeders, summary: "revoke a calendar feed: its URL answers 404 from now on", handler: s.revokeFeed,
 			answers: []answer{{status: 204, desc: "revoked"}}, fails: []int{404}},
-		{method: "GET", path: "/v1/feeds/{secret}", name: "secretFeed", summary: "a calendar feed by its secret URL (no token: calendar apps subscribe to it)", handler: s.secretFeed,
-			answers: []answer{{status: 200, desc: "the feed (RFC 5545)", body: textBody("text/calendar")}}, fails: []int{404}},
+		{method: "GET", path: "/v1/feeds/{secret}", name: "secretFeed", summary: "a calendar feed by its secret URL (no token: calendar apps subscribe to it)", handler: s.secretFeed, heavy: true,
+			answers: []answer{{status: 200, desc: "the feed (RFC 5545)", body: textBody("text/calendar")}}, fails: []int{404, 429}},
 		{method: "GET", path: "/v1/audit", name: "listAudit", role: admins, summary: "the audit log of the reads of household and profile data, oldest first", handler: s.listAudit,
 			query:   []param{qAfter, qLimit},
 			answers: []answer{{status: 200, desc: "a page of records", body: jsonOf[auditAnswer]()}}},
