@@ -832,3 +832,30 @@ func TestConcurrentRetriesOfOneRequest(t *testing.T) {
 		assert.Equal(t, 2, b.Version)
 	})
 }
+
+// TestStoresKeepAJobsScore: a job's record keeps its score with its parts through
+// PutJob, FinishJob and a reopening of the store, on each store.
+func TestStoresKeepAJobsScore(t *testing.T) {
+	forEachStore(t, func(t *testing.T, k storeKind) {
+		st := k.open(t)
+		v1, err := st.CreateOperation("op", gen.Example())
+		require.NoError(t, err)
+		score := &progressPoint{Seconds: 1.25, Score: "0/0/42.5", Hard: 0, Unplaced: 0, Soft: 42.5}
+		rec := &JobRecord{ID: "j1", Operation: "op", Incarnation: v1.Incarnation, Base: 1, State: "running", Started: time.Now(), Score: score}
+		require.NoError(t, st.PutJob(rec))
+		got, err := st.GetJob("j1")
+		require.NoError(t, err)
+		require.Equal(t, score, got.Score, "PutJob keeps the score")
+
+		done := *rec
+		done.State, done.Ended, done.Best = "done", time.Now(), score.Score
+		done.Score = &progressPoint{Seconds: 2.5, Score: "0/0/40", Soft: 40}
+		_, err = st.FinishJob(&done, &Version{Kind: "solved", Problem: v1.Problem, Plan: &model.Plan{Status: "feasible"}})
+		require.NoError(t, err)
+		st = k.reopen(t, st)
+		got, err = st.GetJob("j1")
+		require.NoError(t, err)
+		require.Equal(t, "done", got.State)
+		require.Equal(t, done.Score, got.Score, "FinishJob keeps the score, and a reopened store reads it")
+	})
+}
