@@ -71,12 +71,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return exitFail
 		}
 	}
-	var origins []string
-	for _, o := range strings.Split(*cors, ",") {
-		if o = strings.TrimSpace(o); o != "" {
-			origins = append(origins, o)
-		}
-	}
+	origins := splitList(*cors)
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	srv := httpapi.New(httpapi.Config{Store: store, TokenSet: toks, CORSOrigins: origins, MaxJobs: *maxJobs, MaxSolveTime: *maxSolve,
 		MaxHeldTime: *writeTimeout - 30*time.Second, PoolSize: *pool, PoolQueue: *poolQueue, JobRetention: *retention,
@@ -162,6 +157,17 @@ func watchTokens(ctx context.Context, toks *httpapi.TokenSet, every time.Duratio
 			}
 		}
 	}()
+}
+
+// splitList is the non-empty items of a comma-separated list, trimmed.
+func splitList(list string) []string {
+	var out []string
+	for _, o := range strings.Split(list, ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 // atLeastDuration: a duration of at least min.
