@@ -335,6 +335,12 @@ func TestVerifyBrokenRules(t *testing.T) {
 			rule: NameRelocation, iv: "D2/moveback", msg: "outside every relocation stay of household H2"},
 		{name: "works before moving out", plan: func(pl *model.Plan) { vtMove(pl, "D2/moveout", "2027-03-10 09:30", "11:30") },
 			rule: NameRelocation, iv: "D2/plumbing", msg: "before D2/moveout ends"},
+		{name: "heavy works while moving out is unplaced", plan: func(pl *model.Plan) { vtUnplace(pl, "D2/moveout") },
+			rule: NameRelocation, iv: "D2/plumbing", msg: "placed although D2/moveout (move_out), which must come before it"},
+		{name: "moving back while moving out is unplaced", plan: func(pl *model.Plan) { vtUnplace(pl, "D2/moveout") },
+			rule: NameRelocation, iv: "D2/moveback", msg: "placed although D2/moveout (move_out)"},
+		{name: "moving back while the works are unplaced", plan: func(pl *model.Plan) { vtUnplace(pl, "D2/painting") },
+			rule: NameRelocation, iv: "D2/moveback", msg: "placed although D2/painting (during)"},
 		{name: "two households in one unit",
 			problem: func(p *model.Problem) {
 				p.Relocations = append(p.Relocations, model.Relocation{Household: "H1", Unit: "U1", From: "2027-03-12", To: "2027-03-20"})
