@@ -185,7 +185,7 @@ func vfExpandOne(tr *model.TypedRecurrence, loc *time.Location, opStart model.Va
 		}
 		ex[rec.ExDates[k]] = true
 	}
-	opt.Dtstart = time.Date(day.Year(), day.Month(), day.Day(), clock/60, clock%60, 0, 0, loc)
+	opt.Dtstart = model.LocalTime(day.Year(), day.Month(), day.Day(), clock/60, clock%60, 0, 0, loc)
 	if err := vfReachable(opt); err != nil {
 		return nil, fmt.Errorf("rrule %q: %w", rec.RRule, err)
 	}
@@ -211,7 +211,10 @@ func vfExpandOne(tr *model.TypedRecurrence, loc *time.Location, opStart model.Va
 		if !o.After(start) {
 			continue
 		}
+		// rrule-go places a wall time with time.Date, which takes the second of a
+		// time repeated in autumn: RFC 5545 (3.3.5) takes the first (model.LocalTime)
 		o = o.In(loc)
+		o = model.LocalTime(o.Year(), o.Month(), o.Day(), o.Hour(), o.Minute(), o.Second(), 0, loc)
 		if len(ex) > 0 && ex[o.Format(time.DateOnly)] {
 			continue
 		}
