@@ -327,6 +327,16 @@ func TestVerifyBrokenRules(t *testing.T) {
 		{name: "water out too long",
 			problem: func(p *model.Problem) { p.Trades[3].CutsWater = true },
 			rule:    NameHouseholdProfile, iv: "D1/painting", msg: "water is out of use in dwelling D1"},
+		{name: "water out on three dates within 48 hours",
+			problem: func(p *model.Problem) {
+				p.Trades = append(p.Trades, model.Trade{ID: "leak", CutsWater: true})
+				p.Crews = append(p.Crews, model.Crew{ID: "LEAK-1", Trades: []string{"leak"}})
+				p.Interventions = append(p.Interventions, model.Intervention{ID: "D1/leak", Dwelling: "D1", Trade: "leak", Duration: "1h"})
+			},
+			plan: func(pl *model.Plan) {
+				pl.Assignments = append(pl.Assignments, vtA("D1/leak", "LEAK-1", "", "2027-03-04 09:00", "10:00"))
+			},
+			rule: NameHouseholdProfile, iv: "D1/leak", msg: "on 3 dates, more than the 2 days"},
 		{name: "too many disturbed days in a week",
 			problem: func(p *model.Problem) { p.Profiles[0].MaxDisturbedDaysPerWeek = 2 },
 			rule:    NameHouseholdProfile, iv: "D1/electrics", msg: "disturbed on 3 days in ISO week 2027-W09"},

@@ -98,10 +98,13 @@ type Precedence struct {
 }
 
 // SpanLimit: max end minus min start over the placed tasks of Tasks is at most Max.
+// With Days, Max counts instead the days (of DayStarts) that the stretch from the
+// first start to the last end touches (see spandays.go).
 type SpanLimit struct {
 	Name  string
 	Tasks []int
 	Max   int
+	Days  bool
 }
 
 // DayLimit: at most MaxPerDay tasks of Tasks touch any one day (0: no cap), and the
@@ -215,6 +218,9 @@ func (p *Problem) Validate() error {
 			if t < 0 || t >= len(p.Tasks) {
 				return &ProblemError{"span", i, s.Name, "bad task index"}
 			}
+		}
+		if s.Days && (len(p.DayStarts) < 2 || s.Max < 1) {
+			return &ProblemError{"span", i, s.Name, "a limit in days needs DayStarts and at least one day"}
 		}
 	}
 	for i, s := range p.DayLimits {
