@@ -76,7 +76,8 @@ func (PilotOfficeHours) taskDemands(b *taskBuild) error {
 		alts[i] = c.firstPilot + i
 	}
 	b.pilotK = len(b.task.Demands)
-	b.task.Demands = append(b.task.Demands, solver.Demand{Alternatives: alts, Amount: 1})
+	// a pilot is needed only while present: free in the gaps of a split intervention
+	b.task.Demands = append(b.task.Demands, solver.Demand{Alternatives: alts, Amount: 1, WhilePresent: true})
 	return nil
 }
 

@@ -41,10 +41,14 @@ type Resource struct {
 	Calendar *Calendar
 }
 
-// Demand asks for Amount units of one resource chosen among Alternatives.
+// Demand asks for Amount units of one resource chosen among Alternatives. With
+// WhilePresent the resource is held only during the task's worked stretches, not
+// in the gaps between the segments of a split task (a pilot is needed only while
+// present; a crew or a dwelling stays held from start to end).
 type Demand struct {
 	Alternatives []int
 	Amount       int
+	WhilePresent bool
 }
 
 // Task is one job.
