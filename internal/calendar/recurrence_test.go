@@ -166,6 +166,12 @@ func TestRecurrencesAtTheDaylightSavingChanges(t *testing.T) {
 			[]string{"2027-03-27T02:30:00+01:00", "2027-03-28T03:30:00+02:00", "2027-03-29T02:30:00+02:00"}},
 		{"spring, 02:00 on the last Sunday", "2027-03-01", "2027-03-31", "FREQ=MONTHLY;BYDAY=-1SU", "02:00",
 			[]string{"2027-03-28T03:00:00+02:00"}},
+		{"spring, from the change day at a time in the gap", "2027-03-28", "2027-03-29", "FREQ=DAILY", "02:30",
+			[]string{"2027-03-28T03:30:00+02:00", "2027-03-29T02:30:00+02:00"}},
+		{"autumn, from the change day at a repeated time", "2027-10-31", "2027-11-01", "FREQ=DAILY", "02:30",
+			[]string{"2027-10-31T02:30:00+02:00", "2027-11-01T02:30:00+01:00"}},
+		{"autumn, hourly through the repeated hour", "2027-10-31", "2027-10-31", "FREQ=HOURLY;BYHOUR=1,2,3", "01:00",
+			[]string{"2027-10-31T01:00:00+02:00", "2027-10-31T02:00:00+02:00", "2027-10-31T03:00:00+01:00"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := clock(t, tc.start, tc.end)
