@@ -3,8 +3,10 @@ package constraints
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // A pilot is held only while present: another visit may take the gap between two
@@ -32,4 +34,31 @@ func TestPilotFreeBetweenSegments(t *testing.T) {
 			assert.Equal(t, tc.held, held)
 		})
 	}
+}
+
+// The README's examples of min_lag_working_days: 1 with the default site hours and
+// working day (8h): working time of the site hours without public holidays, counted
+// from the predecessor's end.
+func TestWorkingDayLagReadmeExamples(t *testing.T) {
+	v, err := NewVerification(vtProblem(), vtPlan())
+	require.NoError(t, err)
+	site, err := v.siteWorkCalendar()
+	require.NoError(t, err)
+	for _, tc := range []struct{ end, want string }{
+		{"2027-03-05 15:00", "2027-03-08 15:00"}, // Friday: 2h, then 6h on Monday
+		{"2027-03-26 15:00", "2027-03-30 15:00"}, // Friday before Easter Monday
+		{"2027-03-03 17:00", "2027-03-04 17:00"}, // Wednesday evening: all Thursday
+	} {
+		end, ok := site.addWork(vtParisT(tc.end), time.Duration(v.WorkingDay)*time.Minute)
+		require.True(t, ok)
+		assert.Equal(t, vtParisT(tc.want), end, "after %s", tc.end)
+	}
+}
+
+func vtParisT(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, vtParis)
+	if err != nil {
+		panic(err)
+	}
+	return t
 }
