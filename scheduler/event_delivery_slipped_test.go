@@ -59,6 +59,13 @@ func TestDeliverySlippedRefusedWhenWorkUnderWay(t *testing.T) {
 			require.Contains(t, fe.Msg, first.a.Intervention)
 		})
 	}
+	// the begun work reported missed in the same batch (the delivery did not come):
+	// the slip stands
+	evs := &model.Events{Format: model.EventsFormat, Events: []model.Event{
+		{ID: "slip-1", Type: model.EventDeliverySlipped, Delivery: delivery, Expected: slip},
+		{ID: "miss-1", Type: model.EventAppointmentMissed, Intervention: first.a.Intervention}}}
+	_, err = Replan(context.Background(), p, plan, evs, now, &Settings{WorkLimit: 1, Workers: 1})
+	require.NoError(t, err, "the missed work is not under way")
 	// a delivery none of whose work has begun still slips
 	for _, d := range p.Deliveries {
 		begun := false
