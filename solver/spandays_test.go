@@ -18,11 +18,11 @@ func TestSpanLimitInDays(t *testing.T) {
 		over       bool
 		earliestHi int // spanEarliest(sp, hi)
 	}{
-		{days, 600, 2000, false, 0},           // day 0 to day 1
-		{days, 1380, 2940, true, 1440},        // 23:00 day 0 to 01:00 day 2: 3 days in 26 hours
-		{days, 600, 2880, false, 0},           // ends at midnight: days 0 and 1
-		{days, 600, 2881, true, 1440},         // one minute into day 2
-		{days, 3000, 3000, false, 1440},       // empty: its own day
+		{days, 600, 2000, false, 0},     // day 0 to day 1
+		{days, 1380, 2940, true, 1440},  // 23:00 day 0 to 01:00 day 2: 3 days in 26 hours
+		{days, 600, 2880, false, 0},     // ends at midnight: days 0 and 1
+		{days, 600, 2881, true, 1440},   // one minute into day 2
+		{days, 3000, 3000, false, 1440}, // empty: its own day
 		{minutes, 1380, 2940, false, 2940 - 2880},
 		{minutes, 0, 2881, true, 1},
 	} {
