@@ -35,6 +35,10 @@ import (
 type Options struct {
 	// Now is when the replans are made (default: the wall clock).
 	Now time.Time
+	// NowText, when set, is when the replans are made as replan --now reads it, in
+	// each operation's own time zone: a date (local midnight), a local time
+	// YYYY-MM-DDTHH:MM or an RFC 3339 time (see model.ParseMoment). It wins over Now.
+	NowText string
 	// Budget bounds the whole run (default 10 minutes); each operation gets a share.
 	Budget time.Duration
 	// Workers is how many operations are replanned at once (default 1); each uses
@@ -270,7 +274,7 @@ func one(ctx context.Context, op string, o Options, limit time.Duration) Report 
 	begin := time.Now()
 	r := Report{Status: "error"}
 	fail := func(err error) Report {
-		r.Error = err.Error()
+		r.Status, r.Error = "error", err.Error()
 		r.Seconds = time.Since(begin).Seconds()
 		return r
 	}
@@ -300,7 +304,17 @@ func one(ctx context.Context, op string, o Options, limit time.Duration) Report 
 			r.End = res.Makespan.Format(time.RFC3339)
 		}
 	} else {
-		rr, err := scheduler.Replan(ctx, l.Problem, l.Plan, evs, o.Now, set)
+		now := o.Now
+		if o.NowText != "" {
+			loc, err := model.LoadLocation(l.Problem.Operation.TimeZone)
+			if err != nil {
+				return fail(fmt.Errorf("operation.time_zone: %w", err))
+			}
+			if now, err = model.ParseMoment(o.NowText, loc); err != nil {
+				return fail(fmt.Errorf("now: %w", err))
+			}
+		}
+		rr, err := scheduler.Replan(ctx, l.Problem, l.Plan, evs, now, set)
 		if err != nil {
 			return fail(err)
 		}
@@ -336,6 +350,23 @@ func one(ctx context.Context, op string, o Options, limit time.Duration) Report 
 	files["report.json"] = r
 	if err := writeVersion(op, r.Version, files); err != nil {
 		return fail(err)
+	}
+	return pendingWritten(op, r, l.Version, names)
+}
+
+// pendingWritten is r, unless pending events are left without a new version to
+// hold them: never "ok" then, but an error with the reason (the events would
+// otherwise be applied again every night).
+func pendingWritten(op string, r Report, was int, names []string) Report {
+	if len(names) == 0 {
+		return r
+	}
+	if r.Version <= was {
+		r.Status, r.Error = "error", fmt.Sprintf("%d pending event files but no new version was written (version %d stays the latest)", len(names), was)
+		return r
+	}
+	if _, err := os.Stat(filepath.Join(op, "versions", vdir(r.Version), "events.json")); err != nil {
+		r.Status, r.Error = "error", fmt.Sprintf("%d pending event files but version %d does not hold them: %v", len(names), r.Version, err)
 	}
 	return r
 }

@@ -185,7 +185,15 @@ func vfExpandOne(tr *model.TypedRecurrence, loc *time.Location, opStart model.Va
 		}
 		ex[rec.ExDates[k]] = true
 	}
-	opt.Dtstart = time.Date(day.Year(), day.Month(), day.Day(), clock/60, clock%60, 0, 0, loc)
+	// rrule-go runs on the wall clock (in UTC, pure calendar arithmetic) and each
+	// occurrence is then placed in loc as RFC 5545 (3.3.5) says (model.LocalTime):
+	// in loc, rrule-go would take the second of a time repeated in autumn, and a
+	// DTSTART in the spring gap would move every later occurrence with it
+	opt.Dtstart = time.Date(day.Year(), day.Month(), day.Day(), 0, clock, 0, 0, time.UTC)
+	if !opt.Until.IsZero() {
+		u := opt.Until.In(loc)
+		opt.Until = time.Date(u.Year(), u.Month(), u.Day(), u.Hour(), u.Minute(), u.Second(), 0, time.UTC)
+	}
 	if err := vfReachable(opt); err != nil {
 		return nil, fmt.Errorf("rrule %q: %w", rec.RRule, err)
 	}
@@ -204,14 +212,17 @@ func vfExpandOne(tr *model.TypedRecurrence, loc *time.Location, opStart model.Va
 		if n >= vfMaxOccurrences {
 			return nil, fmt.Errorf("rrule %q has too many occurrences", rec.RRule)
 		}
-		o, ok := next()
-		if !ok || !o.Before(hi) {
+		w, ok := next()
+		if !ok {
+			break
+		}
+		o := model.LocalTime(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), 0, loc)
+		if !o.Before(hi) {
 			break
 		}
 		if !o.After(start) {
 			continue
 		}
-		o = o.In(loc)
 		if len(ex) > 0 && ex[o.Format(time.DateOnly)] {
 			continue
 		}

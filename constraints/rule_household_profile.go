@@ -115,7 +115,9 @@ func (HouseholdProfile) compileTerms(c *Compiled, g *taskGroups) error {
 					}
 				}
 				if len(water) > 0 {
-					sp.Spans = append(sp.Spans, solver.SpanLimit{Name: d.ID + "/" + pid, Tasks: water, Max: pr.MaxWaterOutDays * 24 * 60})
+					// the dates a household lives without water: a limit of 21 is
+					// broken by a cut touching 22 dates, however few hours that is
+					sp.Spans = append(sp.Spans, solver.SpanLimit{Name: d.ID + "/" + pid, Tasks: water, Max: pr.MaxWaterOutDays, Days: true})
 				}
 			}
 		}
@@ -158,9 +160,10 @@ func (HouseholdProfile) explainUnplaced(c *Compiled, t int, p solver.Placement, 
 //     NoisyHours;
 //   - PowerCutWithPilot: an intervention of a trade that cuts the power names a pilot;
 //   - MaxWaterOutDays: from the earliest start to the latest end of the interventions
-//     that cut water, at most that many times 24 hours; a fact that ended at least
-//     that long before operation.now is over and left out (the cuts to come are a
-//     new stretch);
+//     that cut water, at most that many local dates touched (a cut from Monday
+//     08:00 to the next Monday 08:00 touches 8 dates); a fact that ended at least
+//     that many times 24 hours before operation.now is over and left out (the cuts
+//     to come are a new stretch);
 //   - MaxDisturbedDaysPerWeek: distinct local dates with work, per ISO week.
 //
 // Messages name the dwelling, the household and the profile by id, nothing more.
@@ -398,9 +401,9 @@ func (r HouseholdProfile) profileWater(v *Verification, d *model.Dwelling, h *mo
 			}
 		}
 		if first != nil {
-			if span := last.End.Sub(first.Start); span > limit {
-				add(last.ID(), "water is out of use in dwelling %s from %s (%s) to %s (%s), longer than the %d days %s allows",
-					d.ID, v.at(first.Start), first.ID(), v.at(last.End), last.ID(), days, who)
+			if n := len(vfDays(first.Start, last.End, v.Loc)); n > days {
+				add(last.ID(), "water is out of use in dwelling %s from %s (%s) to %s (%s), on %d dates, more than the %d days %s allows",
+					d.ID, v.at(first.Start), first.ID(), v.at(last.End), last.ID(), n, days, who)
 			}
 		}
 	}

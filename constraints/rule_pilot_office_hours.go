@@ -2,6 +2,7 @@ package constraints
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/solver"
@@ -75,7 +76,8 @@ func (PilotOfficeHours) taskDemands(b *taskBuild) error {
 		alts[i] = c.firstPilot + i
 	}
 	b.pilotK = len(b.task.Demands)
-	b.task.Demands = append(b.task.Demands, solver.Demand{Alternatives: alts, Amount: 1})
+	// a pilot is needed only while present: free in the gaps of a split intervention
+	b.task.Demands = append(b.task.Demands, solver.Demand{Alternatives: alts, Amount: 1, WhilePresent: true})
 	return nil
 }
 
@@ -111,8 +113,9 @@ func (r PilotOfficeHours) explainUnplaced(c *Compiled, t int, p solver.Placement
 // Check verifies rule 3: an intervention that needs the pilot names an existing pilot
 // and each worked stretch lies inside that pilot's office hours (Saturday permanence
 // included), outside absences and off public holidays; an intervention that does not
-// need the pilot may name one, but only an existing one; a pilot's assignments never
-// overlap in [Start, End).
+// need the pilot may name one, but only an existing one; a pilot's worked stretches
+// never overlap (a pilot is held only while present: another visit may take the gap
+// between two segments of a split intervention).
 func (r PilotOfficeHours) Check(v *Verification) []Violation {
 	var out []Violation
 	x := v.Index
@@ -165,10 +168,41 @@ func (r PilotOfficeHours) Check(v *Verification) []Violation {
 		if v.Index.Pilots[pilot] == nil {
 			continue
 		}
-		vfOverlapping(v.ByPilot[pilot], func(later, earlier *Placed) {
+		vfStretchesOverlapping(v.ByPilot[pilot], func(later, earlier *Placed, ls, es Stretch) {
 			out = append(out, vfViolation(r, later.ID(), "pilot %s is still at %s (until %s) when this starts at %s",
-				pilot, earlier.ID(), v.at(earlier.End), v.at(later.Start)))
+				pilot, earlier.ID(), v.at(es.End), v.at(ls.Start)))
 		})
 	}
 	return out
+}
+
+// vfStretchesOverlapping reports each worked stretch of l that starts before a
+// stretch of another assignment of l ends, with the stretch of the run it
+// overlaps (the latest-ending one before it): a pilot is held only while present,
+// not in the gaps between the segments of a split intervention, where the crew
+// and the dwelling stay held (vfOverlapping, over [Start, End)).
+func vfStretchesOverlapping(l []*Placed, report func(later, earlier *Placed, ls, es Stretch)) {
+	type owned struct {
+		pl *Placed
+		s  Stretch
+	}
+	var all []owned
+	for _, pl := range l {
+		for _, s := range pl.Stretches {
+			if s.End.After(s.Start) {
+				all = append(all, owned{pl, s})
+			}
+		}
+	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].s.Start.Before(all[j].s.Start) })
+	var run *owned
+	for i := range all {
+		o := &all[i]
+		if run != nil && run.pl != o.pl && o.s.Start.Before(run.s.End) {
+			report(o.pl, run.pl, o.s, run.s)
+		}
+		if run == nil || o.s.End.After(run.s.End) {
+			run = o
+		}
+	}
 }

@@ -164,7 +164,9 @@ func (r RelocationRule) stays(v *Verification) (stays []vfStay, byHousehold map[
 // one household's stays; an intervention with a relocation role (move_out, during,
 // move_back) lies, [Start, End], inside one stay of its dwelling's household; within a
 // stay, every move_out ends before every during starts, every during ends before every
-// move_back starts (and every move_out ends before every move_back starts).
+// move_back starts (and every move_out ends before every move_back starts). In each
+// dwelling, a during placed while a move_out is not, or a move_back placed while a
+// move_out or a during is not, breaks the rule whatever the stays (see checkChain).
 func (r RelocationRule) Check(v *Verification) []Violation {
 	stays, byHousehold, out := r.stays(v)
 	add := func(iv, format string, args ...any) {
@@ -222,11 +224,55 @@ func (r RelocationRule) Check(v *Verification) []Violation {
 			}
 		}
 	}
+	out = append(out, r.checkChain(v)...)
 	for _, i := range vfSortedIntKeys(groups) {
 		g := groups[i]
 		order(g.out, g.during, "moving out comes before the works during the stay")
 		order(g.during, g.back, "the works during the stay come before moving back")
 		order(g.out, g.back, "moving out comes before moving back")
+	}
+	return out
+}
+
+// checkChain: in each dwelling, the heavy works during a stay need every move_out
+// placed, and moving back needs every move_out and every during placed, as the
+// compiled precedences do (an unplaced link leaves the rest of the chain unplaced).
+// Without it a plan could send the works into a dwelling the household never left.
+func (r RelocationRule) checkChain(v *Verification) []Violation {
+	var out []Violation
+	byDwelling := map[string]map[string][]*model.Intervention{}
+	for i := range v.Problem.Interventions {
+		iv := &v.Problem.Interventions[i]
+		if iv.Relocation == "" {
+			continue
+		}
+		m := byDwelling[iv.Dwelling]
+		if m == nil {
+			m = map[string][]*model.Intervention{}
+			byDwelling[iv.Dwelling] = m
+		}
+		m[iv.Relocation] = append(m[iv.Relocation], iv)
+	}
+	need := func(m map[string][]*model.Intervention, b *model.Intervention, role, what string) {
+		for _, a := range m[role] {
+			if v.Assigned[a.ID] == nil {
+				out = append(out, vfViolation(r, b.ID, "placed although %s (%s), which must come before it (%s), is not placed", a.ID, role, what))
+			}
+		}
+	}
+	for _, d := range vfSortedKeys(byDwelling) {
+		m := byDwelling[d]
+		for _, b := range m[model.RoleDuring] {
+			if v.Assigned[b.ID] != nil {
+				need(m, b, model.RoleMoveOut, "moving out comes before the works during the stay")
+			}
+		}
+		for _, b := range m[model.RoleMoveBack] {
+			if v.Assigned[b.ID] != nil {
+				need(m, b, model.RoleMoveOut, "moving out comes before moving back")
+				need(m, b, model.RoleDuring, "the works during the stay come before moving back")
+			}
+		}
 	}
 	return out
 }

@@ -327,6 +327,16 @@ func TestVerifyBrokenRules(t *testing.T) {
 		{name: "water out too long",
 			problem: func(p *model.Problem) { p.Trades[3].CutsWater = true },
 			rule:    NameHouseholdProfile, iv: "D1/painting", msg: "water is out of use in dwelling D1"},
+		{name: "water out on three dates within 48 hours",
+			problem: func(p *model.Problem) {
+				p.Trades = append(p.Trades, model.Trade{ID: "leak", CutsWater: true})
+				p.Crews = append(p.Crews, model.Crew{ID: "LEAK-1", Trades: []string{"leak"}})
+				p.Interventions = append(p.Interventions, model.Intervention{ID: "D1/leak", Dwelling: "D1", Trade: "leak", Duration: "1h"})
+			},
+			plan: func(pl *model.Plan) {
+				pl.Assignments = append(pl.Assignments, vtA("D1/leak", "LEAK-1", "", "2027-03-04 09:00", "10:00"))
+			},
+			rule: NameHouseholdProfile, iv: "D1/leak", msg: "on 3 dates, more than the 2 days"},
 		{name: "too many disturbed days in a week",
 			problem: func(p *model.Problem) { p.Profiles[0].MaxDisturbedDaysPerWeek = 2 },
 			rule:    NameHouseholdProfile, iv: "D1/electrics", msg: "disturbed on 3 days in ISO week 2027-W09"},
@@ -335,6 +345,12 @@ func TestVerifyBrokenRules(t *testing.T) {
 			rule: NameRelocation, iv: "D2/moveback", msg: "outside every relocation stay of household H2"},
 		{name: "works before moving out", plan: func(pl *model.Plan) { vtMove(pl, "D2/moveout", "2027-03-10 09:30", "11:30") },
 			rule: NameRelocation, iv: "D2/plumbing", msg: "before D2/moveout ends"},
+		{name: "heavy works while moving out is unplaced", plan: func(pl *model.Plan) { vtUnplace(pl, "D2/moveout") },
+			rule: NameRelocation, iv: "D2/plumbing", msg: "placed although D2/moveout (move_out), which must come before it"},
+		{name: "moving back while moving out is unplaced", plan: func(pl *model.Plan) { vtUnplace(pl, "D2/moveout") },
+			rule: NameRelocation, iv: "D2/moveback", msg: "placed although D2/moveout (move_out)"},
+		{name: "moving back while the works are unplaced", plan: func(pl *model.Plan) { vtUnplace(pl, "D2/painting") },
+			rule: NameRelocation, iv: "D2/moveback", msg: "placed although D2/painting (during)"},
 		{name: "two households in one unit",
 			problem: func(p *model.Problem) {
 				p.Relocations = append(p.Relocations, model.Relocation{Household: "H1", Unit: "U1", From: "2027-03-12", To: "2027-03-20"})

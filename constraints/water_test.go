@@ -68,3 +68,15 @@ func TestWaterCutOverStartsANewStretch(t *testing.T) {
 		})
 	}
 }
+
+// TestWaterLimitCompilesToDates: the compiled limit counts days touched, as the
+// verifier counts dates (TestVerifyBrokenRules, "water out on three dates").
+func TestWaterLimitCompilesToDates(t *testing.T) {
+	cp, err := Compile(vtProblem())
+	require.NoError(t, err)
+	require.Len(t, cp.Problem.Spans, 1)
+	sp := cp.Problem.Spans[0]
+	assert.True(t, sp.Days, "the limit is in dates")
+	assert.Equal(t, 2, sp.Max, "P-ELD allows 2 days without water")
+	assert.GreaterOrEqual(t, len(cp.Problem.DayStarts), 2)
+}

@@ -21,9 +21,57 @@ func LoadLocation(name string) (*time.Location, error) {
 	return loc, nil
 }
 
+// LocalTime is the instant of a local wall time in loc, as RFC 5545 (3.3.5) reads
+// one: a wall time that occurs twice (the autumn change, 02:00-03:00 in Europe/Paris)
+// is the first, summer-time one; a wall time that does not exist (the spring gap) is
+// read with the UTC offset before the gap, i.e. moved forward by the gap (02:30 is
+// 03:30). Out-of-range fields are normalized as by time.Date. time.Date itself
+// guarantees neither choice (in Europe/Paris it takes the second of a repeated time).
+func LocalTime(year int, month time.Month, day, hour, min, sec, nsec int, loc *time.Location) time.Time {
+	t := time.Date(year, month, day, hour, min, sec, nsec, loc)
+	wall := time.Date(year, month, day, hour, min, sec, nsec, time.UTC) // normalized
+	if !sameWall(t, wall) {
+		// in a gap: the offset in force before it
+		_, before := wall.Add(-26 * time.Hour).In(loc).Zone()
+		return wall.Add(-time.Duration(before) * time.Second).In(loc)
+	}
+	// a repeated time read as the later one: t lies within one offset change after
+	// its zone began, and t minus that change reads the same
+	start, _ := t.ZoneBounds()
+	if start.IsZero() {
+		return t
+	}
+	_, cur := t.Zone()
+	_, prev := start.Add(-time.Second).Zone()
+	if d := time.Duration(prev-cur) * time.Second; d > 0 && t.Sub(start) < d {
+		if u := t.Add(-d); sameWall(u, wall) {
+			return u
+		}
+	}
+	return t
+}
+
+// sameWall reports whether t reads, on its own clock, the wall time w (given in UTC).
+func sameWall(t, w time.Time) bool {
+	y, mo, d := t.Date()
+	h, mi, s := t.Clock()
+	y2, mo2, d2 := w.Date()
+	h2, mi2, s2 := w.Clock()
+	return y == y2 && mo == mo2 && d == d2 && h == h2 && mi == mi2 && s == s2 && t.Nanosecond() == w.Nanosecond()
+}
+
+// parseLocal reads s by layout as a wall time in loc (LocalTime).
+func parseLocal(layout, s string, loc *time.Location) (time.Time, error) {
+	w, err := time.Parse(layout, s)
+	if err != nil {
+		return w, err
+	}
+	return LocalTime(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), w.Nanosecond(), loc), nil
+}
+
 // ParseDate reads "YYYY-MM-DD" as local midnight in loc.
 func ParseDate(s string, loc *time.Location) (time.Time, error) {
-	t, err := time.ParseInLocation("2006-01-02", s, loc)
+	t, err := parseLocal("2006-01-02", s, loc)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%q is not a date YYYY-MM-DD", s)
 	}
@@ -31,18 +79,20 @@ func ParseDate(s string, loc *time.Location) (time.Time, error) {
 }
 
 // ParseMoment reads a date ("YYYY-MM-DD", local midnight), a local wall time
-// ("YYYY-MM-DDTHH:MM" or with seconds) or an RFC 3339 time with offset.
+// ("YYYY-MM-DDTHH:MM" or with seconds) or an RFC 3339 time with offset. A local
+// time is read as RFC 5545 says (LocalTime): the first of a repeated time, one in
+// the spring gap moved forward by the gap.
 func ParseMoment(s string, loc *time.Location) (time.Time, error) {
 	// A date or a local wall time cannot be RFC 3339 (it has no offset) nor one of
 	// the longer layouts: read it at once, without the failed attempts before it
 	// (each allocates an error). Whatever does not parse so takes the long way.
 	switch {
 	case len(s) == len("2006-01-02"):
-		if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
+		if t, err := parseLocal("2006-01-02", s, loc); err == nil {
 			return t, nil
 		}
 	case len(s) == len("2006-01-02T15:04") && s[10] == 'T':
-		if t, err := time.ParseInLocation("2006-01-02T15:04", s, loc); err == nil {
+		if t, err := parseLocal("2006-01-02T15:04", s, loc); err == nil {
 			return t, nil
 		}
 	}
@@ -50,7 +100,7 @@ func ParseMoment(s string, loc *time.Location) (time.Time, error) {
 		return t.In(loc), nil
 	}
 	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+		if t, err := parseLocal(layout, s, loc); err == nil {
 			return t, nil
 		}
 	}

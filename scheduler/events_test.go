@@ -74,7 +74,9 @@ type eventFixture struct {
 	plan *model.Plan
 	loc  *time.Location
 	now  time.Time
-	// ongoing is under way at now; past ended less than three days before now;
+	// ongoing is under way at now, the one that ends last (its overrun by a day
+	// is absorbed; the first one's, plasterboard, pushes a dwelling whose water
+	// is cut beyond its household's days); past ended less than three days before now;
 	// future starts more than 30 days after now; inNotice starts 2 to 5 days after.
 	ongoing, past, future, inNotice oldAppt
 	// dwelling of future; household a household with a changed availability
@@ -88,7 +90,7 @@ func newEventFixture(t *testing.T) *eventFixture {
 	now := fx.now
 	for _, o := range appointments(t, plan, loc) {
 		switch {
-		case o.start.Before(now) && o.end.After(now) && fx.ongoing.a.Intervention == "" && o.a.Crew != "":
+		case o.start.Before(now) && o.end.After(now) && o.a.Crew != "" && (fx.ongoing.a.Intervention == "" || o.end.After(fx.ongoing.end)):
 			fx.ongoing = o
 		case o.end.Before(now) && o.end.After(now.Add(-72*time.Hour)) && o.a.Crew != "":
 			fx.past = o

@@ -16,7 +16,12 @@ type mode struct {
 	use []use // the choice's demands summed per resource
 }
 
-type use struct{ r, amt int }
+// use is amt units of resource r; present: held only during the worked stretches
+// (Demand.WhilePresent).
+type use struct {
+	r, amt  int
+	present bool
+}
 
 type arc struct {
 	other  int // the other task
@@ -77,12 +82,12 @@ func compile(p *Problem) (*compiled, error) {
 					found := false
 					for u := range md.use {
 						if md.use[u].r == r {
-							md.use[u].amt += t.Demands[j].Amount
+							md.use[u].amt, md.use[u].present = md.use[u].amt+t.Demands[j].Amount, md.use[u].present && t.Demands[j].WhilePresent
 							found = true
 						}
 					}
 					if !found && t.Demands[j].Amount > 0 {
-						md.use = append(md.use, use{r, t.Demands[j].Amount})
+						md.use = append(md.use, use{r, t.Demands[j].Amount, t.Demands[j].WhilePresent && !t.Contiguous})
 					}
 				}
 				for _, u := range md.use {

@@ -267,7 +267,7 @@ func (l *lns) repair() bool {
 			sp := &c.p.Spans[si]
 			for _, u := range sp.Tasks {
 				if u != t && l.st.pl[u].Placed {
-					est = max(est, l.st.pl[u].End-sp.Max)
+					est = max(est, c.spanEarliest(sp, l.st.pl[u].End))
 				}
 			}
 		}
@@ -315,7 +315,7 @@ func (l *lns) lagsAndSpansOK(t, s, e int) bool {
 				lo, hi = min(lo, l.st.pl[u].Start), max(hi, l.st.pl[u].End)
 			}
 		}
-		if hi-lo > sp.Max {
+		if c.spanOver(sp, lo, hi) {
 			return false
 		}
 	}

@@ -41,10 +41,14 @@ type Resource struct {
 	Calendar *Calendar
 }
 
-// Demand asks for Amount units of one resource chosen among Alternatives.
+// Demand asks for Amount units of one resource chosen among Alternatives. With
+// WhilePresent the resource is held only during the task's worked stretches, not
+// in the gaps between the segments of a split task (a pilot is needed only while
+// present; a crew or a dwelling stays held from start to end).
 type Demand struct {
 	Alternatives []int
 	Amount       int
+	WhilePresent bool
 }
 
 // Task is one job.
@@ -98,10 +102,13 @@ type Precedence struct {
 }
 
 // SpanLimit: max end minus min start over the placed tasks of Tasks is at most Max.
+// With Days, Max counts instead the days (of DayStarts) that the stretch from the
+// first start to the last end touches (see spandays.go).
 type SpanLimit struct {
 	Name  string
 	Tasks []int
 	Max   int
+	Days  bool
 }
 
 // DayLimit: at most MaxPerDay tasks of Tasks touch any one day (0: no cap), and the
@@ -215,6 +222,9 @@ func (p *Problem) Validate() error {
 			if t < 0 || t >= len(p.Tasks) {
 				return &ProblemError{"span", i, s.Name, "bad task index"}
 			}
+		}
+		if s.Days && (len(p.DayStarts) < 2 || s.Max < 1) {
+			return &ProblemError{"span", i, s.Name, "a limit in days needs DayStarts and at least one day"}
 		}
 	}
 	for i, s := range p.DayLimits {

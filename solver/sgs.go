@@ -238,7 +238,7 @@ func (st *state) constructFrom(list []int, from int, rng *rand.Rand, stop func()
 			sp := &c.p.Spans[si]
 			for _, u := range sp.Tasks {
 				if u != t && st.pl[u].Placed {
-					est = max(est, st.pl[u].End-sp.Max)
+					est = max(est, c.spanEarliest(sp, st.pl[u].End))
 				}
 			}
 		}
@@ -273,11 +273,11 @@ func (st *state) constructFrom(list []int, from int, rng *rand.Rand, stop func()
 		if back < 0 {
 			for _, si := range c.spansOf[t] {
 				sp := &c.p.Spans[si]
-				if e-s > sp.Max {
+				if c.spanOver(sp, s, e) {
 					back = -2
 					break
 				}
-				lo := e - sp.Max
+				lo := c.spanEarliest(sp, e)
 				for _, u := range sp.Tasks {
 					if u == t || !st.pl[u].Placed || st.pl[u].Start >= lo {
 						continue

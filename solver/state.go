@@ -166,6 +166,12 @@ func (st *state) touchedDays(ws []Window, f func(day int)) {
 func (st *state) place(t, m, s, e int) {
 	md := st.c.modes[t][m]
 	for _, u := range md.use {
+		if u.present {
+			for _, w := range st.stretches(t, m, s, e) {
+				st.tl[u.r].add(w.Start, w.End, u.amt, t)
+			}
+			continue
+		}
 		st.tl[u.r].add(s, e, u.amt, t)
 	}
 	if lims := st.c.limitsOf[t]; len(lims) > 0 {
@@ -194,6 +200,12 @@ func (st *state) unplace(t int) {
 	}
 	m := st.mode[t]
 	for _, u := range st.c.modes[t][m].use {
+		if u.present {
+			for _, w := range st.stretches(t, m, p.Start, p.End) {
+				st.tl[u.r].remove(w.Start, w.End, u.amt, t)
+			}
+			continue
+		}
 		st.tl[u.r].remove(p.Start, p.End, u.amt, t)
 	}
 	st.tally.unplaced1(t, m, p.Start, p.End)
@@ -320,6 +332,22 @@ func (st *state) earliest(t, m, est int) (s, e int, why Reason, blocker int) {
 		}
 		moved := false
 		for _, u := range md.use {
+			if u.present {
+				// held only while working: each stretch against the timeline; on a
+				// clash, the start that would move that stretch past the busy time
+				for _, w := range st.stretches(t, m, s, e) {
+					if bad, next, _ := st.tl[u.r].conflict(w.Start, w.End, u.amt, 1); bad {
+						est = max(s+next-w.Start, s+1)
+						blocker = u.r
+						moved = true
+						break
+					}
+				}
+				if moved {
+					break
+				}
+				continue
+			}
 			if bad, next, _ := st.tl[u.r].conflict(s, e, u.amt, task.Duration); bad {
 				est = max(next, s+1)
 				blocker = u.r

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rehabplan/rehabplan/batch"
+	"github.com/rehabplan/rehabplan/model"
 )
 
 // cmdBatch replans every operation under a directory (the nightly batch).
@@ -18,7 +19,7 @@ func cmdBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fs := newFlagSet("batch", stderr)
 	budget := fs.Duration("budget", 10*time.Minute, "time for the whole run; each operation gets a share")
 	workers := fs.Int("workers", 0, "operations replanned at once, one core each (0: all cores)")
-	nowS := fs.String("now", "", "when the replans are made, RFC 3339 (default: now)")
+	nowS := fs.String("now", "", "when the replans are made: a date, YYYY-MM-DDTHH:MM (each operation's time zone) or RFC 3339 (default: now)")
 	work := fs.Int("work-limit", 0, "schedules built per operation (0: no limit; with it, runs are deterministic)")
 	seed := fs.Int64("seed", 0, "random seed")
 	report := fs.String("report", "", "also write the reports as JSON to this file")
@@ -44,12 +45,13 @@ func cmdBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		o.Workers = defaultWorkers()
 	}
 	if *nowS != "" {
-		t, err := time.Parse(time.RFC3339, *nowS)
-		if err != nil {
+		// the forms of replan --now; a date or a local time is read in each
+		// operation's own time zone (batch.Options.NowText), its form checked here
+		if _, err := model.ParseMoment(*nowS, time.UTC); err != nil {
 			fmt.Fprintf(stderr, "rehabplan: --now: %v\n", err)
 			return exitInvalid
 		}
-		o.Now = t
+		o.NowText = *nowS
 	}
 	tty := isTerminal(stderr)
 	o.Progress = func(done, total int, r batch.Report) {

@@ -155,8 +155,8 @@ func (c *Clock) DailyHours(from, to int) []solver.Window {
 	out := make([]solver.Window, 0, n)
 	for i := 0; i < n; i++ {
 		y, m, d := midnight(c.Epoch, i, c.Loc).Date()
-		a := time.Date(y, m, d, 0, from, 0, 0, c.Loc)
-		b := time.Date(y, m, d, 0, to, 0, 0, c.Loc)
+		a := model.LocalTime(y, m, d, 0, from, 0, 0, c.Loc)
+		b := model.LocalTime(y, m, d, 0, to, 0, 0, c.Loc)
 		if b.After(a) {
 			out = append(out, solver.Window{Start: c.Minute(a), End: c.Minute(b)})
 		}

@@ -37,8 +37,10 @@ func (e *RecurrenceError) Unwrap() error { return e.Err }
 // Recurrences expands recurring windows over [Epoch, Horizon): each occurrence of
 // the rule with DTSTART = From (default the operation's start) at local time
 // Start, lasting Length (elapsed minutes), except on the local dates of ExDates;
-// the recurrences are read already (model.Typed: rule parsed, times read). Occurrences keep their local wall time across DST (rrule-go works in
-// wall time); one whose start falls in the spring gap moves one hour later.
+// the recurrences are read already (model.Typed: rule parsed, times read).
+// Occurrences keep their local wall time across DST (rrule-go works in wall time)
+// and are placed as RFC 5545 (3.3.5) says: one whose start falls in the spring gap
+// moves forward by the gap, one at a time repeated in autumn is the first.
 // Windows that end after the epoch and start before the horizon are kept whole
 // (not clipped). The result is sorted by start, not merged. An error is a
 // *RecurrenceError.
@@ -100,8 +102,9 @@ func (c *Clock) recurrence(tr *model.TypedRecurrence, budget int) (ws []solver.W
 	opt := &ropt
 	// rrule-go runs in wall time: in UTC, on the local wall clock, so that its
 	// arithmetic is pure calendar arithmetic; each occurrence is then placed in Loc
-	// (time.Date: a wall time in the spring gap moves an hour later, one in the
-	// autumn overlap is the second, winter-time one), as rrule-go in Loc would; but
+	// as RFC 5545 (3.3.5) reads a local time (model.LocalTime: a wall time in the
+	// spring gap moves forward by the gap, one in the autumn overlap is the first,
+	// summer-time one; rrule-go in Loc would take the second); and
 	// a DTSTART in the spring gap moves only its own occurrence, where rrule-go in
 	// Loc would take the moved time of day (03:30) for every later one. The wall clock is also moved forward by whole 400-year Gregorian cycles
 	// (same weekdays, same leap years) to end just before rrule-go's year 9999: a
@@ -117,7 +120,7 @@ func (c *Clock) recurrence(tr *model.TypedRecurrence, budget int) (ws []solver.W
 		return time.Date(t.Year()+shift, t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, time.UTC)
 	}
 	local := func(w time.Time) time.Time {
-		return time.Date(w.Year()-shift, w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), 0, c.Loc)
+		return model.LocalTime(w.Year()-shift, w.Month(), w.Day(), w.Hour(), w.Minute(), w.Second(), 0, c.Loc)
 	}
 	y, mo, d := from.Date()
 	opt.Dtstart = time.Date(y+shift, mo, d, 0, clock, 0, 0, time.UTC)

@@ -112,11 +112,11 @@ func TestRecurrenceOccurrences(t *testing.T) {
 		{"From a spring switch day at a time in the gap", "2027-03-27", "2027-03-29",
 			model.Recurrence{RRule: "FREQ=DAILY", Start: "02:30", Duration: "1h", From: "2027-03-28"},
 			[]string{"Sun 28 03:30-04:30", "Mon 29 02:30-03:30"}},
-		// 02:30 happens twice on 31 October 2027: Go's time.Date (so rrule-go) takes
-		// the second one, in winter time.
+		// 02:30 happens twice on 31 October 2027: RFC 5545 takes the first, in
+		// summer time (+02:00), so that the hour ends at the second 02:30 (+01:00).
 		{"a start in the autumn overlap", "2027-10-30", "2027-11-01",
 			model.Recurrence{RRule: "FREQ=DAILY", Start: "02:30", Duration: "1h"},
-			[]string{"Sat 30 02:30-03:30", "Sun 31 02:30-03:30", "Mon 01 02:30-03:30"}},
+			[]string{"Sat 30 02:30-03:30", "Sun 31 02:30-02:30", "Mon 01 02:30-03:30"}},
 		// rrule-go steps HOURLY rules in wall time: 02:00 becomes 03:00 and would
 		// come twice; the duplicate is dropped.
 		{"HOURLY across the spring switch", "2027-03-28", "2027-03-28",
@@ -143,6 +143,46 @@ func TestRecurrenceOccurrences(t *testing.T) {
 			ws, err := c.Recurrences(typed(c, tc.r))
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, days(c, ws))
+		})
+	}
+}
+
+// At both changes of 2027 in Europe/Paris, an occurrence at a local time that
+// repeats (31 October, 02:00-03:00) is the first, summer-time one, and one at a
+// local time that does not exist (28 March) moves forward by the gap (RFC 5545
+// 3.3.5).
+func TestRecurrencesAtTheDaylightSavingChanges(t *testing.T) {
+	for _, tc := range []struct {
+		name, start, end, rule, at string
+		want                       []string
+	}{
+		{"autumn, 02:30", "2027-10-30", "2027-11-01", "FREQ=DAILY", "02:30",
+			[]string{"2027-10-30T02:30:00+02:00", "2027-10-31T02:30:00+02:00", "2027-11-01T02:30:00+01:00"}},
+		{"autumn, 02:00 on Sundays", "2027-10-24", "2027-11-07", "FREQ=WEEKLY;BYDAY=SU", "02:00",
+			[]string{"2027-10-24T02:00:00+02:00", "2027-10-31T02:00:00+02:00", "2027-11-07T02:00:00+01:00"}},
+		{"autumn, 03:00 is after the repeated hour", "2027-10-31", "2027-10-31", "FREQ=DAILY", "03:00",
+			[]string{"2027-10-31T03:00:00+01:00"}},
+		{"spring, 02:30", "2027-03-27", "2027-03-29", "FREQ=DAILY", "02:30",
+			[]string{"2027-03-27T02:30:00+01:00", "2027-03-28T03:30:00+02:00", "2027-03-29T02:30:00+02:00"}},
+		{"spring, 02:00 on the last Sunday", "2027-03-01", "2027-03-31", "FREQ=MONTHLY;BYDAY=-1SU", "02:00",
+			[]string{"2027-03-28T03:00:00+02:00"}},
+		{"spring, from the change day at a time in the gap", "2027-03-28", "2027-03-29", "FREQ=DAILY", "02:30",
+			[]string{"2027-03-28T03:30:00+02:00", "2027-03-29T02:30:00+02:00"}},
+		{"autumn, from the change day at a repeated time", "2027-10-31", "2027-11-01", "FREQ=DAILY", "02:30",
+			[]string{"2027-10-31T02:30:00+02:00", "2027-11-01T02:30:00+01:00"}},
+		{"autumn, hourly through the repeated hour", "2027-10-31", "2027-10-31", "FREQ=HOURLY;BYHOUR=1,2,3", "01:00",
+			[]string{"2027-10-31T01:00:00+02:00", "2027-10-31T02:00:00+02:00", "2027-10-31T03:00:00+01:00"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := clock(t, tc.start, tc.end)
+			ws, err := c.Recurrences(typed(c, model.Recurrence{RRule: tc.rule, Start: tc.at, Duration: "1h"}))
+			require.NoError(t, err)
+			got := []string{}
+			for _, w := range ws {
+				got = append(got, c.Time(w.Start).Format(time.RFC3339))
+				assert.Equal(t, 60, w.Len(), "an hour is 60 minutes elapsed")
+			}
+			assert.Equal(t, tc.want, got)
 		})
 	}
 }
@@ -387,7 +427,8 @@ func FuzzRecurrence(f *testing.F) {
 }
 
 // reference expands r the plain way, rrule-go in the operation's time zone (as the
-// verifier does), for rules that do have occurrences after the horizon.
+// verifier does), each occurrence placed by model.LocalTime, for rules that do
+// have occurrences after the horizon.
 func reference(t *testing.T, c *Clock, r model.Recurrence) []solver.Window {
 	t.Helper()
 	opt, err := rrule.StrToROptionInLocation(r.RRule, c.Loc)
@@ -415,8 +456,10 @@ func reference(t *testing.T, c *Clock, r model.Recurrence) []solver.Window {
 		if !ok || !o.Before(c.Horizon) {
 			break
 		}
+		o = o.In(c.Loc) // placed as RFC 5545 says: the first of a repeated time
+		o = model.LocalTime(o.Year(), o.Month(), o.Day(), o.Hour(), o.Minute(), o.Second(), 0, c.Loc)
 		s := c.Minute(o)
-		if s+dur <= 0 || ex[o.In(c.Loc).Format(time.DateOnly)] {
+		if s+dur <= 0 || ex[o.Format(time.DateOnly)] {
 			continue
 		}
 		out = append(out, solver.Window{Start: s, End: s + dur})
