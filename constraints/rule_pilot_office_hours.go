@@ -2,6 +2,9 @@ package constraints
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"time"
 
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/solver"
@@ -21,21 +24,32 @@ func (PilotOfficeHours) Number() int  { return 3 }
 // Requires says what the rule requires, in lang.
 func (PilotOfficeHours) Requires(lang Lang) string {
 	return phrase{
-		"an intervention that needs the pilot lies inside that pilot's office hours, outside absences and holidays, and the pilot is in one place at a time",
-		"une intervention qui demande le pilote a lieu pendant les horaires de bureau de ce pilote, hors de ses absences et des jours fériés, et le pilote n'est qu'à un endroit à la fois", false}.in(lang)
+		"an intervention that needs the pilot lies inside that pilot's office hours or sessions, or in hours the pilot gives its household as a favour, outside absences and holidays, and the pilot is in one place at a time",
+		"une intervention qui demande le pilote a lieu pendant les horaires de bureau ou les permanences de ce pilote, ou pendant des heures que le pilote accorde à son ménage, hors de ses absences et des jours fériés, et le pilote n'est qu'à un endroit à la fois", false}.in(lang)
 }
 
 var (
 	_ resourceCompiler  = PilotOfficeHours{}
+	_ taskCalendarer    = PilotOfficeHours{}
 	_ taskDemander      = PilotOfficeHours{}
 	_ resourceOwner     = PilotOfficeHours{}
 	_ unplacedExplainer = PilotOfficeHours{}
 )
 
 // compileResources adds one resource per pilot, in one place at a time, on the
-// pilot's office hours without absences and public holidays.
+// pilot's office hours, sessions and favours without absences and public holidays
+// (a favour is kept for its household by the calendar of the other households'
+// tasks: taskCalendar).
 func (PilotOfficeHours) compileResources(c *Compiled) error {
 	c.firstPilot = len(c.Problem.Resources)
+	c.favours = map[string][]model.TypedRecurrence{}
+	for i := range c.Model.Pilots {
+		tp := c.Typed.PilotOf(&c.Model.Pilots[i])
+		for k := range tp.Favours {
+			c.favours[tp.Favours[k].Household] = append(c.favours[tp.Favours[k].Household], tp.Favours[k].Window)
+		}
+		c.sessions = append(c.sessions, tp.Sessions...)
+	}
 	for i := range c.Model.Pilots {
 		pl := &c.Model.Pilots[i]
 		cal, err := c.pilotCalendar(pl)
@@ -50,7 +64,11 @@ func (PilotOfficeHours) compileResources(c *Compiled) error {
 
 func (c *Compiled) pilotCalendar(pl *model.Pilot) (*solver.Calendar, error) {
 	tp := c.Typed.PilotOf(pl)
-	shared, err := c.Clock.Calendar(tp.Hours)
+	hours := tp.Hours
+	for k := range tp.Favours {
+		hours = append(hours[:len(hours):len(hours)], tp.Favours[k].Window)
+	}
+	shared, err := c.Clock.Calendar(hours)
 	if err != nil {
 		return nil, fmt.Errorf("pilot %q office hours: %w", pl.ID, err)
 	}
@@ -60,6 +78,58 @@ func (c *Compiled) pilotCalendar(pl *model.Pilot) (*solver.Calendar, error) {
 	}
 	return ownCalendar(shared, append(off, c.holidays...)), nil
 }
+
+// taskCalendar: an intervention that needs the pilot stays out of the hours a
+// pilot gives other households as a favour.
+func (PilotOfficeHours) taskCalendar(b *taskBuild) error {
+	c := b.c
+	if len(c.favours) == 0 || !c.Index.NeedsPilot(b.iv) {
+		return nil
+	}
+	h := ""
+	if b.h != nil {
+		h = b.h.ID
+	}
+	cal, err := c.cached("favours-of-others\x00"+h, func() (*solver.Calendar, error) {
+		var others []model.TypedRecurrence
+		for _, k := range slices.Sorted(maps.Keys(c.favours)) {
+			if k != h {
+				others = append(others, c.favours[k]...)
+			}
+		}
+		if len(others) == 0 {
+			return nil, nil
+		}
+		kept, err := c.Clock.Calendar(others)
+		if err != nil {
+			return nil, err
+		}
+		return solver.Subtract(nil, kept.Windows()), nil
+	})
+	if err != nil {
+		return b.fail("pilot favours", err)
+	}
+	if cal != nil {
+		b.addPart(NamePilotOfficeHours, phrase{"outside the hours the pilot gives other households", "hors des heures que le pilote accorde à d'autres ménages", true}, cal)
+	}
+	return nil
+}
+
+// discouraged is the calendar of the hours a visit of household h with the pilot
+// pays for (the sessions and h's favours), nil when there are none.
+func (c *Compiled) discouraged(h string) (*solver.Calendar, error) {
+	if len(c.sessions) == 0 && len(c.favours[h]) == 0 {
+		return nil, nil
+	}
+	return c.cached("pilot-extra\x00"+h, func() (*solver.Calendar, error) {
+		rs := append(append([]model.TypedRecurrence(nil), c.sessions...), c.favours[h]...)
+		return c.Clock.Calendar(rs)
+	})
+}
+
+// PilotExtras reports whether a pilot has sessions or favours: hours that cost
+// (policy.pilot_extra_hours).
+func (c *Compiled) PilotExtras() bool { return len(c.sessions) > 0 || len(c.favours) > 0 }
 
 // taskDemands: any pilot, when the intervention needs one.
 func (PilotOfficeHours) taskDemands(b *taskBuild) error {
@@ -76,6 +146,15 @@ func (PilotOfficeHours) taskDemands(b *taskBuild) error {
 	}
 	b.pilotK = len(b.task.Demands)
 	b.task.Demands = append(b.task.Demands, solver.Demand{Alternatives: alts, Amount: 1})
+	h := ""
+	if b.h != nil {
+		h = b.h.ID
+	}
+	extra, err := c.discouraged(h)
+	if err != nil {
+		return b.fail("pilot sessions", err)
+	}
+	b.task.Discouraged = extra
 	return nil
 }
 
@@ -110,12 +189,47 @@ func (r PilotOfficeHours) explainUnplaced(c *Compiled, t int, p solver.Placement
 
 // Check verifies rule 3: an intervention that needs the pilot names an existing pilot
 // and each worked stretch lies inside that pilot's office hours (Saturday permanence
-// included), outside absences and off public holidays; an intervention that does not
+// and sessions included) or the hours the pilot gives the intervention's household
+// as a favour (never another household's), outside absences and off public
+// holidays; an intervention that does not
 // need the pilot may name one, but only an existing one; a pilot's assignments never
 // overlap in [Start, End).
 func (r PilotOfficeHours) Check(v *Verification) []Violation {
 	var out []Violation
 	x := v.Index
+	// the hours of a pilot with its favours for one household, one list each
+	withFavours := map[[2]string][]model.TypedRecurrence{}
+	hoursFor := func(p *model.Pilot, tp *model.TypedPilot, iv *model.Intervention) []model.TypedRecurrence {
+		h := x.HouseholdOf(iv)
+		if len(tp.Favours) == 0 || h == nil {
+			return tp.Hours
+		}
+		k := [2]string{p.ID, h.ID}
+		hs, ok := withFavours[k]
+		if !ok {
+			hs = append(append([]model.TypedRecurrence(nil), tp.Hours...), tp.FavoursFor(h.ID)...)
+			withFavours[k] = hs
+		}
+		return hs
+	}
+	// a pilot's hours with every favour: a stretch inside them but not inside
+	// hoursFor uses another household's favour
+	allFavours := map[string][]model.TypedRecurrence{}
+	kept := func(p *model.Pilot, tp *model.TypedPilot, a, b time.Time) bool {
+		if len(tp.Favours) == 0 {
+			return false
+		}
+		hs, ok := allFavours[p.ID]
+		if !ok {
+			hs = append([]model.TypedRecurrence(nil), tp.Hours...)
+			for k := range tp.Favours {
+				hs = append(hs, tp.Favours[k].Window)
+			}
+			allFavours[p.ID] = hs
+		}
+		in, err := v.Inside(hs, a, b)
+		return err == nil && in
+	}
 	for _, pl := range v.placedSorted() {
 		iv, a := pl.Intervention, pl.Assignment
 		add := func(format string, args ...any) {
@@ -144,13 +258,18 @@ func (r PilotOfficeHours) Check(v *Verification) []Violation {
 		if v.Fact(pl) {
 			continue // done work is a fact: today's office hours do not judge it
 		}
+		hours := hoursFor(p, tp, iv)
 		for _, s := range pl.Stretches {
-			in, err := v.Inside(tp.Hours, s.Start, s.End)
+			in, err := v.Inside(hours, s.Start, s.End)
 			if err != nil {
 				add("the office hours of pilot %s cannot be read: %v", p.ID, err)
 				break
 			}
-			if !in {
+			switch {
+			case in:
+			case kept(p, tp, s.Start, s.End):
+				add("pilot %s is needed %s, in hours the pilot gives another household as a favour", p.ID, v.span(s))
+			default:
 				add("pilot %s is needed %s, outside office hours", p.ID, v.span(s))
 			}
 			if per, hit := vfOverlaps(absences, s.Start, s.End); hit {

@@ -1,0 +1,212 @@
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/rehabplan/rehabplan/model"
+)
+
+// phProblem is a month of pilot visits (1 h, the tenant at home): household LATE is
+// home only on Tuesdays from 18:00; the others, on Tuesdays from 16:30 to 19:00,
+// so that the pilot's favour hours for LATE (Tuesdays 17:30-19:00) would suit them
+// too.
+func phProblem(others int) *model.Problem {
+	p := &model.Problem{
+		Format:    model.Format,
+		Operation: model.Operation{ID: "op-ph", TimeZone: "Europe/Paris", Start: "2027-03-01", End: "2027-03-31"},
+		Trades:    []model.Trade{{ID: "visit", PilotOnly: true, NeedsPilot: true, Access: model.AccessTenant}},
+		Buildings: []model.Building{{ID: "B1", Stairwells: []model.Stairwell{{ID: "B1-A"}}}},
+		Pilots: []model.Pilot{{ID: "PIL-1", Favours: []model.Favour{
+			{Household: "LATE", RRule: "FREQ=WEEKLY;BYDAY=TU", Start: "17:30", Duration: "1h30m"}}}},
+	}
+	add := func(h string, avail model.Recurrence) {
+		d := "D-" + h
+		p.Dwellings = append(p.Dwellings, model.Dwelling{ID: d, Building: "B1", Stairwell: "B1-A", Household: h})
+		p.Households = append(p.Households, model.Household{ID: h, Availability: []model.Recurrence{avail}})
+		p.Interventions = append(p.Interventions, model.Intervention{ID: d + "/visit", Dwelling: d, Trade: "visit", Duration: "1h"})
+	}
+	add("LATE", model.Recurrence{RRule: "FREQ=WEEKLY;BYDAY=TU", Start: "18:00", Duration: "3h"})
+	for i := range others {
+		add(fmt.Sprintf("H%d", i+1), model.Recurrence{RRule: "FREQ=WEEKLY;BYDAY=TU", Start: "16:30", Duration: "2h30m"})
+	}
+	return p
+}
+
+func phSolve(t *testing.T, p *model.Problem) *model.Plan {
+	t.Helper()
+	require.NoError(t, model.Validate(p))
+	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 300, Workers: 1, Seed: 1, Check: true})
+	require.NoError(t, err)
+	require.Empty(t, res.Violations)
+	return res.Plan
+}
+
+// TestFavourHours: the household home only after 18:00 on Tuesdays is visited in
+// its favour slot, and nobody else is.
+func TestFavourHours(t *testing.T) {
+	p := phProblem(3)
+	loc, _ := time.LoadLocation("Europe/Paris")
+	plan := phSolve(t, p)
+	require.Empty(t, plan.Unplaced)
+	require.Len(t, plan.Assignments, 4)
+	for _, a := range plan.Assignments {
+		s, err := model.ParseMoment(a.Start, loc)
+		require.NoError(t, err)
+		e, err := model.ParseMoment(a.End, loc)
+		require.NoError(t, err)
+		require.Equal(t, time.Tuesday, s.Weekday(), a.Intervention)
+		clock := func(t time.Time) int { return t.Hour()*60 + t.Minute() }
+		if a.Intervention == "D-LATE/visit" {
+			require.GreaterOrEqual(t, clock(s), 18*60, "%s starts %s", a.Intervention, a.Start)
+			require.LessOrEqual(t, clock(e), 19*60, "%s ends %s", a.Intervention, a.End)
+		} else {
+			require.LessOrEqual(t, clock(e), 17*60+30, "%s ends %s, after office hours", a.Intervention, a.End)
+		}
+	}
+	var term *model.ScoreTerm
+	for i := range plan.Score.Terms {
+		if plan.Score.Terms[i].Goal == "pilot_extra_hours" {
+			term = &plan.Score.Terms[i]
+		}
+	}
+	require.NotNil(t, term)
+	require.Equal(t, 1.0, term.Value, "one hour of favour")
+	require.Equal(t, 2.0, term.Weight, "the default weight")
+
+	// the verifier: another household in LATE's favour hours is refused
+	moved := *plan
+	moved.Assignments = append([]model.Assignment(nil), plan.Assignments...)
+	var late model.Assignment
+	for _, a := range moved.Assignments {
+		if a.Intervention == "D-LATE/visit" {
+			late = a
+		}
+	}
+	for i := range moved.Assignments {
+		if moved.Assignments[i].Intervention == "D-H1/visit" {
+			moved.Assignments[i].Start, moved.Assignments[i].End = late.Start, late.End
+		}
+	}
+	for i := range moved.Assignments {
+		if moved.Assignments[i].Intervention == "D-LATE/visit" {
+			moved.Assignments = append(moved.Assignments[:i], moved.Assignments[i+1:]...)
+			break
+		}
+	}
+	moved.Unplaced = []model.Unplaced{{Intervention: "D-LATE/visit", Reasons: []model.Reason{{Rule: "search", Message: "left out"}}}}
+	vs := Verify(p, &moved)
+	require.Len(t, vs, 1, "%v", vs)
+	require.Equal(t, "pilot-office-hours", vs[0].Rule)
+	require.Equal(t, "D-H1/visit", vs[0].Intervention)
+	require.Contains(t, vs[0].Message, "in hours the pilot gives another household as a favour")
+
+	// without the favour, LATE cannot be visited, and the reason says the pilot's hours
+	q := phProblem(3)
+	q.Pilots[0].Favours = nil
+	plan = phSolve(t, q)
+	require.Len(t, plan.Unplaced, 1)
+	require.Equal(t, "D-LATE/visit", plan.Unplaced[0].Intervention)
+}
+
+// TestPilotSessions: a dated or recurring session opens the pilot's hours for any
+// household, and its weight decides whether it is worth it.
+func TestPilotSessions(t *testing.T) {
+	loc, _ := time.LoadLocation("Europe/Paris")
+	saturdays := func() *model.Problem {
+		p := phProblem(0)
+		p.Pilots[0].Favours = nil
+		// the operation starts on a Saturday; SAT is home on Saturdays 10:00-12:00,
+		// ANY every day from 9:00 to 17:00
+		p.Operation.Start = "2027-03-06"
+		p.Households[0] = model.Household{ID: "LATE", Availability: []model.Recurrence{{RRule: "FREQ=WEEKLY;BYDAY=SA", Start: "10:00", Duration: "2h"}}}
+		p.Dwellings = append(p.Dwellings, model.Dwelling{ID: "D-ANY", Building: "B1", Stairwell: "B1-A", Household: "ANY"})
+		p.Households = append(p.Households, model.Household{ID: "ANY", Availability: []model.Recurrence{{RRule: "FREQ=DAILY", Start: "09:00", Duration: "8h"}}})
+		p.Interventions = append(p.Interventions, model.Intervention{ID: "D-ANY/visit", Dwelling: "D-ANY", Trade: "visit", Duration: "1h"})
+		return p
+	}
+	startOf := func(t *testing.T, plan *model.Plan, id string) time.Time {
+		for _, a := range plan.Assignments {
+			if a.Intervention == id {
+				s, err := model.ParseMoment(a.Start, loc)
+				require.NoError(t, err)
+				return s
+			}
+		}
+		t.Fatalf("%s not placed: %v", id, plan.Unplaced)
+		return time.Time{}
+	}
+	t.Run("dated", func(t *testing.T) {
+		p := saturdays()
+		p.Pilots[0].Sessions = []model.Session{{Date: "2027-03-20", Start: "10:30", Duration: "1h30m"}}
+		plan := phSolve(t, p)
+		s := startOf(t, plan, "D-LATE/visit")
+		require.Equal(t, "2027-03-20", s.Format("2006-01-02"))
+		require.GreaterOrEqual(t, s.Hour()*60+s.Minute(), 10*60+30)
+	})
+	for _, tc := range []struct {
+		weight   float64
+		saturday bool
+	}{{0, true}, {2, true}, {1000, false}} {
+		t.Run(fmt.Sprintf("recurring, weight %g", tc.weight), func(t *testing.T) {
+			p := saturdays()
+			w := tc.weight
+			p.Operation.Policy.PilotExtraHours = &w
+			p.Pilots[0].Sessions = []model.Session{{RRule: "FREQ=WEEKLY;BYDAY=SA", Start: "09:00", Duration: "3h"}}
+			plan := phSolve(t, p)
+			require.Equal(t, time.Saturday, startOf(t, plan, "D-LATE/visit").Weekday(), "only a session fits SAT")
+			s := startOf(t, plan, "D-ANY/visit")
+			require.Equal(t, tc.saturday, s.Weekday() == time.Saturday, "ANY's visit at %s", s)
+		})
+	}
+}
+
+// TestPilotHoursInvalid: the new fields' mistakes name the field and the pilot.
+func TestPilotHoursInvalid(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		edit  func(p *model.Problem)
+		field string
+		msg   string
+	}{
+		{"favour of an unknown household", func(p *model.Problem) { p.Pilots[0].Favours[0].Household = "NOBODY" },
+			"pilots[0].favours[0].household", `unknown household "NOBODY"`},
+		{"favour without a time", func(p *model.Problem) { p.Pilots[0].Favours[0].Start = "" },
+			"pilots[0].favours[0].start", "missing time of day"},
+		{"session both dated and recurring", func(p *model.Problem) {
+			p.Pilots[0].Sessions = []model.Session{{RRule: "FREQ=WEEKLY;BYDAY=SA", Date: "2027-03-13", Start: "09:00", Duration: "3h"}}
+		}, "pilots[0].sessions[0].date", "not both"},
+		{"session neither", func(p *model.Problem) {
+			p.Pilots[0].Sessions = []model.Session{{Start: "09:00", Duration: "3h"}}
+		}, "pilots[0].sessions[0].rrule", "needs an rrule"},
+		{"session on a bad date", func(p *model.Problem) {
+			p.Pilots[0].Sessions = []model.Session{{Date: "2027-02-30", Start: "09:00", Duration: "3h"}}
+		}, "pilots[0].sessions[0].date", "2027-02-30"},
+		{"session too long", func(p *model.Problem) {
+			p.Pilots[0].Sessions = []model.Session{{Date: "2027-03-13", Start: "09:00", Duration: "25h"}}
+		}, "pilots[0].sessions[0].duration", "longer than a day"},
+		{"negative weight", func(p *model.Problem) { w := -1.0; p.Operation.Policy.PilotExtraHours = &w },
+			"operation.policy.pilot_extra_hours", "finite number >= 0"},
+		{"trade notice", func(p *model.Problem) { n := 400; p.Trades[0].NoticeDays = &n },
+			"trades[0].notice_days", "not between 0 and 365"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := phProblem(1)
+			tc.edit(p)
+			err := model.Validate(p)
+			require.Error(t, err)
+			var found bool
+			for _, line := range strings.Split(err.Error(), "\n") {
+				if strings.Contains(line, tc.field) && strings.Contains(line, tc.msg) {
+					found = true
+				}
+			}
+			require.True(t, found, "want %s: %s in\n%v", tc.field, tc.msg, err)
+		})
+	}
+}
