@@ -34,6 +34,7 @@ var (
 	_ taskDemander      = PilotOfficeHours{}
 	_ resourceOwner     = PilotOfficeHours{}
 	_ unplacedExplainer = PilotOfficeHours{}
+	_ startExplainer    = PilotOfficeHours{}
 )
 
 // compileResources adds one resource per pilot, in one place at a time, on the
@@ -171,7 +172,51 @@ func (PilotOfficeHours) busyWith(c *Compiled, r int, id string, lang Lang) strin
 }
 
 func (PilotOfficeHours) demandPart(c *Compiled, t int, cal *solver.Calendar) (part, bool) {
+	if c.PilotExtras() {
+		return part{NamePilotOfficeHours, phrase{"the pilot's office hours, sessions and favour hours", "les horaires de bureau, les permanences et les heures accordées du pilote", true}, cal}, true
+	}
 	return part{NamePilotOfficeHours, phrase{"the pilot's office hours", "les horaires de bureau du pilote", true}, cal}, true
+}
+
+// explainStart: a visit that takes some of the pilot's sessions or favour hours
+// says so, and what they cost.
+func (PilotOfficeHours) explainStart(c *Compiled, t int, pl []solver.Placement, lang Lang) ([]model.Reason, bool) {
+	task := &c.Problem.Tasks[t]
+	if task.Discouraged == nil || !pl[t].Placed {
+		return nil, false
+	}
+	iv := c.Interventions[t]
+	h := ""
+	if hh := c.Index.HouseholdOf(iv); hh != nil {
+		h = hh.ID
+	}
+	used, favour := 0, 0
+	var fav *solver.Calendar
+	if len(c.favours[h]) > 0 {
+		fav, _ = c.Clock.Calendar(c.favours[h])
+	}
+	for _, w := range c.Problem.Stretches(t, pl[t]) {
+		used += task.Discouraged.Work(w.Start, w.End)
+		if fav != nil {
+			favour += fav.Work(w.Start, w.End)
+		}
+	}
+	if used == 0 {
+		return nil, false
+	}
+	w := c.Model.PilotExtraHoursWeight()
+	var msg string
+	switch {
+	case lang == French && favour > 0:
+		msg = fmt.Sprintf("%s prend %s sur les heures que le pilote accorde au ménage %s, au coût de %g par heure (policy.pilot_extra_hours) : aucun moment plus avantageux ne convient", iv.ID, frMinutes(used), frQ(h), w)
+	case lang == French:
+		msg = fmt.Sprintf("%s prend %s sur les permanences du pilote, au coût de %g par heure (policy.pilot_extra_hours) : aucun moment plus avantageux ne convient", iv.ID, frMinutes(used), w)
+	case favour > 0:
+		msg = fmt.Sprintf("%s takes %s of the hours the pilot gives household %q, at %g per hour (policy.pilot_extra_hours): no better time fits", iv.ID, enMinutes(used), h, w)
+	default:
+		msg = fmt.Sprintf("%s takes %s of the pilot's sessions, at %g per hour (policy.pilot_extra_hours): no better time fits", iv.ID, enMinutes(used), w)
+	}
+	return []model.Reason{{Rule: NamePilotOfficeHours, Message: msg}}, false
 }
 
 // explainUnplaced: the pilot is busy.
@@ -290,4 +335,26 @@ func (r PilotOfficeHours) Check(v *Verification) []Violation {
 		})
 	}
 	return out
+}
+
+// enMinutes is m minutes as "1h", "45m", "1h30m".
+func enMinutes(m int) string {
+	switch {
+	case m < 60:
+		return fmt.Sprintf("%dm", m)
+	case m%60 == 0:
+		return fmt.Sprintf("%dh", m/60)
+	}
+	return fmt.Sprintf("%dh%02dm", m/60, m%60)
+}
+
+// frMinutes is m minutes the French way: "1 h", "45 minutes", "1 h 30".
+func frMinutes(m int) string {
+	switch {
+	case m < 60:
+		return fmt.Sprintf("%d minutes", m)
+	case m%60 == 0:
+		return fmt.Sprintf("%d\u00a0h", m/60)
+	}
+	return fmt.Sprintf("%d\u00a0h\u00a0%02d", m/60, m%60)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/rehabplan/rehabplan/constraints"
 	"github.com/rehabplan/rehabplan/model"
 )
 
@@ -79,6 +80,30 @@ func TestFavourHours(t *testing.T) {
 	require.Equal(t, 1.0, term.Value, "one hour of favour")
 	require.Equal(t, 2.0, term.Weight, "the default weight")
 
+	// the explanations say which hours the visit takes, and what they cost
+	ex, err := NewExplainer(p, plan)
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		lang Lang
+		want string
+	}{
+		{constraints.English, `D-LATE/visit takes 1h of the hours the pilot gives household "LATE", at 2 per hour`},
+		{constraints.French, "D-LATE/visit prend 1\u00a0h sur les heures que le pilote accorde au ménage «\u00a0LATE\u00a0», au coût de 2 par heure"},
+	} {
+		e, err := ex.ExplainIn("D-LATE/visit", tc.lang)
+		require.NoError(t, err)
+		var msgs []string
+		for _, r := range e.Reasons {
+			msgs = append(msgs, r.Message)
+		}
+		require.Contains(t, strings.Join(msgs, "\n"), tc.want)
+		e, err = ex.ExplainIn("D-H1/visit", tc.lang)
+		require.NoError(t, err)
+		for _, r := range e.Reasons {
+			require.NotContains(t, r.Message, "policy.pilot_extra_hours", "H1 takes no extra hours")
+		}
+	}
+
 	// the verifier: another household in LATE's favour hours is refused
 	moved := *plan
 	moved.Assignments = append([]model.Assignment(nil), plan.Assignments...)
@@ -148,6 +173,20 @@ func TestPilotSessions(t *testing.T) {
 		s := startOf(t, plan, "D-LATE/visit")
 		require.Equal(t, "2027-03-20", s.Format("2006-01-02"))
 		require.GreaterOrEqual(t, s.Hour()*60+s.Minute(), 10*60+30)
+		// the verifier: the same visit a week later lies outside the pilot's hours
+		later := *plan
+		later.Assignments = append([]model.Assignment(nil), plan.Assignments...)
+		for i := range later.Assignments {
+			if a := &later.Assignments[i]; a.Intervention == "D-LATE/visit" {
+				st, _ := model.ParseMoment(a.Start, loc)
+				en, _ := model.ParseMoment(a.End, loc)
+				a.Start, a.End = st.AddDate(0, 0, 7).Format(time.RFC3339), en.AddDate(0, 0, 7).Format(time.RFC3339)
+			}
+		}
+		vs := Verify(p, &later)
+		require.Len(t, vs, 1, "%v", vs)
+		require.Equal(t, "pilot-office-hours", vs[0].Rule)
+		require.Contains(t, vs[0].Message, "outside office hours")
 	})
 	for _, tc := range []struct {
 		weight   float64
