@@ -1,6 +1,7 @@
 package scheduler
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -114,5 +115,29 @@ func TestDiffToldLateByTrade(t *testing.T) {
 		}
 		require.NotNil(t, c)
 		require.Equal(t, tc.told, c.Announced, "%d days of notice for %s", tc.days, trade)
+	}
+}
+
+// TestReplanQuietWithTradeNotice: a replan with no event keeps every appointment
+// when a trade's notice period is longer than the operation's (the appointments
+// inside it stay where they are).
+func TestReplanQuietWithTradeNotice(t *testing.T) {
+	p, plan, loc := basePlan(t)
+	now := time.Date(2027, 2, 1, 8, 0, 0, 0, loc)
+	slots, err := planSlots(p, plan, loc)
+	require.NoError(t, err)
+	trade := ""
+	for _, iv := range p.Interventions {
+		if sl, ok := slots[iv.ID]; ok && iv.StatusOf() == model.StatusPlanned && sl.start.After(now.Add(9*24*time.Hour)) && sl.start.Before(now.Add(20*24*time.Hour)) {
+			trade = iv.Trade
+			break
+		}
+	}
+	require.NotEmpty(t, trade)
+	for _, days := range []int{7, 21} {
+		q := withNotice(t, p, trade, days)
+		rr, err := Replan(context.Background(), q, plan, nil, now, &Settings{WorkLimit: 6, Workers: 1})
+		require.NoError(t, err)
+		require.Empty(t, rr.Diff.Changes, "%d days of notice for %s: a quiet night moves nothing", days, trade)
 	}
 }
