@@ -44,7 +44,10 @@ type Compiled struct {
 	// the pilots' favours by household, and their sessions (the hours that cost)
 	favours  map[string][]model.TypedRecurrence
 	sessions []model.TypedRecurrence
-	byParts  map[partsKey]*solver.Calendar
+	// favourPilots: the pilots (indices in Model.Pilots) a household's visits are
+	// left to, for a household whose favours other pilots' favours would block
+	favourPilots map[string][]int
+	byParts      map[partsKey]*solver.Calendar
 }
 
 // partsKey identifies a short list of calendars by identity.

@@ -2,8 +2,6 @@ package constraints
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"time"
 
 	"github.com/rehabplan/rehabplan/model"
@@ -43,7 +41,7 @@ var (
 // tasks: taskCalendar).
 func (PilotOfficeHours) compileResources(c *Compiled) error {
 	c.firstPilot = len(c.Problem.Resources)
-	c.favours = map[string][]model.TypedRecurrence{}
+	c.favours, c.favourPilots = map[string][]model.TypedRecurrence{}, map[string][]int{}
 	for i := range c.Model.Pilots {
 		tp := c.Typed.PilotOf(&c.Model.Pilots[i])
 		for k := range tp.Favours {
@@ -81,7 +79,12 @@ func (c *Compiled) pilotCalendar(pl *model.Pilot) (*solver.Calendar, error) {
 }
 
 // taskCalendar: an intervention that needs the pilot stays out of the hours a
-// pilot gives other households as a favour.
+// pilot gives other households as a favour. The task's calendar is one for all
+// its pilots, so it leaves out, for each of them, the favours that pilot gives
+// others outside its own hours and its favours to this household. When that would
+// take away some of the household's own favours (two pilots giving favours at the
+// same hours to different households), its visits are left to the pilots that
+// give it favours (favourPilots), and then nothing of theirs is lost.
 func (PilotOfficeHours) taskCalendar(b *taskBuild) error {
 	c := b.c
 	if len(c.favours) == 0 || !c.Index.NeedsPilot(b.iv) {
@@ -92,20 +95,29 @@ func (PilotOfficeHours) taskCalendar(b *taskBuild) error {
 		h = b.h.ID
 	}
 	cal, err := c.cached("favours-of-others\x00"+h, func() (*solver.Calendar, error) {
-		var others []model.TypedRecurrence
-		for _, k := range slices.Sorted(maps.Keys(c.favours)) {
-			if k != h {
-				others = append(others, c.favours[k]...)
-			}
+		all := make([]int, len(c.Model.Pilots))
+		for i := range all {
+			all[i] = i
 		}
-		if len(others) == 0 {
-			return nil, nil
+		allowed, err := c.favoursOfOthers(h, all)
+		if err != nil || allowed == nil || len(c.favours[h]) == 0 {
+			return allowed, err
 		}
-		kept, err := c.Clock.Calendar(others)
+		own, err := c.Clock.Calendar(c.favours[h])
 		if err != nil {
 			return nil, err
 		}
-		return solver.Subtract(nil, kept.Windows()), nil
+		if solver.Intersect(own, allowed).Total() == own.Total() {
+			return allowed, nil
+		}
+		var givers []int
+		for i := range c.Model.Pilots {
+			if len(c.Typed.PilotOf(&c.Model.Pilots[i]).FavoursFor(h)) > 0 {
+				givers = append(givers, i)
+			}
+		}
+		c.favourPilots[h] = givers
+		return c.favoursOfOthers(h, givers)
 	})
 	if err != nil {
 		return b.fail("pilot favours", err)
@@ -114,6 +126,41 @@ func (PilotOfficeHours) taskCalendar(b *taskBuild) error {
 		b.addPart(NamePilotOfficeHours, phrase{"outside the hours the pilot gives other households", "hors des heures que le pilote accorde à d'autres ménages", true}, cal)
 	}
 	return nil
+}
+
+// favoursOfOthers is the calendar outside the favours the pilots (indices in
+// Model.Pilots) give households other than h, each pilot's own hours and favours
+// to h kept; nil when nothing is left out.
+func (c *Compiled) favoursOfOthers(h string, pilots []int) (*solver.Calendar, error) {
+	var blocked []solver.Window
+	for _, i := range pilots {
+		tp := c.Typed.PilotOf(&c.Model.Pilots[i])
+		var others []model.TypedRecurrence
+		keep := append([]model.TypedRecurrence(nil), tp.Hours...)
+		for k := range tp.Favours {
+			if tp.Favours[k].Household == h {
+				keep = append(keep, tp.Favours[k].Window)
+			} else {
+				others = append(others, tp.Favours[k].Window)
+			}
+		}
+		if len(others) == 0 {
+			continue
+		}
+		oc, err := c.Clock.Calendar(others)
+		if err != nil {
+			return nil, err
+		}
+		kc, err := c.Clock.Calendar(keep)
+		if err != nil {
+			return nil, err
+		}
+		blocked = append(blocked, solver.Subtract(oc, kc.Windows()).Windows()...)
+	}
+	if len(solver.NewCalendar(blocked).Windows()) == 0 {
+		return nil, nil
+	}
+	return solver.Subtract(nil, blocked), nil
 }
 
 // discouraged is the calendar of the hours a visit of household h with the pilot
@@ -141,16 +188,23 @@ func (PilotOfficeHours) taskDemands(b *taskBuild) error {
 	if len(c.Pilots) == 0 {
 		return b.fail("needs_pilot", fmt.Errorf("needs the pilot but the operation has none"))
 	}
-	alts := make([]int, len(c.Pilots))
-	for i := range alts {
-		alts[i] = c.firstPilot + i
-	}
-	b.pilotK = len(b.task.Demands)
-	b.task.Demands = append(b.task.Demands, solver.Demand{Alternatives: alts, Amount: 1})
 	h := ""
 	if b.h != nil {
 		h = b.h.ID
 	}
+	var alts []int
+	if givers, ok := c.favourPilots[h]; ok && !b.iv.Fixed() {
+		for _, i := range givers {
+			alts = append(alts, c.firstPilot+i)
+		}
+	} else {
+		alts = make([]int, len(c.Pilots))
+		for i := range alts {
+			alts[i] = c.firstPilot + i
+		}
+	}
+	b.pilotK = len(b.task.Demands)
+	b.task.Demands = append(b.task.Demands, solver.Demand{Alternatives: alts, Amount: 1})
 	extra, err := c.discouraged(h)
 	if err != nil {
 		return b.fail("pilot sessions", err)

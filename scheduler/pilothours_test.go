@@ -249,3 +249,40 @@ func TestPilotHoursInvalid(t *testing.T) {
 		})
 	}
 }
+
+// TestFavoursAtTheSameHours: two households given favours at the same hours, by one
+// pilot or by two, are each visited in their own, and nobody else is.
+func TestFavoursAtTheSameHours(t *testing.T) {
+	loc, _ := time.LoadLocation("Europe/Paris")
+	for _, pilots := range []int{1, 2} {
+		t.Run(fmt.Sprintf("%d pilots", pilots), func(t *testing.T) {
+			p := phProblem(3)
+			late2 := model.Recurrence{RRule: "FREQ=WEEKLY;BYDAY=TU", Start: "18:00", Duration: "3h"}
+			p.Dwellings = append(p.Dwellings, model.Dwelling{ID: "D-LATE2", Building: "B1", Stairwell: "B1-A", Household: "LATE2"})
+			p.Households = append(p.Households, model.Household{ID: "LATE2", Availability: []model.Recurrence{late2}})
+			p.Interventions = append(p.Interventions, model.Intervention{ID: "D-LATE2/visit", Dwelling: "D-LATE2", Trade: "visit", Duration: "1h"})
+			fav := model.Favour{Household: "LATE2", RRule: "FREQ=WEEKLY;BYDAY=TU", Start: "17:30", Duration: "1h30m"}
+			if pilots == 1 {
+				p.Pilots[0].Favours = append(p.Pilots[0].Favours, fav)
+			} else {
+				p.Pilots = append(p.Pilots, model.Pilot{ID: "PIL-2", Favours: []model.Favour{fav}})
+			}
+			plan := phSolve(t, p) // the verifier accepts it
+			require.Empty(t, plan.Unplaced)
+			for _, a := range plan.Assignments {
+				s, _ := model.ParseMoment(a.Start, loc)
+				e, _ := model.ParseMoment(a.End, loc)
+				clock := func(t time.Time) int { return t.Hour()*60 + t.Minute() }
+				switch a.Intervention {
+				case "D-LATE/visit", "D-LATE2/visit":
+					require.GreaterOrEqual(t, clock(s), 18*60, a.Intervention)
+					if pilots == 2 && a.Intervention == "D-LATE2/visit" {
+						require.Equal(t, "PIL-2", a.Pilot)
+					}
+				default:
+					require.LessOrEqual(t, clock(e), 17*60+30, a.Intervention)
+				}
+			}
+		})
+	}
+}
