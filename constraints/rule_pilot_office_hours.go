@@ -296,39 +296,7 @@ func (r PilotOfficeHours) explainUnplaced(c *Compiled, t int, p solver.Placement
 func (r PilotOfficeHours) Check(v *Verification) []Violation {
 	var out []Violation
 	x := v.Index
-	// the hours of a pilot with its favours for one household, one list each
-	withFavours := map[[2]string][]model.TypedRecurrence{}
-	hoursFor := func(p *model.Pilot, tp *model.TypedPilot, iv *model.Intervention) []model.TypedRecurrence {
-		h := x.HouseholdOf(iv)
-		if len(tp.Favours) == 0 || h == nil {
-			return tp.Hours
-		}
-		k := [2]string{p.ID, h.ID}
-		hs, ok := withFavours[k]
-		if !ok {
-			hs = append(append([]model.TypedRecurrence(nil), tp.Hours...), tp.FavoursFor(h.ID)...)
-			withFavours[k] = hs
-		}
-		return hs
-	}
-	// a pilot's hours with every favour: a stretch inside them but not inside
-	// hoursFor uses another household's favour
-	allFavours := map[string][]model.TypedRecurrence{}
-	kept := func(p *model.Pilot, tp *model.TypedPilot, a, b time.Time) bool {
-		if len(tp.Favours) == 0 {
-			return false
-		}
-		hs, ok := allFavours[p.ID]
-		if !ok {
-			hs = append([]model.TypedRecurrence(nil), tp.Hours...)
-			for k := range tp.Favours {
-				hs = append(hs, tp.Favours[k].Window)
-			}
-			allFavours[p.ID] = hs
-		}
-		in, err := v.Inside(hs, a, b)
-		return err == nil && in
-	}
+	fh := &favourHours{v: v, withFavours: map[[2]string][]model.TypedRecurrence{}, allFavours: map[string][]model.TypedRecurrence{}}
 	for _, pl := range v.placedSorted() {
 		iv, a := pl.Intervention, pl.Assignment
 		add := func(format string, args ...any) {
@@ -357,7 +325,7 @@ func (r PilotOfficeHours) Check(v *Verification) []Violation {
 		if v.Fact(pl) {
 			continue // done work is a fact: today's office hours do not judge it
 		}
-		hours := hoursFor(p, tp, iv)
+		hours := fh.hoursFor(p, tp, x.HouseholdOf(iv))
 		for _, s := range pl.Stretches {
 			in, err := v.Inside(hours, s.Start, s.End)
 			if err != nil {
@@ -366,7 +334,7 @@ func (r PilotOfficeHours) Check(v *Verification) []Violation {
 			}
 			switch {
 			case in:
-			case kept(p, tp, s.Start, s.End):
+			case fh.kept(p, tp, s.Start, s.End):
 				add("pilot %s is needed %s, in hours the pilot gives another household as a favour", p.ID, v.span(s))
 			default:
 				add("pilot %s is needed %s, outside office hours", p.ID, v.span(s))
@@ -411,4 +379,46 @@ func frMinutes(m int) string {
 		return fmt.Sprintf("%d\u00a0h", m/60)
 	}
 	return fmt.Sprintf("%d\u00a0h\u00a0%02d", m/60, m%60)
+}
+
+// favourHours are the verifier's lists of a pilot's hours with favours, one list
+// each, so that their windows are expanded once.
+type favourHours struct {
+	v *Verification
+	// withFavours: a pilot's hours with its favours to one household
+	withFavours map[[2]string][]model.TypedRecurrence
+	// allFavours: a pilot's hours with every favour it gives
+	allFavours map[string][]model.TypedRecurrence
+}
+
+// hoursFor are the hours pilot p may attend household h (nil: no household).
+func (f *favourHours) hoursFor(p *model.Pilot, tp *model.TypedPilot, h *model.Household) []model.TypedRecurrence {
+	if len(tp.Favours) == 0 || h == nil {
+		return tp.Hours
+	}
+	k := [2]string{p.ID, h.ID}
+	hs, ok := f.withFavours[k]
+	if !ok {
+		hs = append(append([]model.TypedRecurrence(nil), tp.Hours...), tp.FavoursFor(h.ID)...)
+		f.withFavours[k] = hs
+	}
+	return hs
+}
+
+// kept reports whether [a, b) lies in pilot p's hours with every favour it gives:
+// a stretch inside them but not inside hoursFor uses another household's favour.
+func (f *favourHours) kept(p *model.Pilot, tp *model.TypedPilot, a, b time.Time) bool {
+	if len(tp.Favours) == 0 {
+		return false
+	}
+	hs, ok := f.allFavours[p.ID]
+	if !ok {
+		hs = append([]model.TypedRecurrence(nil), tp.Hours...)
+		for k := range tp.Favours {
+			hs = append(hs, tp.Favours[k].Window)
+		}
+		f.allFavours[p.ID] = hs
+	}
+	in, err := f.v.Inside(hs, a, b)
+	return err == nil && in
 }

@@ -278,7 +278,9 @@ type Pilot struct {
 	Sessions []Session `json:"sessions,omitempty"`
 	// Favours are hours the pilot adds for one household (Tuesday 17:30-19:00 for
 	// a tenant home only in the evening): only that household's visits with this
-	// pilot may use them; each hour used costs the policy's PilotExtraHours.
+	// pilot may use them; each hour used costs the policy's PilotExtraHours. When
+	// another pilot gives someone else favours at the same hours, the household's
+	// visits go to the pilots that give it favours.
 	Favours []Favour `json:"favours,omitempty"`
 	// Contact is how households reach the pilot (the site office's phone, an
 	// address), printed on the notices they receive.
