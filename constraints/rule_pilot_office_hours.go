@@ -169,7 +169,11 @@ func (c *Compiled) discouraged(h string) (*solver.Calendar, error) {
 	if len(c.sessions) == 0 && len(c.favours[h]) == 0 {
 		return nil, nil
 	}
-	return c.cached("pilot-extra\x00"+h, func() (*solver.Calendar, error) {
+	key := "pilot-extra\x00" // the sessions alone, shared by the households without favours
+	if len(c.favours[h]) > 0 {
+		key += h
+	}
+	return c.cached(key, func() (*solver.Calendar, error) {
 		rs := append(append([]model.TypedRecurrence(nil), c.sessions...), c.favours[h]...)
 		return c.Clock.Calendar(rs)
 	})

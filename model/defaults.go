@@ -52,15 +52,6 @@ func (p *Problem) TradeNoticeDays(t *Trade) int {
 	return p.NoticeDays()
 }
 
-// MaxNoticeDays is the longest notice period of the operation and its trades.
-func (p *Problem) MaxNoticeDays() int {
-	n := p.NoticeDays()
-	for i := range p.Trades {
-		n = max(n, p.TradeNoticeDays(&p.Trades[i]))
-	}
-	return n
-}
-
 // SiteHours is the default crew calendar.
 func (p *Problem) SiteHours() []Recurrence {
 	if len(p.Operation.SiteHours) > 0 {

@@ -47,7 +47,6 @@ func TestPilotSessionsAndFavoursRead(t *testing.T) {
 	require.Equal(t, 10, p.TradeNoticeDays(&p.Trades[1]))
 	require.Equal(t, 7, p.TradeNoticeDays(&p.Trades[0]), "the operation's")
 	require.Equal(t, 7, p.TradeNoticeDays(nil))
-	require.Equal(t, 10, p.MaxNoticeDays())
 	require.Equal(t, 3.5, p.PilotExtraHoursWeight())
 	now := time.Date(2027, 3, 1, 15, 0, 0, 0, loc)
 	require.Equal(t, time.Date(2027, 3, 11, 0, 0, 0, 0, loc), p.TradeNoticeFloor(&p.Trades[1], now, loc))
