@@ -51,7 +51,7 @@ func (PilotOfficeHours) compileResources(c *Compiled) error {
 	}
 	for i := range c.Model.Pilots {
 		pl := &c.Model.Pilots[i]
-		cal, err := c.pilotCalendar(pl)
+		cal, err := c.pilotCalendarWith(pl, true)
 		if err != nil {
 			return err
 		}
@@ -61,11 +61,22 @@ func (PilotOfficeHours) compileResources(c *Compiled) error {
 	return nil
 }
 
+// pilotCalendar is when the pilot attends any household (office hours and
+// sessions), without absences and public holidays: the hours a pilot who holds a
+// household's keys lets crews in.
 func (c *Compiled) pilotCalendar(pl *model.Pilot) (*solver.Calendar, error) {
+	return c.pilotCalendarWith(pl, false)
+}
+
+// pilotCalendarWith is pilotCalendar, with the pilot's favours when favours is
+// set (the pilot's resource: taskCalendar keeps each favour for its household).
+func (c *Compiled) pilotCalendarWith(pl *model.Pilot, favours bool) (*solver.Calendar, error) {
 	tp := c.Typed.PilotOf(pl)
 	hours := tp.Hours
-	for k := range tp.Favours {
-		hours = append(hours[:len(hours):len(hours)], tp.Favours[k].Window)
+	if favours {
+		for k := range tp.Favours {
+			hours = append(hours[:len(hours):len(hours)], tp.Favours[k].Window)
+		}
 	}
 	shared, err := c.Clock.Calendar(hours)
 	if err != nil {

@@ -286,3 +286,22 @@ func TestFavoursAtTheSameHours(t *testing.T) {
 		})
 	}
 }
+
+// TestFavoursAreNotKeyHours: a pilot who holds a household's keys lets crews in
+// during office hours and sessions, never during favour hours given to someone
+// else.
+func TestFavoursAreNotKeyHours(t *testing.T) {
+	p := phProblem(0)
+	p.Trades = append(p.Trades, model.Trade{ID: "plumbing", Access: model.AccessKeys})
+	p.Crews = []model.Crew{{ID: "EVE", Trades: []string{"plumbing"},
+		Calendar: []model.Recurrence{{RRule: "FREQ=WEEKLY;BYDAY=TU", Start: "17:30", Duration: "1h30m"}}}}
+	p.Dwellings = append(p.Dwellings, model.Dwelling{ID: "D-K", Building: "B1", Stairwell: "B1-A", Household: "K"})
+	p.Households = append(p.Households, model.Household{ID: "K", KeysWithPilot: true})
+	p.Interventions = append(p.Interventions, model.Intervention{ID: "D-K/plumbing", Dwelling: "D-K", Trade: "plumbing", Duration: "1h"})
+	require.NoError(t, model.Validate(p))
+	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 100, Workers: 1, Seed: 1})
+	require.NoError(t, err)
+	require.Empty(t, res.Violations)
+	require.Len(t, res.Plan.Unplaced, 1)
+	require.Equal(t, "D-K/plumbing", res.Plan.Unplaced[0].Intervention)
+}
