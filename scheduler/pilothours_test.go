@@ -173,6 +173,18 @@ func TestPilotSessions(t *testing.T) {
 		s := startOf(t, plan, "D-LATE/visit")
 		require.Equal(t, "2027-03-20", s.Format("2006-01-02"))
 		require.GreaterOrEqual(t, s.Hour()*60+s.Minute(), 10*60+30)
+		ex, err := NewExplainer(p, plan)
+		require.NoError(t, err)
+		for lang, want := range map[Lang]string{constraints.English: "D-LATE/visit takes 1h of the pilot's sessions, at 2 per hour",
+			constraints.French: "D-LATE/visit prend 1\u00a0h sur les permanences du pilote, au coût de 2 par heure"} {
+			e, err := ex.ExplainIn("D-LATE/visit", lang)
+			require.NoError(t, err)
+			var msgs []string
+			for _, r := range e.Reasons {
+				msgs = append(msgs, r.Message)
+			}
+			require.Contains(t, strings.Join(msgs, "\n"), want)
+		}
 		// the verifier: the same visit a week later lies outside the pilot's hours
 		later := *plan
 		later.Assignments = append([]model.Assignment(nil), plan.Assignments...)
