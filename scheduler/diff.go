@@ -245,13 +245,14 @@ func noticeEnds(oldP, newP *model.Problem, now time.Time, loc *time.Location) (f
 			floors[t.ID] = oldP.TradeNoticeFloor(t, now, loc)
 		}
 	}
-	newX := model.NewIndex(newP)
 	for trade, f := range floors {
-		days := newP.NoticeDays()
-		if t := newX.Trades[trade]; t != nil {
-			days = newP.TradeNoticeDays(t)
+		horizons[trade] = model.NoticeFloorAfter(f, loc, newP.NoticeDays())
+	}
+	for i := range newP.Trades {
+		t := &newP.Trades[i]
+		if f, ok := floors[t.ID]; ok {
+			horizons[t.ID] = model.NoticeFloorAfter(f, loc, newP.TradeNoticeDays(t))
 		}
-		horizons[trade] = model.NoticeFloorAfter(f, loc, days)
 	}
 	return floors, horizons
 }
