@@ -41,7 +41,13 @@ type Compiled struct {
 	cache     map[string]*solver.Calendar
 	access    map[accessKey]accessCal
 	preferred map[string]*solver.Calendar // by household id
-	byParts   map[partsKey]*solver.Calendar
+	// the pilots' favours by household, and their sessions (the hours that cost)
+	favours  map[string][]model.TypedRecurrence
+	sessions []model.TypedRecurrence
+	// favourPilots: the pilots (indices in Model.Pilots) a household's visits are
+	// left to, for a household whose favours other pilots' favours would block
+	favourPilots map[string][]int
+	byParts      map[partsKey]*solver.Calendar
 }
 
 // partsKey identifies a short list of calendars by identity.
@@ -101,6 +107,7 @@ func Compile(p *model.Problem) (*Compiled, error) {
 		}
 	}
 	sp.Objective = objective(p.Operation.Policy)
+	sp.Objective.Discouraged = p.PilotExtraHoursWeight() / 60 // per hour in the pilots' sessions and favours
 	// the dwellings' ends count by their mean, so that the operation's end keeps
 	// its weight whatever the number of dwellings
 	sp.Objective.GroupEnd /= float64(max(1, len(p.Dwellings)))

@@ -22,8 +22,8 @@ func (FrozenAppointments) Number() int  { return 9 }
 // Requires says what the rule requires, in lang.
 func (FrozenAppointments) Requires(lang Lang) string {
 	return phrase{
-		"announced, done and pinned interventions keep their crew and their times; when the plan is made at a given time (operation.now), no other intervention starts before it, and one in an occupied dwelling starts no earlier than the notice owed to the household",
-		"les interventions annoncées, faites ou épinglées gardent leur équipe et leurs horaires ; quand le plan est fait à un moment donné (operation.now), aucune autre intervention ne commence avant, et une intervention dans un logement occupé ne commence pas avant le délai de prévenance dû au ménage", false}.in(lang)
+		"announced, done and pinned interventions keep their crew and their times; when the plan is made at a given time (operation.now), no other intervention starts before it, and one in an occupied dwelling starts no earlier than the notice owed to the household (its trade's notice period, by default the operation's)",
+		"les interventions annoncées, faites ou épinglées gardent leur équipe et leurs horaires ; quand le plan est fait à un moment donné (operation.now), aucune autre intervention ne commence avant, et une intervention dans un logement occupé ne commence pas avant le délai de prévenance dû au ménage (celui de son corps d'état, par défaut celui de l'opération)", false}.in(lang)
 }
 
 var (
@@ -33,14 +33,15 @@ var (
 )
 
 // taskTiming: when the plan is made at a given time (a replan), nothing new
-// starts before it, and a household is told NoticeDays ahead of a new appointment.
+// starts before it, and a household is told its trade's notice period
+// (Problem.TradeNoticeDays) ahead of a new appointment.
 func (FrozenAppointments) taskTiming(b *taskBuild) error {
 	c, iv, t := b.c, b.iv, &b.task
 	if c.Typed.Now.OK() && !iv.Fixed() {
 		now := c.Typed.Now.V
 		t.Release = max(t.Release, c.Clock.Minute(now))
 		if d := c.Index.Dwellings[iv.Dwelling]; d != nil && d.Occupied() {
-			t.Release = max(t.Release, c.Clock.Minute(c.Model.NoticeFloor(now, c.Clock.Loc)))
+			t.Release = max(t.Release, c.Clock.Minute(c.Model.TradeNoticeFloor(c.Index.Trades[iv.Trade], now, c.Clock.Loc)))
 		}
 	}
 	return nil
@@ -111,10 +112,11 @@ func (FrozenAppointments) explainStart(c *Compiled, t int, pl []solver.Placement
 //
 // When the problem gives operation.now, every other placed intervention starts at or
 // after it, and one in an occupied dwelling no earlier than local midnight
-// notice_days days after now's date.
+// notice_days days after now's date (the trade's notice_days, default the
+// operation's).
 func (r FrozenAppointments) Check(v *Verification) []Violation {
 	var out []Violation
-	var now, floor time.Time
+	var now time.Time
 	hasNow := false
 	if v.Typed.Now.Set {
 		t, err := v.Typed.Now.V, v.Typed.Now.Err
@@ -122,8 +124,6 @@ func (r FrozenAppointments) Check(v *Verification) []Violation {
 			out = append(out, Violation{Rule: r.Name(), Message: fmt.Sprintf("operation.now cannot be read: %v", err)})
 		} else {
 			now, hasNow = t, true
-			n := now.In(v.Loc)
-			floor = time.Date(n.Year(), n.Month(), n.Day()+v.Problem.NoticeDays(), 0, 0, 0, 0, v.Loc)
 		}
 	}
 	for i := range v.Problem.Interventions {
@@ -131,11 +131,14 @@ func (r FrozenAppointments) Check(v *Verification) []Violation {
 		if !iv.Fixed() {
 			if pl := v.Placed[iv.ID]; hasNow && pl != nil {
 				d := v.Index.Dwellings[iv.Dwelling]
+				days := v.Problem.TradeNoticeDays(v.Index.Trades[iv.Trade])
+				n := now.In(v.Loc)
+				floor := time.Date(n.Year(), n.Month(), n.Day()+days, 0, 0, 0, 0, v.Loc)
 				switch {
 				case pl.Start.Before(now):
 					out = append(out, vfViolation(r, iv.ID, "starts %s, before the plan was made (%s)", v.at(pl.Start), v.at(now)))
 				case d != nil && !d.Vacant && d.Household != "" && pl.Start.Before(floor):
-					out = append(out, vfViolation(r, iv.ID, "starts %s, but household %q must be told %d days ahead: not before %s", v.at(pl.Start), d.Household, v.Problem.NoticeDays(), v.at(floor)))
+					out = append(out, vfViolation(r, iv.ID, "starts %s, but household %q must be told %d days ahead for %s: not before %s", v.at(pl.Start), d.Household, days, iv.Trade, v.at(floor)))
 				}
 			}
 			continue

@@ -12,6 +12,9 @@ func (p *Problem) Clone() *Problem {
 	q := *p
 	q.Operation = p.Operation.clone()
 	q.Trades = keep(p.Trades)
+	for i := range q.Trades {
+		q.Trades[i].NoticeDays = clonePtr(q.Trades[i].NoticeDays)
+	}
 	q.Profiles = omit(p.Profiles)
 	for i := range q.Profiles {
 		q.Profiles[i].NoisyHours = cloneRecurrences(q.Profiles[i].NoisyHours)
@@ -41,6 +44,8 @@ func (p *Problem) Clone() *Problem {
 	for i := range q.Pilots {
 		pl := &q.Pilots[i]
 		pl.OfficeHours = cloneRecurrences(pl.OfficeHours)
+		pl.Sessions = omit(pl.Sessions)
+		pl.Favours = omit(pl.Favours)
 		pl.Absences = omit(pl.Absences)
 	}
 	q.Deliveries = omit(p.Deliveries)
@@ -70,6 +75,7 @@ func (o Operation) clone() Operation {
 	pol.DisturbedDays = clonePtr(pol.DisturbedDays)
 	pol.Preferred = clonePtr(pol.Preferred)
 	pol.SoftDeadline = clonePtr(pol.SoftDeadline)
+	pol.PilotExtraHours = clonePtr(pol.PilotExtraHours)
 	o.Contact = clonePtr(o.Contact)
 	return o
 }

@@ -43,6 +43,15 @@ func (p *Problem) NoticeDays() int {
 	return *p.Operation.NoticeDays
 }
 
+// TradeNoticeDays is the notice period of the trade's appointments: the trade's
+// own, or the operation's (t nil: the operation's).
+func (p *Problem) TradeNoticeDays(t *Trade) int {
+	if t != nil && t.NoticeDays != nil {
+		return *t.NoticeDays
+	}
+	return p.NoticeDays()
+}
+
 // SiteHours is the default crew calendar.
 func (p *Problem) SiteHours() []Recurrence {
 	if len(p.Operation.SiteHours) > 0 {
@@ -59,16 +68,39 @@ func (p *Problem) CrewCalendar(c *Crew) []Recurrence {
 	return p.SiteHours()
 }
 
-// OfficeHours is the pilot's office hours, Saturday permanence included.
+// Hours is when the pilot attends any household: the office hours, the Saturday
+// permanence and the sessions (SessionHours).
 func (pl *Pilot) Hours() []Recurrence {
 	h := pl.OfficeHours
 	if len(h) == 0 {
 		h = DefaultOfficeHours
 	}
-	if pl.Saturday {
-		h = append(append([]Recurrence(nil), h...), SaturdayPermanence)
+	if pl.Saturday || len(pl.Sessions) > 0 {
+		h = append([]Recurrence(nil), h...)
+		if pl.Saturday {
+			h = append(h, SaturdayPermanence)
+		}
+		h = append(h, pl.SessionHours()...)
 	}
 	return h
+}
+
+// SessionHours are the pilot's sessions as recurring windows, the Saturday
+// permanence (which costs nothing) left out.
+func (pl *Pilot) SessionHours() []Recurrence {
+	var h []Recurrence
+	for i := range pl.Sessions {
+		h = append(h, pl.Sessions[i].Recurrence())
+	}
+	return h
+}
+
+// PilotExtraHoursWeight is Policy.PilotExtraHours or its default, per hour.
+func (p *Problem) PilotExtraHoursWeight() float64 {
+	if w := p.Operation.Policy.PilotExtraHours; w != nil {
+		return *w
+	}
+	return 2
 }
 
 // CrewSizeOf is the crew's number of workers.
@@ -283,6 +315,16 @@ func (p *Problem) NowTime(loc *time.Location) (time.Time, bool) {
 // NoticeFloor is the earliest start of an appointment in an occupied dwelling that
 // is planned at now: local midnight NoticeDays days after now's local date.
 func (p *Problem) NoticeFloor(now time.Time, loc *time.Location) time.Time {
+	return NoticeFloorAfter(now, loc, p.NoticeDays())
+}
+
+// TradeNoticeFloor is NoticeFloor with the trade's notice period (TradeNoticeDays).
+func (p *Problem) TradeNoticeFloor(t *Trade, now time.Time, loc *time.Location) time.Time {
+	return NoticeFloorAfter(now, loc, p.TradeNoticeDays(t))
+}
+
+// NoticeFloorAfter is local midnight days days after now's local date.
+func NoticeFloorAfter(now time.Time, loc *time.Location, days int) time.Time {
 	n := now.In(loc)
-	return time.Date(n.Year(), n.Month(), n.Day()+p.NoticeDays(), 0, 0, 0, 0, loc)
+	return time.Date(n.Year(), n.Month(), n.Day()+days, 0, 0, 0, 0, loc)
 }

@@ -117,6 +117,12 @@ type Policy struct {
 	Preferred *float64 `json:"preferred,omitempty"`
 	// SoftDeadline weights each day past an intervention's soft deadline (default 20).
 	SoftDeadline *float64 `json:"soft_deadline,omitempty"`
+	// PilotExtraHours weights each hour a visit with the pilot spends in the
+	// pilot's sessions or favour hours (Pilot.Sessions, Pilot.Favours), beyond
+	// the office hours (default 2): they are used when they are the only way, or
+	// when they save more than they cost (a day earlier at the end of the
+	// operation weighs 10).
+	PilotExtraHours *float64 `json:"pilot_extra_hours,omitempty"`
 }
 
 // Recurrence is a recurring window: an RFC 5545 RRULE whose occurrences start at the
@@ -172,6 +178,10 @@ type Trade struct {
 	// printed on its letter (e.g. "Merci de vider les placards de la cuisine.");
 	// empty means the default of a standard trade id (PreparationOf).
 	Preparation string `json:"preparation,omitempty"`
+	// NoticeDays is this trade's notice period (délai de prévenance) in days: how
+	// long before one of its appointments in an occupied dwelling the household
+	// must be told. Default the operation's NoticeDays.
+	NoticeDays *int `json:"notice_days,omitempty"`
 }
 
 // Profile is a constraint profile from the social diagnostic: the rules a household's
@@ -258,12 +268,67 @@ type Pilot struct {
 	ID string `json:"id"`
 	// OfficeHours default to Monday to Friday 09:00-12:00 and 13:30-17:30.
 	OfficeHours []Recurrence `json:"office_hours,omitempty"`
-	// Saturday adds a Saturday morning permanence, 09:00-12:00.
+	// Saturday adds a Saturday morning permanence, 09:00-12:00, as part of the
+	// office hours (no extra cost; Sessions give permanences their own hours).
 	Saturday bool `json:"saturday,omitempty"`
+	// Sessions are permanences beyond the office hours (Saturday mornings, a late
+	// evening), each recurring (RRule) or on one Date, with its own hours. Any
+	// visit with the pilot may use them; each hour used costs the policy's
+	// PilotExtraHours.
+	Sessions []Session `json:"sessions,omitempty"`
+	// Favours are hours the pilot adds for one household (Tuesday 17:30-19:00 for
+	// a tenant home only in the evening): only that household's visits with this
+	// pilot may use them; each hour used costs the policy's PilotExtraHours. When
+	// another pilot gives someone else favours at the same hours, the household's
+	// visits go to the pilots that give it favours.
+	Favours []Favour `json:"favours,omitempty"`
 	// Contact is how households reach the pilot (the site office's phone, an
 	// address), printed on the notices they receive.
 	Contact  string   `json:"contact,omitempty"`
 	Absences []Period `json:"absences,omitempty"`
+}
+
+// Session is a pilot's permanence with its own hours: recurring (RRule, from From)
+// or on one Date, never both.
+type Session struct {
+	// RRule is the rule without DTSTART, e.g. "FREQ=MONTHLY;BYDAY=1SA".
+	RRule string `json:"rrule,omitempty"`
+	// Date is the one day of a dated session, "YYYY-MM-DD".
+	Date string `json:"date,omitempty"`
+	// Start is the local time of day the session opens, "HH:MM".
+	Start string `json:"start"`
+	// Duration of the session, e.g. "3h".
+	Duration string `json:"duration"`
+	// From is the date of a recurring session's first possible occurrence;
+	// default the operation's start.
+	From string `json:"from,omitempty"`
+}
+
+// Favour is a pilot's extension of hours for one household.
+type Favour struct {
+	Household string `json:"household"`
+	// RRule, Start, Duration and From are those of a Recurrence.
+	RRule    string `json:"rrule"`
+	Start    string `json:"start"`
+	Duration string `json:"duration"`
+	From     string `json:"from,omitempty"`
+}
+
+// OneDay is the rule of a dated session: one occurrence, on its From date.
+const OneDay = "FREQ=DAILY;COUNT=1"
+
+// Recurrence is the session as a recurring window: a dated one occurs once, on
+// its date.
+func (s *Session) Recurrence() Recurrence {
+	if s.Date != "" && s.RRule == "" {
+		return Recurrence{RRule: OneDay, Start: s.Start, Duration: s.Duration, From: s.Date}
+	}
+	return Recurrence{RRule: s.RRule, Start: s.Start, Duration: s.Duration, From: s.From}
+}
+
+// Recurrence is the favour's window.
+func (f *Favour) Recurrence() Recurrence {
+	return Recurrence{RRule: f.RRule, Start: f.Start, Duration: f.Duration, From: f.From}
 }
 
 // Delivery is a livraison of materials.

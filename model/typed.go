@@ -126,10 +126,31 @@ type TypedCrew struct {
 }
 
 // TypedPilot is a Pilot read. Hours is Pilot.Hours: the office hours (or their
-// default) and the Saturday permanence.
+// default), the Saturday permanence and the sessions; Sessions is
+// Pilot.SessionHours, the sessions alone (the hours that cost); Favours are the
+// pilot's favours, in the order of Pilot.Favours.
 type TypedPilot struct {
 	Hours    []TypedRecurrence
+	Sessions []TypedRecurrence
+	Favours  []TypedFavour
 	Absences []TypedPeriod
+}
+
+// TypedFavour is a Favour read: its household and its window.
+type TypedFavour struct {
+	Household string
+	Window    TypedRecurrence
+}
+
+// FavoursFor are the windows the pilot extends for household h (nil when none).
+func (tp *TypedPilot) FavoursFor(h string) []TypedRecurrence {
+	var out []TypedRecurrence
+	for i := range tp.Favours {
+		if tp.Favours[i].Household == h {
+			out = append(out, tp.Favours[i].Window)
+		}
+	}
+	return out
 }
 
 // TypedDelivery is a Delivery read: Expected by ParseMoment.
@@ -222,7 +243,14 @@ func (t *Typed) Pilots() []TypedPilot {
 		t.pilots = make([]TypedPilot, len(t.p.Pilots))
 		for i := range t.p.Pilots {
 			pl := &t.p.Pilots[i]
-			t.pilots[i] = TypedPilot{Hours: rr.all(pl.Hours()), Absences: t.periods(pl.Absences)}
+			t.pilots[i] = TypedPilot{Hours: rr.all(pl.Hours()), Sessions: rr.all(pl.SessionHours()), Absences: t.periods(pl.Absences)}
+			if len(pl.Favours) > 0 {
+				t.pilots[i].Favours = make([]TypedFavour, len(pl.Favours))
+				for k := range pl.Favours {
+					r := pl.Favours[k].Recurrence()
+					t.pilots[i].Favours[k] = TypedFavour{Household: pl.Favours[k].Household, Window: rr.one(&r)}
+				}
+			}
 		}
 	})
 	return t.pilots

@@ -267,7 +267,7 @@ func (v *validator) operation() {
 		name string
 		v    *float64
 	}{{"makespan", pol.Makespan}, {"dwelling_end", pol.DwellingEnd}, {"disturbed_days", pol.DisturbedDays},
-		{"preferred", pol.Preferred}, {"soft_deadline", pol.SoftDeadline}} {
+		{"preferred", pol.Preferred}, {"soft_deadline", pol.SoftDeadline}, {"pilot_extra_hours", pol.PilotExtraHours}} {
 		if w.v != nil && (*w.v < 0 || math.IsNaN(*w.v) || math.IsInf(*w.v, 0)) {
 			v.add("operation.policy."+w.name, e, op.ID, "weight must be a finite number >= 0")
 		}
@@ -406,6 +406,9 @@ func (v *validator) trades() {
 		case "", AccessTenant, AccessKeys, AccessNone:
 		default:
 			v.add(fmt.Sprintf("trades[%d].access", i), "trade", t.ID, "unknown access %q (tenant, keys or none)", t.Access)
+		}
+		if t.NoticeDays != nil && (*t.NoticeDays < 0 || *t.NoticeDays > 365) {
+			v.add(fmt.Sprintf("trades[%d].notice_days", i), "trade", t.ID, "%d is not between 0 and 365", *t.NoticeDays)
 		}
 	}
 }
@@ -555,8 +558,43 @@ func (v *validator) pilots() {
 		v.id("pilots", "pilot", i, pl.ID, seen)
 		f := fmt.Sprintf("pilots[%d]", i)
 		v.recurrences(f+".office_hours", "pilot", pl.ID, pl.OfficeHours, false)
+		v.sessions(f, pl)
+		favours := make([]Recurrence, len(pl.Favours))
+		for k := range pl.Favours {
+			fv := &pl.Favours[k]
+			v.ref(fmt.Sprintf("%s.favours[%d].household", f, k), "pilot", pl.ID, "household", fv.Household, v.x.Households[fv.Household] != nil)
+			favours[k] = fv.Recurrence()
+		}
+		v.recurrences(f+".favours", "pilot", pl.ID, favours, false)
 		v.periods(f+".absences", "pilot", pl.ID, pl.Absences)
 	}
+}
+
+// sessions checks a pilot's sessions: each recurring or dated, never both, then
+// its hours as those of a recurrence.
+func (v *validator) sessions(f string, pl Pilot) {
+	rs := make([]Recurrence, len(pl.Sessions))
+	for k := range pl.Sessions {
+		s := &pl.Sessions[k]
+		sf := fmt.Sprintf("%s.sessions[%d]", f, k)
+		rs[k] = s.Recurrence()
+		switch {
+		case s.RRule != "" && s.Date != "":
+			v.add(sf+".date", "pilot", pl.ID, "give either rrule (a recurring session) or date (one session), not both")
+		case strings.TrimSpace(s.RRule) == "" && s.Date == "":
+			v.add(sf+".rrule", "pilot", pl.ID, "missing: a session needs an rrule (recurring, e.g. \"FREQ=WEEKLY;BYDAY=SA\") or a date (once)")
+			rs[k].RRule = OneDay
+		case s.Date != "":
+			if s.From != "" {
+				v.add(sf+".from", "pilot", pl.ID, "a dated session has no \"from\": its date is its day")
+			}
+			if _, err := ParseDate(s.Date, v.loc); err != nil {
+				v.add(sf+".date", "pilot", pl.ID, "%v", err)
+			}
+			rs[k].From = ""
+		}
+	}
+	v.recurrences(f+".sessions", "pilot", pl.ID, rs, false)
 }
 
 func (v *validator) deliveries() {

@@ -17,7 +17,8 @@ const DefaultLetterLead = 7 * 24 * time.Hour
 // AnnounceOptions choose the appointments Announce marks as announced.
 type AnnounceOptions struct {
 	// Until: the appointments that start before it. Zero: now plus the notice
-	// period plus Lead, or, when some buildings, stairwells or households are
+	// period plus Lead (each appointment's trade's notice period, default the
+	// operation's), or, when some buildings, stairwells or households are
 	// chosen, every appointment of theirs to come. It must lie inside the
 	// operation's horizon (a *model.ValidationError on "until" otherwise).
 	Until time.Time
@@ -42,9 +43,11 @@ type AnnounceResult struct {
 	// Announced lists the interventions announced now, by start then id.
 	Announced []string
 	// Late lists those of Announced, in occupied dwellings, that start before the
-	// end of the notice period counted from Now: their households are told late.
+	// end of their trade's notice period counted from Now: their households are
+	// told late.
 	Late []string
-	// Until is the date used (the default when none was given).
+	// Until is the date used (the default when none was given: with the
+	// operation's notice period; a trade with its own notice_days has its own).
 	Until time.Time
 	// Letters: one per household with appointments announced now, by household id.
 	Letters []Letter
@@ -80,11 +83,12 @@ func Announce(p *model.Problem, plan *model.Plan, opt AnnounceOptions) (*Announc
 		return nil, err
 	}
 	until := opt.Until
-	if until.IsZero() && in == nil {
-		lead := opt.Lead
-		if lead <= 0 {
-			lead = DefaultLetterLead
-		}
+	lead := opt.Lead
+	if lead <= 0 {
+		lead = DefaultLetterLead
+	}
+	byTrade := until.IsZero() && in == nil // the default: each trade's notice period
+	if byTrade {
 		until = p.NoticeFloor(now, loc).Add(lead)
 	}
 	if !until.IsZero() {
@@ -93,8 +97,16 @@ func Announce(p *model.Problem, plan *model.Plan, opt AnnounceOptions) (*Announc
 		}
 	}
 	q := p.Clone()
-	floor := p.NoticeFloor(now, loc)
 	x := model.NewIndex(q)
+	floors := map[string]time.Time{} // by trade
+	floorOf := func(trade string) time.Time {
+		f, ok := floors[trade]
+		if !ok {
+			f = q.TradeNoticeFloor(x.Trades[trade], now, loc)
+			floors[trade] = f
+		}
+		return f
+	}
 	res := &AnnounceResult{Problem: q, Until: until}
 	var picked []int
 	for i := range q.Interventions {
@@ -103,7 +115,12 @@ func Announce(p *model.Problem, plan *model.Plan, opt AnnounceOptions) (*Announc
 		if !ok || iv.StatusOf() != model.StatusPlanned || iv.Pinned || sl.start.Before(now) {
 			continue
 		}
-		if !until.IsZero() && !sl.start.Before(until) {
+		switch {
+		case byTrade:
+			if !sl.start.Before(floorOf(iv.Trade).Add(lead)) {
+				continue
+			}
+		case !until.IsZero() && !sl.start.Before(until):
 			continue
 		}
 		if in != nil && !in[iv.Dwelling] {
@@ -123,7 +140,7 @@ func Announce(p *model.Problem, plan *model.Plan, opt AnnounceOptions) (*Announc
 	for _, i := range picked {
 		iv := &q.Interventions[i]
 		res.Announced = append(res.Announced, iv.ID)
-		if d := x.Dwellings[iv.Dwelling]; d != nil && d.Occupied() && slots[iv.ID].start.Before(floor) {
+		if d := x.Dwellings[iv.Dwelling]; d != nil && d.Occupied() && slots[iv.ID].start.Before(floorOf(iv.Trade)) {
 			res.Late = append(res.Late, iv.ID)
 		}
 	}

@@ -96,9 +96,17 @@ func diffPlansFrom(pre *diffOld, oldP, newP *model.Problem, oldPlan, newPlan *mo
 	if now != nil {
 		d.Now = now.In(loc).Format(time.RFC3339)
 	}
-	var floor time.Time
+	// the end of each trade's notice period from now (told late before it), and of
+	// the next one (notices reach crews and pilots before it); "" is the operation's
+	var floors, horizons map[string]time.Time
 	if now != nil {
-		floor = oldP.NoticeFloor(*now, loc)
+		floors, horizons = noticeEnds(oldP, newP, *now, loc)
+	}
+	floorOf := func(trade string) time.Time {
+		if f, ok := floors[trade]; ok {
+			return f
+		}
+		return floors[""]
 	}
 	olds, news := pre.olds, readPlan(newPlan, loc)
 	oldIv, newIv := pre.oldIv, make(map[string]*model.Intervention, len(newP.Interventions))
@@ -144,7 +152,7 @@ func diffPlansFrom(pre *diffOld, oldP, newP *model.Problem, oldPlan, newPlan *mo
 			if ov := oldIv[id]; ov != nil && ov.Announced() {
 				c.Announced = true
 			}
-			if now != nil && o.startOK && o.start.Before(floor) && o.start.After(*now) {
+			if now != nil && o.startOK && o.start.Before(floorOf(iv.Trade)) && o.start.After(*now) {
 				c.Announced = true
 			}
 		}
@@ -221,13 +229,32 @@ func diffPlansFrom(pre *diffOld, oldP, newP *model.Problem, oldPlan, newPlan *mo
 	if !newEnd.IsZero() {
 		s.NewEnd = newEnd.In(loc).Format(time.RFC3339)
 	}
-	var horizon *time.Time
-	if now != nil {
-		h := newP.NoticeFloor(floor, loc)
-		horizon = &h
-	}
-	d.Recipients = recipients(d, oldP, newP, loc, horizon)
+	d.Recipients = recipients(d, oldP, newP, loc, horizons)
 	return d
+}
+
+// noticeEnds are, by trade (and "" for the operation), the end of the notice
+// period from now (oldP's notice periods: those the households were owed) and the
+// end of the next one after it (newP's).
+func noticeEnds(oldP, newP *model.Problem, now time.Time, loc *time.Location) (floors, horizons map[string]time.Time) {
+	floors = map[string]time.Time{"": oldP.NoticeFloor(now, loc)}
+	horizons = map[string]time.Time{}
+	for i := range oldP.Trades {
+		t := &oldP.Trades[i]
+		if _, dup := floors[t.ID]; !dup {
+			floors[t.ID] = oldP.TradeNoticeFloor(t, now, loc)
+		}
+	}
+	for trade, f := range floors {
+		horizons[trade] = model.NoticeFloorAfter(f, loc, newP.NoticeDays())
+	}
+	for i := range newP.Trades {
+		t := &newP.Trades[i]
+		if f, ok := floors[t.ID]; ok {
+			horizons[t.ID] = model.NoticeFloorAfter(f, loc, newP.TradeNoticeDays(t))
+		}
+	}
+	return floors, horizons
 }
 
 func changeTime(c model.Change, loc *time.Location) time.Time {
@@ -242,9 +269,10 @@ func changeTime(c model.Change, loc *time.Location) time.Time {
 // recipients groups the changes per person to tell: each household of an
 // appointment it had been told of (moved, cancelled or no longer placed); each crew
 // and pilot of an appointment in its agenda, before or after, when it had been
-// announced or now falls before horizon (the end of the next notice period, when
-// known: later changes reach people with the usual announcements).
-func recipients(d *model.Diff, oldP, newP *model.Problem, loc *time.Location, horizon *time.Time) []model.Recipient {
+// announced or now falls before the horizon of its trade (the end of the next
+// notice period, when known: later changes reach people with the usual
+// announcements; nil horizons: not known).
+func recipients(d *model.Diff, oldP, newP *model.Problem, loc *time.Location, horizons map[string]time.Time) []model.Recipient {
 	type key struct{ kind, id string }
 	by := map[key][]model.Change{}
 	var order []key
@@ -261,15 +289,19 @@ func recipients(d *model.Diff, oldP, newP *model.Problem, loc *time.Location, ho
 		}
 		by[k] = append(cs, c)
 	}
-	soon := func(s *model.Slot) bool {
-		if s == nil {
-			return false
-		}
-		t, err := model.ParseMoment(s.Start, loc)
-		return err == nil && t.Before(*horizon)
-	}
 	for _, c := range d.Changes {
-		if horizon != nil && !c.Announced && !soon(c.New) && !soon(c.Old) {
+		horizon, ok := horizons[c.Trade]
+		if !ok {
+			horizon = horizons[""]
+		}
+		soon := func(s *model.Slot) bool {
+			if s == nil {
+				return false
+			}
+			t, err := model.ParseMoment(s.Start, loc)
+			return err == nil && t.Before(horizon)
+		}
+		if horizons != nil && !c.Announced && !soon(c.New) && !soon(c.Old) {
 			continue
 		}
 		if c.Household != "" && c.Announced && c.Kind != model.ChangeCrewChanged {

@@ -107,7 +107,6 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 		go func() { valC <- validateApplied(&vq) }()
 		valid = sync.OnceValue(func() error { return <-valC })
 	}
-	floor := q.NoticeFloor(now, loc)
 	q.Operation.Now = now.In(loc).Format(time.RFC3339)
 	x := model.NewIndex(q)
 
@@ -136,7 +135,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 			iv.Status, iv.Pinned = model.StatusAnnounced, true
 			iv.Crew, iv.Pilot, iv.Start, iv.End = sl.crew, sl.pilot, sl.startS, sl.endS
 			kinds[iv.ID] = kindFrozen
-		case sl.start.Before(floor):
+		case sl.start.Before(q.TradeNoticeFloor(x.Trades[iv.Trade], now, loc)):
 			kinds[iv.ID] = kindPinned
 		case iv.Announced():
 			kinds[iv.ID] = kindAnnounced

@@ -28,7 +28,7 @@ func (c *compiled) disjunctive() bool {
 	}
 	for t := range p.Tasks {
 		task := &p.Tasks[t]
-		if task.Fixed || task.Anchored || task.Deadline > 0 || task.Calendar != nil || len(c.modes[t]) != 1 {
+		if task.Fixed || task.Anchored || task.Deadline > 0 || task.Calendar != nil || task.Discouraged != nil || len(c.modes[t]) != 1 {
 			return false
 		}
 	}

@@ -51,7 +51,7 @@ func (c *compiled) pureFlowShop() *permFlow {
 		for j, t := range ch {
 			task := &p.Tasks[t]
 			if task.Calendar != nil || task.Release != 0 || task.Deadline != 0 || task.Fixed || task.Anchored ||
-				task.Preferred != nil || len(c.modes[t]) != 1 {
+				task.Preferred != nil || task.Discouraged != nil || len(c.modes[t]) != 1 {
 				return nil
 			}
 			use := c.modes[t][0].use

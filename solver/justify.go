@@ -38,7 +38,7 @@ func mirror(p *Problem, h int) *Problem {
 	for i, t := range p.Tasks {
 		m := t
 		m.Calendar = flip(t.Calendar)
-		m.Preferred = nil
+		m.Preferred, m.Discouraged = nil, nil
 		m.SoftDeadline = 0
 		m.Anchored, m.AnchorChoice = false, nil
 		m.Release, m.Deadline = 0, 0

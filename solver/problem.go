@@ -79,6 +79,9 @@ type Task struct {
 	SoftDeadline int
 	// Preferred: each unit of work outside it costs Objective.Preference (nil: none).
 	Preferred *Calendar
+	// Discouraged: each unit of work inside it costs Objective.Discouraged (nil:
+	// none), as hours someone gives beyond their usual ones.
+	Discouraged *Calendar
 	// Anchored tasks stood at AnchorStart (with AnchorChoice, when given) in a
 	// schedule being repaired: starting anywhere else costs MoveCost once, plus
 	// ShiftCost per unit of time between the two starts. Placement tries the anchor
@@ -129,6 +132,8 @@ type Objective struct {
 	GroupDays  float64
 	Tardiness  float64
 	Preference float64
+	// Discouraged: per unit of work inside a task's Discouraged calendar.
+	Discouraged float64
 }
 
 // SameOrder makes chains of tasks pass through the resources they use in one

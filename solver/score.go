@@ -32,6 +32,8 @@ type Terms struct {
 	GroupDays  int // sum over groups of days touched beyond the first
 	Tardiness  int
 	Preference int
+	// Discouraged is the work inside the tasks' Discouraged calendars.
+	Discouraged int
 	// Moved counts the anchored tasks placed away from their anchor; Moves sums
 	// their MoveCost, Shift their ShiftCost times the distance.
 	Moved int
@@ -73,12 +75,17 @@ func (c *compiled) terms(pl []Placement, mode []int) Terms {
 			tm.Tardiness += p.End - task.SoftDeadline
 		}
 		var ws []Window
-		if groupDays != nil && task.Group >= 0 || task.Preferred != nil {
+		if groupDays != nil && task.Group >= 0 || task.Preferred != nil || task.Discouraged != nil {
 			ws = c.stretchesOf(t, mode[t], p.Start, p.End)
 		}
 		if task.Preferred != nil {
 			for _, w := range ws {
 				tm.Preference += w.Len() - task.Preferred.Work(w.Start, w.End)
+			}
+		}
+		if task.Discouraged != nil {
+			for _, w := range ws {
+				tm.Discouraged += task.Discouraged.Work(w.Start, w.End)
 			}
 		}
 		if groupDays != nil && task.Group >= 0 {
@@ -125,7 +132,7 @@ func (c *compiled) score(pl []Placement, mode []int) (Score, Terms) {
 	o := c.p.Objective
 	sc.Soft = o.Makespan*float64(tm.Makespan) + o.GroupEnd*float64(tm.GroupEnd) +
 		o.GroupDays*float64(tm.GroupDays) + o.Tardiness*float64(tm.Tardiness) + o.Preference*float64(tm.Preference) +
-		tm.Moves + tm.Shift
+		tm.Moves + tm.Shift + o.Discouraged*float64(tm.Discouraged)
 	return sc, tm
 }
 

@@ -20,6 +20,7 @@ type tally struct {
 	unplaced int
 	tard     int
 	pref     int
+	disc     int
 	moved    int
 	moves    float64
 	shift    float64
@@ -64,7 +65,7 @@ func newTally(st *state) *tally {
 
 func (tl *tally) reset() {
 	tl.unplaced = len(tl.st.pl)
-	tl.tard, tl.pref, tl.moved = 0, 0, 0
+	tl.tard, tl.pref, tl.disc, tl.moved = 0, 0, 0, 0
 	tl.moves, tl.shift = 0, 0
 	tl.ends = tl.ends[:0]
 	for g := range tl.groupEnd {
@@ -77,7 +78,7 @@ func (tl *tally) reset() {
 }
 
 // part is task t's share of the additive terms when it runs [s, e) in mode m.
-func (tl *tally) part(t, m, s, e int) (tard, pref, moved int, moves, shift float64) {
+func (tl *tally) part(t, m, s, e int) (tard, pref, disc, moved int, moves, shift float64) {
 	task := &tl.st.c.p.Tasks[t]
 	if task.SoftDeadline > 0 && e > task.SoftDeadline {
 		tard = e - task.SoftDeadline
@@ -85,6 +86,11 @@ func (tl *tally) part(t, m, s, e int) (tard, pref, moved int, moves, shift float
 	if task.Preferred != nil {
 		for _, w := range tl.st.stretches(t, m, s, e) {
 			pref += w.Len() - task.Preferred.Work(w.Start, w.End)
+		}
+	}
+	if task.Discouraged != nil {
+		for _, w := range tl.st.stretches(t, m, s, e) {
+			disc += task.Discouraged.Work(w.Start, w.End)
 		}
 	}
 	if task.Anchored && s != task.AnchorStart {
@@ -97,9 +103,10 @@ func (tl *tally) part(t, m, s, e int) (tard, pref, moved int, moves, shift float
 
 func (tl *tally) placed(t, m, s, e int) {
 	tl.unplaced--
-	a, b, c, d, f := tl.part(t, m, s, e)
+	a, b, g, c, d, f := tl.part(t, m, s, e)
 	tl.tard += a
 	tl.pref += b
+	tl.disc += g
 	tl.moved += c
 	tl.moves += d
 	tl.shift += f
@@ -112,9 +119,10 @@ func (tl *tally) placed(t, m, s, e int) {
 
 func (tl *tally) unplaced1(t, m, s, e int) {
 	tl.unplaced++
-	a, b, c, d, f := tl.part(t, m, s, e)
+	a, b, g, c, d, f := tl.part(t, m, s, e)
 	tl.tard -= a
 	tl.pref -= b
+	tl.disc -= g
 	tl.moved -= c
 	tl.moves -= d
 	tl.shift -= f
@@ -192,11 +200,11 @@ func (tl *tally) flush() {
 func (tl *tally) score() (Score, Terms) {
 	tl.flush()
 	tm := Terms{Makespan: tl.makespan(), GroupEnd: tl.sumEnd, GroupDays: tl.sumDays, Tardiness: tl.tard,
-		Preference: tl.pref, Moved: tl.moved, Moves: tl.moves, Shift: tl.shift}
+		Preference: tl.pref, Discouraged: tl.disc, Moved: tl.moved, Moves: tl.moves, Shift: tl.shift}
 	o := tl.st.c.p.Objective
 	sc := Score{Unplaced: tl.unplaced, Soft: o.Makespan*float64(tm.Makespan) + o.GroupEnd*float64(tm.GroupEnd) +
 		o.GroupDays*float64(tm.GroupDays) + o.Tardiness*float64(tm.Tardiness) + o.Preference*float64(tm.Preference) +
-		tm.Moves + tm.Shift}
+		tm.Moves + tm.Shift + o.Discouraged*float64(tm.Discouraged)}
 	return sc, tm
 }
 

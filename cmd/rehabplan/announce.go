@@ -132,7 +132,14 @@ func cmdAnnounce(args []string, stdout, stderr io.Writer) int {
 		if len(late) > 10 {
 			late, more = late[:10], fmt.Sprintf(" and %d more", len(res.Late)-10)
 		}
-		fmt.Fprintf(stderr, "%d told late (inside the notice period of %d days): %s%s\n", len(res.Late), p.NoticeDays(), strings.Join(late, ", "), more)
+		period := fmt.Sprintf("the notice period of %d days", p.NoticeDays())
+		for i := range p.Trades {
+			if p.TradeNoticeDays(&p.Trades[i]) != p.NoticeDays() {
+				period = fmt.Sprintf("their trade's notice period, by default %d days", p.NoticeDays())
+				break
+			}
+		}
+		fmt.Fprintf(stderr, "%d told late (inside %s): %s%s\n", len(res.Late), period, strings.Join(late, ", "), more)
 	}
 	return exitOK
 }
