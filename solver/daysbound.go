@@ -8,7 +8,8 @@ import (
 
 // dayWork is the working time of one calendar (a meet) on each day.
 type dayWork struct {
-	perDay []int // per day index 0 .. len(DayStarts)-2
+	perDay []int    // per day index 0 .. len(DayStarts)-2
+	pieces []Window // the open stretches inside the closed days
 	max    int
 	// open says the calendar has working time outside the closed days (before
 	// the first day start, or after the last one within the horizon): there a
@@ -75,6 +76,7 @@ func (dc *dayCounter) measure(cs []*Calendar) *dayWork {
 			w.open = true
 			break
 		}
+		w.pieces = append(w.pieces, Window{p.Start, min(p.End, last)})
 		for s := p.Start; s < p.End && s < last; {
 			for d+1 < len(ds)-1 && ds[d+1] <= s {
 				d++
@@ -169,9 +171,54 @@ func (c *compiled) groupDayBounds() []int {
 		days[t] = need[t] + max(0, before)
 		out[g] = max(out[g], days[t])
 	}
-	// unary resources of a group: one task at a time, so their work fits in the
-	// days they touch, each day holding at most what the union of their
-	// calendars is open that day
+	// days touched by the fixed tasks, which stand where they are
+	fixedDays := map[int]map[int]bool{}
+	for t := range p.Tasks {
+		task := &p.Tasks[t]
+		if task.Group < 0 || !task.Fixed {
+			continue
+		}
+		for _, w := range p.Stretches(t, Placement{Placed: true, Start: task.Start, End: task.End, Choice: task.Choice}) {
+			if w.End <= w.Start {
+				continue
+			}
+			if fixedDays[task.Group] == nil {
+				fixedDays[task.Group] = map[int]bool{}
+			}
+			for d := c.dayOf(w.Start); d <= c.dayOf(w.End-1); d++ {
+				fixedDays[task.Group][d] = true
+			}
+		}
+	}
+	for g, ds := range fixedDays {
+		out[g] = max(out[g], len(ds))
+	}
+	c.unaryDayBounds(dc, need, exact, fixedDays, out)
+	return out
+}
+
+// newDay reports whether the lag of a precedence alone puts the successor's
+// start on a later day than any the predecessor touches: a lag in elapsed time
+// at least as long as the longest day, or a lag in working time longer than its
+// calendar is open on any day.
+func (dc *dayCounter) newDay(a arc) bool {
+	if a.minLag <= 0 || dc.c.p.Horizon <= 0 || dc.c.p.Horizon > dc.starts[len(dc.starts)-1] {
+		return false // tasks may run into the open-ended last day
+	}
+	if a.lagCal == nil {
+		return a.minLag >= dc.maxLen
+	}
+	w := dc.measure([]*Calendar{a.lagCal})
+	return !w.open && a.minLag > w.max
+}
+
+// unaryDayBounds raises out[g] by the unary resources of group g (a dwelling that
+// takes one crew at a time): the tasks that need such a resource run one at a
+// time, so their work fits in the days they touch, each day holding at most what
+// the union of their calendars is open that day. The days the group's fixed
+// tasks touch count once, holding what the union allows there.
+func (c *compiled) unaryDayBounds(dc *dayCounter, need []int, exact []bool, fixedDays map[int]map[int]bool, out []int) {
+	p := c.p
 	type key struct{ g, r int }
 	load := map[key][]int{}
 	var keys []key
@@ -199,48 +246,65 @@ func (c *compiled) groupDayBounds() []int {
 	})
 	for _, k := range keys {
 		ts := load[k]
-		if len(ts) < 2 {
-			continue
-		}
-		seen := map[string]bool{}
-		var ws []*dayWork
+		seen := map[*dayWork]bool{}
+		var pieces []Window
 		work := 0
 		for _, t := range ts {
 			work += p.Tasks[t].Duration
 			for _, m := range c.modes[t] {
-				key := dc.key(m.cal.cs)
-				if !seen[key] {
-					seen[key] = true
-					ws = append(ws, dc.measure(m.cal.cs))
+				if w := dc.measure(m.cal.cs); !seen[w] {
+					seen[w] = true
+					pieces = append(pieces, w.pieces...)
 				}
 			}
 		}
+		union := dc.perDay(pieces)
+		fixed := fixedDays[k.g]
 		most := 0
-		for d := range ws[0].perDay {
-			sum := 0
-			for _, w := range ws {
-				sum += w.perDay[d]
+		for d, x := range union {
+			if fixed[d] {
+				work -= x
+			} else {
+				most = max(most, x)
 			}
-			most = max(most, min(sum, p.DayStarts[d+1]-p.DayStarts[d]))
 		}
-		if most > 0 {
-			out[k.g] = max(out[k.g], (work+most-1)/most)
+		days := len(fixed)
+		if work > 0 {
+			if most == 0 {
+				continue // cannot be placed at all: no bound from it
+			}
+			days += (work + most - 1) / most
 		}
+		out[k.g] = max(out[k.g], days)
 	}
-	return out
 }
 
-// newDay reports whether the lag of a precedence alone puts the successor's
-// start on a later day than any the predecessor touches: a lag in elapsed time
-// at least as long as the longest day, or a lag in working time longer than its
-// calendar is open on any day.
-func (dc *dayCounter) newDay(a arc) bool {
-	if a.minLag <= 0 || dc.c.p.Horizon <= 0 || dc.c.p.Horizon > dc.starts[len(dc.starts)-1] {
-		return false // tasks may run into the open-ended last day
+// perDay is the length of the union of pieces on each day.
+func (dc *dayCounter) perDay(pieces []Window) []int {
+	ds := dc.starts
+	out := make([]int, len(ds)-1)
+	sort.Slice(pieces, func(i, j int) bool { return pieces[i].Start < pieces[j].Start })
+	add := func(a, b int) {
+		d := sort.Search(len(ds), func(i int) bool { return ds[i] > a }) - 1
+		for s := a; s < b; d++ {
+			e := min(b, ds[d+1])
+			out[d] += e - s
+			s = e
+		}
 	}
-	if a.lagCal == nil {
-		return a.minLag >= dc.maxLen
+	cur := Window{MinTime, MinTime}
+	for _, w := range pieces {
+		if w.Start > cur.End {
+			if cur.End > cur.Start {
+				add(cur.Start, cur.End)
+			}
+			cur = w
+			continue
+		}
+		cur.End = max(cur.End, w.End)
 	}
-	w := dc.measure([]*Calendar{a.lagCal})
-	return !w.open && a.minLag > w.max
+	if cur.End > cur.Start {
+		add(cur.Start, cur.End)
+	}
+	return out
 }

@@ -48,9 +48,9 @@ type Bounds struct {
 }
 
 // ComputeBounds computes the end bound and the days bound of each group of p.
-// upper, when positive, is the end of a complete schedule known to exist (it
-// shortens the search for the window bound; it is not trusted to be right:
-// the bound never exceeds what the relaxations prove).
+// upper, when positive, is the end of a complete schedule (it shortens the
+// search for the window bound; it is checked, not trusted: the bound never
+// exceeds what the relaxations prove).
 //
 // The days bound of a group is the largest of: the fewest days each task needs
 // (its duration over the most working time one day of its calendar, met with its
@@ -90,6 +90,11 @@ func (c *compiled) endBound(upper int) EndBound {
 	}
 	lb := newLatest(c, est)
 	lo, hi := base.Value, upper // lo: infeasible or proven bound; hi: feasible
+	if hi > lo {
+		if _, ok := lb.feasible(hi, sets); !ok {
+			hi = 0 // not a feasible end after all: search one
+		}
+	}
 	if hi <= lo {
 		// find a feasible end by doubling the distance from the earliest head
 		from := 0
@@ -112,7 +117,7 @@ func (c *compiled) endBound(upper int) EndBound {
 	if _, ok := lb.feasible(lo, sets); ok {
 		return base
 	}
-	// invariant: lo infeasible, hi feasible (or trusted as such)
+	// invariant: lo infeasible, hi feasible
 	var bind []int
 	for hi-lo > 1 {
 		mid := lo + (hi-lo)/2
