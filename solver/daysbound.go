@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -8,9 +9,7 @@ import (
 
 // dayWork is the working time of one calendar (a meet) on each day.
 type dayWork struct {
-	perDay []int    // per day index 0 .. len(DayStarts)-2
-	pieces []Window // the open stretches inside the closed days
-	max    int
+	max int
 	// open says the calendar has working time outside the closed days (before
 	// the first day start, or after the last one within the horizon): there a
 	// "day" has no length limit, so no bound is drawn from it
@@ -24,12 +23,16 @@ type dayCounter struct {
 	limit  int // no task ends after it
 	cache  map[string]*dayWork
 	ids    map[*Calendar]int // calendars numbered by identity, for the cache keys
-	maxLen int               // the longest day
+	unions map[string]*Calendar
+	// scratch: a buffer for the walks of measure; bufs, those of a group's union
+	scratch []Window
+	bufs    [][]Window
+	maxLen  int // the longest day
 }
 
 func newDayCounter(c *compiled) *dayCounter {
 	ds := c.p.DayStarts
-	dc := &dayCounter{c: c, starts: ds, cache: map[string]*dayWork{}, ids: map[*Calendar]int{}, limit: MaxTime}
+	dc := &dayCounter{c: c, starts: ds, cache: map[string]*dayWork{}, ids: map[*Calendar]int{}, unions: map[string]*Calendar{}, limit: MaxTime}
 	if c.p.Horizon > 0 {
 		dc.limit = c.p.Horizon
 	}
@@ -54,47 +57,60 @@ func (dc *dayCounter) key(cs []*Calendar) string {
 	return b.String()
 }
 
-// measure returns the working time of the intersection of cs on each day.
+// measure returns the most working time the intersection of cs has on one day,
+// and whether it is open outside the days.
 func (dc *dayCounter) measure(cs []*Calendar) *dayWork {
 	key := dc.key(cs)
 	if w := dc.cache[key]; w != nil {
 		return w
 	}
+	w := &dayWork{}
+	var pieces []Window
+	pieces, w.open = dc.walk(cs, dc.scratch[:0])
+	dc.scratch = pieces
+	ds := dc.starts
+	d, today := 0, 0 // the day of the last piece and its working time so far
+	for _, p := range pieces {
+		for s := p.Start; s < p.End; {
+			for d+1 < len(ds)-1 && ds[d+1] <= s {
+				d++
+				today = 0
+			}
+			e := min(p.End, ds[d+1])
+			today += e - s
+			w.max = max(w.max, today)
+			s = e
+		}
+	}
+	dc.cache[key] = w
+	return w
+}
+
+// walk appends to buf the open stretches of the intersection of cs inside the
+// closed days (from the first day start to the last, and not past the horizon);
+// open says it has working time outside them too.
+func (dc *dayCounter) walk(cs []*Calendar, buf []Window) (pieces []Window, open bool) {
 	ds := dc.starts
 	last := ds[len(ds)-1]
-	w := &dayWork{perDay: make([]int, len(ds)-1)}
 	m := meet{cs: cs}
 	var arr [maxWalk]int
 	idx := arr[:min(len(cs), maxWalk)]
 	if p, ok := m.pieceFrom(MinTime, idx); ok && p.Start < ds[0] {
-		w.open = true
+		open = true
 	}
 	clear(idx)
-	d := 0
 	for p, ok := m.pieceFrom(ds[0], idx); ok && p.Start < dc.limit; p, ok = m.pieceFrom(p.End, idx) {
 		if p.Start >= last {
-			w.open = true
+			open = true
 			break
 		}
-		w.pieces = append(w.pieces, Window{p.Start, min(p.End, last)})
-		for s := p.Start; s < p.End && s < last; {
-			for d+1 < len(ds)-1 && ds[d+1] <= s {
-				d++
-			}
-			e := min(p.End, ds[d+1])
-			w.perDay[d] += e - s
-			s = e
-		}
+		buf = append(buf, Window{p.Start, min(p.End, last)})
 		if p.End > last && last < dc.limit {
-			w.open = true
+			open = true
 			break
 		}
 	}
-	for _, x := range w.perDay {
-		w.max = max(w.max, x)
-	}
-	dc.cache[key] = w
-	return w
+	return buf, open
 }
 
 // minDays is the fewest days task t touches in any schedule: 0 for no work.
@@ -104,24 +120,64 @@ func (dc *dayCounter) minDays(t int) (int, bool) {
 	if task.Duration == 0 || task.Fixed {
 		return 0, true
 	}
-	best := MaxTime
-	for _, m := range dc.c.modes[t] {
-		if len(m.cal.cs) == 0 {
-			return 1, false
-		}
-		w := dc.measure(m.cal.cs)
-		if w.open {
-			return 1, false
-		}
-		if w.max == 0 {
-			continue // this mode never fits
-		}
-		best = min(best, (task.Duration+w.max-1)/w.max)
-	}
-	if best == MaxTime {
+	cs := dc.envelope(t)
+	if len(cs) == 0 {
 		return 1, false
 	}
-	return best, true
+	w := dc.measure(cs)
+	if w.open || w.max == 0 {
+		return 1, false // open outside the days, or never fits: no bound from it
+	}
+	return (task.Duration + w.max - 1) / w.max, true
+}
+
+// envelope is the union of the calendars task t may work in over all its modes:
+// its own calendar met, for each demand, with the union of its alternatives'
+// calendars (the union over the modes of the intersections is the intersection
+// of the unions, since modes combine the alternatives freely). Unions are built
+// once per set of alternatives.
+func (dc *dayCounter) envelope(t int) []*Calendar {
+	task := &dc.c.p.Tasks[t]
+	var cs []*Calendar
+	if task.Calendar != nil {
+		cs = append(cs, task.Calendar)
+	}
+	for _, d := range task.Demands {
+		if d.Amount == 0 {
+			continue
+		}
+		if u := dc.union(d.Alternatives); u != nil {
+			cs = append(cs, u)
+		}
+	}
+	return cs
+}
+
+// union is the union of the calendars of resources rs (nil: always open).
+func (dc *dayCounter) union(rs []int) *Calendar {
+	res := dc.c.p.Resources
+	if len(rs) == 1 {
+		return res[rs[0]].Calendar
+	}
+	key := fmt.Sprint(rs)
+	if u, ok := dc.unions[key]; ok {
+		return u
+	}
+	var ws []Window
+	var u *Calendar
+	open := false
+	for _, r := range rs {
+		if res[r].Calendar == nil {
+			open = true
+			break
+		}
+		ws = append(ws, res[r].Calendar.Windows()...)
+	}
+	if !open {
+		u = NewCalendar(ws)
+	}
+	dc.unions[key] = u
+	return u
 }
 
 // groupDayBounds is the GroupDays part of ComputeBounds.
@@ -246,19 +302,24 @@ func (c *compiled) unaryDayBounds(dc *dayCounter, need []int, exact []bool, fixe
 	})
 	for _, k := range keys {
 		ts := load[k]
-		seen := map[*dayWork]bool{}
-		var pieces []Window
+		seen := map[string]bool{}
+		lists := dc.bufs[:0]
 		work := 0
 		for _, t := range ts {
 			work += p.Tasks[t].Duration
-			for _, m := range c.modes[t] {
-				if w := dc.measure(m.cal.cs); !seen[w] {
-					seen[w] = true
-					pieces = append(pieces, w.pieces...)
+			cs := dc.envelope(t)
+			if key := dc.key(cs); !seen[key] {
+				seen[key] = true
+				var buf []Window
+				if len(lists) < cap(lists) {
+					buf = lists[:len(lists)+1][len(lists)][:0]
 				}
+				buf, _ = dc.walk(cs, buf)
+				lists = append(lists, buf)
 			}
 		}
-		union := dc.perDay(pieces)
+		dc.bufs = lists
+		union := dc.perDay(lists)
 		fixed := fixedDays[k.g]
 		most := 0
 		for d, x := range union {
@@ -279,21 +340,39 @@ func (c *compiled) unaryDayBounds(dc *dayCounter, need []int, exact []bool, fixe
 	}
 }
 
-// perDay is the length of the union of pieces on each day.
-func (dc *dayCounter) perDay(pieces []Window) []int {
+// perDay is the length of the union of sorted lists of pieces on each day.
+func (dc *dayCounter) perDay(lists [][]Window) []int {
 	ds := dc.starts
 	out := make([]int, len(ds)-1)
-	sort.Slice(pieces, func(i, j int) bool { return pieces[i].Start < pieces[j].Start })
+	d := 0
 	add := func(a, b int) {
-		d := sort.Search(len(ds), func(i int) bool { return ds[i] > a }) - 1
+		for d+1 < len(ds)-1 && ds[d+1] <= a {
+			d++
+		}
 		for s := a; s < b; d++ {
 			e := min(b, ds[d+1])
 			out[d] += e - s
 			s = e
+			if s == b {
+				break
+			}
 		}
 	}
+	at := make([]int, len(lists))
 	cur := Window{MinTime, MinTime}
-	for _, w := range pieces {
+	for {
+		// the next piece by start over the lists (a k-way merge: k is small)
+		k := -1
+		for i, l := range lists {
+			if at[i] < len(l) && (k < 0 || l[at[i]].Start < lists[k][at[k]].Start) {
+				k = i
+			}
+		}
+		if k < 0 {
+			break
+		}
+		w := lists[k][at[k]]
+		at[k]++
 		if w.Start > cur.End {
 			if cur.End > cur.Start {
 				add(cur.Start, cur.End)
