@@ -47,6 +47,7 @@ type dgraph struct {
 	tail  []int
 	order []int
 	indeg []int
+	fast  *fastGraph // nil unless every task runs on one machine
 }
 
 func newDGraph(c *compiled, pl []Placement) *dgraph {
@@ -72,6 +73,7 @@ func newDGraph(c *compiled, pl []Placement) *dgraph {
 		}
 	}
 	g.reindex()
+	g.initFast()
 	return g
 }
 
@@ -160,6 +162,9 @@ func (g *dgraph) mnext(t, k int) int {
 
 // evaluate computes heads, tails and the makespan; ok is false on a cycle.
 func (g *dgraph) evaluate() (int, bool) {
+	if g.fast != nil {
+		return g.evaluateFast()
+	}
 	c := g.c
 	for t := 0; t < g.n; t++ {
 		g.indeg[t] = len(c.preds[t])
@@ -270,4 +275,5 @@ func (g *dgraph) restore(seq [][]int) {
 		g.seq[r] = append(g.seq[r][:0], seq[r]...)
 	}
 	g.reindex()
+	g.relinkAll()
 }

@@ -220,6 +220,9 @@ func (g *dgraph) applyMove(m tmove) {
 		t := s[i]
 		g.pos[t][g.machineIndex(t, m.r)] = i
 	}
+	if g.fast != nil {
+		g.relinkRange(s, m.lo, m.hi)
+	}
 }
 
 // tabuList keeps, per arc (a before b on a machine), the iteration until which
