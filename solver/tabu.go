@@ -291,18 +291,18 @@ func (tl *tabuList) forbidden(g *dgraph, m tmove, it int) bool {
 	return false
 }
 
-// record forbids restoring the arcs m is about to reverse.
-func (tl *tabuList) record(g *dgraph, m tmove, until int) {
+// recordDone forbids restoring the arcs m has just reversed.
+func (tl *tabuList) recordDone(g *dgraph, m tmove, until int) {
 	s := g.seq[m.r]
 	if m.fwd {
-		u := s[m.lo]
-		for _, x := range s[m.lo+1 : m.hi+1] {
+		u := s[m.hi]
+		for _, x := range s[m.lo:m.hi] {
 			tl.set(u, x, until)
 		}
 		return
 	}
-	u := s[m.hi]
-	for _, x := range s[m.lo:m.hi] {
+	u := s[m.lo]
+	for _, x := range s[m.lo+1 : m.hi+1] {
 		tl.set(x, u, until)
 	}
 }
@@ -383,32 +383,41 @@ func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func
 		if len(moves) == 0 {
 			return // the critical path has no block: the schedule is optimal
 		}
-		bi, bestEst := -1, MaxTime
 		for i := range moves {
-			m := &moves[i]
-			m.est = g.estimateMove(*m, buf, qbuf)
-			if m.est > bestEst || m.est >= best && tl.forbidden(g, *m, it) {
-				continue
+			moves[i].est = g.estimateMove(moves[i], buf, qbuf)
+		}
+		// the best admissible move; one that closes a cycle (an insertion can) is
+		// undone and left out, and the next best tried
+		nmk, ok := 0, false
+		for try := 0; try < 4 && !ok; try++ {
+			bi, bestEst := -1, MaxTime
+			for i := range moves {
+				m := &moves[i]
+				if m.est > bestEst || m.est >= best && tl.forbidden(g, *m, it) {
+					continue
+				}
+				if m.est < bestEst || rng.IntN(2) == 0 {
+					bi, bestEst = i, m.est
+				}
 			}
-			if m.est < bestEst || rng.IntN(2) == 0 {
-				bi, bestEst = i, m.est
+			if bi < 0 {
+				bi = rng.IntN(len(moves))
+			}
+			m := moves[bi]
+			g.applyMove(m)
+			if nmk, ok = g.evaluate(); ok {
+				tl.recordDone(g, m, it+tenure+rng.IntN(tenure/2+1))
+			} else {
+				g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
+				moves[bi].est = MaxTime + 1
 			}
 		}
-		if bi < 0 {
-			bi = rng.IntN(len(moves))
+		if ok {
+			mk = nmk
+		} else {
+			mk, _ = g.evaluate() // every try closed a cycle: count it as a step without gain
 		}
-		m := moves[bi]
-		tl.record(g, m, it+tenure+rng.IntN(tenure/2+1))
-		g.applyMove(m)
-		nmk, ok := g.evaluate()
-		if !ok { // an insertion that closes a cycle: undo it
-			g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
-			mk, _ = g.evaluate()
-			stall++
-			continue
-		}
-		mk = nmk
-		if mk < runBest {
+		if ok && mk < runBest {
 			runBest, runSeq, stall = mk, g.snapshot(), 0
 			if mk < best {
 				best, bestSeq = mk, runSeq
