@@ -14,8 +14,9 @@ type Assessment struct {
 	// End is the end of the plan's last assignment (zero for a plan with none).
 	End time.Time
 	// Bound is a lower bound of the end of any plan that places every
-	// intervention: the critical path through the calendars and lags, and the
-	// load of each set of interchangeable crews and of the pilot.
+	// intervention: the critical path through the calendars and lags, the load
+	// of each set of interchangeable crews and of the pilot, and their
+	// one-at-a-time windows between heads and deadlines.
 	Bound time.Time
 	// GapPct is the end's distance to the bound, counted from the operation's
 	// start, in percent of the bound's (0 when the bound is the start).

@@ -110,7 +110,8 @@ type Result struct {
 	// FirstFeasible is the time to the first complete plan (0 if none).
 	FirstFeasible time.Duration
 	// Makespan is the end of the last intervention; Bound a lower bound of it
-	// (critical path with calendars and lags, load of each crew and pilot), and
+	// (critical path with calendars and lags, load of each set of interchangeable
+	// crews and of the pilot, and their one-at-a-time windows), and
 	// GapPct the makespan's distance to the bound, counted from the operation's start.
 	Makespan time.Time
 	Bound    time.Time
