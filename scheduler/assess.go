@@ -14,15 +14,24 @@ type Assessment struct {
 	// End is the end of the plan's last assignment (zero for a plan with none).
 	End time.Time
 	// Bound is a lower bound of the end of any plan that places every
-	// intervention: the critical path through the calendars and lags, and the
-	// load of each set of interchangeable crews and of the pilot.
+	// intervention: the critical path through the calendars and lags, the load
+	// of each set of interchangeable crews and of the pilot, and their
+	// one-at-a-time windows between heads and deadlines.
 	Bound time.Time
 	// GapPct is the end's distance to the bound, counted from the operation's
 	// start, in percent of the bound's (0 when the bound is the start).
 	GapPct float64
+	// BoundBinds says which relaxation gives Bound: the critical path, the load
+	// of a set of interchangeable crews or of a pilot, or their one-at-a-time
+	// windows (heads and deadlines).
+	BoundBinds string
+	// Disturbance compares each occupied dwelling's disturbed days with the
+	// fewest its interventions allow (nil when no dwelling has a bound).
+	Disturbance *Disturbance
 }
 
-// Assess measures a plan of p against the lower bound of p's end. p is validated
+// Assess measures a plan of p against the lower bound of p's end and each
+// occupied dwelling's disturbed days against their bound. p is validated
 // first (an *InvalidProblemError lists every field error); an assignment whose end
 // does not read as a time is an error naming the intervention.
 func Assess(p *model.Problem, plan *model.Plan) (*Assessment, error) {
@@ -33,11 +42,7 @@ func Assess(p *model.Problem, plan *model.Plan) (*Assessment, error) {
 	if err != nil {
 		return nil, err
 	}
-	lb, err := solver.LowerBound(cp.Problem)
-	if err != nil {
-		return nil, fmt.Errorf("scheduler: %w", err)
-	}
-	a := &Assessment{Bound: cp.Clock.Time(lb)}
+	a := &Assessment{}
 	for i := range plan.Assignments {
 		as := &plan.Assignments[i]
 		end, err := model.ParseMoment(as.End, cp.Clock.Loc)
@@ -48,8 +53,19 @@ func Assess(p *model.Problem, plan *model.Plan) (*Assessment, error) {
 			a.End = end
 		}
 	}
+	upper := 0
+	if len(plan.Unplaced) == 0 && !a.End.IsZero() {
+		upper = cp.Clock.Minute(a.End)
+	}
+	b, err := solver.ComputeBounds(cp.Problem, upper)
+	if err != nil {
+		return nil, fmt.Errorf("scheduler: %w", err)
+	}
+	lb := b.End.Value
+	a.Bound, a.BoundBinds = cp.Clock.Time(lb), bindingText(cp, b.End)
 	if lb > 0 && !a.End.IsZero() {
 		a.GapPct = 100 * float64(cp.Clock.Minute(a.End)-lb) / float64(lb)
 	}
+	a.Disturbance = disturbance(p, plan, b.GroupDays)
 	return a, nil
 }

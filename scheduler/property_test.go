@@ -207,3 +207,39 @@ func TestCancelledSolveReturnsAPlan(t *testing.T) {
 	require.Equal(t, len(p.Interventions), len(res.Plan.Assignments)+len(res.Plan.Unplaced))
 	require.Empty(t, Verify(p, res.Plan))
 }
+
+// The bounds of random operations hold for every complete plan the verifier
+// accepts: the end is no earlier than the bound, no occupied dwelling is
+// disturbed fewer days than its bound, and Assess finds the same bound.
+func TestBoundsHoldForVerifiedPlans(t *testing.T) {
+	n := 120
+	if testing.Short() {
+		n = 30
+	}
+	checked := 0
+	for seed := 0; seed < n; seed++ {
+		rng := rand.New(rand.NewPCG(uint64(seed), 2027))
+		p := randomOperation(rng)
+		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 3, Seed: int64(seed), Workers: 1})
+		require.NoError(t, err, "seed %d", seed)
+		if res.Status != StatusComplete || len(Verify(p, res.Plan)) > 0 {
+			continue
+		}
+		checked++
+		require.False(t, res.Bound.After(res.Makespan), "seed %d: bound %s after the end %s", seed, res.Bound, res.Makespan)
+		require.NotEmpty(t, res.BoundBinds)
+		if d := res.Disturbance; d != nil {
+			for id, b := range d.Bound {
+				require.LessOrEqual(t, b, d.Days[id], "seed %d: dwelling %s", seed, id)
+			}
+			require.GreaterOrEqual(t, d.RatioMean, 1.0)
+			require.GreaterOrEqual(t, d.RatioWorst, d.RatioMean)
+		}
+		a, err := Assess(p, res.Plan)
+		require.NoError(t, err)
+		require.True(t, a.Bound.Equal(res.Bound), "seed %d: Assess %s, Solve %s", seed, a.Bound, res.Bound)
+		require.Equal(t, res.BoundBinds, a.BoundBinds)
+		require.Equal(t, res.Disturbance, a.Disturbance)
+	}
+	require.Greater(t, checked, n/4)
+}

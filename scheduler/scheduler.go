@@ -110,11 +110,17 @@ type Result struct {
 	// FirstFeasible is the time to the first complete plan (0 if none).
 	FirstFeasible time.Duration
 	// Makespan is the end of the last intervention; Bound a lower bound of it
-	// (critical path with calendars and lags, load of each crew and pilot), and
+	// (critical path with calendars and lags, load of each set of interchangeable
+	// crews and of the pilot, and their one-at-a-time windows), and
 	// GapPct the makespan's distance to the bound, counted from the operation's start.
 	Makespan time.Time
 	Bound    time.Time
 	GapPct   float64
+	// BoundBinds says which relaxation gives Bound (see Assessment.BoundBinds).
+	BoundBinds string
+	// Disturbance compares each occupied dwelling's disturbed days with the
+	// fewest its interventions allow (nil without a bound, as Bound).
+	Disturbance *Disturbance
 	// Terms are the plan's soft goals before their weights.
 	Terms Breakdown
 }
@@ -133,6 +139,10 @@ func (r *Result) finish(cp *constraints.Compiled, res *solver.Result, violations
 	if lb := res.LowerBound; lb > 0 {
 		r.Bound = cp.Clock.Time(lb)
 		r.GapPct = 100 * float64(res.Terms.Makespan-lb) / float64(lb)
+	}
+	if res.Bounds != nil {
+		r.BoundBinds = bindingText(cp, res.Bounds.End)
+		r.Disturbance = disturbance(cp.Model, r.Plan, res.Bounds.GroupDays)
 	}
 }
 

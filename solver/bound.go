@@ -6,29 +6,39 @@ import (
 )
 
 // LowerBound is a lower bound of the latest end of any complete schedule of p: the
-// larger of the critical path (precedences, lags, releases and each task's best
-// calendar, resources ignored) and the load of each set of interchangeable
-// resources (their working time needed for the work only they can do).
+// largest of the critical path (precedences, lags, releases and each task's best
+// calendar, resources ignored), the load of each set of interchangeable
+// resources (their working time needed for the work only they can do) and the
+// one-machine relaxation of each such set with heads and deadlines (see Bounds).
 func LowerBound(p *Problem) (int, error) {
-	c, err := compile(p)
+	b, err := ComputeBounds(p, 0)
 	if err != nil {
 		return 0, err
 	}
-	return c.lowerBound(), nil
+	return b.End.Value, nil
 }
 
-// lowerBound computes LowerBound on a compiled problem.
+// lowerBound is the critical path and load part of LowerBound on a compiled
+// problem (see basicBound).
+func (c *compiled) lowerBound() int {
+	b, _ := c.basicBound()
+	return b.Value
+}
+
+// basicBound is the larger of the critical path and the loads, with the binding
+// part, and the earliest starts (before calendars) the path gives each task.
 //
 // One long function: two passes that share their arrays, the critical path in
 // topological order (releases, lags through their calendars, each task's
 // calendar) and the load of each set of interchangeable resources; apart they
 // would pass the same half-dozen slices back and forth.
-func (c *compiled) lowerBound() int {
+func (c *compiled) basicBound() (EndBound, []int) {
 	p := c.p
 	n := len(p.Tasks)
 	est := make([]int, n)
 	end := make([]int, n)
 	lb := 0
+	bound := EndBound{Binding: BindPath}
 	for _, t := range c.topo {
 		task := &p.Tasks[t]
 		if task.Fixed {
@@ -128,7 +138,11 @@ func (c *compiled) lowerBound() int {
 				lo = mid + 1
 			}
 		}
-		lb = max(lb, lo)
+		if lo > lb {
+			lb = lo
+			bound.Binding, bound.Resources = BindLoad, l.res
+		}
 	}
-	return lb
+	bound.Value = lb
+	return bound, est
 }

@@ -70,8 +70,12 @@ type Result struct {
 	FirstFeasible time.Duration
 	Elapsed       time.Duration
 	Seed          int64
-	// LowerBound of the makespan (Terms.Makespan) of any complete schedule.
+	// LowerBound of the makespan (Terms.Makespan) of any complete schedule
+	// (Bounds.End.Value).
 	LowerBound int
+	// Bounds: the end bound with what binds it, and each group's days bound
+	// (nil with Settings.NoBound).
+	Bounds *Bounds
 }
 
 // Solve schedules p. An error means the problem itself is invalid; running out of
@@ -223,7 +227,12 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	res := &Result{Placements: best.pl, Score: best.score, Terms: best.terms, Iterations: iterations,
 		FirstFeasible: firstFeasible, Elapsed: time.Since(start), Seed: set.Seed}
 	if !set.NoBound {
-		res.LowerBound = c.lowerBound()
+		upper := 0
+		if best.score.Unplaced == 0 {
+			upper = best.terms.Makespan
+		}
+		res.Bounds = c.computeBounds(upper)
+		res.LowerBound = res.Bounds.End.Value
 	}
 	switch {
 	case ctx.Err() == context.DeadlineExceeded && (set.WorkLimit == 0 || iterations < set.WorkLimit):

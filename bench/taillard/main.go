@@ -9,6 +9,14 @@
 //
 // The files are in the format of the bundled Ta001.txt (the header line, then one
 // line of processing times per machine).
+//
+// With --jobshop it writes Taillard's job-shop instances ta01 to ta80 instead (15
+// x 15 to 100 x 20), in the OR-Library format of the bundled ft06, with a bounds
+// file of their best-known makespans:
+//
+//	go run ./bench/taillard --jobshop --out /tmp/tajs
+//	go run ./cmd/rehabplan bench --family jobshop --time-limit 10s \
+//	    --bounds /tmp/tajs/bounds.csv /tmp/tajs/ta2?
 package main
 
 import (
@@ -127,12 +135,17 @@ func file(in instance) (string, int) {
 
 func main() {
 	out := flag.String("out", "", "directory to write Ta001.txt ... Ta050.txt and bounds.csv into")
+	js := flag.Bool("jobshop", false, "write the job-shop instances ta01 ... ta80 and their bounds.csv instead")
 	flag.Parse()
 	if *out == "" || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: taillard --out DIR")
+		fmt.Fprintln(os.Stderr, "usage: taillard [--jobshop] --out DIR")
 		os.Exit(2)
 	}
-	if err := write(*out); err != nil {
+	w := write
+	if *js {
+		w = writeJobShops
+	}
+	if err := w(*out); err != nil {
 		fmt.Fprintln(os.Stderr, "taillard:", err)
 		os.Exit(1)
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/rehabplan/rehabplan/bench"
 )
 
 // TestGeneratesTheBundledInstance: Ta001 drawn from its seed is the bundled file,
@@ -29,4 +31,37 @@ func TestGeneratesTheBundledInstance(t *testing.T) {
 	assert.Contains(t, string(bundled), lines[1])
 	_, err = os.Stat(filepath.Join(dir, "Ta050.txt"))
 	assert.NoError(t, err)
+}
+
+// TestGeneratesTaillardsJobShops: ta01 drawn from its seeds starts as Taillard's
+// published file does (its first job's times and machines, numbered from 1
+// there), every job visits every machine once, and the files load.
+func TestGeneratesTaillardsJobShops(t *testing.T) {
+	times, machines := jobShop(jobShops[0])
+	assert.Equal(t, []int{94, 66, 10, 53, 26, 15, 65, 82, 10, 27, 93, 92, 96, 70, 83}, times[0])
+	assert.Equal(t, []int{6, 12, 4, 7, 3, 2, 10, 11, 8, 14, 9, 13, 5, 0, 1}, machines[0])
+	for k, in := range jobShops {
+		_, ms := jobShop(in)
+		for j, order := range ms {
+			seen := make([]bool, in.machines)
+			for _, m := range order {
+				require.False(t, seen[m], "ta%02d job %d visits machine %d twice", k+1, j, m)
+				seen[m] = true
+			}
+		}
+		require.LessOrEqual(t, in.lb, in.best)
+	}
+	dir := t.TempDir()
+	require.NoError(t, writeJobShops(dir))
+	b, err := os.ReadFile(filepath.Join(dir, "bounds.csv"))
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	require.Len(t, lines, 81)
+	assert.Equal(t, "ta01,15,15,1231,1231,optimal", lines[1])
+	f, err := os.Open(filepath.Join(dir, "ta80"))
+	require.NoError(t, err)
+	defer f.Close()
+	p, err := bench.LoadJobShop(f)
+	require.NoError(t, err)
+	assert.Len(t, p.Tasks, 100*20)
 }

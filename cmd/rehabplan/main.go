@@ -278,6 +278,10 @@ func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	sum.WriteText(stderr)
 	if res.Status == scheduler.StatusComplete && !res.Bound.IsZero() {
 		fmt.Fprintf(stderr, "end %s, lower bound %s: gap %.1f%%\n", res.Makespan.Format("2006-01-02 15:04"), res.Bound.Format("2006-01-02 15:04"), res.GapPct)
+		fmt.Fprintf(stderr, "the bound binds by %s\n", res.BoundBinds)
+		if res.Disturbance != nil {
+			fmt.Fprintln(stderr, res.Disturbance)
+		}
 	}
 	fmt.Fprintf(stderr, "search: %s after %s, %d plans compared\n", res.Stop, res.Elapsed.Round(time.Millisecond), res.Iterations)
 	return reportResult(stderr, res)
@@ -334,6 +338,10 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 				return exitFail
 			}
 			fmt.Fprintf(stdout, "end %s, lower bound %s: gap %.1f%%\n", a.End.Format("2006-01-02 15:04"), a.Bound.Format("2006-01-02 15:04"), a.GapPct)
+			fmt.Fprintf(stdout, "the bound binds by %s\n", a.BoundBinds)
+			if a.Disturbance != nil {
+				fmt.Fprintln(stdout, a.Disturbance)
+			}
 		}
 		return exitOK
 	}

@@ -1,0 +1,148 @@
+package solver
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// daysTouched counts, per group, the days the worked stretches of a schedule touch.
+func daysTouched(p *Problem, pl []Placement) []int {
+	c, _ := compile(p)
+	seen := make([]map[int]bool, c.groups)
+	for t := range pl {
+		g := p.Tasks[t].Group
+		if !pl[t].Placed || g < 0 {
+			continue
+		}
+		for _, w := range p.Stretches(t, pl[t]) {
+			if w.End <= w.Start {
+				continue
+			}
+			if seen[g] == nil {
+				seen[g] = map[int]bool{}
+			}
+			for d := c.dayOf(w.Start); d <= c.dayOf(w.End-1); d++ {
+				seen[g][d] = true
+			}
+		}
+	}
+	out := make([]int, c.groups)
+	for g := range seen {
+		out[g] = len(seen[g])
+	}
+	return out
+}
+
+// Every complete schedule of a random problem ends no earlier than the end bound
+// and touches, per group, no fewer days than the days bound; the bound does not
+// depend on the known end it is given.
+func TestBoundsBelowEveryCompleteSchedule(t *testing.T) {
+	complete, tight := 0, 0
+	for seed := uint64(0); seed < 200; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 23))
+		p := randomProblem(rng)
+		if seed%2 == 1 {
+			for i := range p.Precedences { // lags of a day and more, in elapsed or working time
+				if p.Precedences[i].MaxLag < 0 {
+					p.Precedences[i].MinLag *= 8
+				}
+			}
+		}
+		if seed%3 == 0 && len(p.Tasks) > 2 {
+			// a fixed task, where a first solve put it
+			first, err := Solve(context.Background(), p, &Settings{WorkLimit: 3, Seed: int64(seed), Workers: 1})
+			require.NoError(t, err)
+			if pl := first.Placements[0]; pl.Placed && len(p.SameOrders) == 0 {
+				p.Tasks[0].Fixed, p.Tasks[0].Start, p.Tasks[0].End, p.Tasks[0].Choice = true, pl.Start, pl.End, pl.Choice
+			}
+		}
+		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 20, Seed: int64(seed), Workers: 1})
+		require.NoError(t, err)
+		if res.Score.Unplaced > 0 {
+			continue
+		}
+		complete++
+		require.NotNil(t, res.Bounds)
+		assert.LessOrEqual(t, res.Bounds.End.Value, res.Terms.Makespan, "seed %d", seed)
+		assert.Equal(t, res.LowerBound, res.Bounds.End.Value)
+		days := daysTouched(p, res.Placements)
+		for g, b := range res.Bounds.GroupDays {
+			assert.LessOrEqual(t, b, days[g], "seed %d group %d", seed, g)
+			if b == days[g] && b > 1 {
+				tight++
+			}
+		}
+		again, err := ComputeBounds(p, 0)
+		require.NoError(t, err)
+		assert.Equal(t, res.Bounds.End, again.End, "seed %d: the bound depends on the known end", seed)
+	}
+	t.Logf("%d complete schedules, %d groups at their days bound (more than one day)", complete, tight)
+	require.Greater(t, complete, 50)
+	require.Greater(t, tight, 0, "the days bound is never reached: it says nothing")
+}
+
+// The days bound of hand-made groups: a unary resource one day at a time, a lag
+// longer than a day, a chain without lags.
+func TestGroupDayBounds(t *testing.T) {
+	const day = 100
+	var ws []Window
+	for d := 0; d < 30; d++ {
+		ws = append(ws, Window{d*day + 20, d*day + 60}) // 40 units a day
+	}
+	cal := NewCalendar(ws)
+	base := func() *Problem {
+		p := &Problem{Horizon: 30 * day, Objective: Objective{Makespan: 1}}
+		for d := 0; d <= 30; d++ {
+			p.DayStarts = append(p.DayStarts, d*day)
+		}
+		p.Resources = []Resource{{Name: "dwelling", Capacity: 1}, {Name: "crew", Capacity: 2, Calendar: cal}}
+		return p
+	}
+	task := func(dur int) Task {
+		return Task{Duration: dur, Group: 0, Demands: []Demand{{Alternatives: []int{0}, Amount: 1}, {Alternatives: []int{1}, Amount: 1}}}
+	}
+	cases := []struct {
+		name  string
+		durs  []int
+		precs []Precedence
+		want  int
+	}{
+		{"one task of two and a half days", []int{100}, nil, 3},
+		{"one at a time: 30+30+30 in days of 40", []int{30, 30, 30}, nil, 3},
+		{"chain with a lag of a day", []int{10, 10}, []Precedence{{From: 0, To: 1, MinLag: day, MaxLag: -1}}, 2},
+		{"chain without lag shares a day", []int{40, 40}, []Precedence{{From: 0, To: 1, MaxLag: -1}}, 2},
+		{"chain of long tasks", []int{50, 50}, []Precedence{{From: 0, To: 1, MaxLag: -1}}, 3},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := base()
+			for _, d := range tc.durs {
+				p.Tasks = append(p.Tasks, task(d))
+			}
+			p.Precedences = tc.precs
+			b, err := ComputeBounds(p, 0)
+			require.NoError(t, err)
+			require.Equal(t, []int{tc.want}, b.GroupDays)
+			res, err := Solve(context.Background(), p, &Settings{WorkLimit: 20, Seed: 1, Workers: 1})
+			require.NoError(t, err)
+			require.Zero(t, res.Score.Unplaced)
+			require.LessOrEqual(t, tc.want, daysTouched(p, res.Placements)[0])
+		})
+	}
+}
+
+// The window bound is the one-machine bound with heads and tails on a job shop
+// (ft06: 52, computed by hand over every head and tail) and binds there by a
+// machine's windows or load.
+func TestWindowBoundOnAJobShop(t *testing.T) {
+	p, _ := loadJobShop(t, "testdata/ft06")
+	b, err := ComputeBounds(p, 0)
+	require.NoError(t, err)
+	assert.Equal(t, 52, b.End.Value)
+	assert.NotEqual(t, BindPath, b.End.Binding)
+	assert.Len(t, b.End.Resources, 1)
+}

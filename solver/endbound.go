@@ -1,0 +1,343 @@
+package solver
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Binding names the relaxation that gives an end bound.
+type Binding int
+
+// Bindings.
+const (
+	// BindPath: the critical path through precedences, lags, releases, fixed
+	// tasks and each task's best calendar, resources ignored.
+	BindPath Binding = iota
+	// BindLoad: the working time a set of interchangeable resources needs for
+	// the work only it can do, counted from the earliest start of that work.
+	BindLoad
+	// BindWindow: the one-machine relaxation of a set of interchangeable
+	// resources with heads and deadlines: for a candidate end H, every task's
+	// latest end is derived backward through the calendars and lags, and some
+	// window [a, b) of the set must hold more work than its resources can do
+	// there (the task-interval form of Jackson's preemptive schedule bound,
+	// carried over to calendars and to several units).
+	BindWindow
+)
+
+func (b Binding) String() string {
+	return [...]string{"critical path", "resource load", "resource windows"}[b]
+}
+
+// EndBound is a lower bound of the latest end of any complete schedule.
+type EndBound struct {
+	Value   int
+	Binding Binding
+	// Resources is the set of interchangeable resources that binds (BindLoad,
+	// BindWindow), sorted; nil for BindPath.
+	Resources []int
+}
+
+// Bounds are what any complete schedule of a problem must reach at least.
+type Bounds struct {
+	End EndBound
+	// GroupDays[g] is a lower bound of the days (DayStarts) touched by the tasks
+	// of group g in any complete schedule (see ComputeBounds); nil without
+	// DayStarts.
+	GroupDays []int
+}
+
+// ComputeBounds computes the end bound and the days bound of each group of p.
+// upper, when positive, is the end of a complete schedule (it shortens the
+// search for the window bound; it is checked, not trusted: the bound never
+// exceeds what the relaxations prove).
+//
+// The days bound of a group is the largest of: the fewest days each task needs
+// (its duration over the most working time one day of its calendar, met with its
+// resources', offers), added along the group's precedences (a task after another
+// shares at most that one's last day, and none when the lag between them is
+// longer than any day can hold), and, for each unary resource every mode of
+// several of the group's tasks uses (a dwelling that takes one crew at a time),
+// the work of those tasks over the most working time one day of their calendars
+// offers together.
+func ComputeBounds(p *Problem, upper int) (*Bounds, error) {
+	c, err := compile(p)
+	if err != nil {
+		return nil, err
+	}
+	return c.computeBounds(upper), nil
+}
+
+func (c *compiled) computeBounds(upper int) *Bounds {
+	return &Bounds{End: c.endBound(upper), GroupDays: c.groupDayBounds()}
+}
+
+// energySet is a set of interchangeable resources and the work only it can do.
+type energySet struct {
+	res   []int
+	tasks []int // tasks with a demand on exactly this set
+	work  []int // their work on it: duration x amount
+	heads []int // distinct earliest starts of the tasks, sorted
+}
+
+// endBound is the largest of basicBound and the window bound, found by bisection
+// on the end H: feasible(H) fails when some window cannot hold its work.
+func (c *compiled) endBound(upper int) EndBound {
+	base, est := c.basicBound()
+	sets := c.energySets(est)
+	if len(sets) == 0 {
+		return base
+	}
+	lb := newLatest(c, est)
+	lo, hi := base.Value, upper // lo: infeasible or proven bound; hi: feasible
+	if hi > lo {
+		if _, ok := lb.feasible(hi, sets); !ok {
+			hi = 0 // not a feasible end after all: search one
+		}
+	}
+	if hi <= lo {
+		// find a feasible end by doubling the distance from the earliest head
+		from := 0
+		for _, e := range est {
+			from = min(from, e)
+		}
+		span := max(1, lo-from)
+		hi = lo + span
+		for {
+			if _, ok := lb.feasible(hi, sets); ok {
+				break
+			}
+			if span > 1<<44 {
+				return base
+			}
+			span *= 2
+			hi = lo + span
+		}
+	}
+	if _, ok := lb.feasible(lo, sets); ok {
+		return base
+	}
+	// invariant: lo infeasible, hi feasible
+	var bind []int
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if set, ok := lb.feasible(mid, sets); ok {
+			hi = mid
+		} else {
+			lo = mid
+			bind = set
+		}
+	}
+	if bind == nil {
+		bind, _ = lb.feasible(lo, sets) // lo is still base.Value
+	}
+	// every end <= lo is infeasible, so hi = lo+1 is a bound
+	if hi <= base.Value {
+		return base
+	}
+	b := EndBound{Value: hi, Binding: BindWindow, Resources: bind}
+	if bind == nil {
+		b.Binding = BindPath // the latest starts alone cross the earliest ones
+	}
+	return b
+}
+
+// energySets groups the tasks that are not fixed by the set of resources a
+// demand may use, in a deterministic order.
+func (c *compiled) energySets(est []int) []*energySet {
+	p := c.p
+	byKey := map[string]*energySet{}
+	var keys []string
+	for t := range p.Tasks {
+		task := &p.Tasks[t]
+		if task.Fixed || task.Duration == 0 {
+			continue
+		}
+		for _, d := range task.Demands {
+			if d.Amount == 0 {
+				continue
+			}
+			alts := append([]int(nil), d.Alternatives...)
+			sort.Ints(alts)
+			key := fmt.Sprint(alts)
+			s := byKey[key]
+			if s == nil {
+				s = &energySet{res: alts}
+				byKey[key] = s
+				keys = append(keys, key)
+			}
+			s.tasks = append(s.tasks, t)
+			s.work = append(s.work, task.Duration*d.Amount)
+		}
+	}
+	sort.Strings(keys)
+	total := 0
+	out := make([]*energySet, 0, len(keys))
+	for _, k := range keys {
+		s := byKey[k]
+		if len(s.tasks) < 2 {
+			continue // one task alone is the critical path's business
+		}
+		hs := make([]int, len(s.tasks))
+		for i, t := range s.tasks {
+			hs[i] = est[t]
+		}
+		sort.Ints(hs)
+		u := hs[:0]
+		for i, h := range hs {
+			if i == 0 || h != hs[i-1] {
+				u = append(u, h)
+			}
+		}
+		s.heads = u
+		total += len(s.tasks)
+		out = append(out, s)
+	}
+	// keep the work of one feasibility test near a few hundred thousand window
+	// checks: on large problems only evenly spread heads open windows (a subset of
+	// the windows is still a valid relaxation)
+	k := max(8, min(256, 400000/max(1, total)))
+	for _, s := range out {
+		if len(s.heads) > k {
+			pick := make([]int, 0, k)
+			for i := 0; i < k; i++ {
+				pick = append(pick, s.heads[i*len(s.heads)/k])
+			}
+			s.heads = pick
+		}
+	}
+	return out
+}
+
+// latest derives, for a candidate end H, each task's latest end and start.
+type latest struct {
+	c       *compiled
+	est     []int
+	lct, ls []int
+	cals    [][][]*Calendar // per task, the distinct calendar lists of its modes
+	order   []int
+}
+
+func newLatest(c *compiled, est []int) *latest {
+	n := len(c.p.Tasks)
+	l := &latest{c: c, est: est, lct: make([]int, n), ls: make([]int, n), cals: make([][][]*Calendar, n), order: make([]int, 0, n)}
+	for t := range c.p.Tasks {
+	modes:
+		for _, m := range c.modes[t] {
+			for _, seen := range l.cals[t] {
+				if sameCals(seen, m.cal.cs) {
+					continue modes
+				}
+			}
+			l.cals[t] = append(l.cals[t], m.cal.cs)
+		}
+	}
+	return l
+}
+
+func sameCals(a, b []*Calendar) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// backward fills lct and ls for end H; false when some task's latest start
+// falls before its earliest one (no schedule ends by H).
+func (l *latest) backward(H int) bool {
+	c := l.c
+	for k := len(c.topo) - 1; k >= 0; k-- {
+		t := c.topo[k]
+		task := &c.p.Tasks[t]
+		if task.Fixed {
+			l.lct[t], l.ls[t] = task.End, task.Start
+			continue
+		}
+		e := H
+		for _, a := range c.succs[t] {
+			x := l.ls[a.other] - a.minLag
+			if a.lagCal != nil && a.minLag > 0 {
+				s, _, ok := a.lagCal.Retreat(l.ls[a.other], a.minLag)
+				if !ok {
+					return false
+				}
+				x = s
+			}
+			e = min(e, x)
+		}
+		l.lct[t] = e
+		// the latest start over the modes; within a mode, no later than what any
+		// one of its calendars allows (their intersection has less working time)
+		best, found := MinTime, false
+		for _, cs := range l.cals[t] {
+			s, ok := e-task.Duration, true
+			for _, cal := range cs {
+				x, _, fits := cal.Retreat(e, task.Duration)
+				if !fits {
+					ok = false
+					break
+				}
+				s = min(s, x)
+			}
+			if ok {
+				best, found = max(best, s), true
+			}
+		}
+		if !found || best < l.est[t] {
+			return false
+		}
+		l.ls[t] = best
+	}
+	return true
+}
+
+// feasible tests end H: the latest times, then each set's windows [a, b) with a
+// one of its heads and b one of its tasks' latest ends: the work of the tasks
+// that start at or after a and end by b must fit in the set's working time of
+// [a, b). On failure it returns the set's resources (nil when the latest times
+// alone fail).
+func (l *latest) feasible(H int, sets []*energySet) ([]int, bool) {
+	if !l.backward(H) {
+		return nil, false
+	}
+	p := l.c.p
+	for _, s := range sets {
+		idx := l.order[:0]
+		for i := range s.tasks {
+			idx = append(idx, i)
+		}
+		sort.Slice(idx, func(x, y int) bool { return l.lct[s.tasks[idx[x]]] < l.lct[s.tasks[idx[y]]] })
+		capWork := func(a, b int) int {
+			w := 0
+			for _, r := range s.res {
+				w += p.Resources[r].Capacity * p.Resources[r].Calendar.Work(a, b)
+			}
+			return w
+		}
+		for _, a := range s.heads {
+			acc, checked := 0, 0
+			for j, i := range idx {
+				t := s.tasks[i]
+				if l.est[t] >= a {
+					acc += s.work[i]
+				}
+				b := l.lct[t]
+				if acc == checked || j+1 < len(idx) && l.lct[s.tasks[idx[j+1]]] == b {
+					continue
+				}
+				checked = acc
+				if acc > capWork(a, b) {
+					l.order = idx
+					return s.res, false
+				}
+			}
+		}
+		l.order = idx
+	}
+	return nil, true
+}

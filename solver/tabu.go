@@ -1,0 +1,560 @@
+package solver
+
+import (
+	"math/rand/v2"
+	"sort"
+)
+
+// Tabu search with path relinking on the disjunctive graph (dgraph), after the
+// TS/PR of Peng, Lü and Cheng (2015):
+//
+//   - moves: the N7 neighbourhood of Zhang et al. (2007) on one critical path:
+//     in each block (a run of critical tasks on one machine), move an inner task
+//     to the block's first or last place, or the first or last task into the
+//     block (the N5 swaps of Nowicki and Smutnicki are the shortest of these);
+//   - each move rated by the head-and-tail estimate of Balas and Vazacopoulos,
+//     carried over to a moved stretch of a machine; a tabu list on the arcs a
+//     move reverses, with aspiration by the best;
+//   - runs of tabu search end after a stall that grows with the instance; the
+//     best schedule of each run enters a small pool of elite schedules, and the
+//     next run starts on the path from one elite schedule to another (path
+//     relinking: adjacent swaps that put the first in the second's order, part of
+//     the way), or, now and then, from the best schedule shaken by a few moves.
+//
+// Everything depends on the seed, the worker index and the budget only.
+
+// block is a run of critical tasks on machine r: positions lo..hi of seq[r].
+type block struct{ r, lo, hi int }
+
+// tmove moves one task of a machine's stretch lo..hi: fwd moves seq[lo] to hi
+// (the others one place up), !fwd moves seq[hi] to lo.
+type tmove struct {
+	r, lo, hi int
+	fwd       bool
+	est       int
+}
+
+// criticalBlocks walks back along one critical path (from a random last task) and
+// returns its blocks in path order.
+func (g *dgraph) criticalBlocks(mk int, rng *rand.Rand, out []block) []block {
+	out = out[:0]
+	var ends []int
+	for t := 0; t < g.n; t++ {
+		if g.head[t]+g.dur[t] == mk && g.tail[t] == 0 {
+			ends = append(ends, t)
+		}
+	}
+	if len(ends) == 0 {
+		return out
+	}
+	t := ends[rng.IntN(len(ends))]
+	cur := block{r: -1}
+	for {
+		next, via, k := -1, -1, -1
+		for kk := range g.res[t] {
+			if p := g.mprev(t, kk); p >= 0 && g.head[p]+g.dur[p] == g.head[t] {
+				next, via, k = p, g.res[t][kk], kk
+				break
+			}
+		}
+		if next < 0 {
+			for _, a := range g.c.preds[t] {
+				if g.head[a.other]+g.dur[a.other]+a.minLag == g.head[t] {
+					next = a.other
+					break
+				}
+			}
+		}
+		if via >= 0 {
+			i := g.pos[t][k]
+			if cur.r == via && cur.lo == i {
+				cur.lo = i - 1
+			} else {
+				if cur.r >= 0 {
+					out = append(out, cur)
+				}
+				cur = block{r: via, lo: i - 1, hi: i}
+			}
+		} else if cur.r >= 0 {
+			out = append(out, cur)
+			cur = block{r: -1}
+		}
+		if next < 0 {
+			break
+		}
+		t = next
+	}
+	if cur.r >= 0 {
+		out = append(out, cur)
+	}
+	// forward order
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
+
+// neighbours lists the N7 moves of the blocks. The first block's first task and
+// the last block's last task stay (moving them cannot shorten this path), unless
+// the path has one block only.
+func neighbours(blocks []block, out []tmove) []tmove {
+	out = out[:0]
+	for bi, b := range blocks {
+		first, last := bi == 0 && len(blocks) > 1, bi == len(blocks)-1 && len(blocks) > 1
+		if b.hi-b.lo == 1 {
+			if !first || !last {
+				out = append(out, tmove{r: b.r, lo: b.lo, hi: b.hi, fwd: true})
+			}
+			continue
+		}
+		// inner tasks to the front or the back
+		for i := b.lo + 1; i < b.hi; i++ {
+			if !first {
+				out = append(out, tmove{r: b.r, lo: b.lo, hi: i, fwd: false})
+			}
+			if !last {
+				out = append(out, tmove{r: b.r, lo: i, hi: b.hi, fwd: true})
+			}
+		}
+		// the first task further in (one place is the swap above), the last task
+		// further back
+		if !first {
+			for j := b.lo + 2; j <= b.hi; j++ {
+				if j == b.hi && last {
+					break
+				}
+				out = append(out, tmove{r: b.r, lo: b.lo, hi: j, fwd: true})
+			}
+		}
+		if !last {
+			for j := b.hi - 2; j >= b.lo; j-- {
+				if j == b.lo && first {
+					break
+				}
+				out = append(out, tmove{r: b.r, lo: j, hi: b.hi, fwd: false})
+			}
+		}
+	}
+	return out
+}
+
+// moved writes the stretch lo..hi of machine r in its order after m into buf.
+func (g *dgraph) moved(m tmove, buf []int) []int {
+	s := g.seq[m.r]
+	buf = buf[:0]
+	if m.fwd {
+		buf = append(buf, s[m.lo+1:m.hi+1]...)
+		buf = append(buf, s[m.lo])
+	} else {
+		buf = append(buf, s[m.hi])
+		buf = append(buf, s[m.lo:m.hi]...)
+	}
+	return buf
+}
+
+// jobHead is the earliest start of t from everything but its machine r.
+func (g *dgraph) jobHead(t, r int) int {
+	h := g.rel[t]
+	for _, a := range g.c.preds[t] {
+		h = max(h, g.head[a.other]+g.dur[a.other]+a.minLag)
+	}
+	return max(h, g.otherMachineHead(t, r))
+}
+
+// jobTail is the tail of t from everything but its machine r.
+func (g *dgraph) jobTail(t, r int) int {
+	q := 0
+	for _, a := range g.c.succs[t] {
+		q = max(q, a.minLag+g.dur[a.other]+g.tail[a.other])
+	}
+	return max(q, g.otherMachineTail(t, r))
+}
+
+// estimateMove rates a move by the longest path through the moved stretch, with
+// the heads and tails of everything else as they stand (Balas and Vazacopoulos's
+// estimate, over a stretch).
+func (g *dgraph) estimateMove(m tmove, buf, q []int) int {
+	s := g.seq[m.r]
+	order := g.moved(m, buf)
+	end := 0
+	if m.lo > 0 {
+		p := s[m.lo-1]
+		end = g.head[p] + g.dur[p]
+	}
+	q = q[:0]
+	for range order {
+		q = append(q, 0)
+	}
+	next := 0
+	if m.hi+1 < len(s) {
+		x := s[m.hi+1]
+		next = g.dur[x] + g.tail[x]
+	}
+	for i := len(order) - 1; i >= 0; i-- {
+		t := order[i]
+		q[i] = max(g.jobTail(t, m.r), next)
+		next = g.dur[t] + q[i]
+	}
+	est := 0
+	for i, t := range order {
+		h := max(g.jobHead(t, m.r), end)
+		end = h + g.dur[t]
+		est = max(est, end+q[i])
+	}
+	return est
+}
+
+// applyMove performs m (undo performs its inverse, tmove{r, lo, hi, !fwd}).
+func (g *dgraph) applyMove(m tmove) {
+	s := g.seq[m.r]
+	if m.fwd {
+		u := s[m.lo]
+		copy(s[m.lo:m.hi], s[m.lo+1:m.hi+1])
+		s[m.hi] = u
+	} else {
+		u := s[m.hi]
+		copy(s[m.lo+1:m.hi+1], s[m.lo:m.hi])
+		s[m.lo] = u
+	}
+	for i := m.lo; i <= m.hi; i++ {
+		t := s[i]
+		g.pos[t][g.machineIndex(t, m.r)] = i
+	}
+	if g.fast != nil {
+		g.relinkRange(s, m.lo, m.hi)
+	}
+}
+
+// tabuList keeps, per arc (a before b on a machine), the iteration until which
+// restoring it is forbidden: in a flat table up to a few million arcs, in a map
+// beyond.
+type tabuList struct {
+	n     int
+	flat  []int32
+	until map[int64]int32
+}
+
+const tabuFlatMax = 1 << 22
+
+func newTabuList(n int) *tabuList {
+	tl := &tabuList{n: n}
+	if n*n <= tabuFlatMax {
+		tl.flat = make([]int32, n*n)
+	} else {
+		tl.until = map[int64]int32{}
+	}
+	return tl
+}
+
+func (tl *tabuList) get(a, b int) int {
+	if tl.flat != nil {
+		return int(tl.flat[a*tl.n+b])
+	}
+	return int(tl.until[int64(a)*int64(tl.n)+int64(b)])
+}
+
+func (tl *tabuList) set(a, b, until int) {
+	if tl.flat != nil {
+		tl.flat[a*tl.n+b] = int32(until)
+		return
+	}
+	tl.until[int64(a)*int64(tl.n)+int64(b)] = int32(until)
+}
+
+// reset forgets every entry.
+func (tl *tabuList) reset() {
+	if tl.flat != nil {
+		clear(tl.flat)
+	} else {
+		tl.reset()
+	}
+}
+
+// forbidden reports whether m restores an arc reversed recently.
+func (tl *tabuList) forbidden(g *dgraph, m tmove, it int) bool {
+	s := g.seq[m.r]
+	if m.fwd {
+		u := s[m.lo]
+		for _, x := range s[m.lo+1 : m.hi+1] {
+			if tl.get(x, u) > it {
+				return true
+			}
+		}
+		return false
+	}
+	u := s[m.hi]
+	for _, x := range s[m.lo:m.hi] {
+		if tl.get(u, x) > it {
+			return true
+		}
+	}
+	return false
+}
+
+// recordDone forbids restoring the arcs m has just reversed.
+func (tl *tabuList) recordDone(g *dgraph, m tmove, until int) {
+	s := g.seq[m.r]
+	if m.fwd {
+		u := s[m.hi]
+		for _, x := range s[m.lo:m.hi] {
+			tl.set(u, x, until)
+		}
+		return
+	}
+	u := s[m.lo]
+	for _, x := range s[m.lo+1 : m.hi+1] {
+		tl.set(x, u, until)
+	}
+}
+
+// elite is a schedule kept for path relinking.
+type elite struct {
+	mk  int
+	seq [][]int
+}
+
+// distance counts the pairs of tasks two schedules order differently on a
+// machine.
+func distance(a, b [][]int, posB []int) int {
+	d := 0
+	for r := range a {
+		for i, t := range b[r] {
+			posB[t] = i
+		}
+		s := a[r]
+		for i := range s {
+			for j := i + 1; j < len(s); j++ {
+				if posB[s[i]] > posB[s[j]] {
+					d++
+				}
+			}
+		}
+	}
+	return d
+}
+
+// tabu runs the search from a complete schedule, offering improvements. budget
+// bounds the iterations of tabu search (0: until stopped).
+//
+// One long function: the search's loop, whose state (the graph, the tabu list,
+// the run's and the search's best, the elite pool, the stall counter) every step
+// reads and writes; the moves, their rating, the relinking and the pool are
+// functions of their own.
+func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func(*candidate)) {
+	c := wk.c
+	if from.score.Unplaced > 0 {
+		return
+	}
+	g := newDGraph(c, from.pl)
+	mk, ok := g.evaluate()
+	if !ok {
+		return
+	}
+	rng := rand.New(rand.NewPCG(uint64(wk.seed), uint64(2<<32+wk.index)))
+	best, bestSeq := mk, g.snapshot()
+	runBest, runSeq := mk, bestSeq
+	tl := newTabuList(g.n)
+	machines := 0
+	for _, s := range g.seq {
+		if len(s) > 0 {
+			machines++
+		}
+	}
+	// a short tenure, growing slowly with the number of tasks per machine
+	tenure := 4 + g.n/max(1, machines)/4
+	if wk.index%2 == 1 {
+		// a portfolio: the odd workers search with a longer memory
+		tenure += tenure / 2
+	}
+	stallMax := 2500 + 10*g.n
+	const poolSize = 8
+	var pool []elite
+	posB := make([]int, g.n)
+	stall := 0
+	var blocks []block
+	var moves []tmove
+	buf, qbuf := make([]int, 0, 64), make([]int, 0, 64)
+	for it := 1; budget == 0 || it <= budget; it++ {
+		if it&255 == 0 && stop() {
+			return
+		}
+		blocks = g.criticalBlocks(mk, rng, blocks)
+		moves = neighbours(blocks, moves)
+		if len(moves) == 0 {
+			return // the critical path has no block: the schedule is optimal
+		}
+		for i := range moves {
+			moves[i].est = g.estimateMove(moves[i], buf, qbuf)
+		}
+		// the best admissible move; one that closes a cycle (an insertion can) is
+		// undone and left out, and the next best tried
+		nmk, ok := 0, false
+		for try := 0; try < 4 && !ok; try++ {
+			bi, bestEst := -1, MaxTime
+			for i := range moves {
+				m := &moves[i]
+				if m.est > bestEst || m.est >= best && tl.forbidden(g, *m, it) {
+					continue
+				}
+				if m.est < bestEst || rng.IntN(2) == 0 {
+					bi, bestEst = i, m.est
+				}
+			}
+			if bi < 0 {
+				bi = rng.IntN(len(moves))
+			}
+			m := moves[bi]
+			g.applyMove(m)
+			if nmk, ok = g.evaluate(); ok {
+				tl.recordDone(g, m, it+tenure+rng.IntN(tenure/2+1))
+			} else {
+				g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
+				moves[bi].est = MaxTime + 1
+			}
+		}
+		if ok {
+			mk = nmk
+		} else {
+			mk, _ = g.evaluate() // every try closed a cycle: count it as a step without gain
+		}
+		if ok && mk < runBest {
+			runBest, runSeq, stall = mk, g.snapshot(), 0
+			if mk < best {
+				best, bestSeq = mk, runSeq
+				pl := g.placements()
+				sc, tm := c.score(pl, make([]int, g.n))
+				offer(&candidate{pl: pl, mode: make([]int, g.n), score: sc, terms: tm, k: 1<<40 + it*64 + wk.index})
+			}
+			continue
+		}
+		if stall++; stall <= stallMax {
+			continue
+		}
+		// the run has stalled: keep its best, start the next one elsewhere
+		pool = addElite(pool, elite{mk: runBest, seq: runSeq}, poolSize, posB)
+		tl.reset()
+		stall = 0
+		if len(pool) >= 2 && rng.IntN(4) != 0 {
+			a := rng.IntN(len(pool))
+			b := rng.IntN(len(pool) - 1)
+			if b >= a {
+				b++
+			}
+			g.restore(pool[a].seq)
+			g.relink(pool[b].seq, 0.3+0.4*rng.Float64(), rng, posB)
+		} else {
+			g.restore(bestSeq)
+			mk, _ = g.evaluate()
+			for k := 0; k < 3+rng.IntN(5); k++ {
+				ms := neighbours(g.criticalBlocks(mk, rng, blocks), moves)
+				if len(ms) == 0 {
+					break
+				}
+				m := ms[rng.IntN(len(ms))]
+				g.applyMove(m)
+				if _, ok := g.evaluate(); !ok {
+					g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
+				}
+				mk, _ = g.evaluate()
+			}
+		}
+		mk, _ = g.evaluate()
+		runBest, runSeq = mk, g.snapshot()
+		if mk < best {
+			best, bestSeq = mk, runSeq
+			pl := g.placements()
+			sc, tm := c.score(pl, make([]int, g.n))
+			offer(&candidate{pl: pl, mode: make([]int, g.n), score: sc, terms: tm, k: 1<<40 + it*64 + wk.index})
+		}
+	}
+}
+
+// addElite puts e into the pool unless the pool holds the same schedule; a full
+// pool drops its worst when e is better.
+func addElite(pool []elite, e elite, size int, pos []int) []elite {
+	for _, x := range pool {
+		if x.mk == e.mk && distance(x.seq, e.seq, pos) == 0 {
+			return pool
+		}
+	}
+	if len(pool) < size {
+		pool = append(pool, e)
+	} else if worst := len(pool) - 1; e.mk < pool[worst].mk {
+		pool[worst] = e
+	} else {
+		return pool
+	}
+	sort.SliceStable(pool, func(i, j int) bool { return pool[i].mk < pool[j].mk })
+	return pool
+}
+
+// relink walks the schedule toward target by adjacent swaps of pairs the target
+// orders the other way, until the distance has shrunk by the fraction frac; a
+// swap that would close a cycle is undone and another tried.
+func (g *dgraph) relink(target [][]int, frac float64, rng *rand.Rand, posB []int) {
+	d := distance(g.seq, target, posB)
+	steps := int(frac * float64(d))
+	// where[t][k]: the place of t on its k-th machine in the target
+	where := make([][]int, g.n)
+	for t := range where {
+		where[t] = make([]int, len(g.res[t]))
+	}
+	for r, s := range target {
+		for i, t := range s {
+			where[t][g.machineIndex(t, r)] = i
+		}
+	}
+	at := func(r, t int) int { return where[t][g.machineIndex(t, r)] }
+	var cand []tmove
+	for done, fails := 0, 0; done < steps && fails < 50; {
+		cand = cand[:0]
+		for r, s := range g.seq {
+			for i := 0; i+1 < len(s); i++ {
+				if at(r, s[i]) > at(r, s[i+1]) {
+					cand = append(cand, tmove{r: r, lo: i, hi: i + 1, fwd: true})
+				}
+			}
+		}
+		if len(cand) == 0 {
+			return
+		}
+		// several swaps before one evaluation; a cycle undoes them one by one
+		k := max(1, min(len(cand)/4, steps-done))
+		rng.Shuffle(len(cand), func(i, j int) { cand[i], cand[j] = cand[j], cand[i] })
+		var applied []tmove
+		used := map[[2]int]bool{}
+		for _, m := range cand {
+			if len(applied) == k {
+				break
+			}
+			// swaps on one machine must not overlap
+			if used[[2]int{m.r, m.lo}] || used[[2]int{m.r, m.hi}] {
+				continue
+			}
+			used[[2]int{m.r, m.lo}], used[[2]int{m.r, m.hi}] = true, true
+			g.applyMove(m)
+			applied = append(applied, m)
+		}
+		if _, ok := g.evaluate(); ok {
+			done += len(applied)
+			continue
+		}
+		for i := len(applied) - 1; i >= 0; i-- {
+			m := applied[i]
+			g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
+		}
+		// one at a time
+		ok := false
+		for _, m := range cand[:min(len(cand), 20)] {
+			g.applyMove(m)
+			if _, ok = g.evaluate(); ok {
+				done++
+				break
+			}
+			g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
+		}
+		if !ok {
+			fails++
+		}
+	}
+}
