@@ -57,6 +57,9 @@ type ReplanRow struct {
 	FirstValid time.Duration
 	Violations int
 	Unplaced   [2]int
+	// Lost counts the interventions the base plan placed that the replan leaves
+	// unplaced (those an event cancelled apart).
+	Lost int
 }
 
 // RunReplan runs the scenarios and writes one line per scenario and a summary.
@@ -107,7 +110,7 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 	last := appts[len(appts)-1].end
 	fmt.Fprintf(out, "operation: %d dwellings, %d interventions, base plan %s to %s; %d s per solve\n",
 		len(p.Dwellings), len(p.Interventions), opStart.Format("2006-01-02"), last.Format("2006-01-02"), int(o.TimeLimit.Seconds()))
-	fmt.Fprintf(out, "%-4s %-10s %-10s %9s %8s %8s %11s %11s %7s %8s\n", "#", "kind", "now", "announced", "replan", "scratch", "end replan", "end scratch", "end Δ%", "first s")
+	fmt.Fprintf(out, "%-4s %-10s %-10s %9s %8s %8s %11s %11s %7s %8s %5s\n", "#", "kind", "now", "announced", "replan", "scratch", "end replan", "end scratch", "end Δ%", "first s", "lost")
 	var rows []ReplanRow
 	for k := 0; k < o.Scenarios; k++ {
 		if ctx.Err() != nil {
@@ -144,9 +147,9 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 			return rows, fmt.Errorf("scenario %d%s", k, err)
 		}
 		rows = append(rows, row)
-		fmt.Fprintf(out, "%-4s %-10s %-10s %9d %8d %8d %11s %11s %7.2f %8.3f\n", row.Scenario, row.Kind, now.Format("2006-01-02"),
+		fmt.Fprintf(out, "%-4s %-10s %-10s %9d %8d %8d %11s %11s %7.2f %8.3f %5d\n", row.Scenario, row.Kind, now.Format("2006-01-02"),
 			row.Announced, row.MovedReplan, row.MovedScratch, row.EndReplan.Format("2006-01-02"), row.EndScratch.Format("2006-01-02"),
-			row.EndDiffPct, row.FirstValid.Seconds())
+			row.EndDiffPct, row.FirstValid.Seconds(), row.Lost)
 	}
 	if len(rows) == 0 {
 		return rows, ctx.Err()
@@ -157,10 +160,11 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 
 // writeReplanSummary writes the summary line of the rows.
 func writeReplanSummary(out io.Writer, rows []ReplanRow) {
-	var mr, ms, bad int
+	var mr, ms, bad, lost int
 	worst := math.Inf(-1)
 	var firsts []float64
 	for _, r := range rows {
+		lost += r.Lost
 		mr += r.MovedReplan
 		ms += r.MovedScratch
 		bad += r.Violations
@@ -171,8 +175,8 @@ func writeReplanSummary(out io.Writer, rows []ReplanRow) {
 	if mr > 0 {
 		ratio = float64(ms) / float64(mr)
 	}
-	fmt.Fprintf(out, "announced appointments moved: replan %d, from scratch %d (%.1f times fewer); end date: worst %.2f%% later than from scratch; first valid replan: median %.3f s; hard violations %d over %d scenarios\n",
-		mr, ms, ratio, worst, Quantile(0.5, firsts), bad, len(rows))
+	fmt.Fprintf(out, "announced appointments moved: replan %d, from scratch %d (%.1f times fewer); end date: worst %.2f%% later than from scratch; first valid replan: median %.3f s; hard violations %d over %d scenarios; interventions newly unplaced by the replan: %d\n",
+		mr, ms, ratio, worst, Quantile(0.5, firsts), bad, len(rows), lost)
 }
 
 // announce is the scenario's problem at now: the pilot has announced the next
@@ -233,11 +237,27 @@ func measureReplan(ctx context.Context, row *ReplanRow, q *model.Problem, old *m
 	}
 	row.Violations += len(sc.Violations)
 	row.Unplaced = [2]int{len(rr.Plan.Unplaced), len(sc.Plan.Unplaced)}
+	row.Lost = newlyUnplaced(old, rr.Plan)
 	row.MovedReplan = movedAnnounced(announced, old, rr.Plan, loc)
 	row.MovedScratch = movedAnnounced(announced, old, sc.Plan, loc)
 	row.EndReplan, row.EndScratch = planEnd(rr.Plan, loc), planEnd(sc.Plan, loc)
 	row.EndDiffPct = 100 * row.EndReplan.Sub(row.EndScratch).Hours() / row.EndScratch.Sub(s.opStart).Hours()
 	return nil
+}
+
+// newlyUnplaced counts the interventions old places that new leaves unplaced.
+func newlyUnplaced(old, new *model.Plan) int {
+	placed := map[string]bool{}
+	for _, a := range old.Assignments {
+		placed[a.Intervention] = true
+	}
+	n := 0
+	for _, u := range new.Unplaced {
+		if placed[u.Intervention] {
+			n++
+		}
+	}
+	return n
 }
 
 // appt is an appointment of the base plan.
