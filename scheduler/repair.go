@@ -1,0 +1,181 @@
+package scheduler
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rehabplan/rehabplan/constraints"
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/solver"
+)
+
+// ReplanBudget is a replan's time limit when Settings.TimeLimit is 0: it grows with
+// the operation, max(5 s, dwellings × 10 ms) (10 s at 1,000 dwellings).
+func ReplanBudget(p *model.Problem) time.Duration {
+	return max(5*time.Second, time.Duration(len(p.Dwellings))*10*time.Millisecond)
+}
+
+// repairReserve is the share of a replan's time kept for the repair after the
+// search (repairBest), between 50 ms and 1 s.
+func repairReserve(limit time.Duration) time.Duration {
+	return min(max(limit/20, 50*time.Millisecond), time.Second)
+}
+
+// repairBest makes sure a replan drops nothing it had, and keeps the old
+// placements when the search has not found better. Besides res, the search's best,
+// it builds two schedules on a board (solver.Board), each valid by construction:
+// res with the tasks it left unplaced put back (where the old plan had them when
+// they fit there, else at their earliest), and the old plan kept (every
+// appointment where it was when it still fits there and what it follows stayed,
+// the rest at its earliest). extra, when not nil, is one more (the arrangement
+// of rescheduled slots). The best by score wins (fewer unplaced first); res's
+// account of the search (stop, iterations, bound) is kept.
+func repairBest(cp *constraints.Compiled, res, extra *solver.Result, slots map[string]slot) *solver.Result {
+	best := res
+	consider := func(c *solver.Result) {
+		if c != nil && c.Score.Less(best.Score) {
+			best = c
+		}
+	}
+	if res.Score.Unplaced > 0 {
+		consider(fillIn(cp, res, slots))
+	}
+	consider(keepOldPlacements(cp, slots))
+	consider(extra)
+	if best != res {
+		out := *best
+		out.Stop, out.Iterations, out.FirstFeasible, out.Elapsed = res.Stop, res.Iterations, res.FirstFeasible, res.Elapsed
+		out.Seed, out.LowerBound = res.Seed, res.LowerBound
+		best = &out
+	}
+	return best
+}
+
+// oldMode is t's mode on b for its old appointment, and its old start and end
+// (-1 when it had none or its crew and pilot can no longer take it).
+func oldModeOf(cp *constraints.Compiled, b *solver.Board, t int, slots map[string]slot) (m, s, e int) {
+	sl, ok := slots[cp.Interventions[t].ID]
+	if !ok {
+		return -1, 0, 0
+	}
+	ch := cp.ChoiceFor(t, sl.crew, sl.pilot)
+	if ch == nil {
+		return -1, 0, 0
+	}
+	return b.ModeOf(t, ch), cp.Clock.Minute(sl.start), cp.Clock.Minute(sl.end)
+}
+
+// putBack puts t where the old plan had it when it fits there, else at its
+// earliest end over its modes (its old mode on a tie).
+func putBack(cp *constraints.Compiled, b *solver.Board, t int, slots map[string]slot) bool {
+	om, os, oe := oldModeOf(cp, b, t, slots)
+	if om >= 0 {
+		if e, ok := b.FitAt(t, om, os); ok && e == oe {
+			return b.Put(t, om, os, e) == nil
+		}
+	}
+	bm, bs, be := -1, 0, 0
+	for m := range b.Modes(t) {
+		s, e, why := b.Fit(t, m, 0)
+		if why != solver.ReasonNone {
+			continue
+		}
+		if bm < 0 || e < be || e == be && (s < bs || s == bs && m == om) {
+			bm, bs, be = m, s, e
+		}
+	}
+	return bm >= 0 && b.Put(t, bm, bs, be) == nil
+}
+
+// fillIn is res with the tasks it left unplaced put back, predecessors first.
+func fillIn(cp *constraints.Compiled, res *solver.Result, slots map[string]slot) *solver.Result {
+	b, err := solver.NewBoard(cp.Problem)
+	if err != nil {
+		return nil
+	}
+	for t, pl := range res.Placements {
+		if !pl.Placed || cp.Problem.Tasks[t].Fixed {
+			continue
+		}
+		if m := b.ModeOf(t, pl.Choice); m < 0 || b.Put(t, m, pl.Start, pl.End) != nil {
+			return nil
+		}
+	}
+	for _, t := range b.Topo() {
+		if !b.Placement(t).Placed && !cp.Problem.Tasks[t].Fixed {
+			putBack(cp, b, t, slots)
+		}
+	}
+	return b.Result()
+}
+
+// keepOldPlacements is the old plan kept: in an order where predecessors come
+// first, every appointment where it was when all it follows is on the board and it
+// still fits there; then the others, predecessors first, at their earliest.
+func keepOldPlacements(cp *constraints.Compiled, slots map[string]slot) *solver.Result {
+	b, err := solver.NewBoard(cp.Problem)
+	if err != nil {
+		return nil
+	}
+	preds := make([][]int, len(cp.Problem.Tasks))
+	for _, pr := range cp.Problem.Precedences {
+		preds[pr.To] = append(preds[pr.To], pr.From)
+	}
+	var later []int
+	for _, t := range b.Topo() {
+		if cp.Problem.Tasks[t].Fixed {
+			continue
+		}
+		ready := true
+		for _, p := range preds[t] {
+			ready = ready && b.Placement(p).Placed
+		}
+		if om, os, oe := oldModeOf(cp, b, t, slots); ready && om >= 0 {
+			if e, ok := b.FitAt(t, om, os); ok && e == oe && b.Put(t, om, os, e) == nil {
+				continue
+			}
+		}
+		later = append(later, t)
+	}
+	for _, t := range later {
+		putBack(cp, b, t, slots)
+	}
+	return b.Result()
+}
+
+// blameEvents adds to each intervention the old plan placed and the new one leaves
+// unplaced a first reason naming the events that left it no room: those that
+// forced it to move (cause), else every event of the replan.
+func blameEvents(plan *model.Plan, slots map[string]slot, cause map[string]string, ev *model.Events, lang Lang) {
+	var all []string
+	if ev != nil {
+		for _, e := range ev.Events {
+			all = append(all, e.ID)
+		}
+	}
+	for i := range plan.Unplaced {
+		u := &plan.Unplaced[i]
+		if _, had := slots[u.Intervention]; !had {
+			continue
+		}
+		ids := all
+		if c := cause[u.Intervention]; c != "" {
+			ids = []string{c}
+		}
+		sort.Strings(ids)
+		var msg string
+		switch {
+		case len(ids) == 0 && lang == French:
+			msg = fmt.Sprintf("le plan précédent plaçait %s ; sans événement, il ne tient plus : le problème a changé", u.Intervention)
+		case len(ids) == 0:
+			msg = fmt.Sprintf("the previous plan placed %s; with no event it no longer holds: the problem changed", u.Intervention)
+		case lang == French:
+			msg = fmt.Sprintf("le plan précédent plaçait %s ; après l'événement %s, il ne trouve plus de place", u.Intervention, strings.Join(ids, ", "))
+		default:
+			msg = fmt.Sprintf("the previous plan placed %s; after event %s it fits nowhere", u.Intervention, strings.Join(ids, ", "))
+		}
+		u.Reasons = append([]model.Reason{{Rule: "replan", Message: msg}}, u.Reasons...)
+	}
+}
