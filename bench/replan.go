@@ -136,6 +136,7 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 		}
 		st.now = now
 		q, announced := st.announce(o.AnnounceDays)
+		st.q, st.plan = q, base.Plan
 		evs := &model.Events{Format: model.EventsFormat, Events: scen.build(st)}
 		if len(evs.Events) == 0 && typ != model.EventAppointmentMissed {
 			// the operation offers no subject for this event at now
@@ -282,6 +283,9 @@ type scenario struct {
 	delivery *model.Delivery
 	// subject is what another scenario's now was picked for
 	subject string
+	// q is the problem at now (the next days announced), plan the base plan
+	q    *model.Problem
+	plan *model.Plan
 }
 
 // replanScenario makes the events of one kind of scenario.
@@ -312,6 +316,7 @@ var replanScenarios = map[string]replanScenario{
 	model.EventInterventionCancelled:  {"cancelled", nil, interventionCancelled},
 	model.EventDwellingVacant:         {"vacant", nil, dwellingVacant},
 	model.EventAppointmentDeclined:    {"declined", nil, appointmentDeclined},
+	model.EventAppointmentRescheduled: {"reschedule", nil, appointmentRescheduled},
 }
 
 // DefaultReplanEvents are the slips the benchmark runs in turn by default: late
@@ -762,6 +767,39 @@ func appointmentDeclined(s *scenario) []model.Event {
 	}
 	if id := s.pick(ids); id != "" {
 		return []model.Event{{ID: s.id, Type: model.EventAppointmentDeclined, Intervention: id}}
+	}
+	return nil
+}
+
+// appointmentRescheduled: a household calls to move an appointment two days to
+// three weeks ahead; the pilot offers the slots scheduler.Slots finds and the
+// household takes one of the first three (an appointment with no slot to offer is
+// left for another, up to 20 tries).
+func appointmentRescheduled(s *scenario) []model.Event {
+	var ids []string
+	for _, a := range s.appts {
+		if !a.start.Before(s.day(2)) && a.start.Before(s.day(21)) {
+			ids = append(ids, a.a.Intervention)
+		}
+	}
+	if s.q == nil {
+		return nil
+	}
+	sort.Strings(ids)
+	ids = slices.Compact(ids)
+	s.rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+	f, err := scheduler.NewSlotFinder(s.q, s.plan, s.now)
+	if err != nil {
+		return nil
+	}
+	for _, id := range ids[:min(len(ids), 20)] {
+		ans, err := f.Slots(id, scheduler.SlotOptions{Count: 3})
+		if err != nil || len(ans.Slots) == 0 {
+			continue
+		}
+		ev := ans.Slots[s.rng.IntN(len(ans.Slots))].Event
+		ev.ID = s.id
+		return []model.Event{ev}
 	}
 	return nil
 }

@@ -68,8 +68,12 @@ func oldModeOf(cp *constraints.Compiled, b *solver.Board, t int, slots map[strin
 }
 
 // putBack puts t where the old plan had it when it fits there, else at its
-// earliest end over its modes (its old mode on a tie).
+// earliest end over its modes (its old mode on a tie); never before all it
+// follows is on the board.
 func putBack(cp *constraints.Compiled, b *solver.Board, t int, slots map[string]slot) bool {
+	if !b.PredecessorsPlaced(t) {
+		return false
+	}
 	om, os, oe := oldModeOf(cp, b, t, slots)
 	if om >= 0 {
 		if e, ok := b.FitAt(t, om, os); ok && e == oe {
@@ -119,20 +123,12 @@ func keepOldPlacements(cp *constraints.Compiled, slots map[string]slot) *solver.
 	if err != nil {
 		return nil
 	}
-	preds := make([][]int, len(cp.Problem.Tasks))
-	for _, pr := range cp.Problem.Precedences {
-		preds[pr.To] = append(preds[pr.To], pr.From)
-	}
 	var later []int
 	for _, t := range b.Topo() {
 		if cp.Problem.Tasks[t].Fixed {
 			continue
 		}
-		ready := true
-		for _, p := range preds[t] {
-			ready = ready && b.Placement(p).Placed
-		}
-		if om, os, oe := oldModeOf(cp, b, t, slots); ready && om >= 0 {
+		if om, os, oe := oldModeOf(cp, b, t, slots); om >= 0 && b.PredecessorsPlaced(t) {
 			if e, ok := b.FitAt(t, om, os); ok && e == oe && b.Put(t, om, os, e) == nil {
 				continue
 			}

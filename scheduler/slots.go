@@ -218,6 +218,9 @@ func (f *SlotFinder) Slots(id string, o SlotOptions) (*SlotAnswer, error) {
 	if sl, ok := f.slots[id]; ok && sb.oldMode[t] >= 0 {
 		ans.Current = &model.Assignment{Intervention: id, Start: sl.start.In(clk.Loc).Format(time.RFC3339), End: sl.end.In(clk.Loc).Format(time.RFC3339), Crew: sl.crew, Pilot: sl.pilot}
 	}
+	if p := sb.unplacedPredecessor(t); p >= 0 {
+		return nil, requestError("intervention", "intervention", id, "%q follows %s, which has no appointment in the plan: replan first", id, cp.Interventions[p].ID)
+	}
 	wasOn := sb.b.Placement(t).Placed
 	d := sb.lift(t)
 	oldEnd, baseEnd := sb.ends(t, d)
@@ -296,7 +299,6 @@ type slotBoard struct {
 	// oldMode and old: each task's mode and times in the plan (-1: not on the board)
 	oldMode []int
 	old     []solver.Placement
-	preds   [][]int
 	rank    []int
 }
 
@@ -309,12 +311,9 @@ func newSlotBoard(cp *constraints.Compiled, kinds map[string]pinKind, slots map[
 	}
 	n := len(cp.Problem.Tasks)
 	sb := &slotBoard{cp: cp, b: b, movable: make([]bool, n), oldMode: make([]int, n), old: make([]solver.Placement, n),
-		preds: make([][]int, n), rank: make([]int, n)}
+		rank: make([]int, n)}
 	for k, t := range b.Topo() {
 		sb.rank[t] = k
-	}
-	for _, pr := range cp.Problem.Precedences {
-		sb.preds[pr.To] = append(sb.preds[pr.To], pr.From)
 	}
 	for t, iv := range cp.Interventions {
 		sb.oldMode[t] = -1
@@ -386,13 +385,16 @@ func (sb *slotBoard) try(t, m, s, e int, d []int) (moved []int, stuck int) {
 	var later []int
 	deferred := map[int]bool{}
 	for _, u := range d {
-		if !sb.anyDeferred(u, deferred) && sb.putOld(u) {
+		if !sb.anyDeferred(u, deferred) && sb.b.PredecessorsPlaced(u) && sb.putOld(u) {
 			continue
 		}
 		deferred[u] = true
 		later = append(later, u)
 	}
 	for _, u := range later {
+		if !sb.b.PredecessorsPlaced(u) {
+			return moved, u
+		}
 		if sb.putOld(u) {
 			continue
 		}
@@ -405,7 +407,7 @@ func (sb *slotBoard) try(t, m, s, e int, d []int) (moved []int, stuck int) {
 }
 
 func (sb *slotBoard) anyDeferred(u int, deferred map[int]bool) bool {
-	for _, p := range sb.preds[u] {
+	for _, p := range sb.b.Predecessors(u) {
 		if deferred[p] {
 			return true
 		}
@@ -535,7 +537,9 @@ func placeRescheduled(cp *constraints.Compiled, q *model.Problem, old *model.Pla
 		var why string
 		placed := -1
 		modes := sb.rescheduleModes(t, r, slots[id])
-		if len(modes) == 0 {
+		if p := sb.unplacedPredecessor(t); p >= 0 {
+			why, modes = fmt.Sprintf("%s follows %s, which has no appointment in the plan", id, cp.Interventions[p].ID), nil
+		} else if len(modes) == 0 {
 			why = sb.noMode(t, r)
 		}
 		for _, m := range modes {
@@ -585,6 +589,17 @@ func placeRescheduled(cp *constraints.Compiled, q *model.Problem, old *model.Pla
 		}
 	}
 	return sb, nil
+}
+
+// unplacedPredecessor is a task t follows that is not on the board, -1 when
+// there is none.
+func (sb *slotBoard) unplacedPredecessor(t int) int {
+	for _, p := range sb.b.Predecessors(t) {
+		if !sb.b.Placement(p).Placed {
+			return p
+		}
+	}
+	return -1
 }
 
 // rescheduleModes are t's modes with the event's crew and pilot (the old ones

@@ -206,6 +206,26 @@ func (b *Board) FitAt(t, m, start int) (end int, ok bool) {
 // predecessors (shared: not to be modified).
 func (b *Board) Topo() []int { return b.c.topo }
 
+// Predecessors lists the tasks that precede t directly.
+func (b *Board) Predecessors(t int) []int {
+	out := make([]int, len(b.c.preds[t]))
+	for i, a := range b.c.preds[t] {
+		out[i] = a.other
+	}
+	return out
+}
+
+// PredecessorsPlaced reports whether every task that precedes t directly is on
+// the board.
+func (b *Board) PredecessorsPlaced(t int) bool {
+	for _, a := range b.c.preds[t] {
+		if !b.st.pl[a.other].Placed {
+			return false
+		}
+	}
+	return true
+}
+
 // Successors lists the tasks t precedes directly.
 func (b *Board) Successors(t int) []int {
 	out := make([]int, len(b.c.succs[t]))
