@@ -32,17 +32,19 @@ func repairReserve(limit time.Duration) time.Duration {
 // the rest at its earliest). extra, when not nil, is one more (the arrangement
 // of rescheduled slots). The best by score wins (fewer unplaced first); res's
 // account of the search (stop, iterations, bound) is kept.
-func repairBest(cp *constraints.Compiled, res, extra *solver.Result, slots map[string]slot) *solver.Result {
+func repairBest(cp *constraints.Compiled, res, extra *solver.Result, kinds map[string]pinKind, slots map[string]slot) *solver.Result {
 	best := res
 	consider := func(c *solver.Result) {
 		if c != nil && c.Score.Less(best.Score) {
 			best = c
 		}
 	}
+	// what was announced stays put; what the repair placed itself may move again
+	movable := func(t int) bool { return kinds[cp.Interventions[t].ID] != kindAnnounced }
 	if res.Score.Unplaced > 0 {
-		consider(fillIn(cp, res, slots))
+		consider(fillIn(cp, res, slots, movable))
 	}
-	consider(keepOldPlacements(cp, slots))
+	consider(keepOldPlacements(cp, slots, movable))
 	consider(extra)
 	if best != res {
 		out := *best
@@ -51,6 +53,26 @@ func repairBest(cp *constraints.Compiled, res, extra *solver.Result, slots map[s
 		best = &out
 	}
 	return best
+}
+
+// keepPins is the old plan kept with the appointments of the notice period pinned
+// as they stood before the rounds of Replan released some (kinds0; kinds is what
+// the rounds left): a released appointment can no longer go back to its time
+// (its release is the notice period's end), so that only pinning it again keeps
+// it. It returns that schedule when it beats res, with cp's pins set as kinds0 says
+// (the caller verifies it, and sets the pins back with applyPins when it does
+// not keep it); nil, with cp's pins unchanged, when it does not beat res.
+func keepPins(cp *constraints.Compiled, frozen []bool, kinds, kinds0 map[string]pinKind, slots map[string]slot, res *solver.Result) *solver.Result {
+	applyPins(cp, frozen, kinds0, slots)
+	k := keepOldPlacements(cp, slots, func(t int) bool { return kinds0[cp.Interventions[t].ID] != kindAnnounced })
+	if k == nil || !k.Score.Less(res.Score) {
+		applyPins(cp, frozen, kinds, slots)
+		return nil
+	}
+	out := *k
+	out.Stop, out.Iterations, out.FirstFeasible, out.Elapsed = res.Stop, res.Iterations, res.FirstFeasible, res.Elapsed
+	out.Seed, out.LowerBound = res.Seed, res.LowerBound
+	return &out
 }
 
 // oldMode is t's mode on b for its old appointment, and its old start and end
@@ -68,9 +90,10 @@ func oldModeOf(cp *constraints.Compiled, b *solver.Board, t int, slots map[strin
 }
 
 // putBack puts t where the old plan had it when it fits there, else at its
-// earliest end over its modes (its old mode on a tie); never before all it
-// follows is on the board.
-func putBack(cp *constraints.Compiled, b *solver.Board, t int, slots map[string]slot) bool {
+// earliest end over its modes (its old mode on a tie), moving later the
+// predecessors movable allows when only their maximum lags stand in the way;
+// never before all it follows is on the board.
+func putBack(cp *constraints.Compiled, b *solver.Board, t int, slots map[string]slot, movable func(int) bool) bool {
 	if !b.PredecessorsPlaced(t) {
 		return false
 	}
@@ -80,21 +103,12 @@ func putBack(cp *constraints.Compiled, b *solver.Board, t int, slots map[string]
 			return b.Put(t, om, os, e) == nil
 		}
 	}
-	bm, bs, be := -1, 0, 0
-	for m := range b.Modes(t) {
-		s, e, why := b.Fit(t, m, 0)
-		if why != solver.ReasonNone {
-			continue
-		}
-		if bm < 0 || e < be || e == be && (s < bs || s == bs && m == om) {
-			bm, bs, be = m, s, e
-		}
-	}
-	return bm >= 0 && b.Put(t, bm, bs, be) == nil
+	ok, _ := b.PlaceEarliest(t, 0, om, movable)
+	return ok
 }
 
 // fillIn is res with the tasks it left unplaced put back, predecessors first.
-func fillIn(cp *constraints.Compiled, res *solver.Result, slots map[string]slot) *solver.Result {
+func fillIn(cp *constraints.Compiled, res *solver.Result, slots map[string]slot, movable func(int) bool) *solver.Result {
 	b, err := solver.NewBoard(cp.Problem)
 	if err != nil {
 		return nil
@@ -109,7 +123,7 @@ func fillIn(cp *constraints.Compiled, res *solver.Result, slots map[string]slot)
 	}
 	for _, t := range b.Topo() {
 		if !b.Placement(t).Placed && !cp.Problem.Tasks[t].Fixed {
-			putBack(cp, b, t, slots)
+			putBack(cp, b, t, slots, movable)
 		}
 	}
 	return b.Result()
@@ -118,7 +132,7 @@ func fillIn(cp *constraints.Compiled, res *solver.Result, slots map[string]slot)
 // keepOldPlacements is the old plan kept: in an order where predecessors come
 // first, every appointment where it was when all it follows is on the board and it
 // still fits there; then the others, predecessors first, at their earliest.
-func keepOldPlacements(cp *constraints.Compiled, slots map[string]slot) *solver.Result {
+func keepOldPlacements(cp *constraints.Compiled, slots map[string]slot, movable func(int) bool) *solver.Result {
 	b, err := solver.NewBoard(cp.Problem)
 	if err != nil {
 		return nil
@@ -136,31 +150,39 @@ func keepOldPlacements(cp *constraints.Compiled, slots map[string]slot) *solver.
 		later = append(later, t)
 	}
 	for _, t := range later {
-		putBack(cp, b, t, slots)
+		putBack(cp, b, t, slots, movable)
 	}
 	return b.Result()
 }
 
 // blameEvents adds to each intervention the old plan placed and the new one leaves
-// unplaced a first reason naming the events that left it no room: those that
-// forced it to move (cause), else every event of the replan.
-func blameEvents(plan *model.Plan, slots map[string]slot, cause map[string]string, ev *model.Events, lang Lang) {
+// unplaced a first reason naming the events that left it no room: the event that
+// forced it to move, else those that forced what it follows (directly or not),
+// else those that forced another intervention of its dwelling, else every event
+// of the replan.
+func blameEvents(plan *model.Plan, cp *constraints.Compiled, slots map[string]slot, cause map[string]string, ev *model.Events, lang Lang) {
 	var all []string
 	if ev != nil {
 		for _, e := range ev.Events {
 			all = append(all, e.ID)
 		}
 	}
+	var preds [][]int
 	for i := range plan.Unplaced {
 		u := &plan.Unplaced[i]
 		if _, had := slots[u.Intervention]; !had {
 			continue
 		}
-		ids := all
-		if c := cause[u.Intervention]; c != "" {
-			ids = []string{c}
+		if preds == nil {
+			preds = make([][]int, len(cp.Problem.Tasks))
+			for _, pr := range cp.Problem.Precedences {
+				preds[pr.To] = append(preds[pr.To], pr.From)
+			}
 		}
-		sort.Strings(ids)
+		ids := blamed(cp, preds, u.Intervention, cause)
+		if len(ids) == 0 {
+			ids = all
+		}
 		var msg string
 		switch {
 		case len(ids) == 0 && lang == French:
@@ -174,4 +196,46 @@ func blameEvents(plan *model.Plan, slots map[string]slot, cause map[string]strin
 		}
 		u.Reasons = append([]model.Reason{{Rule: "replan", Message: msg}}, u.Reasons...)
 	}
+}
+
+// blamed lists, sorted, the events behind intervention id's lack of room (see
+// blameEvents); none when no event forced it, what it follows or its dwelling.
+func blamed(cp *constraints.Compiled, preds [][]int, id string, cause map[string]string) []string {
+	if c := cause[id]; c != "" {
+		return []string{c}
+	}
+	t, ok := cp.TaskOf[id]
+	if !ok {
+		return nil
+	}
+	set := map[string]bool{}
+	seen := map[int]bool{t: true}
+	stack := []int{t}
+	for len(stack) > 0 {
+		u := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		for _, p := range preds[u] {
+			if !seen[p] {
+				seen[p] = true
+				stack = append(stack, p)
+				if c := cause[cp.Interventions[p].ID]; c != "" {
+					set[c] = true
+				}
+			}
+		}
+	}
+	if len(set) == 0 {
+		dw := cp.Interventions[t].Dwelling
+		for u, iv := range cp.Interventions {
+			if c := cause[iv.ID]; c != "" && iv.Dwelling == dw && u != t {
+				set[c] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for c := range set {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
 }

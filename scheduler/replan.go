@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"sync"
@@ -171,6 +172,8 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 			arranged = sb.b.Result()
 		}
 	}
+	// the pins as they stand before the rounds release any (see keepPins)
+	kinds0 := maps.Clone(kinds)
 	// the search leaves time for the repair that keeps what the old plan had
 	searchEnd := deadline
 	if old != nil {
@@ -230,15 +233,40 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	// A replan never drops what it had: what the search left out is put back, and
 	// the old plan kept wins when the search has not found better.
 	if old != nil {
-		if rep := repairBest(cp, res, arranged, slots); rep != res {
+		if rep := repairBest(cp, res, arranged, kinds, slots); rep != res {
 			res, plan = rep, nil
+		}
+		// pinned appointments the rounds released for no event (they stood in the
+		// way of what a construction left out) are pinned again when that is better
+		kinds1 := maps.Clone(kinds)
+		for id, c := range released {
+			if c == "" && kinds0[id] == kindPinned {
+				kinds1[id] = kindPinned
+			}
+		}
+		if !maps.Equal(kinds, kinds1) {
+			if k := keepPins(cp, frozen, kinds, kinds1, slots, res); k != nil {
+				kp, kout := buildPlan(cp, k, s.Lang), settle(q, kinds1, cp, k)
+				kv, kd := verifyAndDiff(p, kout, old, kp, now, cause, ap.cancelled, cals(), oldRead())
+				if len(kv) == 0 {
+					res, plan, out, violations, d = k, kp, kout, kv, kd
+					for id := range released {
+						if kinds1[id] == kindPinned {
+							delete(released, id)
+						}
+					}
+					kinds = kinds1
+				} else {
+					applyPins(cp, frozen, kinds, slots)
+				}
+			}
 		}
 	}
 	if plan == nil {
 		plan, out = buildPlan(cp, res, s.Lang), settle(q, kinds, cp, res)
 		violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled, cals(), oldRead())
 	}
-	blameEvents(plan, slots, cause, ev, s.Lang)
+	blameEvents(plan, cp, slots, cause, ev, s.Lang)
 	r := &Result{Plan: plan, Elapsed: time.Since(begin)}
 	r.finish(cp, res, violations)
 	return &ReplanResult{Problem: out, Plan: plan, Diff: d, Result: r, Released: released, Rounds: rounds}, nil

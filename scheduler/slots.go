@@ -384,6 +384,10 @@ func (sb *slotBoard) try(t, m, s, e int, d []int) (moved []int, stuck int) {
 	}
 	var later []int
 	deferred := map[int]bool{}
+	inD := make(map[int]bool, len(d))
+	for _, u := range d {
+		inD[u] = true
+	}
 	for _, u := range d {
 		if !sb.anyDeferred(u, deferred) && sb.b.PredecessorsPlaced(u) && sb.putOld(u) {
 			continue
@@ -393,15 +397,17 @@ func (sb *slotBoard) try(t, m, s, e int, d []int) (moved []int, stuck int) {
 	}
 	for _, u := range later {
 		if !sb.b.PredecessorsPlaced(u) {
-			return moved, u
+			return nil, u
 		}
-		if sb.putOld(u) {
-			continue
+		if !sb.putOld(u) && !sb.putEarliest(u, inD) {
+			return nil, u
 		}
-		if !sb.putEarliest(u) {
-			return moved, u
+	}
+	// a backjump may have moved one placed before: compare each with the plan
+	for _, u := range d {
+		if pl := sb.b.Placement(u); sb.b.Mode(u) != sb.oldMode[u] || pl.Start != sb.old[u].Start || pl.End != sb.old[u].End {
+			moved = append(moved, u)
 		}
-		moved = append(moved, u)
 	}
 	return moved, -1
 }
@@ -428,19 +434,13 @@ func (sb *slotBoard) putOld(u int) bool {
 	return sb.b.Put(u, m, sb.old[u].Start, e) == nil
 }
 
-// putEarliest puts u at its earliest end over its modes (its old mode on a tie).
-func (sb *slotBoard) putEarliest(u int) bool {
-	bm, bs, be := -1, 0, 0
-	for m := range sb.b.Modes(u) {
-		s, e, why := sb.b.Fit(u, m, 0)
-		if why != solver.ReasonNone {
-			continue
-		}
-		if bm < 0 || e < be || e == be && (s < bs || s == bs && m == sb.oldMode[u]) {
-			bm, bs, be = m, s, e
-		}
-	}
-	return bm >= 0 && sb.b.Put(u, bm, bs, be) == nil
+// putEarliest puts u at its earliest end over its modes (its old mode on a tie),
+// moving later the lifted successors it follows when only their maximum lags
+// stand in the way (never the intervention being moved itself: lifted holds the
+// others).
+func (sb *slotBoard) putEarliest(u int, lifted map[int]bool) bool {
+	ok, _ := sb.b.PlaceEarliest(u, 0, sb.oldMode[u], func(p int) bool { return lifted[p] })
+	return ok
 }
 
 // clear takes t and d off the board.

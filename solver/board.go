@@ -113,6 +113,12 @@ const maxFitSteps = 4096
 // (lags both ways, spans) before one walk over the calendar and the timelines;
 // split, the bounds would be passed around as a struct used once.
 func (b *Board) Fit(t, m, from int) (start, end int, why Reason) {
+	return b.fit(t, m, from, true)
+}
+
+// fit is Fit; with maxLags false, the maximum lags from placed predecessors are
+// left out (PlaceEarliest then moves those predecessors).
+func (b *Board) fit(t, m, from int, maxLags bool) (start, end int, why Reason) {
 	c, st := b.c, b.st
 	if st.pl[t].Placed {
 		return 0, 0, ReasonResources
@@ -136,7 +142,7 @@ func (b *Board) Fit(t, m, from int) (start, end int, why Reason) {
 			at = e
 		}
 		est = max(est, at)
-		if a.maxLag >= 0 {
+		if a.maxLag >= 0 && maxLags {
 			latest = min(latest, p.End+a.maxLag)
 		}
 	}
@@ -191,6 +197,87 @@ func (b *Board) Fit(t, m, from int) (start, end int, why Reason) {
 		return s, e, ReasonNone
 	}
 	return 0, 0, ReasonMaxLag
+}
+
+// PlaceEarliest puts t at its earliest end over its modes, starting at or after
+// from (mode pref on a tie). When only the maximum lags from placed predecessors
+// stand in the way, it moves those later, as the serial scheme's backjump does,
+// if movable says they may move and they fit there (each with the predecessors it
+// has); it gives up after a bounded number of such moves. On failure the board is
+// as it was, and why says what stood in the way.
+//
+// One function over 60 lines: the backjump loop keeps its undo log, the tasks it
+// moved, in the same frame as the loop that may have to undo them.
+func (b *Board) PlaceEarliest(t, from, pref int, movable func(int) bool) (ok bool, why Reason) {
+	type moved struct{ t, m, s, e int }
+	var undo []moved
+	restore := func() {
+		for k := len(undo) - 1; k >= 0; k-- {
+			u := undo[k]
+			b.st.unplace(u.t)
+			b.st.place(u.t, u.m, u.s, u.e)
+		}
+	}
+	best := func(maxLags bool) (bm, bs, be int, why Reason) {
+		bm, why = -1, ReasonNoWindow
+		for m := range b.c.modes[t] {
+			s, e, w := b.fit(t, m, from, maxLags)
+			if w != ReasonNone {
+				if bm < 0 && (why == ReasonNoWindow || w > why) {
+					why = w
+				}
+				continue
+			}
+			if bm < 0 || e < be || e == be && (s < bs || s == bs && m == pref) {
+				bm, bs, be = m, s, e
+			}
+		}
+		return bm, bs, be, why
+	}
+	for jump := 0; jump <= maxBackjumps; jump++ {
+		m, s, e, w := best(true)
+		if m >= 0 {
+			b.st.place(t, m, s, e)
+			return true, ReasonNone
+		}
+		why = w
+		if w != ReasonMaxLag {
+			break
+		}
+		// where t would go without the maximum lags: the predecessors that end too
+		// early for it move later by what they lack
+		_, ls, _, lw := best(false)
+		if lw != ReasonNone {
+			break
+		}
+		shifted := false
+		for _, a := range b.c.preds[t] {
+			p := b.st.pl[a.other]
+			if a.maxLag < 0 || !p.Placed || ls <= p.End+a.maxLag {
+				continue
+			}
+			u := a.other
+			if b.c.p.Tasks[u].Fixed || movable == nil || !movable(u) {
+				restore()
+				return false, ReasonMaxLag
+			}
+			um := b.st.mode[u]
+			undo = append(undo, moved{u, um, p.Start, p.End})
+			b.st.unplace(u)
+			us, ue, uw := b.fit(u, um, p.Start+ls-(p.End+a.maxLag), true)
+			if uw != ReasonNone {
+				restore()
+				return false, ReasonMaxLag
+			}
+			b.st.place(u, um, us, ue)
+			shifted = true
+		}
+		if !shifted {
+			break
+		}
+	}
+	restore()
+	return false, why
 }
 
 // FitAt reports whether t fits in mode m starting exactly at start, and its end.
