@@ -103,7 +103,14 @@ func putBack(cp *constraints.Compiled, b *solver.Board, t int, slots map[string]
 			return b.Put(t, om, os, e) == nil
 		}
 	}
-	ok, _ := b.PlaceEarliest(t, 0, om, movable)
+	if ok, _ := b.PlaceEarliest(t, 0, om, movable); ok {
+		return true
+	}
+	if om < 0 {
+		return false
+	}
+	// the walk over a week's days may have passed over the old time's week
+	ok, _ := b.PlaceEarliest(t, os, om, movable)
 	return ok
 }
 

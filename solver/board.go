@@ -107,7 +107,10 @@ const maxFitSteps = 4096
 
 // Fit finds the earliest start at or after from at which task t, in mode m, fits
 // with every task on the board: ok false, with the reason, when it fits nowhere. t
-// must not be on the board itself.
+// must not be on the board itself. It walks as the serial scheme does: with a
+// limit of days a week, a week whose days are all taken is passed over whole, so
+// that a start later in that week which would fit may be missed (FitAt checks one
+// start exactly).
 //
 // One function over 60 lines: it gathers every bound the placed neighbours set
 // (lags both ways, spans) before one walk over the calendar and the timelines;
@@ -231,6 +234,9 @@ func (b *Board) PlaceEarliest(t, from, pref int, movable func(int) bool) (ok boo
 			if bm < 0 || e < be || e == be && (s < bs || s == bs && m == pref) {
 				bm, bs, be = m, s, e
 			}
+		}
+		if bm >= 0 {
+			why = ReasonNone
 		}
 		return bm, bs, be, why
 	}
