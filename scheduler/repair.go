@@ -165,9 +165,10 @@ func keepOldPlacements(cp *constraints.Compiled, slots map[string]slot, movable 
 // blameEvents adds to each intervention the old plan placed and the new one leaves
 // unplaced a first reason naming the events that left it no room: the event that
 // forced it to move, else those that forced what it follows (directly or not),
-// else those that forced another intervention of its dwelling, else every event
-// of the replan.
-func blameEvents(plan *model.Plan, cp *constraints.Compiled, slots map[string]slot, cause map[string]string, ev *model.Events, lang Lang) {
+// else those that forced another intervention of its dwelling, else the one that
+// changed its household or took its old crew away, else every event of the
+// replan.
+func blameEvents(plan *model.Plan, cp *constraints.Compiled, slots map[string]slot, cause map[string]string, ap *applied, ev *model.Events, lang Lang) {
 	var all []string
 	if ev != nil {
 		for _, e := range ev.Events {
@@ -187,6 +188,9 @@ func blameEvents(plan *model.Plan, cp *constraints.Compiled, slots map[string]sl
 			}
 		}
 		ids := blamed(cp, preds, u.Intervention, cause)
+		if len(ids) == 0 {
+			ids = touched(cp, u.Intervention, slots[u.Intervention], ap)
+		}
 		if len(ids) == 0 {
 			ids = all
 		}
@@ -238,6 +242,26 @@ func blamed(cp *constraints.Compiled, preds [][]int, id string, cause map[string
 				set[c] = true
 			}
 		}
+	}
+	out := make([]string, 0, len(set))
+	for c := range set {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// touched names the event that changed the household of intervention id's
+// dwelling, or took away the crew of its old appointment (none when no event did).
+func touched(cp *constraints.Compiled, id string, old slot, ap *applied) []string {
+	set := map[string]bool{}
+	if iv := cp.Index.Interventions[id]; iv != nil {
+		if d := cp.Index.Dwellings[iv.Dwelling]; d != nil && ap.household[d.Household] != "" {
+			set[ap.household[d.Household]] = true
+		}
+	}
+	if c := ap.crew[old.crew]; c != "" {
+		set[c] = true
 	}
 	out := make([]string, 0, len(set))
 	for c := range set {

@@ -266,7 +266,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 		plan, out = buildPlan(cp, res, s.Lang), settle(q, kinds, cp, res)
 		violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled, cals(), oldRead())
 	}
-	blameEvents(plan, cp, slots, cause, ev, s.Lang)
+	blameEvents(plan, cp, slots, cause, ap, ev, s.Lang)
 	r := &Result{Plan: plan, Elapsed: time.Since(begin)}
 	r.finish(cp, res, violations)
 	return &ReplanResult{Problem: out, Plan: plan, Diff: d, Result: r, Released: released, Rounds: rounds}, nil
