@@ -226,44 +226,93 @@ func (f *SlotFinder) Slots(id string, o SlotOptions) (*SlotAnswer, error) {
 	oldEnd, baseEnd := sb.ends(t, d)
 	type cand struct {
 		m, s, e, end int
+		delay        int // days added to the operation's end
 		moved        []int
 		places       []solver.Placement
 	}
 	best := map[int]*cand{} // by day
 	better := func(a, b *cand) bool {
-		if da, db := sb.dayDelay(a.end, oldEnd), sb.dayDelay(b.end, oldEnd); da != db {
-			return da < db
+		if a.delay != b.delay {
+			return a.delay < b.delay
 		}
 		if len(a.moved) != len(b.moved) {
 			return len(a.moved) < len(b.moved)
 		}
 		return a.s < b.s
 	}
-	for m := range sb.b.Modes(t) {
-		for est := from; est < to; {
-			s, e, why := sb.b.Fit(t, m, est)
-			if why != solver.ReasonNone || s >= to {
+	// Day by day, soonest first: each mode's next fit is kept until its day comes;
+	// on a day, the modes are tried by earliest end (the plan's crew and pilot
+	// first on a tie) until one takes the successors along. Once count days hold a
+	// slot that moves nothing and ends the operation as early as anything can, no
+	// later day can beat them and the scan stops.
+	type next struct{ s, e int }
+	modes := len(sb.b.Modes(t))
+	nexts := make([]next, modes)
+	for m := range nexts {
+		nexts[m] = next{s: -1}
+	}
+	floorDelay := sb.dayDelay(baseEnd, oldEnd)
+	perfect := 0
+	for est := from; est < to && perfect < count; {
+		day := -1
+		for m := range nexts {
+			if nexts[m].s >= 0 && nexts[m].s < est {
+				nexts[m].s = -1
+			}
+			if nexts[m].s < 0 && nexts[m].s != -2 {
+				s, e, why := sb.b.Fit(t, m, est)
+				if why != solver.ReasonNone || s >= to {
+					nexts[m] = next{s: -2} // no more fits
+					continue
+				}
+				nexts[m] = next{s, e}
+			}
+			if nexts[m].s >= 0 && (day < 0 || sb.dayOf(nexts[m].s) < day) {
+				day = sb.dayOf(nexts[m].s)
+			}
+		}
+		if day < 0 {
+			break
+		}
+		var today []int
+		for m := range nexts {
+			if nexts[m].s >= 0 && sb.dayOf(nexts[m].s) == day {
+				today = append(today, m)
+			}
+		}
+		sort.Slice(today, func(i, j int) bool {
+			a, b := nexts[today[i]], nexts[today[j]]
+			if a.e != b.e {
+				return a.e < b.e
+			}
+			return today[i] == sb.oldMode[t] && today[j] != sb.oldMode[t]
+		})
+		for _, m := range today {
+			n := nexts[m]
+			if m == sb.oldMode[t] && n.s == sb.old[t].Start {
+				continue // where it is now
+			}
+			moved, stuck := sb.try(t, m, n.s, n.e, d)
+			if stuck < 0 {
+				c := &cand{m: m, s: n.s, e: n.e, end: max(baseEnd, n.e), moved: moved}
+				for _, u := range moved {
+					c.places = append(c.places, sb.b.Placement(u))
+				}
+				for _, u := range d {
+					c.end = max(c.end, sb.b.Placement(u).End)
+				}
+				c.delay = sb.dayDelay(c.end, oldEnd)
+				best[day] = c
+				if len(moved) == 0 && c.delay <= floorDelay {
+					perfect++
+				}
+			}
+			sb.clear(t, d)
+			if stuck < 0 {
 				break
 			}
-			if m != sb.oldMode[t] || s != sb.old[t].Start {
-				moved, stuck := sb.try(t, m, s, e, d)
-				if stuck < 0 {
-					c := &cand{m: m, s: s, e: e, end: max(baseEnd, e), moved: moved}
-					for _, u := range moved {
-						c.places = append(c.places, sb.b.Placement(u))
-					}
-					for _, u := range d {
-						c.end = max(c.end, sb.b.Placement(u).End)
-					}
-					day := sb.dayOf(s)
-					if prev := best[day]; prev == nil || better(c, prev) {
-						best[day] = c
-					}
-				}
-				sb.clear(t, d)
-			}
-			est = sb.nextDay(s)
 		}
+		est = sb.dayStartAfter(day)
 	}
 	sb.restore(t, d, wasOn)
 	cands := make([]*cand, 0, len(best))
@@ -275,7 +324,7 @@ func (f *SlotFinder) Slots(id string, o SlotOptions) (*SlotAnswer, error) {
 	for _, c := range cands[:min(count, len(cands))] {
 		crew, pilot := cp.CrewAndPilot(t, solver.Placement{Placed: true, Choice: sb.b.Modes(t)[c.m]})
 		sl := Slot{Start: stamp(c.s), End: stamp(c.e), Crew: crew, Pilot: pilot, Moved: []model.Assignment{},
-			OperationEnd: stamp(c.end), EndDelayDays: sb.dayDelay(c.end, oldEnd), Token: f.token}
+			OperationEnd: stamp(c.end), EndDelayDays: c.delay, Token: f.token}
 		for k, u := range c.moved {
 			pl := c.places[k]
 			mc, mp := cp.CrewAndPilot(u, pl)
@@ -486,11 +535,11 @@ func (sb *slotBoard) dayOf(m int) int {
 	return sort.Search(len(ds), func(i int) bool { return ds[i] > m }) - 1
 }
 
-// nextDay is the start of the day after minute m's.
-func (sb *slotBoard) nextDay(m int) int {
+// dayStartAfter is the start of the day after day d.
+func (sb *slotBoard) dayStartAfter(d int) int {
 	ds := sb.cp.Problem.DayStarts
-	if i := sb.dayOf(m) + 1; i < len(ds) && i >= 0 {
-		return max(ds[i], m+1)
+	if i := d + 1; i < len(ds) && i >= 0 {
+		return ds[i]
 	}
 	return solver.MaxTime
 }
