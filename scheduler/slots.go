@@ -128,29 +128,40 @@ func NewSlotFinder(p *model.Problem, plan *model.Plan, now time.Time) (*SlotFind
 	if now.IsZero() {
 		now = time.Now()
 	}
-	if err := model.Validate(p); err != nil {
-		return nil, err
+	// the problem is validated beside the preparation (as Replan does): when it
+	// is invalid, the validation's errors are the answer
+	valC := make(chan error, 1)
+	go func() { valC <- model.Validate(p) }()
+	valid := sync.OnceValue(func() error { return <-valC })
+	invalid := func(err error) error {
+		if verr := valid(); verr != nil {
+			return verr
+		}
+		return err
 	}
 	tv := p.Typed()
 	loc, err := tv.Loc, tv.LocErr
 	if err != nil {
-		return nil, fmt.Errorf("operation.time_zone: %w", err)
+		return nil, invalid(fmt.Errorf("operation.time_zone: %w", err))
 	}
 	if err := checkNow(p, now, loc); err != nil {
-		return nil, err
+		return nil, invalid(err)
 	}
 	slots, err := planSlots(p, plan, loc)
 	if err != nil {
-		return nil, err
+		return nil, invalid(err)
 	}
 	q, ap, err := applyEvents(p, slots, nil, now, loc)
 	if err != nil {
-		return nil, err
+		return nil, invalid(err)
 	}
 	q.Operation.Now = now.In(loc).Format(time.RFC3339)
 	kinds := classify(q, model.NewIndex(q), ap, slots, now, loc)
-	cp, err := constraints.Compile(problemFor(q, kinds, slots))
+	cp, err := compileValid(problemFor(q, kinds, slots), valid)
 	if err != nil {
+		return nil, err
+	}
+	if err := valid(); err != nil {
 		return nil, err
 	}
 	frozen := make([]bool, len(cp.Problem.Tasks))

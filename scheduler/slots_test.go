@@ -236,3 +236,26 @@ func sundayNight(fx *eventFixture) time.Time {
 	}
 	return time.Date(d.Year(), d.Month(), d.Day(), 23, 0, 0, 0, fx.loc)
 }
+
+// TestSlotsInvalidProblem: an invalid problem is the validation's error, never a
+// panic of what is prepared beside it.
+func TestSlotsInvalidProblem(t *testing.T) {
+	fx := newEventFixture(t)
+	cases := []struct {
+		name   string
+		change func(p *model.Problem)
+		field  string
+	}{
+		{"unknown trade", func(p *model.Problem) { p.Interventions[3].Trade = "juggling" }, "trade"},
+		{"bad time zone", func(p *model.Problem) { p.Operation.TimeZone = "Mars/Olympus" }, "time_zone"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := fx.p.Clone()
+			tc.change(p)
+			_, err := Slots(p, fx.plan, fx.future.a.Intervention, SlotOptions{Now: fx.now})
+			require.ErrorIs(t, err, model.ErrInvalid)
+			require.ErrorContains(t, err, tc.field)
+		})
+	}
+}
