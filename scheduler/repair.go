@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -55,24 +56,35 @@ func repairBest(cp *constraints.Compiled, res, extra *solver.Result, kinds map[s
 	return best
 }
 
-// keepPins is the old plan kept with the appointments of the notice period pinned
-// as they stood before the rounds of Replan released some (kinds0; kinds is what
-// the rounds left): a released appointment can no longer go back to its time
-// (its release is the notice period's end), so that only pinning it again keeps
-// it. It returns that schedule when it beats res, with cp's pins set as kinds0 says
-// (the caller verifies it, and sets the pins back with applyPins when it does
-// not keep it); nil, with cp's pins unchanged, when it does not beat res.
-func keepPins(cp *constraints.Compiled, frozen []bool, kinds, kinds0 map[string]pinKind, slots map[string]slot, res *solver.Result) *solver.Result {
-	applyPins(cp, frozen, kinds0, slots)
-	k := keepOldPlacements(cp, slots, func(t int) bool { return kinds0[cp.Interventions[t].ID] != kindAnnounced })
+// keepPins is the old plan kept with the appointments of the notice period that
+// the rounds of Replan released for no event (they stood in the way of what a
+// construction left out) pinned again: released, such an appointment can no
+// longer go back to its time (its release is the notice period's end), so that
+// only pinning it again keeps it. kinds is what the rounds left, kinds0 the kinds
+// before them. It returns that schedule and its kinds when it beats res, with cp's
+// pins set as those kinds say (the caller verifies it, and sets the pins back
+// with applyPins when it does not keep it); nil, with cp's pins unchanged,
+// otherwise.
+func keepPins(cp *constraints.Compiled, frozen []bool, kinds, kinds0 map[string]pinKind, released map[string]string, slots map[string]slot, res *solver.Result) (*solver.Result, map[string]pinKind) {
+	kinds1 := maps.Clone(kinds)
+	for id, c := range released {
+		if c == "" && kinds0[id] == kindPinned {
+			kinds1[id] = kindPinned
+		}
+	}
+	if maps.Equal(kinds, kinds1) {
+		return nil, nil
+	}
+	applyPins(cp, frozen, kinds1, slots)
+	k := keepOldPlacements(cp, slots, func(t int) bool { return kinds1[cp.Interventions[t].ID] != kindAnnounced })
 	if k == nil || !k.Score.Less(res.Score) {
 		applyPins(cp, frozen, kinds, slots)
-		return nil
+		return nil, nil
 	}
 	out := *k
 	out.Stop, out.Iterations, out.FirstFeasible, out.Elapsed = res.Stop, res.Iterations, res.FirstFeasible, res.Elapsed
 	out.Seed, out.LowerBound = res.Seed, res.LowerBound
-	return &out
+	return &out, kinds1
 }
 
 // oldMode is t's mode on b for its old appointment, and its old start and end

@@ -236,29 +236,14 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 		if rep := repairBest(cp, res, arranged, kinds, slots); rep != res {
 			res, plan = rep, nil
 		}
-		// pinned appointments the rounds released for no event (they stood in the
-		// way of what a construction left out) are pinned again when that is better
-		kinds1 := maps.Clone(kinds)
-		for id, c := range released {
-			if c == "" && kinds0[id] == kindPinned {
-				kinds1[id] = kindPinned
-			}
-		}
-		if !maps.Equal(kinds, kinds1) {
-			if k := keepPins(cp, frozen, kinds, kinds1, slots, res); k != nil {
-				kp, kout := buildPlan(cp, k, s.Lang), settle(q, kinds1, cp, k)
-				kv, kd := verifyAndDiff(p, kout, old, kp, now, cause, ap.cancelled, cals(), oldRead())
-				if len(kv) == 0 {
-					res, plan, out, violations, d = k, kp, kout, kv, kd
-					for id := range released {
-						if kinds1[id] == kindPinned {
-							delete(released, id)
-						}
-					}
-					kinds = kinds1
-				} else {
-					applyPins(cp, frozen, kinds, slots)
-				}
+		if k, kinds1 := keepPins(cp, frozen, kinds, kinds0, released, slots, res); k != nil {
+			kp, kout := buildPlan(cp, k, s.Lang), settle(q, kinds1, cp, k)
+			kv, kd := verifyAndDiff(p, kout, old, kp, now, cause, ap.cancelled, cals(), oldRead())
+			if len(kv) == 0 {
+				res, plan, out, violations, d, kinds = k, kp, kout, kv, kd, kinds1
+				maps.DeleteFunc(released, func(id, _ string) bool { return kinds1[id] == kindPinned })
+			} else {
+				applyPins(cp, frozen, kinds, slots)
 			}
 		}
 	}

@@ -185,10 +185,6 @@ func requestError(field, entity, id, format string, args ...any) error {
 }
 
 // Slots answers Slots for the finder's plan; o.Now is ignored (the finder's is used).
-//
-// One function over 60 lines: the scan (every mode, every day from From to To)
-// and the choice of one slot a day share the board's state, which the scan
-// changes and restores; split, the undo would be far from what it undoes.
 func (f *SlotFinder) Slots(id string, o SlotOptions) (*SlotAnswer, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -234,33 +230,65 @@ func (f *SlotFinder) Slots(id string, o SlotOptions) (*SlotAnswer, error) {
 	}
 	wasOn := sb.b.Placement(t).Placed
 	d := sb.lift(t)
+	cands := sb.scan(t, d, from, to, count)
+	sb.restore(t, d, wasOn)
+	stamp := func(m int) string { return clk.Time(m).In(clk.Loc).Format(time.RFC3339) }
+	for _, c := range cands[:min(count, len(cands))] {
+		crew, pilot := cp.CrewAndPilot(t, solver.Placement{Placed: true, Choice: sb.b.Modes(t)[c.m]})
+		sl := Slot{Start: stamp(c.s), End: stamp(c.e), Crew: crew, Pilot: pilot, Moved: []model.Assignment{},
+			OperationEnd: stamp(c.end), EndDelayDays: c.delay, Token: f.token}
+		for k, u := range c.moved {
+			pl := c.places[k]
+			mc, mp := cp.CrewAndPilot(u, pl)
+			sl.Moved = append(sl.Moved, model.Assignment{Intervention: cp.Interventions[u].ID, Start: stamp(pl.Start), End: stamp(pl.End), Crew: mc, Pilot: mp})
+		}
+		sl.Event = model.Event{Type: model.EventAppointmentRescheduled, Intervention: id, Start: sl.Start, Crew: crew, Pilot: pilot, Plan: f.token}
+		ans.Slots = append(ans.Slots, sl)
+	}
+	return ans, nil
+}
+
+// slotCand is a slot found by scan: t's mode and times, the operation's end with
+// it and the days that adds, and the lifted successors it moves with their new
+// placements.
+type slotCand struct {
+	m, s, e, end int
+	delay        int
+	moved        []int
+	places       []solver.Placement
+}
+
+// better orders slots: the fewest days added to the operation's end, then the
+// fewest appointments moved, then the soonest.
+func (a *slotCand) better(b *slotCand) bool {
+	if a.delay != b.delay {
+		return a.delay < b.delay
+	}
+	if len(a.moved) != len(b.moved) {
+		return len(a.moved) < len(b.moved)
+	}
+	return a.s < b.s
+}
+
+// scan finds t's slots starting in [from, to), t and its lifted successors d off
+// the board: at most one a day, best first (better).
+//
+// Day by day, soonest first: each mode's next fit is kept until its day comes; on
+// a day, the modes are tried by earliest end (the plan's crew and pilot first on a
+// tie) until one takes the successors along. Once count days hold a slot that
+// moves nothing and ends the operation as early as anything can, no later day can
+// beat them and the scan stops.
+//
+// One function over 60 lines: the walk keeps each mode's next fit and the count of
+// unbeatable days across days; split, they would travel together as a struct
+// used once.
+func (sb *slotBoard) scan(t int, d []int, from, to, count int) []*slotCand {
 	oldEnd, baseEnd := sb.ends(t, d)
-	type cand struct {
-		m, s, e, end int
-		delay        int // days added to the operation's end
-		moved        []int
-		places       []solver.Placement
-	}
-	best := map[int]*cand{} // by day
-	better := func(a, b *cand) bool {
-		if a.delay != b.delay {
-			return a.delay < b.delay
-		}
-		if len(a.moved) != len(b.moved) {
-			return len(a.moved) < len(b.moved)
-		}
-		return a.s < b.s
-	}
-	// Day by day, soonest first: each mode's next fit is kept until its day comes;
-	// on a day, the modes are tried by earliest end (the plan's crew and pilot
-	// first on a tie) until one takes the successors along. Once count days hold a
-	// slot that moves nothing and ends the operation as early as anything can, no
-	// later day can beat them and the scan stops.
+	best := map[int]*slotCand{} // by day
 	type next struct{ s, e int }
-	modes := len(sb.b.Modes(t))
-	nexts := make([]next, modes)
+	nexts := make([]next, len(sb.b.Modes(t)))
 	for m := range nexts {
-		nexts[m] = next{s: -1}
+		nexts[m] = next{s: -1} // -1: to find; -2: fits nowhere any more
 	}
 	floorDelay := sb.dayDelay(baseEnd, oldEnd)
 	perfect := 0
@@ -270,10 +298,10 @@ func (f *SlotFinder) Slots(id string, o SlotOptions) (*SlotAnswer, error) {
 			if nexts[m].s >= 0 && nexts[m].s < est {
 				nexts[m].s = -1
 			}
-			if nexts[m].s < 0 && nexts[m].s != -2 {
+			if nexts[m].s == -1 {
 				s, e, why := sb.b.Fit(t, m, est)
 				if why != solver.ReasonNone || s >= to {
-					nexts[m] = next{s: -2} // no more fits
+					nexts[m] = next{s: -2}
 					continue
 				}
 				nexts[m] = next{s, e}
@@ -305,7 +333,7 @@ func (f *SlotFinder) Slots(id string, o SlotOptions) (*SlotAnswer, error) {
 			}
 			moved, stuck := sb.try(t, m, n.s, n.e, d)
 			if stuck < 0 {
-				c := &cand{m: m, s: n.s, e: n.e, end: max(baseEnd, n.e), moved: moved}
+				c := &slotCand{m: m, s: n.s, e: n.e, end: max(baseEnd, n.e), moved: moved}
 				for _, u := range moved {
 					c.places = append(c.places, sb.b.Placement(u))
 				}
@@ -325,26 +353,12 @@ func (f *SlotFinder) Slots(id string, o SlotOptions) (*SlotAnswer, error) {
 		}
 		est = sb.dayStartAfter(day)
 	}
-	sb.restore(t, d, wasOn)
-	cands := make([]*cand, 0, len(best))
+	cands := make([]*slotCand, 0, len(best))
 	for _, c := range best {
 		cands = append(cands, c)
 	}
-	sort.Slice(cands, func(i, j int) bool { return better(cands[i], cands[j]) })
-	stamp := func(m int) string { return clk.Time(m).In(clk.Loc).Format(time.RFC3339) }
-	for _, c := range cands[:min(count, len(cands))] {
-		crew, pilot := cp.CrewAndPilot(t, solver.Placement{Placed: true, Choice: sb.b.Modes(t)[c.m]})
-		sl := Slot{Start: stamp(c.s), End: stamp(c.e), Crew: crew, Pilot: pilot, Moved: []model.Assignment{},
-			OperationEnd: stamp(c.end), EndDelayDays: c.delay, Token: f.token}
-		for k, u := range c.moved {
-			pl := c.places[k]
-			mc, mp := cp.CrewAndPilot(u, pl)
-			sl.Moved = append(sl.Moved, model.Assignment{Intervention: cp.Interventions[u].ID, Start: stamp(pl.Start), End: stamp(pl.End), Crew: mc, Pilot: mp})
-		}
-		sl.Event = model.Event{Type: model.EventAppointmentRescheduled, Intervention: id, Start: sl.Start, Crew: crew, Pilot: pilot, Plan: f.token}
-		ans.Slots = append(ans.Slots, sl)
-	}
-	return ans, nil
+	sort.Slice(cands, func(i, j int) bool { return cands[i].better(cands[j]) })
+	return cands
 }
 
 // slotBoard is a plan laid out on a solver board: every appointment where the
