@@ -41,7 +41,7 @@ func TestSlotsTakenAreAccepted(t *testing.T) {
 	f, err := NewSlotFinder(fx.p, fx.plan, fx.now)
 	require.NoError(t, err)
 	offered := 0
-	for _, id := range slotSubjects(t, fx, 6) {
+	for _, id := range slotSubjects(t, fx, 10) {
 		ans, err := f.Slots(id, SlotOptions{Count: 3})
 		require.NoError(t, err, id)
 		require.Equal(t, PlanToken(fx.plan), ans.Token)
