@@ -60,6 +60,8 @@ type ReplanRow struct {
 	// Lost counts the interventions the base plan placed that the replan leaves
 	// unplaced (those an event cancelled apart).
 	Lost int
+	// Broken lists the hard violations, the plan's that breaks them first.
+	Broken []string
 }
 
 // RunReplan runs the scenarios and writes one line per scenario and a summary.
@@ -151,6 +153,9 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 		fmt.Fprintf(out, "%-4s %-10s %-10s %9d %8d %8d %11s %11s %7.2f %8.3f %5d\n", row.Scenario, row.Kind, now.Format("2006-01-02"),
 			row.Announced, row.MovedReplan, row.MovedScratch, row.EndReplan.Format("2006-01-02"), row.EndScratch.Format("2006-01-02"),
 			row.EndDiffPct, row.FirstValid.Seconds(), row.Lost)
+		for _, b := range row.Broken {
+			fmt.Fprintf(out, "     hard violation, %s\n", b)
+		}
 	}
 	if len(rows) == 0 {
 		return rows, ctx.Err()
@@ -222,6 +227,9 @@ func measureReplan(ctx context.Context, row *ReplanRow, q *model.Problem, old *m
 		return fmt.Errorf(" (%s): %w", kind, err)
 	}
 	row.Violations = len(rr.Result.Violations)
+	for _, v := range rr.Result.Violations {
+		row.Broken = append(row.Broken, "replan: "+v.String())
+	}
 	// from scratch: the same situation (events applied, the past as it is),
 	// with no regard for what was announced
 	sp := *rr.Problem
@@ -237,6 +245,9 @@ func measureReplan(ctx context.Context, row *ReplanRow, q *model.Problem, old *m
 		return fmt.Errorf(" (%s) from scratch: %w", kind, err)
 	}
 	row.Violations += len(sc.Violations)
+	for _, v := range sc.Violations {
+		row.Broken = append(row.Broken, "from scratch: "+v.String())
+	}
 	row.Unplaced = [2]int{len(rr.Plan.Unplaced), len(sc.Plan.Unplaced)}
 	row.Lost = newlyUnplaced(old, rr.Plan)
 	row.MovedReplan = movedAnnounced(announced, old, rr.Plan, loc)
