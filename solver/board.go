@@ -167,14 +167,12 @@ func (b *Board) fit(t, m, from int, maxLags bool) (start, end int, why Reason) {
 			endMin = max(endMin, p.Start-a.maxLag)
 		}
 	}
-	spanMax := MaxTime
 	for _, si := range c.spansOf[t] {
 		sp := &c.p.Spans[si]
-		spanMax = min(spanMax, sp.Max)
 		for _, u := range sp.Tasks {
 			if u != t && st.pl[u].Placed {
-				est = max(est, st.pl[u].End-sp.Max)
-				endCap = min(endCap, st.pl[u].Start+sp.Max)
+				est = max(est, c.spanEarliest(sp, st.pl[u].End))
+				endCap = min(endCap, c.spanLatestEnd(sp, st.pl[u].Start))
 			}
 		}
 	}
@@ -192,7 +190,7 @@ func (b *Board) fit(t, m, from int, maxLags bool) (start, end int, why Reason) {
 		if s > latest {
 			return 0, 0, ReasonMaxLag
 		}
-		if e < endMin || e-s > spanMax {
+		if e < endMin || b.spanOver(t, s, e) {
 			// a later start may end late enough, or run in a shorter stretch
 			est = max(s+1, endMin-(e-s))
 			continue
@@ -326,4 +324,28 @@ func (b *Board) Successors(t int) []int {
 		out[i] = a.other
 	}
 	return out
+}
+
+// spanLatestEnd is the latest end of a stretch starting at start that keeps the
+// span limit: start plus Max minutes, or, with Days, the start of the day after the
+// Max-th day from start's (MaxTime when DayStarts end before it).
+func (c *compiled) spanLatestEnd(sp *SpanLimit, start int) int {
+	if !sp.Days {
+		return start + sp.Max
+	}
+	k := c.dayOf(start) + sp.Max
+	if k < 0 || k >= len(c.p.DayStarts) {
+		return MaxTime
+	}
+	return c.p.DayStarts[k]
+}
+
+// spanOver reports whether t alone over [s, e) breaks one of its span limits.
+func (b *Board) spanOver(t, s, e int) bool {
+	for _, si := range b.c.spansOf[t] {
+		if b.c.spanOver(&b.c.p.Spans[si], s, e) {
+			return true
+		}
+	}
+	return false
 }

@@ -157,3 +157,75 @@ func TestBoardRefuses(t *testing.T) {
 	_, err = NewBoard(&q)
 	require.ErrorIs(t, err, ErrInvalid)
 }
+
+// TestBoardFitSpanInDays: with span limits counted in days, wherever Fit puts a
+// task taken off a valid schedule, every span still touches at most its days (the
+// rest as the brute-force checker sees it).
+func TestBoardFitSpanInDays(t *testing.T) {
+	tried := 0
+	for seed := uint64(0); seed < 200; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 11))
+		p := randomProblem(rng)
+		if len(p.Spans) == 0 {
+			continue
+		}
+		for i := range p.Spans {
+			p.Spans[i].Days, p.Spans[i].Max = true, 3+rng.IntN(8)
+		}
+		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 3, Workers: 1, Seed: int64(seed), NoBound: true})
+		require.NoError(t, err)
+		if res.Score.Unplaced > 0 {
+			continue
+		}
+		c, err := compile(p)
+		require.NoError(t, err)
+		rest := *p
+		rest.Spans = nil
+		spansOK := func(pl []Placement) bool {
+			for k := range p.Spans {
+				sp := &p.Spans[k]
+				lo, hi := MaxTime, MinTime
+				for _, u := range sp.Tasks {
+					if pl[u].Placed {
+						lo, hi = min(lo, pl[u].Start), max(hi, pl[u].End)
+					}
+				}
+				if hi > MinTime && c.spanOver(sp, lo, hi) {
+					return false
+				}
+			}
+			return true
+		}
+		require.True(t, spansOK(res.Placements))
+		b, err := NewBoard(p)
+		require.NoError(t, err)
+		for i, pl := range res.Placements {
+			if !p.Tasks[i].Fixed {
+				require.NoError(t, b.Put(i, b.ModeOf(i, pl.Choice), pl.Start, pl.End))
+			}
+		}
+		tried++
+		for i := range p.Tasks {
+			if p.Tasks[i].Fixed || len(c.spansOf[i]) == 0 {
+				continue
+			}
+			m := b.Mode(i)
+			b.Remove(i)
+			_, fits := b.FitAt(i, m, res.Placements[i].Start)
+			require.True(t, fits, "seed %d: task %d does not fit back", seed, i)
+			for k := range b.Modes(i) {
+				s, e, why := b.Fit(i, k, 0)
+				if why != ReasonNone {
+					continue
+				}
+				require.NoError(t, b.Put(i, k, s, e))
+				all := placements(b, len(p.Tasks))
+				require.True(t, spansOK(all), "seed %d: task %d at %d breaks a span in days", seed, i, s)
+				require.Empty(t, checkSchedule(&rest, all), "seed %d: task %d at %d", seed, i, s)
+				b.Remove(i)
+			}
+			require.NoError(t, b.Put(i, m, res.Placements[i].Start, res.Placements[i].End))
+		}
+	}
+	require.Greater(t, tried, 20, "too few solved problems with spans")
+}
