@@ -57,6 +57,11 @@ type ReplanRow struct {
 	FirstValid time.Duration
 	Violations int
 	Unplaced   [2]int
+	// Lost counts the interventions the base plan placed that the replan leaves
+	// unplaced (those an event cancelled apart).
+	Lost int
+	// Broken lists the hard violations, the plan's that breaks them first.
+	Broken []string
 }
 
 // RunReplan runs the scenarios and writes one line per scenario and a summary.
@@ -107,7 +112,7 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 	last := appts[len(appts)-1].end
 	fmt.Fprintf(out, "operation: %d dwellings, %d interventions, base plan %s to %s; %d s per solve\n",
 		len(p.Dwellings), len(p.Interventions), opStart.Format("2006-01-02"), last.Format("2006-01-02"), int(o.TimeLimit.Seconds()))
-	fmt.Fprintf(out, "%-4s %-10s %-10s %9s %8s %8s %11s %11s %7s %8s\n", "#", "kind", "now", "announced", "replan", "scratch", "end replan", "end scratch", "end Δ%", "first s")
+	fmt.Fprintf(out, "%-4s %-10s %-10s %9s %8s %8s %11s %11s %7s %8s %5s\n", "#", "kind", "now", "announced", "replan", "scratch", "end replan", "end scratch", "end Δ%", "first s", "lost")
 	var rows []ReplanRow
 	for k := 0; k < o.Scenarios; k++ {
 		if ctx.Err() != nil {
@@ -133,6 +138,7 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 		}
 		st.now = now
 		q, announced := st.announce(o.AnnounceDays)
+		st.q, st.plan = q, base.Plan
 		evs := &model.Events{Format: model.EventsFormat, Events: scen.build(st)}
 		if len(evs.Events) == 0 && typ != model.EventAppointmentMissed {
 			// the operation offers no subject for this event at now
@@ -144,9 +150,12 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 			return rows, fmt.Errorf("scenario %d%s", k, err)
 		}
 		rows = append(rows, row)
-		fmt.Fprintf(out, "%-4s %-10s %-10s %9d %8d %8d %11s %11s %7.2f %8.3f\n", row.Scenario, row.Kind, now.Format("2006-01-02"),
+		fmt.Fprintf(out, "%-4s %-10s %-10s %9d %8d %8d %11s %11s %7.2f %8.3f %5d\n", row.Scenario, row.Kind, now.Format("2006-01-02"),
 			row.Announced, row.MovedReplan, row.MovedScratch, row.EndReplan.Format("2006-01-02"), row.EndScratch.Format("2006-01-02"),
-			row.EndDiffPct, row.FirstValid.Seconds())
+			row.EndDiffPct, row.FirstValid.Seconds(), row.Lost)
+		for _, b := range row.Broken {
+			fmt.Fprintf(out, "     hard violation, %s\n", b)
+		}
 	}
 	if len(rows) == 0 {
 		return rows, ctx.Err()
@@ -157,10 +166,11 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 
 // writeReplanSummary writes the summary line of the rows.
 func writeReplanSummary(out io.Writer, rows []ReplanRow) {
-	var mr, ms, bad int
+	var mr, ms, bad, lost int
 	worst := math.Inf(-1)
 	var firsts []float64
 	for _, r := range rows {
+		lost += r.Lost
 		mr += r.MovedReplan
 		ms += r.MovedScratch
 		bad += r.Violations
@@ -171,8 +181,8 @@ func writeReplanSummary(out io.Writer, rows []ReplanRow) {
 	if mr > 0 {
 		ratio = float64(ms) / float64(mr)
 	}
-	fmt.Fprintf(out, "announced appointments moved: replan %d, from scratch %d (%.1f times fewer); end date: worst %.2f%% later than from scratch; first valid replan: median %.3f s; hard violations %d over %d scenarios\n",
-		mr, ms, ratio, worst, Quantile(0.5, firsts), bad, len(rows))
+	fmt.Fprintf(out, "announced appointments moved: replan %d, from scratch %d (%.1f times fewer); end date: worst %.2f%% later than from scratch; first valid replan: median %.3f s; hard violations %d over %d scenarios; interventions newly unplaced by the replan: %d\n",
+		mr, ms, ratio, worst, Quantile(0.5, firsts), bad, len(rows), lost)
 }
 
 // announce is the scenario's problem at now: the pilot has announced the next
@@ -217,6 +227,9 @@ func measureReplan(ctx context.Context, row *ReplanRow, q *model.Problem, old *m
 		return fmt.Errorf(" (%s): %w", kind, err)
 	}
 	row.Violations = len(rr.Result.Violations)
+	for _, v := range rr.Result.Violations {
+		row.Broken = append(row.Broken, "replan: "+v.String())
+	}
 	// from scratch: the same situation (events applied, the past as it is),
 	// with no regard for what was announced
 	sp := *rr.Problem
@@ -232,12 +245,31 @@ func measureReplan(ctx context.Context, row *ReplanRow, q *model.Problem, old *m
 		return fmt.Errorf(" (%s) from scratch: %w", kind, err)
 	}
 	row.Violations += len(sc.Violations)
+	for _, v := range sc.Violations {
+		row.Broken = append(row.Broken, "from scratch: "+v.String())
+	}
 	row.Unplaced = [2]int{len(rr.Plan.Unplaced), len(sc.Plan.Unplaced)}
+	row.Lost = newlyUnplaced(old, rr.Plan)
 	row.MovedReplan = movedAnnounced(announced, old, rr.Plan, loc)
 	row.MovedScratch = movedAnnounced(announced, old, sc.Plan, loc)
 	row.EndReplan, row.EndScratch = planEnd(rr.Plan, loc), planEnd(sc.Plan, loc)
 	row.EndDiffPct = 100 * row.EndReplan.Sub(row.EndScratch).Hours() / row.EndScratch.Sub(s.opStart).Hours()
 	return nil
+}
+
+// newlyUnplaced counts the interventions old places that new leaves unplaced.
+func newlyUnplaced(old, new *model.Plan) int {
+	placed := map[string]bool{}
+	for _, a := range old.Assignments {
+		placed[a.Intervention] = true
+	}
+	n := 0
+	for _, u := range new.Unplaced {
+		if placed[u.Intervention] {
+			n++
+		}
+	}
+	return n
 }
 
 // appt is an appointment of the base plan.
@@ -262,6 +294,9 @@ type scenario struct {
 	delivery *model.Delivery
 	// subject is what another scenario's now was picked for
 	subject string
+	// q is the problem at now (the next days announced), plan the base plan
+	q    *model.Problem
+	plan *model.Plan
 }
 
 // replanScenario makes the events of one kind of scenario.
@@ -292,6 +327,7 @@ var replanScenarios = map[string]replanScenario{
 	model.EventInterventionCancelled:  {"cancelled", nil, interventionCancelled},
 	model.EventDwellingVacant:         {"vacant", nil, dwellingVacant},
 	model.EventAppointmentDeclined:    {"declined", nil, appointmentDeclined},
+	model.EventAppointmentRescheduled: {"reschedule", nil, appointmentRescheduled},
 }
 
 // DefaultReplanEvents are the slips the benchmark runs in turn by default: late
@@ -742,6 +778,39 @@ func appointmentDeclined(s *scenario) []model.Event {
 	}
 	if id := s.pick(ids); id != "" {
 		return []model.Event{{ID: s.id, Type: model.EventAppointmentDeclined, Intervention: id}}
+	}
+	return nil
+}
+
+// appointmentRescheduled: a household calls to move an appointment two days to
+// three weeks ahead; the pilot offers the slots scheduler.Slots finds and the
+// household takes one of the first three (an appointment with no slot to offer is
+// left for another, up to 20 tries).
+func appointmentRescheduled(s *scenario) []model.Event {
+	var ids []string
+	for _, a := range s.appts {
+		if !a.start.Before(s.day(2)) && a.start.Before(s.day(21)) {
+			ids = append(ids, a.a.Intervention)
+		}
+	}
+	if s.q == nil {
+		return nil
+	}
+	sort.Strings(ids)
+	ids = slices.Compact(ids)
+	s.rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
+	f, err := scheduler.NewSlotFinder(s.q, s.plan, s.now)
+	if err != nil {
+		return nil
+	}
+	for _, id := range ids[:min(len(ids), 20)] {
+		ans, err := f.Slots(id, scheduler.SlotOptions{Count: 3})
+		if err != nil || len(ans.Slots) == 0 {
+			continue
+		}
+		ev := ans.Slots[s.rng.IntN(len(ans.Slots))].Event
+		ev.ID = s.id
+		return []model.Event{ev}
 	}
 	return nil
 }

@@ -51,6 +51,12 @@ const (
 	// the appointment's own time); the period joins its absences and the
 	// appointment is planned anew outside it.
 	EventAppointmentDeclined = "appointment_declined"
+	// EventAppointmentRescheduled: the household of Intervention agreed, on the
+	// phone, to one of the slots scheduler.Slots offered: the appointment moves to
+	// Start with Crew (and Pilot, when it needs one) and is then fixed there. Plan,
+	// when given, is the token of the plan version the slot was offered from. A slot
+	// that no longer fits the plan is refused, saying why.
+	EventAppointmentRescheduled = "appointment_rescheduled"
 )
 
 // EventTypes lists every event type, in the order of the documentation.
@@ -58,7 +64,7 @@ var EventTypes = []string{EventDeliverySlipped, EventDeliveryEarly, EventAppoint
 	EventCrewAbsent, EventContractorWithdrawn, EventInterventionOverran,
 	EventInterventionPartlyDone, EventSnagFound, EventHouseholdChanged,
 	EventInterventionAdded, EventInterventionCancelled, EventDwellingVacant,
-	EventAppointmentDeclined}
+	EventAppointmentDeclined, EventAppointmentRescheduled}
 
 // Events is an events document: what happened since the plan was made.
 type Events struct {
@@ -88,6 +94,11 @@ type Event struct {
 	Remaining    string     `json:"remaining,omitempty"`
 	Dwelling     string     `json:"dwelling,omitempty"`
 	Household    *Household `json:"household,omitempty"`
+	// Start, Pilot and Plan are the slot appointment_rescheduled takes: its start,
+	// its pilot, and the token of the plan version it was offered from.
+	Start string `json:"start,omitempty"`
+	Pilot string `json:"pilot,omitempty"`
+	Plan  string `json:"plan,omitempty"`
 	// Add is the intervention that intervention_added, snag_found and
 	// intervention_partly_done create.
 	Add *Intervention `json:"add,omitempty"`
@@ -130,6 +141,7 @@ var eventFields = map[string]struct{ required, allowed []string }{
 	EventInterventionCancelled:  {[]string{"intervention"}, nil},
 	EventDwellingVacant:         {[]string{"dwelling"}, nil},
 	EventAppointmentDeclined:    {[]string{"intervention"}, []string{"from", "to"}},
+	EventAppointmentRescheduled: {[]string{"intervention", "start"}, []string{"crew", "pilot", "plan"}},
 }
 
 // set reports which optional fields of e are given.
@@ -139,12 +151,13 @@ func (e *Event) set() map[string]bool {
 		"crew": e.Crew != "", "contractor": e.Contractor != "", "trades": len(e.Trades) > 0,
 		"from": e.From != "", "to": e.To != "", "end": e.End != "", "remaining": e.Remaining != "",
 		"dwelling": e.Dwelling != "", "household": e.Household != nil, "add": e.Add != nil,
+		"start": e.Start != "", "pilot": e.Pilot != "", "plan": e.Plan != "",
 	}
 }
 
 // fieldOrder is the order in which fields are reported.
 var fieldOrder = []string{"delivery", "expected", "intervention", "crew", "contractor", "trades",
-	"from", "to", "end", "remaining", "dwelling", "household", "add"}
+	"from", "to", "end", "remaining", "dwelling", "household", "add", "start", "pilot", "plan"}
 
 // Check lists what is wrong with the document on its own, in document order: the
 // format, each event's id (unique), type and fields, and the times' syntax.
@@ -193,7 +206,7 @@ func (ev *Events) Check() []*FieldError {
 		}
 		// syntax of times and durations (the time zone is the operation's; UTC
 		// here only checks the form)
-		for _, m := range []struct{ name, v string }{{"at", e.At}, {"expected", e.Expected}, {"from", e.From}, {"end", e.End}} {
+		for _, m := range []struct{ name, v string }{{"at", e.At}, {"expected", e.Expected}, {"from", e.From}, {"end", e.End}, {"start", e.Start}} {
 			if m.v == "" {
 				continue
 			}

@@ -34,6 +34,8 @@ type applied struct {
 	crew      map[string]string
 	// cancelledIvs keeps the cancelled interventions (for the diff).
 	cancelledIvs map[string]model.Intervention
+	// rescheduled: the slots appointment_rescheduled events take, by intervention.
+	rescheduled map[string]*reschedule
 }
 
 // eventHandler applies the events of one type to the copy of the problem being
@@ -195,6 +197,7 @@ func applyEvents(p *model.Problem, old map[string]slot, ev *model.Events, now ti
 	st := newEventState(q, p.Typed(), old, ap, now, loc)
 	for i := range ev.Events {
 		e := &ev.Events[i]
+		st.index = i
 		var errs []error
 		if e.At != "" {
 			if at, err := st.moment("at", e.At, false); err != nil {

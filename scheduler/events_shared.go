@@ -23,6 +23,8 @@ type eventState struct {
 	opEnd    time.Time
 	expected map[string]model.Value[time.Time]
 	ap       *applied
+	// index of the event being applied in its document
+	index int
 
 	ivAt      map[string]int // index in q.Interventions
 	delivery  map[string]*model.Delivery

@@ -280,6 +280,28 @@ var eventReplanCases = map[string]eventReplanCase{
 			require.False(t, fx.moment(t, n.Start).Before(o.end) && fx.moment(t, n.End).After(o.start), "the declined appointment is still at %s-%s", n.Start, n.End)
 		},
 	},
+	model.EventAppointmentRescheduled: {
+		func(fx *eventFixture) model.Event {
+			ans, err := Slots(fx.p, fx.plan, fx.future.a.Intervention, SlotOptions{Count: 1, Now: fx.now})
+			if err != nil || len(ans.Slots) == 0 {
+				return model.Event{Intervention: fx.future.a.Intervention}
+			}
+			return ans.Slots[0].Event
+		},
+		func(t *testing.T, fx *eventFixture, rr *ReplanResult) {
+			id := fx.future.a.Intervention
+			ans, err := Slots(fx.p, fx.plan, id, SlotOptions{Count: 1, Now: fx.now})
+			require.NoError(t, err)
+			require.NotEmpty(t, ans.Slots)
+			n := newSlot(rr, id)
+			require.True(t, sameInstant(t, n.Start, ans.Slots[0].Start, fx.loc), "%s at %s, the slot was %s", id, n.Start, ans.Slots[0].Start)
+			require.Equal(t, ans.Slots[0].Crew, n.Crew)
+			iv := ivByID(rr.Problem, id)
+			require.Equal(t, model.StatusConfirmed, iv.Status)
+			require.True(t, iv.Pinned, "a rescheduled appointment is fixed")
+			require.Equal(t, "ev-1", changeOf(rr, id).Cause)
+		},
+	},
 	model.EventDwellingVacant: {
 		func(fx *eventFixture) model.Event { return model.Event{Dwelling: fx.dwelling} },
 		func(t *testing.T, fx *eventFixture, rr *ReplanResult) {

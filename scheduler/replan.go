@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"sync"
@@ -78,7 +79,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	}
 	limit := s.TimeLimit
 	if limit <= 0 {
-		limit = 10 * time.Second
+		limit = ReplanBudget(p)
 	}
 	tv := p.Typed()
 	loc, err := tv.Loc, tv.LocErr
@@ -110,39 +111,11 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	q.Operation.Now = now.In(loc).Format(time.RFC3339)
 	x := model.NewIndex(q)
 
-	kinds := make(map[string]pinKind, len(q.Interventions))
 	cause := map[string]string{}
 	for id, c := range ap.forced {
 		cause[id] = c
 	}
-	for i := range q.Interventions {
-		iv := &q.Interventions[i]
-		sl, hasSlot := slots[iv.ID]
-		switch {
-		case ap.fixedBy[iv.ID] != "" || iv.StatusOf() == model.StatusDone:
-			kinds[iv.ID] = kindFrozen
-		case ap.forced[iv.ID] != "" || ap.added[iv.ID] != "" || !hasSlot || iv.StatusOf() == model.StatusMissed:
-			kinds[iv.ID] = kindFree
-		case iv.Pinned && iv.Start != "":
-			kinds[iv.ID] = kindFrozen
-		case !sl.end.After(now):
-			// its time has passed and nobody reported it missed: it is done
-			iv.Status, iv.Pinned = model.StatusDone, false
-			iv.Crew, iv.Pilot, iv.Start, iv.End = sl.crew, sl.pilot, sl.startS, sl.endS
-			kinds[iv.ID] = kindFrozen
-		case sl.start.Before(now):
-			// under way
-			iv.Status, iv.Pinned = model.StatusAnnounced, true
-			iv.Crew, iv.Pilot, iv.Start, iv.End = sl.crew, sl.pilot, sl.startS, sl.endS
-			kinds[iv.ID] = kindFrozen
-		case sl.start.Before(q.TradeNoticeFloor(x.Trades[iv.Trade], now, loc)):
-			kinds[iv.ID] = kindPinned
-		case iv.Announced():
-			kinds[iv.ID] = kindAnnounced
-		default:
-			kinds[iv.ID] = kindPlanned
-		}
-	}
+	kinds := classify(q, x, ap, slots, now, loc)
 	if ev == nil || len(ev.Events) == 0 {
 		// nothing happened: the old plan stands, when it still holds (quiet.go)
 		if rr := keepOld(p, q, old, kinds, slots, now, begin); rr != nil {
@@ -187,6 +160,25 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	for t := range cp.Problem.Tasks {
 		frozen[t] = cp.Problem.Tasks[t].Fixed
 	}
+	// Rescheduled appointments go to the slots their events take, when these still
+	// fit the old plan; with no other event, that arrangement is a plan to beat.
+	var arranged *solver.Result
+	if len(ap.rescheduled) > 0 {
+		sb, err := placeRescheduled(cp, q, old, kinds, slots, ap, frozen, cause)
+		if err != nil {
+			return nil, err
+		}
+		if len(ap.rescheduled) == len(ev.Events) {
+			arranged = sb.b.Result()
+		}
+	}
+	// the pins as they stand before the rounds release any (see keepPins)
+	kinds0 := maps.Clone(kinds)
+	// the search leaves time for the repair that keeps what the old plan had
+	searchEnd := deadline
+	if old != nil {
+		searchEnd = deadline.Add(-repairReserve(limit))
+	}
 	for {
 		rounds++
 		for _, id := range applyPins(cp, frozen, kinds, slots) {
@@ -228,7 +220,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	// The search proper, on the settled pins, with what is left of the time.
 	if s.WorkLimit != 1 && ctx.Err() == nil && time.Now().Before(deadline) {
 		ss := s.solverSettings(cp.Clock.Time)
-		ss.TimeLimit = max(time.Until(deadline), time.Millisecond)
+		ss.TimeLimit = max(time.Until(searchEnd), time.Millisecond)
 		full, err := solver.Solve(ctx, cp.Problem, ss)
 		if err != nil {
 			return nil, fmt.Errorf("scheduler: %w", err)
@@ -238,13 +230,68 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 			plan = nil
 		}
 	}
+	// A replan never drops what it had: what the search left out is put back, and
+	// the old plan kept wins when the search has not found better.
+	if old != nil {
+		if rep := repairBest(cp, res, arranged, kinds, slots); rep != res {
+			res, plan = rep, nil
+		}
+		if k, kinds1 := keepPins(cp, frozen, kinds, kinds0, released, slots, res); k != nil {
+			kp, kout := buildPlan(cp, k, s.Lang), settle(q, kinds1, cp, k)
+			kv, kd := verifyAndDiff(p, kout, old, kp, now, cause, ap.cancelled, cals(), oldRead())
+			if len(kv) == 0 {
+				res, plan, out, violations, d, kinds = k, kp, kout, kv, kd, kinds1
+				maps.DeleteFunc(released, func(id, _ string) bool { return kinds1[id] == kindPinned })
+			} else {
+				applyPins(cp, frozen, kinds, slots)
+			}
+		}
+	}
 	if plan == nil {
 		plan, out = buildPlan(cp, res, s.Lang), settle(q, kinds, cp, res)
 		violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled, cals(), oldRead())
 	}
+	blameEvents(plan, cp, slots, cause, ap, ev, s.Lang)
 	r := &Result{Plan: plan, Elapsed: time.Since(begin)}
 	r.finish(cp, res, violations)
 	return &ReplanResult{Problem: out, Plan: plan, Diff: d, Result: r, Released: released, Rounds: rounds}, nil
+}
+
+// classify says how a replan at now treats each intervention of q, the problem
+// with the events applied (ap; x indexes it), and brings q's statuses up to date
+// at now: work whose time has passed is done, work under way is announced and
+// pinned, and what starts inside its trade's notice period is pinned.
+func classify(q *model.Problem, x *model.Index, ap *applied, slots map[string]slot, now time.Time, loc *time.Location) map[string]pinKind {
+	kinds := make(map[string]pinKind, len(q.Interventions))
+	for i := range q.Interventions {
+		iv := &q.Interventions[i]
+		sl, hasSlot := slots[iv.ID]
+		switch {
+		case ap.fixedBy[iv.ID] != "" || iv.StatusOf() == model.StatusDone:
+			kinds[iv.ID] = kindFrozen
+		case ap.forced[iv.ID] != "" || ap.added[iv.ID] != "" || ap.rescheduled[iv.ID] != nil || !hasSlot || iv.StatusOf() == model.StatusMissed:
+			kinds[iv.ID] = kindFree
+		case iv.Pinned && iv.Start != "":
+			kinds[iv.ID] = kindFrozen
+		case !sl.end.After(now):
+			// its time has passed and nobody reported it missed: it is done
+			iv.Status, iv.Pinned = model.StatusDone, false
+			iv.Crew, iv.Pilot, iv.Start, iv.End = sl.crew, sl.pilot, sl.startS, sl.endS
+			kinds[iv.ID] = kindFrozen
+		case sl.start.Before(now):
+			// under way
+			iv.Status, iv.Pinned = model.StatusAnnounced, true
+			iv.Crew, iv.Pilot, iv.Start, iv.End = sl.crew, sl.pilot, sl.startS, sl.endS
+			kinds[iv.ID] = kindFrozen
+		case sl.start.Before(q.TradeNoticeFloor(x.Trades[iv.Trade], now, loc)):
+			kinds[iv.ID] = kindPinned
+		case iv.Announced():
+			kinds[iv.ID] = kindAnnounced
+		default:
+			kinds[iv.ID] = kindPlanned
+		}
+	}
+	return kinds
 }
 
 // NowMargin is how far before the operation's start or after its end a replan

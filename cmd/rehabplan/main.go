@@ -59,6 +59,7 @@ func init() {
 		{"replan", "PROBLEM.json PLAN.json EVENTS.json --now T [flags]", "absorb events (a slip, a missed visit...) into a plan; what changes and who must be told", cmdReplan},
 		{"announce", "PROBLEM.json PLAN.json [flags]", "mark appointments announced; the households' letters", noCtx(cmdAnnounce)},
 		{"reminders", "PROBLEM.json PLAN.json --date D [flags]", "who to call or text the day before", noCtx(cmdReminders)},
+		{"slots", "PROBLEM.json PLAN.json INTERVENTION [flags]", "the best other times for one appointment, for a household on the phone", noCtx(cmdSlots)},
 		{"template", "[--from PROBLEM.json] -o FILE.xlsx", "write the French workbook to fill in (filled with a problem with --from)", noCtx(cmdTemplate)},
 		{"import", "FILE.xlsx|DIR [-o PROBLEM.json] [flags]", "read a filled workbook (or a folder of CSV files) into a problem", noCtx(cmdImport)},
 		{"export", "PROBLEM.json PLAN.json [--diff DIFF.json] -o FILE.xlsx", "write a plan as a workbook: per building, per crew, the pilots' agenda", noCtx(cmdExport)},
