@@ -67,21 +67,11 @@ func cmdAnnounce(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, announceUsage)
 		return exitInvalid
 	}
-	p, err := readProblem(pos[0])
-	if err != nil {
-		return reportInputError(stderr, pos[0], err)
+	p, plan, code := readProblemAndPlan(stderr, pos[0], pos[1])
+	if code != exitOK {
+		return code
 	}
-	plan, err := readPlan(pos[1])
-	if err != nil {
-		return reportInputError(stderr, pos[1], err)
-	}
-	if !samePlanOperation(stderr, pos[1], plan, pos[0], p) {
-		return exitInvalid
-	}
-	loc, err := model.LoadLocation(p.Operation.TimeZone)
-	if err != nil {
-		return reportInputError(stderr, pos[0], err)
-	}
+	loc := p.Typed().Loc
 	opt := scheduler.AnnounceOptions{Households: households, Buildings: buildings, Stairwells: stairwells}
 	for _, m := range []struct {
 		flag, s string

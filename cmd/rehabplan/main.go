@@ -318,16 +318,9 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: rehabplan verify PROBLEM.json PLAN.json")
 		return exitInvalid
 	}
-	p, err := readProblem(pos[0])
-	if err != nil {
-		return reportInputError(stderr, pos[0], err)
-	}
-	plan, err := readPlan(pos[1])
-	if err != nil {
-		return reportInputError(stderr, pos[1], err)
-	}
-	if !samePlanOperation(stderr, pos[1], plan, pos[0], p) {
-		return exitInvalid
+	p, plan, code := readProblemAndPlan(stderr, pos[0], pos[1])
+	if code != exitOK {
+		return code
 	}
 	vs := scheduler.Verify(p, plan)
 	if len(vs) == 0 {
@@ -364,6 +357,23 @@ func cmdExample(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	return exitOK
+}
+
+// readProblemAndPlan reads a problem and a plan of it, or says on stderr what is
+// wrong (naming the file) and returns the exit code.
+func readProblemAndPlan(stderr io.Writer, problemPath, planPath string) (*model.Problem, *model.Plan, int) {
+	p, err := readProblem(problemPath)
+	if err != nil {
+		return nil, nil, reportInputError(stderr, problemPath, err)
+	}
+	plan, err := readPlan(planPath)
+	if err != nil {
+		return nil, nil, reportInputError(stderr, planPath, err)
+	}
+	if !samePlanOperation(stderr, planPath, plan, problemPath, p) {
+		return nil, nil, exitInvalid
+	}
+	return p, plan, exitOK
 }
 
 // samePlanOperation says on stderr when a plan is another operation's than the

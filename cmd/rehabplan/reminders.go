@@ -30,21 +30,11 @@ func cmdReminders(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "rehabplan: --lang %s: want en or fr\n", *langS)
 		return exitInvalid
 	}
-	p, err := readProblem(pos[0])
-	if err != nil {
-		return reportInputError(stderr, pos[0], err)
+	p, plan, code := readProblemAndPlan(stderr, pos[0], pos[1])
+	if code != exitOK {
+		return code
 	}
-	plan, err := readPlan(pos[1])
-	if err != nil {
-		return reportInputError(stderr, pos[1], err)
-	}
-	if !samePlanOperation(stderr, pos[1], plan, pos[0], p) {
-		return exitInvalid
-	}
-	loc, err := model.LoadLocation(p.Operation.TimeZone)
-	if err != nil {
-		return reportInputError(stderr, pos[0], err)
-	}
+	loc := p.Typed().Loc
 	day, err := model.ParseDate(*dateS, loc)
 	if err != nil {
 		fmt.Fprintf(stderr, "rehabplan: --date %s: %v\n", *dateS, err)

@@ -112,22 +112,9 @@ func cmdExport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: rehabplan export PROBLEM.json PLAN.json [--diff DIFF.json] -o plan.xlsx")
 		return exitInvalid
 	}
-	p, err := readProblem(pos[0])
-	if err != nil {
-		return reportInputError(stderr, pos[0], err)
-	}
-	f, err := os.Open(pos[1])
-	if err != nil {
-		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
-		return exitInvalid
-	}
-	plan, err := model.DecodePlan(f)
-	f.Close()
-	if err != nil {
-		return reportInputError(stderr, pos[1], err)
-	}
-	if !samePlanOperation(stderr, pos[1], plan, pos[0], p) {
-		return exitInvalid
+	p, plan, code := readProblemAndPlan(stderr, pos[0], pos[1])
+	if code != exitOK {
+		return code
 	}
 	var diff *model.Diff
 	if *diffPath != "" {

@@ -36,21 +36,11 @@ func cmdSlots(args []string, stdout, stderr io.Writer) int {
 	if !checkFlags(stderr, atLeast("count", *count, 1)) {
 		return exitInvalid
 	}
-	p, err := readProblem(pos[0])
-	if err != nil {
-		return reportInputError(stderr, pos[0], err)
+	p, plan, code := readProblemAndPlan(stderr, pos[0], pos[1])
+	if code != exitOK {
+		return code
 	}
-	plan, err := readPlan(pos[1])
-	if err != nil {
-		return reportInputError(stderr, pos[1], err)
-	}
-	if !samePlanOperation(stderr, pos[1], plan, pos[0], p) {
-		return exitInvalid
-	}
-	loc, err := model.LoadLocation(p.Operation.TimeZone)
-	if err != nil {
-		return reportInputError(stderr, pos[0], err)
-	}
+	loc := p.Typed().Loc
 	opt := scheduler.SlotOptions{Count: *count}
 	if *nowS == "" {
 		*nowS = p.Operation.Now
