@@ -157,7 +157,13 @@ func (w *Worker) run(ctx context.Context, c *Claim) {
 	if w.jobs != nil {
 		w.jobs.mu.Lock()
 		w.jobs.byID[j.ID] = j
+		w.jobs.running++
 		w.jobs.mu.Unlock()
+		defer func() {
+			w.jobs.mu.Lock()
+			w.jobs.running--
+			w.jobs.mu.Unlock()
+		}()
 	}
 	var stopping, lost atomic.Bool
 	renewing := make(chan struct{})
@@ -175,8 +181,8 @@ func (w *Worker) run(ctx context.Context, c *Claim) {
 				cancel()
 				return
 			case <-t.C:
+				j.mu.Lock() // rec too: a night job sets its base under it
 				snap := rec
-				j.mu.Lock()
 				if j.best != nil {
 					b := *j.best
 					snap.Best, snap.Score = b.Score, &b
@@ -332,7 +338,9 @@ func (w *Worker) work(ctx context.Context, rec *JobRecord, j *job) (*Version, st
 		if err != nil {
 			return nil, "", finishWords(rec, err)
 		}
+		j.mu.Lock()
 		rec.Base = v.Number
+		j.mu.Unlock()
 		return w.Replan(ctx, v, rec.Now, set)
 	}
 	return nil, "", fmt.Errorf("job %s: unknown kind %q", rec.ID, rec.Kind)

@@ -111,6 +111,14 @@ func (s *Server) ResumeJobs() (int, error) {
 		if rec.State != "running" || s.jobs.get(rec.ID) != nil {
 			continue
 		}
+		if rec.Kind == JobNight {
+			// a night job of a PostgreSQL store, imported: only its queue runs it
+			rec.State, rec.Error, rec.Ended = "failed", "a night job of a PostgreSQL store's batch: not run by this store's service", time.Now()
+			if err := s.cfg.Store.PutJob(&rec); err != nil {
+				return n, err
+			}
+			continue
+		}
 		if v := s.storedPlanOf(&rec); v != nil {
 			rec.State, rec.Version, rec.Ended = "done", v.Number, v.Created
 			if err := s.cfg.Store.PutJob(&rec); err != nil {
