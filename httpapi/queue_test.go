@@ -183,41 +183,42 @@ func TestCancelReachesTheHolder(t *testing.T) {
 	assert.ErrorIs(t, err, ErrNotFound)
 }
 
-// queueServers are n services and a worker on one database (the worker takes
-// the solve jobs, the services none).
-func queueServers(t *testing.T, n int) ([]*httptest.Server, []*PGStore, context.CancelFunc) {
+// queueServers are n services on one database, the first taking the solve
+// jobs (Server.Work), the others none.
+func queueServers(t *testing.T, n int) []*httptest.Server {
 	t.Helper()
 	url := pgtest.Schema(t)
 	var tss []*httptest.Server
-	var sts []*PGStore
-	for range n + 1 {
+	var first *Server
+	for i := range n {
 		st, err := OpenPostgres(url)
 		require.NoError(t, err)
 		t.Cleanup(func() { st.Close() })
-		sts = append(sts, st)
-	}
-	for _, st := range sts[:n] {
 		s := New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite, readTok: RoleRead}})
 		ts := httptest.NewServer(s)
 		t.Cleanup(ts.Close)
 		tss = append(tss, ts)
+		if i == 0 {
+			first = s
+		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	w := &Worker{Store: sts[n], Name: "test worker", Slots: 1, Lease: 3 * time.Second, Poll: 50 * time.Millisecond}
-	go func() { w.Run(ctx); close(done) }()
+	w := &Worker{Store: first.cfg.Store.(*PGStore), Name: "test worker", Slots: 1, Lease: 3 * time.Second, Poll: 50 * time.Millisecond}
+	go func() { first.Work(ctx, w); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
-	return tss, sts, cancel
+	return tss
 }
 
 // TestQueuedSolveAcrossInstances: a solve asked of one service is run by the
-// worker and read through another; a cancel asked of a third reaches the worker,
-// which stores its best plan so far.
+// worker of another and read through a third; a cancel asked of a third
+// reaches the worker, which stores its best plan so far; so does the deletion of
+// the operation, which stores nothing.
 func TestQueuedSolveAcrossInstances(t *testing.T) {
-	tss, _, _ := queueServers(t, 3)
-	resp, body := call(t, tss[0], "POST", "/v1/operations", writeTok, exampleJSON(t))
+	tss := queueServers(t, 3)
+	resp, body := call(t, tss[1], "POST", "/v1/operations", writeTok, exampleJSON(t))
 	require.Equal(t, 201, resp.StatusCode, string(body))
-	resp, body = call(t, tss[0], "POST", "/v1/operations/op-les-tilleuls/solve?work_limit=20", writeTok, nil)
+	resp, body = call(t, tss[1], "POST", "/v1/operations/op-les-tilleuls/solve?work_limit=20", writeTok, nil)
 	require.Equal(t, 202, resp.StatusCode, string(body))
 	var st JobStatus
 	require.NoError(t, json.Unmarshal(body, &st))
@@ -256,6 +257,29 @@ func TestQueuedSolveAcrossInstances(t *testing.T) {
 	assert.Less(t, time.Since(t0), 10*time.Second, "stopped at a renewal, not at its time limit")
 	resp, _ = call(t, tss[0], "DELETE", "/v1/jobs/"+st.ID, writeTok, nil)
 	assert.Equal(t, 409, resp.StatusCode, "ended: not cancellable")
+
+	// a long solve whose operation is deleted through another instance
+	resp, body = call(t, tss[1], "POST", "/v1/operations/op-les-tilleuls/solve?time_limit=60s", writeTok, nil)
+	require.Equal(t, 202, resp.StatusCode, string(body))
+	require.NoError(t, json.Unmarshal(body, &st))
+	for {
+		// until the worker's instance runs it (its live status)
+		_, body = call(t, tss[0], "GET", "/v1/jobs/"+st.ID, readTok, nil)
+		var now JobStatus
+		require.NoError(t, json.Unmarshal(body, &now))
+		if now.Best != nil {
+			break
+		}
+		require.True(t, time.Now().Before(deadline.Add(30*time.Second)), "no progress seen: %s", body)
+		time.Sleep(50 * time.Millisecond)
+	}
+	t0 = time.Now()
+	resp, body = call(t, tss[2], "DELETE", "/v1/operations/op-les-tilleuls", writeTok, nil)
+	require.Equal(t, 204, resp.StatusCode, string(body))
+	ended = waitJob(t, tss[2], st.ID)
+	assert.Equal(t, "failed", ended.State)
+	assert.Contains(t, ended.Error, "was deleted during the solve")
+	assert.Less(t, time.Since(t0), 10*time.Second, "stopped at a renewal, not at its time limit")
 }
 
 // TestNightQueuedOncePerOperation: two processes queueing one night queue each
