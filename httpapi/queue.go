@@ -349,12 +349,16 @@ func (w *Worker) work(ctx context.Context, rec *JobRecord, j *job) (*Version, st
 // finishWords says a store's refusal of a job's version in words a client
 // understands: the base moved, or the operation was deleted.
 func finishWords(rec *JobRecord, err error) error {
+	what, done := "the solve", "solved"
+	if rec.Kind == JobNight {
+		what, done = "the night's replan", "replanned"
+	}
 	var ce *ConflictError
 	switch {
 	case errors.As(err, &ce):
-		return fmt.Errorf("operation %q changed during the solve (version %d follows version %d, which was solved): nothing stored", rec.Operation, ce.Current.Version, rec.Base)
+		return fmt.Errorf("operation %q changed during %s (version %d follows version %d, which was %s): nothing stored", rec.Operation, what, ce.Current.Version, rec.Base, done)
 	case errors.Is(err, ErrNotFound):
-		return fmt.Errorf("operation %q was deleted during the solve: nothing stored", rec.Operation)
+		return fmt.Errorf("operation %q was deleted during %s: nothing stored", rec.Operation, what)
 	}
 	return err
 }

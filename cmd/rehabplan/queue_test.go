@@ -3,6 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -106,4 +109,43 @@ func TestBatchStoreNight(t *testing.T) {
 	code, _, stderr = runCLI("batch", "--store", url, "--night", "2026-03-02", "--show")
 	assert.Equal(t, exitFail, code)
 	assert.Contains(t, stderr, "night 2026-03-02: no operation was queued that night")
+}
+
+// TestNightReport: the night's report people read (golden file), its summary
+// and its exit code.
+func TestNightReport(t *testing.T) {
+	rows := []httpapi.NightRow{
+		{Operation: "les-tilleuls", Outcome: "done", Version: 7, Seconds: 12.5},
+		{Operation: "les-acacias", Outcome: "unchanged", Seconds: 3.25},
+		{Operation: "la-roseraie", Outcome: "partial", Version: 4, Seconds: 30},
+		{Operation: "le-moulin", Outcome: "failed", Seconds: 0.5, Error: `operation "le-moulin" was deleted during the night's replan: nothing stored`},
+		{Operation: "les-pins", Outcome: ""},
+	}
+	var b strings.Builder
+	writeNight(&b, "2026-12-03", rows)
+	path := filepath.Join("testdata", "night-report.txt")
+	if *update {
+		require.NoError(t, os.WriteFile(path, []byte(b.String()), 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), b.String(), "%s differs: go test ./cmd/rehabplan -run TestNightReport -update, and read the diff", path)
+
+	cases := []struct {
+		name string
+		rows []httpapi.NightRow
+		code int
+		sum  string
+	}{
+		{"all done", rows[:2], exitOK, "2 operations: 1 done, 1 unchanged, 0 partial, 0 failed; time per operation 7.88 s on average, 12.50 s at most"},
+		{"partial", rows[:3], exitUnplaced, "3 operations: 1 done, 1 unchanged, 1 partial, 0 failed"},
+		{"failed", rows[:4], exitFail, "4 operations: 1 done, 1 unchanged, 1 partial, 1 failed"},
+		{"not ended", rows[4:], exitFail, "1 operations: 0 done, 0 unchanged, 0 partial, 0 failed, 1 not ended; time per operation 0.00 s"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.code, nightCode(tc.rows))
+			assert.Contains(t, nightSummary("2026-12-03", tc.rows), tc.sum)
+		})
+	}
 }

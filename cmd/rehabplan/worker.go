@@ -161,7 +161,12 @@ func writeNight(w io.Writer, night string, rows []httpapi.NightRow) {
 		if out == "" {
 			out = "-"
 		}
-		fmt.Fprintf(&b, "%-24s %-10s %7d %8.2f  %s\n", r.Operation, out, r.Version, r.Seconds, r.Error)
+		version := "-"
+		if r.Version > 0 {
+			version = fmt.Sprint(r.Version)
+		}
+		line := fmt.Sprintf("%-24s %-10s %7s %8.2f  %s", r.Operation, out, version, r.Seconds, r.Error)
+		b.WriteString(strings.TrimRight(line, " ") + "\n")
 	}
 	b.WriteString(nightSummary(night, rows))
 	io.WriteString(w, b.String())
