@@ -348,3 +348,36 @@ func TestNightQueuedOncePerOperation(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, other)
 }
+
+// BenchmarkQueueOverhead is the queue's own cost per job, on PostgreSQL: a job
+// queued (its record), claimed, its lease renewed once, and ended (the claim
+// checked, the record written), no version stored. A night's operation costs
+// this beside its replan.
+func BenchmarkQueueOverhead(b *testing.B) {
+	url := pgtest.Schema(b)
+	st, err := OpenPostgres(url)
+	require.NoError(b, err)
+	defer st.Close()
+	ctx := context.Background()
+	_, err = st.CreateOperation("op", gen.Example())
+	require.NoError(b, err)
+	head, err := st.Head("op")
+	require.NoError(b, err)
+	for b.Loop() {
+		rec := JobRecord{ID: newID(), Operation: "op", Incarnation: head.Incarnation, Base: head.Version, State: "running", Started: time.Now(), Kind: JobSolve}
+		if err := st.PutJob(&rec); err != nil {
+			b.Fatal(err)
+		}
+		c, err := st.Claim(ctx, "bench", time.Minute, []string{JobSolve}, "")
+		if err != nil || c == nil {
+			b.Fatal(err, c)
+		}
+		if _, err := st.Renew(ctx, c.Job.ID, c.Token, time.Minute, &c.Job); err != nil {
+			b.Fatal(err)
+		}
+		c.Job.State, c.Job.Ended = "done", time.Now()
+		if _, err := st.FinishClaim(&c.Job, c.Token, nil, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
