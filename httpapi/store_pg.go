@@ -30,8 +30,9 @@ import (
 // and latest version; "versions" every version of the current incarnation, its
 // VersionInfo as columns and its document; "idempotency" the version each key
 // (by its SHA-256) made on an incarnation, with the request's hash; "jobs" the
-// jobs' records. Deleting an operation's row deletes its versions and keys (ON
-// DELETE CASCADE).
+// jobs' records, which are also the job queue (queue_pg.go: who holds a running
+// job and until when); "nights" each operation's nightly replan. Deleting an
+// operation's row deletes its versions and keys (ON DELETE CASCADE).
 //
 // Documents (versions and job records) are bytea holding the JSON bbolt stores,
 // not jsonb: the store reads them whole and never queries inside them (what it
