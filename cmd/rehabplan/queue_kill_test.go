@@ -31,7 +31,7 @@ type proc struct {
 	cmd    *exec.Cmd
 	mu     sync.Mutex
 	stderr bytes.Buffer
-	lines  chan string
+	done   chan struct{} // closed once it ended and its stderr is read
 }
 
 func (p *proc) Write(b []byte) (int, error) {
@@ -50,12 +50,12 @@ func (p *proc) log() string {
 // matching ready; it returns the process and the match's first group.
 func startProc(t *testing.T, env []string, ready *regexp.Regexp, args ...string) (*proc, string) {
 	t.Helper()
-	p := &proc{cmd: exec.Command(binary(t), args...)}
+	p := &proc{cmd: exec.Command(binary(t), args...), done: make(chan struct{})}
 	p.cmd.Env = env
 	pr, pw := io.Pipe()
 	p.cmd.Stderr = io.MultiWriter(p, pw)
 	require.NoError(t, p.cmd.Start())
-	go func() { p.cmd.Wait(); pw.Close() }()
+	go func() { p.cmd.Wait(); pw.Close(); close(p.done) }()
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(pr)
@@ -134,12 +134,11 @@ func TestServicesAndWorkersShareOneDatabase(t *testing.T) {
 			p.cmd.Process.Signal(syscall.SIGTERM)
 		}
 		for _, p := range append(serves, workers...) {
-			done := make(chan struct{})
-			go func() { p.cmd.Process.Wait(); close(done) }()
 			select {
-			case <-done:
+			case <-p.done:
 			case <-time.After(10 * time.Second):
 				p.cmd.Process.Kill()
+				<-p.done
 			}
 		}
 	})
@@ -200,7 +199,7 @@ func TestServicesAndWorkersShareOneDatabase(t *testing.T) {
 		i := k % 2
 		time.Sleep(time.Duration(200+rand.IntN(700)) * time.Millisecond)
 		require.NoError(t, workers[i].cmd.Process.Kill())
-		workers[i].cmd.Process.Wait()
+		<-workers[i].done
 		workers[i], _ = startProc(t, env, started, workerArgs...)
 		ended = append(ended, workers[i])
 	}
@@ -235,4 +234,14 @@ func TestServicesAndWorkersShareOneDatabase(t *testing.T) {
 	}
 	t.Logf("%d jobs, 20 workers killed: %d claims taken again after a death", ops, resumed)
 	assert.GreaterOrEqual(t, resumed, 5, "the kills hit jobs while they ran")
+
+	// SIGTERM stops a worker cleanly
+	require.NoError(t, workers[0].cmd.Process.Signal(syscall.SIGTERM))
+	select {
+	case <-workers[0].done:
+	case <-time.After(20 * time.Second):
+		t.Fatal("a worker did not stop on SIGTERM")
+	}
+	assert.Equal(t, 0, workers[0].cmd.ProcessState.ExitCode())
+	assert.Contains(t, workers[0].log(), "worker stopped")
 }
