@@ -381,3 +381,45 @@ func BenchmarkQueueOverhead(b *testing.B) {
 		}
 	}
 }
+
+// TestStoppedWorkerGivesItsJobBack: a worker whose context ends stops its
+// running job and gives it back to the queue, storing nothing: another takes it
+// at once, without waiting for the lease.
+func TestStoppedWorkerGivesItsJobBack(t *testing.T) {
+	a, b := twoPG(t)
+	_, err := a.CreateOperation("op", gen.Example())
+	require.NoError(t, err)
+	rec := queueSolveRec(t, a, "op")
+	rec.TimeLimit, rec.WorkLimit = time.Minute, 0
+	require.NoError(t, a.PutJob(&rec))
+	ctx, cancel := context.WithCancel(context.Background())
+	w := &Worker{Store: a, Slots: 1, Lease: time.Minute, Poll: 20 * time.Millisecond}
+	stopped := make(chan struct{})
+	go func() { w.Run(ctx); close(stopped) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var owner string
+		require.NoError(t, b.pool.QueryRow(context.Background(), "SELECT owner FROM jobs WHERE id = $1", rec.ID).Scan(&owner))
+		if owner != "" {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "never claimed")
+		time.Sleep(20 * time.Millisecond)
+	}
+	t0 := time.Now()
+	cancel()
+	select {
+	case <-stopped:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the worker did not stop")
+	}
+	assert.Less(t, time.Since(t0), 10*time.Second)
+	c, err := b.Claim(context.Background(), "next", time.Minute, []string{JobSolve}, "")
+	require.NoError(t, err)
+	require.NotNil(t, c, "given back: claimable before its lease of a minute lapses")
+	assert.Equal(t, rec.ID, c.Job.ID)
+	assert.Equal(t, "running", c.Job.State)
+	vs, err := b.Versions("op")
+	require.NoError(t, err)
+	assert.Len(t, vs, 1, "nothing stored")
+}
