@@ -288,59 +288,29 @@ func one(ctx context.Context, op string, o Options, limit time.Duration) Report 
 	}
 	r.Events = len(evs.Events)
 	set := &scheduler.Settings{TimeLimit: limit, WorkLimit: o.WorkLimit, Seed: o.Seed, Workers: 1}
-	files := map[string]any{}
-	if l.Plan == nil {
-		// no plan yet: the first version is a plan from scratch, events included
-		if len(evs.Events) > 0 {
-			return fail(fmt.Errorf("events are pending but the operation has no plan to replan: add plan.json or remove the events"))
-		}
-		res, err := scheduler.Solve(ctx, l.Problem, set)
-		if err != nil {
-			return fail(err)
-		}
-		files["problem.json"], files["plan.json"] = l.Problem, res.Plan
-		r.Violations, r.Unplaced = len(res.Violations), len(res.Plan.Unplaced)
-		if res.Status == scheduler.StatusComplete {
-			r.End = res.Makespan.Format(time.RFC3339)
-		}
-	} else {
-		now := o.Now
-		if o.NowText != "" {
-			loc, err := model.LoadLocation(l.Problem.Operation.TimeZone)
-			if err != nil {
-				return fail(fmt.Errorf("operation.time_zone: %w", err))
-			}
-			if now, err = model.ParseMoment(o.NowText, loc); err != nil {
-				return fail(fmt.Errorf("now: %w", err))
-			}
-		}
-		rr, err := scheduler.Replan(ctx, l.Problem, l.Plan, evs, now, set)
-		if err != nil {
-			return fail(err)
-		}
-		files["problem.json"], files["plan.json"], files["diff.json"] = rr.Problem, rr.Plan, rr.Diff
-		r.Violations, r.Unplaced = len(rr.Result.Violations), len(rr.Plan.Unplaced)
-		r.Moved, r.AnnouncedMoved = rr.Diff.Summary.Moved, rr.Diff.Summary.AnnouncedMoved
-		r.End = rr.Diff.Summary.NewEnd
-		if len(evs.Events) == 0 && len(rr.Diff.Changes) == 0 && len(rr.Result.Violations) == 0 && !statusesChanged(l.Problem, rr.Problem) {
-			// nothing happened, no appointment changed and none passed into the
-			// frozen period (done, under way, inside the notice period): the
-			// latest version stays; the next run starts from it with its own now
-			r.Version, r.Status = l.Version, "unchanged"
-			r.Unplaced = len(rr.Plan.Unplaced)
-			r.Seconds = time.Since(begin).Seconds()
-			return r
-		}
+	if l.Plan == nil && len(evs.Events) > 0 {
+		return fail(fmt.Errorf("events are pending but the operation has no plan to replan: add plan.json or remove the events"))
+	}
+	out, err := ReplanOne(ctx, l.Problem, l.Plan, evs, o.Moment, set)
+	if err != nil {
+		return fail(err)
+	}
+	r = out.Report
+	if r.Status == "unchanged" {
+		// the latest version stays; the next run starts from it with its own now
+		r.Version = l.Version
+		r.Seconds = time.Since(begin).Seconds()
+		return r
+	}
+	files := map[string]any{"problem.json": out.Problem, "plan.json": out.Plan}
+	if out.Diff != nil {
+		files["diff.json"] = out.Diff
 	}
 	if names == nil {
 		names = []string{}
 	}
 	files["events.json"] = names
 	r.Version = l.Version + 1
-	r.Status = "ok"
-	if r.Unplaced > 0 {
-		r.Status = "partial"
-	}
 	if r.Violations > 0 {
 		// never make a plan that breaks a hard rule the latest: keep the previous one
 		r.Version = l.Version
@@ -352,6 +322,85 @@ func one(ctx context.Context, op string, o Options, limit time.Duration) Report 
 		return fail(err)
 	}
 	return pendingWritten(op, r, l.Version, names)
+}
+
+// Outcome is what ReplanOne made of an operation.
+type Outcome struct {
+	Problem *model.Problem
+	Plan    *model.Plan
+	Diff    *model.Diff // nil after a first solve
+	// Report has the figures and the status: ok, partial, or unchanged (nothing
+	// worth a new version); Violations above zero is a bug, never to be stored.
+	Report Report
+}
+
+// ReplanOne replans an operation's latest problem and plan with its pending
+// events (evs, none when nil), its now read by moment in the operation's time
+// zone; without a plan (none ever made) the problem is solved from scratch. It is
+// "unchanged" when there were no events, no appointment changed and none passed
+// into the frozen period (done, under way, inside the notice period): the latest
+// version then stays. The nightly batch of a store (rehabplan batch --store)
+// replans each operation through it, as the batch of a directory does.
+func ReplanOne(ctx context.Context, p *model.Problem, plan *model.Plan, evs *model.Events, moment func(*model.Problem) (time.Time, error), set *scheduler.Settings) (*Outcome, error) {
+	if evs == nil {
+		evs = &model.Events{Format: model.EventsFormat, Events: []model.Event{}}
+	}
+	out := &Outcome{}
+	r := &out.Report
+	r.Events = len(evs.Events)
+	if plan == nil {
+		if len(evs.Events) > 0 {
+			return nil, fmt.Errorf("events are pending but the operation has no plan to replan")
+		}
+		res, err := scheduler.Solve(ctx, p, set)
+		if err != nil {
+			return nil, err
+		}
+		out.Problem, out.Plan = p, res.Plan
+		r.Violations, r.Unplaced = len(res.Violations), len(res.Plan.Unplaced)
+		if res.Status == scheduler.StatusComplete {
+			r.End = res.Makespan.Format(time.RFC3339)
+		}
+	} else {
+		now, err := moment(p)
+		if err != nil {
+			return nil, err
+		}
+		rr, err := scheduler.Replan(ctx, p, plan, evs, now, set)
+		if err != nil {
+			return nil, err
+		}
+		out.Problem, out.Plan, out.Diff = rr.Problem, rr.Plan, rr.Diff
+		r.Violations, r.Unplaced = len(rr.Result.Violations), len(rr.Plan.Unplaced)
+		r.Moved, r.AnnouncedMoved = rr.Diff.Summary.Moved, rr.Diff.Summary.AnnouncedMoved
+		r.End = rr.Diff.Summary.NewEnd
+		if len(evs.Events) == 0 && len(rr.Diff.Changes) == 0 && len(rr.Result.Violations) == 0 && !statusesChanged(p, rr.Problem) {
+			r.Status = "unchanged"
+			return out, nil
+		}
+	}
+	r.Status = "ok"
+	if r.Unplaced > 0 {
+		r.Status = "partial"
+	}
+	return out, nil
+}
+
+// Moment is when the replans are made for an operation: NowText read in its
+// time zone, else Now.
+func (o Options) Moment(p *model.Problem) (time.Time, error) {
+	if o.NowText == "" {
+		return o.Now, nil
+	}
+	loc, err := model.LoadLocation(p.Operation.TimeZone)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("operation.time_zone: %w", err)
+	}
+	now, err := model.ParseMoment(o.NowText, loc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("now: %w", err)
+	}
+	return now, nil
 }
 
 // pendingWritten is r, unless pending events are left without a new version to

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -204,14 +203,7 @@ func (s *Server) finishJob(rec *JobRecord, v *Version) error {
 	unlock := s.lockOp(rec.Operation)
 	defer unlock()
 	_, err := s.cfg.Store.FinishJob(rec, v)
-	var ce *ConflictError
-	switch {
-	case errors.As(err, &ce):
-		return fmt.Errorf("operation %q changed during the solve (version %d follows version %d, which was solved): nothing stored", rec.Operation, ce.Current.Version, rec.Base)
-	case errors.Is(err, ErrNotFound):
-		return fmt.Errorf("operation %q was deleted during the solve: nothing stored", rec.Operation)
-	}
-	return err
+	return finishWords(rec, err)
 }
 
 type errTooManyJobs struct{ max int }
@@ -225,8 +217,12 @@ func (e errTooManyJobs) Error() string {
 func recordStatus(rec *JobRecord) JobStatus {
 	st := JobStatus{ID: rec.ID, Operation: rec.Operation, State: rec.State, Error: rec.Error, Version: rec.Version,
 		Progress: []progressPoint{}, Resumed: rec.Resumed}
-	if !rec.Ended.IsZero() {
+	switch {
+	case !rec.Ended.IsZero():
 		st.Elapsed = rec.Ended.Sub(rec.Started).Seconds()
+	case rec.State == "running":
+		// queued, or run by another instance or a worker (PGStore)
+		st.Elapsed = time.Since(rec.Started).Seconds()
 	}
 	switch {
 	case rec.Score != nil:

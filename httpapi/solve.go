@@ -33,6 +33,9 @@ func (s *Server) startSolve(w http.ResponseWriter, r *http.Request) error {
 		return errorf(http.StatusServiceUnavailable, "shutting down", "no new jobs")
 	}
 	set := s.settings(r, 10*time.Second)
+	if q, ok := s.cfg.Store.(*PGStore); ok {
+		return s.queueSolve(w, q, op, set)
+	}
 	// the job's slot of the pool, taken before the version is read (it decodes
 	// a whole problem) and kept until the job ends
 	release, err := s.pool.tryAcquire()
@@ -51,6 +54,23 @@ func (s *Server) startSolve(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Location", "/v1/jobs/"+j.ID)
 	return writeJSON(w, http.StatusAccepted, j.status())
+}
+
+// queueSolve queues a solve job of op's latest version in the PostgreSQL
+// store's queue, for any instance or worker to take (Worker): its record, state
+// running and held by nobody, is the queue's row.
+func (s *Server) queueSolve(w http.ResponseWriter, q *PGStore, op string, set *scheduler.Settings) error {
+	head, err := q.Head(op)
+	if err != nil {
+		return wrapStore(err, "operation %q", op)
+	}
+	rec := JobRecord{ID: newID(), Operation: op, Incarnation: head.Incarnation, Base: head.Version, State: "running", Started: time.Now(),
+		TimeLimit: set.TimeLimit, WorkLimit: set.WorkLimit, Seed: set.Seed, Kind: JobSolve}
+	if err := q.PutJob(&rec); err != nil {
+		return fmt.Errorf("the job could not be recorded: %w", err)
+	}
+	w.Header().Set("Location", "/v1/jobs/"+rec.ID)
+	return writeJSON(w, http.StatusAccepted, recordStatus(&rec))
 }
 
 // solveJob is the work of a solve job of version v of operation op.
@@ -75,7 +95,13 @@ func (s *Server) solveJob(op string, v *Version, set *scheduler.Settings) func(c
 // for; a job whose plan is already stored (a store written before a job's version
 // and its record were stored together) ends done without running; a job whose
 // operation is gone is recorded as failed. It returns how many it resumed.
+//
+// With a PostgreSQL store it does nothing: the queue's workers take the jobs
+// nobody holds (Worker).
 func (s *Server) ResumeJobs() (int, error) {
+	if _, ok := s.cfg.Store.(*PGStore); ok {
+		return 0, nil
+	}
 	recs, err := s.cfg.Store.Jobs()
 	if err != nil {
 		return 0, err
@@ -83,6 +109,14 @@ func (s *Server) ResumeJobs() (int, error) {
 	n := 0
 	for _, rec := range recs {
 		if rec.State != "running" || s.jobs.get(rec.ID) != nil {
+			continue
+		}
+		if rec.Kind == JobNight {
+			// a night job of a PostgreSQL store, imported: only its queue runs it
+			rec.State, rec.Error, rec.Ended = "failed", "a night job of a PostgreSQL store's batch: not run by this store's service", time.Now()
+			if err := s.cfg.Store.PutJob(&rec); err != nil {
+				return n, err
+			}
 			continue
 		}
 		if v := s.storedPlanOf(&rec); v != nil {
@@ -172,6 +206,18 @@ func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request) error {
 		if err := s.inScope(r, st.Operation); err != nil {
 			return err
 		}
+	}
+	if q, ok := s.cfg.Store.(*PGStore); ok && (j == nil || j.status().State != "running") {
+		// held by another instance or a worker, or by nobody yet: asked to stop
+		// through its row (its holder sees it at its next renewal)
+		rec, err := q.CancelJob(id)
+		if err != nil {
+			return wrapStore(err, "job %q", id)
+		}
+		if rec.State != "running" {
+			return errorf(http.StatusConflict, "not running", "job is %s", rec.State)
+		}
+		return writeJSON(w, http.StatusAccepted, recordStatus(rec))
 	}
 	if j == nil || j.status().State != "running" {
 		st, _, err := s.jobStatus(id)

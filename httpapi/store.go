@@ -155,8 +155,16 @@ type JobRecord struct {
 	TimeLimit time.Duration `json:"time_limit"`
 	WorkLimit int           `json:"work_limit,omitempty"`
 	Seed      int64         `json:"seed,omitempty"`
-	// Resumed counts the restarts that ran the job again.
+	// Resumed counts the restarts that ran the job again (with a queue: the
+	// claims after the first, each after a worker died or let it go).
 	Resumed int `json:"resumed,omitempty"`
+	// Kind is what a queued job does (PGStore): "" or JobSolve a client's
+	// solve, JobNight the nightly replan of Night (YYYY-MM-DD).
+	Kind  string `json:"kind,omitempty"`
+	Night string `json:"night,omitempty"`
+	// Now is a night job's moment as rehabplan batch --now gives it (empty: the
+	// clock when it runs).
+	Now string `json:"now,omitempty"`
 	// Best is the score of the plan stored, when done; Score the same with its
 	// parts and the time it was found, so that a job's status reads the same
 	// after a restart.

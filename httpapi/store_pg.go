@@ -30,8 +30,9 @@ import (
 // and latest version; "versions" every version of the current incarnation, its
 // VersionInfo as columns and its document; "idempotency" the version each key
 // (by its SHA-256) made on an incarnation, with the request's hash; "jobs" the
-// jobs' records. Deleting an operation's row deletes its versions and keys (ON
-// DELETE CASCADE).
+// jobs' records, which are also the job queue (queue_pg.go: who holds a running
+// job and until when); "nights" each operation's nightly replan. Deleting an
+// operation's row deletes its versions and keys (ON DELETE CASCADE).
 //
 // Documents (versions and job records) are bytea holding the JSON bbolt stores,
 // not jsonb: the store reads them whole and never queries inside them (what it
@@ -54,20 +55,17 @@ type PGStore struct {
 	pool    *pgxpool.Pool
 	timeout time.Duration
 	closed  atomic.Bool
-	held    *pgxpool.Conn // the connection holding serveLock, nil when not held
 }
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-// The advisory locks' names: lockKey makes of one the lock's bigint key in the
+// The advisory lock's name: lockKey makes of it the lock's bigint key in the
 // current schema, so that stores in two schemas of one database do not block
 // each other. migrationLock is held while migrations are applied, so that
-// several instances starting at once apply each one once.
-const (
-	migrationLock = "rehabplan migrations"
-	serveLock     = "rehabplan serve"
-)
+// several instances starting at once apply each one once. (Any number of
+// services and workers share a database: the jobs are a queue, queue_pg.go.)
+const migrationLock = "rehabplan migrations"
 
 // lockKey is the SQL of an advisory lock's key, its name the parameter $1.
 const lockKey = "hashtextextended($1 || ' in ' || current_schema(), 0)"
@@ -210,44 +208,6 @@ func pgMigrate(ctx context.Context, pool *pgxpool.Pool) error {
 			return fmt.Errorf("migration %s: %w", m.name, err)
 		}
 	}
-	return nil
-}
-
-// HoldServe makes this process the one that serves the database's solve jobs,
-// until Close (a lock per schema): the jobs' records carry no owner yet, so a second service on the
-// same database would resume the first's running jobs as left over and run them
-// twice. It takes a session advisory lock on a connection kept for that; a
-// database another process holds is refused with ErrLocked, the error naming
-// the holder's application_name. (Several services on one database need a job queue with leases,
-// issue 19 point 3.)
-func (s *PGStore) HoldServe(name string) error {
-	ctx, cancel := s.ctx()
-	defer cancel()
-	conn, err := s.pool.Acquire(ctx)
-	if err != nil {
-		return err
-	}
-	if _, err := conn.Exec(ctx, "SELECT set_config('application_name', $1, false)", name); err != nil {
-		conn.Release()
-		return err
-	}
-	var ok bool
-	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock("+lockKey+")", serveLock).Scan(&ok); err != nil {
-		conn.Release()
-		return err
-	}
-	if !ok {
-		var holder string
-		err := conn.QueryRow(ctx, `SELECT coalesce(max(a.application_name || ' (backend pid ' || a.pid || ', ' || coalesce(host(a.client_addr), 'local') || ')'), '')
-			FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-			WHERE l.locktype = 'advisory' AND l.granted AND (l.classid::bigint << 32 | l.objid::bigint) = `+lockKey, serveLock).Scan(&holder)
-		conn.Release()
-		if err != nil || holder == "" {
-			holder = "another process"
-		}
-		return fmt.Errorf("the PostgreSQL store is served by %s: one service per database until jobs are queued: %w", holder, ErrLocked)
-	}
-	s.held = conn
 	return nil
 }
 
@@ -527,7 +487,12 @@ func (s *PGStore) DeleteOperation(op, incarnation string) error {
 		if _, err := tx.Exec(ctx, "DELETE FROM operations WHERE id = $1", op); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, "DELETE FROM jobs WHERE operation = $1 AND incarnation = $2 AND state <> 'running'", op, cur.Incarnation)
+		if _, err = tx.Exec(ctx, "DELETE FROM jobs WHERE operation = $1 AND incarnation = $2 AND state <> 'running'", op, cur.Incarnation); err != nil {
+			return err
+		}
+		// its running jobs are asked to stop: whoever holds one sees it at its
+		// next renewal (its finish would find the operation gone anyway)
+		_, err = tx.Exec(ctx, "UPDATE jobs SET cancel = true WHERE operation = $1 AND incarnation = $2 AND state = 'running'", op, cur.Incarnation)
 		return err
 	})
 }
@@ -571,10 +536,14 @@ func putJob(ctx context.Context, tx pgx.Tx, j *JobRecord) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO jobs (id, operation, incarnation, state, started, ended, record)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
+	kind := j.Kind
+	if kind == "" {
+		kind = JobSolve
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO jobs (id, operation, incarnation, state, started, ended, record, kind, night)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (id) DO UPDATE SET operation = $2, incarnation = $3, state = $4, started = $5, ended = $6, record = $7`,
-		j.ID, j.Operation, j.Incarnation, j.State, nullTime(j.Started), nullTime(j.Ended), data)
+		j.ID, j.Operation, j.Incarnation, j.State, nullTime(j.Started), nullTime(j.Ended), data, kind, j.Night)
 	return err
 }
 
@@ -660,14 +629,6 @@ func (s *PGStore) Jobs() ([]JobRecord, error) {
 func (s *PGStore) Close() error {
 	if s.closed.Swap(true) {
 		return nil
-	}
-	if s.held != nil {
-		// unlocked before the session closes: its end releases the lock too,
-		// but only once the server has seen it go
-		ctx, cancel := s.ctx()
-		s.held.Exec(ctx, "SELECT pg_advisory_unlock("+lockKey+")", serveLock)
-		s.held.Hijack().Close(ctx)
-		cancel()
 	}
 	s.pool.Close()
 	return nil

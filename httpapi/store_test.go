@@ -756,26 +756,6 @@ func TestPostgresMigrations(t *testing.T) {
 	}
 }
 
-// TestPostgresServedByOneProcess: a second service on a database is refused,
-// naming the first, until the first closes.
-func TestPostgresServedByOneProcess(t *testing.T) {
-	url := pgtest.Schema(t)
-	first, err := OpenPostgres(url)
-	require.NoError(t, err)
-	defer first.Close()
-	second, err := OpenPostgres(url)
-	require.NoError(t, err)
-	defer second.Close()
-	require.NoError(t, first.HoldServe("rehabplan serve test-first"))
-	err = second.HoldServe("rehabplan serve test-second")
-	require.ErrorIs(t, err, ErrLocked)
-	assert.Contains(t, err.Error(), "served by rehabplan serve test-first")
-	_, err = second.CreateOperation("op", gen.Example())
-	require.NoError(t, err, "the store itself is shared")
-	require.NoError(t, first.Close())
-	require.NoError(t, second.HoldServe("rehabplan serve test-second"), "released on Close")
-}
-
 // BenchmarkAddVersion: one version committed on its base (the example problem,
 // no plan), the CAS and the write in one transaction, on each store.
 func BenchmarkAddVersion(b *testing.B) {

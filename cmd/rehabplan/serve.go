@@ -35,6 +35,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	poolQueue := fs.Int("pool-queue", 0, "heavy requests that may wait for a slot of the pool, each at most 10s; beyond, 429 with Retry-After (0: 4 × pool)")
 	retention := fs.Duration("job-retention", httpapi.DefaultJobRetention, "how long ended solve jobs stay readable before they are pruned")
 	cacheMB := fs.Int("answer-cache", 128, "MiB of encoded answers kept of whole-version reads (problems, plans, versions), served without decoding")
+	take := fs.Int("take-jobs", -1, "with a PostgreSQL store: solve jobs this instance takes from the shared queue at once (-1: max-jobs; 0: none, left to rehabplan worker)")
+	lease := fs.Duration("lease", 30*time.Second, "with a PostgreSQL store: a claimed job's lease, renewed every third of it; a job whose holder died is taken again once it lapses")
 	memLimit := fs.Int("memory-limit", 0, "MiB: a soft limit of the Go heap (runtime/debug.SetMemoryLimit), the garbage collector working harder near it (0: none, or GOMEMLIMIT)")
 	pos, err := parse(fs, args)
 	if err != nil || !noArguments(stderr, "serve", pos) {
@@ -43,7 +45,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if !checkFlags(stderr, atLeast("max-jobs", *maxJobs, 1), positive("max-solve-time", *maxSolve), positive("shutdown-timeout", *grace),
 		positive("read-timeout", *readTimeout), atLeastDuration("write-timeout", *writeTimeout, 40*time.Second), positive("idle-timeout", *idleTimeout),
 		atLeast("pool", *pool, 0), atLeast("pool-queue", *poolQueue, 0), positive("job-retention", *retention),
-		atLeast("answer-cache", *cacheMB, 1), atLeast("memory-limit", *memLimit, 0)) {
+		atLeast("answer-cache", *cacheMB, 1), atLeast("memory-limit", *memLimit, 0), atLeast("take-jobs", *take, -1),
+		atLeastDuration("lease", *lease, time.Second)) {
 		return exitInvalid
 	}
 	toks, warns, err := loadTokens(*tokens, os.Getenv("REHABPLAN_TOKENS"))
@@ -64,13 +67,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitFail
 	}
 	defer store.Close()
-	if pg, ok := store.(*httpapi.PGStore); ok {
-		host, _ := os.Hostname()
-		if err := pg.HoldServe(fmt.Sprintf("rehabplan serve pid %d on %s", os.Getpid(), host)); err != nil {
-			fmt.Fprintf(stderr, "rehabplan: %v\n", err)
-			return exitFail
-		}
-	}
 	origins := splitList(*cors)
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	srv := httpapi.New(httpapi.Config{Store: store, TokenSet: toks, CORSOrigins: origins, MaxJobs: *maxJobs, MaxSolveTime: *maxSolve,
@@ -98,6 +94,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
 	defer stop()
 	watchTokens(ctx, toks, 2*time.Second, logger)
+	slots := *take
+	if slots < 0 {
+		slots = *maxJobs
+	}
+	stopWork := serveQueue(srv, store, slots, *lease)
+	defer stopWork(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -110,10 +112,38 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		logger.Info("shutting down")
 		sctx, cancel := context.WithTimeout(context.Background(), *grace)
 		defer cancel()
+		stopWork(sctx)
 		srv.Shutdown(sctx)
 		hs.Shutdown(sctx)
 	}
 	return exitOK
+}
+
+// serveQueue runs, with a PostgreSQL store, slots of the service taking solve
+// jobs from the queue every instance and worker shares (none when slots is 0).
+// Its stop gives the running ones back to the queue, within ctx.
+func serveQueue(srv *httpapi.Server, store httpapi.Store, slots int, lease time.Duration) (stop func(ctx context.Context)) {
+	pg, ok := store.(*httpapi.PGStore)
+	if !ok || slots == 0 {
+		return func(context.Context) {}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	worked := make(chan struct{})
+	w := &httpapi.Worker{Store: pg, Name: workerName("serve"), Slots: slots, Lease: lease, Kinds: []string{httpapi.JobSolve}}
+	go func() { srv.Work(ctx, w); close(worked) }()
+	return func(wait context.Context) {
+		cancel()
+		select {
+		case <-worked:
+		case <-wait.Done():
+		}
+	}
+}
+
+// workerName names this process in the queue's claims: command, pid and host.
+func workerName(cmd string) string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("rehabplan %s pid %d on %s", cmd, os.Getpid(), host)
 }
 
 // loadTokens reads the token file (see httpapi.ParseTokens: "TOKEN ROLE [SCOPE]
