@@ -99,6 +99,12 @@ func TestPlanningPageWorkbooksAndReplanSettings(t *testing.T) {
 	// the replan's date and budget: by default now, in the operation's zone
 	p.set("operation", "op-les-tilleuls")
 	p.poll(`document.getElementById("version").textContent.includes("version 2")`, 30*time.Second)
+	// (another operation's workbook is not a new version of this one)
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.SetUploadFiles(chromedp.ID("upload-file"), []string{file})))
+	p.set("upload-mode", "version")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS("#upload button"))))
+	p.poll(`document.getElementById("message").textContent.includes("décrit l'opération « op-classeur », pas l'opération affichée « op-les-tilleuls »")`, 30*time.Second)
+	require.Equal(t, 2, latestVersion(t, s, "op-les-tilleuls").Number, "nothing stored")
 	paris, err := time.LoadLocation("Europe/Paris")
 	require.NoError(t, err)
 	shown, err := time.ParseInLocation("2006-01-02T15:04", evalAs[string](p, `document.getElementById("replan-now").value`), paris)

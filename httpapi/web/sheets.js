@@ -68,7 +68,10 @@
         return;
       }
       const detail = (data && data.detail) || resp.statusText;
-      if (resp.status === 409) P.show("Cette opération existe déjà : envoyez le classeur comme nouvelle version.");
+      const other = errs.find((e) => e.field === "operation.id");
+      if (resp.status === 400 && other) P.show("Ce classeur décrit l'opération « " + other.id + " », pas l'opération affichée « " + P.state.op +
+        " » : envoyez-le comme nouvelle opération, ou affichez d'abord la sienne.");
+      else if (resp.status === 409) P.show("Cette opération existe déjà : envoyez le classeur comme nouvelle version.");
       else if (resp.status === 413) P.show("Classeur trop volumineux : " + detail);
       else if (resp.status === 403) P.show("Ce jeton ne permet pas de créer ou de modifier une opération.");
       else P.show("Classeur refusé : " + detail);
