@@ -35,7 +35,7 @@ var errorDesc = map[int]string{
 	404: "no such operation, version, job, intervention or calendar, or no plan yet",
 	409: "the state forbids it: already exists, not finished, not running, no plan",
 	413: "the body is larger than the server takes",
-	422: "the events cannot be applied to the operation, or the replan failed",
+	422: "the events cannot be applied to the operation, or the replan failed; an uploaded workbook that does not give a valid problem (each error names its sheet, row, column, value and what was expected)",
 	429: "too many solve jobs run at once; retry later",
 	500: "an unexpected failure: the detail says nothing of it, the server logs it",
 	503: "the server is shutting down, or its store does not answer",
@@ -114,7 +114,7 @@ func (ss *schemaSet) operation(rt *route) map[string]any {
 		op["parameters"] = params
 	}
 	if rt.body != nil {
-		op["requestBody"] = map[string]any{"required": true, "content": ss.contents([]content{*rt.body})}
+		op["requestBody"] = map[string]any{"required": true, "content": ss.contents(append([]content{*rt.body}, rt.alt...))}
 	}
 	return op
 }
@@ -150,10 +150,16 @@ func problemSchema() map[string]any {
 			"status": map[string]any{"type": "integer", "minimum": 400, "maximum": 599},
 			"errors": map[string]any{"type": "array", "description": "the field errors of an invalid input",
 				"items": map[string]any{"type": "object", "required": []any{"field", "detail"}, "properties": map[string]any{
-					"field":  map[string]any{"type": "string", "description": "the JSON path in the document, or the query parameter"},
-					"entity": map[string]any{"type": "string", "description": "the kind of entity the field belongs to (intervention, crew...)"},
-					"id":     map[string]any{"type": "string", "description": "the entity's id"},
-					"detail": str,
+					"field":    map[string]any{"type": "string", "description": "the JSON path in the document, or the query parameter"},
+					"entity":   map[string]any{"type": "string", "description": "the kind of entity the field belongs to (intervention, crew...)"},
+					"id":       map[string]any{"type": "string", "description": "the entity's id"},
+					"detail":   str,
+					"sheet":    map[string]any{"type": "string", "description": "an uploaded workbook's error: the sheet"},
+					"row":      map[string]any{"type": "integer", "description": "an uploaded workbook's error: the row, from 1"},
+					"column":   map[string]any{"type": "string", "description": "an uploaded workbook's error: the column's title"},
+					"cell":     map[string]any{"type": "string", "description": "an uploaded workbook's error: the cell, D12"},
+					"value":    map[string]any{"type": "string", "description": "an uploaded workbook's error: the value found"},
+					"expected": map[string]any{"type": "string", "description": "an uploaded workbook's error: what was expected"},
 				}}},
 		},
 	}

@@ -28,6 +28,7 @@ func init() {
 	for _, mt := range []string{"text/html", "text/css", "text/javascript", "text/calendar"} {
 		openapi3filter.RegisterBodyDecoder(mt, openapi3filter.PlainBodyDecoder)
 	}
+	openapi3filter.RegisterBodyDecoder(xlsxType, openapi3filter.FileBodyDecoder)
 }
 
 // loadOpenAPI fetches the served document and loads it with kin-openapi, which
@@ -70,14 +71,14 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 		body         string   // the request body's schema
 		answer       string   // the schema of the first success answer
 	}{
-		{"POST", "/v1/operations", []string{"201", "400", "401", "403", "409", "413", "429", "500"}, nil, "Problem", "VersionAnswer"},
+		{"POST", "/v1/operations", []string{"201", "400", "401", "403", "409", "413", "422", "429", "500"}, []string{"Accept-Language"}, "Problem", "VersionAnswer"},
 		{"DELETE", "/v1/operations/{op}", []string{"204", "400", "401", "403", "404", "412", "500"}, []string{"If-Match"}, "", ""},
 		{"POST", "/v1/operations/{op}/solve", []string{"202", "400", "401", "403", "404", "429", "500", "503"}, nil, "", "JobStatus"},
 		{"POST", "/v1/operations/{op}/events", []string{"200", "201", "400", "401", "403", "404", "409", "413", "422", "429", "500"}, []string{"Idempotency-Key"}, "Events", "ReplanAnswer"},
 		{"GET", "/v1/operations/{op}/interventions/{iv}/explanation", []string{"200", "400", "401", "403", "404", "429", "500"}, []string{"Accept-Language"}, "", "Explanation"},
 		{"GET", "/v1/operations/{op}/diff", []string{"200", "400", "401", "403", "404", "409", "429", "500"}, nil, "", "Diff"},
 		{"GET", "/v1/jobs/{job}/plan", []string{"200", "400", "401", "403", "404", "409", "429", "500"}, nil, "", "Plan"},
-		{"PUT", "/v1/operations/{op}", []string{"200", "400", "401", "403", "404", "409", "412", "413", "429", "500"}, []string{"If-Match"}, "Problem", "VersionAnswer"},
+		{"PUT", "/v1/operations/{op}", []string{"200", "400", "401", "403", "404", "409", "412", "413", "422", "429", "500"}, []string{"If-Match", "Accept-Language"}, "Problem", "VersionAnswer"},
 		{"GET", "/", []string{"302", "500"}, nil, "", ""},
 	}
 	for _, tc := range cases {
@@ -89,6 +90,9 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 			}
 			if tc.body != "" {
 				require.Equal(t, "#/components/schemas/"+tc.body, o.RequestBody.Value.Content.Get("application/json").Schema.Ref)
+			}
+			if tc.body == "Problem" {
+				require.Equal(t, "binary", o.RequestBody.Value.Content.Get(xlsxType).Schema.Value.Format, "a workbook is taken too")
 			}
 			if tc.answer != "" {
 				code := tc.statuses[0]
@@ -219,6 +223,9 @@ func liveCases(t *testing.T, jobID string) []liveCase {
 	ghost.Operation.ID = "ghost"
 	ghostJSON, err := json.Marshal(ghost)
 	require.NoError(t, err)
+	book := gen.Example()
+	book.Operation.ID = "op-book"
+	xlsx := []string{"Content-Type", xlsxType}
 
 	return []liveCase{
 		{"healthz", "GET", "/healthz", "", nil, nil, 200},
@@ -238,6 +245,10 @@ func liveCases(t *testing.T, jobID string) []liveCase {
 		{"createOperation", "POST", "/v1/operations", writeTok, otherJSON, nil, 409},
 		{"createOperation", "POST", "/v1/operations", writeTok, []byte(`{"format":"rehabplan/v1"`), nil, 400},
 		{"createOperation", "POST", "/v1/operations", readTok, otherJSON, nil, 403},
+		{"createOperation", "POST", "/v1/operations", writeTok, templateOf(t, book), xlsx, 201},
+		{"createOperation", "POST", "/v1/operations", writeTok, brokenWorkbook(t), append(xlsx, "Accept-Language", "fr"), 422},
+		{"replaceOperation", "PUT", "/v1/operations/op-book", writeTok, templateOf(t, book), xlsx, 200},
+		{"replaceOperation", "PUT", "/v1/operations/op-book", writeTok, []byte("not a workbook"), xlsx, 422},
 		{"getOperation", "GET", op, readTok, nil, nil, 200},
 		{"getOperation", "GET", "/v1/operations/ghost", readTok, nil, nil, 404},
 		{"replaceOperation", "PUT", "/v1/operations/op-other", writeTok, otherJSON, nil, 200},
@@ -249,6 +260,7 @@ func liveCases(t *testing.T, jobID string) []liveCase {
 		{"getVersion", "GET", op + "/versions/two", readTok, nil, nil, 400},
 		{"getVersion", "GET", op + "/versions/99", readTok, nil, nil, 404},
 		{"getPlan", "GET", op + "/plan", readTok, nil, nil, 200},
+		{"getPlan", "GET", op + "/plan", readTok, nil, []string{"Accept", xlsxType}, 200},
 		{"getPlan", "GET", "/v1/operations/op-other/plan", readTok, nil, nil, 404},
 		{"getJob", "GET", "/v1/jobs/" + jobID, readTok, nil, nil, 200},
 		{"getJob", "GET", "/v1/jobs/nosuchjob", readTok, nil, nil, 404},

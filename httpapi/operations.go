@@ -71,8 +71,12 @@ func (s *Server) listOperations(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, operationsAnswer{ids})
 }
 
-// decodeProblem reads a rehabplan/v1 problem from the body.
+// decodeProblem reads a rehabplan/v1 problem from the body, or imports a
+// workbook sent under its content type (importWorkbook).
 func (s *Server) decodeProblem(w http.ResponseWriter, r *http.Request) (*model.Problem, error) {
+	if sendsWorkbook(r) {
+		return s.importWorkbook(w, r)
+	}
 	data, err := s.body(w, r)
 	if err != nil {
 		return nil, err
@@ -275,6 +279,10 @@ func (s *Server) getPlan(w http.ResponseWriter, r *http.Request) error {
 	info, err := s.latestPlannedInfo(op)
 	if err != nil {
 		return err
+	}
+	w.Header().Add("Vary", "Accept")
+	if wantsWorkbook(r) {
+		return s.planWorkbook(w, r, op, Base{info.Incarnation, info.Number})
 	}
 	return s.servedVersion(w, r, "plan", op, Base{info.Incarnation, info.Number}, "", func(v *Version, vw *view) any { return vw.Plan(v.Plan) },
 		func(h http.Header, b Base) {

@@ -27,6 +27,9 @@ type apiError struct {
 	// Fields, when empty, are Err's field errors when it is a
 	// *model.ValidationError (scheduler.InvalidProblemError).
 	Fields []*model.FieldError
+	// Issues are errors already written as the answer lists them (a workbook's
+	// cells), after Fields.
+	Issues []fieldIssue
 	// Header holds headers of the answer (WWW-Authenticate).
 	Header http.Header
 	Err    error
@@ -65,12 +68,20 @@ type problemBody struct {
 }
 
 // fieldIssue is one field error of a problem: the JSON path (or the query
-// parameter), the entity's kind and id, and what is wrong.
+// parameter), the entity's kind and id, and what is wrong. An error of an
+// uploaded workbook also names its sheet, row, column and cell, the value found
+// and what was expected (cellIssue).
 type fieldIssue struct {
-	Field  string `json:"field"`
-	Entity string `json:"entity,omitempty"`
-	ID     string `json:"id,omitempty"`
-	Detail string `json:"detail"`
+	Field    string `json:"field"`
+	Entity   string `json:"entity,omitempty"`
+	ID       string `json:"id,omitempty"`
+	Detail   string `json:"detail"`
+	Sheet    string `json:"sheet,omitempty"`
+	Row      int    `json:"row,omitempty"`
+	Column   string `json:"column,omitempty"`
+	Cell     string `json:"cell,omitempty"`
+	Value    string `json:"value,omitempty"`
+	Expected string `json:"expected,omitempty"`
 }
 
 // genericDetail is all a client learns of an unexpected failure.
@@ -88,7 +99,7 @@ func answerError(err error) (ans *apiError, unexpected bool) {
 	var stale errPreconditionFailed
 	switch {
 	case errors.As(err, &ae):
-		ans = &apiError{Status: ae.Status, Title: ae.Title, Detail: ae.Detail, Fields: ae.Fields, Header: ae.Header}
+		ans = &apiError{Status: ae.Status, Title: ae.Title, Detail: ae.Detail, Fields: ae.Fields, Issues: ae.Issues, Header: ae.Header}
 		switch {
 		case ans.Status >= 500:
 			// the cause is logged, not told
@@ -164,8 +175,9 @@ func rootCause(err error) error {
 func writeProblem(w http.ResponseWriter, e *apiError) {
 	body := problemBody{Type: "about:blank", Title: e.Title, Status: e.Status, Detail: e.Detail}
 	for _, fe := range e.Fields {
-		body.Errors = append(body.Errors, fieldIssue{fe.Field, fe.Entity, fe.ID, fe.Msg})
+		body.Errors = append(body.Errors, fieldIssue{Field: fe.Field, Entity: fe.Entity, ID: fe.ID, Detail: fe.Msg})
 	}
+	body.Errors = append(body.Errors, e.Issues...)
 	for k, vs := range e.Header {
 		for _, v := range vs {
 			w.Header().Add(k, v)

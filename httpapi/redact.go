@@ -13,6 +13,7 @@ import (
 
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/scheduler"
+	"github.com/rehabplan/rehabplan/sheets"
 )
 
 // Redaction: what each role sees of an operation. Every answer that carries a
@@ -372,4 +373,39 @@ func (s *Server) restoreProfiles(r *http.Request, op string, p *model.Problem, e
 		*rf.id = id
 	}
 	return nil
+}
+
+// Workbook is what the plan's workbook is made of as the view sees it: the
+// problem, plan and diff redacted as their JSON answers are. A contractor, who
+// sees no problem, gets one made for the workbook alone: the operation's id,
+// name, zone and horizon, the buildings, the dwellings without their households,
+// the trades, its own crews and the interventions they hold; the export then
+// leaves every household out.
+func (v *view) Workbook(p *model.Problem, plan *model.Plan, d *model.Diff) (*model.Problem, *model.Plan, *model.Diff, sheets.ExportOptions) {
+	if v.role != RoleContractor {
+		return v.Problem(p), v.Plan(plan), v.Diff(d), sheets.ExportOptions{}
+	}
+	q := v.Plan(plan)
+	o := p.Operation
+	cp := &model.Problem{Format: p.Format, Operation: model.Operation{ID: o.ID, Name: o.Name, TimeZone: o.TimeZone, Start: o.Start, End: o.End},
+		Buildings: p.Buildings, Trades: p.Trades}
+	for _, dw := range p.Dwellings {
+		dw.Household = ""
+		cp.Dwellings = append(cp.Dwellings, dw)
+	}
+	for _, c := range p.Crews {
+		if slices.Contains(v.crews, c.ID) {
+			cp.Crews = append(cp.Crews, c)
+		}
+	}
+	held := map[string]bool{}
+	for _, a := range q.Assignments {
+		held[a.Intervention] = true
+	}
+	for _, iv := range p.Interventions {
+		if held[iv.ID] {
+			cp.Interventions = append(cp.Interventions, iv)
+		}
+	}
+	return cp, q, v.Diff(d), sheets.ExportOptions{NoHouseholds: true}
 }

@@ -32,8 +32,10 @@ type route struct {
 	// the adapter checks them before the handler runs. headers lists the request
 	// headers it reads.
 	query, headers []param
-	// body is the request body it reads, nil for none.
+	// body is the request body it reads, nil for none; alt the other media types
+	// it takes the body in (a workbook).
 	body *content
+	alt  []content
 	// answers are its success answers; fails the error statuses it answers
 	// itself. The statuses every route of its kind may answer are added by
 	// errorStatuses (401 and 403 by role, 400 for query parameters, 400 and 413
@@ -146,14 +148,14 @@ func (s *Server) table() []route {
 			answers: []answer{{status: 200, desc: "the dates", body: jsonOf[holidaysAnswer](), headers: []param{hETag}}}, fails: []int{404}},
 		{method: "GET", path: "/v1/operations", name: "listOperations", role: anyRole, summary: "list the operations", handler: s.listOperations,
 			answers: []answer{{status: 200, desc: "the operations' ids, sorted", body: jsonOf[operationsAnswer]()}}},
-		{method: "POST", path: "/v1/operations", name: "createOperation", role: planners, summary: "create an operation from a rehabplan/v1 problem", handler: s.createOperation, heavy: true,
-			body:    bodyOf[model.Problem](),
-			answers: []answer{{status: 201, desc: "created as version 1", body: jsonOf[versionAnswer](), headers: []param{hLocation, hETag}}}, fails: []int{409}},
+		{method: "POST", path: "/v1/operations", name: "createOperation", role: planners, summary: "create an operation from a rehabplan/v1 problem, or from a filled template workbook (its content type)", handler: s.createOperation, heavy: true,
+			headers: []param{hAcceptLanguage}, body: bodyOf[model.Problem](), alt: []content{workbookBody},
+			answers: []answer{{status: 201, desc: "created as version 1", body: jsonOf[versionAnswer](), headers: []param{hLocation, hETag}}}, fails: []int{409, 422}},
 		{method: "GET", path: "/v1/operations/{op}", name: "getOperation", role: readers, summary: "the operation's current problem", handler: s.getOperation,
 			answers: []answer{{status: 200, desc: "the latest version's problem", body: jsonOf[model.Problem](), headers: []param{hETag}}}, fails: []int{404, 429}},
-		{method: "PUT", path: "/v1/operations/{op}", name: "replaceOperation", role: planners, summary: "replace the operation's problem (a new version)", handler: s.replaceOperation, heavy: true,
-			headers: []param{hIfMatch}, body: bodyOf[model.Problem](),
-			answers: []answer{{status: 200, desc: "the new version", body: jsonOf[versionAnswer](), headers: []param{hETag}}}, fails: []int{404, 409, 412}},
+		{method: "PUT", path: "/v1/operations/{op}", name: "replaceOperation", role: planners, summary: "replace the operation's problem (a new version), from a rehabplan/v1 problem or a filled template workbook (its content type)", handler: s.replaceOperation, heavy: true,
+			headers: []param{hIfMatch, hAcceptLanguage}, body: bodyOf[model.Problem](), alt: []content{workbookBody},
+			answers: []answer{{status: 200, desc: "the new version", body: jsonOf[versionAnswer](), headers: []param{hETag}}}, fails: []int{404, 409, 412, 422}},
 		{method: "DELETE", path: "/v1/operations/{op}", name: "deleteOperation", role: planners, summary: "delete the operation and all its versions", handler: s.deleteOperation,
 			headers: []param{hIfMatch},
 			answers: []answer{{status: 204, desc: "deleted"}}, fails: []int{404, 412}},
@@ -171,7 +173,8 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/v1/operations/{op}/versions/{v}", name: "getVersion", role: readers, summary: "one version: problem, plan, diff", handler: s.getVersion,
 			answers: []answer{{status: 200, desc: "the version", body: jsonOf[Version](), headers: []param{hETag}}}, fails: []int{400, 404, 429}},
 		{method: "GET", path: "/v1/operations/{op}/plan", name: "getPlan", role: anyRole, summary: "the latest plan", handler: s.getPlan,
-			answers: []answer{{status: 200, desc: "the plan of the newest version that has one", body: jsonOf[model.Plan](), headers: []param{hVersion, hETag}}}, fails: []int{404, 429}},
+			answers: []answer{{status: 200, desc: "the plan of the newest version that has one; as a workbook when Accept prefers its type to JSON (redacted for the role as the JSON plan is)",
+				body: append(jsonOf[model.Plan](), workbookAnswer), headers: []param{hVersion, hETag}}}, fails: []int{404, 429}},
 		{method: "GET", path: "/v1/operations/{op}/diff", name: "diffVersions", role: anyRole, summary: "the diff between the plans of two versions", handler: s.diffVersions, heavy: true,
 			query:   []param{qFrom, qTo},
 			answers: []answer{{status: 200, desc: "the diff", body: jsonOf[model.Diff]()}}, fails: []int{404, 409}},

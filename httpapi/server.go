@@ -49,6 +49,8 @@ type Config struct {
 	CORSOrigins []string
 	// MaxBody bounds request bodies (default 64 MiB).
 	MaxBody int64
+	// MaxWorkbook bounds an uploaded workbook (default 16 MiB).
+	MaxWorkbook int64
 	// MaxSolveTime bounds a solve or replan (default 5 minutes); MaxJobs the
 	// solve jobs running at once (default 2).
 	MaxSolveTime time.Duration
@@ -129,6 +131,9 @@ func (s *Server) lockOp(op string) func() { return lockIn(&s.opLocks, op) }
 
 // New builds a server.
 func New(cfg Config) *Server {
+	if cfg.MaxWorkbook <= 0 {
+		cfg.MaxWorkbook = defaultMaxWorkbook
+	}
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = model.MaxDocumentBytes
 	}

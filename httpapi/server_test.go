@@ -232,7 +232,7 @@ func TestCORSOnlyForConfiguredOrigins(t *testing.T) {
 	ts, _ := newTestServer(t)
 	resp, _ := call(t, ts, "GET", "/v1/operations", readTok, nil, "Origin", "https://planning.example")
 	require.Equal(t, "https://planning.example", resp.Header.Get("Access-Control-Allow-Origin"))
-	require.Equal(t, "Authorization, Content-Type, If-Match, Idempotency-Key, Accept-Language", resp.Header.Get("Access-Control-Allow-Headers"))
+	require.Equal(t, "Authorization, Content-Type, Accept-Language, If-Match, Idempotency-Key", resp.Header.Get("Access-Control-Allow-Headers"))
 	require.Equal(t, "GET, POST, PUT, DELETE", resp.Header.Get("Access-Control-Allow-Methods"))
 	resp, _ = call(t, ts, "GET", "/v1/operations", readTok, nil, "Origin", "https://evil.example")
 	require.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"))

@@ -161,12 +161,21 @@ var (
 	msgTooBig     = text{"plus de %d lignes : ce n'est pas une opération plausible", "more than %d rows: not a plausible operation"}
 	msgNotBook    = text{"fichier illisible : attendu un classeur .xlsx (%v)", "unreadable file: expected an .xlsx workbook (%v)"}
 	msgRule       = text{"refusé : %s", "refused: %s"}
+	msgNoExDates  = text{"pas de dates exclues pour une permanence supplémentaire ou des heures du pilote pour un ménage : une ligne par plage", "no dates excluded for a pilot's extra session or hours for a household: one row per stretch"}
+	msgOneDay     = text{"une permanence d'un seul jour (Jours vide) : attendu la même date que Du", "a session of one day (Jours empty): expected the same date as Du"}
 	msgHelpRow    = text{"ligne d'explication attendue en ligne 2", "expected the explanation row on row 2"}
 )
 
-var ownerKinds = map[string]struct {
-	fr, en, sheet string
-}{
+type ownerKind struct{ fr, en, sheet string }
+
+func (k ownerKind) in(french bool) string {
+	if french {
+		return k.fr
+	}
+	return k.en
+}
+
+var ownerKinds = map[string]ownerKind{
 	"household": {"ménage", "household", SheetHouseholds},
 	"crew":      {"équipe", "crew", SheetCrews},
 	"pilot":     {"pilote", "pilot", SheetPilots},

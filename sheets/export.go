@@ -21,6 +21,19 @@ import (
 // not nil. Dates and times are in the operation's time zone, as date and time cells
 // shown JJ/MM/AAAA and HH:MM. The problem must be valid and the plan its own.
 func Export(w io.Writer, p *model.Problem, plan *model.Plan, diff *model.Diff) error {
+	return ExportWith(w, p, plan, diff, ExportOptions{})
+}
+
+// ExportOptions choose what an export leaves out.
+type ExportOptions struct {
+	// NoHouseholds leaves every household out: the Ménage columns stay empty (a
+	// dwelling is never called vacant) and there is no sheet of the households'
+	// appointments. A contractor's workbook is made so.
+	NoHouseholds bool
+}
+
+// ExportWith is Export with options.
+func ExportWith(w io.Writer, p *model.Problem, plan *model.Plan, diff *model.Diff, opts ExportOptions) error {
 	if p == nil || plan == nil {
 		return errors.New("sheets.Export: no problem or no plan")
 	}
@@ -31,7 +44,7 @@ func Export(w io.Writer, p *model.Problem, plan *model.Plan, diff *model.Diff) e
 	if err != nil {
 		return fmt.Errorf("sheets.Export: operation.time_zone: %v", err)
 	}
-	ex := &exporter{p: p, plan: plan, x: model.NewIndex(p), loc: loc, f: excelize.NewFile(), used: map[string]bool{}}
+	ex := &exporter{opts: opts, p: p, plan: plan, x: model.NewIndex(p), loc: loc, f: excelize.NewFile(), used: map[string]bool{}}
 	defer ex.f.Close()
 	if ex.st, err = newStyles(ex.f); err != nil {
 		return err
@@ -50,6 +63,7 @@ func Export(w io.Writer, p *model.Problem, plan *model.Plan, diff *model.Diff) e
 }
 
 type exporter struct {
+	opts  ExportOptions
 	p     *model.Problem
 	plan  *model.Plan
 	x     *model.Index
@@ -372,7 +386,10 @@ func (ex *exporter) building(b model.Building, dws []*model.Dwelling, byDwelling
 			}
 		}
 		hh := d.Household
-		if d.Vacant || hh == "" {
+		switch {
+		case ex.opts.NoHouseholds:
+			hh = ""
+		case d.Vacant || hh == "":
 			hh = "vacant"
 		}
 		cells[0], cells[1], cells[2], cells[3] = d.ID, d.Stairwell, d.Floor, hh
@@ -408,7 +425,7 @@ func (ex *exporter) agendaRow(it *placed, sg [2]time.Time) []any {
 	var floor any = ""
 	if d != nil {
 		bld, cage, floor = d.Building, d.Stairwell, d.Floor
-		if d.Occupied() {
+		if d.Occupied() && !ex.opts.NoHouseholds {
 			hh = d.Household
 		}
 	}
@@ -475,6 +492,9 @@ func (ex *exporter) pilots() error {
 // households writes the appointments of the occupied dwellings, household by
 // household: when, what, who must be at home, and what the work does.
 func (ex *exporter) households() error {
+	if ex.opts.NoHouseholds {
+		return nil
+	}
 	titles := []string{"Ménage", "Logement", "Date", "Jour", "De", "Date de fin", "À", "Corps d'état", "Présence", "Nuisances", "Pilote", "Statut"}
 	sw, err := ex.sheet(ex.sheetName("Rendez-vous des ménages", ""), titles, []float64{10, 12, 12, 10, 7, 12, 7, 24, 34, 34, 10, 10})
 	if err != nil {
@@ -525,7 +545,7 @@ func (ex *exporter) unplaced() error {
 		var dw, hh, tr string
 		if iv := ex.x.Interventions[u.Intervention]; iv != nil {
 			dw, tr = iv.Dwelling, ex.tradeName(iv.Trade)
-			if d := ex.x.Dwellings[iv.Dwelling]; d != nil && d.Occupied() {
+			if d := ex.x.Dwellings[iv.Dwelling]; d != nil && d.Occupied() && !ex.opts.NoHouseholds {
 				hh = d.Household
 			}
 		}
@@ -585,7 +605,11 @@ func (ex *exporter) changes(d *model.Diff) error {
 		if c.ShiftMinutes != 0 {
 			shift = float64(c.ShiftMinutes) / 60
 		}
-		row := []any{c.Intervention, kind, c.Dwelling, c.Household, ex.tradeName(c.Trade), yesNo(c.Announced), os, oe, oc, ns, ne, nc, shift, c.Cause}
+		hh := c.Household
+		if ex.opts.NoHouseholds {
+			hh = ""
+		}
+		row := []any{c.Intervention, kind, c.Dwelling, hh, ex.tradeName(c.Trade), yesNo(c.Announced), os, oe, oc, ns, ne, nc, shift, c.Cause}
 		if err := sw.SetRow(cellName(1, n+2), row); err != nil {
 			return err
 		}

@@ -587,7 +587,11 @@ func (im *importer) trades(rs []*rec) []tradeDefault {
 			im.p.Trades = append(im.p.Trades, model.Trade{ID: r.s("id"), Name: r.s("name"), Noisy: r.bool("noisy"), Dusty: r.bool("dusty"),
 				CutsWater: r.bool("cuts_water"), CutsPower: r.bool("cuts_power"), Access: r.enum("access"),
 				NeedsPilot: r.bool("needs_pilot"), PilotOnly: r.bool("pilot_only"), Preparation: r.s("preparation")})
-			im.at(fmt.Sprintf("trades[%d]", i), r, identity("id", "name", "noisy", "dusty", "cuts_water", "cuts_power", "access", "needs_pilot", "pilot_only", "preparation"))
+			if r.s("notice_days") != "" {
+				n := r.int("notice_days")
+				im.p.Trades[i].NoticeDays = &n
+			}
+			im.at(fmt.Sprintf("trades[%d]", i), r, identity("id", "name", "noisy", "dusty", "cuts_water", "cuts_power", "access", "needs_pilot", "pilot_only", "preparation", "notice_days"))
 			if d := r.duration("default_duration"); d != "" {
 				defaults = append(defaults, tradeDefault{r.s("id"), d, r})
 			}
@@ -729,6 +733,10 @@ func (im *importer) availability(rs []*rec) {
 			}
 			continue
 		}
+		if nat.key == "sessions" || nat.key == "favours" {
+			im.pilotHours(nat.key, owner, r)
+			continue
+		}
 		rc, fields := im.recurrence(r)
 		var list *[]model.Recurrence
 		var path string
@@ -816,6 +824,62 @@ func (im *importer) recurrence(r *rec) (model.Recurrence, map[string]string) {
 		r.fail("to_time", msgNoEnd.in(im.french))
 	}
 	return rc, fields
+}
+
+// pilotHours reads a row of Disponibilités that gives pilot owner a session
+// (recurring like a recurrence; on one day when Jours and RRULE are empty and Du
+// and Au name the same date) or a favour (a recurrence for the household of Pour
+// le ménage). Neither has dates excluded.
+func (im *importer) pilotHours(key string, owner int, r *rec) {
+	pl := &im.p.Pilots[owner]
+	if r.s("exdates") != "" {
+		r.fail("exdates", msgNoExDates.in(im.french))
+	}
+	if key == "sessions" && r.s("days") == "" && r.s("rrule") == "" && r.s("from_date") != "" {
+		fields := map[string]string{"": "nature", "start": "from_time", "date": "from_date", "duration": "to_time"}
+		s := model.Session{Start: r.clock("from_time")}
+		if d, ok := dateFromSheet(r.s("from_date")); ok {
+			s.Date = d
+		} else {
+			r.fail("from_date", expected[kDate].in(im.french))
+		}
+		if to := r.s("to_date"); to != "" {
+			if d, ok := dateFromSheet(to); !ok || d != s.Date {
+				r.fail("to_date", msgOneDay.in(im.french))
+			}
+		}
+		if r.s("from_time") == "" {
+			r.fail("from_time", msgNoStart.in(im.french))
+		}
+		switch end := r.clock("to_time"); {
+		case r.s("duration") != "":
+			s.Duration, fields["duration"] = r.duration("duration"), "duration"
+		case end != "" && s.Start != "":
+			a, _ := model.ParseClock(s.Start)
+			b, _ := model.ParseClock(end)
+			if b <= a {
+				b += 1440
+			}
+			s.Duration = minutesText(b - a)
+		case r.s("to_time") == "" && !r.bad["from_time"]:
+			r.fail("to_time", msgNoEnd.in(im.french))
+		}
+		im.at(fmt.Sprintf("pilots[%d].sessions[%d]", owner, len(pl.Sessions)), r, fields)
+		pl.Sessions = append(pl.Sessions, s)
+		return
+	}
+	rc, fields := im.recurrence(r)
+	if key == "sessions" {
+		im.at(fmt.Sprintf("pilots[%d].sessions[%d]", owner, len(pl.Sessions)), r, fields)
+		pl.Sessions = append(pl.Sessions, model.Session{RRule: rc.RRule, Start: rc.Start, Duration: rc.Duration, From: rc.From})
+		return
+	}
+	fields["household"] = "household"
+	if r.s("household") == "" {
+		r.fail("household", fmt.Sprintf(msgOwnerEmpty.in(im.french), ownerKinds["household"].in(im.french)))
+	}
+	im.at(fmt.Sprintf("pilots[%d].favours[%d]", owner, len(pl.Favours)), r, fields)
+	pl.Favours = append(pl.Favours, model.Favour{Household: r.s("household"), RRule: rc.RRule, Start: rc.Start, Duration: rc.Duration, From: rc.From})
 }
 
 // period reads a row of Disponibilités as a period: Du (and De) to Au (and À).

@@ -193,6 +193,8 @@ var natures = []nature{
 	{"office_hours", "permanence du pilote", "pilot", false},
 	{"pilot_absences", "absence du pilote", "pilot", true},
 	{"noisy_hours", "heures bruyantes autorisées", "profile", false},
+	{"sessions", "permanence supplémentaire du pilote", "pilot", false},
+	{"favours", "heures du pilote pour un ménage", "pilot", false},
 }
 
 func natureLabels() []string {
@@ -215,6 +217,7 @@ var availabilityDef = sheetDef{SheetAvailability, []column{
 	{key: "rrule", title: "RRULE", help: "Cas rares : règle RFC 5545 (FREQ=MONTHLY;BYDAY=1MO) à la place de Jours et Au.", kind: kText},
 	{key: "duration", title: "Durée", help: "Avec RRULE ou pour une plage de plus de 24 h : durée de chaque plage (« 4 h 30 ») à la place de À.", kind: kLag},
 	{key: "reason", title: "Motif", help: "Pour une absence ou une indisponibilité : motif, libre.", kind: kText},
+	{key: "household", title: "Pour le ménage", help: "Pour des heures du pilote pour un ménage : le ménage (liste), seul à pouvoir les utiliser.", kind: kText, ref: refHouseholds},
 }}
 
 var profilesDef = sheetDef{SheetProfiles, []column{
@@ -255,6 +258,7 @@ var tradesDef = sheetDef{SheetTrades, []column{
 	{key: "pilot_only", title: "Pilote seul", help: "oui : visite faite par le pilote seul, sans équipe.", kind: kBool, enum: enumBool},
 	{key: "default_duration", title: "Durée par défaut", help: "Si la feuille Interventions est vide : une intervention par logement de cette durée (« 1 j », « 2 h 30 »).", kind: kDuration},
 	{key: "preparation", title: "À préparer", help: "Ce que le ménage prépare avant le passage, imprimé sur l'avis (« vider les placards de la cuisine »). Vide : le texte par défaut des corps d'état courants.", kind: kText},
+	{key: "notice_days", title: "Délai de prévenance (jours)", help: "Jours entre l'avis au ménage et le rendez-vous pour ce corps d'état. Vide : celui de l'opération.", kind: kInt},
 	{key: "", title: "", help: ""},
 	{key: "before", title: "Avant", help: "Enchaînement : ce corps d'état d'abord...", kind: kText, ref: refTrades},
 	{key: "after", title: "Après", help: "... puis celui-ci.", kind: kText, ref: refTrades},
@@ -266,7 +270,7 @@ var tradesDef = sheetDef{SheetTrades, []column{
 }}
 
 // seqFrom is the index of the first column of the sequences table.
-const seqFrom = 12
+const seqFrom = 13
 
 var deliveriesDef = sheetDef{SheetDeliveries, []column{
 	{key: "id", title: "Livraison", help: "Identifiant de la livraison.", kind: kText},

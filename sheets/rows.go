@@ -146,7 +146,7 @@ func tableRows(p *model.Problem) map[string][][]any {
 		if i < len(p.Trades) {
 			tr := p.Trades[i]
 			copy(row, []any{tr.ID, tr.Name, yesNo(tr.Noisy), yesNo(tr.Dusty), yesNo(tr.CutsWater), yesNo(tr.CutsPower),
-				enumAccess.label(tr.Access), yesNo(tr.NeedsPilot), yesNo(tr.PilotOnly), "", tr.Preparation})
+				enumAccess.label(tr.Access), yesNo(tr.NeedsPilot), yesNo(tr.PilotOnly), "", tr.Preparation, optIntPtr(tr.NoticeDays)})
 		}
 		if i < len(p.Sequences) {
 			s := p.Sequences[i]
@@ -209,6 +209,12 @@ func availabilityRows(p *model.Problem) [][]any {
 	for _, pl := range p.Pilots {
 		rec("office_hours", pl.ID, pl.OfficeHours)
 		per("pilot_absences", pl.ID, pl.Absences)
+		for _, s := range pl.Sessions {
+			rows = append(rows, sessionRow(pl.ID, s))
+		}
+		for _, f := range pl.Favours {
+			rows = append(rows, append(recurrenceRow("favours", pl.ID, f.Recurrence()), f.Household))
+		}
 	}
 	for _, pr := range p.Profiles {
 		rec("noisy_hours", pr.ID, pr.NoisyHours)
@@ -244,6 +250,32 @@ func recurrenceRow(nat, owner string, r model.Recurrence) []any {
 	row[8] = r.RRule
 	row[9] = durationToSheet(r.Duration)
 	return row
+}
+
+// sessionRow writes a pilot's session: a recurring one as a recurrence, a dated
+// one with its date in Du and Au and no days.
+func sessionRow(pilot string, s model.Session) []any {
+	if s.Date == "" || s.RRule != "" {
+		return recurrenceRow("sessions", pilot, s.Recurrence())
+	}
+	row := []any{natureLabel("sessions"), pilot, "", toClock(s.Start), "", toDate(s.Date), toDate(s.Date), "", "", "", ""}
+	start, okStart := clockFromSheet(s.Start)
+	d, err := model.ParseDuration(s.Duration, 0)
+	if okStart && start == s.Start && err == nil && d > 0 && d < 24*60 && minutesText(d) == s.Duration {
+		c, _ := model.ParseClock(s.Start)
+		row[4] = toClock(clockText((c + d) % 1440))
+	} else {
+		row[9] = durationToSheet(s.Duration)
+	}
+	return row
+}
+
+// optIntPtr is an optional whole number: empty for nil.
+func optIntPtr(n *int) any {
+	if n == nil {
+		return ""
+	}
+	return *n
 }
 
 // periodRow writes a period: Du and Au hold its dates, De and À the times of a

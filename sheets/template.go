@@ -130,10 +130,12 @@ var helpLines = []string{
 	"  Logements : bâtiment, cage, étage, ménage occupant (ou vacant).",
 	"  Ménages : identifiant pseudonyme, clés laissées au pilote, profils de contraintes.",
 	"  Disponibilités : présences et préférences des ménages, absences, calendriers des équipes, permanences du pilote, horaires du chantier. Une ligne par plage : Nature, Qui, Jours (« lun-ven »), De, À, Du, Au, Sauf les. La colonne RRULE sert aux cas rares.",
+	"    Permanence supplémentaire du pilote (un samedi matin, une soirée) : Jours, De, À comme une permanence ; pour un seul jour, Jours vide et la date dans Du et Au.",
+	"    Heures du pilote pour un ménage (le mardi de 17 h 30 à 19 h pour un locataire rentré tard) : Qui est le pilote, Pour le ménage le ménage.",
 	"  Profils : règles tirées du diagnostic social (jamais le diagnostic lui-même).",
 	"  Équipes : entreprise, corps d'état, effectif.",
 	"  Pilotes : pilotes sociaux, permanence du samedi, contact.",
-	"  Corps d'état et enchaînements : à gauche les corps d'état, à droite l'ordre entre eux dans chaque logement (ou cage) et les délais.",
+	"  Corps d'état et enchaînements : à gauche les corps d'état (et le délai de prévenance de chacun, s'il diffère de celui de l'opération), à droite l'ordre entre eux dans chaque logement (ou cage) et les délais.",
 	"  Livraisons : matériaux et date d'arrivée sur le chantier.",
 	"  Logements tiroirs et Relogements : logements de relogement temporaire et séjours des ménages.",
 	"  Interventions : une ligne par intervention. Si la feuille est vide, une intervention est créée par logement et par corps d'état ayant une « Durée par défaut ».",
@@ -223,7 +225,13 @@ func writeTable(f *excelize.File, st *styles, d *sheetDef, rows [][]any) error {
 		case c.kind == kEnum || c.kind == kBool:
 			err = addDropList(f, d.name, sq, c.enum.labels)
 		case c.key == "nature" && d.name == SheetAvailability:
-			err = addDropList(f, d.name, sq, natureLabels())
+			// the natures' labels are too long together for a list written in the
+			// validation itself (255 characters): they are listed in Listes
+			dv := excelize.NewDataValidation(true)
+			dv.Sqref = sq
+			dv.SetSqrefDropList(fmt.Sprintf("'%s'!$B$%d:$B$%d", sheetLists, firstDataRow, firstDataRow+len(natures)-1))
+			dv.SetError(excelize.DataValidationErrorStyleStop, "Valeur non prévue", "Choisir une nature de la liste.")
+			err = f.AddDataValidation(d.name, dv)
 		case c.ref != nil:
 			dv := excelize.NewDataValidation(true)
 			dv.Sqref = sq
@@ -284,17 +292,26 @@ func addDropList(f *excelize.File, sheet, sqref string, items []string) error {
 	return f.AddDataValidation(sheet, dv)
 }
 
-// writeLists writes the hidden sheet of the ids the Disponibilités drop-down offers.
+// writeLists writes the hidden sheet of what the Disponibilités drop-downs offer:
+// the ids of column Qui (A), the natures (B).
 func writeLists(f *excelize.File, p *model.Problem) error {
 	sw, err := f.NewStreamWriter(sheetLists)
 	if err != nil {
 		return err
 	}
-	if err := sw.SetRow("A1", []any{"Titulaires (ménages, équipes, pilotes, profils)"}); err != nil {
+	if err := sw.SetRow("A1", []any{"Titulaires (ménages, équipes, pilotes, profils)", "Natures des lignes de Disponibilités"}); err != nil {
 		return err
 	}
-	for i, id := range ownerIDs(p) {
-		if err := sw.SetRow(cellName(1, firstDataRow+i), []any{id}); err != nil {
+	ids, labels := ownerIDs(p), natureLabels()
+	for i := 0; i < max(len(ids), len(labels)); i++ {
+		row := []any{"", ""}
+		if i < len(ids) {
+			row[0] = ids[i]
+		}
+		if i < len(labels) {
+			row[1] = labels[i]
+		}
+		if err := sw.SetRow(cellName(1, firstDataRow+i), row); err != nil {
 			return err
 		}
 	}

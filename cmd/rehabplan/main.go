@@ -55,7 +55,7 @@ var commands []command
 func init() {
 	commands = []command{
 		{"solve", "PROBLEM.json [flags]", "plan every intervention; the plan on stdout or -o, a summary on stderr", cmdSolve},
-		{"verify", "PROBLEM.json PLAN.json", "re-check a plan from scratch against every hard rule; its end, a lower bound and the gap", noCtx(cmdVerify)},
+		{"verify", "PROBLEM.json PLAN.json [--lang en|fr]", "re-check a plan from scratch against every hard rule; its end, a lower bound and the gap", noCtx(cmdVerify)},
 		{"replan", "PROBLEM.json PLAN.json EVENTS.json --now T [flags]", "absorb events (a slip, a missed visit...) into a plan; what changes and who must be told", cmdReplan},
 		{"announce", "PROBLEM.json PLAN.json [flags]", "mark appointments announced; the households' letters", noCtx(cmdAnnounce)},
 		{"reminders", "PROBLEM.json PLAN.json --date D [flags]", "who to call or text the day before", noCtx(cmdReminders)},
@@ -209,7 +209,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // langFlag is the --lang flag of the commands that explain unplaced interventions.
 func langFlag(fs *flag.FlagSet) *string {
-	return fs.String("lang", "en", "language of the explanations of unplaced interventions, in the plan and on stderr: en or fr")
+	return fs.String("lang", "en", "language of the summary on stderr (dates in the operation's zone, durations in days and hours) and of the explanations of unplaced interventions, in the plan and on stderr: en or fr")
 }
 
 // parseLangFlag reads --lang, or says what is wrong with it.
@@ -276,74 +276,52 @@ func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 		return exitFail
 	}
-	sum := scheduler.Summarize(p, res.Plan)
-	sum.WriteText(stderr)
+	rp := newReporter(stderr, lang, p)
+	rp.summary(scheduler.Summarize(p, res.Plan))
 	if res.Status == scheduler.StatusComplete && !res.Bound.IsZero() {
-		fmt.Fprintf(stderr, "end %s, lower bound %s: gap %.1f%%\n", res.Makespan.Format("2006-01-02 15:04"), res.Bound.Format("2006-01-02 15:04"), res.GapPct)
-		fmt.Fprintf(stderr, "the bound binds by %s\n", res.BoundBinds)
-		if res.Disturbance != nil {
-			fmt.Fprintln(stderr, res.Disturbance)
-		}
+		rp.bound(res.Makespan, res.Bound, res.GapPct, res.BoundBinds, res.Disturbance)
 	}
-	fmt.Fprintf(stderr, "search: %s after %s, %d plans compared\n", res.Stop, res.Elapsed.Round(time.Millisecond), res.Iterations)
-	return reportResult(stderr, res)
-}
-
-// reportResult prints the violations and unplaced interventions of a result and
-// returns the exit code.
-func reportResult(stderr io.Writer, res *scheduler.Result) int {
-	for _, v := range res.Violations {
-		fmt.Fprintf(stderr, "VIOLATION %s\n", v)
-	}
-	switch {
-	case len(res.Violations) > 0:
-		return exitFail
-	case res.Status != scheduler.StatusComplete:
-		for _, u := range res.Plan.Unplaced {
-			for _, r := range u.Reasons {
-				fmt.Fprintf(stderr, "unplaced %s: %s: %s\n", u.Intervention, r.Rule, r.Message)
-			}
-		}
-		return exitUnplaced
-	}
-	return exitOK
+	rp.search(res.Stop, res.Elapsed, res.Iterations, -1)
+	return rp.result(res)
 }
 
 func cmdVerify(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("verify", stderr)
+	langS := fs.String("lang", "en", "language of the verdict: en or fr")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return exitInvalid
 	}
+	lang, ok := parseLangFlag(*langS, stderr)
+	if !ok {
+		return exitInvalid
+	}
 	if len(pos) != 2 {
-		fmt.Fprintln(stderr, "usage: rehabplan verify PROBLEM.json PLAN.json")
+		fmt.Fprintln(stderr, "usage: rehabplan verify PROBLEM.json PLAN.json [--lang en|fr]")
 		return exitInvalid
 	}
 	p, plan, code := readProblemAndPlan(stderr, pos[0], pos[1])
 	if code != exitOK {
 		return code
 	}
+	rp := newReporter(stdout, lang, p)
 	vs := scheduler.Verify(p, plan)
 	if len(vs) == 0 {
-		fmt.Fprintf(stdout, "ok: %d interventions placed, %d unplaced, no hard rule broken\n", len(plan.Assignments), len(plan.Unplaced))
+		rp.verified(plan)
 		if len(plan.Unplaced) == 0 {
 			a, err := scheduler.Assess(p, plan)
 			if err != nil {
 				fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 				return exitFail
 			}
-			fmt.Fprintf(stdout, "end %s, lower bound %s: gap %.1f%%\n", a.End.Format("2006-01-02 15:04"), a.Bound.Format("2006-01-02 15:04"), a.GapPct)
-			fmt.Fprintf(stdout, "the bound binds by %s\n", a.BoundBinds)
-			if a.Disturbance != nil {
-				fmt.Fprintln(stdout, a.Disturbance)
-			}
+			rp.bound(a.End, a.Bound, a.GapPct, a.BoundBinds, a.Disturbance)
 		}
 		return exitOK
 	}
 	for _, v := range vs {
 		fmt.Fprintln(stdout, v)
 	}
-	fmt.Fprintf(stdout, "%d violations\n", len(vs))
+	rp.violations(len(vs))
 	return exitFail
 }
 

@@ -168,9 +168,10 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			return exitFail
 		}
 	}
-	scheduler.WriteDiff(stderr, res.Diff)
-	fmt.Fprintf(stderr, "\nsearch: %s after %s (%d rounds to settle the pins), %d plans compared\n", res.Result.Stop, res.Result.Elapsed.Round(time.Millisecond), res.Rounds, res.Result.Iterations)
-	return reportResult(stderr, res.Result)
+	rp := newReporter(stderr, lang, p)
+	rp.diff(res.Diff)
+	rp.search(res.Result.Stop, res.Result.Elapsed, res.Result.Iterations, res.Rounds)
+	return rp.result(res.Result)
 }
 
 // readProblemUnvalidated reads a problem document; model.Validate is the caller's.

@@ -803,7 +803,8 @@
     const old = state.plan;
     try {
       const key = "page-" + Date.now() + "-" + Math.random().toString(36).slice(2);
-      const r = await api("POST", opPath("/events?time_limit=5s"), { format: "rehabplan-events/v1", events }, { "Idempotency-Key": key });
+      // the date and the budget the user chose (sheets.js)
+      const r = await api("POST", opPath("/events" + window.RPReplan.query()), { format: "rehabplan-events/v1", events }, { "Idempotency-Key": key });
       state.oldPlan = old;
       state.diff = r.diff;
       await loadOperation(state.op);

@@ -64,11 +64,22 @@ func (c Case) Build(p *model.Problem) ([]byte, error) {
 
 // Base is the problem the corpus breaks: p (the bundled example) cut down to the
 // dwellings of its first stairwell, their households, stays and interventions, so
-// that the corpus runs fast. Everything else is kept.
+// that the corpus runs fast. Everything else is kept; the first trade gets a
+// notice period of its own, the first pilot a session on one day and hours for
+// the first household, so that the corpus can break them too.
 func Base(p *model.Problem) *model.Problem {
 	q := p.Clone()
 	if len(q.Dwellings) == 0 {
 		return q
+	}
+	if len(q.Trades) > 0 {
+		three := 3
+		q.Trades[0].NoticeDays = &three
+	}
+	if len(q.Pilots) > 0 && q.Dwellings[0].Household != "" {
+		pl := &q.Pilots[0]
+		pl.Sessions = append(pl.Sessions, model.Session{Date: q.Operation.Start, Start: "09:00", Duration: "3h"})
+		pl.Favours = append(pl.Favours, model.Favour{Household: q.Dwellings[0].Household, RRule: "FREQ=WEEKLY;BYDAY=TU", Start: "17:30", Duration: "1h30m"})
 	}
 	sw := q.Dwellings[0].Stairwell
 	dws := map[string]bool{}
@@ -132,7 +143,14 @@ func Broken() []Case {
 		{Name: "start-not-a-date", Edits: []Edit{Set(op, "B6", "demain")}},
 		{Name: "time-zone-unknown", Edits: []Edit{Set(op, "B5", "Europe/Lutece")}},
 		{Name: "parameter-unknown", Edits: []Edit{Set(op, "A30", "Couleur")}},
-		{Name: "lag-in-days", Edits: []Edit{Set(tr, "O3", "2 j")}},
+		{Name: "lag-in-days", Edits: []Edit{Set(tr, "P3", "2 j")}},
+		{Name: "trade-notice-in-words", Edits: []Edit{Set(tr, "L3", "une semaine")}},
+		{Name: "session-two-dates", Edits: []Edit{Set(av, "G33", "05/01/2027")}},
+		{Name: "session-no-end", Edits: []Edit{Set(av, "E33", "")}},
+		{Name: "session-dates-excluded", Edits: []Edit{Set(av, "C33", "sam"), Set(av, "G33", ""), Set(av, "H33", "09/01/2027")}},
+		{Name: "favour-no-household", Edits: []Edit{Set(av, "L34", "")}},
+		{Name: "favour-unknown-household", Edits: []Edit{Set(av, "L34", "H999")}},
+		{Name: "favour-owner-not-a-pilot", Edits: []Edit{Set(av, "B34", "H001")}},
 		{Name: "trade-access-unknown", Edits: []Edit{Set(tr, "G3", "parfois")}},
 		{Name: "crew-size-in-words", Edits: []Edit{Set(sheets.SheetCrews, "D3", "deux")}},
 		{Name: "profile-time-unreadable", Edits: []Edit{Set(sheets.SheetProfiles, "C3", "9h75")}},
