@@ -104,9 +104,8 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) error {
 	if err := s.restoreProfiles(r, op, nil, evs); err != nil {
 		return err
 	}
-	set := s.settings(r, 5*time.Second)
-	set.TimeLimit = min(set.TimeLimit, s.cfg.MaxHeldTime)
-	deadline := time.Now().Add(set.TimeLimit)
+	begin := time.Now()
+	set := s.settings(r, 0) // 0: the replan budget of the version replanned
 	now, ok := arg[time.Time](r, qNow.name)
 	if !ok {
 		now = time.Now()
@@ -144,6 +143,8 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	set.TimeLimit = s.replanLimit(set.TimeLimit, cur.Problem)
+	deadline := begin.Add(set.TimeLimit)
 	for attempt := 1; ; attempt++ {
 		v, again, err := s.replanOnce(r, op, cur, evs, now, set, idem.idem)
 		var ce *ConflictError
@@ -178,6 +179,16 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) error {
 		}
 		set.TimeLimit = left
 	}
+}
+
+// replanLimit is a replan's time limit: the one asked for, else the replan
+// budget of the operation (scheduler.ReplanBudget: it grows with the operation),
+// capped by the server's limits.
+func (s *Server) replanLimit(asked time.Duration, p *model.Problem) time.Duration {
+	if asked <= 0 {
+		asked = scheduler.ReplanBudget(p)
+	}
+	return min(asked, s.cfg.MaxSolveTime, s.cfg.MaxHeldTime)
 }
 
 // maxReplanAttempts bounds how often a replan whose base moved tries again.
