@@ -198,6 +198,10 @@ const maxReplanAttempts = 4
 // holding the operation's write lock for the commit only.
 func (s *Server) replanOnce(r *http.Request, op string, cur *Version, evs *model.Events, now time.Time, set *scheduler.Settings, idem Idem) (*Version, bool, error) {
 	rr, err := scheduler.Replan(r.Context(), cur.Problem, cur.Plan, evs, now, set)
+	if errors.Is(err, scheduler.ErrSlotUnavailable) {
+		// a slot offered from an older version that the latest no longer has room for
+		return nil, false, &apiError{Status: http.StatusConflict, Title: "slot unavailable", Err: err}
+	}
 	if err != nil {
 		title := "replan failed"
 		if isInvalid(err) {

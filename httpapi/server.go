@@ -84,6 +84,8 @@ type Server struct {
 	jobs                     *jobs
 	// explainers: the compiled plans the explanation route asks about
 	explainers explainerCache
+	// slotFinders: the prepared slot finders of the slots route (slotfinders.go)
+	slotFinders slotFinders
 	tokens     *TokenSet
 	audit      AuditLog
 	feeds      FeedStore
