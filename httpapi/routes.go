@@ -205,7 +205,7 @@ func (s *Server) table() []route {
 				{status: 200, desc: "the answer of an earlier request with the same Idempotency-Key", body: jsonOf[announceAnswer](), headers: []param{hReplayed, hETag}},
 			}, fails: []int{404, 409, 412, 422}},
 		{method: "GET", path: "/v1/operations/{op}/letters", name: "letters", role: lifecyclers, summary: "the letters an announcement wrote to the households: JSON, printable HTML (A4, one household a page) or text", handler: s.letters, heavy: true,
-			query: []param{qLetterVersion, qFormat},
+			query:   []param{qLetterVersion, qFormat},
 			answers: []answer{{status: 200, desc: "the letters", body: append(jsonOf[lettersAnswer](), textBody("text/html", "text/plain")...), headers: []param{hETag}}}, fails: []int{404}},
 		{method: "POST", path: "/v1/operations/{op}/confirmations", name: "confirm", role: planners, summary: "record that households confirmed announced appointments: a new version where they are confirmed", handler: s.confirm, heavy: true,
 			headers: []param{hIdempotencyKey, hIfMatch}, body: bodyOf[confirmRequest](),

@@ -86,10 +86,10 @@ type Server struct {
 	explainers explainerCache
 	// slotFinders: the prepared slot finders of the slots route (slotfinders.go)
 	slotFinders slotFinders
-	tokens     *TokenSet
-	audit      AuditLog
-	feeds      FeedStore
-	key        []byte
+	tokens      *TokenSet
+	audit       AuditLog
+	feeds       FeedStore
+	key         []byte
 	// pool bounds the heavy work (pool.go)
 	pool *pool
 	// answers keeps the encoded answers of whole-version reads, per view
