@@ -447,3 +447,60 @@ func lifecycleLive(t *testing.T, ts *httptest.Server, doc *openapi3.T) []liveCas
 	live(liveCase{"reminders", "GET", "/v1/operations/ghost/reminders?date=2027-02-04", writeTok, nil, nil, 404})
 	return cases
 }
+
+// TestLifecycleRoles: the letters and reminders name households: the admin, the
+// manager and the pilot read them (audited; the manager's without profile
+// names), the viewer and the contractor do not; slots are read by the roles that
+// read plans; writes are the planners'.
+func TestLifecycleRoles(t *testing.T) {
+	ts, _, _ := roleServer(t)
+	const op = "/v1/operations/op-a"
+	resp, body := call(t, ts, "POST", op+"/announce", tokPilot, []byte(`{"until":"2027-04-01"}`))
+	require.Equal(t, 403, resp.StatusCode, string(body))
+	resp, body = call(t, ts, "POST", op+"/announce", tokManager, []byte(`{"until":"2027-04-01"}`))
+	require.Equal(t, 201, resp.StatusCode, string(body))
+	var ans announceAnswer
+	require.NoError(t, json.Unmarshal(body, &ans))
+	require.NotEmpty(t, ans.Letters)
+	resp, plan := call(t, ts, "GET", op+"/plan", tokAdmin, nil)
+	require.Equal(t, 200, resp.StatusCode)
+	var pl model.Plan
+	require.NoError(t, json.Unmarshal(plan, &pl))
+	iv := url.PathEscape(pl.Assignments[len(pl.Assignments)-1].Intervention)
+	paths := []string{op + "/letters", op + "/letters?format=text", op + "/reminders?date=2027-03-01", op + "/reminders?date=2027-03-01&format=text"}
+	for role, tok := range map[string]string{RoleAdmin: tokAdmin, RoleManager: tokManager, RolePilot: tokPilot, RoleContractor: tokContractor, RoleViewer: tokViewer} {
+		for _, p := range paths {
+			resp, body := call(t, ts, "GET", p, tok, nil)
+			switch role {
+			case RoleContractor, RoleViewer:
+				require.Equal(t, 403, resp.StatusCode, "%s %s", role, p)
+			default:
+				require.Equal(t, 200, resp.StatusCode, "%s %s: %s", role, p, body)
+				if role == RoleManager {
+					for _, name := range []string{"respiratory-relocated", "night-worker"} {
+						require.NotContains(t, string(body), name)
+					}
+				}
+			}
+		}
+		resp, body := call(t, ts, "GET", op+"/interventions/"+iv+"/slots?count=2&now=2027-02-15T12:00:00%2B01:00", tok, nil)
+		want := 200
+		if role == RoleContractor {
+			want = 403
+		}
+		require.Equal(t, want, resp.StatusCode, "%s slots: %s", role, body)
+	}
+	// a token scoped to op-a reads nothing of op-b
+	resp, _ = call(t, ts, "GET", "/v1/operations/op-b/reminders?date=2027-03-01", tokPilot, nil)
+	require.Equal(t, 403, resp.StatusCode)
+	resp, body = call(t, ts, "GET", "/v1/audit?limit=1000", tokAdmin, nil)
+	require.Equal(t, 200, resp.StatusCode)
+	var page auditAnswer
+	require.NoError(t, json.Unmarshal(body, &page))
+	routes := map[string]int{}
+	for _, rec := range page.Records {
+		routes[rec.Route]++
+	}
+	require.Equal(t, 6, routes["letters"], "letters read by three roles, twice each")
+	require.Equal(t, 6, routes["reminders"])
+}

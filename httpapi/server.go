@@ -84,12 +84,10 @@ type Server struct {
 	jobs                     *jobs
 	// explainers: the compiled plans the explanation route asks about
 	explainers explainerCache
-	// slotFinders: the prepared slot finders of the slots route (slotfinders.go)
-	slotFinders slotFinders
-	tokens      *TokenSet
-	audit       AuditLog
-	feeds       FeedStore
-	key         []byte
+	tokens     *TokenSet
+	audit      AuditLog
+	feeds      FeedStore
+	key        []byte
 	// pool bounds the heavy work (pool.go)
 	pool *pool
 	// answers keeps the encoded answers of whole-version reads, per view
@@ -106,6 +104,9 @@ type Server struct {
 	// away; a replan does not hold opLocks while it computes.
 	opLocks     sync.Map // operation -> *sync.Mutex
 	replanLocks sync.Map // operation -> chan struct{} (capacity 1)
+
+	// slotFinders: the prepared slot finders of the slots route (slotfinders.go)
+	slotFinders slotFinders
 }
 
 func lockIn(m *sync.Map, op string) func() {
