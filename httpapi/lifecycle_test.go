@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/stretchr/testify/require"
 
+	"github.com/rehabplan/rehabplan/gen"
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/scheduler"
 )
@@ -503,4 +505,57 @@ func TestLifecycleRoles(t *testing.T) {
 	}
 	require.Equal(t, 6, routes["letters"], "letters read by three roles, twice each")
 	require.Equal(t, 6, routes["reminders"])
+}
+
+// FuzzLifecycleBodies: the bodies of the announce and confirmations routes, and
+// the moments of the slots route, never panic: each is decoded, read in the
+// operation's zone and applied to the example (a plan made once), and anything
+// wrong is an error naming a field, answered 4xx.
+func FuzzLifecycleBodies(f *testing.F) {
+	for _, s := range []string{`{"until":"2027-03-01","now":"2027-02-01T12:00"}`, `{"households":["H001"],"buildings":["B9"]}`,
+		`{"interventions":["B1-A-01/visit","ghost"]}`, `{"until":"2031-01-01"}`, `{"until":"2027-02-30T25:99"}`, `{"interventions":[]}`, `[]`, `{"until":3}`} {
+		f.Add([]byte(s))
+	}
+	p := gen.Example()
+	res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: 1, Workers: 1, Seed: 1})
+	require.NoError(f, err)
+	loc := p.Typed().Loc
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var ar announceRequest
+		if decodeStrict(data, &ar) == nil {
+			opt := scheduler.AnnounceOptions{Households: ar.Households, Buildings: ar.Buildings, Stairwells: ar.Stairwells}
+			ok := true
+			for _, m := range []struct {
+				s string
+				t *time.Time
+			}{{ar.Until, &opt.Until}, {ar.Now, &opt.Now}} {
+				if m.s == "" {
+					continue
+				}
+				if _, err := parseMomentText(m.s); err != nil {
+					ok = false
+					continue
+				}
+				if *m.t, err = model.ParseMoment(m.s, loc); err != nil {
+					ok = false
+				}
+			}
+			if ok {
+				if _, err := scheduler.Announce(p, res.Plan, opt); err != nil {
+					ans, unexpected := answerError(requestFailed("cannot announce", err))
+					require.False(t, unexpected, "%v", err)
+					require.Less(t, ans.Status, 500, "%v", err)
+				}
+			}
+		}
+		var cr confirmRequest
+		if decodeStrict(data, &cr) == nil {
+			if _, _, err := confirmed(p, cr.Interventions); err != nil {
+				ans, unexpected := answerError(err)
+				require.False(t, unexpected, "%v", err)
+				require.Equal(t, 422, ans.Status, "%v", err)
+				require.NotEmpty(t, ans.Fields)
+			}
+		}
+	})
 }
