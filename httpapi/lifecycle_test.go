@@ -559,3 +559,45 @@ func FuzzLifecycleBodies(f *testing.F) {
 		}
 	})
 }
+
+// The slot finders' cache: one entry per version and moment, a finder at the
+// server's clock reused while fresh, at most slotFindersKept, an operation's
+// entries dropped with it.
+func TestSlotFindersCache(t *testing.T) {
+	var c slotFinders
+	t0 := time.Date(2027, 2, 1, 12, 0, 0, 0, time.UTC)
+	v3 := VersionInfo{Number: 3, Incarnation: "i1"}
+	clock := slotKey("op", v3, time.Time{}, false)
+	e, mine := c.get(clock, t0)
+	require.True(t, mine)
+	close(e.ready)
+	for _, tc := range []struct {
+		name string
+		key  string
+		at   time.Time
+		mine bool
+	}{
+		{"the clock's, fresh", clock, t0.Add(time.Minute), false},
+		{"the clock's, still fresh", clock, t0.Add(slotFinderMaxAge), false},
+		{"an explicit moment is its own", slotKey("op", v3, t0, true), t0, true},
+		{"the same explicit moment", slotKey("op", v3, t0, true), t0.Add(time.Hour), false},
+		{"another version", slotKey("op", VersionInfo{Number: 4, Incarnation: "i1"}, time.Time{}, false), t0, true},
+		{"another incarnation", slotKey("op", VersionInfo{Number: 3, Incarnation: "i2"}, time.Time{}, false), t0, true},
+		{"the clock's, stale", clock, t0.Add(slotFinderMaxAge + time.Second), true},
+	} {
+		got, mine := c.get(tc.key, tc.at)
+		require.Equal(t, tc.mine, mine, tc.name)
+		if mine {
+			close(got.ready)
+		}
+		require.LessOrEqual(t, len(c.entries), slotFindersKept, tc.name)
+	}
+	other, _ := c.get(slotKey("op2", v3, time.Time{}, false), t0)
+	close(other.ready)
+	require.Len(t, c.entries, slotFindersKept)
+	c.drop("op")
+	require.Len(t, c.entries, 1)
+	require.Same(t, other, c.entries[0])
+	c.forget(other)
+	require.Empty(t, c.entries)
+}
