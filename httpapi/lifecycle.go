@@ -295,6 +295,16 @@ func (s *Server) announce(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return nil, requestFailed("cannot announce", err)
 		}
+		if len(res.Announced) == 0 {
+			// a version that changes nothing is not written
+			what := "before " + res.Until.In(loc).Format("2006-01-02T15:04")
+			if res.Until.IsZero() {
+				what = "of the households, buildings and stairwells chosen"
+			}
+			return nil, &apiError{Status: http.StatusUnprocessableEntity, Title: "nothing to announce",
+				Fields: []*model.FieldError{{Field: "until", Msg: "no planned appointment to come " + what + " is left to announce (nothing written)"}},
+				Detail: "until: no planned appointment to come " + what + " is left to announce (nothing written)"}
+		}
 		ann := &Announcement{Announced: res.Announced, Late: res.Late, Letters: res.Letters}
 		if !res.Until.IsZero() {
 			ann.Until = res.Until.In(loc).Format(time.RFC3339)

@@ -120,6 +120,13 @@ func TestAnnounceOverHTTP(t *testing.T) {
 	}
 	require.Len(t, households, len(ans.Letters), "one letter per household")
 
+	// the same period again: nothing is left to announce, nothing written
+	resp, body = call(t, ts, "POST", lcOp+"/announce", writeTok, req)
+	require.Equal(t, 422, resp.StatusCode, string(body))
+	require.Contains(t, string(body), `"field":"until"`)
+	require.Contains(t, string(body), "nothing written")
+	require.Equal(t, n+1, versionCount(t, ts))
+
 	// the same request again: the same version, nothing made
 	resp, body = call(t, ts, "POST", lcOp+"/announce", writeTok, req, "Idempotency-Key", "ann-1", "If-Match", tag)
 	require.Equal(t, 200, resp.StatusCode, string(body))

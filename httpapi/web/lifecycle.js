@@ -49,7 +49,7 @@
       $("announced").hidden = false;
       await P.loadOperation(P.state.op);
       P.said("Annonce enregistrée (version " + r.version + ")");
-    } catch (err) { P.show(err.message); }
+    } catch (err) { P.show(err.message.replace(/^Replanification impossible : /, "Annonce impossible : ")); }
   }
 
   // ---- confirmations: a search-as-you-type field of the announced appointments
@@ -102,7 +102,7 @@
       await P.loadOperation(P.state.op);
       P.show(F.n(r.confirmed.length) + (r.confirmed.length > 1 ? " rendez-vous confirmés" : " rendez-vous confirmé") +
         (r.already.length ? " (" + F.n(r.already.length) + " l'étaient déjà)" : "") + " : version " + r.version + ".", true);
-    } catch (err) { P.show(err.message); }
+    } catch (err) { P.show(err.message.replace(/^Replanification impossible : /, "Confirmation impossible : ")); }
   }
 
   // ---- rescheduling with the tenant on the phone, in the details panel
