@@ -104,9 +104,8 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) error {
 	if err := s.restoreProfiles(r, op, nil, evs); err != nil {
 		return err
 	}
-	set := s.settings(r, 5*time.Second)
-	set.TimeLimit = min(set.TimeLimit, s.cfg.MaxHeldTime)
-	deadline := time.Now().Add(set.TimeLimit)
+	begin := time.Now()
+	set := s.settings(r, 0) // 0: the replan budget of the version replanned
 	now, ok := arg[time.Time](r, qNow.name)
 	if !ok {
 		now = time.Now()
@@ -144,6 +143,8 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	set.TimeLimit = s.replanLimit(set.TimeLimit, cur.Problem)
+	deadline := begin.Add(set.TimeLimit)
 	for attempt := 1; ; attempt++ {
 		v, again, err := s.replanOnce(r, op, cur, evs, now, set, idem.idem)
 		var ce *ConflictError
@@ -180,6 +181,16 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) error {
 	}
 }
 
+// replanLimit is a replan's time limit: the one asked for, else the replan
+// budget of the operation (scheduler.ReplanBudget: it grows with the operation),
+// capped by the server's limits.
+func (s *Server) replanLimit(asked time.Duration, p *model.Problem) time.Duration {
+	if asked <= 0 {
+		asked = scheduler.ReplanBudget(p)
+	}
+	return min(asked, s.cfg.MaxSolveTime, s.cfg.MaxHeldTime)
+}
+
 // maxReplanAttempts bounds how often a replan whose base moved tries again.
 const maxReplanAttempts = 4
 
@@ -187,6 +198,10 @@ const maxReplanAttempts = 4
 // holding the operation's write lock for the commit only.
 func (s *Server) replanOnce(r *http.Request, op string, cur *Version, evs *model.Events, now time.Time, set *scheduler.Settings, idem Idem) (*Version, bool, error) {
 	rr, err := scheduler.Replan(r.Context(), cur.Problem, cur.Plan, evs, now, set)
+	if errors.Is(err, scheduler.ErrSlotUnavailable) {
+		// a slot offered from an older version that the latest no longer has room for
+		return nil, false, &apiError{Status: http.StatusConflict, Title: "slot unavailable", Err: err}
+	}
 	if err != nil {
 		title := "replan failed"
 		if isInvalid(err) {

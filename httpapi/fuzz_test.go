@@ -149,9 +149,10 @@ func validRequests(t *testing.T, s *Server, jobID string) []fuzzRequest {
 	vars := map[string]string{"op": "op-les-tilleuls", "iv": "B1-A-01%2Fpainting", "job": jobID, "v": "2",
 		"kind": "household", "who": "H001", "file": "index.html"}
 	queries := map[string]string{"time_limit": "500ms", "work_limit": "2", "seed": "1", "now": "2027-02-01T12:00:00+01:00",
-		"from": "1", "to": "2", "lang": "fr"}
+		"from": "1", "to": "2", "lang": "fr", "date": "2027-02-04", "count": "3", "format": "text", "version": "2"}
 	problem := exampleJSON(t)
-	bodies := map[string][]byte{"createOperation": problem, "replaceOperation": problem, "postEvents": slipEvents}
+	bodies := map[string][]byte{"createOperation": problem, "replaceOperation": problem, "postEvents": slipEvents,
+		"announce": []byte(`{"until":"2027-03-01","now":"2027-02-01T12:00"}`), "confirm": []byte(`{"interventions":["B1-A-01/visit"]}`)}
 	varRE := regexp.MustCompile(`\{([a-z]+)\}`)
 	var out []fuzzRequest
 	for _, rt := range s.table() {

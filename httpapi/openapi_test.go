@@ -185,6 +185,9 @@ func TestLiveAnswersMatchTheDocument(t *testing.T) {
 	checkLive(t, ts, doc, liveCase{"secretFeed", "GET", feed.Path, "", nil, nil, 404})
 	cases = append(cases, liveCase{route: "createFeed", want: 201})
 
+	// the appointment lifecycle: announce, letters, confirmations, slots, reminders
+	cases = append(cases, lifecycleLive(t, ts, doc)...)
+
 	// a server shutting down, and a store that fails
 	s.Shutdown(context.Background())
 	cases = append(cases, checkLive(t, ts, doc, liveCase{"readyz", "GET", "/readyz", "", nil, nil, 503}))

@@ -198,6 +198,7 @@ func (s *Server) deleteOperation(w http.ResponseWriter, r *http.Request) error {
 	// what was read of it goes too: nothing of a deleted operation stays in memory
 	s.answers.drop(op)
 	s.explainers.drop(op)
+	s.slotFinders.drop(op)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

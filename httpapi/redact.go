@@ -268,6 +268,11 @@ func (v *view) Version(ver *Version) *Version {
 	}
 	q := *ver
 	q.Problem, q.Plan, q.Diff, q.Events = v.Problem(ver.Problem), v.Plan(ver.Plan), v.Diff(ver.Diff), v.Events(ver.Events)
+	if a := ver.Announcement; a != nil {
+		ac := *a
+		ac.Letters = v.Letters(a.Letters)
+		q.Announcement = &ac
+	}
 	return &q
 }
 

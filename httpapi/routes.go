@@ -97,7 +97,7 @@ func textBody(mediaTypes ...string) []content {
 
 // The query parameters and headers the routes share.
 var (
-	qTimeLimit = param{name: "time_limit", desc: "the search's time limit, a Go duration such as 10s (capped by the server)",
+	qTimeLimit = param{name: "time_limit", desc: "the search's time limit, a Go duration such as 10s (capped by the server); a replan without one takes the replan budget, max(5s, dwellings × 10ms)",
 		schema: map[string]any{"type": "string", "example": "10s"}, parse: parsePositiveDuration}
 	qWorkLimit = param{name: "work_limit", desc: "the schedules built before stopping (a deterministic run with seed); 0: none",
 		schema: map[string]any{"type": "integer", "minimum": 0}, parse: parseCount}
@@ -200,6 +200,28 @@ func (s *Server) table() []route {
 			answers: []answer{{status: 204, desc: "revoked"}}, fails: []int{404}},
 		{method: "GET", path: "/v1/feeds/{secret}", name: "secretFeed", summary: "a calendar feed by its secret URL (no token: calendar apps subscribe to it)", handler: s.secretFeed, heavy: true,
 			answers: []answer{{status: 200, desc: "the feed (RFC 5545)", body: textBody("text/calendar")}}, fails: []int{404, 429}},
+		// the appointment lifecycle (lifecycle.go)
+		{method: "POST", path: "/v1/operations/{op}/announce", name: "announce", role: planners, summary: "announce the appointments before a date (or those of chosen households, buildings, stairwells): a new version, with a letter to each household", handler: s.announce, heavy: true,
+			headers: []param{hIdempotencyKey, hIfMatch}, body: bodyOf[announceRequest](),
+			answers: []answer{
+				{status: 201, desc: "announced: the new version, what it announced and the letters", body: jsonOf[announceAnswer](), headers: []param{hETag}},
+				{status: 200, desc: "the answer of an earlier request with the same Idempotency-Key", body: jsonOf[announceAnswer](), headers: []param{hReplayed, hETag}},
+			}, fails: []int{404, 409, 412, 422}},
+		{method: "GET", path: "/v1/operations/{op}/letters", name: "letters", role: lifecyclers, summary: "the letters an announcement wrote to the households: JSON, printable HTML (A4, one household a page) or text", handler: s.letters, heavy: true,
+			query:   []param{qLetterVersion, qFormat},
+			answers: []answer{{status: 200, desc: "the letters", body: append(jsonOf[lettersAnswer](), textBody("text/html", "text/plain")...), headers: []param{hETag}}}, fails: []int{404}},
+		{method: "POST", path: "/v1/operations/{op}/confirmations", name: "confirm", role: planners, summary: "record that households confirmed announced appointments: a new version where they are confirmed", handler: s.confirm, heavy: true,
+			headers: []param{hIdempotencyKey, hIfMatch}, body: bodyOf[confirmRequest](),
+			answers: []answer{
+				{status: 201, desc: "confirmed: the new version", body: jsonOf[confirmAnswer](), headers: []param{hETag}},
+				{status: 200, desc: "the answer of an earlier request with the same Idempotency-Key", body: jsonOf[confirmAnswer](), headers: []param{hReplayed, hETag}},
+			}, fails: []int{404, 409, 412, 422}},
+		{method: "GET", path: "/v1/operations/{op}/interventions/{iv}/slots", name: "slots", role: readers, summary: "the best other times of one appointment in the latest plan (a household on the phone), each with its crew, what it moves and the appointment_rescheduled event that takes it", handler: s.slots,
+			query:   []param{qCount, qSlotFrom, qSlotTo, qSlotNow},
+			answers: []answer{{status: 200, desc: "the slots, best first, and the version they come from", body: jsonOf[slotsAnswer](), headers: []param{hETag}}}, fails: []int{404, 409, 422, 429}},
+		{method: "GET", path: "/v1/operations/{op}/reminders", name: "reminders", role: lifecyclers, summary: "who to call or text on a day about the next day's appointments: households, crews, pilots", handler: s.reminders, heavy: true,
+			query:   []param{qFormat, qReminderLang, qDate},
+			answers: []answer{{status: 200, desc: "the reminders (households in French)", body: append(jsonOf[remindersAnswer](), textBody("text/html", "text/plain")...), headers: []param{hETag}}}, fails: []int{404, 422}},
 		{method: "GET", path: "/v1/audit", name: "listAudit", role: admins, summary: "the audit log of the reads of household and profile data, oldest first", handler: s.listAudit,
 			query:   []param{qAfter, qLimit},
 			answers: []answer{{status: 200, desc: "a page of records", body: jsonOf[auditAnswer]()}}},

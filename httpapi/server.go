@@ -106,6 +106,9 @@ type Server struct {
 	// away; a replan does not hold opLocks while it computes.
 	opLocks     sync.Map // operation -> *sync.Mutex
 	replanLocks sync.Map // operation -> chan struct{} (capacity 1)
+
+	// slotFinders: the prepared slot finders of the slots route (slotfinders.go)
+	slotFinders slotFinders
 }
 
 func lockIn(m *sync.Map, op string) func() {

@@ -417,3 +417,30 @@ func TestRootAndPage(t *testing.T) {
 		require.Equal(t, 404, resp.StatusCode, bad)
 	}
 }
+
+// A replan's time limit: the one asked for wins; without one, the replan budget,
+// which grows with the operation; both capped by the server's limits.
+func TestReplanLimit(t *testing.T) {
+	small := gen.Generate(gen.Options{Dwellings: 60, Seed: 1})
+	large := gen.Generate(gen.Options{Dwellings: 1000, Seed: 1})
+	for _, tc := range []struct {
+		name        string
+		asked, held time.Duration
+		p           *model.Problem
+		want        time.Duration
+	}{
+		{"60 dwellings, none asked", 0, time.Minute, small, 5 * time.Second},
+		{"1,000 dwellings, none asked", 0, time.Minute, large, 10 * time.Second},
+		{"asked wins", 2 * time.Second, time.Minute, large, 2 * time.Second},
+		{"capped by the server", 0, 3 * time.Second, large, 3 * time.Second},
+		{"asked, capped", 30 * time.Second, 3 * time.Second, small, 3 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st, err := OpenBolt(filepath.Join(t.TempDir(), "rehabplan.db"))
+			require.NoError(t, err)
+			t.Cleanup(func() { st.Close() })
+			s := New(Config{Store: st, MaxHeldTime: tc.held})
+			require.Equal(t, tc.want, s.replanLimit(tc.asked, tc.p))
+		})
+	}
+}

@@ -178,11 +178,15 @@ type Version struct {
 	Number      int            `json:"version"`
 	Incarnation string         `json:"incarnation"`
 	Created     time.Time      `json:"created"`
-	Kind        string         `json:"kind"` // created, replaced, solved, replanned
+	Kind        string         `json:"kind"` // created, replaced, solved, replanned, announced, confirmed
 	Problem     *model.Problem `json:"problem"`
 	Plan        *model.Plan    `json:"plan,omitempty"`
 	Diff        *model.Diff    `json:"diff,omitempty"`
 	Events      *model.Events  `json:"events,omitempty"`
+	// Announcement is what an announcement did (the letters with it), and
+	// Confirmation what a confirmation did, in the versions they made.
+	Announcement *Announcement `json:"announcement,omitempty"`
+	Confirmation *Confirmation `json:"confirmation,omitempty"`
 }
 
 // Base is the version as the base of a write that follows it.

@@ -447,9 +447,15 @@ func WriteDiff(w io.Writer, d *model.Diff) error {
 	return err
 }
 
-// pilotContact is the contact of the pilot of these changes, else of the first
-// pilot that gives one.
+// pilotContact is how the household reaches its pilot: the operation's contact
+// (operation.contact, as on the letters) when the problem gives one, else the
+// contact of the pilot of these changes, else of the first pilot that gives one.
 func pilotContact(p *model.Problem, cs []model.Change) string {
+	if c := p.Operation.Contact; c != nil {
+		if s := contactInWords(c); s != "" {
+			return s
+		}
+	}
 	byID := map[string]string{}
 	first := ""
 	for _, pl := range p.Pilots {
@@ -466,4 +472,26 @@ func pilotContact(p *model.Problem, cs []model.Change) string {
 		}
 	}
 	return first
+}
+
+// contactInWords is the operation's contact on one line, in French: who answers,
+// the phone, the e-mail and the permanence with its place ("Mme Morel, pilote
+// sociale, tél. 01 84 60 00 01, courriel ..., permanence ... (local de chantier)").
+func contactInWords(c *model.Contact) string {
+	var parts []string
+	for _, f := range []struct{ label, v string }{{"", c.Name}, {"tél. ", c.Phone}, {"courriel ", c.Email}} {
+		if v := strings.TrimSpace(f.v); v != "" {
+			parts = append(parts, f.label+v)
+		}
+	}
+	hours, addr := strings.TrimSpace(c.Hours), strings.TrimSpace(c.Address)
+	switch {
+	case hours != "" && addr != "":
+		parts = append(parts, "permanence "+hours+" ("+addr+")")
+	case hours != "":
+		parts = append(parts, "permanence "+hours)
+	case addr != "":
+		parts = append(parts, addr)
+	}
+	return strings.Join(parts, ", ")
 }

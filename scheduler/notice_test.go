@@ -141,3 +141,73 @@ func TestReplanQuietWithTradeNotice(t *testing.T) {
 		require.Empty(t, rr.Diff.Changes, "%d days of notice for %s: a quiet night moves nothing", days, trade)
 	}
 }
+
+// TestDiffNoticeQuotesOperationContact: a household's notice of a change gives
+// the operation's contact (operation.contact, as the letters do) when the problem
+// has one, and the pilot's own contact only when it has none.
+func TestDiffNoticeQuotesOperationContact(t *testing.T) {
+	p, plan, loc := basePlan(t)
+	now := time.Date(2027, 2, 1, 8, 0, 0, 0, loc)
+	var pick oldAppt
+	for _, a := range appointments(t, plan, loc) {
+		iv := ivByID(p, a.a.Intervention)
+		if a.start.After(now.Add(10*24*time.Hour)) && iv.StatusOf() == model.StatusPlanned && a.a.Pilot != "" {
+			pick = a
+			break
+		}
+	}
+	require.NotEmpty(t, pick.a.Intervention)
+	moved := *plan
+	moved.Assignments = append([]model.Assignment(nil), plan.Assignments...)
+	for i := range moved.Assignments {
+		if a := &moved.Assignments[i]; a.Intervention == pick.a.Intervention {
+			a.Start = pick.start.Add(7 * 24 * time.Hour).Format(time.RFC3339)
+			a.End = pick.end.Add(7 * 24 * time.Hour).Format(time.RFC3339)
+			a.Segments = nil
+		}
+	}
+	pilotContact := ""
+	for _, pl := range p.Pilots {
+		if pl.ID == pick.a.Pilot {
+			pilotContact = pl.Contact
+		}
+	}
+	require.NotEmpty(t, pilotContact, "the example's pilots give a contact")
+	for _, tc := range []struct {
+		name      string
+		contact   *model.Contact
+		want, not []string
+	}{
+		{"operation contact", &model.Contact{Name: "Mme Morel, pilote sociale", Phone: "01 84 60 00 99", Email: "pilote@example.fr", Hours: "du lundi au vendredi de 9 h à 12 h"},
+			[]string{"Mme Morel, pilote sociale", "tél. 01 84 60 00 99", "courriel pilote@example.fr", "permanence du lundi au vendredi de 9 h à 12 h"}, []string{pilotContact}},
+		{"e-mail only", &model.Contact{Email: "pilote@example.fr"}, []string{": courriel pilote@example.fr."}, []string{pilotContact}},
+		{"no operation contact", nil, []string{pilotContact}, []string{"tél. "}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			q := p.Clone()
+			q.Operation.Contact = tc.contact
+			// the household was told of the appointment: it hears of the move
+			for i := range q.Interventions {
+				if iv := &q.Interventions[i]; iv.ID == pick.a.Intervention {
+					iv.Status = model.StatusAnnounced
+					iv.Crew, iv.Pilot, iv.Start, iv.End = pick.a.Crew, pick.a.Pilot, pick.a.Start, pick.a.End
+				}
+			}
+			require.NoError(t, model.Validate(q))
+			d := diffPlans(q, q, plan, &moved, &now, nil, nil)
+			var notice string
+			for _, r := range d.Recipients {
+				if r.Kind == model.RecipientHousehold {
+					notice = r.Notice
+				}
+			}
+			require.NotEmpty(t, notice, "a household is told of the move")
+			for _, s := range tc.want {
+				require.Contains(t, notice, s)
+			}
+			for _, s := range tc.not {
+				require.NotContains(t, notice, s)
+			}
+		})
+	}
+}

@@ -26,6 +26,11 @@ func positive(name string, d time.Duration) flagRule {
 	return flagRule{name, d, d <= 0, "a positive duration such as 10s or 2m"}
 }
 
+// notNegative: a duration of zero (the default it stands for) or more.
+func notNegative(name string, d time.Duration) flagRule {
+	return flagRule{name, d, d < 0, "a duration such as 10s or 2m, or 0 for the default"}
+}
+
 // atLeast: an integer of at least min.
 func atLeast(name string, n, min int) flagRule {
 	return flagRule{name, n, n < min, fmt.Sprintf("a whole number of at least %d", min)}

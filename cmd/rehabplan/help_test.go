@@ -62,3 +62,12 @@ func TestHints(t *testing.T) {
 		})
 	}
 }
+
+// replan's time limit defaults to the replan budget, which grows with the
+// operation; --help says so.
+func TestReplanHelpNamesTheBudget(t *testing.T) {
+	code, out, _ := runCLI("replan", "--help")
+	require.Equal(t, exitOK, code)
+	require.Contains(t, out, "0: the replan budget, which grows with the operation: max(5s, dwellings × 10ms)")
+	require.NotContains(t, out, "(default 10s)", "no fixed default hides the budget")
+}

@@ -135,6 +135,7 @@ func TestFlagsChecked(t *testing.T) {
 		{[]string{"solve", prob, "--work-limit", "-5"}, "--work-limit"},
 		{[]string{"solve", prob, "--workers", "-3"}, "--workers"},
 		{[]string{"replan", prob, prob, prob, "--now", "2027-01-10", "--workers", "-1"}, "--workers"},
+		{[]string{"replan", prob, prob, prob, "--now", "2027-01-10", "--time-limit", "-1s"}, "--time-limit"},
 		{[]string{"batch", dir, "--budget", "-1s"}, "--budget"},
 		{[]string{"serve", "--max-jobs", "-1"}, "--max-jobs"},
 		{[]string{"serve", "stray"}, "\"stray\""},

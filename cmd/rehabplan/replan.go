@@ -8,7 +8,6 @@ import (
 	"io"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/scheduler"
@@ -27,7 +26,7 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	out := fs.String("o", "", "write the new plan to this file (default: stdout)")
 	diffOut := fs.String("diff", "", "write the diff as JSON to this file (default: NEW.diff.json beside -o)")
 	probOut := fs.String("problem-out", "", "write the problem brought up to date (events applied, statuses at now) to this file (default: NEW.problem.json beside -o)")
-	limit := fs.Duration("time-limit", 10*time.Second, "search time limit")
+	limit := fs.Duration("time-limit", 0, "search time limit (0: the replan budget, which grows with the operation: max(5s, dwellings × 10ms), 10s at 1,000 dwellings)")
 	seed := fs.Int64("seed", 0, "random seed")
 	work := fs.Int("work-limit", 0, "number of schedules to build (0: no limit; with it, runs are deterministic)")
 	workers := fs.Int("workers", 0, "parallel searches (0: all cores)")
@@ -37,7 +36,7 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return exitInvalid
 	}
 	lang, ok := parseLangFlag(*langS, stderr)
-	if !ok || !checkFlags(stderr, positive("time-limit", *limit), atLeast("work-limit", *work, 0), atLeast("workers", *workers, 0)) {
+	if !ok || !checkFlags(stderr, notNegative("time-limit", *limit), atLeast("work-limit", *work, 0), atLeast("workers", *workers, 0)) {
 		return exitInvalid
 	}
 	if len(pos) != 3 || *nowS == "" {

@@ -834,6 +834,8 @@
     }
     if (!d.recipients.length) box.textContent = "Personne n'est à prévenir maintenant.";
   }
+  // what lifecycle.js uses of the page (announce, confirm, reschedule)
+  window.RPLife = { state, api, opPath, loadOperation, select, combo, find, fold, said, changes, when, fromTo, natural, show };
 
   // every action form sends its events through replan; the lifecycle's actions
   // (announce, confirm, reschedule) join this table
