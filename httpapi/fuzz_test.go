@@ -38,9 +38,15 @@ func TestNo5xxOnAnyInput(t *testing.T) {
 	if testing.Short() {
 		budget = time.Second
 	}
-	st, err := OpenBolt(filepath.Join(t.TempDir(), "rehabplan.db"))
-	require.NoError(t, err)
-	t.Cleanup(func() { st.Close() })
+	forEachStore(t, func(t *testing.T, k storeKind) { fuzzEveryRoute(t, k, budget) })
+}
+
+// fuzzEveryRoute is TestNo5xxOnAnyInput on a new store of kind k.
+//
+// One long function: the corpus, the mutations and the checks after share the
+// server and the valid requests.
+func fuzzEveryRoute(t *testing.T, k storeKind, budget time.Duration) {
+	st := k.open(t)
 	s := New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite, readTok: RoleRead},
 		MaxSolveTime: 100 * time.Millisecond, MaxHeldTime: 200 * time.Millisecond, MaxJobs: 2}) // searches short: the fuzz's time is for requests
 	ts := httptest.NewServer(s)

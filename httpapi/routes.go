@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/mux"
 
@@ -313,16 +314,31 @@ const (
 	maxKeyBytes = 255
 )
 
-// checkLengths refuses, before any work, a path segment longer than an id may be
-// or an Idempotency-Key longer than a key may be: a 400 naming it.
+// checkLengths refuses, before any work, a path segment longer than an id may be,
+// or that no id can be (invalid UTF-8 or a NUL byte: PostgreSQL's text holds
+// neither), or an Idempotency-Key longer than a key may be: a 400 naming it.
 func checkLengths(r *http.Request) error {
 	for name, v := range pathVars(r) {
 		if len(v) > maxIDBytes {
 			return fieldError("invalid path", &model.FieldError{Field: name, Msg: fmt.Sprintf("%d bytes: at most %d", len(v), maxIDBytes)})
 		}
+		if err := checkIDText(v); err != nil {
+			return fieldError("invalid path", &model.FieldError{Field: name, Msg: err.Error()})
+		}
 	}
 	if k := r.Header.Get(hIdempotencyKey.name); len(k) > maxKeyBytes {
 		return fieldError("invalid header", &model.FieldError{Field: hIdempotencyKey.name, Msg: fmt.Sprintf("%d bytes: at most %d", len(k), maxKeyBytes)})
+	}
+	return nil
+}
+
+// checkIDText refuses an id that is not valid UTF-8 or holds a NUL byte.
+func checkIDText(v string) error {
+	if !utf8.ValidString(v) {
+		return errors.New("not valid UTF-8")
+	}
+	if strings.ContainsRune(v, 0) {
+		return errors.New("holds a NUL byte")
 	}
 	return nil
 }
