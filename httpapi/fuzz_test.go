@@ -153,11 +153,13 @@ type fuzzRequest struct {
 // validRequests is a valid request to every route of the table.
 func validRequests(t *testing.T, s *Server, jobID string) []fuzzRequest {
 	vars := map[string]string{"op": "op-les-tilleuls", "iv": "B1-A-01%2Fpainting", "job": jobID, "v": "2",
-		"kind": "household", "who": "H001", "file": "index.html"}
+		"kind": "household", "who": "H001", "file": "index.html", "household": "H001", "request": "R1"}
 	queries := map[string]string{"time_limit": "500ms", "work_limit": "2", "seed": "1", "now": "2027-02-01T12:00:00+01:00",
-		"from": "1", "to": "2", "lang": "fr"}
+		"from": "1", "to": "2", "lang": "fr", "overdue": "2027-03-01", "status": "open"}
 	problem := exampleJSON(t)
-	bodies := map[string][]byte{"createOperation": problem, "replaceOperation": problem, "postEvents": slipEvents}
+	tenantRequest := []byte(`{"date":"2027-02-01","subject":"bruit","status":"open","interventions":["B1-A-01/painting"],"follow_up":"2027-02-08","text":"t"}`)
+	bodies := map[string][]byte{"createOperation": problem, "replaceOperation": problem, "postEvents": slipEvents,
+		"addRequest": tenantRequest, "updateRequest": tenantRequest}
 	varRE := regexp.MustCompile(`\{([a-z]+)\}`)
 	var out []fuzzRequest
 	for _, rt := range s.table() {

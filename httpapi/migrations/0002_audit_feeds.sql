@@ -1,6 +1,7 @@
--- 0002: the audit log and the calendar feeds (see PGStore's AppendAudit, PutFeed,
--- EventSequences and ServerKey), as the bbolt store keeps them in its buckets
--- "audit", "feeds", "feed-sequences" and "meta".
+-- 0002: the audit log, the calendar feeds and the tenants' requests (see
+-- PGStore's AppendAudit, PutFeed, EventSequences, ServerKey and AddRequest), as
+-- the bbolt store keeps them in its buckets "audit", "feeds", "feed-sequences",
+-- "meta" and "requests".
 
 -- audit: every read of household or profile data, append-only. seq numbers the
 -- records from 1 in the order they were committed, without gaps: audit_seq holds
@@ -68,4 +69,30 @@ CREATE TABLE IF NOT EXISTS feed_sequences (
 CREATE TABLE IF NOT EXISTS meta (
     key   text PRIMARY KEY,
     value bytea NOT NULL
+);
+
+-- tenant_requests: the tenants' requests and complaints of each operation's
+-- current incarnation, numbered per operation (id "R" || seq); the record is
+-- the JSON bbolt stores (bytea: free text may hold any character). They go with
+-- the operation's row. household is a column for listing one household's.
+CREATE TABLE IF NOT EXISTS tenant_requests (
+    operation   text NOT NULL REFERENCES operations (id) ON DELETE CASCADE,
+    incarnation text NOT NULL,
+    seq         bigint NOT NULL CHECK (seq >= 1),
+    household   text NOT NULL,
+    revision    integer NOT NULL CHECK (revision >= 1),
+    record      bytea NOT NULL,
+    PRIMARY KEY (operation, seq)
+);
+CREATE INDEX IF NOT EXISTS tenant_requests_household ON tenant_requests (operation, household, seq);
+
+-- tenant_request_keys: the request each idempotency key (by its SHA-256) added
+-- on an incarnation, with the SHA-256 of the HTTP request it came with.
+CREATE TABLE IF NOT EXISTS tenant_request_keys (
+    operation      text NOT NULL REFERENCES operations (id) ON DELETE CASCADE,
+    incarnation    text NOT NULL,
+    key_sha256     bytea NOT NULL,
+    seq            bigint NOT NULL,
+    request_sha256 bytea NOT NULL,
+    PRIMARY KEY (operation, incarnation, key_sha256)
 );
