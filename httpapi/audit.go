@@ -114,7 +114,7 @@ func (s *Server) audited(r *http.Request, op, household, route string) error {
 	if g == nil {
 		g = &Grant{ID: "-", Role: "-"}
 	}
-	_, err := s.audit.AppendAudit(AuditRecord{Time: time.Now().UTC(), Token: g.ID, Role: g.Role, Operation: op, Household: household, Route: route})
+	_, err := s.audit.AppendAudit(AuditRecord{Time: time.Now().UTC().Truncate(time.Microsecond), Token: g.ID, Role: g.Role, Operation: op, Household: household, Route: route})
 	if err != nil {
 		return fmt.Errorf("the read could not be audited: %w", err)
 	}

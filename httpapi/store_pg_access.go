@@ -70,18 +70,21 @@ func (s *PGStore) ListAudit(after uint64, limit int) ([]AuditRecord, error) {
 
 // PutFeed implements FeedStore.
 func (s *PGStore) PutFeed(f Feed, hash string) error {
-	return s.update(func(ctx context.Context, tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `INSERT INTO feeds (hash, id, operation, incarnation, kind, who, created, created_by, revoked)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (hash) DO NOTHING`,
-			pgText(hash), pgText(f.ID), pgText(f.Operation), f.Incarnation, pgText(f.Kind), pgText(f.Who), f.Created, pgText(f.CreatedBy), f.Revoked)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return fmt.Errorf("feed: %w", ErrExists)
-		}
-		return nil
-	})
+	return s.update(func(ctx context.Context, tx pgx.Tx) error { return pgInsertFeed(ctx, tx, f, hash) })
+}
+
+// pgInsertFeed inserts a feed; ErrExists when its hash is stored.
+func pgInsertFeed(ctx context.Context, tx pgx.Tx, f Feed, hash string) error {
+	tag, err := tx.Exec(ctx, `INSERT INTO feeds (hash, id, operation, incarnation, kind, who, created, created_by, revoked)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (hash) DO NOTHING`,
+		pgText(hash), pgText(f.ID), pgText(f.Operation), f.Incarnation, pgText(f.Kind), pgText(f.Who), f.Created, pgText(f.CreatedBy), f.Revoked)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("feed: %w", ErrExists)
+	}
+	return nil
 }
 
 const feedColumns = "id, operation, incarnation, kind, who, created, created_by, revoked"
