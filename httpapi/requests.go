@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -635,7 +636,7 @@ func (s *Server) addRequest(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set(hReplayed.name, "true")
 		return writeJSON(w, http.StatusOK, answerOf(*out))
 	}
-	w.Header().Set(hLocation.name, "/v1/operations/"+op+"/households/"+household+"/requests/"+out.ID)
+	w.Header().Set(hLocation.name, "/v1/operations/"+url.PathEscape(op)+"/households/"+url.PathEscape(household)+"/requests/"+out.ID)
 	return writeJSON(w, http.StatusCreated, answerOf(*out))
 }
 
