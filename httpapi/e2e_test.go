@@ -180,10 +180,8 @@ func TestEndToEnd(t *testing.T) {
 
 // TestKilledServerKeepsAcknowledgedWrites kills the server with SIGKILL during
 // writes (creations, PUTs with If-Match, DELETEs), 20 times: after each restart
-// every acknowledged write is there, and every acknowledged deletion too.
-//
-// One long function: four clients' loop and the checks after each restart share the
-// record of what was acknowledged.
+// every acknowledged write is there, and every acknowledged deletion too; on
+// each store (PostgreSQL through serve --store).
 func TestKilledServerKeepsAcknowledgedWrites(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the binary")
