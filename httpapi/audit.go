@@ -27,7 +27,7 @@ type AuditRecord struct {
 
 // AuditLog is an append-only log of the reads of household and profile data.
 // It is apart from Store so that a store can add it without changing Store;
-// BoltStore implements it. A server whose store does not keeps the log in
+// BoltStore and PGStore implement it. A server whose store does not keeps the log in
 // memory, and says so in its log at start.
 type AuditLog interface {
 	// AppendAudit stores rec durably, numbered after the last record (rec.Seq is
@@ -114,7 +114,7 @@ func (s *Server) audited(r *http.Request, op, household, route string) error {
 	if g == nil {
 		g = &Grant{ID: "-", Role: "-"}
 	}
-	_, err := s.audit.AppendAudit(AuditRecord{Time: time.Now().UTC(), Token: g.ID, Role: g.Role, Operation: op, Household: household, Route: route})
+	_, err := s.audit.AppendAudit(AuditRecord{Time: time.Now().UTC().Truncate(time.Microsecond), Token: g.ID, Role: g.Role, Operation: op, Household: household, Route: route})
 	if err != nil {
 		return fmt.Errorf("the read could not be audited: %w", err)
 	}

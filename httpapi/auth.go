@@ -62,7 +62,9 @@ const (
 	readers          = allowAdmin | allowManager | allowPilot | allowViewer
 	planners         = allowAdmin | allowManager
 	feeders          = allowAdmin | allowPilot
-	admins           = allowAdmin
+	// tenantDesk reads and writes the tenants' requests
+	tenantDesk = allowAdmin | allowManager | allowPilot
+	admins     = allowAdmin
 )
 
 var roleBits = map[string]roleSet{RoleAdmin: allowAdmin, RoleManager: allowManager, RolePilot: allowPilot, RoleContractor: allowContractor, RoleViewer: allowViewer}

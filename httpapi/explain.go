@@ -131,7 +131,7 @@ func (s *Server) explainer(ctx context.Context, op string) (*explainerOf, error)
 		// the version stored was valid: the fault is not the client's
 		return nil, &apiError{Status: http.StatusInternalServerError, Title: "internal error", Err: err}
 	}
-	e := &explainerOf{Explainer: ex, profiles: profileIDs(v.Problem)}
+	e := &explainerOf{Explainer: ex, profiles: profileIDs(v.Problem), weight: len(v.Problem.Interventions)}
 	s.explainers.put(key, e)
 	return e, nil
 }
@@ -141,16 +141,27 @@ func (s *Server) explainer(ctx context.Context, op string) (*explainerOf, error)
 type explainerOf struct {
 	*scheduler.Explainer
 	profiles []string
+	// weight is its version's number of interventions, what its memory grows
+	// with
+	weight int
 }
 
-// explainerCache keeps the explainers of the last few versions asked about.
+// explainerCache keeps the explainers of the last few versions asked about,
+// at most explainersKept, and within explainerBudget interventions (the most
+// recent one whatever its size): an explainer holds its compiled problem, about
+// 70 MB for a 3,000-dwelling operation (36,000 interventions), so that four of
+// them took a good part of the service's memory under load (bench/RESULTS.md).
 type explainerCache struct {
-	mu    sync.Mutex
-	keys  []string // oldest first
-	byKey map[string]*explainerOf
+	mu     sync.Mutex
+	keys   []string // oldest first
+	byKey  map[string]*explainerOf
+	weight int // the sum of the kept explainers' weights
 }
 
-const explainersKept = 4
+const (
+	explainersKept  = 4
+	explainerBudget = 40_000
+)
 
 func (c *explainerCache) get(key string) *explainerOf {
 	c.mu.Lock()
@@ -179,7 +190,9 @@ func (c *explainerCache) put(key string, e *explainerOf) {
 	}
 	c.byKey[key] = e
 	c.keys = append(c.keys, key)
-	for len(c.keys) > explainersKept {
+	c.weight += e.weight
+	for len(c.keys) > explainersKept || (len(c.keys) > 1 && c.weight > explainerBudget) {
+		c.weight -= c.byKey[c.keys[0]].weight
 		delete(c.byKey, c.keys[0])
 		c.keys = c.keys[1:]
 	}
@@ -192,6 +205,7 @@ func (c *explainerCache) drop(op string) {
 	keep := c.keys[:0]
 	for _, k := range c.keys {
 		if strings.HasPrefix(k, op+"\x00") {
+			c.weight -= c.byKey[k].weight
 			delete(c.byKey, k)
 			continue
 		}

@@ -197,3 +197,42 @@ func TestAcceptedLang(t *testing.T) {
 		})
 	}
 }
+
+// TestExplainerCacheKeepsItsBudget: at most explainersKept explainers, within
+// explainerBudget interventions, the most recently used last out; the last one
+// put is kept whatever its weight.
+func TestExplainerCacheKeepsItsBudget(t *testing.T) {
+	var c explainerCache
+	put := func(key string, weight int) { c.put(key, &explainerOf{weight: weight}) }
+	for _, tc := range []struct {
+		key    string
+		weight int
+		kept   []string
+	}{
+		{"a", 1000, []string{"a"}},
+		{"b", 1000, []string{"a", "b"}},
+		{"c", 1000, []string{"a", "b", "c"}},
+		{"d", 1000, []string{"a", "b", "c", "d"}},
+		{"e", 1000, []string{"b", "c", "d", "e"}},                  // at most explainersKept
+		{"big", explainerBudget - 2500, []string{"d", "e", "big"}}, // within the budget
+		{"huge", explainerBudget + 1, []string{"huge"}},            // alone, over it
+		{"f", 10, []string{"f"}},
+	} {
+		put(tc.key, tc.weight)
+		require.Equal(t, tc.kept, c.keys, tc.key)
+		sum := 0
+		for _, k := range c.keys {
+			sum += c.byKey[k].weight
+		}
+		require.Equal(t, sum, c.weight)
+	}
+	put("g", 10)
+	require.NotNil(t, c.get("f"))
+	put("h", 10)
+	require.Equal(t, []string{"g", "f", "h"}, c.keys, "the most recently used last")
+	c.keys = append(c.keys, "op\x00inc\x001")
+	c.byKey["op\x00inc\x001"] = &explainerOf{weight: 5}
+	c.weight += 5
+	c.drop("op")
+	require.Equal(t, 30, c.weight)
+}

@@ -58,7 +58,7 @@ type EventSeq struct {
 
 // FeedStore keeps the calendar feeds, the events' sequence numbers and the
 // server's secret key. It is apart from Store so that a store can add it without
-// changing Store; BoltStore implements it. A server whose store does not keeps
+// changing Store; BoltStore and PGStore implement it. A server whose store does not keeps
 // them in memory (feeds and sequences are lost at a restart, and opaque ids change),
 // and says so in its log at start.
 type FeedStore interface {
@@ -289,6 +289,9 @@ func newMemFeeds() *memFeeds {
 func (m *memFeeds) PutFeed(f Feed, hash string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if _, ok := m.byHash[hash]; ok {
+		return fmt.Errorf("feed: %w", ErrExists)
+	}
 	m.byHash[hash] = feedRecord{Feed: f, Incarnation: f.Incarnation, Hash: hash}
 	return nil
 }

@@ -1,15 +1,12 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -178,35 +175,4 @@ func TestSecretFeeds(t *testing.T) {
 	require.Equal(t, 201, resp.StatusCode)
 	resp, _ = call(t, ts, "GET", crew.Path, "", nil)
 	require.Equal(t, 404, resp.StatusCode)
-}
-
-// TestEventSequencesAreKept: the store keeps each UID's content hash and
-// sequence, across a reopening.
-func TestEventSequencesAreKept(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "s.db")
-	st, err := OpenBolt(path)
-	require.NoError(t, err)
-	t0 := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
-	got, err := st.EventSequences("cal", map[string]string{"a": "h1", "b": "h1"}, t0)
-	require.NoError(t, err)
-	require.Equal(t, map[string]EventSeq{"a": {0, "h1", t0}, "b": {0, "h1", t0}}, got)
-	require.NoError(t, st.Close())
-	st, err = OpenBolt(path)
-	require.NoError(t, err)
-	defer st.Close()
-	t1 := t0.Add(time.Hour)
-	for i := 0; i < 2; i++ { // the second call changes nothing
-		got, err = st.EventSequences("cal", map[string]string{"a": "h1", "b": "h2", "c": "h1"}, t1)
-		require.NoError(t, err)
-		require.Equal(t, map[string]EventSeq{"a": {0, "h1", t0}, "b": {1, "h2", t1}, "c": {0, "h1", t1}}, got)
-	}
-	got, err = st.EventSequences("other", map[string]string{"a": "h9"}, t1)
-	require.NoError(t, err)
-	require.Equal(t, 0, got["a"].Seq, "calendars apart")
-	k1, err := st.ServerKey()
-	require.NoError(t, err)
-	k2, err := st.ServerKey()
-	require.NoError(t, err)
-	require.Len(t, k1, 32)
-	require.True(t, bytes.Equal(k1, k2))
 }

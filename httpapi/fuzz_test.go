@@ -38,9 +38,15 @@ func TestNo5xxOnAnyInput(t *testing.T) {
 	if testing.Short() {
 		budget = time.Second
 	}
-	st, err := OpenBolt(filepath.Join(t.TempDir(), "rehabplan.db"))
-	require.NoError(t, err)
-	t.Cleanup(func() { st.Close() })
+	forEachStore(t, func(t *testing.T, k storeKind) { fuzzEveryRoute(t, k, budget) })
+}
+
+// fuzzEveryRoute is TestNo5xxOnAnyInput on a new store of kind k.
+//
+// One long function: the corpus, the mutations and the checks after share the
+// server and the valid requests.
+func fuzzEveryRoute(t *testing.T, k storeKind, budget time.Duration) {
+	st := k.open(t)
 	s := New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite, readTok: RoleRead},
 		MaxSolveTime: 100 * time.Millisecond, MaxHeldTime: 200 * time.Millisecond, MaxJobs: 2}) // searches short: the fuzz's time is for requests
 	ts := httptest.NewServer(s)
@@ -147,12 +153,14 @@ type fuzzRequest struct {
 // validRequests is a valid request to every route of the table.
 func validRequests(t *testing.T, s *Server, jobID string) []fuzzRequest {
 	vars := map[string]string{"op": "op-les-tilleuls", "iv": "B1-A-01%2Fpainting", "job": jobID, "v": "2",
-		"kind": "household", "who": "H001", "file": "index.html"}
+		"kind": "household", "who": "H001", "file": "index.html", "household": "H001", "request": "R1"}
 	queries := map[string]string{"time_limit": "500ms", "work_limit": "2", "seed": "1", "now": "2027-02-01T12:00:00+01:00",
-		"from": "1", "to": "2", "lang": "fr", "date": "2027-02-04", "count": "3", "format": "text", "version": "2"}
+		"from": "1", "to": "2", "lang": "fr", "date": "2027-02-04", "count": "3", "format": "text", "version": "2", "overdue": "2027-03-01", "status": "open"}
 	problem := exampleJSON(t)
+	tenantRequest := []byte(`{"date":"2027-02-01","subject":"bruit","status":"open","interventions":["B1-A-01/painting"],"follow_up":"2027-02-08","text":"t"}`)
 	bodies := map[string][]byte{"createOperation": problem, "replaceOperation": problem, "postEvents": slipEvents,
-		"announce": []byte(`{"until":"2027-03-01","now":"2027-02-01T12:00"}`), "confirm": []byte(`{"interventions":["B1-A-01/visit"]}`)}
+		"announce": []byte(`{"until":"2027-03-01","now":"2027-02-01T12:00"}`), "confirm": []byte(`{"interventions":["B1-A-01/visit"]}`),
+		"addRequest": tenantRequest, "updateRequest": tenantRequest}
 	varRE := regexp.MustCompile(`\{([a-z]+)\}`)
 	var out []fuzzRequest
 	for _, rt := range s.table() {

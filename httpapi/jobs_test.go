@@ -183,9 +183,13 @@ func (b *logBuffer) String() string {
 
 func newJobServer(t *testing.T, cfg Config) (*httptest.Server, *Server, *logBuffer) {
 	t.Helper()
-	st, err := OpenBolt(filepath.Join(t.TempDir(), "s.db"))
-	require.NoError(t, err)
-	t.Cleanup(func() { st.Close() })
+	return newJobServerOn(t, storeKinds[0], cfg)
+}
+
+// newJobServerOn is newJobServer on a new store of kind k.
+func newJobServerOn(t *testing.T, k storeKind, cfg Config) (*httptest.Server, *Server, *logBuffer) {
+	t.Helper()
+	st := k.open(t)
 	logs := &logBuffer{}
 	cfg.Store = st
 	cfg.Tokens = map[string]string{writeTok: RoleWrite, readTok: RoleRead}
@@ -330,22 +334,24 @@ func TestResumedJobWithItsPlanStoredEndsDone(t *testing.T) {
 // Retry-After; light reads are served; the metrics show the saturation and the
 // refusals (issue 14, defect 4).
 func TestPoolFullIs429(t *testing.T) {
-	ts, _, _ := newJobServer(t, Config{PoolSize: 1, PoolQueue: 1, PoolWait: 100 * time.Millisecond})
-	st := startLongSolve(t, ts)
-	resp, body := call(t, ts, "GET", "/v1/operations/op-les-tilleuls/versions/1", readTok, nil)
-	require.Equal(t, 429, resp.StatusCode, string(body))
-	require.Equal(t, "1", resp.Header.Get("Retry-After"))
-	resp, body = call(t, ts, "POST", "/v1/operations/op-les-tilleuls/solve", writeTok, nil)
-	require.Equal(t, 429, resp.StatusCode, string(body))
-	resp, _ = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/versions", readTok, nil)
-	require.Equal(t, 200, resp.StatusCode, "a light read waits for nothing")
-	_, body = call(t, ts, "GET", "/metrics", "", nil)
-	require.Contains(t, string(body), "rehabplan_pool_busy 1")
-	require.Contains(t, string(body), "rehabplan_pool_rejected_total 2")
-	call(t, ts, "DELETE", "/v1/jobs/"+st.ID, writeTok, nil)
-	waitJob(t, ts, st.ID)
-	resp, body = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/versions/1", readTok, nil)
-	require.Equal(t, 200, resp.StatusCode, string(body))
+	forEachStore(t, func(t *testing.T, k storeKind) {
+		ts, _, _ := newJobServerOn(t, k, Config{PoolSize: 1, PoolQueue: 1, PoolWait: 100 * time.Millisecond})
+		st := startLongSolve(t, ts)
+		resp, body := call(t, ts, "GET", "/v1/operations/op-les-tilleuls/versions/1", readTok, nil)
+		require.Equal(t, 429, resp.StatusCode, string(body))
+		require.Equal(t, "1", resp.Header.Get("Retry-After"))
+		resp, body = call(t, ts, "POST", "/v1/operations/op-les-tilleuls/solve", writeTok, nil)
+		require.Equal(t, 429, resp.StatusCode, string(body))
+		resp, _ = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/versions", readTok, nil)
+		require.Equal(t, 200, resp.StatusCode, "a light read waits for nothing")
+		_, body = call(t, ts, "GET", "/metrics", "", nil)
+		require.Contains(t, string(body), "rehabplan_pool_busy 1")
+		require.Contains(t, string(body), "rehabplan_pool_rejected_total 2")
+		call(t, ts, "DELETE", "/v1/jobs/"+st.ID, writeTok, nil)
+		waitJob(t, ts, st.ID)
+		resp, body = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/versions/1", readTok, nil)
+		require.Equal(t, 200, resp.StatusCode, string(body))
+	})
 }
 
 func TestPoolQueue(t *testing.T) {

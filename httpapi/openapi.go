@@ -16,15 +16,17 @@ var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)
 
 // pathParams describe the path variables of the route table.
 var pathParams = map[string]param{
-	"op":     {name: "op", desc: "the operation's id", schema: map[string]any{"type": "string"}},
-	"job":    {name: "job", desc: "the job's id", schema: map[string]any{"type": "string"}},
-	"v":      {name: "v", desc: "the version's number", schema: map[string]any{"type": "integer", "minimum": 1}},
-	"iv":     {name: "iv", desc: `the intervention's id (a "/" in it sent as %2F)`, schema: map[string]any{"type": "string"}},
-	"kind":   {name: "kind", desc: "whose calendar", schema: map[string]any{"type": "string", "enum": []any{"household", "crew", "pilot"}}},
-	"who":    {name: "who", desc: "the household's, crew's or pilot's id, with or without .ics", schema: map[string]any{"type": "string"}},
-	"feed":   {name: "feed", desc: "the feed's id", schema: map[string]any{"type": "string"}},
-	"secret": {name: "secret", desc: "the feed's secret, with .ics", schema: map[string]any{"type": "string"}},
-	"file":   {name: "file", desc: "a file of the page", schema: map[string]any{"type": "string"}},
+	"op":        {name: "op", desc: "the operation's id", schema: map[string]any{"type": "string"}},
+	"job":       {name: "job", desc: "the job's id", schema: map[string]any{"type": "string"}},
+	"v":         {name: "v", desc: "the version's number", schema: map[string]any{"type": "integer", "minimum": 1}},
+	"iv":        {name: "iv", desc: `the intervention's id (a "/" in it sent as %2F)`, schema: map[string]any{"type": "string"}},
+	"kind":      {name: "kind", desc: "whose calendar", schema: map[string]any{"type": "string", "enum": []any{"household", "crew", "pilot"}}},
+	"who":       {name: "who", desc: "the household's, crew's or pilot's id, with or without .ics", schema: map[string]any{"type": "string"}},
+	"feed":      {name: "feed", desc: "the feed's id", schema: map[string]any{"type": "string"}},
+	"secret":    {name: "secret", desc: "the feed's secret, with .ics", schema: map[string]any{"type": "string"}},
+	"file":      {name: "file", desc: "a file of the page", schema: map[string]any{"type": "string"}},
+	"household": {name: "household", desc: "the household's id", schema: map[string]any{"type": "string"}},
+	"request":   {name: "request", desc: `the request's id ("R" and its number)`, schema: map[string]any{"type": "string"}},
 }
 
 // errorDesc says what each error status means in this API.
@@ -32,12 +34,13 @@ var errorDesc = map[int]string{
 	400: "invalid input: the errors name each field (JSON path, entity, id) or query parameter",
 	401: "no bearer token, or an unknown one",
 	403: "the token's role may not call this route, or the operation is not in its scope",
-	404: "no such operation, version, job, intervention or calendar, or no plan yet",
+	404: "no such operation, version, job, intervention, household, request or calendar, or no plan yet",
 	409: "the state forbids it: already exists, not finished, not running, no plan",
 	413: "the body is larger than the server takes",
-	422: "the events cannot be applied to the operation, or the replan failed; an uploaded workbook that does not give a valid problem (each error names its sheet, row, column, value and what was expected)",
+	422: "the events cannot be applied to the operation, or the replan failed, or an Idempotency-Key was reused with another request; an uploaded workbook that does not give a valid problem (each error names its sheet, row, column, value and what was expected)",
 	429: "too many solve jobs run at once; retry later",
 	500: "an unexpected failure: the detail says nothing of it, the server logs it",
+	501: "the server's store does not keep what the route reads or writes",
 	503: "the server is shutting down, or its store does not answer",
 }
 

@@ -230,6 +230,7 @@ func liveCases(t *testing.T, jobID string) []liveCase {
 	book.Operation.ID = "op-book"
 	xlsx := []string{"Content-Type", xlsxType}
 
+	tenantReq := []byte(`{"date":"2027-02-01","subject":"bruit","interventions":["B1-A-01/painting"],"follow_up":"2027-02-08"}`)
 	return []liveCase{
 		{"healthz", "GET", "/healthz", "", nil, nil, 200},
 		{"readyz", "GET", "/readyz", "", nil, nil, 200},
@@ -303,6 +304,21 @@ func liveCases(t *testing.T, jobID string) []liveCase {
 		{"listAudit", "GET", "/v1/audit?limit=2", adminTok, nil, nil, 200},
 		{"listAudit", "GET", "/v1/audit", readTok, nil, nil, 403},
 		{"listAudit", "GET", "/v1/audit?limit=0", adminTok, nil, nil, 400},
+		{"addRequest", "POST", op + "/households/H001/requests", writeTok, tenantReq, []string{"Idempotency-Key", "live-1"}, 201},
+		{"addRequest", "POST", op + "/households/H001/requests", writeTok, tenantReq, []string{"Idempotency-Key", "live-1"}, 200},
+		{"addRequest", "POST", op + "/households/H001/requests", writeTok, []byte(`{"date":"2027-02-01","subject":"autre"}`), []string{"Idempotency-Key", "live-1"}, 422},
+		{"addRequest", "POST", op + "/households/H001/requests", writeTok, []byte(`{"date":"2027-02-31","subject":"x"}`), nil, 400},
+		{"addRequest", "POST", op + "/households/H999/requests", writeTok, tenantReq, nil, 404},
+		{"addRequest", "POST", op + "/households/H001/requests", readTok, tenantReq, nil, 403},
+		{"listHouseholdRequests", "GET", op + "/households/H001/requests", writeTok, nil, nil, 200},
+		{"listHouseholdRequests", "GET", op + "/households/H001/requests", readTok, nil, nil, 403},
+		{"listHouseholdRequests", "GET", "/v1/operations/ghost/households/H001/requests", writeTok, nil, nil, 404},
+		{"listRequests", "GET", op + "/requests?overdue=2027-03-01&status=open", writeTok, nil, nil, 200},
+		{"listRequests", "GET", op + "/requests?overdue=tomorrow", writeTok, nil, nil, 400},
+		{"listRequests", "GET", "/v1/operations/ghost/requests", writeTok, nil, nil, 404},
+		{"updateRequest", "PUT", op + "/households/H001/requests/R1", writeTok, tenantReq, nil, 200},
+		{"updateRequest", "PUT", op + "/households/H001/requests/R1", writeTok, tenantReq, []string{"If-Match", `"x.R1.1"`}, 412},
+		{"updateRequest", "PUT", op + "/households/H001/requests/R9", writeTok, tenantReq, nil, 404},
 		{"calendar", "GET", op + "/calendars/tenant/H001", readTok, nil, nil, 400},
 		{"calendar", "GET", op + "/calendars/crew/ghost", readTok, nil, nil, 404},
 		{"deleteOperation", "DELETE", "/v1/operations/op-other", writeTok, nil, nil, 204},

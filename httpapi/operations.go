@@ -89,6 +89,9 @@ func (s *Server) createOperation(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if err := checkIDText(p.Operation.ID); err != nil {
+		return fieldError("invalid operation", &model.FieldError{Field: "operation.id", Msg: err.Error()})
+	}
 	if err := s.inScope(r, p.Operation.ID); err != nil {
 		return err
 	}

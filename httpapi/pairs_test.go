@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,7 +30,7 @@ type ack struct {
 type pairEnv struct {
 	t     *testing.T
 	ts    *httptest.Server
-	store *BoltStore
+	store Store
 	op    string
 	mu    sync.Mutex
 	acks  []ack
@@ -148,9 +147,12 @@ func TestConcurrentWritesOnOneOperation(t *testing.T) {
 	if testing.Short() {
 		t.Skip("solves and replans some sixty times")
 	}
-	st, err := OpenBolt(filepath.Join(t.TempDir(), "rehabplan.db"))
-	require.NoError(t, err)
-	t.Cleanup(func() { st.Close() })
+	forEachStore(t, func(t *testing.T, k storeKind) { playPairs(t, k) })
+}
+
+// playPairs plays every pair on a new store of kind k.
+func playPairs(t *testing.T, k storeKind) {
+	st := k.open(t)
 	s := New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite, readTok: RoleRead}, MaxJobs: 16, PoolSize: 32})
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)

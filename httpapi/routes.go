@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/mux"
 
@@ -119,11 +120,14 @@ var (
 	hAcceptLanguage = param{name: "Accept-Language", desc: "the languages the reader prefers (RFC 9110); French or English is chosen from it when lang is not given",
 		schema: map[string]any{"type": "string"}}
 
-	hLocation    = param{name: "Location", desc: "the URL of what was made", schema: map[string]any{"type": "string"}}
-	hReplayed    = param{name: "Idempotent-Replayed", desc: "true: the answer of an earlier request with the same Idempotency-Key", schema: map[string]any{"type": "string", "enum": []any{"true"}}}
-	hContentLang = param{name: "Content-Language", desc: "the explanation's language", schema: map[string]any{"type": "string", "enum": []any{"en", "fr"}}}
-	hETag        = param{name: "ETag", desc: "the operation's incarnation and version the answer was read from; send it as If-Match to write on exactly that state", schema: map[string]any{"type": "string"}}
-	hVersion     = param{name: "X-Rehabplan-Version", desc: "the number of the version the plan belongs to", schema: map[string]any{"type": "integer"}}
+	hLocation       = param{name: "Location", desc: "the URL of what was made", schema: map[string]any{"type": "string"}}
+	hReplayed       = param{name: "Idempotent-Replayed", desc: "true: the answer of an earlier request with the same Idempotency-Key", schema: map[string]any{"type": "string", "enum": []any{"true"}}}
+	hContentLang    = param{name: "Content-Language", desc: "the explanation's language", schema: map[string]any{"type": "string", "enum": []any{"en", "fr"}}}
+	hETag           = param{name: "ETag", desc: "the operation's incarnation and version the answer was read from; send it as If-Match to write on exactly that state", schema: map[string]any{"type": "string"}}
+	hRequestETag    = param{name: "ETag", desc: "the request's state (the operation's incarnation, the request's id and revision); send it as If-Match to update exactly that state", schema: map[string]any{"type": "string"}}
+	hRequestIfMatch = param{name: "If-Match", desc: "the ETag of the request's state the update is meant for: when the request has changed since (or the operation was deleted and created again), nothing is written and the answer is 412",
+		schema: map[string]any{"type": "string"}}
+	hVersion = param{name: "X-Rehabplan-Version", desc: "the number of the version the plan belongs to", schema: map[string]any{"type": "integer"}}
 )
 
 // table lists every route. Order matters where two paths could match the same
@@ -222,6 +226,21 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/v1/operations/{op}/reminders", name: "reminders", role: lifecyclers, summary: "who to call or text on a day about the next day's appointments: households, crews, pilots", handler: s.reminders, heavy: true,
 			query:   []param{qFormat, qReminderLang, qDate},
 			answers: []answer{{status: 200, desc: "the reminders (households in French)", body: append(jsonOf[remindersAnswer](), textBody("text/html", "text/plain")...), headers: []param{hETag}}}, fails: []int{404, 422}},
+		{method: "GET", path: "/v1/operations/{op}/requests", name: "listRequests", role: tenantDesk, summary: "the tenants' requests of the operation, by household (pilot, manager, admin); overdue lists those not closed whose follow-up date has passed", handler: s.listRequests,
+			query:   []param{qOverdue, qStatus},
+			answers: []answer{{status: 200, desc: "the requests, by household then number", body: jsonOf[tenantRequestsAnswer]()}}, fails: []int{404, 501}},
+		{method: "GET", path: "/v1/operations/{op}/households/{household}/requests", name: "listHouseholdRequests", role: tenantDesk, summary: "a household's log of requests and complaints (pilot, manager, admin)", handler: s.listHouseholdRequests,
+			query:   []param{qOverdue, qStatus},
+			answers: []answer{{status: 200, desc: "the household's requests, by number", body: jsonOf[tenantRequestsAnswer]()}}, fails: []int{404, 501}},
+		{method: "POST", path: "/v1/operations/{op}/households/{household}/requests", name: "addRequest", role: tenantDesk, summary: "add a request or complaint to a household's log (pilot, manager, admin)", handler: s.addRequest, heavy: true,
+			headers: []param{hIdempotencyKey}, body: bodyOf[tenantRequestBody](),
+			answers: []answer{
+				{status: 201, desc: "added", body: jsonOf[tenantRequestAnswer](), headers: []param{hLocation, hRequestETag}},
+				{status: 200, desc: "the answer of an earlier request with the same Idempotency-Key", body: jsonOf[tenantRequestAnswer](), headers: []param{hReplayed, hRequestETag}},
+			}, fails: []int{404, 422, 501}},
+		{method: "PUT", path: "/v1/operations/{op}/households/{household}/requests/{request}", name: "updateRequest", role: tenantDesk, summary: "update a request of a household's log: its status, follow-up, text... (pilot, manager, admin)", handler: s.updateRequest, heavy: true,
+			headers: []param{hRequestIfMatch}, body: bodyOf[tenantRequestBody](),
+			answers: []answer{{status: 200, desc: "the request, its revision raised", body: jsonOf[tenantRequestAnswer](), headers: []param{hRequestETag}}}, fails: []int{404, 412, 501}},
 		{method: "GET", path: "/v1/audit", name: "listAudit", role: admins, summary: "the audit log of the reads of household and profile data, oldest first", handler: s.listAudit,
 			query:   []param{qAfter, qLimit},
 			answers: []answer{{status: 200, desc: "a page of records", body: jsonOf[auditAnswer]()}}},
@@ -338,16 +357,31 @@ const (
 	maxKeyBytes = 255
 )
 
-// checkLengths refuses, before any work, a path segment longer than an id may be
-// or an Idempotency-Key longer than a key may be: a 400 naming it.
+// checkLengths refuses, before any work, a path segment longer than an id may be,
+// or that no id can be (invalid UTF-8 or a NUL byte: PostgreSQL's text holds
+// neither), or an Idempotency-Key longer than a key may be: a 400 naming it.
 func checkLengths(r *http.Request) error {
 	for name, v := range pathVars(r) {
 		if len(v) > maxIDBytes {
 			return fieldError("invalid path", &model.FieldError{Field: name, Msg: fmt.Sprintf("%d bytes: at most %d", len(v), maxIDBytes)})
 		}
+		if err := checkIDText(v); err != nil {
+			return fieldError("invalid path", &model.FieldError{Field: name, Msg: err.Error()})
+		}
 	}
 	if k := r.Header.Get(hIdempotencyKey.name); len(k) > maxKeyBytes {
 		return fieldError("invalid header", &model.FieldError{Field: hIdempotencyKey.name, Msg: fmt.Sprintf("%d bytes: at most %d", len(k), maxKeyBytes)})
+	}
+	return nil
+}
+
+// checkIDText refuses an id that is not valid UTF-8 or holds a NUL byte.
+func checkIDText(v string) error {
+	if !utf8.ValidString(v) {
+		return errors.New("not valid UTF-8")
+	}
+	if strings.ContainsRune(v, 0) {
+		return errors.New("holds a NUL byte")
 	}
 	return nil
 }

@@ -72,7 +72,7 @@ type Config struct {
 	// every hour.
 	JobRetention time.Duration
 	// AnswerCacheBytes bounds the encoded answers kept of whole-version reads
-	// (problems, plans, versions: answers.go), default 128 MiB.
+	// (problems, plans, versions: answers.go), default 64 MiB.
 	AnswerCacheBytes int64
 	Logger           *slog.Logger
 }
@@ -159,7 +159,7 @@ func New(cfg Config) *Server {
 		cfg.PoolWait = 10 * time.Second
 	}
 	if cfg.AnswerCacheBytes <= 0 {
-		cfg.AnswerCacheBytes = 128 << 20
+		cfg.AnswerCacheBytes = 64 << 20
 	}
 	if cfg.JobRetention <= 0 {
 		cfg.JobRetention = DefaultJobRetention

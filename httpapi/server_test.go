@@ -29,9 +29,13 @@ const (
 
 func newTestServer(t *testing.T) (*httptest.Server, *Server) {
 	t.Helper()
-	st, err := OpenBolt(filepath.Join(t.TempDir(), "rehabplan.db"))
-	require.NoError(t, err)
-	t.Cleanup(func() { st.Close() })
+	return newTestServerOn(t, storeKinds[0])
+}
+
+// newTestServerOn is newTestServer on a new store of kind k.
+func newTestServerOn(t *testing.T, k storeKind) (*httptest.Server, *Server) {
+	t.Helper()
+	st := k.open(t)
 	s := New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite, readTok: RoleRead, adminTok: RoleAdmin}, CORSOrigins: []string{"https://planning.example"}})
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)

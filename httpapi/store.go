@@ -549,6 +549,10 @@ func (s *BoltStore) DeleteOperation(op, incarnation string) error {
 		if err := deletePrefix(tx.Bucket(bIdem), []byte(op+"\x00")); err != nil {
 			return err
 		}
+		// and its tenants' requests
+		if err := deleteBoltRequests(tx, op); err != nil {
+			return err
+		}
 		_, err = deleteJobs(tx, func(j *JobRecord) bool {
 			return j.Operation == op && j.Incarnation == cur.Incarnation && j.State != "running"
 		})

@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -15,10 +17,14 @@ import (
 )
 
 // DumpRecord is one line of a store's dump (rehabplan store export and import):
-// a version, an idempotency key or a job record. Incarnations are kept, so that
-// a dump moved from one store to another leaves every base, key and job valid.
+// a version, an idempotency key, a tenant's request or its idempotency key, a
+// job record, an audit record, a calendar feed, an event's sequence or the
+// server key. Incarnations are kept, so that a dump moved from one store to
+// another leaves every base, key and job valid.
 type DumpRecord struct {
-	Kind        string `json:"kind"` // version, idempotency or job
+	// Kind is version, idempotency, request, request_key, job, audit, feed,
+	// event_sequence or server_key.
+	Kind        string `json:"kind"`
 	Operation   string `json:"operation,omitempty"`
 	Incarnation string `json:"incarnation,omitempty"`
 	// Version is the version's number, or the version an idempotency key made.
@@ -30,14 +36,30 @@ type DumpRecord struct {
 	KeySHA256     string     `json:"key_sha256,omitempty"`
 	RequestSHA256 string     `json:"request_sha256,omitempty"`
 	Job           *JobRecord `json:"job,omitempty"`
+	// Request is a tenant's request; Seq the number of the request a
+	// request_key added.
+	Request *TenantRequest `json:"request,omitempty"`
+	Seq     uint64         `json:"seq,omitempty"`
+	Audit   *AuditRecord   `json:"audit,omitempty"`
+	// Feed is a calendar feed (its incarnation in Incarnation), FeedHash the
+	// hex SHA-256 of its secret.
+	Feed     *Feed  `json:"feed,omitempty"`
+	FeedHash string `json:"feed_hash,omitempty"`
+	// Calendar, UID and Sequence are what a calendar keeps of an event.
+	Calendar string    `json:"calendar,omitempty"`
+	UID      string    `json:"uid,omitempty"`
+	Sequence *EventSeq `json:"sequence,omitempty"`
+	// ServerKey is the server's secret key, in hex.
+	ServerKey string `json:"server_key,omitempty"`
 }
 
 // Dumper is a store that can be exported and imported whole.
 type Dumper interface {
 	Store
 	// Export calls emit with every record of one consistent state of the store:
-	// each operation's versions, oldest first, then the idempotency keys, then
-	// the jobs.
+	// each operation's versions, oldest first, then the idempotency keys, the
+	// tenants' requests, their keys, the jobs, the audit log, the feeds, the
+	// events' sequences and the server key.
 	Export(emit func(*DumpRecord) error) error
 	// Import writes the records next gives (in Export's order, checked by
 	// CheckDump) into the store, which must be empty, in one transaction: all of
@@ -106,15 +128,90 @@ func trimSpace(b []byte) []byte {
 
 // DumpChecker checks a dump's records in order: an operation's versions
 // numbered from 1 without gap, under one incarnation, each document a version of
-// that number; an idempotency key on a version already seen; a job with an id.
+// that number; an idempotency key on a version already seen; a request of an
+// operation seen, numbered after the last, and a request key on one; a job with
+// an id; audit records numbered in order; a feed once; one server key.
 type DumpChecker struct {
-	ops  map[string]Base // each operation's incarnation and last version seen
-	jobs map[string]bool
+	ops      map[string]Base // each operation's incarnation and last version seen
+	jobs     map[string]bool
+	requests map[string]uint64 // each operation's last request number
+	audit    uint64
+	feeds    map[string]bool
+	key      bool
 }
 
 // NewDumpChecker returns a checker that has seen nothing.
 func NewDumpChecker() *DumpChecker {
-	return &DumpChecker{ops: map[string]Base{}, jobs: map[string]bool{}}
+	return &DumpChecker{ops: map[string]Base{}, jobs: map[string]bool{}, requests: map[string]uint64{}, feeds: map[string]bool{}}
+}
+
+// checkHashes checks that each value is 64 hexadecimal digits.
+func checkHashes(what string, hs ...struct{ name, val string }) error {
+	for _, h := range hs {
+		if b, err := hex.DecodeString(h.val); err != nil || len(b) != 32 {
+			return fmt.Errorf("%s: %s is not 64 hexadecimal digits", what, h.name)
+		}
+	}
+	return nil
+}
+
+// checkMore checks the records of the kinds after versions and keys.
+func (c *DumpChecker) checkMore(r *DumpRecord) error {
+	switch r.Kind {
+	case "request":
+		if r.Request == nil {
+			return fmt.Errorf("a request record of operation %q without its request", r.Operation)
+		}
+		what := fmt.Sprintf("request %q of operation %q", r.Request.ID, r.Operation)
+		if cur, seen := c.ops[r.Operation]; !seen || cur.Incarnation != r.Incarnation || r.Request.Incarnation != r.Incarnation {
+			return fmt.Errorf("%s: no version of its incarnation came before", what)
+		}
+		n := requestSeq(r.Request.ID)
+		if n == 0 || n <= c.requests[r.Operation] {
+			return fmt.Errorf("%s: not R and a number after the operation's last request", what)
+		}
+		c.requests[r.Operation] = n
+	case "request_key":
+		what := fmt.Sprintf("request key of operation %q", r.Operation)
+		if cur, seen := c.ops[r.Operation]; !seen || cur.Incarnation != r.Incarnation {
+			return fmt.Errorf("%s: no version of its incarnation came before", what)
+		}
+		if r.Seq < 1 || r.Seq > c.requests[r.Operation] {
+			return fmt.Errorf("%s: request R%d did not come before", what, r.Seq)
+		}
+		return checkHashes(what, struct{ name, val string }{"key_sha256", r.KeySHA256}, struct{ name, val string }{"request_sha256", r.RequestSHA256})
+	case "audit":
+		if r.Audit == nil || r.Audit.Seq <= c.audit {
+			return fmt.Errorf("an audit record without its record, or numbered before the last (%d)", c.audit)
+		}
+		c.audit = r.Audit.Seq
+	case "feed":
+		if r.Feed == nil || r.Feed.ID == "" {
+			return errors.New("a feed record without a feed or an id")
+		}
+		if err := checkHashes("feed "+r.Feed.ID, struct{ name, val string }{"feed_hash", r.FeedHash}); err != nil {
+			return err
+		}
+		if c.feeds[r.FeedHash] {
+			return fmt.Errorf("feed %s: its secret's hash twice", r.Feed.ID)
+		}
+		c.feeds[r.FeedHash] = true
+	case "event_sequence":
+		if r.Calendar == "" || r.Sequence == nil || r.Sequence.Seq < 0 {
+			return errors.New("an event sequence without its calendar or its sequence")
+		}
+	case "server_key":
+		if err := checkHashes("the server key", struct{ name, val string }{"server_key", r.ServerKey}); err != nil {
+			return err
+		}
+		if c.key {
+			return errors.New("the server key twice")
+		}
+		c.key = true
+	default:
+		return fmt.Errorf("kind %q: expected version, idempotency, request, request_key, job, audit, feed, event_sequence or server_key", r.Kind)
+	}
+	return nil
 }
 
 // Check checks the next record.
@@ -170,7 +267,7 @@ func (c *DumpChecker) Check(r *DumpRecord) error {
 		}
 		c.jobs[r.Job.ID] = true
 	default:
-		return fmt.Errorf("kind %q: expected version, idempotency or job", r.Kind)
+		return c.checkMore(r)
 	}
 	return nil
 }
@@ -234,14 +331,116 @@ func (s *BoltStore) Export(emit func(*DumpRecord) error) error {
 		if err != nil {
 			return err
 		}
-		return tx.Bucket(bJobs).ForEach(func(k, data []byte) error {
+		if err := boltExportRequests(tx, heads, emit); err != nil {
+			return err
+		}
+		err = tx.Bucket(bJobs).ForEach(func(k, data []byte) error {
 			var j JobRecord
 			if err := json.Unmarshal(data, &j); err != nil {
 				return fmt.Errorf("stored job %q: %w", k, err)
 			}
 			return emit(&DumpRecord{Kind: "job", Job: &j})
 		})
+		if err != nil {
+			return err
+		}
+		return boltExportAccess(tx, emit)
 	})
+}
+
+// boltExportRequests emits the tenants' requests of the operations' current
+// incarnations, then their idempotency keys.
+func boltExportRequests(tx *bolt.Tx, heads map[string]Base, emit func(*DumpRecord) error) error {
+	top := tx.Bucket(bRequests)
+	if top == nil {
+		return nil
+	}
+	for _, prefix := range []byte{'r', 'k'} {
+		err := top.ForEachBucket(func(name []byte) error {
+			op := string(name)
+			b := boltRequests(tx, op, heads[op].Incarnation)
+			if b == nil {
+				return nil // a stale incarnation's
+			}
+			c := b.Cursor()
+			for k, v := c.Seek([]byte{prefix}); k != nil && k[0] == prefix; k, v = c.Next() {
+				var err error
+				if prefix == 'r' {
+					var req TenantRequest
+					if err := json.Unmarshal(v, &req); err != nil {
+						return fmt.Errorf("stored request of operation %q: %w", op, err)
+					}
+					err = emit(&DumpRecord{Kind: "request", Operation: op, Incarnation: req.Incarnation, Request: &req})
+				} else {
+					var rk requestKey
+					if err := json.Unmarshal(v, &rk); err != nil {
+						return fmt.Errorf("stored request key of operation %q: %w", op, err)
+					}
+					err = emit(&DumpRecord{Kind: "request_key", Operation: op, Incarnation: heads[op].Incarnation, Seq: rk.Seq,
+						KeySHA256: hex.EncodeToString(k[1:]), RequestSHA256: hex.EncodeToString(rk.Request)})
+				}
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// boltExportAccess emits the audit log, the feeds, the events' sequences and
+// the server key.
+func boltExportAccess(tx *bolt.Tx, emit func(*DumpRecord) error) error {
+	each := func(name []byte, f func(k, v []byte) error) error {
+		if b := tx.Bucket(name); b != nil {
+			return b.ForEach(f)
+		}
+		return nil
+	}
+	err := each(bAudit, func(_, v []byte) error {
+		var rec AuditRecord
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return fmt.Errorf("stored audit record: %w", err)
+		}
+		return emit(&DumpRecord{Kind: "audit", Audit: &rec})
+	})
+	if err != nil {
+		return err
+	}
+	err = each(bFeeds, func(k, v []byte) error {
+		var rec feedRecord
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return fmt.Errorf("stored feed: %w", err)
+		}
+		return emit(&DumpRecord{Kind: "feed", Incarnation: rec.Incarnation, Feed: &rec.Feed, FeedHash: string(k)})
+	})
+	if err != nil {
+		return err
+	}
+	err = each(bFeedSq, func(k, v []byte) error {
+		var es EventSeq
+		if err := json.Unmarshal(v, &es); err != nil {
+			return fmt.Errorf("stored event sequence: %w", err)
+		}
+		i := bytes.LastIndexByte(k, 0)
+		if i < 0 {
+			return nil // not a key this store writes
+		}
+		return emit(&DumpRecord{Kind: "event_sequence", Calendar: string(k[:i]), UID: string(k[i+1:]), Sequence: &es})
+	})
+	if err != nil {
+		return err
+	}
+	if b := tx.Bucket(bMeta); b != nil {
+		if key := b.Get([]byte("server-key")); len(key) == 32 {
+			return emit(&DumpRecord{Kind: "server_key", ServerKey: hex.EncodeToString(key)})
+		}
+	}
+	return nil
 }
 
 func beUint64(b []byte) uint64 {
@@ -260,6 +459,13 @@ func (s *BoltStore) Import(next func() (*DumpRecord, error)) error {
 		}
 		if k, _ := tx.Bucket(bJobs).Cursor().First(); k != nil {
 			return errors.New("the store has job records: import into a new one")
+		}
+		for _, name := range [][]byte{bAudit, bFeeds, bRequests} {
+			if b := tx.Bucket(name); b != nil {
+				if k, _ := b.Cursor().First(); k != nil {
+					return fmt.Errorf("the store has records in %s: import into a new one", name)
+				}
+			}
 		}
 		for {
 			r, err := next()
@@ -287,9 +493,76 @@ func (s *BoltStore) Import(next func() (*DumpRecord, error)) error {
 				if err := tx.Bucket(bJobs).Put([]byte(r.Job.ID), data); err != nil {
 					return err
 				}
+			default:
+				if err := boltImportMore(tx, r); err != nil {
+					return err
+				}
 			}
 		}
 	})
+}
+
+// boltImportMore writes a record of the kinds after versions and keys.
+func boltImportMore(tx *bolt.Tx, r *DumpRecord) error {
+	put := func(bucket, k []byte, v any, seq uint64) error {
+		b, err := tx.CreateBucketIfNotExists(bucket)
+		if err != nil {
+			return err
+		}
+		data, ok := v.([]byte)
+		if !ok {
+			if data, err = json.Marshal(v); err != nil {
+				return err
+			}
+		}
+		if seq > b.Sequence() {
+			if err := b.SetSequence(seq); err != nil {
+				return err
+			}
+		}
+		return b.Put(k, data)
+	}
+	switch r.Kind {
+	case "request", "request_key":
+		top, err := tx.CreateBucketIfNotExists(bRequests)
+		if err != nil {
+			return err
+		}
+		b := top.Bucket([]byte(r.Operation))
+		if b == nil {
+			if b, err = top.CreateBucket([]byte(r.Operation)); err != nil {
+				return err
+			}
+			if err := b.Put([]byte("incarnation"), []byte(r.Incarnation)); err != nil {
+				return err
+			}
+		}
+		if r.Kind == "request_key" {
+			data, err := json.Marshal(requestKey{Seq: r.Seq, Request: mustHex(r.RequestSHA256)})
+			if err != nil {
+				return err
+			}
+			return b.Put(append([]byte("k"), mustHex(r.KeySHA256)...), data)
+		}
+		seq := requestSeq(r.Request.ID)
+		data, err := json.Marshal(r.Request)
+		if err != nil {
+			return err
+		}
+		if err := b.SetSequence(seq); err != nil {
+			return err
+		}
+		return b.Put(requestRecordKey(seq), data)
+	case "audit":
+		return put(bAudit, binary.BigEndian.AppendUint64(nil, r.Audit.Seq), r.Audit, r.Audit.Seq)
+	case "feed":
+		return put(bFeeds, []byte(r.FeedHash), feedRecord{Feed: *r.Feed, Incarnation: r.Incarnation, Hash: r.FeedHash}, 0)
+	case "event_sequence":
+		return put(bFeedSq, []byte(r.Calendar+"\x00"+r.UID), r.Sequence, 0)
+	case "server_key":
+		return put(bMeta, []byte("server-key"), mustHex(r.ServerKey), 0)
+	}
+	return fmt.Errorf("kind %q", r.Kind)
 }
 
 func boltImportVersion(tx *bolt.Tx, r *DumpRecord) error {
@@ -348,6 +621,9 @@ func (s *PGStore) Export(emit func(*DumpRecord) error) error {
 		if err != nil {
 			return err
 		}
+		if err := pgExportRequests(ctx, tx, emit); err != nil {
+			return err
+		}
 		var id string
 		rows, _ = tx.Query(ctx, `SELECT id, record FROM jobs ORDER BY id COLLATE "C"`)
 		_, err = pgx.ForEachRow(rows, []any{&id, &doc}, func() error {
@@ -357,8 +633,99 @@ func (s *PGStore) Export(emit func(*DumpRecord) error) error {
 			}
 			return emit(&DumpRecord{Kind: "job", Job: &j})
 		})
-		return err
+		if err != nil {
+			return err
+		}
+		return pgExportAccess(ctx, tx, emit)
 	})
+}
+
+// pgExportRequests emits the tenants' requests of the operations' current
+// incarnations, then their idempotency keys, in bbolt's order.
+func pgExportRequests(ctx context.Context, tx pgx.Tx, emit func(*DumpRecord) error) error {
+	var op string
+	var data []byte
+	rows, _ := tx.Query(ctx, `SELECT r.operation, r.record FROM operations o
+		JOIN tenant_requests r ON r.operation = o.id AND r.incarnation = o.incarnation
+		ORDER BY r.operation COLLATE "C", r.seq`)
+	_, err := pgx.ForEachRow(rows, []any{&op, &data}, func() error {
+		var req TenantRequest
+		if err := json.Unmarshal(data, &req); err != nil {
+			return fmt.Errorf("stored request of operation %q: %w", op, err)
+		}
+		return emit(&DumpRecord{Kind: "request", Operation: op, Incarnation: req.Incarnation, Request: &req})
+	})
+	if err != nil {
+		return err
+	}
+	var inc string
+	var seq int64
+	var key, req []byte
+	rows, _ = tx.Query(ctx, `SELECT k.operation, k.incarnation, k.seq, k.key_sha256, k.request_sha256 FROM operations o
+		JOIN tenant_request_keys k ON k.operation = o.id AND k.incarnation = o.incarnation
+		ORDER BY k.operation COLLATE "C", k.key_sha256`)
+	_, err = pgx.ForEachRow(rows, []any{&op, &inc, &seq, &key, &req}, func() error {
+		return emit(&DumpRecord{Kind: "request_key", Operation: op, Incarnation: inc, Seq: uint64(seq),
+			KeySHA256: hex.EncodeToString(key), RequestSHA256: hex.EncodeToString(req)})
+	})
+	return err
+}
+
+// pgExportAccess emits the audit log, the feeds, the events' sequences and the
+// server key, in bbolt's order.
+func pgExportAccess(ctx context.Context, tx pgx.Tx, emit func(*DumpRecord) error) error {
+	var rec AuditRecord
+	var seq int64
+	rows, _ := tx.Query(ctx, "SELECT seq, time, token, role, operation, household, route FROM audit ORDER BY seq")
+	_, err := pgx.ForEachRow(rows, []any{&seq, &rec.Time, &rec.Token, &rec.Role, &rec.Operation, &rec.Household, &rec.Route}, func() error {
+		r := rec
+		r.Seq, r.Time = uint64(seq), r.Time.UTC()
+		return emit(&DumpRecord{Kind: "audit", Audit: &r})
+	})
+	if err != nil {
+		return err
+	}
+	rows, _ = tx.Query(ctx, "SELECT hash, "+feedColumns+" FROM feeds ORDER BY hash COLLATE \"C\"")
+	for rows.Next() {
+		var hash string
+		var f Feed
+		if err := rows.Scan(&hash, &f.ID, &f.Operation, &f.Incarnation, &f.Kind, &f.Who, &f.Created, &f.CreatedBy, &f.Revoked); err != nil {
+			rows.Close()
+			return err
+		}
+		f.Created = f.Created.UTC()
+		if f.Revoked != nil {
+			t := f.Revoked.UTC()
+			f.Revoked = &t
+		}
+		if err := emit(&DumpRecord{Kind: "feed", Incarnation: f.Incarnation, Feed: &f, FeedHash: hash}); err != nil {
+			rows.Close()
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var cal, uid []byte
+	var es EventSeq
+	rows, _ = tx.Query(ctx, "SELECT calendar, uid, seq, hash, stamp FROM feed_sequences ORDER BY calendar, uid")
+	_, err = pgx.ForEachRow(rows, []any{&cal, &uid, &es.Seq, &es.Hash, &es.Stamp}, func() error {
+		e := es
+		e.Stamp = e.Stamp.UTC()
+		return emit(&DumpRecord{Kind: "event_sequence", Calendar: string(cal), UID: string(uid), Sequence: &e})
+	})
+	if err != nil {
+		return err
+	}
+	var key []byte
+	err = tx.QueryRow(ctx, "SELECT value FROM meta WHERE key = 'server-key'").Scan(&key)
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && len(key) != 32) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return emit(&DumpRecord{Kind: "server_key", ServerKey: hex.EncodeToString(key)})
 }
 
 // Import implements Dumper.
@@ -366,15 +733,15 @@ func (s *PGStore) Import(next func() (*DumpRecord, error)) error {
 	ctx := context.Background()
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		// no other writer while importing: the emptiness checked stays true
-		if _, err := tx.Exec(ctx, "LOCK TABLE operations, jobs IN EXCLUSIVE MODE"); err != nil {
+		if _, err := tx.Exec(ctx, "LOCK TABLE operations, jobs, audit, feeds IN EXCLUSIVE MODE"); err != nil {
 			return err
 		}
-		var ops, jobs int
-		if err := tx.QueryRow(ctx, "SELECT (SELECT count(*) FROM operations), (SELECT count(*) FROM jobs)").Scan(&ops, &jobs); err != nil {
+		var ops, jobs, audit, feeds int
+		if err := tx.QueryRow(ctx, "SELECT (SELECT count(*) FROM operations), (SELECT count(*) FROM jobs), (SELECT count(*) FROM audit), (SELECT count(*) FROM feeds)").Scan(&ops, &jobs, &audit, &feeds); err != nil {
 			return err
 		}
-		if ops > 0 || jobs > 0 {
-			return fmt.Errorf("the store is not empty (%d operations, %d job records): import into a new one", ops, jobs)
+		if ops > 0 || jobs > 0 || audit > 0 || feeds > 0 {
+			return fmt.Errorf("the store is not empty (%d operations, %d job records, %d audit records, %d feeds): import into a new one", ops, jobs, audit, feeds)
 		}
 		for {
 			r, err := next()
@@ -416,6 +783,31 @@ func pgImport(ctx context.Context, tx pgx.Tx, r *DumpRecord) error {
 		return err
 	case "job":
 		return putJob(ctx, tx, r.Job)
+	case "request":
+		return pgPutRequest(ctx, tx, r.Operation, requestSeq(r.Request.ID), r.Request)
+	case "request_key":
+		_, err := tx.Exec(ctx, `INSERT INTO tenant_request_keys (operation, incarnation, key_sha256, seq, request_sha256)
+			VALUES ($1, $2, $3, $4, $5)`, r.Operation, r.Incarnation, mustHex(r.KeySHA256), int64(r.Seq), mustHex(r.RequestSHA256))
+		return err
+	case "audit":
+		a := r.Audit
+		if _, err := tx.Exec(ctx, `INSERT INTO audit (seq, time, token, role, operation, household, route) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			int64(a.Seq), a.Time, pgText(a.Token), pgText(a.Role), pgText(a.Operation), pgText(a.Household), pgText(a.Route)); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, "UPDATE audit_seq SET last = greatest(last, $1)", int64(a.Seq))
+		return err
+	case "feed":
+		f := *r.Feed
+		f.Incarnation = r.Incarnation
+		return pgInsertFeed(ctx, tx, f, r.FeedHash)
+	case "event_sequence":
+		_, err := tx.Exec(ctx, "INSERT INTO feed_sequences (calendar, uid, seq, hash, stamp) VALUES ($1, $2, $3, $4, $5)",
+			[]byte(r.Calendar), []byte(r.UID), r.Sequence.Seq, r.Sequence.Hash, r.Sequence.Stamp)
+		return err
+	case "server_key":
+		_, err := tx.Exec(ctx, "INSERT INTO meta (key, value) VALUES ('server-key', $1) ON CONFLICT (key) DO UPDATE SET value = $1", mustHex(r.ServerKey))
+		return err
 	}
 	return fmt.Errorf("kind %q", r.Kind)
 }

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -17,6 +19,12 @@ import (
 
 	"github.com/rehabplan/rehabplan/httpapi"
 )
+
+// defaultMemoryLimitMB is serve's default soft limit of the Go heap: without
+// one, the garbage collector's headroom took the service to 2.2 GB under the
+// load test of bench/RESULTS.md (50 clients, operations up to 3,000 dwellings);
+// with it, it stays under 1 GB.
+const defaultMemoryLimitMB = 700
 
 // cmdServe runs the HTTP service.
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -34,10 +42,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	pool := fs.Int("pool", 0, "heavy requests and solve jobs run at once: solves, replans, and the reads that decode a whole version (0: max-jobs + 2)")
 	poolQueue := fs.Int("pool-queue", 0, "heavy requests that may wait for a slot of the pool, each at most 10s; beyond, 429 with Retry-After (0: 4 × pool)")
 	retention := fs.Duration("job-retention", httpapi.DefaultJobRetention, "how long ended solve jobs stay readable before they are pruned")
-	cacheMB := fs.Int("answer-cache", 128, "MiB of encoded answers kept of whole-version reads (problems, plans, versions), served without decoding")
+	cacheMB := fs.Int("answer-cache", 64, "MiB of encoded answers kept of whole-version reads (problems, plans, versions), served without decoding")
 	take := fs.Int("take-jobs", -1, "with a PostgreSQL store: solve jobs this instance takes from the shared queue at once (-1: max-jobs; 0: none, left to rehabplan worker)")
 	lease := fs.Duration("lease", 30*time.Second, "with a PostgreSQL store: a claimed job's lease, renewed every third of it; a job whose holder died is taken again once it lapses")
-	memLimit := fs.Int("memory-limit", 0, "MiB: a soft limit of the Go heap (runtime/debug.SetMemoryLimit), the garbage collector working harder near it (0: none, or GOMEMLIMIT)")
+	memLimit := fs.Int("memory-limit", defaultMemoryLimitMB, "MiB: a soft limit of the Go heap (runtime/debug.SetMemoryLimit), the garbage collector working harder near it; 0: none (when the flag is not given, GOMEMLIMIT wins if set)")
 	pos, err := parse(fs, args)
 	if err != nil || !noArguments(stderr, "serve", pos) {
 		return exitInvalid
@@ -72,7 +80,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	srv := httpapi.New(httpapi.Config{Store: store, TokenSet: toks, CORSOrigins: origins, MaxJobs: *maxJobs, MaxSolveTime: *maxSolve,
 		MaxHeldTime: *writeTimeout - 30*time.Second, PoolSize: *pool, PoolQueue: *poolQueue, JobRetention: *retention,
 		AnswerCacheBytes: int64(*cacheMB) << 20, Logger: logger})
-	if *memLimit > 0 {
+	memLimitGiven := false
+	fs.Visit(func(f *flag.Flag) { memLimitGiven = memLimitGiven || f.Name == "memory-limit" })
+	switch {
+	case memLimitGiven && *memLimit == 0:
+		debug.SetMemoryLimit(math.MaxInt64) // none, whatever GOMEMLIMIT says
+	case !memLimitGiven && os.Getenv("GOMEMLIMIT") != "":
+		// the runtime took GOMEMLIMIT at start
+	default:
 		debug.SetMemoryLimit(int64(*memLimit) << 20)
 	}
 	if n, err := srv.ResumeJobs(); err != nil {

@@ -143,5 +143,7 @@ func cmdStore(_ context.Context, args []string, stdout, stderr io.Writer) int {
 
 // countLine says how many records of each kind were moved.
 func countLine(counts map[string]int) string {
-	return fmt.Sprintf("%d versions, %d idempotency keys, %d job records", counts["version"], counts["idempotency"], counts["job"])
+	return fmt.Sprintf("%d versions, %d idempotency keys, %d job records, %d tenants' requests (%d keys), %d audit records, %d calendar feeds (%d event sequences), %d server key",
+		counts["version"], counts["idempotency"], counts["job"], counts["request"], counts["request_key"], counts["audit"], counts["feed"],
+		counts["event_sequence"], counts["server_key"])
 }

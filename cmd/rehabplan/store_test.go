@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -44,12 +45,46 @@ func fillStore(t *testing.T, st httpapi.Store) map[string]httpapi.Idem {
 	require.NoError(t, err)
 	_, _, err = st.AddVersion("a", a2.Base(), &httpapi.Version{Kind: "solved", Problem: named("a3"), Plan: &model.Plan{Status: "feasible"}}, httpapi.Idem{})
 	require.NoError(t, err)
-	_, err = st.CreateOperation("b", named("b, first"))
+	bOld, err := st.CreateOperation("b", named("b, first"))
+	require.NoError(t, err)
+	rl := st.(httpapi.RequestLog)
+	req := func(h, subject string) httpapi.TenantRequest {
+		t0 := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+		return httpapi.TenantRequest{Household: h, Date: "2027-03-01", Subject: subject, Status: httpapi.RequestOpen, Interventions: []string{},
+			FollowUp: "2027-03-08", Text: "texte \x00 « libre »", Created: t0, Updated: t0, UpdatedBy: "pilot"}
+	}
+	_, _, err = rl.AddRequest("b", bOld.Incarnation, req("H001", "of the deleted incarnation"), httpapi.Idem{})
 	require.NoError(t, err)
 	require.NoError(t, st.DeleteOperation("b", ""))
 	b1, err := st.CreateOperation("b", named("b, second"))
 	require.NoError(t, err)
 	_, _, err = st.AddVersion("b", b1.Base(), &httpapi.Version{Kind: "replaced", Problem: named("b2")}, keys["b"])
+	require.NoError(t, err)
+	_, _, err = rl.AddRequest("a", a1.Incarnation, req("H002", "bruit"), keys["a"])
+	require.NoError(t, err)
+	r2, _, err := rl.AddRequest("a", a1.Incarnation, req("H001", "fuite"), httpapi.Idem{})
+	require.NoError(t, err)
+	up := req("H001", "fuite, vue")
+	up.ID, up.Status = r2.ID, httpapi.RequestClosed
+	_, err = rl.UpdateRequest("a", a1.Incarnation, up, 1)
+	require.NoError(t, err)
+	_, _, err = rl.AddRequest("b", b1.Incarnation, req("H001", "b"), httpapi.Idem{})
+	require.NoError(t, err)
+	al := st.(httpapi.AuditLog)
+	for _, h := range []string{"H001", "*"} {
+		_, err := al.AppendAudit(httpapi.AuditRecord{Time: time.Date(2027, 3, 1, 9, 0, 0, 123000, time.UTC), Token: "pilot", Role: "pilot", Operation: "a", Household: h, Route: "r"})
+		require.NoError(t, err)
+	}
+	fs := st.(httpapi.FeedStore)
+	t0 := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	for i, h := range []string{strings.Repeat("a", 64), strings.Repeat("b", 64)} {
+		require.NoError(t, fs.PutFeed(httpapi.Feed{ID: fmt.Sprintf("f%d", i), Operation: "a", Incarnation: a1.Incarnation, Kind: "household", Who: "H001",
+			Created: t0, CreatedBy: "pilot"}, h))
+	}
+	require.NoError(t, fs.RevokeFeed("a", "f1", t0.Add(time.Hour)))
+	_, err = fs.EventSequences("a\x00"+a1.Incarnation+"\x00household\x00H001", map[string]string{"uid-1": "h1", "uid-2": "h2"}, t0)
+	require.NoError(t, err)
+	_, err = fs.ServerKey()
 	require.NoError(t, err)
 	now := time.Now().UTC()
 	for _, j := range []httpapi.JobRecord{
@@ -84,11 +119,11 @@ func TestStoreExportImportRoundTrip(t *testing.T) {
 	for _, args := range steps {
 		code, _, stderr := runCLI(args...)
 		require.Equal(t, exitOK, code, "%v: %s", args, stderr)
-		assert.Contains(t, stderr, "5 versions, 2 idempotency keys, 2 job records", "%v", args)
+		assert.Contains(t, stderr, "5 versions, 2 idempotency keys, 2 job records, 3 tenants' requests (1 keys), 2 audit records, 2 calendar feeds (2 event sequences), 1 server key", "%v", args)
 	}
 	first, err := os.ReadFile(dumps[0])
 	require.NoError(t, err)
-	assert.Equal(t, 9, strings.Count(string(first), "\n"), "one line per version, key and job")
+	assert.Equal(t, 20, strings.Count(string(first), "\n"), "one line per version, key, request, job, audit record, feed, sequence and the server key")
 	for _, d := range dumps[1:] {
 		again, err := os.ReadFile(d)
 		require.NoError(t, err)
@@ -122,6 +157,32 @@ func TestStoreExportImportRoundTrip(t *testing.T) {
 		_, replayed, err := s.AddVersion("b", httpapi.Base{Incarnation: b.Incarnation, Version: 1}, &httpapi.Version{Kind: "replaced", Problem: gen.Example()}, keys["b"])
 		require.NoError(t, err)
 		assert.True(t, replayed)
+		rs, err := s.(httpapi.RequestLog).Requests("a", "")
+		require.NoError(t, err)
+		require.Len(t, rs, 2)
+		assert.Equal(t, []string{"fuite, vue", "bruit"}, []string{rs[0].Subject, rs[1].Subject})
+		assert.Equal(t, 2, rs[0].Revision)
+		a3, err := s.Head("a")
+		require.NoError(t, err)
+		again, replayed, err := s.(httpapi.RequestLog).AddRequest("a", a3.Incarnation, rs[1], keys["a"])
+		require.NoError(t, err)
+		assert.True(t, replayed, "the request's key replays on the imported store")
+		assert.Equal(t, "R1", again.ID)
+		r3, _, err := s.(httpapi.RequestLog).AddRequest("a", a3.Incarnation, rs[1], httpapi.Idem{})
+		require.NoError(t, err)
+		assert.Equal(t, "R3", r3.ID, "numbering goes on")
+		n3, err := s.(httpapi.AuditLog).AppendAudit(httpapi.AuditRecord{Time: time.Now().UTC(), Token: "t", Operation: "a", Household: "H1"})
+		require.NoError(t, err)
+		assert.Equal(t, uint64(3), n3, "the audit numbering goes on")
+		f, err := s.(httpapi.FeedStore).FeedByHash(strings.Repeat("b", 64))
+		require.NoError(t, err)
+		assert.Equal(t, "f1", f.ID)
+		assert.NotNil(t, f.Revoked)
+		assert.Equal(t, a3.Incarnation, f.Incarnation)
+		seqs, err := s.(httpapi.FeedStore).EventSequences("a\x00"+a3.Incarnation+"\x00household\x00H001", map[string]string{"uid-1": "h1", "uid-2": "h9"}, time.Now())
+		require.NoError(t, err)
+		assert.Equal(t, 0, seqs["uid-1"].Seq, "the same content keeps its sequence")
+		assert.Equal(t, 1, seqs["uid-2"].Seq, "a change raises the imported sequence")
 		job, err := s.GetJob("job-running")
 		require.NoError(t, err)
 		assert.Equal(t, b.Incarnation, job.Incarnation)
@@ -167,15 +228,21 @@ func TestStoreImportRefuses(t *testing.T) {
 			return l
 		}), "line 2: version 2 of operation \"a\": incarnation 000"},
 		{"a key before its version", edit(func(l []string) []string { return append([]string{l[6]}, l[:6]...) }), "line 1: idempotency key of operation \"b\""},
+		{"a request before its operation", edit(func(l []string) []string { return append([]string{l[7]}, l...) }), `line 1: request "R1" of operation "a": no version of its incarnation came before`},
+		{"audit records out of order", edit(func(l []string) []string { l[13], l[14] = l[14], l[13]; return l }), "line 15: an audit record without its record, or numbered before the last (2)"},
+		{"the server key twice", edit(func(l []string) []string { return append(l, l[19]) }), "line 21: the server key twice"},
 		{"a document of another number", edit(func(l []string) []string {
 			l[1] = strings.Replace(l[1], `"document":{"version":2`, `"document":{"version":5`, 1)
 			return l
 		}), "line 2: version 2 of operation \"a\": its document is version 5"},
 	}
 	// the shape of the good dump the cases rely on
-	require.Len(t, lines, 9)
+	require.Len(t, lines, 20)
 	require.Contains(t, lines[6], `"kind":"idempotency","operation":"b"`)
 	require.Contains(t, lines[1], `"document":{"version":2`)
+	require.Contains(t, lines[7], `"kind":"request","operation":"a"`)
+	require.Contains(t, lines[13], `"kind":"audit"`)
+	require.Contains(t, lines[19], `"kind":"server_key"`)
 	pgURL := ""
 	targets := []struct{ name, flag string }{{"bbolt", "--data"}, {"postgres", "--store"}}
 	for _, target := range targets {
