@@ -139,6 +139,9 @@ func (HouseholdProfile) explainUnplaced(c *Compiled, t int, p solver.Placement, 
 	iv := c.Interventions[t]
 	switch p.Reason {
 	case solver.ReasonSpan:
+		if tr := c.Index.Trades[iv.Trade]; tr == nil || !tr.CutsWater {
+			return nil, false // another rule's span (heating, snags)
+		}
 		return []model.Reason{{Rule: NameHouseholdProfile, Message: phrase{
 			fmt.Sprintf("the works that cut water in dwelling %s cannot fit in the days the household's profile allows", iv.Dwelling),
 			fmt.Sprintf("Les travaux qui coupent l'eau dans le logement %s (dont %s) ne tiennent pas dans le nombre de jours que permet le profil du ménage", iv.Dwelling, iv.ID), false}.in(lang)}}, true

@@ -431,6 +431,14 @@ func TestVerifyBrokenRules(t *testing.T) {
 				a.Start, a.End = a.End, a.Start
 			},
 			rule: NamePlanStructure, iv: "D3/painting", msg: "no later than it starts"},
+		// rule 11
+		{name: "without heating beyond the limit in the season",
+			problem: func(p *model.Problem) {
+				p.Trades[3].CutsHeating = true // painting: D1's runs 25 hours, Monday 09:00 to Tuesday 10:00
+				h := 24
+				p.Operation.Policy.MaxHeatingCutHours = &h
+			},
+			rule: NameHeating, iv: "D1/painting", msg: "without heating from"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

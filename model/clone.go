@@ -76,6 +76,8 @@ func (o Operation) clone() Operation {
 	pol.Preferred = clonePtr(pol.Preferred)
 	pol.SoftDeadline = clonePtr(pol.SoftDeadline)
 	pol.PilotExtraHours = clonePtr(pol.PilotExtraHours)
+	pol.HeatingSeason = clonePtr(pol.HeatingSeason)
+	pol.MaxHeatingCutHours = clonePtr(pol.MaxHeatingCutHours)
 	o.Contact = clonePtr(o.Contact)
 	return o
 }

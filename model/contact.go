@@ -24,6 +24,7 @@ var DefaultPreparations = map[string]string{
 	"acceptance":   "Merci d'être présent(e) : nous vérifierons ensemble les travaux réalisés dans votre logement.",
 	"removal":      "Merci d'avoir mis en cartons les objets à emporter et de signaler les meubles fragiles.",
 	"snag":         "Merci de rendre accessible la partie du logement concernée par la reprise.",
+	"heating":      "Merci de dégager l'accès aux radiateurs et à la chaudière. Le chauffage sera coupé pendant l'intervention : prévoyez de quoi vous couvrir.",
 }
 
 // PreparationOf is what the household is asked to do before a visit of trade t:

@@ -123,6 +123,20 @@ type Policy struct {
 	// when they save more than they cost (a day earlier at the end of the
 	// operation weighs 10).
 	PilotExtraHours *float64 `json:"pilot_extra_hours,omitempty"`
+	// HeatingSeason is when a household may not be left without heating beyond
+	// MaxHeatingCutHours (default 15 October to 15 April, both days included).
+	HeatingSeason *Season `json:"heating_season,omitempty"`
+	// MaxHeatingCutHours bounds, in the heating season, the hours from the start of
+	// a dwelling's first intervention of a trade that cuts heating to the end of
+	// its last (default 48).
+	MaxHeatingCutHours *int `json:"max_heating_cut_hours,omitempty"`
+}
+
+// Season is a stretch of every year, "MM-DD" to "MM-DD", both days included; it
+// may run over the new year (15 October to 15 April).
+type Season struct {
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // Recurrence is a recurring window: an RFC 5545 RRULE whose occurrences start at the
@@ -167,6 +181,9 @@ type Trade struct {
 	Dusty     bool   `json:"dusty,omitempty"`
 	CutsWater bool   `json:"cuts_water,omitempty"`
 	CutsPower bool   `json:"cuts_power,omitempty"`
+	// CutsHeating: the household is without heating while the trade works (a
+	// radiator or boiler replaced); see Policy.HeatingSeason.
+	CutsHeating bool `json:"cuts_heating,omitempty"`
 	// Access is the default access of this trade's interventions: "tenant", "keys"
 	// (the default) or "none".
 	Access string `json:"access,omitempty"`

@@ -272,6 +272,7 @@ func (v *validator) operation() {
 			v.add("operation.policy."+w.name, e, op.ID, "weight must be a finite number >= 0")
 		}
 	}
+	v.practicesPolicy()
 }
 
 // date reads a required date.

@@ -8,7 +8,7 @@
     visit: "Visite technique", "strip-out": "Dépose et curage", plumbing: "Plomberie", electrics: "Électricité",
     plasterboard: "Plâtrerie", tiling: "Carrelage et faïence", sanitary: "Appareils sanitaires", kitchen: "Cuisine",
     ventilation: "Ventilation", windows: "Menuiseries extérieures", painting: "Peinture",
-    acceptance: "Réception des travaux", removal: "Déménagement",
+    acceptance: "Réception des travaux", removal: "Déménagement", heating: "Chauffage",
   };
   const PROFILES = {
     elderly: "personne âgée", "reduced-mobility": "mobilité réduite", respiratory: "insuffisance respiratoire",
@@ -20,7 +20,8 @@
     "pilot-office-hours": "horaires du pilote", "trade-sequence": "ordre des corps d'état",
     "release-delivery-deadline": "dates de démarrage, livraisons et échéances", "dwelling-capacity": "place dans le logement",
     "household-profile": "profil du ménage", relocation: "relogement", "frozen-appointments": "rendez-vous confirmés",
-    "local-time": "heure locale", "plan-structure": "cohérence du planning", search: "recherche",
+    "local-time": "heure locale", heating: "chauffage en saison de chauffe",
+    "plan-structure": "cohérence du planning", search: "recherche",
   };
   const STATUS = { complete: "complet", partial: "partiel", violated: "non conforme" };
 

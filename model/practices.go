@@ -1,0 +1,97 @@
+package model
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The pilots' practices beyond the hard rules of the first version: the heating
+// season. Their defaults live here, read by the search and the verifier alike.
+
+// MonthDay is a day of every year.
+type MonthDay struct {
+	Month time.Month
+	Day   int
+}
+
+// ParseMonthDay reads "MM-DD". The 29th of February is refused: it is not a day
+// of every year.
+func ParseMonthDay(s string) (MonthDay, error) {
+	m, d, ok := strings.Cut(s, "-")
+	if !ok || len(m) != 2 || len(d) != 2 {
+		return MonthDay{}, fmt.Errorf("%q is not a day of the year MM-DD (e.g. \"10-15\")", s)
+	}
+	mi, err1 := strconv.Atoi(m)
+	di, err2 := strconv.Atoi(d)
+	if err1 != nil || err2 != nil || mi < 1 || mi > 12 || di < 1 {
+		return MonthDay{}, fmt.Errorf("%q is not a day of the year MM-DD (e.g. \"10-15\")", s)
+	}
+	// the days of the month in a year that is not a leap year
+	if last := time.Date(2027, time.Month(mi)+1, 0, 0, 0, 0, 0, time.UTC).Day(); di > last {
+		return MonthDay{}, fmt.Errorf("%q: month %02d has no day %d in every year", s, mi, di)
+	}
+	return MonthDay{time.Month(mi), di}, nil
+}
+
+// SeasonDays is a season read: From to To, both days included, over the new
+// year when To comes before From.
+type SeasonDays struct{ From, To MonthDay }
+
+// Contains reports whether the date (month m, day d) lies in the season.
+func (s SeasonDays) Contains(m time.Month, d int) bool {
+	k := func(x MonthDay) int { return int(x.Month)*100 + x.Day }
+	at, from, to := int(m)*100+d, k(s.From), k(s.To)
+	if from <= to {
+		return from <= at && at <= to
+	}
+	return at >= from || at <= to
+}
+
+// DefaultHeatingSeason is 15 October to 15 April.
+var DefaultHeatingSeason = SeasonDays{MonthDay{time.October, 15}, MonthDay{time.April, 15}}
+
+// DefaultMaxHeatingCutHours is the default of Policy.MaxHeatingCutHours.
+const DefaultMaxHeatingCutHours = 48
+
+// HeatingSeason is the policy's heating season, or its default (also when it
+// does not read: validation reports it).
+func (p *Problem) HeatingSeason() SeasonDays {
+	hs := p.Operation.Policy.HeatingSeason
+	if hs == nil {
+		return DefaultHeatingSeason
+	}
+	from, err1 := ParseMonthDay(hs.From)
+	to, err2 := ParseMonthDay(hs.To)
+	if err1 != nil || err2 != nil {
+		return DefaultHeatingSeason
+	}
+	return SeasonDays{from, to}
+}
+
+// MaxHeatingCutHours is the policy's limit, or its default.
+func (p *Problem) MaxHeatingCutHours() int {
+	if h := p.Operation.Policy.MaxHeatingCutHours; h != nil && *h > 0 {
+		return *h
+	}
+	return DefaultMaxHeatingCutHours
+}
+
+// practicesPolicy checks the policy's fields of the practices.
+func (v *validator) practicesPolicy() {
+	op := &v.p.Operation
+	const e = "operation"
+	pol := op.Policy
+	if hs := pol.HeatingSeason; hs != nil {
+		if _, err := ParseMonthDay(hs.From); err != nil {
+			v.add("operation.policy.heating_season.from", e, op.ID, "%v", err)
+		}
+		if _, err := ParseMonthDay(hs.To); err != nil {
+			v.add("operation.policy.heating_season.to", e, op.ID, "%v", err)
+		}
+	}
+	if h := pol.MaxHeatingCutHours; h != nil && (*h < 1 || *h > 24*366) {
+		v.add("operation.policy.max_heating_cut_hours", e, op.ID, "%d hours is not between 1 and %d", *h, 24*366)
+	}
+}
