@@ -18,6 +18,7 @@ var registry = mustRegistry(
 	FrozenAppointments{}, // 9
 	LocalTime{},          // 10
 	Heating{},            // 11
+	PilotVisits{},        // 12
 	PlanStructure{},      // 0: every intervention once, durations, known ids
 )
 

@@ -439,6 +439,20 @@ func TestVerifyBrokenRules(t *testing.T) {
 				p.Operation.Policy.MaxHeatingCutHours = &h
 			},
 			rule: NameHeating, iv: "D1/painting", msg: "without heating from"},
+		// rule 12
+		{name: "works before the diagnostic meeting",
+			problem: func(p *model.Problem) { p.Trades[0].Stage = model.StageDiagnostic },
+			plan:    func(pl *model.Plan) { vtMove(pl, "D1/visit", "2027-03-03 10:00", "11:00") },
+			rule:    NamePilotVisits, iv: "D1/plumbing", msg: "works come after the diagnostic meeting"},
+		{name: "survey too soon after the works",
+			problem: func(p *model.Problem) {
+				p.Trades = append(p.Trades, model.Trade{ID: "survey", PilotOnly: true, Stage: model.StageSurvey})
+				p.Interventions = append(p.Interventions, model.Intervention{ID: "D1/survey", Dwelling: "D1", Trade: "survey", Duration: "30m"})
+			},
+			plan: func(pl *model.Plan) {
+				pl.Assignments = append(pl.Assignments, vtA("D1/survey", "", "PIL-1", "2027-04-15 10:00", "10:30"))
+			},
+			rule: NamePilotVisits, iv: "D1/survey", msg: "the survey comes 6 weeks after the acceptance"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -78,6 +78,7 @@ func (o Operation) clone() Operation {
 	pol.PilotExtraHours = clonePtr(pol.PilotExtraHours)
 	pol.HeatingSeason = clonePtr(pol.HeatingSeason)
 	pol.MaxHeatingCutHours = clonePtr(pol.MaxHeatingCutHours)
+	pol.SurveyWeeks = clonePtr(pol.SurveyWeeks)
 	o.Contact = clonePtr(o.Contact)
 	return o
 }

@@ -130,6 +130,9 @@ type Policy struct {
 	// a dwelling's first intervention of a trade that cuts heating to the end of
 	// its last (default 48).
 	MaxHeatingCutHours *int `json:"max_heating_cut_hours,omitempty"`
+	// SurveyWeeks is how many weeks after a dwelling's acceptance visit its
+	// satisfaction survey comes, at the earliest (default 6).
+	SurveyWeeks *int `json:"survey_weeks,omitempty"`
 }
 
 // Season is a stretch of every year, "MM-DD" to "MM-DD", both days included; it
@@ -191,6 +194,12 @@ type Trade struct {
 	NeedsPilot bool `json:"needs_pilot,omitempty"`
 	// PilotOnly trades (visits) are carried out by the pilot alone, with no crew.
 	PilotOnly bool `json:"pilot_only,omitempty"`
+	// Stage marks the pilot's visits before and after the works: "diagnostic"
+	// (the social diagnostic meeting, before any works in the dwelling),
+	// "acceptance" (the acceptance visit, réception) or "survey" (the satisfaction
+	// survey, Policy.SurveyWeeks after the acceptance). Diagnostic and survey
+	// trades are pilot_only.
+	Stage string `json:"stage,omitempty"`
 	// Preparation is what the household is asked to do before this trade's visit,
 	// printed on its letter (e.g. "Merci de vider les placards de la cuisine.");
 	// empty means the default of a standard trade id (PreparationOf).

@@ -8,7 +8,47 @@ import (
 )
 
 // The pilots' practices beyond the hard rules of the first version: the heating
-// season. Their defaults live here, read by the search and the verifier alike.
+// season, the pilot's visits before and after the works. Their defaults live
+// here, read by the search and the verifier alike.
+
+// Trade stages: the pilot's visits before and after the works.
+const (
+	StageDiagnostic = "diagnostic"
+	StageAcceptance = "acceptance"
+	StageSurvey     = "survey"
+)
+
+// DefaultSurveyWeeks is the default of Policy.SurveyWeeks.
+const DefaultSurveyWeeks = 6
+
+// SurveyWeeks is the policy's weeks from acceptance to survey, or its default.
+func (p *Problem) SurveyWeeks() int {
+	if w := p.Operation.Policy.SurveyWeeks; w != nil && *w > 0 {
+		return *w
+	}
+	return DefaultSurveyWeeks
+}
+
+// StageOf is the stage of intervention iv's trade ("" for works, or an unknown trade).
+func (x *Index) StageOf(iv *Intervention) string {
+	if t := x.Trades[iv.Trade]; t != nil {
+		return t.Stage
+	}
+	return ""
+}
+
+// tradePractices checks trade i's fields of the practices.
+func (v *validator) tradePractices(i int, t *Trade) {
+	switch t.Stage {
+	case "", StageAcceptance:
+	case StageDiagnostic, StageSurvey:
+		if !t.PilotOnly {
+			v.add(fmt.Sprintf("trades[%d].stage", i), "trade", t.ID, "a %s is the pilot's visit: the trade must be pilot_only", t.Stage)
+		}
+	default:
+		v.add(fmt.Sprintf("trades[%d].stage", i), "trade", t.ID, "unknown stage %q (diagnostic, acceptance or survey)", t.Stage)
+	}
+}
 
 // MonthDay is a day of every year.
 type MonthDay struct {
@@ -93,5 +133,8 @@ func (v *validator) practicesPolicy() {
 	}
 	if h := pol.MaxHeatingCutHours; h != nil && (*h < 1 || *h > 24*366) {
 		v.add("operation.policy.max_heating_cut_hours", e, op.ID, "%d hours is not between 1 and %d", *h, 24*366)
+	}
+	if w := pol.SurveyWeeks; w != nil && (*w < 1 || *w > 52) {
+		v.add("operation.policy.survey_weeks", e, op.ID, "%d weeks is not between 1 and 52", *w)
 	}
 }

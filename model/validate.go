@@ -411,6 +411,7 @@ func (v *validator) trades() {
 		if t.NoticeDays != nil && (*t.NoticeDays < 0 || *t.NoticeDays > 365) {
 			v.add(fmt.Sprintf("trades[%d].notice_days", i), "trade", t.ID, "%d is not between 0 and 365", *t.NoticeDays)
 		}
+		v.tradePractices(i, &t)
 	}
 }
 

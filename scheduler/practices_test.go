@@ -133,3 +133,73 @@ func ptHas(vs []Violation, rule, iv, msg string) bool {
 	}
 	return false
 }
+
+// ptVisitTrades are the trades of an operation with the pilot's visits before
+// and after the works, and their crews.
+func ptVisitTrades() ([]model.Trade, []model.Crew) {
+	return []model.Trade{
+			{ID: "diagnostic", PilotOnly: true, NeedsPilot: true, Access: model.AccessTenant, Stage: model.StageDiagnostic},
+			{ID: "plumbing", CutsWater: true},
+			{ID: "painting"},
+			{ID: "acceptance", PilotOnly: true, NeedsPilot: true, Access: model.AccessTenant, Stage: model.StageAcceptance},
+			{ID: "survey", PilotOnly: true, NeedsPilot: true, Access: model.AccessTenant, Stage: model.StageSurvey},
+		}, []model.Crew{{ID: "PLB-1", Contractor: "Plomberie Martin", Trades: []string{"plumbing"}},
+			{ID: "PNT-1", Contractor: "Peintures Fournier", Trades: []string{"painting"}}}
+}
+
+func ptVisitInterventions(dwellings int) []model.Intervention {
+	var ivs []model.Intervention
+	for i := 1; i <= dwellings; i++ {
+		d := "D" + string(rune('0'+i))
+		for _, tr := range []struct{ id, dur string }{{"diagnostic", "1h"}, {"plumbing", "1d"}, {"painting", "1d"}, {"acceptance", "1h"}, {"survey", "1h"}} {
+			ivs = append(ivs, model.Intervention{ID: d + "/" + tr.id, Dwelling: d, Trade: tr.id, Duration: tr.dur})
+		}
+	}
+	return ivs
+}
+
+// TestPilotVisitsPlanned: the diagnostic meetings, acceptance visits and surveys
+// go into the pilot's agenda; each diagnostic comes before its dwelling's works,
+// each survey at least 6 weeks after its acceptance visit. With the pilot away
+// for the whole operation, the works wait for the diagnostic, and say so.
+func TestPilotVisitsPlanned(t *testing.T) {
+	trades, crews := ptVisitTrades()
+	p := ptTiny("2027-01-04", "2027-04-30", 3, trades, crews, ptVisitInterventions(3))
+	p.Sequences = []model.Sequence{{Before: "plumbing", After: "painting"}, {Before: "painting", After: "acceptance"}}
+	plan := ptSolve(t, p)
+	require.Empty(t, plan.Unplaced)
+	at := func(id string) (time.Time, time.Time) {
+		a := ptAssignment(plan, id)
+		require.NotNil(t, a, id)
+		s, _ := time.Parse(time.RFC3339, a.Start)
+		e, _ := time.Parse(time.RFC3339, a.End)
+		return s, e
+	}
+	for _, d := range []string{"D1", "D2", "D3"} {
+		_, diagEnd := at(d + "/diagnostic")
+		plStart, _ := at(d + "/plumbing")
+		assert.False(t, plStart.Before(diagEnd), d)
+		_, accEnd := at(d + "/acceptance")
+		surStart, _ := at(d + "/survey")
+		assert.False(t, surStart.Before(accEnd.Add(6*7*24*time.Hour)), d)
+		for _, v := range []string{"/diagnostic", "/acceptance", "/survey"} {
+			assert.Equal(t, "PIL-1", ptAssignment(plan, d+v).Pilot, d+v)
+		}
+	}
+
+	p.Pilots[0].Absences = []model.Period{{From: "2027-01-04", To: "2027-04-30"}}
+	require.NoError(t, model.Validate(p))
+	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 2, Workers: 1, Lang: French})
+	require.NoError(t, err)
+	require.Empty(t, Verify(p, res.Plan))
+	found := false
+	for _, u := range res.Plan.Unplaced {
+		if u.Intervention == "D1/plumbing" {
+			require.NotEmpty(t, u.Reasons)
+			assert.Equal(t, "pilot-visits", u.Reasons[0].Rule)
+			assert.Contains(t, u.Reasons[0].Message, "avant l'entretien de diagnostic D1/diagnostic")
+			found = true
+		}
+	}
+	assert.True(t, found, "%+v", res.Plan.Unplaced)
+}
