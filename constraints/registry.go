@@ -19,6 +19,7 @@ var registry = mustRegistry(
 	LocalTime{},          // 10
 	Heating{},            // 11
 	PilotVisits{},        // 12
+	Snags{},              // 13
 	PlanStructure{},      // 0: every intervention once, durations, known ids
 )
 

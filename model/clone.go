@@ -79,6 +79,7 @@ func (o Operation) clone() Operation {
 	pol.HeatingSeason = clonePtr(pol.HeatingSeason)
 	pol.MaxHeatingCutHours = clonePtr(pol.MaxHeatingCutHours)
 	pol.SurveyWeeks = clonePtr(pol.SurveyWeeks)
+	pol.SnagDeadlineDays = clonePtr(pol.SnagDeadlineDays)
 	o.Contact = clonePtr(o.Contact)
 	return o
 }

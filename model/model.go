@@ -133,6 +133,9 @@ type Policy struct {
 	// SurveyWeeks is how many weeks after a dwelling's acceptance visit its
 	// satisfaction survey comes, at the earliest (default 6).
 	SurveyWeeks *int `json:"survey_weeks,omitempty"`
+	// SnagDeadlineDays is how many days after the date of the acceptance visit a
+	// snag's return visit must be done by, at the latest (default 30).
+	SnagDeadlineDays *int `json:"snag_deadline_days,omitempty"`
 }
 
 // Season is a stretch of every year, "MM-DD" to "MM-DD", both days included; it
@@ -436,6 +439,15 @@ type Intervention struct {
 	// Relocation is "move_out", "during" or "move_back" for interventions tied to the
 	// household's stay in a relocation unit.
 	Relocation string `json:"relocation,omitempty"`
+	// SnagOf makes this intervention the return visit of its trade for a snag
+	// found at that acceptance visit (an intervention of a trade of stage
+	// acceptance in the same dwelling): it comes after it, within
+	// Policy.SnagDeadlineDays.
+	SnagOf string `json:"snag_of,omitempty"`
+	// CheckOf makes this pilot_only intervention the pilot's check of that return
+	// visit (an intervention with SnagOf in the same dwelling): it comes after it.
+	// The snag is open until its check is done.
+	CheckOf string `json:"check_of,omitempty"`
 	// Status is planned (default), announced, confirmed, done or missed. Announced,
 	// confirmed and done interventions carry Crew, Start and End and do not move.
 	Status string `json:"status,omitempty"`

@@ -8,7 +8,7 @@ import (
 )
 
 // The pilots' practices beyond the hard rules of the first version: the heating
-// season, the pilot's visits before and after the works. Their defaults live
+// season, the pilot's visits before and after the works, snags. Their defaults live
 // here, read by the search and the verifier alike.
 
 // Trade stages: the pilot's visits before and after the works.
@@ -35,6 +35,102 @@ func (x *Index) StageOf(iv *Intervention) string {
 		return t.Stage
 	}
 	return ""
+}
+
+// Snagging reports whether iv is a snag's return visit or the pilot's check of
+// one: the trade sequences leave those out (the snag rule orders them).
+func (iv *Intervention) Snagging() bool { return iv.SnagOf != "" || iv.CheckOf != "" }
+
+// DefaultSnagDeadlineDays is the default of Policy.SnagDeadlineDays.
+const DefaultSnagDeadlineDays = 30
+
+// SnagDeadlineDays is the policy's days to clear a snag, or its default.
+func (p *Problem) SnagDeadlineDays() int {
+	if d := p.Operation.Policy.SnagDeadlineDays; d != nil && *d > 0 {
+		return *d
+	}
+	return DefaultSnagDeadlineDays
+}
+
+// interventionPractices checks intervention iv's snag fields (f is its path).
+func (v *validator) interventionPractices(iv *Intervention, f string) {
+	x := v.x
+	add := func(field, format string, args ...any) { v.add(f+"."+field, "intervention", iv.ID, format, args...) }
+	if iv.SnagOf != "" && iv.CheckOf != "" {
+		add("check_of", "an intervention is a return visit (snag_of) or the pilot's check of one (check_of), not both")
+		return
+	}
+	if iv.SnagOf != "" {
+		acc := x.Interventions[iv.SnagOf]
+		switch {
+		case acc == nil:
+			add("snag_of", "unknown intervention %q", iv.SnagOf)
+		case x.StageOf(acc) != StageAcceptance:
+			add("snag_of", "%q is not an acceptance visit (an intervention of a trade of stage acceptance)", iv.SnagOf)
+		case acc.Dwelling != iv.Dwelling:
+			add("snag_of", "the acceptance visit %q is in dwelling %q, not in this one", iv.SnagOf, acc.Dwelling)
+		case !x.NeedsCrew(iv):
+			add("snag_of", "a return visit is done by a crew of its trade: trade %q is pilot_only", iv.Trade)
+		}
+	}
+	if iv.CheckOf != "" {
+		ret := x.Interventions[iv.CheckOf]
+		switch {
+		case ret == nil:
+			add("check_of", "unknown intervention %q", iv.CheckOf)
+		case ret.SnagOf == "":
+			add("check_of", "%q is not a return visit (it has no snag_of)", iv.CheckOf)
+		case ret.Dwelling != iv.Dwelling:
+			add("check_of", "the return visit %q is in dwelling %q, not in this one", iv.CheckOf, ret.Dwelling)
+		case x.NeedsCrew(iv):
+			add("check_of", "the check is the pilot's: trade %q must be pilot_only", iv.Trade)
+		}
+	}
+}
+
+// practiceEdges adds to the validation's precedence graph those of the pilot's
+// visits (each diagnostic before the dwelling's works; each acceptance, or the
+// works of a dwelling without one, before its surveys) and of snags (acceptance,
+// return visit, check). first maps an id to its intervention's position; through
+// links every node of from to every node of to through one hub.
+func practiceEdges(p *Problem, x *Index, first map[string]int, edge func(a, b int), through func(from, to []int)) {
+	type visits struct{ diagnostic, works, acceptance, survey []int }
+	by := map[string]*visits{}
+	var order []string
+	for i := range p.Interventions {
+		iv := &p.Interventions[i]
+		for _, ref := range []string{iv.SnagOf, iv.CheckOf} {
+			if j, ok := first[ref]; ok && ref != "" && j != i {
+				edge(j, i)
+			}
+		}
+		vs := by[iv.Dwelling]
+		if vs == nil {
+			vs = &visits{}
+			by[iv.Dwelling] = vs
+			order = append(order, iv.Dwelling)
+		}
+		switch x.StageOf(iv) {
+		case StageDiagnostic:
+			vs.diagnostic = append(vs.diagnostic, i)
+		case StageAcceptance:
+			vs.acceptance = append(vs.acceptance, i)
+		case StageSurvey:
+			vs.survey = append(vs.survey, i)
+		}
+		if x.NeedsCrew(iv) {
+			vs.works = append(vs.works, i)
+		}
+	}
+	for _, d := range order {
+		vs := by[d]
+		through(vs.diagnostic, vs.works)
+		if len(vs.acceptance) > 0 {
+			through(vs.acceptance, vs.survey)
+		} else {
+			through(vs.works, vs.survey)
+		}
+	}
 }
 
 // tradePractices checks trade i's fields of the practices.
@@ -136,5 +232,8 @@ func (v *validator) practicesPolicy() {
 	}
 	if w := pol.SurveyWeeks; w != nil && (*w < 1 || *w > 52) {
 		v.add("operation.policy.survey_weeks", e, op.ID, "%d weeks is not between 1 and 52", *w)
+	}
+	if d := pol.SnagDeadlineDays; d != nil && (*d < 1 || *d > 365) {
+		v.add("operation.policy.snag_deadline_days", e, op.ID, "%d days is not between 1 and 365", *d)
 	}
 }

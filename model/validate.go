@@ -885,6 +885,7 @@ func (v *validator) interventions() {
 		default:
 			add("relocation", "unknown role %q (move_out, during or move_back)", iv.Relocation)
 		}
+		v.interventionPractices(iv, f)
 		switch iv.Status {
 		case "", StatusPlanned, StatusAnnounced, StatusConfirmed, StatusDone, StatusMissed:
 		default:
@@ -973,8 +974,8 @@ func minutes(m int) string {
 
 // cycles looks for a cycle among the interventions' precedences, the ones the
 // solver will build: sequences of each dwelling or stairwell (restricted to their
-// dwellings), explicit "after" lists, and moving out, staying and moving back of a
-// relocated household. Groups are joined through hub nodes, so the graph stays
+// dwellings), explicit "after" lists, moving out, staying and moving back of a
+// relocated household, and the pilot's visits and snags (practiceEdges). Groups are joined through hub nodes, so the graph stays
 // linear in the size of the problem (a stairwell sequence between two trades with
 // n interventions each is 2n edges, not n²). gonum's topological sort then finds
 // whether the graph has a cycle (graph.cycle).
@@ -1025,8 +1026,8 @@ func (v *validator) cycles() {
 			first[iv.ID] = i
 		}
 		d := x.Dwellings[iv.Dwelling]
-		if d == nil {
-			continue
+		if d == nil || iv.Snagging() {
+			continue // (a snag's visits take no part in the sequences)
 		}
 		t := number(tradeNo, iv.Trade)
 		join(byDwelling, number(dwellingNo, d.ID), t, i)
@@ -1148,6 +1149,7 @@ func (v *validator) cycles() {
 			through(r.out, r.back)
 		}
 	}
+	practiceEdges(p, x, first, g.edge, through)
 	cyc := g.cycle()
 	if cyc == nil {
 		return

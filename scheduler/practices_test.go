@@ -203,3 +203,80 @@ func TestPilotVisitsPlanned(t *testing.T) {
 	}
 	assert.True(t, found, "%+v", res.Plan.Unplaced)
 }
+
+// ptSnagProblem: D1's acceptance visit was done on Tuesday 5 January 2027 and
+// found a snag for the painters (D1/snag, checked by the pilot: D1/snag/check);
+// D2 has its works to do. Now is the 6th.
+func ptSnagProblem() *model.Problem {
+	trades, crews := ptVisitTrades()
+	ivs := []model.Intervention{
+		{ID: "D1/acceptance", Dwelling: "D1", Trade: "acceptance", Duration: "1h", Status: model.StatusDone,
+			Pilot: "PIL-1", Start: "2027-01-05T10:00", End: "2027-01-05T11:00"},
+		{ID: "D1/snag", Dwelling: "D1", Trade: "painting", Duration: "2h", SnagOf: "D1/acceptance"},
+		{ID: "D1/snag/check", Dwelling: "D1", Trade: "acceptance", Duration: "30m", CheckOf: "D1/snag"},
+		{ID: "D2/plumbing", Dwelling: "D2", Trade: "plumbing", Duration: "1d"},
+		{ID: "D2/painting", Dwelling: "D2", Trade: "painting", Duration: "1d"},
+	}
+	p := ptTiny("2027-01-04", "2027-03-31", 2, trades, crews, ivs)
+	p.Operation.Now = "2027-01-06T08:00"
+	p.Sequences = []model.Sequence{{Before: "plumbing", After: "painting"}}
+	return p
+}
+
+// TestSnagsPlanned: the return visit comes after the acceptance visit, within 30
+// days of its date, and the pilot's check after it; the summary counts the open
+// snag against the painters' contractor. A snag found later (the event) becomes
+// a return visit of that acceptance with its check, and the summary counts two.
+func TestSnagsPlanned(t *testing.T) {
+	p := ptSnagProblem()
+	plan := ptSolve(t, p)
+	require.Empty(t, plan.Unplaced)
+	snag, check := ptAssignment(plan, "D1/snag"), ptAssignment(plan, "D1/snag/check")
+	require.NotNil(t, snag)
+	require.NotNil(t, check)
+	loc, _ := model.LoadLocation("Europe/Paris")
+	se, _ := time.Parse(time.RFC3339, snag.End)
+	cs, _ := time.Parse(time.RFC3339, check.Start)
+	assert.False(t, cs.Before(se), "the check follows the return visit")
+	assert.True(t, se.Before(time.Date(2027, 2, 5, 0, 0, 0, 0, loc)), "cleared by 4 February (30 days after 5 January): %v", se)
+	assert.Equal(t, "PIL-1", check.Pilot)
+	s := Summarize(p, plan)
+	assert.Equal(t, []ContractorSnags{{Contractor: "Peintures Fournier", Open: 1, Snags: []string{"D1/snag"}}}, s.OpenSnags)
+	var b strings.Builder
+	require.NoError(t, s.WriteText(&b))
+	assert.Contains(t, b.String(), "open snags, by contractor: Peintures Fournier 1;")
+
+	// with the pilot's check done, the snag is closed
+	q := ptSnagProblem()
+	q.Interventions[2].Status = model.StatusDone
+	q.Interventions[2].Pilot, q.Interventions[2].Start, q.Interventions[2].End = "PIL-1", "2027-01-05T14:00", "2027-01-05T14:30"
+	q.Interventions[1].Status = model.StatusDone
+	q.Interventions[1].Crew, q.Interventions[1].Start, q.Interventions[1].End = "PNT-1", "2027-01-05T11:00", "2027-01-05T13:00"
+	assert.Empty(t, Summarize(q, plan).OpenSnags)
+
+	now := time.Date(2027, 1, 6, 8, 0, 0, 0, loc)
+	evs := &model.Events{Format: model.EventsFormat, Events: []model.Event{{ID: "e1", Type: model.EventSnagFound, Dwelling: "D1",
+		Add: &model.Intervention{ID: "D1/snag-2", Trade: "plumbing", Duration: "2h"}}}}
+	rr, err := Replan(context.Background(), p, plan, evs, now, &Settings{WorkLimit: 2, Workers: 1})
+	require.NoError(t, err)
+	require.Empty(t, Verify(rr.Problem, rr.Plan))
+	var ret, chk *model.Intervention
+	for i := range rr.Problem.Interventions {
+		switch iv := &rr.Problem.Interventions[i]; iv.ID {
+		case "D1/snag-2":
+			ret = iv
+		case "D1/snag-2/check":
+			chk = iv
+		}
+	}
+	require.NotNil(t, ret)
+	require.NotNil(t, chk)
+	assert.Equal(t, "D1/acceptance", ret.SnagOf)
+	assert.Equal(t, "D1/snag-2", chk.CheckOf)
+	assert.Equal(t, "acceptance", chk.Trade)
+	assert.Empty(t, rr.Plan.Unplaced)
+	got := Summarize(rr.Problem, rr.Plan).OpenSnags
+	require.Len(t, got, 2)
+	assert.Equal(t, "Peintures Fournier", got[0].Contractor)
+	assert.Equal(t, ContractorSnags{Contractor: "Plomberie Martin", Open: 1, Snags: []string{"D1/snag-2"}}, got[1])
+}

@@ -22,7 +22,7 @@
     "release-delivery-deadline": "dates de démarrage, livraisons et échéances", "dwelling-capacity": "place dans le logement",
     "household-profile": "profil du ménage", relocation: "relogement", "frozen-appointments": "rendez-vous confirmés",
     "local-time": "heure locale", heating: "chauffage en saison de chauffe",
-    "pilot-visits": "diagnostic et enquête de satisfaction",
+    "pilot-visits": "diagnostic et enquête de satisfaction", snags: "réserves et reprises",
     "plan-structure": "cohérence du planning", search: "recherche",
   };
   const STATUS = { complete: "complet", partial: "partiel", violated: "non conforme" };
