@@ -80,6 +80,8 @@ func (o Operation) clone() Operation {
 	pol.MaxHeatingCutHours = clonePtr(pol.MaxHeatingCutHours)
 	pol.SurveyWeeks = clonePtr(pol.SurveyWeeks)
 	pol.SnagDeadlineDays = clonePtr(pol.SnagDeadlineDays)
+	pol.BurdenDays = clonePtr(pol.BurdenDays)
+	pol.Burden = clonePtr(pol.Burden)
 	o.Contact = clonePtr(o.Contact)
 	return o
 }

@@ -136,6 +136,13 @@ type Policy struct {
 	// SnagDeadlineDays is how many days after the date of the acceptance visit a
 	// snag's return visit must be done by, at the latest (default 30).
 	SnagDeadlineDays *int `json:"snag_deadline_days,omitempty"`
+	// BurdenDays is the burden threshold: a household whose dwelling is
+	// disturbed on more local dates than this is listed for the landlord
+	// (default 21).
+	BurdenDays *int `json:"burden_days,omitempty"`
+	// Burden weights each disturbed date of a household beyond BurdenDays
+	// (default 20, on top of DisturbedDays).
+	Burden *float64 `json:"burden,omitempty"`
 }
 
 // Season is a stretch of every year, "MM-DD" to "MM-DD", both days included; it

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +41,26 @@ func (x *Index) StageOf(iv *Intervention) string {
 // Snagging reports whether iv is a snag's return visit or the pilot's check of
 // one: the trade sequences leave those out (the snag rule orders them).
 func (iv *Intervention) Snagging() bool { return iv.SnagOf != "" || iv.CheckOf != "" }
+
+// DefaultBurdenDays is the default of Policy.BurdenDays.
+const DefaultBurdenDays = 21
+
+// BurdenDays is the policy's burden threshold in disturbed days, or its default.
+func (p *Problem) BurdenDays() int {
+	if d := p.Operation.Policy.BurdenDays; d != nil && *d > 0 {
+		return *d
+	}
+	return DefaultBurdenDays
+}
+
+// BurdenWeight is the policy's weight of a disturbed day beyond the threshold,
+// or its default (20).
+func (p *Problem) BurdenWeight() float64 {
+	if w := p.Operation.Policy.Burden; w != nil {
+		return *w
+	}
+	return 20
+}
 
 // DefaultSnagDeadlineDays is the default of Policy.SnagDeadlineDays.
 const DefaultSnagDeadlineDays = 30
@@ -235,5 +256,11 @@ func (v *validator) practicesPolicy() {
 	}
 	if d := pol.SnagDeadlineDays; d != nil && (*d < 1 || *d > 365) {
 		v.add("operation.policy.snag_deadline_days", e, op.ID, "%d days is not between 1 and 365", *d)
+	}
+	if d := pol.BurdenDays; d != nil && (*d < 1 || *d > 3660) {
+		v.add("operation.policy.burden_days", e, op.ID, "%d days is not between 1 and 3660", *d)
+	}
+	if w := pol.Burden; w != nil && (*w < 0 || math.IsNaN(*w) || math.IsInf(*w, 0)) {
+		v.add("operation.policy.burden", e, op.ID, "weight must be a finite number >= 0")
 	}
 }

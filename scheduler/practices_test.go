@@ -280,3 +280,52 @@ func TestSnagsPlanned(t *testing.T) {
 	assert.Equal(t, "Peintures Fournier", got[0].Contractor)
 	assert.Equal(t, ContractorSnags{Contractor: "Plomberie Martin", Open: 1, Snags: []string{"D1/snag-2"}}, got[1])
 }
+
+// TestBurdenReport: D1's four trades follow one another two days apart, so its
+// household is disturbed on at least four dates, over a threshold of 2; D2's one
+// visit is not. The summary lists D1's household for the landlord, and the plan's
+// score counts the same dates beyond the threshold, at the policy's weight.
+func TestBurdenReport(t *testing.T) {
+	trades := []model.Trade{{ID: "strip-out"}, {ID: "plumbing"}, {ID: "tiling"}, {ID: "painting"}}
+	var crews []model.Crew
+	var ivs []model.Intervention
+	for _, tr := range trades {
+		crews = append(crews, model.Crew{ID: tr.ID + "-1", Trades: []string{tr.ID}})
+		ivs = append(ivs, model.Intervention{ID: "D1/" + tr.ID, Dwelling: "D1", Trade: tr.ID, Duration: "4h"})
+	}
+	ivs = append(ivs, model.Intervention{ID: "D2/painting", Dwelling: "D2", Trade: "painting", Duration: "4h"})
+	p := ptTiny("2027-03-01", "2027-04-30", 2, trades, crews, ivs)
+	p.Sequences = []model.Sequence{{Before: "strip-out", After: "plumbing", MinLag: "48h"},
+		{Before: "plumbing", After: "tiling", MinLag: "48h"}, {Before: "tiling", After: "painting", MinLag: "48h"}}
+	two, w := 2, 30.0
+	p.Operation.Policy.BurdenDays, p.Operation.Policy.Burden = &two, &w
+	plan := ptSolve(t, p)
+	require.Empty(t, plan.Unplaced)
+	s := Summarize(p, plan)
+	require.Len(t, s.Burdened, 1)
+	b := s.Burdened[0]
+	assert.Equal(t, "H1", b.Household)
+	assert.Equal(t, "D1", b.Dwelling)
+	assert.GreaterOrEqual(t, b.Days, 4)
+	assert.Equal(t, 2, s.BurdenDays)
+	var term *model.ScoreTerm
+	for i := range plan.Score.Terms {
+		if plan.Score.Terms[i].Goal == "burden_days" {
+			term = &plan.Score.Terms[i]
+		}
+	}
+	require.NotNil(t, term)
+	assert.Equal(t, float64(b.Days-2), term.Value)
+	assert.Equal(t, 30.0, term.Weight)
+	var out strings.Builder
+	require.NoError(t, s.WriteText(&out))
+	assert.Contains(t, out.String(), "households disturbed on more than 2 days (for the landlord): 1\n  H1 (dwelling D1): ")
+
+	// by default (21 days) nobody is listed and crossing costs nothing here
+	q := ptTiny("2027-03-01", "2027-04-30", 2, trades, crews, ivs)
+	q.Sequences = p.Sequences
+	plan = ptSolve(t, q)
+	s = Summarize(q, plan)
+	assert.Empty(t, s.Burdened)
+	assert.Equal(t, 21, s.BurdenDays)
+}

@@ -29,6 +29,19 @@ type Summary struct {
 	Blocked map[string]int `json:"blocked"`
 	// OpenSnags lists, per contractor, the snags not yet cleared (snagsOf).
 	OpenSnags []ContractorSnags `json:"open_snags"`
+	// BurdenDays is the policy's burden threshold (model.Problem.BurdenDays);
+	// Burdened the households disturbed on more local dates than it, for the
+	// landlord: most disturbed first, then by dwelling.
+	BurdenDays int                 `json:"burden_days"`
+	Burdened   []BurdenedHousehold `json:"burdened"`
+}
+
+// BurdenedHousehold is a household disturbed beyond the burden threshold.
+type BurdenedHousehold struct {
+	Household string `json:"household"`
+	Dwelling  string `json:"dwelling"`
+	// Days are the local dates with any work in the dwelling.
+	Days int `json:"days"`
 }
 
 // Span is the count and the first and last dates of a group of interventions.
@@ -197,6 +210,13 @@ func Summarize(p *model.Problem, plan *model.Plan) *Summary {
 	if len(ids) > 0 {
 		s.DisturbedMean = float64(total) / float64(len(ids))
 	}
+	s.BurdenDays, s.Burdened = p.BurdenDays(), []BurdenedHousehold{}
+	for _, id := range ids {
+		if n := len(days[id]); n > s.BurdenDays {
+			s.Burdened = append(s.Burdened, BurdenedHousehold{Household: x.Dwellings[id].Household, Dwelling: id, Days: n})
+		}
+	}
+	sort.SliceStable(s.Burdened, func(i, j int) bool { return s.Burdened[i].Days > s.Burdened[j].Days })
 	return s
 }
 
@@ -227,6 +247,25 @@ func sortedSpans(m map[string]*Span, order map[string]int) []Span {
 	return out
 }
 
+// WriteBurden prints the households disturbed beyond the burden threshold, one
+// a line, for the landlord (nothing when there are none).
+func (s *Summary) WriteBurden(w io.Writer) error {
+	var b strings.Builder
+	s.writeBurden(&b)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (s *Summary) writeBurden(b *strings.Builder) {
+	if len(s.Burdened) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "households disturbed on more than %d days (for the landlord): %d\n", s.BurdenDays, len(s.Burdened))
+	for _, h := range s.Burdened {
+		fmt.Fprintf(b, "  %s (dwelling %s): %d days\n", h.Household, h.Dwelling, h.Days)
+	}
+}
+
 // WriteText prints the summary for people.
 func (s *Summary) WriteText(w io.Writer) error {
 	var b strings.Builder
@@ -251,6 +290,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, " (%s)", s.DisturbedMaxAt)
 	}
 	b.WriteString("\n")
+	s.writeBurden(&b)
 	if len(s.OpenSnags) > 0 {
 		b.WriteString("open snags, by contractor:")
 		for _, cs := range s.OpenSnags {

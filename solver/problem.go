@@ -129,9 +129,13 @@ type Objective struct {
 	Makespan float64 // latest end of all placed tasks
 	GroupEnd float64 // sum over groups of the group's latest end
 	// GroupDays: per day touched by a group beyond its first (needs DayStarts).
-	GroupDays  float64
-	Tardiness  float64
-	Preference float64
+	GroupDays float64
+	// GroupDaysOver: per day touched by group g beyond GroupDaysLimit[g] (needs
+	// DayStarts); a group without a limit (absent, or <= 0) counts none.
+	GroupDaysOver  float64
+	GroupDaysLimit []int
+	Tardiness      float64
+	Preference     float64
 	// Discouraged: per unit of work inside a task's Discouraged calendar.
 	Discouraged float64
 }

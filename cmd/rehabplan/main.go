@@ -337,6 +337,10 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintln(stdout, a.Disturbance)
 			}
 		}
+		if err := scheduler.Summarize(p, plan).WriteBurden(stdout); err != nil {
+			fmt.Fprintf(stderr, "rehabplan: %v\n", err)
+			return exitFail
+		}
 		return exitOK
 	}
 	for _, v := range vs {
