@@ -125,6 +125,17 @@ func (HouseholdProfile) compileTerms(c *Compiled, g *taskGroups) error {
 	return nil
 }
 
+// waterLimited reports whether a profile of iv's household limits its days
+// without water.
+func waterLimited(c *Compiled, iv *model.Intervention) bool {
+	for _, pr := range c.Index.ProfilesOf(iv) {
+		if pr.MaxWaterOutDays > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // waterOver reports whether a fixed water-cutting task ended more than the
 // profile's limit before now: that water cut is over, and whatever still cuts
 // water could never be within the limit of it. The limit then binds the cuts still
@@ -139,7 +150,7 @@ func (HouseholdProfile) explainUnplaced(c *Compiled, t int, p solver.Placement, 
 	iv := c.Interventions[t]
 	switch p.Reason {
 	case solver.ReasonSpan:
-		if tr := c.Index.Trades[iv.Trade]; tr == nil || !tr.CutsWater {
+		if tr := c.Index.Trades[iv.Trade]; tr == nil || !tr.CutsWater || !waterLimited(c, iv) {
 			return nil, false // another rule's span (heating, snags)
 		}
 		return []model.Reason{{Rule: NameHouseholdProfile, Message: phrase{

@@ -58,3 +58,33 @@ func TestGroupDaysOver(t *testing.T) {
 	}
 	assert.Positive(t, crossed, "some problems cross their limits")
 }
+
+// TestLoneTaskSpanTriesLaterStarts: a task of 8 hours in a calendar of 4-hour
+// mornings, Monday to Friday, released on Friday morning, runs over the weekend
+// from its earliest start (Friday to Monday: 76 hours); with a span limit of 48
+// hours on it alone, it goes to Monday and Tuesday mornings instead of being left
+// unplaced, in the construction and in the search.
+func TestLoneTaskSpanTriesLaterStarts(t *testing.T) {
+	const day = 1440
+	var ws []Window
+	for d := 0; d < 28; d++ {
+		if d%7 < 5 { // day 0 is a Monday
+			ws = append(ws, Window{d*day + 8*60, d*day + 12*60})
+		}
+	}
+	p := &Problem{Horizon: 28 * day, Objective: Objective{Makespan: 1}}
+	for d := 0; d <= 28; d++ {
+		p.DayStarts = append(p.DayStarts, d*day)
+	}
+	p.Resources = []Resource{{Name: "crew", Capacity: 1, Calendar: NewCalendar(ws)}}
+	p.Tasks = []Task{{Name: "radiators", Duration: 8 * 60, Release: 4 * day, Group: -1, Demands: []Demand{{Alternatives: []int{0}, Amount: 1}}}}
+	p.Spans = []SpanLimit{{Name: "heating", Tasks: []int{0}, Max: 48 * 60}}
+	for _, wl := range []int{1, 20} {
+		res, err := Solve(context.Background(), p, &Settings{WorkLimit: wl, Workers: 1, Check: true})
+		require.NoError(t, err)
+		pl := res.Placements[0]
+		require.True(t, pl.Placed, "work limit %d: %v", wl, pl.Reason)
+		assert.Equal(t, 7*day+8*60, pl.Start, "next Monday 08:00")
+		assert.Equal(t, 8*day+12*60, pl.End, "Tuesday 12:00")
+	}
+}
