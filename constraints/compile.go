@@ -110,10 +110,10 @@ func Compile(p *model.Problem) (*Compiled, error) {
 	sp.Objective.Discouraged = p.PilotExtraHoursWeight() / 60 // per hour in the pilots' sessions and favours
 	// the burden: each disturbed date of a household beyond the threshold
 	sp.Objective.GroupDaysOver = p.BurdenWeight()
-	sp.Objective.GroupDaysLimit = make([]int, len(p.Dwellings))
+	sp.GroupDaysLimit = make([]int, len(p.Dwellings))
 	for i := range p.Dwellings {
 		if p.Dwellings[i].Occupied() {
-			sp.Objective.GroupDaysLimit[i] = p.BurdenDays()
+			sp.GroupDaysLimit[i] = p.BurdenDays()
 		}
 	}
 	// the dwellings' ends count by their mean, so that the operation's end keeps

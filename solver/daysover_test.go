@@ -24,9 +24,9 @@ func TestGroupDaysOver(t *testing.T) {
 			groups = max(groups, task.Group+1)
 		}
 		p.Objective.GroupDaysOver = 50
-		p.Objective.GroupDaysLimit = make([]int, groups)
+		p.GroupDaysLimit = make([]int, groups)
 		for g := range groups {
-			p.Objective.GroupDaysLimit[g] = rng.IntN(4) // 0: no limit
+			p.GroupDaysLimit[g] = rng.IntN(4) // 0: no limit
 		}
 		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 30, Workers: 1, Seed: 1, Check: true})
 		require.NoError(t, err, "seed %d", seed)
@@ -47,7 +47,7 @@ func TestGroupDaysOver(t *testing.T) {
 		}
 		want := 0
 		for g := range groups {
-			if l := p.Objective.GroupDaysLimit[g]; l > 0 {
+			if l := p.GroupDaysLimit[g]; l > 0 {
 				want += max(0, len(days[g])-l)
 			}
 		}

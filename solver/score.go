@@ -128,11 +128,11 @@ func (c *compiled) countsDays() bool {
 
 // daysOver is how many of the days a group g touches lie beyond its limit.
 func (c *compiled) daysOver(g, days int) int {
-	o := &c.p.Objective
-	if o.GroupDaysOver == 0 || g >= len(o.GroupDaysLimit) || o.GroupDaysLimit[g] <= 0 {
+	lim := c.p.GroupDaysLimit
+	if c.p.Objective.GroupDaysOver == 0 || g >= len(lim) || lim[g] <= 0 {
 		return 0
 	}
-	return max(0, days-o.GroupDaysLimit[g])
+	return max(0, days-lim[g])
 }
 
 func (c *compiled) stretchesOf(t, m, s, e int) []Window {
