@@ -61,3 +61,33 @@ func TestHeatingSeason(t *testing.T) {
 		})
 	}
 }
+
+// TestHeatingReadmeExample: the README's example. With the default 48 hours, a
+// radiator job of 1.5 working days from Monday 08:00 to Tuesday 12:00 (28 hours)
+// passes; the same from Friday 13:00 to Monday 17:00 (76 hours) does not.
+func TestHeatingReadmeExample(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		stretches []string
+		broken    bool
+	}{
+		{"Monday to Tuesday", []string{"2027-03-15 08:00", "12:00", "2027-03-15 13:00", "17:00", "2027-03-16 08:00", "12:00"}, false},
+		{"Friday to Monday", []string{"2027-03-19 13:00", "17:00", "2027-03-22 08:00", "12:00", "2027-03-22 13:00", "17:00"}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, pl := vtProblem(), vtPlan()
+			p.Trades = append(p.Trades, model.Trade{ID: "radiators", CutsHeating: true})
+			p.Crews = append(p.Crews, model.Crew{ID: "RAD-1", Trades: []string{"radiators"}})
+			p.Interventions = append(p.Interventions, model.Intervention{ID: "D2/radiators", Dwelling: "D2", Trade: "radiators", Duration: "1.5d", Access: model.AccessNone})
+			pl.Assignments = append(pl.Assignments, vtA("D2/radiators", "RAD-1", "", tc.stretches...))
+			require.NoError(t, model.Validate(p))
+			var heat []Violation
+			for _, v := range Verify(p, pl) {
+				if v.Rule == NameHeating {
+					heat = append(heat, v)
+				}
+			}
+			assert.Equal(t, tc.broken, len(heat) > 0, "%v", heat)
+		})
+	}
+}
