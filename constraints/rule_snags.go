@@ -67,9 +67,28 @@ func (Snags) compileTerms(c *Compiled, g *taskGroups) error {
 	return nil
 }
 
-// explainUnplaced: the return visit cannot be done in time.
+// isSnagLink reports whether the rule orders task from before task to: the
+// acceptance visit before its return visit, the return visit before its check.
+func isSnagLink(c *Compiled, from, to int) bool {
+	iv, ref := c.Interventions[to], c.Interventions[from].ID
+	return iv.SnagOf == ref || iv.CheckOf == ref
+}
+
+// explainUnplaced: the return visit cannot be done in time, or waits for what
+// could not be placed.
 func (Snags) explainUnplaced(c *Compiled, t int, p solver.Placement, lang Lang) ([]model.Reason, bool) {
 	iv := c.Interventions[t]
+	if p.Reason == solver.ReasonPredecessor && p.Blocker >= 0 && isSnagLink(c, p.Blocker, t) {
+		ref := c.Interventions[p.Blocker].ID
+		if iv.CheckOf != "" {
+			return []model.Reason{{Rule: NameSnags, Message: phrase{
+				fmt.Sprintf("the pilot's check %s follows the return visit %s, which could not be placed", iv.ID, ref),
+				fmt.Sprintf("La vérification du pilote %s suit la reprise %s, qui n'a pas pu être placée", iv.ID, ref), false}.in(lang)}}, true
+		}
+		return []model.Reason{{Rule: NameSnags, Message: phrase{
+			fmt.Sprintf("the return visit %s follows the acceptance visit %s, which could not be placed", iv.ID, ref),
+			fmt.Sprintf("La reprise %s suit la réception %s, qui n'a pas pu être placée", iv.ID, ref), false}.in(lang)}}, true
+	}
 	if p.Reason != solver.ReasonSpan || iv.SnagOf == "" {
 		return nil, false
 	}

@@ -113,8 +113,8 @@ func (TradeSequence) explainUnplaced(c *Compiled, t int, p solver.Placement, lan
 	iv := c.Interventions[t]
 	switch p.Reason {
 	case solver.ReasonPredecessor:
-		if p.Blocker >= 0 && isVisitLink(c, p.Blocker, t) {
-			return nil, false // the pilot's visits say it in their words
+		if p.Blocker >= 0 && (isVisitLink(c, p.Blocker, t) || isSnagLink(c, p.Blocker, t)) {
+			return nil, false // the pilot's visits and the snags say it in their words
 		}
 		pred, predFr := "an earlier intervention", "une intervention précédente"
 		if p.Blocker >= 0 {

@@ -329,3 +329,27 @@ func TestBurdenReport(t *testing.T) {
 	assert.Empty(t, s.Burdened)
 	assert.Equal(t, 21, s.BurdenDays)
 }
+
+// TestSnagTooLateExplained: a snag found at an acceptance visit done on 5 January
+// cannot be cleared within 5 days when the notice period alone takes a week: the
+// return visit is unplaced with the snag rule's reason, and the pilot's check with
+// its own, in French.
+func TestSnagTooLateExplained(t *testing.T) {
+	p := ptSnagProblem()
+	five := 5
+	p.Operation.Policy.SnagDeadlineDays = &five
+	require.NoError(t, model.Validate(p))
+	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 2, Workers: 1, Lang: French})
+	require.NoError(t, err)
+	require.Empty(t, Verify(p, res.Plan))
+	why := map[string]model.Reason{}
+	for _, u := range res.Plan.Unplaced {
+		require.NotEmpty(t, u.Reasons)
+		why[u.Intervention] = u.Reasons[0]
+	}
+	require.Len(t, why, 2, "%v", why)
+	assert.Equal(t, "snags", why["D1/snag"].Rule)
+	assert.Contains(t, why["D1/snag"].Message, "dans les 5 jours qui suivent la réception D1/acceptance")
+	assert.Equal(t, "snags", why["D1/snag/check"].Rule)
+	assert.Contains(t, why["D1/snag/check"].Message, "suit la reprise D1/snag")
+}
