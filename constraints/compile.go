@@ -108,6 +108,14 @@ func Compile(p *model.Problem) (*Compiled, error) {
 	}
 	sp.Objective = objective(p.Operation.Policy)
 	sp.Objective.Discouraged = p.PilotExtraHoursWeight() / 60 // per hour in the pilots' sessions and favours
+	// the burden: each disturbed date of a household beyond the threshold
+	sp.Objective.GroupDaysOver = p.BurdenWeight()
+	sp.GroupDaysLimit = make([]int, len(p.Dwellings))
+	for i := range p.Dwellings {
+		if p.Dwellings[i].Occupied() {
+			sp.GroupDaysLimit[i] = p.BurdenDays()
+		}
+	}
 	// the dwellings' ends count by their mean, so that the operation's end keeps
 	// its weight whatever the number of dwellings
 	sp.Objective.GroupEnd /= float64(max(1, len(p.Dwellings)))

@@ -17,6 +17,9 @@ var registry = mustRegistry(
 	RelocationRule{},     // 8
 	FrozenAppointments{}, // 9
 	LocalTime{},          // 10
+	Heating{},            // 11
+	PilotVisits{},        // 12
+	Snags{},              // 13
 	PlanStructure{},      // 0: every intervention once, durations, known ids
 )
 

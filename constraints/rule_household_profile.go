@@ -125,6 +125,17 @@ func (HouseholdProfile) compileTerms(c *Compiled, g *taskGroups) error {
 	return nil
 }
 
+// waterLimited reports whether a profile of iv's household limits its days
+// without water.
+func waterLimited(c *Compiled, iv *model.Intervention) bool {
+	for _, pr := range c.Index.ProfilesOf(iv) {
+		if pr.MaxWaterOutDays > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // waterOver reports whether a fixed water-cutting task ended more than the
 // profile's limit before now: that water cut is over, and whatever still cuts
 // water could never be within the limit of it. The limit then binds the cuts still
@@ -139,6 +150,9 @@ func (HouseholdProfile) explainUnplaced(c *Compiled, t int, p solver.Placement, 
 	iv := c.Interventions[t]
 	switch p.Reason {
 	case solver.ReasonSpan:
+		if tr := c.Index.Trades[iv.Trade]; tr == nil || !tr.CutsWater || !waterLimited(c, iv) {
+			return nil, false // another rule's span (heating, snags)
+		}
 		return []model.Reason{{Rule: NameHouseholdProfile, Message: phrase{
 			fmt.Sprintf("the works that cut water in dwelling %s cannot fit in the days the household's profile allows", iv.Dwelling),
 			fmt.Sprintf("Les travaux qui coupent l'eau dans le logement %s (dont %s) ne tiennent pas dans le nombre de jours que permet le profil du ménage", iv.Dwelling, iv.ID), false}.in(lang)}}, true

@@ -58,6 +58,9 @@ func (TradeSequence) compilePrecedences(c *Compiled, g *taskGroups) error {
 			only[d] = true
 		}
 		link := func(from, to int) {
+			if c.Interventions[from].Snagging() || c.Interventions[to].Snagging() {
+				return // a snag's visits follow the snag rule, not the sequences
+			}
 			if len(only) > 0 && (!only[c.Interventions[from].Dwelling] || !only[c.Interventions[to].Dwelling]) {
 				return
 			}
@@ -110,6 +113,9 @@ func (TradeSequence) explainUnplaced(c *Compiled, t int, p solver.Placement, lan
 	iv := c.Interventions[t]
 	switch p.Reason {
 	case solver.ReasonPredecessor:
+		if p.Blocker >= 0 && (isVisitLink(c, p.Blocker, t) || isSnagLink(c, p.Blocker, t)) {
+			return nil, false // the pilot's visits and the snags say it in their words
+		}
 		pred, predFr := "an earlier intervention", "une intervention précédente"
 		if p.Blocker >= 0 {
 			pred, predFr = fmt.Sprintf("%q", c.Interventions[p.Blocker].ID), c.Interventions[p.Blocker].ID
@@ -133,7 +139,8 @@ func (TradeSequence) explainUnplaced(c *Compiled, t int, p solver.Placement, lan
 // without public holidays) have elapsed after it, and no later than its end plus
 // MaxLag. An intervention starts after every intervention of its After list ends.
 // A successor placed while its predecessor is not placed is a violation; a pair with
-// an unplaced successor is not checked.
+// an unplaced successor is not checked. A snag's return visit and the pilot's check
+// of it (snag_of, check_of) are left out of the sequences: rule 13 orders them.
 func (r TradeSequence) Check(v *Verification) []Violation {
 	var out []Violation
 	p, x := v.Problem, v.Index
@@ -195,7 +202,7 @@ func (r TradeSequence) Check(v *Verification) []Violation {
 		for _, g := range groups {
 			for _, a := range g[0] {
 				for _, b := range g[1] {
-					if a == b || (len(only) > 0 && (!only[a.Dwelling] || !only[b.Dwelling])) {
+					if a == b || a.Snagging() || b.Snagging() || (len(only) > 0 && (!only[a.Dwelling] || !only[b.Dwelling])) {
 						continue
 					}
 					out = append(out, r.pair(v, a, b, lag, what)...)

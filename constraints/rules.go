@@ -33,7 +33,7 @@ import (
 type Rule interface {
 	// Name is the rule's stable identifier, e.g. "crew-calendar".
 	Name() string
-	// Number is the hard constraint's number (1-10); 0 for structural checks.
+	// Number is the hard constraint's number (from 1); 0 for structural checks.
 	Number() int
 	// Requires says in one sentence, in lang (English unless lang is French),
 	// what the rule requires.

@@ -431,12 +431,44 @@ func TestVerifyBrokenRules(t *testing.T) {
 				a.Start, a.End = a.End, a.Start
 			},
 			rule: NamePlanStructure, iv: "D3/painting", msg: "no later than it starts"},
+		// rule 11
+		{name: "without heating beyond the limit in the season",
+			problem: func(p *model.Problem) {
+				p.Trades[3].CutsHeating = true // painting: D1's runs 25 hours, Monday 09:00 to Tuesday 10:00
+				h := 24
+				p.Operation.Policy.MaxHeatingCutHours = &h
+			},
+			rule: NameHeating, iv: "D1/painting", msg: "without heating from"},
+		// rule 12
+		{name: "works before the diagnostic meeting",
+			problem: func(p *model.Problem) { p.Trades[0].Stage = model.StageDiagnostic },
+			plan:    func(pl *model.Plan) { vtMove(pl, "D1/visit", "2027-03-03 10:00", "11:00") },
+			rule:    NamePilotVisits, iv: "D1/plumbing", msg: "works come after the diagnostic meeting"},
+		{name: "survey too soon after the works",
+			problem: func(p *model.Problem) {
+				p.Trades = append(p.Trades, model.Trade{ID: "survey", PilotOnly: true, Stage: model.StageSurvey})
+				p.Interventions = append(p.Interventions, model.Intervention{ID: "D1/survey", Dwelling: "D1", Trade: "survey", Duration: "30m"})
+			},
+			plan: func(pl *model.Plan) {
+				pl.Assignments = append(pl.Assignments, vtA("D1/survey", "", "PIL-1", "2027-04-15 10:00", "10:30"))
+			},
+			rule: NamePilotVisits, iv: "D1/survey", msg: "the survey comes 6 weeks after the acceptance"},
+		// rule 13
+		{name: "snag cleared after the deadline",
+			problem: vtSnags, plan: func(pl *model.Plan) { vtMove(pl, "D1/snag", "2027-04-20 09:00", "11:00") },
+			rule: NameSnags, iv: "D1/snag", msg: "more than the 30 days to clear a snag"},
+		{name: "pilot's check before the return visit",
+			problem: vtSnags, plan: func(pl *model.Plan) { vtMove(pl, "D1/snag-check", "2027-03-23 09:00", "09:30") },
+			rule: NameSnags, iv: "D1/snag-check", msg: "before the return visit D1/snag ends"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			p, pl := vtProblem(), vtPlan()
 			if tc.problem != nil {
 				tc.problem(p)
+			}
+			if vtIntervention(p, "D1/painting") != nil && len(p.Interventions) > 11 && p.Interventions[11].ID == "D1/acceptance" {
+				vtSnagPlan(pl)
 			}
 			if tc.plan != nil {
 				tc.plan(pl)
@@ -453,6 +485,25 @@ func TestVerifyBrokenRules(t *testing.T) {
 			assert.True(t, sort.SliceIsSorted(vs, func(i, j int) bool { return vtLess(vs[i], vs[j]) }), "not sorted:%s", vtDump(vs))
 		})
 	}
+}
+
+// vtSnags adds to vtProblem D1's acceptance visit, a snag's return visit by the
+// painters and the pilot's check; the plan keeps them apart (vtSnagPlan).
+func vtSnags(p *model.Problem) {
+	p.Trades = append(p.Trades, model.Trade{ID: "acceptance", PilotOnly: true, Access: model.AccessTenant, Stage: model.StageAcceptance})
+	p.Interventions = append(p.Interventions,
+		model.Intervention{ID: "D1/acceptance", Dwelling: "D1", Trade: "acceptance", Duration: "1h"},
+		model.Intervention{ID: "D1/snag", Dwelling: "D1", Trade: "painting", Duration: "2h", SnagOf: "D1/acceptance"},
+		model.Intervention{ID: "D1/snag-check", Dwelling: "D1", Trade: "acceptance", Duration: "30m", CheckOf: "D1/snag"})
+}
+
+// vtSnagPlan places vtSnags' visits in vtPlan, keeping every rule: accepted on
+// 10 March, the snag cleared on the 30 days' last date (9 April), checked on the 19th.
+func vtSnagPlan(pl *model.Plan) {
+	pl.Assignments = append(pl.Assignments,
+		vtA("D1/acceptance", "", "PIL-1", "2027-03-10 10:00", "11:00"),
+		vtA("D1/snag", "PNT-1", "", "2027-04-09 09:00", "11:00"),
+		vtA("D1/snag-check", "", "PIL-1", "2027-04-19 10:00", "10:30"))
 }
 
 func vtLess(a, b Violation) bool {

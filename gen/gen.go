@@ -42,6 +42,14 @@ type Options struct {
 	ProfileShare float64
 	// Deliveries: 0 means 3 (window batches, the last one kitchen units).
 	Deliveries int
+	// Visits adds the pilot's diagnostic meeting and satisfaction survey to every
+	// occupied dwelling (practices.go).
+	Visits bool
+	// Heating makes the plumbers' day cut heating (radiators replaced).
+	Heating bool
+	// Snags keeps a return visit and the pilot's check for the first Snags
+	// occupied dwellings' acceptance visits.
+	Snags int
 }
 
 // DefaultStart is the default first day of a generated operation (a Monday).
@@ -103,12 +111,20 @@ func Describe() string {
     equipment (power cuts with the pilot), carer (Mon, Wed, Fri); availability made
     to fit each profile;
   - one relocation unit per 150 dwellings: respiratory households stay 8 weeks when
-    the crews should reach them, moving out and back (0.5d), keys with the pilot.`
+    the crews should reach them, moving out and back (0.5d), keys with the pilot;
+  - with --visits: the pilot's diagnostic meeting (1h) before any works and a
+    satisfaction survey (30 min) 6 weeks after acceptance, per occupied dwelling;
+    with --heating: plumbing also replaces the radiators and cuts heating (72 hours
+    at most from 15 October to 15 April: a carer's Monday and Wednesday); with --snags N: the first N occupied
+    dwellings keep a painters' return visit (2h) within 30 days of acceptance and
+    the pilot's check (30 min). The bundled example has all three (2 snags).`
 }
 
 // Example is the bundled example: 3 buildings, 60 dwellings, seed 1, with the
-// pilot's contact and a realistic state (example_state.go): its first three
-// weeks of appointments announced, a few of them confirmed.
+// pilot's contact, the pilot's diagnostic meetings and satisfaction surveys, the
+// plumbers' heating cuts, return visits kept for the snags of two dwellings, and
+// a realistic state (example_state.go): its first three weeks of appointments
+// announced, a few of them confirmed.
 func Example() *model.Problem {
 	p := exampleBase()
 	applyState(p, exampleState())
@@ -117,7 +133,7 @@ func Example() *model.Problem {
 
 // exampleBase is the example before any appointment was announced.
 func exampleBase() *model.Problem {
-	p := Generate(Options{Dwellings: 60, Seed: 1, Buildings: 3})
+	p := Generate(Options{Dwellings: 60, Seed: 1, Buildings: 3, Visits: true, Heating: true, Snags: 2})
 	p.Operation.ID = "op-les-tilleuls"
 	p.Operation.Name = "Résidence Les Tilleuls, réhabilitation en site occupé"
 	p.Operation.Contact = &model.Contact{Name: "Mme Claire Morel, pilote sociale", Phone: "01 84 60 00 01",
@@ -322,6 +338,7 @@ func Generate(o Options) *model.Problem {
 	g.crews()
 	g.pilots()
 	g.interventions()
+	g.practices()
 	return g.p
 }
 

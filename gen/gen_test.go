@@ -76,9 +76,14 @@ func TestExampleShape(t *testing.T) {
 
 	// every dwelling has the default interventions, once each
 	perDwelling := map[string]map[string]int{}
+	snags := 0
 	for _, iv := range p.Interventions {
 		if perDwelling[iv.Dwelling] == nil {
 			perDwelling[iv.Dwelling] = map[string]int{}
+		}
+		if iv.Snagging() {
+			snags++
+			continue
 		}
 		perDwelling[iv.Dwelling][iv.Trade]++
 	}
@@ -86,7 +91,18 @@ func TestExampleShape(t *testing.T) {
 		for _, tr := range trades {
 			assert.Equal(t, 1, perDwelling[d.ID][tr.ID], "%s: %s", d.ID, tr.ID)
 		}
+		// the pilot's visits in every occupied dwelling
+		want := 0
+		if d.Occupied() {
+			want = 1
+		}
+		assert.Equal(t, want, perDwelling[d.ID][tDiagnostic], "%s: diagnostic", d.ID)
+		assert.Equal(t, want, perDwelling[d.ID][tSurvey], "%s: survey", d.ID)
 	}
+	assert.Equal(t, 4, snags, "two return visits and their checks")
+	x := model.NewIndex(p)
+	assert.True(t, x.Trades[tPlumbing].CutsHeating)
+	assert.Equal(t, model.StageAcceptance, x.Trades[tAcceptance].Stage)
 	// some crews keep their own hours, some take a week off
 	own, off := 0, 0
 	for _, c := range p.Crews {
@@ -109,6 +125,40 @@ func profileShare(p *model.Problem) float64 {
 		}
 	}
 	return float64(with) / float64(len(p.Households))
+}
+
+// TestPractices: each practice is added only when asked for, and a generated
+// operation with all of them is valid, solvable and verified; without them it is
+// the same as before they existed (nothing more is drawn at random).
+func TestPractices(t *testing.T) {
+	base := Options{Dwellings: 40, Seed: 11}
+	plain := Generate(base)
+	all := base
+	all.Visits, all.Heating, all.Snags = true, true, 3
+	p := Generate(all)
+	require.NoError(t, model.Validate(p))
+	assert.Equal(t, len(plain.Dwellings), len(p.Dwellings))
+	assert.Equal(t, plain.Households, p.Households, "the same households")
+	assert.Equal(t, plain.Crews, p.Crews, "the same crews")
+	occupied := 0
+	for _, d := range p.Dwellings {
+		if d.Occupied() {
+			occupied++
+		}
+	}
+	assert.Equal(t, len(plain.Interventions)+2*occupied+2*3, len(p.Interventions))
+	for _, o := range []Options{{Dwellings: 40, Seed: 11, Visits: true}, {Dwellings: 40, Seed: 11, Heating: true}, {Dwellings: 40, Seed: 11, Snags: 1}} {
+		q := Generate(o)
+		require.NoError(t, model.Validate(q), "%+v", o)
+		x := model.NewIndex(q)
+		assert.Equal(t, o.Heating, x.Trades[tPlumbing].CutsHeating, "%+v", o)
+		assert.Equal(t, o.Visits, x.Trades[tDiagnostic] != nil, "%+v", o)
+	}
+	res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: 2, Workers: 1})
+	require.NoError(t, err)
+	require.Empty(t, res.Violations)
+	require.Empty(t, res.Plan.Unplaced)
+	require.Empty(t, scheduler.Verify(p, res.Plan))
 }
 
 func TestGenerateDeterministic(t *testing.T) {

@@ -294,6 +294,8 @@ func liveCases(t *testing.T, jobID string) []liveCase {
 		{"calendar", "GET", op + "/calendars/crew/windows-1", readTok, nil, nil, 200},
 		{"listAppointments", "GET", op + "/appointments", readTok, nil, nil, 200},
 		{"listAppointments", "GET", "/v1/operations/op-other/appointments", readTok, nil, nil, 404},
+		{"getSummary", "GET", op + "/summary", readTok, nil, nil, 200},
+		{"getSummary", "GET", "/v1/operations/op-other/summary", readTok, nil, nil, 404},
 		{"listFeeds", "GET", op + "/feeds", adminTok, nil, nil, 200},
 		{"listFeeds", "GET", op + "/feeds", writeTok, nil, nil, 403},
 		{"listFeeds", "GET", "/v1/operations/ghost/feeds", adminTok, nil, nil, 404},

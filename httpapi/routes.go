@@ -195,6 +195,8 @@ func (s *Server) table() []route {
 			answers: []answer{{status: 200, desc: "the feed (RFC 5545)", body: textBody("text/calendar")}}, fails: []int{400, 404, 429}},
 		{method: "GET", path: "/v1/operations/{op}/appointments", name: "listAppointments", role: anyRole, summary: "the latest plan's appointments: where, how to get in, when (a contractor: its crews')", handler: s.listAppointments, heavy: true,
 			answers: []answer{{status: 200, desc: "the appointments, by start", body: jsonOf[appointmentsAnswer]()}}, fails: []int{404, 429}},
+		{method: "GET", path: "/v1/operations/{op}/summary", name: "getSummary", role: readers, summary: "the latest plan's summary: counts and dates by trade and building, disturbed days, open snags by contractor", handler: s.getSummary, heavy: true,
+			answers: []answer{{status: 200, desc: "the summary", body: jsonOf[summaryAnswer]()}}, fails: []int{404, 429}},
 		{method: "POST", path: "/v1/operations/{op}/feeds", name: "createFeed", role: feeders, summary: "make a calendar feed by secret URL for a household, crew or pilot", handler: s.createFeed,
 			body:    bodyOf[feedRequest](),
 			answers: []answer{{status: 201, desc: "the feed and its secret URL's path (shown once)", body: jsonOf[feedCreated](), headers: []param{hLocation}}}, fails: []int{404}},

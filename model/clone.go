@@ -76,6 +76,12 @@ func (o Operation) clone() Operation {
 	pol.Preferred = clonePtr(pol.Preferred)
 	pol.SoftDeadline = clonePtr(pol.SoftDeadline)
 	pol.PilotExtraHours = clonePtr(pol.PilotExtraHours)
+	pol.HeatingSeason = clonePtr(pol.HeatingSeason)
+	pol.MaxHeatingCutHours = clonePtr(pol.MaxHeatingCutHours)
+	pol.SurveyWeeks = clonePtr(pol.SurveyWeeks)
+	pol.SnagDeadlineDays = clonePtr(pol.SnagDeadlineDays)
+	pol.BurdenDays = clonePtr(pol.BurdenDays)
+	pol.Burden = clonePtr(pol.Burden)
 	o.Contact = clonePtr(o.Contact)
 	return o
 }

@@ -24,6 +24,9 @@ var DefaultPreparations = map[string]string{
 	"acceptance":   "Merci d'être présent(e) : nous vérifierons ensemble les travaux réalisés dans votre logement.",
 	"removal":      "Merci d'avoir mis en cartons les objets à emporter et de signaler les meubles fragiles.",
 	"snag":         "Merci de rendre accessible la partie du logement concernée par la reprise.",
+	"diagnostic":   "Merci d'être présent(e) pour cet entretien d'environ une heure avec le pilote : nous ferons ensemble le point sur votre situation et vos besoins pendant les travaux.",
+	"survey":       "Merci de nous accorder un moment pour nous dire ce que vous pensez des travaux réalisés et de leur déroulement.",
+	"heating":      "Merci de dégager l'accès aux radiateurs et à la chaudière. Le chauffage sera coupé pendant l'intervention : prévoyez de quoi vous couvrir.",
 }
 
 // PreparationOf is what the household is asked to do before a visit of trade t:

@@ -123,6 +123,33 @@ type Policy struct {
 	// when they save more than they cost (a day earlier at the end of the
 	// operation weighs 10).
 	PilotExtraHours *float64 `json:"pilot_extra_hours,omitempty"`
+	// HeatingSeason is when a household may not be left without heating beyond
+	// MaxHeatingCutHours (default 15 October to 15 April, both days included).
+	HeatingSeason *Season `json:"heating_season,omitempty"`
+	// MaxHeatingCutHours bounds, in the heating season, the hours from the start of
+	// a dwelling's first intervention of a trade that cuts heating to the end of
+	// its last (default 48).
+	MaxHeatingCutHours *int `json:"max_heating_cut_hours,omitempty"`
+	// SurveyWeeks is how many weeks after a dwelling's acceptance visit its
+	// satisfaction survey comes, at the earliest (default 6).
+	SurveyWeeks *int `json:"survey_weeks,omitempty"`
+	// SnagDeadlineDays is how many days after the date of the acceptance visit a
+	// snag's return visit must be done by, at the latest (default 30).
+	SnagDeadlineDays *int `json:"snag_deadline_days,omitempty"`
+	// BurdenDays is the burden threshold: a household whose dwelling is
+	// disturbed on more local dates than this is listed for the landlord
+	// (default 21).
+	BurdenDays *int `json:"burden_days,omitempty"`
+	// Burden weights each disturbed date of a household beyond BurdenDays
+	// (default 20, on top of DisturbedDays).
+	Burden *float64 `json:"burden,omitempty"`
+}
+
+// Season is a stretch of every year, "MM-DD" to "MM-DD", both days included; it
+// may run over the new year (15 October to 15 April).
+type Season struct {
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // Recurrence is a recurring window: an RFC 5545 RRULE whose occurrences start at the
@@ -167,6 +194,9 @@ type Trade struct {
 	Dusty     bool   `json:"dusty,omitempty"`
 	CutsWater bool   `json:"cuts_water,omitempty"`
 	CutsPower bool   `json:"cuts_power,omitempty"`
+	// CutsHeating: the household is without heating while the trade works (a
+	// radiator or boiler replaced); see Policy.HeatingSeason.
+	CutsHeating bool `json:"cuts_heating,omitempty"`
 	// Access is the default access of this trade's interventions: "tenant", "keys"
 	// (the default) or "none".
 	Access string `json:"access,omitempty"`
@@ -174,6 +204,12 @@ type Trade struct {
 	NeedsPilot bool `json:"needs_pilot,omitempty"`
 	// PilotOnly trades (visits) are carried out by the pilot alone, with no crew.
 	PilotOnly bool `json:"pilot_only,omitempty"`
+	// Stage marks the pilot's visits before and after the works: "diagnostic"
+	// (the social diagnostic meeting, before any works in the dwelling),
+	// "acceptance" (the acceptance visit, réception) or "survey" (the satisfaction
+	// survey, Policy.SurveyWeeks after the acceptance). Diagnostic and survey
+	// trades are pilot_only.
+	Stage string `json:"stage,omitempty"`
 	// Preparation is what the household is asked to do before this trade's visit,
 	// printed on its letter (e.g. "Merci de vider les placards de la cuisine.");
 	// empty means the default of a standard trade id (PreparationOf).
@@ -410,6 +446,15 @@ type Intervention struct {
 	// Relocation is "move_out", "during" or "move_back" for interventions tied to the
 	// household's stay in a relocation unit.
 	Relocation string `json:"relocation,omitempty"`
+	// SnagOf makes this intervention the return visit of its trade for a snag
+	// found at that acceptance visit (an intervention of a trade of stage
+	// acceptance in the same dwelling): it comes after it, within
+	// Policy.SnagDeadlineDays.
+	SnagOf string `json:"snag_of,omitempty"`
+	// CheckOf makes this pilot_only intervention the pilot's check of that return
+	// visit (an intervention with SnagOf in the same dwelling): it comes after it.
+	// The snag is open until its check is done.
+	CheckOf string `json:"check_of,omitempty"`
 	// Status is planned (default), announced, confirmed, done or missed. Announced,
 	// confirmed and done interventions carry Crew, Start and End and do not move.
 	Status string `json:"status,omitempty"`

@@ -272,6 +272,7 @@ func (v *validator) operation() {
 			v.add("operation.policy."+w.name, e, op.ID, "weight must be a finite number >= 0")
 		}
 	}
+	v.practicesPolicy()
 }
 
 // date reads a required date.
@@ -410,6 +411,7 @@ func (v *validator) trades() {
 		if t.NoticeDays != nil && (*t.NoticeDays < 0 || *t.NoticeDays > 365) {
 			v.add(fmt.Sprintf("trades[%d].notice_days", i), "trade", t.ID, "%d is not between 0 and 365", *t.NoticeDays)
 		}
+		v.tradePractices(i, &t)
 	}
 }
 
@@ -883,6 +885,7 @@ func (v *validator) interventions() {
 		default:
 			add("relocation", "unknown role %q (move_out, during or move_back)", iv.Relocation)
 		}
+		v.interventionPractices(iv, f)
 		switch iv.Status {
 		case "", StatusPlanned, StatusAnnounced, StatusConfirmed, StatusDone, StatusMissed:
 		default:
@@ -971,8 +974,8 @@ func minutes(m int) string {
 
 // cycles looks for a cycle among the interventions' precedences, the ones the
 // solver will build: sequences of each dwelling or stairwell (restricted to their
-// dwellings), explicit "after" lists, and moving out, staying and moving back of a
-// relocated household. Groups are joined through hub nodes, so the graph stays
+// dwellings), explicit "after" lists, moving out, staying and moving back of a
+// relocated household, and the pilot's visits and snags (practiceEdges). Groups are joined through hub nodes, so the graph stays
 // linear in the size of the problem (a stairwell sequence between two trades with
 // n interventions each is 2n edges, not n²). gonum's topological sort then finds
 // whether the graph has a cycle (graph.cycle).
@@ -1023,8 +1026,8 @@ func (v *validator) cycles() {
 			first[iv.ID] = i
 		}
 		d := x.Dwellings[iv.Dwelling]
-		if d == nil {
-			continue
+		if d == nil || iv.Snagging() {
+			continue // (a snag's visits take no part in the sequences)
 		}
 		t := number(tradeNo, iv.Trade)
 		join(byDwelling, number(dwellingNo, d.ID), t, i)
@@ -1146,6 +1149,7 @@ func (v *validator) cycles() {
 			through(r.out, r.back)
 		}
 	}
+	practiceEdges(p, x, first, g.edge, through)
 	cyc := g.cycle()
 	if cyc == nil {
 		return

@@ -240,6 +240,7 @@ func score(cp *constraints.Compiled, res *solver.Result) *model.Score {
 	add("makespan_days", float64(tm.Makespan)/1440, o.Makespan*1440)
 	add("dwelling_end_days", float64(tm.GroupEnd)/1440, o.GroupEnd*1440)
 	add("disturbed_days", float64(tm.GroupDays), o.GroupDays)
+	add("burden_days", float64(tm.GroupDaysOver), o.GroupDaysOver)
 	add("hours_outside_preferred", float64(tm.Preference)/60, o.Preference*60)
 	add("soft_deadline_days", float64(tm.Tardiness)/1440, o.Tardiness*1440)
 	if cp.PilotExtras() {

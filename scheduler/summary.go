@@ -10,28 +10,118 @@ import (
 	"github.com/rehabplan/rehabplan/model"
 )
 
-// Summary is what a works manager reads first about a plan.
+// Summary is what a works manager reads first about a plan (the API serves it
+// as JSON).
 type Summary struct {
-	Operation  string
-	Status     string
-	Placed     int
-	Unplaced   int
-	Start, End time.Time
-	ByTrade    []Span
-	ByBuilding []Span
+	Operation  string    `json:"operation"`
+	Status     string    `json:"status"`
+	Placed     int       `json:"placed"`
+	Unplaced   int       `json:"unplaced"`
+	Start      time.Time `json:"start"`
+	End        time.Time `json:"end"`
+	ByTrade    []Span    `json:"by_trade"`
+	ByBuilding []Span    `json:"by_building"`
 	// Disturbed days per occupied dwelling: local dates with any work.
-	DisturbedMean  float64
-	DisturbedMax   int
-	DisturbedMaxAt string // the dwelling with the most
+	DisturbedMean  float64 `json:"disturbed_mean"`
+	DisturbedMax   int     `json:"disturbed_max"`
+	DisturbedMaxAt string  `json:"disturbed_max_at,omitempty"` // the dwelling with the most
 	// Blocked counts unplaced interventions per blocking rule.
-	Blocked map[string]int
+	Blocked map[string]int `json:"blocked"`
+	// OpenSnags lists, per contractor, the snags not yet cleared (snagsOf).
+	OpenSnags []ContractorSnags `json:"open_snags"`
+	// BurdenDays is the policy's burden threshold (model.Problem.BurdenDays);
+	// Burdened the households disturbed on more local dates than it, for the
+	// landlord: most disturbed first, then by dwelling.
+	BurdenDays int                 `json:"burden_days"`
+	Burdened   []BurdenedHousehold `json:"burdened"`
+}
+
+// BurdenedHousehold is a household disturbed beyond the burden threshold.
+type BurdenedHousehold struct {
+	Household string `json:"household"`
+	Dwelling  string `json:"dwelling"`
+	// Days are the local dates with any work in the dwelling.
+	Days int `json:"days"`
 }
 
 // Span is the count and the first and last dates of a group of interventions.
 type Span struct {
-	Key         string
-	Count       int
-	First, Last time.Time
+	Key   string    `json:"key"`
+	Count int       `json:"count"`
+	First time.Time `json:"first"`
+	Last  time.Time `json:"last"`
+}
+
+// ContractorSnags are a contractor's open snags: return visits (snag_of) whose
+// pilot's check is not done (without a check: the return visit not done).
+type ContractorSnags struct {
+	// Contractor is the contractor of the crew that does, or is to do, the return
+	// visit (the crew's id when it names none); "" while the visit is not placed.
+	Contractor string `json:"contractor"`
+	Open       int    `json:"open"`
+	// Snags are the return visits' ids, sorted.
+	Snags []string `json:"snags"`
+}
+
+// snagsOf counts the open snags of p per contractor, by plan's crews (a fixed
+// return visit's own crew first), contractors sorted, "" last.
+func snagsOf(p *model.Problem, plan *model.Plan, x *model.Index) []ContractorSnags {
+	checks := map[string][]*model.Intervention{}
+	for i := range p.Interventions {
+		if iv := &p.Interventions[i]; iv.CheckOf != "" {
+			checks[iv.CheckOf] = append(checks[iv.CheckOf], iv)
+		}
+	}
+	crewOf := map[string]string{}
+	for _, a := range plan.Assignments {
+		crewOf[a.Intervention] = a.Crew
+	}
+	by := map[string]*ContractorSnags{}
+	for i := range p.Interventions {
+		iv := &p.Interventions[i]
+		if iv.SnagOf == "" {
+			continue
+		}
+		open := iv.StatusOf() != model.StatusDone
+		if cs := checks[iv.ID]; len(cs) > 0 {
+			open = false
+			for _, c := range cs {
+				open = open || c.StatusOf() != model.StatusDone
+			}
+		}
+		if !open {
+			continue
+		}
+		crew := iv.Crew
+		if c, ok := crewOf[iv.ID]; ok && c != "" {
+			crew = c
+		}
+		who := ""
+		if c := x.Crews[crew]; c != nil {
+			who = c.Contractor
+			if who == "" {
+				who = c.ID
+			}
+		}
+		if by[who] == nil {
+			by[who] = &ContractorSnags{Contractor: who}
+		}
+		by[who].Open++
+		by[who].Snags = append(by[who].Snags, iv.ID)
+	}
+	out := make([]ContractorSnags, 0, len(by))
+	for _, cs := range by {
+		sort.Strings(cs.Snags)
+		out = append(out, *cs)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i].Contractor, out[j].Contractor
+		if (a == "") != (b == "") {
+			return b == ""
+		}
+		return a < b
+	})
+	return out
 }
 
 // Summarize reads a plan against its problem. Times that do not parse are skipped
@@ -101,6 +191,7 @@ func Summarize(p *model.Problem, plan *model.Plan) *Summary {
 			s.Blocked[r.Rule]++
 		}
 	}
+	s.OpenSnags = snagsOf(p, plan, x)
 	s.ByTrade = sortedSpans(trades, tradeOrder(p))
 	s.ByBuilding = sortedSpans(buildings, nil)
 	ids := make([]string, 0, len(days))
@@ -119,6 +210,13 @@ func Summarize(p *model.Problem, plan *model.Plan) *Summary {
 	if len(ids) > 0 {
 		s.DisturbedMean = float64(total) / float64(len(ids))
 	}
+	s.BurdenDays, s.Burdened = p.BurdenDays(), []BurdenedHousehold{}
+	for _, id := range ids {
+		if n := len(days[id]); n > s.BurdenDays {
+			s.Burdened = append(s.Burdened, BurdenedHousehold{Household: x.Dwellings[id].Household, Dwelling: id, Days: n})
+		}
+	}
+	sort.SliceStable(s.Burdened, func(i, j int) bool { return s.Burdened[i].Days > s.Burdened[j].Days })
 	return s
 }
 
@@ -149,6 +247,25 @@ func sortedSpans(m map[string]*Span, order map[string]int) []Span {
 	return out
 }
 
+// WriteBurden prints the households disturbed beyond the burden threshold, one
+// a line, for the landlord (nothing when there are none).
+func (s *Summary) WriteBurden(w io.Writer) error {
+	var b strings.Builder
+	s.writeBurden(&b)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (s *Summary) writeBurden(b *strings.Builder) {
+	if len(s.Burdened) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "households disturbed on more than %d days (for the landlord): %d\n", s.BurdenDays, len(s.Burdened))
+	for _, h := range s.Burdened {
+		fmt.Fprintf(b, "  %s (dwelling %s): %d days\n", h.Household, h.Dwelling, h.Days)
+	}
+}
+
 // WriteText prints the summary for people.
 func (s *Summary) WriteText(w io.Writer) error {
 	var b strings.Builder
@@ -173,6 +290,18 @@ func (s *Summary) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, " (%s)", s.DisturbedMaxAt)
 	}
 	b.WriteString("\n")
+	s.writeBurden(&b)
+	if len(s.OpenSnags) > 0 {
+		b.WriteString("open snags, by contractor:")
+		for _, cs := range s.OpenSnags {
+			who := cs.Contractor
+			if who == "" {
+				who = "(return visit not placed)"
+			}
+			fmt.Fprintf(&b, " %s %d;", who, cs.Open)
+		}
+		b.WriteString("\n")
+	}
 	if len(s.Blocked) > 0 {
 		rules := make([]string, 0, len(s.Blocked))
 		for r := range s.Blocked {

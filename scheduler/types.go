@@ -58,6 +58,9 @@ type Breakdown struct {
 	DwellingEnds time.Duration
 	// DisturbedDays: the sum over dwellings of the days with work beyond the first.
 	DisturbedDays int
+	// BurdenDays: the sum over households of their disturbed dates beyond the
+	// policy's burden threshold (model.Problem.BurdenDays).
+	BurdenDays int
 	// OutsidePreferred: the time of work outside the households' preferred windows.
 	OutsidePreferred time.Duration
 	// Tardiness: the time by which soft deadlines are missed, summed.
@@ -125,6 +128,6 @@ func stopOf(s solver.Stop) Stop {
 
 func breakdownOf(t solver.Terms) Breakdown {
 	m := func(n int) time.Duration { return time.Duration(n) * time.Minute }
-	return Breakdown{Makespan: m(t.Makespan), DwellingEnds: m(t.GroupEnd), DisturbedDays: t.GroupDays,
+	return Breakdown{Makespan: m(t.Makespan), DwellingEnds: m(t.GroupEnd), DisturbedDays: t.GroupDays, BurdenDays: t.GroupDaysOver,
 		OutsidePreferred: m(t.Preference), Tardiness: m(t.Tardiness), Moved: t.Moved, MoveCost: t.Moves, ShiftCost: t.Shift}
 }

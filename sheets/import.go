@@ -474,6 +474,9 @@ func (im *importer) operation(g *grid) {
 			o.Now = r.moment("v")
 		case "operation.contact.name", "operation.contact.phone", "operation.contact.email", "operation.contact.hours", "operation.contact.address":
 			setContact(o, pr.key, r.s("v"))
+		case "operation.policy.heating_season.from", "operation.policy.heating_season.to", "operation.policy.max_heating_cut_hours",
+			"operation.policy.survey_weeks", "operation.policy.snag_deadline_days", "operation.policy.burden_days":
+			practicePolicy(&o.Policy, pr.key, r)
 		default: // the policy's weights
 			var w *float64
 			if s := r.s("v"); s != "" {
@@ -494,8 +497,41 @@ func (im *importer) operation(g *grid) {
 				o.Policy.Preferred = w
 			case "operation.policy.soft_deadline":
 				o.Policy.SoftDeadline = w
+			case "operation.policy.burden":
+				o.Policy.Burden = w
 			}
 		}
+	}
+}
+
+// practicePolicy reads one of the policy's parameters of the pilots' practices
+// (heating season, survey, snags, burden) other than a weight.
+func practicePolicy(pol *model.Policy, key string, r *rec) {
+	if r.s("v") == "" {
+		return
+	}
+	switch key {
+	case "operation.policy.heating_season.from", "operation.policy.heating_season.to":
+		if pol.HeatingSeason == nil {
+			pol.HeatingSeason = &model.Season{}
+		}
+		if key == "operation.policy.heating_season.from" {
+			pol.HeatingSeason.From = r.s("v")
+		} else {
+			pol.HeatingSeason.To = r.s("v")
+		}
+		return
+	}
+	n := r.int("v")
+	switch key {
+	case "operation.policy.max_heating_cut_hours":
+		pol.MaxHeatingCutHours = &n
+	case "operation.policy.survey_weeks":
+		pol.SurveyWeeks = &n
+	case "operation.policy.snag_deadline_days":
+		pol.SnagDeadlineDays = &n
+	case "operation.policy.burden_days":
+		pol.BurdenDays = &n
 	}
 }
 
@@ -585,13 +621,14 @@ func (im *importer) trades(rs []*rec) []tradeDefault {
 		if r.s("id") != "" || r.s("name") != "" {
 			i := len(im.p.Trades)
 			im.p.Trades = append(im.p.Trades, model.Trade{ID: r.s("id"), Name: r.s("name"), Noisy: r.bool("noisy"), Dusty: r.bool("dusty"),
-				CutsWater: r.bool("cuts_water"), CutsPower: r.bool("cuts_power"), Access: r.enum("access"),
-				NeedsPilot: r.bool("needs_pilot"), PilotOnly: r.bool("pilot_only"), Preparation: r.s("preparation")})
+				CutsWater: r.bool("cuts_water"), CutsPower: r.bool("cuts_power"), CutsHeating: r.bool("cuts_heating"), Stage: r.enum("stage"),
+				Access: r.enum("access"), NeedsPilot: r.bool("needs_pilot"), PilotOnly: r.bool("pilot_only"), Preparation: r.s("preparation")})
 			if r.s("notice_days") != "" {
 				n := r.int("notice_days")
 				im.p.Trades[i].NoticeDays = &n
 			}
-			im.at(fmt.Sprintf("trades[%d]", i), r, identity("id", "name", "noisy", "dusty", "cuts_water", "cuts_power", "access", "needs_pilot", "pilot_only", "preparation", "notice_days"))
+			im.at(fmt.Sprintf("trades[%d]", i), r, identity("id", "name", "noisy", "dusty", "cuts_water", "cuts_power", "cuts_heating", "stage",
+				"access", "needs_pilot", "pilot_only", "preparation", "notice_days"))
 			if d := r.duration("default_duration"); d != "" {
 				defaults = append(defaults, tradeDefault{r.s("id"), d, r})
 			}
@@ -662,9 +699,11 @@ func (im *importer) interventions(rs []*rec, defaults []tradeDefault) {
 			Duration: r.duration("duration"), CrewSize: r.int("crew_size"), NeedsPilot: r.optBool("needs_pilot"), Access: r.enum("access"),
 			Release: r.moment("release"), Deadline: r.moment("deadline"), SoftDeadline: r.moment("soft_deadline"),
 			Deliveries: r.list("deliveries"), After: r.list("after"), Relocation: r.enum("relocation"), Status: r.enum("status"),
-			Pinned: r.bool("pinned"), Crew: r.s("crew"), Pilot: r.s("pilot"), Start: r.moment("start"), End: r.moment("end")})
+			Pinned: r.bool("pinned"), Crew: r.s("crew"), Pilot: r.s("pilot"), Start: r.moment("start"), End: r.moment("end"),
+			SnagOf: r.s("snag_of"), CheckOf: r.s("check_of")})
 		im.at(fmt.Sprintf("interventions[%d]", i), r, identity("id", "dwelling", "trade", "duration", "crew_size", "needs_pilot", "access",
-			"release", "deadline", "soft_deadline", "deliveries", "after", "relocation", "status", "pinned", "crew", "pilot", "start", "end"))
+			"release", "deadline", "soft_deadline", "deliveries", "after", "relocation", "status", "pinned", "crew", "pilot", "start", "end",
+			"snag_of", "check_of"))
 	}
 }
 

@@ -55,6 +55,7 @@ var (
 	enumNoisy      = enum{[]string{"relocated", "hours"}, []string{"relogé", "créneaux"}}
 	enumHolidays   = enum{[]string{"FR", "none"}, []string{"FR", "aucun"}}
 	enumBool       = enum{[]string{"oui", "non"}, []string{"oui", "non"}}
+	enumStage      = enum{[]string{model.StageDiagnostic, model.StageAcceptance, model.StageSurvey}, []string{"diagnostic", "réception", "enquête"}}
 )
 
 // label is the French label of a model value ("" stays "").
@@ -144,6 +145,13 @@ var operationParams = []param{
 	{"operation.policy.disturbed_days", "Poids : jours perturbés", "Coût de chaque jour de travaux dans un logement au-delà du premier. Vide : 5.", kFloat, enum{}},
 	{"operation.policy.preferred", "Poids : hors créneaux préférés", "Coût de chaque heure d'intervention hors des créneaux préférés du ménage. Vide : 1.", kFloat, enum{}},
 	{"operation.policy.soft_deadline", "Poids : échéance souhaitée dépassée", "Coût de chaque jour après l'échéance souhaitée d'une intervention. Vide : 20.", kFloat, enum{}},
+	{"operation.policy.heating_season.from", "Saison de chauffe : début", "Premier jour de la saison de chauffe, MM-JJ (« 10-15 »). Vide : 15 octobre.", kText, enum{}},
+	{"operation.policy.heating_season.to", "Saison de chauffe : fin", "Dernier jour de la saison de chauffe, MM-JJ (« 04-15 »). Vide : 15 avril.", kText, enum{}},
+	{"operation.policy.max_heating_cut_hours", "Sans chauffage au plus (heures)", "En saison de chauffe, heures au plus sans chauffage pour un ménage. Vide : 48.", kInt, enum{}},
+	{"operation.policy.survey_weeks", "Enquête de satisfaction (semaines)", "Semaines au moins entre la réception et l'enquête de satisfaction. Vide : 6.", kInt, enum{}},
+	{"operation.policy.snag_deadline_days", "Levée des réserves (jours)", "Jours au plus après la réception pour la reprise d'une réserve. Vide : 30.", kInt, enum{}},
+	{"operation.policy.burden_days", "Seuil de gêne (jours)", "Un ménage dérangé plus de jours que cela est signalé au bailleur. Vide : 21.", kInt, enum{}},
+	{"operation.policy.burden", "Poids : jours au-delà du seuil de gêne", "Coût de chaque jour de gêne au-delà du seuil. Vide : 20.", kFloat, enum{}},
 }
 
 var opCols = []column{
@@ -245,7 +253,7 @@ var pilotsDef = sheetDef{SheetPilots, []column{
 	{key: "contact", title: "Contact", help: "Téléphone ou adresse imprimés sur les avis aux ménages.", kind: kText},
 }}
 
-// The trades sheet holds two tables side by side: trades (A-J), sequences (L-R).
+// The trades sheet holds two tables side by side: trades (A-N), sequences (P-V).
 var tradesDef = sheetDef{SheetTrades, []column{
 	{key: "id", title: "Corps d'état", help: "Identifiant du corps d'état.", kind: kText},
 	{key: "name", title: "Nom", help: "Nom, libre.", kind: kText},
@@ -253,6 +261,8 @@ var tradesDef = sheetDef{SheetTrades, []column{
 	{key: "dusty", title: "Poussiéreux", help: "oui / non", kind: kBool, enum: enumBool},
 	{key: "cuts_water", title: "Coupe l'eau", help: "oui / non", kind: kBool, enum: enumBool},
 	{key: "cuts_power", title: "Coupe l'électricité", help: "oui / non", kind: kBool, enum: enumBool},
+	{key: "cuts_heating", title: "Coupe le chauffage", help: "oui / non", kind: kBool, enum: enumBool},
+	{key: "stage", title: "Visite du pilote", help: "diagnostic (avant tous les travaux), réception, enquête (de satisfaction, après la réception) ; vide : travaux.", kind: kEnum, enum: enumStage},
 	{key: "access", title: "Accès", help: "Qui doit ouvrir : locataire, clés (locataire ou clés au pilote), aucun. Vide : clés.", kind: kEnum, enum: enumAccess},
 	{key: "needs_pilot", title: "Pilote requis", help: "oui : le pilote assiste.", kind: kBool, enum: enumBool},
 	{key: "pilot_only", title: "Pilote seul", help: "oui : visite faite par le pilote seul, sans équipe.", kind: kBool, enum: enumBool},
@@ -270,7 +280,7 @@ var tradesDef = sheetDef{SheetTrades, []column{
 }}
 
 // seqFrom is the index of the first column of the sequences table.
-const seqFrom = 13
+const seqFrom = 15
 
 var deliveriesDef = sheetDef{SheetDeliveries, []column{
 	{key: "id", title: "Livraison", help: "Identifiant de la livraison.", kind: kText},
@@ -310,6 +320,8 @@ var interventionsDef = sheetDef{SheetInterventions, []column{
 	{key: "pilot", title: "Pilote", help: "Pour une intervention annoncée ou faite : le pilote présent.", kind: kText, ref: refPilots},
 	{key: "start", title: "Début", help: "Pour une intervention annoncée ou faite : début (JJ/MM/AAAA HH:MM).", kind: kMoment},
 	{key: "end", title: "Fin", help: "Pour une intervention annoncée ou faite : fin (JJ/MM/AAAA HH:MM).", kind: kMoment},
+	{key: "snag_of", title: "Reprise de la réserve de", help: "Pour la reprise d'une réserve : la réception (intervention) qui l'a relevée.", kind: kText},
+	{key: "check_of", title: "Vérification de", help: "Pour la vérification du pilote : la reprise (intervention) vérifiée.", kind: kText},
 }}
 
 // tableDefs lists the table sheets in workbook order (Opération comes before them).

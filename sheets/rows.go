@@ -89,6 +89,17 @@ func operationRows(p *model.Problem) [][]any {
 		"operation.policy.disturbed_days": optFloat(o.Policy.DisturbedDays),
 		"operation.policy.preferred":      optFloat(o.Policy.Preferred),
 		"operation.policy.soft_deadline":  optFloat(o.Policy.SoftDeadline),
+		"operation.policy.burden":         optFloat(o.Policy.Burden),
+	}
+	if hs := o.Policy.HeatingSeason; hs != nil {
+		vals["operation.policy.heating_season.from"], vals["operation.policy.heating_season.to"] = hs.From, hs.To
+	}
+	for key, n := range map[string]*int{"operation.policy.max_heating_cut_hours": o.Policy.MaxHeatingCutHours,
+		"operation.policy.survey_weeks": o.Policy.SurveyWeeks, "operation.policy.snag_deadline_days": o.Policy.SnagDeadlineDays,
+		"operation.policy.burden_days": o.Policy.BurdenDays} {
+		if n != nil {
+			vals[key] = *n
+		}
 	}
 	if o.NoticeDays != nil {
 		vals["operation.notice_days"] = *o.NoticeDays
@@ -146,7 +157,7 @@ func tableRows(p *model.Problem) map[string][][]any {
 		if i < len(p.Trades) {
 			tr := p.Trades[i]
 			copy(row, []any{tr.ID, tr.Name, yesNo(tr.Noisy), yesNo(tr.Dusty), yesNo(tr.CutsWater), yesNo(tr.CutsPower),
-				enumAccess.label(tr.Access), yesNo(tr.NeedsPilot), yesNo(tr.PilotOnly), "", tr.Preparation, optIntPtr(tr.NoticeDays)})
+				yesNo(tr.CutsHeating), enumStage.label(tr.Stage), enumAccess.label(tr.Access), yesNo(tr.NeedsPilot), yesNo(tr.PilotOnly), "", tr.Preparation, optIntPtr(tr.NoticeDays)})
 		}
 		if i < len(p.Sequences) {
 			s := p.Sequences[i]
@@ -176,7 +187,7 @@ func tableRows(p *model.Problem) map[string][][]any {
 		t[SheetInterventions] = append(t[SheetInterventions], []any{iv.ID, iv.Dwelling, iv.Trade, durationToSheet(iv.Duration), optInt(iv.CrewSize),
 			np, enumAccess.label(iv.Access), toMoment(iv.Release), toMoment(iv.Deadline), toMoment(iv.SoftDeadline),
 			listToSheet(iv.Deliveries), listToSheet(iv.After), enumRelocation.label(iv.Relocation), enumStatus.label(iv.Status),
-			pinned, iv.Crew, iv.Pilot, toMoment(iv.Start), toMoment(iv.End)})
+			pinned, iv.Crew, iv.Pilot, toMoment(iv.Start), toMoment(iv.End), iv.SnagOf, iv.CheckOf})
 	}
 	return t
 }

@@ -11,7 +11,7 @@ func (c *compiled) disjunctive() bool {
 		return false
 	}
 	o := p.Objective
-	if o.Makespan <= 0 || o.GroupEnd != 0 || o.GroupDays != 0 || o.Tardiness != 0 || o.Preference != 0 {
+	if o.Makespan <= 0 || o.GroupEnd != 0 || o.GroupDays != 0 || o.GroupDaysOver != 0 || o.Tardiness != 0 || o.Preference != 0 {
 		return false
 	}
 	for _, r := range p.Resources {

@@ -32,7 +32,7 @@ func (c *compiled) pureFlowShop() *permFlow {
 	ob := p.Objective
 	// a weight too small for one unit of makespan to count (Score.Less sees ties
 	// below 1e-9), or not a number, is left to the decoder
-	if !(ob.Makespan > 1e-9) || math.IsInf(ob.Makespan, 0) || ob.GroupEnd != 0 || ob.GroupDays != 0 || ob.Tardiness != 0 || ob.Preference != 0 {
+	if !(ob.Makespan > 1e-9) || math.IsInf(ob.Makespan, 0) || ob.GroupEnd != 0 || ob.GroupDays != 0 || ob.GroupDaysOver != 0 || ob.Tardiness != 0 || ob.Preference != 0 {
 		return nil
 	}
 	chains := c.chains[0]

@@ -272,7 +272,7 @@ func (l *lns) repair() bool {
 			}
 		}
 		l.st.endCap = endCap
-		m, s, e, why, b := l.st.bestMode(t, est, l.rng.IntN(len(c.modes[t])))
+		m, s, e, why, b := l.st.bestModeSpan(t, est, l.rng.IntN(len(c.modes[t])))
 		l.st.endCap = MaxTime
 		if m < 0 {
 			l.st.pl[t] = Placement{Reason: why, Blocker: b}

@@ -28,6 +28,9 @@ type Problem struct {
 	WeekStarts []int
 	// Horizon: no task may end after it (0 means no horizon).
 	Horizon int
+	// GroupDaysLimit[g] is the days group g may touch before each more costs
+	// Objective.GroupDaysOver (absent or <= 0: no limit).
+	GroupDaysLimit []int
 	// Objective weights the soft goals.
 	Objective Objective
 }
@@ -129,9 +132,12 @@ type Objective struct {
 	Makespan float64 // latest end of all placed tasks
 	GroupEnd float64 // sum over groups of the group's latest end
 	// GroupDays: per day touched by a group beyond its first (needs DayStarts).
-	GroupDays  float64
-	Tardiness  float64
-	Preference float64
+	GroupDays float64
+	// GroupDaysOver: per day touched by group g beyond Problem.GroupDaysLimit[g]
+	// (needs DayStarts); a group without a limit (absent, or <= 0) counts none.
+	GroupDaysOver float64
+	Tardiness     float64
+	Preference    float64
 	// Discouraged: per unit of work inside a task's Discouraged calendar.
 	Discouraged float64
 }

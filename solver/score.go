@@ -27,11 +27,14 @@ func (a Score) String() string {
 
 // Terms are the soft goals' raw values (before weights).
 type Terms struct {
-	Makespan   int // latest end
-	GroupEnd   int // sum of the groups' latest ends
-	GroupDays  int // sum over groups of days touched beyond the first
-	Tardiness  int
-	Preference int
+	Makespan  int // latest end
+	GroupEnd  int // sum of the groups' latest ends
+	GroupDays int // sum over groups of days touched beyond the first
+	// GroupDaysOver sums over groups the days touched beyond the group's limit
+	// (Objective.GroupDaysLimit).
+	GroupDaysOver int
+	Tardiness     int
+	Preference    int
 	// Discouraged is the work inside the tasks' Discouraged calendars.
 	Discouraged int
 	// Moved counts the anchored tasks placed away from their anchor; Moves sums
@@ -49,7 +52,7 @@ func (c *compiled) terms(pl []Placement, mode []int) Terms {
 		groupEnd[i] = MinTime
 	}
 	var groupDays []map[int]bool
-	if c.p.Objective.GroupDays != 0 && len(c.p.DayStarts) > 1 {
+	if c.countsDays() {
 		groupDays = make([]map[int]bool, c.groups)
 	}
 	for t := range pl {
@@ -110,8 +113,26 @@ func (c *compiled) terms(pl []Placement, mode []int) Terms {
 		if groupDays != nil && len(groupDays[g]) > 1 {
 			tm.GroupDays += len(groupDays[g]) - 1
 		}
+		if groupDays != nil {
+			tm.GroupDaysOver += c.daysOver(g, len(groupDays[g]))
+		}
 	}
 	return tm
+}
+
+// countsDays reports whether the objective counts the days a group touches.
+func (c *compiled) countsDays() bool {
+	o := &c.p.Objective
+	return (o.GroupDays != 0 || o.GroupDaysOver != 0) && len(c.p.DayStarts) > 1
+}
+
+// daysOver is how many of the days a group g touches lie beyond its limit.
+func (c *compiled) daysOver(g, days int) int {
+	lim := c.p.GroupDaysLimit
+	if c.p.Objective.GroupDaysOver == 0 || g >= len(lim) || lim[g] <= 0 {
+		return 0
+	}
+	return max(0, days-lim[g])
 }
 
 func (c *compiled) stretchesOf(t, m, s, e int) []Window {
@@ -132,7 +153,7 @@ func (c *compiled) score(pl []Placement, mode []int) (Score, Terms) {
 	o := c.p.Objective
 	sc.Soft = o.Makespan*float64(tm.Makespan) + o.GroupEnd*float64(tm.GroupEnd) +
 		o.GroupDays*float64(tm.GroupDays) + o.Tardiness*float64(tm.Tardiness) + o.Preference*float64(tm.Preference) +
-		tm.Moves + tm.Shift + o.Discouraged*float64(tm.Discouraged)
+		tm.Moves + tm.Shift + o.Discouraged*float64(tm.Discouraged) + o.GroupDaysOver*float64(tm.GroupDaysOver)
 	return sc, tm
 }
 

@@ -245,7 +245,7 @@ func (st *state) constructFrom(list []int, from int, rng *rand.Rand, stop func()
 				}
 			}
 		}
-		m, s, e, why, b := st.bestMode(t, est, offset)
+		m, s, e, why, b := st.bestModeSpan(t, est, offset)
 		if m < 0 {
 			st.pl[t] = Placement{Reason: why, Blocker: b}
 			continue

@@ -28,3 +28,33 @@ func (c *compiled) spanEarliest(sp *SpanLimit, end int) int {
 	}
 	return c.p.DayStarts[k]
 }
+
+// maxSpanRetries bounds how many later starts bestModeSpan tries.
+const maxSpanRetries = 32
+
+// bestModeSpan is bestMode, but a task that alone breaks one of its span limits
+// where bestMode puts it (a day's job over a weekend, against a limit in hours)
+// is tried again from later starts: past the end of its first worked stretch
+// (starting inside it, the task would stop at the same place) and no earlier than
+// a stretch ending where it ended could keep the limit. The result may still
+// break a limit after maxSpanRetries tries; callers check.
+func (st *state) bestModeSpan(t, est, offset int) (m, s, e int, why Reason, blocker int) {
+	c := st.c
+	m, s, e, why, blocker = st.bestMode(t, est, offset)
+	for try := 0; m >= 0 && try < maxSpanRetries && len(c.spansOf[t]) > 0; try++ {
+		next := -MaxTime
+		for _, si := range c.spansOf[t] {
+			if sp := &c.p.Spans[si]; c.spanOver(sp, s, e) {
+				next = max(next, s+1, c.spanEarliest(sp, e))
+			}
+		}
+		if next == -MaxTime {
+			return
+		}
+		if ws := st.stretches(t, m, s, e); len(ws) > 1 {
+			next = max(next, ws[0].End)
+		}
+		m, s, e, why, blocker = st.bestMode(t, next, offset)
+	}
+	return
+}

@@ -27,10 +27,12 @@ type tally struct {
 	ends     endHeap
 	groupEnd []int // per group: latest end, MinTime when none placed
 	days     []int // per group: days touched beyond the first
+	over     []int // per group: days touched beyond its limit
 	dirty    []bool
 	dirtyG   []int
 	sumEnd   int
 	sumDays  int
+	sumOver  int
 	byGroup  [][]int
 	dayCount map[int]bool // scratch
 }
@@ -52,7 +54,7 @@ func (h *endHeap) Pop() any {
 
 func newTally(st *state) *tally {
 	c := st.c
-	tl := &tally{st: st, groupEnd: make([]int, c.groups), days: make([]int, c.groups), dirty: make([]bool, c.groups),
+	tl := &tally{st: st, groupEnd: make([]int, c.groups), days: make([]int, c.groups), over: make([]int, c.groups), dirty: make([]bool, c.groups),
 		byGroup: make([][]int, c.groups), dayCount: map[int]bool{}}
 	for t := range c.p.Tasks {
 		if g := c.p.Tasks[t].Group; g >= 0 {
@@ -71,10 +73,11 @@ func (tl *tally) reset() {
 	for g := range tl.groupEnd {
 		tl.groupEnd[g] = MinTime
 		tl.days[g] = 0
+		tl.over[g] = 0
 		tl.dirty[g] = false
 	}
 	tl.dirtyG = tl.dirtyG[:0]
-	tl.sumEnd, tl.sumDays = 0, 0
+	tl.sumEnd, tl.sumDays, tl.sumOver = 0, 0, 0
 }
 
 // part is task t's share of the additive terms when it runs [s, e) in mode m.
@@ -161,13 +164,14 @@ func (tl *tally) makespan() int {
 // flush recomputes the touched groups' end and days.
 func (tl *tally) flush() {
 	c := tl.st.c
-	countDays := c.p.Objective.GroupDays != 0 && len(c.p.DayStarts) > 1
+	countDays := c.countsDays()
 	for _, g := range tl.dirtyG {
 		tl.dirty[g] = false
 		if tl.groupEnd[g] > MinTime {
 			tl.sumEnd -= tl.groupEnd[g]
 		}
 		tl.sumDays -= tl.days[g]
+		tl.sumOver -= tl.over[g]
 		end := MinTime
 		clear(tl.dayCount)
 		for _, t := range tl.byGroup[g] {
@@ -188,6 +192,8 @@ func (tl *tally) flush() {
 		}
 		tl.groupEnd[g] = end
 		tl.days[g] = max(0, len(tl.dayCount)-1)
+		tl.over[g] = c.daysOver(g, len(tl.dayCount))
+		tl.sumOver += tl.over[g]
 		if end > MinTime {
 			tl.sumEnd += end
 		}
@@ -199,12 +205,12 @@ func (tl *tally) flush() {
 // score is the state's score from the tally.
 func (tl *tally) score() (Score, Terms) {
 	tl.flush()
-	tm := Terms{Makespan: tl.makespan(), GroupEnd: tl.sumEnd, GroupDays: tl.sumDays, Tardiness: tl.tard,
+	tm := Terms{Makespan: tl.makespan(), GroupEnd: tl.sumEnd, GroupDays: tl.sumDays, GroupDaysOver: tl.sumOver, Tardiness: tl.tard,
 		Preference: tl.pref, Discouraged: tl.disc, Moved: tl.moved, Moves: tl.moves, Shift: tl.shift}
 	o := tl.st.c.p.Objective
 	sc := Score{Unplaced: tl.unplaced, Soft: o.Makespan*float64(tm.Makespan) + o.GroupEnd*float64(tm.GroupEnd) +
 		o.GroupDays*float64(tm.GroupDays) + o.Tardiness*float64(tm.Tardiness) + o.Preference*float64(tm.Preference) +
-		tm.Moves + tm.Shift + o.Discouraged*float64(tm.Discouraged)}
+		tm.Moves + tm.Shift + o.Discouraged*float64(tm.Discouraged) + o.GroupDaysOver*float64(tm.GroupDaysOver)}
 	return sc, tm
 }
 
@@ -221,7 +227,7 @@ func (st *state) scoreTerms() (Score, Terms) {
 	if st.check {
 		full, ft := st.c.score(st.pl, st.mode)
 		if full.Unplaced != sc.Unplaced || full.Hard != sc.Hard || math.Abs(full.Soft-sc.Soft) > 1e-6*math.Max(1, math.Abs(full.Soft)) ||
-			ft.Makespan != tm.Makespan || ft.GroupEnd != tm.GroupEnd || ft.GroupDays != tm.GroupDays ||
+			ft.Makespan != tm.Makespan || ft.GroupEnd != tm.GroupEnd || ft.GroupDays != tm.GroupDays || ft.GroupDaysOver != tm.GroupDaysOver ||
 			ft.Tardiness != tm.Tardiness || ft.Preference != tm.Preference || ft.Moved != tm.Moved {
 			if st.drift == nil {
 				st.drift = fmt.Errorf("solver: the incremental score drifted: %v (%+v) where a full recomputation gives %v (%+v)", sc, tm, full, ft)

@@ -316,6 +316,10 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 			}
 			rp.bound(a.End, a.Bound, a.GapPct, a.BoundBinds, a.Disturbance)
 		}
+		if err := scheduler.Summarize(p, plan).WriteBurden(stdout); err != nil {
+			fmt.Fprintf(stderr, "rehabplan: %v\n", err)
+			return exitFail
+		}
 		return exitOK
 	}
 	for _, v := range vs {

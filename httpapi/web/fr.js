@@ -8,7 +8,8 @@
     visit: "Visite technique", "strip-out": "Dépose et curage", plumbing: "Plomberie", electrics: "Électricité",
     plasterboard: "Plâtrerie", tiling: "Carrelage et faïence", sanitary: "Appareils sanitaires", kitchen: "Cuisine",
     ventilation: "Ventilation", windows: "Menuiseries extérieures", painting: "Peinture",
-    acceptance: "Réception des travaux", removal: "Déménagement",
+    acceptance: "Réception des travaux", removal: "Déménagement", heating: "Chauffage",
+    diagnostic: "Entretien de diagnostic", survey: "Enquête de satisfaction",
   };
   const PROFILES = {
     elderly: "personne âgée", "reduced-mobility": "mobilité réduite", respiratory: "insuffisance respiratoire",
@@ -20,7 +21,9 @@
     "pilot-office-hours": "horaires du pilote", "trade-sequence": "ordre des corps d'état",
     "release-delivery-deadline": "dates de démarrage, livraisons et échéances", "dwelling-capacity": "place dans le logement",
     "household-profile": "profil du ménage", relocation: "relogement", "frozen-appointments": "rendez-vous confirmés",
-    "local-time": "heure locale", "plan-structure": "cohérence du planning", search: "recherche",
+    "local-time": "heure locale", heating: "chauffage en saison de chauffe",
+    "pilot-visits": "diagnostic et enquête de satisfaction", snags: "réserves et reprises",
+    "plan-structure": "cohérence du planning", search: "recherche",
   };
   const STATUS = { complete: "complet", partial: "partiel", violated: "non conforme" };
 
