@@ -17,6 +17,7 @@ var registry = mustRegistry(
 	RelocationRule{},     // 8
 	FrozenAppointments{}, // 9
 	LocalTime{},          // 10
+	RemovalVolume{},      // 11
 	PlanStructure{},      // 0: every intervention once, durations, known ids
 )
 

@@ -389,6 +389,21 @@ func TestVerifyBrokenRules(t *testing.T) {
 		{name: "garbage segment",
 			plan: func(pl *model.Plan) { vtFind(pl, "D1/painting").Segments[1].End = "five o'clock" },
 			rule: NameLocalTime, iv: "D1/painting", msg: "segment 2 end"},
+		// rule 11
+		{name: "removal shorter than its volume needs",
+			problem: func(p *model.Problem) {
+				p.Households[1].FurnitureM3 = 5
+				p.Crews[4].Size = 2
+				vtIntervention(p, "D2/moveout").Duration = ""
+			},
+			plan: func(pl *model.Plan) { vtMove(pl, "D2/moveout", "2027-03-08 09:30", "11:00") },
+			rule: NameRemovalVolume, iv: "D2/moveout", msg: "worked for 1h30, the 5 m³ of furniture of household H2 need 2h with 2 movers"},
+		{name: "removal with too few movers",
+			problem: func(p *model.Problem) {
+				p.Households[1].FurnitureM3 = 5
+				vtIntervention(p, "D2/moveout").Duration = ""
+			},
+			rule: NameRemovalVolume, iv: "D2/moveout", msg: "crew MOV-1 has 1 mover, the 5 m³ of furniture of household H2 need 2 movers"},
 		// rule 0
 		{name: "plan of another operation", plan: func(pl *model.Plan) { pl.Operation = "op-other" },
 			rule: NamePlanStructure, msg: `the plan is for operation "op-other"`},

@@ -249,6 +249,11 @@ type Household struct {
 	Profiles []string `json:"profiles,omitempty"`
 	// CarerAvailability replaces Availability when a profile needs a carer.
 	CarerAvailability []Recurrence `json:"carer_availability,omitempty"`
+	// FurnitureM3 is the volume of the household's furniture in cubic metres, as
+	// the pilot measured it (the cubage): a removal (move_out, move_back) of the
+	// household whose duration is left empty takes its duration and crew size
+	// from it (RemovalCrewSize, RemovalMinutes). 0: not measured.
+	FurnitureM3 float64 `json:"furniture_m3,omitempty"`
 }
 
 // Crew is one équipe of a contractor.
@@ -393,8 +398,13 @@ type Intervention struct {
 	ID       string `json:"id"`
 	Dwelling string `json:"dwelling"`
 	Trade    string `json:"trade"`
+	// Duration is the intervention's working time. A removal (Relocation
+	// move_out or move_back) may leave it empty when its household's
+	// FurnitureM3 is set: RemovalMinutes of that volume.
 	Duration string `json:"duration"`
 	// CrewSize is the number of workers needed; the crew's size must reach it.
+	// A removal sized by volume (Duration empty, the household's FurnitureM3
+	// set) needs RemovalCrewSize workers when CrewSize is 0.
 	CrewSize int `json:"crew_size,omitempty"`
 	// NeedsPilot and Access override the trade's defaults.
 	NeedsPilot *bool  `json:"needs_pilot,omitempty"`

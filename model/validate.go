@@ -530,6 +530,9 @@ func (v *validator) households() {
 			v.ref(fmt.Sprintf("%s.profiles[%d]", f, k), "household", h.ID, "profile", pid, v.x.Profiles[pid] != nil)
 		}
 		v.recurrences(f+".carer_availability", "household", h.ID, h.CarerAvailability, false)
+		if h.FurnitureM3 < 0 || h.FurnitureM3 > MaxFurnitureM3 || math.IsNaN(h.FurnitureM3) {
+			v.add(f+".furniture_m3", "household", h.ID, "%g m³ of furniture is not plausible (0 to %d)", h.FurnitureM3, MaxFurnitureM3)
+		}
 	}
 }
 
@@ -799,17 +802,26 @@ func (v *validator) interventions() {
 		t := x.Trades[iv.Trade]
 		ref("trade", "trade", iv.Trade, t != nil)
 		known := d != nil && t != nil // the checks that need the dwelling and trade
-		if known && x.NeedsCrew(iv) && largest[iv.Trade] < iv.NeedCrewSize() {
-			if largest[iv.Trade] == 0 {
+		if known && x.NeedsCrew(iv) && largest[iv.Trade] < x.CrewSize(iv) {
+			switch {
+			case largest[iv.Trade] == 0:
 				add("trade", "no crew can do trade %q", iv.Trade)
-			} else {
-				add("trade", "no crew can do trade %q with %s (the largest has %s)", iv.Trade, workers(iv.NeedCrewSize()), workers(largest[iv.Trade]))
+			case iv.CrewSize == 0:
+				add("trade", "no crew can do trade %q with %s, as the household's %g m³ of furniture need (the largest has %s)",
+					iv.Trade, workers(x.CrewSize(iv)), x.HouseholdOf(iv).FurnitureM3, workers(largest[iv.Trade]))
+			default:
+				add("trade", "no crew can do trade %q with %s (the largest has %s)", iv.Trade, workers(x.CrewSize(iv)), workers(largest[iv.Trade]))
 			}
 		}
 		needsPilot := known && x.NeedsPilot(iv)
 		dur, err := ParseDuration(iv.Duration, v.wd)
+		if vol, ok := x.RemovalVolume(iv); ok {
+			dur, err = RemovalMinutes(vol), nil
+		}
 		switch {
-		case iv.Duration == "":
+		case iv.Duration == "" && err != nil && iv.IsRemoval():
+			add("duration", "missing duration (e.g. \"1h\", \"0.5d\"; a removal may take it from its household's furniture_m3)")
+		case iv.Duration == "" && err != nil:
 			add("duration", "missing duration (e.g. \"1h\", \"0.5d\")")
 		case err != nil:
 			add("duration", "%v", err)
@@ -928,7 +940,7 @@ func (v *validator) fixed(iv *Intervention, f string, t *Trade) {
 		case c == nil:
 			add("crew", "unknown crew %q", iv.Crew)
 		case !v.x.CanDo(c, iv):
-			add("crew", "crew %q cannot do trade %q with %s", iv.Crew, iv.Trade, workers(iv.NeedCrewSize()))
+			add("crew", "crew %q cannot do trade %q with %s", iv.Crew, iv.Trade, workers(v.x.CrewSize(iv)))
 		}
 	}
 	if iv.Pilot != "" && v.x.Pilots[iv.Pilot] == nil {
