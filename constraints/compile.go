@@ -48,6 +48,8 @@ type Compiled struct {
 	// left to, for a household whose favours other pilots' favours would block
 	favourPilots map[string][]int
 	byParts      map[partsKey]*solver.Calendar
+	// ownPilot: each household's own pilot, an index in Model.Pilots (OwnPilot)
+	ownPilot map[string]int
 }
 
 // partsKey identifies a short list of calendars by identity.
@@ -108,6 +110,9 @@ func Compile(p *model.Problem) (*Compiled, error) {
 	}
 	sp.Objective = objective(p.Operation.Policy)
 	sp.Objective.Discouraged = p.PilotExtraHoursWeight() / 60 // per hour in the pilots' sessions and favours
+	if c.SamePilotGoal() {
+		sp.Objective.Unpreferred = p.SamePilotWeight() // per visit with another pilot than the household's own
+	}
 	// the dwellings' ends count by their mean, so that the operation's end keeps
 	// its weight whatever the number of dwellings
 	sp.Objective.GroupEnd /= float64(max(1, len(p.Dwellings)))

@@ -106,6 +106,15 @@ func (p *Problem) PilotExtraHoursWeight() float64 {
 	return 2
 }
 
+// SamePilotWeight is Policy.SamePilot or its default, per visit with another
+// pilot than the household's own.
+func (p *Problem) SamePilotWeight() float64 {
+	if w := p.Operation.Policy.SamePilot; w != nil {
+		return *w
+	}
+	return 50
+}
+
 // CrewSizeOf is the crew's number of workers.
 func (c *Crew) SizeOf() int {
 	if c.Size <= 0 {

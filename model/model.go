@@ -123,6 +123,11 @@ type Policy struct {
 	// when they save more than they cost (a day earlier at the end of the
 	// operation weighs 10).
 	PilotExtraHours *float64 `json:"pilot_extra_hours,omitempty"`
+	// SamePilot weights each visit with the pilot that a household has with
+	// another pilot than its own (Household.Pilot, else the one the planner gives
+	// it), so that a household deals with one interlocutor (default 50: five days
+	// of the operation's end).
+	SamePilot *float64 `json:"same_pilot,omitempty"`
 }
 
 // Recurrence is a recurring window: an RFC 5545 RRULE whose occurrences start at the
@@ -254,6 +259,10 @@ type Household struct {
 	// household whose duration is left empty takes its duration and crew size
 	// from it (RemovalCrewSize, RemovalMinutes). 0: not measured.
 	FurnitureM3 float64 `json:"furniture_m3,omitempty"`
+	// Pilot is the household's own pilot, its one interlocutor for every visit
+	// (a soft goal weighted by Policy.SamePilot); empty: the planner gives it
+	// one, by stairwell, the fewest households to each pilot.
+	Pilot string `json:"pilot,omitempty"`
 }
 
 // Crew is one équipe of a contractor.
@@ -440,6 +449,25 @@ type Plan struct {
 	Assignments []Assignment `json:"assignments"`
 	Unplaced    []Unplaced   `json:"unplaced"`
 	Score       *Score       `json:"score,omitempty"`
+	// Interlocutors lists the households that see another pilot than their own
+	// for some visit, and why (the soft goal policy.same_pilot).
+	Interlocutors []Interlocutor `json:"interlocutors,omitempty"`
+}
+
+// Interlocutor is a household whose visits are not all with its own pilot.
+type Interlocutor struct {
+	Household string `json:"household"`
+	// Pilot is the household's own pilot (Household.Pilot, or the planner's).
+	Pilot  string       `json:"pilot"`
+	Visits []OtherPilot `json:"visits"`
+}
+
+// OtherPilot is a visit another pilot attends, and why the household's own
+// could not, in the plan's language.
+type OtherPilot struct {
+	Intervention string `json:"intervention"`
+	Pilot        string `json:"pilot"`
+	Reason       string `json:"reason"`
 }
 
 // Assignment places one intervention.

@@ -267,7 +267,8 @@ func (v *validator) operation() {
 		name string
 		v    *float64
 	}{{"makespan", pol.Makespan}, {"dwelling_end", pol.DwellingEnd}, {"disturbed_days", pol.DisturbedDays},
-		{"preferred", pol.Preferred}, {"soft_deadline", pol.SoftDeadline}, {"pilot_extra_hours", pol.PilotExtraHours}} {
+		{"preferred", pol.Preferred}, {"soft_deadline", pol.SoftDeadline}, {"pilot_extra_hours", pol.PilotExtraHours},
+		{"same_pilot", pol.SamePilot}} {
 		if w.v != nil && (*w.v < 0 || math.IsNaN(*w.v) || math.IsInf(*w.v, 0)) {
 			v.add("operation.policy."+w.name, e, op.ID, "weight must be a finite number >= 0")
 		}
@@ -530,6 +531,9 @@ func (v *validator) households() {
 			v.ref(fmt.Sprintf("%s.profiles[%d]", f, k), "household", h.ID, "profile", pid, v.x.Profiles[pid] != nil)
 		}
 		v.recurrences(f+".carer_availability", "household", h.ID, h.CarerAvailability, false)
+		if h.Pilot != "" && v.x.Pilots[h.Pilot] == nil {
+			v.add(f+".pilot", "household", h.ID, "unknown pilot %q", h.Pilot)
+		}
 		if h.FurnitureM3 < 0 || h.FurnitureM3 > MaxFurnitureM3 || math.IsNaN(h.FurnitureM3) {
 			v.add(f+".furniture_m3", "household", h.ID, "%g m³ of furniture is not plausible (0 to %d)", h.FurnitureM3, MaxFurnitureM3)
 		}

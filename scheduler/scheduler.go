@@ -227,6 +227,7 @@ func buildPlan(cp *constraints.Compiled, res *solver.Result, lang Lang) *model.P
 		plan.Assignments[k] = as[i]
 	}
 	plan.Score = score(cp, res)
+	plan.Interlocutors = cp.Interlocutors(res.Placements, lang)
 	return plan
 }
 
@@ -244,6 +245,9 @@ func score(cp *constraints.Compiled, res *solver.Result) *model.Score {
 	add("soft_deadline_days", float64(tm.Tardiness)/1440, o.Tardiness*1440)
 	if cp.PilotExtras() {
 		add("pilot_extra_hours", float64(tm.Discouraged)/60, o.Discouraged*60)
+	}
+	if cp.SamePilotGoal() {
+		add("visits_with_another_pilot", float64(tm.Unpreferred), o.Unpreferred)
 	}
 	return sc
 }

@@ -2,6 +2,7 @@ package solver
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -14,6 +15,8 @@ type mode struct {
 	cal    meet // the task's calendar met with its chosen resources'
 
 	use []use // the choice's demands summed per resource
+	// unpref: a demand with Preferred alternatives is met by another one
+	unpref bool
 }
 
 // use is amt units of resource r; present: held only during the worked stretches
@@ -78,6 +81,11 @@ func compile(p *Problem) (*compiled, error) {
 		rec = func(k int, cal meet) {
 			if k == len(t.Demands) {
 				md := mode{choice: append([]int(nil), choice...), cal: cal}
+				for j, r := range choice {
+					if pr := t.Demands[j].Preferred; len(pr) > 0 && !slices.Contains(pr, r) {
+						md.unpref = true
+					}
+				}
 				for j, r := range choice {
 					found := false
 					for u := range md.use {

@@ -3,6 +3,7 @@ package solver
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Problem is a scheduling problem in the solver's own terms: tasks that need
@@ -49,6 +50,10 @@ type Demand struct {
 	Alternatives []int
 	Amount       int
 	WhilePresent bool
+	// Preferred lists the alternatives that cost nothing; a task placed with this
+	// demand met by another alternative costs Objective.Unpreferred, once (empty:
+	// no preference). A household's own pilot, for instance.
+	Preferred []int
 }
 
 // Task is one job.
@@ -134,6 +139,9 @@ type Objective struct {
 	Preference float64
 	// Discouraged: per unit of work inside a task's Discouraged calendar.
 	Discouraged float64
+	// Unpreferred: per task placed with a demand met outside its Preferred
+	// alternatives (Demand.Preferred).
+	Unpreferred float64
 }
 
 // SameOrder makes chains of tasks pass through the resources they use in one
@@ -194,6 +202,11 @@ func (p *Problem) Validate() error {
 			}
 			if d.Amount < 0 {
 				return &ProblemError{"task", i, t.Name, "negative demand"}
+			}
+			for _, r := range d.Preferred {
+				if !slices.Contains(d.Alternatives, r) {
+					return &ProblemError{"task", i, t.Name, fmt.Sprintf("preferred resource %d is not an alternative of its demand", r)}
+				}
 			}
 		}
 		if t.MoveCost < 0 || t.ShiftCost < 0 || t.MoveCost != t.MoveCost || t.ShiftCost != t.ShiftCost {
