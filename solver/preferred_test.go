@@ -29,8 +29,8 @@ func preferredProblem(weight float64) *Problem {
 // preferred alternatives, and the check mode agrees with the incremental score.
 func TestPreferredAlternatives(t *testing.T) {
 	for _, tc := range []struct {
-		weight    float64
-		resource  int
+		weight      float64
+		resource    int
 		unpreferred int
 	}{{0, 1, 1}, {5, 1, 1}, {1000, 0, 0}} {
 		res, err := Solve(context.Background(), preferredProblem(tc.weight), &Settings{WorkLimit: 20, Workers: 1, Check: true})
