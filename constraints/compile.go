@@ -50,6 +50,8 @@ type Compiled struct {
 	byParts      map[partsKey]*solver.Calendar
 	// ownPilot: each household's own pilot, an index in Model.Pilots (OwnPilot)
 	ownPilot map[string]int
+	// unhoused: the households that need a stay (StayNeeds) and have none
+	unhoused map[string]StayNeed
 }
 
 // partsKey identifies a short list of calendars by identity.

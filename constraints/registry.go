@@ -18,6 +18,7 @@ var registry = mustRegistry(
 	FrozenAppointments{}, // 9
 	LocalTime{},          // 10
 	RemovalVolume{},      // 11
+	Rehousing{},          // 12
 	PlanStructure{},      // 0: every intervention once, durations, known ids
 )
 

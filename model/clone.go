@@ -76,7 +76,12 @@ func (o Operation) clone() Operation {
 	pol.Preferred = clonePtr(pol.Preferred)
 	pol.SoftDeadline = clonePtr(pol.SoftDeadline)
 	pol.PilotExtraHours = clonePtr(pol.PilotExtraHours)
+	pol.SamePilot = clonePtr(pol.SamePilot)
 	o.Contact = clonePtr(o.Contact)
+	if o.Rehousing != nil {
+		o.Rehousing = clonePtr(o.Rehousing)
+		o.Rehousing.CleaningDays = clonePtr(o.Rehousing.CleaningDays)
+	}
 	return o
 }
 

@@ -106,6 +106,22 @@ func (p *Problem) PilotExtraHoursWeight() float64 {
 	return 2
 }
 
+// RemovalTradeOf is the trade of the moves of planned stays.
+func (r *Rehousing) RemovalTradeOf() string {
+	if r == nil || r.RemovalTrade == "" {
+		return "removal"
+	}
+	return r.RemovalTrade
+}
+
+// CleaningDaysOf is the days a unit stays empty between two households.
+func (r *Rehousing) CleaningDaysOf() int {
+	if r == nil || r.CleaningDays == nil {
+		return 2
+	}
+	return *r.CleaningDays
+}
+
 // SamePilotWeight is Policy.SamePilot or its default, per visit with another
 // pilot than the household's own.
 func (p *Problem) SamePilotWeight() float64 {

@@ -89,6 +89,19 @@ type Operation struct {
 	// Contact is how households reach the operation's pilot: printed on the letters
 	// that announce their appointments.
 	Contact *Contact `json:"contact,omitempty"`
+	// Rehousing, when set, lets the planner choose stays in the relocation
+	// units: a household that the works would leave without water or a bathroom
+	// beyond its profile's limit gets one (README "Semantics").
+	Rehousing *Rehousing `json:"rehousing,omitempty"`
+}
+
+// Rehousing is how the planner rehouses households during their works.
+type Rehousing struct {
+	// RemovalTrade is the trade of the moves out and back; default "removal".
+	RemovalTrade string `json:"removal_trade,omitempty"`
+	// CleaningDays are the whole days a unit stays empty between two
+	// households, for cleaning and the inventory; default 2.
+	CleaningDays *int `json:"cleaning_days,omitempty"`
 }
 
 // Contact is the pilot's desk as households see it on their letters.
@@ -172,6 +185,9 @@ type Trade struct {
 	Dusty     bool   `json:"dusty,omitempty"`
 	CutsWater bool   `json:"cuts_water,omitempty"`
 	CutsPower bool   `json:"cuts_power,omitempty"`
+	// CutsBathroom: the work leaves the dwelling without a usable bathroom
+	// (shower, toilet), as Profile.MaxBathroomOutDays counts it.
+	CutsBathroom bool `json:"cuts_bathroom,omitempty"`
 	// Access is the default access of this trade's interventions: "tenant", "keys"
 	// (the default) or "none".
 	Access string `json:"access,omitempty"`
@@ -207,6 +223,9 @@ type Profile struct {
 	// MaxWaterOutDays: from the start of the first to the end of the last
 	// intervention that cuts water, at most this many calendar days.
 	MaxWaterOutDays int `json:"max_water_out_days,omitempty"`
+	// MaxBathroomOutDays: likewise for the interventions that cut the bathroom
+	// (Trade.CutsBathroom), in dates.
+	MaxBathroomOutDays int `json:"max_bathroom_out_days,omitempty"`
 	// MaxDisturbedDaysPerWeek caps the local days with work in any ISO week.
 	MaxDisturbedDaysPerWeek int `json:"max_disturbed_days_per_week,omitempty"`
 	// NeedsCarer: the carer's availability replaces the household's for
@@ -374,6 +393,10 @@ type Sequence struct {
 type RelocationUnit struct {
 	ID       string `json:"id"`
 	Building string `json:"building,omitempty"`
+	// AvailableFrom and AvailableTo (dates, optional) bound the days the unit
+	// may host households: every stay in it lies inside.
+	AvailableFrom string `json:"available_from,omitempty"`
+	AvailableTo   string `json:"available_to,omitempty"`
 }
 
 // Relocation books a household into a relocation unit for a stay [From, To].
@@ -452,6 +475,35 @@ type Plan struct {
 	// Interlocutors lists the households that see another pilot than their own
 	// for some visit, and why (the soft goal policy.same_pilot).
 	Interlocutors []Interlocutor `json:"interlocutors,omitempty"`
+	// Stays lists who moves when: every relocation stay, those the problem
+	// books and those the planner chose (Planned), with its moves.
+	Stays []Stay `json:"stays,omitempty"`
+}
+
+// Stay reasons: why the planner rehouses a household.
+const (
+	StayForWater    = "water"
+	StayForBathroom = "bathroom"
+)
+
+// Stay is a household's stay in a relocation unit, as the plan gives it. A
+// planned one is the planner's choice: the problem does not book it, and
+// ApplyStays gives the problem it plans (the stay booked, the moves out and back
+// added, the works that cut water or the bathroom done while the household is
+// away). From and To are dates (the stay's first and last days).
+type Stay struct {
+	Household string `json:"household"`
+	Dwelling  string `json:"dwelling"`
+	Unit      string `json:"unit"`
+	From      string `json:"from"`
+	To        string `json:"to"`
+	Planned   bool   `json:"planned,omitempty"`
+	// Reason (a planned stay's): "water" or "bathroom", the limit the works
+	// would break with the household at home.
+	Reason string `json:"reason,omitempty"`
+	// MoveOut and MoveBack are the ids of the removals (interventions).
+	MoveOut  string `json:"move_out,omitempty"`
+	MoveBack string `json:"move_back,omitempty"`
 }
 
 // Interlocutor is a household whose visits are not all with its own pilot.

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -140,6 +141,7 @@ func (v *validator) validate() {
 	v.operation()
 	v.contact()
 	v.x = NewIndex(p)
+	v.rehousing() // operation.rehousing, last of the operation's fields
 	v.trades()
 	v.profiles()
 	v.buildings()
@@ -455,6 +457,9 @@ func (v *validator) profiles() {
 		if pr.MaxWaterOutDays < 0 {
 			add("max_water_out_days", "must be >= 0")
 		}
+		if pr.MaxBathroomOutDays < 0 {
+			add("max_bathroom_out_days", "must be >= 0")
+		}
 		if pr.MaxDisturbedDaysPerWeek < 0 || pr.MaxDisturbedDaysPerWeek > 7 {
 			add("max_disturbed_days_per_week", "must be between 0 and 7")
 		}
@@ -683,6 +688,45 @@ func (v *validator) relocationUnits() {
 		if u.Building != "" && v.x.Buildings[u.Building] == nil {
 			v.add(fmt.Sprintf("relocation_units[%d].building", i), "relocation unit", u.ID, "unknown building %q", u.Building)
 		}
+		var from, to time.Time
+		okF, okT := false, false
+		if u.AvailableFrom != "" {
+			from, okF = v.date(fmt.Sprintf("relocation_units[%d].available_from", i), "relocation unit", u.ID, u.AvailableFrom)
+		}
+		if u.AvailableTo != "" {
+			to, okT = v.date(fmt.Sprintf("relocation_units[%d].available_to", i), "relocation unit", u.ID, u.AvailableTo)
+		}
+		if okF && okT && to.Before(from) {
+			v.add(fmt.Sprintf("relocation_units[%d].available_to", i), "relocation unit", u.ID, "available to %s, before it is available from %s", u.AvailableTo, u.AvailableFrom)
+		}
+	}
+}
+
+// rehousing checks operation.rehousing: a removal trade that a crew does, the
+// cleaning days, relocation units to rehouse in.
+func (v *validator) rehousing() {
+	r := v.p.Operation.Rehousing
+	if r == nil {
+		return
+	}
+	const e = "operation"
+	id := v.p.Operation.ID
+	if t := r.RemovalTradeOf(); v.x.Trades[t] == nil {
+		v.add("operation.rehousing.removal_trade", e, id, "unknown trade %q (the trade of the moves out and back)", t)
+	} else {
+		crew := false
+		for k := range v.p.Crews {
+			crew = crew || slices.Contains(v.p.Crews[k].Trades, t)
+		}
+		if !crew {
+			v.add("operation.rehousing.removal_trade", e, id, "no crew does trade %q (the moves out and back)", t)
+		}
+	}
+	if c := r.CleaningDays; c != nil && (*c < 0 || *c > 60) {
+		v.add("operation.rehousing.cleaning_days", e, id, "%d is not between 0 and 60", *c)
+	}
+	if len(v.p.RelocationUnits) == 0 {
+		v.add("operation.rehousing", e, id, "no relocation unit to rehouse households in (relocation_units)")
 	}
 }
 

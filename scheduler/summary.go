@@ -37,6 +37,9 @@ type Span struct {
 // Summarize reads a plan against its problem. Times that do not parse are skipped
 // (the verifier reports them).
 func Summarize(p *model.Problem, plan *model.Plan) *Summary {
+	if q, err := model.WithPlannedStays(p, plan); err == nil {
+		p = q
+	}
 	x := model.NewIndex(p)
 	loc := p.Typed().Loc
 	s := &Summary{Operation: p.Operation.ID, Status: plan.Status, Unplaced: len(plan.Unplaced), Blocked: map[string]int{}}
