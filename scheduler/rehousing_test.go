@@ -3,6 +3,7 @@ package scheduler
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -110,6 +111,11 @@ func TestRehousingPlanned(t *testing.T) {
 	// H1 has 10 m³ (2 movers, 3h30), H2 20 m³ (7h)
 	assert.Equal(t, 3*time.Hour+30*time.Minute, worked(t, at["D1/move-out"]))
 	assert.Equal(t, 7*time.Hour, worked(t, at["D2/move-back"]))
+	// who moves when, in French, in the summary
+	var sum strings.Builder
+	require.NoError(t, Summarize(p, res.Plan).WriteText(&sum))
+	assert.Contains(t, sum.String(), "relogements (qui déménage quand) :\n  H1 (D1) : logement tiroir U1 du lundi 8 mars 2027")
+	assert.Contains(t, sum.String(), "(relogé par le planning : coupures d'eau trop longues), déménagement le lundi 8 mars 2027 à 08:00")
 	// the plan's stays checked: a stay moved into the cleaning days breaks rule 12
 	broken := *res.Plan
 	broken.Stays = append([]model.Stay(nil), res.Plan.Stays...)
