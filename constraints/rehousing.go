@@ -1,12 +1,15 @@
 package constraints
 
 import (
+	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
 	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/solver"
 )
 
 // Rehousing planned by the planner (operation.rehousing), on the search's side:
@@ -195,15 +198,71 @@ func minPositive(a, b int) int {
 	return min(a, b)
 }
 
-// stayMarginDays is the slack of a planned stay beyond its works back to back:
-// room for the crews' other work.
-const stayMarginDays = 7
+// stayMarginDays is the slack of a planned stay beyond its works: room for the
+// crews' other work.
+const stayMarginDays = 10
 
-// PlanStays chooses a stay for each household of StayNeeds: its length is the
-// works that cut water or the bathroom back to back, plus a day for each move,
-// spread over the weekends (7 days for 5), plus stayMarginDays; it starts on a
-// weekday no earlier than the operation's start, the notice owed at
-// operation.now, and the deliveries and releases of those works. Households go
+// sketch is where a first construction of the operation, with the households
+// of needs free of their limits, puts the works that cut water or the bathroom
+// of each of their dwellings: the first start and the last end, by dwelling.
+// It tells when the crews reach each dwelling; nil when it cannot be had.
+func sketch(p *model.Problem, needs []StayNeed) map[string][2]time.Time {
+	q := p.Clone()
+	need := map[string]bool{}
+	for _, n := range needs {
+		need[n.Household] = true
+	}
+	limits := map[string]bool{}
+	for _, pr := range q.Profiles {
+		if pr.MaxWaterOutDays > 0 || pr.MaxBathroomOutDays > 0 {
+			limits[pr.ID] = true
+		}
+	}
+	for i := range q.Households {
+		if h := &q.Households[i]; need[h.ID] {
+			h.Profiles = slices.DeleteFunc(h.Profiles, func(id string) bool { return limits[id] })
+		}
+	}
+	if model.Validate(q) != nil {
+		return nil
+	}
+	c, err := Compile(q)
+	if err != nil {
+		return nil
+	}
+	res, err := solver.Solve(context.Background(), c.Problem, &solver.Settings{WorkLimit: 1, Workers: 1, NoBound: true})
+	if err != nil {
+		return nil
+	}
+	out := map[string][2]time.Time{}
+	for t, pl := range res.Placements {
+		iv := c.Interventions[t]
+		tr := c.Index.Trades[iv.Trade]
+		if !pl.Placed || tr == nil || !(tr.CutsWater || tr.CutsBathroom) || !need[c.Index.Dwellings[iv.Dwelling].Household] {
+			continue
+		}
+		a, b := c.Clock.Time(pl.Start), c.Clock.Time(pl.End)
+		w, ok := out[iv.Dwelling]
+		if !ok || a.Before(w[0]) {
+			w[0] = a
+		}
+		if !ok || b.After(w[1]) {
+			w[1] = b
+		}
+		out[iv.Dwelling] = w
+	}
+	return out
+}
+
+// PlanStays chooses a stay for each household of StayNeeds. A first
+// construction of the operation with those households free of their limits
+// (sketch) says when the crews reach their works that cut water or the
+// bathroom: the stay starts the working day before (for the move out) and lasts
+// to the day after their end, plus stayMarginDays; at least as long as those
+// works back to back, plus a day for each move, spread over the weekends (7 days
+// for 5), plus stayMarginDays. It starts on a weekday no earlier than the
+// operation's start, the notice owed at operation.now, and the deliveries and
+// releases of those works. Households go
 // by that earliest start (then the order of the dwellings), each to the unit
 // where its stay starts first: inside the unit's availability and the horizon,
 // and the unit's cleaning days (Rehousing.CleaningDaysOf) apart from every other
@@ -238,6 +297,7 @@ func PlanStays(p *model.Problem) []model.Stay {
 		earliest time.Time
 		days     int
 	}
+	drawn := sketch(p, needs)
 	cands := make([]cand, 0, len(needs))
 	for _, n := range needs {
 		w := worksOf(p, x, byDwelling[n.Dwelling])
@@ -264,6 +324,15 @@ func PlanStays(p *model.Problem) []model.Stay {
 			}
 		}
 		days := int(math.Ceil((last-first+2)*7/5-1e-9)) + stayMarginDays
+		if w, ok := drawn[n.Dwelling]; ok {
+			a, b := day(w[0].In(loc)), day(w[1].In(loc))
+			a = a.AddDate(0, 0, -1)
+			for a.Weekday() == time.Saturday || a.Weekday() == time.Sunday {
+				a = a.AddDate(0, 0, -1)
+			}
+			e = maxTime(e, a)
+			days = max(days, int(b.Sub(day(e)).Hours()/24+0.5)+2+stayMarginDays)
+		}
 		cands = append(cands, cand{n, day(e), days})
 	}
 	sort.SliceStable(cands, func(a, b int) bool { return cands[a].earliest.Before(cands[b].earliest) })
