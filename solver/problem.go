@@ -176,6 +176,32 @@ func (e *ProblemError) Error() string {
 // Is makes errors.Is(err, ErrInvalid) true.
 func (e *ProblemError) Is(target error) bool { return target == ErrInvalid }
 
+// validateDemand checks a demand of task i: its alternatives, amount and
+// preferred alternatives.
+func (p *Problem) validateDemand(i int, d Demand) error {
+	t := &p.Tasks[i]
+	if len(d.Alternatives) == 0 {
+		return &ProblemError{"task", i, t.Name, "demand without alternatives"}
+	}
+	for _, r := range d.Alternatives {
+		if r < 0 || r >= len(p.Resources) {
+			return &ProblemError{"task", i, t.Name, fmt.Sprintf("unknown resource %d", r)}
+		}
+		if d.Amount > p.Resources[r].Capacity {
+			return &ProblemError{"task", i, t.Name, fmt.Sprintf("demands %d of resource %q of capacity %d", d.Amount, p.Resources[r].Name, p.Resources[r].Capacity)}
+		}
+	}
+	if d.Amount < 0 {
+		return &ProblemError{"task", i, t.Name, "negative demand"}
+	}
+	for _, r := range d.Preferred {
+		if !slices.Contains(d.Alternatives, r) {
+			return &ProblemError{"task", i, t.Name, fmt.Sprintf("preferred resource %d is not an alternative of its demand", r)}
+		}
+	}
+	return nil
+}
+
 // Validate checks indices, durations, capacities and acyclicity.
 func (p *Problem) Validate() error {
 	for i, r := range p.Resources {
@@ -189,24 +215,8 @@ func (p *Problem) Validate() error {
 			return &ProblemError{"task", i, t.Name, "negative duration"}
 		}
 		for _, d := range t.Demands {
-			if len(d.Alternatives) == 0 {
-				return &ProblemError{"task", i, t.Name, "demand without alternatives"}
-			}
-			for _, r := range d.Alternatives {
-				if r < 0 || r >= len(p.Resources) {
-					return &ProblemError{"task", i, t.Name, fmt.Sprintf("unknown resource %d", r)}
-				}
-				if d.Amount > p.Resources[r].Capacity {
-					return &ProblemError{"task", i, t.Name, fmt.Sprintf("demands %d of resource %q of capacity %d", d.Amount, p.Resources[r].Name, p.Resources[r].Capacity)}
-				}
-			}
-			if d.Amount < 0 {
-				return &ProblemError{"task", i, t.Name, "negative demand"}
-			}
-			for _, r := range d.Preferred {
-				if !slices.Contains(d.Alternatives, r) {
-					return &ProblemError{"task", i, t.Name, fmt.Sprintf("preferred resource %d is not an alternative of its demand", r)}
-				}
+			if err := p.validateDemand(i, d); err != nil {
+				return err
 			}
 		}
 		if t.MoveCost < 0 || t.ShiftCost < 0 || t.MoveCost != t.MoveCost || t.ShiftCost != t.ShiftCost {
