@@ -17,12 +17,18 @@ const (
 // during the stay with nobody at home (the household hands its keys over when it
 // moves out). A stay the problem already books (same household, unit and dates)
 // is left as it is, so that applying the same stays twice changes nothing. Stays
-// not planned are ignored. The copy is validated: an error names the stay.
+// not planned are ignored. A stay the problem books from the same first day in
+// the same unit, to another last day, takes the planned stay's last day (a
+// replan may extend a stay not begun). The copy is validated: an error names
+// the stay.
 func ApplyStays(p *Problem, stays []Stay) (*Problem, error) {
 	q := p.Clone()
 	booked := map[Relocation]bool{}
-	for _, r := range p.Relocations {
+	begun := map[Relocation]int{} // booked stays by household, unit and first day (To cleared)
+	for i, r := range p.Relocations {
 		booked[r] = true
+		r.To = ""
+		begun[r] = i
 	}
 	ids := map[string]bool{}
 	for i := range p.Interventions {
@@ -35,6 +41,11 @@ func ApplyStays(p *Problem, stays []Stay) (*Problem, error) {
 		}
 		rel := Relocation{Household: st.Household, Unit: st.Unit, From: st.From, To: st.To}
 		if booked[rel] {
+			continue
+		}
+		if i, ok := begun[Relocation{Household: st.Household, Unit: st.Unit, From: st.From}]; ok {
+			// booked already, to another last day: a replan extended it
+			q.Relocations[i].To = st.To
 			continue
 		}
 		booked[rel] = true

@@ -187,3 +187,34 @@ func TestRehousingNoUnitFree(t *testing.T) {
 		}
 	}
 }
+
+// A replan keeps the planned stays (booked from then on), extends those not
+// begun as their unit allows, and its plan verifies against the problem as
+// given and as the replan leaves it.
+func TestRehousingReplan(t *testing.T) {
+	p := rehousingProblem()
+	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 20, Workers: 1})
+	require.NoError(t, err)
+	require.Equal(t, StatusComplete, res.Status)
+	require.Len(t, res.Plan.Stays, 2)
+	first := res.Plan.Stays[0]
+	from := dateOf(t, first.From)
+	// the plumber is away the first week of the first stay
+	ev := &model.Events{Format: model.EventsFormat, Events: []model.Event{{ID: "ev-1", Type: model.EventCrewAbsent, Crew: "P-1",
+		From: from.Format(time.DateOnly), To: from.AddDate(0, 0, 6).Format(time.DateOnly)}}}
+	loc, _ := time.LoadLocation("Europe/Paris")
+	now := time.Date(2027, 3, 1, 8, 0, 0, 0, loc)
+	rr, err := Replan(context.Background(), p, res.Plan, ev, now, &Settings{WorkLimit: 20, Workers: 1})
+	require.NoError(t, err)
+	assert.Empty(t, rr.Plan.Unplaced)
+	assert.Empty(t, rr.Result.Violations)
+	assert.Empty(t, Verify(rr.Problem, rr.Plan))
+	assert.Empty(t, Verify(p, rr.Plan), "the problem as given")
+	require.Len(t, rr.Plan.Stays, 2)
+	for k, st := range rr.Plan.Stays {
+		assert.True(t, st.Planned)
+		assert.Equal(t, res.Plan.Stays[k].From, st.From)
+		assert.GreaterOrEqual(t, st.To, res.Plan.Stays[k].To)
+	}
+	assert.Len(t, rr.Problem.Relocations, 2, "booked")
+}

@@ -77,7 +77,9 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	if err := s.checkLang(); err != nil {
 		return nil, err
 	}
-	// the stays the old plan chose are booked from now on
+	// the stays the old plan chose are booked from now on, those not begun
+	// extended as their unit allows
+	old = extendStays(p, old, now)
 	p, err := model.WithPlannedStays(p, old)
 	if err != nil {
 		return nil, err
