@@ -62,8 +62,12 @@ func TestDeliverySlippedRefusedWhenWorkUnderWay(t *testing.T) {
 	// the begun work reported missed in the same batch (the delivery did not come):
 	// the slip stands
 	evs := &model.Events{Format: model.EventsFormat, Events: []model.Event{
-		{ID: "slip-1", Type: model.EventDeliverySlipped, Delivery: delivery, Expected: slip},
-		{ID: "miss-1", Type: model.EventAppointmentMissed, Intervention: first.a.Intervention}}}
+		{ID: "slip-1", Type: model.EventDeliverySlipped, Delivery: delivery, Expected: slip}}}
+	for _, o := range appointments(t, plan, loc) {
+		if slices.Contains(ivByID(p, o.a.Intervention).Deliveries, delivery) && o.start.Before(now) {
+			evs.Events = append(evs.Events, model.Event{ID: "miss-" + o.a.Intervention, Type: model.EventAppointmentMissed, Intervention: o.a.Intervention})
+		}
+	}
 	_, err = Replan(context.Background(), p, plan, evs, now, &Settings{WorkLimit: 1, Workers: 1})
 	require.NoError(t, err, "the missed work is not under way")
 	// a delivery none of whose work has begun still slips
