@@ -2,6 +2,7 @@ package constraints
 
 import (
 	"fmt"
+	"sync"
 	"strings"
 	"time"
 
@@ -50,8 +51,10 @@ type Compiled struct {
 	byParts      map[partsKey]*solver.Calendar
 	// ownPilot: each household's own pilot, an index in Model.Pilots (OwnPilot)
 	ownPilot map[string]int
-	// unhoused: the households that need a stay (StayNeeds) and have none
-	unhoused map[string]StayNeed
+	// unhoused: the households that need a stay (StayNeeds) and have none, read
+	// once when an explanation first asks
+	unhoused     map[string]StayNeed
+	unhousedOnce sync.Once
 }
 
 // partsKey identifies a short list of calendars by identity.

@@ -31,30 +31,25 @@ func (Rehousing) Requires(lang Lang) string {
 		"un logement tiroir n'accueille de ménage que pendant sa disponibilité, reste vide les jours de ménage entre deux ménages, et chaque séjour choisi par le planificateur est celui d'un ménage du logement qu'il nomme, avec son déménagement et son retour", false}.in(lang)
 }
 
-var _ termCompiler = Rehousing{}
-
-// compileTerms: the stays are booked before the search (PlanStays, then
-// model.ApplyStays: the relocation rule keeps the works inside them); what is
-// left is to know the households that need one and got none, whose works that
-// cut water or the bathroom then cannot keep their limit: the explanations name
-// this rule.
-func (Rehousing) compileTerms(c *Compiled, g *taskGroups) error {
-	for _, n := range StayNeeds(c.Model) {
-		if c.unhoused == nil {
-			c.unhoused = map[string]StayNeed{}
-		}
-		c.unhoused[n.Household] = n
-	}
-	return nil
-}
+// The search's side: the stays are chosen before the search (PlanStays) and
+// booked (model.ApplyStays), and the relocation rule (8) compiles them as the
+// calendars of the works during them; the households that need one and got
+// none (StayNeeds, read when an explanation first asks) cannot keep their
+// limit: their explanations name this rule.
 
 // unhousedReason is the reason of rule 12 for task t, when its household needs
 // a stay and has none.
 func (c *Compiled) unhousedReason(t int, lang Lang) ([]model.Reason, bool) {
 	h := c.Index.HouseholdOf(c.Interventions[t])
-	if h == nil {
+	if h == nil || c.Model.Operation.Rehousing == nil {
 		return nil, false
 	}
+	c.unhousedOnce.Do(func() {
+		c.unhoused = map[string]StayNeed{}
+		for _, n := range StayNeeds(c.Model) {
+			c.unhoused[n.Household] = n
+		}
+	})
 	n, ok := c.unhoused[h.ID]
 	if !ok {
 		return nil, false

@@ -168,7 +168,6 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 	if err := model.Validate(p); err != nil {
 		return nil, err
 	}
-	given := p
 	stays := constraints.PlanStays(p)
 	if len(stays) > 0 {
 		q, err := model.ApplyStays(p, stays)
@@ -187,7 +186,9 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 	}
 	out := &Result{Plan: buildPlan(cp, res, s.Lang), Elapsed: res.Elapsed, Problem: p}
 	out.Plan.Stays = constraints.Stays(p, stays)
-	out.finish(cp, res, constraints.Verify(given, out.Plan))
+	// the problem the stays make, which model.WithPlannedStays would build
+	// again from the one given
+	out.finish(cp, res, constraints.Verify(p, out.Plan))
 	return out, nil
 }
 
