@@ -2,8 +2,8 @@ package constraints
 
 import (
 	"fmt"
-	"sync"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rehabplan/rehabplan/internal/calendar"
