@@ -97,6 +97,7 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 	if len(base.Violations) > 0 || len(base.Plan.Unplaced) > 0 {
 		return nil, fmt.Errorf("the base plan is not complete and valid (%d violations, %d unplaced)", len(base.Violations), len(base.Plan.Unplaced))
 	}
+	p = base.Problem // the problem the base plan is for: the stays it chose booked
 	var appts []appt
 	for _, a := range base.Plan.Assignments {
 		s, _ := model.ParseMoment(a.Start, loc)

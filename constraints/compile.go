@@ -3,6 +3,7 @@ package constraints
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rehabplan/rehabplan/internal/calendar"
@@ -48,6 +49,12 @@ type Compiled struct {
 	// left to, for a household whose favours other pilots' favours would block
 	favourPilots map[string][]int
 	byParts      map[partsKey]*solver.Calendar
+	// ownPilot: each household's own pilot, an index in Model.Pilots (OwnPilot)
+	ownPilot map[string]int
+	// unhoused: the households that need a stay (StayNeeds) and have none, read
+	// once when an explanation first asks
+	unhoused     map[string]StayNeed
+	unhousedOnce sync.Once
 }
 
 // partsKey identifies a short list of calendars by identity.
@@ -115,6 +122,9 @@ func Compile(p *model.Problem) (*Compiled, error) {
 		if p.Dwellings[i].Occupied() {
 			sp.GroupDaysLimit[i] = p.BurdenDays()
 		}
+	}
+	if c.SamePilotGoal() {
+		sp.Objective.Unpreferred = p.SamePilotWeight() // per visit with another pilot than the household's own
 	}
 	// the dwellings' ends count by their mean, so that the operation's end keeps
 	// its weight whatever the number of dwellings

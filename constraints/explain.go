@@ -19,8 +19,16 @@ func (c *Compiled) Explain(t int, pl []solver.Placement) []model.Reason {
 
 // ExplainIn is Explain in language lang (English unless lang is French). The rule
 // names stay the same in every language.
+//
+// In the dwelling of a household that needs a relocation stay and got none, the
+// first reason is that (rule 12): the works that cut its water or bathroom
+// cannot keep its limit, and what follows them waits.
 func (c *Compiled) ExplainIn(t int, pl []solver.Placement, lang Lang) []model.Reason {
-	return c.explain(t, pl[t], pl, lang)
+	rs := c.explain(t, pl[t], pl, lang)
+	if first, ok := c.unhousedReason(t, lang); ok && (len(rs) == 0 || rs[0].Rule != NameRehousing) {
+		rs = append(first, rs...)
+	}
+	return rs
 }
 
 // ExplainStoredIn words again in lang the explanation of unplaced task t that a
@@ -45,10 +53,16 @@ func (c *Compiled) ExplainStoredIn(t int, pl []solver.Placement, stored []model.
 		solver.Placement{Reason: solver.ReasonResources, Blocker: c.firstPilot},
 		solver.Placement{Reason: solver.ReasonResources, Blocker: 0},
 		solver.Placement{Reason: solver.ReasonNoWindow, Blocker: -1})
+	first, unhoused := c.unhousedReason(t, lang)
+	if unhoused && len(stored) > 0 && stored[0].Rule == NameRehousing {
+		stored = stored[1:]
+	} else {
+		first = nil
+	}
 	for _, p := range cands {
 		for _, in := range []Lang{English, French} {
 			if slices.Equal(c.explain(t, p, pl, in), stored) {
-				return c.explain(t, p, pl, lang), true
+				return append(first, c.explain(t, p, pl, lang)...), true
 			}
 		}
 	}

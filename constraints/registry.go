@@ -20,6 +20,8 @@ var registry = mustRegistry(
 	Heating{},            // 11
 	PilotVisits{},        // 12
 	Snags{},              // 13
+	RemovalVolume{},      // 14
+	Rehousing{},          // 15
 	PlanStructure{},      // 0: every intervention once, durations, known ids
 )
 

@@ -48,7 +48,7 @@ func TestRegistryRefusesDuplicatesAndBlanks(t *testing.T) {
 // it requires in English and in French.
 func TestRegistryRules(t *testing.T) {
 	rules := All()
-	require.Len(t, rules, 14)
+	require.Len(t, rules, 16)
 	numbers := map[int]string{}
 	for i, r := range rules {
 		_, ok := r.(Checker)

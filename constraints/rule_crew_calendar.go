@@ -83,7 +83,7 @@ func (CrewCalendar) taskDemands(b *taskBuild) error {
 		}
 	}
 	if len(alts) == 0 {
-		return b.fail("trade", fmt.Errorf("no crew can do trade %q with %d workers", iv.Trade, iv.NeedCrewSize()))
+		return b.fail("trade", fmt.Errorf("no crew can do trade %q with %d workers", iv.Trade, x.CrewSize(iv)))
 	}
 	b.crewK = len(b.task.Demands)
 	b.task.Demands = append(b.task.Demands, solver.Demand{Alternatives: alts, Amount: 1})
@@ -155,7 +155,7 @@ func (r CrewCalendar) Check(v *Verification) []Violation {
 			continue
 		}
 		if !x.CanDo(c, iv) {
-			add("crew %s (%s) cannot do trade %s with %s", c.ID, vfPlural(c.SizeOf(), "worker"), iv.Trade, vfPlural(iv.NeedCrewSize(), "worker"))
+			add("crew %s (%s) cannot do trade %s with %s", c.ID, vfPlural(c.SizeOf(), "worker"), iv.Trade, vfPlural(x.CrewSize(iv), "worker"))
 		}
 		tc := v.Typed.CrewOf(c)
 		off, offErr := v.readPeriods(tc.Unavailable)

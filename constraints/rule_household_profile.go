@@ -24,8 +24,8 @@ func (HouseholdProfile) Number() int  { return 7 }
 // Requires says what the rule requires, in lang.
 func (HouseholdProfile) Requires(lang Lang) string {
 	return phrase{
-		"the household's constraint profile holds: interventions per day, hours of work, noisy or dusty work, power cuts with the pilot, days without water, disturbed days per week",
-		"le profil de contraintes du ménage est respecté : interventions par jour, horaires de travail, travaux bruyants ou poussiéreux, coupures de courant en présence du pilote, jours sans eau, jours dérangés par semaine", false}.in(lang)
+		"the household's constraint profile holds: interventions per day, hours of work, noisy or dusty work, power cuts with the pilot, days without water or a bathroom (away in a relocation stay, they do not count), disturbed days per week",
+		"le profil de contraintes du ménage est respecté : interventions par jour, horaires de travail, travaux bruyants ou poussiéreux, coupures de courant en présence du pilote, jours sans eau ou sans salle de bains (hors séjour en logement tiroir), jours dérangés par semaine", false}.in(lang)
 }
 
 var (
@@ -103,21 +103,34 @@ func (HouseholdProfile) compileTerms(c *Compiled, g *taskGroups) error {
 				sp.DayLimits = append(sp.DayLimits, solver.DayLimit{Name: d.ID + "/" + pid, Tasks: tasks,
 					MaxPerDay: pr.MaxInterventionsPerDay, MaxDaysPerWeek: pr.MaxDisturbedDaysPerWeek})
 			}
-			if pr.MaxWaterOutDays > 0 {
-				var water []int
-				limit := pr.MaxWaterOutDays * 24 * 60
+			for _, k := range []struct {
+				days int
+				name string
+				cuts func(*model.Trade) bool
+			}{
+				{pr.MaxWaterOutDays, "", func(t *model.Trade) bool { return t.CutsWater }},
+				{pr.MaxBathroomOutDays, "/bathroom", func(t *model.Trade) bool { return t.CutsBathroom }},
+			} {
+				if k.days <= 0 {
+					continue
+				}
+				var cut []int
+				limit := k.days * 24 * 60
 				for _, t := range tasks {
-					if tr := x.Trades[c.Interventions[t].Trade]; tr != nil && tr.CutsWater {
+					iv := c.Interventions[t]
+					// the works during a relocation stay lie inside it: the
+					// household is away, its water and bathroom not its concern
+					if tr := x.Trades[iv.Trade]; tr != nil && k.cuts(tr) && iv.Relocation != model.RoleDuring {
 						if waterOver(&sp.Tasks[t], nowMin, hasNow, limit) {
 							continue
 						}
-						water = append(water, t)
+						cut = append(cut, t)
 					}
 				}
-				if len(water) > 0 {
+				if len(cut) > 0 {
 					// the dates a household lives without water: a limit of 21 is
 					// broken by a cut touching 22 dates, however few hours that is
-					sp.Spans = append(sp.Spans, solver.SpanLimit{Name: d.ID + "/" + pid, Tasks: water, Max: pr.MaxWaterOutDays, Days: true})
+					sp.Spans = append(sp.Spans, solver.SpanLimit{Name: d.ID + "/" + pid + k.name, Tasks: cut, Max: k.days, Days: true})
 				}
 			}
 		}
@@ -126,10 +139,10 @@ func (HouseholdProfile) compileTerms(c *Compiled, g *taskGroups) error {
 }
 
 // waterLimited reports whether a profile of iv's household limits its days
-// without water.
+// without water or a bathroom.
 func waterLimited(c *Compiled, iv *model.Intervention) bool {
 	for _, pr := range c.Index.ProfilesOf(iv) {
-		if pr.MaxWaterOutDays > 0 {
+		if pr.MaxWaterOutDays > 0 || pr.MaxBathroomOutDays > 0 {
 			return true
 		}
 	}
@@ -150,12 +163,15 @@ func (HouseholdProfile) explainUnplaced(c *Compiled, t int, p solver.Placement, 
 	iv := c.Interventions[t]
 	switch p.Reason {
 	case solver.ReasonSpan:
-		if tr := c.Index.Trades[iv.Trade]; tr == nil || !tr.CutsWater || !waterLimited(c, iv) {
+		if tr := c.Index.Trades[iv.Trade]; tr == nil || !(tr.CutsWater || tr.CutsBathroom) || !waterLimited(c, iv) {
 			return nil, false // another rule's span (heating, snags)
 		}
+		if rs, ok := c.unhousedReason(t, lang); ok {
+			return rs, true
+		}
 		return []model.Reason{{Rule: NameHouseholdProfile, Message: phrase{
-			fmt.Sprintf("the works that cut water in dwelling %s cannot fit in the days the household's profile allows", iv.Dwelling),
-			fmt.Sprintf("Les travaux qui coupent l'eau dans le logement %s (dont %s) ne tiennent pas dans le nombre de jours que permet le profil du ménage", iv.Dwelling, iv.ID), false}.in(lang)}}, true
+			fmt.Sprintf("the works that cut water (or the bathroom) in dwelling %s cannot fit in the days the household's profile allows", iv.Dwelling),
+			fmt.Sprintf("Les travaux qui coupent l'eau (ou la salle de bains) dans le logement %s (dont %s) ne tiennent pas dans le nombre de jours que permet le profil du ménage", iv.Dwelling, iv.ID), false}.in(lang)}}, true
 	case solver.ReasonDayLimit:
 		return []model.Reason{{Rule: NameHouseholdProfile, Message: phrase{
 			fmt.Sprintf("no day is left before the deadline within the household's limit of interventions per day or disturbed days per week (dwelling %s)", iv.Dwelling),
@@ -178,6 +194,8 @@ func (HouseholdProfile) explainUnplaced(c *Compiled, t int, p solver.Placement, 
 //     08:00 to the next Monday 08:00 touches 8 dates); a fact that ended at least
 //     that many times 24 hours before operation.now is over and left out (the cuts
 //     to come are a new stretch);
+//     MaxBathroomOutDays likewise for the interventions that cut the bathroom; a
+//     cut inside a relocation stay of the household does not count;
 //   - MaxDisturbedDaysPerWeek: distinct local dates with work, per ISO week.
 //
 // Messages name the dwelling, the household and the profile by id, nothing more.
@@ -387,19 +405,27 @@ func (r HouseholdProfile) profileNoise(v *Verification, d *model.Dwelling, h *mo
 	return out
 }
 
-// profileWater checks the profile's days without water.
+// profileWater checks the profile's days without water and without a bathroom.
+// A cut that lies inside a relocation stay of the household is not counted: the
+// household lives elsewhere then.
 func (r HouseholdProfile) profileWater(v *Verification, d *model.Dwelling, h *model.Household, pr *model.Profile, placed []*Placed, who string) []Violation {
+	out := r.profileCut(v, d, h, placed, who, pr.MaxWaterOutDays, "water is out of use", func(t *model.Trade) bool { return t.CutsWater })
+	return append(out, r.profileCut(v, d, h, placed, who, pr.MaxBathroomOutDays, "the bathroom is out of use", func(t *model.Trade) bool { return t.CutsBathroom })...)
+}
+
+// profileCut checks one limit of days without water or a bathroom.
+func (r HouseholdProfile) profileCut(v *Verification, d *model.Dwelling, h *model.Household, placed []*Placed, who string, days int, what string, cuts func(*model.Trade) bool) []Violation {
 	var out []Violation
 	x := v.Index
 	add := func(iv, format string, args ...any) {
 		out = append(out, vfViolation(r, iv, format, args...))
 	}
-	if days := pr.MaxWaterOutDays; days > 0 {
+	if days > 0 {
 		var first, last *Placed
 		limit := time.Duration(days) * 24 * time.Hour
 		for _, pl := range placed {
 			tr := x.Trades[pl.Intervention.Trade]
-			if tr == nil || !tr.CutsWater {
+			if tr == nil || !cuts(tr) || r.inStay(v, h, pl) {
 				continue
 			}
 			if v.nowOK && v.Fact(pl) && !pl.End.Add(limit).After(v.now) {
@@ -416,8 +442,8 @@ func (r HouseholdProfile) profileWater(v *Verification, d *model.Dwelling, h *mo
 		}
 		if first != nil {
 			if n := len(vfDays(first.Start, last.End, v.Loc)); n > days {
-				add(last.ID(), "water is out of use in dwelling %s from %s (%s) to %s (%s), on %d dates, more than the %d days %s allows",
-					d.ID, v.at(first.Start), first.ID(), v.at(last.End), last.ID(), n, days, who)
+				add(last.ID(), "%s in dwelling %s from %s (%s) to %s (%s), on %d dates, more than the %d days %s allows",
+					what, d.ID, v.at(first.Start), first.ID(), v.at(last.End), last.ID(), n, days, who)
 			}
 		}
 	}

@@ -221,7 +221,9 @@ func (PilotOfficeHours) taskDemands(b *taskBuild) error {
 	}
 	b.pilotK = len(b.task.Demands)
 	// a pilot is needed only while present: free in the gaps of a split intervention
-	b.task.Demands = append(b.task.Demands, solver.Demand{Alternatives: alts, Amount: 1, WhilePresent: true})
+	d := solver.Demand{Alternatives: alts, Amount: 1, WhilePresent: true}
+	c.preferOwnPilot(b, &d)
+	b.task.Demands = append(b.task.Demands, d)
 	extra, err := c.discouraged(h)
 	if err != nil {
 		return b.fail("pilot sessions", err)

@@ -35,7 +35,16 @@ func Verify(p *model.Problem, plan *model.Plan) []Violation {
 }
 
 // VerifyWith is Verify with calendars expanded ahead by PrepareCalendars (nil: none).
+//
+// A plan with stays the planner chose (planned) is checked against the problem
+// they make (model.WithPlannedStays): booked, with their moves and the works done
+// while the households are away.
 func VerifyWith(p *model.Problem, plan *model.Plan, cals *Calendars) []Violation {
+	if q, err := model.WithPlannedStays(p, plan); err != nil {
+		return []Violation{{Rule: NameRehousing, Message: "the plan's stays cannot be booked: " + err.Error()}}
+	} else if q != p {
+		p, cals = q, nil
+	}
 	v, err := newVerification(p, plan, cals)
 	if err != nil {
 		return []Violation{{Rule: NamePlanStructure, Message: "the plan cannot be checked: " + err.Error()}}

@@ -337,6 +337,12 @@ func TestVerifyBrokenRules(t *testing.T) {
 				pl.Assignments = append(pl.Assignments, vtA("D1/leak", "LEAK-1", "", "2027-03-04 09:00", "10:00"))
 			},
 			rule: NameHouseholdProfile, iv: "D1/leak", msg: "on 3 dates, more than the 2 days"},
+		{name: "bathroom out too long",
+			problem: func(p *model.Problem) {
+				p.Profiles[0].MaxBathroomOutDays = 2
+				p.Trades[1].CutsBathroom, p.Trades[3].CutsBathroom = true, true
+			},
+			rule: NameHouseholdProfile, iv: "D1/painting", msg: "the bathroom is out of use in dwelling D1"},
 		{name: "too many disturbed days in a week",
 			problem: func(p *model.Problem) { p.Profiles[0].MaxDisturbedDaysPerWeek = 2 },
 			rule:    NameHouseholdProfile, iv: "D1/electrics", msg: "disturbed on 3 days in ISO week 2027-W09"},
@@ -389,6 +395,46 @@ func TestVerifyBrokenRules(t *testing.T) {
 		{name: "garbage segment",
 			plan: func(pl *model.Plan) { vtFind(pl, "D1/painting").Segments[1].End = "five o'clock" },
 			rule: NameLocalTime, iv: "D1/painting", msg: "segment 2 end"},
+		// rule 11
+		{name: "removal shorter than its volume needs",
+			problem: func(p *model.Problem) {
+				p.Households[1].FurnitureM3 = 5
+				p.Crews[4].Size = 2
+				vtIntervention(p, "D2/moveout").Duration = ""
+			},
+			plan: func(pl *model.Plan) { vtMove(pl, "D2/moveout", "2027-03-08 09:30", "11:00") },
+			rule: NameRemovalVolume, iv: "D2/moveout", msg: "worked for 1h30, the 5 m³ of furniture of household H2 need 2h with 2 movers"},
+		{name: "removal with too few movers",
+			problem: func(p *model.Problem) {
+				p.Households[1].FurnitureM3 = 5
+				vtIntervention(p, "D2/moveout").Duration = ""
+			},
+			rule: NameRemovalVolume, iv: "D2/moveout", msg: "crew MOV-1 has 1 mover, the 5 m³ of furniture of household H2 need 2 movers"},
+		// rule 12
+		{name: "stay after the unit is available",
+			problem: func(p *model.Problem) { p.RelocationUnits[0].AvailableTo = "2027-03-11" },
+			rule:    NameRehousing, msg: "household H2 stays in unit U1 until 2027-03-12, after the unit is available (2027-03-11)"},
+		{name: "stay before the unit is available",
+			problem: func(p *model.Problem) { p.RelocationUnits[0].AvailableFrom = "2027-03-09" },
+			rule:    NameRehousing, msg: "before the unit is available (2027-03-09)"},
+		{name: "no cleaning days between two households",
+			problem: func(p *model.Problem) {
+				p.Operation.Rehousing = &model.Rehousing{}
+				p.Relocations = append(p.Relocations, model.Relocation{Household: "H1", Unit: "U1", From: "2027-03-14", To: "2027-03-20"})
+			},
+			rule: NameRehousing, msg: "unit U1: household H1 moves in on 2027-03-14, 1 days after household H2 left on 2027-03-12; the unit needs 2 days of cleaning"},
+		{name: "planned stay in another household's dwelling",
+			plan: func(pl *model.Plan) {
+				pl.Stays = []model.Stay{{Household: "H1", Dwelling: "D2", Unit: "U1", From: "2027-04-01", To: "2027-04-09", Planned: true,
+					MoveOut: "D1/move-out", MoveBack: "D1/move-back"}}
+			},
+			rule: NameRehousing, msg: "the plan's stays cannot be booked"},
+		{name: "planned stay naming a move that is not one",
+			plan: func(pl *model.Plan) {
+				pl.Stays = []model.Stay{{Household: "H2", Dwelling: "D2", Unit: "U1", From: "2027-03-08", To: "2027-03-12", Planned: true,
+					MoveOut: "D2/plumbing", MoveBack: "D2/moveback"}}
+			},
+			rule: NameRehousing, iv: "D2/plumbing", msg: "names \"D2/plumbing\" as its move_out, which is not a move_out of dwelling D2"},
 		// rule 0
 		{name: "plan of another operation", plan: func(pl *model.Plan) { pl.Operation = "op-other" },
 			rule: NamePlanStructure, msg: `the plan is for operation "op-other"`},

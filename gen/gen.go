@@ -111,7 +111,13 @@ func Describe() string {
     equipment (power cuts with the pilot), carer (Mon, Wed, Fri); availability made
     to fit each profile;
   - one relocation unit per 150 dwellings: respiratory households stay 8 weeks when
-    the crews should reach them, moving out and back (0.5d), keys with the pilot;
+    the crews should reach them, moving out and back, keys with the pilot;
+  - half the households of reduced mobility alone get home care instead (water
+    and bathroom out at most 3 days): the planner rehouses them
+    (operation.rehousing, 2 cleaning days), in units of their own, one per 150
+    dwellings;
+  - furniture of about 16 m³ for a T1, 30 for a T3, 44 for a T5 (the pilot's
+    cubage): it sizes every move (a removal crew of 4 movers);
   - with --visits: the pilot's diagnostic meeting (1h) before any works and a
     satisfaction survey (30 min) 6 weeks after acceptance, per occupied dwelling;
     with --heating: plumbing also replaces the radiators and cuts heating (72 hours
@@ -133,7 +139,7 @@ func Example() *model.Problem {
 
 // exampleBase is the example before any appointment was announced.
 func exampleBase() *model.Problem {
-	p := Generate(Options{Dwellings: 60, Seed: 1, Buildings: 3, Visits: true, Heating: true, Snags: 2})
+	p := Generate(Options{Dwellings: 60, Seed: 1, Buildings: 3, Pilots: 2, Visits: true, Heating: true, Snags: 2}) // two pilots: each household has its own
 	p.Operation.ID = "op-les-tilleuls"
 	p.Operation.Name = "Résidence Les Tilleuls, réhabilitation en site occupé"
 	p.Operation.Contact = &model.Contact{Name: "Mme Claire Morel, pilote sociale", Phone: "01 84 60 00 01",
@@ -183,8 +189,9 @@ var trades = []tradeSpec{
 	{model.Trade{ID: tAcceptance, Name: "Réception des travaux", Access: model.AccessTenant, NeedsPilot: true, PilotOnly: true}, nil},
 }
 
-// removal is added when some households move to a relocation unit.
-var removal = tradeSpec{model.Trade{ID: tRemoval, Name: "Déménagement", Access: model.AccessTenant}, []string{"Déménagements Lefebvre"}}
+// removal is added when some households move to a relocation unit. Nobody needs
+// to be at home: the household has packed and hands its keys to the movers.
+var removal = tradeSpec{model.Trade{ID: tRemoval, Name: "Déménagement", Access: model.AccessNone}, []string{"Déménagements Lefebvre"}}
 
 // sequences inside each dwelling: a DAG (the usual order of the trades and their drying lags).
 var sequences = []model.Sequence{
@@ -218,6 +225,7 @@ const (
 	pInfant       = "infant"
 	pNight        = "night-worker"
 	pCarer        = "carer"
+	pHomeCare     = "home-care"
 )
 
 // maxWaterOutDays of the reduced-mobility profile. The rule spans every intervention
@@ -239,6 +247,9 @@ var profiles = []model.Profile{
 	{ID: pInfant, NoisyDusty: "hours", NoisyHours: []model.Recurrence{weekly(workweek, "09:00", "3h"), weekly(workweek, "15:00", "2h")}},
 	{ID: pNight, NoWorkBefore: "12:00"},
 	{ID: pCarer, NeedsCarer: true},
+	// care at home that needs water and a bathroom: the works would cut them too
+	// long, so the planner rehouses the household (rehousing)
+	{ID: pHomeCare, MaxWaterOutDays: homeCareDays, MaxBathroomOutDays: homeCareDays},
 }
 
 // profileCycle hands out first profiles in these proportions (elderly 25%, infant
@@ -335,6 +346,8 @@ func Generate(o Options) *model.Problem {
 	g.households()
 	g.deliveries()
 	g.relocations()
+	g.rehousing()
+	g.furniture()
 	g.crews()
 	g.pilots()
 	g.interventions()
@@ -609,6 +622,67 @@ func (g *generator) relocations() {
 	}
 }
 
+// homeCareDays: a household cared for at home goes at most this many days
+// without water or a bathroom; its works take about 9 at the very least (see
+// maxWaterOutDays), so the planner rehouses it.
+const homeCareDays = 3
+
+// rehousing: half the households of reduced mobility alone (the first, the
+// third...) are cared for at home instead; their stays are the planner's
+// (operation.rehousing, 2 cleaning days), in relocation units of their own, one
+// per 150 dwellings, available over the horizon but its last four weeks. No
+// random draw: the rest of the operation is as without it.
+func (g *generator) rehousing() {
+	p := g.p
+	hh := map[string]*model.Household{}
+	for i := range p.Households {
+		hh[p.Households[i].ID] = &p.Households[i]
+	}
+	var chosen []*model.Household
+	seen := 0
+	for _, d := range p.Dwellings {
+		h := hh[d.Household]
+		if h == nil || len(h.Profiles) != 1 || h.Profiles[0] != pMobility || g.stays[h.ID] {
+			continue
+		}
+		if seen%2 == 0 {
+			chosen = append(chosen, h)
+		}
+		seen++
+	}
+	if len(chosen) == 0 {
+		return
+	}
+	for _, h := range chosen {
+		h.Profiles[0] = pHomeCare
+	}
+	cleaning := 2
+	p.Operation.Rehousing = &model.Rehousing{RemovalTrade: tRemoval, CleaningDays: &cleaning}
+	for k := 0; k < (len(p.Dwellings)+149)/150; k++ {
+		b := p.Buildings[k%len(p.Buildings)].ID
+		p.RelocationUnits = append(p.RelocationUnits, model.RelocationUnit{ID: fmt.Sprintf("RU%d", len(p.RelocationUnits)+1), Building: b,
+			AvailableFrom: date(g.start), AvailableTo: date(g.end.AddDate(0, 0, -28))})
+	}
+	if !g.removals {
+		g.removals = true
+		p.Trades = append(p.Trades, removal.Trade)
+	}
+}
+
+// furniture: the pilot's cubage of every household, by the dwelling's rooms (a
+// T1 about 16 m³, a T3 30, a T5 44), give or take 2 m³; no random draw.
+func (g *generator) furniture() {
+	hh := map[string]*model.Household{}
+	for i := range g.p.Households {
+		hh[g.p.Households[i].ID] = &g.p.Households[i]
+	}
+	for i, d := range g.p.Dwellings {
+		if h := hh[d.Household]; h != nil {
+			h.FurnitureM3 = float64(9 + 7*max(1, d.Rooms) + i%5 - 2)
+		}
+	}
+}
+
 // progress estimates, for each dwelling in order, after how many working days every
 // trade's crews are done with the dwellings before it: each trade a pipeline working
 // through the dwellings in order at the pace of its crews, waiting for its
@@ -705,8 +779,11 @@ func (g *generator) crews() {
 			name := t.contractors[k%len(t.contractors)]
 			c := model.Crew{ID: fmt.Sprintf("%s-%d", t.ID, k+1), Contractor: name, Trades: []string{t.ID}, Size: 1 + g.rng.IntN(2),
 				Calendar: contractorCalendar(name)}
-			if t.ID == tWindows || t.ID == tRemoval {
+			switch t.ID {
+			case tWindows:
 				c.Size = 2
+			case tRemoval:
+				c.Size = 4 // enough movers for any household's furniture (furniture)
 			}
 			p.Crews = append(p.Crews, c)
 		}
@@ -775,10 +852,11 @@ func (g *generator) interventions() {
 			p.Interventions = append(p.Interventions, iv)
 		}
 		if stay {
+			// the moves take their duration and movers from the furniture's volume
 			p.Interventions = append(p.Interventions,
-				model.Intervention{ID: d.ID + "/move-out", Dwelling: d.ID, Trade: tRemoval, Duration: "0.5d", CrewSize: 2,
+				model.Intervention{ID: d.ID + "/move-out", Dwelling: d.ID, Trade: tRemoval,
 					Relocation: model.RoleMoveOut, After: []string{d.ID + "/" + tVisit}},
-				model.Intervention{ID: d.ID + "/move-back", Dwelling: d.ID, Trade: tRemoval, Duration: "0.5d", CrewSize: 2,
+				model.Intervention{ID: d.ID + "/move-back", Dwelling: d.ID, Trade: tRemoval,
 					Relocation: model.RoleMoveBack})
 		}
 	}

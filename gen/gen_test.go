@@ -57,7 +57,7 @@ func TestExampleShape(t *testing.T) {
 	assert.GreaterOrEqual(t, len(p.Buildings), 3)
 	assert.Len(t, p.Dwellings, 60)
 	assert.GreaterOrEqual(t, len(p.Crews), 8)
-	assert.Len(t, p.Pilots, 1)
+	assert.Len(t, p.Pilots, 2)
 	assert.Len(t, p.Deliveries, 3)
 	assert.Equal(t, "Europe/Paris", p.Operation.TimeZone)
 	assert.Equal(t, 7, p.NoticeDays())
@@ -487,6 +487,7 @@ func TestHouseholdWindowsFitTheInterventions(t *testing.T) {
 func TestDescribeMatchesTheConstants(t *testing.T) {
 	d := strings.Join(strings.Fields(Describe()), " ") // one line
 	assert.Contains(t, d, fmt.Sprintf("at most %d days", maxWaterOutDays))
+	assert.Contains(t, d, fmt.Sprintf("bathroom out at most %d days", homeCareDays))
 	assert.Contains(t, d, "one pilot per 250 dwellings")
 	assert.Contains(t, d, "110 + N/4 working days (at most 600)")
 	assert.Contains(t, d, "horizon 1.6 times")

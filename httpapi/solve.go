@@ -84,8 +84,9 @@ func (s *Server) solveJob(op string, v *Version, set *scheduler.Settings) func(c
 		if len(res.Violations) > 0 {
 			return nil, fmt.Errorf("the plan breaks %d hard rules (a bug): not stored", len(res.Violations))
 		}
-		// stored by the job's end (Store.FinishJob), on the job's base
-		return &Version{Kind: "solved", Problem: v.Problem, Plan: res.Plan}, nil
+		// stored by the job's end (Store.FinishJob), on the job's base, with the
+		// problem the plan is for (the relocation stays it chose booked)
+		return &Version{Kind: "solved", Problem: res.Problem, Plan: res.Plan}, nil
 	}
 }
 

@@ -82,7 +82,12 @@ func (o Operation) clone() Operation {
 	pol.SnagDeadlineDays = clonePtr(pol.SnagDeadlineDays)
 	pol.BurdenDays = clonePtr(pol.BurdenDays)
 	pol.Burden = clonePtr(pol.Burden)
+	pol.SamePilot = clonePtr(pol.SamePilot)
 	o.Contact = clonePtr(o.Contact)
+	if o.Rehousing != nil {
+		o.Rehousing = clonePtr(o.Rehousing)
+		o.Rehousing.CleaningDays = clonePtr(o.Rehousing.CleaningDays)
+	}
 	return o
 }
 

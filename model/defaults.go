@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Defaults of the format, in one place. The search (constraints) and the verifier
 // both read a problem through these accessors, so a default means the same thing
@@ -103,6 +106,31 @@ func (p *Problem) PilotExtraHoursWeight() float64 {
 	return 2
 }
 
+// RemovalTradeOf is the trade of the moves of planned stays.
+func (r *Rehousing) RemovalTradeOf() string {
+	if r == nil || r.RemovalTrade == "" {
+		return "removal"
+	}
+	return r.RemovalTrade
+}
+
+// CleaningDaysOf is the days a unit stays empty between two households.
+func (r *Rehousing) CleaningDaysOf() int {
+	if r == nil || r.CleaningDays == nil {
+		return 2
+	}
+	return *r.CleaningDays
+}
+
+// SamePilotWeight is Policy.SamePilot or its default, per visit with another
+// pilot than the household's own.
+func (p *Problem) SamePilotWeight() float64 {
+	if w := p.Operation.Policy.SamePilot; w != nil {
+		return *w
+	}
+	return 50
+}
+
 // CrewSizeOf is the crew's number of workers.
 func (c *Crew) SizeOf() int {
 	if c.Size <= 0 {
@@ -143,12 +171,75 @@ func (iv *Intervention) Announced() bool {
 	return s == StatusAnnounced || s == StatusConfirmed
 }
 
-// NeedCrewSize is the number of workers the intervention needs.
+// NeedCrewSize is the number of workers the intervention says it needs: its
+// CrewSize, at least 1. Index.CrewSize adds the removals sized by volume.
 func (iv *Intervention) NeedCrewSize() int {
 	if iv.CrewSize <= 0 {
 		return 1
 	}
 	return iv.CrewSize
+}
+
+// IsRemoval reports whether the intervention moves the household out or back.
+func (iv *Intervention) IsRemoval() bool {
+	return iv.Relocation == RoleMoveOut || iv.Relocation == RoleMoveBack
+}
+
+// The removal rule (README "Semantics", removals by volume): a removal of V m³
+// needs RemovalCrewSize(V) movers, who move RemovalM3PerMoverHour m³ an hour
+// each (loading, the trip, unloading); its duration is V over the crew's hourly
+// volume, rounded up to the half hour, and at least RemovalMinMinutes.
+const (
+	RemovalM3PerMoverHour = 1.5
+	RemovalMinMinutes     = 120
+	// MaxFurnitureM3 bounds a household's furniture volume.
+	MaxFurnitureM3 = 300
+)
+
+// RemovalCrewSize is the movers a removal of v m³ needs: 2 up to 20 m³, 3 up to
+// 40 m³, 4 beyond.
+func RemovalCrewSize(v float64) int {
+	switch {
+	case v <= 20:
+		return 2
+	case v <= 40:
+		return 3
+	}
+	return 4
+}
+
+// RemovalMinutes is the working time of a removal of v m³ by RemovalCrewSize(v)
+// movers: v / (movers × 1.5 m³ an hour), rounded up to 30 minutes, at least 2h.
+// 5 m³: 2h; 10 m³: 3h30; 20 m³ (2 movers): 7h; 30 m³ (3): 7h; 50 m³ (4): 8h30.
+func RemovalMinutes(v float64) int {
+	hours := v / (float64(RemovalCrewSize(v)) * RemovalM3PerMoverHour)
+	halves := int(math.Ceil(hours*2 - 1e-9))
+	return max(RemovalMinMinutes, halves*30)
+}
+
+// RemovalVolume is the furniture volume that sizes iv: ok when iv is a removal
+// whose duration is left empty, in a dwelling whose household has a volume.
+func (x *Index) RemovalVolume(iv *Intervention) (float64, bool) {
+	if !iv.IsRemoval() || iv.Duration != "" {
+		return 0, false
+	}
+	h := x.HouseholdOf(iv)
+	if h == nil || h.FurnitureM3 <= 0 {
+		return 0, false
+	}
+	return h.FurnitureM3, true
+}
+
+// CrewSize is the number of workers the intervention needs: its CrewSize, else
+// for a removal sized by volume RemovalCrewSize, else 1.
+func (x *Index) CrewSize(iv *Intervention) int {
+	if iv.CrewSize > 0 {
+		return iv.CrewSize
+	}
+	if v, ok := x.RemovalVolume(iv); ok {
+		return RemovalCrewSize(v)
+	}
+	return 1
 }
 
 // Index gives access to a problem's entities by id. Build it with NewIndex after
@@ -284,7 +375,7 @@ func (x *Index) ProfilesOf(iv *Intervention) []*Profile {
 
 // CanDo reports whether crew c may carry out iv: the right trade and enough workers.
 func (x *Index) CanDo(c *Crew, iv *Intervention) bool {
-	if c.SizeOf() < iv.NeedCrewSize() {
+	if c.SizeOf() < x.CrewSize(iv) {
 		return false
 	}
 	for _, t := range c.Trades {

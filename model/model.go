@@ -89,6 +89,19 @@ type Operation struct {
 	// Contact is how households reach the operation's pilot: printed on the letters
 	// that announce their appointments.
 	Contact *Contact `json:"contact,omitempty"`
+	// Rehousing, when set, lets the planner choose stays in the relocation
+	// units: a household that the works would leave without water or a bathroom
+	// beyond its profile's limit gets one (README "Semantics").
+	Rehousing *Rehousing `json:"rehousing,omitempty"`
+}
+
+// Rehousing is how the planner rehouses households during their works.
+type Rehousing struct {
+	// RemovalTrade is the trade of the moves out and back; default "removal".
+	RemovalTrade string `json:"removal_trade,omitempty"`
+	// CleaningDays are the whole days a unit stays empty between two
+	// households, for cleaning and the inventory; default 2.
+	CleaningDays *int `json:"cleaning_days,omitempty"`
 }
 
 // Contact is the pilot's desk as households see it on their letters.
@@ -123,6 +136,11 @@ type Policy struct {
 	// when they save more than they cost (a day earlier at the end of the
 	// operation weighs 10).
 	PilotExtraHours *float64 `json:"pilot_extra_hours,omitempty"`
+	// SamePilot weights each visit with the pilot that a household has with
+	// another pilot than its own (Household.Pilot, else the one the planner gives
+	// it), so that a household deals with one interlocutor (default 50: five days
+	// of the operation's end).
+	SamePilot *float64 `json:"same_pilot,omitempty"`
 	// HeatingSeason is when a household may not be left without heating beyond
 	// MaxHeatingCutHours (default 15 October to 15 April, both days included).
 	HeatingSeason *Season `json:"heating_season,omitempty"`
@@ -197,6 +215,9 @@ type Trade struct {
 	// CutsHeating: the household is without heating while the trade works (a
 	// radiator or boiler replaced); see Policy.HeatingSeason.
 	CutsHeating bool `json:"cuts_heating,omitempty"`
+	// CutsBathroom: the work leaves the dwelling without a usable bathroom
+	// (shower, toilet), as Profile.MaxBathroomOutDays counts it.
+	CutsBathroom bool `json:"cuts_bathroom,omitempty"`
 	// Access is the default access of this trade's interventions: "tenant", "keys"
 	// (the default) or "none".
 	Access string `json:"access,omitempty"`
@@ -238,6 +259,9 @@ type Profile struct {
 	// MaxWaterOutDays: from the start of the first to the end of the last
 	// intervention that cuts water, at most this many calendar days.
 	MaxWaterOutDays int `json:"max_water_out_days,omitempty"`
+	// MaxBathroomOutDays: likewise for the interventions that cut the bathroom
+	// (Trade.CutsBathroom), in dates.
+	MaxBathroomOutDays int `json:"max_bathroom_out_days,omitempty"`
 	// MaxDisturbedDaysPerWeek caps the local days with work in any ISO week.
 	MaxDisturbedDaysPerWeek int `json:"max_disturbed_days_per_week,omitempty"`
 	// NeedsCarer: the carer's availability replaces the household's for
@@ -285,6 +309,15 @@ type Household struct {
 	Profiles []string `json:"profiles,omitempty"`
 	// CarerAvailability replaces Availability when a profile needs a carer.
 	CarerAvailability []Recurrence `json:"carer_availability,omitempty"`
+	// FurnitureM3 is the volume of the household's furniture in cubic metres, as
+	// the pilot measured it (the cubage): a removal (move_out, move_back) of the
+	// household whose duration is left empty takes its duration and crew size
+	// from it (RemovalCrewSize, RemovalMinutes). 0: not measured.
+	FurnitureM3 float64 `json:"furniture_m3,omitempty"`
+	// Pilot is the household's own pilot, its one interlocutor for every visit
+	// (a soft goal weighted by Policy.SamePilot); empty: the planner gives it
+	// one, by stairwell, the fewest households to each pilot.
+	Pilot string `json:"pilot,omitempty"`
 }
 
 // Crew is one équipe of a contractor.
@@ -396,6 +429,10 @@ type Sequence struct {
 type RelocationUnit struct {
 	ID       string `json:"id"`
 	Building string `json:"building,omitempty"`
+	// AvailableFrom and AvailableTo (dates, optional) bound the days the unit
+	// may host households: every stay in it lies inside.
+	AvailableFrom string `json:"available_from,omitempty"`
+	AvailableTo   string `json:"available_to,omitempty"`
 }
 
 // Relocation books a household into a relocation unit for a stay [From, To].
@@ -429,8 +466,13 @@ type Intervention struct {
 	ID       string `json:"id"`
 	Dwelling string `json:"dwelling"`
 	Trade    string `json:"trade"`
+	// Duration is the intervention's working time. A removal (Relocation
+	// move_out or move_back) may leave it empty when its household's
+	// FurnitureM3 is set: RemovalMinutes of that volume.
 	Duration string `json:"duration"`
 	// CrewSize is the number of workers needed; the crew's size must reach it.
+	// A removal sized by volume (Duration empty, the household's FurnitureM3
+	// set) needs RemovalCrewSize workers when CrewSize is 0.
 	CrewSize int `json:"crew_size,omitempty"`
 	// NeedsPilot and Access override the trade's defaults.
 	NeedsPilot *bool  `json:"needs_pilot,omitempty"`
@@ -475,6 +517,54 @@ type Plan struct {
 	Assignments []Assignment `json:"assignments"`
 	Unplaced    []Unplaced   `json:"unplaced"`
 	Score       *Score       `json:"score,omitempty"`
+	// Interlocutors lists the households that see another pilot than their own
+	// for some visit, and why (the soft goal policy.same_pilot).
+	Interlocutors []Interlocutor `json:"interlocutors,omitempty"`
+	// Stays lists who moves when: every relocation stay, those the problem
+	// books and those the planner chose (Planned), with its moves.
+	Stays []Stay `json:"stays,omitempty"`
+}
+
+// Stay reasons: why the planner rehouses a household.
+const (
+	StayForWater    = "water"
+	StayForBathroom = "bathroom"
+)
+
+// Stay is a household's stay in a relocation unit, as the plan gives it. A
+// planned one is the planner's choice: the problem does not book it, and
+// ApplyStays gives the problem it plans (the stay booked, the moves out and back
+// added, the works that cut water or the bathroom done while the household is
+// away). From and To are dates (the stay's first and last days).
+type Stay struct {
+	Household string `json:"household"`
+	Dwelling  string `json:"dwelling"`
+	Unit      string `json:"unit"`
+	From      string `json:"from"`
+	To        string `json:"to"`
+	Planned   bool   `json:"planned,omitempty"`
+	// Reason (a planned stay's): "water" or "bathroom", the limit the works
+	// would break with the household at home.
+	Reason string `json:"reason,omitempty"`
+	// MoveOut and MoveBack are the ids of the removals (interventions).
+	MoveOut  string `json:"move_out,omitempty"`
+	MoveBack string `json:"move_back,omitempty"`
+}
+
+// Interlocutor is a household whose visits are not all with its own pilot.
+type Interlocutor struct {
+	Household string `json:"household"`
+	// Pilot is the household's own pilot (Household.Pilot, or the planner's).
+	Pilot  string       `json:"pilot"`
+	Visits []OtherPilot `json:"visits"`
+}
+
+// OtherPilot is a visit another pilot attends, and why the household's own
+// could not, in the plan's language.
+type OtherPilot struct {
+	Intervention string `json:"intervention"`
+	Pilot        string `json:"pilot"`
+	Reason       string `json:"reason"`
 }
 
 // Assignment places one intervention.

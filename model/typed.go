@@ -302,7 +302,11 @@ func (t *Typed) Interventions() []TypedIntervention {
 		for i := range t.p.Interventions {
 			iv := &t.p.Interventions[i]
 			ti := &t.interventions[i]
-			ti.Minutes = required(iv.Duration, minutes)
+			if v, ok := t.removalVolume(iv); ok {
+				ti.Minutes = Value[int]{V: RemovalMinutes(v), Set: true}
+			} else {
+				ti.Minutes = required(iv.Duration, minutes)
+			}
 			ti.Release = t.optional(iv.Release, ParseMoment)
 			ti.Deadline = t.optional(iv.Deadline, ParseEndMoment)
 			ti.SoftDeadline = t.optional(iv.SoftDeadline, ParseEndMoment)
@@ -314,6 +318,30 @@ func (t *Typed) Interventions() []TypedIntervention {
 		}
 	})
 	return t.interventions
+}
+
+// removalVolume is the furniture volume of the household of iv's dwelling (ok
+// when it has one), as Index.RemovalVolume reads it.
+func (t *Typed) removalVolume(iv *Intervention) (float64, bool) {
+	if iv.Duration != "" || !iv.IsRemoval() {
+		return 0, false
+	}
+	var hid string
+	for i := range t.p.Dwellings {
+		if d := &t.p.Dwellings[i]; d.ID == iv.Dwelling {
+			if !d.Occupied() {
+				return 0, false
+			}
+			hid = d.Household
+			break
+		}
+	}
+	for i := range t.p.Households {
+		if h := &t.p.Households[i]; h.ID == hid && hid != "" {
+			return h.FurnitureM3, h.FurnitureM3 > 0
+		}
+	}
+	return 0, false
 }
 
 // Intervention is the intervention of that id read (the first of that id, as in

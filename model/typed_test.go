@@ -243,11 +243,17 @@ func agreeTyped(t *testing.T, p *model.Problem, tv *model.Typed) {
 	agreePeriods(t, "relocations", stays, tv.Relocations(), loc)
 	require.Len(t, tv.Interventions(), len(p.Interventions))
 	wd := p.WorkingDayMinutes()
+	x := model.NewIndex(p)
 	for i := range p.Interventions {
 		iv := &p.Interventions[i]
 		f := fmt.Sprintf("interventions[%d]", i)
 		g := tv.Interventions()[i]
-		agreeInt(t, f+".duration", iv.Duration, true, g.Minutes, func(s string) (int, error) { return model.ParseDuration(s, wd) })
+		if v, ok := x.RemovalVolume(iv); ok {
+			// a removal sized by its household's furniture volume
+			assert.Equal(t, model.Value[int]{V: model.RemovalMinutes(v), Set: true}, g.Minutes, f+".duration")
+		} else {
+			agreeInt(t, f+".duration", iv.Duration, true, g.Minutes, func(s string) (int, error) { return model.ParseDuration(s, wd) })
+		}
 		agreeTime(t, f+".release", iv.Release, false, g.Release, model.ParseMoment, loc)
 		agreeTime(t, f+".deadline", iv.Deadline, false, g.Deadline, model.ParseEndMoment, loc)
 		agreeTime(t, f+".soft_deadline", iv.SoftDeadline, false, g.SoftDeadline, model.ParseEndMoment, loc)

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -140,6 +141,7 @@ func (v *validator) validate() {
 	v.operation()
 	v.contact()
 	v.x = NewIndex(p)
+	v.rehousing() // operation.rehousing, last of the operation's fields
 	v.trades()
 	v.profiles()
 	v.buildings()
@@ -267,7 +269,8 @@ func (v *validator) operation() {
 		name string
 		v    *float64
 	}{{"makespan", pol.Makespan}, {"dwelling_end", pol.DwellingEnd}, {"disturbed_days", pol.DisturbedDays},
-		{"preferred", pol.Preferred}, {"soft_deadline", pol.SoftDeadline}, {"pilot_extra_hours", pol.PilotExtraHours}} {
+		{"preferred", pol.Preferred}, {"soft_deadline", pol.SoftDeadline}, {"pilot_extra_hours", pol.PilotExtraHours},
+		{"same_pilot", pol.SamePilot}} {
 		if w.v != nil && (*w.v < 0 || math.IsNaN(*w.v) || math.IsInf(*w.v, 0)) {
 			v.add("operation.policy."+w.name, e, op.ID, "weight must be a finite number >= 0")
 		}
@@ -456,6 +459,9 @@ func (v *validator) profiles() {
 		if pr.MaxWaterOutDays < 0 {
 			add("max_water_out_days", "must be >= 0")
 		}
+		if pr.MaxBathroomOutDays < 0 {
+			add("max_bathroom_out_days", "must be >= 0")
+		}
 		if pr.MaxDisturbedDaysPerWeek < 0 || pr.MaxDisturbedDaysPerWeek > 7 {
 			add("max_disturbed_days_per_week", "must be between 0 and 7")
 		}
@@ -532,6 +538,12 @@ func (v *validator) households() {
 			v.ref(fmt.Sprintf("%s.profiles[%d]", f, k), "household", h.ID, "profile", pid, v.x.Profiles[pid] != nil)
 		}
 		v.recurrences(f+".carer_availability", "household", h.ID, h.CarerAvailability, false)
+		if h.Pilot != "" && v.x.Pilots[h.Pilot] == nil {
+			v.add(f+".pilot", "household", h.ID, "unknown pilot %q", h.Pilot)
+		}
+		if h.FurnitureM3 < 0 || h.FurnitureM3 > MaxFurnitureM3 || math.IsNaN(h.FurnitureM3) {
+			v.add(f+".furniture_m3", "household", h.ID, "%g m³ of furniture is not plausible (0 to %d)", h.FurnitureM3, MaxFurnitureM3)
+		}
 	}
 }
 
@@ -678,6 +690,45 @@ func (v *validator) relocationUnits() {
 		if u.Building != "" && v.x.Buildings[u.Building] == nil {
 			v.add(fmt.Sprintf("relocation_units[%d].building", i), "relocation unit", u.ID, "unknown building %q", u.Building)
 		}
+		var from, to time.Time
+		okF, okT := false, false
+		if u.AvailableFrom != "" {
+			from, okF = v.date(fmt.Sprintf("relocation_units[%d].available_from", i), "relocation unit", u.ID, u.AvailableFrom)
+		}
+		if u.AvailableTo != "" {
+			to, okT = v.date(fmt.Sprintf("relocation_units[%d].available_to", i), "relocation unit", u.ID, u.AvailableTo)
+		}
+		if okF && okT && to.Before(from) {
+			v.add(fmt.Sprintf("relocation_units[%d].available_to", i), "relocation unit", u.ID, "available to %s, before it is available from %s", u.AvailableTo, u.AvailableFrom)
+		}
+	}
+}
+
+// rehousing checks operation.rehousing: a removal trade that a crew does, the
+// cleaning days, relocation units to rehouse in.
+func (v *validator) rehousing() {
+	r := v.p.Operation.Rehousing
+	if r == nil {
+		return
+	}
+	const e = "operation"
+	id := v.p.Operation.ID
+	if t := r.RemovalTradeOf(); v.x.Trades[t] == nil {
+		v.add("operation.rehousing.removal_trade", e, id, "unknown trade %q (the trade of the moves out and back)", t)
+	} else {
+		crew := false
+		for k := range v.p.Crews {
+			crew = crew || slices.Contains(v.p.Crews[k].Trades, t)
+		}
+		if !crew {
+			v.add("operation.rehousing.removal_trade", e, id, "no crew does trade %q (the moves out and back)", t)
+		}
+	}
+	if c := r.CleaningDays; c != nil && (*c < 0 || *c > 60) {
+		v.add("operation.rehousing.cleaning_days", e, id, "%d is not between 0 and 60", *c)
+	}
+	if len(v.p.RelocationUnits) == 0 {
+		v.add("operation.rehousing", e, id, "no relocation unit to rehouse households in (relocation_units)")
 	}
 }
 
@@ -801,17 +852,26 @@ func (v *validator) interventions() {
 		t := x.Trades[iv.Trade]
 		ref("trade", "trade", iv.Trade, t != nil)
 		known := d != nil && t != nil // the checks that need the dwelling and trade
-		if known && x.NeedsCrew(iv) && largest[iv.Trade] < iv.NeedCrewSize() {
-			if largest[iv.Trade] == 0 {
+		if known && x.NeedsCrew(iv) && largest[iv.Trade] < x.CrewSize(iv) {
+			switch {
+			case largest[iv.Trade] == 0:
 				add("trade", "no crew can do trade %q", iv.Trade)
-			} else {
-				add("trade", "no crew can do trade %q with %s (the largest has %s)", iv.Trade, workers(iv.NeedCrewSize()), workers(largest[iv.Trade]))
+			case iv.CrewSize == 0:
+				add("trade", "no crew can do trade %q with %s, as the household's %g m³ of furniture need (the largest has %s)",
+					iv.Trade, workers(x.CrewSize(iv)), x.HouseholdOf(iv).FurnitureM3, workers(largest[iv.Trade]))
+			default:
+				add("trade", "no crew can do trade %q with %s (the largest has %s)", iv.Trade, workers(x.CrewSize(iv)), workers(largest[iv.Trade]))
 			}
 		}
 		needsPilot := known && x.NeedsPilot(iv)
 		dur, err := ParseDuration(iv.Duration, v.wd)
+		if vol, ok := x.RemovalVolume(iv); ok {
+			dur, err = RemovalMinutes(vol), nil
+		}
 		switch {
-		case iv.Duration == "":
+		case iv.Duration == "" && err != nil && iv.IsRemoval():
+			add("duration", "missing duration (e.g. \"1h\", \"0.5d\"; a removal may take it from its household's furniture_m3)")
+		case iv.Duration == "" && err != nil:
 			add("duration", "missing duration (e.g. \"1h\", \"0.5d\")")
 		case err != nil:
 			add("duration", "%v", err)
@@ -931,7 +991,7 @@ func (v *validator) fixed(iv *Intervention, f string, t *Trade) {
 		case c == nil:
 			add("crew", "unknown crew %q", iv.Crew)
 		case !v.x.CanDo(c, iv):
-			add("crew", "crew %q cannot do trade %q with %s", iv.Crew, iv.Trade, workers(iv.NeedCrewSize()))
+			add("crew", "crew %q cannot do trade %q with %s", iv.Crew, iv.Trade, workers(v.x.CrewSize(iv)))
 		}
 	}
 	if iv.Pilot != "" && v.x.Pilots[iv.Pilot] == nil {

@@ -849,3 +849,16 @@ func TestLongIDsRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The removal rule: movers by volume, then the duration at 1.5 m³ per mover and
+// hour, rounded up to the half hour, at least 2 hours.
+func TestRemovalRule(t *testing.T) {
+	for _, tc := range []struct {
+		m3      float64
+		movers  int
+		minutes int
+	}{{1, 2, 120}, {8, 2, 180}, {10, 2, 210}, {20, 2, 420}, {20.5, 3, 300}, {30, 3, 420}, {40, 3, 540}, {45, 4, 450}, {60, 4, 600}} {
+		assert.Equal(t, tc.movers, RemovalCrewSize(tc.m3), "%g m³", tc.m3)
+		assert.Equal(t, tc.minutes, RemovalMinutes(tc.m3), "%g m³", tc.m3)
+	}
+}

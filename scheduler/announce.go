@@ -59,6 +59,10 @@ type AnnounceResult struct {
 // already announced, confirmed, done or missed keep their status. The plan must be
 // one of p (its interventions are p's); the problem returned is validated.
 func Announce(p *model.Problem, plan *model.Plan, opt AnnounceOptions) (*AnnounceResult, error) {
+	p, err := model.WithPlannedStays(p, plan)
+	if err != nil {
+		return nil, err
+	}
 	loc, err := model.LoadLocation(p.Operation.TimeZone)
 	if err != nil {
 		return nil, fmt.Errorf("operation.time_zone: %w", err)

@@ -35,6 +35,10 @@ type Assessment struct {
 // first (an *InvalidProblemError lists every field error); an assignment whose end
 // does not read as a time is an error naming the intervention.
 func Assess(p *model.Problem, plan *model.Plan) (*Assessment, error) {
+	p, err := model.WithPlannedStays(p, plan)
+	if err != nil {
+		return nil, err
+	}
 	if err := model.Validate(p); err != nil {
 		return nil, err
 	}

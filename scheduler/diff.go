@@ -17,6 +17,12 @@ import (
 // newP), and who must be told. An appointment counts as announced when oldP says so,
 // or, when newP gives operation.now, when it fell inside the notice period then.
 func DiffPlans(oldP, newP *model.Problem, oldPlan, newPlan *model.Plan) *model.Diff {
+	if q, err := model.WithPlannedStays(oldP, oldPlan); err == nil {
+		oldP = q
+	}
+	if q, err := model.WithPlannedStays(newP, newPlan); err == nil {
+		newP = q
+	}
 	var now *time.Time
 	if tv := newP.Typed(); tv.LocErr == nil {
 		if t := tv.Now; t.OK() {

@@ -40,6 +40,10 @@ type Explainer struct {
 
 // NewExplainer compiles p and reads plan's placements.
 func NewExplainer(p *model.Problem, plan *model.Plan) (*Explainer, error) {
+	p, err := model.WithPlannedStays(p, plan)
+	if err != nil {
+		return nil, err
+	}
 	cp, err := constraints.Compile(p)
 	if err != nil {
 		return nil, err

@@ -57,6 +57,10 @@ type ReminderAppointment struct {
 // appointments of plan. Households hear of the appointments in their dwelling,
 // crews of theirs, pilots of those they attend and of those whose keys they hold.
 func Reminders(p *model.Problem, plan *model.Plan, day time.Time) (*ReminderList, error) {
+	p, err := model.WithPlannedStays(p, plan)
+	if err != nil {
+		return nil, err
+	}
 	loc, err := model.LoadLocation(p.Operation.TimeZone)
 	if err != nil {
 		return nil, fmt.Errorf("operation.time_zone: %w", err)

@@ -77,6 +77,13 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	if err := s.checkLang(); err != nil {
 		return nil, err
 	}
+	// the stays the old plan chose are booked from now on, those not begun
+	// extended as their unit allows
+	old = extendStays(p, old, now)
+	p, err := model.WithPlannedStays(p, old)
+	if err != nil {
+		return nil, err
+	}
 	limit := s.TimeLimit
 	if limit <= 0 {
 		limit = ReplanBudget(p)
@@ -252,6 +259,11 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 		violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled, cals(), oldRead())
 	}
 	blameEvents(plan, cp, slots, cause, ap, ev, s.Lang)
+	if old != nil {
+		plan.Stays = constraints.Stays(out, old.PlannedStays())
+	} else {
+		plan.Stays = constraints.Stays(out, nil)
+	}
 	r := &Result{Plan: plan, Elapsed: time.Since(begin)}
 	r.finish(cp, res, violations)
 	return &ReplanResult{Problem: out, Plan: plan, Diff: d, Result: r, Released: released, Rounds: rounds}, nil

@@ -28,7 +28,9 @@ func basePlan(t *testing.T) (*model.Problem, *model.Plan, *time.Location) {
 	require.Empty(t, res.Plan.Unplaced)
 	loc, err := model.LoadLocation(p.Operation.TimeZone)
 	require.NoError(t, err)
-	return p, res.Plan, loc
+	// the problem the plan is for: the example's home-care household rehoused,
+	// its stay booked with its moves (the tests look its interventions up)
+	return res.Problem, res.Plan, loc
 }
 
 type oldAppt struct {

@@ -98,6 +98,11 @@ func statusOf(plan *model.Plan, violations []Violation) Status {
 // Result is a plan and what the search says about it.
 type Result struct {
 	Plan *model.Plan
+	// Problem is the problem the plan is for: the one given, or, when the
+	// planner chose relocation stays (Plan.Stays, planned), the one they make
+	// (model.ApplyStays: the stays booked, the moves added). Every function that
+	// takes a problem and its plan also accepts the one given.
+	Problem *model.Problem
 	// Status is complete, partial or violated; Stop says why the search ended
 	// (done, time limit, cancelled): running out of time is not an error.
 	Status Status
@@ -163,6 +168,14 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 	if err := model.Validate(p); err != nil {
 		return nil, err
 	}
+	stays := constraints.PlanStays(p)
+	if len(stays) > 0 {
+		q, err := model.ApplyStays(p, stays)
+		if err != nil {
+			return nil, fmt.Errorf("scheduler: rehousing: %w", err)
+		}
+		p = q
+	}
 	cp, err := constraints.Compile(p)
 	if err != nil {
 		return nil, err
@@ -171,7 +184,10 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
-	out := &Result{Plan: buildPlan(cp, res, s.Lang), Elapsed: res.Elapsed}
+	out := &Result{Plan: buildPlan(cp, res, s.Lang), Elapsed: res.Elapsed, Problem: p}
+	out.Plan.Stays = constraints.Stays(p, stays)
+	// the problem the stays make, which model.WithPlannedStays would build
+	// again from the one given
 	out.finish(cp, res, constraints.Verify(p, out.Plan))
 	return out, nil
 }
@@ -227,6 +243,7 @@ func buildPlan(cp *constraints.Compiled, res *solver.Result, lang Lang) *model.P
 		plan.Assignments[k] = as[i]
 	}
 	plan.Score = score(cp, res)
+	plan.Interlocutors = cp.Interlocutors(res.Placements, lang)
 	return plan
 }
 
@@ -245,6 +262,9 @@ func score(cp *constraints.Compiled, res *solver.Result) *model.Score {
 	add("soft_deadline_days", float64(tm.Tardiness)/1440, o.Tardiness*1440)
 	if cp.PilotExtras() {
 		add("pilot_extra_hours", float64(tm.Discouraged)/60, o.Discouraged*60)
+	}
+	if cp.SamePilotGoal() {
+		add("visits_with_another_pilot", float64(tm.Unpreferred), o.Unpreferred)
 	}
 	return sc
 }

@@ -125,6 +125,10 @@ func Slots(p *model.Problem, plan *model.Plan, intervention string, o SlotOption
 
 // NewSlotFinder prepares the answers of Slots about plan at now (zero: time.Now()).
 func NewSlotFinder(p *model.Problem, plan *model.Plan, now time.Time) (*SlotFinder, error) {
+	p, err := model.WithPlannedStays(p, plan)
+	if err != nil {
+		return nil, err
+	}
 	if now.IsZero() {
 		now = time.Now()
 	}

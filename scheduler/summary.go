@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rehabplan/rehabplan/internal/calendar"
 	"github.com/rehabplan/rehabplan/model"
 )
 
@@ -27,6 +28,11 @@ type Summary struct {
 	DisturbedMaxAt string  `json:"disturbed_max_at,omitempty"` // the dwelling with the most
 	// Blocked counts unplaced interventions per blocking rule.
 	Blocked map[string]int `json:"blocked"`
+	// Moves says who moves when, in French: a line per relocation stay.
+	Moves []string `json:"moves"`
+	// OtherPilot counts, per household that sees another pilot than its own, the
+	// visits concerned (plan.interlocutors).
+	OtherPilot map[string]int `json:"other_pilot"`
 	// OpenSnags lists, per contractor, the snags not yet cleared (snagsOf).
 	OpenSnags []ContractorSnags `json:"open_snags"`
 	// BurdenDays is the policy's burden threshold (model.Problem.BurdenDays);
@@ -127,6 +133,9 @@ func snagsOf(p *model.Problem, plan *model.Plan, x *model.Index) []ContractorSna
 // Summarize reads a plan against its problem. Times that do not parse are skipped
 // (the verifier reports them).
 func Summarize(p *model.Problem, plan *model.Plan) *Summary {
+	if q, err := model.WithPlannedStays(p, plan); err == nil {
+		p = q
+	}
 	x := model.NewIndex(p)
 	loc := p.Typed().Loc
 	s := &Summary{Operation: p.Operation.ID, Status: plan.Status, Unplaced: len(plan.Unplaced), Blocked: map[string]int{}}
@@ -192,6 +201,13 @@ func Summarize(p *model.Problem, plan *model.Plan) *Summary {
 		}
 	}
 	s.OpenSnags = snagsOf(p, plan, x)
+	s.Moves = movesText(plan, loc)
+	for _, it := range plan.Interlocutors {
+		if s.OtherPilot == nil {
+			s.OtherPilot = map[string]int{}
+		}
+		s.OtherPilot[it.Household] += len(it.Visits)
+	}
 	s.ByTrade = sortedSpans(trades, tradeOrder(p))
 	s.ByBuilding = sortedSpans(buildings, nil)
 	ids := make([]string, 0, len(days))
@@ -218,6 +234,50 @@ func Summarize(p *model.Problem, plan *model.Plan) *Summary {
 	}
 	sort.SliceStable(s.Burdened, func(i, j int) bool { return s.Burdened[i].Days > s.Burdened[j].Days })
 	return s
+}
+
+// movesText words each stay of the plan in French, for the pilot: "H007
+// (B1-A-07) : logement tiroir RU1 du lundi 1er février 2027 au vendredi 26 février
+// 2027 (relogé pour les coupures d'eau), déménagement le lundi 1er février 2027 à
+// 08:00, retour le ...".
+func movesText(plan *model.Plan, loc *time.Location) []string {
+	if len(plan.Stays) == 0 {
+		return nil
+	}
+	at := map[string]string{}
+	for _, a := range plan.Assignments {
+		if t, err := time.Parse(time.RFC3339, a.Start); err == nil {
+			at[a.Intervention] = calendar.FrenchMoment(t.In(loc))
+		}
+	}
+	date := func(s string) string {
+		if t, err := time.ParseInLocation(time.DateOnly, s, loc); err == nil {
+			return calendar.FrenchDate(t)
+		}
+		return s
+	}
+	move := func(id string) string {
+		if id == "" {
+			return "non prévu"
+		}
+		if t, ok := at[id]; ok {
+			return "le " + t
+		}
+		return "non placé (" + id + ")"
+	}
+	out := make([]string, 0, len(plan.Stays))
+	for _, st := range plan.Stays {
+		why := ""
+		switch {
+		case st.Planned && st.Reason == model.StayForBathroom:
+			why = " (relogé par le planning : salle de bains hors d'usage trop longtemps)"
+		case st.Planned:
+			why = " (relogé par le planning : coupures d'eau trop longues)"
+		}
+		out = append(out, fmt.Sprintf("%s (%s) : logement tiroir %s du %s au %s%s, déménagement %s, retour %s",
+			st.Household, st.Dwelling, st.Unit, date(st.From), date(st.To), why, move(st.MoveOut), move(st.MoveBack)))
+	}
+	return out
 }
 
 func nextMidnight(t time.Time) time.Time {
@@ -314,6 +374,35 @@ func (s *Summary) WriteText(w io.Writer) error {
 		}
 		b.WriteString("\n")
 	}
+	if len(s.Moves) > 0 {
+		b.WriteString("relogements (qui déménage quand) :\n")
+		for _, l := range s.Moves {
+			b.WriteString("  " + l + "\n")
+		}
+	}
+	if len(s.OtherPilot) > 0 {
+		hs := make([]string, 0, len(s.OtherPilot))
+		for h := range s.OtherPilot {
+			hs = append(hs, h)
+		}
+		sort.Strings(hs)
+		fmt.Fprintf(&b, "households seeing another pilot than their own: %d (", len(hs))
+		for i, h := range hs {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s %s", h, plural(s.OtherPilot[h], "visit"))
+		}
+		b.WriteString("; see the plan's interlocutors)\n")
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// plural writes "1 visit", "2 visits".
+func plural(n int, word string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, word)
+	}
+	return fmt.Sprintf("%d %ss", n, word)
 }

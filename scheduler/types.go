@@ -70,6 +70,8 @@ type Breakdown struct {
 	Moved     int
 	MoveCost  float64
 	ShiftCost float64
+	// OtherPilot counts the visits with another pilot than the household's own.
+	OtherPilot int
 }
 
 // Errors an importer can tell apart with errors.Is and errors.As.
@@ -129,5 +131,6 @@ func stopOf(s solver.Stop) Stop {
 func breakdownOf(t solver.Terms) Breakdown {
 	m := func(n int) time.Duration { return time.Duration(n) * time.Minute }
 	return Breakdown{Makespan: m(t.Makespan), DwellingEnds: m(t.GroupEnd), DisturbedDays: t.GroupDays, BurdenDays: t.GroupDaysOver,
-		OutsidePreferred: m(t.Preference), Tardiness: m(t.Tardiness), Moved: t.Moved, MoveCost: t.Moves, ShiftCost: t.Shift}
+		OutsidePreferred: m(t.Preference), Tardiness: m(t.Tardiness), Moved: t.Moved, MoveCost: t.Moves, ShiftCost: t.Shift,
+		OtherPilot: t.Unpreferred}
 }

@@ -40,6 +40,12 @@ func ExportWith(w io.Writer, p *model.Problem, plan *model.Plan, diff *model.Dif
 	if plan.Operation != p.Operation.ID {
 		return fmt.Errorf("sheets.Export: the plan is of operation %q, not of %q", plan.Operation, p.Operation.ID)
 	}
+	// the stays the planner chose, booked with their moves
+	q, err := model.WithPlannedStays(p, plan)
+	if err != nil {
+		return fmt.Errorf("sheets.Export: %w", err)
+	}
+	p = q
 	loc, err := model.LoadLocation(p.Operation.TimeZone)
 	if err != nil {
 		return fmt.Errorf("sheets.Export: operation.time_zone: %v", err)

@@ -3,6 +3,7 @@ package sheets
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -21,7 +22,7 @@ var (
 	solvedErr  error
 )
 
-// solvedExample is the example and a deterministic plan of it.
+// solvedExample is the example, as its plan books it, and a deterministic plan of it.
 func solvedExample(t testing.TB) (*model.Problem, *model.Plan) {
 	t.Helper()
 	solvedOnce.Do(func() {
@@ -31,7 +32,9 @@ func solvedExample(t testing.TB) (*model.Problem, *model.Plan) {
 			solvedErr = err
 			return
 		}
-		solvedPlan = res.Plan
+		// the problem the plan is for: the example with the stays the planner
+		// chose booked (Export books them itself from the example as given)
+		solvedP, solvedPlan = res.Problem, res.Plan
 	})
 	if solvedErr != nil {
 		t.Fatal(solvedErr)
@@ -54,6 +57,10 @@ func TestExportExample(t *testing.T) {
 	diff := &model.Diff{Format: model.DiffFormat, Operation: p.Operation.ID, Changes: []model.Change{{
 		Intervention: a.Intervention, Kind: model.ChangeMoved, Dwelling: "B1-A-01", Household: "H001", Trade: "visit", Announced: true,
 		Old: &model.Slot{Start: a.Start, End: a.End, Crew: a.Crew}, New: &model.Slot{Start: a.Start, End: a.End}, ShiftMinutes: 1440, Cause: "ev-1"}}}
+	// the example as given: Export books the plan's stays itself
+	if err := Export(io.Discard, readExample(t), plan, nil); err != nil {
+		t.Fatal(err)
+	}
 	var buf bytes.Buffer
 	if err := Export(&buf, p, plan, diff); err != nil {
 		t.Fatal(err)

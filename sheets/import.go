@@ -477,6 +477,8 @@ func (im *importer) operation(g *grid) {
 		case "operation.policy.heating_season.from", "operation.policy.heating_season.to", "operation.policy.max_heating_cut_hours",
 			"operation.policy.survey_weeks", "operation.policy.snag_deadline_days", "operation.policy.burden_days":
 			practicePolicy(&o.Policy, pr.key, r)
+		case "operation.rehousing", "operation.rehousing.removal_trade", "operation.rehousing.cleaning_days":
+			im.rehousing(o, pr.key, r)
 		default: // the policy's weights
 			var w *float64
 			if s := r.s("v"); s != "" {
@@ -499,6 +501,8 @@ func (im *importer) operation(g *grid) {
 				o.Policy.SoftDeadline = w
 			case "operation.policy.burden":
 				o.Policy.Burden = w
+			case "operation.policy.same_pilot":
+				o.Policy.SamePilot = w
 			}
 		}
 	}
@@ -532,6 +536,32 @@ func practicePolicy(pol *model.Policy, key string, r *rec) {
 		pol.SnagDeadlineDays = &n
 	case "operation.policy.burden_days":
 		pol.BurdenDays = &n
+	}
+}
+
+// rehousing reads the rows of operation.rehousing: "oui" or a removal trade or
+// cleaning days switch it on.
+func (im *importer) rehousing(o *model.Operation, key string, r *rec) {
+	on := func() *model.Rehousing {
+		if o.Rehousing == nil {
+			o.Rehousing = &model.Rehousing{}
+		}
+		return o.Rehousing
+	}
+	switch key {
+	case "operation.rehousing":
+		if r.bool("v") {
+			on()
+		}
+	case "operation.rehousing.removal_trade":
+		if s := r.s("v"); s != "" {
+			on().RemovalTrade = s
+		}
+	case "operation.rehousing.cleaning_days":
+		if r.s("v") != "" {
+			n := r.int("v")
+			on().CleaningDays = &n
+		}
 	}
 }
 
@@ -580,8 +610,16 @@ func (im *importer) dwellings(rs []*rec) {
 
 func (im *importer) households(rs []*rec) {
 	for i, r := range rs {
-		im.p.Households = append(im.p.Households, model.Household{ID: r.s("id"), KeysWithPilot: r.bool("keys_with_pilot"), Profiles: r.list("profiles")})
-		im.at(fmt.Sprintf("households[%d]", i), r, identity("id", "keys_with_pilot", "profiles"))
+		h := model.Household{ID: r.s("id"), KeysWithPilot: r.bool("keys_with_pilot"), Profiles: r.list("profiles"), Pilot: r.s("pilot")}
+		if s := r.s("furniture_m3"); s != "" {
+			v, ok := floatFromSheet(s)
+			if !ok {
+				r.failKind("furniture_m3")
+			}
+			h.FurnitureM3 = v
+		}
+		im.p.Households = append(im.p.Households, h)
+		im.at(fmt.Sprintf("households[%d]", i), r, identity("id", "keys_with_pilot", "profiles", "furniture_m3", "pilot"))
 	}
 }
 
@@ -590,9 +628,10 @@ func (im *importer) profiles(rs []*rec) {
 		im.p.Profiles = append(im.p.Profiles, model.Profile{ID: r.s("id"), MaxInterventionsPerDay: r.int("max_interventions_per_day"),
 			NoWorkBefore: r.clock("no_work_before"), NoWorkAfter: r.clock("no_work_after"), NoisyDusty: r.enum("noisy_dusty"),
 			PowerCutWithPilot: r.bool("power_cut_with_pilot"), MaxWaterOutDays: r.int("max_water_out_days"),
+			MaxBathroomOutDays:      r.int("max_bathroom_out_days"),
 			MaxDisturbedDaysPerWeek: r.int("max_disturbed_days_per_week"), NeedsCarer: r.bool("needs_carer")})
 		im.at(fmt.Sprintf("profiles[%d]", i), r, identity("id", "max_interventions_per_day", "no_work_before", "no_work_after",
-			"noisy_dusty", "power_cut_with_pilot", "max_water_out_days", "max_disturbed_days_per_week", "needs_carer"))
+			"noisy_dusty", "power_cut_with_pilot", "max_water_out_days", "max_bathroom_out_days", "max_disturbed_days_per_week", "needs_carer"))
 	}
 }
 
@@ -622,13 +661,13 @@ func (im *importer) trades(rs []*rec) []tradeDefault {
 			i := len(im.p.Trades)
 			im.p.Trades = append(im.p.Trades, model.Trade{ID: r.s("id"), Name: r.s("name"), Noisy: r.bool("noisy"), Dusty: r.bool("dusty"),
 				CutsWater: r.bool("cuts_water"), CutsPower: r.bool("cuts_power"), CutsHeating: r.bool("cuts_heating"), Stage: r.enum("stage"),
-				Access: r.enum("access"), NeedsPilot: r.bool("needs_pilot"), PilotOnly: r.bool("pilot_only"), Preparation: r.s("preparation")})
+				Access: r.enum("access"), NeedsPilot: r.bool("needs_pilot"), PilotOnly: r.bool("pilot_only"), Preparation: r.s("preparation"), CutsBathroom: r.bool("cuts_bathroom")})
 			if r.s("notice_days") != "" {
 				n := r.int("notice_days")
 				im.p.Trades[i].NoticeDays = &n
 			}
 			im.at(fmt.Sprintf("trades[%d]", i), r, identity("id", "name", "noisy", "dusty", "cuts_water", "cuts_power", "cuts_heating", "stage",
-				"access", "needs_pilot", "pilot_only", "preparation", "notice_days"))
+				"access", "needs_pilot", "pilot_only", "preparation", "notice_days", "cuts_bathroom"))
 			if d := r.duration("default_duration"); d != "" {
 				defaults = append(defaults, tradeDefault{r.s("id"), d, r})
 			}
@@ -664,8 +703,21 @@ func (im *importer) deliveries(rs []*rec) {
 
 func (im *importer) units(rs []*rec) {
 	for i, r := range rs {
-		im.p.RelocationUnits = append(im.p.RelocationUnits, model.RelocationUnit{ID: r.s("id"), Building: r.s("building")})
-		im.at(fmt.Sprintf("relocation_units[%d]", i), r, identity("id", "building"))
+		u := model.RelocationUnit{ID: r.s("id"), Building: r.s("building")}
+		for _, f := range []struct {
+			key string
+			to  *string
+		}{{"available_from", &u.AvailableFrom}, {"available_to", &u.AvailableTo}} {
+			if s := r.s(f.key); s != "" {
+				v, ok := dateFromSheet(s)
+				if !ok {
+					r.failKind(f.key)
+				}
+				*f.to = v
+			}
+		}
+		im.p.RelocationUnits = append(im.p.RelocationUnits, u)
+		im.at(fmt.Sprintf("relocation_units[%d]", i), r, identity("id", "building", "available_from", "available_to"))
 	}
 }
 

@@ -152,6 +152,10 @@ var operationParams = []param{
 	{"operation.policy.snag_deadline_days", "Levée des réserves (jours)", "Jours au plus après la réception pour la reprise d'une réserve. Vide : 30.", kInt, enum{}},
 	{"operation.policy.burden_days", "Seuil de gêne (jours)", "Un ménage dérangé plus de jours que cela est signalé au bailleur. Vide : 21.", kInt, enum{}},
 	{"operation.policy.burden", "Poids : jours au-delà du seuil de gêne", "Coût de chaque jour de gêne au-delà du seuil. Vide : 20.", kFloat, enum{}},
+	{"operation.policy.same_pilot", "Poids : visite avec un autre pilote", "Coût de chaque visite d'un ménage avec un autre pilote que le sien (un seul interlocuteur). Vide : 50.", kFloat, enum{}},
+	{"operation.rehousing", "Relogements choisis par le planning", "oui : le planning choisit les séjours en logement tiroir des ménages que les travaux priveraient d'eau ou de salle de bains au-delà de la limite de leur profil.", kBool, enumBool},
+	{"operation.rehousing.removal_trade", "Relogements : corps d'état du déménagement", "Corps d'état des déménagements aller et retour. Vide : removal.", kText, enum{}},
+	{"operation.rehousing.cleaning_days", "Relogements : jours de ménage", "Jours pleins où un logement tiroir reste vide entre deux ménages. Vide : 2.", kInt, enum{}},
 }
 
 var opCols = []column{
@@ -181,6 +185,8 @@ var householdsDef = sheetDef{SheetHouseholds, []column{
 	{key: "id", title: "Ménage", help: "Identifiant pseudonyme du ménage (jamais de nom).", kind: kText},
 	{key: "keys_with_pilot", title: "Clés au pilote", help: "oui si le ménage laisse ses clés au pilote.", kind: kBool, enum: enumBool},
 	{key: "profiles", title: "Profils", help: "Profils de contraintes, séparés par des virgules (feuille Profils).", kind: kList},
+	{key: "furniture_m3", title: "Cubage (m³)", help: "Volume du mobilier relevé par le pilote : il fixe la durée et l'effectif des déménagements du ménage.", kind: kFloat},
+	{key: "pilot", title: "Pilote référent", help: "Le pilote interlocuteur du ménage pour toutes ses visites. Vide : choisi par le planning.", kind: kText},
 }}
 
 // Natures of the rows of Disponibilités: who they belong to and which list.
@@ -236,6 +242,7 @@ var profilesDef = sheetDef{SheetProfiles, []column{
 	{key: "noisy_dusty", title: "Bruit et poussière", help: "relogé : seulement pendant un relogement ; créneaux : seulement aux heures bruyantes autorisées (Disponibilités).", kind: kEnum, enum: enumNoisy},
 	{key: "power_cut_with_pilot", title: "Coupure électrique avec le pilote", help: "oui : une coupure d'électricité demande le pilote présent.", kind: kBool, enum: enumBool},
 	{key: "max_water_out_days", title: "Jours sans eau max", help: "Jours calendaires entre la première et la dernière coupure d'eau.", kind: kInt},
+	{key: "max_bathroom_out_days", title: "Jours sans salle de bains max", help: "Jours calendaires entre le premier et le dernier chantier qui prive de salle de bains.", kind: kInt},
 	{key: "max_disturbed_days_per_week", title: "Jours perturbés max par semaine", help: "Jours avec travaux par semaine.", kind: kInt},
 	{key: "needs_carer", title: "Aidant nécessaire", help: "oui : la présence de l'aidant remplace celle du ménage.", kind: kBool, enum: enumBool},
 }}
@@ -253,7 +260,7 @@ var pilotsDef = sheetDef{SheetPilots, []column{
 	{key: "contact", title: "Contact", help: "Téléphone ou adresse imprimés sur les avis aux ménages.", kind: kText},
 }}
 
-// The trades sheet holds two tables side by side: trades (A-N), sequences (P-V).
+// The trades sheet holds two tables side by side: trades (A-O), sequences (Q-W).
 var tradesDef = sheetDef{SheetTrades, []column{
 	{key: "id", title: "Corps d'état", help: "Identifiant du corps d'état.", kind: kText},
 	{key: "name", title: "Nom", help: "Nom, libre.", kind: kText},
@@ -269,6 +276,7 @@ var tradesDef = sheetDef{SheetTrades, []column{
 	{key: "default_duration", title: "Durée par défaut", help: "Si la feuille Interventions est vide : une intervention par logement de cette durée (« 1 j », « 2 h 30 »).", kind: kDuration},
 	{key: "preparation", title: "À préparer", help: "Ce que le ménage prépare avant le passage, imprimé sur l'avis (« vider les placards de la cuisine »). Vide : le texte par défaut des corps d'état courants.", kind: kText},
 	{key: "notice_days", title: "Délai de prévenance (jours)", help: "Jours entre l'avis au ménage et le rendez-vous pour ce corps d'état. Vide : celui de l'opération.", kind: kInt},
+	{key: "cuts_bathroom", title: "Prive de salle de bains", help: "oui / non", kind: kBool, enum: enumBool},
 	{key: "", title: "", help: ""},
 	{key: "before", title: "Avant", help: "Enchaînement : ce corps d'état d'abord...", kind: kText, ref: refTrades},
 	{key: "after", title: "Après", help: "... puis celui-ci.", kind: kText, ref: refTrades},
@@ -280,7 +288,7 @@ var tradesDef = sheetDef{SheetTrades, []column{
 }}
 
 // seqFrom is the index of the first column of the sequences table.
-const seqFrom = 15
+const seqFrom = 16
 
 var deliveriesDef = sheetDef{SheetDeliveries, []column{
 	{key: "id", title: "Livraison", help: "Identifiant de la livraison.", kind: kText},
@@ -291,6 +299,8 @@ var deliveriesDef = sheetDef{SheetDeliveries, []column{
 var unitsDef = sheetDef{SheetUnits, []column{
 	{key: "id", title: "Logement tiroir", help: "Identifiant du logement tiroir.", kind: kText},
 	{key: "building", title: "Bâtiment", help: "Bâtiment où il se trouve (facultatif).", kind: kText, ref: refBuildings},
+	{key: "available_from", title: "Disponible du", help: "Premier jour où il peut accueillir un ménage (JJ/MM/AAAA) ; vide : dès le début.", kind: kDate},
+	{key: "available_to", title: "Disponible au", help: "Dernier jour où il peut accueillir un ménage (JJ/MM/AAAA) ; vide : jusqu'à la fin.", kind: kDate},
 }}
 
 var relocationsDef = sheetDef{SheetRelocations, []column{

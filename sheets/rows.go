@@ -90,6 +90,7 @@ func operationRows(p *model.Problem) [][]any {
 		"operation.policy.preferred":      optFloat(o.Policy.Preferred),
 		"operation.policy.soft_deadline":  optFloat(o.Policy.SoftDeadline),
 		"operation.policy.burden":         optFloat(o.Policy.Burden),
+		"operation.policy.same_pilot":     optFloat(o.Policy.SamePilot),
 	}
 	if hs := o.Policy.HeatingSeason; hs != nil {
 		vals["operation.policy.heating_season.from"], vals["operation.policy.heating_season.to"] = hs.From, hs.To
@@ -99,6 +100,12 @@ func operationRows(p *model.Problem) [][]any {
 		"operation.policy.burden_days": o.Policy.BurdenDays} {
 		if n != nil {
 			vals[key] = *n
+		}
+	}
+	if r := o.Rehousing; r != nil {
+		vals["operation.rehousing"], vals["operation.rehousing.removal_trade"] = "oui", r.RemovalTrade
+		if r.CleaningDays != nil {
+			vals["operation.rehousing.cleaning_days"] = *r.CleaningDays
 		}
 	}
 	if o.NoticeDays != nil {
@@ -136,11 +143,15 @@ func tableRows(p *model.Problem) map[string][][]any {
 	avail := availabilityRows(p)
 	t[SheetAvailability] = avail
 	for _, h := range p.Households {
-		t[SheetHouseholds] = append(t[SheetHouseholds], []any{h.ID, yesNo(h.KeysWithPilot), listToSheet(h.Profiles)})
+		var m3 any = ""
+		if h.FurnitureM3 != 0 {
+			m3 = h.FurnitureM3
+		}
+		t[SheetHouseholds] = append(t[SheetHouseholds], []any{h.ID, yesNo(h.KeysWithPilot), listToSheet(h.Profiles), m3, h.Pilot})
 	}
 	for _, pr := range p.Profiles {
 		t[SheetProfiles] = append(t[SheetProfiles], []any{pr.ID, optInt(pr.MaxInterventionsPerDay), toClock(pr.NoWorkBefore), toClock(pr.NoWorkAfter),
-			enumNoisy.label(pr.NoisyDusty), yesNo(pr.PowerCutWithPilot), optInt(pr.MaxWaterOutDays), optInt(pr.MaxDisturbedDaysPerWeek), yesNo(pr.NeedsCarer)})
+			enumNoisy.label(pr.NoisyDusty), yesNo(pr.PowerCutWithPilot), optInt(pr.MaxWaterOutDays), optInt(pr.MaxBathroomOutDays), optInt(pr.MaxDisturbedDaysPerWeek), yesNo(pr.NeedsCarer)})
 	}
 	for _, c := range p.Crews {
 		t[SheetCrews] = append(t[SheetCrews], []any{c.ID, c.Contractor, listToSheet(c.Trades), optInt(c.Size)})
@@ -157,7 +168,7 @@ func tableRows(p *model.Problem) map[string][][]any {
 		if i < len(p.Trades) {
 			tr := p.Trades[i]
 			copy(row, []any{tr.ID, tr.Name, yesNo(tr.Noisy), yesNo(tr.Dusty), yesNo(tr.CutsWater), yesNo(tr.CutsPower),
-				yesNo(tr.CutsHeating), enumStage.label(tr.Stage), enumAccess.label(tr.Access), yesNo(tr.NeedsPilot), yesNo(tr.PilotOnly), "", tr.Preparation, optIntPtr(tr.NoticeDays)})
+				yesNo(tr.CutsHeating), enumStage.label(tr.Stage), enumAccess.label(tr.Access), yesNo(tr.NeedsPilot), yesNo(tr.PilotOnly), "", tr.Preparation, optIntPtr(tr.NoticeDays), yesNo(tr.CutsBathroom)})
 		}
 		if i < len(p.Sequences) {
 			s := p.Sequences[i]
@@ -170,7 +181,7 @@ func tableRows(p *model.Problem) map[string][][]any {
 		t[SheetDeliveries] = append(t[SheetDeliveries], []any{d.ID, d.Materials, toMoment(d.Expected)})
 	}
 	for _, u := range p.RelocationUnits {
-		t[SheetUnits] = append(t[SheetUnits], []any{u.ID, u.Building})
+		t[SheetUnits] = append(t[SheetUnits], []any{u.ID, u.Building, toDate(u.AvailableFrom), toDate(u.AvailableTo)})
 	}
 	for _, r := range p.Relocations {
 		t[SheetRelocations] = append(t[SheetRelocations], []any{r.Household, r.Unit, toMoment(r.From), toMoment(r.To)})

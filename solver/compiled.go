@@ -2,6 +2,7 @@ package solver
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -14,6 +15,8 @@ type mode struct {
 	cal    meet // the task's calendar met with its chosen resources'
 
 	use []use // the choice's demands summed per resource
+	// unpref: a demand with Preferred alternatives is met by another one
+	unpref bool
 }
 
 // use is amt units of resource r; present: held only during the worked stretches
@@ -77,7 +80,7 @@ func compile(p *Problem) (*compiled, error) {
 		var rec func(k int, cal meet)
 		rec = func(k int, cal meet) {
 			if k == len(t.Demands) {
-				md := mode{choice: append([]int(nil), choice...), cal: cal}
+				md := mode{choice: append([]int(nil), choice...), cal: cal, unpref: unpreferred(t.Demands, choice)}
 				for j, r := range choice {
 					found := false
 					for u := range md.use {
@@ -217,6 +220,17 @@ func (c *compiled) bounds() {
 func (c *compiled) dayOf(t int) int {
 	ds := c.p.DayStarts
 	return sort.Search(len(ds), func(i int) bool { return ds[i] > t }) - 1
+}
+
+// unpreferred reports whether choice meets a demand with preferred alternatives
+// by another one.
+func unpreferred(ds []Demand, choice []int) bool {
+	for j, r := range choice {
+		if pr := ds[j].Preferred; len(pr) > 0 && !slices.Contains(pr, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // compileOrders indexes the same-order rules.

@@ -3,6 +3,7 @@ package solver
 import (
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Problem is a scheduling problem in the solver's own terms: tasks that need
@@ -52,6 +53,10 @@ type Demand struct {
 	Alternatives []int
 	Amount       int
 	WhilePresent bool
+	// Preferred lists the alternatives that cost nothing; a task placed with this
+	// demand met by another alternative costs Objective.Unpreferred, once (empty:
+	// no preference). A household's own pilot, for instance.
+	Preferred []int
 }
 
 // Task is one job.
@@ -140,6 +145,9 @@ type Objective struct {
 	Preference    float64
 	// Discouraged: per unit of work inside a task's Discouraged calendar.
 	Discouraged float64
+	// Unpreferred: per task placed with a demand met outside its Preferred
+	// alternatives (Demand.Preferred).
+	Unpreferred float64
 }
 
 // SameOrder makes chains of tasks pass through the resources they use in one
@@ -174,6 +182,32 @@ func (e *ProblemError) Error() string {
 // Is makes errors.Is(err, ErrInvalid) true.
 func (e *ProblemError) Is(target error) bool { return target == ErrInvalid }
 
+// validateDemand checks a demand of task i: its alternatives, amount and
+// preferred alternatives.
+func (p *Problem) validateDemand(i int, d Demand) error {
+	t := &p.Tasks[i]
+	if len(d.Alternatives) == 0 {
+		return &ProblemError{"task", i, t.Name, "demand without alternatives"}
+	}
+	for _, r := range d.Alternatives {
+		if r < 0 || r >= len(p.Resources) {
+			return &ProblemError{"task", i, t.Name, fmt.Sprintf("unknown resource %d", r)}
+		}
+		if d.Amount > p.Resources[r].Capacity {
+			return &ProblemError{"task", i, t.Name, fmt.Sprintf("demands %d of resource %q of capacity %d", d.Amount, p.Resources[r].Name, p.Resources[r].Capacity)}
+		}
+	}
+	if d.Amount < 0 {
+		return &ProblemError{"task", i, t.Name, "negative demand"}
+	}
+	for _, r := range d.Preferred {
+		if !slices.Contains(d.Alternatives, r) {
+			return &ProblemError{"task", i, t.Name, fmt.Sprintf("preferred resource %d is not an alternative of its demand", r)}
+		}
+	}
+	return nil
+}
+
 // Validate checks indices, durations, capacities and acyclicity.
 func (p *Problem) Validate() error {
 	for i, r := range p.Resources {
@@ -187,19 +221,8 @@ func (p *Problem) Validate() error {
 			return &ProblemError{"task", i, t.Name, "negative duration"}
 		}
 		for _, d := range t.Demands {
-			if len(d.Alternatives) == 0 {
-				return &ProblemError{"task", i, t.Name, "demand without alternatives"}
-			}
-			for _, r := range d.Alternatives {
-				if r < 0 || r >= len(p.Resources) {
-					return &ProblemError{"task", i, t.Name, fmt.Sprintf("unknown resource %d", r)}
-				}
-				if d.Amount > p.Resources[r].Capacity {
-					return &ProblemError{"task", i, t.Name, fmt.Sprintf("demands %d of resource %q of capacity %d", d.Amount, p.Resources[r].Name, p.Resources[r].Capacity)}
-				}
-			}
-			if d.Amount < 0 {
-				return &ProblemError{"task", i, t.Name, "negative demand"}
+			if err := p.validateDemand(i, d); err != nil {
+				return err
 			}
 		}
 		if t.MoveCost < 0 || t.ShiftCost < 0 || t.MoveCost != t.MoveCost || t.ShiftCost != t.ShiftCost {

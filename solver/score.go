@@ -37,6 +37,9 @@ type Terms struct {
 	Preference    int
 	// Discouraged is the work inside the tasks' Discouraged calendars.
 	Discouraged int
+	// Unpreferred counts the tasks placed with a demand met outside its
+	// preferred alternatives.
+	Unpreferred int
 	// Moved counts the anchored tasks placed away from their anchor; Moves sums
 	// their MoveCost, Shift their ShiftCost times the distance.
 	Moved int
@@ -62,6 +65,9 @@ func (c *compiled) terms(pl []Placement, mode []int) Terms {
 		}
 		task := &c.p.Tasks[t]
 		tm.Makespan = max(tm.Makespan, p.End)
+		if m := mode[t]; m >= 0 && c.modes[t][m].unpref {
+			tm.Unpreferred++
+		}
 		if task.Anchored && p.Start != task.AnchorStart {
 			d := p.Start - task.AnchorStart
 			if d < 0 {
@@ -153,7 +159,7 @@ func (c *compiled) score(pl []Placement, mode []int) (Score, Terms) {
 	o := c.p.Objective
 	sc.Soft = o.Makespan*float64(tm.Makespan) + o.GroupEnd*float64(tm.GroupEnd) +
 		o.GroupDays*float64(tm.GroupDays) + o.Tardiness*float64(tm.Tardiness) + o.Preference*float64(tm.Preference) +
-		tm.Moves + tm.Shift + o.Discouraged*float64(tm.Discouraged) + o.GroupDaysOver*float64(tm.GroupDaysOver)
+		tm.Moves + tm.Shift + o.Discouraged*float64(tm.Discouraged) + o.GroupDaysOver*float64(tm.GroupDaysOver) + o.Unpreferred*float64(tm.Unpreferred)
 	return sc, tm
 }
 

@@ -112,6 +112,9 @@ func (st *state) bestMode(t, est, offset int) (m, s, e int, why Reason, blocker 
 		if st.c.p.Tasks[t].Discouraged != nil {
 			m, s, e = st.avoidDiscouraged(t, est, offset, m, s, e)
 		}
+		if st.c.modes[t][m].unpref {
+			m, s, e = st.preferMode(t, est, offset, m, s, e)
+		}
 		return m, s, e, ReasonNone, -1
 	}
 	return -1, 0, 0, why, blocker

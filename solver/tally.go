@@ -22,6 +22,7 @@ type tally struct {
 	pref     int
 	disc     int
 	moved    int
+	unpref   int
 	moves    float64
 	shift    float64
 	ends     endHeap
@@ -67,7 +68,7 @@ func newTally(st *state) *tally {
 
 func (tl *tally) reset() {
 	tl.unplaced = len(tl.st.pl)
-	tl.tard, tl.pref, tl.disc, tl.moved = 0, 0, 0, 0
+	tl.tard, tl.pref, tl.disc, tl.moved, tl.unpref = 0, 0, 0, 0, 0
 	tl.moves, tl.shift = 0, 0
 	tl.ends = tl.ends[:0]
 	for g := range tl.groupEnd {
@@ -81,8 +82,11 @@ func (tl *tally) reset() {
 }
 
 // part is task t's share of the additive terms when it runs [s, e) in mode m.
-func (tl *tally) part(t, m, s, e int) (tard, pref, disc, moved int, moves, shift float64) {
+func (tl *tally) part(t, m, s, e int) (tard, pref, disc, moved, unpref int, moves, shift float64) {
 	task := &tl.st.c.p.Tasks[t]
+	if m >= 0 && tl.st.c.modes[t][m].unpref {
+		unpref = 1
+	}
 	if task.SoftDeadline > 0 && e > task.SoftDeadline {
 		tard = e - task.SoftDeadline
 	}
@@ -106,11 +110,12 @@ func (tl *tally) part(t, m, s, e int) (tard, pref, disc, moved int, moves, shift
 
 func (tl *tally) placed(t, m, s, e int) {
 	tl.unplaced--
-	a, b, g, c, d, f := tl.part(t, m, s, e)
+	a, b, g, c, u, d, f := tl.part(t, m, s, e)
 	tl.tard += a
 	tl.pref += b
 	tl.disc += g
 	tl.moved += c
+	tl.unpref += u
 	tl.moves += d
 	tl.shift += f
 	heap.Push(&tl.ends, endItem{e, t})
@@ -122,11 +127,12 @@ func (tl *tally) placed(t, m, s, e int) {
 
 func (tl *tally) unplaced1(t, m, s, e int) {
 	tl.unplaced++
-	a, b, g, c, d, f := tl.part(t, m, s, e)
+	a, b, g, c, u, d, f := tl.part(t, m, s, e)
 	tl.tard -= a
 	tl.pref -= b
 	tl.disc -= g
 	tl.moved -= c
+	tl.unpref -= u
 	tl.moves -= d
 	tl.shift -= f
 	tl.touch(t)
@@ -206,11 +212,11 @@ func (tl *tally) flush() {
 func (tl *tally) score() (Score, Terms) {
 	tl.flush()
 	tm := Terms{Makespan: tl.makespan(), GroupEnd: tl.sumEnd, GroupDays: tl.sumDays, GroupDaysOver: tl.sumOver, Tardiness: tl.tard,
-		Preference: tl.pref, Discouraged: tl.disc, Moved: tl.moved, Moves: tl.moves, Shift: tl.shift}
+		Preference: tl.pref, Discouraged: tl.disc, Unpreferred: tl.unpref, Moved: tl.moved, Moves: tl.moves, Shift: tl.shift}
 	o := tl.st.c.p.Objective
 	sc := Score{Unplaced: tl.unplaced, Soft: o.Makespan*float64(tm.Makespan) + o.GroupEnd*float64(tm.GroupEnd) +
 		o.GroupDays*float64(tm.GroupDays) + o.Tardiness*float64(tm.Tardiness) + o.Preference*float64(tm.Preference) +
-		tm.Moves + tm.Shift + o.Discouraged*float64(tm.Discouraged) + o.GroupDaysOver*float64(tm.GroupDaysOver)}
+		tm.Moves + tm.Shift + o.Discouraged*float64(tm.Discouraged) + o.GroupDaysOver*float64(tm.GroupDaysOver) + o.Unpreferred*float64(tm.Unpreferred)}
 	return sc, tm
 }
 

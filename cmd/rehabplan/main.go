@@ -356,6 +356,11 @@ func readProblemAndPlan(stderr io.Writer, problemPath, planPath string) (*model.
 	if !samePlanOperation(stderr, planPath, plan, problemPath, p) {
 		return nil, nil, exitInvalid
 	}
+	// the stays the planner chose, booked (a plan whose stays cannot be is
+	// left to the verifier to report)
+	if q, err := model.WithPlannedStays(p, plan); err == nil {
+		p = q
+	}
 	return p, plan, exitOK
 }
 

@@ -1,0 +1,478 @@
+package constraints
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/solver"
+)
+
+// Rehousing planned by the planner (operation.rehousing), on the search's side:
+// who needs a stay in a relocation unit, and which unit and dates each gets. The
+// verifier does not share this: it checks the stays the plan gives (rule 12,
+// rehousing) and the limits they serve (rule 7, household-profile).
+
+// StayNeed is why a household needs a stay: its works, back to back, would leave
+// it without water (or a bathroom) on an estimated Dates dates, over the Limit
+// its profiles allow.
+type StayNeed struct {
+	Household, Dwelling string
+	Reason              string // model.StayForWater or model.StayForBathroom
+	Dates, Limit        int
+}
+
+// dwellingWorks is the estimate of a dwelling's works back to back, in days: each
+// intervention's earliest start (es) and length (dur) from the start of the
+// dwelling's first one, a working day of work counting one day and the lags of
+// the dwelling's trade sequences (and its after links) their days (min_lag over
+// 24 hours, plus min_lag_working_days). Done interventions are left out.
+type dwellingWorks struct {
+	ivs     []*model.Intervention
+	es, dur []float64
+}
+
+func worksOf(p *model.Problem, x *model.Index, ivs []*model.Intervention) *dwellingWorks {
+	tv := p.Typed()
+	wd := float64(max(1, tv.WorkingDay))
+	w := &dwellingWorks{}
+	pos := map[string]int{}
+	byTrade := map[string][]int{}
+	for _, iv := range ivs {
+		if iv.StatusOf() == model.StatusDone {
+			continue
+		}
+		m := tv.InterventionOf(iv).Minutes
+		pos[iv.ID] = len(w.ivs)
+		byTrade[iv.Trade] = append(byTrade[iv.Trade], len(w.ivs))
+		w.ivs = append(w.ivs, iv)
+		w.dur = append(w.dur, float64(m.V)/wd)
+	}
+	type arc struct {
+		from, to int
+		lag      float64
+	}
+	var arcs []arc
+	typed := tv.Sequences()
+	for k, s := range p.Sequences {
+		if s.Scope == "stairwell" || len(w.ivs) == 0 {
+			continue
+		}
+		if len(s.Dwellings) > 0 && !containsString(s.Dwellings, w.ivs[0].Dwelling) {
+			continue
+		}
+		lag := float64(s.MinLagWorkingDays)
+		if m := typed[k].MinLag; m.OK() {
+			lag += float64(m.V) / (24 * 60)
+		}
+		for _, a := range byTrade[s.Before] {
+			for _, b := range byTrade[s.After] {
+				arcs = append(arcs, arc{a, b, lag})
+			}
+		}
+	}
+	for i, iv := range w.ivs {
+		for _, id := range iv.After {
+			if j, ok := pos[id]; ok {
+				arcs = append(arcs, arc{j, i, 0})
+			}
+		}
+	}
+	w.es = make([]float64, len(w.ivs))
+	for range w.ivs { // longest paths: at most one pass per intervention
+		changed := false
+		for _, a := range arcs {
+			if at := w.es[a.from] + w.dur[a.from] + a.lag; at > w.es[a.to]+1e-9 {
+				w.es[a.to], changed = at, true
+			}
+		}
+		if !changed {
+			break
+		}
+	}
+	return w
+}
+
+func containsString(l []string, s string) bool {
+	for _, x := range l {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// span is the estimated stretch, in days, from the start of the first to the
+// end of the last of the works that keep returns true for; ok false when none.
+func (w *dwellingWorks) span(keep func(iv *model.Intervention) bool) (first, last float64, ok bool) {
+	for i, iv := range w.ivs {
+		if !keep(iv) {
+			continue
+		}
+		if !ok || w.es[i] < first {
+			first = w.es[i]
+		}
+		if !ok || w.es[i]+w.dur[i] > last {
+			last = w.es[i] + w.dur[i]
+		}
+		ok = true
+	}
+	return first, last, ok
+}
+
+// StayNeeds lists the households that need a stay (operation.rehousing set): an
+// occupied dwelling whose household has no stay booked, no intervention with a
+// relocation role, and a profile limit of days without water
+// (max_water_out_days) or without a bathroom (max_bathroom_out_days) that its
+// works back to back (dwellingWorks) would break. In the order of the dwellings.
+func StayNeeds(p *model.Problem) []StayNeed {
+	if p.Operation.Rehousing == nil {
+		return nil
+	}
+	x := model.NewIndex(p)
+	byDwelling := map[string][]*model.Intervention{}
+	roles := map[string]bool{}
+	for i := range p.Interventions {
+		iv := &p.Interventions[i]
+		byDwelling[iv.Dwelling] = append(byDwelling[iv.Dwelling], iv)
+		if iv.Relocation != "" {
+			roles[iv.Dwelling] = true
+		}
+	}
+	var out []StayNeed
+	for i := range p.Dwellings {
+		d := &p.Dwellings[i]
+		if !d.Occupied() || roles[d.ID] {
+			continue
+		}
+		h := x.Households[d.Household]
+		if h == nil || len(x.Stays[h.ID]) > 0 {
+			continue
+		}
+		water, bath := 0, 0
+		for _, pid := range h.Profiles {
+			if pr := x.Profiles[pid]; pr != nil {
+				water = minPositive(water, pr.MaxWaterOutDays)
+				bath = minPositive(bath, pr.MaxBathroomOutDays)
+			}
+		}
+		if water == 0 && bath == 0 {
+			continue
+		}
+		w := worksOf(p, x, byDwelling[d.ID])
+		for _, k := range []struct {
+			reason string
+			limit  int
+			cuts   func(t *model.Trade) bool
+		}{
+			{model.StayForWater, water, func(t *model.Trade) bool { return t.CutsWater }},
+			{model.StayForBathroom, bath, func(t *model.Trade) bool { return t.CutsBathroom }},
+		} {
+			if k.limit == 0 {
+				continue
+			}
+			first, last, ok := w.span(func(iv *model.Intervention) bool {
+				t := x.Trades[iv.Trade]
+				return t != nil && k.cuts(t)
+			})
+			if dates := int(math.Ceil(last - first - 1e-9)); ok && dates > k.limit {
+				out = append(out, StayNeed{Household: h.ID, Dwelling: d.ID, Reason: k.reason, Dates: dates, Limit: k.limit})
+				break
+			}
+		}
+	}
+	return out
+}
+
+func minPositive(a, b int) int {
+	switch {
+	case b <= 0:
+		return a
+	case a <= 0:
+		return b
+	}
+	return min(a, b)
+}
+
+// stayMarginDays is the slack of a planned stay beyond its works: room for the
+// crews' other work.
+const stayMarginDays = 10
+
+// sketch is where a first construction of the operation, with the households
+// of needs free of their limits, puts the works that cut water or the bathroom
+// of each of their dwellings: the first start and the last end, by dwelling.
+// It tells when the crews reach each dwelling; nil when it cannot be had.
+func sketch(p *model.Problem, needs []StayNeed) map[string][2]time.Time {
+	q := p.Clone()
+	need := map[string]bool{}
+	for _, n := range needs {
+		need[n.Household] = true
+	}
+	limits := map[string]bool{}
+	for _, pr := range q.Profiles {
+		if pr.MaxWaterOutDays > 0 || pr.MaxBathroomOutDays > 0 {
+			limits[pr.ID] = true
+		}
+	}
+	for i := range q.Households {
+		if h := &q.Households[i]; need[h.ID] {
+			h.Profiles = slices.DeleteFunc(h.Profiles, func(id string) bool { return limits[id] })
+		}
+	}
+	if model.Validate(q) != nil {
+		return nil
+	}
+	c, err := Compile(q)
+	if err != nil {
+		return nil
+	}
+	res, err := solver.Solve(context.Background(), c.Problem, &solver.Settings{WorkLimit: 1, Workers: 1, NoBound: true})
+	if err != nil {
+		return nil
+	}
+	out := map[string][2]time.Time{}
+	for t, pl := range res.Placements {
+		iv := c.Interventions[t]
+		tr := c.Index.Trades[iv.Trade]
+		if !pl.Placed || tr == nil || !(tr.CutsWater || tr.CutsBathroom) || !need[c.Index.Dwellings[iv.Dwelling].Household] {
+			continue
+		}
+		a, b := c.Clock.Time(pl.Start), c.Clock.Time(pl.End)
+		w, ok := out[iv.Dwelling]
+		if !ok || a.Before(w[0]) {
+			w[0] = a
+		}
+		if !ok || b.After(w[1]) {
+			w[1] = b
+		}
+		out[iv.Dwelling] = w
+	}
+	return out
+}
+
+// PlanStays chooses a stay for each household of StayNeeds. A first
+// construction of the operation with those households free of their limits
+// (sketch) says when the crews reach their works that cut water or the
+// bathroom: the stay starts the working day before (for the move out) and lasts
+// to the day after their end, plus stayMarginDays; at least as long as those
+// works back to back, plus a day for each move, spread over the weekends (7 days
+// for 5), plus stayMarginDays. It starts on a weekday no earlier than the
+// operation's start, the notice owed at operation.now, and the deliveries and
+// releases of those works. Households go
+// by that earliest start (then the order of the dwellings), each to the unit
+// where its stay starts first: inside the unit's availability and the horizon,
+// and the unit's cleaning days (Rehousing.CleaningDaysOf) apart from every other
+// stay in it. A household no unit can take gets no stay (its works then cannot
+// keep its limit, and say so). The moves are "<dwelling>/move-out" and
+// "<dwelling>/move-back".
+//
+// One long function: the estimate of each stay and the choice of its unit share
+// the units' next free days, read once; split, each half would take them all.
+func PlanStays(p *model.Problem) []model.Stay {
+	needs := StayNeeds(p)
+	if len(needs) == 0 {
+		return nil
+	}
+	tv := p.Typed()
+	loc := tv.Loc
+	x := model.NewIndex(p)
+	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc) }
+	opStart, opEnd := tv.Start.V, tv.End.V
+	cleaning := p.Operation.Rehousing.CleaningDaysOf()
+	floor := opStart
+	if tv.Now.OK() {
+		floor = maxTime(floor, p.NoticeFloor(tv.Now.V, loc))
+	}
+	byDwelling := map[string][]*model.Intervention{}
+	for i := range p.Interventions {
+		iv := &p.Interventions[i]
+		byDwelling[iv.Dwelling] = append(byDwelling[iv.Dwelling], iv)
+	}
+	type cand struct {
+		need     StayNeed
+		earliest time.Time
+		days     int
+	}
+	drawn := sketch(p, needs)
+	cands := make([]cand, 0, len(needs))
+	for _, n := range needs {
+		w := worksOf(p, x, byDwelling[n.Dwelling])
+		during := func(iv *model.Intervention) bool {
+			t := x.Trades[iv.Trade]
+			return t != nil && (t.CutsWater || t.CutsBathroom) && !iv.Fixed()
+		}
+		first, last, _ := w.span(during)
+		e := floor
+		for _, iv := range w.ivs {
+			if !during(iv) {
+				continue
+			}
+			ti := tv.InterventionOf(iv)
+			if ti.Release.OK() {
+				e = maxTime(e, day(ti.Release.V.In(loc)))
+			}
+			for _, id := range iv.Deliveries {
+				if dl := x.Deliveries[id]; dl != nil {
+					if t, err := model.ParseMoment(dl.Expected, loc); err == nil {
+						e = maxTime(e, day(t.In(loc)))
+					}
+				}
+			}
+		}
+		days := int(math.Ceil((last-first+2)*7/5-1e-9)) + stayMarginDays
+		if w, ok := drawn[n.Dwelling]; ok {
+			a, b := day(w[0].In(loc)), day(w[1].In(loc))
+			a = a.AddDate(0, 0, -1)
+			for a.Weekday() == time.Saturday || a.Weekday() == time.Sunday {
+				a = a.AddDate(0, 0, -1)
+			}
+			e = maxTime(e, a)
+			days = max(days, int(b.Sub(day(e)).Hours()/24+0.5)+2+stayMarginDays)
+		}
+		cands = append(cands, cand{n, day(e), days})
+	}
+	sort.SliceStable(cands, func(a, b int) bool { return cands[a].earliest.Before(cands[b].earliest) })
+	// each unit's stays booked, and its next free day for planned ones
+	type span struct{ from, to time.Time }
+	booked := map[string][]span{}
+	for i, r := range p.Relocations {
+		tr := tv.Relocations()[i]
+		if tr.From.OK() && tr.To.OK() {
+			booked[r.Unit] = append(booked[r.Unit], span{day(tr.From.V.In(loc)), day(tr.To.V.Add(-time.Minute).In(loc))})
+		}
+	}
+	free := map[string]time.Time{}
+	var out []model.Stay
+	for _, cd := range cands {
+		bestU, bestFrom := -1, time.Time{}
+		for u := range p.RelocationUnits {
+			unit := &p.RelocationUnits[u]
+			from := maxTime(cd.earliest, free[unit.ID])
+			if unit.AvailableFrom != "" {
+				if t, err := model.ParseDate(unit.AvailableFrom, loc); err == nil {
+					from = maxTime(from, t)
+				}
+			}
+			limit := opEnd
+			if unit.AvailableTo != "" {
+				if t, err := model.ParseDate(unit.AvailableTo, loc); err == nil && t.Before(limit) {
+					limit = t
+				}
+			}
+			for moved := true; moved; {
+				moved = false
+				from = weekdayOn(from)
+				to := from.AddDate(0, 0, cd.days-1)
+				for _, b := range booked[unit.ID] {
+					if !from.After(b.to.AddDate(0, 0, cleaning)) && !to.AddDate(0, 0, cleaning).Before(b.from) {
+						from, moved = b.to.AddDate(0, 0, cleaning+1), true
+					}
+				}
+			}
+			if from.AddDate(0, 0, cd.days-1).After(limit) {
+				continue
+			}
+			if bestU < 0 || from.Before(bestFrom) {
+				bestU, bestFrom = u, from
+			}
+		}
+		if bestU < 0 {
+			continue
+		}
+		unit := p.RelocationUnits[bestU].ID
+		to := bestFrom.AddDate(0, 0, cd.days-1)
+		booked[unit] = append(booked[unit], span{bestFrom, to})
+		free[unit] = to.AddDate(0, 0, cleaning+1)
+		out = append(out, model.Stay{Household: cd.need.Household, Dwelling: cd.need.Dwelling, Unit: unit,
+			From: bestFrom.Format(time.DateOnly), To: to.Format(time.DateOnly), Planned: true, Reason: cd.need.Reason,
+			MoveOut: cd.need.Dwelling + "/move-out", MoveBack: cd.need.Dwelling + "/move-back"})
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].From < out[b].From })
+	return out
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// weekdayOn is t, or the Monday after when t falls on a weekend.
+func weekdayOn(t time.Time) time.Time {
+	switch t.Weekday() {
+	case time.Saturday:
+		return t.AddDate(0, 0, 2)
+	case time.Sunday:
+		return t.AddDate(0, 0, 1)
+	}
+	return t
+}
+
+// Stays lists every stay of problem p for its plan: those it books (a stay the
+// planner chose and the problem now books, one of planned, keeps its Planned and
+// Reason), with the first move out and move back of the household's dwelling; in
+// the order of their start, then the household.
+func Stays(p *model.Problem, planned []model.Stay) []model.Stay {
+	if len(p.Relocations) == 0 {
+		return nil
+	}
+	dwellingOf := map[string]string{}
+	for i := range p.Dwellings {
+		if d := &p.Dwellings[i]; d.Occupied() {
+			dwellingOf[d.Household] = d.ID
+		}
+	}
+	chosen := map[model.Relocation]model.Stay{}
+	for _, st := range planned {
+		chosen[model.Relocation{Household: st.Household, Unit: st.Unit, From: st.From, To: st.To}] = st
+	}
+	out := make([]model.Stay, 0, len(p.Relocations))
+	for _, r := range p.Relocations {
+		st := model.Stay{Household: r.Household, Dwelling: dwellingOf[r.Household], Unit: r.Unit, From: r.From, To: r.To}
+		if c, ok := chosen[r]; ok {
+			st = c
+		} else {
+			for i := range p.Interventions {
+				iv := &p.Interventions[i]
+				if iv.Dwelling != st.Dwelling || st.Dwelling == "" {
+					continue
+				}
+				if iv.Relocation == model.RoleMoveOut && st.MoveOut == "" {
+					st.MoveOut = iv.ID
+				}
+				if iv.Relocation == model.RoleMoveBack && st.MoveBack == "" {
+					st.MoveBack = iv.ID
+				}
+			}
+		}
+		out = append(out, st)
+	}
+	sort.SliceStable(out, func(a, b int) bool {
+		if out[a].From != out[b].From {
+			return out[a].From < out[b].From
+		}
+		return out[a].Household < out[b].Household
+	})
+	return out
+}
+
+// stayText is a stay in words, for explanations.
+func stayText(n StayNeed, lang Lang) string {
+	if lang == French {
+		what := "sans eau"
+		if n.Reason == model.StayForBathroom {
+			what = "sans salle de bains"
+		}
+		return fmt.Sprintf("les travaux laisseraient le ménage %s %s environ %d jours, son profil en permet %d, et aucun logement tiroir n'est libre assez longtemps pour l'y reloger", frQ(n.Household), what, n.Dates, n.Limit)
+	}
+	what := "without water"
+	if n.Reason == model.StayForBathroom {
+		what = "without a bathroom"
+	}
+	return fmt.Sprintf("the works would leave household %s %s on about %d dates, its profile allows %d, and no relocation unit is free long enough to rehouse it", n.Household, what, n.Dates, n.Limit)
+}
