@@ -21,7 +21,9 @@ func TestReplanDropsNothing(t *testing.T) {
 		ev   model.Event
 	}{
 		{"delivery slipped", model.Event{Type: model.EventDeliverySlipped, Delivery: "L-windows-1", Expected: "2027-03-09T08:00"}},
-		{"crew absent", model.Event{Type: model.EventCrewAbsent, Crew: fx.future.a.Crew, From: "2027-02-02", To: "2027-02-12"}},
+		// the crew of an appointment a month on, absent from its day for ten days
+		{"crew absent", model.Event{Type: model.EventCrewAbsent, Crew: fx.future.a.Crew,
+			From: fx.future.start.In(fx.loc).Format("2006-01-02"), To: fx.future.start.In(fx.loc).AddDate(0, 0, 10).Format("2006-01-02")}},
 		{"missed", model.Event{Type: model.EventAppointmentMissed, Intervention: fx.past.a.Intervention}},
 	}
 	for _, tc := range cases {

@@ -130,6 +130,19 @@ func snagsOf(p *model.Problem, plan *model.Plan, x *model.Index) []ContractorSna
 	return out
 }
 
+// otherPilots counts, per household that sees another pilot than its own, the
+// visits concerned (nil when there are none).
+func otherPilots(plan *model.Plan) map[string]int {
+	var out map[string]int
+	for _, it := range plan.Interlocutors {
+		if out == nil {
+			out = map[string]int{}
+		}
+		out[it.Household] += len(it.Visits)
+	}
+	return out
+}
+
 // Summarize reads a plan against its problem. Times that do not parse are skipped
 // (the verifier reports them).
 func Summarize(p *model.Problem, plan *model.Plan) *Summary {
@@ -202,12 +215,7 @@ func Summarize(p *model.Problem, plan *model.Plan) *Summary {
 	}
 	s.OpenSnags = snagsOf(p, plan, x)
 	s.Moves = movesText(plan, loc)
-	for _, it := range plan.Interlocutors {
-		if s.OtherPilot == nil {
-			s.OtherPilot = map[string]int{}
-		}
-		s.OtherPilot[it.Household] += len(it.Visits)
-	}
+	s.OtherPilot = otherPilots(plan)
 	s.ByTrade = sortedSpans(trades, tradeOrder(p))
 	s.ByBuilding = sortedSpans(buildings, nil)
 	ids := make([]string, 0, len(days))

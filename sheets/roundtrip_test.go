@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-
-	"github.com/xuri/excelize/v2"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/scheduler"
@@ -148,8 +149,9 @@ func TestRoundTripPilotHoursAndNotices(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if trades[0][11] != "Délai de prévenance (jours)" || trades[3][11] != "3" || trades[5][11] != "10" || trades[4][11] != "" {
-		t.Errorf("the trades' notice periods: %q, %q %q %q", trades[0][11], trades[3][11], trades[4][11], trades[5][11])
+	nc := slices.IndexFunc(tradesDef.cols, func(c column) bool { return c.key == "notice_days" })
+	if trades[0][nc] != "Délai de prévenance (jours)" || trades[3][nc] != "3" || trades[5][nc] != "10" || trades[4][nc] != "" {
+		t.Errorf("the trades' notice periods: %q, %q %q %q", trades[0][nc], trades[3][nc], trades[4][nc], trades[5][nc])
 	}
 	dvs, err := f.GetDataValidations(SheetAvailability)
 	if err != nil {
