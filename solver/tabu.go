@@ -30,6 +30,7 @@ type block struct{ r, lo, hi int }
 // (the others one place up), !fwd moves seq[hi] to lo.
 type tmove struct {
 	r, lo, hi int
+	b         int // the block, in neighbours' list
 	fwd       bool
 	est       int
 }
@@ -103,17 +104,17 @@ func neighbours(blocks []block, out []tmove) []tmove {
 		first, last := bi == 0 && len(blocks) > 1, bi == len(blocks)-1 && len(blocks) > 1
 		if b.hi-b.lo == 1 {
 			if !first || !last {
-				out = append(out, tmove{r: b.r, lo: b.lo, hi: b.hi, fwd: true})
+				out = append(out, tmove{b: bi, r: b.r, lo: b.lo, hi: b.hi, fwd: true})
 			}
 			continue
 		}
 		// inner tasks to the front or the back
 		for i := b.lo + 1; i < b.hi; i++ {
 			if !first {
-				out = append(out, tmove{r: b.r, lo: b.lo, hi: i, fwd: false})
+				out = append(out, tmove{b: bi, r: b.r, lo: b.lo, hi: i, fwd: false})
 			}
 			if !last {
-				out = append(out, tmove{r: b.r, lo: i, hi: b.hi, fwd: true})
+				out = append(out, tmove{b: bi, r: b.r, lo: i, hi: b.hi, fwd: true})
 			}
 		}
 		// the first task further in (one place is the swap above), the last task
@@ -123,7 +124,7 @@ func neighbours(blocks []block, out []tmove) []tmove {
 				if j == b.hi && last {
 					break
 				}
-				out = append(out, tmove{r: b.r, lo: b.lo, hi: j, fwd: true})
+				out = append(out, tmove{b: bi, r: b.r, lo: b.lo, hi: j, fwd: true})
 			}
 		}
 		if !last {
@@ -131,30 +132,23 @@ func neighbours(blocks []block, out []tmove) []tmove {
 				if j == b.lo && first {
 					break
 				}
-				out = append(out, tmove{r: b.r, lo: j, hi: b.hi, fwd: false})
+				out = append(out, tmove{b: bi, r: b.r, lo: j, hi: b.hi, fwd: false})
 			}
 		}
 	}
 	return out
 }
 
-// moved writes the stretch lo..hi of machine r in its order after m into buf.
-func (g *dgraph) moved(m tmove, buf []int) []int {
-	s := g.seq[m.r]
-	buf = buf[:0]
-	if m.fwd {
-		buf = append(buf, s[m.lo+1:m.hi+1]...)
-		buf = append(buf, s[m.lo])
-	} else {
-		buf = append(buf, s[m.hi])
-		buf = append(buf, s[m.lo:m.hi]...)
-	}
-	return buf
-}
-
 // jobHead is the earliest start of t from everything but its machine r.
 func (g *dgraph) jobHead(t, r int) int {
 	h := g.rel[t]
+	if f := g.fast; f != nil {
+		for j := f.in[t]; j < f.in[t+1]; j++ {
+			o := f.from[j]
+			h = max(h, g.head[o]+g.dur[o]+f.inLag[j])
+		}
+		return h
+	}
 	for _, a := range g.c.preds[t] {
 		h = max(h, g.head[a.other]+g.dur[a.other]+a.minLag)
 	}
@@ -164,41 +158,83 @@ func (g *dgraph) jobHead(t, r int) int {
 // jobTail is the tail of t from everything but its machine r.
 func (g *dgraph) jobTail(t, r int) int {
 	q := 0
+	if f := g.fast; f != nil {
+		for j := f.out[t]; j < f.out[t+1]; j++ {
+			o := f.to[j]
+			q = max(q, f.outLag[j]+g.dur[o]+g.tail[o])
+		}
+		return q
+	}
 	for _, a := range g.c.succs[t] {
 		q = max(q, a.minLag+g.dur[a.other]+g.tail[a.other])
 	}
 	return max(q, g.otherMachineTail(t, r))
 }
 
+// blockEnds holds, for each task of the blocks, its head and tail from everything
+// but the block's machine (they do not depend on the order within the block):
+// the tasks of block k at jh[off[k]:] and jt[off[k]:], in the machine's order.
+type blockEnds struct {
+	off, jh, jt []int
+}
+
+// set computes the heads and tails of the blocks' tasks.
+func (be *blockEnds) set(g *dgraph, blocks []block) {
+	be.off, be.jh, be.jt = be.off[:0], be.jh[:0], be.jt[:0]
+	for _, b := range blocks {
+		be.off = append(be.off, len(be.jh))
+		for _, t := range g.seq[b.r][b.lo : b.hi+1] {
+			be.jh = append(be.jh, g.jobHead(t, b.r))
+			be.jt = append(be.jt, g.jobTail(t, b.r))
+		}
+	}
+}
+
 // estimateMove rates a move by the longest path through the moved stretch, with
 // the heads and tails of everything else as they stand (Balas and Vazacopoulos's
-// estimate, over a stretch).
-func (g *dgraph) estimateMove(m tmove, buf, q []int) int {
+// estimate, over a stretch). b is the move's block (the stretch lies within it).
+func (g *dgraph) estimateMove(m tmove, b block, be *blockEnds, k int) int {
 	s := g.seq[m.r]
-	order := g.moved(m, buf)
-	end := 0
-	if m.lo > 0 {
-		p := s[m.lo-1]
-		end = g.head[p] + g.dur[p]
-	}
-	q = q[:0]
-	for range order {
-		q = append(q, 0)
+	base := be.off[k] - b.lo // the place p on the machine is at base+p
+	// the moved stretch in its new order: the places of s it takes its tasks from
+	n := m.hi - m.lo + 1
+	from := func(i int) int { // i-th task of the new stretch, as a place in s
+		if m.fwd {
+			if i == n-1 {
+				return m.lo
+			}
+			return m.lo + 1 + i
+		}
+		if i == 0 {
+			return m.hi
+		}
+		return m.lo + i - 1
 	}
 	next := 0
 	if m.hi+1 < len(s) {
 		x := s[m.hi+1]
 		next = g.dur[x] + g.tail[x]
 	}
-	for i := len(order) - 1; i >= 0; i-- {
-		t := order[i]
-		q[i] = max(g.jobTail(t, m.r), next)
-		next = g.dur[t] + q[i]
+	var qs [64]int
+	q := qs[:0]
+	if n > len(qs) {
+		q = make([]int, 0, n)
+	}
+	q = q[:n]
+	for i := n - 1; i >= 0; i-- {
+		p := from(i)
+		q[i] = max(be.jt[base+p], next)
+		next = g.dur[s[p]] + q[i]
+	}
+	end := 0
+	if m.lo > 0 {
+		p := s[m.lo-1]
+		end = g.head[p] + g.dur[p]
 	}
 	est := 0
-	for i, t := range order {
-		h := max(g.jobHead(t, m.r), end)
-		end = h + g.dur[t]
+	for i := 0; i < n; i++ {
+		p := from(i)
+		end = max(be.jh[base+p], end) + g.dur[s[p]]
 		est = max(est, end+q[i])
 	}
 	return est
@@ -373,7 +409,7 @@ func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func
 	stall := 0
 	var blocks []block
 	var moves []tmove
-	buf, qbuf := make([]int, 0, 64), make([]int, 0, 64)
+	var ends blockEnds
 	for it := 1; budget == 0 || it <= budget; it++ {
 		if it&255 == 0 && stop() {
 			return
@@ -383,8 +419,9 @@ func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func
 		if len(moves) == 0 {
 			return // the critical path has no block: the schedule is optimal
 		}
+		ends.set(g, blocks)
 		for i := range moves {
-			moves[i].est = g.estimateMove(moves[i], buf, qbuf)
+			moves[i].est = g.estimateMove(moves[i], blocks[moves[i].b], &ends, moves[i].b)
 		}
 		// the best admissible move; one that closes a cycle (an insertion can) is
 		// undone and left out, and the next best tried
