@@ -442,7 +442,7 @@ func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func
 			}
 			m := moves[bi]
 			g.applyMove(m)
-			if nmk, ok = g.evaluate(); ok {
+			if nmk, ok = g.evaluateAfter(m); ok {
 				tl.recordDone(g, m, it+tenure+rng.IntN(tenure/2+1))
 			} else {
 				g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
