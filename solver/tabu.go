@@ -1,12 +1,9 @@
 package solver
 
-import (
-	"math/rand/v2"
-	"sort"
-)
+import "math/rand/v2"
 
-// Tabu search with path relinking on the disjunctive graph (dgraph), after the
-// TS/PR of Peng, Lü and Cheng (2015):
+// Tabu search on the disjunctive graph (dgraph), after the TS of Zhang et al.
+// (2007) and the TS/PR of Peng, Lü and Cheng (2015):
 //
 //   - moves: the N7 neighbourhood of Zhang et al. (2007) on one critical path:
 //     in each block (a run of critical tasks on one machine), move an inner task
@@ -14,12 +11,14 @@ import (
 //     block (the N5 swaps of Nowicki and Smutnicki are the shortest of these);
 //   - each move rated by the head-and-tail estimate of Balas and Vazacopoulos,
 //     carried over to a moved stretch of a machine; a tabu list on the arcs a
-//     move reverses, with aspiration by the best;
-//   - runs of tabu search end after a stall that grows with the instance; the
-//     best schedule of each run enters a small pool of elite schedules, and the
-//     next run starts on the path from one elite schedule to another (path
-//     relinking: adjacent swaps that put the first in the second's order, part of
-//     the way), or, now and then, from the best schedule shaken by a few moves.
+//     move reverses, with aspiration by the best; the chosen move evaluated
+//     incrementally (dgraphfast.go);
+//   - runs of tabu search end after a stall that grows with the instance
+//     (10,000 + 15 n steps without gain); the next run starts from the best
+//     schedule shaken by a few random moves on its critical path. (Path
+//     relinking between elite schedules, as in TS/PR, started most runs before:
+//     at the budgets of a 10 s search it did worse than these restarts from the
+//     best, see bench/RESULTS.md.)
 //
 // Everything depends on the seed, the worker index and the budget only.
 
@@ -343,32 +342,6 @@ func (tl *tabuList) recordDone(g *dgraph, m tmove, until int) {
 	}
 }
 
-// elite is a schedule kept for path relinking.
-type elite struct {
-	mk  int
-	seq [][]int
-}
-
-// distance counts the pairs of tasks two schedules order differently on a
-// machine.
-func distance(a, b [][]int, posB []int) int {
-	d := 0
-	for r := range a {
-		for i, t := range b[r] {
-			posB[t] = i
-		}
-		s := a[r]
-		for i := range s {
-			for j := i + 1; j < len(s); j++ {
-				if posB[s[i]] > posB[s[j]] {
-					d++
-				}
-			}
-		}
-	}
-	return d
-}
-
 // tabu runs the search from a complete schedule, offering improvements. budget
 // bounds the iterations of tabu search (0: until stopped).
 //
@@ -402,10 +375,7 @@ func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func
 		// a portfolio: the odd workers search with a longer memory
 		tenure += tenure / 2
 	}
-	stallMax := 2500 + 10*g.n
-	const poolSize = 8
-	var pool []elite
-	posB := make([]int, g.n)
+	stallMax := 10000 + 15*g.n
 	stall := 0
 	var blocks []block
 	var moves []tmove
@@ -467,33 +437,22 @@ func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func
 		if stall++; stall <= stallMax {
 			continue
 		}
-		// the run has stalled: keep its best, start the next one elsewhere
-		pool = addElite(pool, elite{mk: runBest, seq: runSeq}, poolSize, posB)
+		// the run has stalled: start the next one near the best
 		tl.reset()
 		stall = 0
-		if len(pool) >= 2 && rng.IntN(4) != 0 {
-			a := rng.IntN(len(pool))
-			b := rng.IntN(len(pool) - 1)
-			if b >= a {
-				b++
+		g.restore(bestSeq)
+		mk, _ = g.evaluate()
+		for k := 0; k < 3+rng.IntN(5); k++ {
+			ms := neighbours(g.criticalBlocks(mk, rng, blocks), moves)
+			if len(ms) == 0 {
+				break
 			}
-			g.restore(pool[a].seq)
-			g.relink(pool[b].seq, 0.3+0.4*rng.Float64(), rng, posB)
-		} else {
-			g.restore(bestSeq)
+			m := ms[rng.IntN(len(ms))]
+			g.applyMove(m)
+			if _, ok := g.evaluate(); !ok {
+				g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
+			}
 			mk, _ = g.evaluate()
-			for k := 0; k < 3+rng.IntN(5); k++ {
-				ms := neighbours(g.criticalBlocks(mk, rng, blocks), moves)
-				if len(ms) == 0 {
-					break
-				}
-				m := ms[rng.IntN(len(ms))]
-				g.applyMove(m)
-				if _, ok := g.evaluate(); !ok {
-					g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
-				}
-				mk, _ = g.evaluate()
-			}
 		}
 		mk, _ = g.evaluate()
 		runBest, runSeq = mk, g.snapshot()
@@ -502,96 +461,6 @@ func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func
 			pl := g.placements()
 			sc, tm := c.score(pl, make([]int, g.n))
 			offer(&candidate{pl: pl, mode: make([]int, g.n), score: sc, terms: tm, k: 1<<40 + it*64 + wk.index})
-		}
-	}
-}
-
-// addElite puts e into the pool unless the pool holds the same schedule; a full
-// pool drops its worst when e is better.
-func addElite(pool []elite, e elite, size int, pos []int) []elite {
-	for _, x := range pool {
-		if x.mk == e.mk && distance(x.seq, e.seq, pos) == 0 {
-			return pool
-		}
-	}
-	if len(pool) < size {
-		pool = append(pool, e)
-	} else if worst := len(pool) - 1; e.mk < pool[worst].mk {
-		pool[worst] = e
-	} else {
-		return pool
-	}
-	sort.SliceStable(pool, func(i, j int) bool { return pool[i].mk < pool[j].mk })
-	return pool
-}
-
-// relink walks the schedule toward target by adjacent swaps of pairs the target
-// orders the other way, until the distance has shrunk by the fraction frac; a
-// swap that would close a cycle is undone and another tried.
-func (g *dgraph) relink(target [][]int, frac float64, rng *rand.Rand, posB []int) {
-	d := distance(g.seq, target, posB)
-	steps := int(frac * float64(d))
-	// where[t][k]: the place of t on its k-th machine in the target
-	where := make([][]int, g.n)
-	for t := range where {
-		where[t] = make([]int, len(g.res[t]))
-	}
-	for r, s := range target {
-		for i, t := range s {
-			where[t][g.machineIndex(t, r)] = i
-		}
-	}
-	at := func(r, t int) int { return where[t][g.machineIndex(t, r)] }
-	var cand []tmove
-	for done, fails := 0, 0; done < steps && fails < 50; {
-		cand = cand[:0]
-		for r, s := range g.seq {
-			for i := 0; i+1 < len(s); i++ {
-				if at(r, s[i]) > at(r, s[i+1]) {
-					cand = append(cand, tmove{r: r, lo: i, hi: i + 1, fwd: true})
-				}
-			}
-		}
-		if len(cand) == 0 {
-			return
-		}
-		// several swaps before one evaluation; a cycle undoes them one by one
-		k := max(1, min(len(cand)/4, steps-done))
-		rng.Shuffle(len(cand), func(i, j int) { cand[i], cand[j] = cand[j], cand[i] })
-		var applied []tmove
-		used := map[[2]int]bool{}
-		for _, m := range cand {
-			if len(applied) == k {
-				break
-			}
-			// swaps on one machine must not overlap
-			if used[[2]int{m.r, m.lo}] || used[[2]int{m.r, m.hi}] {
-				continue
-			}
-			used[[2]int{m.r, m.lo}], used[[2]int{m.r, m.hi}] = true, true
-			g.applyMove(m)
-			applied = append(applied, m)
-		}
-		if _, ok := g.evaluate(); ok {
-			done += len(applied)
-			continue
-		}
-		for i := len(applied) - 1; i >= 0; i-- {
-			m := applied[i]
-			g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
-		}
-		// one at a time
-		ok := false
-		for _, m := range cand[:min(len(cand), 20)] {
-			g.applyMove(m)
-			if _, ok = g.evaluate(); ok {
-				done++
-				break
-			}
-			g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
-		}
-		if !ok {
-			fails++
 		}
 	}
 }
