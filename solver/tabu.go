@@ -346,9 +346,9 @@ func (tl *tabuList) recordDone(g *dgraph, m tmove, until int) {
 // bounds the iterations of tabu search (0: until stopped).
 //
 // One long function: the search's loop, whose state (the graph, the tabu list,
-// the run's and the search's best, the elite pool, the stall counter) every step
-// reads and writes; the moves, their rating, the relinking and the pool are
-// functions of their own.
+// the run's and the search's best, the stall counter) every step reads and
+// writes; the moves, their rating, their evaluation and the restart's shake are
+// functions of their own or a few lines each.
 func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func(*candidate)) {
 	c := wk.c
 	if from.score.Unplaced > 0 {
