@@ -1,5 +1,7 @@
 package solver
 
+import "slices"
+
 // The fast path of the disjunctive graph when every task runs on exactly one
 // machine (the job shop): machine neighbours kept in arrays, precedences in flat
 // arrays, so that evaluating a schedule walks no slices of slices. It computes
@@ -12,6 +14,15 @@ type fastGraph struct {
 	// with their lags, those into t from[in[t]:in[t+1]]
 	out, to, outLag []int
 	in, from, inLag []int
+	// the topological order of the last evaluation and each task's place in it;
+	// valid tells whether they (and the heads and tails) are those of the
+	// current sequences
+	opos       []int
+	valid      bool
+	mark       []int // visit stamps of the reordering's searches
+	stamp      int
+	fwd, bwd   []int // the reordering's searches: tasks found
+	stack, buf []int
 }
 
 // initFast sets up the fast path when every task uses exactly one machine.
@@ -22,7 +33,8 @@ func (g *dgraph) initFast() {
 		}
 	}
 	c := g.c
-	f := &fastGraph{mp: make([]int, g.n), mn: make([]int, g.n), out: make([]int, g.n+1), in: make([]int, g.n+1)}
+	f := &fastGraph{mp: make([]int, g.n), mn: make([]int, g.n), out: make([]int, g.n+1), in: make([]int, g.n+1),
+		opos: make([]int, g.n), mark: make([]int, g.n)}
 	for t := 0; t < g.n; t++ {
 		for _, a := range c.succs[t] {
 			f.to = append(f.to, a.other)
@@ -105,8 +117,13 @@ func (g *dgraph) evaluateFast() (int, bool) {
 	}
 	g.order = order
 	if len(order) < n {
+		f.valid = false
 		return 0, false
 	}
+	for i, t := range order {
+		f.opos[t] = i
+	}
+	f.valid = true
 	mk := 0
 	for i := n - 1; i >= 0; i-- {
 		t := order[i]
@@ -128,4 +145,144 @@ func (g *dgraph) evaluateFast() (int, bool) {
 		}
 	}
 	return mk, true
+}
+
+// evaluateAfter is evaluate after applyMove(m) on a graph evaluated before it:
+// on the fast path it repairs the topological order where the move broke it
+// (Pearce and Kelly's reordering of the affected region, which finds a cycle
+// the move closes) and recomputes only the heads after the moved stretch's
+// first place in the order and the tails before its last. It computes exactly
+// what evaluate computes; on a cycle it changes nothing, so that undoing the
+// move leaves the graph evaluated.
+func (g *dgraph) evaluateAfter(m tmove) (int, bool) {
+	f := g.fast
+	if f == nil || !f.valid {
+		return g.evaluate()
+	}
+	s := g.seq[m.r]
+	// the one arc of the new stretch that the order may contradict
+	var x, y int
+	if m.fwd {
+		x, y = s[m.hi-1], s[m.hi]
+	} else {
+		x, y = s[m.lo], s[m.lo+1]
+	}
+	if f.opos[y] < f.opos[x] && !g.reorder(x, y) {
+		return 0, false
+	}
+	lo, hi := g.n, -1
+	for _, t := range s[m.lo : m.hi+1] {
+		lo, hi = min(lo, f.opos[t]), max(hi, f.opos[t])
+	}
+	head, tail, dur, order := g.head, g.tail, g.dur, g.order
+	for _, t := range order[lo:] {
+		h := g.rel[t]
+		for j := f.in[t]; j < f.in[t+1]; j++ {
+			o := f.from[j]
+			h = max(h, head[o]+dur[o]+f.inLag[j])
+		}
+		if p := f.mp[t]; p >= 0 {
+			h = max(h, head[p]+dur[p])
+		}
+		head[t] = h
+	}
+	for i := hi; i >= 0; i-- {
+		t := order[i]
+		q := 0
+		for j := f.out[t]; j < f.out[t+1]; j++ {
+			o := f.to[j]
+			q = max(q, f.outLag[j]+dur[o]+tail[o])
+		}
+		if sc := f.mn[t]; sc >= 0 {
+			q = max(q, dur[sc]+tail[sc])
+		}
+		tail[t] = q
+	}
+	mk := 0
+	for t := range g.n {
+		mk = max(mk, head[t]+dur[t]+tail[t])
+	}
+	return mk, true
+}
+
+// reorder repairs the topological order for the new arc x->y, y placed before x:
+// the tasks between them that y reaches go after those that reach x, each group
+// in its former order. It reports false, changing nothing, when y reaches x.
+func (g *dgraph) reorder(x, y int) bool {
+	f := g.fast
+	lb, ub := f.opos[y], f.opos[x]
+	f.stamp++
+	st := f.stamp
+	// forward from y within the region
+	f.fwd, f.stack = f.fwd[:0], append(f.stack[:0], y)
+	f.mark[y] = st
+	for len(f.stack) > 0 {
+		w := f.stack[len(f.stack)-1]
+		f.stack = f.stack[:len(f.stack)-1]
+		f.fwd = append(f.fwd, w)
+		visit := func(o int) bool {
+			if o == x {
+				return false
+			}
+			if f.mark[o] != st && f.opos[o] <= ub {
+				f.mark[o] = st
+				f.stack = append(f.stack, o)
+			}
+			return true
+		}
+		for j := f.out[w]; j < f.out[w+1]; j++ {
+			if !visit(f.to[j]) {
+				return false
+			}
+		}
+		if o := f.mn[w]; o >= 0 && !visit(o) {
+			return false
+		}
+	}
+	// backward from x within the region
+	f.bwd, f.stack = f.bwd[:0], append(f.stack[:0], x)
+	f.mark[x] = st
+	for len(f.stack) > 0 {
+		w := f.stack[len(f.stack)-1]
+		f.stack = f.stack[:len(f.stack)-1]
+		f.bwd = append(f.bwd, w)
+		visit := func(o int) {
+			if f.mark[o] != st && f.opos[o] >= lb {
+				f.mark[o] = st
+				f.stack = append(f.stack, o)
+			}
+		}
+		for j := f.in[w]; j < f.in[w+1]; j++ {
+			visit(f.from[j])
+		}
+		if o := f.mp[w]; o >= 0 {
+			visit(o)
+		}
+	}
+	byPlace := func(a, b int) int { return f.opos[a] - f.opos[b] }
+	slices.SortFunc(f.fwd, byPlace)
+	slices.SortFunc(f.bwd, byPlace)
+	// the places the two groups held, in order, now taken by bwd then fwd
+	f.buf = f.buf[:0]
+	i, j := 0, 0
+	for i < len(f.bwd) || j < len(f.fwd) {
+		if j == len(f.fwd) || i < len(f.bwd) && f.opos[f.bwd[i]] < f.opos[f.fwd[j]] {
+			f.buf = append(f.buf, f.opos[f.bwd[i]])
+			i++
+		} else {
+			f.buf = append(f.buf, f.opos[f.fwd[j]])
+			j++
+		}
+	}
+	k := 0
+	for _, grp := range [2][]int{f.bwd, f.fwd} {
+		for _, t := range grp {
+			g.order[f.buf[k]] = t
+			k++
+		}
+	}
+	for _, p := range f.buf {
+		f.opos[g.order[p]] = p
+	}
+	return true
 }

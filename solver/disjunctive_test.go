@@ -3,6 +3,7 @@ package solver
 import (
 	"context"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -74,4 +75,68 @@ func TestFastEvaluateAgrees(t *testing.T) {
 	}
 	t.Logf("%d cyclic orders met", cycles)
 	require.Less(t, cycles, 1900, "too few acyclic orders to compare")
+}
+
+// The incremental evaluation after a move computes what a full evaluation
+// computes, along random moves that each start from the previous incremental
+// result (cycles included: they are found and change nothing).
+func TestEvaluateAfterAgrees(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		releases bool
+	}{{"ft06", false}, {"ft06 with releases", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, _ := loadJobShop(t, "testdata/ft06")
+			if tc.releases {
+				rr := rand.New(rand.NewPCG(5, 6))
+				for i := range p.Tasks {
+					if rr.IntN(3) == 0 {
+						p.Tasks[i].Release = rr.IntN(40)
+					}
+				}
+			}
+			c, err := compile(p)
+			require.NoError(t, err)
+			require.True(t, c.disjunctive())
+			res, err := Solve(context.Background(), p, &Settings{WorkLimit: 3, Seed: 1, Workers: 1})
+			require.NoError(t, err)
+			g, ref := newDGraph(c, res.Placements), newDGraph(c, res.Placements)
+			require.NotNil(t, g.fast)
+			_, ok := g.evaluate()
+			require.True(t, ok)
+			rng := rand.New(rand.NewPCG(3, 4))
+			cycles, reordered := 0, 0
+			for step := 0; step < 3000; step++ {
+				r := rng.IntN(len(g.seq))
+				s := g.seq[r]
+				lo := rng.IntN(len(s) - 1)
+				hi := lo + 1 + rng.IntN(len(s)-lo-1)
+				m := tmove{r: r, lo: lo, hi: hi, fwd: rng.IntN(2) == 0}
+				before := append([]int(nil), g.order...)
+				g.applyMove(m)
+				ref.applyMove(m)
+				mk, ok := g.evaluateAfter(m)
+				mk2, ok2 := ref.evaluate()
+				require.Equal(t, ok2, ok, "step %d", step)
+				if !ok {
+					cycles++
+					require.Equal(t, before, g.order, "step %d: a cycle leaves the order", step)
+					g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
+					ref.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
+					_, ok = ref.evaluate()
+					require.True(t, ok)
+					continue
+				}
+				if !slices.Equal(before, g.order) {
+					reordered++
+				}
+				require.Equal(t, mk2, mk, "step %d", step)
+				require.Equal(t, ref.head, g.head, "step %d", step)
+				require.Equal(t, ref.tail, g.tail, "step %d", step)
+			}
+			t.Logf("%d cyclic orders, %d reorderings", cycles, reordered)
+			require.Less(t, cycles, 2900, "too few acyclic orders to compare")
+			require.Greater(t, reordered, 100, "too few reorderings to compare")
+		})
+	}
 }

@@ -1,12 +1,9 @@
 package solver
 
-import (
-	"math/rand/v2"
-	"sort"
-)
+import "math/rand/v2"
 
-// Tabu search with path relinking on the disjunctive graph (dgraph), after the
-// TS/PR of Peng, Lü and Cheng (2015):
+// Tabu search on the disjunctive graph (dgraph), after the TS of Zhang et al.
+// (2007) and the TS/PR of Peng, Lü and Cheng (2015):
 //
 //   - moves: the N7 neighbourhood of Zhang et al. (2007) on one critical path:
 //     in each block (a run of critical tasks on one machine), move an inner task
@@ -14,12 +11,14 @@ import (
 //     block (the N5 swaps of Nowicki and Smutnicki are the shortest of these);
 //   - each move rated by the head-and-tail estimate of Balas and Vazacopoulos,
 //     carried over to a moved stretch of a machine; a tabu list on the arcs a
-//     move reverses, with aspiration by the best;
-//   - runs of tabu search end after a stall that grows with the instance; the
-//     best schedule of each run enters a small pool of elite schedules, and the
-//     next run starts on the path from one elite schedule to another (path
-//     relinking: adjacent swaps that put the first in the second's order, part of
-//     the way), or, now and then, from the best schedule shaken by a few moves.
+//     move reverses, with aspiration by the best; the chosen move evaluated
+//     incrementally (dgraphfast.go);
+//   - runs of tabu search end after a stall that grows with the instance
+//     (10,000 + 15 n steps without gain); the next run starts from the best
+//     schedule shaken by a few random moves on its critical path. (Path
+//     relinking between elite schedules, as in TS/PR, started most runs before:
+//     at the budgets of a 10 s search it did worse than these restarts from the
+//     best, see bench/RESULTS.md.)
 //
 // Everything depends on the seed, the worker index and the budget only.
 
@@ -30,6 +29,7 @@ type block struct{ r, lo, hi int }
 // (the others one place up), !fwd moves seq[hi] to lo.
 type tmove struct {
 	r, lo, hi int
+	b         int // the block, in neighbours' list
 	fwd       bool
 	est       int
 }
@@ -103,17 +103,17 @@ func neighbours(blocks []block, out []tmove) []tmove {
 		first, last := bi == 0 && len(blocks) > 1, bi == len(blocks)-1 && len(blocks) > 1
 		if b.hi-b.lo == 1 {
 			if !first || !last {
-				out = append(out, tmove{r: b.r, lo: b.lo, hi: b.hi, fwd: true})
+				out = append(out, tmove{b: bi, r: b.r, lo: b.lo, hi: b.hi, fwd: true})
 			}
 			continue
 		}
 		// inner tasks to the front or the back
 		for i := b.lo + 1; i < b.hi; i++ {
 			if !first {
-				out = append(out, tmove{r: b.r, lo: b.lo, hi: i, fwd: false})
+				out = append(out, tmove{b: bi, r: b.r, lo: b.lo, hi: i, fwd: false})
 			}
 			if !last {
-				out = append(out, tmove{r: b.r, lo: i, hi: b.hi, fwd: true})
+				out = append(out, tmove{b: bi, r: b.r, lo: i, hi: b.hi, fwd: true})
 			}
 		}
 		// the first task further in (one place is the swap above), the last task
@@ -123,7 +123,7 @@ func neighbours(blocks []block, out []tmove) []tmove {
 				if j == b.hi && last {
 					break
 				}
-				out = append(out, tmove{r: b.r, lo: b.lo, hi: j, fwd: true})
+				out = append(out, tmove{b: bi, r: b.r, lo: b.lo, hi: j, fwd: true})
 			}
 		}
 		if !last {
@@ -131,30 +131,23 @@ func neighbours(blocks []block, out []tmove) []tmove {
 				if j == b.lo && first {
 					break
 				}
-				out = append(out, tmove{r: b.r, lo: j, hi: b.hi, fwd: false})
+				out = append(out, tmove{b: bi, r: b.r, lo: j, hi: b.hi, fwd: false})
 			}
 		}
 	}
 	return out
 }
 
-// moved writes the stretch lo..hi of machine r in its order after m into buf.
-func (g *dgraph) moved(m tmove, buf []int) []int {
-	s := g.seq[m.r]
-	buf = buf[:0]
-	if m.fwd {
-		buf = append(buf, s[m.lo+1:m.hi+1]...)
-		buf = append(buf, s[m.lo])
-	} else {
-		buf = append(buf, s[m.hi])
-		buf = append(buf, s[m.lo:m.hi]...)
-	}
-	return buf
-}
-
 // jobHead is the earliest start of t from everything but its machine r.
 func (g *dgraph) jobHead(t, r int) int {
 	h := g.rel[t]
+	if f := g.fast; f != nil {
+		for j := f.in[t]; j < f.in[t+1]; j++ {
+			o := f.from[j]
+			h = max(h, g.head[o]+g.dur[o]+f.inLag[j])
+		}
+		return h
+	}
 	for _, a := range g.c.preds[t] {
 		h = max(h, g.head[a.other]+g.dur[a.other]+a.minLag)
 	}
@@ -164,41 +157,83 @@ func (g *dgraph) jobHead(t, r int) int {
 // jobTail is the tail of t from everything but its machine r.
 func (g *dgraph) jobTail(t, r int) int {
 	q := 0
+	if f := g.fast; f != nil {
+		for j := f.out[t]; j < f.out[t+1]; j++ {
+			o := f.to[j]
+			q = max(q, f.outLag[j]+g.dur[o]+g.tail[o])
+		}
+		return q
+	}
 	for _, a := range g.c.succs[t] {
 		q = max(q, a.minLag+g.dur[a.other]+g.tail[a.other])
 	}
 	return max(q, g.otherMachineTail(t, r))
 }
 
+// blockEnds holds, for each task of the blocks, its head and tail from everything
+// but the block's machine (they do not depend on the order within the block):
+// the tasks of block k at jh[off[k]:] and jt[off[k]:], in the machine's order.
+type blockEnds struct {
+	off, jh, jt []int
+}
+
+// set computes the heads and tails of the blocks' tasks.
+func (be *blockEnds) set(g *dgraph, blocks []block) {
+	be.off, be.jh, be.jt = be.off[:0], be.jh[:0], be.jt[:0]
+	for _, b := range blocks {
+		be.off = append(be.off, len(be.jh))
+		for _, t := range g.seq[b.r][b.lo : b.hi+1] {
+			be.jh = append(be.jh, g.jobHead(t, b.r))
+			be.jt = append(be.jt, g.jobTail(t, b.r))
+		}
+	}
+}
+
 // estimateMove rates a move by the longest path through the moved stretch, with
 // the heads and tails of everything else as they stand (Balas and Vazacopoulos's
-// estimate, over a stretch).
-func (g *dgraph) estimateMove(m tmove, buf, q []int) int {
+// estimate, over a stretch). b is the move's block (the stretch lies within it).
+func (g *dgraph) estimateMove(m tmove, b block, be *blockEnds, k int) int {
 	s := g.seq[m.r]
-	order := g.moved(m, buf)
-	end := 0
-	if m.lo > 0 {
-		p := s[m.lo-1]
-		end = g.head[p] + g.dur[p]
-	}
-	q = q[:0]
-	for range order {
-		q = append(q, 0)
+	base := be.off[k] - b.lo // the place p on the machine is at base+p
+	// the moved stretch in its new order: the places of s it takes its tasks from
+	n := m.hi - m.lo + 1
+	from := func(i int) int { // i-th task of the new stretch, as a place in s
+		if m.fwd {
+			if i == n-1 {
+				return m.lo
+			}
+			return m.lo + 1 + i
+		}
+		if i == 0 {
+			return m.hi
+		}
+		return m.lo + i - 1
 	}
 	next := 0
 	if m.hi+1 < len(s) {
 		x := s[m.hi+1]
 		next = g.dur[x] + g.tail[x]
 	}
-	for i := len(order) - 1; i >= 0; i-- {
-		t := order[i]
-		q[i] = max(g.jobTail(t, m.r), next)
-		next = g.dur[t] + q[i]
+	var qs [64]int
+	q := qs[:0]
+	if n > len(qs) {
+		q = make([]int, 0, n)
+	}
+	q = q[:n]
+	for i := n - 1; i >= 0; i-- {
+		p := from(i)
+		q[i] = max(be.jt[base+p], next)
+		next = g.dur[s[p]] + q[i]
+	}
+	end := 0
+	if m.lo > 0 {
+		p := s[m.lo-1]
+		end = g.head[p] + g.dur[p]
 	}
 	est := 0
-	for i, t := range order {
-		h := max(g.jobHead(t, m.r), end)
-		end = h + g.dur[t]
+	for i := 0; i < n; i++ {
+		p := from(i)
+		end = max(be.jh[base+p], end) + g.dur[s[p]]
 		est = max(est, end+q[i])
 	}
 	return est
@@ -307,39 +342,13 @@ func (tl *tabuList) recordDone(g *dgraph, m tmove, until int) {
 	}
 }
 
-// elite is a schedule kept for path relinking.
-type elite struct {
-	mk  int
-	seq [][]int
-}
-
-// distance counts the pairs of tasks two schedules order differently on a
-// machine.
-func distance(a, b [][]int, posB []int) int {
-	d := 0
-	for r := range a {
-		for i, t := range b[r] {
-			posB[t] = i
-		}
-		s := a[r]
-		for i := range s {
-			for j := i + 1; j < len(s); j++ {
-				if posB[s[i]] > posB[s[j]] {
-					d++
-				}
-			}
-		}
-	}
-	return d
-}
-
 // tabu runs the search from a complete schedule, offering improvements. budget
 // bounds the iterations of tabu search (0: until stopped).
 //
 // One long function: the search's loop, whose state (the graph, the tabu list,
-// the run's and the search's best, the elite pool, the stall counter) every step
-// reads and writes; the moves, their rating, the relinking and the pool are
-// functions of their own.
+// the run's and the search's best, the stall counter) every step reads and
+// writes; the moves, their rating, their evaluation and the restart's shake are
+// functions of their own or a few lines each.
 func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func(*candidate)) {
 	c := wk.c
 	if from.score.Unplaced > 0 {
@@ -366,14 +375,11 @@ func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func
 		// a portfolio: the odd workers search with a longer memory
 		tenure += tenure / 2
 	}
-	stallMax := 2500 + 10*g.n
-	const poolSize = 8
-	var pool []elite
-	posB := make([]int, g.n)
+	stallMax := 10000 + 15*g.n
 	stall := 0
 	var blocks []block
 	var moves []tmove
-	buf, qbuf := make([]int, 0, 64), make([]int, 0, 64)
+	var ends blockEnds
 	for it := 1; budget == 0 || it <= budget; it++ {
 		if it&255 == 0 && stop() {
 			return
@@ -383,8 +389,9 @@ func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func
 		if len(moves) == 0 {
 			return // the critical path has no block: the schedule is optimal
 		}
+		ends.set(g, blocks)
 		for i := range moves {
-			moves[i].est = g.estimateMove(moves[i], buf, qbuf)
+			moves[i].est = g.estimateMove(moves[i], blocks[moves[i].b], &ends, moves[i].b)
 		}
 		// the best admissible move; one that closes a cycle (an insertion can) is
 		// undone and left out, and the next best tried
@@ -405,7 +412,7 @@ func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func
 			}
 			m := moves[bi]
 			g.applyMove(m)
-			if nmk, ok = g.evaluate(); ok {
+			if nmk, ok = g.evaluateAfter(m); ok {
 				tl.recordDone(g, m, it+tenure+rng.IntN(tenure/2+1))
 			} else {
 				g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
@@ -430,33 +437,22 @@ func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func
 		if stall++; stall <= stallMax {
 			continue
 		}
-		// the run has stalled: keep its best, start the next one elsewhere
-		pool = addElite(pool, elite{mk: runBest, seq: runSeq}, poolSize, posB)
+		// the run has stalled: start the next one near the best
 		tl.reset()
 		stall = 0
-		if len(pool) >= 2 && rng.IntN(4) != 0 {
-			a := rng.IntN(len(pool))
-			b := rng.IntN(len(pool) - 1)
-			if b >= a {
-				b++
+		g.restore(bestSeq)
+		mk, _ = g.evaluate()
+		for k := 0; k < 3+rng.IntN(5); k++ {
+			ms := neighbours(g.criticalBlocks(mk, rng, blocks), moves)
+			if len(ms) == 0 {
+				break
 			}
-			g.restore(pool[a].seq)
-			g.relink(pool[b].seq, 0.3+0.4*rng.Float64(), rng, posB)
-		} else {
-			g.restore(bestSeq)
+			m := ms[rng.IntN(len(ms))]
+			g.applyMove(m)
+			if _, ok := g.evaluate(); !ok {
+				g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
+			}
 			mk, _ = g.evaluate()
-			for k := 0; k < 3+rng.IntN(5); k++ {
-				ms := neighbours(g.criticalBlocks(mk, rng, blocks), moves)
-				if len(ms) == 0 {
-					break
-				}
-				m := ms[rng.IntN(len(ms))]
-				g.applyMove(m)
-				if _, ok := g.evaluate(); !ok {
-					g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
-				}
-				mk, _ = g.evaluate()
-			}
 		}
 		mk, _ = g.evaluate()
 		runBest, runSeq = mk, g.snapshot()
@@ -465,96 +461,6 @@ func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func
 			pl := g.placements()
 			sc, tm := c.score(pl, make([]int, g.n))
 			offer(&candidate{pl: pl, mode: make([]int, g.n), score: sc, terms: tm, k: 1<<40 + it*64 + wk.index})
-		}
-	}
-}
-
-// addElite puts e into the pool unless the pool holds the same schedule; a full
-// pool drops its worst when e is better.
-func addElite(pool []elite, e elite, size int, pos []int) []elite {
-	for _, x := range pool {
-		if x.mk == e.mk && distance(x.seq, e.seq, pos) == 0 {
-			return pool
-		}
-	}
-	if len(pool) < size {
-		pool = append(pool, e)
-	} else if worst := len(pool) - 1; e.mk < pool[worst].mk {
-		pool[worst] = e
-	} else {
-		return pool
-	}
-	sort.SliceStable(pool, func(i, j int) bool { return pool[i].mk < pool[j].mk })
-	return pool
-}
-
-// relink walks the schedule toward target by adjacent swaps of pairs the target
-// orders the other way, until the distance has shrunk by the fraction frac; a
-// swap that would close a cycle is undone and another tried.
-func (g *dgraph) relink(target [][]int, frac float64, rng *rand.Rand, posB []int) {
-	d := distance(g.seq, target, posB)
-	steps := int(frac * float64(d))
-	// where[t][k]: the place of t on its k-th machine in the target
-	where := make([][]int, g.n)
-	for t := range where {
-		where[t] = make([]int, len(g.res[t]))
-	}
-	for r, s := range target {
-		for i, t := range s {
-			where[t][g.machineIndex(t, r)] = i
-		}
-	}
-	at := func(r, t int) int { return where[t][g.machineIndex(t, r)] }
-	var cand []tmove
-	for done, fails := 0, 0; done < steps && fails < 50; {
-		cand = cand[:0]
-		for r, s := range g.seq {
-			for i := 0; i+1 < len(s); i++ {
-				if at(r, s[i]) > at(r, s[i+1]) {
-					cand = append(cand, tmove{r: r, lo: i, hi: i + 1, fwd: true})
-				}
-			}
-		}
-		if len(cand) == 0 {
-			return
-		}
-		// several swaps before one evaluation; a cycle undoes them one by one
-		k := max(1, min(len(cand)/4, steps-done))
-		rng.Shuffle(len(cand), func(i, j int) { cand[i], cand[j] = cand[j], cand[i] })
-		var applied []tmove
-		used := map[[2]int]bool{}
-		for _, m := range cand {
-			if len(applied) == k {
-				break
-			}
-			// swaps on one machine must not overlap
-			if used[[2]int{m.r, m.lo}] || used[[2]int{m.r, m.hi}] {
-				continue
-			}
-			used[[2]int{m.r, m.lo}], used[[2]int{m.r, m.hi}] = true, true
-			g.applyMove(m)
-			applied = append(applied, m)
-		}
-		if _, ok := g.evaluate(); ok {
-			done += len(applied)
-			continue
-		}
-		for i := len(applied) - 1; i >= 0; i-- {
-			m := applied[i]
-			g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
-		}
-		// one at a time
-		ok := false
-		for _, m := range cand[:min(len(cand), 20)] {
-			g.applyMove(m)
-			if _, ok = g.evaluate(); ok {
-				done++
-				break
-			}
-			g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
-		}
-		if !ok {
-			fails++
 		}
 	}
 }
