@@ -28,6 +28,11 @@ type Problem struct {
 	WeekStarts []int
 	// Horizon: no task may end after it (0 means no horizon).
 	Horizon int
+	// Grid (0: none): starts that are multiples of Grid are preferred (quarter
+	// hours for rehabplan: 15 minutes from a local midnight). Placement takes the
+	// earliest start on the grid that the same day allows, and each placed task
+	// starting off it costs Objective.OffGrid.
+	Grid int
 	// Objective weights the soft goals.
 	Objective Objective
 }
@@ -134,6 +139,8 @@ type Objective struct {
 	Preference float64
 	// Discouraged: per unit of work inside a task's Discouraged calendar.
 	Discouraged float64
+	// OffGrid: per placed task whose start is off the Grid (needs Grid).
+	OffGrid float64
 }
 
 // SameOrder makes chains of tasks pass through the resources they use in one
@@ -170,6 +177,9 @@ func (e *ProblemError) Is(target error) bool { return target == ErrInvalid }
 
 // Validate checks indices, durations, capacities and acyclicity.
 func (p *Problem) Validate() error {
+	if p.Grid < 0 {
+		return &ProblemError{"problem", 0, "", "negative grid"}
+	}
 	for i, r := range p.Resources {
 		if r.Capacity < 1 {
 			return &ProblemError{"resource", i, r.Name, "capacity must be at least 1"}
@@ -262,10 +272,8 @@ func (p *Problem) Validate() error {
 			}
 		}
 	}
-	if _, err := p.topoOrder(); err != nil {
-		return err
-	}
-	return nil
+	_, err := p.topoOrder()
+	return err
 }
 
 // topoOrder returns the tasks in an order compatible with the precedences.

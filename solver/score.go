@@ -34,6 +34,8 @@ type Terms struct {
 	Preference int
 	// Discouraged is the work inside the tasks' Discouraged calendars.
 	Discouraged int
+	// OffGrid counts the placed tasks starting off the grid (Problem.Grid).
+	OffGrid int
 	// Moved counts the anchored tasks placed away from their anchor; Moves sums
 	// their MoveCost, Shift their ShiftCost times the distance.
 	Moved int
@@ -59,6 +61,9 @@ func (c *compiled) terms(pl []Placement, mode []int) Terms {
 		}
 		task := &c.p.Tasks[t]
 		tm.Makespan = max(tm.Makespan, p.End)
+		if g := c.p.Grid; g > 0 && !onGrid(p.Start, g) {
+			tm.OffGrid++
+		}
 		if task.Anchored && p.Start != task.AnchorStart {
 			d := p.Start - task.AnchorStart
 			if d < 0 {
@@ -132,7 +137,7 @@ func (c *compiled) score(pl []Placement, mode []int) (Score, Terms) {
 	o := c.p.Objective
 	sc.Soft = o.Makespan*float64(tm.Makespan) + o.GroupEnd*float64(tm.GroupEnd) +
 		o.GroupDays*float64(tm.GroupDays) + o.Tardiness*float64(tm.Tardiness) + o.Preference*float64(tm.Preference) +
-		tm.Moves + tm.Shift + o.Discouraged*float64(tm.Discouraged)
+		tm.Moves + tm.Shift + o.Discouraged*float64(tm.Discouraged) + o.OffGrid*float64(tm.OffGrid)
 	return sc, tm
 }
 

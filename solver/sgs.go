@@ -134,6 +134,12 @@ func (st *state) anchoredMode(t, est int) (m, s, e int, ok bool) {
 	}
 	try := func(mi, from int) {
 		ss, ee, w, _ := st.earliest(t, mi, from)
+		if from == a && ss != a {
+			// the anchor itself, even off the grid: an unmoved task is worth more
+			if s2, e2, w2, _ := st.earliestRaw(t, mi, a, 0, 0); w2 == ReasonNone && s2 == a {
+				ss, ee, w = s2, e2, w2
+			}
+		}
 		if w != ReasonNone {
 			return
 		}
