@@ -99,11 +99,22 @@ func TestSlotsRequestErrors(t *testing.T) {
 // intervention's current time is not offered, and Count bounds them.
 func TestSlotsBounds(t *testing.T) {
 	fx := newEventFixture(t)
-	id := fx.future.a.Intervention
 	from, to := fx.now.Add(10*24*time.Hour), fx.now.Add(80*24*time.Hour)
-	ans, err := Slots(fx.p, fx.plan, id, SlotOptions{Count: 4, From: from, To: to, Now: fx.now})
-	require.NoError(t, err)
-	require.NotEmpty(t, ans.Slots)
+	// the first appointment 30 days ahead or more that has other times in the
+	// window (one whose crew is booked every day of it has none)
+	var ans *SlotAnswer
+	for _, o := range appointments(t, fx.plan, fx.loc) {
+		if !o.start.After(fx.now.Add(30 * 24 * time.Hour)) {
+			continue
+		}
+		a, err := Slots(fx.p, fx.plan, o.a.Intervention, SlotOptions{Count: 4, From: from, To: to, Now: fx.now})
+		require.NoError(t, err)
+		if len(a.Slots) > 0 {
+			ans, fx.future = a, o
+			break
+		}
+	}
+	require.NotNil(t, ans, "no appointment 30 days ahead has other times")
 	require.LessOrEqual(t, len(ans.Slots), 4)
 	require.Equal(t, fx.future.a.Start, ans.Current.Start)
 	days := map[string]bool{}

@@ -64,13 +64,18 @@ type state struct {
 	tally *tally
 	check bool
 	drift error
+	// fewDays: constructions place group tasks by fewest days (fewestDays);
+	// daysSeen is its scratch
+	fewDays  bool
+	daysSeen map[int]bool
 }
 
 type front struct{ end, pos int }
 
 func newState(c *compiled) *state {
 	st := &state{c: c, pl: make([]Placement, len(c.p.Tasks)), mode: make([]int, len(c.p.Tasks)),
-		tl: make([]*timeline, len(c.p.Resources)), count: make([]map[int]int, len(c.p.DayLimits)), endCap: MaxTime}
+		tl: make([]*timeline, len(c.p.Resources)), count: make([]map[int]int, len(c.p.DayLimits)), endCap: MaxTime,
+		daysSeen: map[int]bool{}}
 	for i, r := range c.p.Resources {
 		st.tl[i] = newTimeline(r.Capacity)
 	}
