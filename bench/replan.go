@@ -36,6 +36,10 @@ type ReplanOptions struct {
 	// Events are the event types whose scenarios run in turn (ReplanEventTypes
 	// lists them); default DefaultReplanEvents.
 	Events []string
+	// NowAt is the time of day of each scenario's now, in minutes after local
+	// midnight (0: 12:00); a replan made at an odd minute (10:01) shows whether
+	// the appointments it moves keep to the quarter hour.
+	NowAt int
 }
 
 // ReplanRow is one scenario's result.
@@ -62,6 +66,33 @@ type ReplanRow struct {
 	Lost int
 	// Broken lists the hard violations, the plan's that breaks them first.
 	Broken []string
+	// Quarter counts the replan's appointments that start on a quarter hour, and
+	// all its appointments.
+	Quarter [2]int
+}
+
+// quarterHours counts the appointments of a plan that start on a quarter hour of
+// local time, and all of them.
+func quarterHours(pl *model.Plan, loc *time.Location) (on, all int) {
+	for _, a := range pl.Assignments {
+		t, err := model.ParseMoment(a.Start, loc)
+		if err != nil {
+			continue
+		}
+		all++
+		if scheduler.OnQuarterHour(t.In(loc)) {
+			on++
+		}
+	}
+	return on, all
+}
+
+// pct is 100 on/all (100 when all is 0).
+func pct(on, all int) float64 {
+	if all == 0 {
+		return 100
+	}
+	return 100 * float64(on) / float64(all)
 }
 
 // RunReplan runs the scenarios and writes one line per scenario and a summary.
@@ -111,9 +142,10 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 	}
 	opStart := tv.Start.V
 	last := appts[len(appts)-1].end
-	fmt.Fprintf(out, "operation: %d dwellings, %d interventions, base plan %s to %s; %d s per solve\n",
-		len(p.Dwellings), len(p.Interventions), opStart.Format("2006-01-02"), last.Format("2006-01-02"), int(o.TimeLimit.Seconds()))
-	fmt.Fprintf(out, "%-4s %-10s %-10s %9s %8s %8s %11s %11s %7s %8s %5s\n", "#", "kind", "now", "announced", "replan", "scratch", "end replan", "end scratch", "end Δ%", "first s", "lost")
+	bon, ball := quarterHours(base.Plan, loc)
+	fmt.Fprintf(out, "operation: %d dwellings, %d interventions, base plan %s to %s (%.2f%% of its starts on the quarter hour); %d s per solve\n",
+		len(p.Dwellings), len(p.Interventions), opStart.Format("2006-01-02"), last.Format("2006-01-02"), pct(bon, ball), int(o.TimeLimit.Seconds()))
+	fmt.Fprintf(out, "%-4s %-10s %-16s %9s %8s %8s %11s %11s %7s %8s %5s %7s\n", "#", "kind", "now", "announced", "replan", "scratch", "end replan", "end scratch", "end Δ%", "first s", "lost", "¼h %")
 	var rows []ReplanRow
 	for k := 0; k < o.Scenarios; k++ {
 		if ctx.Err() != nil {
@@ -133,10 +165,7 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 		if scen.pickNow != nil {
 			now = scen.pickNow(st, now)
 		}
-		now = time.Date(now.Year(), now.Month(), now.Day(), 12, 0, 0, 0, loc)
-		for now.Weekday() == time.Saturday || now.Weekday() == time.Sunday {
-			now = now.AddDate(0, 0, 1)
-		}
+		now = o.nowOn(now, loc)
 		st.now = now
 		q, announced := st.announce(o.AnnounceDays)
 		st.q, st.plan = q, base.Plan
@@ -151,9 +180,9 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 			return rows, fmt.Errorf("scenario %d%s", k, err)
 		}
 		rows = append(rows, row)
-		fmt.Fprintf(out, "%-4s %-10s %-10s %9d %8d %8d %11s %11s %7.2f %8.3f %5d\n", row.Scenario, row.Kind, now.Format("2006-01-02"),
+		fmt.Fprintf(out, "%-4s %-10s %-16s %9d %8d %8d %11s %11s %7.2f %8.3f %5d %7.2f\n", row.Scenario, row.Kind, now.Format("2006-01-02 15:04"),
 			row.Announced, row.MovedReplan, row.MovedScratch, row.EndReplan.Format("2006-01-02"), row.EndScratch.Format("2006-01-02"),
-			row.EndDiffPct, row.FirstValid.Seconds(), row.Lost)
+			row.EndDiffPct, row.FirstValid.Seconds(), row.Lost, pct(row.Quarter[0], row.Quarter[1]))
 		for _, b := range row.Broken {
 			fmt.Fprintf(out, "     hard violation, %s\n", b)
 		}
@@ -165,13 +194,29 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 	return rows, nil
 }
 
+// nowOn is a scenario's now on the day of t: at o.NowAt (12:00 by default), on the
+// next working day when t falls on a weekend.
+func (o ReplanOptions) nowOn(t time.Time, loc *time.Location) time.Time {
+	at := o.NowAt
+	if at <= 0 {
+		at = 12 * 60
+	}
+	now := time.Date(t.Year(), t.Month(), t.Day(), at/60, at%60, 0, 0, loc)
+	for now.Weekday() == time.Saturday || now.Weekday() == time.Sunday {
+		now = now.AddDate(0, 0, 1)
+	}
+	return now
+}
+
 // writeReplanSummary writes the summary line of the rows.
 func writeReplanSummary(out io.Writer, rows []ReplanRow) {
-	var mr, ms, bad, lost int
+	var mr, ms, bad, lost, qon, qall int
 	worst := math.Inf(-1)
 	var firsts []float64
 	for _, r := range rows {
 		lost += r.Lost
+		qon += r.Quarter[0]
+		qall += r.Quarter[1]
 		mr += r.MovedReplan
 		ms += r.MovedScratch
 		bad += r.Violations
@@ -182,8 +227,8 @@ func writeReplanSummary(out io.Writer, rows []ReplanRow) {
 	if mr > 0 {
 		ratio = float64(ms) / float64(mr)
 	}
-	fmt.Fprintf(out, "announced appointments moved: replan %d, from scratch %d (%.1f times fewer); end date: worst %.2f%% later than from scratch; first valid replan: median %.3f s; hard violations %d over %d scenarios; interventions newly unplaced by the replan: %d\n",
-		mr, ms, ratio, worst, Quantile(0.5, firsts), bad, len(rows), lost)
+	fmt.Fprintf(out, "announced appointments moved: replan %d, from scratch %d (%.1f times fewer); end date: worst %.2f%% later than from scratch; first valid replan: median %.3f s; hard violations %d over %d scenarios; interventions newly unplaced by the replan: %d; replans' appointments on the quarter hour: %d of %d (%.2f%%)\n",
+		mr, ms, ratio, worst, Quantile(0.5, firsts), bad, len(rows), lost, qon, qall, pct(qon, qall))
 }
 
 // announce is the scenario's problem at now: the pilot has announced the next
@@ -251,6 +296,7 @@ func measureReplan(ctx context.Context, row *ReplanRow, q *model.Problem, old *m
 	}
 	row.Unplaced = [2]int{len(rr.Plan.Unplaced), len(sc.Plan.Unplaced)}
 	row.Lost = newlyUnplaced(old, rr.Plan)
+	row.Quarter[0], row.Quarter[1] = quarterHours(rr.Plan, loc)
 	row.MovedReplan = movedAnnounced(announced, old, rr.Plan, loc)
 	row.MovedScratch = movedAnnounced(announced, old, sc.Plan, loc)
 	row.EndReplan, row.EndScratch = planEnd(rr.Plan, loc), planEnd(sc.Plan, loc)

@@ -129,6 +129,10 @@ func Compile(p *model.Problem) (*Compiled, error) {
 	// the dwellings' ends count by their mean, so that the operation's end keeps
 	// its weight whatever the number of dwellings
 	sp.Objective.GroupEnd /= float64(max(1, len(p.Dwellings)))
+	// appointments people can read: starts on the quarter hour (minute 0 is a
+	// local midnight, and every time zone's offsets are whole quarter hours)
+	sp.Grid = QuarterHour
+	sp.Objective.OffGrid = offQuarterHourWeight
 	return c, nil
 }
 
@@ -178,6 +182,14 @@ func (c *Compiled) tasks() (*taskGroups, error) {
 	}
 	return g, nil
 }
+
+// QuarterHour is the grid of the appointments' starts, in minutes.
+const QuarterHour = 15
+
+// offQuarterHourWeight is the cost of one start off the quarter hour: half an
+// hour outside a household's preferred hours, or 72 minutes more of the
+// operation. It counts only where no start on the quarter hour fits that day.
+const offQuarterHourWeight = 0.5
 
 // objective converts the policy's per-day and per-hour weights to per-minute ones.
 func objective(pol model.Policy) solver.Objective {

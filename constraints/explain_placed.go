@@ -3,6 +3,7 @@ package constraints
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/solver"
@@ -93,6 +94,9 @@ func (c *Compiled) ExplainPlacedIn(t int, pl []solver.Placement, lang Lang) []mo
 		}
 	}
 	if len(out) == 0 {
+		out = append(out, c.explainFewerDays(t, pl, lang)...)
+	}
+	if len(out) == 0 {
 		out = append(out, c.explainWindows(t, max(0, p.Start-7*24*60), lang)...)
 	}
 	if len(out) == 0 {
@@ -134,4 +138,83 @@ func (c *Compiled) calendarsOf(t int, lang Lang) []string {
 		holidays = phrase{"public holidays", "les jours fériés", true}.in(lang)
 	}
 	return append(out, holidays)
+}
+
+// explainFewerDays says why placed task t waits for the start of a later day
+// when it could have begun earlier (its predecessors and resources free, its
+// calendars open): begun then, its work would touch more days, and the search
+// keeps the household's days with works few (the disturbed-days goal). Nothing
+// when that is not the case.
+func (c *Compiled) explainFewerDays(t int, pl []solver.Placement, lang Lang) []model.Reason {
+	p := pl[t]
+	task := &c.Problem.Tasks[t]
+	if task.Fixed || task.Duration == 0 {
+		return nil
+	}
+	// ready: when its predecessors and the resources it uses had let it begin
+	ready, rule := task.Release, NameCrewCalendar
+	for _, pr := range c.Problem.Precedences {
+		if pr.To != t || !pl[pr.From].Placed {
+			continue
+		}
+		e := pl[pr.From].End + pr.MinLag
+		if pr.LagCalendar != nil && pr.MinLag > 0 {
+			if _, ee, ok := pr.LagCalendar.Advance(pl[pr.From].End, pr.MinLag); ok {
+				e = ee
+			}
+		}
+		if e > ready {
+			ready, rule = e, NameTradeSequence
+		}
+	}
+	for u := range pl {
+		q := pl[u]
+		if u == t || !q.Placed || q.End > p.Start || q.End <= ready {
+			continue
+		}
+		for _, r2 := range q.Choice {
+			for _, r := range p.Choice {
+				if r == r2 {
+					if owner := c.ownerOf(r); owner != nil {
+						ready, rule = q.End, owner.Name()
+					}
+				}
+			}
+		}
+	}
+	str := c.Problem.Stretcher()
+	days := func(start, end int) map[string]bool {
+		out := map[string]bool{}
+		for _, w := range str.Stretches(t, solver.Placement{Placed: true, Start: start, End: end, Choice: p.Choice}) {
+			for m := w.Start; m < w.End; m += 15 {
+				out[c.Clock.Time(m).Format(time.DateOnly)] = true
+			}
+			out[c.Clock.Time(w.End-1).Format(time.DateOnly)] = true
+		}
+		return out
+	}
+	// the open time between ready and the start, and the work begun at ready
+	open := str.Stretches(t, solver.Placement{Placed: true, Start: ready, End: p.Start, Choice: p.Choice})
+	if ready >= p.Start || len(open) == 0 || task.Contiguous {
+		return nil
+	}
+	work, end := 0, ready
+	for _, w := range str.Stretches(t, solver.Placement{Placed: true, Start: ready, End: ready + 60*24*60, Choice: p.Choice}) {
+		if work+w.Len() >= task.Duration {
+			end = w.Start + task.Duration - work
+			break
+		}
+		work += w.Len()
+	}
+	if end <= ready || len(days(ready, end)) <= len(days(p.Start, p.End)) {
+		return nil
+	}
+	from := c.Clock.Time(open[0].Start)
+	msg := fmt.Sprintf("%s waits until %s, though it could begin %s: begun then, its work would fall on more days, and the household is disturbed on as few days as the works allow",
+		c.Interventions[t].ID, c.Clock.Time(p.Start).Format("2006-01-02 15:04"), from.Format("2006-01-02 15:04"))
+	if lang == French {
+		msg = fmt.Sprintf("%s attend le %s, alors qu'elle pourrait commencer le %s : commencée alors, elle occuperait plus de jours, et le ménage est dérangé le moins de jours possible",
+			c.Interventions[t].ID, frAt(c.Clock.Time(p.Start)), frAt(from))
+	}
+	return []model.Reason{{Rule: rule, Message: msg}}
 }

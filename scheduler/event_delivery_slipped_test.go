@@ -59,8 +59,8 @@ func TestDeliverySlippedRefusedWhenWorkUnderWay(t *testing.T) {
 			require.Contains(t, fe.Msg, first.a.Intervention)
 		})
 	}
-	// the begun work reported missed in the same batch (the delivery did not come):
-	// the slip stands
+	// the begun work (the first, and any other begun before now) reported missed in
+	// the same batch (the delivery did not come): the slip stands
 	evs := &model.Events{Format: model.EventsFormat, Events: []model.Event{
 		{ID: "slip-1", Type: model.EventDeliverySlipped, Delivery: delivery, Expected: slip}}}
 	for _, o := range appointments(t, plan, loc) {
@@ -68,6 +68,7 @@ func TestDeliverySlippedRefusedWhenWorkUnderWay(t *testing.T) {
 			evs.Events = append(evs.Events, model.Event{ID: "miss-" + o.a.Intervention, Type: model.EventAppointmentMissed, Intervention: o.a.Intervention})
 		}
 	}
+	require.Equal(t, first.a.Intervention, evs.Events[1].Intervention)
 	_, err = Replan(context.Background(), p, plan, evs, now, &Settings{WorkLimit: 1, Workers: 1})
 	require.NoError(t, err, "the missed work is not under way")
 	// a delivery none of whose work has begun still slips

@@ -198,10 +198,15 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 			return nil, fmt.Errorf("scheduler: %w", err)
 		}
 		plan, out, violations, d = nil, nil, nil, nil
-		if rounds >= maxRounds || ctx.Err() != nil || time.Now().After(deadline) {
+		if rounds >= maxRounds || ctx.Err() != nil {
 			break
 		}
+		// pins in the way of what moved are released even past the deadline (at
+		// most maxRounds quick constructions): kept, they would break the plan
 		rel := pinsInTheWay(cp, res, kinds, cause)
+		if len(rel) == 0 && time.Now().After(deadline) {
+			break
+		}
 		if len(rel) == 0 {
 			// what the verifier finds wrong with a pinned appointment (its own
 			// rules broken by the events) releases it too

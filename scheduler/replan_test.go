@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/rehabplan/rehabplan/gen"
@@ -330,4 +331,30 @@ func begunBeforeBegun(t *testing.T, p *model.Problem, appts []oldAppt, now time.
 	}
 	t.Fatal("no appointment begun before a begun successor")
 	return ""
+}
+
+// TestReplanKeepsQuarterHours: a delivery that slips to an odd minute (10:07)
+// and a replan made at one (10:01) leave every appointment the replan places
+// starting on a quarter hour (the calendars of the example allow one each day),
+// and the summary counts them.
+func TestReplanKeepsQuarterHours(t *testing.T) {
+	p, plan, loc := basePlan(t)
+	now := time.Date(2027, 2, 1, 10, 1, 0, 0, loc)
+	evs := &model.Events{Format: model.EventsFormat, Events: []model.Event{
+		{ID: "slip-windows", Type: model.EventDeliverySlipped, Delivery: "L-windows-1", Expected: "2027-03-09T10:07"}}}
+	rr, err := Replan(context.Background(), p, plan, evs, now, &Settings{WorkLimit: 8, Workers: 2, Seed: 1})
+	require.NoError(t, err)
+	checkReplan(t, "windows at 10:07", p, plan, rr, now, loc, evs)
+	for _, a := range rr.Plan.Assignments {
+		if ivByID(rr.Problem, a.Intervention).Fixed() {
+			continue
+		}
+		s, err := model.ParseMoment(a.Start, loc)
+		require.NoError(t, err)
+		assert.True(t, OnQuarterHour(s.In(loc)), "%s starts at %s", a.Intervention, a.Start)
+	}
+	sum := Summarize(rr.Problem, rr.Plan)
+	assert.Equal(t, sum.Placed, len(rr.Plan.Assignments))
+	assert.GreaterOrEqual(t, sum.QuarterHourShare(), 99.5)
+	assert.Equal(t, 0, rr.Result.Terms.OffQuarterHour)
 }

@@ -260,6 +260,7 @@ func score(cp *constraints.Compiled, res *solver.Result) *model.Score {
 	add("burden_days", float64(tm.GroupDaysOver), o.GroupDaysOver)
 	add("hours_outside_preferred", float64(tm.Preference)/60, o.Preference*60)
 	add("soft_deadline_days", float64(tm.Tardiness)/1440, o.Tardiness*1440)
+	add("starts_off_quarter_hour", float64(tm.OffGrid), o.OffGrid)
 	if cp.PilotExtras() {
 		add("pilot_extra_hours", float64(tm.Discouraged)/60, o.Discouraged*60)
 	}

@@ -102,8 +102,8 @@ func TestSlotsRequestErrors(t *testing.T) {
 func TestSlotsBounds(t *testing.T) {
 	fx := newEventFixture(t)
 	from, to := fx.now.Add(10*24*time.Hour), fx.now.Add(80*24*time.Hour)
-	// the first appointment a month on that can move at all (some, in the
-	// crews' busiest weeks, cannot)
+	// the first appointment 30 days ahead or more that has other times in the
+	// window (one whose crew is booked every day of it has none)
 	var ans *SlotAnswer
 	for _, o := range appointments(t, fx.plan, fx.loc) {
 		if !o.start.After(fx.now.Add(30 * 24 * time.Hour)) {
@@ -116,7 +116,7 @@ func TestSlotsBounds(t *testing.T) {
 			break
 		}
 	}
-	require.NotNil(t, ans, "no appointment a month on can move")
+	require.NotNil(t, ans, "no appointment 30 days ahead has other times")
 	require.LessOrEqual(t, len(ans.Slots), 4)
 	require.Equal(t, fx.future.a.Start, ans.Current.Start)
 	days := map[string]bool{}

@@ -26,6 +26,9 @@ type Summary struct {
 	DisturbedMean  float64 `json:"disturbed_mean"`
 	DisturbedMax   int     `json:"disturbed_max"`
 	DisturbedMaxAt string  `json:"disturbed_max_at,omitempty"` // the dwelling with the most
+	// OnQuarterHour counts the placed interventions that start on a quarter hour
+	// of local time (xx:00, xx:15, xx:30, xx:45).
+	OnQuarterHour int `json:"on_quarter_hour"`
 	// Blocked counts unplaced interventions per blocking rule.
 	Blocked map[string]int `json:"blocked"`
 	// Moves says who moves when, in French: a line per relocation stay.
@@ -48,6 +51,20 @@ type BurdenedHousehold struct {
 	Dwelling  string `json:"dwelling"`
 	// Days are the local dates with any work in the dwelling.
 	Days int `json:"days"`
+}
+
+// QuarterHourShare is the share of the placed interventions that start on a
+// quarter hour, in percent (100 when none is placed).
+func (s *Summary) QuarterHourShare() float64 {
+	if s.Placed == 0 {
+		return 100
+	}
+	return 100 * float64(s.OnQuarterHour) / float64(s.Placed)
+}
+
+// OnQuarterHour reports whether t, read in its location, starts a quarter hour.
+func OnQuarterHour(t time.Time) bool {
+	return t.Minute()%15 == 0 && t.Second() == 0 && t.Nanosecond() == 0
 }
 
 // Span is the count and the first and last dates of a group of interventions.
@@ -178,6 +195,9 @@ func Summarize(p *model.Problem, plan *model.Plan) *Summary {
 		}
 		st, en = st.In(loc), en.In(loc)
 		s.Placed++
+		if OnQuarterHour(st) {
+			s.OnQuarterHour++
+		}
 		if s.Start.IsZero() || st.Before(s.Start) {
 			s.Start = st
 		}
@@ -369,6 +389,9 @@ func (s *Summary) WriteText(w io.Writer) error {
 			fmt.Fprintf(&b, " %s %d;", who, cs.Open)
 		}
 		b.WriteString("\n")
+	}
+	if s.Placed > 0 {
+		fmt.Fprintf(&b, "appointments on the quarter hour: %d of %d (%.2f%%)\n", s.OnQuarterHour, s.Placed, s.QuarterHourShare())
 	}
 	if len(s.Blocked) > 0 {
 		rules := make([]string, 0, len(s.Blocked))

@@ -65,6 +65,9 @@ type Breakdown struct {
 	OutsidePreferred time.Duration
 	// Tardiness: the time by which soft deadlines are missed, summed.
 	Tardiness time.Duration
+	// OffQuarterHour counts the interventions that start off the quarter hour
+	// (where no calendar leaves a start on one that day).
+	OffQuarterHour int
 	// Moved counts the appointments of a replan placed away from where they were;
 	// MoveCost and ShiftCost are what those moves cost under the replan's weights.
 	Moved     int
@@ -131,6 +134,6 @@ func stopOf(s solver.Stop) Stop {
 func breakdownOf(t solver.Terms) Breakdown {
 	m := func(n int) time.Duration { return time.Duration(n) * time.Minute }
 	return Breakdown{Makespan: m(t.Makespan), DwellingEnds: m(t.GroupEnd), DisturbedDays: t.GroupDays, BurdenDays: t.GroupDaysOver,
-		OutsidePreferred: m(t.Preference), Tardiness: m(t.Tardiness), Moved: t.Moved, MoveCost: t.Moves, ShiftCost: t.Shift,
+		OutsidePreferred: m(t.Preference), Tardiness: m(t.Tardiness), OffQuarterHour: t.OffGrid, Moved: t.Moved, MoveCost: t.Moves, ShiftCost: t.Shift,
 		OtherPilot: t.Unpreferred}
 }

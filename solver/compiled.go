@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"sync"
 )
 
 // MaxModes bounds the combinations of alternatives of one task.
@@ -54,6 +55,11 @@ type compiled struct {
 	chains           [][][]int
 	// flow: the problem is a pure permutation flow shop (flowshop.go); nil if not
 	flow *permFlow
+	// the days bound of each group, for the search (dayBoundsOf); noDaysMove
+	// leaves the fewest-days rule out (for the test that measures it)
+	dayBoundsOnce sync.Once
+	dayBounds     []int
+	noDaysMove    bool
 	// lower-bound data
 	est []int // earliest start ignoring resources (no calendars)
 	lft []int // latest finish ignoring resources, against the sum of durations

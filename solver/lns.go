@@ -30,12 +30,20 @@ type lns struct {
 	byRes   [][]int
 	// release raised for the next repair (compaction of a group)
 	delay map[int]int
+	// towardBounds: the days neighbourhood is drawn (lnsbounds.go); fewDays is
+	// the group the next repair places by fewest days (-1: none)
+	towardBounds bool
+	fewDays      int
 }
 
 const lahcLength = 50
 
+// the neighbourhoods of lnsbounds.go, beside 0-3 (groups, window, resource, tail)
+const kindDays = 4
+
 func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
-	l := &lns{c: c, st: st, rng: rng, inR: make([]bool, len(c.p.Tasks)), delay: map[int]int{}}
+	l := &lns{c: c, st: st, rng: rng, inR: make([]bool, len(c.p.Tasks)), delay: map[int]int{}, fewDays: -1}
+	l.towardBounds = c.towardBounds()
 	l.byGroup = make([][]int, c.groups)
 	for t := range c.p.Tasks {
 		if g := c.p.Tasks[t].Group; g >= 0 {
@@ -92,7 +100,8 @@ func (l *lns) step() bool {
 // pickNeighbourhood fills l.removed (and marks l.inR) and removes those tasks.
 //
 // One long function: one switch over the neighbourhoods (a group and its
-// neighbours, a time window, a stretch of one resource's timeline, the tail),
+// neighbours, a time window, a stretch of one resource's timeline, the tail, a
+// group's days),
 // each a few lines that draw from
 // the same random stream in a fixed order; the order of the draws is what makes a
 // run deterministic for a seed, and it reads best in one place.
@@ -102,6 +111,7 @@ func (l *lns) pickNeighbourhood() {
 		l.inR[t] = false
 	}
 	l.removed = l.removed[:0]
+	l.fewDays = -1
 	add := func(t int) {
 		if !l.inR[t] && !c.p.Tasks[t].Fixed {
 			l.inR[t] = true
@@ -118,7 +128,13 @@ func (l *lns) pickNeighbourhood() {
 		kind = 1
 	}
 	clear(l.delay)
+	if kind == 0 && l.towardBounds {
+		// half of the group draws: one group placed by fewest days (lnsbounds.go)
+		kind = [...]int{kindDays, 0}[l.rng.IntN(2)]
+	}
 	switch kind {
+	case kindDays:
+		l.pickDays(add)
 	case 0: // groups: a random group and its neighbours in number
 		g := l.rng.IntN(c.groups)
 		if l.rng.IntN(2) == 0 {
@@ -272,7 +288,13 @@ func (l *lns) repair() bool {
 			}
 		}
 		l.st.endCap = endCap
-		m, s, e, why, b := l.st.bestModeSpan(t, est, l.rng.IntN(len(c.modes[t])))
+		var m, s, e, b int
+		var why Reason
+		if offset := l.rng.IntN(len(c.modes[t])); l.fewDays >= 0 && c.p.Tasks[t].Group == l.fewDays {
+			m, s, e, why, b = l.st.fewestDays(t, est, offset, l.lagsAndSpansOK)
+		} else {
+			m, s, e, why, b = l.st.bestModeSpan(t, est, offset)
+		}
 		l.st.endCap = MaxTime
 		if m < 0 {
 			l.st.pl[t] = Placement{Reason: why, Blocker: b}

@@ -32,6 +32,11 @@ type Problem struct {
 	// GroupDaysLimit[g] is the days group g may touch before each more costs
 	// Objective.GroupDaysOver (absent or <= 0: no limit).
 	GroupDaysLimit []int
+	// Grid (0: none): starts that are multiples of Grid are preferred (quarter
+	// hours for rehabplan: 15 minutes from a local midnight). Placement takes the
+	// earliest start on the grid that the same day allows, and each placed task
+	// starting off it costs Objective.OffGrid.
+	Grid int
 	// Objective weights the soft goals.
 	Objective Objective
 }
@@ -148,6 +153,8 @@ type Objective struct {
 	// Unpreferred: per task placed with a demand met outside its Preferred
 	// alternatives (Demand.Preferred).
 	Unpreferred float64
+	// OffGrid: per placed task whose start is off the Grid (needs Grid).
+	OffGrid float64
 }
 
 // SameOrder makes chains of tasks pass through the resources they use in one
@@ -210,6 +217,9 @@ func (p *Problem) validateDemand(i int, d Demand) error {
 
 // Validate checks indices, durations, capacities and acyclicity.
 func (p *Problem) Validate() error {
+	if p.Grid < 0 {
+		return &ProblemError{"problem", 0, "", "negative grid"}
+	}
 	for i, r := range p.Resources {
 		if r.Capacity < 1 {
 			return &ProblemError{"resource", i, r.Name, "capacity must be at least 1"}
@@ -291,10 +301,8 @@ func (p *Problem) Validate() error {
 			}
 		}
 	}
-	if _, err := p.topoOrder(); err != nil {
-		return err
-	}
-	return nil
+	_, err := p.topoOrder()
+	return err
 }
 
 // topoOrder returns the tasks in an order compatible with the precedences.

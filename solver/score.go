@@ -40,6 +40,8 @@ type Terms struct {
 	// Unpreferred counts the tasks placed with a demand met outside its
 	// preferred alternatives.
 	Unpreferred int
+	// OffGrid counts the placed tasks starting off the grid (Problem.Grid).
+	OffGrid int
 	// Moved counts the anchored tasks placed away from their anchor; Moves sums
 	// their MoveCost, Shift their ShiftCost times the distance.
 	Moved int
@@ -67,6 +69,9 @@ func (c *compiled) terms(pl []Placement, mode []int) Terms {
 		tm.Makespan = max(tm.Makespan, p.End)
 		if m := mode[t]; m >= 0 && c.modes[t][m].unpref {
 			tm.Unpreferred++
+		}
+		if g := c.p.Grid; g > 0 && !onGrid(p.Start, g) {
+			tm.OffGrid++
 		}
 		if task.Anchored && p.Start != task.AnchorStart {
 			d := p.Start - task.AnchorStart
@@ -159,7 +164,7 @@ func (c *compiled) score(pl []Placement, mode []int) (Score, Terms) {
 	o := c.p.Objective
 	sc.Soft = o.Makespan*float64(tm.Makespan) + o.GroupEnd*float64(tm.GroupEnd) +
 		o.GroupDays*float64(tm.GroupDays) + o.Tardiness*float64(tm.Tardiness) + o.Preference*float64(tm.Preference) +
-		tm.Moves + tm.Shift + o.Discouraged*float64(tm.Discouraged) + o.GroupDaysOver*float64(tm.GroupDaysOver) + o.Unpreferred*float64(tm.Unpreferred)
+		tm.Moves + tm.Shift + o.Discouraged*float64(tm.Discouraged) + o.GroupDaysOver*float64(tm.GroupDaysOver) + o.Unpreferred*float64(tm.Unpreferred) + o.OffGrid*float64(tm.OffGrid)
 	return sc, tm
 }
 

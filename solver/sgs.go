@@ -137,6 +137,12 @@ func (st *state) anchoredMode(t, est int) (m, s, e int, ok bool) {
 	}
 	try := func(mi, from int) {
 		ss, ee, w, _ := st.earliest(t, mi, from)
+		if from == a && ss != a {
+			// the anchor itself, even off the grid: an unmoved task is worth more
+			if s2, e2, w2, _ := st.earliestRaw(t, mi, a, 0, 0); w2 == ReasonNone && s2 == a {
+				ss, ee, w = s2, e2, w2
+			}
+		}
 		if w != ReasonNone {
 			return
 		}
@@ -248,7 +254,13 @@ func (st *state) constructFrom(list []int, from int, rng *rand.Rand, stop func()
 				}
 			}
 		}
-		m, s, e, why, b := st.bestModeSpan(t, est, offset)
+		var m, s, e, b int
+		var why Reason
+		if st.fewDays {
+			m, s, e, why, b = st.fewestDays(t, est, offset, st.predLagsOK)
+		} else {
+			m, s, e, why, b = st.bestModeSpan(t, est, offset)
+		}
 		if m < 0 {
 			st.pl[t] = Placement{Reason: why, Blocker: b}
 			continue
@@ -318,6 +330,17 @@ func (st *state) constructFrom(list []int, from int, rng *rand.Rand, stop func()
 		}
 		st.place(t, m, s, e)
 	}
+}
+
+// predLagsOK reports whether t started at s meets the maximum lags from its
+// placed predecessors.
+func (st *state) predLagsOK(t, s, _ int) bool {
+	for _, a := range st.c.preds[t] {
+		if p := &st.pl[a.other]; a.maxLag >= 0 && p.Placed && s > p.End+a.maxLag {
+			return false
+		}
+	}
+	return true
 }
 
 // fixedMode finds the mode of a fixed task matching its given choice (0 if none).

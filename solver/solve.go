@@ -280,6 +280,9 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 	rng := rand.New(rand.NewPCG(uint64(wk.seed), uint64(k)))
 	rule := k % 3
 	wk.st.hints = k%2 == 0
+	// dwellings disturbed on fewer days: each task of a group at the start that
+	// adds the fewest days to its group's (lnsbounds.go)
+	wk.st.fewDays = c.towardBounds()
 	noise := 0.0
 	if k >= 3 {
 		noise = 0.3 * rng.Float64()
@@ -318,6 +321,7 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 		r = rng
 	}
 	wk.st.construct(list, r, stop)
+	wk.st.fewDays = false
 	// the first construction stays plain, so that a first plan comes fast
 	if k > 0 && !stop() {
 		if wk.just == nil {

@@ -64,13 +64,18 @@ type state struct {
 	tally *tally
 	check bool
 	drift error
+	// fewDays: constructions place group tasks by fewest days (fewestDays);
+	// daysSeen is its scratch
+	fewDays  bool
+	daysSeen map[int]bool
 }
 
 type front struct{ end, pos int }
 
 func newState(c *compiled) *state {
 	st := &state{c: c, pl: make([]Placement, len(c.p.Tasks)), mode: make([]int, len(c.p.Tasks)),
-		tl: make([]*timeline, len(c.p.Resources)), count: make([]map[int]int, len(c.p.DayLimits)), endCap: MaxTime}
+		tl: make([]*timeline, len(c.p.Resources)), count: make([]map[int]int, len(c.p.DayLimits)), endCap: MaxTime,
+		daysSeen: map[int]bool{}}
 	for i, r := range c.p.Resources {
 		st.tl[i] = newTimeline(r.Capacity)
 	}
@@ -289,8 +294,46 @@ func (st *state) daysInWeek(l, day int) int {
 }
 
 // earliest finds the earliest placement of task t in mode m starting at or after
-// est, against the current timelines and counters.
+// est, against the current timelines and counters. With a grid (Problem.Grid), a
+// start off the grid gives way to the earliest start on it that the calendars and
+// resources allow on the same day (within Grid*96 units without days); only when
+// none does is the start off the grid kept (a calendar forbids it).
 func (st *state) earliest(t, m, est int) (s, e int, why Reason, blocker int) {
+	s, e, why, blocker = st.earliestRaw(t, m, est, 0, 0)
+	g := st.c.p.Grid
+	if g <= 0 || why != ReasonNone || onGrid(s, g) {
+		return s, e, why, blocker
+	}
+	limit := s + 96*g
+	if len(st.c.p.DayStarts) > 1 {
+		limit = st.dayStart(st.c.dayOf(s) + 1)
+	}
+	if gs, ge, w, _ := st.earliestRaw(t, m, ceilGrid(s, g), g, limit); w == ReasonNone {
+		return gs, ge, ReasonNone, -1
+	}
+	return s, e, why, blocker
+}
+
+// onGrid reports whether t is a multiple of g.
+func onGrid(t, g int) bool { return (t%g+g)%g == 0 }
+
+// ceilGrid is the first multiple of g at or after t.
+func ceilGrid(t, g int) int {
+	r := (t%g + g) % g
+	if r == 0 {
+		return t
+	}
+	return t + g - r
+}
+
+// earliestRaw is earliest without a grid (grid 0), or, with grid > 0, the earliest
+// placement whose start is a multiple of grid and before limit (ReasonNoWindow
+// when there is none).
+//
+// One long function: the placement's search loop (calendar, deadline, each
+// resource's timeline, the day limits, the grid), each check moving est forward
+// and going round again; the loop's state is shared by all of them.
+func (st *state) earliestRaw(t, m, est, grid, limit int) (s, e int, why Reason, blocker int) {
 	task := &st.c.p.Tasks[t]
 	md := &st.c.modes[t][m]
 	dl := min(st.c.deadline[t], st.endCap)
@@ -312,11 +355,23 @@ func (st *state) earliest(t, m, est int) (s, e int, why Reason, blocker int) {
 	}
 	for iter := 0; ; iter++ {
 		var ok bool
+		if grid > 0 {
+			est = ceilGrid(est, grid)
+		}
 		if task.Contiguous {
 			s, ok = md.cal.FitContiguous(est, task.Duration)
 			e = s + task.Duration
 		} else {
 			s, e, ok = md.cal.Advance(est, task.Duration)
+		}
+		if ok && grid > 0 {
+			if s >= limit {
+				return 0, 0, ReasonNoWindow, -1
+			}
+			if !onGrid(s, grid) {
+				est = s + 1
+				continue
+			}
 		}
 		if !ok {
 			if iter == 0 {

@@ -21,6 +21,7 @@ type tally struct {
 	tard     int
 	pref     int
 	disc     int
+	offGrid  int
 	moved    int
 	unpref   int
 	moves    float64
@@ -68,7 +69,7 @@ func newTally(st *state) *tally {
 
 func (tl *tally) reset() {
 	tl.unplaced = len(tl.st.pl)
-	tl.tard, tl.pref, tl.disc, tl.moved, tl.unpref = 0, 0, 0, 0, 0
+	tl.tard, tl.pref, tl.disc, tl.moved, tl.unpref, tl.offGrid = 0, 0, 0, 0, 0, 0
 	tl.moves, tl.shift = 0, 0
 	tl.ends = tl.ends[:0]
 	for g := range tl.groupEnd {
@@ -108,8 +109,17 @@ func (tl *tally) part(t, m, s, e int) (tard, pref, disc, moved, unpref int, move
 	return
 }
 
+// offGridOf is 1 when a start at s is off the problem's grid.
+func (tl *tally) offGridOf(s int) int {
+	if g := tl.st.c.p.Grid; g > 0 && !onGrid(s, g) {
+		return 1
+	}
+	return 0
+}
+
 func (tl *tally) placed(t, m, s, e int) {
 	tl.unplaced--
+	tl.offGrid += tl.offGridOf(s)
 	a, b, g, c, u, d, f := tl.part(t, m, s, e)
 	tl.tard += a
 	tl.pref += b
@@ -127,6 +137,7 @@ func (tl *tally) placed(t, m, s, e int) {
 
 func (tl *tally) unplaced1(t, m, s, e int) {
 	tl.unplaced++
+	tl.offGrid -= tl.offGridOf(s)
 	a, b, g, c, u, d, f := tl.part(t, m, s, e)
 	tl.tard -= a
 	tl.pref -= b
@@ -212,11 +223,11 @@ func (tl *tally) flush() {
 func (tl *tally) score() (Score, Terms) {
 	tl.flush()
 	tm := Terms{Makespan: tl.makespan(), GroupEnd: tl.sumEnd, GroupDays: tl.sumDays, GroupDaysOver: tl.sumOver, Tardiness: tl.tard,
-		Preference: tl.pref, Discouraged: tl.disc, Unpreferred: tl.unpref, Moved: tl.moved, Moves: tl.moves, Shift: tl.shift}
+		Preference: tl.pref, Discouraged: tl.disc, Unpreferred: tl.unpref, OffGrid: tl.offGrid, Moved: tl.moved, Moves: tl.moves, Shift: tl.shift}
 	o := tl.st.c.p.Objective
 	sc := Score{Unplaced: tl.unplaced, Soft: o.Makespan*float64(tm.Makespan) + o.GroupEnd*float64(tm.GroupEnd) +
 		o.GroupDays*float64(tm.GroupDays) + o.Tardiness*float64(tm.Tardiness) + o.Preference*float64(tm.Preference) +
-		tm.Moves + tm.Shift + o.Discouraged*float64(tm.Discouraged) + o.GroupDaysOver*float64(tm.GroupDaysOver) + o.Unpreferred*float64(tm.Unpreferred)}
+		tm.Moves + tm.Shift + o.Discouraged*float64(tm.Discouraged) + o.GroupDaysOver*float64(tm.GroupDaysOver) + o.Unpreferred*float64(tm.Unpreferred) + o.OffGrid*float64(tm.OffGrid)}
 	return sc, tm
 }
 
@@ -234,7 +245,7 @@ func (st *state) scoreTerms() (Score, Terms) {
 		full, ft := st.c.score(st.pl, st.mode)
 		if full.Unplaced != sc.Unplaced || full.Hard != sc.Hard || math.Abs(full.Soft-sc.Soft) > 1e-6*math.Max(1, math.Abs(full.Soft)) ||
 			ft.Makespan != tm.Makespan || ft.GroupEnd != tm.GroupEnd || ft.GroupDays != tm.GroupDays || ft.GroupDaysOver != tm.GroupDaysOver ||
-			ft.Tardiness != tm.Tardiness || ft.Preference != tm.Preference || ft.Moved != tm.Moved {
+			ft.Tardiness != tm.Tardiness || ft.Preference != tm.Preference || ft.Moved != tm.Moved || ft.OffGrid != tm.OffGrid {
 			if st.drift == nil {
 				st.drift = fmt.Errorf("solver: the incremental score drifted: %v (%+v) where a full recomputation gives %v (%+v)", sc, tm, full, ft)
 			}

@@ -65,6 +65,7 @@ func cmdBenchReplan(ctx context.Context, args []string, stdout, stderr io.Writer
 	announce := fs.Int("announce-days", 21, "appointments this many days ahead of now have been announced")
 	work := fs.Int("work-limit", 0, "schedules built per search instead of a time limit (deterministic)")
 	only := fs.Int("only", -1, "run only this scenario")
+	nowAt := fs.String("now-at", "12:00", "time of day of each scenario's now, HH:MM (an odd minute, 10:01, as a replan from the page at the server's clock)")
 	events := fs.String("events", "", "event types whose scenarios run in turn, comma-separated, or all (default: delivery_slipped,appointment_missed,crew_absent,intervention_overran)")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -72,6 +73,11 @@ func cmdBenchReplan(ctx context.Context, args []string, stdout, stderr io.Writer
 	}
 	if !noArguments(stderr, "bench-replan", pos) || !checkFlags(stderr, atLeast("dwellings", *n, 1), atLeast("scenarios", *k, 1),
 		positive("time-limit", *limit), atLeast("workers", *workers, 0), atLeast("announce-days", *announce, 0), atLeast("work-limit", *work, 0), atLeast("only", *only, -1)) {
+		return exitInvalid
+	}
+	at, err := time.Parse("15:04", *nowAt)
+	if err != nil {
+		fmt.Fprintf(stderr, "rehabplan: --now-at %q: want HH:MM, such as 10:01\n", *nowAt)
 		return exitInvalid
 	}
 	var types []string
@@ -82,7 +88,7 @@ func cmdBenchReplan(ctx context.Context, args []string, stdout, stderr io.Writer
 	default:
 		types = strings.Split(*events, ",")
 	}
-	_, err = bench.RunReplan(ctx, bench.ReplanOptions{Dwellings: *n, Scenarios: *k, Seed: *seed, TimeLimit: *limit, WorkLimit: *work, Only: *only, Workers: *workers, AnnounceDays: *announce, Events: types}, stdout)
+	_, err = bench.RunReplan(ctx, bench.ReplanOptions{Dwellings: *n, Scenarios: *k, Seed: *seed, TimeLimit: *limit, WorkLimit: *work, Only: *only, Workers: *workers, AnnounceDays: *announce, Events: types, NowAt: at.Hour()*60 + at.Minute()}, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 		return exitFail

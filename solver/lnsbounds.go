@@ -1,0 +1,109 @@
+package solver
+
+// Toward the days bound a works manager reads (ComputeBounds), on problems with
+// groups, days and the GroupDays goal: a placement rule, fewest days (each task of
+// a group at the start, among its earliest and the first starts of the next
+// days, that touches the fewest days its group does not touch already, then the
+// earliest end: short interventions move onto the days of their neighbours, or to
+// a day's start where they fit in fewer days, when the lags and the resources
+// allow), used by every construction, and a neighbourhood of the
+// large-neighbourhood search: one group whose days stand far above its days bound
+// (a dwelling disturbed more days than its interventions need) is taken out and
+// put back by fewest days. The schedule's score decides whether a result is kept
+// (a justification pass or a search step keeps it only when it scores no worse).
+
+// daysSearchDays is how many later days' first starts the days neighbourhood
+// tries for a task beyond its earliest start.
+const daysSearchDays = 3
+
+// towardBounds reports whether the search aims at the days bound: the problem
+// has groups, days and the GroupDays goal (and the test that measures the rule
+// has not left it out).
+func (c *compiled) towardBounds() bool {
+	return !c.noDaysMove && c.groups > 0 && len(c.p.DayStarts) > 1 && c.p.Objective.GroupDays > 0
+}
+
+// dayBoundsOf is the days bound of each group, computed once per solve.
+func (c *compiled) dayBoundsOf() []int {
+	c.dayBoundsOnce.Do(func() { c.dayBounds = c.groupDayBounds() })
+	return c.dayBounds
+}
+
+// pickDays chooses a group by a tournament of three on its days over its bound,
+// marks its tasks for the fewest-days placement and adds them.
+func (l *lns) pickDays(add func(int)) {
+	c := l.c
+	bounds := c.dayBoundsOf()
+	best, bestX := -1, 0.0
+	for k := 0; k < 3; k++ {
+		g := l.rng.IntN(c.groups)
+		l.st.tally.flush()
+		days := l.st.tally.days[g] + 1
+		x := float64(days)
+		if g < len(bounds) && bounds[g] > 0 {
+			x = float64(days) / float64(bounds[g])
+		}
+		if best < 0 || x > bestX {
+			best, bestX = g, x
+		}
+	}
+	l.fewDays = best
+	for _, t := range l.byGroup[best] {
+		add(t)
+	}
+}
+
+// fewestDays places t, a task of a group: over its earliest start from est and
+// the starts of the next daysSearchDays days, the placement that adds the fewest
+// days to those its group touches, then ends first. A later start is taken only
+// when fits accepts it (the caller's maximum lags and spans); st.endCap holds.
+func (st *state) fewestDays(t, est, offset int, fits func(t, s, e int) bool) (m, s, e int, why Reason, blocker int) {
+	c := st.c
+	m, s, e, why, blocker = st.bestMode(t, est, offset)
+	task := &c.p.Tasks[t]
+	g := task.Group
+	if m < 0 || g < 0 || len(c.p.DayStarts) < 2 || task.Anchored && s == task.AnchorStart {
+		return m, s, e, why, blocker // a task that stands at its anchor stays there
+	}
+	touched := st.groupDays(g)
+	newDays := func(m, s, e int) int {
+		n := 0
+		st.touchedDays(st.stretches(t, m, s, e), func(d int) {
+			if !touched[d] {
+				n++
+			}
+		})
+		return n
+	}
+	bestNew := newDays(m, s, e)
+	if bestNew <= 1 && c.dayOf(s) == c.dayOf(e-1) {
+		return m, s, e, why, blocker // one day, or none new: no later start does better
+	}
+	d0 := c.dayOf(s)
+	for k := 1; k <= daysSearchDays && bestNew > 0; k++ {
+		from := st.dayStart(d0 + k)
+		if from >= MaxTime {
+			break
+		}
+		m2, s2, e2, w2, _ := st.bestMode(t, from, offset)
+		if w2 != ReasonNone || !fits(t, s2, e2) {
+			continue
+		}
+		if n := newDays(m2, s2, e2); n < bestNew {
+			m, s, e, bestNew = m2, s2, e2, n
+		}
+	}
+	return m, s, e, ReasonNone, -1
+}
+
+// groupDays is the set of days the placed tasks of group g touch (scratch: valid
+// until the next call).
+func (st *state) groupDays(g int) map[int]bool {
+	clear(st.daysSeen)
+	for _, u := range st.tally.byGroup[g] {
+		if p := st.pl[u]; p.Placed {
+			st.touchedDays(st.stretches(u, st.mode[u], p.Start, p.End), func(d int) { st.daysSeen[d] = true })
+		}
+	}
+	return st.daysSeen
+}
