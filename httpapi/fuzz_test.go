@@ -49,6 +49,7 @@ func fuzzEveryRoute(t *testing.T, k storeKind, budget time.Duration) {
 	st := k.open(t)
 	s := New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite, readTok: RoleRead},
 		MaxSolveTime: 100 * time.Millisecond, MaxHeldTime: 200 * time.Millisecond, MaxJobs: 2}) // searches short: the fuzz's time is for requests
+	workQueue(t, s, st)
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
 	job := solveExample(t, ts)

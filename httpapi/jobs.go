@@ -209,7 +209,7 @@ func (s *Server) finishJob(rec *JobRecord, v *Version) error {
 type errTooManyJobs struct{ max int }
 
 func (e errTooManyJobs) Error() string {
-	return fmt.Sprintf("%d solve jobs already run (the limit); retry later", e.max)
+	return fmt.Sprintf("%d solve jobs already run or wait (the limit); retry later", e.max)
 }
 
 // recordStatus is the status of a job known only from its record (a job of an

@@ -198,6 +198,7 @@ func newJobServerOn(t *testing.T, k storeKind, cfg Config) (*httptest.Server, *S
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
 	t.Cleanup(func() { s.Shutdown(context.Background()) })
+	workQueue(t, s, st)
 	return ts, s, logs
 }
 
@@ -335,8 +336,11 @@ func TestResumedJobWithItsPlanStoredEndsDone(t *testing.T) {
 // refusals (issue 14, defect 4).
 func TestPoolFullIs429(t *testing.T) {
 	forEachStore(t, func(t *testing.T, k storeKind) {
-		ts, _, _ := newJobServerOn(t, k, Config{PoolSize: 1, PoolQueue: 1, PoolWait: 100 * time.Millisecond})
+		// MaxQueuedJobs: with PostgreSQL, the queue's bound (the second solve)
+		ts, s, _ := newJobServerOn(t, k, Config{PoolSize: 1, PoolQueue: 1, PoolWait: 100 * time.Millisecond, MaxQueuedJobs: 1})
 		st := startLongSolve(t, ts)
+		// with PostgreSQL the job waits in the queue until the worker claims it
+		require.Eventually(t, func() bool { return len(s.pool.slots) == 1 }, 10*time.Second, 20*time.Millisecond, "the solve holds the pool's slot")
 		resp, body := call(t, ts, "GET", "/v1/operations/op-les-tilleuls/versions/1", readTok, nil)
 		require.Equal(t, 429, resp.StatusCode, string(body))
 		require.Equal(t, "1", resp.Header.Get("Retry-After"))

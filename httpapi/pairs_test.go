@@ -154,6 +154,7 @@ func TestConcurrentWritesOnOneOperation(t *testing.T) {
 func playPairs(t *testing.T, k storeKind) {
 	st := k.open(t)
 	s := New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite, readTok: RoleRead}, MaxJobs: 16, PoolSize: 32})
+	workQueue(t, s, st)
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
 

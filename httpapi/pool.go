@@ -44,10 +44,16 @@ func (e errPoolFull) header() http.Header {
 	return http.Header{"Retry-After": {strconv.Itoa(max(1, int(e.retry.Round(time.Second)/time.Second)))}}
 }
 
-func (p *pool) full() error {
+// refused counts a request turned away with 429 for want of room: the pool's, or
+// (PostgreSQL) the shared job queue's.
+func (p *pool) refused() {
 	p.mu.Lock()
 	p.rejected++
 	p.mu.Unlock()
+}
+
+func (p *pool) full() error {
+	p.refused()
 	return errPoolFull{size: cap(p.slots), retry: max(time.Second, p.wait)}
 }
 

@@ -209,9 +209,14 @@ func (w *Worker) run(ctx context.Context, c *Claim) {
 	outcome := "done"
 	var err error
 	if c.Cancel {
-		// asked to stop before anyone started it: it ends cancelled, with no plan
+		// asked to stop before anyone started it: it ends cancelled, with no
+		// plan; failed when the stop came from its operation's deletion, as a
+		// job under way ends then
 		cancel()
 		err = errCancelledEarly
+		if h, herr := w.Store.Head(rec.Operation); errors.Is(herr, ErrNotFound) || (herr == nil && h.Incarnation != rec.Incarnation) {
+			err = finishWords(&rec, ErrNotFound)
+		}
 	} else {
 		v, outcome, err = w.work(jctx, &rec, j)
 	}

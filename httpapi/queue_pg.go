@@ -89,6 +89,16 @@ func (s *PGStore) Release(ctx context.Context, id, token string) error {
 	return err
 }
 
+// UnendedJobs counts the jobs of kind that have not ended, held or waiting to be
+// claimed (the index jobs_queue serves it).
+func (s *PGStore) UnendedJobs(kind string) (int, error) {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	var n int
+	err := s.pool.QueryRow(ctx, "SELECT count(*) FROM jobs WHERE state = 'running' AND kind = $1", kind).Scan(&n)
+	return n, err
+}
+
 // CancelJob asks a running job to stop, whoever holds it (it sees it at its
 // next renewal; a job nobody holds yet ends cancelled when claimed). It returns
 // the job's record; ErrNotFound when there is no such job. A job that ended is

@@ -132,6 +132,9 @@ var (
 
 // table lists every route. Order matters where two paths could match the same
 // URL: mux tries them in this order.
+//
+// One long function: the route table itself, one entry per route, so that the
+// router, the query checks, CORS and the OpenAPI document read one list.
 func (s *Server) table() []route {
 	return []route{
 		{method: "GET", path: "/healthz", name: "healthz", summary: "liveness", handler: s.healthz,

@@ -55,6 +55,11 @@ type Config struct {
 	// solve jobs running at once (default 2).
 	MaxSolveTime time.Duration
 	MaxJobs      int
+	// MaxQueuedJobs bounds, with a PostgreSQL store, the solve jobs not yet ended
+	// in the queue that every instance and worker shares (default 16×MaxJobs): a
+	// solve asked beyond it is refused with 429 and Retry-After, so that the queue
+	// cannot grow without end.
+	MaxQueuedJobs int
 	// MaxHeldTime bounds the search of a replan, which answers in its request
 	// (default 1 minute): set it below the http.Server's WriteTimeout, so that the
 	// answer is written before the connection is cut. Longer searches are solve
@@ -145,6 +150,9 @@ func New(cfg Config) *Server {
 	}
 	if cfg.MaxJobs <= 0 {
 		cfg.MaxJobs = 2
+	}
+	if cfg.MaxQueuedJobs <= 0 {
+		cfg.MaxQueuedJobs = 16 * cfg.MaxJobs
 	}
 	if cfg.MaxHeldTime <= 0 {
 		cfg.MaxHeldTime = time.Minute

@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -39,7 +40,23 @@ func newTestServerOn(t *testing.T, k storeKind) (*httptest.Server, *Server) {
 	s := New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite, readTok: RoleRead, adminTok: RoleAdmin}, CORSOrigins: []string{"https://planning.example"}})
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
+	workQueue(t, s, st)
 	return ts, s
+}
+
+// workQueue runs, with a PostgreSQL store, the service's own worker as `serve`
+// does (its solve jobs are rows of the shared queue, taken by a worker); with
+// another store it does nothing.
+func workQueue(t *testing.T, s *Server, st Store) {
+	pg, ok := st.(*PGStore)
+	if !ok {
+		return
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	w := &Worker{Store: pg, Name: "test-" + t.Name(), Slots: s.cfg.MaxJobs, Lease: 10 * time.Second, Poll: 50 * time.Millisecond, Kinds: []string{JobSolve}}
+	go func() { s.Work(ctx, w); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
 }
 
 func call(t *testing.T, ts *httptest.Server, method, path, tok string, body []byte, hdr ...string) (*http.Response, []byte) {

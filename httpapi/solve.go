@@ -64,6 +64,14 @@ func (s *Server) queueSolve(w http.ResponseWriter, q *PGStore, op string, set *s
 	if err != nil {
 		return wrapStore(err, "operation %q", op)
 	}
+	n, err := q.UnendedJobs(JobSolve)
+	if err != nil {
+		return fmt.Errorf("the queue could not be read: %w", err)
+	}
+	if n >= s.cfg.MaxQueuedJobs {
+		s.pool.refused()
+		return errTooManyJobs{s.cfg.MaxQueuedJobs}
+	}
 	rec := JobRecord{ID: newID(), Operation: op, Incarnation: head.Incarnation, Base: head.Version, State: "running", Started: time.Now(),
 		TimeLimit: set.TimeLimit, WorkLimit: set.WorkLimit, Seed: set.Seed, Kind: JobSolve}
 	if err := q.PutJob(&rec); err != nil {

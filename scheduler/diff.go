@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -424,6 +425,20 @@ func notice(kind, id string, cs []model.Change, names map[string]string, p *mode
 	return b.String()
 }
 
+// daysHours writes a duration in hours as people read it: "3 h", "2 d", "26 d 20 h"
+// (rounded to the hour; the sign dropped, a shift being a distance).
+func daysHours(hours float64) string {
+	h := int(math.Round(math.Abs(hours)))
+	d, h := h/24, h%24
+	switch {
+	case d == 0:
+		return strconv.Itoa(h) + " h"
+	case h == 0:
+		return strconv.Itoa(d) + " d"
+	}
+	return strconv.Itoa(d) + " d " + strconv.Itoa(h) + " h"
+}
+
 func orDash(s string) string {
 	if s == "" {
 		return "—"
@@ -435,8 +450,11 @@ func orDash(s string) string {
 func WriteDiff(w io.Writer, d *model.Diff) error {
 	var b strings.Builder
 	s := d.Summary
-	fmt.Fprintf(&b, "changes: %d moved (%d announced to households), %d crew changes, %d added, %d cancelled, %d no longer placed; total shift %.1f h\n",
-		s.Moved, s.AnnouncedMoved, s.CrewChanged, s.Added, s.Cancelled, s.Unplaced, s.ShiftHours)
+	fmt.Fprintf(&b, "changes: %d moved (%d announced to households), %d crew changes, %d added, %d cancelled, %d no longer placed\n",
+		s.Moved, s.AnnouncedMoved, s.CrewChanged, s.Added, s.Cancelled, s.Unplaced)
+	if s.Moved > 0 {
+		fmt.Fprintf(&b, "shift: %s per moved appointment on average, %s in all\n", daysHours(s.ShiftHours/float64(s.Moved)), daysHours(s.ShiftHours))
+	}
 	if s.OldEnd != "" || s.NewEnd != "" {
 		fmt.Fprintf(&b, "end of works: %s -> %s\n", orDash(s.OldEnd), orDash(s.NewEnd))
 	}

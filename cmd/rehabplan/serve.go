@@ -27,6 +27,9 @@ import (
 const defaultMemoryLimitMB = 700
 
 // cmdServe runs the HTTP service.
+//
+// One long function: the flags, their checks and the service's start and stop
+// (store, tokens, queue, signals) read best in the order they happen.
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("serve", stderr)
 	addr := fs.String("addr", ":8080", "listen address")
