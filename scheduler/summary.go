@@ -162,6 +162,9 @@ func otherPilots(plan *model.Plan) map[string]int {
 
 // Summarize reads a plan against its problem. Times that do not parse are skipped
 // (the verifier reports them).
+//
+// One long function: one pass over the assignments fills every count of the
+// summary (spans, days, quarter hours), then the practices' parts are added.
 func Summarize(p *model.Problem, plan *model.Plan) *Summary {
 	if q, err := model.WithPlannedStays(p, plan); err == nil {
 		p = q
@@ -406,7 +409,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 		b.WriteString("\n")
 	}
 	if len(s.Moves) > 0 {
-		b.WriteString("relogements (qui déménage quand) :\n")
+		b.WriteString("who moves when (relocation stays, in French as the households read them):\n")
 		for _, l := range s.Moves {
 			b.WriteString("  " + l + "\n")
 		}

@@ -316,7 +316,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 			}
 			rp.bound(a.End, a.Bound, a.GapPct, a.BoundBinds, a.Disturbance)
 		}
-		if err := scheduler.Summarize(p, plan).WriteBurden(stdout); err != nil {
+		if err := rp.burden(scheduler.Summarize(p, plan)); err != nil {
 			fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 			return exitFail
 		}

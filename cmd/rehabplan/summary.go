@@ -44,6 +44,8 @@ var (
 		"release-delivery-deadline": "dates de démarrage, livraisons et échéances", "dwelling-capacity": "place dans le logement",
 		"household-profile": "profil du ménage", "relocation": "relogement", "frozen-appointments": "rendez-vous confirmés",
 		"local-time": "heure locale", "plan-structure": "cohérence du planning", "search": "recherche",
+		"heating": "chauffage en saison de chauffe", "pilot-visits": "visites du pilote (diagnostic, enquête)",
+		"snags": "réserves et leur levée", "removal-volume": "déménagement selon le cubage", "rehousing": "relogement en logement tiroir",
 	}
 )
 
@@ -176,7 +178,74 @@ func (r *reporter) summary(s *scheduler.Summary) {
 		}
 		b.WriteString("\n")
 	}
+	r.practices(&b, s)
 	io.WriteString(r.w, b.String())
+}
+
+// practices writes, in French, what the summary says of the pilots' practices:
+// the households over the burden threshold, the open snags, the quarter-hour
+// starts, who moves when and the households that see another pilot.
+func (r *reporter) practices(b *strings.Builder, s *scheduler.Summary) {
+	r.burdenFr(b, s)
+	if len(s.OpenSnags) > 0 {
+		b.WriteString("réserves non levées, par entreprise :")
+		for _, cs := range s.OpenSnags {
+			who := cs.Contractor
+			if who == "" {
+				who = "(reprise non placée)"
+			}
+			fmt.Fprintf(b, " %s %d ;", who, cs.Open)
+		}
+		b.WriteString("\n")
+	}
+	if s.Placed > 0 {
+		fmt.Fprintf(b, "rendez-vous au quart d'heure : %s sur %s (%s %%)\n", frNumber(s.OnQuarterHour), frNumber(s.Placed), frDecimal(s.QuarterHourShare(), 2))
+	}
+	if len(s.Moves) > 0 {
+		b.WriteString("relogements (qui déménage quand) :\n")
+		for _, l := range s.Moves {
+			b.WriteString("  " + l + "\n")
+		}
+	}
+	if len(s.OtherPilot) > 0 {
+		hs := make([]string, 0, len(s.OtherPilot))
+		for h := range s.OtherPilot {
+			hs = append(hs, h)
+		}
+		sort.Strings(hs)
+		fmt.Fprintf(b, "ménages reçus par un autre pilote que le leur : %d (", len(hs))
+		for i, h := range hs {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(b, "%s %d %s", h, s.OtherPilot[h], plural(s.OtherPilot[h], "visite", "visites"))
+		}
+		b.WriteString(" ; voir les interlocuteurs du planning)\n")
+	}
+}
+
+// burdenFr writes the households disturbed beyond the burden threshold, for the
+// landlord, in French (nothing when there are none).
+func (r *reporter) burdenFr(b *strings.Builder, s *scheduler.Summary) {
+	if len(s.Burdened) == 0 {
+		return
+	}
+	fmt.Fprintf(b, "ménages dérangés plus de %d jours (pour le bailleur) : %d\n", s.BurdenDays, len(s.Burdened))
+	for _, h := range s.Burdened {
+		fmt.Fprintf(b, "  %s (logement %s) : %d jours\n", h.Household, h.Dwelling, h.Days)
+	}
+}
+
+// burden writes the households over the burden threshold in the reporter's
+// language (verify's output).
+func (r *reporter) burden(s *scheduler.Summary) error {
+	if !r.fr {
+		return s.WriteBurden(r.w)
+	}
+	var b strings.Builder
+	r.burdenFr(&b, s)
+	_, err := io.WriteString(r.w, b.String())
+	return err
 }
 
 func ruleName(id string) string {
