@@ -88,6 +88,7 @@ func newEventFixture(t *testing.T) *eventFixture {
 	p, plan, loc := basePlan(t)
 	fx := &eventFixture{p: p, plan: plan, loc: loc, now: time.Date(2027, 2, 1, 12, 0, 0, 0, loc)}
 	now := fx.now
+	busy := busyAtNow(t, plan, loc, now)
 	for _, o := range appointments(t, plan, loc) {
 		switch {
 		case o.start.Before(now) && o.end.After(now) && o.a.Crew != "" && (fx.ongoing.a.Intervention == "" || o.end.After(fx.ongoing.end)):
@@ -96,7 +97,7 @@ func newEventFixture(t *testing.T) *eventFixture {
 			fx.past = o
 		case o.start.After(now.Add(30*24*time.Hour)) && fx.future.a.Intervention == "":
 			fx.future = o
-		case o.start.After(now.Add(48*time.Hour)) && o.start.Before(now.Add(5*24*time.Hour)) && fx.inNotice.a.Intervention == "" && o.a.Crew != "":
+		case o.start.After(now.Add(48*time.Hour)) && o.start.Before(now.Add(5*24*time.Hour)) && fx.inNotice.a.Intervention == "" && o.a.Crew != "" && !busy[o.a.Crew]:
 			fx.inNotice = o
 		}
 	}

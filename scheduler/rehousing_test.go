@@ -114,7 +114,7 @@ func TestRehousingPlanned(t *testing.T) {
 	// who moves when, in French, in the summary
 	var sum strings.Builder
 	require.NoError(t, Summarize(p, res.Plan).WriteText(&sum))
-	assert.Contains(t, sum.String(), "relogements (qui déménage quand) :\n  H1 (D1) : logement tiroir U1 du lundi 8 mars 2027")
+	assert.Contains(t, sum.String(), "who moves when (relocation stays, in French as the households read them):\n  H1 (D1) : logement tiroir U1 du lundi 8 mars 2027")
 	assert.Contains(t, sum.String(), "(relogé par le planning : coupures d'eau trop longues), déménagement le lundi 8 mars 2027 à 08:00")
 	// the plan's stays checked: a stay moved into the cleaning days breaks rule 12
 	broken := *res.Plan

@@ -142,7 +142,7 @@ func TestReplanEveryEventType(t *testing.T) {
 			past = o
 		case o.start.After(now.Add(30*24*time.Hour)) && future.a.Intervention == "":
 			future = o
-		case o.start.After(now.Add(48*time.Hour)) && o.start.Before(now.Add(5*24*time.Hour)) && inNotice.a.Intervention == "" && o.a.Crew != "":
+		case o.start.After(now.Add(48*time.Hour)) && o.start.Before(now.Add(5*24*time.Hour)) && inNotice.a.Intervention == "" && o.a.Crew != "" && !busyAtNow(t, plan, loc, now)[o.a.Crew]:
 			inNotice = o
 		}
 	}
@@ -357,4 +357,19 @@ func TestReplanKeepsQuarterHours(t *testing.T) {
 	assert.Equal(t, sum.Placed, len(rr.Plan.Assignments))
 	assert.GreaterOrEqual(t, sum.QuarterHourShare(), 99.5)
 	assert.Equal(t, 0, rr.Result.Terms.OffQuarterHour)
+}
+
+// busyAtNow lists the crews at work at now on an appointment that goes on into
+// the next day: a crew absence from that day would cut it (an event refused).
+func busyAtNow(t *testing.T, plan *model.Plan, loc *time.Location, now time.Time) map[string]bool {
+	t.Helper()
+	y, m, d := now.In(loc).Date()
+	next := time.Date(y, m, d+1, 0, 0, 0, 0, loc)
+	busy := map[string]bool{}
+	for _, o := range appointments(t, plan, loc) {
+		if o.a.Crew != "" && o.start.Before(now) && o.end.After(next) {
+			busy[o.a.Crew] = true
+		}
+	}
+	return busy
 }

@@ -59,7 +59,7 @@ func (l *lns) pickDays(add func(int)) {
 // when fits accepts it (the caller's maximum lags and spans); st.endCap holds.
 func (st *state) fewestDays(t, est, offset int, fits func(t, s, e int) bool) (m, s, e int, why Reason, blocker int) {
 	c := st.c
-	m, s, e, why, blocker = st.bestMode(t, est, offset)
+	m, s, e, why, blocker = st.bestModeSpan(t, est, offset) // with the span retries (a lone task over a span tries later)
 	task := &c.p.Tasks[t]
 	g := task.Group
 	if m < 0 || g < 0 || len(c.p.DayStarts) < 2 || task.Anchored && s == task.AnchorStart {

@@ -69,7 +69,9 @@ func TestBatchStoreNight(t *testing.T) {
 	require.NoError(t, err)
 	res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: 20, Workers: 1})
 	require.NoError(t, err)
-	_, _, err = st.AddVersion("op-planned", v.Base(), &httpapi.Version{Kind: "solved", Problem: p, Plan: res.Plan}, httpapi.Idem{})
+	// stored as a solve job stores it: the problem the plan is for (its planned
+	// stays booked)
+	_, _, err = st.AddVersion("op-planned", v.Base(), &httpapi.Version{Kind: "solved", Problem: res.Problem, Plan: res.Plan}, httpapi.Idem{})
 	require.NoError(t, err)
 
 	args := []string{"batch", "--store", url, "--night", "2026-03-01", "--now", "2026-03-01", "--workers", "2", "--work-limit", "20", "--lease", "2s"}
