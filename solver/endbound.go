@@ -2,6 +2,7 @@ package solver
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 )
 
@@ -69,7 +70,7 @@ func ComputeBounds(p *Problem, upper int) (*Bounds, error) {
 }
 
 func (c *compiled) computeBounds(upper int) *Bounds {
-	return &Bounds{End: c.endBound(upper), GroupDays: c.groupDayBounds()}
+	return &Bounds{End: c.endBound(upper), GroupDays: slices.Clone(c.dayBoundsOf())}
 }
 
 // energySet is a set of interchangeable resources and the work only it can do.

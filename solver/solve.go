@@ -103,6 +103,11 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !set.NoBound {
+		// the days bound depends on no plan: computed beside the search (about
+		// 0.45 s at 1,000 dwellings), the same value whenever it ends
+		go c.dayBoundsOf()
+	}
 	ctx, cancel := context.WithTimeout(ctx, set.TimeLimit-time.Since(start))
 	defer cancel()
 	stop := func() bool { return ctx.Err() != nil }
