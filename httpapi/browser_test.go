@@ -305,6 +305,11 @@ func agendaAndNotice(t *testing.T, p pager, plan *model.Plan) {
 	for _, l := range shown {
 		require.True(t, lines[l], "%s is a day and a trade at work in B1-A", l)
 	}
+	// the households reach the pilots through the operation's contact, as on
+	// their letters
+	require.NotNil(t, prob.Operation.Contact)
+	require.Contains(t, evalAs[string](p, `document.querySelector("#sw-body .sw-contact").textContent`), prob.Operation.Contact.Phone)
+	require.Contains(t, evalAs[string](p, `document.querySelector("#sw-body .sw-contact").textContent`), prob.Operation.Contact.Hours)
 	p.shot("11-stairwell-notice")
 	p.axe("#stairwell")
 	require.NoError(t, chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(`#views button[data-view=chart]`))))

@@ -85,7 +85,8 @@
       " (heures de " + S.zone.tz + ")";
     const box = $("agenda-days");
     box.innerHTML = "";
-    if (pl.contact) box.appendChild(text("p", "Contact donné aux ménages : " + pl.contact, "help"));
+    const hc = householdContact();
+    if (hc) box.appendChild(text("p", "Contact donné aux ménages : " + hc, "help"));
     const mine = S.plan.assignments.filter((a) => a.pilot === pilot).map((a) => ({ a, s: Date.parse(a.start), e: Date.parse(a.end) })).sort((x, y) => x.s - y.s);
     let total = 0;
     for (const d of days) {
@@ -166,8 +167,17 @@
     }
     box.dataset.count = total;
     if (!total) box.appendChild(text("p", "Pas de travaux dans cette cage cette semaine."));
-    const contacts = (S.problem.pilots || []).filter((p) => p.contact).map((p) => p.contact);
-    if (contacts.length) box.appendChild(text("p", "Une question ? Votre pilote : " + F.list(contacts) + ".", "sw-contact"));
+    const hc = householdContact();
+    if (hc) box.appendChild(text("p", "Une question ? Votre pilote : " + hc + ".", "sw-contact"));
+  }
+
+  // householdContact is how households reach the pilots, as their letters say it:
+  // the operation's contact (name, phone, e-mail, permanence, place), else the
+  // pilots' own contacts
+  function householdContact() {
+    const c = S.problem.operation && S.problem.operation.contact;
+    if (c) return [c.name, c.phone && "tél. " + c.phone, c.email, c.hours && "permanence " + c.hours, c.address].filter(Boolean).join(", ");
+    return F.list((S.problem.pilots || []).filter((p) => p.contact).map((p) => p.contact));
   }
 
   function refresh() { if (current === "agenda") agenda(); else if (current === "stairwell") notice(); }
