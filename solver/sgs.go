@@ -332,11 +332,26 @@ func (st *state) constructFrom(list []int, from int, rng *rand.Rand, stop func()
 	}
 }
 
-// predLagsOK reports whether t started at s meets the maximum lags from its
-// placed predecessors.
-func (st *state) predLagsOK(t, s, _ int) bool {
+// predLagsOK reports whether t placed at [s, e) meets the maximum lags from its
+// placed predecessors and the span limits with its group's placed tasks.
+func (st *state) predLagsOK(t, s, e int) bool {
 	for _, a := range st.c.preds[t] {
 		if p := &st.pl[a.other]; a.maxLag >= 0 && p.Placed && s > p.End+a.maxLag {
+			return false
+		}
+	}
+	// and the span limits with the group's placed tasks (a later start tried for
+	// fewer days must not stretch a dwelling's time without heating or water past
+	// its limit: placed there, the task would be left out)
+	for _, si := range st.c.spansOf[t] {
+		sp := &st.c.p.Spans[si]
+		lo, hi := s, e
+		for _, u := range sp.Tasks {
+			if u != t && st.pl[u].Placed {
+				lo, hi = min(lo, st.pl[u].Start), max(hi, st.pl[u].End)
+			}
+		}
+		if st.c.spanOver(sp, lo, hi) {
 			return false
 		}
 	}
