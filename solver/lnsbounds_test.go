@@ -116,3 +116,43 @@ func TestDaysNeighbourhoodLowersDays(t *testing.T) {
 	assert.Less(t, with.terms.GroupDays, without.terms.GroupDays)
 	assert.True(t, with.score.Less(without.score), "%v, without %v", with.score, without.score)
 }
+
+// TestFewestDaysKeepsSpans: the construction's fewest-days placement tries a later
+// day's start only where the group's span limit still holds. Two tasks: 60 min at
+// 09:00 on day 0, then a day's work that could start at 10:00 on day 1 (ending on
+// day 2 at 10:00: 49 hours from the first start) or wait for day 2's start (fewer
+// days, 56 hours); a span limit of 50 hours over both (a dwelling's time without
+// heating) forbids the wait, so the work starts at once.
+func TestFewestDaysKeepsSpans(t *testing.T) {
+	const day = 1440
+	for _, tc := range []struct {
+		name string
+		max  int // the span limit, 0: none
+		want int
+	}{
+		{"without a span limit it waits for the next day", 0, 2*day + 480},
+		{"a span limit that the wait would break keeps it on the day", 50 * 60, day + 600},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := daysProblem([]int{60, 480}, []int{540, day + 600})
+			if tc.max > 0 {
+				p.Spans = []SpanLimit{{Name: "heating", Tasks: []int{0, 1}, Max: tc.max}}
+			}
+			c, err := compile(p)
+			require.NoError(t, err)
+			st := newState(c)
+			est, ok, _ := st.earliestFromPreds(0)
+			require.True(t, ok)
+			m, s, e, why, _ := st.bestMode(0, est, 0)
+			require.Equal(t, ReasonNone, why)
+			st.place(0, m, s, e)
+			est, ok, _ = st.earliestFromPreds(1)
+			require.True(t, ok)
+			m, s, e, why, _ = st.fewestDays(1, max(est, p.Tasks[1].Release), 0, st.predLagsOK)
+			require.Equal(t, ReasonNone, why)
+			assert.Equal(t, tc.want, s)
+			st.place(1, m, s, e)
+			require.Empty(t, checkSchedule(p, st.pl))
+		})
+	}
+}
