@@ -19,17 +19,11 @@ func init() { eventHandlers.mustRegister(model.EventAppointmentDeclined, appoint
 type appointmentDeclined struct{}
 
 func (appointmentDeclined) Apply(st *eventState, e *model.Event) error {
-	iv, err := st.intervention(e)
+	iv, s, err := st.appointment(e, "be declined")
 	if err != nil {
 		return err
 	}
-	s, ok := st.old[iv.ID]
-	switch {
-	case iv.StatusOf() == model.StatusDone:
-		return fail("intervention", "%q is done: it cannot be declined", iv.ID)
-	case !ok:
-		return fail("intervention", "%q has no appointment in the plan", iv.ID)
-	case s.start.Before(st.now):
+	if s.start.Before(st.now) {
 		return fail("intervention", "%q began %s: an appointment is declined before it begins", iv.ID, s.startS)
 	}
 	d := st.dwelling[iv.Dwelling]

@@ -19,17 +19,11 @@ func init() { eventHandlers.mustRegister(model.EventAppointmentMissed, appointme
 type appointmentMissed struct{}
 
 func (appointmentMissed) Apply(st *eventState, e *model.Event) error {
-	iv, err := st.intervention(e)
+	iv, s, err := st.appointment(e, "have been missed")
 	if err != nil {
 		return err
 	}
-	s, ok := st.old[iv.ID]
-	switch {
-	case iv.StatusOf() == model.StatusDone:
-		return fail("intervention", "%q is done: it cannot have been missed", iv.ID)
-	case !ok:
-		return fail("intervention", "%q has no appointment in the plan", iv.ID)
-	case !s.start.Before(st.now):
+	if !s.start.Before(st.now) {
 		return fail("intervention", "%q was due %s, after now: an appointment is missed once its time has come", iv.ID, s.startS)
 	}
 	st.ap.forced[iv.ID] = e.ID

@@ -110,6 +110,24 @@ func (st *eventState) intervention(e *model.Event) (*model.Intervention, error) 
 	return &st.q.Interventions[k], nil
 }
 
+// appointment is the intervention event e names with its appointment in the old
+// plan, refusing one that is done ("it cannot " + what) or has no appointment:
+// the opening checks of the events about one appointment.
+func (st *eventState) appointment(e *model.Event, what string) (*model.Intervention, slot, error) {
+	iv, err := st.intervention(e)
+	if err != nil {
+		return nil, slot{}, err
+	}
+	s, ok := st.old[iv.ID]
+	switch {
+	case iv.StatusOf() == model.StatusDone:
+		return nil, slot{}, fail("intervention", "%q is done: it cannot %s", iv.ID, what)
+	case !ok:
+		return nil, slot{}, fail("intervention", "%q has no appointment in the plan", iv.ID)
+	}
+	return iv, s, nil
+}
+
 // forceCrew forces to be planned anew, for event e, the interventions not done
 // whose old appointment the crew had and meets keep.
 func (st *eventState) forceCrew(crew string, e *model.Event, keep func(s slot) bool) {

@@ -3,6 +3,8 @@ package scheduler
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -145,6 +147,11 @@ func snagsOf(p *model.Problem, plan *model.Plan, x *model.Index) []ContractorSna
 		return a < b
 	})
 	return out
+}
+
+// OtherPilotHouseholds lists the households of OtherPilot, sorted.
+func (s *Summary) OtherPilotHouseholds() []string {
+	return slices.Sorted(maps.Keys(s.OtherPilot))
 }
 
 // otherPilots counts, per household that sees another pilot than its own, the
@@ -414,12 +421,7 @@ func (s *Summary) WriteText(w io.Writer) error {
 			b.WriteString("  " + l + "\n")
 		}
 	}
-	if len(s.OtherPilot) > 0 {
-		hs := make([]string, 0, len(s.OtherPilot))
-		for h := range s.OtherPilot {
-			hs = append(hs, h)
-		}
-		sort.Strings(hs)
+	if hs := s.OtherPilotHouseholds(); len(hs) > 0 {
 		fmt.Fprintf(&b, "households seeing another pilot than their own: %d (", len(hs))
 		for i, h := range hs {
 			if i > 0 {

@@ -207,12 +207,7 @@ func (r *reporter) practices(b *strings.Builder, s *scheduler.Summary) {
 			b.WriteString("  " + l + "\n")
 		}
 	}
-	if len(s.OtherPilot) > 0 {
-		hs := make([]string, 0, len(s.OtherPilot))
-		for h := range s.OtherPilot {
-			hs = append(hs, h)
-		}
-		sort.Strings(hs)
+	if hs := s.OtherPilotHouseholds(); len(hs) > 0 {
 		fmt.Fprintf(b, "ménages reçus par un autre pilote que le leur : %d (", len(hs))
 		for i, h := range hs {
 			if i > 0 {
