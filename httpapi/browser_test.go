@@ -208,7 +208,8 @@ func TestPlanningPage(t *testing.T) {
 
 	// an intervention's explanation, in French, with the rules' French names
 	p.set("zoom", "week")
-	require.NoError(t, chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS("#gantt .bar.moved")), chromedp.WaitVisible(chromedp.CSS("#reasons li"))))
+	p.click("#gantt .bar.moved")
+	require.NoError(t, chromedp.Do(p.ctx, chromedp.WaitVisible(chromedp.CSS("#reasons li"))))
 	reasons := evalAs[string](p, `document.getElementById("reasons").textContent`)
 	shown := evalAs[string](p, `document.getElementById("details").dataset.iv`)
 	p.shot("6-explanation")

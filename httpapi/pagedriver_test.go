@@ -129,6 +129,24 @@ func (p pager) set(id, value string) {
 	p.eval(fmt.Sprintf(`(() => { const s = document.getElementById(%q); s.value = %q; s.dispatchEvent(new Event("change")); })()`, id, value))
 }
 
+// click clicks the first element sel names, as a person would, once the page has
+// drawn: the chart redraws its bars on the frame after a scroll or a zoom, so a
+// bar found just before a redraw may be gone when the click reaches it; the click
+// is then tried again on the bar drawn in its place (three times at most).
+func (p pager) click(sel string) {
+	p.t.Helper()
+	var err error
+	for try := 0; try < 3; try++ {
+		if _, err = chromedp.Run(p.ctx, chromedp.Evaluate[any](frames, chromedp.EvalAwaitPromise)); err != nil {
+			break
+		}
+		if err = chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(sel))); err == nil || !strings.Contains(err.Error(), "Could not find node") {
+			break
+		}
+	}
+	require.NoError(p.t, err, "clicking %s", sel)
+}
+
 // frames waits for the page to draw twice (the chart draws on the next frame after
 // a scroll).
 const frames = `new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))`
