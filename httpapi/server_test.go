@@ -45,7 +45,7 @@ func newTestServerOn(t *testing.T, k storeKind) (*httptest.Server, *Server) {
 }
 
 // workQueue runs, with a PostgreSQL store, the service's own worker as `serve`
-// does (its solve jobs are rows of the shared queue, taken by a worker); with
+// does (its solve and replan jobs are rows of the shared queue, taken by a worker); with
 // another store it does nothing.
 func workQueue(t *testing.T, s *Server, st Store) {
 	pg, ok := st.(*PGStore)
@@ -54,7 +54,7 @@ func workQueue(t *testing.T, s *Server, st Store) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	w := &Worker{Store: pg, Name: "test-" + t.Name(), Slots: s.cfg.MaxJobs, Lease: 10 * time.Second, Poll: 50 * time.Millisecond, Kinds: []string{JobSolve}}
+	w := &Worker{Store: pg, Name: "test-" + t.Name(), Slots: s.cfg.MaxJobs, Lease: 10 * time.Second, Poll: 50 * time.Millisecond, Kinds: []string{JobSolve, JobReplan}}
 	go func() { s.Work(ctx, w); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
 }
