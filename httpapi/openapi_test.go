@@ -74,7 +74,7 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 		{"POST", "/v1/operations", []string{"201", "400", "401", "403", "409", "413", "422", "429", "500"}, []string{"Accept-Language"}, "Problem", "VersionAnswer"},
 		{"DELETE", "/v1/operations/{op}", []string{"204", "400", "401", "403", "404", "412", "500"}, []string{"If-Match"}, "", ""},
 		{"POST", "/v1/operations/{op}/solve", []string{"202", "400", "401", "403", "404", "429", "500", "503"}, nil, "", "JobStatus"},
-		{"POST", "/v1/operations/{op}/events", []string{"200", "201", "400", "401", "403", "404", "409", "413", "422", "429", "500"}, []string{"Idempotency-Key"}, "Events", "ReplanAnswer"},
+		{"POST", "/v1/operations/{op}/events", []string{"200", "201", "202", "400", "401", "403", "404", "409", "413", "422", "429", "500", "503"}, []string{"Idempotency-Key", "Prefer"}, "Events", "ReplanAnswer"},
 		{"GET", "/v1/operations/{op}/interventions/{iv}/explanation", []string{"200", "400", "401", "403", "404", "429", "500"}, []string{"Accept-Language"}, "", "Explanation"},
 		{"GET", "/v1/operations/{op}/diff", []string{"200", "400", "401", "403", "404", "409", "429", "500"}, nil, "", "Diff"},
 		{"GET", "/v1/jobs/{job}/plan", []string{"200", "400", "401", "403", "404", "409", "429", "500"}, nil, "", "Plan"},
@@ -122,6 +122,8 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 	require.Contains(t, schema("Assignment").Required, "start")
 	require.NotContains(t, schema("Assignment").Required, "crew", "crew is omitempty")
 	require.True(t, schema("JobStatus").Properties["elapsed_s"].Value.Type.Is("number"))
+	require.Equal(t, "#/components/schemas/ReplanAnswer", schema("JobStatus").Properties["replan"].Ref, "a replan job's result is the synchronous answer")
+	require.Equal(t, "#/components/schemas/JobStatus", op("/v1/operations/{op}/events", "POST").Responses.Value("202").Value.Content.Get("application/json").Schema.Ref)
 	require.Contains(t, schema("ProblemDetails").Required, "status")
 	require.Contains(t, schema("Problem").Required, "interventions")
 
