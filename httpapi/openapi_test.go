@@ -122,7 +122,7 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 	require.Contains(t, schema("Assignment").Required, "start")
 	require.NotContains(t, schema("Assignment").Required, "crew", "crew is omitempty")
 	require.True(t, schema("JobStatus").Properties["elapsed_s"].Value.Type.Is("number"))
-	require.Equal(t, "#/components/schemas/ReplanAnswer", schema("JobStatus").Properties["replan"].Ref, "a replan job's result is the synchronous answer")
+	require.Equal(t, "#/components/schemas/ReplanAnswer", schema("JobStatus").Properties["replan"].Value.AllOf[0].Ref, "a replan job's result is the synchronous answer")
 	require.Equal(t, "#/components/schemas/JobStatus", op("/v1/operations/{op}/events", "POST").Responses.Value("202").Value.Content.Get("application/json").Schema.Ref)
 	require.Contains(t, schema("ProblemDetails").Required, "status")
 	require.Contains(t, schema("Problem").Required, "interventions")
@@ -190,10 +190,25 @@ func TestLiveAnswersMatchTheDocument(t *testing.T) {
 	// the appointment lifecycle: announce, letters, confirmations, slots, reminders
 	cases = append(cases, lifecycleLive(t, ts, doc)...)
 
+	// a replan as a job (Prefer: respond-async), its status once done, the same
+	// key again; a synchronous one too long to hold its request
+	async := []string{"Prefer", "respond-async", "Idempotency-Key", "live-async"}
+	asyncPath := op + "/events?now=2027-02-01T12:00:00%2B01:00&work_limit=2&seed=1"
+	cases = append(cases, checkLive(t, ts, doc, liveCase{"postEvents", "POST", asyncPath, writeTok, []byte(slipOn("23")), async, 202}))
+	var rj JobStatus
+	_, body = call(t, ts, "POST", asyncPath, writeTok, []byte(slipOn("23")), async...)
+	require.NoError(t, json.Unmarshal(body, &rj))
+	require.Equal(t, "done", waitJob(t, ts, rj.ID).State)
+	checkLive(t, ts, doc, liveCase{"getJob", "GET", "/v1/jobs/" + rj.ID, readTok, nil, nil, 200})
+	checkLive(t, ts, doc, liveCase{"postEvents", "POST", asyncPath, writeTok, []byte(slipOn("23")), async, 202})
+	checkLive(t, ts, doc, liveCase{"postEvents", "POST", asyncPath, writeTok, []byte(slipOn("24")), async, 422})
+	checkLive(t, ts, doc, liveCase{"postEvents", "POST", asyncPath + "&time_limit=2h", writeTok, []byte(slipOn("24")), nil, 400})
+
 	// a server shutting down, and a store that fails
 	s.Shutdown(context.Background())
 	cases = append(cases, checkLive(t, ts, doc, liveCase{"readyz", "GET", "/readyz", "", nil, nil, 503}))
 	cases = append(cases, checkLive(t, ts, doc, liveCase{"startSolve", "POST", op + "/solve", writeTok, nil, nil, 503}))
+	cases = append(cases, checkLive(t, ts, doc, liveCase{"postEvents", "POST", op + "/events", writeTok, []byte(slipOn("30")), []string{"Prefer", "respond-async"}, 503}))
 
 	// every route answered at least one success and one error, but those whose
 	// handler cannot fail (nothing they do can: no store, no input)

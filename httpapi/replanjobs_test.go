@@ -174,6 +174,7 @@ func TestReplanJobCancelled(t *testing.T) {
 		ended := waitJob(t, ts, st.ID)
 		require.Less(t, time.Since(begin), 30*time.Second, "the cancel did not stop the search")
 		require.Equal(t, "cancelled", ended.State, ended.Error)
+		t.Logf("cancelled after %.1f s, version %d, %s", ended.Elapsed, ended.Version, ended.Error)
 		if ended.Version == 0 {
 			// with a queue, a job cancelled before a worker claimed it stores nothing
 			require.Len(t, versionsOf(t, ts, "op-les-tilleuls"), solved.Version)
