@@ -3,8 +3,8 @@ package httpapi
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -19,18 +19,18 @@ type job struct {
 	// Incarnation is the operation's incarnation the job solves.
 	Incarnation string
 	// kind is the job's kind (jobKind): solve, replan or night.
-	kind        string
-	mu          sync.Mutex
-	state       string // running, done, failed, cancelled
-	err         string
-	version     int
-	started     time.Time
-	ended       time.Time
-	best        *progressPoint
-	history     []progressPoint
-	resumed     int
-	cancelFn    context.CancelFunc
-	done        chan struct{}
+	kind     string
+	mu       sync.Mutex
+	state    string // running, done, failed, cancelled
+	err      string
+	version  int
+	started  time.Time
+	ended    time.Time
+	best     *progressPoint
+	history  []progressPoint
+	resumed  int
+	cancelFn context.CancelFunc
+	done     chan struct{}
 }
 
 type progressPoint struct {
@@ -51,11 +51,11 @@ type JobStatus struct {
 	Operation string `json:"operation"`
 	// Kind is what the job does: solve (POST .../solve) or replan (POST
 	// .../events with Prefer: respond-async); night for a night's replan.
-	Kind      string         `json:"kind"`
-	State     string         `json:"state"`
-	Error     string         `json:"error,omitempty"`
-	Elapsed   float64        `json:"elapsed_s"`
-	Best      *progressPoint `json:"best,omitempty"`
+	Kind    string         `json:"kind"`
+	State   string         `json:"state"`
+	Error   string         `json:"error,omitempty"`
+	Elapsed float64        `json:"elapsed_s"`
+	Best    *progressPoint `json:"best,omitempty"`
 	// Progress holds the last improvements (at most 20), oldest first.
 	Progress []progressPoint `json:"progress"`
 	Version  int             `json:"version,omitempty"`
@@ -187,6 +187,15 @@ func (s *Server) startJobRun(rec JobRecord, force bool, release func(), run func
 		defer close(j.done)
 		partial, err := run(ctx, j, &rec)
 		partial = partial || ctx.Err() != nil
+		if errors.Is(err, errGivenBack) {
+			// its record stays running, for the next start
+			s.cfg.Logger.Info("job left to the next start", "job", rec.ID, "kind", j.kind, "operation", rec.Operation)
+			j.mu.Lock()
+			j.ended, j.err = time.Now(), err.Error()
+			j.mu.Unlock()
+			finish()
+			return
+		}
 		if err != nil {
 			rec.Ended = time.Now()
 			j.scoreInto(&rec)

@@ -206,24 +206,21 @@ func (w *Worker) run(ctx context.Context, c *Claim) {
 		}
 	}()
 	var v *Version
-	outcome := "done"
-	var err error
-	stored := false
-	if c.Cancel {
-		// asked to stop before anyone started it: it ends cancelled, with no
-		// plan; failed when the stop came from its operation's deletion, as a
-		// job under way ends then
+	outcome, err, stored := "done", error(nil), false
+	switch {
+	case c.Cancel:
+		// asked to stop before anyone started it: cancelled, no plan; failed
+		// when its operation's deletion stopped it, as a job under way
 		cancel()
 		err = errCancelledEarly
 		if h, herr := w.Store.Head(rec.Operation); errors.Is(herr, ErrNotFound) || (herr == nil && h.Incarnation != rec.Incarnation) {
 			err = finishWords(&rec, ErrNotFound)
 		}
-	} else if rec.Kind == JobReplan {
-		// a replan stores its version itself: on a base that moved it applies
-		// its events again to the new latest version
+	case rec.Kind == JobReplan:
+		// it stores its version itself (on a moved base it tries again)
 		outcome, err = w.replan(jctx, &rec, c.Token, j, &stopping)
 		stored = err == nil
-	} else {
+	default:
 		v, outcome, err = w.work(jctx, &rec, j)
 	}
 	close(renewing)

@@ -201,6 +201,13 @@ func (s *Server) replanJob() func(context.Context, *job, *JobRecord) (bool, erro
 	return func(ctx context.Context, j *job, rec *JobRecord) (bool, error) {
 		unlock, err := s.lockReplans(ctx, rec.Operation)
 		if err != nil {
+			// stopped while another replan of the operation ran
+			switch head, herr := s.cfg.Store.Head(rec.Operation); {
+			case s.closing.Load():
+				return false, errGivenBack // left running: the next start runs it
+			case herr != nil || head.Incarnation != rec.Incarnation:
+				return false, finishWords(rec, ErrNotFound)
+			}
 			return false, errCancelledEarly
 		}
 		defer unlock()
@@ -250,9 +257,10 @@ func (w *Worker) replan(ctx context.Context, rec *JobRecord, token string, j *jo
 	return outcome, err
 }
 
-// errGivenBack: a stopping worker's replan stores nothing (the job goes back
-// to the queue).
-var errGivenBack = errors.New("the worker stops: the job goes back to the queue")
+// errGivenBack: a replan job whose worker, or server, stops before it stored
+// anything is left running in the store: another worker of the queue, or the
+// server's next start (ResumeJobs), runs it.
+var errGivenBack = errors.New("stopping before the job stored anything: it is left to run again")
 
 // runReplanJob does a replan job: it applies the job's events to the latest
 // version of the job's incarnation of the operation, and stores the result with
