@@ -307,3 +307,33 @@ func TestPreferAsync(t *testing.T) {
 		})
 	}
 }
+
+// A replan job still waiting for another replan of its operation when the
+// server shuts down stores nothing and stays running in the store: the next
+// start runs it (its events are not lost, nor applied twice).
+func TestReplanJobWaitingAtShutdownRunsAtTheNextStart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	ts, s, stop := serverOn(t, path)
+	solved := solveExample(t, ts)
+	unlock, err := s.lockReplans(context.Background(), "op-les-tilleuls")
+	require.NoError(t, err)
+	code, job, body := postAsync(t, ts, replanQuery, replanEvents)
+	require.Equal(t, 202, code, string(body))
+	s.Shutdown(context.Background())
+	unlock()
+	rec, err := s.cfg.Store.GetJob(job.ID)
+	require.NoError(t, err)
+	require.Equal(t, "running", rec.State, rec.Error)
+	require.Len(t, versionsOf(t, ts, "op-les-tilleuls"), solved.Version)
+	stop()
+
+	ts, s, stop = serverOn(t, path)
+	defer stop()
+	n, err := s.ResumeJobs()
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	done := waitJob(t, ts, job.ID)
+	require.Equal(t, "done", done.State, done.Error)
+	require.Equal(t, solved.Version+1, done.Version)
+	require.Len(t, versionsOf(t, ts, "op-les-tilleuls"), solved.Version+1)
+}
