@@ -230,7 +230,7 @@ func (w *Worker) replan(ctx context.Context, rec *JobRecord, token string, j *jo
 		rec.Base = n
 		j.mu.Unlock()
 	}
-	err := runReplanJob(ctx, w.Store, rec, w.MaxSolveTime, j.progress, rebase, func(v *Version) error {
+	commit := func(v *Version) error {
 		if stopping.Load() {
 			return errGivenBack
 		}
@@ -240,7 +240,7 @@ func (w *Worker) replan(ctx context.Context, rec *JobRecord, token string, j *jo
 		fin.Ended = time.Now()
 		j.scoreInto(&fin)
 		fin.State = "done"
-		if ctx.Err() != nil {
+		if ctx.Err() != nil && v != nil {
 			fin.State = "cancelled"
 		}
 		if _, err := w.Store.FinishClaim(&fin, token, v, nil); err != nil {
@@ -249,12 +249,21 @@ func (w *Worker) replan(ctx context.Context, rec *JobRecord, token string, j *jo
 		j.mu.Lock()
 		*rec = fin
 		j.mu.Unlock()
-		if v.Plan != nil && v.Plan.Status == string(scheduler.StatusPartial) {
+		if v != nil && v.Plan != nil && v.Plan.Status == string(scheduler.StatusPartial) {
 			outcome = "partial"
 		}
 		return nil
-	})
-	return outcome, err
+	}
+	if n := storedByKey(w.Store, rec); n > 0 {
+		// its version is stored (a record written apart from it, by an older
+		// store): the job is done, its events not applied twice
+		rebase(n - 1)
+		j.mu.Lock()
+		rec.Version = n
+		j.mu.Unlock()
+		return outcome, commit(nil)
+	}
+	return outcome, runReplanJob(ctx, w.Store, rec, w.MaxSolveTime, j.progress, rebase, commit)
 }
 
 // errGivenBack: a replan job whose worker, or server, stops before it stored
@@ -334,15 +343,26 @@ func runReplanJob(ctx context.Context, st Store, rec *JobRecord, maxTime time.Du
 	}
 }
 
-// storedReplanOf is the version a replan job recorded as running has already
-// stored, if any: the version its idempotency key made on its incarnation.
-func (s *Server) storedReplanOf(rec *JobRecord) *Version {
-	head, err := s.cfg.Store.Head(rec.Operation)
+// storedByKey is the number of the version a replan job recorded as running
+// has already stored, 0 if none: the version its idempotency key made on its
+// incarnation.
+func storedByKey(st Store, rec *JobRecord) int {
+	head, err := st.Head(rec.Operation)
 	if err != nil || head.Incarnation != rec.Incarnation || rec.IdemKey == "" {
-		return nil
+		return 0
 	}
-	n, err := s.cfg.Store.Idempotent(rec.Operation, rec.idem())
-	if err != nil || n == 0 {
+	n, err := st.Idempotent(rec.Operation, rec.idem())
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// storedReplanOf is the version a replan job recorded as running has already
+// stored, if any (storedByKey).
+func (s *Server) storedReplanOf(rec *JobRecord) *Version {
+	n := storedByKey(s.cfg.Store, rec)
+	if n == 0 {
 		return nil
 	}
 	v, err := s.version(rec.Operation, rec.Incarnation, n)

@@ -337,3 +337,44 @@ func TestReplanJobWaitingAtShutdownRunsAtTheNextStart(t *testing.T) {
 	require.Equal(t, solved.Version+1, done.Version)
 	require.Len(t, versionsOf(t, ts, "op-les-tilleuls"), solved.Version+1)
 }
+
+// A replan job recorded as running whose version is already stored under its
+// idempotency key ends done with that version when it is run again (bbolt: at
+// the next start; PostgreSQL: by the queue's worker), its events not applied
+// twice.
+func TestReplanJobWithItsVersionStoredEndsDone(t *testing.T) {
+	forEachStore(t, func(t *testing.T, k storeKind) {
+		st := k.open(t)
+		_, err := st.CreateOperation("op-les-tilleuls", gen.Example())
+		require.NoError(t, err)
+		res, err := scheduler.Solve(context.Background(), gen.Example(), &scheduler.Settings{WorkLimit: 2, Seed: 1, Workers: 1})
+		require.NoError(t, err)
+		v1, err := st.Latest("op-les-tilleuls")
+		require.NoError(t, err)
+		v2, _, err := st.AddVersion("op-les-tilleuls", v1.Base(), &Version{Kind: "solved", Problem: res.Problem, Plan: res.Plan}, Idem{})
+		require.NoError(t, err)
+		evs, err := model.DecodeEvents(bytes.NewReader([]byte(replanEvents)))
+		require.NoError(t, err)
+		rec := &JobRecord{ID: "stored", Operation: "op-les-tilleuls", Incarnation: v2.Incarnation, Base: v2.Number, State: "running",
+			Started: time.Now().Add(-time.Minute), Kind: JobReplan, Now: "2027-02-01T11:00:00Z", Events: evs, WorkLimit: 2, Seed: 1}
+		rec.setIdem(NewIdem("client-key", "POST", "/x", []byte(replanEvents)))
+		require.NoError(t, st.PutJob(rec))
+		at, _ := time.Parse(time.RFC3339, rec.Now)
+		rr, err := scheduler.Replan(context.Background(), v2.Problem, v2.Plan, evs, at, &scheduler.Settings{WorkLimit: 2, Seed: 1, Workers: 1})
+		require.NoError(t, err)
+		v3, _, err := st.AddVersion("op-les-tilleuls", v2.Base(), &Version{Kind: "replanned", Problem: rr.Problem, Plan: rr.Plan, Diff: rr.Diff, Events: evs}, rec.idem())
+		require.NoError(t, err)
+
+		s := New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite, readTok: RoleRead}})
+		ts := httptest.NewServer(s)
+		t.Cleanup(ts.Close)
+		t.Cleanup(func() { s.Shutdown(context.Background()) })
+		_, err = s.ResumeJobs()
+		require.NoError(t, err)
+		workQueue(t, s, st)
+		got := waitJob(t, ts, "stored")
+		require.Equal(t, "done", got.State, got.Error)
+		require.Equal(t, v3.Number, got.Version)
+		require.Len(t, versionsOf(t, ts, "op-les-tilleuls"), 3, "applied once")
+	})
+}
