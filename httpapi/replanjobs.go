@@ -122,7 +122,9 @@ func (s *Server) queueReplan(w http.ResponseWriter, r *http.Request, op string, 
 		}
 		return acceptedJob(w, recordStatus(&rec))
 	}
-	release, err := s.pool.tryAcquire()
+	// the job's slot of the pool, waited for as a synchronous replan waits
+	// (a moment of heavy reads is no reason to refuse it), kept until it ends
+	release, err := s.pool.acquire(r.Context())
 	if err != nil {
 		return err
 	}
