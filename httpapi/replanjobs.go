@@ -86,6 +86,21 @@ func (s *Server) queueReplan(w http.ResponseWriter, r *http.Request, op string, 
 	rec := JobRecord{ID: newID(), Operation: op, Incarnation: head.Incarnation, Base: head.Version, State: "running", Started: time.Now(),
 		TimeLimit: set.TimeLimit, WorkLimit: set.WorkLimit, Seed: set.Seed, Kind: JobReplan, Now: now.UTC().Format(time.RFC3339Nano), Events: evs}
 	rec.setIdem(Idem{Key: jobIdemKey(rec.ID)})
+	q, queue := s.cfg.Store.(*PGStore)
+	var release func()
+	if !queue {
+		// the job's slot of the pool, waited for as a synchronous replan waits
+		// (a moment of heavy reads is no reason to refuse it) before the
+		// operation's lock is taken, and kept until the job ends
+		if release, err = s.pool.acquire(r.Context()); err != nil {
+			return err
+		}
+		defer func() {
+			if release != nil {
+				release()
+			}
+		}()
+	}
 	if idem.idem.Key != "" {
 		rec.ID = idemJobID(op, head.Incarnation, idem.idem.Key)
 		rec.setIdem(idem.idem)
@@ -102,7 +117,7 @@ func (s *Server) queueReplan(w http.ResponseWriter, r *http.Request, op string, 
 	if _, err := s.replannable(op); err != nil {
 		return err
 	}
-	if q, ok := s.cfg.Store.(*PGStore); ok {
+	if queue {
 		n, err := q.UnendedJobs(JobReplan)
 		if err != nil {
 			return fmt.Errorf("the queue could not be read: %w", err)
@@ -122,13 +137,9 @@ func (s *Server) queueReplan(w http.ResponseWriter, r *http.Request, op string, 
 		}
 		return acceptedJob(w, recordStatus(&rec))
 	}
-	// the job's slot of the pool, waited for as a synchronous replan waits
-	// (a moment of heavy reads is no reason to refuse it), kept until it ends
-	release, err := s.pool.acquire(r.Context())
-	if err != nil {
-		return err
-	}
-	j, err := s.startJobRun(rec, false, release, s.replanJob())
+	slot := release
+	release = nil // the job's now: startJobRun gives it back
+	j, err := s.startJobRun(rec, false, slot, s.replanJob())
 	if err != nil {
 		return err
 	}
