@@ -140,8 +140,9 @@ func NewIdem(key, method, target string, body []byte) Idem {
 	return id
 }
 
-// JobRecord is what the store keeps of a solve job: enough to answer its status
-// after a restart, and to run it again when the server stopped during it.
+// JobRecord is what the store keeps of a job (a solve, a replan, a night's
+// replan): enough to answer its status after a restart, and to run it again
+// when the server stopped during it.
 type JobRecord struct {
 	ID        string `json:"id"`
 	Operation string `json:"operation"`
