@@ -196,7 +196,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Vary", "Origin")
 				w.Header().Set("Access-Control-Allow-Headers", s.corsHeaders)
 				w.Header().Set("Access-Control-Allow-Methods", s.corsMethods)
-				w.Header().Set("Access-Control-Expose-Headers", "ETag, Location, Retry-After, Idempotent-Replayed, X-Rehabplan-Version")
+				w.Header().Set("Access-Control-Expose-Headers", "ETag, Location, Retry-After, Idempotent-Replayed, Preference-Applied, X-Rehabplan-Version")
 			}
 		}
 		if r.Method == http.MethodOptions {
