@@ -253,8 +253,9 @@ func TestCORSOnlyForConfiguredOrigins(t *testing.T) {
 	ts, _ := newTestServer(t)
 	resp, _ := call(t, ts, "GET", "/v1/operations", readTok, nil, "Origin", "https://planning.example")
 	require.Equal(t, "https://planning.example", resp.Header.Get("Access-Control-Allow-Origin"))
-	require.Equal(t, "Authorization, Content-Type, Accept-Language, If-Match, Idempotency-Key", resp.Header.Get("Access-Control-Allow-Headers"))
+	require.Equal(t, "Authorization, Content-Type, Accept-Language, If-Match, Idempotency-Key, Prefer", resp.Header.Get("Access-Control-Allow-Headers"))
 	require.Equal(t, "GET, POST, PUT, DELETE", resp.Header.Get("Access-Control-Allow-Methods"))
+	require.Contains(t, resp.Header.Get("Access-Control-Expose-Headers"), "Preference-Applied", "a page on another origin reads that its replan was queued")
 	resp, _ = call(t, ts, "GET", "/v1/operations", readTok, nil, "Origin", "https://evil.example")
 	require.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"))
 }
