@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/rehabplan/rehabplan/model"
@@ -104,6 +103,13 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) error {
 	if err := s.restoreProfiles(r, op, nil, evs); err != nil {
 		return err
 	}
+	if preferAsync(r) {
+		return s.queueReplan(w, r, op, evs, idem)
+	}
+	if d, ok := arg[time.Duration](r, qTimeLimit.name); ok && d > s.cfg.MaxHeldTime {
+		return fieldError("time limit too long for a held request", &model.FieldError{Field: qTimeLimit.name,
+			Msg: fmt.Sprintf("%s is more than the %s a replan may hold its request for: send the header Prefer: respond-async to run it as a job", d, s.cfg.MaxHeldTime)})
+	}
 	begin := time.Now()
 	set := s.settings(r, 0) // 0: the replan budget of the version replanned
 	now, ok := arg[time.Time](r, qNow.name)
@@ -125,19 +131,17 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) error {
 	if done, err := s.replay(w, idem); done || err != nil {
 		return err
 	}
-	vs, err := s.cfg.Store.Versions(op)
-	if err != nil {
-		return wrapStore(err, "operation %q", op)
-	}
-	if len(vs) == 0 {
-		return fmt.Errorf("operation %q: %w", op, ErrNotFound)
-	}
-	last := vs[len(vs)-1]
-	if !last.HasPlan {
-		if !slices.ContainsFunc(vs, func(v VersionInfo) bool { return v.HasPlan }) {
-			return fmt.Errorf("a plan to replan: operation %q has no plan yet: %w", op, ErrNotFound)
+	if idem.idem.Key != "" {
+		// a job queued with the key (Prefer: respond-async) and still running
+		if head, err := s.cfg.Store.Head(op); err == nil {
+			if done, err := s.sameKeyJob(w, idemJobID(op, head.Incarnation, idem.idem.Key), idem.idem, false); done || err != nil {
+				return err
+			}
 		}
-		return errorf(http.StatusConflict, "no plan for the latest version", "version %d has no plan yet: solve it before sending events", last.Number)
+	}
+	last, err := s.replannable(op)
+	if err != nil {
+		return err
 	}
 	cur, err := s.version(op, last.Incarnation, last.Number)
 	if err != nil {

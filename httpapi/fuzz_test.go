@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -175,9 +176,20 @@ func validRequests(t *testing.T, s *Server, jobID string) []fuzzRequest {
 		}
 		hdr := map[string]string{"Authorization": "Bearer " + writeTok}
 		for _, h := range rt.headers {
-			hdr[h.name] = map[string]string{"Idempotency-Key": "k-1", "Accept-Language": "fr-CA, en;q=0.5", "If-Match": "*"}[h.name]
+			if v := map[string]string{"Idempotency-Key": "k-1", "Accept-Language": "fr-CA, en;q=0.5", "If-Match": "*"}[h.name]; v != "" {
+				hdr[h.name] = v
+			}
 		}
 		out = append(out, fuzzRequest{route: rt.name, method: rt.method, target: target, header: hdr, body: bodies[rt.name]})
+		if slices.ContainsFunc(rt.headers, func(h param) bool { return h.name == hPrefer.name }) {
+			// the same request as a job (Prefer: respond-async), its own key
+			async := map[string]string{hPrefer.name: "respond-async"}
+			for k, v := range hdr {
+				async[k] = v
+			}
+			async["Idempotency-Key"] = "k-async"
+			out = append(out, fuzzRequest{route: rt.name, method: rt.method, target: target, header: async, body: bodies[rt.name]})
+		}
 	}
 	return out
 }

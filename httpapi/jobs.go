@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -17,17 +18,19 @@ type job struct {
 	Operation string
 	// Incarnation is the operation's incarnation the job solves.
 	Incarnation string
-	mu          sync.Mutex
-	state       string // running, done, failed, cancelled
-	err         string
-	version     int
-	started     time.Time
-	ended       time.Time
-	best        *progressPoint
-	history     []progressPoint
-	resumed     int
-	cancelFn    context.CancelFunc
-	done        chan struct{}
+	// kind is the job's kind (jobKind): solve, replan or night.
+	kind     string
+	mu       sync.Mutex
+	state    string // running, done, failed, cancelled
+	err      string
+	version  int
+	started  time.Time
+	ended    time.Time
+	best     *progressPoint
+	history  []progressPoint
+	resumed  int
+	cancelFn context.CancelFunc
+	done     chan struct{}
 }
 
 type progressPoint struct {
@@ -44,17 +47,24 @@ const progressKept = 20
 
 // JobStatus is what GET /v1/jobs/{job} answers.
 type JobStatus struct {
-	ID        string         `json:"id"`
-	Operation string         `json:"operation"`
-	State     string         `json:"state"`
-	Error     string         `json:"error,omitempty"`
-	Elapsed   float64        `json:"elapsed_s"`
-	Best      *progressPoint `json:"best,omitempty"`
+	ID        string `json:"id"`
+	Operation string `json:"operation"`
+	// Kind is what the job does: solve (POST .../solve) or replan (POST
+	// .../events with Prefer: respond-async); night for a night's replan.
+	Kind    string         `json:"kind"`
+	State   string         `json:"state"`
+	Error   string         `json:"error,omitempty"`
+	Elapsed float64        `json:"elapsed_s"`
+	Best    *progressPoint `json:"best,omitempty"`
 	// Progress holds the last improvements (at most 20), oldest first.
 	Progress []progressPoint `json:"progress"`
 	Version  int             `json:"version,omitempty"`
 	// Resumed counts the restarts of the server that ran the job again.
 	Resumed int `json:"resumed,omitempty"`
+	// Replan is, once a replan job stored its version (done, or cancelled with
+	// the best plan found), what the synchronous replan answers: the version,
+	// its diff, the plan's status and its unplaced interventions.
+	Replan *replanAnswer `json:"replan,omitempty"`
 }
 
 func (j *job) progress(p scheduler.Progress) {
@@ -76,7 +86,7 @@ func (j *job) status() JobStatus {
 	if end.IsZero() {
 		end = time.Now()
 	}
-	st := JobStatus{ID: j.ID, Operation: j.Operation, State: j.state, Error: j.err, Elapsed: end.Sub(j.started).Seconds(),
+	st := JobStatus{ID: j.ID, Operation: j.Operation, Kind: j.kind, State: j.state, Error: j.err, Elapsed: end.Sub(j.started).Seconds(),
 		Progress: append([]progressPoint{}, j.history...), Version: j.version, Resumed: j.resumed}
 	if j.best != nil {
 		b := *j.best
@@ -115,10 +125,25 @@ func newID() string {
 // found (the solve returns it). rec.ID, when set, is kept (a resumed job);
 // otherwise a new id is drawn. When the job ends a log line gives its outcome and
 // duration, and the metrics count it.
+func (s *Server) startJob(rec JobRecord, force bool, release func(), f func(context.Context, *job) (*Version, error)) (*job, error) {
+	return s.startJobRun(rec, force, release, func(ctx context.Context, j *job, rec *JobRecord) (bool, error) {
+		v, err := f(ctx, j)
+		if err != nil {
+			return false, err
+		}
+		partial := v.Plan != nil && v.Plan.Status == string(scheduler.StatusPartial)
+		return partial, finishWords(rec, s.commitJob(ctx, j, rec, v))
+	})
+}
+
+// startJobRun is startJob for a job that stores its version itself (run ends
+// it with commitJob, perhaps after trying again on a base that moved: a
+// replan): run returns whether the plan stored is partial, or an error, the
+// job failing then with nothing stored.
 //
 // Long: the job's whole life, from its record to its end, reads in one
 // place.
-func (s *Server) startJob(rec JobRecord, force bool, release func(), f func(context.Context, *job) (*Version, error)) (*job, error) {
+func (s *Server) startJobRun(rec JobRecord, force bool, release func(), run func(context.Context, *job, *JobRecord) (bool, error)) (*job, error) {
 	if release == nil {
 		release = func() {}
 	}
@@ -138,7 +163,7 @@ func (s *Server) startJob(rec JobRecord, force bool, release func(), f func(cont
 		rec.Started = time.Now()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	j := &job{ID: rec.ID, Operation: rec.Operation, Incarnation: rec.Incarnation, state: "running", started: rec.Started,
+	j := &job{ID: rec.ID, Operation: rec.Operation, Incarnation: rec.Incarnation, kind: jobKind(rec.Kind), state: "running", started: rec.Started,
 		resumed: rec.Resumed, cancelFn: cancel, done: make(chan struct{})}
 	js.byID[j.ID] = j
 	js.mu.Unlock()
@@ -160,25 +185,24 @@ func (s *Server) startJob(rec JobRecord, force bool, release func(), f func(cont
 	go func() {
 		defer js.wg.Done()
 		defer close(j.done)
-		v, err := f(ctx, j)
-		rec.Ended = time.Now()
-		j.mu.Lock()
-		if j.best != nil {
-			rec.Best, rec.Score = j.best.Score, j.best
-		}
-		j.mu.Unlock()
-		partial := ctx.Err() != nil
-		// the record first, so that whoever sees the job ended finds it recorded
-		if err == nil {
-			rec.State = "done"
-			if ctx.Err() != nil {
-				rec.State = "cancelled" // the best plan so far is stored as rec.Version
-			}
-			partial = partial || v.Plan != nil && v.Plan.Status == string(scheduler.StatusPartial)
-			err = s.finishJob(&rec, v)
+		partial, err := run(ctx, j, &rec)
+		partial = partial || ctx.Err() != nil
+		if errors.Is(err, errGivenBack) {
+			// its record stays running, for the next start
+			s.cfg.Logger.Info("job left to the next start", "job", rec.ID, "kind", j.kind, "operation", rec.Operation)
+			j.mu.Lock()
+			j.ended, j.err = time.Now(), err.Error()
+			j.mu.Unlock()
+			finish()
+			return
 		}
 		if err != nil {
+			rec.Ended = time.Now()
+			j.scoreInto(&rec)
 			rec.State, rec.Error, rec.Version = "failed", err.Error(), 0
+			if errors.Is(err, errCancelledEarly) {
+				rec.State = "cancelled"
+			}
 			if err := s.cfg.Store.PutJob(&rec); err != nil {
 				s.cfg.Logger.Warn("job record not updated", "job", rec.ID, "cause", rootCause(err).Error())
 			}
@@ -187,23 +211,55 @@ func (s *Server) startJob(rec JobRecord, force bool, release func(), f func(cont
 		j.ended, j.state, j.err, j.version = rec.Ended, rec.State, rec.Error, rec.Version
 		j.mu.Unlock()
 		d := rec.Ended.Sub(rec.Started)
-		s.metrics.jobsEnded.WithLabelValues(rec.State).Inc()
-		s.metrics.jobSeconds.WithLabelValues(rec.State).Observe(d.Seconds())
+		s.metrics.jobsEnded.WithLabelValues(j.kind, rec.State).Inc()
+		s.metrics.jobSeconds.WithLabelValues(j.kind, rec.State).Observe(d.Seconds())
 		// ids, outcome and figures only: never a household's data
-		s.cfg.Logger.Info("job ended", "job", rec.ID, "operation", rec.Operation, "outcome", rec.State,
+		s.cfg.Logger.Info("job ended", "job", rec.ID, "kind", j.kind, "operation", rec.Operation, "outcome", rec.State,
 			"ms", d.Milliseconds(), "partial", partial, "resumed", rec.Resumed, "version", rec.Version)
 		finish()
 	}()
 	return j, nil
 }
 
+// commitJob ends a job that made v: its record, done (cancelled when ctx
+// ended: the best plan so far), is stored with v (finishJob); rec.Version is
+// then v's number.
+func (s *Server) commitJob(ctx context.Context, j *job, rec *JobRecord, v *Version) error {
+	rec.Ended = time.Now()
+	j.scoreInto(rec)
+	rec.State = "done"
+	if ctx.Err() != nil {
+		rec.State = "cancelled" // the best plan so far is stored as rec.Version
+	}
+	return s.finishJob(rec, v)
+}
+
+// scoreInto copies the job's best score into its record.
+func (j *job) scoreInto(rec *JobRecord) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.best != nil {
+		b := *j.best
+		rec.Best, rec.Score = b.Score, &b
+	}
+}
+
+// jobKind is the kind a job's status says: solve, replan or night.
+func jobKind(kind string) string {
+	if kind == "" {
+		return JobSolve
+	}
+	return kind
+}
+
 // finishJob stores a job's version and its ended record, holding the operation's
-// write lock; a base that moved is said in words a client understands.
+// write lock; the store's error is returned as it is (finishWords says it in
+// words a client understands).
 func (s *Server) finishJob(rec *JobRecord, v *Version) error {
 	unlock := s.lockOp(rec.Operation)
 	defer unlock()
 	_, err := s.cfg.Store.FinishJob(rec, v)
-	return finishWords(rec, err)
+	return err
 }
 
 type errTooManyJobs struct{ max int }
@@ -215,7 +271,7 @@ func (e errTooManyJobs) Error() string {
 // recordStatus is the status of a job known only from its record (a job of an
 // earlier run of the server).
 func recordStatus(rec *JobRecord) JobStatus {
-	st := JobStatus{ID: rec.ID, Operation: rec.Operation, State: rec.State, Error: rec.Error, Version: rec.Version,
+	st := JobStatus{ID: rec.ID, Operation: rec.Operation, Kind: jobKind(rec.Kind), State: rec.State, Error: rec.Error, Version: rec.Version,
 		Progress: []progressPoint{}, Resumed: rec.Resumed}
 	switch {
 	case !rec.Ended.IsZero():

@@ -250,8 +250,8 @@ func TestCancelledJobPlanIsServed(t *testing.T) {
 		require.NotContains(t, logs.String(), pr.ID, "a profile in the logs")
 	}
 	_, body = call(t, ts, "GET", "/metrics", "", nil)
-	require.Contains(t, string(body), `rehabplan_jobs_ended_total{outcome="cancelled"} 1`)
-	require.Contains(t, string(body), `rehabplan_job_seconds_count{outcome="cancelled"} 1`)
+	require.Contains(t, string(body), `rehabplan_jobs_ended_total{kind="solve",outcome="cancelled"} 1`)
+	require.Contains(t, string(body), `rehabplan_job_seconds_count{kind="solve",outcome="cancelled"} 1`)
 	require.Contains(t, string(body), "rehabplan_pool_slots 4")
 	require.Contains(t, string(body), "rehabplan_pool_busy 0")
 	require.Contains(t, string(body), "go_goroutines")

@@ -33,10 +33,10 @@ func newMetrics(s *Server) *metrics {
 			Help:    "Request latency by route.",
 			Buckets: []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}}, []string{"route"}),
 		jobsEnded: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rehabplan_jobs_ended_total",
-			Help: "Solve jobs ended, by outcome (done, cancelled, failed)."}, []string{"outcome"}),
+			Help: "Jobs ended, by kind (solve, replan, night) and outcome (done, cancelled, failed)."}, []string{"kind", "outcome"}),
 		jobSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "rehabplan_job_seconds",
-			Help:    "Solve jobs' durations by outcome.",
-			Buckets: []float64{0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600}}, []string{"outcome"}),
+			Help:    "Jobs' durations by kind and outcome.",
+			Buckets: []float64{0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600}}, []string{"kind", "outcome"}),
 		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rehabplan_http_auth_failures_total",
 			Help: "Requests refused: 401 (reason missing or invalid token) and 403 (reason role or scope)."}, []string{"status", "reason"}),
 	}
@@ -50,7 +50,7 @@ func newMetrics(s *Server) *metrics {
 		}
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.jobsEnded, m.jobSeconds, m.authFailures,
-		gauge("rehabplan_jobs_running", "Solve jobs running.", func() float64 {
+		gauge("rehabplan_jobs_running", "Jobs running (solves and replans).", func() float64 {
 			s.jobs.mu.Lock()
 			defer s.jobs.mu.Unlock()
 			return float64(s.jobs.running)

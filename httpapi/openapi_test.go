@@ -74,7 +74,7 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 		{"POST", "/v1/operations", []string{"201", "400", "401", "403", "409", "413", "422", "429", "500"}, []string{"Accept-Language"}, "Problem", "VersionAnswer"},
 		{"DELETE", "/v1/operations/{op}", []string{"204", "400", "401", "403", "404", "412", "500"}, []string{"If-Match"}, "", ""},
 		{"POST", "/v1/operations/{op}/solve", []string{"202", "400", "401", "403", "404", "429", "500", "503"}, nil, "", "JobStatus"},
-		{"POST", "/v1/operations/{op}/events", []string{"200", "201", "400", "401", "403", "404", "409", "413", "422", "429", "500"}, []string{"Idempotency-Key"}, "Events", "ReplanAnswer"},
+		{"POST", "/v1/operations/{op}/events", []string{"200", "201", "202", "400", "401", "403", "404", "409", "413", "422", "429", "500", "503"}, []string{"Idempotency-Key", "Prefer"}, "Events", "ReplanAnswer"},
 		{"GET", "/v1/operations/{op}/interventions/{iv}/explanation", []string{"200", "400", "401", "403", "404", "429", "500"}, []string{"Accept-Language"}, "", "Explanation"},
 		{"GET", "/v1/operations/{op}/diff", []string{"200", "400", "401", "403", "404", "409", "429", "500"}, nil, "", "Diff"},
 		{"GET", "/v1/jobs/{job}/plan", []string{"200", "400", "401", "403", "404", "409", "429", "500"}, nil, "", "Plan"},
@@ -122,6 +122,8 @@ func TestOpenAPIDocumentIsValid(t *testing.T) {
 	require.Contains(t, schema("Assignment").Required, "start")
 	require.NotContains(t, schema("Assignment").Required, "crew", "crew is omitempty")
 	require.True(t, schema("JobStatus").Properties["elapsed_s"].Value.Type.Is("number"))
+	require.Equal(t, "#/components/schemas/ReplanAnswer", schema("JobStatus").Properties["replan"].Value.AllOf[0].Ref, "a replan job's result is the synchronous answer")
+	require.Equal(t, "#/components/schemas/JobStatus", op("/v1/operations/{op}/events", "POST").Responses.Value("202").Value.Content.Get("application/json").Schema.Ref)
 	require.Contains(t, schema("ProblemDetails").Required, "status")
 	require.Contains(t, schema("Problem").Required, "interventions")
 
@@ -188,10 +190,25 @@ func TestLiveAnswersMatchTheDocument(t *testing.T) {
 	// the appointment lifecycle: announce, letters, confirmations, slots, reminders
 	cases = append(cases, lifecycleLive(t, ts, doc)...)
 
+	// a replan as a job (Prefer: respond-async), its status once done, the same
+	// key again; a synchronous one too long to hold its request
+	async := []string{"Prefer", "respond-async", "Idempotency-Key", "live-async"}
+	asyncPath := op + "/events?now=2027-02-01T12:00:00%2B01:00&work_limit=2&seed=1"
+	cases = append(cases, checkLive(t, ts, doc, liveCase{"postEvents", "POST", asyncPath, writeTok, []byte(slipOn("23")), async, 202}))
+	var rj JobStatus
+	_, body = call(t, ts, "POST", asyncPath, writeTok, []byte(slipOn("23")), async...)
+	require.NoError(t, json.Unmarshal(body, &rj))
+	require.Equal(t, "done", waitJob(t, ts, rj.ID).State)
+	checkLive(t, ts, doc, liveCase{"getJob", "GET", "/v1/jobs/" + rj.ID, readTok, nil, nil, 200})
+	checkLive(t, ts, doc, liveCase{"postEvents", "POST", asyncPath, writeTok, []byte(slipOn("23")), async, 202})
+	checkLive(t, ts, doc, liveCase{"postEvents", "POST", asyncPath, writeTok, []byte(slipOn("24")), async, 422})
+	checkLive(t, ts, doc, liveCase{"postEvents", "POST", asyncPath + "&time_limit=2h", writeTok, []byte(slipOn("24")), nil, 400})
+
 	// a server shutting down, and a store that fails
 	s.Shutdown(context.Background())
 	cases = append(cases, checkLive(t, ts, doc, liveCase{"readyz", "GET", "/readyz", "", nil, nil, 503}))
 	cases = append(cases, checkLive(t, ts, doc, liveCase{"startSolve", "POST", op + "/solve", writeTok, nil, nil, 503}))
+	cases = append(cases, checkLive(t, ts, doc, liveCase{"postEvents", "POST", op + "/events", writeTok, []byte(slipOn("30")), []string{"Prefer", "respond-async"}, 503}))
 
 	// every route answered at least one success and one error, but those whose
 	// handler cannot fail (nothing they do can: no store, no input)

@@ -22,7 +22,7 @@ import (
 type NightFunc func(ctx context.Context, latest *Version, now string, set *scheduler.Settings) (next *Version, outcome string, err error)
 
 // Worker takes jobs from a PGStore's queue and runs them, Slots at a time: the
-// solve jobs any service queued, and the night jobs of rehabplan batch. Any
+// solve and replan jobs any service queued, and the night jobs of rehabplan batch. Any
 // number of workers (rehabplan worker, rehabplan serve, rehabplan batch, on any
 // machine) share one database.
 //
@@ -46,8 +46,8 @@ type Worker struct {
 	Lease time.Duration
 	// Poll is how often an idle slot looks for a job (default 1 s, jittered).
 	Poll time.Duration
-	// Kinds are the kinds of jobs taken (default JobSolve, and JobNight when
-	// Replan is set); Night, when set, takes that night's jobs only.
+	// Kinds are the kinds of jobs taken (default JobSolve and JobReplan, and
+	// JobNight when Replan is set); Night, when set, takes that night's jobs only.
 	Kinds []string
 	Night string
 	// UntilDone: Run returns once no job of its kinds (and night) is running,
@@ -78,7 +78,7 @@ func (w *Worker) defaults() {
 		w.MaxSolveTime = 5 * time.Minute
 	}
 	if len(w.Kinds) == 0 {
-		w.Kinds = []string{JobSolve}
+		w.Kinds = []string{JobSolve, JobReplan}
 		if w.Replan != nil {
 			w.Kinds = append(w.Kinds, JobNight)
 		}
@@ -151,7 +151,7 @@ func (w *Worker) run(ctx context.Context, c *Claim) {
 	}
 	jctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	j := &job{ID: rec.ID, Operation: rec.Operation, Incarnation: rec.Incarnation, state: "running", started: rec.Started,
+	j := &job{ID: rec.ID, Operation: rec.Operation, Incarnation: rec.Incarnation, kind: jobKind(rec.Kind), state: "running", started: rec.Started,
 		resumed: rec.Resumed, cancelFn: cancel, done: make(chan struct{})}
 	defer close(j.done)
 	if w.jobs != nil {
@@ -206,18 +206,21 @@ func (w *Worker) run(ctx context.Context, c *Claim) {
 		}
 	}()
 	var v *Version
-	outcome := "done"
-	var err error
-	if c.Cancel {
-		// asked to stop before anyone started it: it ends cancelled, with no
-		// plan; failed when the stop came from its operation's deletion, as a
-		// job under way ends then
+	outcome, err, stored := "done", error(nil), false
+	switch {
+	case c.Cancel:
+		// asked to stop before anyone started it: cancelled, no plan; failed
+		// when its operation's deletion stopped it, as a job under way
 		cancel()
 		err = errCancelledEarly
 		if h, herr := w.Store.Head(rec.Operation); errors.Is(herr, ErrNotFound) || (herr == nil && h.Incarnation != rec.Incarnation) {
 			err = finishWords(&rec, ErrNotFound)
 		}
-	} else {
+	case rec.Kind == JobReplan:
+		// it stores its version itself (on a moved base it tries again)
+		outcome, err = w.replan(jctx, &rec, c.Token, j, &stopping)
+		stored = err == nil
+	default:
 		v, outcome, err = w.work(jctx, &rec, j)
 	}
 	close(renewing)
@@ -237,23 +240,22 @@ func (w *Worker) run(ctx context.Context, c *Claim) {
 		w.forget(j)
 		return
 	}
-	w.finish(&rec, c.Token, v, outcome, err, jctx.Err() != nil, j, begin)
+	w.finish(&rec, c.Token, v, outcome, err, jctx.Err() != nil, stored, j, begin)
 }
 
 // errCancelledEarly ends a job asked to stop before any worker started it.
 var errCancelledEarly = errors.New("cancelled before a worker started it: no plan")
 
 // finish ends a job: done (or cancelled: asked to stop, its best plan kept) with
-// its version, or failed.
-func (w *Worker) finish(rec *JobRecord, token string, v *Version, outcome string, err error, cancelled bool, j *job, begin time.Time) {
-	rec.Ended = time.Now()
-	j.mu.Lock()
-	if j.best != nil {
-		rec.Best, rec.Score = j.best.Score, j.best
+// its version, or failed. stored: the job's version and ended record are
+// already stored (a replan's, by commitClaim).
+func (w *Worker) finish(rec *JobRecord, token string, v *Version, outcome string, err error, cancelled, stored bool, j *job, begin time.Time) {
+	if !stored {
+		rec.Ended = time.Now()
 	}
-	j.mu.Unlock()
+	j.scoreInto(rec)
 	night := &NightOutcome{Outcome: outcome}
-	if err == nil {
+	if err == nil && !stored {
 		rec.State = "done"
 		if cancelled {
 			rec.State = "cancelled"
@@ -355,8 +357,11 @@ func (w *Worker) work(ctx context.Context, rec *JobRecord, j *job) (*Version, st
 // understands: the base moved, or the operation was deleted.
 func finishWords(rec *JobRecord, err error) error {
 	what, done := "the solve", "solved"
-	if rec.Kind == JobNight {
+	switch rec.Kind {
+	case JobNight:
 		what, done = "the night's replan", "replanned"
+	case JobReplan:
+		what, done = "the replan", "replanned"
 	}
 	var ce *ConflictError
 	switch {
@@ -379,8 +384,8 @@ func (s *Server) Work(ctx context.Context, w *Worker) error {
 	w.MaxSolveTime = s.cfg.MaxSolveTime
 	w.acquire = s.pool.force
 	w.ended = func(rec *JobRecord, d time.Duration) {
-		s.metrics.jobsEnded.WithLabelValues(rec.State).Inc()
-		s.metrics.jobSeconds.WithLabelValues(rec.State).Observe(d.Seconds())
+		s.metrics.jobsEnded.WithLabelValues(jobKind(rec.Kind), rec.State).Inc()
+		s.metrics.jobSeconds.WithLabelValues(jobKind(rec.Kind), rec.State).Observe(d.Seconds())
 	}
 	return w.Run(ctx)
 }

@@ -14,6 +14,9 @@ import (
 const (
 	JobSolve = "solve" // a client's solve of one version
 	JobNight = "night" // an operation's nightly replan
+	// JobReplan is a client's events applied and replanned (POST .../events
+	// with Prefer: respond-async): its record carries the events.
+	JobReplan = "replan"
 )
 
 // ErrLeaseLost is the error of a claim that is no longer its holder's: its
@@ -121,6 +124,26 @@ func (s *PGStore) CancelJob(id string) (*JobRecord, error) {
 	return &rec, nil
 }
 
+// QueueJob writes the record of a job to queue unless a job of its id exists
+// (PutJob would overwrite it): it says whether it wrote it. A job queued under
+// an idempotency key (its id drawn from the key) is thus queued once, however
+// many instances receive the request at once.
+func (s *PGStore) QueueJob(j *JobRecord) (bool, error) {
+	data, err := json.Marshal(j)
+	if err != nil {
+		return false, err
+	}
+	ctx, cancel := s.ctx()
+	defer cancel()
+	tag, err := s.pool.Exec(ctx, `INSERT INTO jobs (id, operation, incarnation, state, started, ended, record, kind, night)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
+		j.ID, j.Operation, j.Incarnation, j.State, nullTime(j.Started), nullTime(j.Ended), data, jobKind(j.Kind), j.Night)
+	if err != nil {
+		return false, err
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
 // NightOutcome is what a night job's end writes in its row of nights.
 type NightOutcome struct {
 	Outcome string // done, unchanged, partial, failed
@@ -161,7 +184,7 @@ func (s *PGStore) FinishClaim(j *JobRecord, token string, v *Version, night *Nig
 			return err
 		}
 		if v != nil {
-			out, _, err = pgAddVersion(ctx, tx, j.Operation, Base{Incarnation: j.Incarnation, Version: j.Base}, v, Idem{})
+			out, _, err = pgAddVersion(ctx, tx, j.Operation, Base{Incarnation: j.Incarnation, Version: j.Base}, v, j.idem())
 			if err != nil {
 				return err
 			}

@@ -60,10 +60,11 @@ type Config struct {
 	// solve asked beyond it is refused with 429 and Retry-After, so that the queue
 	// cannot grow without end.
 	MaxQueuedJobs int
-	// MaxHeldTime bounds the search of a replan, which answers in its request
+	// MaxHeldTime bounds the search of a replan that answers in its request
 	// (default 1 minute): set it below the http.Server's WriteTimeout, so that the
-	// answer is written before the connection is cut. Longer searches are solve
-	// jobs.
+	// answer is written before the connection is cut. A longer time_limit asked
+	// of it is a 400: longer searches are solve or replan jobs (Prefer:
+	// respond-async).
 	MaxHeldTime time.Duration
 	// PoolSize is the number of heavy requests and solve jobs run at once
 	// (default MaxJobs+2): solves, replans, and the reads that decode a version
@@ -195,7 +196,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				w.Header().Set("Vary", "Origin")
 				w.Header().Set("Access-Control-Allow-Headers", s.corsHeaders)
 				w.Header().Set("Access-Control-Allow-Methods", s.corsMethods)
-				w.Header().Set("Access-Control-Expose-Headers", "ETag, Location, Retry-After, Idempotent-Replayed, X-Rehabplan-Version")
+				w.Header().Set("Access-Control-Expose-Headers", "ETag, Location, Retry-After, Idempotent-Replayed, Preference-Applied, X-Rehabplan-Version")
 			}
 		}
 		if r.Method == http.MethodOptions {

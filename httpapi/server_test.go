@@ -45,7 +45,7 @@ func newTestServerOn(t *testing.T, k storeKind) (*httptest.Server, *Server) {
 }
 
 // workQueue runs, with a PostgreSQL store, the service's own worker as `serve`
-// does (its solve jobs are rows of the shared queue, taken by a worker); with
+// does (its solve and replan jobs are rows of the shared queue, taken by a worker); with
 // another store it does nothing.
 func workQueue(t *testing.T, s *Server, st Store) {
 	pg, ok := st.(*PGStore)
@@ -54,7 +54,7 @@ func workQueue(t *testing.T, s *Server, st Store) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
-	w := &Worker{Store: pg, Name: "test-" + t.Name(), Slots: s.cfg.MaxJobs, Lease: 10 * time.Second, Poll: 50 * time.Millisecond, Kinds: []string{JobSolve}}
+	w := &Worker{Store: pg, Name: "test-" + t.Name(), Slots: s.cfg.MaxJobs, Lease: 10 * time.Second, Poll: 50 * time.Millisecond, Kinds: []string{JobSolve, JobReplan}}
 	go func() { s.Work(ctx, w); close(done) }()
 	t.Cleanup(func() { cancel(); <-done })
 }
@@ -253,8 +253,9 @@ func TestCORSOnlyForConfiguredOrigins(t *testing.T) {
 	ts, _ := newTestServer(t)
 	resp, _ := call(t, ts, "GET", "/v1/operations", readTok, nil, "Origin", "https://planning.example")
 	require.Equal(t, "https://planning.example", resp.Header.Get("Access-Control-Allow-Origin"))
-	require.Equal(t, "Authorization, Content-Type, Accept-Language, If-Match, Idempotency-Key", resp.Header.Get("Access-Control-Allow-Headers"))
+	require.Equal(t, "Authorization, Content-Type, Accept-Language, If-Match, Idempotency-Key, Prefer", resp.Header.Get("Access-Control-Allow-Headers"))
 	require.Equal(t, "GET, POST, PUT, DELETE", resp.Header.Get("Access-Control-Allow-Methods"))
+	require.Contains(t, resp.Header.Get("Access-Control-Expose-Headers"), "Preference-Applied", "a page on another origin reads that its replan was queued")
 	resp, _ = call(t, ts, "GET", "/v1/operations", readTok, nil, "Origin", "https://evil.example")
 	require.Empty(t, resp.Header.Get("Access-Control-Allow-Origin"))
 }

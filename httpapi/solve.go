@@ -98,12 +98,15 @@ func (s *Server) solveJob(op string, v *Version, set *scheduler.Settings) func(c
 	}
 }
 
-// ResumeJobs runs again the solve jobs the store records as running: jobs of an
-// earlier run of the server that stopped (killed, or the machine lost) before
-// they ended. Each keeps its id and settings and solves the version it was asked
-// for; a job whose plan is already stored (a store written before a job's version
-// and its record were stored together) ends done without running; a job whose
-// operation is gone is recorded as failed. It returns how many it resumed.
+// ResumeJobs runs again the solve and replan jobs the store records as running:
+// jobs of an earlier run of the server that stopped (killed, or the machine
+// lost) before they ended. Each keeps its id and settings; a solve job solves
+// the version it was asked for, a replan job applies its events to the latest
+// version of its incarnation; a job whose plan is already stored (a store
+// written before a job's version and its record were stored together; for a
+// replan, the version its idempotency key made) ends done without running; a
+// job whose operation is gone is recorded as failed. It returns how many it
+// resumed.
 //
 // With a PostgreSQL store it does nothing: the queue's workers take the jobs
 // nobody holds (Worker).
@@ -128,7 +131,11 @@ func (s *Server) ResumeJobs() (int, error) {
 			}
 			continue
 		}
-		if v := s.storedPlanOf(&rec); v != nil {
+		stored := s.storedPlanOf
+		if rec.Kind == JobReplan {
+			stored = s.storedReplanOf
+		}
+		if v := stored(&rec); v != nil {
 			rec.State, rec.Version, rec.Ended = "done", v.Number, v.Created
 			if err := s.cfg.Store.PutJob(&rec); err != nil {
 				return n, err
@@ -137,6 +144,15 @@ func (s *Server) ResumeJobs() (int, error) {
 			continue
 		}
 		rec.Resumed++
+		if rec.Kind == JobReplan {
+			// its events again, on the latest version (runReplanJob)
+			if _, err := s.startJobRun(rec, true, s.pool.force(), s.replanJob()); err != nil {
+				return n, err
+			}
+			s.cfg.Logger.Info("job resumed", "job", rec.ID, "kind", rec.Kind, "operation", rec.Operation)
+			n++
+			continue
+		}
 		v, err := s.version(rec.Operation, rec.Incarnation, rec.Base)
 		if err != nil {
 			rec.State, rec.Error, rec.Ended = "failed", fmt.Sprintf("not resumed after a restart: version %d of operation %q: %v", rec.Base, rec.Operation, err), time.Now()
@@ -196,11 +212,14 @@ func (s *Server) jobStatus(id string) (st JobStatus, incarnation string, err err
 }
 
 func (s *Server) getJob(w http.ResponseWriter, r *http.Request) error {
-	st, _, err := s.jobStatus(pathVars(r)["job"])
+	st, incarnation, err := s.jobStatus(pathVars(r)["job"])
 	if err != nil {
 		return err
 	}
 	if err := s.inScope(r, st.Operation); err != nil {
+		return err
+	}
+	if err := s.replanResult(r, &st, incarnation); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, st)

@@ -90,7 +90,9 @@ type Store interface {
 	// transaction, so that no restart can find the version stored and the job
 	// still running (nor the job done and its version missing). j.State must be
 	// done or cancelled; the version is added as AddVersion would on the job's
-	// base (j.Incarnation, j.Base), without idempotency key. On success j.Version
+	// base (j.Incarnation, j.Base), under the job's idempotency key when it has
+	// one (a replan job's: when the key already made a version, that version is
+	// the job's and nothing is written). On success j.Version
 	// is set to the stored version's number. On ErrNotFound or ErrConflict nothing
 	// is written (the caller records the job failed with PutJob).
 	FinishJob(j *JobRecord, v *Version) (*Version, error)
@@ -138,8 +140,9 @@ func NewIdem(key, method, target string, body []byte) Idem {
 	return id
 }
 
-// JobRecord is what the store keeps of a solve job: enough to answer its status
-// after a restart, and to run it again when the server stopped during it.
+// JobRecord is what the store keeps of a job (a solve, a replan, a night's
+// replan): enough to answer its status after a restart, and to run it again
+// when the server stopped during it.
 type JobRecord struct {
 	ID        string `json:"id"`
 	Operation string `json:"operation"`
@@ -158,18 +161,45 @@ type JobRecord struct {
 	// Resumed counts the restarts that ran the job again (with a queue: the
 	// claims after the first, each after a worker died or let it go).
 	Resumed int `json:"resumed,omitempty"`
-	// Kind is what a queued job does (PGStore): "" or JobSolve a client's
-	// solve, JobNight the nightly replan of Night (YYYY-MM-DD).
+	// Kind is what a job does: "" or JobSolve a client's solve, JobReplan a
+	// client's events applied and replanned (POST .../events with Prefer:
+	// respond-async), JobNight the nightly replan of Night (YYYY-MM-DD).
 	Kind  string `json:"kind,omitempty"`
 	Night string `json:"night,omitempty"`
 	// Now is a night job's moment as rehabplan batch --now gives it (empty: the
-	// clock when it runs).
+	// clock when it runs); a replan job's moment of the replan (RFC 3339), as the
+	// request gave it or the clock read when it was accepted.
 	Now string `json:"now,omitempty"`
+	// Events are a replan job's events (their profile ids restored), applied to
+	// the operation's latest version when the job runs.
+	Events *model.Events `json:"events,omitempty"`
+	// IdemKey and IdemRequest (hex) are a replan job's idempotency: the
+	// client's Idempotency-Key and its request's hash, or, without one, a key of
+	// the job's own (jobIdemKey). The version the job stores is recorded under
+	// it, so that a job resumed after a restart finds it and is never applied
+	// twice.
+	IdemKey     string `json:"idempotency_key,omitempty"`
+	IdemRequest string `json:"idempotency_request,omitempty"`
 	// Best is the score of the plan stored, when done; Score the same with its
 	// parts and the time it was found, so that a job's status reads the same
 	// after a restart.
 	Best  string         `json:"best,omitempty"`
 	Score *progressPoint `json:"score,omitempty"`
+}
+
+// idem is the job's idempotency (the zero Idem when it has none).
+func (j *JobRecord) idem() Idem {
+	id := Idem{Key: j.IdemKey}
+	if id.Key == "" {
+		return Idem{}
+	}
+	hex.Decode(id.Request[:], []byte(j.IdemRequest))
+	return id
+}
+
+// setIdem records idem as the job's idempotency.
+func (j *JobRecord) setIdem(idem Idem) {
+	j.IdemKey, j.IdemRequest = idem.Key, hex.EncodeToString(idem.Request[:])
 }
 
 // Version is one state of an operation: its problem, and the plan made for it (nil
@@ -640,7 +670,7 @@ func (s *BoltStore) FinishJob(j *JobRecord, v *Version) (*Version, error) {
 	rec := *j
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		var err error
-		out, _, err = addVersion(tx, j.Operation, Base{Incarnation: j.Incarnation, Version: j.Base}, v, Idem{})
+		out, _, err = addVersion(tx, j.Operation, Base{Incarnation: j.Incarnation, Version: j.Base}, v, j.idem())
 		if err != nil {
 			return err
 		}

@@ -561,7 +561,7 @@ func (s *PGStore) FinishJob(j *JobRecord, v *Version) (*Version, error) {
 	rec := *j
 	err := s.update(func(ctx context.Context, tx pgx.Tx) error {
 		var err error
-		out, _, err = pgAddVersion(ctx, tx, j.Operation, Base{Incarnation: j.Incarnation, Version: j.Base}, v, Idem{})
+		out, _, err = pgAddVersion(ctx, tx, j.Operation, Base{Incarnation: j.Incarnation, Version: j.Base}, v, j.idem())
 		if err != nil {
 			return err
 		}

@@ -137,7 +137,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	return exitOK
 }
 
-// serveQueue runs, with a PostgreSQL store, slots of the service taking solve
+// serveQueue runs, with a PostgreSQL store, slots of the service taking solve and replan
 // jobs from the queue every instance and worker shares (none when slots is 0).
 // Its stop gives the running ones back to the queue, within ctx.
 func serveQueue(srv *httpapi.Server, store httpapi.Store, slots int, lease time.Duration) (stop func(ctx context.Context)) {
@@ -147,7 +147,7 @@ func serveQueue(srv *httpapi.Server, store httpapi.Store, slots int, lease time.
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	worked := make(chan struct{})
-	w := &httpapi.Worker{Store: pg, Name: workerName("serve"), Slots: slots, Lease: lease, Kinds: []string{httpapi.JobSolve}}
+	w := &httpapi.Worker{Store: pg, Name: workerName("serve"), Slots: slots, Lease: lease, Kinds: []string{httpapi.JobSolve, httpapi.JobReplan}}
 	go func() { srv.Work(ctx, w); close(worked) }()
 	return func(wait context.Context) {
 		cancel()

@@ -19,7 +19,7 @@ import (
 
 const workerAbout = `
   A worker takes jobs from the queue of a PostgreSQL store, which any number of
-  serve instances, workers and batch runs share: the solve jobs clients ask of any
+  serve instances, workers and batch runs share: the solve and replan jobs clients ask of any
   instance, and the night jobs of rehabplan batch --store. A job is claimed with
   a lease renewed every third of it; a job whose worker died is taken again once
   its lease lapses; a job cancelled on any instance (DELETE of the job or of its

@@ -798,13 +798,36 @@
     try { await api("DELETE", "/v1/jobs/" + state.job); } catch (e) { show(e.message); }
   }
 
+  // replanJob sends events as a replan job (Prefer: respond-async) and follows
+  // it, its progress shown as a solve's, until it ends: it resolves to what the
+  // synchronous replan answers (the new version and its diff); a failed job is
+  // an error (status 409 when the slot asked for is no longer free)
+  async function replanJob(query, events, key) {
+    let st = await api("POST", opPath("/events" + query), { format: "rehabplan-events/v1", events }, { "Idempotency-Key": key, Prefer: "respond-async" });
+    if (!st || st.kind !== "replan") return st; // an earlier request's answer, replayed
+    $("progress").hidden = true;
+    for (;;) {
+      const best = st.best && st.best.score ? " – meilleur score " + st.best.score : "";
+      $("job").textContent = "replanification " + ({ running: "en cours", done: "terminée", cancelled: "annulée", failed: "échouée" }[st.state] || st.state) +
+        " – " + st.elapsed_s.toFixed(1).replace(".", ",") + " s" + best;
+      if (st.state !== "running") break;
+      await new Promise((r) => setTimeout(r, 300));
+      st = await api("GET", "/v1/jobs/" + st.id);
+    }
+    if (st.replan) return st.replan;
+    const err = new Error(st.state === "failed" ? "Replanification impossible : " + st.error : "Replanification annulée : rien n'a changé.");
+    err.status = /^slot unavailable/.test(st.error || "") ? 409 : 422;
+    if (err.status === 409) err.message = st.error;
+    throw err;
+  }
+
   async function replan(events) {
     if (!state.plan) { show("Calculez d'abord un planning."); return; }
     const old = state.plan;
     try {
       const key = "page-" + Date.now() + "-" + Math.random().toString(36).slice(2);
-      // the date and the budget the user chose (sheets.js)
-      const r = await api("POST", opPath("/events" + window.RPReplan.query()), { format: "rehabplan-events/v1", events }, { "Idempotency-Key": key });
+      // the date and the budget the user chose (sheets.js), as a job
+      const r = await replanJob(window.RPReplan.query(), events, key);
       state.oldPlan = old;
       state.diff = r.diff;
       await loadOperation(state.op);
@@ -835,7 +858,7 @@
     if (!d.recipients.length) box.textContent = "Personne n'est à prévenir maintenant.";
   }
   // what lifecycle.js uses of the page (announce, confirm, reschedule)
-  window.RPLife = { state, api, opPath, loadOperation, select, combo, find, fold, said, changes, when, fromTo, natural, show };
+  window.RPLife = { state, api, replanJob, opPath, loadOperation, select, combo, find, fold, said, changes, when, fromTo, natural, show };
 
   // every action form sends its events through replan; the lifecycle's actions
   // (announce, confirm, reschedule) join this table

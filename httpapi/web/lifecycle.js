@@ -157,7 +157,7 @@
     const s = P.state, old = s.plan;
     const ev = Object.assign({}, sl.event, { id: key("telephone") });
     try {
-      const a = await P.api("POST", P.opPath("/events?now=" + encodeURIComponent(r.now)), { format: "rehabplan-events/v1", events: [ev] }, { "Idempotency-Key": key("deplacement") });
+      const a = await P.replanJob("?now=" + encodeURIComponent(r.now), [ev], key("deplacement"));
       s.oldPlan = old;
       s.diff = a.diff;
       await P.loadOperation(s.op);
@@ -172,7 +172,7 @@
   async function decline(iv) {
     const s = P.state, old = s.plan;
     try {
-      const a = await P.api("POST", P.opPath("/events"), { format: "rehabplan-events/v1", events: [{ id: key("refus"), type: "appointment_declined", intervention: iv }] }, { "Idempotency-Key": key("refus") });
+      const a = await P.replanJob("", [{ id: key("refus"), type: "appointment_declined", intervention: iv }], key("refus"));
       s.oldPlan = old;
       s.diff = a.diff;
       await P.loadOperation(s.op);

@@ -1,0 +1,380 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/rehabplan/rehabplan/gen"
+	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/scheduler"
+)
+
+const (
+	replanOp     = "/v1/operations/op-les-tilleuls"
+	replanEvents = `{"format":"rehabplan-events/v1","events":[{"id":"slip","type":"delivery_slipped","delivery":"L-windows-1","expected":"2027-03-09T08:00"}]}`
+	replanQuery  = "/events?now=2027-02-01T12:00:00%2B01:00&work_limit=2&seed=1"
+)
+
+// slipOn are events slipping the windows' delivery to day (of March
+// 2027): each later day applies after the earlier ones.
+func slipOn(day string) string {
+	return `{"format":"rehabplan-events/v1","events":[{"id":"slip-` + day + `","type":"delivery_slipped","delivery":"L-windows-1","expected":"2027-03-` + day + `T08:00"}]}`
+}
+
+// postAsync sends the events with Prefer: respond-async (and the headers hdr).
+func postAsync(t *testing.T, ts *httptest.Server, query, events string, hdr ...string) (int, JobStatus, []byte) {
+	t.Helper()
+	resp, body := call(t, ts, "POST", replanOp+query, writeTok, []byte(events), append([]string{"Prefer", "respond-async"}, hdr...)...)
+	var st JobStatus
+	if resp.StatusCode == 202 {
+		require.NoError(t, json.Unmarshal(body, &st))
+		require.Equal(t, "/v1/jobs/"+st.ID, resp.Header.Get("Location"))
+		require.Equal(t, "respond-async", resp.Header.Get("Preference-Applied"))
+		require.Equal(t, JobReplan, st.Kind)
+	}
+	return resp.StatusCode, st, body
+}
+
+// A replan sent with Prefer: respond-async is a job: 202 at once, then done with
+// the version it stored, whose status answers what the synchronous replan
+// answers; the key sent again finds the same job, with another body it is a 422,
+// and a synchronous replan with it replays the job's version (issue 14, point 2:
+// long-running calls are jobs). On both stores: with PostgreSQL the queue's
+// worker runs it.
+func TestReplanJob(t *testing.T) {
+	forEachStore(t, func(t *testing.T, k storeKind) {
+		ts, _, logs := newJobServerOn(t, k, Config{})
+		solved := solveExample(t, ts)
+		code, st, body := postAsync(t, ts, replanQuery, replanEvents, "Idempotency-Key", "async-1")
+		require.Equal(t, 202, code, string(body))
+		done := waitJob(t, ts, st.ID)
+		require.Equal(t, "done", done.State, done.Error)
+		require.Equal(t, solved.Version+1, done.Version)
+		require.NotNil(t, done.Replan, "the job's status gives the replan's answer")
+		require.Equal(t, done.Version, done.Replan.Version)
+		require.Equal(t, "op-les-tilleuls", done.Replan.Operation)
+		require.NotNil(t, done.Replan.Diff)
+		require.Contains(t, []string{string(scheduler.StatusComplete), string(scheduler.StatusPartial)}, done.Replan.Status)
+		require.NotNil(t, done.Replan.Unplaced)
+
+		// the version, as a synchronous replan makes it, verified
+		_, body = call(t, ts, "GET", replanOp+"/versions/"+itoa(done.Version), readTok, nil)
+		var v Version
+		require.NoError(t, json.Unmarshal(body, &v))
+		require.Equal(t, "replanned", v.Kind)
+		require.NotNil(t, v.Events)
+		require.Equal(t, "slip", v.Events.Events[0].ID)
+		require.Empty(t, scheduler.Verify(v.Problem, v.Plan))
+
+		// the same key and body: the same job; another body: 422
+		code, again, body := postAsync(t, ts, replanQuery, replanEvents, "Idempotency-Key", "async-1")
+		require.Equal(t, 202, code, string(body))
+		require.Equal(t, st.ID, again.ID)
+		require.Equal(t, "done", again.State)
+		code, _, body = postAsync(t, ts, replanQuery, string(bytes.Replace([]byte(replanEvents), []byte("03-09"), []byte("03-10"), 1)), "Idempotency-Key", "async-1")
+		require.Equal(t, 422, code, string(body))
+		// a synchronous replan with the key: the job's version, replayed
+		resp, body := call(t, ts, "POST", replanOp+replanQuery, writeTok, []byte(replanEvents), "Idempotency-Key", "async-1")
+		require.Equal(t, 200, resp.StatusCode, string(body))
+		require.Equal(t, "true", resp.Header.Get("Idempotent-Replayed"))
+		var sync replanAnswer
+		require.NoError(t, json.Unmarshal(body, &sync))
+		require.Equal(t, done.Version, sync.Version)
+		require.Len(t, versionsOf(t, ts, "op-les-tilleuls"), done.Version, "applied once")
+
+		// a key a synchronous replan used: its answer, replayed (the server
+		// chose to answer at once)
+		resp, body = call(t, ts, "POST", replanOp+replanQuery, writeTok, []byte(slipOn("16")), "Idempotency-Key", "sync-1")
+		require.Equal(t, 201, resp.StatusCode, string(body))
+		code, _, body = postAsync(t, ts, replanQuery, slipOn("16"), "Idempotency-Key", "sync-1")
+		require.Equal(t, 200, code, string(body))
+
+		// without a key: another job each time
+		code, st2, body := postAsync(t, ts, replanQuery, slipOn("23"))
+		require.Equal(t, 202, code, string(body))
+		require.NotEqual(t, st.ID, st2.ID)
+		require.Equal(t, "done", waitJob(t, ts, st2.ID).State)
+
+		// counted and logged by kind
+		_, body = call(t, ts, "GET", "/metrics", "", nil)
+		require.Contains(t, string(body), `rehabplan_jobs_ended_total{kind="replan",outcome="done"} 2`)
+		require.Contains(t, logs.String(), "kind=replan")
+	})
+}
+
+// A replan job queued while the operation is replaced (PUT) ends failed saying
+// so, and writes nothing; one whose base moved by a solve applies its events to
+// the new latest version (issue 14, point 2). The job is held queued: on bbolt
+// by the operation's replan lock, with PostgreSQL by no worker running yet.
+func TestReplanJobBaseMoved(t *testing.T) {
+	forEachStore(t, func(t *testing.T, k storeKind) {
+		st := k.open(t)
+		s := New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite, readTok: RoleRead}})
+		ts := httptest.NewServer(s)
+		t.Cleanup(ts.Close)
+		t.Cleanup(func() { s.Shutdown(context.Background()) })
+		hold := func() (release func()) {
+			if _, ok := st.(*PGStore); ok {
+				return func() { workQueue(t, s, st) }
+			}
+			unlock, err := s.lockReplans(context.Background(), "op-les-tilleuls")
+			require.NoError(t, err)
+			return unlock
+		}
+		release := hold()
+		resp, body := call(t, ts, "POST", "/v1/operations", writeTok, exampleJSON(t))
+		require.Equal(t, 201, resp.StatusCode, string(body))
+		// solved by hand: the queue does not run yet
+		res, err := scheduler.Solve(context.Background(), gen.Example(), &scheduler.Settings{WorkLimit: 2, Seed: 1, Workers: 1})
+		require.NoError(t, err)
+		v1, err := st.Latest("op-les-tilleuls")
+		require.NoError(t, err)
+		_, _, err = st.AddVersion("op-les-tilleuls", v1.Base(), &Version{Kind: "solved", Problem: res.Problem, Plan: res.Plan}, Idem{})
+		require.NoError(t, err)
+
+		code, job, body := postAsync(t, ts, replanQuery, replanEvents)
+		require.Equal(t, 202, code, string(body))
+		require.Equal(t, "running", job.State)
+		resp, body = call(t, ts, "PUT", replanOp, writeTok, exampleJSON(t))
+		require.Equal(t, 200, resp.StatusCode, string(body))
+		release()
+		ended := waitJob(t, ts, job.ID)
+		require.Equal(t, "failed", ended.State)
+		require.Contains(t, ended.Error, "version 3 has no plan")
+		require.Contains(t, ended.Error, "nothing stored")
+		require.Zero(t, ended.Version)
+		require.Nil(t, ended.Replan)
+		vs := versionsOf(t, ts, "op-les-tilleuls")
+		require.Len(t, vs, 3, "nothing written")
+		require.Equal(t, "replaced", vs[2].Kind)
+	})
+}
+
+// A running replan job is cancelled by DELETE /v1/jobs/{id}: it ends cancelled,
+// and the best plan it found, its events applied, is stored as a version that
+// its status gives, as a cancelled solve keeps its best plan.
+func TestReplanJobCancelled(t *testing.T) {
+	forEachStore(t, func(t *testing.T, k storeKind) {
+		ts, _, _ := newJobServerOn(t, k, Config{})
+		solved := solveExample(t, ts)
+		// no work limit: the search runs for its time limit
+		code, st, body := postAsync(t, ts, "/events?now=2027-02-01T12:00:00%2B01:00&time_limit=60s&seed=1", replanEvents)
+		require.Equal(t, 202, code, string(body))
+		time.Sleep(500 * time.Millisecond)
+		resp, body := call(t, ts, "DELETE", "/v1/jobs/"+st.ID, writeTok, nil)
+		require.Equal(t, 202, resp.StatusCode, string(body))
+		begin := time.Now()
+		ended := waitJob(t, ts, st.ID)
+		require.Less(t, time.Since(begin), 30*time.Second, "the cancel did not stop the search")
+		require.Equal(t, "cancelled", ended.State, ended.Error)
+		t.Logf("cancelled after %.1f s, version %d, %s", ended.Elapsed, ended.Version, ended.Error)
+		if ended.Version == 0 {
+			// with a queue, a job cancelled before a worker claimed it stores nothing
+			require.Len(t, versionsOf(t, ts, "op-les-tilleuls"), solved.Version)
+			return
+		}
+		require.Equal(t, solved.Version+1, ended.Version)
+		require.NotNil(t, ended.Replan)
+		_, body = call(t, ts, "GET", replanOp+"/versions/"+itoa(ended.Version), readTok, nil)
+		var v Version
+		require.NoError(t, json.Unmarshal(body, &v))
+		require.Equal(t, "replanned", v.Kind)
+		require.Empty(t, scheduler.Verify(v.Problem, v.Plan))
+		resp, _ = call(t, ts, "DELETE", "/v1/jobs/"+st.ID, writeTok, nil)
+		require.Equal(t, 409, resp.StatusCode, "an ended job cannot be cancelled")
+	})
+}
+
+// A replan job the store records as running (the server was killed during it)
+// runs again at the next start; one whose version is already stored (under its
+// idempotency key) ends done with that version, not applied twice.
+func TestReplanJobResumed(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	st, err := OpenBolt(path)
+	require.NoError(t, err)
+	_, err = st.CreateOperation("op-les-tilleuls", gen.Example())
+	require.NoError(t, err)
+	res, err := scheduler.Solve(context.Background(), gen.Example(), &scheduler.Settings{WorkLimit: 2, Seed: 1, Workers: 1})
+	require.NoError(t, err)
+	v1, err := st.Latest("op-les-tilleuls")
+	require.NoError(t, err)
+	v2, _, err := st.AddVersion("op-les-tilleuls", v1.Base(), &Version{Kind: "solved", Problem: res.Problem, Plan: res.Plan}, Idem{})
+	require.NoError(t, err)
+	evs, err := model.DecodeEvents(bytes.NewReader([]byte(replanEvents)))
+	require.NoError(t, err)
+	now := "2027-02-01T11:00:00Z"
+	started := time.Now().Add(-time.Minute)
+	job := func(id string, evs *model.Events) *JobRecord {
+		rec := &JobRecord{ID: id, Operation: "op-les-tilleuls", Incarnation: v2.Incarnation, Base: v2.Number, State: "running", Started: started,
+			Kind: JobReplan, Now: now, Events: evs, WorkLimit: 2, Seed: 1}
+		rec.setIdem(Idem{Key: jobIdemKey(id)})
+		return rec
+	}
+	// "stored" made version 3 and was killed before its record said so
+	stored := job("stored", evs)
+	require.NoError(t, st.PutJob(stored))
+	at, err := time.Parse(time.RFC3339, now)
+	require.NoError(t, err)
+	rr, err := scheduler.Replan(context.Background(), v2.Problem, v2.Plan, evs, at, &scheduler.Settings{WorkLimit: 2, Seed: 1, Workers: 1})
+	require.NoError(t, err)
+	v3, _, err := st.AddVersion("op-les-tilleuls", v2.Base(), &Version{Kind: "replanned", Problem: rr.Problem, Plan: rr.Plan, Diff: rr.Diff, Events: evs}, stored.idem())
+	require.NoError(t, err)
+	require.NoError(t, st.Close())
+
+	ts, s, stop := serverOn(t, path)
+	n, err := s.ResumeJobs()
+	require.NoError(t, err)
+	require.Zero(t, n, "a replan job whose version is stored ran again")
+	_, body := call(t, ts, "GET", "/v1/jobs/stored", readTok, nil)
+	var got JobStatus
+	require.NoError(t, json.Unmarshal(body, &got))
+	require.Equal(t, "done", got.State, got.Error)
+	require.Equal(t, v3.Number, got.Version)
+	require.NotNil(t, got.Replan)
+	require.Len(t, versionsOf(t, ts, "op-les-tilleuls"), 3, "applied once")
+
+	// "interrupted" had stored nothing: it runs again, on the latest version
+	later, err := model.DecodeEvents(bytes.NewReader([]byte(slipOn("16"))))
+	require.NoError(t, err)
+	require.NoError(t, s.cfg.Store.PutJob(job("interrupted", later)))
+	stop()
+	ts, s, stop = serverOn(t, path)
+	defer stop()
+	n, err = s.ResumeJobs()
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	got = waitJob(t, ts, "interrupted")
+	require.Equal(t, "done", got.State, got.Error)
+	require.Equal(t, 4, got.Version)
+	require.Equal(t, 1, got.Resumed)
+	require.Len(t, versionsOf(t, ts, "op-les-tilleuls"), 4)
+	n, err = s.ResumeJobs()
+	require.NoError(t, err)
+	require.Zero(t, n)
+}
+
+// Without Prefer: respond-async, a time limit beyond what the server holds a
+// request for is a 400 naming time_limit and saying what to send; within it the
+// replan answers in its request, as before.
+func TestSyncReplanTimeLimitIsCapped(t *testing.T) {
+	ts, _, _ := newJobServer(t, Config{MaxHeldTime: 20 * time.Second})
+	solveExample(t, ts)
+	resp, body := call(t, ts, "POST", replanOp+"/events?now=2027-02-01T12:00:00%2B01:00&time_limit=30s", writeTok, []byte(replanEvents))
+	require.Equal(t, 400, resp.StatusCode, string(body))
+	var p problemBody
+	require.NoError(t, json.Unmarshal(body, &p))
+	require.Len(t, p.Errors, 1)
+	require.Equal(t, "time_limit", p.Errors[0].Field)
+	require.Contains(t, p.Detail, "Prefer: respond-async")
+	require.Len(t, versionsOf(t, ts, "op-les-tilleuls"), 2, "nothing written")
+
+	resp, body = call(t, ts, "POST", replanOp+"/events?now=2027-02-01T12:00:00%2B01:00&time_limit=20s&work_limit=2&seed=1", writeTok, []byte(replanEvents))
+	require.Equal(t, 201, resp.StatusCode, string(body))
+	code, _, body := postAsync(t, ts, "/events?now=2027-02-01T12:00:00%2B01:00&time_limit=30s&work_limit=2&seed=1", slipOn("16"))
+	require.Equal(t, 202, code, string(body), "a job may take longer")
+}
+
+// The Prefer header is read as RFC 7240 says: preferences separated by commas,
+// names in any case, with values or parameters.
+func TestPreferAsync(t *testing.T) {
+	cases := []struct {
+		name   string
+		values []string
+		want   bool
+	}{
+		{"none", nil, false},
+		{"alone", []string{"respond-async"}, true},
+		{"case", []string{"Respond-Async"}, true},
+		{"among others", []string{"return=minimal, respond-async; x=1"}, true},
+		{"second header", []string{"return=minimal", "wait=10, respond-async"}, true},
+		{"another", []string{"return=representation"}, false},
+		{"prefix only", []string{"respond-asynchronously"}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := httptest.NewRequest("POST", "/", nil)
+			for _, v := range tc.values {
+				r.Header.Add("Prefer", v)
+			}
+			require.Equal(t, tc.want, preferAsync(r))
+		})
+	}
+}
+
+// A replan job still waiting for another replan of its operation when the
+// server shuts down stores nothing and stays running in the store: the next
+// start runs it (its events are not lost, nor applied twice).
+func TestReplanJobWaitingAtShutdownRunsAtTheNextStart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s.db")
+	ts, s, stop := serverOn(t, path)
+	solved := solveExample(t, ts)
+	unlock, err := s.lockReplans(context.Background(), "op-les-tilleuls")
+	require.NoError(t, err)
+	code, job, body := postAsync(t, ts, replanQuery, replanEvents)
+	require.Equal(t, 202, code, string(body))
+	s.Shutdown(context.Background())
+	unlock()
+	rec, err := s.cfg.Store.GetJob(job.ID)
+	require.NoError(t, err)
+	require.Equal(t, "running", rec.State, rec.Error)
+	require.Len(t, versionsOf(t, ts, "op-les-tilleuls"), solved.Version)
+	stop()
+
+	ts, s, stop = serverOn(t, path)
+	defer stop()
+	n, err := s.ResumeJobs()
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	done := waitJob(t, ts, job.ID)
+	require.Equal(t, "done", done.State, done.Error)
+	require.Equal(t, solved.Version+1, done.Version)
+	require.Len(t, versionsOf(t, ts, "op-les-tilleuls"), solved.Version+1)
+}
+
+// A replan job recorded as running whose version is already stored under its
+// idempotency key ends done with that version when it is run again (bbolt: at
+// the next start; PostgreSQL: by the queue's worker), its events not applied
+// twice.
+func TestReplanJobWithItsVersionStoredEndsDone(t *testing.T) {
+	forEachStore(t, func(t *testing.T, k storeKind) {
+		st := k.open(t)
+		_, err := st.CreateOperation("op-les-tilleuls", gen.Example())
+		require.NoError(t, err)
+		res, err := scheduler.Solve(context.Background(), gen.Example(), &scheduler.Settings{WorkLimit: 2, Seed: 1, Workers: 1})
+		require.NoError(t, err)
+		v1, err := st.Latest("op-les-tilleuls")
+		require.NoError(t, err)
+		v2, _, err := st.AddVersion("op-les-tilleuls", v1.Base(), &Version{Kind: "solved", Problem: res.Problem, Plan: res.Plan}, Idem{})
+		require.NoError(t, err)
+		evs, err := model.DecodeEvents(bytes.NewReader([]byte(replanEvents)))
+		require.NoError(t, err)
+		rec := &JobRecord{ID: "stored", Operation: "op-les-tilleuls", Incarnation: v2.Incarnation, Base: v2.Number, State: "running",
+			Started: time.Now().Add(-time.Minute), Kind: JobReplan, Now: "2027-02-01T11:00:00Z", Events: evs, WorkLimit: 2, Seed: 1}
+		rec.setIdem(NewIdem("client-key", "POST", "/x", []byte(replanEvents)))
+		require.NoError(t, st.PutJob(rec))
+		at, _ := time.Parse(time.RFC3339, rec.Now)
+		rr, err := scheduler.Replan(context.Background(), v2.Problem, v2.Plan, evs, at, &scheduler.Settings{WorkLimit: 2, Seed: 1, Workers: 1})
+		require.NoError(t, err)
+		v3, _, err := st.AddVersion("op-les-tilleuls", v2.Base(), &Version{Kind: "replanned", Problem: rr.Problem, Plan: rr.Plan, Diff: rr.Diff, Events: evs}, rec.idem())
+		require.NoError(t, err)
+
+		s := New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite, readTok: RoleRead}})
+		ts := httptest.NewServer(s)
+		t.Cleanup(ts.Close)
+		t.Cleanup(func() { s.Shutdown(context.Background()) })
+		_, err = s.ResumeJobs()
+		require.NoError(t, err)
+		workQueue(t, s, st)
+		got := waitJob(t, ts, "stored")
+		require.Equal(t, "done", got.State, got.Error)
+		require.Equal(t, v3.Number, got.Version)
+		require.Len(t, versionsOf(t, ts, "op-les-tilleuls"), 3, "applied once")
+	})
+}
