@@ -166,3 +166,24 @@ func bookNewStays(q *model.Problem, stays []model.Stay, kinds map[string]pinKind
 	}
 	return out, nil
 }
+
+// NewStaysText words the stays this replan planned (NewStays) in French, as the
+// summary's "who moves when" does: the household, its unit and dates, the move
+// out and the move back as the new plan places them.
+func (rr *ReplanResult) NewStaysText() []string {
+	if len(rr.NewStays) == 0 || rr.Plan == nil || rr.Problem == nil {
+		return nil
+	}
+	fresh := map[string]bool{}
+	for _, st := range rr.NewStays {
+		fresh[st.Household] = true
+	}
+	sub := *rr.Plan
+	sub.Stays = nil
+	for _, st := range rr.Plan.Stays {
+		if st.Planned && fresh[st.Household] {
+			sub.Stays = append(sub.Stays, st)
+		}
+	}
+	return movesText(&sub, rr.Problem.Typed().Loc)
+}
