@@ -174,7 +174,7 @@ func TestWhoReadsWhichCalendar(t *testing.T) {
 func TestViewOfStaysAndInterlocutors(t *testing.T) {
 	p := redactProblem()
 	plan := &model.Plan{
-		Stays: []model.Stay{{Household: "H1", Dwelling: "D1", Unit: "U1", From: "2027-03-01", To: "2027-03-20", Planned: true, Reason: model.StayForWater}},
+		Stays:         []model.Stay{{Household: "H1", Dwelling: "D1", Unit: "U1", From: "2027-03-01", To: "2027-03-20", Planned: true, Reason: model.StayForWater}},
 		Interlocutors: []model.Interlocutor{{Household: "H1", Pilot: "P1", Visits: []model.OtherPilot{{Intervention: "v", Pilot: "P2", Reason: `profile "carer": the carer is away`}}}},
 	}
 	for _, tc := range []struct {
