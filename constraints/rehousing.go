@@ -269,7 +269,6 @@ func sketch(p *model.Problem, needs []StayNeed) map[string][2]time.Time {
 // stay in it. A household no unit can take gets no stay (its works then cannot
 // keep its limit, and say so). The moves are "<dwelling>/move-out" and
 // "<dwelling>/move-back".
-//
 func PlanStays(p *model.Problem) []model.Stay {
 	needs := StayNeeds(p)
 	if len(needs) == 0 {
