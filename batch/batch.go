@@ -62,13 +62,16 @@ type Report struct {
 	Version int    `json:"version,omitempty"`
 	// Events counts the events applied; Moved the appointments moved, of which
 	// AnnouncedMoved had been announced.
-	Events         int     `json:"events"`
-	Moved          int     `json:"moved"`
-	AnnouncedMoved int     `json:"announced_moved"`
-	End            string  `json:"end,omitempty"`
-	Violations     int     `json:"hard_violations"`
-	Unplaced       int     `json:"unplaced"`
-	Seconds        float64 `json:"seconds"`
+	Events         int    `json:"events"`
+	Moved          int    `json:"moved"`
+	AnnouncedMoved int    `json:"announced_moved"`
+	End            string `json:"end,omitempty"`
+	Violations     int    `json:"hard_violations"`
+	Unplaced       int    `json:"unplaced"`
+	// StaysPlanned counts the relocation stays this run planned: all of them
+	// at a first solve, those the events made needed at a replan.
+	StaysPlanned int     `json:"stays_planned,omitempty"`
+	Seconds      float64 `json:"seconds"`
 }
 
 // Operations lists the operation folders under dir (those holding problem.json),
@@ -356,8 +359,11 @@ func ReplanOne(ctx context.Context, p *model.Problem, plan *model.Plan, evs *mod
 		if err != nil {
 			return nil, err
 		}
-		out.Problem, out.Plan = p, res.Plan
+		// the problem the plan is for: its planned stays booked, as a replan
+		// leaves it, so that the next night books nothing more
+		out.Problem, out.Plan = res.Problem, res.Plan
 		r.Violations, r.Unplaced = len(res.Violations), len(res.Plan.Unplaced)
+		r.StaysPlanned = len(res.Plan.PlannedStays())
 		if res.Status == scheduler.StatusComplete {
 			r.End = res.Makespan.Format(time.RFC3339)
 		}
@@ -374,7 +380,14 @@ func ReplanOne(ctx context.Context, p *model.Problem, plan *model.Plan, evs *mod
 		r.Violations, r.Unplaced = len(rr.Result.Violations), len(rr.Plan.Unplaced)
 		r.Moved, r.AnnouncedMoved = rr.Diff.Summary.Moved, rr.Diff.Summary.AnnouncedMoved
 		r.End = rr.Diff.Summary.NewEnd
-		if len(evs.Events) == 0 && len(rr.Diff.Changes) == 0 && len(rr.Result.Violations) == 0 && !statusesChanged(p, rr.Problem) {
+		r.StaysPlanned = len(rr.NewStays)
+		// a problem stored as given, beside a plan with planned stays (rehabplan
+		// solve's output), books them at every replan: that is no change
+		base, err := model.WithPlannedStays(p, plan)
+		if err != nil {
+			return nil, err
+		}
+		if len(evs.Events) == 0 && len(rr.Diff.Changes) == 0 && len(rr.Result.Violations) == 0 && !statusesChanged(base, rr.Problem) {
 			r.Status = "unchanged"
 			return out, nil
 		}
@@ -561,6 +574,9 @@ func WriteReport(w io.Writer, rs []Report) error {
 			end = "-"
 		}
 		fmt.Fprintf(&b, "%-24s %-8s %7d %6d %6d %9d %5d %8d  %s", r.Operation, r.Status, r.Version, r.Events, r.Moved, r.AnnouncedMoved, r.Violations, r.Unplaced, end)
+		if r.StaysPlanned > 0 {
+			fmt.Fprintf(&b, "  (%d %s planned)", r.StaysPlanned, map[bool]string{true: "stay", false: "stays"}[r.StaysPlanned == 1])
+		}
 		if r.Error != "" {
 			fmt.Fprintf(&b, "  (%s)", r.Error)
 		}

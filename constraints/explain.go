@@ -85,12 +85,25 @@ func (c *Compiled) explain(t int, p solver.Placement, pl []solver.Placement, lan
 			"the search stopped (time limit or cancellation) before placing it",
 			fmt.Sprintf("La recherche s'est arrêtée (limite de temps ou annulation) avant de placer %s", iv.ID))}}
 	}
+	// the first rule that answers explains it; a span limit, every rule whose
+	// limit holds the task (water and heating cut together: both bind)
+	var spans []model.Reason
 	for _, r := range registry.list {
 		if ue, ok := r.(unplacedExplainer); ok {
 			if rs, ok := ue.explainUnplaced(c, t, p, lang); ok {
-				return rs
+				if p.Reason != solver.ReasonSpan {
+					return rs
+				}
+				for _, x := range rs {
+					if !slices.Contains(spans, x) {
+						spans = append(spans, x)
+					}
+				}
 			}
 		}
+	}
+	if len(spans) > 0 {
+		return spans
 	}
 	lo, after := c.earliestStart(t, pl)
 	task := &c.Problem.Tasks[t]
@@ -321,4 +334,14 @@ func (c *Compiled) ownerOf(r int) resourceOwner {
 // busyWith says in English that resource r is busy with intervention id.
 func busyWith(c *Compiled, r int, id string) string {
 	return fmt.Sprintf("%s is busy with %s", c.Problem.Resources[r].Name, id)
+}
+
+// inSpan reports whether task t is held by the span limit named name.
+func (c *Compiled) inSpan(t int, name string) bool {
+	for i := range c.Problem.Spans {
+		if sp := &c.Problem.Spans[i]; sp.Name == name && slices.Contains(sp.Tasks, t) {
+			return true
+		}
+	}
+	return false
 }

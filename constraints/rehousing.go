@@ -36,8 +36,7 @@ type dwellingWorks struct {
 	es, dur []float64
 }
 
-func worksOf(p *model.Problem, x *model.Index, ivs []*model.Intervention) *dwellingWorks {
-	tv := p.Typed()
+func worksOf(p *model.Problem, tv *model.Typed, ivs []*model.Intervention) *dwellingWorks {
 	wd := float64(max(1, tv.WorkingDay))
 	w := &dwellingWorks{}
 	pos := map[string]int{}
@@ -134,6 +133,7 @@ func StayNeeds(p *model.Problem) []StayNeed {
 		return nil
 	}
 	x := model.NewIndex(p)
+	tv := p.Typed() // read once: a problem not validated has no view kept
 	byDwelling := map[string][]*model.Intervention{}
 	roles := map[string]bool{}
 	for i := range p.Interventions {
@@ -163,7 +163,7 @@ func StayNeeds(p *model.Problem) []StayNeed {
 		if water == 0 && bath == 0 {
 			continue
 		}
-		w := worksOf(p, x, byDwelling[d.ID])
+		w := worksOf(p, tv, byDwelling[d.ID])
 		for _, k := range []struct {
 			reason string
 			limit  int
@@ -269,11 +269,24 @@ func sketch(p *model.Problem, needs []StayNeed) map[string][2]time.Time {
 // stay in it. A household no unit can take gets no stay (its works then cannot
 // keep its limit, and say so). The moves are "<dwelling>/move-out" and
 // "<dwelling>/move-back".
+func PlanStays(p *model.Problem) []model.Stay {
+	needs := StayNeeds(p)
+	if len(needs) == 0 {
+		return nil
+	}
+	return PlaceStays(p, needs, sketch(p, needs))
+}
+
+// PlaceStays is PlanStays for the given needs, with the dates of their works
+// read from drawn (by dwelling, the first start and the last end of its works
+// that cut water or the bathroom) instead of a first construction: a replan
+// passes the old plan's appointments, so that the stay wraps them and they can
+// stay where they were. A dwelling not in drawn gets its stay as early as its
+// works allow.
 //
 // One long function: the estimate of each stay and the choice of its unit share
 // the units' next free days, read once; split, each half would take them all.
-func PlanStays(p *model.Problem) []model.Stay {
-	needs := StayNeeds(p)
+func PlaceStays(p *model.Problem, needs []StayNeed, drawn map[string][2]time.Time) []model.Stay {
 	if len(needs) == 0 {
 		return nil
 	}
@@ -297,10 +310,9 @@ func PlanStays(p *model.Problem) []model.Stay {
 		earliest time.Time
 		days     int
 	}
-	drawn := sketch(p, needs)
 	cands := make([]cand, 0, len(needs))
 	for _, n := range needs {
-		w := worksOf(p, x, byDwelling[n.Dwelling])
+		w := worksOf(p, tv, byDwelling[n.Dwelling])
 		during := func(iv *model.Intervention) bool {
 			t := x.Trades[iv.Trade]
 			return t != nil && (t.CutsWater || t.CutsBathroom) && !iv.Fixed()

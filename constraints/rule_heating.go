@@ -87,7 +87,7 @@ func (Heating) compileTerms(c *Compiled, g *taskGroups) error {
 func (Heating) explainUnplaced(c *Compiled, t int, p solver.Placement, lang Lang) ([]model.Reason, bool) {
 	iv := c.Interventions[t]
 	tr := c.Index.Trades[iv.Trade]
-	if p.Reason != solver.ReasonSpan || tr == nil || !tr.CutsHeating {
+	if p.Reason != solver.ReasonSpan || tr == nil || !tr.CutsHeating || !c.inSpan(t, iv.Dwelling+"/heating") {
 		return nil, false
 	}
 	h := c.Model.MaxHeatingCutHours()

@@ -163,7 +163,7 @@ func (HouseholdProfile) explainUnplaced(c *Compiled, t int, p solver.Placement, 
 	iv := c.Interventions[t]
 	switch p.Reason {
 	case solver.ReasonSpan:
-		if tr := c.Index.Trades[iv.Trade]; tr == nil || !(tr.CutsWater || tr.CutsBathroom) || !waterLimited(c, iv) {
+		if tr := c.Index.Trades[iv.Trade]; tr == nil || !(tr.CutsWater || tr.CutsBathroom) || !waterLimited(c, iv) || iv.Relocation == model.RoleDuring {
 			return nil, false // another rule's span (heating, snags)
 		}
 		if rs, ok := c.unhousedReason(t, lang); ok {

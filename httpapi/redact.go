@@ -147,7 +147,9 @@ func (v *view) household(h *model.Household) {
 }
 
 // Plan is the view of a plan: for a contractor its crews' assignments, no
-// unplaced ones, no score; for a manager or viewer the reasons' texts redacted.
+// unplaced ones, no score, no stays, no interlocutors; for a manager or viewer
+// the reasons' texts redacted (those of the interlocutors too), and for a viewer
+// the stays without their reason (the limit a profile sets).
 func (v *view) Plan(p *model.Plan) *model.Plan {
 	if p == nil || v.full() {
 		return p
@@ -160,10 +162,28 @@ func (v *view) Plan(p *model.Plan) *model.Plan {
 				q.Assignments = append(q.Assignments, a)
 			}
 		}
-		q.Unplaced, q.Score = []model.Unplaced{}, nil
+		// who moves when and who sees which pilot are households' affairs
+		q.Unplaced, q.Score, q.Stays, q.Interlocutors = []model.Unplaced{}, nil, nil, nil
 		return &q
 	}
 	q.Unplaced = v.unplaced(p.Unplaced)
+	if v.role == RoleViewer && len(p.Stays) > 0 {
+		// why the planner rehoused a household says its profile's limit
+		q.Stays = slices.Clone(p.Stays)
+		for i := range q.Stays {
+			q.Stays[i].Reason = ""
+		}
+	}
+	if len(p.Interlocutors) > 0 {
+		q.Interlocutors = make([]model.Interlocutor, len(p.Interlocutors))
+		for i, it := range p.Interlocutors {
+			it.Visits = slices.Clone(it.Visits)
+			for k := range it.Visits {
+				it.Visits[k].Reason = v.say(it.Visits[k].Reason)
+			}
+			q.Interlocutors[i] = it
+		}
+	}
 	return &q
 }
 

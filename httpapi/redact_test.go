@@ -167,3 +167,42 @@ func TestWhoReadsWhichCalendar(t *testing.T) {
 		require.Equal(t, c.want, testView(c.role, []string{"C1"}, "op-a", "k", nil).Calendar(c.kind, c.who), "%s %s %s", c.role, c.kind, c.who)
 	}
 }
+
+// Who moves when and who sees which pilot: a contractor sees neither, a viewer
+// the stays without the limit that made them, a manager the interlocutors'
+// reasons with opaque profile ids.
+func TestViewOfStaysAndInterlocutors(t *testing.T) {
+	p := redactProblem()
+	plan := &model.Plan{
+		Stays:         []model.Stay{{Household: "H1", Dwelling: "D1", Unit: "U1", From: "2027-03-01", To: "2027-03-20", Planned: true, Reason: model.StayForWater}},
+		Interlocutors: []model.Interlocutor{{Household: "H1", Pilot: "P1", Visits: []model.OtherPilot{{Intervention: "v", Pilot: "P2", Reason: `profile "carer": the carer is away`}}}},
+	}
+	for _, tc := range []struct {
+		role       string
+		stays      int
+		reason     string
+		visitWords string
+	}{
+		{RoleAdmin, 1, model.StayForWater, `profile "carer"`},
+		{RolePilot, 1, model.StayForWater, `profile "carer"`},
+		{RoleManager, 1, model.StayForWater, `profile "P-`},
+		{RoleViewer, 1, "", `profile "P-`},
+		{RoleContractor, 0, "", ""},
+	} {
+		t.Run(tc.role, func(t *testing.T) {
+			v := testView(tc.role, []string{"C1"}, "op-a", "k", p)
+			got := v.Plan(plan)
+			require.Len(t, got.Stays, tc.stays)
+			if tc.stays > 0 {
+				require.Equal(t, tc.reason, got.Stays[0].Reason)
+				require.Equal(t, "U1", got.Stays[0].Unit)
+				require.Len(t, got.Interlocutors, 1)
+				require.Contains(t, got.Interlocutors[0].Visits[0].Reason, tc.visitWords)
+			} else {
+				require.Empty(t, got.Interlocutors)
+			}
+			require.Equal(t, model.StayForWater, plan.Stays[0].Reason, "not in place")
+			require.Equal(t, `profile "carer": the carer is away`, plan.Interlocutors[0].Visits[0].Reason, "not in place")
+		})
+	}
+}

@@ -31,6 +31,9 @@ type ReplanResult struct {
 	// Rounds counts the quick constructions needed to settle which appointments
 	// stay where they are.
 	Rounds int
+	// NewStays are the relocation stays this replan planned: households the
+	// events made need one (see Replan). They are among Plan.Stays.
+	NewStays []model.Stay
 }
 
 // How an intervention is treated by a replan.
@@ -69,6 +72,12 @@ const (
 // the field. The time limit and ctx bound the whole replan; the best plan found is
 // returned when they are reached.
 //
+// The stays the old plan chose stay booked (those not begun may last longer);
+// a household that the events make need a stay (operation.rehousing: its works
+// would now leave it without water or a bathroom beyond its limit) gets one
+// planned as Solve does, wrapped around its works' old appointments so that they
+// can keep their times (ReplanResult.NewStays).
+//
 // One long function: its stages (apply the events, settle which appointments
 // stay by quick constructions, search with what is left of the time, build,
 // verify and diff) share the pins, the causes and one deadline; each stage is
@@ -83,6 +92,7 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	}
 	// the stays the old plan chose are booked from now on, those not begun
 	// extended as their unit allows
+	orig := old
 	old = extendStays(p, old, now)
 	p, err := model.WithPlannedStays(p, old)
 	if err != nil {
@@ -132,6 +142,18 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 		if rr := keepOld(p, q, old, kinds, slots, now, begin); rr != nil {
 			return rr, nil
 		}
+	}
+	// the stays the events make needed, planned as the first plan does
+	var added []model.Stay
+	if stays := newStays(p, q, orig, old, slots, now); len(stays) > 0 {
+		if err := valid(); err != nil {
+			return nil, err
+		}
+		q2, err := bookNewStays(q, stays, kinds, ap, cause)
+		if err != nil {
+			return nil, fmt.Errorf("scheduler: rehousing: %w", err)
+		}
+		q, x, added = q2, model.NewIndex(q2), stays
 	}
 	released := map[string]string{}
 
@@ -268,14 +290,14 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 		violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled, cals(), oldRead())
 	}
 	blameEvents(plan, cp, slots, cause, ap, ev, s.Lang)
+	var planned []model.Stay
 	if old != nil {
-		plan.Stays = constraints.Stays(out, old.PlannedStays())
-	} else {
-		plan.Stays = constraints.Stays(out, nil)
+		planned = old.PlannedStays()
 	}
+	plan.Stays = constraints.Stays(out, append(planned, added...))
 	r := &Result{Plan: plan, Elapsed: time.Since(begin)}
 	r.finish(cp, res, violations)
-	return &ReplanResult{Problem: out, Plan: plan, Diff: d, Result: r, Released: released, Rounds: rounds}, nil
+	return &ReplanResult{Problem: out, Plan: plan, Diff: d, Result: r, Released: released, Rounds: rounds, NewStays: added}, nil
 }
 
 // classify says how a replan at now treats each intervention of q, the problem

@@ -7,7 +7,7 @@
 // plan's time between consecutive sizes and over all of them (least squares on
 // the logarithms).
 //
-//	go run ./bench/scale [--sizes 100,300,1000,3000] [--quality 10s,60s] [--seed 7]
+//	go run ./bench/scale [--sizes 100,300,1000,3000] [--quality 10s,60s] [--seed 7] [--visits --heating --snags N]
 package main
 
 import (
@@ -35,8 +35,12 @@ func main() {
 	quality := flag.String("quality", "10s,60s", "search times of the quality columns (empty: none)")
 	seed := flag.Int64("seed", 7, "generator seed")
 	bin := flag.String("bin", "", "the rehabplan binary (default: built from this module)")
+	var practices gen.Options
+	flag.BoolVar(&practices.Visits, "visits", false, "generate the pilot's diagnostic meetings and surveys (gen --visits)")
+	flag.BoolVar(&practices.Heating, "heating", false, "make the plumbers' day cut heating (gen --heating)")
+	flag.IntVar(&practices.Snags, "snags", 0, "return visits for the first N acceptance visits (gen --snags)")
 	flag.Parse()
-	if err := run(*sizes, *quality, *seed, *bin); err != nil {
+	if err := run(*sizes, *quality, *seed, *bin, practices); err != nil {
 		fmt.Fprintln(os.Stderr, "scale:", err)
 		os.Exit(1)
 	}
@@ -78,7 +82,7 @@ func child(bin string, args ...string) (childRun, error) {
 	return r, nil
 }
 
-func run(sizesS, qualityS string, seed int64, bin string) error {
+func run(sizesS, qualityS string, seed int64, bin string, practices gen.Options) error {
 	dir, err := os.MkdirTemp("", "rehabplan-scale")
 	if err != nil {
 		return err
@@ -116,7 +120,7 @@ func run(sizesS, qualityS string, seed int64, bin string) error {
 	fmt.Printf(" %9s %9s %7s\n", "replan s", "replan MB", "growth")
 	var ns, firsts []float64 // dwellings and first s of the sizes done
 	for _, n := range sizes {
-		p := gen.Generate(gen.Options{Dwellings: n, Seed: seed})
+		p := gen.Generate(gen.Options{Dwellings: n, Seed: seed, Visits: practices.Visits, Heating: practices.Heating, Snags: practices.Snags})
 		pf := filepath.Join(dir, fmt.Sprintf("p%d.json", n))
 		plf := filepath.Join(dir, fmt.Sprintf("plan%d.json", n))
 		b, _ := json.Marshal(p)

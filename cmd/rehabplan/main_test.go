@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -250,4 +251,55 @@ func TestBenchWorkLimitIsDeterministic(t *testing.T) {
 	code, _, stderr := runCLI("bench", "--family", "flowshop", "--work-limit", "-1", files[0])
 	assert.Equal(t, exitInvalid, code)
 	assert.Contains(t, stderr, "--work-limit")
+}
+
+// A replan whose event makes a household need a relocation stay plans it: the
+// command says who moves when for it, and the plan verifies.
+func TestReplanCommandPlansNewStays(t *testing.T) {
+	dir := t.TempDir()
+	p, plan, ev := filepath.Join(dir, "p.json"), filepath.Join(dir, "plan.json"), filepath.Join(dir, "ev.json")
+	code, out, _ := runCLI("example")
+	require.Equal(t, exitOK, code)
+	require.NoError(t, os.WriteFile(p, []byte(out), 0o644))
+	code, _, errs := runCLI("solve", p, "-o", plan, "--work-limit", "4", "--workers", "2")
+	require.Equal(t, exitOK, code, errs)
+	var doc struct {
+		Households []map[string]any `json:"households"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	var h map[string]any
+	for _, x := range doc.Households {
+		if x["id"] == "H002" {
+			h = x
+		}
+	}
+	require.NotNil(t, h)
+	require.Nil(t, h["profiles"], "H002 has no limit in the example")
+	h["profiles"] = []string{"home-care"} // 3 days without water at most
+	e, err := json.Marshal(map[string]any{"format": "rehabplan-events/v1", "events": []any{
+		map[string]any{"id": "care", "type": "household_changed", "household": h}}})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(ev, e, 0o644))
+	for _, lang := range []string{"en", "fr"} {
+		newPlan := filepath.Join(dir, "new-"+lang+".json")
+		code, _, errs = runCLI("replan", p, plan, ev, "--now", "2026-12-14T09:00", "-o", newPlan, "--work-limit", "4", "--workers", "2", "--lang", lang)
+		require.Equal(t, exitOK, code, errs)
+		if lang == "fr" {
+			assert.Contains(t, errs, "nouveaux séjours en logement tiroir (les événements les rendent nécessaires) :\n  H002 (")
+		} else {
+			assert.Contains(t, errs, "new relocation stays (the events made them needed; in French as the households read them):\n  H002 (")
+		}
+		assert.Contains(t, errs, "(relogé par le planning : coupures d'eau trop longues), déménagement le ")
+		data, err := os.ReadFile(newPlan)
+		require.NoError(t, err)
+		var np model.Plan
+		require.NoError(t, json.Unmarshal(data, &np))
+		found := false
+		for _, st := range np.Stays {
+			found = found || st.Household == "H002" && st.Planned && st.MoveOut == "B1-A-02/move-out"
+		}
+		assert.True(t, found, "%+v", np.Stays)
+		code, _, errs = runCLI("verify", filepath.Join(dir, "new-"+lang+".problem.json"), newPlan)
+		require.Equal(t, exitOK, code, errs)
+	}
 }

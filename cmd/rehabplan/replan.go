@@ -169,6 +169,16 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	rp := newReporter(stderr, lang, p)
 	rp.diff(res.Diff)
+	if lines := res.NewStaysText(); len(lines) > 0 {
+		if rp.fr {
+			fmt.Fprintln(stderr, "nouveaux séjours en logement tiroir (les événements les rendent nécessaires) :")
+		} else {
+			fmt.Fprintln(stderr, "new relocation stays (the events made them needed; in French as the households read them):")
+		}
+		for _, l := range lines {
+			fmt.Fprintf(stderr, "  %s\n", l)
+		}
+	}
 	rp.search(res.Result.Stop, res.Result.Elapsed, res.Result.Iterations, res.Rounds)
 	return rp.result(res.Result)
 }
