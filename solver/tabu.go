@@ -38,10 +38,21 @@ type tmove struct {
 // returns its blocks in path order.
 func (g *dgraph) criticalBlocks(mk int, rng *rand.Rand, out []block) []block {
 	out = out[:0]
-	var ends []int
-	for t := 0; t < g.n; t++ {
-		if g.head[t]+g.dur[t] == mk && g.tail[t] == 0 {
-			ends = append(ends, t)
+	ends := g.ends[:0]
+	defer func() { g.ends = ends }()
+	if f := g.fast; f != nil && f.sinks != nil {
+		// the same tasks, in the same order: with positive durations a tail is 0
+		// only without successors
+		for _, t := range f.sinks {
+			if f.mn[t] < 0 && g.head[t]+g.dur[t] == mk && g.tail[t] == 0 {
+				ends = append(ends, t)
+			}
+		}
+	} else {
+		for t := 0; t < g.n; t++ {
+			if g.head[t]+g.dur[t] == mk && g.tail[t] == 0 {
+				ends = append(ends, t)
+			}
 		}
 	}
 	if len(ends) == 0 {
@@ -301,7 +312,7 @@ func (tl *tabuList) reset() {
 	if tl.flat != nil {
 		clear(tl.flat)
 	} else {
-		tl.reset()
+		clear(tl.until)
 	}
 }
 
