@@ -7,8 +7,8 @@
 //	go run ./cmd/rehabplan bench --family flowshop --time-limit 10s \
 //	    --bounds /tmp/taillard/bounds.csv /tmp/taillard/Ta0*.txt
 //
-// (Ta061 to Ta120, the 100- to 500-job instances: /tmp/taillard/Ta0[6-9]?.txt
-// /tmp/taillard/Ta1??.txt.)
+// (Ta061 to Ta120, the 100- to 500-job instances: /tmp/taillard/Ta06[1-9].txt
+// /tmp/taillard/Ta0[7-9]?.txt /tmp/taillard/Ta1??.txt.)
 //
 // The files are in the format of the bundled Ta001.txt (the header line, then one
 // line of processing times per machine).
