@@ -23,6 +23,10 @@ type fastGraph struct {
 	stamp      int
 	fwd, bwd   []int // the reordering's searches: tasks found
 	stack, buf []int
+	// the tasks without precedence successors, in index order, when every
+	// duration is positive (nil otherwise): the schedule's last tasks are among
+	// them, the last of their machines
+	sinks []int
 }
 
 // initFast sets up the fast path when every task uses exactly one machine.
@@ -46,6 +50,15 @@ func (g *dgraph) initFast() {
 			f.inLag = append(f.inLag, a.minLag)
 		}
 		f.in[t+1] = len(f.from)
+	}
+	for t := 0; t < g.n; t++ {
+		if g.dur[t] <= 0 {
+			f.sinks = nil
+			break
+		}
+		if f.out[t+1] == f.out[t] {
+			f.sinks = append(f.sinks, t)
+		}
 	}
 	g.fast = f
 	g.relinkAll()
@@ -198,11 +211,28 @@ func (g *dgraph) evaluateAfter(m tmove) (int, bool) {
 		}
 		tail[t] = q
 	}
+	return g.fastMakespan(), true
+}
+
+// fastMakespan is the latest end of the evaluated schedule on the fast path.
+// With positive durations every path ends at a sink without machine successor,
+// and each task lies on a path to one; otherwise it takes every task's head and
+// tail.
+func (g *dgraph) fastMakespan() int {
+	f := g.fast
 	mk := 0
-	for t := range g.n {
-		mk = max(mk, head[t]+dur[t]+tail[t])
+	if f.sinks != nil {
+		for _, t := range f.sinks {
+			if f.mn[t] < 0 {
+				mk = max(mk, g.head[t]+g.dur[t])
+			}
+		}
+		return mk
 	}
-	return mk, true
+	for t := range g.n {
+		mk = max(mk, g.head[t]+g.dur[t]+g.tail[t])
+	}
+	return mk
 }
 
 // reorder repairs the topological order for the new arc x->y, y placed before x:

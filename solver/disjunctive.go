@@ -48,6 +48,7 @@ type dgraph struct {
 	order []int
 	indeg []int
 	fast  *fastGraph // nil unless every task runs on one machine
+	ends  []int      // criticalBlocks' scratch
 }
 
 func newDGraph(c *compiled, pl []Placement) *dgraph {

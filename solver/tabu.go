@@ -10,9 +10,11 @@ import "math/rand/v2"
 //     to the block's first or last place, or the first or last task into the
 //     block (the N5 swaps of Nowicki and Smutnicki are the shortest of these);
 //   - each move rated by the head-and-tail estimate of Balas and Vazacopoulos,
-//     carried over to a moved stretch of a machine; a tabu list on the arcs a
-//     move reverses, with aspiration by the best; the chosen move evaluated
-//     incrementally (dgraphfast.go);
+//     carried over to a moved stretch of a machine; a tabu list on one arc per
+//     move, the one between the task moved and its former neighbour (making
+//     every arc an insertion reverses tabu forbade most of the neighbourhood of
+//     the larger instances), with aspiration by the best; the chosen move
+//     evaluated incrementally (dgraphfast.go);
 //   - runs of tabu search end after a stall that grows with the instance
 //     (10,000 + 15 n steps without gain); the next run starts from the best
 //     schedule shaken by a few random moves on its critical path. (Path
@@ -38,10 +40,21 @@ type tmove struct {
 // returns its blocks in path order.
 func (g *dgraph) criticalBlocks(mk int, rng *rand.Rand, out []block) []block {
 	out = out[:0]
-	var ends []int
-	for t := 0; t < g.n; t++ {
-		if g.head[t]+g.dur[t] == mk && g.tail[t] == 0 {
-			ends = append(ends, t)
+	ends := g.ends[:0]
+	defer func() { g.ends = ends }()
+	if f := g.fast; f != nil && f.sinks != nil {
+		// the same tasks, in the same order: with positive durations a tail is 0
+		// only without successors
+		for _, t := range f.sinks {
+			if f.mn[t] < 0 && g.head[t]+g.dur[t] == mk && g.tail[t] == 0 {
+				ends = append(ends, t)
+			}
+		}
+	} else {
+		for t := 0; t < g.n; t++ {
+			if g.head[t]+g.dur[t] == mk && g.tail[t] == 0 {
+				ends = append(ends, t)
+			}
 		}
 	}
 	if len(ends) == 0 {
@@ -301,7 +314,7 @@ func (tl *tabuList) reset() {
 	if tl.flat != nil {
 		clear(tl.flat)
 	} else {
-		tl.reset()
+		clear(tl.until)
 	}
 }
 
@@ -326,20 +339,14 @@ func (tl *tabuList) forbidden(g *dgraph, m tmove, it int) bool {
 	return false
 }
 
-// recordDone forbids restoring the arcs m has just reversed.
+// recordDone forbids restoring the arc between the task m has just moved and
+// its former neighbour.
 func (tl *tabuList) recordDone(g *dgraph, m tmove, until int) {
+	// after a forward move the task moved is s[hi] and its former successor
+	// s[lo]; after a backward one, the task moved is s[lo] and its former
+	// predecessor s[hi]: either way the arc s[hi] -> s[lo] is the one restored
 	s := g.seq[m.r]
-	if m.fwd {
-		u := s[m.hi]
-		for _, x := range s[m.lo:m.hi] {
-			tl.set(u, x, until)
-		}
-		return
-	}
-	u := s[m.lo]
-	for _, x := range s[m.lo+1 : m.hi+1] {
-		tl.set(x, u, until)
-	}
+	tl.set(s[m.hi], s[m.lo], until)
 }
 
 // tabu runs the search from a complete schedule, offering improvements. budget
