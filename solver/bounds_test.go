@@ -146,3 +146,83 @@ func TestWindowBoundOnAJobShop(t *testing.T) {
 	assert.NotEqual(t, BindPath, b.End.Binding)
 	assert.Len(t, b.End.Resources, 1)
 }
+
+// A task worked in several stretches holds its crew from its start to its end:
+// two tasks of 45 units whose calendar opens 30 units each morning, on a crew
+// open 80 units a day, hold the crew 95 units each however they start, so the
+// second cannot end before day 2 at 40 (240), the optimum, where their
+// durations alone prove only the first's end (125).
+func TestHeldTimeBound(t *testing.T) {
+	const day = 100
+	var mornings, crew []Window
+	for d := 0; d < 10; d++ {
+		mornings = append(mornings, Window{d*day + 10, d*day + 40})
+		crew = append(crew, Window{d*day + 10, d*day + 90})
+	}
+	task := func(name string) Task {
+		return Task{Name: name, Duration: 45, Group: -1, Calendar: NewCalendar(mornings),
+			Demands: []Demand{{Alternatives: []int{0}, Amount: 1}}}
+	}
+	p := &Problem{Horizon: 10 * day, Objective: Objective{Makespan: 1},
+		Resources: []Resource{{Name: "crew", Capacity: 1, Calendar: NewCalendar(crew)}},
+		Tasks:     []Task{task("A"), task("B")}}
+	b, err := ComputeBounds(p, 0)
+	require.NoError(t, err)
+	assert.Equal(t, 240, b.End.Value)
+	assert.Equal(t, BindWindow, b.End.Binding)
+	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 20, Seed: 1, Workers: 1})
+	require.NoError(t, err)
+	require.Zero(t, res.Score.Unplaced)
+	assert.Equal(t, 240, res.Terms.Makespan)
+	assert.Equal(t, b.End, res.Bounds.End)
+
+	// held only while present (a pilot), the crew takes other work in the gaps:
+	// the durations are all the bound counts
+	for i := range p.Tasks {
+		p.Tasks[i].Demands[0].WhilePresent = true
+	}
+	b, err = ComputeBounds(p, 0)
+	require.NoError(t, err)
+	assert.Less(t, b.End.Value, 240)
+}
+
+// leastHeld is the least over every start: on random problems, against trying
+// each start of [earliest, horizon] one by one.
+func TestLeastHeldIsTheLeast(t *testing.T) {
+	checked, more := 0, 0
+	for seed := uint64(0); seed < 60; seed++ {
+		p := randomProblem(rand.New(rand.NewPCG(seed, 31)))
+		c, err := compile(p)
+		require.NoError(t, err)
+		_, est := c.basicBound()
+		for ti := range p.Tasks {
+			task := &p.Tasks[ti]
+			for d, dm := range task.Demands {
+				if dm.Amount == 0 || task.Contiguous || dm.WhilePresent {
+					continue
+				}
+				want := MaxTime
+				for _, m := range c.modes[ti] {
+					rc := p.Resources[m.choice[d]].Calendar
+					for s := est[ti]; s <= p.Horizon; s++ {
+						st, e, ok := m.cal.Advance(s, task.Duration)
+						if ok && st <= p.Horizon {
+							want = min(want, dm.Amount*rc.Work(st, e))
+						}
+					}
+				}
+				if want == MaxTime {
+					continue
+				}
+				got := c.leastHeld(ti, d, est[ti], p.Horizon)
+				require.Equal(t, want, got, "seed %d task %d demand %d", seed, ti, d)
+				checked++
+				if got > task.Duration*dm.Amount {
+					more++
+				}
+			}
+		}
+	}
+	t.Logf("%d demands checked, %d hold more than their work", checked, more)
+	require.Greater(t, more, 10)
+}

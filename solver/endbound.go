@@ -77,12 +77,15 @@ func (c *compiled) computeBounds(upper int) *Bounds {
 type energySet struct {
 	res   []int
 	tasks []int // tasks with a demand on exactly this set
+	dem   []int // the demand of each task on it
 	work  []int // their work on it: duration x amount
 	heads []int // distinct earliest starts of the tasks, sorted
 }
 
 // endBound is the largest of basicBound and the window bound, found by bisection
-// on the end H: feasible(H) fails when some window cannot hold its work.
+// on the end H: feasible(H) fails when some window cannot hold its work. The
+// window bound is found twice: with each task's work its duration, then with
+// the working time of its resource that it holds at least (heldSets).
 func (c *compiled) endBound(upper int) EndBound {
 	base, est := c.basicBound()
 	sets := c.energySets(est)
@@ -90,39 +93,68 @@ func (c *compiled) endBound(upper int) EndBound {
 		return base
 	}
 	lb := newLatest(c, est)
-	lo, hi := base.Value, upper // lo: infeasible or proven bound; hi: feasible
-	if hi > lo {
-		if _, ok := lb.feasible(hi, sets); !ok {
-			hi = 0 // not a feasible end after all: search one
+	hi, ok := lb.feasibleEnd(base.Value, upper, est, sets)
+	if !ok {
+		return base
+	}
+	b := lb.bisect(base, hi, sets)
+	// the held times over the starts that any complete schedule may take (all
+	// end by the horizon), so that the bound does not depend on the known end
+	span := hi
+	if c.p.Horizon > 0 {
+		span = c.p.Horizon
+	}
+	if held := lb.heldSets(sets, span); held != nil {
+		if _, ok := lb.feasible(hi, held); ok {
+			// every end before b.Value fails with the durations, so with the held
+			// times too (a task holds at least its duration)
+			if h := lb.bisect(b, hi, held); h.Value > b.Value {
+				b = h
+			}
 		}
 	}
-	if hi <= lo {
-		// find a feasible end by doubling the distance from the earliest head
-		from := 0
-		for _, e := range est {
-			from = min(from, e)
+	return b
+}
+
+// feasibleEnd is an end that the windows of sets do not refute: upper when it
+// passes, else one found by doubling the distance from the earliest head; false
+// when none is found.
+func (l *latest) feasibleEnd(lo, upper int, est []int, sets []*energySet) (int, bool) {
+	if upper > lo {
+		if _, ok := l.feasible(upper, sets); ok {
+			return upper, true
 		}
-		span := max(1, lo-from)
+	}
+	from := 0
+	for _, e := range est {
+		from = min(from, e)
+	}
+	span := max(1, lo-from)
+	hi := lo + span
+	for {
+		if _, ok := l.feasible(hi, sets); ok {
+			return hi, true
+		}
+		if span > 1<<44 {
+			return 0, false
+		}
+		span *= 2
 		hi = lo + span
-		for {
-			if _, ok := lb.feasible(hi, sets); ok {
-				break
-			}
-			if span > 1<<44 {
-				return base
-			}
-			span *= 2
-			hi = lo + span
-		}
 	}
-	if _, ok := lb.feasible(lo, sets); ok {
+}
+
+// bisect returns the smallest end in (base.Value-1, hi] that the windows of sets
+// do not refute, hi being one they do not refute; base when that is base.Value.
+func (l *latest) bisect(base EndBound, hi int, sets []*energySet) EndBound {
+	lo := base.Value
+	if _, ok := l.feasible(lo, sets); ok || hi <= lo {
 		return base
 	}
 	// invariant: lo infeasible, hi feasible
 	var bind []int
 	for hi-lo > 1 {
 		mid := lo + (hi-lo)/2
-		if set, ok := lb.feasible(mid, sets); ok {
+		if set, ok := l.feasible(mid, sets); ok {
 			hi = mid
 		} else {
 			lo = mid
@@ -130,12 +162,9 @@ func (c *compiled) endBound(upper int) EndBound {
 		}
 	}
 	if bind == nil {
-		bind, _ = lb.feasible(lo, sets) // lo is still base.Value
+		bind, _ = l.feasible(lo, sets) // lo is still base.Value
 	}
 	// every end <= lo is infeasible, so hi = lo+1 is a bound
-	if hi <= base.Value {
-		return base
-	}
 	b := EndBound{Value: hi, Binding: BindWindow, Resources: bind}
 	if bind == nil {
 		b.Binding = BindPath // the latest starts alone cross the earliest ones
@@ -154,7 +183,7 @@ func (c *compiled) energySets(est []int) []*energySet {
 		if task.Fixed || task.Duration == 0 {
 			continue
 		}
-		for _, d := range task.Demands {
+		for k, d := range task.Demands {
 			if d.Amount == 0 {
 				continue
 			}
@@ -168,6 +197,7 @@ func (c *compiled) energySets(est []int) []*energySet {
 				keys = append(keys, key)
 			}
 			s.tasks = append(s.tasks, t)
+			s.dem = append(s.dem, k)
 			s.work = append(s.work, task.Duration*d.Amount)
 		}
 	}
@@ -341,4 +371,122 @@ func (l *latest) feasible(H int, sets []*energySet) ([]int, bool) {
 		l.order = idx
 	}
 	return nil, true
+}
+
+// heldSets is sets with each task's work the least working time of its
+// resource that it holds in a schedule ending by hi: a task worked in several
+// stretches holds its crew from its start to its end, gaps included (a day's
+// job in a household at home only in the mornings holds the crew's afternoons
+// too), so it takes from the crew's calendar at least the least, over its
+// modes and its starts between its earliest and its latest start for hi, of
+// the crew's working time from its start to its end, times the amount. nil
+// when no task holds more than its duration.
+func (l *latest) heldSets(sets []*energySet, hi int) []*energySet {
+	if !l.backward(hi) {
+		return nil
+	}
+	var out []*energySet
+	more := false
+	for _, s := range sets {
+		h := *s
+		h.work = make([]int, len(s.work))
+		for i, t := range s.tasks {
+			h.work[i] = max(s.work[i], l.c.leastHeld(t, s.dem[i], l.est[t], l.ls[t]))
+			more = more || h.work[i] > s.work[i]
+		}
+		out = append(out, &h)
+	}
+	if !more {
+		return nil
+	}
+	return out
+}
+
+// leastHeld is the least working time of the resource of task t's demand d that
+// t holds when it starts between from and to (its amount times the resource's
+// working time from the start to the end), over t's modes; the demand's work
+// (duration x amount) when it is held only while present or t runs in one
+// stretch, or when no start in [from, to] fits.
+//
+// Over one mode, the held time changes only where the start enters or leaves a
+// stretch of the mode's calendar or the end leaves one, so its least value is
+// met at a stretch's start or at the start that ends the task at a stretch's
+// end: both are tried.
+func (c *compiled) leastHeld(t, d, from, to int) int {
+	task := &c.p.Tasks[t]
+	dm := task.Demands[d]
+	work := task.Duration * dm.Amount
+	if task.Duration == 0 || task.Contiguous || dm.WhilePresent {
+		return work
+	}
+	best := MaxTime
+	var ws []Window
+	var cum []int
+	for _, m := range c.modes[t] {
+		rc := c.p.Resources[m.choice[d]].Calendar
+		// the mode's stretches from from on, until those after to hold the duration
+		ws, cum = ws[:0], append(cum[:0], 0)
+		var arr [maxWalk]int
+		idx := arr[:min(len(m.cal.cs), maxWalk)]
+		after := 0
+		for p, ok := m.cal.pieceFrom(from, idx); ok; p, ok = m.cal.pieceFrom(p.End, idx) {
+			if p.Start > to {
+				if after >= task.Duration {
+					break
+				}
+				after += p.Len()
+			}
+			if p.End >= MaxTime/2 {
+				p.End = p.Start + task.Duration // always open from here: one stretch holds it
+			}
+			ws = append(ws, p)
+			cum = append(cum, cum[len(cum)-1]+p.Len())
+			if len(ws) > 1<<16 {
+				return work // too many stretches to walk: the duration is still a bound
+			}
+		}
+		held := func(s, e int) {
+			if h := dm.Amount * rc.Work(s, e); h < best {
+				best = h
+			}
+		}
+		// starts at a stretch's start
+		j := 0
+		for i := range ws {
+			if ws[i].Start > to || best == work {
+				break
+			}
+			target := cum[i] + task.Duration
+			for j < len(ws) && cum[j+1] < target {
+				j++
+			}
+			if j == len(ws) {
+				break
+			}
+			held(ws[i].Start, ws[j].Start+target-cum[j])
+		}
+		// ends at a stretch's end
+		i := 0
+		for j := range ws {
+			if best == work {
+				break
+			}
+			target := cum[j+1] - task.Duration
+			if target < 0 {
+				continue
+			}
+			for i < len(ws) && cum[i+1] <= target {
+				i++
+			}
+			s := ws[i].Start + target - cum[i]
+			if s > to {
+				break
+			}
+			held(s, ws[j].End)
+		}
+	}
+	if best == MaxTime {
+		return work
+	}
+	return best
 }
