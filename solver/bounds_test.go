@@ -187,11 +187,13 @@ func TestHeldTimeBound(t *testing.T) {
 }
 
 // leastHeld is the least over every start: on random problems, against trying
-// each start of [earliest, horizon] one by one.
+// each start of a random stretch [from, to] one by one (a resource always open
+// counts the duration), walked alone and from curves shared over the horizon.
 func TestLeastHeldIsTheLeast(t *testing.T) {
 	checked, more := 0, 0
-	for seed := uint64(0); seed < 60; seed++ {
-		p := randomProblem(rand.New(rand.NewPCG(seed, 31)))
+	for seed := uint64(0); seed < 80; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 31))
+		p := randomProblem(rng)
 		c, err := compile(p)
 		require.NoError(t, err)
 		_, est := c.basicBound()
@@ -201,23 +203,32 @@ func TestLeastHeldIsTheLeast(t *testing.T) {
 				if dm.Amount == 0 || task.Contiguous || dm.WhilePresent {
 					continue
 				}
+				from := max(0, est[ti]) + rng.IntN(300)
+				to := from + rng.IntN(p.Horizon-from+1)
 				want := MaxTime
 				for _, m := range c.modes[ti] {
 					rc := p.Resources[m.choice[d]].Calendar
-					for s := est[ti]; s <= p.Horizon; s++ {
+					if rc == nil { // always open: left to the path, the duration counts
+						want = min(want, dm.Amount*task.Duration)
+						continue
+					}
+					for s := from; s <= to; s++ {
 						st, e, ok := m.cal.Advance(s, task.Duration)
-						if ok && st <= p.Horizon {
+						if ok && st <= to {
 							want = min(want, dm.Amount*rc.Work(st, e))
 						}
 					}
 				}
 				if want == MaxTime {
-					continue
+					want = dm.Amount * task.Duration
 				}
-				got := c.leastHeld(ti, d, est[ti], p.Horizon)
-				require.Equal(t, want, got, "seed %d task %d demand %d", seed, ti, d)
+				require.Equal(t, want, c.leastHeld(ti, d, from, to, nil), "seed %d task %d demand %d [%d, %d]", seed, ti, d, from, to)
+				hc := newHeldCache()
+				hc.reserve(c, ti, d, 0, p.Horizon) // a wider stretch, as for another task
+				hc.reserve(c, ti, d, from, to)
+				require.Equal(t, want, c.leastHeld(ti, d, from, to, hc), "seed %d task %d demand %d [%d, %d], shared", seed, ti, d, from, to)
 				checked++
-				if got > task.Duration*dm.Amount {
+				if want > task.Duration*dm.Amount {
 					more++
 				}
 			}
@@ -225,4 +236,60 @@ func TestLeastHeldIsTheLeast(t *testing.T) {
 	}
 	t.Logf("%d demands checked, %d hold more than their work", checked, more)
 	require.Greater(t, more, 10)
+}
+
+// The curve of held times and its edge (a start at from inside a stretch)
+// against every start, on random calendars of two stretches a day met with a
+// crew's day, walked over the stretch asked and over a wider one.
+func TestHeldCurveAgainstEveryStart(t *testing.T) {
+	const day = 100
+	rng := rand.New(rand.NewPCG(5, 8))
+	days := func(spans ...[2]int) *Calendar {
+		var ws []Window
+		for d := 0; d < 12; d++ {
+			if rng.IntN(6) == 0 {
+				continue // a day off
+			}
+			for _, sp := range spans {
+				ws = append(ws, Window{d*day + sp[0], d*day + sp[1]})
+			}
+		}
+		return NewCalendar(ws)
+	}
+	edges := 0
+	for it := 0; it < 3000; it++ {
+		a := 5 + rng.IntN(30)
+		b := a + 5 + rng.IntN(30)
+		crew := days([2]int{10, 45}, [2]int{50, 90})
+		m := meetOf(days([2]int{a, b}, [2]int{b + 10, b + 10 + rng.IntN(20)}), crew)
+		dur := 5 + rng.IntN(120)
+		from := rng.IntN(6 * day)
+		to := from + rng.IntN(6*day)
+		if it%2 == 0 {
+			to = from + rng.IntN(day/2) // a short stretch: the edges count
+		}
+		want := MaxTime
+		for s := from; s <= to; s++ {
+			if h, ok := heldAt(m, crew, dur, s); ok {
+				want = min(want, h)
+			}
+		}
+		cv := newHeldCurve(m, crew, dur, from, to)
+		require.NotNil(t, cv)
+		require.Equal(t, want, cv.least(m, crew, dur, from, to), "iteration %d", it)
+		cv = newHeldCurve(m, crew, dur, 0, 12*day) // shared over a wider stretch
+		require.NotNil(t, cv)
+		require.Equal(t, want, cv.least(m, crew, dur, from, to), "iteration %d, shared", it)
+		inner := MaxTime
+		for k, s := range cv.s {
+			if s >= from && s <= to {
+				inner = min(inner, cv.h[k])
+			}
+		}
+		if want < inner {
+			edges++ // met only at from
+		}
+	}
+	t.Logf("%d of 3000 met only at from", edges)
+	require.Greater(t, edges, 0)
 }

@@ -98,22 +98,43 @@ func (c *compiled) endBound(upper int) EndBound {
 		return base
 	}
 	b := lb.bisect(base, hi, sets)
-	// the held times over the starts that any complete schedule may take (all
-	// end by the horizon), so that the bound does not depend on the known end
-	span := hi
-	if c.p.Horizon > 0 {
-		span = c.p.Horizon
+	return lb.heldBound(b, est, sets)
+}
+
+// heldBound raises b, the window bound with the durations, by the window bound
+// with the held times (heldSets). The held times are the least over the starts
+// that a schedule ending by some H allows; H is taken a quarter, then a half,
+// then the whole of b's distance from the earliest head beyond b, not from the
+// known end, so that the bound does not depend on it. When H itself fails, every
+// end up to H does, and H+1 is the bound.
+func (l *latest) heldBound(b EndBound, est []int, sets []*energySet) EndBound {
+	from := b.Value
+	for _, e := range est {
+		from = min(from, e)
 	}
-	if held := lb.heldSets(sets, span); held != nil {
-		if _, ok := lb.feasible(hi, held); ok {
+	dist := max(1, b.Value-from)
+	var last EndBound
+	for _, part := range []int{4, 2, 1} {
+		H := b.Value + max(1, dist/part)
+		held := l.heldSets(sets, H)
+		if held == nil {
+			return b // nothing holds more than its duration, or nothing ends by H
+		}
+		set, ok := l.feasible(H, held)
+		if ok {
 			// every end before b.Value fails with the durations, so with the held
 			// times too (a task holds at least its duration)
-			if h := lb.bisect(b, hi, held); h.Value > b.Value {
-				b = h
+			if h := l.bisect(b, H, held); h.Value > b.Value {
+				return h
 			}
+			return b
+		}
+		last = EndBound{Value: H + 1, Binding: BindWindow, Resources: set}
+		if set == nil {
+			last.Binding = BindPath
 		}
 	}
-	return b
+	return last
 }
 
 // feasibleEnd is an end that the windows of sets do not refute: upper when it
@@ -371,122 +392,4 @@ func (l *latest) feasible(H int, sets []*energySet) ([]int, bool) {
 		l.order = idx
 	}
 	return nil, true
-}
-
-// heldSets is sets with each task's work the least working time of its
-// resource that it holds in a schedule ending by hi: a task worked in several
-// stretches holds its crew from its start to its end, gaps included (a day's
-// job in a household at home only in the mornings holds the crew's afternoons
-// too), so it takes from the crew's calendar at least the least, over its
-// modes and its starts between its earliest and its latest start for hi, of
-// the crew's working time from its start to its end, times the amount. nil
-// when no task holds more than its duration.
-func (l *latest) heldSets(sets []*energySet, hi int) []*energySet {
-	if !l.backward(hi) {
-		return nil
-	}
-	var out []*energySet
-	more := false
-	for _, s := range sets {
-		h := *s
-		h.work = make([]int, len(s.work))
-		for i, t := range s.tasks {
-			h.work[i] = max(s.work[i], l.c.leastHeld(t, s.dem[i], l.est[t], l.ls[t]))
-			more = more || h.work[i] > s.work[i]
-		}
-		out = append(out, &h)
-	}
-	if !more {
-		return nil
-	}
-	return out
-}
-
-// leastHeld is the least working time of the resource of task t's demand d that
-// t holds when it starts between from and to (its amount times the resource's
-// working time from the start to the end), over t's modes; the demand's work
-// (duration x amount) when it is held only while present or t runs in one
-// stretch, or when no start in [from, to] fits.
-//
-// Over one mode, the held time changes only where the start enters or leaves a
-// stretch of the mode's calendar or the end leaves one, so its least value is
-// met at a stretch's start or at the start that ends the task at a stretch's
-// end: both are tried.
-func (c *compiled) leastHeld(t, d, from, to int) int {
-	task := &c.p.Tasks[t]
-	dm := task.Demands[d]
-	work := task.Duration * dm.Amount
-	if task.Duration == 0 || task.Contiguous || dm.WhilePresent {
-		return work
-	}
-	best := MaxTime
-	var ws []Window
-	var cum []int
-	for _, m := range c.modes[t] {
-		rc := c.p.Resources[m.choice[d]].Calendar
-		// the mode's stretches from from on, until those after to hold the duration
-		ws, cum = ws[:0], append(cum[:0], 0)
-		var arr [maxWalk]int
-		idx := arr[:min(len(m.cal.cs), maxWalk)]
-		after := 0
-		for p, ok := m.cal.pieceFrom(from, idx); ok; p, ok = m.cal.pieceFrom(p.End, idx) {
-			if p.Start > to {
-				if after >= task.Duration {
-					break
-				}
-				after += p.Len()
-			}
-			if p.End >= MaxTime/2 {
-				p.End = p.Start + task.Duration // always open from here: one stretch holds it
-			}
-			ws = append(ws, p)
-			cum = append(cum, cum[len(cum)-1]+p.Len())
-			if len(ws) > 1<<16 {
-				return work // too many stretches to walk: the duration is still a bound
-			}
-		}
-		held := func(s, e int) {
-			if h := dm.Amount * rc.Work(s, e); h < best {
-				best = h
-			}
-		}
-		// starts at a stretch's start
-		j := 0
-		for i := range ws {
-			if ws[i].Start > to || best == work {
-				break
-			}
-			target := cum[i] + task.Duration
-			for j < len(ws) && cum[j+1] < target {
-				j++
-			}
-			if j == len(ws) {
-				break
-			}
-			held(ws[i].Start, ws[j].Start+target-cum[j])
-		}
-		// ends at a stretch's end
-		i := 0
-		for j := range ws {
-			if best == work {
-				break
-			}
-			target := cum[j+1] - task.Duration
-			if target < 0 {
-				continue
-			}
-			for i < len(ws) && cum[i+1] <= target {
-				i++
-			}
-			s := ws[i].Start + target - cum[i]
-			if s > to {
-				break
-			}
-			held(s, ws[j].End)
-		}
-	}
-	if best == MaxTime {
-		return work
-	}
-	return best
 }
