@@ -116,6 +116,10 @@ func TestGroupDayBounds(t *testing.T) {
 		{"chain with a lag of a day", []int{10, 10}, []Precedence{{From: 0, To: 1, MinLag: day, MaxLag: -1}}, 2},
 		{"chain without lag shares a day", []int{40, 40}, []Precedence{{From: 0, To: 1, MaxLag: -1}}, 2},
 		{"chain of long tasks", []int{50, 50}, []Precedence{{From: 0, To: 1, MaxLag: -1}}, 3},
+		// two pairs cut by a lag of a day: 2 days before it, 2 after (the whole
+		// work, 120 in days of 40, says 3; the chain 2)
+		{"cut by a lag of a day", []int{30, 30, 30, 30}, []Precedence{{From: 0, To: 1, MaxLag: -1},
+			{From: 1, To: 2, MinLag: day, MaxLag: -1}, {From: 2, To: 3, MaxLag: -1}}, 4},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
