@@ -297,3 +297,35 @@ func TestHeldCurveAgainstEveryStart(t *testing.T) {
 	t.Logf("%d of 3000 met only at from", edges)
 	require.Greater(t, edges, 0)
 }
+
+// A fixed task in the afternoon of a day leaves that day to the work after it
+// only from its end: a fixed 40-50 (days of 20-60), then two tasks of 30 one
+// at a time touch three days (50-60 and 120-140, 140-160 and 220-230), which
+// the bound finds (counting the whole first day, it would say two).
+func TestGroupDaysAfterAFixedTask(t *testing.T) {
+	const day = 100
+	var ws []Window
+	for d := 0; d < 10; d++ {
+		ws = append(ws, Window{d*day + 20, d*day + 60})
+	}
+	cal := NewCalendar(ws)
+	p := &Problem{Horizon: 10 * day, Objective: Objective{Makespan: 1}}
+	for d := 0; d <= 10; d++ {
+		p.DayStarts = append(p.DayStarts, d*day)
+	}
+	p.Resources = []Resource{{Name: "dwelling", Capacity: 1}, {Name: "crew", Capacity: 2, Calendar: cal}}
+	task := func(dur int) Task {
+		return Task{Duration: dur, Group: 0, Demands: []Demand{{Alternatives: []int{0}, Amount: 1}, {Alternatives: []int{1}, Amount: 1}}}
+	}
+	fixed := task(10)
+	fixed.Fixed, fixed.Start, fixed.End, fixed.Choice = true, 40, 50, []int{0, 1}
+	p.Tasks = []Task{fixed, task(30), task(30)}
+	p.Precedences = []Precedence{{From: 0, To: 1, MaxLag: -1}, {From: 0, To: 2, MaxLag: -1}}
+	b, err := ComputeBounds(p, 0)
+	require.NoError(t, err)
+	assert.Equal(t, []int{3}, b.GroupDays)
+	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 20, Seed: 1, Workers: 1})
+	require.NoError(t, err)
+	require.Zero(t, res.Score.Unplaced)
+	assert.Equal(t, 3, daysTouched(p, res.Placements)[0])
+}

@@ -397,11 +397,11 @@ type subsetDays struct {
 
 // class is the tasks of a set that share one envelope (dayCounter.envelope).
 type class struct {
-	key   string
-	cs    []*Calendar
-	work  int
-	first int // the day of the earliest start of its tasks
-	most  int // the most its envelope is open on one day
+	key  string
+	cs   []*Calendar
+	work int
+	from int // the earliest start of its tasks
+	most int // the most its envelope is open on one day
 }
 
 // days is a lower bound of the days the tasks ts (of one group) touch: the
@@ -463,12 +463,12 @@ func (sd *subsetDays) unary(ts []int, fixed map[int]bool) int {
 		k := dc.key(cs)
 		cl := byKey[k]
 		if cl == nil {
-			cl = &class{key: k, cs: cs, first: MaxTime, most: dc.measure(cs).max}
+			cl = &class{key: k, cs: cs, from: MaxTime, most: dc.measure(cs).max}
 			byKey[k] = cl
 			classes = append(classes, cl)
 		}
 		cl.work += p.Tasks[t].Duration
-		cl.first = min(cl.first, sd.c.dayOf(sd.est[t]))
+		cl.from = min(cl.from, sd.est[t])
 	}
 	sort.SliceStable(classes, func(i, j int) bool {
 		if classes[i].most != classes[j].most {
@@ -477,19 +477,24 @@ func (sd *subsetDays) unary(ts []int, fixed map[int]bool) int {
 		return classes[i].key < classes[j].key
 	})
 	best := 0
-	work, first := 0, MaxTime
+	work, from := 0, MaxTime
 	var keys []string
 	for k, cl := range classes {
 		work += cl.work
-		first = min(first, cl.first)
+		from = min(from, cl.from)
 		keys = append(keys, cl.key)
 		capacity := sd.union(classes[:k+1], keys)
+		first := sd.c.dayOf(from)
 		most := 0
 		left := work
 		for d := max(0, first); d < len(capacity); d++ {
-			if fixed[d] {
+			switch {
+			case fixed[d] && d == first:
+				// from the earliest start on (the diagnostic's afternoon)
+				left -= sd.unionWork(keys, from, dc.starts[d+1])
+			case fixed[d]:
 				left -= capacity[d]
-			} else {
+			default:
 				most = max(most, capacity[d])
 			}
 		}
@@ -503,6 +508,17 @@ func (sd *subsetDays) unary(ts []int, fixed map[int]bool) int {
 		best = max(best, days)
 	}
 	return best
+}
+
+// unionWork is the working time of the union of the envelopes of the classes
+// keys (in the cache) inside [a, b).
+func (sd *subsetDays) unionWork(keys []string, a, b int) int {
+	ps := sd.perDay[unionKey(keys)].pieces
+	w := 0
+	for i := sort.Search(len(ps), func(i int) bool { return ps[i].End > a }); i < len(ps) && ps[i].Start < b; i++ {
+		w += min(ps[i].End, b) - max(ps[i].Start, a)
+	}
+	return w
 }
 
 // union is the working time of the union of the envelopes of classes on each
