@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/rehabplan/rehabplan/gen"
 	"github.com/rehabplan/rehabplan/model"
 )
 
@@ -242,4 +243,40 @@ func TestBoundsHoldForVerifiedPlans(t *testing.T) {
 		require.Equal(t, res.Disturbance, a.Disturbance)
 	}
 	require.Greater(t, checked, n/4)
+}
+
+// On the bundled example (fixed appointments, drying lags, surveys weeks after
+// the acceptance, households at home a few hours a week), under the default
+// weights and with the end or the disturbed days alone weighted: every plan the
+// verifier accepts ends no earlier than the end bound, and disturbs each
+// occupied dwelling at least its days bound.
+func TestBoundsHoldOnTheExample(t *testing.T) {
+	zero, heavy := 0.0, 200.0
+	cases := []struct {
+		name string
+		set  func(*model.Policy)
+	}{
+		{"default weights", func(*model.Policy) {}},
+		{"the end alone", func(pol *model.Policy) {
+			pol.DwellingEnd, pol.DisturbedDays, pol.Preferred, pol.Burden = &zero, &zero, &zero, &zero
+		}},
+		{"disturbed days heavy", func(pol *model.Policy) { pol.DisturbedDays = &heavy }},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := gen.Example()
+			tc.set(&p.Operation.Policy)
+			res, err := Solve(context.Background(), p, &Settings{WorkLimit: 40, Seed: int64(i + 1), Workers: 1})
+			require.NoError(t, err)
+			require.Equal(t, StatusComplete, res.Status)
+			require.Empty(t, Verify(p, res.Plan))
+			require.False(t, res.Bound.After(res.Makespan), "bound %s after the end %s", res.Bound, res.Makespan)
+			require.Contains(t, res.BoundBinds, "windows-1") // the windows crew, by the time it holds
+			d := res.Disturbance
+			require.NotNil(t, d)
+			for id, b := range d.Bound {
+				require.LessOrEqual(t, b, d.Days[id], "dwelling %s", id)
+			}
+		})
+	}
 }

@@ -198,6 +198,14 @@ func (c *Calendar) workBefore(t int) int {
 	return c.cum[i] + max(0, t-c.w[i].Start)
 }
 
+// workBeforeAt is workBefore(t) for i = find(t).
+func (c *Calendar) workBeforeAt(t, i int) int {
+	if i == len(c.w) {
+		return c.cum[len(c.w)]
+	}
+	return c.cum[i] + max(0, t-c.w[i].Start)
+}
+
 // Work is the working time of c inside [a, b).
 func (c *Calendar) Work(a, b int) int {
 	if b <= a {

@@ -2,6 +2,7 @@ package solver
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -24,9 +25,8 @@ type dayCounter struct {
 	cache  map[string]*dayWork
 	ids    map[*Calendar]int // calendars numbered by identity, for the cache keys
 	unions map[string]*Calendar
-	// scratch: a buffer for the walks of measure; bufs, those of a group's union
+	// scratch: a buffer for the walks of measure
 	scratch []Window
-	bufs    [][]Window
 	maxLen  int // the longest day
 }
 
@@ -249,7 +249,7 @@ func (c *compiled) groupDayBounds() []int {
 	for g, ds := range fixedDays {
 		out[g] = max(out[g], len(ds))
 	}
-	c.unaryDayBounds(dc, need, exact, fixedDays, out)
+	c.unaryDayBounds(dc, need, exact, out)
 	return out
 }
 
@@ -271,73 +271,310 @@ func (dc *dayCounter) newDay(a arc) bool {
 // unaryDayBounds raises out[g] by the unary resources of group g (a dwelling that
 // takes one crew at a time): the tasks that need such a resource run one at a
 // time, so their work fits in the days they touch, each day holding at most what
-// the union of their calendars is open that day. The days the group's fixed
-// tasks touch count once, holding what the union allows there.
-func (c *compiled) unaryDayBounds(dc *dayCounter, need []int, exact []bool, fixedDays map[int]map[int]bool, out []int) {
+// the union of their calendars is open that day (subsetDays.days). Cuts add up
+// (subsetDays.cut): a precedence whose lag alone starts a new day (newDay)
+// splits a set of tasks into what comes before it (the predecessor and its
+// ancestors in the set) and what comes after (the successor and its
+// descendants), which touch different days (the drying before the tiling, the
+// satisfaction survey weeks after the acceptance).
+func (c *compiled) unaryDayBounds(dc *dayCounter, need []int, exact []bool, out []int) {
 	p := c.p
-	type key struct{ g, r int }
-	load := map[key][]int{}
-	var keys []key
+	byGroup := make([][]int, c.groups)
 	for t := range p.Tasks {
+		if g := p.Tasks[t].Group; g >= 0 {
+			byGroup[g] = append(byGroup[g], t)
+		}
+	}
+	sd := &subsetDays{c: c, dc: dc, need: need, exact: exact, est: c.dayEsts(), perDay: map[string]*dayUnion{}, walks: map[string][]Window{},
+		member: make([]bool, len(p.Tasks)), in: make([]bool, len(p.Tasks))}
+	for g, ts := range byGroup {
+		if len(ts) > 0 {
+			out[g] = max(out[g], sd.cut(ts, map[string]int{}, 0))
+		}
+	}
+}
+
+// maxCutDepth bounds the nesting of cuts.
+const maxCutDepth = 6
+
+// cut is the larger of days(ts) and, over the precedences inside ts whose lag
+// starts a new day, the sum of the cuts of what comes before and after.
+func (sd *subsetDays) cut(ts []int, memo map[string]int, depth int) int {
+	sorted := slices.Clone(ts)
+	sort.Ints(sorted)
+	key := fmt.Sprint(sorted)
+	if b, ok := memo[key]; ok {
+		return b
+	}
+	best := sd.days(ts)
+	if depth < maxCutDepth {
+		c := sd.c
+		type pair struct{ before, after []int }
+		var cuts []pair
+		for _, t := range ts {
+			sd.member[t] = true
+		}
+		for _, u := range ts {
+			for _, a := range c.succs[u] {
+				if v := a.other; sd.member[v] && sd.dc.newDay(a) {
+					cuts = append(cuts, pair{c.closure(u, sd.member, c.preds, sd.in), c.closure(v, sd.member, c.succs, sd.in)})
+				}
+			}
+		}
+		for _, t := range ts {
+			sd.member[t] = false
+		}
+		for _, x := range cuts {
+			best = max(best, sd.cut(x.before, memo, depth+1)+sd.cut(x.after, memo, depth+1))
+		}
+	}
+	memo[key] = best
+	return best
+}
+
+// closure is t and the tasks of the set member that reach it (or that it
+// reaches) by arcs inside the set; in is scratch, all false on entry and on
+// return.
+func (c *compiled) closure(t int, member []bool, arcs [][]arc, in []bool) []int {
+	out := []int{t}
+	in[t] = true
+	for k := 0; k < len(out); k++ {
+		for _, a := range arcs[out[k]] {
+			if u := a.other; !in[u] && member[u] {
+				in[u] = true
+				out = append(out, u)
+			}
+		}
+	}
+	for _, u := range out {
+		in[u] = false
+	}
+	return out
+}
+
+// dayEsts is each task's earliest start by the precedences, releases, elapsed
+// and working-time lags and the fixed tasks' places (durations in elapsed
+// time: an early estimate, so a lower bound of any schedule's start).
+func (c *compiled) dayEsts() []int {
+	p := c.p
+	est := make([]int, len(p.Tasks))
+	end := make([]int, len(p.Tasks))
+	for _, t := range c.topo {
 		task := &p.Tasks[t]
-		if task.Group < 0 || need[t] == 0 || !exact[t] {
+		if task.Fixed {
+			est[t], end[t] = task.Start, task.End
+			continue
+		}
+		e := task.Release
+		for _, a := range c.preds[t] {
+			at := end[a.other] + a.minLag
+			if a.lagCal != nil && a.minLag > 0 {
+				if _, x, ok := a.lagCal.Advance(end[a.other], a.minLag); ok {
+					at = x
+				}
+			}
+			e = max(e, at)
+		}
+		est[t], end[t] = e, e+task.Duration
+	}
+	return est
+}
+
+// subsetDays bounds the days a set of a group's tasks touches.
+type subsetDays struct {
+	c     *compiled
+	dc    *dayCounter
+	need  []int
+	exact []bool
+	est   []int
+	// perDay caches the union of the calendars of a set of envelopes, walks the
+	// stretches of each envelope
+	perDay map[string]*dayUnion
+	walks  map[string][]Window
+	// scratch marks, all false between calls
+	member, in []bool
+}
+
+// class is the tasks of a set that share one envelope (dayCounter.envelope).
+type class struct {
+	key  string
+	cs   []*Calendar
+	work int
+	from int // the earliest start of its tasks
+	most int // the most its envelope is open on one day
+}
+
+// days is a lower bound of the days the tasks ts (of one group) touch: the
+// largest of the days their fixed tasks touch, each task's fewest days, and, for
+// each unary resource their tasks need alone, the fixed days plus the days the
+// rest of the work needs: the other tasks run one at a time, on the fixed days
+// only from their earliest start on, and on any other day at most the union
+// of their calendars (envelopes) there. The classes of envelope are taken by
+// the most they are open in a day, fewest first, and each prefix is tried (the
+// noisy works of a household with an infant fit fewer hours a day than its
+// painting).
+func (sd *subsetDays) days(ts []int) int {
+	p := sd.c.p
+	fixed := map[int]bool{}
+	best := 0
+	byRes := map[int][]int{}
+	var res []int
+	for _, t := range ts {
+		task := &p.Tasks[t]
+		if task.Fixed {
+			for _, w := range p.Stretches(t, Placement{Placed: true, Start: task.Start, End: task.End, Choice: task.Choice}) {
+				for d := sd.c.dayOf(w.Start); w.End > w.Start && d <= sd.c.dayOf(w.End-1); d++ {
+					fixed[d] = true
+				}
+			}
+			continue
+		}
+		best = max(best, sd.need[t])
+		if sd.need[t] == 0 || !sd.exact[t] {
 			continue
 		}
 		for _, d := range task.Demands {
 			if len(d.Alternatives) != 1 || d.Amount == 0 || p.Resources[d.Alternatives[0]].Capacity != 1 {
 				continue
 			}
-			k := key{task.Group, d.Alternatives[0]}
-			if load[k] == nil {
-				keys = append(keys, k)
+			r := d.Alternatives[0]
+			if byRes[r] == nil {
+				res = append(res, r)
 			}
-			load[k] = append(load[k], t)
+			byRes[r] = append(byRes[r], t)
 		}
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].g != keys[j].g {
-			return keys[i].g < keys[j].g
+	best = max(best, len(fixed))
+	sort.Ints(res)
+	for _, r := range res {
+		best = max(best, sd.unary(byRes[r], fixed))
+	}
+	return best
+}
+
+// unary is days' bound for the tasks ts that need one unary resource, with the
+// fixed days of the set.
+func (sd *subsetDays) unary(ts []int, fixed map[int]bool) int {
+	p, dc := sd.c.p, sd.dc
+	byKey := map[string]*class{}
+	var classes []*class
+	for _, t := range ts {
+		cs := dc.envelope(t)
+		k := dc.key(cs)
+		cl := byKey[k]
+		if cl == nil {
+			cl = &class{key: k, cs: cs, from: MaxTime, most: dc.measure(cs).max}
+			byKey[k] = cl
+			classes = append(classes, cl)
 		}
-		return keys[i].r < keys[j].r
+		cl.work += p.Tasks[t].Duration
+		cl.from = min(cl.from, sd.est[t])
+	}
+	sort.SliceStable(classes, func(i, j int) bool {
+		if classes[i].most != classes[j].most {
+			return classes[i].most < classes[j].most
+		}
+		return classes[i].key < classes[j].key
 	})
-	for _, k := range keys {
-		ts := load[k]
-		seen := map[string]bool{}
-		lists := dc.bufs[:0]
-		work := 0
-		for _, t := range ts {
-			work += p.Tasks[t].Duration
-			cs := dc.envelope(t)
-			if key := dc.key(cs); !seen[key] {
-				seen[key] = true
-				var buf []Window
-				if len(lists) < cap(lists) {
-					buf = lists[:len(lists)+1][len(lists)][:0]
-				}
-				buf, _ = dc.walk(cs, buf)
-				lists = append(lists, buf)
-			}
-		}
-		dc.bufs = lists
-		union := dc.perDay(lists)
-		fixed := fixedDays[k.g]
+	best := 0
+	work, from := 0, MaxTime
+	var keys []string
+	for k, cl := range classes {
+		work += cl.work
+		from = min(from, cl.from)
+		keys = append(keys, cl.key)
+		capacity := sd.union(classes[:k+1], keys)
+		first := sd.c.dayOf(from)
 		most := 0
-		for d, x := range union {
-			if fixed[d] {
-				work -= x
-			} else {
-				most = max(most, x)
+		left := work
+		for d := max(0, first); d < len(capacity); d++ {
+			switch {
+			case fixed[d] && d == first:
+				// from the earliest start on (the diagnostic's afternoon)
+				left -= sd.unionWork(keys, from, dc.starts[d+1])
+			case fixed[d]:
+				left -= capacity[d]
+			default:
+				most = max(most, capacity[d])
 			}
 		}
 		days := len(fixed)
-		if work > 0 {
+		if left > 0 {
 			if most == 0 {
 				continue // cannot be placed at all: no bound from it
 			}
-			days += (work + most - 1) / most
+			days += (left + most - 1) / most
 		}
-		out[k.g] = max(out[k.g], days)
+		best = max(best, days)
 	}
+	return best
+}
+
+// unionWork is the working time of the union of the envelopes of the classes
+// keys (in the cache) inside [a, b).
+func (sd *subsetDays) unionWork(keys []string, a, b int) int {
+	ps := sd.perDay[unionKey(keys)].pieces
+	w := 0
+	for i := sort.Search(len(ps), func(i int) bool { return ps[i].End > a }); i < len(ps) && ps[i].Start < b; i++ {
+		w += min(ps[i].End, b) - max(ps[i].Start, a)
+	}
+	return w
+}
+
+// union is the working time of the union of the envelopes of classes on each
+// day, cached by their keys; the union of classes[:len-1] is in the cache (the
+// prefixes are asked in order), so each step merges one class's stretches in.
+func (sd *subsetDays) union(classes []*class, keys []string) []int {
+	k := unionKey(keys)
+	if x, ok := sd.perDay[k]; ok {
+		return x.days
+	}
+	last := classes[len(classes)-1]
+	own, ok := sd.walks[last.key]
+	if !ok {
+		own, _ = sd.dc.walk(last.cs, nil)
+		sd.walks[last.key] = own
+	}
+	pieces := own
+	if len(keys) > 1 {
+		pieces = mergeWindows(sd.perDay[unionKey(keys[:len(keys)-1])].pieces, own)
+	}
+	x := &dayUnion{pieces: pieces, days: sd.dc.perDay([][]Window{pieces})}
+	sd.perDay[k] = x
+	return x.days
+}
+
+// dayUnion is the stretches of a union of envelopes and its working time on
+// each day.
+type dayUnion struct {
+	pieces []Window
+	days   []int
+}
+
+func unionKey(keys []string) string {
+	sorted := slices.Clone(keys)
+	sort.Strings(sorted)
+	return strings.Join(sorted, "|")
+}
+
+// mergeWindows is the union of two sorted lists of stretches, sorted and merged.
+func mergeWindows(a, b []Window) []Window {
+	out := make([]Window, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		var w Window
+		if j == len(b) || i < len(a) && a[i].Start <= b[j].Start {
+			w, i = a[i], i+1
+		} else {
+			w, j = b[j], j+1
+		}
+		if n := len(out); n > 0 && w.Start <= out[n-1].End {
+			out[n-1].End = max(out[n-1].End, w.End)
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
 }
 
 // perDay is the length of the union of sorted lists of pieces on each day.

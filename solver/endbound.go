@@ -77,12 +77,15 @@ func (c *compiled) computeBounds(upper int) *Bounds {
 type energySet struct {
 	res   []int
 	tasks []int // tasks with a demand on exactly this set
+	dem   []int // the demand of each task on it
 	work  []int // their work on it: duration x amount
 	heads []int // distinct earliest starts of the tasks, sorted
 }
 
 // endBound is the largest of basicBound and the window bound, found by bisection
-// on the end H: feasible(H) fails when some window cannot hold its work.
+// on the end H: feasible(H) fails when some window cannot hold its work. The
+// window bound is found twice: with each task's work its duration, then with
+// the working time of its resource that it holds at least (heldSets).
 func (c *compiled) endBound(upper int) EndBound {
 	base, est := c.basicBound()
 	sets := c.energySets(est)
@@ -90,39 +93,89 @@ func (c *compiled) endBound(upper int) EndBound {
 		return base
 	}
 	lb := newLatest(c, est)
-	lo, hi := base.Value, upper // lo: infeasible or proven bound; hi: feasible
-	if hi > lo {
-		if _, ok := lb.feasible(hi, sets); !ok {
-			hi = 0 // not a feasible end after all: search one
+	hi, ok := lb.feasibleEnd(base.Value, upper, est, sets)
+	if !ok {
+		return base
+	}
+	b := lb.bisect(base, hi, sets)
+	return lb.heldBound(b, est, sets)
+}
+
+// heldBound raises b, the window bound with the durations, by the window bound
+// with the held times (heldSets). The held times are the least over the starts
+// that a schedule ending by some H allows; H is taken a quarter, then a half,
+// then the whole of b's distance from the earliest head beyond b, not from the
+// known end, so that the bound does not depend on it. When H itself fails, every
+// end up to H does, and H+1 is the bound.
+func (l *latest) heldBound(b EndBound, est []int, sets []*energySet) EndBound {
+	from := b.Value
+	for _, e := range est {
+		from = min(from, e)
+	}
+	dist := max(1, b.Value-from)
+	var last EndBound
+	for _, part := range []int{4, 2, 1} {
+		H := b.Value + max(1, dist/part)
+		held := l.heldSets(sets, H)
+		if held == nil {
+			return b // nothing holds more than its duration, or nothing ends by H
+		}
+		set, ok := l.feasible(H, held)
+		if ok {
+			// every end before b.Value fails with the durations, so with the held
+			// times too (a task holds at least its duration)
+			if h := l.bisect(b, H, held); h.Value > b.Value {
+				return h
+			}
+			return b
+		}
+		last = EndBound{Value: H + 1, Binding: BindWindow, Resources: set}
+		if set == nil {
+			last.Binding = BindPath
 		}
 	}
-	if hi <= lo {
-		// find a feasible end by doubling the distance from the earliest head
-		from := 0
-		for _, e := range est {
-			from = min(from, e)
+	return last
+}
+
+// feasibleEnd is an end that the windows of sets do not refute: upper when it
+// passes, else one found by doubling the distance from the earliest head; false
+// when none is found.
+func (l *latest) feasibleEnd(lo, upper int, est []int, sets []*energySet) (int, bool) {
+	if upper > lo {
+		if _, ok := l.feasible(upper, sets); ok {
+			return upper, true
 		}
-		span := max(1, lo-from)
+	}
+	from := 0
+	for _, e := range est {
+		from = min(from, e)
+	}
+	span := max(1, lo-from)
+	hi := lo + span
+	for {
+		if _, ok := l.feasible(hi, sets); ok {
+			return hi, true
+		}
+		if span > 1<<44 {
+			return 0, false
+		}
+		span *= 2
 		hi = lo + span
-		for {
-			if _, ok := lb.feasible(hi, sets); ok {
-				break
-			}
-			if span > 1<<44 {
-				return base
-			}
-			span *= 2
-			hi = lo + span
-		}
 	}
-	if _, ok := lb.feasible(lo, sets); ok {
+}
+
+// bisect returns the smallest end in (base.Value-1, hi] that the windows of sets
+// do not refute, hi being one they do not refute; base when that is base.Value.
+func (l *latest) bisect(base EndBound, hi int, sets []*energySet) EndBound {
+	lo := base.Value
+	if _, ok := l.feasible(lo, sets); ok || hi <= lo {
 		return base
 	}
 	// invariant: lo infeasible, hi feasible
 	var bind []int
 	for hi-lo > 1 {
 		mid := lo + (hi-lo)/2
-		if set, ok := lb.feasible(mid, sets); ok {
+		if set, ok := l.feasible(mid, sets); ok {
 			hi = mid
 		} else {
 			lo = mid
@@ -130,12 +183,9 @@ func (c *compiled) endBound(upper int) EndBound {
 		}
 	}
 	if bind == nil {
-		bind, _ = lb.feasible(lo, sets) // lo is still base.Value
+		bind, _ = l.feasible(lo, sets) // lo is still base.Value
 	}
 	// every end <= lo is infeasible, so hi = lo+1 is a bound
-	if hi <= base.Value {
-		return base
-	}
 	b := EndBound{Value: hi, Binding: BindWindow, Resources: bind}
 	if bind == nil {
 		b.Binding = BindPath // the latest starts alone cross the earliest ones
@@ -154,7 +204,7 @@ func (c *compiled) energySets(est []int) []*energySet {
 		if task.Fixed || task.Duration == 0 {
 			continue
 		}
-		for _, d := range task.Demands {
+		for k, d := range task.Demands {
 			if d.Amount == 0 {
 				continue
 			}
@@ -168,6 +218,7 @@ func (c *compiled) energySets(est []int) []*energySet {
 				keys = append(keys, key)
 			}
 			s.tasks = append(s.tasks, t)
+			s.dem = append(s.dem, k)
 			s.work = append(s.work, task.Duration*d.Amount)
 		}
 	}

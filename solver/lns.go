@@ -132,6 +132,11 @@ func (l *lns) pickNeighbourhood() {
 		// half of the group draws: one group placed by fewest days (lnsbounds.go)
 		kind = [...]int{kindDays, 0}[l.rng.IntN(2)]
 	}
+	if kind != kindDays && l.towardBounds && l.rng.IntN(2) == 0 {
+		// and half the others: the days moves improve the example's plans most
+		// per step (45 of 340 against 33 of 2,300 for the others)
+		kind = kindDays
+	}
 	switch kind {
 	case kindDays:
 		l.pickDays(add)
@@ -291,7 +296,9 @@ func (l *lns) repair() bool {
 		var m, s, e, b int
 		var why Reason
 		if offset := l.rng.IntN(len(c.modes[t])); l.fewDays >= 0 && c.p.Tasks[t].Group == l.fewDays {
+			l.st.daysAhead = daysNeighbourhoodDays
 			m, s, e, why, b = l.st.fewestDays(t, est, offset, l.lagsAndSpansOK)
+			l.st.daysAhead = 0
 		} else {
 			m, s, e, why, b = l.st.bestModeSpan(t, est, offset)
 		}

@@ -12,9 +12,13 @@ package solver
 // put back by fewest days. The schedule's score decides whether a result is kept
 // (a justification pass or a search step keeps it only when it scores no worse).
 
-// daysSearchDays is how many later days' first starts the days neighbourhood
-// tries for a task beyond its earliest start.
+// daysSearchDays is how many later days' first starts the fewest-days placement
+// of the constructions tries for a task beyond its earliest start.
 const daysSearchDays = 3
+
+// daysNeighbourhoodDays is how many the days neighbourhood tries: a week and
+// more, so that a household at home one day a week gets its works that day.
+const daysNeighbourhoodDays = 8
 
 // towardBounds reports whether the search aims at the days bound: the problem
 // has groups, days and the GroupDays goal (and the test that measures the rule
@@ -80,7 +84,11 @@ func (st *state) fewestDays(t, est, offset int, fits func(t, s, e int) bool) (m,
 		return m, s, e, why, blocker // one day, or none new: no later start does better
 	}
 	d0 := c.dayOf(s)
-	for k := 1; k <= daysSearchDays && bestNew > 0; k++ {
+	ahead := daysSearchDays
+	if st.daysAhead > 0 {
+		ahead = st.daysAhead
+	}
+	for k := 1; k <= ahead && bestNew > 0; k++ {
 		from := st.dayStart(d0 + k)
 		if from >= MaxTime {
 			break

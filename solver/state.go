@@ -68,6 +68,10 @@ type state struct {
 	// daysSeen is its scratch
 	fewDays  bool
 	daysSeen map[int]bool
+	// daysAhead, when positive, is how many later days' first starts
+	// fewestDays tries (daysSearchDays otherwise): the days neighbourhood of the
+	// large-neighbourhood search looks a week on
+	daysAhead int
 }
 
 type front struct{ end, pos int }
