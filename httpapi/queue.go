@@ -62,6 +62,8 @@ type Worker struct {
 	jobs    *jobs
 	ended   func(rec *JobRecord, d time.Duration)
 	acquire func() func()
+	// running counts the jobs this worker runs (its Metrics)
+	running atomic.Int64
 }
 
 func (w *Worker) defaults() {
@@ -146,6 +148,8 @@ func (w *Worker) sleep(ctx context.Context) {
 func (w *Worker) run(ctx context.Context, c *Claim) {
 	rec := c.Job
 	begin := time.Now()
+	w.running.Add(1)
+	defer w.running.Add(-1)
 	if w.acquire != nil {
 		defer w.acquire()()
 	}
