@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -191,6 +192,7 @@ func (w *Worker) run(ctx context.Context, c *Claim) {
 					b := *j.best
 					snap.Best, snap.Score = b.Score, &b
 				}
+				snap.Progress = slices.Clone(j.history)
 				j.mu.Unlock()
 				rctx, rcancel := context.WithTimeout(context.Background(), w.Lease)
 				stop, err := w.Store.Renew(rctx, rec.ID, c.Token, w.Lease, &snap)
@@ -255,6 +257,7 @@ func (w *Worker) finish(rec *JobRecord, token string, v *Version, outcome string
 	if j.best != nil {
 		rec.Best, rec.Score = j.best.Score, j.best
 	}
+	rec.Progress = slices.Clone(j.history)
 	j.mu.Unlock()
 	night := &NightOutcome{Outcome: outcome}
 	if err == nil {
