@@ -103,7 +103,7 @@ func measure(ctx context.Context, o options, db *schemas, stderr io.Writer) (*re
 	var rows []row
 	for _, c := range o.Configs {
 		fmt.Fprintf(stderr, "night: %s (batch processes × workers)\n", c)
-		r, err := night(ctx, o, c, bin, db, tmplSchema, rep.Ops, tmp)
+		r, err := night(ctx, o, c, bin, db, tmplSchema, rep.Ops)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %w", c, err)
 		}
@@ -116,7 +116,7 @@ func measure(ctx context.Context, o options, db *schemas, stderr io.Writer) (*re
 
 // night runs one configuration: the operations copied into a fresh schema,
 // c.Processes batch processes started together, then the store checked.
-func night(ctx context.Context, o options, c config, bin string, db *schemas, tmpl string, ops []operation, tmp string) (row, error) {
+func night(ctx context.Context, o options, c config, bin string, db *schemas, tmpl string, ops []operation) (row, error) {
 	r := row{Config: c}
 	url, _, err := db.new()
 	if err != nil {
@@ -129,43 +129,14 @@ func night(ctx context.Context, o options, c config, bin string, db *schemas, tm
 		"--work-limit", strconv.Itoa(o.WorkLimit), "--seed", strconv.FormatInt(o.Seed, 10), "--lease", o.Lease.String(),
 		// the work limit bounds each search, not the clock: a budget no share of which cuts a search
 		"--budget", "10000h"}
-	cmds := make([]*exec.Cmd, c.Processes)
-	logs := make([]*bytes.Buffer, c.Processes)
-	for i := range cmds {
-		cmds[i] = exec.CommandContext(ctx, bin, args...)
-		logs[i] = &bytes.Buffer{}
-		cmds[i].Stdout, cmds[i].Stderr = io.Discard, logs[i]
-	}
-	begin := time.Now()
-	for i, cmd := range cmds {
-		if err := cmd.Start(); err != nil {
-			for _, started := range cmds[:i] {
-				started.Process.Kill()
-				started.Wait()
-			}
-			return r, err
-		}
-	}
-	r.Codes = make([]int, len(cmds))
-	for i, cmd := range cmds {
-		err := cmd.Wait()
-		var ee *exec.ExitError
-		switch {
-		case err == nil:
-		case errors.As(err, &ee):
-			r.Codes[i] = ee.ExitCode()
-		default:
-			return r, err
-		}
-	}
-	r.Wall = time.Since(begin)
-	if err := ctx.Err(); err != nil {
+	var logs []string
+	if r.Wall, r.Codes, logs, err = runBatches(ctx, bin, args, c.Processes); err != nil {
 		return r, err
 	}
 	for i, code := range r.Codes {
 		// 0: all done; 3: some partial; 1: one failed (the report says which)
 		if code != 0 && code != 1 && code != 3 {
-			return r, fmt.Errorf("batch process %d ended with %d: %s", i+1, code, lastLines(logs[i].String(), 5))
+			return r, fmt.Errorf("batch process %d ended with %d: %s", i+1, code, lastLines(logs[i], 5))
 		}
 	}
 	st, err := httpapi.OpenPostgres(url)
@@ -217,6 +188,50 @@ func night(ctx context.Context, o options, c config, bin string, db *schemas, tm
 		return r, err
 	}
 	return r, nil
+}
+
+// runBatches starts n processes of bin with args together and waits for them
+// all: the wall time from the first start to the last end, their exit codes and
+// their standard errors.
+func runBatches(ctx context.Context, bin string, args []string, n int) (time.Duration, []int, []string, error) {
+	cmds := make([]*exec.Cmd, n)
+	logs := make([]*bytes.Buffer, n)
+	for i := range cmds {
+		cmds[i] = exec.CommandContext(ctx, bin, args...)
+		logs[i] = &bytes.Buffer{}
+		cmds[i].Stdout, cmds[i].Stderr = io.Discard, logs[i]
+	}
+	begin := time.Now()
+	for i, cmd := range cmds {
+		if err := cmd.Start(); err != nil {
+			for _, started := range cmds[:i] {
+				started.Process.Kill()
+				started.Wait()
+			}
+			return 0, nil, nil, err
+		}
+	}
+	codes := make([]int, n)
+	for i, cmd := range cmds {
+		err := cmd.Wait()
+		var ee *exec.ExitError
+		switch {
+		case err == nil:
+		case errors.As(err, &ee):
+			codes[i] = ee.ExitCode()
+		default:
+			return 0, nil, nil, err
+		}
+	}
+	wall := time.Since(begin)
+	if err := ctx.Err(); err != nil {
+		return 0, nil, nil, err
+	}
+	out := make([]string, n)
+	for i, l := range logs {
+		out[i] = l.String()
+	}
+	return wall, codes, out, nil
 }
 
 // checkOnce says how the night failed to replan each operation exactly once
