@@ -272,7 +272,7 @@ func (e errTooManyJobs) Error() string {
 // earlier run of the server).
 func recordStatus(rec *JobRecord) JobStatus {
 	st := JobStatus{ID: rec.ID, Operation: rec.Operation, Kind: jobKind(rec.Kind), State: rec.State, Error: rec.Error, Version: rec.Version,
-		Progress: []progressPoint{}, Resumed: rec.Resumed}
+		Progress: append([]progressPoint{}, rec.Progress...), Resumed: rec.Resumed}
 	switch {
 	case !rec.Ended.IsZero():
 		st.Elapsed = rec.Ended.Sub(rec.Started).Seconds()

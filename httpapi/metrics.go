@@ -32,11 +32,8 @@ func newMetrics(s *Server) *metrics {
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "rehabplan_http_request_seconds",
 			Help:    "Request latency by route.",
 			Buckets: []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30}}, []string{"route"}),
-		jobsEnded: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rehabplan_jobs_ended_total",
-			Help: "Jobs ended, by kind (solve, replan, night) and outcome (done, cancelled, failed)."}, []string{"kind", "outcome"}),
-		jobSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "rehabplan_job_seconds",
-			Help:    "Jobs' durations by kind and outcome.",
-			Buckets: []float64{0.1, 0.5, 1, 5, 10, 30, 60, 120, 300, 600}}, []string{"kind", "outcome"}),
+		jobsEnded:  newJobsEnded(),
+		jobSeconds: newJobSeconds(),
 		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rehabplan_http_auth_failures_total",
 			Help: "Requests refused: 401 (reason missing or invalid token) and 403 (reason role or scope)."}, []string{"status", "reason"}),
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -62,6 +63,8 @@ type Worker struct {
 	jobs    *jobs
 	ended   func(rec *JobRecord, d time.Duration)
 	acquire func() func()
+	// running counts the jobs this worker runs (its Metrics)
+	running atomic.Int64
 }
 
 func (w *Worker) defaults() {
@@ -146,6 +149,8 @@ func (w *Worker) sleep(ctx context.Context) {
 func (w *Worker) run(ctx context.Context, c *Claim) {
 	rec := c.Job
 	begin := time.Now()
+	w.running.Add(1)
+	defer w.running.Add(-1)
 	if w.acquire != nil {
 		defer w.acquire()()
 	}
@@ -187,6 +192,7 @@ func (w *Worker) run(ctx context.Context, c *Claim) {
 					b := *j.best
 					snap.Best, snap.Score = b.Score, &b
 				}
+				snap.Progress = slices.Clone(j.history)
 				j.mu.Unlock()
 				rctx, rcancel := context.WithTimeout(context.Background(), w.Lease)
 				stop, err := w.Store.Renew(rctx, rec.ID, c.Token, w.Lease, &snap)
@@ -254,6 +260,9 @@ func (w *Worker) finish(rec *JobRecord, token string, v *Version, outcome string
 		rec.Ended = time.Now()
 	}
 	j.scoreInto(rec)
+	j.mu.Lock()
+	rec.Progress = slices.Clone(j.history)
+	j.mu.Unlock()
 	night := &NightOutcome{Outcome: outcome}
 	if err == nil && !stored {
 		rec.State = "done"

@@ -423,3 +423,52 @@ func TestStoppedWorkerGivesItsJobBack(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, vs, 1, "nothing stored")
 }
+
+// TestProgressAcrossInstances: a queued job's last improvements are listed by
+// an instance that does not run it, while it runs (written with each renewal of
+// its lease) and once it ended, at most progressKept of them, oldest first, the
+// last the job's best.
+func TestProgressAcrossInstances(t *testing.T) {
+	tss := queueServers(t, 2) // the first runs the jobs
+	resp, body := call(t, tss[1], "POST", "/v1/operations", writeTok, exampleJSON(t))
+	require.Equal(t, 201, resp.StatusCode, string(body))
+	resp, body = call(t, tss[1], "POST", "/v1/operations/op-les-tilleuls/solve?time_limit=60s", writeTok, nil)
+	require.Equal(t, 202, resp.StatusCode, string(body))
+	var st JobStatus
+	require.NoError(t, json.Unmarshal(body, &st))
+	check := func(s JobStatus, body []byte) {
+		t.Helper()
+		require.LessOrEqual(t, len(s.Progress), progressKept, "%s", body)
+		for i := 1; i < len(s.Progress); i++ {
+			assert.LessOrEqual(t, s.Progress[i-1].Seconds, s.Progress[i].Seconds, "oldest first: %s", body)
+		}
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, body = call(t, tss[1], "GET", "/v1/jobs/"+st.ID, readTok, nil)
+		var now JobStatus
+		require.NoError(t, json.Unmarshal(body, &now))
+		if now.State == "running" && len(now.Progress) > 0 {
+			check(now, body)
+			break
+		}
+		require.Equal(t, "running", now.State, "%s", body)
+		require.True(t, time.Now().Before(deadline), "no progress listed by the other instance: %s", body)
+		time.Sleep(100 * time.Millisecond)
+	}
+	resp, body = call(t, tss[1], "DELETE", "/v1/jobs/"+st.ID, writeTok, nil)
+	require.Equal(t, 202, resp.StatusCode, string(body))
+	ended := waitJob(t, tss[1], st.ID)
+	require.Equal(t, "cancelled", ended.State, ended.Error)
+	_, body = call(t, tss[1], "GET", "/v1/jobs/"+st.ID, readTok, nil)
+	var after JobStatus
+	require.NoError(t, json.Unmarshal(body, &after))
+	require.NotEmpty(t, after.Progress, "the ended job's improvements: %s", body)
+	check(after, body)
+	require.NotNil(t, after.Best)
+	assert.Equal(t, *after.Best, after.Progress[len(after.Progress)-1], "the last improvement is the best")
+	_, body = call(t, tss[0], "GET", "/v1/jobs/"+st.ID, readTok, nil)
+	var live JobStatus
+	require.NoError(t, json.Unmarshal(body, &live))
+	assert.Equal(t, live.Progress, after.Progress, "the instance that ran it lists the same")
+}

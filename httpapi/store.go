@@ -185,6 +185,10 @@ type JobRecord struct {
 	// after a restart.
 	Best  string         `json:"best,omitempty"`
 	Score *progressPoint `json:"score,omitempty"`
+	// Progress is the job's last improvements (at most progressKept, oldest
+	// first), written by a queue's worker with each renewal of its lease and at
+	// its end, so that every instance lists them (PGStore); empty otherwise.
+	Progress []progressPoint `json:"progress,omitempty"`
 }
 
 // idem is the job's idempotency (the zero Idem when it has none).

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -18,12 +19,12 @@ import (
 
 // DumpRecord is one line of a store's dump (rehabplan store export and import):
 // a version, an idempotency key, a tenant's request or its idempotency key, a
-// job record, an audit record, a calendar feed, an event's sequence or the
-// server key. Incarnations are kept, so that a dump moved from one store to
+// job record, a row of a night's report, an audit record, a calendar feed, an
+// event's sequence or the server key. Incarnations are kept, so that a dump moved from one store to
 // another leaves every base, key and job valid.
 type DumpRecord struct {
-	// Kind is version, idempotency, request, request_key, job, audit, feed,
-	// event_sequence or server_key.
+	// Kind is version, idempotency, request, request_key, job, night, audit,
+	// feed, event_sequence or server_key.
 	Kind        string `json:"kind"`
 	Operation   string `json:"operation,omitempty"`
 	Incarnation string `json:"incarnation,omitempty"`
@@ -41,6 +42,9 @@ type DumpRecord struct {
 	Request *TenantRequest `json:"request,omitempty"`
 	Seq     uint64         `json:"seq,omitempty"`
 	Audit   *AuditRecord   `json:"audit,omitempty"`
+	// Night is an operation's row of a night's report (PostgreSQL's nights
+	// table; the bbolt store keeps the rows it imports, to export them again).
+	Night *NightRecord `json:"night,omitempty"`
 	// Feed is a calendar feed (its incarnation in Incarnation), FeedHash the
 	// hex SHA-256 of its secret.
 	Feed     *Feed  `json:"feed,omitempty"`
@@ -58,8 +62,8 @@ type Dumper interface {
 	Store
 	// Export calls emit with every record of one consistent state of the store:
 	// each operation's versions, oldest first, then the idempotency keys, the
-	// tenants' requests, their keys, the jobs, the audit log, the feeds, the
-	// events' sequences and the server key.
+	// tenants' requests, their keys, the jobs, the nights' reports, the audit
+	// log, the feeds, the events' sequences and the server key.
 	Export(emit func(*DumpRecord) error) error
 	// Import writes the records next gives (in Export's order, checked by
 	// CheckDump) into the store, which must be empty, in one transaction: all of
@@ -130,10 +134,12 @@ func trimSpace(b []byte) []byte {
 // numbered from 1 without gap, under one incarnation, each document a version of
 // that number; an idempotency key on a version already seen; a request of an
 // operation seen, numbered after the last, and a request key on one; a job with
-// an id; audit records numbered in order; a feed once; one server key.
+// an id; a night's row once per operation, with its job and an outcome; audit
+// records numbered in order; a feed once; one server key.
 type DumpChecker struct {
 	ops      map[string]Base // each operation's incarnation and last version seen
 	jobs     map[string]bool
+	nights   map[string]bool   // night NUL operation
 	requests map[string]uint64 // each operation's last request number
 	audit    uint64
 	feeds    map[string]bool
@@ -142,7 +148,7 @@ type DumpChecker struct {
 
 // NewDumpChecker returns a checker that has seen nothing.
 func NewDumpChecker() *DumpChecker {
-	return &DumpChecker{ops: map[string]Base{}, jobs: map[string]bool{}, requests: map[string]uint64{}, feeds: map[string]bool{}}
+	return &DumpChecker{ops: map[string]Base{}, jobs: map[string]bool{}, nights: map[string]bool{}, requests: map[string]uint64{}, feeds: map[string]bool{}}
 }
 
 // checkHashes checks that each value is 64 hexadecimal digits.
@@ -180,6 +186,8 @@ func (c *DumpChecker) checkMore(r *DumpRecord) error {
 			return fmt.Errorf("%s: request R%d did not come before", what, r.Seq)
 		}
 		return checkHashes(what, struct{ name, val string }{"key_sha256", r.KeySHA256}, struct{ name, val string }{"request_sha256", r.RequestSHA256})
+	case "night":
+		return c.checkNight(r.Night)
 	case "audit":
 		if r.Audit == nil || r.Audit.Seq <= c.audit {
 			return fmt.Errorf("an audit record without its record, or numbered before the last (%d)", c.audit)
@@ -209,8 +217,39 @@ func (c *DumpChecker) checkMore(r *DumpRecord) error {
 		}
 		c.key = true
 	default:
-		return fmt.Errorf("kind %q: expected version, idempotency, request, request_key, job, audit, feed, event_sequence or server_key", r.Kind)
+		return fmt.Errorf("kind %q: expected version, idempotency, request, request_key, job, night, audit, feed, event_sequence or server_key", r.Kind)
 	}
+	return nil
+}
+
+// checkNight checks a row of a night's report: its night a date, its operation
+// and job named, its outcome one a night gives, once per night and operation.
+func (c *DumpChecker) checkNight(n *NightRecord) error {
+	if n == nil {
+		return errors.New("a night record without its row")
+	}
+	what := fmt.Sprintf("night %q of operation %q", n.Night, n.Operation)
+	switch {
+	case n.Operation == "":
+		return fmt.Errorf("%s: no operation", what)
+	case n.Job == "":
+		return fmt.Errorf("%s: no job", what)
+	case n.Version < 0 || n.Seconds < 0 || math.IsNaN(n.Seconds) || math.IsInf(n.Seconds, 0):
+		return fmt.Errorf("%s: a negative version or seconds", what)
+	}
+	if _, err := time.Parse(time.DateOnly, n.Night); err != nil {
+		return fmt.Errorf("%s: the night is not a date YYYY-MM-DD", what)
+	}
+	switch n.Outcome {
+	case "", "done", "unchanged", "partial", "failed":
+	default:
+		return fmt.Errorf("%s: outcome %q: expected done, unchanged, partial, failed or none (not ended)", what, n.Outcome)
+	}
+	k := n.Night + "\x00" + n.Operation
+	if c.nights[k] {
+		return fmt.Errorf("%s: twice", what)
+	}
+	c.nights[k] = true
 	return nil
 }
 
@@ -344,6 +383,18 @@ func (s *BoltStore) Export(emit func(*DumpRecord) error) error {
 		if err != nil {
 			return err
 		}
+		if b := tx.Bucket(bNights); b != nil {
+			err := b.ForEach(func(k, data []byte) error {
+				var n NightRecord
+				if err := json.Unmarshal(data, &n); err != nil {
+					return fmt.Errorf("stored night %q: %w", k, err)
+				}
+				return emit(&DumpRecord{Kind: "night", Night: &n})
+			})
+			if err != nil {
+				return err
+			}
+		}
 		return boltExportAccess(tx, emit)
 	})
 }
@@ -460,7 +511,7 @@ func (s *BoltStore) Import(next func() (*DumpRecord, error)) error {
 		if k, _ := tx.Bucket(bJobs).Cursor().First(); k != nil {
 			return errors.New("the store has job records: import into a new one")
 		}
-		for _, name := range [][]byte{bAudit, bFeeds, bRequests} {
+		for _, name := range [][]byte{bAudit, bFeeds, bRequests, bNights} {
 			if b := tx.Bucket(name); b != nil {
 				if k, _ := b.Cursor().First(); k != nil {
 					return fmt.Errorf("the store has records in %s: import into a new one", name)
@@ -553,6 +604,8 @@ func boltImportMore(tx *bolt.Tx, r *DumpRecord) error {
 			return err
 		}
 		return b.Put(requestRecordKey(seq), data)
+	case "night":
+		return put(bNights, []byte(r.Night.Night+"\x00"+r.Night.Operation), r.Night, 0)
 	case "audit":
 		return put(bAudit, binary.BigEndian.AppendUint64(nil, r.Audit.Seq), r.Audit, r.Audit.Seq)
 	case "feed":
@@ -636,8 +689,30 @@ func (s *PGStore) Export(emit func(*DumpRecord) error) error {
 		if err != nil {
 			return err
 		}
+		if err := pgExportNights(ctx, tx, emit); err != nil {
+			return err
+		}
 		return pgExportAccess(ctx, tx, emit)
 	})
+}
+
+// pgExportNights emits the rows of the nights' reports, in bbolt's order (night,
+// then operation, byte order).
+func pgExportNights(ctx context.Context, tx pgx.Tx, emit func(*DumpRecord) error) error {
+	var n NightRecord
+	var ended *time.Time
+	rows, _ := tx.Query(ctx, `SELECT night, operation, job, queued, outcome, version, seconds, error, ended FROM nights
+		ORDER BY night COLLATE "C", operation COLLATE "C"`)
+	_, err := pgx.ForEachRow(rows, []any{&n.Night, &n.Operation, &n.Job, &n.Queued, &n.Outcome, &n.Version, &n.Seconds, &n.Error, &ended}, func() error {
+		r := n
+		r.Queued = r.Queued.UTC()
+		if ended != nil {
+			t := ended.UTC()
+			r.Ended = &t
+		}
+		return emit(&DumpRecord{Kind: "night", Night: &r})
+	})
+	return err
 }
 
 // pgExportRequests emits the tenants' requests of the operations' current
@@ -733,15 +808,15 @@ func (s *PGStore) Import(next func() (*DumpRecord, error)) error {
 	ctx := context.Background()
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		// no other writer while importing: the emptiness checked stays true
-		if _, err := tx.Exec(ctx, "LOCK TABLE operations, jobs, audit, feeds IN EXCLUSIVE MODE"); err != nil {
+		if _, err := tx.Exec(ctx, "LOCK TABLE operations, jobs, audit, feeds, nights IN EXCLUSIVE MODE"); err != nil {
 			return err
 		}
-		var ops, jobs, audit, feeds int
-		if err := tx.QueryRow(ctx, "SELECT (SELECT count(*) FROM operations), (SELECT count(*) FROM jobs), (SELECT count(*) FROM audit), (SELECT count(*) FROM feeds)").Scan(&ops, &jobs, &audit, &feeds); err != nil {
+		var ops, jobs, audit, feeds, nights int
+		if err := tx.QueryRow(ctx, "SELECT (SELECT count(*) FROM operations), (SELECT count(*) FROM jobs), (SELECT count(*) FROM audit), (SELECT count(*) FROM feeds), (SELECT count(*) FROM nights)").Scan(&ops, &jobs, &audit, &feeds, &nights); err != nil {
 			return err
 		}
-		if ops > 0 || jobs > 0 || audit > 0 || feeds > 0 {
-			return fmt.Errorf("the store is not empty (%d operations, %d job records, %d audit records, %d feeds): import into a new one", ops, jobs, audit, feeds)
+		if ops > 0 || jobs > 0 || audit > 0 || feeds > 0 || nights > 0 {
+			return fmt.Errorf("the store is not empty (%d operations, %d job records, %d audit records, %d feeds, %d rows of nights' reports): import into a new one", ops, jobs, audit, feeds, nights)
 		}
 		for {
 			r, err := next()
@@ -783,6 +858,11 @@ func pgImport(ctx context.Context, tx pgx.Tx, r *DumpRecord) error {
 		return err
 	case "job":
 		return putJob(ctx, tx, r.Job)
+	case "night":
+		n := r.Night
+		_, err := tx.Exec(ctx, `INSERT INTO nights (night, operation, job, queued, outcome, version, seconds, error, ended)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, n.Night, n.Operation, n.Job, n.Queued, n.Outcome, n.Version, n.Seconds, n.Error, n.Ended)
+		return err
 	case "request":
 		return pgPutRequest(ctx, tx, r.Operation, requestSeq(r.Request.ID), r.Request)
 	case "request_key":
@@ -811,3 +891,17 @@ func pgImport(ctx context.Context, tx pgx.Tx, r *DumpRecord) error {
 	}
 	return fmt.Errorf("kind %q", r.Kind)
 }
+
+// NightRecord is a row of a night's report whole, as a store's dump carries
+// it: the row, its night, when it was queued and when it ended (nil: not yet).
+type NightRecord struct {
+	Night string `json:"night"`
+	NightRow
+	Queued time.Time  `json:"queued"`
+	Ended  *time.Time `json:"ended,omitempty"`
+}
+
+// bNights is the bbolt bucket of the nights' rows a dump brought (key night NUL
+// operation): the bbolt store runs no night, but a store moved from PostgreSQL
+// to bbolt and back keeps its nights' reports.
+var bNights = []byte("nights")

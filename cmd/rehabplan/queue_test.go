@@ -1,13 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -150,4 +156,105 @@ func TestNightReport(t *testing.T) {
 			assert.Contains(t, nightSummary("2026-12-03", tc.rows), tc.sum)
 		})
 	}
+}
+
+// lockedBuffer is a bytes.Buffer written by a command's goroutines and read
+// by the test while the command runs.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestWorkerMetrics: rehabplan worker --metrics-addr serves /metrics with the
+// service's job and pool families: a job it ended counted by outcome, its
+// slots, none running once idle, and the Go runtime's.
+func TestWorkerMetrics(t *testing.T) {
+	url := pgtest.Schema(t)
+	st, err := httpapi.OpenPostgres(url)
+	require.NoError(t, err)
+	defer st.Close()
+	v, err := st.CreateOperation("op", gen.Example())
+	require.NoError(t, err)
+	rec := httpapi.JobRecord{ID: "job-1", Operation: "op", Incarnation: v.Incarnation, Base: v.Number, State: "running",
+		Started: time.Now(), TimeLimit: time.Minute, WorkLimit: 2, Seed: 1, Kind: httpapi.JobSolve}
+	require.NoError(t, st.PutJob(&rec))
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stderr lockedBuffer
+	code := make(chan int, 1)
+	go func() {
+		code <- run(ctx, []string{"worker", "--store", url, "--slots", "2", "--poll", "50ms", "--metrics-addr", "127.0.0.1:0"}, io.Discard, &stderr)
+	}()
+	addr := regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+/metrics)`)
+	var metricsURL string
+	var body string
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := addr.FindStringSubmatch(stderr.String()); m != nil && metricsURL == "" {
+			metricsURL = m[1]
+		}
+		if metricsURL != "" {
+			j, err := st.GetJob("job-1")
+			require.NoError(t, err)
+			if j.State != "running" {
+				resp, err := http.Get(metricsURL)
+				require.NoError(t, err)
+				b, err := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				require.NoError(t, err)
+				require.Equal(t, http.StatusOK, resp.StatusCode)
+				require.Equal(t, "done", j.State, j.Error)
+				// the record is written before the worker counts the job's end
+				if strings.Contains(string(b), `rehabplan_jobs_ended_total{kind="solve",outcome="done"}`) {
+					body = string(b)
+					break
+				}
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	require.NotEmpty(t, body, "the job ended and /metrics answered within a minute; stderr:\n%s", stderr.String())
+	for _, want := range []string{
+		`rehabplan_jobs_ended_total{kind="solve",outcome="done"} 1`,
+		`rehabplan_job_seconds_count{kind="solve",outcome="done"} 1`,
+		"rehabplan_jobs_running 0",
+		"rehabplan_pool_slots 2",
+		"rehabplan_pool_busy 0",
+		"go_goroutines ",
+		"process_resident_memory_bytes ",
+	} {
+		assert.Contains(t, body, want)
+	}
+	cancel()
+	select {
+	case c := <-code:
+		assert.Equal(t, exitOK, c, stderr.String())
+	case <-time.After(30 * time.Second):
+		t.Fatal("the worker did not stop")
+	}
+	_, err = http.Get(metricsURL)
+	assert.Error(t, err, "the metrics stop with the worker")
+}
+
+func TestWorkerMetricsAddrRefused(t *testing.T) {
+	url := pgtest.Schema(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer ln.Close()
+	code, _, stderr := runCLI("worker", "--store", url, "--metrics-addr", ln.Addr().String())
+	assert.Equal(t, exitFail, code)
+	assert.Contains(t, stderr, "--metrics-addr: listen tcp "+ln.Addr().String())
 }

@@ -65,9 +65,10 @@ func (f *storeFlags) open() (httpapi.Dumper, string, error) {
 const storeAbout = `
   export writes the store as JSON lines (stdout or -o FILE); import loads a FILE
   of them (- for standard input) into an empty store, all or nothing. One line per
-  operation version, idempotency key and job record, incarnations kept: a store
-  exported from bbolt and imported into PostgreSQL (or back) serves every request
-  as the first would.
+  operation version, idempotency key, job record and row of a night's report
+  (rehabplan batch --store), incarnations kept: a store exported from bbolt and
+  imported into PostgreSQL (or back) serves every request as the first would, and
+  a night moved along is not replanned again.
 `
 
 // cmdStore moves a store's content out (export) and in (import).
@@ -143,7 +144,7 @@ func cmdStore(_ context.Context, args []string, stdout, stderr io.Writer) int {
 
 // countLine says how many records of each kind were moved.
 func countLine(counts map[string]int) string {
-	return fmt.Sprintf("%d versions, %d idempotency keys, %d job records, %d tenants' requests (%d keys), %d audit records, %d calendar feeds (%d event sequences), %d server key",
+	return fmt.Sprintf("%d versions, %d idempotency keys, %d job records, %d tenants' requests (%d keys), %d audit records, %d calendar feeds (%d event sequences), %d server key, %d rows of nights' reports",
 		counts["version"], counts["idempotency"], counts["job"], counts["request"], counts["request_key"], counts["audit"], counts["feed"],
-		counts["event_sequence"], counts["server_key"])
+		counts["event_sequence"], counts["server_key"], counts["night"])
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -231,6 +232,16 @@ func TestStoreImportRefuses(t *testing.T) {
 		{"a request before its operation", edit(func(l []string) []string { return append([]string{l[7]}, l...) }), `line 1: request "R1" of operation "a": no version of its incarnation came before`},
 		{"audit records out of order", edit(func(l []string) []string { l[13], l[14] = l[14], l[13]; return l }), "line 15: an audit record without its record, or numbered before the last (2)"},
 		{"the server key twice", edit(func(l []string) []string { return append(l, l[19]) }), "line 21: the server key twice"},
+		{"a night not a date", edit(func(l []string) []string {
+			return append(l, `{"kind":"night","night":{"night":"11/01/2027","operation":"a","job":"j","outcome":"done","seconds":1,"queued":"2027-01-11T00:00:00Z"}}`+"\n")
+		}), `line 21: night "11/01/2027" of operation "a": the night is not a date YYYY-MM-DD`},
+		{"a night's outcome unknown", edit(func(l []string) []string {
+			return append(l, `{"kind":"night","night":{"night":"2027-01-11","operation":"a","job":"j","outcome":"fini","seconds":1,"queued":"2027-01-11T00:00:00Z"}}`+"\n")
+		}), `line 21: night "2027-01-11" of operation "a": outcome "fini": expected done, unchanged, partial, failed or none`},
+		{"a night's row twice", edit(func(l []string) []string {
+			row := `{"kind":"night","night":{"night":"2027-01-11","operation":"a","job":"j","outcome":"","seconds":0,"queued":"2027-01-11T00:00:00Z"}}` + "\n"
+			return append(l, row, row)
+		}), `line 22: night "2027-01-11" of operation "a": twice`},
 		{"a document of another number", edit(func(l []string) []string {
 			l[1] = strings.Replace(l[1], `"document":{"version":2`, `"document":{"version":5`, 1)
 			return l
@@ -301,4 +312,84 @@ func TestStoreFlags(t *testing.T) {
 			assert.Contains(t, stderr, tc.want)
 		})
 	}
+}
+
+// TestStoreExportImportNights: the nights' reports move with the store,
+// PostgreSQL → bbolt → PostgreSQL, byte for byte (a row ended, a row failed, a
+// row still queued); on the store imported at the end the night's report reads
+// the same and the night is not queued again (each operation replanned once
+// per night, wherever the store went).
+func TestStoreExportImportNights(t *testing.T) {
+	pg1 := pgtest.Schema(t)
+	pg2 := pgtest.Schema(t)
+	dir := t.TempDir()
+	st, err := httpapi.OpenPostgres(pg1)
+	require.NoError(t, err)
+	fillStore(t, st)
+	_, err = st.CreateOperation("c", gen.Example())
+	require.NoError(t, err)
+	const night = "2027-01-11"
+	n, err := st.QueueNight(night, httpapi.NightSettings{Now: night, TimeLimit: time.Minute, WorkLimit: 3, Seed: 2})
+	require.NoError(t, err)
+	require.Equal(t, 3, n, "a, b and c queued")
+	ctx := context.Background()
+	for _, end := range []httpapi.NightOutcome{{Outcome: "unchanged", Seconds: 1.25}, {Outcome: "failed", Seconds: 0.5, Error: "« une erreur »"}} {
+		c, err := st.Claim(ctx, "test", time.Minute, []string{httpapi.JobNight}, night)
+		require.NoError(t, err)
+		require.NotNil(t, c)
+		c.Job.State, c.Job.Ended = "done", time.Now()
+		if end.Outcome == "failed" {
+			c.Job.State, c.Job.Error = "failed", end.Error
+		}
+		_, err = st.FinishClaim(&c.Job, c.Token, nil, &end)
+		require.NoError(t, err)
+	}
+	report, err := st.Night(night)
+	require.NoError(t, err)
+	require.Len(t, report, 3)
+	require.NoError(t, st.Close())
+
+	dumps := []string{filepath.Join(dir, "1.jsonl"), filepath.Join(dir, "2.jsonl"), filepath.Join(dir, "3.jsonl")}
+	steps := [][]string{
+		{"store", "export", "--store", pg1, "-o", dumps[0]},
+		{"store", "import", "--data", filepath.Join(dir, "bolt"), dumps[0]},
+		{"store", "export", "--data", filepath.Join(dir, "bolt"), "-o", dumps[1]},
+		{"store", "import", "--store", pg2, dumps[1]},
+		{"store", "export", "--store", pg2, "-o", dumps[2]},
+	}
+	for _, args := range steps {
+		code, _, stderr := runCLI(args...)
+		require.Equal(t, exitOK, code, "%v: %s", args, stderr)
+		assert.Contains(t, stderr, "6 versions, 2 idempotency keys, 5 job records, 3 tenants' requests (1 keys), 2 audit records, 2 calendar feeds (2 event sequences), 1 server key, 3 rows of nights' reports", "%v", args)
+	}
+	first, err := os.ReadFile(dumps[0])
+	require.NoError(t, err)
+	assert.Equal(t, 3, strings.Count(string(first), `{"kind":"night","night":{"night":"2027-01-11"`))
+	assert.Contains(t, string(first), `"outcome":"failed","seconds":0.5,"error":"« une erreur »"`)
+	for _, d := range dumps[1:] {
+		again, err := os.ReadFile(d)
+		require.NoError(t, err)
+		assert.Equal(t, string(first), string(again), "%s is the first dump", filepath.Base(d))
+	}
+
+	st2, err := httpapi.OpenPostgres(pg2)
+	require.NoError(t, err)
+	defer st2.Close()
+	again, err := st2.Night(night)
+	require.NoError(t, err)
+	assert.Equal(t, report, again, "the night's report reads the same")
+	n, err = st2.QueueNight(night, httpapi.NightSettings{})
+	require.NoError(t, err)
+	assert.Zero(t, n, "the night is not queued again on the imported store")
+	c, err := st2.Claim(ctx, "test", time.Minute, []string{httpapi.JobNight}, night)
+	require.NoError(t, err)
+	require.NotNil(t, c, "the row still queued: its job, imported, is taken")
+	var waiting httpapi.NightRow
+	for _, r := range again {
+		if r.Outcome == "" {
+			waiting = r
+		}
+	}
+	assert.Equal(t, waiting.Job, c.Job.ID)
+	assert.Equal(t, waiting.Operation, c.Job.Operation)
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -24,7 +26,9 @@ const workerAbout = `
   a lease renewed every third of it; a job whose worker died is taken again once
   its lease lapses; a job cancelled on any instance (DELETE of the job or of its
   operation) is stopped at the next renewal. On SIGTERM or ^C the running jobs go
-  back to the queue.
+  back to the queue. With --metrics-addr it serves its Prometheus metrics (the jobs
+  it ended by outcome, their durations, the slots busy, the Go runtime's) at
+  /metrics, with the names a service gives them.
 `
 
 // cmdWorker runs queued jobs of a PostgreSQL store until stopped.
@@ -39,6 +43,7 @@ func cmdWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	lease := fs.Duration("lease", 30*time.Second, "a claimed job's lease, renewed every third of it; a job whose worker died is taken again once it lapses")
 	poll := fs.Duration("poll", time.Second, "how often an idle slot looks for a job")
 	maxSolve := fs.Duration("max-solve-time", 5*time.Minute, "longest search of a job")
+	metricsAddr := fs.String("metrics-addr", "", "serve the worker's Prometheus metrics at http://ADDR/metrics (as 127.0.0.1:9101; default: none)")
 	pos, err := parse(fs, args)
 	if err != nil || !noArguments(stderr, "worker", pos) {
 		return exitInvalid
@@ -64,9 +69,37 @@ func cmdWorker(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	logger.Info("worker started", "name", name, "slots", *slots, "lease", lease.String())
 	w := &httpapi.Worker{Store: st, Name: name, Slots: *slots, Lease: *lease, Poll: *poll, MaxSolveTime: *maxSolve,
 		Replan: nightReplan(), Logger: logger}
+	if *metricsAddr != "" {
+		stopMetrics, err := serveMetrics(*metricsAddr, w.Metrics(), logger)
+		if err != nil {
+			fmt.Fprintf(stderr, "rehabplan: --metrics-addr: %v\n", err)
+			return exitFail
+		}
+		defer stopMetrics()
+	}
 	w.Run(ctx)
 	logger.Info("worker stopped")
 	return exitOK
+}
+
+// serveMetrics serves h at http://addr/metrics until stop is called; the
+// address listened on is logged (addr may end in :0).
+func serveMetrics(addr string, h http.Handler, logger *slog.Logger) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", h)
+	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second,
+		IdleTimeout: time.Minute, MaxHeaderBytes: 64 << 10}
+	go hs.Serve(ln)
+	logger.Info("metrics served", "url", "http://"+ln.Addr().String()+"/metrics")
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		hs.Shutdown(ctx)
+	}, nil
 }
 
 // postgresURL is the PostgreSQL URL of a command that needs one: --store, else
