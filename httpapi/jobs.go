@@ -82,11 +82,13 @@ func (j *job) progress(p scheduler.Progress) {
 func (j *job) status() JobStatus {
 	j.mu.Lock()
 	defer j.mu.Unlock()
+	// wall-clock readings (Round(0) drops the monotonic one), as a stored record
+	// has them: the elapsed time reads the same after a restart
 	end := j.ended
 	if end.IsZero() {
 		end = time.Now()
 	}
-	st := JobStatus{ID: j.ID, Operation: j.Operation, Kind: j.kind, State: j.state, Error: j.err, Elapsed: end.Sub(j.started).Seconds(),
+	st := JobStatus{ID: j.ID, Operation: j.Operation, Kind: j.kind, State: j.state, Error: j.err, Elapsed: end.Round(0).Sub(j.started.Round(0)).Seconds(),
 		Progress: append([]progressPoint{}, j.history...), Version: j.version, Resumed: j.resumed}
 	if j.best != nil {
 		b := *j.best
