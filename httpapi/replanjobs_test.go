@@ -28,6 +28,36 @@ func slipOn(day string) string {
 	return `{"format":"rehabplan-events/v1","events":[{"id":"slip-` + day + `","type":"delivery_slipped","delivery":"L-windows-1","expected":"2027-03-` + day + `T08:00"}]}`
 }
 
+// createSolved stores op-les-tilleuls (the example) in st and a solved version
+// of it, which it returns (version 2), as a server would have.
+func createSolved(t *testing.T, st Store) *Version {
+	t.Helper()
+	_, err := st.CreateOperation("op-les-tilleuls", gen.Example())
+	require.NoError(t, err)
+	return addSolved(t, st)
+}
+
+// addSolved stores a solved version of the example on op-les-tilleuls' latest
+// version, and returns it.
+func addSolved(t *testing.T, st Store) *Version {
+	t.Helper()
+	res, err := scheduler.Solve(context.Background(), gen.Example(), &scheduler.Settings{WorkLimit: 2, Seed: 1, Workers: 1})
+	require.NoError(t, err)
+	latest, err := st.Latest("op-les-tilleuls")
+	require.NoError(t, err)
+	v, _, err := st.AddVersion("op-les-tilleuls", latest.Base(), &Version{Kind: "solved", Problem: res.Problem, Plan: res.Plan}, Idem{})
+	require.NoError(t, err)
+	return v
+}
+
+// decodeEvents decodes an events document the test wrote.
+func decodeEvents(t *testing.T, doc string) *model.Events {
+	t.Helper()
+	evs, err := model.DecodeEvents(bytes.NewReader([]byte(doc)))
+	require.NoError(t, err)
+	return evs
+}
+
 // postAsync sends the events with Prefer: respond-async (and the headers hdr).
 func postAsync(t *testing.T, ts *httptest.Server, query, events string, hdr ...string) (int, JobStatus, []byte) {
 	t.Helper()
@@ -132,12 +162,7 @@ func TestReplanJobBaseMoved(t *testing.T) {
 		resp, body := call(t, ts, "POST", "/v1/operations", writeTok, exampleJSON(t))
 		require.Equal(t, 201, resp.StatusCode, string(body))
 		// solved by hand: the queue does not run yet
-		res, err := scheduler.Solve(context.Background(), gen.Example(), &scheduler.Settings{WorkLimit: 2, Seed: 1, Workers: 1})
-		require.NoError(t, err)
-		v1, err := st.Latest("op-les-tilleuls")
-		require.NoError(t, err)
-		_, _, err = st.AddVersion("op-les-tilleuls", v1.Base(), &Version{Kind: "solved", Problem: res.Problem, Plan: res.Plan}, Idem{})
-		require.NoError(t, err)
+		addSolved(t, st)
 
 		code, job, body := postAsync(t, ts, replanQuery, replanEvents)
 		require.Equal(t, 202, code, string(body))
@@ -199,16 +224,8 @@ func TestReplanJobResumed(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.db")
 	st, err := OpenBolt(path)
 	require.NoError(t, err)
-	_, err = st.CreateOperation("op-les-tilleuls", gen.Example())
-	require.NoError(t, err)
-	res, err := scheduler.Solve(context.Background(), gen.Example(), &scheduler.Settings{WorkLimit: 2, Seed: 1, Workers: 1})
-	require.NoError(t, err)
-	v1, err := st.Latest("op-les-tilleuls")
-	require.NoError(t, err)
-	v2, _, err := st.AddVersion("op-les-tilleuls", v1.Base(), &Version{Kind: "solved", Problem: res.Problem, Plan: res.Plan}, Idem{})
-	require.NoError(t, err)
-	evs, err := model.DecodeEvents(bytes.NewReader([]byte(replanEvents)))
-	require.NoError(t, err)
+	v2 := createSolved(t, st)
+	evs := decodeEvents(t, replanEvents)
 	now := "2027-02-01T11:00:00Z"
 	started := time.Now().Add(-time.Minute)
 	job := func(id string, evs *model.Events) *JobRecord {
@@ -241,9 +258,7 @@ func TestReplanJobResumed(t *testing.T) {
 	require.Len(t, versionsOf(t, ts, "op-les-tilleuls"), 3, "applied once")
 
 	// "interrupted" had stored nothing: it runs again, on the latest version
-	later, err := model.DecodeEvents(bytes.NewReader([]byte(slipOn("16"))))
-	require.NoError(t, err)
-	require.NoError(t, s.cfg.Store.PutJob(job("interrupted", later)))
+	require.NoError(t, s.cfg.Store.PutJob(job("interrupted", decodeEvents(t, slipOn("16")))))
 	stop()
 	ts, s, stop = serverOn(t, path)
 	defer stop()
@@ -345,16 +360,8 @@ func TestReplanJobWaitingAtShutdownRunsAtTheNextStart(t *testing.T) {
 func TestReplanJobWithItsVersionStoredEndsDone(t *testing.T) {
 	forEachStore(t, func(t *testing.T, k storeKind) {
 		st := k.open(t)
-		_, err := st.CreateOperation("op-les-tilleuls", gen.Example())
-		require.NoError(t, err)
-		res, err := scheduler.Solve(context.Background(), gen.Example(), &scheduler.Settings{WorkLimit: 2, Seed: 1, Workers: 1})
-		require.NoError(t, err)
-		v1, err := st.Latest("op-les-tilleuls")
-		require.NoError(t, err)
-		v2, _, err := st.AddVersion("op-les-tilleuls", v1.Base(), &Version{Kind: "solved", Problem: res.Problem, Plan: res.Plan}, Idem{})
-		require.NoError(t, err)
-		evs, err := model.DecodeEvents(bytes.NewReader([]byte(replanEvents)))
-		require.NoError(t, err)
+		v2 := createSolved(t, st)
+		evs := decodeEvents(t, replanEvents)
 		rec := &JobRecord{ID: "stored", Operation: "op-les-tilleuls", Incarnation: v2.Incarnation, Base: v2.Number, State: "running",
 			Started: time.Now().Add(-time.Minute), Kind: JobReplan, Now: "2027-02-01T11:00:00Z", Events: evs, WorkLimit: 2, Seed: 1}
 		rec.setIdem(NewIdem("client-key", "POST", "/x", []byte(replanEvents)))
