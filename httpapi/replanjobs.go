@@ -114,7 +114,11 @@ func (s *Server) queueReplan(w http.ResponseWriter, r *http.Request, op string, 
 			return err
 		}
 	}
-	if _, err := s.replannable(op); err != nil {
+	last, err := s.replannable(op)
+	if err != nil {
+		return err
+	}
+	if err := s.checkAtSubmit(r, op, last, evs, now); err != nil {
 		return err
 	}
 	if queue {
@@ -144,6 +148,111 @@ func (s *Server) queueReplan(w http.ResponseWriter, r *http.Request, op string, 
 		return err
 	}
 	return acceptedJob(w, j.status())
+}
+
+// checkAtSubmit checks a replan job's request against the version it is sent
+// on (last, the latest) as the synchronous replan does before it plans: a now
+// outside the operation's horizon, an event naming what the operation does not
+// have. Its error is the synchronous replan's answer (replanOnce: 422, events
+// cannot be applied, the fields named), so that a request that would fail is
+// refused at submit rather than queued to fail. Reading the version decodes it:
+// it takes a slot of the pool meanwhile.
+func (s *Server) checkAtSubmit(r *http.Request, op string, last VersionInfo, evs *model.Events, now time.Time) error {
+	release, err := s.pool.acquire(r.Context())
+	if err != nil {
+		return err
+	}
+	defer release()
+	cur, err := s.version(op, last.Incarnation, last.Number)
+	if err != nil {
+		return err
+	}
+	if err := replanRequestErrors(cur, evs, now); err != nil {
+		return &apiError{Status: http.StatusUnprocessableEntity, Title: "events cannot be applied", Err: err}
+	}
+	return nil
+}
+
+// replanRequestErrors are the errors scheduler.Replan would find in a replan of
+// cur at now with evs before it plans anything, as it words them (a
+// *model.ValidationError): now more than scheduler.NowMargin outside the
+// operation's horizon (alone, as Replan checks it first); else the events
+// naming an intervention, a delivery, a crew, a dwelling or a household that
+// the operation does not have. An intervention that some event of the document
+// adds counts as known (Replan may still refuse an event naming it before the
+// event that adds it: the job then fails saying so).
+func replanRequestErrors(cur *Version, evs *model.Events, now time.Time) error {
+	p := cur.Problem
+	tv := p.Typed()
+	if tv.LocErr != nil || !tv.Start.OK() || !tv.End.OK() {
+		return nil // the problem's own validation says what is wrong
+	}
+	if now.Before(tv.Start.V.Add(-scheduler.NowMargin)) || now.After(tv.End.V.Add(scheduler.NowMargin)) {
+		return &model.ValidationError{Document: "request", Errors: []*model.FieldError{{Field: "now",
+			Msg: fmt.Sprintf("%s is more than a year outside the operation's horizon (%s to %s)", now.In(tv.Loc).Format(time.RFC3339), p.Operation.Start, p.Operation.End)}}}
+	}
+	if evs == nil {
+		return nil
+	}
+	known := func(ids []string) map[string]bool {
+		m := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			m[id] = true
+		}
+		return m
+	}
+	var ivs, deliveries, crews, dwellings, households []string
+	withStays, err := model.WithPlannedStays(p, cur.Plan)
+	if err != nil {
+		withStays = nil // Replan says what is wrong with the stays
+	} else {
+		for _, iv := range withStays.Interventions {
+			ivs = append(ivs, iv.ID)
+		}
+	}
+	for _, e := range evs.Events {
+		if e.Add != nil && e.Add.ID != "" {
+			ivs = append(ivs, e.Add.ID, e.Add.ID+"/check")
+		}
+		if e.Intervention != "" {
+			ivs = append(ivs, e.Intervention+"+rest")
+		}
+	}
+	for _, d := range p.Deliveries {
+		deliveries = append(deliveries, d.ID)
+	}
+	for _, c := range p.Crews {
+		crews = append(crews, c.ID)
+	}
+	for _, d := range p.Dwellings {
+		dwellings = append(dwellings, d.ID)
+	}
+	for _, h := range p.Households {
+		households = append(households, h.ID)
+	}
+	sets := map[string]map[string]bool{"intervention": known(ivs), "delivery": known(deliveries),
+		"crew": known(crews), "dwelling": known(dwellings), "household": known(households)}
+	type ref struct{ field, kind, id string }
+	var errs []*model.FieldError
+	for i, e := range evs.Events {
+		refs := []ref{{"delivery", "delivery", e.Delivery}, {"crew", "crew", e.Crew}, {"dwelling", "dwelling", e.Dwelling}}
+		if withStays != nil {
+			refs = append(refs, ref{"intervention", "intervention", e.Intervention})
+		}
+		if e.Type == model.EventHouseholdChanged && e.Household != nil {
+			refs = append(refs, ref{"household.id", "household", e.Household.ID})
+		}
+		for _, ref := range refs {
+			if ref.id != "" && !sets[ref.kind][ref.id] {
+				errs = append(errs, &model.FieldError{Field: fmt.Sprintf("events[%d].%s", i, ref.field), Entity: "event", ID: e.ID,
+					Msg: fmt.Sprintf("unknown %s %q", ref.kind, ref.id)})
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return &model.ValidationError{Document: "events", Errors: errs}
+	}
+	return nil
 }
 
 // acceptedJob answers 202 with a job queued or running.

@@ -385,3 +385,97 @@ func TestReplanJobWithItsVersionStoredEndsDone(t *testing.T) {
 		require.Len(t, versionsOf(t, ts, "op-les-tilleuls"), 3, "applied once")
 	})
 }
+
+// A replan sent with Prefer: respond-async is checked at submit as the
+// synchronous replan checks it before it runs: a now outside the operation's
+// horizon, a malformed time_limit, events that do not decode, an event naming an
+// intervention, a delivery, a crew or a dwelling the operation does not have
+// are answered at once with the synchronous replan's status and field errors,
+// and nothing is queued or written (issue 14, point 3: before, the job was
+// queued and then failed).
+func TestReplanJobRequestCheckedAtSubmit(t *testing.T) {
+	event := func(fields string) string {
+		return `{"format":"rehabplan-events/v1","events":[{"id":"e1",` + fields + `}]}`
+	}
+	const now = "now=2027-02-01T12:00:00%2B01:00"
+	cases := []struct {
+		name, query, events, field string
+	}{
+		{"now far after the horizon", "now=9999-12-31T23:59:59Z", replanEvents, "now"},
+		{"now far before the horizon", "now=0001-01-01T00:00:00Z", replanEvents, "now"},
+		{"negative time limit", now + "&time_limit=-5s", replanEvents, "time_limit"},
+		{"malformed time limit", now + "&time_limit=soon", replanEvents, "time_limit"},
+		{"malformed now", "now=tomorrow", replanEvents, "now"},
+		{"events that do not decode", now, `{"format":"rehabplan-events/v1","events":[{"id":"e1","type":"delivery_slipped"}]}`, "events[0].delivery"},
+		{"unknown intervention", now, event(`"type":"appointment_missed","intervention":"B9-Z-99/plumbing"`), "events[0].intervention"},
+		{"unknown delivery", now, event(`"type":"delivery_slipped","delivery":"L-nothing","expected":"2027-03-09T08:00"`), "events[0].delivery"},
+		{"unknown crew", now, event(`"type":"crew_absent","crew":"NOBODY-1","from":"2027-03-01","to":"2027-03-05"`), "events[0].crew"},
+		{"unknown dwelling", now, event(`"type":"dwelling_vacant","dwelling":"B9-Z-99"`), "events[0].dwelling"},
+	}
+	forEachStore(t, func(t *testing.T, k storeKind) {
+		ts, s, _ := newJobServerOn(t, k, Config{})
+		solved := solveExample(t, ts)
+		jobs, err := s.cfg.Store.Jobs()
+		require.NoError(t, err)
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				resp, syncBody := call(t, ts, "POST", replanOp+"/events?"+tc.query, writeTok, []byte(tc.events))
+				require.Contains(t, []int{400, 422}, resp.StatusCode, string(syncBody))
+				var want problemBody
+				require.NoError(t, json.Unmarshal(syncBody, &want))
+				require.NotEmpty(t, want.Errors, string(syncBody))
+				require.Equal(t, tc.field, want.Errors[0].Field, string(syncBody))
+
+				code, _, body := postAsync(t, ts, "/events?"+tc.query, tc.events)
+				require.Equal(t, resp.StatusCode, code, "async: %s\nsync: %s", body, syncBody)
+				var got problemBody
+				require.NoError(t, json.Unmarshal(body, &got))
+				require.Equal(t, want, got, "the async answer is the synchronous one")
+			})
+		}
+		after, err := s.cfg.Store.Jobs()
+		require.NoError(t, err)
+		require.Len(t, after, len(jobs), "nothing queued")
+		require.Len(t, versionsOf(t, ts, "op-les-tilleuls"), solved.Version, "nothing written")
+	})
+}
+
+// replanRequestErrors refuses at submit only what the replan refuses before it
+// plans: an intervention the document itself adds (intervention_added,
+// snag_found, the rest of intervention_partly_done) is known; now is checked
+// first, alone.
+func TestReplanRequestErrors(t *testing.T) {
+	cur := &Version{Problem: gen.Example()}
+	at := time.Date(2027, 2, 1, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name   string
+		events string
+		now    time.Time
+		fields []string // nil: accepted
+	}{
+		{"known ids", `{"id":"a","type":"appointment_missed","intervention":"B1-A-01/visit"},{"id":"b","type":"crew_absent","crew":"strip-out-1","from":"2027-03-01","to":"2027-03-02"}`, at, nil},
+		{"added by the document", `{"id":"a","type":"intervention_added","add":{"id":"B1-A-01/extra","dwelling":"B1-A-01","trade":"visit","duration":"1h"}},{"id":"b","type":"intervention_cancelled","intervention":"B1-A-01/extra"}`, at, nil},
+		{"the rest of a partly done", `{"id":"a","type":"intervention_partly_done","intervention":"B1-A-01/visit","remaining":"1h"},{"id":"b","type":"intervention_cancelled","intervention":"B1-A-01/visit+rest"}`, at, nil},
+		{"every unknown id named", `{"id":"a","type":"appointment_missed","intervention":"nope"},{"id":"b","type":"household_changed","household":{"id":"H999"}},{"id":"c","type":"delivery_early","delivery":"L-none","expected":"2027-02-02T08:00"}`, at,
+			[]string{"events[0].intervention", "events[1].household.id", "events[2].delivery"}},
+		{"now first, alone", `{"id":"a","type":"appointment_missed","intervention":"nope"}`, at.AddDate(3, 0, 0), []string{"now"}},
+		{"now within the margin", `{"id":"a","type":"appointment_missed","intervention":"B1-A-01/visit"}`, at.AddDate(1, 0, 0), nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			evs := decodeEvents(t, `{"format":"rehabplan-events/v1","events":[`+tc.events+`]}`)
+			err := replanRequestErrors(cur, evs, tc.now)
+			if tc.fields == nil {
+				require.NoError(t, err)
+				return
+			}
+			var ve *model.ValidationError
+			require.ErrorAs(t, err, &ve)
+			var fields []string
+			for _, fe := range ve.Errors {
+				fields = append(fields, fe.Field)
+			}
+			require.Equal(t, tc.fields, fields)
+		})
+	}
+}
