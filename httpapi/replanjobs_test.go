@@ -479,3 +479,48 @@ func TestReplanRequestErrors(t *testing.T) {
 		})
 	}
 }
+
+// A replan job waiting for its operation's replan lock holds no slot of the
+// pool: with a pool of one slot, a job queued behind another replan of
+// op-les-tilleuls does not keep a solve, nor a replan, of another operation
+// from running; once the lock is free it takes the slot and runs (bbolt: the
+// server runs its jobs).
+func TestReplanJobWaitingForItsOperationHoldsNoSlot(t *testing.T) {
+	ts, s, _ := newJobServer(t, Config{PoolSize: 1, MaxJobs: 4, PoolWait: 2 * time.Second})
+	solved := solveExample(t, ts)
+	other := gen.Example()
+	other.Operation.ID = "op-other"
+	b, err := json.Marshal(other)
+	require.NoError(t, err)
+	resp, body := call(t, ts, "POST", "/v1/operations", writeTok, b)
+	require.Equal(t, 201, resp.StatusCode, string(body))
+
+	unlock, err := s.lockReplans(context.Background(), "op-les-tilleuls")
+	require.NoError(t, err)
+	code, job, body := postAsync(t, ts, replanQuery, replanEvents)
+	require.Equal(t, 202, code, string(body))
+	time.Sleep(100 * time.Millisecond) // the job waits for the lock
+
+	resp, body = call(t, ts, "POST", "/v1/operations/op-other/solve?work_limit=2&seed=1", writeTok, nil)
+	require.Equal(t, 202, resp.StatusCode, "a solve of another operation: %s", body)
+	var js JobStatus
+	require.NoError(t, json.Unmarshal(body, &js))
+	require.Equal(t, "done", waitJob(t, ts, js.ID).State)
+	resp, body = call(t, ts, "POST", "/v1/operations/op-other"+replanQuery, writeTok, []byte(replanEvents))
+	require.Equal(t, 201, resp.StatusCode, "a replan of another operation: %s", body)
+	require.Equal(t, "running", jobState(t, ts, job.ID), "the job still waits for the lock")
+
+	unlock()
+	done := waitJob(t, ts, job.ID)
+	require.Equal(t, "done", done.State, done.Error)
+	require.Equal(t, solved.Version+1, done.Version)
+}
+
+// jobState is a job's state now.
+func jobState(t *testing.T, ts *httptest.Server, id string) string {
+	t.Helper()
+	_, body := call(t, ts, "GET", "/v1/jobs/"+id, readTok, nil)
+	var st JobStatus
+	require.NoError(t, json.Unmarshal(body, &st))
+	return st.State
+}
