@@ -177,7 +177,7 @@ func (s *Server) checkAtSubmit(r *http.Request, op string, last Base, evs *model
 // *model.ValidationError): now more than scheduler.NowMargin outside the
 // operation's horizon (alone, as Replan checks it first); else the events
 // naming an intervention, a delivery, a crew, a dwelling or a household that
-// the operation does not have. An intervention that some event of the document
+// the operation does not have, or a dwelling already vacant as vacated. An intervention that some event of the document
 // adds counts as known (Replan may still refuse an event naming it before the
 // event that adds it: the job then fails saying so).
 func replanRequestErrors(cur *Version, evs *model.Events, now time.Time) error {
@@ -223,8 +223,10 @@ func replanRequestErrors(cur *Version, evs *model.Events, now time.Time) error {
 	for _, c := range p.Crews {
 		crews = append(crews, c.ID)
 	}
+	vacant := map[string]bool{}
 	for _, d := range p.Dwellings {
 		dwellings = append(dwellings, d.ID)
+		vacant[d.ID] = !d.Occupied()
 	}
 	for _, h := range p.Households {
 		households = append(households, h.ID)
@@ -246,6 +248,10 @@ func replanRequestErrors(cur *Version, evs *model.Events, now time.Time) error {
 				errs = append(errs, &model.FieldError{Field: fmt.Sprintf("events[%d].%s", i, ref.field), Entity: "event", ID: e.ID,
 					Msg: fmt.Sprintf("unknown %s %q", ref.kind, ref.id)})
 			}
+		}
+		if e.Type == model.EventDwellingVacant && sets["dwelling"][e.Dwelling] && vacant[e.Dwelling] {
+			errs = append(errs, &model.FieldError{Field: fmt.Sprintf("events[%d].dwelling", i), Entity: "event", ID: e.ID,
+				Msg: fmt.Sprintf("dwelling %q is already vacant", e.Dwelling)})
 		}
 	}
 	if len(errs) > 0 {

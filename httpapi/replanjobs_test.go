@@ -411,6 +411,7 @@ func TestReplanJobRequestCheckedAtSubmit(t *testing.T) {
 		{"unknown delivery", now, event(`"type":"delivery_slipped","delivery":"L-nothing","expected":"2027-03-09T08:00"`), "events[0].delivery"},
 		{"unknown crew", now, event(`"type":"crew_absent","crew":"NOBODY-1","from":"2027-03-01","to":"2027-03-05"`), "events[0].crew"},
 		{"unknown dwelling", now, event(`"type":"dwelling_vacant","dwelling":"B9-Z-99"`), "events[0].dwelling"},
+		{"a dwelling already vacant", now, event(`"type":"dwelling_vacant","dwelling":"B2-B-08"`), "events[0].dwelling"},
 	}
 	forEachStore(t, func(t *testing.T, k storeKind) {
 		ts, s, _ := newJobServerOn(t, k, Config{})
