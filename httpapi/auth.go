@@ -64,6 +64,10 @@ const (
 	feeders          = allowAdmin | allowPilot
 	// tenantDesk reads and writes the tenants' requests
 	tenantDesk = allowAdmin | allowManager | allowPilot
+	// bookers book and move appointments with the households: they announce,
+	// record confirmations and send events (a pilot the households' events
+	// only: householdEvents)
+	bookers = allowAdmin | allowManager | allowPilot
 	admins     = allowAdmin
 )
 
