@@ -68,7 +68,7 @@ const (
 	// record confirmations and send events (a pilot the households' events
 	// only: householdEvents)
 	bookers = allowAdmin | allowManager | allowPilot
-	admins     = allowAdmin
+	admins  = allowAdmin
 )
 
 var roleBits = map[string]roleSet{RoleAdmin: allowAdmin, RoleManager: allowManager, RolePilot: allowPilot, RoleContractor: allowContractor, RoleViewer: allowViewer}
