@@ -64,7 +64,11 @@ const (
 	feeders          = allowAdmin | allowPilot
 	// tenantDesk reads and writes the tenants' requests
 	tenantDesk = allowAdmin | allowManager | allowPilot
-	admins     = allowAdmin
+	// bookers book and move appointments with the households: they announce,
+	// record confirmations and send events (a pilot the households' events
+	// only: householdEvents)
+	bookers = allowAdmin | allowManager | allowPilot
+	admins  = allowAdmin
 )
 
 var roleBits = map[string]roleSet{RoleAdmin: allowAdmin, RoleManager: allowManager, RolePilot: allowPilot, RoleContractor: allowContractor, RoleViewer: allowViewer}

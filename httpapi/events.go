@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/rehabplan/rehabplan/model"
@@ -79,6 +81,38 @@ func replayed(w http.ResponseWriter, id idempotent, v *Version) error {
 	return writeJSON(w, http.StatusOK, id.answer(v))
 }
 
+// householdEvents are the event types of the households' side, those a pilot
+// hears of as it books and moves appointments with them: an appointment missed
+// (nobody at home), declined or rescheduled, a household's record changed
+// (availability, absences, profiles, keys), a dwelling left. A pilot sends
+// these only; the site's events (deliveries, crews, contractors, interventions
+// overrun, partly done, added or cancelled, snags) stay with the planners.
+var householdEvents = []string{model.EventAppointmentMissed, model.EventAppointmentDeclined, model.EventAppointmentRescheduled,
+	model.EventHouseholdChanged, model.EventDwellingVacant}
+
+// mayPostEvents checks that the request's token may send every event of evs: a
+// pilot the households' events only (householdEvents), the planners any. A
+// refusal is a 403 naming each event it may not send (logged and counted as
+// any 403).
+func (s *Server) mayPostEvents(r *http.Request, evs *model.Events) error {
+	g := grantOf(r)
+	if g == nil || g.Role != RolePilot {
+		return nil
+	}
+	var bad []*model.FieldError
+	for i, e := range evs.Events {
+		if !slices.Contains(householdEvents, e.Type) {
+			bad = append(bad, &model.FieldError{Field: fmt.Sprintf("events[%d].type", i), Entity: "event", ID: e.ID,
+				Msg: fmt.Sprintf("a pilot sends the households' events (%s), not %s: a manager sends it", strings.Join(householdEvents, ", "), e.Type)})
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	s.denied(r, nil, http.StatusForbidden, "role", g.ID)
+	return &apiError{Status: http.StatusForbidden, Title: "forbidden", Detail: bad[0].Error(), Fields: bad}
+}
+
 // postEvents applies the events to the operation's latest version and replans.
 // The replans of an operation run one at a time; a replan does not hold the
 // operation's write lock while it computes, so a PUT or a solve may commit
@@ -98,6 +132,9 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) error {
 	})
 	evs, err := model.DecodeEvents(bytes.NewReader(data))
 	if err != nil {
+		return err
+	}
+	if err := s.mayPostEvents(r, evs); err != nil {
 		return err
 	}
 	if err := s.restoreProfiles(r, op, nil, evs); err != nil {

@@ -460,13 +460,15 @@ func lifecycleLive(t *testing.T, ts *httptest.Server, doc *openapi3.T) []liveCas
 // TestLifecycleRoles: the letters and reminders name households: the admin, the
 // manager and the pilot read them (audited; the manager's without profile
 // names), the viewer and the contractor do not; slots are read by the roles that
-// read plans; writes are the planners'.
+// read plans; writes are the planners' and the pilot's (TestPilotBooksWithHouseholds).
 func TestLifecycleRoles(t *testing.T) {
 	ts, _, _ := roleServer(t)
 	const op = "/v1/operations/op-a"
-	resp, body := call(t, ts, "POST", op+"/announce", tokPilot, []byte(`{"until":"2027-04-01"}`))
-	require.Equal(t, 403, resp.StatusCode, string(body))
-	resp, body = call(t, ts, "POST", op+"/announce", tokManager, []byte(`{"until":"2027-04-01"}`))
+	for _, tok := range []string{tokViewer, tokContractor} {
+		resp, body := call(t, ts, "POST", op+"/announce", tok, []byte(`{"until":"2027-04-01"}`))
+		require.Equal(t, 403, resp.StatusCode, string(body))
+	}
+	resp, body := call(t, ts, "POST", op+"/announce", tokManager, []byte(`{"until":"2027-04-01"}`))
 	require.Equal(t, 201, resp.StatusCode, string(body))
 	var ans announceAnswer
 	require.NoError(t, json.Unmarshal(body, &ans))

@@ -21,6 +21,8 @@ type pool struct {
 
 	mu              sync.Mutex
 	queued, maxWait int
+	// jobsWaiting counts the jobs waiting for a slot (await): not bounded
+	jobsWaiting int
 	// rejected counts the requests turned away (429)
 	rejected int64
 }
@@ -89,6 +91,31 @@ func (p *pool) acquire(ctx context.Context) (release func(), err error) {
 	}
 }
 
+// await takes a slot, waiting as long as it takes (or until ctx ends): the work
+// of a job already acknowledged, which a full pool delays but never refuses.
+// Its waiting counts in the queue's figure (stats), not against its bound.
+func (p *pool) await(ctx context.Context) (release func(), err error) {
+	select {
+	case p.slots <- struct{}{}:
+		return p.releaser(), nil
+	default:
+	}
+	p.mu.Lock()
+	p.jobsWaiting++
+	p.mu.Unlock()
+	defer func() {
+		p.mu.Lock()
+		p.jobsWaiting--
+		p.mu.Unlock()
+	}()
+	select {
+	case p.slots <- struct{}{}:
+		return p.releaser(), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
 // tryAcquire takes a slot if one is free, without queueing (solve jobs: a job
 // waiting for a slot would hold its request).
 func (p *pool) tryAcquire() (release func(), err error) {
@@ -121,5 +148,5 @@ func (p *pool) releaser() func() {
 func (p *pool) stats() (size, busy, queued int, rejected int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return cap(p.slots), len(p.slots), p.queued, p.rejected
+	return cap(p.slots), len(p.slots), p.queued + p.jobsWaiting, p.rejected
 }

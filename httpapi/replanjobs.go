@@ -87,35 +87,38 @@ func (s *Server) queueReplan(w http.ResponseWriter, r *http.Request, op string, 
 		TimeLimit: set.TimeLimit, WorkLimit: set.WorkLimit, Seed: set.Seed, Kind: JobReplan, Now: now.UTC().Format(time.RFC3339Nano), Events: evs}
 	rec.setIdem(Idem{Key: jobIdemKey(rec.ID)})
 	q, queue := s.cfg.Store.(*PGStore)
-	var release func()
-	if !queue {
-		// the job's slot of the pool, waited for as a synchronous replan waits
-		// (a moment of heavy reads is no reason to refuse it) before the
-		// operation's lock is taken, and kept until the job ends
-		if release, err = s.pool.acquire(r.Context()); err != nil {
-			return err
+	// answered: the request's key already made a job or a version, which is the
+	// answer (written to w)
+	answered := func() (bool, error) {
+		if done, err := s.sameKeyJob(w, rec.ID, idem.idem, true); done || err != nil {
+			return true, err
 		}
-		defer func() {
-			if release != nil {
-				release()
-			}
-		}()
+		return s.replay(w, idem)
 	}
 	if idem.idem.Key != "" {
 		rec.ID = idemJobID(op, head.Incarnation, idem.idem.Key)
 		rec.setIdem(idem.idem)
-		// one job per key, however many requests carry it at once
-		unlock := s.lockOp(op)
-		defer unlock()
-		if done, err := s.sameKeyJob(w, rec.ID, idem.idem, true); done || err != nil {
-			return err
-		}
-		if done, err := s.replay(w, idem); done || err != nil {
+		if done, err := answered(); done || err != nil {
 			return err
 		}
 	}
-	if _, err := s.replannable(op); err != nil {
+	last, err := s.replannable(op)
+	if err != nil {
 		return err
+	}
+	// checked before the operation's lock is taken: the check waits for a
+	// slot of the pool, and a replan holding one takes the lock to commit
+	if err := s.checkAtSubmit(r, op, Base{Incarnation: rec.Incarnation, Version: last.Number}, evs, now); err != nil {
+		return err
+	}
+	if idem.idem.Key != "" {
+		// one job per key, however many requests carry it at once: looked
+		// for again under the lock
+		unlock := s.lockOp(op)
+		defer unlock()
+		if done, err := answered(); done || err != nil {
+			return err
+		}
 	}
 	if queue {
 		n, err := q.UnendedJobs(JobReplan)
@@ -137,13 +140,124 @@ func (s *Server) queueReplan(w http.ResponseWriter, r *http.Request, op string, 
 		}
 		return acceptedJob(w, recordStatus(&rec))
 	}
-	slot := release
-	release = nil // the job's now: startJobRun gives it back
-	j, err := s.startJobRun(rec, false, slot, s.replanJob())
+	// no slot of the pool yet: the job takes one once it holds its
+	// operation's replan lock (replanJob)
+	j, err := s.startJobRun(rec, false, nil, s.replanJob())
 	if err != nil {
 		return err
 	}
 	return acceptedJob(w, j.status())
+}
+
+// checkAtSubmit checks a replan job's request against the version it is sent
+// on (last, the latest) as the synchronous replan does before it plans: a now
+// outside the operation's horizon, an event naming what the operation does not
+// have; last is the latest version of the incarnation the job is sent to. Its error is the synchronous replan's answer (replanOnce: 422, events
+// cannot be applied, the fields named), so that a request that would fail is
+// refused at submit rather than queued to fail. Reading the version decodes it:
+// it takes a slot of the pool meanwhile.
+func (s *Server) checkAtSubmit(r *http.Request, op string, last Base, evs *model.Events, now time.Time) error {
+	release, err := s.pool.acquire(r.Context())
+	if err != nil {
+		return err
+	}
+	defer release()
+	cur, err := s.version(op, last.Incarnation, last.Version)
+	if err != nil {
+		return err
+	}
+	if err := replanRequestErrors(cur, evs, now); err != nil {
+		return &apiError{Status: http.StatusUnprocessableEntity, Title: "events cannot be applied", Err: err}
+	}
+	return nil
+}
+
+// replanRequestErrors are the errors scheduler.Replan would find in a replan of
+// cur at now with evs before it plans anything, as it words them (a
+// *model.ValidationError): now more than scheduler.NowMargin outside the
+// operation's horizon (alone, as Replan checks it first); else the events
+// naming an intervention, a delivery, a crew, a dwelling or a household that
+// the operation does not have, or a dwelling already vacant as vacated. An intervention that some event of the document
+// adds counts as known (Replan may still refuse an event naming it before the
+// event that adds it: the job then fails saying so).
+func replanRequestErrors(cur *Version, evs *model.Events, now time.Time) error {
+	p := cur.Problem
+	tv := p.Typed()
+	if tv.LocErr != nil || !tv.Start.OK() || !tv.End.OK() {
+		return nil // the problem's own validation says what is wrong
+	}
+	if now.Before(tv.Start.V.Add(-scheduler.NowMargin)) || now.After(tv.End.V.Add(scheduler.NowMargin)) {
+		return &model.ValidationError{Document: "request", Errors: []*model.FieldError{{Field: "now",
+			Msg: fmt.Sprintf("%s is more than a year outside the operation's horizon (%s to %s)", now.In(tv.Loc).Format(time.RFC3339), p.Operation.Start, p.Operation.End)}}}
+	}
+	if evs == nil {
+		return nil
+	}
+	known := func(ids []string) map[string]bool {
+		m := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			m[id] = true
+		}
+		return m
+	}
+	var ivs, deliveries, crews, dwellings, households []string
+	withStays, err := model.WithPlannedStays(p, cur.Plan)
+	if err != nil {
+		withStays = nil // Replan says what is wrong with the stays
+	} else {
+		for _, iv := range withStays.Interventions {
+			ivs = append(ivs, iv.ID)
+		}
+	}
+	for _, e := range evs.Events {
+		if e.Add != nil && e.Add.ID != "" {
+			ivs = append(ivs, e.Add.ID, e.Add.ID+"/check")
+		}
+		if e.Intervention != "" {
+			ivs = append(ivs, e.Intervention+"+rest")
+		}
+	}
+	for _, d := range p.Deliveries {
+		deliveries = append(deliveries, d.ID)
+	}
+	for _, c := range p.Crews {
+		crews = append(crews, c.ID)
+	}
+	vacant := map[string]bool{}
+	for _, d := range p.Dwellings {
+		dwellings = append(dwellings, d.ID)
+		vacant[d.ID] = !d.Occupied()
+	}
+	for _, h := range p.Households {
+		households = append(households, h.ID)
+	}
+	sets := map[string]map[string]bool{"intervention": known(ivs), "delivery": known(deliveries),
+		"crew": known(crews), "dwelling": known(dwellings), "household": known(households)}
+	type ref struct{ field, kind, id string }
+	var errs []*model.FieldError
+	for i, e := range evs.Events {
+		refs := []ref{{"delivery", "delivery", e.Delivery}, {"crew", "crew", e.Crew}, {"dwelling", "dwelling", e.Dwelling}}
+		if withStays != nil {
+			refs = append(refs, ref{"intervention", "intervention", e.Intervention})
+		}
+		if e.Type == model.EventHouseholdChanged && e.Household != nil {
+			refs = append(refs, ref{"household.id", "household", e.Household.ID})
+		}
+		for _, ref := range refs {
+			if ref.id != "" && !sets[ref.kind][ref.id] {
+				errs = append(errs, &model.FieldError{Field: fmt.Sprintf("events[%d].%s", i, ref.field), Entity: "event", ID: e.ID,
+					Msg: fmt.Sprintf("unknown %s %q", ref.kind, ref.id)})
+			}
+		}
+		if e.Type == model.EventDwellingVacant && sets["dwelling"][e.Dwelling] && vacant[e.Dwelling] {
+			errs = append(errs, &model.FieldError{Field: fmt.Sprintf("events[%d].dwelling", i), Entity: "event", ID: e.ID,
+				Msg: fmt.Sprintf("dwelling %q is already vacant", e.Dwelling)})
+		}
+	}
+	if len(errs) > 0 {
+		return &model.ValidationError{Document: "events", Errors: errs}
+	}
+	return nil
 }
 
 // acceptedJob answers 202 with a job queued or running.
@@ -209,21 +323,34 @@ func (s *Server) replannable(op string) (VersionInfo, error) {
 
 // replanJob is the work of a replan job run by this server (a store without a
 // queue): one replan of an operation at a time, as the synchronous ones; the
-// version is stored with the job's ended record (commitJob).
+// version is stored with the job's ended record (commitJob). As a synchronous
+// replan, the job takes its operation's replan lock, then a slot of the pool:
+// a job waiting for another replan of its operation holds none, and keeps no
+// other operation's work waiting. It waits for the slot as long as it takes
+// (it was acknowledged, or resumed: no 429 now).
 func (s *Server) replanJob() func(context.Context, *job, *JobRecord) (bool, error) {
 	return func(ctx context.Context, j *job, rec *JobRecord) (bool, error) {
-		unlock, err := s.lockReplans(ctx, rec.Operation)
-		if err != nil {
-			// stopped while another replan of the operation ran
+		stopped := func() error {
+			// stopped while another replan of the operation ran, or while the
+			// pool was full
 			switch head, herr := s.cfg.Store.Head(rec.Operation); {
 			case s.closing.Load():
-				return false, errGivenBack // left running: the next start runs it
+				return errGivenBack // left running: the next start runs it
 			case herr != nil || head.Incarnation != rec.Incarnation:
-				return false, finishWords(rec, ErrNotFound)
+				return finishWords(rec, ErrNotFound)
 			}
-			return false, errCancelledEarly
+			return errCancelledEarly
+		}
+		unlock, err := s.lockReplans(ctx, rec.Operation)
+		if err != nil {
+			return false, stopped()
 		}
 		defer unlock()
+		slot, err := s.pool.await(ctx)
+		if err != nil {
+			return false, stopped()
+		}
+		defer slot()
 		partial := false
 		err = runReplanJob(ctx, s.cfg.Store, rec, s.cfg.MaxSolveTime, j.progress, func(n int) { rec.Base = n }, func(v *Version) error {
 			partial = v.Plan != nil && v.Plan.Status == string(scheduler.StatusPartial)

@@ -28,6 +28,36 @@ func slipOn(day string) string {
 	return `{"format":"rehabplan-events/v1","events":[{"id":"slip-` + day + `","type":"delivery_slipped","delivery":"L-windows-1","expected":"2027-03-` + day + `T08:00"}]}`
 }
 
+// createSolved stores op-les-tilleuls (the example) in st and a solved version
+// of it, which it returns (version 2), as a server would have.
+func createSolved(t *testing.T, st Store) *Version {
+	t.Helper()
+	_, err := st.CreateOperation("op-les-tilleuls", gen.Example())
+	require.NoError(t, err)
+	return addSolved(t, st)
+}
+
+// addSolved stores a solved version of the example on op-les-tilleuls' latest
+// version, and returns it.
+func addSolved(t *testing.T, st Store) *Version {
+	t.Helper()
+	res, err := scheduler.Solve(context.Background(), gen.Example(), &scheduler.Settings{WorkLimit: 2, Seed: 1, Workers: 1})
+	require.NoError(t, err)
+	latest, err := st.Latest("op-les-tilleuls")
+	require.NoError(t, err)
+	v, _, err := st.AddVersion("op-les-tilleuls", latest.Base(), &Version{Kind: "solved", Problem: res.Problem, Plan: res.Plan}, Idem{})
+	require.NoError(t, err)
+	return v
+}
+
+// decodeEvents decodes an events document the test wrote.
+func decodeEvents(t *testing.T, doc string) *model.Events {
+	t.Helper()
+	evs, err := model.DecodeEvents(bytes.NewReader([]byte(doc)))
+	require.NoError(t, err)
+	return evs
+}
+
 // postAsync sends the events with Prefer: respond-async (and the headers hdr).
 func postAsync(t *testing.T, ts *httptest.Server, query, events string, hdr ...string) (int, JobStatus, []byte) {
 	t.Helper()
@@ -132,12 +162,7 @@ func TestReplanJobBaseMoved(t *testing.T) {
 		resp, body := call(t, ts, "POST", "/v1/operations", writeTok, exampleJSON(t))
 		require.Equal(t, 201, resp.StatusCode, string(body))
 		// solved by hand: the queue does not run yet
-		res, err := scheduler.Solve(context.Background(), gen.Example(), &scheduler.Settings{WorkLimit: 2, Seed: 1, Workers: 1})
-		require.NoError(t, err)
-		v1, err := st.Latest("op-les-tilleuls")
-		require.NoError(t, err)
-		_, _, err = st.AddVersion("op-les-tilleuls", v1.Base(), &Version{Kind: "solved", Problem: res.Problem, Plan: res.Plan}, Idem{})
-		require.NoError(t, err)
+		addSolved(t, st)
 
 		code, job, body := postAsync(t, ts, replanQuery, replanEvents)
 		require.Equal(t, 202, code, string(body))
@@ -199,16 +224,8 @@ func TestReplanJobResumed(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s.db")
 	st, err := OpenBolt(path)
 	require.NoError(t, err)
-	_, err = st.CreateOperation("op-les-tilleuls", gen.Example())
-	require.NoError(t, err)
-	res, err := scheduler.Solve(context.Background(), gen.Example(), &scheduler.Settings{WorkLimit: 2, Seed: 1, Workers: 1})
-	require.NoError(t, err)
-	v1, err := st.Latest("op-les-tilleuls")
-	require.NoError(t, err)
-	v2, _, err := st.AddVersion("op-les-tilleuls", v1.Base(), &Version{Kind: "solved", Problem: res.Problem, Plan: res.Plan}, Idem{})
-	require.NoError(t, err)
-	evs, err := model.DecodeEvents(bytes.NewReader([]byte(replanEvents)))
-	require.NoError(t, err)
+	v2 := createSolved(t, st)
+	evs := decodeEvents(t, replanEvents)
 	now := "2027-02-01T11:00:00Z"
 	started := time.Now().Add(-time.Minute)
 	job := func(id string, evs *model.Events) *JobRecord {
@@ -241,9 +258,7 @@ func TestReplanJobResumed(t *testing.T) {
 	require.Len(t, versionsOf(t, ts, "op-les-tilleuls"), 3, "applied once")
 
 	// "interrupted" had stored nothing: it runs again, on the latest version
-	later, err := model.DecodeEvents(bytes.NewReader([]byte(slipOn("16"))))
-	require.NoError(t, err)
-	require.NoError(t, s.cfg.Store.PutJob(job("interrupted", later)))
+	require.NoError(t, s.cfg.Store.PutJob(job("interrupted", decodeEvents(t, slipOn("16")))))
 	stop()
 	ts, s, stop = serverOn(t, path)
 	defer stop()
@@ -345,16 +360,8 @@ func TestReplanJobWaitingAtShutdownRunsAtTheNextStart(t *testing.T) {
 func TestReplanJobWithItsVersionStoredEndsDone(t *testing.T) {
 	forEachStore(t, func(t *testing.T, k storeKind) {
 		st := k.open(t)
-		_, err := st.CreateOperation("op-les-tilleuls", gen.Example())
-		require.NoError(t, err)
-		res, err := scheduler.Solve(context.Background(), gen.Example(), &scheduler.Settings{WorkLimit: 2, Seed: 1, Workers: 1})
-		require.NoError(t, err)
-		v1, err := st.Latest("op-les-tilleuls")
-		require.NoError(t, err)
-		v2, _, err := st.AddVersion("op-les-tilleuls", v1.Base(), &Version{Kind: "solved", Problem: res.Problem, Plan: res.Plan}, Idem{})
-		require.NoError(t, err)
-		evs, err := model.DecodeEvents(bytes.NewReader([]byte(replanEvents)))
-		require.NoError(t, err)
+		v2 := createSolved(t, st)
+		evs := decodeEvents(t, replanEvents)
 		rec := &JobRecord{ID: "stored", Operation: "op-les-tilleuls", Incarnation: v2.Incarnation, Base: v2.Number, State: "running",
 			Started: time.Now().Add(-time.Minute), Kind: JobReplan, Now: "2027-02-01T11:00:00Z", Events: evs, WorkLimit: 2, Seed: 1}
 		rec.setIdem(NewIdem("client-key", "POST", "/x", []byte(replanEvents)))
@@ -377,4 +384,144 @@ func TestReplanJobWithItsVersionStoredEndsDone(t *testing.T) {
 		require.Equal(t, v3.Number, got.Version)
 		require.Len(t, versionsOf(t, ts, "op-les-tilleuls"), 3, "applied once")
 	})
+}
+
+// A replan sent with Prefer: respond-async is checked at submit as the
+// synchronous replan checks it before it runs: a now outside the operation's
+// horizon, a malformed time_limit, events that do not decode, an event naming an
+// intervention, a delivery, a crew or a dwelling the operation does not have
+// are answered at once with the synchronous replan's status and field errors,
+// and nothing is queued or written (issue 14, point 3: before, the job was
+// queued and then failed).
+func TestReplanJobRequestCheckedAtSubmit(t *testing.T) {
+	event := func(fields string) string {
+		return `{"format":"rehabplan-events/v1","events":[{"id":"e1",` + fields + `}]}`
+	}
+	const now = "now=2027-02-01T12:00:00%2B01:00"
+	cases := []struct {
+		name, query, events, field string
+	}{
+		{"now far after the horizon", "now=9999-12-31T23:59:59Z", replanEvents, "now"},
+		{"now far before the horizon", "now=0001-01-01T00:00:00Z", replanEvents, "now"},
+		{"negative time limit", now + "&time_limit=-5s", replanEvents, "time_limit"},
+		{"malformed time limit", now + "&time_limit=soon", replanEvents, "time_limit"},
+		{"malformed now", "now=tomorrow", replanEvents, "now"},
+		{"events that do not decode", now, `{"format":"rehabplan-events/v1","events":[{"id":"e1","type":"delivery_slipped"}]}`, "events[0].delivery"},
+		{"unknown intervention", now, event(`"type":"appointment_missed","intervention":"B9-Z-99/plumbing"`), "events[0].intervention"},
+		{"unknown delivery", now, event(`"type":"delivery_slipped","delivery":"L-nothing","expected":"2027-03-09T08:00"`), "events[0].delivery"},
+		{"unknown crew", now, event(`"type":"crew_absent","crew":"NOBODY-1","from":"2027-03-01","to":"2027-03-05"`), "events[0].crew"},
+		{"unknown dwelling", now, event(`"type":"dwelling_vacant","dwelling":"B9-Z-99"`), "events[0].dwelling"},
+		{"a dwelling already vacant", now, event(`"type":"dwelling_vacant","dwelling":"B2-B-08"`), "events[0].dwelling"},
+	}
+	forEachStore(t, func(t *testing.T, k storeKind) {
+		ts, s, _ := newJobServerOn(t, k, Config{})
+		solved := solveExample(t, ts)
+		jobs, err := s.cfg.Store.Jobs()
+		require.NoError(t, err)
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				resp, syncBody := call(t, ts, "POST", replanOp+"/events?"+tc.query, writeTok, []byte(tc.events))
+				require.Contains(t, []int{400, 422}, resp.StatusCode, string(syncBody))
+				var want problemBody
+				require.NoError(t, json.Unmarshal(syncBody, &want))
+				require.NotEmpty(t, want.Errors, string(syncBody))
+				require.Equal(t, tc.field, want.Errors[0].Field, string(syncBody))
+
+				code, _, body := postAsync(t, ts, "/events?"+tc.query, tc.events)
+				require.Equal(t, resp.StatusCode, code, "async: %s\nsync: %s", body, syncBody)
+				var got problemBody
+				require.NoError(t, json.Unmarshal(body, &got))
+				require.Equal(t, want, got, "the async answer is the synchronous one")
+			})
+		}
+		after, err := s.cfg.Store.Jobs()
+		require.NoError(t, err)
+		require.Len(t, after, len(jobs), "nothing queued")
+		require.Len(t, versionsOf(t, ts, "op-les-tilleuls"), solved.Version, "nothing written")
+	})
+}
+
+// replanRequestErrors refuses at submit only what the replan refuses before it
+// plans: an intervention the document itself adds (intervention_added,
+// snag_found, the rest of intervention_partly_done) is known; now is checked
+// first, alone.
+func TestReplanRequestErrors(t *testing.T) {
+	cur := &Version{Problem: gen.Example()}
+	at := time.Date(2027, 2, 1, 12, 0, 0, 0, time.UTC)
+	cases := []struct {
+		name   string
+		events string
+		now    time.Time
+		fields []string // nil: accepted
+	}{
+		{"known ids", `{"id":"a","type":"appointment_missed","intervention":"B1-A-01/visit"},{"id":"b","type":"crew_absent","crew":"strip-out-1","from":"2027-03-01","to":"2027-03-02"}`, at, nil},
+		{"added by the document", `{"id":"a","type":"intervention_added","add":{"id":"B1-A-01/extra","dwelling":"B1-A-01","trade":"visit","duration":"1h"}},{"id":"b","type":"intervention_cancelled","intervention":"B1-A-01/extra"}`, at, nil},
+		{"the rest of a partly done", `{"id":"a","type":"intervention_partly_done","intervention":"B1-A-01/visit","remaining":"1h"},{"id":"b","type":"intervention_cancelled","intervention":"B1-A-01/visit+rest"}`, at, nil},
+		{"every unknown id named", `{"id":"a","type":"appointment_missed","intervention":"nope"},{"id":"b","type":"household_changed","household":{"id":"H999"}},{"id":"c","type":"delivery_early","delivery":"L-none","expected":"2027-02-02T08:00"}`, at,
+			[]string{"events[0].intervention", "events[1].household.id", "events[2].delivery"}},
+		{"now first, alone", `{"id":"a","type":"appointment_missed","intervention":"nope"}`, at.AddDate(3, 0, 0), []string{"now"}},
+		{"now within the margin", `{"id":"a","type":"appointment_missed","intervention":"B1-A-01/visit"}`, at.AddDate(1, 0, 0), nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			evs := decodeEvents(t, `{"format":"rehabplan-events/v1","events":[`+tc.events+`]}`)
+			err := replanRequestErrors(cur, evs, tc.now)
+			if tc.fields == nil {
+				require.NoError(t, err)
+				return
+			}
+			var ve *model.ValidationError
+			require.ErrorAs(t, err, &ve)
+			var fields []string
+			for _, fe := range ve.Errors {
+				fields = append(fields, fe.Field)
+			}
+			require.Equal(t, tc.fields, fields)
+		})
+	}
+}
+
+// A replan job waiting for its operation's replan lock holds no slot of the
+// pool: with a pool of one slot, a job queued behind another replan of
+// op-les-tilleuls does not keep a solve, nor a replan, of another operation
+// from running; once the lock is free it takes the slot and runs (bbolt: the
+// server runs its jobs).
+func TestReplanJobWaitingForItsOperationHoldsNoSlot(t *testing.T) {
+	ts, s, _ := newJobServer(t, Config{PoolSize: 1, MaxJobs: 4, PoolWait: 2 * time.Second})
+	solved := solveExample(t, ts)
+	other := gen.Example()
+	other.Operation.ID = "op-other"
+	b, err := json.Marshal(other)
+	require.NoError(t, err)
+	resp, body := call(t, ts, "POST", "/v1/operations", writeTok, b)
+	require.Equal(t, 201, resp.StatusCode, string(body))
+
+	unlock, err := s.lockReplans(context.Background(), "op-les-tilleuls")
+	require.NoError(t, err)
+	code, job, body := postAsync(t, ts, replanQuery, replanEvents)
+	require.Equal(t, 202, code, string(body))
+	time.Sleep(100 * time.Millisecond) // the job waits for the lock
+
+	resp, body = call(t, ts, "POST", "/v1/operations/op-other/solve?work_limit=2&seed=1", writeTok, nil)
+	require.Equal(t, 202, resp.StatusCode, "a solve of another operation: %s", body)
+	var js JobStatus
+	require.NoError(t, json.Unmarshal(body, &js))
+	require.Equal(t, "done", waitJob(t, ts, js.ID).State)
+	resp, body = call(t, ts, "POST", "/v1/operations/op-other"+replanQuery, writeTok, []byte(replanEvents))
+	require.Equal(t, 201, resp.StatusCode, "a replan of another operation: %s", body)
+	require.Equal(t, "running", jobState(t, ts, job.ID), "the job still waits for the lock")
+
+	unlock()
+	done := waitJob(t, ts, job.ID)
+	require.Equal(t, "done", done.State, done.Error)
+	require.Equal(t, solved.Version+1, done.Version)
+}
+
+// jobState is a job's state now.
+func jobState(t *testing.T, ts *httptest.Server, id string) string {
+	t.Helper()
+	_, body := call(t, ts, "GET", "/v1/jobs/"+id, readTok, nil)
+	var st JobStatus
+	require.NoError(t, json.Unmarshal(body, &st))
+	return st.State
 }

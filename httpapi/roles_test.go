@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -17,6 +18,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/rehabplan/rehabplan/model"
 )
 
 var updateRoles = flag.Bool("update-roles", false, "rewrite the golden files of testdata/roles")
@@ -157,13 +160,16 @@ func roleAnswers(t *testing.T, ts *httptest.Server, tok string) map[string]any {
 // no other operation for a scoped token; the old roles see what viewer and
 // manager see.
 func TestWhatEachRoleSees(t *testing.T) {
-	ts, _, _ := roleServer(t)
+	ts, s, _ := roleServer(t)
 	seen := map[string]map[string]any{}
 	for _, role := range []string{RoleAdmin, RoleManager, RolePilot, RoleContractor, RoleViewer, RoleRead, RoleWrite} {
 		seen[role] = roleAnswers(t, ts, roleTokens[role])
 	}
 	for _, role := range []string{RoleAdmin, RoleManager, RolePilot, RoleContractor, RoleViewer} {
-		data, err := json.MarshalIndent(seen[role], "", "  ")
+		// what it sees, by request, and what it may do
+		golden := maps.Clone(seen[role])
+		golden["(may)"] = roleMay(s, role)
+		data, err := json.MarshalIndent(golden, "", "  ")
 		require.NoError(t, err)
 		data = append(data, '\n')
 		path := filepath.Join("testdata", "roles", role+".json")
@@ -228,6 +234,35 @@ func TestWhatEachRoleSees(t *testing.T) {
 		}
 		require.Equal(t, 200, status(alias, "/v1/operations/op-b"), alias)
 	}
+}
+
+// roleMay is what a role may do, read from the route table: the routes its
+// tokens may call (within their scope), and the event types they may send.
+func roleMay(s *Server, role string) map[string]any {
+	routes := []string{}
+	for _, rt := range s.table() {
+		if rt.role&roleBits[role] != 0 {
+			routes = append(routes, rt.method+" "+rt.path)
+		}
+	}
+	events := []string{}
+	if rt := routeNamed(s, "postEvents"); rt.role&roleBits[role] != 0 {
+		events = model.EventTypes
+		if role == RolePilot {
+			events = householdEvents
+		}
+	}
+	return map[string]any{"routes": routes, "events": events}
+}
+
+// routeNamed is the route of the table named name.
+func routeNamed(s *Server, name string) route {
+	for _, rt := range s.table() {
+		if rt.name == name {
+			return rt
+		}
+	}
+	panic("no route " + name)
 }
 
 // TestDeniedIsLoggedAndCounted: 401 and 403 are logged (by token id or hash
@@ -374,4 +409,98 @@ func TestManagerRoundTrip(t *testing.T) {
 	require.NoError(t, json.Unmarshal(body, &q))
 	require.Equal(t, "H002", q.Households[1].ID)
 	require.Equal(t, []string{"night-worker"}, q.Households[1].Profiles)
+}
+
+// TestPilotBooksWithHouseholds: a pilot books and moves appointments with the
+// households: it announces, records confirmations and sends the households'
+// events (as a held replan or a job), within its scope; the site's events (a
+// delivery, a crew) stay with the planners, a document holding one is a 403
+// naming it, nothing written. Contractors and viewers do none of it.
+func TestPilotBooksWithHouseholds(t *testing.T) {
+	ts, _, logs := roleServer(t)
+	const events = "/v1/operations/op-a/events?now=2027-02-15T12:00:00%2B01:00&work_limit=50&seed=1"
+	doc := func(evs ...string) []byte {
+		return []byte(`{"format":"rehabplan-events/v1","events":[` + strings.Join(evs, ",") + `]}`)
+	}
+	// two households decline their technical visits (someone at home)
+	resp, body := call(t, ts, "GET", "/v1/operations/op-a/plan", tokAdmin, nil)
+	require.Equal(t, 200, resp.StatusCode, string(body))
+	var plan model.Plan
+	require.NoError(t, json.Unmarshal(body, &plan))
+	var visits []string
+	for _, a := range plan.Assignments {
+		if strings.HasSuffix(a.Intervention, "/visit") {
+			visits = append(visits, a.Intervention)
+		}
+	}
+	require.GreaterOrEqual(t, len(visits), 2)
+	declined := `{"id":"call-1","type":"appointment_declined","intervention":"` + visits[0] + `"}`
+	household := `{"id":"call-2","type":"appointment_declined","intervention":"` + visits[1] + `"}`
+	var left string // a household leaves a dwelling whose visit stays
+	for _, d := range []string{"B1-A-01", "B1-A-07", "B2-A-02"} {
+		if !strings.HasPrefix(visits[0], d+"/") && !strings.HasPrefix(visits[1], d+"/") {
+			left = d
+		}
+	}
+	vacant := `{"id":"call-3","type":"dwelling_vacant","dwelling":"` + left + `"}`
+	slip := `{"id":"site-1","type":"crew_absent","crew":"PLB-2","from":"2027-03-08","to":"2027-03-09"}`
+	versions := func() int { return len(versionsOf(t, ts, "op-a")) }
+
+	// contractor and viewer: 403, nothing written
+	n := versions()
+	for _, tok := range []string{tokContractor, tokViewer} {
+		for _, rq := range []struct{ path, body string }{
+			{events, string(doc(declined))},
+			{"/v1/operations/op-a/announce", `{"until":"2027-03-20","now":"2027-02-15T12:00"}`},
+			{"/v1/operations/op-a/confirmations", `{"interventions":["B1-A-01/visit"]}`},
+		} {
+			resp, body := call(t, ts, "POST", rq.path, tok, []byte(rq.body))
+			require.Equal(t, 403, resp.StatusCode, "%s %s: %s", tok, rq.path, body)
+		}
+	}
+	require.Equal(t, n, versions())
+
+	// the pilot: the site's events are a 403 naming them, alone or among the
+	// households'
+	for _, d := range [][]byte{doc(slip), doc(declined, slip)} {
+		resp, body := call(t, ts, "POST", events, tokPilot, d)
+		require.Equal(t, 403, resp.StatusCode, string(body))
+		var p problemBody
+		require.NoError(t, json.Unmarshal(body, &p))
+		require.Len(t, p.Errors, 1, string(body))
+		require.Equal(t, fmt.Sprintf("events[%d].type", strings.Count(string(d), `"id"`)-1), p.Errors[0].Field)
+		require.Contains(t, p.Errors[0].Detail, "crew_absent")
+		require.Equal(t, "site-1", p.Errors[0].ID)
+	}
+	require.Equal(t, n, versions())
+	require.Contains(t, logs.String(), "token=pilot-asso")
+
+	// the households' events, held and as a job
+	resp, body = call(t, ts, "POST", events, tokPilot, doc(declined, household))
+	require.Equal(t, 201, resp.StatusCode, string(body))
+	resp, body = call(t, ts, "POST", events, tokPilot, doc(vacant), "Prefer", "respond-async")
+	require.Equal(t, 202, resp.StatusCode, string(body))
+	var js JobStatus
+	require.NoError(t, json.Unmarshal(body, &js))
+	done := waitJob(t, ts, js.ID)
+	require.Equal(t, "done", done.State, done.Error)
+	require.Equal(t, n+2, versions())
+
+	// announce, then confirm what it announced
+	resp, body = call(t, ts, "POST", "/v1/operations/op-a/announce", tokPilot, []byte(`{"until":"2027-03-20","now":"2027-02-15T12:00"}`))
+	require.Equal(t, 201, resp.StatusCode, string(body))
+	var ann announceAnswer
+	require.NoError(t, json.Unmarshal(body, &ann))
+	require.NotEmpty(t, ann.Announced)
+	req, err := json.Marshal(confirmRequest{Interventions: ann.Announced[:1]})
+	require.NoError(t, err)
+	resp, body = call(t, ts, "POST", "/v1/operations/op-a/confirmations", tokPilot, req)
+	require.Equal(t, 201, resp.StatusCode, string(body))
+	require.Equal(t, n+4, versions())
+
+	// its scope: op-a only
+	for _, p := range []string{"/v1/operations/op-b/events?now=2027-02-15T12:00:00%2B01:00", "/v1/operations/op-b/announce", "/v1/operations/op-b/confirmations"} {
+		resp, body := call(t, ts, "POST", p, tokPilot, doc(declined))
+		require.Equal(t, 403, resp.StatusCode, "%s: %s", p, body)
+	}
 }

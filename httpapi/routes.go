@@ -185,7 +185,7 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/v1/operations/{op}/diff", name: "diffVersions", role: anyRole, summary: "the diff between the plans of two versions", handler: s.diffVersions, heavy: true,
 			query:   []param{qFrom, qTo},
 			answers: []answer{{status: 200, desc: "the diff", body: jsonOf[model.Diff]()}}, fails: []int{404, 409}},
-		{method: "POST", path: "/v1/operations/{op}/events", name: "postEvents", role: planners, summary: "apply rehabplan-events/v1 and replan: in the request (a time_limit up to what the server holds a request for, else 400), or as a job with Prefer: respond-async", handler: s.postEvents,
+		{method: "POST", path: "/v1/operations/{op}/events", name: "postEvents", role: bookers, summary: "apply rehabplan-events/v1 and replan: in the request (a time_limit up to what the server holds a request for, else 400), or as a job with Prefer: respond-async; a pilot sends the households' events only (appointment_missed, appointment_declined, appointment_rescheduled, household_changed, dwelling_vacant: any other is a 403 naming it)", handler: s.postEvents,
 			query: []param{qTimeLimit, qWorkLimit, qSeed, qNow}, headers: []param{hIdempotencyKey, hPrefer}, body: bodyOf[model.Events](),
 			answers: []answer{
 				{status: 201, desc: "replanned: the new version and its diff", body: jsonOf[replanAnswer](), headers: []param{hETag}},
@@ -212,7 +212,7 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/v1/feeds/{secret}", name: "secretFeed", summary: "a calendar feed by its secret URL (no token: calendar apps subscribe to it)", handler: s.secretFeed, heavy: true,
 			answers: []answer{{status: 200, desc: "the feed (RFC 5545)", body: textBody("text/calendar")}}, fails: []int{404, 429}},
 		// the appointment lifecycle (lifecycle.go)
-		{method: "POST", path: "/v1/operations/{op}/announce", name: "announce", role: planners, summary: "announce the appointments before a date (or those of chosen households, buildings, stairwells): a new version, with a letter to each household", handler: s.announce, heavy: true,
+		{method: "POST", path: "/v1/operations/{op}/announce", name: "announce", role: bookers, summary: "announce the appointments before a date (or those of chosen households, buildings, stairwells): a new version, with a letter to each household", handler: s.announce, heavy: true,
 			headers: []param{hIdempotencyKey, hIfMatch}, body: bodyOf[announceRequest](),
 			answers: []answer{
 				{status: 201, desc: "announced: the new version, what it announced and the letters", body: jsonOf[announceAnswer](), headers: []param{hETag}},
@@ -221,7 +221,7 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/v1/operations/{op}/letters", name: "letters", role: lifecyclers, summary: "the letters an announcement wrote to the households: JSON, printable HTML (A4, one household a page) or text", handler: s.letters, heavy: true,
 			query:   []param{qLetterVersion, qFormat},
 			answers: []answer{{status: 200, desc: "the letters", body: append(jsonOf[lettersAnswer](), textBody("text/html", "text/plain")...), headers: []param{hETag}}}, fails: []int{404}},
-		{method: "POST", path: "/v1/operations/{op}/confirmations", name: "confirm", role: planners, summary: "record that households confirmed announced appointments: a new version where they are confirmed", handler: s.confirm, heavy: true,
+		{method: "POST", path: "/v1/operations/{op}/confirmations", name: "confirm", role: bookers, summary: "record that households confirmed announced appointments: a new version where they are confirmed", handler: s.confirm, heavy: true,
 			headers: []param{hIdempotencyKey, hIfMatch}, body: bodyOf[confirmRequest](),
 			answers: []answer{
 				{status: 201, desc: "confirmed: the new version", body: jsonOf[confirmAnswer](), headers: []param{hETag}},

@@ -145,8 +145,9 @@ func (s *Server) ResumeJobs() (int, error) {
 		}
 		rec.Resumed++
 		if rec.Kind == JobReplan {
-			// its events again, on the latest version (runReplanJob)
-			if _, err := s.startJobRun(rec, true, s.pool.force(), s.replanJob()); err != nil {
+			// its events again, on the latest version (runReplanJob), in a
+			// slot of the pool taken once it holds its operation's lock
+			if _, err := s.startJobRun(rec, true, nil, s.replanJob()); err != nil {
 				return n, err
 			}
 			s.cfg.Logger.Info("job resumed", "job", rec.ID, "kind", rec.Kind, "operation", rec.Operation)
