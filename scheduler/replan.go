@@ -77,11 +77,6 @@ const (
 // would now leave it without water or a bathroom beyond its limit) gets one
 // planned as Solve does, wrapped around its works' old appointments so that they
 // can keep their times (ReplanResult.NewStays).
-//
-// Its stages (apply the events, settle which appointments stay by quick
-// constructions, search with what is left of the time, keep what the old plan
-// had, build, verify and diff) share the pins, the causes and one deadline: a
-// replanRun.
 func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Events, now time.Time, s *Settings) (*ReplanResult, error) {
 	begin := time.Now()
 	if s == nil {
@@ -123,7 +118,11 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	return r.result(), nil
 }
 
-// replanRun is the state a replan's stages share.
+// replanRun is the state a replan's stages share: apply the events
+// (startReplan), compile, settle which appointments stay by quick constructions
+// (settlePins), search with what is left of the time (searchRest), keep what the
+// old plan had (keepWhatItHad), build, verify and diff (result). They share the
+// pins, the causes and one deadline.
 type replanRun struct {
 	ctx   context.Context
 	s     *Settings
