@@ -239,6 +239,12 @@ func (c *summaryCounts) addDays(d string, a *model.Assignment) {
 	if c.days[d] == nil {
 		c.days[d] = map[string]bool{}
 	}
+	workedSegments(a, c.loc, func(start, end time.Time) { addDates(c.days[d], start, end) })
+}
+
+// workedSegments calls f with each worked segment of a (a itself when it has
+// none) whose times parse, its start in loc.
+func workedSegments(a *model.Assignment, loc *time.Location, f func(start, end time.Time)) {
 	segs := a.Segments
 	if len(segs) == 0 {
 		segs = []model.Segment{{Start: a.Start, End: a.End}}
@@ -249,9 +255,14 @@ func (c *summaryCounts) addDays(d string, a *model.Assignment) {
 		if e1 != nil || e2 != nil {
 			continue
 		}
-		for t := ss.In(c.loc); t.Before(se); t = nextMidnight(t) {
-			c.days[d][t.Format("2006-01-02")] = true
-		}
+		f(ss.In(loc), se)
+	}
+}
+
+// addDates adds to set the local dates (of start's location) from start to end.
+func addDates(set map[string]bool, start, end time.Time) {
+	for t := start; t.Before(end); t = nextMidnight(t) {
+		set[t.Format("2006-01-02")] = true
 	}
 }
 
