@@ -27,6 +27,24 @@ func writeJSONFile(t *testing.T, path string, v any) {
 	require.NoError(t, os.WriteFile(path, b, 0o644))
 }
 
+// solved solves p, deterministically (workLimit schedules, one worker), and
+// requires a plan without violations.
+func solved(t *testing.T, p *model.Problem, workLimit int) *scheduler.Result {
+	t.Helper()
+	res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: workLimit, Workers: 1})
+	require.NoError(t, err)
+	require.Empty(t, res.Violations)
+	return res
+}
+
+// parisNoon is noon of y-m-d in Europe/Paris, the generated operations' zone.
+func parisNoon(t *testing.T, y int, m time.Month, d int) time.Time {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Paris")
+	require.NoError(t, err)
+	return time.Date(y, m, d, 12, 0, 0, 0, loc)
+}
+
 // operations makes a batch directory: op-a and op-c with a plan (op-c with a
 // pending delivery slip), op-b without one.
 func operations(t *testing.T) string {
@@ -38,10 +56,7 @@ func operations(t *testing.T) string {
 		if name == "op-b" {
 			continue
 		}
-		res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: 2, Workers: 1})
-		require.NoError(t, err)
-		require.Empty(t, res.Violations)
-		writeJSONFile(t, filepath.Join(dir, name, "plan.json"), res.Plan)
+		writeJSONFile(t, filepath.Join(dir, name, "plan.json"), solved(t, p, 2).Plan)
 	}
 	writeJSONFile(t, filepath.Join(dir, "op-c", "events", "001-slip.json"), model.Events{Format: model.EventsFormat,
 		Events: []model.Event{{ID: "slip", Type: model.EventDeliverySlipped, Delivery: "L-windows-1", Expected: "2027-03-09T08:00"}}})
@@ -77,8 +92,7 @@ func checkLatest(t *testing.T, dir string, needPlan bool) map[string]int {
 
 func TestRunWritesVersionsAndAppliesEventsOnce(t *testing.T) {
 	dir := operations(t)
-	loc, _ := time.LoadLocation("Europe/Paris")
-	now := time.Date(2027, 2, 1, 12, 0, 0, 0, loc)
+	now := parisNoon(t, 2027, time.February, 1)
 	rs, err := Run(context.Background(), dir, Options{Now: now, WorkLimit: 3, Workers: 2})
 	require.NoError(t, err)
 	require.Len(t, rs, 3)
@@ -117,8 +131,7 @@ func TestRunWritesVersionsAndAppliesEventsOnce(t *testing.T) {
 // A night with no event and no change writes nothing: the latest version stays.
 func TestRunWritesNoVersionWhenNothingChanged(t *testing.T) {
 	dir := operations(t)
-	loc, _ := time.LoadLocation("Europe/Paris")
-	now := time.Date(2027, 2, 1, 12, 0, 0, 0, loc)
+	now := parisNoon(t, 2027, time.February, 1)
 	_, err := Run(context.Background(), dir, Options{Now: now, WorkLimit: 3, Workers: 2})
 	require.NoError(t, err)
 	rs, err := Run(context.Background(), dir, Options{Now: now, WorkLimit: 3, Workers: 2})
@@ -171,8 +184,7 @@ func TestRunReportsBadEventsAndKeepsTheOperation(t *testing.T) {
 	dir := operations(t)
 	writeJSONFile(t, filepath.Join(dir, "op-a", "events", "002-bad.json"), model.Events{Format: model.EventsFormat,
 		Events: []model.Event{{ID: "ghost", Type: model.EventCrewAbsent, Crew: "nobody", From: "2027-02-02", To: "2027-02-03"}}})
-	loc, _ := time.LoadLocation("Europe/Paris")
-	rs, err := Run(context.Background(), dir, Options{Now: time.Date(2027, 2, 1, 12, 0, 0, 0, loc), WorkLimit: 2, Workers: 1})
+	rs, err := Run(context.Background(), dir, Options{Now: parisNoon(t, 2027, time.February, 1), WorkLimit: 2, Workers: 1})
 	require.NoError(t, err)
 	require.Equal(t, "error", rs[0].Status)
 	require.Contains(t, rs[0].Error, `unknown crew "nobody"`)
@@ -247,12 +259,9 @@ func TestQuietNightsMoveNothing(t *testing.T) {
 	dir := t.TempDir()
 	p := gen.Example()
 	writeJSONFile(t, filepath.Join(dir, "op", "problem.json"), p)
-	res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: 4, Workers: 1})
-	require.NoError(t, err)
-	require.Empty(t, res.Violations)
+	res := solved(t, p, 4)
 	writeJSONFile(t, filepath.Join(dir, "op", "plan.json"), res.Plan)
-	loc, _ := time.LoadLocation("Europe/Paris")
-	now := time.Date(2027, 2, 1, 12, 0, 0, 0, loc)
+	now := parisNoon(t, 2027, time.February, 1)
 	run := func(now time.Time) Report {
 		rs, err := Run(context.Background(), dir, Options{Now: now, WorkLimit: 3, Workers: 1})
 		require.NoError(t, err)

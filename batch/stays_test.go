@@ -19,15 +19,11 @@ import (
 // beside the plan (rehabplan solve's output) or the batch solved it first (the
 // version then books them, and says how many it planned).
 func TestFirstNightBooksPlannedStaysQuietly(t *testing.T) {
-	loc, err := time.LoadLocation("Europe/Paris")
-	require.NoError(t, err)
 	// a month before the works: the clock moves nothing into the frozen period
-	now := time.Date(2026, 12, 1, 12, 0, 0, 0, loc)
+	now := parisNoon(t, 2026, time.December, 1)
 	p := gen.Generate(gen.Options{Dwellings: 60, Seed: 3})
 	require.NotNil(t, p.Operation.Rehousing)
-	res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: 2, Workers: 1})
-	require.NoError(t, err)
-	require.Empty(t, res.Violations)
+	res := solved(t, p, 2)
 	require.NotEmpty(t, res.Plan.PlannedStays(), "the generator's households that need a stay")
 	require.Less(t, len(p.Interventions), len(res.Problem.Interventions), "the stays add the moves")
 

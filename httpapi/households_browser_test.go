@@ -18,24 +18,18 @@ import (
 // tenants' requests for a pilot. A viewer sees the stays and the pilots, a note
 // instead of the requests, and no profile's name. axe-core checks the view.
 func TestPageHouseholds(t *testing.T) {
-	chrome := chromium(t)
-	shots := shotsDir(t, "households")
 	tokens := filepath.Join(t.TempDir(), "tokens")
 	require.NoError(t, os.WriteFile(tokens, []byte(sha(tokPilot)+" pilot * id=pilot-asso\n"), 0o600))
-	s := serve(t, t.TempDir(), "--tokens", tokens)
-	defer func() { s.cmd.Process.Kill(); s.cmd.Wait() }()
+	e := servedExample(t, "households", "--tokens", tokens)
+	chrome, shots, s, plan := e.chrome, e.shots, e.s, e.plan
 	const op = "op-les-tilleuls"
-	code, body, err := s.do(t, "POST", "/v1/operations", writeTok, exampleJSON(t))
-	require.NoError(t, err)
-	require.Equal(t, 201, code, string(body))
-	plan := solveByAPI(t, s, op, "work_limit=2&seed=1")
 	require.NotEmpty(t, plan.Stays, "the example rehouses households")
 	v := latestVersion(t, s, op)
 
 	// a tenant's complaint, written by the pilot
 	req, err := json.Marshal(map[string]any{"date": "2027-01-11", "subject": "Bruit le samedi", "follow_up": "2027-01-18", "interventions": []string{plan.Stays[0].MoveOut}})
 	require.NoError(t, err)
-	code, body, err = s.do(t, "POST", "/v1/operations/"+op+"/households/"+plan.Stays[0].Household+"/requests", tokPilot, req, "Content-Type", "application/json")
+	code, body, err := s.do(t, "POST", "/v1/operations/"+op+"/households/"+plan.Stays[0].Household+"/requests", tokPilot, req, "Content-Type", "application/json")
 	require.NoError(t, err)
 	require.Equal(t, 201, code, string(body))
 

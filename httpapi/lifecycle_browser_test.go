@@ -23,15 +23,9 @@ import (
 // and on the chart's bar, which stands on the axis where the slot starts. axe-core
 // checks the lifecycle's controls and the slots offered.
 func TestPageLifecycle(t *testing.T) {
-	chrome := chromium(t)
-	shots := shotsDir(t, "lifecycle")
-	s := serve(t, t.TempDir())
-	defer func() { s.cmd.Process.Kill(); s.cmd.Wait() }()
+	e := servedExample(t, "lifecycle")
+	chrome, shots, s, plan := e.chrome, e.shots, e.s, e.plan
 	const op = "op-les-tilleuls"
-	code, body, err := s.do(t, "POST", "/v1/operations", writeTok, exampleJSON(t))
-	require.NoError(t, err)
-	require.Equal(t, 201, code, string(body))
-	plan := solveByAPI(t, s, op, "work_limit=2&seed=1")
 
 	p := pager{t: t, ctx: openPage(t, chrome, s.base+"/app/", "UTC", 240*time.Second), shots: shots}
 	p.login(writeTok)

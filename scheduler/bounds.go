@@ -81,28 +81,18 @@ func disturbedDates(p *model.Problem, plan *model.Plan) map[string]map[string]bo
 	x := model.NewIndex(p)
 	loc := p.Typed().Loc
 	days := map[string]map[string]bool{}
-	for _, a := range plan.Assignments {
+	for i := range plan.Assignments {
+		a := &plan.Assignments[i]
 		iv := x.Interventions[a.Intervention]
 		if iv == nil {
 			continue
 		}
-		segs := a.Segments
-		if len(segs) == 0 {
-			segs = []model.Segment{{Start: a.Start, End: a.End}}
-		}
-		for _, sg := range segs {
-			ss, e1 := time.Parse(time.RFC3339, sg.Start)
-			se, e2 := time.Parse(time.RFC3339, sg.End)
-			if e1 != nil || e2 != nil {
-				continue
-			}
+		workedSegments(a, loc, func(start, end time.Time) {
 			if days[iv.Dwelling] == nil {
 				days[iv.Dwelling] = map[string]bool{}
 			}
-			for t := ss.In(loc); t.Before(se); t = nextMidnight(t) {
-				days[iv.Dwelling][t.Format("2006-01-02")] = true
-			}
-		}
+			addDates(days[iv.Dwelling], start, end)
+		})
 	}
 	return days
 }

@@ -77,11 +77,6 @@ const (
 // would now leave it without water or a bathroom beyond its limit) gets one
 // planned as Solve does, wrapped around its works' old appointments so that they
 // can keep their times (ReplanResult.NewStays).
-//
-// One long function: its stages (apply the events, settle which appointments
-// stay by quick constructions, search with what is left of the time, build,
-// verify and diff) share the pins, the causes and one deadline; each stage is
-// marked by a comment, and splitting them would pass the same state around.
 func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Events, now time.Time, s *Settings) (*ReplanResult, error) {
 	begin := time.Now()
 	if s == nil {
@@ -90,214 +85,307 @@ func Replan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Ev
 	if err := s.checkLang(); err != nil {
 		return nil, err
 	}
+	r, kept, err := startReplan(ctx, p, old, ev, now, s, begin)
+	if err != nil || kept != nil {
+		return kept, err
+	}
+	if err := r.compile(); err != nil {
+		return nil, err
+	}
+	// Rescheduled appointments go to the slots their events take, when these still
+	// fit the old plan; with no other event, that arrangement is a plan to beat.
+	var arranged *solver.Result
+	if len(r.ap.rescheduled) > 0 {
+		sb, err := placeRescheduled(r.cp, r.q, r.old, r.kinds, r.slots, r.ap, r.frozen, r.cause)
+		if err != nil {
+			return nil, err
+		}
+		if len(r.ap.rescheduled) == len(ev.Events) {
+			arranged = sb.b.Result()
+		}
+	}
+	// the pins as they stand before the rounds release any (see keepPins)
+	kinds0 := maps.Clone(r.kinds)
+	if err := r.settlePins(); err != nil {
+		return nil, err
+	}
+	if err := r.searchRest(); err != nil {
+		return nil, err
+	}
+	if r.old != nil {
+		r.keepWhatItHad(arranged, kinds0)
+	}
+	return r.result(), nil
+}
+
+// replanRun is the state a replan's stages share: apply the events
+// (startReplan), compile, settle which appointments stay by quick constructions
+// (settlePins), search with what is left of the time (searchRest), keep what the
+// old plan had (keepWhatItHad), build, verify and diff (result). They share the
+// pins, the causes and one deadline.
+type replanRun struct {
+	ctx   context.Context
+	s     *Settings
+	begin time.Time
+	// p is the problem with the old plan's stays booked, old the old plan with its
+	// stays extended (orig as given), ev the events
+	p         *model.Problem
+	old, orig *model.Plan
+	ev        *model.Events
+	now       time.Time
+	loc       *time.Location
+	limit     time.Duration
+	// deadline ends the replan; searchEnd, the search proper (time is left for the
+	// repair that keeps what the old plan had)
+	deadline, searchEnd time.Time
+	// q is the problem with the events applied and the statuses brought up to
+	// date at now (x indexes it); valid waits for its validation
+	q     *model.Problem
+	x     *model.Index
+	valid func() error
+	slots map[string]slot
+	ap    *applied
+	kinds map[string]pinKind
+	// cause: the id of the event that moves an intervention; released: the pins
+	// released, with the event that forced them
+	cause, released map[string]string
+	added           []model.Stay // the stays the events make needed
+	// the domain compiled, the tasks fixed before any pin, and what the verifier
+	// and the diff prepare while the search runs
+	cp      *constraints.Compiled
+	frozen  []bool
+	cals    func() *constraints.Calendars
+	oldRead func() *diffOld
+	// the plan found so far: plan, out, violations and d are nil until built
+	res        *solver.Result
+	plan       *model.Plan
+	out        *model.Problem
+	violations []Violation
+	d          *model.Diff
+	rounds     int
+}
+
+// startReplan applies the events and classifies the interventions. It returns
+// the old plan's result instead when nothing happened and it still holds.
+func startReplan(ctx context.Context, p *model.Problem, old *model.Plan, ev *model.Events, now time.Time, s *Settings, begin time.Time) (*replanRun, *ReplanResult, error) {
 	// the stays the old plan chose are booked from now on, those not begun
 	// extended as their unit allows
-	orig := old
+	r := &replanRun{ctx: ctx, s: s, begin: begin, orig: old, ev: ev, now: now, released: map[string]string{}}
 	old = extendStays(p, old, now)
 	p, err := model.WithPlannedStays(p, old)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	limit := s.TimeLimit
-	if limit <= 0 {
-		limit = ReplanBudget(p)
+	r.p, r.old = p, old
+	r.limit = s.TimeLimit
+	if r.limit <= 0 {
+		r.limit = ReplanBudget(p)
 	}
 	tv := p.Typed()
 	loc, err := tv.Loc, tv.LocErr
 	if err != nil {
-		return nil, fmt.Errorf("operation.time_zone: %w", err)
+		return nil, nil, fmt.Errorf("operation.time_zone: %w", err)
 	}
+	r.loc = loc
 	if err := checkNow(p, now, loc); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	slots, err := planSlots(p, old, loc)
+	if r.slots, err = planSlots(p, old, loc); err != nil {
+		return nil, nil, err
+	}
+	q, ap, err := applyEvents(p, r.slots, ev, now, loc)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	q, ap, err := applyEvents(p, slots, ev, now, loc)
-	if err != nil {
-		return nil, err
-	}
+	r.ap = ap
 	// q is validated beside what follows, on a copy of it as the events left it
 	// (statuses are brought up to date below); nothing is planned before the
 	// answer, and when q is invalid the validation's errors are the answer
-	valid := func() error { return nil }
+	r.valid = func() error { return nil }
 	if ev != nil {
 		vq := *q
 		vq.Interventions = slices.Clone(q.Interventions)
 		valC := make(chan error, 1)
 		go func() { valC <- validateApplied(&vq) }()
-		valid = sync.OnceValue(func() error { return <-valC })
+		r.valid = sync.OnceValue(func() error { return <-valC })
 	}
 	q.Operation.Now = now.In(loc).Format(time.RFC3339)
-	x := model.NewIndex(q)
+	r.q, r.x = q, model.NewIndex(q)
 
-	cause := map[string]string{}
+	r.cause = map[string]string{}
 	for id, c := range ap.forced {
-		cause[id] = c
+		r.cause[id] = c
 	}
-	kinds := classify(q, x, ap, slots, now, loc)
+	r.kinds = classify(q, r.x, ap, r.slots, now, loc)
 	if ev == nil || len(ev.Events) == 0 {
 		// nothing happened: the old plan stands, when it still holds (quiet.go)
-		if rr := keepOld(p, q, old, kinds, slots, now, begin); rr != nil {
-			return rr, nil
+		if rr := keepOld(p, q, old, r.kinds, r.slots, now, begin); rr != nil {
+			return nil, rr, nil
 		}
 	}
 	// the stays the events make needed, planned as the first plan does
-	var added []model.Stay
-	if stays := newStays(p, q, orig, old, slots, now); len(stays) > 0 {
-		if err := valid(); err != nil {
-			return nil, err
+	if stays := newStays(p, q, r.orig, old, r.slots, now); len(stays) > 0 {
+		if err := r.valid(); err != nil {
+			return nil, nil, err
 		}
-		q2, err := bookNewStays(q, stays, kinds, ap, cause)
+		q2, err := bookNewStays(q, stays, r.kinds, ap, r.cause)
 		if err != nil {
-			return nil, fmt.Errorf("scheduler: rehousing: %w", err)
+			return nil, nil, fmt.Errorf("scheduler: rehousing: %w", err)
 		}
-		q, x, added = q2, model.NewIndex(q2), stays
+		r.q, r.x, r.added = q2, model.NewIndex(q2), stays
 	}
-	released := map[string]string{}
+	r.deadline = begin.Add(r.limit)
+	r.searchEnd = r.deadline
+	if old != nil {
+		r.searchEnd = r.deadline.Add(-repairReserve(r.limit))
+	}
+	return r, nil, nil
+}
 
-	// Settle which pinned appointments stay: quick constructions release those that
-	// break a rule or stand in the way of one that must move.
-	deadline := begin.Add(limit)
-	var cq *model.Problem
-	var cp *constraints.Compiled
-	var res *solver.Result
-	rounds := 0
-	var plan *model.Plan
-	var out *model.Problem
-	var violations []Violation
-	var d *model.Diff
-	// The domain is compiled once, the pinned appointments as planned ones (so that,
-	// released, they respect the notice floor); each round pins them in the solver's
-	// problem. cq is not the problem validated (vq is q as the events left it; cq
-	// has the statuses brought up to date and the pins freed), so Compile reads its
-	// typed view anew; sharing vq's would need model to derive a view from another
-	// for the lists the two share (all but the interventions).
-	cq = problemFor(q, kinds, slots)
-	cp, err = compileValid(cq, valid)
+// compile compiles the domain once, the pinned appointments as planned ones (so
+// that, released, they respect the notice floor); each round pins them in the
+// solver's problem. The problem compiled is not the one validated (vq is q as the
+// events left it; this one has the statuses brought up to date and the pins
+// freed), so Compile reads its typed view anew; sharing vq's would need model to
+// derive a view from another for the lists the two share (all but the
+// interventions).
+func (r *replanRun) compile() error {
+	cp, err := compileValid(problemFor(r.q, r.kinds, r.slots), r.valid)
 	if err != nil {
-		return nil, err
+		return err
 	}
+	r.cp = cp
 	// While the search runs: the verifier expands q's calendars its own way (the
 	// events are applied: they are those of every plan to verify), and the diff
 	// reads the old plan.
 	calsC, oldC := make(chan *constraints.Calendars, 1), make(chan *diffOld, 1)
+	q, p, old := r.q, r.p, r.old
 	go func() {
 		calsC <- constraints.PrepareCalendars(q)
 		oldC <- readOld(p, old, p)
 	}()
-	cals := sync.OnceValue(func() *constraints.Calendars { return <-calsC })
-	oldRead := sync.OnceValue(func() *diffOld { return <-oldC })
-	frozen := make([]bool, len(cp.Problem.Tasks))
+	r.cals = sync.OnceValue(func() *constraints.Calendars { return <-calsC })
+	r.oldRead = sync.OnceValue(func() *diffOld { return <-oldC })
+	r.frozen = make([]bool, len(cp.Problem.Tasks))
 	for t := range cp.Problem.Tasks {
-		frozen[t] = cp.Problem.Tasks[t].Fixed
+		r.frozen[t] = cp.Problem.Tasks[t].Fixed
 	}
-	// Rescheduled appointments go to the slots their events take, when these still
-	// fit the old plan; with no other event, that arrangement is a plan to beat.
-	var arranged *solver.Result
-	if len(ap.rescheduled) > 0 {
-		sb, err := placeRescheduled(cp, q, old, kinds, slots, ap, frozen, cause)
-		if err != nil {
-			return nil, err
-		}
-		if len(ap.rescheduled) == len(ev.Events) {
-			arranged = sb.b.Result()
-		}
-	}
-	// the pins as they stand before the rounds release any (see keepPins)
-	kinds0 := maps.Clone(kinds)
-	// the search leaves time for the repair that keeps what the old plan had
-	searchEnd := deadline
-	if old != nil {
-		searchEnd = deadline.Add(-repairReserve(limit))
-	}
+	return nil
+}
+
+// settlePins settles which pinned appointments stay: quick constructions release
+// those that break a rule or stand in the way of one that must move.
+func (r *replanRun) settlePins() error {
+	cp, kinds := r.cp, r.kinds
 	for {
-		rounds++
-		for _, id := range applyPins(cp, frozen, kinds, slots) {
+		r.rounds++
+		for _, id := range applyPins(cp, r.frozen, kinds, r.slots) {
 			kinds[id] = kindFree
-			released[id] = ""
+			r.released[id] = ""
 		}
-		setAnchors(cp, x, kinds, slots, now)
-		res, err = solver.Solve(ctx, cp.Problem, &solver.Settings{TimeLimit: max(time.Until(deadline), time.Millisecond), WorkLimit: 1, Seed: s.Seed, Workers: 1, NoBound: true, Check: s.Check})
+		setAnchors(cp, r.x, kinds, r.slots, r.now)
+		res, err := solver.Solve(r.ctx, cp.Problem, &solver.Settings{TimeLimit: max(time.Until(r.deadline), time.Millisecond), WorkLimit: 1, Seed: r.s.Seed, Workers: 1, NoBound: true, Check: r.s.Check})
 		if err != nil {
-			return nil, fmt.Errorf("scheduler: %w", err)
+			return fmt.Errorf("scheduler: %w", err)
 		}
-		plan, out, violations, d = nil, nil, nil, nil
-		if rounds >= maxRounds || ctx.Err() != nil {
-			break
+		r.res = res
+		r.plan, r.out, r.violations, r.d = nil, nil, nil, nil
+		if r.rounds >= maxRounds || r.ctx.Err() != nil {
+			return nil
 		}
 		// pins in the way of what moved are released even past the deadline (at
 		// most maxRounds quick constructions): kept, they would break the plan
-		rel := pinsInTheWay(cp, res, kinds, cause)
-		if len(rel) == 0 && time.Now().After(deadline) {
-			break
+		rel := pinsInTheWay(cp, res, kinds, r.cause)
+		if len(rel) == 0 && time.Now().After(r.deadline) {
+			return nil
 		}
 		if len(rel) == 0 {
 			// what the verifier finds wrong with a pinned appointment (its own
 			// rules broken by the events) releases it too
-			plan, out = buildPlan(cp, res, s.Lang), settle(q, kinds, cp, res)
-			violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled, cals(), oldRead())
-			for _, v := range violations {
+			r.build(res, kinds)
+			for _, v := range r.violations {
 				if v.Intervention != "" && kinds[v.Intervention] == kindPinned {
-					rel[v.Intervention] = cause[v.Intervention]
+					rel[v.Intervention] = r.cause[v.Intervention]
 				}
 			}
 			if len(rel) == 0 {
-				break
+				return nil
 			}
 		}
 		for id, c := range rel {
 			kinds[id] = kindFree
-			released[id] = c
+			r.released[id] = c
 			if c != "" {
-				cause[id] = c
+				r.cause[id] = c
 			}
 		}
 	}
-	// The search proper, on the settled pins, with what is left of the time.
-	if s.WorkLimit != 1 && ctx.Err() == nil && time.Now().Before(deadline) {
-		ss := s.solverSettings(cp.Clock.Time)
-		ss.TimeLimit = max(time.Until(searchEnd), time.Millisecond)
-		full, err := solver.Solve(ctx, cp.Problem, ss)
-		if err != nil {
-			return nil, fmt.Errorf("scheduler: %w", err)
-		}
-		if !res.Score.Less(full.Score) {
-			res = full
-			plan = nil
-		}
+}
+
+// build makes the plan of res with the pins of kinds, the problem it leaves,
+// its violations and its diff against the old plan: the plan found so far.
+func (r *replanRun) build(res *solver.Result, kinds map[string]pinKind) {
+	r.plan, r.out = buildPlan(r.cp, res, r.s.Lang), settle(r.q, kinds, r.cp, res)
+	r.violations, r.d = verifyAndDiff(r.p, r.out, r.old, r.plan, r.now, r.cause, r.ap.cancelled, r.cals(), r.oldRead())
+}
+
+// searchRest is the search proper, on the settled pins, with what is left of the
+// time.
+func (r *replanRun) searchRest() error {
+	if r.s.WorkLimit == 1 || r.ctx.Err() != nil || !time.Now().Before(r.deadline) {
+		return nil
 	}
-	// A replan never drops what it had: what the search left out is put back, and
-	// the old plan kept wins when the search has not found better.
-	if old != nil {
-		if rep := repairBest(cp, res, arranged, kinds, slots); rep != res {
-			res, plan = rep, nil
-		}
-		if k, kinds1 := keepPins(cp, frozen, kinds, kinds0, released, slots, res); k != nil {
-			kp, kout := buildPlan(cp, k, s.Lang), settle(q, kinds1, cp, k)
-			kv, kd := verifyAndDiff(p, kout, old, kp, now, cause, ap.cancelled, cals(), oldRead())
-			if len(kv) == 0 {
-				res, plan, out, violations, d, kinds = k, kp, kout, kv, kd, kinds1
-				maps.DeleteFunc(released, func(id, _ string) bool { return kinds1[id] == kindPinned })
-			} else {
-				applyPins(cp, frozen, kinds, slots)
-			}
-		}
+	ss := r.s.solverSettings(r.cp.Clock.Time)
+	ss.TimeLimit = max(time.Until(r.searchEnd), time.Millisecond)
+	full, err := solver.Solve(r.ctx, r.cp.Problem, ss)
+	if err != nil {
+		return fmt.Errorf("scheduler: %w", err)
 	}
-	if plan == nil {
-		plan, out = buildPlan(cp, res, s.Lang), settle(q, kinds, cp, res)
-		violations, d = verifyAndDiff(p, out, old, plan, now, cause, ap.cancelled, cals(), oldRead())
+	if !r.res.Score.Less(full.Score) {
+		r.res = full
+		r.plan = nil
 	}
-	blameEvents(plan, cp, slots, cause, ap, ev, s.Lang)
+	return nil
+}
+
+// keepWhatItHad makes sure a replan never drops what it had: what the search
+// left out is put back, and the old plan kept (the pins as they stood before
+// the rounds, kinds0) wins when the search has not found better.
+func (r *replanRun) keepWhatItHad(arranged *solver.Result, kinds0 map[string]pinKind) {
+	cp := r.cp
+	if rep := repairBest(cp, r.res, arranged, r.kinds, r.slots); rep != r.res {
+		r.res, r.plan = rep, nil
+	}
+	k, kinds1 := keepPins(cp, r.frozen, r.kinds, kinds0, r.released, r.slots, r.res)
+	if k == nil {
+		return
+	}
+	kp, kout := buildPlan(cp, k, r.s.Lang), settle(r.q, kinds1, cp, k)
+	kv, kd := verifyAndDiff(r.p, kout, r.old, kp, r.now, r.cause, r.ap.cancelled, r.cals(), r.oldRead())
+	if len(kv) == 0 {
+		r.res, r.plan, r.out, r.violations, r.d, r.kinds = k, kp, kout, kv, kd, kinds1
+		maps.DeleteFunc(r.released, func(id, _ string) bool { return kinds1[id] == kindPinned })
+	} else {
+		applyPins(cp, r.frozen, r.kinds, r.slots)
+	}
+}
+
+// result builds the plan found, when it is not yet, blames the events for what
+// moved and books the stays: the replan's result.
+func (r *replanRun) result() *ReplanResult {
+	if r.plan == nil {
+		r.build(r.res, r.kinds)
+	}
+	plan := r.plan
+	blameEvents(plan, r.cp, r.slots, r.cause, r.ap, r.ev, r.s.Lang)
 	var planned []model.Stay
-	if old != nil {
-		planned = old.PlannedStays()
+	if r.old != nil {
+		planned = r.old.PlannedStays()
 	}
-	plan.Stays = constraints.Stays(out, append(planned, added...))
-	r := &Result{Plan: plan, Elapsed: time.Since(begin)}
-	r.finish(cp, res, violations)
-	return &ReplanResult{Problem: out, Plan: plan, Diff: d, Result: r, Released: released, Rounds: rounds, NewStays: added}, nil
+	plan.Stays = constraints.Stays(r.out, append(planned, r.added...))
+	res := &Result{Plan: plan, Elapsed: time.Since(r.begin)}
+	res.finish(r.cp, r.res, r.violations)
+	return &ReplanResult{Problem: r.out, Plan: plan, Diff: r.d, Result: res, Released: r.released, Rounds: r.rounds, NewStays: r.added}
 }
 
 // classify says how a replan at now treats each intervention of q, the problem

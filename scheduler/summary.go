@@ -169,9 +169,6 @@ func otherPilots(plan *model.Plan) map[string]int {
 
 // Summarize reads a plan against its problem. Times that do not parse are skipped
 // (the verifier reports them).
-//
-// One long function: one pass over the assignments fills every count of the
-// summary (spans, days, quarter hours), then the practices' parts are added.
 func Summarize(p *model.Problem, plan *model.Plan) *Summary {
 	if q, err := model.WithPlannedStays(p, plan); err == nil {
 		p = q
@@ -179,64 +176,9 @@ func Summarize(p *model.Problem, plan *model.Plan) *Summary {
 	x := model.NewIndex(p)
 	loc := p.Typed().Loc
 	s := &Summary{Operation: p.Operation.ID, Status: plan.Status, Unplaced: len(plan.Unplaced), Blocked: map[string]int{}}
-	trades := map[string]*Span{}
-	buildings := map[string]*Span{}
-	days := map[string]map[string]bool{}
-	note := func(m map[string]*Span, key string, a, b time.Time) {
-		sp := m[key]
-		if sp == nil {
-			sp = &Span{Key: key, First: a, Last: b}
-			m[key] = sp
-		}
-		sp.Count++
-		if a.Before(sp.First) {
-			sp.First = a
-		}
-		if b.After(sp.Last) {
-			sp.Last = b
-		}
-	}
-	for _, a := range plan.Assignments {
-		iv := x.Interventions[a.Intervention]
-		st, err1 := time.Parse(time.RFC3339, a.Start)
-		en, err2 := time.Parse(time.RFC3339, a.End)
-		if iv == nil || err1 != nil || err2 != nil {
-			continue
-		}
-		st, en = st.In(loc), en.In(loc)
-		s.Placed++
-		if OnQuarterHour(st) {
-			s.OnQuarterHour++
-		}
-		if s.Start.IsZero() || st.Before(s.Start) {
-			s.Start = st
-		}
-		if en.After(s.End) {
-			s.End = en
-		}
-		note(trades, iv.Trade, st, en)
-		if d := x.Dwellings[iv.Dwelling]; d != nil {
-			note(buildings, d.Building, st, en)
-			if d.Occupied() {
-				if days[d.ID] == nil {
-					days[d.ID] = map[string]bool{}
-				}
-				segs := a.Segments
-				if len(segs) == 0 {
-					segs = []model.Segment{{Start: a.Start, End: a.End}}
-				}
-				for _, sg := range segs {
-					ss, e1 := time.Parse(time.RFC3339, sg.Start)
-					se, e2 := time.Parse(time.RFC3339, sg.End)
-					if e1 != nil || e2 != nil {
-						continue
-					}
-					for t := ss.In(loc); t.Before(se); t = nextMidnight(t) {
-						days[d.ID][t.Format("2006-01-02")] = true
-					}
-				}
-			}
-		}
+	c := &summaryCounts{x: x, loc: loc, trades: map[string]*Span{}, buildings: map[string]*Span{}, days: map[string]map[string]bool{}}
+	for i := range plan.Assignments {
+		c.add(s, &plan.Assignments[i])
 	}
 	for _, u := range plan.Unplaced {
 		for _, r := range u.Reasons {
@@ -246,8 +188,104 @@ func Summarize(p *model.Problem, plan *model.Plan) *Summary {
 	s.OpenSnags = snagsOf(p, plan, x)
 	s.Moves = movesText(plan, loc)
 	s.OtherPilot = otherPilots(plan)
-	s.ByTrade = sortedSpans(trades, tradeOrder(p))
-	s.ByBuilding = sortedSpans(buildings, nil)
+	s.ByTrade = sortedSpans(c.trades, tradeOrder(p))
+	s.ByBuilding = sortedSpans(c.buildings, nil)
+	s.setDisturbance(c.days, x, p.BurdenDays())
+	return s
+}
+
+// summaryCounts are what one pass over a plan's assignments counts besides the
+// Summary's own fields: the spans by trade and by building, and the local dates
+// with work of each occupied dwelling.
+type summaryCounts struct {
+	x                 *model.Index
+	loc               *time.Location
+	trades, buildings map[string]*Span
+	days              map[string]map[string]bool // dwelling -> local date
+}
+
+// add counts the assignment a in s and c; one whose intervention is unknown or
+// whose times do not parse is skipped.
+func (c *summaryCounts) add(s *Summary, a *model.Assignment) {
+	iv := c.x.Interventions[a.Intervention]
+	st, err1 := time.Parse(time.RFC3339, a.Start)
+	en, err2 := time.Parse(time.RFC3339, a.End)
+	if iv == nil || err1 != nil || err2 != nil {
+		return
+	}
+	st, en = st.In(c.loc), en.In(c.loc)
+	s.Placed++
+	if OnQuarterHour(st) {
+		s.OnQuarterHour++
+	}
+	if s.Start.IsZero() || st.Before(s.Start) {
+		s.Start = st
+	}
+	if en.After(s.End) {
+		s.End = en
+	}
+	widenSpan(c.trades, iv.Trade, st, en)
+	if d := c.x.Dwellings[iv.Dwelling]; d != nil {
+		widenSpan(c.buildings, d.Building, st, en)
+		if d.Occupied() {
+			c.addDays(d.ID, a)
+		}
+	}
+}
+
+// addDays notes the local dates the assignment a, in its segments, takes in the
+// occupied dwelling d.
+func (c *summaryCounts) addDays(d string, a *model.Assignment) {
+	if c.days[d] == nil {
+		c.days[d] = map[string]bool{}
+	}
+	workedSegments(a, c.loc, func(start, end time.Time) { addDates(c.days[d], start, end) })
+}
+
+// workedSegments calls f with each worked segment of a (a itself when it has
+// none) whose times parse, its start in loc.
+func workedSegments(a *model.Assignment, loc *time.Location, f func(start, end time.Time)) {
+	segs := a.Segments
+	if len(segs) == 0 {
+		segs = []model.Segment{{Start: a.Start, End: a.End}}
+	}
+	for _, sg := range segs {
+		ss, e1 := time.Parse(time.RFC3339, sg.Start)
+		se, e2 := time.Parse(time.RFC3339, sg.End)
+		if e1 != nil || e2 != nil {
+			continue
+		}
+		f(ss.In(loc), se)
+	}
+}
+
+// addDates adds to set the local dates (of start's location) from start to end.
+func addDates(set map[string]bool, start, end time.Time) {
+	for t := start; t.Before(end); t = nextMidnight(t) {
+		set[t.Format("2006-01-02")] = true
+	}
+}
+
+// widenSpan widens the span of key in m to [a, b] and counts it.
+func widenSpan(m map[string]*Span, key string, a, b time.Time) {
+	sp := m[key]
+	if sp == nil {
+		sp = &Span{Key: key, First: a, Last: b}
+		m[key] = sp
+	}
+	sp.Count++
+	if a.Before(sp.First) {
+		sp.First = a
+	}
+	if b.After(sp.Last) {
+		sp.Last = b
+	}
+}
+
+// setDisturbance sets the disturbed days (mean and most, over the occupied
+// dwellings with work, by their local dates with work) and the households
+// burdened beyond burdenDays.
+func (s *Summary) setDisturbance(days map[string]map[string]bool, x *model.Index, burdenDays int) {
 	ids := make([]string, 0, len(days))
 	for id := range days {
 		ids = append(ids, id)
@@ -264,14 +302,13 @@ func Summarize(p *model.Problem, plan *model.Plan) *Summary {
 	if len(ids) > 0 {
 		s.DisturbedMean = float64(total) / float64(len(ids))
 	}
-	s.BurdenDays, s.Burdened = p.BurdenDays(), []BurdenedHousehold{}
+	s.BurdenDays, s.Burdened = burdenDays, []BurdenedHousehold{}
 	for _, id := range ids {
 		if n := len(days[id]); n > s.BurdenDays {
 			s.Burdened = append(s.Burdened, BurdenedHousehold{Household: x.Dwellings[id].Household, Dwelling: id, Days: n})
 		}
 	}
 	sort.SliceStable(s.Burdened, func(i, j int) bool { return s.Burdened[i].Days > s.Burdened[j].Days })
-	return s
 }
 
 // movesText words each stay of the plan in French, for the pilot: "H007

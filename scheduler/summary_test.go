@@ -24,6 +24,11 @@ func TestSummaryGolden(t *testing.T) {
 	require.Empty(t, Verify(p, res.Plan))
 	var b bytes.Buffer
 	require.NoError(t, Summarize(p, res.Plan).WriteText(&b))
+	// rehabplan solve summarizes the problem Solve returns, the plan's stays
+	// booked in it (so that they are not booked and validated again): the same
+	require.NotEmpty(t, res.Plan.PlannedStays(), "the example has planned stays")
+	require.NotSame(t, p, res.Problem)
+	assert.Equal(t, Summarize(p, res.Plan), Summarize(res.Problem, res.Plan))
 	const path = "testdata/summary.golden"
 	if *update {
 		require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))

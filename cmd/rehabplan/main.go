@@ -262,7 +262,9 @@ func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "usage: rehabplan solve PROBLEM.json [-o PLAN.json] [--time-limit D] [--seed N]")
 		return exitInvalid
 	}
-	p, err := readProblem(pos[0])
+	// scheduler.Solve validates the problem (its errors are the same as
+	// model.Decode's): read unvalidated, it is validated once
+	p, err := readProblemUnvalidated(pos[0])
 	if err != nil {
 		return reportInputError(stderr, pos[0], err)
 	}
@@ -277,7 +279,9 @@ func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return exitFail
 	}
 	rp := newReporter(stderr, lang, p)
-	rp.summary(scheduler.Summarize(p, res.Plan))
+	// res.Problem has the plan's stays booked already: Summarize does not book
+	// (and validate) them again
+	rp.summary(scheduler.Summarize(res.Problem, res.Plan))
 	if res.Status == scheduler.StatusComplete && !res.Bound.IsZero() {
 		rp.bound(res.Makespan, res.Bound, res.GapPct, res.BoundBinds, res.Disturbance)
 	}

@@ -27,10 +27,68 @@ import (
 const defaultMemoryLimitMB = 700
 
 // cmdServe runs the HTTP service.
-//
-// One long function: the flags, their checks and the service's start and stop
-// (store, tokens, queue, signals) read best in the order they happen.
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	a, code := parseServeArgs(args, stderr)
+	if a == nil {
+		return code
+	}
+	toks, code := serveTokens(a.tokens, stderr)
+	if toks == nil {
+		return code
+	}
+	store, _, err := a.store.open()
+	if err != nil {
+		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
+		return exitFail
+	}
+	defer store.Close()
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	srv := httpapi.New(httpapi.Config{Store: store, TokenSet: toks, CORSOrigins: splitList(a.cors), MaxJobs: a.maxJobs, MaxSolveTime: a.maxSolve,
+		MaxHeldTime: a.writeTimeout - 30*time.Second, PoolSize: a.pool, PoolQueue: a.poolQueue, JobRetention: a.retention,
+		AnswerCacheBytes: int64(a.cacheMB) << 20, Logger: logger})
+	setMemoryLimit(a.memLimitGiven, a.memLimit)
+	if n, err := srv.ResumeJobs(); err != nil {
+		fmt.Fprintf(stderr, "serve: resuming the jobs of the last run: %v\n", err)
+		return exitFail
+	} else if n > 0 {
+		logger.Info("resumed the solve jobs the last run left running", "jobs", n)
+	}
+	ln, err := net.Listen("tcp", a.addr)
+	if err != nil {
+		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
+		return exitFail
+	}
+	// every phase of a connection is bounded: a client that sends slowly, reads
+	// slowly or idles is cut; long searches are solve jobs, not held requests
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: min(10*time.Second, a.readTimeout), ReadTimeout: a.readTimeout,
+		WriteTimeout: a.writeTimeout, IdleTimeout: a.idleTimeout, MaxHeaderBytes: 64 << 10}
+	fmt.Fprintf(stderr, "rehabplan: listening on %s\n", ln.Addr())
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	watchTokens(ctx, toks, 2*time.Second, logger)
+	slots := a.take
+	if slots < 0 {
+		slots = a.maxJobs
+	}
+	stopWork := serveQueue(srv, store, slots, a.lease)
+	defer stopWork(context.Background())
+	return serveUntilStopped(ctx, srv, hs, ln, stopWork, a.grace, logger, stderr)
+}
+
+// serveArgs are serve's flags, read and checked.
+type serveArgs struct {
+	addr, tokens, cors                      string
+	store                                   *storeFlags
+	maxJobs, pool, poolQueue, cacheMB, take int
+	maxSolve, grace, retention, lease       time.Duration
+	readTimeout, writeTimeout, idleTimeout  time.Duration
+	memLimit                                int  // MiB
+	memLimitGiven                           bool // --memory-limit was given
+}
+
+// parseServeArgs reads serve's flags; nil and the exit code, with the complaint
+// on stderr, when they are wrong.
+func parseServeArgs(args []string, stderr io.Writer) (*serveArgs, int) {
 	fs := newFlagSet("serve", stderr)
 	addr := fs.String("addr", ":8080", "listen address")
 	sf := addStoreFlags(fs)
@@ -51,73 +109,58 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	memLimit := fs.Int("memory-limit", defaultMemoryLimitMB, "MiB: a soft limit of the Go heap (runtime/debug.SetMemoryLimit), the garbage collector working harder near it; 0: none (when the flag is not given, GOMEMLIMIT wins if set)")
 	pos, err := parse(fs, args)
 	if err != nil || !noArguments(stderr, "serve", pos) {
-		return exitInvalid
+		return nil, exitInvalid
 	}
 	if !checkFlags(stderr, atLeast("max-jobs", *maxJobs, 1), positive("max-solve-time", *maxSolve), positive("shutdown-timeout", *grace),
 		positive("read-timeout", *readTimeout), atLeastDuration("write-timeout", *writeTimeout, 40*time.Second), positive("idle-timeout", *idleTimeout),
 		atLeast("pool", *pool, 0), atLeast("pool-queue", *poolQueue, 0), positive("job-retention", *retention),
 		atLeast("answer-cache", *cacheMB, 1), atLeast("memory-limit", *memLimit, 0), atLeast("take-jobs", *take, -1),
 		atLeastDuration("lease", *lease, time.Second)) {
-		return exitInvalid
+		return nil, exitInvalid
 	}
-	toks, warns, err := loadTokens(*tokens, os.Getenv("REHABPLAN_TOKENS"))
+	a := &serveArgs{addr: *addr, tokens: *tokens, cors: *cors, store: sf, maxJobs: *maxJobs, pool: *pool, poolQueue: *poolQueue,
+		cacheMB: *cacheMB, take: *take, maxSolve: *maxSolve, grace: *grace, retention: *retention, lease: *lease,
+		readTimeout: *readTimeout, writeTimeout: *writeTimeout, idleTimeout: *idleTimeout, memLimit: *memLimit}
+	fs.Visit(func(f *flag.Flag) { a.memLimitGiven = a.memLimitGiven || f.Name == "memory-limit" })
+	return a, exitOK
+}
+
+// serveTokens loads the tokens of --tokens and REHABPLAN_TOKENS, the warnings on
+// stderr; nil and the exit code, with the complaint on stderr, when there are
+// none or they are wrong.
+func serveTokens(path string, stderr io.Writer) (*httpapi.TokenSet, int) {
+	toks, warns, err := loadTokens(path, os.Getenv("REHABPLAN_TOKENS"))
 	if err != nil {
 		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
-		return exitInvalid
+		return nil, exitInvalid
 	}
 	for _, w := range warns {
 		fmt.Fprintf(stderr, "rehabplan: warning: %s\n", w)
 	}
 	if toks.Len() == 0 {
 		fmt.Fprintln(stderr, "rehabplan: no tokens: give --tokens FILE or REHABPLAN_TOKENS (nobody could call the API)")
-		return exitInvalid
+		return nil, exitInvalid
 	}
-	store, _, err := sf.open()
-	if err != nil {
-		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
-		return exitFail
-	}
-	defer store.Close()
-	origins := splitList(*cors)
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	srv := httpapi.New(httpapi.Config{Store: store, TokenSet: toks, CORSOrigins: origins, MaxJobs: *maxJobs, MaxSolveTime: *maxSolve,
-		MaxHeldTime: *writeTimeout - 30*time.Second, PoolSize: *pool, PoolQueue: *poolQueue, JobRetention: *retention,
-		AnswerCacheBytes: int64(*cacheMB) << 20, Logger: logger})
-	memLimitGiven := false
-	fs.Visit(func(f *flag.Flag) { memLimitGiven = memLimitGiven || f.Name == "memory-limit" })
+	return toks, exitOK
+}
+
+// setMemoryLimit sets the soft limit of the Go heap to mb MiB; given says whether
+// --memory-limit was (0 given: none, whatever GOMEMLIMIT says; not given,
+// GOMEMLIMIT wins when set).
+func setMemoryLimit(given bool, mb int) {
 	switch {
-	case memLimitGiven && *memLimit == 0:
+	case given && mb == 0:
 		debug.SetMemoryLimit(math.MaxInt64) // none, whatever GOMEMLIMIT says
-	case !memLimitGiven && os.Getenv("GOMEMLIMIT") != "":
+	case !given && os.Getenv("GOMEMLIMIT") != "":
 		// the runtime took GOMEMLIMIT at start
 	default:
-		debug.SetMemoryLimit(int64(*memLimit) << 20)
+		debug.SetMemoryLimit(int64(mb) << 20)
 	}
-	if n, err := srv.ResumeJobs(); err != nil {
-		fmt.Fprintf(stderr, "serve: resuming the jobs of the last run: %v\n", err)
-		return exitFail
-	} else if n > 0 {
-		logger.Info("resumed the solve jobs the last run left running", "jobs", n)
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
-		return exitFail
-	}
-	// every phase of a connection is bounded: a client that sends slowly, reads
-	// slowly or idles is cut; long searches are solve jobs, not held requests
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: min(10*time.Second, *readTimeout), ReadTimeout: *readTimeout,
-		WriteTimeout: *writeTimeout, IdleTimeout: *idleTimeout, MaxHeaderBytes: 64 << 10}
-	fmt.Fprintf(stderr, "rehabplan: listening on %s\n", ln.Addr())
-	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, os.Interrupt)
-	defer stop()
-	watchTokens(ctx, toks, 2*time.Second, logger)
-	slots := *take
-	if slots < 0 {
-		slots = *maxJobs
-	}
-	stopWork := serveQueue(srv, store, slots, *lease)
-	defer stopWork(context.Background())
+}
+
+// serveUntilStopped serves on ln until the server fails or ctx ends; then the
+// queue's work, the service and the server stop within grace.
+func serveUntilStopped(ctx context.Context, srv *httpapi.Server, hs *http.Server, ln net.Listener, stopWork func(context.Context), grace time.Duration, logger *slog.Logger, stderr io.Writer) int {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -128,7 +171,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	case <-ctx.Done():
 		logger.Info("shutting down")
-		sctx, cancel := context.WithTimeout(context.Background(), *grace)
+		sctx, cancel := context.WithTimeout(context.Background(), grace)
 		defer cancel()
 		stopWork(sctx)
 		srv.Shutdown(sctx)
