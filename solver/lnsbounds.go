@@ -1,5 +1,7 @@
 package solver
 
+import "time"
+
 // Toward the days bound a works manager reads (ComputeBounds), on problems with
 // groups, days and the GroupDays goal: a placement rule, fewest days (each task of
 // a group at the start, among its earliest and the first starts of the next
@@ -74,6 +76,9 @@ func (st *state) fewestDays(t, est, offset int, fits func(t, s, e int) bool) (m,
 			}
 		})
 		return n
+	}
+	if st.timed {
+		defer func(t0 time.Time) { st.fewDaysTime += time.Since(t0) }(time.Now())
 	}
 	bestNew := newDays(m, s, e)
 	if bestNew <= 1 && c.dayOf(s) == c.dayOf(e-1) {

@@ -27,6 +27,11 @@ type Settings struct {
 	// NoBound skips the lower bound (Result.LowerBound is then 0): for quick
 	// solves whose bound nobody reads.
 	NoBound bool
+	// Timings, when set, receives the wall time of each phase (the compile, the
+	// first construction and its fewest-days placement, the rest of the search,
+	// the days bound computed beside it, the bounds) as it ends, from the
+	// goroutine that called Solve. It does not change the result.
+	Timings Timer
 	// Check is the check mode, meant for tests: every score the search keeps
 	// incrementally is derived again from scratch and compared, and so is each
 	// position the pure flow-shop insertion picks from heads and tails with the
@@ -99,14 +104,23 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	start := time.Now()
+	tm := set.Timings
 	c, err := compile(p)
 	if err != nil {
 		return nil, err
 	}
+	tm.Since("compile", start)
+	var boundTime time.Duration
+	boundDone := make(chan struct{})
 	if !set.NoBound {
 		// the days bound depends on no plan: computed beside the search (about
 		// 0.45 s at 1,000 dwellings), the same value whenever it ends
-		go c.dayBoundsOf()
+		go func() {
+			t0 := time.Now()
+			c.dayBoundsOf()
+			boundTime = time.Since(t0)
+			close(boundDone)
+		}()
 	}
 	ctx, cancel := context.WithTimeout(ctx, set.TimeLimit-time.Since(start))
 	defer cancel()
@@ -138,6 +152,8 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	w0.st.check = check
 	workersMade[0] = w0
 	var first *candidate
+	t0 := time.Now()
+	w0.st.timed = tm != nil
 	if c.ordered() {
 		// the chains in decreasing total duration, decoded once
 		o := newOrderSearch(w0, nil, -1, stop)
@@ -147,6 +163,12 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 		first = w0.build(0, stop)
 	}
 	offer(first)
+	if tm != nil && w0.st.fewDaysTime > 0 {
+		tm("first construction: fewest-days placement (its later starts)", w0.st.fewDaysTime)
+	}
+	w0.st.timed = false
+	tm.Since("first construction", t0)
+	t0 = time.Now()
 
 	// Phase 1: a few constructions with different priority rules, on every worker.
 	// Phase 2: each worker improves its own best construction by large-neighbourhood
@@ -223,6 +245,7 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 		}(w)
 	}
 	wg.Wait()
+	tm.Since("constructions and improvement after the first", t0)
 	for _, wk := range workersMade {
 		if wk != nil && wk.st.drift != nil {
 			return nil, wk.st.drift
@@ -232,12 +255,18 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	res := &Result{Placements: best.pl, Score: best.score, Terms: best.terms, Iterations: iterations,
 		FirstFeasible: firstFeasible, Elapsed: time.Since(start), Seed: set.Seed}
 	if !set.NoBound {
+		t0 = time.Now()
 		upper := 0
 		if best.score.Unplaced == 0 {
 			upper = best.terms.Makespan
 		}
 		res.Bounds = c.computeBounds(upper)
 		res.LowerBound = res.Bounds.End.Value
+		if tm != nil {
+			<-boundDone
+			tm("days bound (beside the search, its own time)", boundTime)
+		}
+		tm.Since("bounds (waiting for the days bound, then the end bound)", t0)
 	}
 	switch {
 	case ctx.Err() == context.DeadlineExceeded && (set.WorkLimit == 0 || iterations < set.WorkLimit):

@@ -1,5 +1,7 @@
 package solver
 
+import "time"
+
 // Reason says why a task could not be placed.
 type Reason int
 
@@ -68,6 +70,10 @@ type state struct {
 	// daysSeen is its scratch
 	fewDays  bool
 	daysSeen map[int]bool
+	// timed: fewDaysTime adds up the wall time of the fewest-days placements
+	// (Settings.Timings)
+	timed       bool
+	fewDaysTime time.Duration
 }
 
 type front struct{ end, pos int }
