@@ -2,6 +2,7 @@ package solver
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -300,16 +301,30 @@ func (c *compiled) unaryDayBounds(dc *dayCounter, need []int, exact []bool, fixe
 		}
 		return keys[i].r < keys[j].r
 	})
+	// the union's length on each day depends only on the set of envelopes (groups
+	// alike in households' calendars share it): computed once per set
+	unions := map[string][]int{}
+	var envs [][]*Calendar
+	var envKeys []string
 	for _, k := range keys {
 		ts := load[k]
 		seen := map[string]bool{}
-		lists := dc.bufs[:0]
 		work := 0
+		envs, envKeys = envs[:0], envKeys[:0]
 		for _, t := range ts {
 			work += p.Tasks[t].Duration
 			cs := dc.envelope(t)
 			if key := dc.key(cs); !seen[key] {
 				seen[key] = true
+				envs = append(envs, cs)
+				envKeys = append(envKeys, key)
+			}
+		}
+		set := setKey(envKeys)
+		union, ok := unions[set]
+		if !ok {
+			lists := dc.bufs[:0]
+			for _, cs := range envs {
 				var buf []Window
 				if len(lists) < cap(lists) {
 					buf = lists[:len(lists)+1][len(lists)][:0]
@@ -317,9 +332,10 @@ func (c *compiled) unaryDayBounds(dc *dayCounter, need []int, exact []bool, fixe
 				buf, _ = dc.walk(cs, buf)
 				lists = append(lists, buf)
 			}
+			dc.bufs = lists
+			union = dc.perDay(lists)
+			unions[set] = union
 		}
-		dc.bufs = lists
-		union := dc.perDay(lists)
 		fixed := fixedDays[k.g]
 		most := 0
 		for d, x := range union {
@@ -386,4 +402,12 @@ func (dc *dayCounter) perDay(lists [][]Window) []int {
 		add(cur.Start, cur.End)
 	}
 	return out
+}
+
+// setKey names a set of keys whatever their order (keys end with a comma, as
+// dayCounter.key writes them, so that joined they stay apart).
+func setKey(keys []string) string {
+	sorted := slices.Clone(keys)
+	slices.Sort(sorted)
+	return strings.Join(sorted, "|")
 }

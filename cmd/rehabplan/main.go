@@ -277,6 +277,7 @@ func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		tm = newTimings()
 		defer tm.write(stderr)
 	}
+	// decoded without validation: Solve validates it (once)
 	p, err := readProblemTimed(pos[0], tm)
 	if err != nil {
 		return reportInputError(stderr, pos[0], err)
@@ -297,7 +298,9 @@ func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	tm.since("write the plan (encode)", t0)
 	t0 = time.Now()
 	rp := newReporter(stderr, lang, p)
-	rp.summary(scheduler.Summarize(p, res.Plan))
+	// the problem the plan is for (its stays booked), which Summarize would
+	// otherwise build again from p
+	rp.summary(scheduler.Summarize(res.Problem, res.Plan))
 	if res.Status == scheduler.StatusComplete && !res.Bound.IsZero() {
 		rp.bound(res.Makespan, res.Bound, res.GapPct, res.BoundBinds, res.Disturbance)
 	}

@@ -96,11 +96,9 @@ func (t *timings) write(w io.Writer) {
 	fmt.Fprintf(w, "%9.1f  whole command (from the flags read)\n", float64(time.Since(t.start))/float64(time.Millisecond))
 }
 
-// readProblemTimed is readProblem with its read, decode and validation timed.
+// readProblemTimed reads and decodes a problem without validating it (the
+// caller validates it: scheduler.Solve does), the read and the decode timed.
 func readProblemTimed(path string, tm *timings) (*model.Problem, error) {
-	if tm == nil {
-		return readProblem(path)
-	}
 	t0 := time.Now()
 	data, err := readDocument(path, model.Format)
 	if err != nil {
@@ -113,10 +111,5 @@ func readProblemTimed(path string, tm *timings) (*model.Problem, error) {
 		return nil, err
 	}
 	tm.since("decode", t0)
-	t0 = time.Now()
-	if err := model.Validate(p); err != nil {
-		return nil, err
-	}
-	tm.since("validate (decode's)", t0)
 	return p, nil
 }

@@ -1,0 +1,80 @@
+package solver
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestGroupDayBoundsShareUnions: dwellings whose tasks have the same calendars
+// share one union per day; the bounds are those computed with every dwelling's
+// calendars its own (the same windows, other calendars, so nothing is shared).
+func TestGroupDayBoundsShareUnions(t *testing.T) {
+	const day = 1440
+	days := 120
+	households := make([][]Window, 4) // four patterns of availability
+	for d := 0; d < days; d++ {
+		if d%7 >= 5 {
+			continue
+		}
+		households[0] = append(households[0], Window{d*day + 480, d*day + 1020})
+		households[1] = append(households[1], Window{d*day + 540, d*day + 720})
+		if d%2 == 0 {
+			households[2] = append(households[2], Window{d*day + 480, d*day + 600}, Window{d*day + 840, d*day + 960})
+		}
+		households[3] = append(households[3], Window{d*day + 780, d*day + 1020})
+	}
+	build := func(own bool) *Problem {
+		// a crew on site hours, 40 dwellings of 8 short works in a chain without
+		// lags: their load on the dwelling, over the household's hours, binds
+		var site []Window
+		for d := 0; d < days; d++ {
+			if d%7 < 5 {
+				site = append(site, Window{d*day + 480, d*day + 720}, Window{d*day + 780, d*day + 1020})
+			}
+		}
+		p := &Problem{Horizon: days * day, Objective: Objective{Makespan: 1, GroupDays: 5}}
+		for d := 0; d <= days; d++ {
+			p.DayStarts = append(p.DayStarts, d*day)
+		}
+		p.Resources = append(p.Resources, Resource{Name: "crew", Capacity: 3, Calendar: NewCalendar(site)})
+		shared := make([]*Calendar, len(households))
+		for i, ws := range households {
+			shared[i] = NewCalendar(ws)
+		}
+		for g := 0; g < 40; g++ {
+			dr := len(p.Resources)
+			p.Resources = append(p.Resources, Resource{Name: fmt.Sprint("dw", g), Capacity: 1})
+			for k := 0; k < 8; k++ {
+				h := (g * 7 / 3) % len(households)
+				if g%5 == 4 && k > 4 {
+					h = (h + 1) % len(households) // a dwelling with two patterns
+				}
+				cal := shared[h]
+				if own {
+					cal = NewCalendar(shared[h].Windows())
+				}
+				p.Tasks = append(p.Tasks, Task{Name: fmt.Sprintf("d%d/t%d", g, k), Duration: 60 + 30*(k%3), Group: g, Calendar: cal,
+					Demands: []Demand{{Alternatives: []int{0}, Amount: 1}, {Alternatives: []int{dr}, Amount: 1}}})
+				if k > 0 {
+					i := len(p.Tasks) - 1
+					p.Precedences = append(p.Precedences, Precedence{From: i - 1, To: i, MaxLag: -1})
+				}
+			}
+		}
+		return p
+	}
+	sharedBounds, err := DayBounds(build(false))
+	require.NoError(t, err)
+	ownBounds, err := DayBounds(build(true))
+	require.NoError(t, err)
+	require.Len(t, sharedBounds, 40)
+	require.Equal(t, ownBounds, sharedBounds)
+	distinct := map[int]bool{}
+	for _, b := range sharedBounds {
+		require.Positive(t, b)
+		distinct[b] = true
+	}
+	require.Greater(t, len(distinct), 1, fmt.Sprint("the patterns give different bounds: ", sharedBounds))
+}
