@@ -29,6 +29,8 @@ type dayCounter struct {
 	scratch []Window
 	bufs    [][]Window
 	maxLen  int // the longest day
+	// merged, spare: perDay's buffers for the union of lists
+	merged, spare []Window
 }
 
 func newDayCounter(c *compiled) *dayCounter {
@@ -356,50 +358,60 @@ func (c *compiled) unaryDayBounds(dc *dayCounter, need []int, exact []bool, fixe
 	}
 }
 
-// perDay is the length of the union of sorted lists of pieces on each day.
+// perDay is the length of the union of sorted lists of pieces on each day. The
+// lists are merged two at a time (each merge linear in its two lists), then the
+// union is spread over the days.
 func (dc *dayCounter) perDay(lists [][]Window) []int {
 	ds := dc.starts
 	out := make([]int, len(ds)-1)
+	var union []Window
+	switch len(lists) {
+	case 0:
+	case 1:
+		union = lists[0]
+	default:
+		union = unionPieces(dc.merged[:0], lists[0], lists[1])
+		for _, l := range lists[2:] {
+			dc.spare = unionPieces(dc.spare[:0], union, l)
+			union, dc.spare = dc.spare, union
+		}
+		dc.merged = union
+	}
 	d := 0
-	add := func(a, b int) {
-		for d+1 < len(ds)-1 && ds[d+1] <= a {
+	for _, w := range union {
+		for d+1 < len(ds)-1 && ds[d+1] <= w.Start {
 			d++
 		}
-		for s := a; s < b; d++ {
-			e := min(b, ds[d+1])
+		for s := w.Start; s < w.End; d++ {
+			e := min(w.End, ds[d+1])
 			out[d] += e - s
 			s = e
-			if s == b {
+			if s == w.End {
 				break
 			}
 		}
 	}
-	at := make([]int, len(lists))
-	cur := Window{MinTime, MinTime}
-	for {
-		// the next piece by start over the lists (a k-way merge: k is small)
-		k := -1
-		for i, l := range lists {
-			if at[i] < len(l) && (k < 0 || l[at[i]].Start < lists[k][at[k]].Start) {
-				k = i
-			}
+	return out
+}
+
+// unionPieces appends to out the union of a and b, two sorted lists of disjoint
+// pieces, as sorted disjoint pieces (touching ones joined).
+func unionPieces(out, a, b []Window) []Window {
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		var w Window
+		if j == len(b) || i < len(a) && a[i].Start <= b[j].Start {
+			w = a[i]
+			i++
+		} else {
+			w = b[j]
+			j++
 		}
-		if k < 0 {
-			break
-		}
-		w := lists[k][at[k]]
-		at[k]++
-		if w.Start > cur.End {
-			if cur.End > cur.Start {
-				add(cur.Start, cur.End)
-			}
-			cur = w
+		if n := len(out); n > 0 && w.Start <= out[n-1].End {
+			out[n-1].End = max(out[n-1].End, w.End)
 			continue
 		}
-		cur.End = max(cur.End, w.End)
-	}
-	if cur.End > cur.Start {
-		add(cur.Start, cur.End)
+		out = append(out, w)
 	}
 	return out
 }

@@ -2,6 +2,7 @@ package solver
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -77,4 +78,37 @@ func TestGroupDayBoundsShareUnions(t *testing.T) {
 		distinct[b] = true
 	}
 	require.Greater(t, len(distinct), 1, fmt.Sprint("the patterns give different bounds: ", sharedBounds))
+}
+
+// TestPerDayUnion: the union's length on each day, against a count minute by
+// minute, for random lists of pieces (overlapping, touching, across midnight).
+func TestPerDayUnion(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const days = 6
+	var starts []int
+	for d := 0; d <= days; d++ {
+		starts = append(starts, d*100)
+	}
+	for round := 0; round < 300; round++ {
+		lists := make([][]Window, rng.IntN(5))
+		open := make([]bool, days*100)
+		for i := range lists {
+			for at := rng.IntN(40); at < days*100; {
+				end := min(days*100, at+1+rng.IntN(120))
+				lists[i] = append(lists[i], Window{at, end})
+				for m := at; m < end; m++ {
+					open[m] = true
+				}
+				at = end + rng.IntN(60)
+			}
+		}
+		want := make([]int, days)
+		for m, o := range open {
+			if o {
+				want[m/100]++
+			}
+		}
+		dc := &dayCounter{starts: starts}
+		require.Equal(t, want, dc.perDay(lists), "round %d: %v", round, lists)
+	}
 }

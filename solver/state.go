@@ -359,16 +359,20 @@ func (st *state) earliestRaw(t, m, est, grid, limit int) (s, e int, why Reason, 
 			est = max(est, f.end)
 		}
 	}
+	// est only moves forward: the calendars' positions carry from one round to
+	// the next
+	var arr [maxWalk]int
+	idx := arr[:min(len(md.cal.cs), maxWalk)]
 	for iter := 0; ; iter++ {
 		var ok bool
 		if grid > 0 {
 			est = ceilGrid(est, grid)
 		}
 		if task.Contiguous {
-			s, ok = md.cal.FitContiguous(est, task.Duration)
+			s, ok = md.cal.fitContiguousFrom(est, task.Duration, idx)
 			e = s + task.Duration
 		} else {
-			s, e, ok = md.cal.Advance(est, task.Duration)
+			s, e, ok = md.cal.advanceFrom(est, task.Duration, idx)
 		}
 		if ok && grid > 0 {
 			if s >= limit {
