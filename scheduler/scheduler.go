@@ -195,6 +195,10 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 		return nil, err
 	}
 	tm.Since("compile", t0)
+	// While the search runs: the verifier expands the calendars its own way (as
+	// Replan does; Verify would expand the same over the same range)
+	calsC := make(chan *constraints.Calendars, 1)
+	go func() { calsC <- constraints.PrepareCalendars(p) }()
 	t0 = time.Now()
 	ss := s.solverSettings(cp.Clock.Time)
 	ss.Timings = tm.Prefixed("solve")
@@ -210,7 +214,9 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 	// the problem the stays make, which model.WithPlannedStays would build
 	// again from the one given
 	t0 = time.Now()
-	vs := constraints.Verify(p, out.Plan)
+	cals := <-calsC
+	tm.Since("verify: waiting for its calendars", t0)
+	vs := constraints.VerifyWith(p, out.Plan, cals)
 	tm.Since("verify", t0)
 	t0 = time.Now()
 	out.finish(cp, res, vs)
