@@ -112,3 +112,37 @@ func TestPerDayUnion(t *testing.T) {
 		require.Equal(t, want, dc.perDay(lists), "round %d: %v", round, lists)
 	}
 }
+
+// TestTouchedDaysOf: the days a placement touches, walked without the list of
+// its stretches, are those of the list, for contiguous and split tasks, over one
+// calendar or the meet of several, at random starts.
+func TestTouchedDaysOf(t *testing.T) {
+	p := bigProblem(30)
+	// a second calendar on the dwellings (mornings, weekdays): the tasks' modes
+	// then meet two calendars
+	var mornings []Window
+	for d := 0; d < 2*365; d++ {
+		if d%7 < 5 {
+			mornings = append(mornings, Window{d*1440 + 420, d*1440 + 660})
+		}
+	}
+	for i := range p.Resources {
+		if i%3 == 0 && p.Resources[i].Calendar == nil {
+			p.Resources[i].Calendar = NewCalendar(mornings)
+		}
+	}
+	c, err := compile(p)
+	require.NoError(t, err)
+	st := newState(c)
+	rng := rand.New(rand.NewPCG(5, 6))
+	for round := 0; round < 2000; round++ {
+		task := rng.IntN(len(p.Tasks))
+		m := rng.IntN(len(c.modes[task]))
+		s := rng.IntN(300 * 1440)
+		e := s + rng.IntN(5*1440)
+		var want, got []int
+		st.touchedDays(st.stretches(task, m, s, e), func(d int) { want = append(want, d) })
+		st.touchedDaysOf(task, m, s, e, func(d int) { got = append(got, d) })
+		require.Equal(t, want, got, "task %d mode %d [%d, %d)", task, m, s, e)
+	}
+}

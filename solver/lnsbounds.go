@@ -67,23 +67,25 @@ func (st *state) fewestDays(t, est, offset int, fits func(t, s, e int) bool) (m,
 	if m < 0 || g < 0 || len(c.p.DayStarts) < 2 || task.Anchored && s == task.AnchorStart {
 		return m, s, e, why, blocker // a task that stands at its anchor stays there
 	}
+	if c.dayOf(s) == c.dayOf(e-1) {
+		// one day: it adds at most one, and no later start does better (the
+		// count of days it adds is not needed)
+		return m, s, e, why, blocker
+	}
+	if st.timed {
+		defer func(t0 time.Time) { st.fewDaysTime += time.Since(t0) }(time.Now())
+	}
 	touched := st.groupDays(g)
 	newDays := func(m, s, e int) int {
 		n := 0
-		st.touchedDays(st.stretches(t, m, s, e), func(d int) {
+		st.touchedDaysOf(t, m, s, e, func(d int) {
 			if !touched[d] {
 				n++
 			}
 		})
 		return n
 	}
-	if st.timed {
-		defer func(t0 time.Time) { st.fewDaysTime += time.Since(t0) }(time.Now())
-	}
 	bestNew := newDays(m, s, e)
-	if bestNew <= 1 && c.dayOf(s) == c.dayOf(e-1) {
-		return m, s, e, why, blocker // one day, or none new: no later start does better
-	}
 	d0 := c.dayOf(s)
 	for k := 1; k <= daysSearchDays && bestNew > 0; k++ {
 		from := st.dayStart(d0 + k)
@@ -107,7 +109,7 @@ func (st *state) groupDays(g int) map[int]bool {
 	clear(st.daysSeen)
 	for _, u := range st.tally.byGroup[g] {
 		if p := st.pl[u]; p.Placed {
-			st.touchedDays(st.stretches(u, st.mode[u], p.Start, p.End), func(d int) { st.daysSeen[d] = true })
+			st.touchedDaysOf(u, st.mode[u], p.Start, p.End, func(d int) { st.daysSeen[d] = true })
 		}
 	}
 	return st.daysSeen

@@ -190,3 +190,27 @@ func (m meet) fitContiguousFrom(t, d int, idx []int) (int, bool) {
 	}
 	return 0, false
 }
+
+// eachSegment calls f with each of Segments(a, b) in order, without making the
+// list.
+func (m meet) eachSegment(a, b int, f func(Window)) {
+	if c, one := m.single(); one {
+		if c == nil {
+			if b > a {
+				f(Window{a, b})
+			}
+			return
+		}
+		for i := c.find(a); i < len(c.w) && c.w[i].Start < b; i++ {
+			if s, e := max(a, c.w[i].Start), min(b, c.w[i].End); s < e {
+				f(Window{s, e})
+			}
+		}
+		return
+	}
+	var arr [maxWalk]int
+	idx := arr[:min(len(m.cs), maxWalk)]
+	for p, ok := m.pieceFrom(a, idx); ok && p.Start < b; p, ok = m.pieceFrom(p.End, idx) {
+		f(Window{p.Start, min(p.End, b)})
+	}
+}

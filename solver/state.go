@@ -160,6 +160,29 @@ func (st *state) stretches(t, m, s, e int) []Window {
 	return st.c.modes[t][m].cal.Segments(s, e)
 }
 
+// touchedDaysOf is touchedDays(stretches(t, m, s, e), f) without making the
+// list of stretches.
+func (st *state) touchedDaysOf(t, m, s, e int, f func(day int)) {
+	if st.c.p.Tasks[t].Contiguous || s == e {
+		if e > s {
+			for d := st.c.dayOf(s); d <= st.c.dayOf(e-1); d++ {
+				f(d)
+			}
+		}
+		return
+	}
+	last := -2
+	st.c.modes[t][m].cal.eachSegment(s, e, func(w Window) {
+		if w.End <= w.Start {
+			return
+		}
+		for d := max(st.c.dayOf(w.Start), last+1); d <= st.c.dayOf(w.End-1); d++ {
+			f(d)
+			last = d
+		}
+	})
+}
+
 // touchedDays calls f for each day index touched by the stretches.
 func (st *state) touchedDays(ws []Window, f func(day int)) {
 	last := -2
