@@ -192,8 +192,8 @@ func (m meet) fitContiguousFrom(t, d int, idx []int) (int, bool) {
 }
 
 // eachSegment calls f with each of Segments(a, b) in order, without making the
-// list.
-func (m meet) eachSegment(a, b int, f func(Window)) {
+// list, until f returns false.
+func (m meet) eachSegment(a, b int, f func(Window) bool) {
 	if c, one := m.single(); one {
 		if c == nil {
 			if b > a {
@@ -202,8 +202,8 @@ func (m meet) eachSegment(a, b int, f func(Window)) {
 			return
 		}
 		for i := c.find(a); i < len(c.w) && c.w[i].Start < b; i++ {
-			if s, e := max(a, c.w[i].Start), min(b, c.w[i].End); s < e {
-				f(Window{s, e})
+			if s, e := max(a, c.w[i].Start), min(b, c.w[i].End); s < e && !f(Window{s, e}) {
+				return
 			}
 		}
 		return
@@ -211,6 +211,8 @@ func (m meet) eachSegment(a, b int, f func(Window)) {
 	var arr [maxWalk]int
 	idx := arr[:min(len(m.cs), maxWalk)]
 	for p, ok := m.pieceFrom(a, idx); ok && p.Start < b; p, ok = m.pieceFrom(p.End, idx) {
-		f(Window{p.Start, min(p.End, b)})
+		if !f(Window{p.Start, min(p.End, b)}) {
+			return
+		}
 	}
 }

@@ -172,15 +172,23 @@ func (st *state) touchedDaysOf(t, m, s, e int, f func(day int)) {
 		return
 	}
 	last := -2
-	st.c.modes[t][m].cal.eachSegment(s, e, func(w Window) {
-		if w.End <= w.Start {
-			return
-		}
+	st.c.modes[t][m].cal.eachSegment(s, e, func(w Window) bool {
 		for d := max(st.c.dayOf(w.Start), last+1); d <= st.c.dayOf(w.End-1); d++ {
 			f(d)
 			last = d
 		}
+		return true
 	})
+}
+
+// eachStretch calls f with each of stretches(t, m, s, e) in order, without
+// making the list, until f returns false.
+func (st *state) eachStretch(t, m, s, e int, f func(Window) bool) {
+	if st.c.p.Tasks[t].Contiguous || s == e {
+		f(Window{s, e})
+		return
+	}
+	st.c.modes[t][m].cal.eachSegment(s, e, f)
 }
 
 // touchedDays calls f for each day index touched by the stretches.
@@ -423,14 +431,15 @@ func (st *state) earliestRaw(t, m, est, grid, limit int) (s, e int, why Reason, 
 			if u.present {
 				// held only while working: each stretch against the timeline; on a
 				// clash, the start that would move that stretch past the busy time
-				for _, w := range st.stretches(t, m, s, e) {
+				st.eachStretch(t, m, s, e, func(w Window) bool {
 					if bad, next, _ := st.tl[u.r].conflict(w.Start, w.End, u.amt, 1); bad {
 						est = max(s+next-w.Start, s+1)
 						blocker = u.r
 						moved = true
-						break
+						return false
 					}
-				}
+					return true
+				})
 				if moved {
 					break
 				}
