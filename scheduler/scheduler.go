@@ -177,6 +177,12 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 		return nil, err
 	}
 	tm.Since("validate", t0)
+	// While the stays are planned and the search runs: the verifier expands the
+	// calendars its own way (as Replan does; Verify would expand the same over the
+	// same range). The stays change none of them (households', crews', pilots',
+	// profiles' and the site's recurrences, the operation's dates).
+	calsC := make(chan *constraints.Calendars, 1)
+	go func(p *model.Problem) { calsC <- constraints.PrepareCalendars(p) }(p)
 	t0 = time.Now()
 	stays := constraints.PlanStaysTimed(p, tm.Prefixed("stays planning"))
 	tm.Since("stays planning", t0)
@@ -195,10 +201,6 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 		return nil, err
 	}
 	tm.Since("compile", t0)
-	// While the search runs: the verifier expands the calendars its own way (as
-	// Replan does; Verify would expand the same over the same range)
-	calsC := make(chan *constraints.Calendars, 1)
-	go func() { calsC <- constraints.PrepareCalendars(p) }()
 	t0 = time.Now()
 	ss := s.solverSettings(cp.Clock.Time)
 	ss.Timings = tm.Prefixed("solve")
