@@ -260,13 +260,13 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 		if best.score.Unplaced == 0 {
 			upper = best.terms.Makespan
 		}
-		res.Bounds = c.computeBounds(upper)
+		res.Bounds = c.computeBounds(upper, tm.Prefixed("bounds"))
 		res.LowerBound = res.Bounds.End.Value
 		if tm != nil {
 			<-boundDone
 			tm("days bound (beside the search, its own time)", boundTime)
 		}
-		tm.Since("bounds (waiting for the days bound, then the end bound)", t0)
+		tm.Since("bounds", t0)
 	}
 	switch {
 	case ctx.Err() == context.DeadlineExceeded && (set.WorkLimit == 0 || iterations < set.WorkLimit):
