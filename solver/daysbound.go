@@ -1,7 +1,6 @@
 package solver
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -162,7 +161,13 @@ func (dc *dayCounter) union(rs []int) *Calendar {
 	if len(rs) == 1 {
 		return res[rs[0]].Calendar
 	}
-	key := fmt.Sprint(rs)
+	// the key names the resources (as fmt.Sprint(rs) would, without its cost)
+	b := make([]byte, 0, 8*len(rs))
+	for _, r := range rs {
+		b = strconv.AppendInt(b, int64(r), 10)
+		b = append(b, ' ')
+	}
+	key := string(b)
 	if u, ok := dc.unions[key]; ok {
 		return u
 	}
