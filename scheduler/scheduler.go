@@ -204,6 +204,8 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 	t0 = time.Now()
 	ss := s.solverSettings(cp.Clock.Time)
 	ss.Timings = tm.Prefixed("solve")
+	// the bounds are computed while the plan is written and verified
+	ss.BoundsLater = true
 	res, err := solver.Solve(ctx, cp.Problem, ss)
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
@@ -220,6 +222,9 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 	tm.Since("verify: waiting for its calendars", t0)
 	vs := constraints.VerifyWith(p, out.Plan, cals)
 	tm.Since("verify", t0)
+	t0 = time.Now()
+	res.WaitBounds()
+	tm.Since("bounds (waited for)", t0)
 	t0 = time.Now()
 	out.finish(cp, res, vs)
 	tm.Since("bounds' words and disturbance", t0)

@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -145,4 +146,23 @@ func TestTouchedDaysOf(t *testing.T) {
 		st.touchedDaysOf(task, m, s, e, func(d int) { got = append(got, d) })
 		require.Equal(t, want, got, "task %d mode %d [%d, %d)", task, m, s, e)
 	}
+}
+
+// TestBoundsLater: a solve whose bounds are computed while the caller goes on
+// gives, once waited for, the bounds and the stop of one that computes them
+// before returning.
+func TestBoundsLater(t *testing.T) {
+	p := bigProblem(60)
+	now, err := Solve(context.Background(), p, &Settings{WorkLimit: 3, Workers: 1, Seed: 2})
+	require.NoError(t, err)
+	later, err := Solve(context.Background(), p, &Settings{WorkLimit: 3, Workers: 1, Seed: 2, BoundsLater: true})
+	require.NoError(t, err)
+	later.WaitBounds()
+	require.NotNil(t, now.Bounds)
+	require.Positive(t, now.LowerBound)
+	require.Equal(t, now.LowerBound, later.LowerBound)
+	require.Equal(t, now.Bounds, later.Bounds)
+	require.Equal(t, now.Stop, later.Stop)
+	require.Equal(t, now.Placements, later.Placements)
+	later.WaitBounds() // twice is harmless
 }
