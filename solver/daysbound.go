@@ -1,7 +1,6 @@
 package solver
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -159,7 +158,7 @@ func (dc *dayCounter) union(rs []int) *Calendar {
 	if len(rs) == 1 {
 		return res[rs[0]].Calendar
 	}
-	key := fmt.Sprint(rs)
+	key := intsKey(rs)
 	if u, ok := dc.unions[key]; ok {
 		return u
 	}
@@ -302,7 +301,7 @@ const maxCutDepth = 6
 func (sd *subsetDays) cut(ts []int, memo map[string]int, depth int) int {
 	sorted := slices.Clone(ts)
 	sort.Ints(sorted)
-	key := fmt.Sprint(sorted)
+	key := intsKey(sorted)
 	if b, ok := memo[key]; ok {
 		return b
 	}
@@ -365,16 +364,7 @@ func (c *compiled) dayEsts() []int {
 			est[t], end[t] = task.Start, task.End
 			continue
 		}
-		e := task.Release
-		for _, a := range c.preds[t] {
-			at := end[a.other] + a.minLag
-			if a.lagCal != nil && a.minLag > 0 {
-				if _, x, ok := a.lagCal.Advance(end[a.other], a.minLag); ok {
-					at = x
-				}
-			}
-			e = max(e, at)
-		}
+		e := c.readyAt(t, end)
 		est[t], end[t] = e, e+task.Duration
 	}
 	return est
@@ -539,7 +529,7 @@ func (sd *subsetDays) union(classes []*class, keys []string) []int {
 	if len(keys) > 1 {
 		pieces = mergeWindows(sd.perDay[unionKey(keys[:len(keys)-1])].pieces, own)
 	}
-	x := &dayUnion{pieces: pieces, days: sd.dc.perDay([][]Window{pieces})}
+	x := &dayUnion{pieces: pieces, days: sd.dc.perDay(pieces)}
 	sd.perDay[k] = x
 	return x.days
 }
@@ -577,50 +567,33 @@ func mergeWindows(a, b []Window) []Window {
 	return out
 }
 
-// perDay is the length of the union of sorted lists of pieces on each day.
-func (dc *dayCounter) perDay(lists [][]Window) []int {
+// perDay is the working time of pieces (sorted, disjoint) on each day.
+func (dc *dayCounter) perDay(pieces []Window) []int {
 	ds := dc.starts
 	out := make([]int, len(ds)-1)
 	d := 0
-	add := func(a, b int) {
-		for d+1 < len(ds)-1 && ds[d+1] <= a {
+	for _, w := range pieces {
+		for d+1 < len(ds)-1 && ds[d+1] <= w.Start {
 			d++
 		}
-		for s := a; s < b; d++ {
-			e := min(b, ds[d+1])
+		for s := w.Start; s < w.End; d++ {
+			e := min(w.End, ds[d+1])
 			out[d] += e - s
 			s = e
-			if s == b {
+			if s == w.End {
 				break
 			}
 		}
 	}
-	at := make([]int, len(lists))
-	cur := Window{MinTime, MinTime}
-	for {
-		// the next piece by start over the lists (a k-way merge: k is small)
-		k := -1
-		for i, l := range lists {
-			if at[i] < len(l) && (k < 0 || l[at[i]].Start < lists[k][at[k]].Start) {
-				k = i
-			}
-		}
-		if k < 0 {
-			break
-		}
-		w := lists[k][at[k]]
-		at[k]++
-		if w.Start > cur.End {
-			if cur.End > cur.Start {
-				add(cur.Start, cur.End)
-			}
-			cur = w
-			continue
-		}
-		cur.End = max(cur.End, w.End)
-	}
-	if cur.End > cur.Start {
-		add(cur.Start, cur.End)
-	}
 	return out
+}
+
+// intsKey names a list of ints (as fmt.Sprint would, without its cost).
+func intsKey(xs []int) string {
+	b := make([]byte, 0, 8*len(xs))
+	for _, x := range xs {
+		b = strconv.AppendInt(b, int64(x), 10)
+		b = append(b, ' ')
+	}
+	return string(b)
 }
