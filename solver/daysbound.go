@@ -181,6 +181,8 @@ func (dc *dayCounter) union(rs []int) *Calendar {
 	if u, ok := dc.unions[key]; ok {
 		return u
 	}
+	// each calendar is sorted and merged: folded in one after the other (linear
+	// merges), the union is NewCalendar of all their windows without its sort
 	var ws []Window
 	var u *Calendar
 	open := false
@@ -189,10 +191,10 @@ func (dc *dayCounter) union(rs []int) *Calendar {
 			open = true
 			break
 		}
-		ws = append(ws, res[r].Calendar.Windows()...)
+		ws = mergeWindows(ws, res[r].Calendar.Windows())
 	}
 	if !open {
-		u = NewCalendar(ws)
+		u = fromSorted(ws)
 	}
 	dc.unions[key] = u
 	return u

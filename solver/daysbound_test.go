@@ -175,3 +175,37 @@ func TestBoundsLater(t *testing.T) {
 	require.Equal(t, now.Placements, later.Placements)
 	later.WaitBounds() // twice is harmless
 }
+
+// TestDayCounterUnion: the union of alternatives' calendars, folded in one
+// after the other, is NewCalendar of all their windows (random calendars with
+// overlapping, touching and nested windows); an always-open alternative makes
+// the union always open.
+func TestDayCounterUnion(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for round := 0; round < 200; round++ {
+		p := &Problem{}
+		var all []Window
+		n := 2 + rng.IntN(5)
+		for r := 0; r < n; r++ {
+			var ws []Window
+			for at := rng.IntN(50); at < 2000; at += 1 + rng.IntN(80) {
+				ws = append(ws, Window{at, at + rng.IntN(100)})
+			}
+			all = append(all, ws...)
+			p.Resources = append(p.Resources, Resource{Name: fmt.Sprint("r", r), Capacity: 1, Calendar: NewCalendar(ws)})
+		}
+		rs := make([]int, n)
+		for i := range rs {
+			rs[i] = i
+		}
+		dc := &dayCounter{c: &compiled{p: p}, unions: map[string]*Calendar{}}
+		got := dc.union(rs)
+		want := NewCalendar(all)
+		require.Equal(t, want.Windows(), got.Windows(), "round %d", round)
+		require.Equal(t, want.Total(), got.Total(), "round %d", round)
+		require.Same(t, got, dc.union(rs), "round %d: built once", round)
+		p.Resources[n-1].Calendar = nil
+		dc = &dayCounter{c: &compiled{p: p}, unions: map[string]*Calendar{}}
+		require.Nil(t, dc.union(rs), "round %d: always open", round)
+	}
+}
