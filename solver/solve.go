@@ -142,8 +142,8 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	var boundTime time.Duration
 	boundDone := make(chan struct{})
 	if !set.NoBound {
-		// the days bound depends on no plan: computed beside the search (about
-		// 0.4-0.8 s of CPU at 1,000 dwellings), the same value whenever it ends
+		// the days bound depends on no plan: computed beside the search (under a
+		// second of CPU at 1,000 dwellings), the same value whenever it ends
 		go func() {
 			t0 := time.Now()
 			c.dayBoundsOf()
