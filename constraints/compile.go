@@ -73,6 +73,20 @@ type part struct {
 // Compile turns a validated problem into a solver problem. It is a driver: each
 // rule of the registry adds its own terms (see the steps listed with Rule).
 func Compile(p *model.Problem) (*Compiled, error) {
+	return CompileTimed(p, nil)
+}
+
+// CompileTimed is Compile reporting to tm (nil: nothing) the wall time of each
+// step: the clock and index, each rule's resources, the tasks (every rule's
+// part of their calendars), each rule's precedences and terms.
+func CompileTimed(p *model.Problem, tm solver.Timer) (*Compiled, error) {
+	t0 := time.Now()
+	ruleStep := func(step string, r Rule, f func() error) error {
+		t := time.Now()
+		err := f()
+		tm.Since(step+" ("+r.Name()+")", t)
+		return err
+	}
 	tv := p.Typed()
 	clk, err := calendar.NewClock(tv)
 	if err != nil {
@@ -88,27 +102,30 @@ func Compile(p *model.Problem) (*Compiled, error) {
 		return nil, fmt.Errorf("operation.holidays: %w", err)
 	}
 	c.noHoliday = solver.Subtract(nil, c.holidays)
+	tm.Since("clock and index", t0)
 	for _, r := range registry.list {
 		if rc, ok := r.(resourceCompiler); ok {
-			if err := rc.compileResources(c); err != nil {
+			if err := ruleStep("resources", r, func() error { return rc.compileResources(c) }); err != nil {
 				return nil, err
 			}
 		}
 	}
+	t1 := time.Now()
 	g, err := c.tasks()
 	if err != nil {
 		return nil, err
 	}
+	tm.Since("tasks (every rule's calendars)", t1)
 	for _, r := range registry.list {
 		if pc, ok := r.(precedenceCompiler); ok {
-			if err := pc.compilePrecedences(c, g); err != nil {
+			if err := ruleStep("precedences", r, func() error { return pc.compilePrecedences(c, g) }); err != nil {
 				return nil, err
 			}
 		}
 	}
 	for _, r := range registry.list {
 		if tc, ok := r.(termCompiler); ok {
-			if err := tc.compileTerms(c, g); err != nil {
+			if err := ruleStep("terms", r, func() error { return tc.compileTerms(c, g) }); err != nil {
 				return nil, err
 			}
 		}

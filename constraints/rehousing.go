@@ -206,7 +206,8 @@ const stayMarginDays = 10
 // of needs free of their limits, puts the works that cut water or the bathroom
 // of each of their dwellings: the first start and the last end, by dwelling.
 // It tells when the crews reach each dwelling; nil when it cannot be had.
-func sketch(p *model.Problem, needs []StayNeed) map[string][2]time.Time {
+func sketch(p *model.Problem, needs []StayNeed, tm solver.Timer) map[string][2]time.Time {
+	t0 := time.Now()
 	q := p.Clone()
 	need := map[string]bool{}
 	for _, n := range needs {
@@ -223,17 +224,24 @@ func sketch(p *model.Problem, needs []StayNeed) map[string][2]time.Time {
 			h.Profiles = slices.DeleteFunc(h.Profiles, func(id string) bool { return limits[id] })
 		}
 	}
+	tm.Since("copy", t0)
+	t0 = time.Now()
 	if model.Validate(q) != nil {
 		return nil
 	}
-	c, err := Compile(q)
+	tm.Since("validate", t0)
+	t0 = time.Now()
+	c, err := CompileTimed(q, tm.Prefixed("compile"))
 	if err != nil {
 		return nil
 	}
-	res, err := solver.Solve(context.Background(), c.Problem, &solver.Settings{WorkLimit: 1, Workers: 1, NoBound: true})
+	tm.Since("compile", t0)
+	t0 = time.Now()
+	res, err := solver.Solve(context.Background(), c.Problem, &solver.Settings{WorkLimit: 1, Workers: 1, NoBound: true, Timings: tm.Prefixed("solve")})
 	if err != nil {
 		return nil
 	}
+	tm.Since("solve", t0)
 	out := map[string][2]time.Time{}
 	for t, pl := range res.Placements {
 		iv := c.Interventions[t]
@@ -270,11 +278,20 @@ func sketch(p *model.Problem, needs []StayNeed) map[string][2]time.Time {
 // keep its limit, and say so). The moves are "<dwelling>/move-out" and
 // "<dwelling>/move-back".
 func PlanStays(p *model.Problem) []model.Stay {
+	return PlanStaysTimed(p, nil)
+}
+
+// PlanStaysTimed is PlanStays reporting to tm (nil: nothing) the wall time of
+// its sketch and of the steps of the sketch (copy, validate, compile, solve).
+func PlanStaysTimed(p *model.Problem, tm solver.Timer) []model.Stay {
 	needs := StayNeeds(p)
 	if len(needs) == 0 {
 		return nil
 	}
-	return PlaceStays(p, needs, sketch(p, needs))
+	t0 := time.Now()
+	drawn := sketch(p, needs, tm.Prefixed("sketch"))
+	tm.Since("sketch", t0)
+	return PlaceStays(p, needs, drawn)
 }
 
 // PlaceStays is PlanStays for the given needs, with the dates of their works

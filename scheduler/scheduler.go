@@ -46,6 +46,12 @@ type Settings struct {
 	// a mismatch makes Solve or Replan fail with an error. The plan is the same as
 	// without it, found many times slower.
 	Check bool
+	// Timings, when set, receives the wall time of each phase of Solve as it ends
+	// (validate, stays planning and its sketch, compile and each rule's steps,
+	// the solver's phases, the plan, verify), from the goroutine that called
+	// Solve; parts of a phase are named after it ("compile: tasks") and come
+	// before it. It does not change the result.
+	Timings func(phase string, d time.Duration)
 }
 
 // Lang is the language of explanations; see Settings.Lang and Explainer.ExplainIn.
@@ -165,30 +171,63 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 	if err := s.checkLang(); err != nil {
 		return nil, err
 	}
+	tm := solver.Timer(s.Timings)
+	t0 := time.Now()
 	if err := model.Validate(p); err != nil {
 		return nil, err
 	}
-	stays := constraints.PlanStays(p)
+	tm.Since("validate", t0)
+	// While the stays are planned and the search runs: the verifier expands the
+	// calendars its own way (as Replan does; Verify would expand the same over the
+	// same range). The stays change none of them (households', crews', pilots',
+	// profiles' and the site's recurrences, the operation's dates).
+	calsC := make(chan *constraints.Calendars, 1)
+	go func(p *model.Problem) { calsC <- constraints.PrepareCalendars(p) }(p)
+	t0 = time.Now()
+	stays := constraints.PlanStaysTimed(p, tm.Prefixed("stays planning"))
+	tm.Since("stays planning", t0)
 	if len(stays) > 0 {
+		t0 = time.Now()
 		q, err := model.ApplyStays(p, stays)
 		if err != nil {
 			return nil, fmt.Errorf("scheduler: rehousing: %w", err)
 		}
 		p = q
+		tm.Since("stays applied (copy and validate)", t0)
 	}
-	cp, err := constraints.Compile(p)
+	t0 = time.Now()
+	cp, err := constraints.CompileTimed(p, tm.Prefixed("compile"))
 	if err != nil {
 		return nil, err
 	}
-	res, err := solver.Solve(ctx, cp.Problem, s.solverSettings(cp.Clock.Time))
+	tm.Since("compile", t0)
+	t0 = time.Now()
+	ss := s.solverSettings(cp.Clock.Time)
+	ss.Timings = tm.Prefixed("solve")
+	// the bounds are computed while the plan is written and verified
+	ss.BoundsLater = true
+	res, err := solver.Solve(ctx, cp.Problem, ss)
 	if err != nil {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
+	tm.Since("solve", t0)
+	t0 = time.Now()
 	out := &Result{Plan: buildPlan(cp, res, s.Lang), Elapsed: res.Elapsed, Problem: p}
 	out.Plan.Stays = constraints.Stays(p, stays)
+	tm.Since("plan (assignments, explanations)", t0)
 	// the problem the stays make, which model.WithPlannedStays would build
 	// again from the one given
-	out.finish(cp, res, constraints.Verify(p, out.Plan))
+	t0 = time.Now()
+	cals := <-calsC
+	tm.Since("verify: waiting for its calendars", t0)
+	vs := constraints.VerifyWith(p, out.Plan, cals)
+	tm.Since("verify", t0)
+	t0 = time.Now()
+	res.WaitBounds()
+	tm.Since("bounds (waited for)", t0)
+	t0 = time.Now()
+	out.finish(cp, res, vs)
+	tm.Since("bounds' words and disturbance", t0)
 	return out, nil
 }
 

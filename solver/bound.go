@@ -25,6 +25,23 @@ func (c *compiled) lowerBound() int {
 	return b.Value
 }
 
+// readyAt is the earliest start of task t by its release and its
+// predecessors' ends end (each precedence's lag, through its calendar when it
+// has one).
+func (c *compiled) readyAt(t int, end []int) int {
+	e := c.p.Tasks[t].Release
+	for _, a := range c.preds[t] {
+		at := end[a.other] + a.minLag
+		if a.lagCal != nil && a.minLag > 0 {
+			if _, x, ok := a.lagCal.Advance(end[a.other], a.minLag); ok {
+				at = x
+			}
+		}
+		e = max(e, at)
+	}
+	return e
+}
+
 // basicBound is the larger of the critical path and the loads, with the binding
 // part, and the earliest starts (before calendars) the path gives each task.
 //
@@ -46,16 +63,7 @@ func (c *compiled) basicBound() (EndBound, []int) {
 			lb = max(lb, end[t])
 			continue
 		}
-		e := task.Release
-		for _, a := range c.preds[t] {
-			at := end[a.other] + a.minLag
-			if a.lagCal != nil && a.minLag > 0 {
-				if _, x, ok := a.lagCal.Advance(end[a.other], a.minLag); ok {
-					at = x
-				}
-			}
-			e = max(e, at)
-		}
+		e := c.readyAt(t, end)
 		est[t] = e
 		best := MaxTime
 		for _, m := range c.modes[t] {

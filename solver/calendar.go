@@ -240,6 +240,35 @@ func (c *Calendar) Advance(s, d int) (start, end int, ok bool) {
 	return start, c.w[j].Start + target - c.cum[j], true
 }
 
+// advanceFrom is Advance with idx[0] a window index at or before the one holding
+// s (see meet.advanceFrom), left at the window holding the start.
+func (c *Calendar) advanceFrom(s, d int, idx []int) (start, end int, ok bool) {
+	i := c.findFrom(s, idx[0])
+	idx[0] = i
+	if i == len(c.w) {
+		return 0, 0, false
+	}
+	start = max(s, c.w[i].Start)
+	if d == 0 {
+		return start, start, true
+	}
+	target := c.cum[i] + start - c.w[i].Start + d // workBefore(start) + d
+	if target > c.cum[len(c.w)] {
+		return 0, 0, false
+	}
+	// first window j with cum[j+1] >= target: none before i, as cum[i] < target
+	lo, hi := i, len(c.w)
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		if c.cum[h+1] >= target {
+			hi = h
+		} else {
+			lo = h + 1
+		}
+	}
+	return start, c.w[lo].Start + target - c.cum[lo], true
+}
+
 // Retreat returns the latest start of a job of d working units that ends by e: the
 // largest s with Work(s, end) == d where end <= e is the last open time. ok is false
 // when there is not enough working time before e.

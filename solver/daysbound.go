@@ -1,7 +1,6 @@
 package solver
 
 import (
-	"fmt"
 	"slices"
 	"sort"
 	"strconv"
@@ -25,14 +24,17 @@ type dayCounter struct {
 	cache  map[string]*dayWork
 	ids    map[*Calendar]int // calendars numbered by identity, for the cache keys
 	unions map[string]*Calendar
-	// scratch: a buffer for the walks of measure
+	// walks holds the walk of each calendar list measured, by key (the days
+	// bound reads them again for the unions of envelopes); scratch is the
+	// buffer they are walked in
+	walks   map[string]walked
 	scratch []Window
 	maxLen  int // the longest day
 }
 
 func newDayCounter(c *compiled) *dayCounter {
 	ds := c.p.DayStarts
-	dc := &dayCounter{c: c, starts: ds, cache: map[string]*dayWork{}, ids: map[*Calendar]int{}, unions: map[string]*Calendar{}, limit: MaxTime}
+	dc := &dayCounter{c: c, starts: ds, cache: map[string]*dayWork{}, walks: map[string]walked{}, ids: map[*Calendar]int{}, unions: map[string]*Calendar{}, limit: MaxTime}
 	if c.p.Horizon > 0 {
 		dc.limit = c.p.Horizon
 	}
@@ -64,13 +66,11 @@ func (dc *dayCounter) measure(cs []*Calendar) *dayWork {
 	if w := dc.cache[key]; w != nil {
 		return w
 	}
-	w := &dayWork{}
-	var pieces []Window
-	pieces, w.open = dc.walk(cs, dc.scratch[:0])
-	dc.scratch = pieces
+	wk := dc.walked(key, cs)
+	w := &dayWork{open: wk.open}
 	ds := dc.starts
 	d, today := 0, 0 // the day of the last piece and its working time so far
-	for _, p := range pieces {
+	for _, p := range wk.pieces {
 		for s := p.Start; s < p.End; {
 			for d+1 < len(ds)-1 && ds[d+1] <= s {
 				d++
@@ -84,6 +84,24 @@ func (dc *dayCounter) measure(cs []*Calendar) *dayWork {
 	}
 	dc.cache[key] = w
 	return w
+}
+
+// walked is a walk of a calendar list (dayCounter.walk).
+type walked struct {
+	pieces []Window
+	open   bool
+}
+
+// walked is the walk of cs, whose key is key, walked once.
+func (dc *dayCounter) walked(key string, cs []*Calendar) walked {
+	if wk, ok := dc.walks[key]; ok {
+		return wk
+	}
+	var wk walked
+	dc.scratch, wk.open = dc.walk(cs, dc.scratch[:0])
+	wk.pieces = slices.Clone(dc.scratch)
+	dc.walks[key] = wk
+	return wk
 }
 
 // walk appends to buf the open stretches of the intersection of cs inside the
@@ -159,10 +177,12 @@ func (dc *dayCounter) union(rs []int) *Calendar {
 	if len(rs) == 1 {
 		return res[rs[0]].Calendar
 	}
-	key := fmt.Sprint(rs)
+	key := intsKey(rs)
 	if u, ok := dc.unions[key]; ok {
 		return u
 	}
+	// each calendar is sorted and merged: folded in one after the other (linear
+	// merges), the union is NewCalendar of all their windows without its sort
 	var ws []Window
 	var u *Calendar
 	open := false
@@ -171,10 +191,10 @@ func (dc *dayCounter) union(rs []int) *Calendar {
 			open = true
 			break
 		}
-		ws = append(ws, res[r].Calendar.Windows()...)
+		ws = mergeWindows(ws, res[r].Calendar.Windows())
 	}
 	if !open {
-		u = NewCalendar(ws)
+		u = fromSorted(ws)
 	}
 	dc.unions[key] = u
 	return u
@@ -285,7 +305,7 @@ func (c *compiled) unaryDayBounds(dc *dayCounter, need []int, exact []bool, out 
 			byGroup[g] = append(byGroup[g], t)
 		}
 	}
-	sd := &subsetDays{c: c, dc: dc, need: need, exact: exact, est: c.dayEsts(), perDay: map[string]*dayUnion{}, walks: map[string][]Window{},
+	sd := &subsetDays{c: c, dc: dc, need: need, exact: exact, est: c.dayEsts(), perDay: map[string]*dayUnion{},
 		member: make([]bool, len(p.Tasks)), in: make([]bool, len(p.Tasks))}
 	for g, ts := range byGroup {
 		if len(ts) > 0 {
@@ -302,7 +322,7 @@ const maxCutDepth = 6
 func (sd *subsetDays) cut(ts []int, memo map[string]int, depth int) int {
 	sorted := slices.Clone(ts)
 	sort.Ints(sorted)
-	key := fmt.Sprint(sorted)
+	key := intsKey(sorted)
 	if b, ok := memo[key]; ok {
 		return b
 	}
@@ -365,16 +385,7 @@ func (c *compiled) dayEsts() []int {
 			est[t], end[t] = task.Start, task.End
 			continue
 		}
-		e := task.Release
-		for _, a := range c.preds[t] {
-			at := end[a.other] + a.minLag
-			if a.lagCal != nil && a.minLag > 0 {
-				if _, x, ok := a.lagCal.Advance(end[a.other], a.minLag); ok {
-					at = x
-				}
-			}
-			e = max(e, at)
-		}
+		e := c.readyAt(t, end)
 		est[t], end[t] = e, e+task.Duration
 	}
 	return est
@@ -387,10 +398,8 @@ type subsetDays struct {
 	need  []int
 	exact []bool
 	est   []int
-	// perDay caches the union of the calendars of a set of envelopes, walks the
-	// stretches of each envelope
+	// perDay caches the union of the calendars of a set of envelopes
 	perDay map[string]*dayUnion
-	walks  map[string][]Window
 	// scratch marks, all false between calls
 	member, in []bool
 }
@@ -446,15 +455,26 @@ func (sd *subsetDays) days(ts []int) int {
 	}
 	best = max(best, len(fixed))
 	sort.Ints(res)
+	// the fixed days as a list by day (read for every day of every prefix)
+	var isFixed []bool
+	if len(fixed) > 0 && len(res) > 0 {
+		isFixed = make([]bool, len(sd.dc.starts)-1)
+		for d := range fixed {
+			if d >= 0 && d < len(isFixed) {
+				isFixed[d] = true
+			}
+		}
+	}
 	for _, r := range res {
-		best = max(best, sd.unary(byRes[r], fixed))
+		best = max(best, sd.unary(byRes[r], len(fixed), isFixed))
 	}
 	return best
 }
 
 // unary is days' bound for the tasks ts that need one unary resource, with the
-// fixed days of the set.
-func (sd *subsetDays) unary(ts []int, fixed map[int]bool) int {
+// fixed days of the set: nFixed of them, isFixed[d] for those among the days
+// (nil when none is).
+func (sd *subsetDays) unary(ts []int, nFixed int, isFixed []bool) int {
 	p, dc := sd.c.p, sd.dc
 	byKey := map[string]*class{}
 	var classes []*class
@@ -489,16 +509,16 @@ func (sd *subsetDays) unary(ts []int, fixed map[int]bool) int {
 		left := work
 		for d := max(0, first); d < len(capacity); d++ {
 			switch {
-			case fixed[d] && d == first:
+			case isFixed == nil || !isFixed[d]:
+				most = max(most, capacity[d])
+			case d == first:
 				// from the earliest start on (the diagnostic's afternoon)
 				left -= sd.unionWork(keys, from, dc.starts[d+1])
-			case fixed[d]:
-				left -= capacity[d]
 			default:
-				most = max(most, capacity[d])
+				left -= capacity[d]
 			}
 		}
-		days := len(fixed)
+		days := nFixed
 		if left > 0 {
 			if most == 0 {
 				continue // cannot be placed at all: no bound from it
@@ -530,16 +550,12 @@ func (sd *subsetDays) union(classes []*class, keys []string) []int {
 		return x.days
 	}
 	last := classes[len(classes)-1]
-	own, ok := sd.walks[last.key]
-	if !ok {
-		own, _ = sd.dc.walk(last.cs, nil)
-		sd.walks[last.key] = own
-	}
+	own := sd.dc.walked(last.key, last.cs).pieces
 	pieces := own
 	if len(keys) > 1 {
 		pieces = mergeWindows(sd.perDay[unionKey(keys[:len(keys)-1])].pieces, own)
 	}
-	x := &dayUnion{pieces: pieces, days: sd.dc.perDay([][]Window{pieces})}
+	x := &dayUnion{pieces: pieces, days: sd.dc.perDay(pieces)}
 	sd.perDay[k] = x
 	return x.days
 }
@@ -577,50 +593,33 @@ func mergeWindows(a, b []Window) []Window {
 	return out
 }
 
-// perDay is the length of the union of sorted lists of pieces on each day.
-func (dc *dayCounter) perDay(lists [][]Window) []int {
+// perDay is the working time of pieces (sorted, disjoint) on each day.
+func (dc *dayCounter) perDay(pieces []Window) []int {
 	ds := dc.starts
 	out := make([]int, len(ds)-1)
 	d := 0
-	add := func(a, b int) {
-		for d+1 < len(ds)-1 && ds[d+1] <= a {
+	for _, w := range pieces {
+		for d+1 < len(ds)-1 && ds[d+1] <= w.Start {
 			d++
 		}
-		for s := a; s < b; d++ {
-			e := min(b, ds[d+1])
+		for s := w.Start; s < w.End; d++ {
+			e := min(w.End, ds[d+1])
 			out[d] += e - s
 			s = e
-			if s == b {
+			if s == w.End {
 				break
 			}
 		}
 	}
-	at := make([]int, len(lists))
-	cur := Window{MinTime, MinTime}
-	for {
-		// the next piece by start over the lists (a k-way merge: k is small)
-		k := -1
-		for i, l := range lists {
-			if at[i] < len(l) && (k < 0 || l[at[i]].Start < lists[k][at[k]].Start) {
-				k = i
-			}
-		}
-		if k < 0 {
-			break
-		}
-		w := lists[k][at[k]]
-		at[k]++
-		if w.Start > cur.End {
-			if cur.End > cur.Start {
-				add(cur.Start, cur.End)
-			}
-			cur = w
-			continue
-		}
-		cur.End = max(cur.End, w.End)
-	}
-	if cur.End > cur.Start {
-		add(cur.Start, cur.End)
-	}
 	return out
+}
+
+// intsKey names a list of ints (as fmt.Sprint would, without its cost).
+func intsKey(xs []int) string {
+	b := make([]byte, 0, 8*len(xs))
+	for _, x := range xs {
+		b = strconv.AppendInt(b, int64(x), 10)
+		b = append(b, ' ')
+	}
+	return string(b)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"time"
 )
 
 // Binding names the relaxation that gives an end bound.
@@ -66,11 +67,19 @@ func ComputeBounds(p *Problem, upper int) (*Bounds, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.computeBounds(upper), nil
+	return c.computeBounds(upper, nil), nil
 }
 
-func (c *compiled) computeBounds(upper int) *Bounds {
-	return &Bounds{End: c.endBound(upper), GroupDays: slices.Clone(c.dayBoundsOf())}
+// computeBounds is the end bound, then the days bound (waited for when it is
+// computed beside the search); tm, when not nil, times the two.
+func (c *compiled) computeBounds(upper int, tm Timer) *Bounds {
+	t0 := time.Now()
+	end := c.endBound(upper)
+	tm.Since("end bound", t0)
+	t0 = time.Now()
+	days := slices.Clone(c.dayBoundsOf())
+	tm.Since("days bound (waited for)", t0)
+	return &Bounds{End: end, GroupDays: days}
 }
 
 // energySet is a set of interchangeable resources and the work only it can do.

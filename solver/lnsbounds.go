@@ -1,5 +1,7 @@
 package solver
 
+import "time"
+
 // Toward the days bound a works manager reads (ComputeBounds), on problems with
 // groups, days and the GroupDays goal: a placement rule, fewest days (each task of
 // a group at the start, among its earliest and the first starts of the next
@@ -69,10 +71,18 @@ func (st *state) fewestDays(t, est, offset int, fits func(t, s, e int) bool) (m,
 	if m < 0 || g < 0 || len(c.p.DayStarts) < 2 || task.Anchored && s == task.AnchorStart {
 		return m, s, e, why, blocker // a task that stands at its anchor stays there
 	}
+	if c.dayOf(s) == c.dayOf(e-1) {
+		// one day: it adds at most one, and no later start does better (the
+		// count of days it adds is not needed)
+		return m, s, e, why, blocker
+	}
+	if st.timed {
+		defer func(t0 time.Time) { st.fewDaysTime += time.Since(t0) }(time.Now())
+	}
 	touched := st.groupDays(g)
 	newDays := func(m, s, e int) int {
 		n := 0
-		st.touchedDays(st.stretches(t, m, s, e), func(d int) {
+		st.touchedDaysOf(t, m, s, e, func(d int) {
 			if !touched[d] {
 				n++
 			}
@@ -80,9 +90,6 @@ func (st *state) fewestDays(t, est, offset int, fits func(t, s, e int) bool) (m,
 		return n
 	}
 	bestNew := newDays(m, s, e)
-	if bestNew <= 1 && c.dayOf(s) == c.dayOf(e-1) {
-		return m, s, e, why, blocker // one day, or none new: no later start does better
-	}
 	d0 := c.dayOf(s)
 	ahead := daysSearchDays
 	if st.daysAhead > 0 {
@@ -110,7 +117,7 @@ func (st *state) groupDays(g int) map[int]bool {
 	clear(st.daysSeen)
 	for _, u := range st.tally.byGroup[g] {
 		if p := st.pl[u]; p.Placed {
-			st.touchedDays(st.stretches(u, st.mode[u], p.Start, p.End), func(d int) { st.daysSeen[d] = true })
+			st.touchedDaysOf(u, st.mode[u], p.Start, p.End, func(d int) { st.daysSeen[d] = true })
 		}
 	}
 	return st.daysSeen

@@ -132,3 +132,87 @@ func (m meet) Segments(a, b int) []Window {
 	}
 	return out
 }
+
+// advanceFrom is Advance for a caller that asks again from later starts (the
+// placement's search loop): idx holds, for each of the first maxWalk calendars, a
+// window index at or before the one holding s (0 when unknown; len(idx) is
+// min(len(m.cs), maxWalk)), and is left at the windows holding the start found,
+// so that a next call from a later start gallops on instead of searching from
+// scratch. The result is Advance's.
+func (m meet) advanceFrom(s, d int, idx []int) (start, end int, ok bool) {
+	if c, one := m.single(); one {
+		if c == nil || len(idx) == 0 {
+			return c.Advance(s, d)
+		}
+		return c.advanceFrom(s, d, idx)
+	}
+	p, ok := m.pieceFrom(s, idx)
+	if !ok {
+		return 0, 0, false
+	}
+	// the walk to the end goes on with its own positions: idx stays at the start
+	var arr [maxWalk]int
+	walk := arr[:len(idx)]
+	copy(walk, idx)
+	start = p.Start
+	for rem := d; ; {
+		if l := p.Len(); l >= rem {
+			return start, p.Start + rem, true
+		} else {
+			rem -= l
+		}
+		if p, ok = m.pieceFrom(p.End, walk); !ok {
+			return 0, 0, false
+		}
+	}
+}
+
+// fitContiguousFrom is FitContiguous with positions kept in idx, as advanceFrom.
+func (m meet) fitContiguousFrom(t, d int, idx []int) (int, bool) {
+	if c, one := m.single(); one {
+		if c == nil || len(idx) == 0 {
+			return c.FitContiguous(t, d)
+		}
+		i := c.findFrom(t, idx[0])
+		idx[0] = i
+		for ; i < len(c.w); i++ {
+			s := max(t, c.w[i].Start)
+			if s+d <= c.w[i].End {
+				return s, true
+			}
+		}
+		return 0, false
+	}
+	for p, ok := m.pieceFrom(t, idx); ok; p, ok = m.pieceFrom(p.End, idx) {
+		if p.Start+d <= p.End {
+			return p.Start, true
+		}
+	}
+	return 0, false
+}
+
+// eachSegment calls f with each of Segments(a, b) in order, without making the
+// list, until f returns false.
+func (m meet) eachSegment(a, b int, f func(Window) bool) {
+	if c, one := m.single(); one {
+		if c == nil {
+			if b > a {
+				f(Window{a, b})
+			}
+			return
+		}
+		for i := c.find(a); i < len(c.w) && c.w[i].Start < b; i++ {
+			if s, e := max(a, c.w[i].Start), min(b, c.w[i].End); s < e && !f(Window{s, e}) {
+				return
+			}
+		}
+		return
+	}
+	var arr [maxWalk]int
+	idx := arr[:min(len(m.cs), maxWalk)]
+	for p, ok := m.pieceFrom(a, idx); ok && p.Start < b; p, ok = m.pieceFrom(p.End, idx) {
+		if !f(Window{p.Start, min(p.End, b)}) {
+			return
+		}
+	}
+}

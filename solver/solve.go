@@ -27,6 +27,17 @@ type Settings struct {
 	// NoBound skips the lower bound (Result.LowerBound is then 0): for quick
 	// solves whose bound nobody reads.
 	NoBound bool
+	// Timings, when set, receives the wall time of each phase (the compile, the
+	// first construction and its fewest-days placement, the rest of the search,
+	// the days bound computed beside it, the bounds) as it ends, from the
+	// goroutine that called Solve. It does not change the result.
+	Timings Timer
+	// BoundsLater makes Solve return as soon as the search ends, the bounds (and
+	// Stop, which is said once they are done, as without it) still being
+	// computed: Result.WaitBounds waits for them and must be called before
+	// LowerBound, Bounds or Stop are read. The caller meanwhile turns the
+	// placements into its plan. The result is the same as without it.
+	BoundsLater bool
 	// Check is the check mode, meant for tests: every score the search keeps
 	// incrementally is derived again from scratch and compared, and so is each
 	// position the pure flow-shop insertion picks from heads and tails with the
@@ -76,6 +87,29 @@ type Result struct {
 	// Bounds: the end bound with what binds it, and each group's days bound
 	// (nil with Settings.NoBound).
 	Bounds *Bounds
+	// pending, with Settings.BoundsLater: closed when the bounds and Stop are
+	// set; timed, the bounds' timings to report then
+	pending chan struct{}
+	timed   []phaseTime
+	timer   Timer
+}
+
+type phaseTime struct {
+	phase string
+	d     time.Duration
+}
+
+// WaitBounds waits for the bounds and Stop of a solve made with
+// Settings.BoundsLater (at once otherwise), and reports their timings.
+func (r *Result) WaitBounds() {
+	if r.pending == nil {
+		return
+	}
+	<-r.pending
+	r.pending = nil
+	for _, p := range r.timed {
+		r.timer.Add(p.phase, p.d)
+	}
 }
 
 // Solve schedules p. An error means the problem itself is invalid; running out of
@@ -99,15 +133,25 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	start := time.Now()
+	tm := set.Timings
 	c, err := compile(p)
 	if err != nil {
 		return nil, err
 	}
+	tm.Since("compile", start)
+	var boundTime time.Duration
+	boundDone := make(chan struct{})
 	if !set.NoBound {
-		// the days bound depends on no plan: computed beside the search (about
-		// 0.45 s at 1,000 dwellings), the same value whenever it ends
-		go c.dayBoundsOf()
+		// the days bound depends on no plan: computed beside the search (under a
+		// second of CPU at 1,000 dwellings), the same value whenever it ends
+		go func() {
+			t0 := time.Now()
+			c.dayBoundsOf()
+			boundTime = time.Since(t0)
+			close(boundDone)
+		}()
 	}
+	parent := ctx
 	ctx, cancel := context.WithTimeout(ctx, set.TimeLimit-time.Since(start))
 	defer cancel()
 	stop := func() bool { return ctx.Err() != nil }
@@ -138,6 +182,8 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	w0.st.check = check
 	workersMade[0] = w0
 	var first *candidate
+	t0 := time.Now()
+	w0.st.timed = tm != nil
 	if c.ordered() {
 		// the chains in decreasing total duration, decoded once
 		o := newOrderSearch(w0, nil, -1, stop)
@@ -147,6 +193,12 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 		first = w0.build(0, stop)
 	}
 	offer(first)
+	if tm != nil && w0.st.fewDaysTime > 0 {
+		tm("first construction: fewest-days placement (its later starts)", w0.st.fewDaysTime)
+	}
+	w0.st.timed = false
+	tm.Since("first construction", t0)
+	t0 = time.Now()
 
 	// Phase 1: a few constructions with different priority rules, on every worker.
 	// Phase 2: each worker improves its own best construction by large-neighbourhood
@@ -223,6 +275,7 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 		}(w)
 	}
 	wg.Wait()
+	tm.Since("constructions and improvement after the first", t0)
 	for _, wk := range workersMade {
 		if wk != nil && wk.st.drift != nil {
 			return nil, wk.st.drift
@@ -231,20 +284,58 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 
 	res := &Result{Placements: best.pl, Score: best.score, Terms: best.terms, Iterations: iterations,
 		FirstFeasible: firstFeasible, Elapsed: time.Since(start), Seed: set.Seed}
-	if !set.NoBound {
-		upper := 0
-		if best.score.Unplaced == 0 {
-			upper = best.terms.Makespan
+	// the bounds, then Stop: here, or beside the caller (BoundsLater), which
+	// then reads the context's error as it would be here (the deferred cancel
+	// ends the search's context when Solve returns: its parent and its deadline
+	// are read instead)
+	deadline, _ := ctx.Deadline()
+	ctxErr := func() error {
+		if !set.BoundsLater {
+			return ctx.Err()
 		}
-		res.Bounds = c.computeBounds(upper)
-		res.LowerBound = res.Bounds.End.Value
+		if err := parent.Err(); err != nil {
+			return err
+		}
+		if !time.Now().Before(deadline) {
+			return context.DeadlineExceeded
+		}
+		return nil
 	}
-	switch {
-	case ctx.Err() == context.DeadlineExceeded && (set.WorkLimit == 0 || iterations < set.WorkLimit):
-		res.Stop = StopTimeLimit
-	case ctx.Err() == context.Canceled:
-		res.Stop = StopCancelled
+	finish := func(tm Timer) {
+		if !set.NoBound {
+			t0 := time.Now()
+			upper := 0
+			if best.score.Unplaced == 0 {
+				upper = best.terms.Makespan
+			}
+			res.Bounds = c.computeBounds(upper, tm.Prefixed("bounds"))
+			res.LowerBound = res.Bounds.End.Value
+			if tm != nil {
+				<-boundDone
+				tm("days bound (beside the search, its own time)", boundTime)
+			}
+			tm.Since("bounds", t0)
+		}
+		switch err := ctxErr(); {
+		case err == context.DeadlineExceeded && (set.WorkLimit == 0 || iterations < set.WorkLimit):
+			res.Stop = StopTimeLimit
+		case err == context.Canceled:
+			res.Stop = StopCancelled
+		}
 	}
+	if !set.BoundsLater {
+		finish(tm)
+		return res, nil
+	}
+	res.pending, res.timer = make(chan struct{}), tm
+	var record Timer
+	if tm != nil {
+		record = func(phase string, d time.Duration) { res.timed = append(res.timed, phaseTime{phase, d}) }
+	}
+	go func() {
+		defer close(res.pending)
+		finish(record)
+	}()
 	return res, nil
 }
 

@@ -1,5 +1,7 @@
 package solver
 
+import "time"
+
 // Reason says why a task could not be placed.
 type Reason int
 
@@ -72,6 +74,10 @@ type state struct {
 	// fewestDays tries (daysSearchDays otherwise): the days neighbourhood of the
 	// large-neighbourhood search looks a week on
 	daysAhead int
+	// timed: fewDaysTime adds up the wall time of the fewest-days placements
+	// (Settings.Timings)
+	timed       bool
+	fewDaysTime time.Duration
 }
 
 type front struct{ end, pos int }
@@ -156,6 +162,37 @@ func (st *state) stretches(t, m, s, e int) []Window {
 		return []Window{{s, e}}
 	}
 	return st.c.modes[t][m].cal.Segments(s, e)
+}
+
+// touchedDaysOf is touchedDays(stretches(t, m, s, e), f) without making the
+// list of stretches.
+func (st *state) touchedDaysOf(t, m, s, e int, f func(day int)) {
+	if st.c.p.Tasks[t].Contiguous || s == e {
+		if e > s {
+			for d := st.c.dayOf(s); d <= st.c.dayOf(e-1); d++ {
+				f(d)
+			}
+		}
+		return
+	}
+	last := -2
+	st.c.modes[t][m].cal.eachSegment(s, e, func(w Window) bool {
+		for d := max(st.c.dayOf(w.Start), last+1); d <= st.c.dayOf(w.End-1); d++ {
+			f(d)
+			last = d
+		}
+		return true
+	})
+}
+
+// eachStretch calls f with each of stretches(t, m, s, e) in order, without
+// making the list, until f returns false.
+func (st *state) eachStretch(t, m, s, e int, f func(Window) bool) {
+	if st.c.p.Tasks[t].Contiguous || s == e {
+		f(Window{s, e})
+		return
+	}
+	st.c.modes[t][m].cal.eachSegment(s, e, f)
 }
 
 // touchedDays calls f for each day index touched by the stretches.
@@ -357,16 +394,20 @@ func (st *state) earliestRaw(t, m, est, grid, limit int) (s, e int, why Reason, 
 			est = max(est, f.end)
 		}
 	}
+	// est only moves forward: the calendars' positions carry from one round to
+	// the next
+	var arr [maxWalk]int
+	idx := arr[:min(len(md.cal.cs), maxWalk)]
 	for iter := 0; ; iter++ {
 		var ok bool
 		if grid > 0 {
 			est = ceilGrid(est, grid)
 		}
 		if task.Contiguous {
-			s, ok = md.cal.FitContiguous(est, task.Duration)
+			s, ok = md.cal.fitContiguousFrom(est, task.Duration, idx)
 			e = s + task.Duration
 		} else {
-			s, e, ok = md.cal.Advance(est, task.Duration)
+			s, e, ok = md.cal.advanceFrom(est, task.Duration, idx)
 		}
 		if ok && grid > 0 {
 			if s >= limit {
@@ -394,14 +435,15 @@ func (st *state) earliestRaw(t, m, est, grid, limit int) (s, e int, why Reason, 
 			if u.present {
 				// held only while working: each stretch against the timeline; on a
 				// clash, the start that would move that stretch past the busy time
-				for _, w := range st.stretches(t, m, s, e) {
+				st.eachStretch(t, m, s, e, func(w Window) bool {
 					if bad, next, _ := st.tl[u.r].conflict(w.Start, w.End, u.amt, 1); bad {
 						est = max(s+next-w.Start, s+1)
 						blocker = u.r
 						moved = true
-						break
+						return false
 					}
-				}
+					return true
+				})
 				if moved {
 					break
 				}

@@ -46,7 +46,17 @@ func (tl *timeline) conflict(s, e, amt, minLen int) (bad bool, next int, task in
 		return false, 0, -1
 	}
 	if tl.capacity == 1 {
-		i := sort.Search(len(tl.busy), func(i int) bool { return tl.busy[i].e > s })
+		// the first busy interval ending after s (sort.Search written out: this
+		// runs for every start the placement tries)
+		i, hi := 0, len(tl.busy)
+		for i < hi {
+			h := int(uint(i+hi) >> 1)
+			if tl.busy[h].e > s {
+				hi = h
+			} else {
+				i = h + 1
+			}
+		}
 		if i < len(tl.busy) && tl.busy[i].s < e {
 			k := i
 			for k+1 < len(tl.busy) && tl.busy[k+1].s-tl.busy[k].e < max(minLen, 1) {
@@ -56,8 +66,16 @@ func (tl *timeline) conflict(s, e, amt, minLen int) (bad bool, next int, task in
 		}
 		return false, 0, -1
 	}
-	i := sort.Search(len(tl.steps), func(i int) bool { return tl.steps[i].t > s }) - 1
-	for ; i < len(tl.steps) && tl.steps[i].t < e; i++ {
+	lo, hi := 0, len(tl.steps)
+	for lo < hi {
+		h := int(uint(lo+hi) >> 1)
+		if tl.steps[h].t > s {
+			hi = h
+		} else {
+			lo = h + 1
+		}
+	}
+	for i := lo - 1; i < len(tl.steps) && tl.steps[i].t < e; i++ {
 		if tl.steps[i].use+amt > tl.capacity {
 			if i+1 < len(tl.steps) {
 				return true, tl.steps[i+1].t, -1

@@ -250,9 +250,19 @@ func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	work := fs.Int("work-limit", 0, "number of schedules to build (0: no limit; with it, runs are deterministic)")
 	workers := fs.Int("workers", 0, "parallel searches (0: all cores)")
 	langS := langFlag(fs)
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole command to this file (go tool pprof reads it)")
+	timed := fs.Bool("timings", false, "print the wall time of each phase (decode, validate, stays, compile by rule, construction, bounds, verify, write, summary) on stderr")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return exitInvalid
+	}
+	if *cpuprofile != "" {
+		stopProfile, err := startCPUProfile(*cpuprofile)
+		if err != nil {
+			fmt.Fprintf(stderr, "rehabplan: --cpuprofile: %v\n", err)
+			return exitFail
+		}
+		defer stopProfile()
 	}
 	lang, ok := parseLangFlag(*langS, stderr)
 	if !ok || !checkFlags(stderr, positive("time-limit", *limit), atLeast("work-limit", *work, 0), atLeast("workers", *workers, 0)) {
@@ -262,30 +272,40 @@ func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, "usage: rehabplan solve PROBLEM.json [-o PLAN.json] [--time-limit D] [--seed N]")
 		return exitInvalid
 	}
-	// scheduler.Solve validates the problem (its errors are the same as
-	// model.Decode's): read unvalidated, it is validated once
-	p, err := readProblemUnvalidated(pos[0])
+	var tm *timings
+	if *timed {
+		tm = newTimings()
+		defer tm.write(stderr)
+	}
+	// decoded without validation: Solve validates it (once)
+	p, err := readProblemTimed(pos[0], tm)
 	if err != nil {
 		return reportInputError(stderr, pos[0], err)
 	}
 	progress, clearLine := progressLine(stderr)
-	res, err := scheduler.Solve(ctx, p, &scheduler.Settings{TimeLimit: *limit, Seed: *seed, WorkLimit: *work, Workers: *workers, Lang: lang, Progress: progress})
+	t0 := time.Now()
+	res, err := scheduler.Solve(ctx, p, &scheduler.Settings{TimeLimit: *limit, Seed: *seed, WorkLimit: *work, Workers: *workers, Lang: lang, Progress: progress, Timings: tm.recorder()})
 	clearLine()
 	if err != nil {
 		return reportInputError(stderr, pos[0], err)
 	}
+	tm.since("scheduler.Solve", t0)
+	t0 = time.Now()
 	if err := writeJSON(*out, stdout, res.Plan); err != nil {
 		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 		return exitFail
 	}
+	tm.since("write the plan (encode)", t0)
+	t0 = time.Now()
 	rp := newReporter(stderr, lang, p)
-	// res.Problem has the plan's stays booked already: Summarize does not book
-	// (and validate) them again
+	// the problem the plan is for (its stays booked), which Summarize would
+	// otherwise build again from p
 	rp.summary(scheduler.Summarize(res.Problem, res.Plan))
 	if res.Status == scheduler.StatusComplete && !res.Bound.IsZero() {
 		rp.bound(res.Makespan, res.Bound, res.GapPct, res.BoundBinds, res.Disturbance)
 	}
 	rp.search(res.Stop, res.Elapsed, res.Iterations, -1)
+	tm.since("summary", t0)
 	return rp.result(res)
 }
 

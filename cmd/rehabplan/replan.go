@@ -255,11 +255,7 @@ func reportReplan(stderr io.Writer, lang scheduler.Lang, p *model.Problem, res *
 
 // readProblemUnvalidated reads a problem document; model.Validate is the caller's.
 func readProblemUnvalidated(path string) (*model.Problem, error) {
-	data, err := readDocument(path, model.Format)
-	if err != nil {
-		return nil, err
-	}
-	return model.DecodeUnvalidated(bytes.NewReader(data))
+	return readProblemTimed(path, nil)
 }
 
 func readPlan(path string) (*model.Plan, error) {
