@@ -24,10 +24,15 @@ const (
 	// there (the task-interval form of Jackson's preemptive schedule bound,
 	// carried over to calendars and to several units).
 	BindWindow
+	// BindEnergy: energetic reasoning over a set of interchangeable resources
+	// (energy.go): for a candidate end H, the work each task must do inside a
+	// window [a, b), whatever its start, counting the tasks that straddle the
+	// window's ends, exceeds what the set's resources can do there.
+	BindEnergy
 )
 
 func (b Binding) String() string {
-	return [...]string{"critical path", "resource load", "resource windows"}[b]
+	return [...]string{"critical path", "resource load", "resource windows", "energetic reasoning"}[b]
 }
 
 // EndBound is a lower bound of the latest end of any complete schedule.
@@ -35,7 +40,7 @@ type EndBound struct {
 	Value   int
 	Binding Binding
 	// Resources is the set of interchangeable resources that binds (BindLoad,
-	// BindWindow), sorted; nil for BindPath.
+	// BindWindow, BindEnergy), sorted; nil for BindPath.
 	Resources []int
 }
 
@@ -129,10 +134,7 @@ func (l *latest) heldBound(b EndBound, est []int, sets []*energySet) EndBound {
 			}
 			return b
 		}
-		last = EndBound{Value: H + 1, Binding: BindWindow, Resources: set}
-		if set == nil {
-			last.Binding = BindPath
-		}
+		last = EndBound{Value: H + 1, Binding: l.why, Resources: set}
 	}
 	return last
 }
@@ -173,24 +175,23 @@ func (l *latest) bisect(base EndBound, hi int, sets []*energySet) EndBound {
 	}
 	// invariant: lo infeasible, hi feasible
 	var bind []int
+	why := BindPath
 	for hi-lo > 1 {
 		mid := lo + (hi-lo)/2
 		if set, ok := l.feasible(mid, sets); ok {
 			hi = mid
 		} else {
 			lo = mid
-			bind = set
+			bind, why = set, l.why
 		}
 	}
 	if bind == nil {
 		bind, _ = l.feasible(lo, sets) // lo is still base.Value
+		why = l.why
 	}
-	// every end <= lo is infeasible, so hi = lo+1 is a bound
-	b := EndBound{Value: hi, Binding: BindWindow, Resources: bind}
-	if bind == nil {
-		b.Binding = BindPath // the latest starts alone cross the earliest ones
-	}
-	return b
+	// every end <= lo is infeasible, so hi = lo+1 is a bound (BindPath when the
+	// latest starts alone cross the earliest ones)
+	return EndBound{Value: hi, Binding: why, Resources: bind}
 }
 
 // energySets groups the tasks that are not fixed by the set of resources a
@@ -268,6 +269,10 @@ type latest struct {
 	lct, ls []int
 	cals    [][][]*Calendar // per task, the distinct calendar lists of its modes
 	order   []int
+	// why is what refuted the last end feasible refused: BindPath (the latest
+	// times alone), BindWindow (a task interval) or BindEnergy (energetic
+	// reasoning).
+	why Binding
 }
 
 func newLatest(c *compiled, est []int) *latest {
@@ -351,9 +356,10 @@ func (l *latest) backward(H int) bool {
 // feasible tests end H: the latest times, then each set's windows [a, b) with a
 // one of its heads and b one of its tasks' latest ends: the work of the tasks
 // that start at or after a and end by b must fit in the set's working time of
-// [a, b). On failure it returns the set's resources (nil when the latest times
-// alone fail).
+// [a, b); then the set's energetic reasoning (energy.go). On failure it returns
+// the set's resources (nil when the latest times alone fail) and sets l.why.
 func (l *latest) feasible(H int, sets []*energySet) ([]int, bool) {
+	l.why = BindPath
 	if !l.backward(H) {
 		return nil, false
 	}
@@ -385,11 +391,16 @@ func (l *latest) feasible(H int, sets []*energySet) ([]int, bool) {
 				checked = acc
 				if acc > capWork(a, b) {
 					l.order = idx
+					l.why = BindWindow
 					return s.res, false
 				}
 			}
 		}
 		l.order = idx
+		if !l.energetic(s, s.work) {
+			l.why = BindEnergy
+			return s.res, false
+		}
 	}
 	return nil, true
 }
