@@ -89,8 +89,11 @@ type energySet struct {
 
 // endBound is the largest of basicBound and the window bound, found by bisection
 // on the end H: feasible(H) fails when some window cannot hold its work. The
-// window bound is found twice: with each task's work its duration, then with
-// the working time of its resource that it holds at least (heldSets).
+// window bound is found with the task intervals alone first, then from there
+// on with energetic reasoning too (a test of it costs more, and it seldom
+// refutes what the intervals pass, so it is tried on a few ends only); each
+// time with each task's work its duration, then with the working time of its
+// resource that it holds at least (heldSets).
 func (c *compiled) endBound(upper int) EndBound {
 	base, est := c.basicBound()
 	sets := c.energySets(est)
@@ -98,12 +101,25 @@ func (c *compiled) endBound(upper int) EndBound {
 		return base
 	}
 	lb := newLatest(c, est)
+	lb.energy = true
 	hi, ok := lb.feasibleEnd(base.Value, upper, est, sets)
 	if !ok {
 		return base
 	}
-	b := lb.bisect(base, hi, sets)
+	b := lb.bisectTwice(base, hi, sets)
 	return lb.heldBound(b, est, sets)
+}
+
+// bisectTwice is bisect with the task intervals alone, then from there on with
+// energetic reasoning too when l.energy is set; hi passes both.
+func (l *latest) bisectTwice(base EndBound, hi int, sets []*energySet) EndBound {
+	if !l.energy {
+		return l.bisect(base, hi, sets)
+	}
+	l.energy = false
+	b := l.bisect(base, hi, sets)
+	l.energy = true
+	return l.bisect(b, hi, sets)
 }
 
 // heldBound raises b, the window bound with the durations, by the window bound
@@ -129,7 +145,7 @@ func (l *latest) heldBound(b EndBound, est []int, sets []*energySet) EndBound {
 		if ok {
 			// every end before b.Value fails with the durations, so with the held
 			// times too (a task holds at least its duration)
-			if h := l.bisect(b, H, held); h.Value > b.Value {
+			if h := l.bisectTwice(b, H, held); h.Value > b.Value {
 				return h
 			}
 			return b
@@ -273,6 +289,8 @@ type latest struct {
 	// times alone), BindWindow (a task interval) or BindEnergy (energetic
 	// reasoning).
 	why Binding
+	// energy: feasible applies energetic reasoning too.
+	energy bool
 }
 
 func newLatest(c *compiled, est []int) *latest {
@@ -397,7 +415,7 @@ func (l *latest) feasible(H int, sets []*energySet) ([]int, bool) {
 			}
 		}
 		l.order = idx
-		if !l.energetic(s, s.work) {
+		if l.energy && !l.energetic(s, s.work) {
 			l.why = BindEnergy
 			return s.res, false
 		}

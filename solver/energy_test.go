@@ -206,6 +206,7 @@ func TestEndBoundNeverExceedsTheBruteForceOptimum(t *testing.T) {
 		_, est := c.basicBound()
 		sets := c.energySets(est)
 		l := newLatest(c, est)
+		l.energy = true
 		require.True(t, l.backward(opt), "seed %d", seed)
 		for _, s := range sets {
 			require.True(t, l.energetic(s, s.work), "seed %d: energetic reasoning refutes the optimum %d", seed, opt)
@@ -263,8 +264,11 @@ func TestEnergeticReasoningRefutesWhatIntervalsPass(t *testing.T) {
 	sets := c.energySets(est)
 	l := newLatest(c, est)
 	_, ok = l.feasible(16, sets)
+	require.True(t, ok, "the task intervals alone refute 16")
+	l.energy = true
+	_, ok = l.feasible(16, sets)
 	require.False(t, ok)
-	require.Equal(t, BindEnergy, l.why, "the task intervals alone refute 16")
+	require.Equal(t, BindEnergy, l.why)
 	_, ok = l.feasible(17, sets)
 	require.True(t, ok)
 }
