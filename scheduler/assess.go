@@ -15,15 +15,17 @@ type Assessment struct {
 	End time.Time
 	// Bound is a lower bound of the end of any plan that places every
 	// intervention: the critical path through the calendars and lags, the load
-	// of each set of interchangeable crews and of the pilot, and their
-	// one-at-a-time windows between heads and deadlines.
+	// of each set of interchangeable crews and of the pilot, their
+	// one-at-a-time windows between heads and deadlines, and the work their jobs
+	// must do inside a window (energetic reasoning).
 	Bound time.Time
 	// GapPct is the end's distance to the bound, counted from the operation's
 	// start, in percent of the bound's (0 when the bound is the start).
 	GapPct float64
 	// BoundBinds says which relaxation gives Bound: the critical path, the load
-	// of a set of interchangeable crews or of a pilot, or their one-at-a-time
-	// windows (heads and deadlines).
+	// of a set of interchangeable crews or of a pilot, their one-at-a-time
+	// windows (heads and deadlines), or the work their jobs must do inside one
+	// window whatever their starts (energetic reasoning).
 	BoundBinds string
 	// Disturbance compares each occupied dwelling's disturbed days with the
 	// fewest its interventions allow (nil when no dwelling has a bound).

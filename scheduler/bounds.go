@@ -38,8 +38,11 @@ func bindingText(cp *constraints.Compiled, b solver.EndBound) string {
 		names = append(names, cp.Problem.Resources[r].Name)
 	}
 	what := "the load of "
-	if b.Binding == solver.BindWindow {
+	switch b.Binding {
+	case solver.BindWindow:
 		what = "the one-at-a-time windows of "
+	case solver.BindEnergy:
+		what = "the work that must fall inside one window, for "
 	}
 	return what + strings.Join(names, ", ")
 }

@@ -8,8 +8,9 @@ import (
 // LowerBound is a lower bound of the latest end of any complete schedule of p: the
 // largest of the critical path (precedences, lags, releases and each task's best
 // calendar, resources ignored), the load of each set of interchangeable
-// resources (their working time needed for the work only they can do) and the
-// one-machine relaxation of each such set with heads and deadlines (see Bounds).
+// resources (their working time needed for the work only they can do), the
+// one-machine relaxation of each such set with heads and deadlines, and the
+// energetic reasoning over each such set (see ComputeBounds, energy.go).
 func LowerBound(p *Problem) (int, error) {
 	b, err := ComputeBounds(p, 0)
 	if err != nil {

@@ -25,10 +25,15 @@ const (
 	// there (the task-interval form of Jackson's preemptive schedule bound,
 	// carried over to calendars and to several units).
 	BindWindow
+	// BindEnergy: energetic reasoning over a set of interchangeable resources
+	// (energy.go): for a candidate end H, the work each task must do inside a
+	// window [a, b), whatever its start, counting the tasks that straddle the
+	// window's ends, exceeds what the set's resources can do there.
+	BindEnergy
 )
 
 func (b Binding) String() string {
-	return [...]string{"critical path", "resource load", "resource windows"}[b]
+	return [...]string{"critical path", "resource load", "resource windows", "energetic reasoning"}[b]
 }
 
 // EndBound is a lower bound of the latest end of any complete schedule.
@@ -36,7 +41,7 @@ type EndBound struct {
 	Value   int
 	Binding Binding
 	// Resources is the set of interchangeable resources that binds (BindLoad,
-	// BindWindow), sorted; nil for BindPath.
+	// BindWindow, BindEnergy), sorted; nil for BindPath.
 	Resources []int
 }
 
@@ -93,8 +98,11 @@ type energySet struct {
 
 // endBound is the largest of basicBound and the window bound, found by bisection
 // on the end H: feasible(H) fails when some window cannot hold its work. The
-// window bound is found twice: with each task's work its duration, then with
-// the working time of its resource that it holds at least (heldSets).
+// window bound is found with the task intervals alone first, then from there
+// on with energetic reasoning too (a test of it costs more, and it seldom
+// refutes what the intervals pass, so it is tried on a few ends only); each
+// time with each task's work its duration, then with the working time of its
+// resource that it holds at least (heldSets).
 func (c *compiled) endBound(upper int) EndBound {
 	base, est := c.basicBound()
 	sets := c.energySets(est)
@@ -102,12 +110,25 @@ func (c *compiled) endBound(upper int) EndBound {
 		return base
 	}
 	lb := newLatest(c, est)
+	lb.energy = true
 	hi, ok := lb.feasibleEnd(base.Value, upper, est, sets)
 	if !ok {
 		return base
 	}
-	b := lb.bisect(base, hi, sets)
+	b := lb.bisectTwice(base, hi, sets)
 	return lb.heldBound(b, est, sets)
+}
+
+// bisectTwice is bisect with the task intervals alone, then from there on with
+// energetic reasoning too when l.energy is set; hi passes both.
+func (l *latest) bisectTwice(base EndBound, hi int, sets []*energySet) EndBound {
+	if !l.energy {
+		return l.bisect(base, hi, sets)
+	}
+	l.energy = false
+	b := l.bisect(base, hi, sets)
+	l.energy = true
+	return l.bisect(b, hi, sets)
 }
 
 // heldBound raises b, the window bound with the durations, by the window bound
@@ -133,15 +154,12 @@ func (l *latest) heldBound(b EndBound, est []int, sets []*energySet) EndBound {
 		if ok {
 			// every end before b.Value fails with the durations, so with the held
 			// times too (a task holds at least its duration)
-			if h := l.bisect(b, H, held); h.Value > b.Value {
+			if h := l.bisectTwice(b, H, held); h.Value > b.Value {
 				return h
 			}
 			return b
 		}
-		last = EndBound{Value: H + 1, Binding: BindWindow, Resources: set}
-		if set == nil {
-			last.Binding = BindPath
-		}
+		last = EndBound{Value: H + 1, Binding: l.why, Resources: set}
 	}
 	return last
 }
@@ -182,24 +200,23 @@ func (l *latest) bisect(base EndBound, hi int, sets []*energySet) EndBound {
 	}
 	// invariant: lo infeasible, hi feasible
 	var bind []int
+	why := BindPath
 	for hi-lo > 1 {
 		mid := lo + (hi-lo)/2
 		if set, ok := l.feasible(mid, sets); ok {
 			hi = mid
 		} else {
 			lo = mid
-			bind = set
+			bind, why = set, l.why
 		}
 	}
 	if bind == nil {
 		bind, _ = l.feasible(lo, sets) // lo is still base.Value
+		why = l.why
 	}
-	// every end <= lo is infeasible, so hi = lo+1 is a bound
-	b := EndBound{Value: hi, Binding: BindWindow, Resources: bind}
-	if bind == nil {
-		b.Binding = BindPath // the latest starts alone cross the earliest ones
-	}
-	return b
+	// every end <= lo is infeasible, so hi = lo+1 is a bound (BindPath when the
+	// latest starts alone cross the earliest ones)
+	return EndBound{Value: hi, Binding: why, Resources: bind}
 }
 
 // energySets groups the tasks that are not fixed by the set of resources a
@@ -277,6 +294,12 @@ type latest struct {
 	lct, ls []int
 	cals    [][][]*Calendar // per task, the distinct calendar lists of its modes
 	order   []int
+	// why is what refuted the last end feasible refused: BindPath (the latest
+	// times alone), BindWindow (a task interval) or BindEnergy (energetic
+	// reasoning).
+	why Binding
+	// energy: feasible applies energetic reasoning too.
+	energy bool
 }
 
 func newLatest(c *compiled, est []int) *latest {
@@ -360,9 +383,10 @@ func (l *latest) backward(H int) bool {
 // feasible tests end H: the latest times, then each set's windows [a, b) with a
 // one of its heads and b one of its tasks' latest ends: the work of the tasks
 // that start at or after a and end by b must fit in the set's working time of
-// [a, b). On failure it returns the set's resources (nil when the latest times
-// alone fail).
+// [a, b); then the set's energetic reasoning (energy.go). On failure it returns
+// the set's resources (nil when the latest times alone fail) and sets l.why.
 func (l *latest) feasible(H int, sets []*energySet) ([]int, bool) {
+	l.why = BindPath
 	if !l.backward(H) {
 		return nil, false
 	}
@@ -394,11 +418,16 @@ func (l *latest) feasible(H int, sets []*energySet) ([]int, bool) {
 				checked = acc
 				if acc > capWork(a, b) {
 					l.order = idx
+					l.why = BindWindow
 					return s.res, false
 				}
 			}
 		}
 		l.order = idx
+		if l.energy && !l.energetic(s, s.work) {
+			l.why = BindEnergy
+			return s.res, false
+		}
 	}
 	return nil, true
 }

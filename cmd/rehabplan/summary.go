@@ -270,7 +270,8 @@ func (r *reporter) bound(end, bound time.Time, gapPct float64, binds string, d *
 }
 
 // frBinds says in French which relaxation gives the bound (the scheduler says
-// it in English: the critical path, the load of, the one-at-a-time windows of).
+// it in English: the critical path, the load of, the one-at-a-time windows of,
+// the work that must fall inside one window).
 func frBinds(s string) string {
 	switch {
 	case strings.HasPrefix(s, "the critical path"):
@@ -279,6 +280,8 @@ func frBinds(s string) string {
 		return "la charge de " + strings.TrimPrefix(s, "the load of ")
 	case strings.HasPrefix(s, "the one-at-a-time windows of "):
 		return "les créneaux d'un seul à la fois de " + strings.TrimPrefix(s, "the one-at-a-time windows of ")
+	case strings.HasPrefix(s, "the work that must fall inside one window, for "):
+		return "le travail qui doit tomber dans un même créneau, pour " + strings.TrimPrefix(s, "the work that must fall inside one window, for ")
 	}
 	return s
 }

@@ -1,0 +1,46 @@
+package scheduler
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/rehabplan/rehabplan/constraints"
+	"github.com/rehabplan/rehabplan/gen"
+	"github.com/rehabplan/rehabplan/solver"
+)
+
+// Each relaxation that can bind has its own words, and those of a set of
+// resources name them.
+func TestBindingTextNamesEachRelaxation(t *testing.T) {
+	cp, err := constraints.Compile(gen.Example())
+	require.NoError(t, err)
+	crew := -1
+	for r, res := range cp.Problem.Resources {
+		if res.Name == "crew windows-1" {
+			crew = r
+		}
+	}
+	require.GreaterOrEqual(t, crew, 0)
+	cases := []struct {
+		bind solver.Binding
+		want string
+	}{
+		{solver.BindPath, "the critical path (durations, lags and calendars)"},
+		{solver.BindLoad, "the load of crew windows-1"},
+		{solver.BindWindow, "the one-at-a-time windows of crew windows-1"},
+		{solver.BindEnergy, "the work that must fall inside one window, for crew windows-1"},
+	}
+	seen := map[string]bool{}
+	for _, tc := range cases {
+		b := solver.EndBound{Binding: tc.bind}
+		if tc.bind != solver.BindPath {
+			b.Resources = []int{crew}
+		}
+		got := bindingText(cp, b)
+		require.Equal(t, tc.want, got, "%s", tc.bind)
+		require.False(t, seen[strings.SplitN(got, " of ", 2)[0]], "%s: words shared with another relaxation", tc.bind)
+		seen[strings.SplitN(got, " of ", 2)[0]] = true
+	}
+}
