@@ -279,7 +279,7 @@ func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	rp := newReporter(stderr, lang, p)
 	rp.summary(scheduler.Summarize(p, res.Plan))
 	if res.Status == scheduler.StatusComplete && !res.Bound.IsZero() {
-		rp.bound(res.Makespan, res.Bound, res.GapPct, res.BoundBinds, res.Disturbance)
+		rp.bound(res.Makespan, res.Bound, res.GapPct, res.BoundBinds, res.BoundBindsFr, res.Disturbance)
 	}
 	rp.search(res.Stop, res.Elapsed, res.Iterations, -1)
 	return rp.result(res)
@@ -314,7 +314,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 				return exitFail
 			}
-			rp.bound(a.End, a.Bound, a.GapPct, a.BoundBinds, a.Disturbance)
+			rp.bound(a.End, a.Bound, a.GapPct, a.BoundBinds, a.BoundBindsFr, a.Disturbance)
 		}
 		if err := rp.burden(scheduler.Summarize(p, plan)); err != nil {
 			fmt.Fprintf(stderr, "rehabplan: %v\n", err)
