@@ -76,6 +76,8 @@ func load(family string, r io.Reader) (*solver.Problem, *FlowShop, error) {
 // Settings tune the solver for a benchmark run; the zero value is the solver's
 // defaults (10 s, seed 0, every core, no work limit).
 type Settings struct {
+	// TimeLimit per instance: 0 is the solver's 10 s, NoTimeLimit none (for a
+	// run the work limit ends).
 	TimeLimit time.Duration
 	// WorkLimit bounds the schedules built per instance: with it a run is
 	// deterministic for a seed, as long as the time limit is not reached first.
@@ -83,6 +85,10 @@ type Settings struct {
 	Seed      int64
 	Workers   int
 }
+
+// NoTimeLimit is a time limit that never cuts a run (the longest duration):
+// with a work limit, the run ends on it whatever the load of the machine.
+const NoTimeLimit = time.Duration(math.MaxInt64)
 
 // Run solves each instance file of a family with solver.Solve and settings set,
 // re-checks each schedule with Check,

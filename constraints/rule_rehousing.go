@@ -27,8 +27,8 @@ func (Rehousing) Number() int  { return 15 }
 // Requires says what the rule requires, in lang.
 func (Rehousing) Requires(lang Lang) string {
 	return phrase{
-		"a relocation unit hosts households only while it is available, empty for the cleaning days between two households, and each stay the planner chose belongs to a household of the dwelling it names, with its moves out and back",
-		"un logement tiroir n'accueille de ménage que pendant sa disponibilité, reste vide les jours de ménage entre deux ménages, et chaque séjour choisi par le planificateur est celui d'un ménage du logement qu'il nomme, avec son déménagement et son retour", false}.in(lang)
+		"a relocation unit hosts households only while it is available, empty for the cleaning days between two households, and each stay the planner chose belongs to a household of the dwelling it names, with its moves out and back, inside the operation",
+		"un logement tiroir n'accueille de ménage que pendant sa disponibilité, reste vide les jours de ménage entre deux ménages, et chaque séjour choisi par le planificateur est celui d'un ménage du logement qu'il nomme, avec son déménagement et son retour, pendant l'opération", false}.in(lang)
 }
 
 // The search's side: the stays are chosen before the search (PlanStays) and
@@ -69,7 +69,7 @@ type vfUnitStay struct {
 // of whole dates between the last date of one and the first of the next; each
 // planned stay of the plan names a household that lives in the dwelling it
 // names, a unit the problem has, and its two moves, which are removals of that
-// dwelling.
+// dwelling; its first and last days lie in the operation's horizon.
 func (r Rehousing) Check(v *Verification) []Violation {
 	var out []Violation
 	add := func(iv, format string, args ...any) { out = append(out, vfViolation(r, iv, format, args...)) }
@@ -132,6 +132,16 @@ func (r Rehousing) Check(v *Verification) []Violation {
 			add("", "the plan's stay of household %s names dwelling %s, where the household does not live", st.Household, st.Dwelling)
 		case v.Index.Units[st.Unit] == nil:
 			add("", "the plan's stay of household %s names unit %s, which the problem does not have", st.Household, st.Unit)
+		}
+		// the planner's stays lie in the operation's horizon: the moves are
+		// interventions of the operation (a stay booked in the problem may begin
+		// before it)
+		if f, err := time.Parse(time.DateOnly, st.From); err == nil && f.Before(date(v.Begin)) {
+			add(st.MoveOut, "the plan's stay of household %s starts on %s, before the operation starts (%s): a planned stay begins with its move out, inside the operation",
+				st.Household, st.From, v.Problem.Operation.Start)
+		}
+		if t, err := time.Parse(time.DateOnly, st.To); err == nil && !t.Before(date(v.Finish)) {
+			add(st.MoveBack, "the plan's stay of household %s ends on %s, after the operation ends (%s)", st.Household, st.To, v.Problem.Operation.End)
 		}
 		for _, m := range []struct{ id, role string }{{st.MoveOut, model.RoleMoveOut}, {st.MoveBack, model.RoleMoveBack}} {
 			iv := v.Index.Interventions[m.id]

@@ -435,6 +435,20 @@ func TestVerifyBrokenRules(t *testing.T) {
 					MoveOut: "D2/plumbing", MoveBack: "D2/moveback"}}
 			},
 			rule: NameRehousing, iv: "D2/plumbing", msg: "names \"D2/plumbing\" as its move_out, which is not a move_out of dwelling D2"},
+		{name: "planned stay before the operation",
+			problem: func(p *model.Problem) { p.Relocations[0].From = "2027-02-26" }, // the stay as the problem books it
+			plan: func(pl *model.Plan) {
+				pl.Stays = []model.Stay{{Household: "H2", Dwelling: "D2", Unit: "U1", From: "2027-02-26", To: "2027-03-12", Planned: true,
+					MoveOut: "D2/moveout", MoveBack: "D2/moveback"}}
+			},
+			rule: NameRehousing, iv: "D2/moveout", msg: "the plan's stay of household H2 starts on 2027-02-26, before the operation starts (2027-03-01)"},
+		{name: "planned stay after the operation",
+			problem: func(p *model.Problem) { p.Relocations[0].To = "2027-05-01" },
+			plan: func(pl *model.Plan) {
+				pl.Stays = []model.Stay{{Household: "H2", Dwelling: "D2", Unit: "U1", From: "2027-03-08", To: "2027-05-01", Planned: true,
+					MoveOut: "D2/moveout", MoveBack: "D2/moveback"}}
+			},
+			rule: NameRehousing, iv: "D2/moveback", msg: "the plan's stay of household H2 ends on 2027-05-01, after the operation ends (2027-04-30)"},
 		// rule 0
 		{name: "plan of another operation", plan: func(pl *model.Plan) { pl.Operation = "op-other" },
 			rule: NamePlanStructure, msg: `the plan is for operation "op-other"`},
@@ -530,6 +544,28 @@ func TestVerifyBrokenRules(t *testing.T) {
 			assert.True(t, found, "want %s on %q containing %q; got:%s", tc.rule, tc.iv, tc.msg, vtDump(vs))
 			assert.True(t, sort.SliceIsSorted(vs, func(i, j int) bool { return vtLess(vs[i], vs[j]) }), "not sorted:%s", vtDump(vs))
 		})
+	}
+}
+
+// A stay booked in the problem may begin before the operation (a household
+// already in a rotation flat when the works begin); a stay the planner chose may
+// not: its move out is an intervention of the operation.
+func TestVerifyStaysBeforeTheOperation(t *testing.T) {
+	for _, planned := range []bool{false, true} {
+		p, pl := vtProblem(), vtPlan()
+		p.Relocations[0].From = "2027-02-26"
+		if planned {
+			pl.Stays = []model.Stay{{Household: "H2", Dwelling: "D2", Unit: "U1", From: "2027-02-26", To: "2027-03-12", Planned: true,
+				MoveOut: "D2/moveout", MoveBack: "D2/moveback"}}
+		}
+		vs := Verify(p, pl)
+		if !planned {
+			assert.Empty(t, vs, "a booked stay from before the operation:%s", vtDump(vs))
+			continue
+		}
+		require.Len(t, vs, 1, vtDump(vs))
+		assert.Equal(t, NameRehousing, vs[0].Rule)
+		assert.Equal(t, "D2/moveout", vs[0].Intervention)
 	}
 }
 

@@ -482,6 +482,17 @@ func pageWords(t *testing.T, p pager) {
 		{`RPFr.labeller({trades: [{id: "plumbing", label: "Plomberie et chauffage"}]}).trade("plumbing")`, "Plomberie et chauffage"},
 		{`RPFr.labeller({profiles: [{id: "reduced-mobility"}]}).profile("reduced-mobility")`, "mobilité réduite"},
 		{`RPFr.rule("tenant-availability")`, "présence du locataire"},
+		// dates: "1er" for the first of a month, in every formatter of the page
+		{`RPFr.date({y: 2027, mo: 3, d: 1, wd: 1})`, "lundi 1er mars 2027"},
+		{`RPFr.date({y: 2027, mo: 3, d: 2, wd: 2})`, "mardi 2 mars 2027"},
+		{`RPFr.date({y: 2027, mo: 3, d: 1, wd: 1}, true)`, "lun. 1er mars 2027"},
+		{`RPFr.date({y: 2027, mo: 12, d: 11})`, "11 décembre 2027"},
+		{`RPFr.longDate("2027-02-01")`, "1er février 2027"},
+		{`RPFr.recurrence({rrule: "FREQ=WEEKLY;BYDAY=MO;UNTIL=20270401T000000Z", start: "09:00", duration: "1h", from: "2027-03-01"})`, "le lundi, de 9 h à 10 h, à partir du 1er mars 2027, jusqu'au 1er avril 2027"},
+		{`RPPage.longDay(Date.parse("2027-02-28T23:30:00Z"))`, "lundi 1er mars 2027"}, // Paris time
+		{`RPPage.when(Date.parse("2027-03-01T07:00:00Z"))`, "lun. 1er mars 2027, 08:00"},
+		{`RPPage.fromTo(Date.parse("2027-03-01T07:00:00Z"), Date.parse("2027-03-01T11:00:00Z"))`, "lundi 1er mars 2027, de 08:00 à 12:00"},
+		{`RPPage.longDay(Date.parse("2027-03-21T12:00:00Z"))`, "dimanche 21 mars 2027"},
 		// wall times and instants in the operation's zone, across the clock changes
 		{`JSON.stringify(RPCal.Zone("Europe/Paris").wall(Date.parse("2027-03-28T01:30:00Z")))`, `{"y":2027,"mo":3,"d":28,"h":3,"mi":30,"wd":0}`},
 		{`JSON.stringify(RPCal.Zone("Europe/Paris").wall(Date.parse("2027-01-04T23:30:00Z")))`, `{"y":2027,"mo":1,"d":5,"h":0,"mi":30,"wd":2}`},

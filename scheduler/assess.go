@@ -27,6 +27,10 @@ type Assessment struct {
 	// windows (heads and deadlines), or the work their jobs must do inside one
 	// window whatever their starts (energetic reasoning).
 	BoundBinds string
+	// BoundBindsFr says the same in French, the crews by their trades' labels
+	// ("les créneaux d'un seul à la fois de l'équipe menuiseries extérieures
+	// (windows-1)").
+	BoundBindsFr string
 	// Disturbance compares each occupied dwelling's disturbed days with the
 	// fewest its interventions allow (nil when no dwelling has a bound).
 	Disturbance *Disturbance
@@ -68,7 +72,8 @@ func Assess(p *model.Problem, plan *model.Plan) (*Assessment, error) {
 		return nil, fmt.Errorf("scheduler: %w", err)
 	}
 	lb := b.End.Value
-	a.Bound, a.BoundBinds = cp.Clock.Time(lb), bindingText(cp, b.End)
+	a.Bound = cp.Clock.Time(lb)
+	a.BoundBinds, a.BoundBindsFr = bindingText(cp, b.End)
 	if lb > 0 && !a.End.IsZero() {
 		a.GapPct = 100 * float64(cp.Clock.Minute(a.End)-lb) / float64(lb)
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/rehabplan/rehabplan/constraints"
 	"github.com/rehabplan/rehabplan/model"
@@ -28,23 +30,117 @@ type Disturbance struct {
 	Bound map[string]int
 }
 
-// bindingText says in words which relaxation gives the end bound.
-func bindingText(cp *constraints.Compiled, b solver.EndBound) string {
+// bindingText says in words which relaxation gives the end bound, in English
+// and in French: the resources that bind by their designation, "the crew
+// windows-1", "l'équipe menuiseries extérieures (windows-1)".
+func bindingText(cp *constraints.Compiled, b solver.EndBound) (en, fr string) {
 	if b.Binding == solver.BindPath {
-		return "the critical path (durations, lags and calendars)"
+		return "the critical path (durations, lags and calendars)", "le chemin critique (durées, délais et calendriers)"
 	}
-	names := make([]string, 0, len(b.Resources))
-	for _, r := range b.Resources {
-		names = append(names, cp.Problem.Resources[r].Name)
-	}
-	what := "the load of "
+	en, fr = "the load of ", "la charge "
 	switch b.Binding {
 	case solver.BindWindow:
-		what = "the one-at-a-time windows of "
+		en, fr = "the one-at-a-time windows of ", "les créneaux d'un seul à la fois "
 	case solver.BindEnergy:
-		what = "the work that must fall inside one window, for "
+		ens, frs := resourceNames(cp, b.Resources)
+		return "the work that must fall inside one window, for " + ens,
+			"le travail " + frs + " qui doit tomber dans un même créneau"
 	}
-	return what + strings.Join(names, ", ")
+	ens, frs := resourceNames(cp, b.Resources)
+	return en + ens, fr + frs
+}
+
+// resourceGroup is a run of binding resources of one kind (and, for crews, of
+// the same trades), worded together: "the crews a and b", "des équipes
+// peinture (a, b)".
+type resourceGroup struct {
+	kind   string // crew, pilot, dwelling or the solver's name for any other
+	trades string // the crews' trades, in French
+	ids    []string
+}
+
+// resourceNames words the resources rs of cp (indices in cp.Problem.Resources,
+// crews, then pilots, then dwellings) in English, "the crew windows-1", and in
+// French after "de", "de l'équipe menuiseries extérieures (windows-1)", "du
+// pilote p1", "des logements B1-A-01 et B1-A-02".
+func resourceNames(cp *constraints.Compiled, rs []int) (en, fr string) {
+	names := tradeNames(cp.Model)
+	var groups []*resourceGroup
+	add := func(kind, trades, id string) {
+		if n := len(groups); n > 0 && groups[n-1].kind == kind && groups[n-1].trades == trades {
+			groups[n-1].ids = append(groups[n-1].ids, id)
+			return
+		}
+		groups = append(groups, &resourceGroup{kind: kind, trades: trades, ids: []string{id}})
+	}
+	nc, np := len(cp.Crews), len(cp.Pilots)
+	for _, r := range rs {
+		switch {
+		case r < nc:
+			c := cp.Crews[r]
+			ts := make([]string, len(c.Trades))
+			for i, t := range c.Trades {
+				ts[i] = lowerFirst(names[t])
+				if ts[i] == "" {
+					ts[i] = t
+				}
+			}
+			add("crew", strings.Join(ts, ", "), c.ID)
+		case r < nc+np:
+			add("pilot", "", cp.Pilots[r-nc].ID)
+		case r-nc-np < len(cp.Dwellings):
+			add("dwelling", "", cp.Dwellings[r-nc-np].ID)
+		default:
+			add(cp.Problem.Resources[r].Name, "", "")
+		}
+	}
+	ens, frs := make([]string, len(groups)), make([]string, len(groups))
+	for i, g := range groups {
+		ens[i], frs[i] = g.words()
+	}
+	return andList(ens, "and"), andList(frs, "et")
+}
+
+// words designates g in English and in French after "de".
+func (g *resourceGroup) words() (en, fr string) {
+	one := len(g.ids) == 1
+	ids := andList(g.ids, "and")
+	switch g.kind {
+	case "crew":
+		if one {
+			return "the crew " + ids, "de l'équipe " + g.trades + " (" + ids + ")"
+		}
+		return "the crews " + ids, "des équipes " + g.trades + " (" + strings.Join(g.ids, ", ") + ")"
+	case "pilot":
+		if one {
+			return "the pilot " + ids, "du pilote " + ids
+		}
+		return "the pilots " + ids, "des pilotes " + andList(g.ids, "et")
+	case "dwelling":
+		if one {
+			return "the dwelling " + ids, "du logement " + ids
+		}
+		return "the dwellings " + ids, "des logements " + andList(g.ids, "et")
+	}
+	return g.kind, "de " + g.kind
+}
+
+// andList joins words as a sentence does: "a", "a and b", "a, b and c".
+func andList(ws []string, and string) string {
+	if len(ws) <= 1 {
+		return strings.Join(ws, "")
+	}
+	return strings.Join(ws[:len(ws)-1], ", ") + " " + and + " " + ws[len(ws)-1]
+}
+
+// lowerFirst lowers the first letter of a label read inside a sentence
+// ("Menuiseries extérieures" after "l'équipe").
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[n:]
 }
 
 // disturbance measures a plan's disturbed days against the days bound of each

@@ -26,11 +26,12 @@ func TestBindingTextNamesEachRelaxation(t *testing.T) {
 	cases := []struct {
 		bind solver.Binding
 		want string
+		fr   string
 	}{
-		{solver.BindPath, "the critical path (durations, lags and calendars)"},
-		{solver.BindLoad, "the load of crew windows-1"},
-		{solver.BindWindow, "the one-at-a-time windows of crew windows-1"},
-		{solver.BindEnergy, "the work that must fall inside one window, for crew windows-1"},
+		{solver.BindPath, "the critical path (durations, lags and calendars)", "le chemin critique (durées, délais et calendriers)"},
+		{solver.BindLoad, "the load of the crew windows-1", "la charge de l'équipe menuiseries extérieures (windows-1)"},
+		{solver.BindWindow, "the one-at-a-time windows of the crew windows-1", "les créneaux d'un seul à la fois de l'équipe menuiseries extérieures (windows-1)"},
+		{solver.BindEnergy, "the work that must fall inside one window, for the crew windows-1", "le travail de l'équipe menuiseries extérieures (windows-1) qui doit tomber dans un même créneau"},
 	}
 	seen := map[string]bool{}
 	for _, tc := range cases {
@@ -38,8 +39,9 @@ func TestBindingTextNamesEachRelaxation(t *testing.T) {
 		if tc.bind != solver.BindPath {
 			b.Resources = []int{crew}
 		}
-		got := bindingText(cp, b)
+		got, fr := bindingText(cp, b)
 		require.Equal(t, tc.want, got, "%s", tc.bind)
+		require.Equal(t, tc.fr, fr, "%s", tc.bind)
 		require.False(t, seen[strings.SplitN(got, " of ", 2)[0]], "%s: words shared with another relaxation", tc.bind)
 		seen[strings.SplitN(got, " of ", 2)[0]] = true
 	}

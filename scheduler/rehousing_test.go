@@ -218,3 +218,51 @@ func TestRehousingReplan(t *testing.T) {
 	}
 	assert.Len(t, rr.Problem.Relocations, 2, "booked")
 }
+
+// Works at the very start of the operation that need the household away: its
+// stay cannot begin before the operation's first day (its move out is an
+// intervention of the operation), so it begins that day and the works wait for
+// the move out; the plan verifies. The same plan from elsewhere with the stay,
+// or the stay and its move out, before the operation breaks the rules.
+func TestRehousingStayAtTheOperationStart(t *testing.T) {
+	p := rehousingProblem()
+	p.RelocationUnits[0].AvailableFrom = "" // the unit is free from the start
+	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 40, Workers: 1, Check: true})
+	require.NoError(t, err)
+	require.Equal(t, StatusComplete, res.Status, "%+v", res.Plan.Unplaced)
+	require.Empty(t, Verify(p, res.Plan))
+	require.NotEmpty(t, res.Plan.Stays)
+	st := res.Plan.Stays[0]
+	require.Equal(t, "H1", st.Household)
+	assert.Equal(t, p.Operation.Start, st.From, "the stay begins on the operation's first day")
+	at := map[string]model.Assignment{}
+	for _, as := range res.Plan.Assignments {
+		at[as.Intervention] = as
+	}
+	assert.Equal(t, "2027-03-01T08:00:00+01:00", at[st.MoveOut].Start, "the move out first thing")
+	for _, id := range []string{"D1/strip-out", "D1/plumbing", "D1/sanitary"} {
+		assert.GreaterOrEqual(t, at[id].Start, at[st.MoveOut].End, "%s after the move out", id)
+	}
+
+	early := *res.Plan
+	early.Stays = append([]model.Stay(nil), res.Plan.Stays...)
+	early.Stays[0].From = "2027-02-26"
+	rules := func(vs []Violation) map[string]string {
+		out := map[string]string{}
+		for _, v := range vs {
+			out[v.Rule] += v.Intervention + ": " + v.Message + "\n"
+		}
+		return out
+	}
+	got := rules(Verify(p, &early))
+	assert.Contains(t, got["rehousing"], "D1/move-out: the plan's stay of household H1 starts on 2027-02-26, before the operation starts (2027-03-01)")
+	early.Assignments = append([]model.Assignment(nil), res.Plan.Assignments...)
+	for i := range early.Assignments {
+		if a := &early.Assignments[i]; a.Intervention == st.MoveOut {
+			a.Start, a.End = "2027-02-26T08:00:00+01:00", "2027-02-26T11:30:00+01:00"
+		}
+	}
+	got = rules(Verify(p, &early))
+	assert.Contains(t, got["rehousing"], "before the operation starts")
+	assert.Contains(t, got["release-delivery-deadline"], "D1/move-out: starts 2027-02-26 08:00, before the operation starts (2027-03-01)")
+}

@@ -129,6 +129,8 @@ type Result struct {
 	GapPct   float64
 	// BoundBinds says which relaxation gives Bound (see Assessment.BoundBinds).
 	BoundBinds string
+	// BoundBindsFr says the same in French (see Assessment.BoundBindsFr).
+	BoundBindsFr string
 	// Disturbance compares each occupied dwelling's disturbed days with the
 	// fewest its interventions allow (nil without a bound, as Bound).
 	Disturbance *Disturbance
@@ -152,7 +154,7 @@ func (r *Result) finish(cp *constraints.Compiled, res *solver.Result, violations
 		r.GapPct = 100 * float64(res.Terms.Makespan-lb) / float64(lb)
 	}
 	if res.Bounds != nil {
-		r.BoundBinds = bindingText(cp, res.Bounds.End)
+		r.BoundBinds, r.BoundBindsFr = bindingText(cp, res.Bounds.End)
 		r.Disturbance = disturbance(cp.Model, r.Plan, res.Bounds.GroupDays)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -15,42 +16,69 @@ const benchUsage = "usage: rehabplan bench --family jobshop|flowshop|rcpsp [--ti
 
 // cmdBench runs public benchmark instances through the same engine as the domain.
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlagSet("bench", stderr)
-	family := fs.String("family", "", "jobshop, flowshop or rcpsp")
-	limit := fs.Duration("time-limit", 10*time.Second, "time limit per instance")
-	boundsPath := fs.String("bounds", "", "CSV of best-known bounds (default: bounds.csv beside the first file)")
-	work := fs.Int("work-limit", 0, "schedules built per instance (0: none); with --seed, a run that ends on it gives the same rows every time")
-	seed := fs.Int64("seed", 0, "random seed")
-	workers := fs.Int("workers", 0, "parallel searches (0: all cores)")
-	pos, err := parse(fs, args)
-	if err != nil {
+	o, ok := benchFlags(args, stderr)
+	if !ok {
 		return exitInvalid
 	}
-	if !checkFlags(stderr, positive("time-limit", *limit), atLeast("work-limit", *work, 0), atLeast("workers", *workers, 0)) {
-		return exitInvalid
-	}
-	if *family == "" || len(pos) == 0 {
-		fmt.Fprintln(stderr, benchUsage)
-		return exitInvalid
-	}
-	path := *boundsPath
+	pos := o.files
+	path := o.boundsPath
 	if path == "" {
 		path = filepath.Join(filepath.Dir(pos[0]), "bounds.csv")
 	}
 	bounds, err := bench.LoadBounds(path)
 	if err != nil {
-		if *boundsPath != "" {
+		if o.boundsPath != "" {
 			fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 			return exitInvalid
 		}
 		bounds = nil
 	}
-	_, err = bench.Run(ctx, *family, pos, bounds, bench.Settings{TimeLimit: *limit, WorkLimit: *work, Seed: *seed, Workers: *workers}, stdout)
+	_, err = bench.Run(ctx, o.family, pos, bounds, o.set, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 		return exitInvalid
 	}
 	return exitOK
+}
+
+// benchOptions are bench's flags read: the family, the bounds file, the
+// instance files and the solver's settings.
+type benchOptions struct {
+	family, boundsPath string
+	files              []string
+	set                bench.Settings
+}
+
+// benchFlags reads bench's flags (what is wrong is said on stderr). With
+// --work-limit and no --time-limit, no time limit cuts a run
+// (bench.NoTimeLimit): the work limit ends it, and its rows are the same under
+// any load.
+func benchFlags(args []string, stderr io.Writer) (benchOptions, bool) {
+	fs := newFlagSet("bench", stderr)
+	family := fs.String("family", "", "jobshop, flowshop or rcpsp")
+	limit := fs.Duration("time-limit", 10*time.Second, "time limit per instance (with --work-limit and without --time-limit: none, the work limit ends each run)")
+	boundsPath := fs.String("bounds", "", "CSV of best-known bounds (default: bounds.csv beside the first file)")
+	work := fs.Int("work-limit", 0, "schedules built per instance (0: none); with --seed, a run that ends on it gives the same rows every time, under any load unless --time-limit is given too")
+	seed := fs.Int64("seed", 0, "random seed")
+	workers := fs.Int("workers", 0, "parallel searches (0: all cores)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return benchOptions{}, false
+	}
+	if !checkFlags(stderr, positive("time-limit", *limit), atLeast("work-limit", *work, 0), atLeast("workers", *workers, 0)) {
+		return benchOptions{}, false
+	}
+	if *family == "" || len(pos) == 0 {
+		fmt.Fprintln(stderr, benchUsage)
+		return benchOptions{}, false
+	}
+	timeSet := false
+	fs.Visit(func(f *flag.Flag) { timeSet = timeSet || f.Name == "time-limit" })
+	if *work > 0 && !timeSet {
+		*limit = bench.NoTimeLimit
+	}
+	return benchOptions{family: *family, boundsPath: *boundsPath, files: pos,
+		set: bench.Settings{TimeLimit: *limit, WorkLimit: *work, Seed: *seed, Workers: *workers}}, true
 }
 
 // cmdBenchReplan compares replanning with solving from scratch on slip scenarios of

@@ -302,7 +302,7 @@ func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// otherwise build again from p
 	rp.summary(scheduler.Summarize(res.Problem, res.Plan))
 	if res.Status == scheduler.StatusComplete && !res.Bound.IsZero() {
-		rp.bound(res.Makespan, res.Bound, res.GapPct, res.BoundBinds, res.Disturbance)
+		rp.bound(res.Makespan, res.Bound, res.GapPct, res.BoundBinds, res.BoundBindsFr, res.Disturbance)
 	}
 	rp.search(res.Stop, res.Elapsed, res.Iterations, -1)
 	tm.since("summary", t0)
@@ -338,7 +338,7 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 				return exitFail
 			}
-			rp.bound(a.End, a.Bound, a.GapPct, a.BoundBinds, a.Disturbance)
+			rp.bound(a.End, a.Bound, a.GapPct, a.BoundBinds, a.BoundBindsFr, a.Disturbance)
 		}
 		if err := rp.burden(scheduler.Summarize(p, plan)); err != nil {
 			fmt.Fprintf(stderr, "rehabplan: %v\n", err)

@@ -8,10 +8,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/rehabplan/rehabplan/bench"
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/scheduler"
 )
@@ -251,6 +253,35 @@ func TestBenchWorkLimitIsDeterministic(t *testing.T) {
 	code, _, stderr := runCLI("bench", "--family", "flowshop", "--work-limit", "-1", files[0])
 	assert.Equal(t, exitInvalid, code)
 	assert.Contains(t, stderr, "--work-limit")
+}
+
+// TestBenchFlagsTimeLimit: with --work-limit and no --time-limit no time limit
+// cuts a run (the work limit ends it, under any load); a --time-limit given
+// stays, and without a work limit the default 10 s stays.
+func TestBenchFlagsTimeLimit(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		args []string
+		want time.Duration
+		work int
+	}{
+		{"work limit alone", []string{"--work-limit", "5000"}, bench.NoTimeLimit, 5000},
+		{"work limit and time limit", []string{"--work-limit", "5000", "--time-limit", "1m"}, time.Minute, 5000},
+		{"time limit before the work limit", []string{"--time-limit", "10s", "--work-limit", "5"}, 10 * time.Second, 5},
+		{"time limit alone", []string{"--time-limit", "3s"}, 3 * time.Second, 0},
+		{"neither", nil, 10 * time.Second, 0},
+		{"a work limit of 0 is none", []string{"--work-limit", "0"}, 10 * time.Second, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var stderr strings.Builder
+			args := append(append([]string{"--family", "jobshop"}, c.args...), "ft06")
+			o, ok := benchFlags(args, &stderr)
+			require.True(t, ok, stderr.String())
+			assert.Equal(t, c.want, o.set.TimeLimit)
+			assert.Equal(t, c.work, o.set.WorkLimit)
+			assert.Equal(t, []string{"ft06"}, o.files)
+		})
+	}
 }
 
 // A replan whose event makes a household need a relocation stay plans it: the

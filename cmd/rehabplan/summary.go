@@ -251,8 +251,9 @@ func ruleName(id string) string {
 }
 
 // bound writes the plan's end against the lower bound, what gives the bound and
-// the disturbed days against theirs.
-func (r *reporter) bound(end, bound time.Time, gapPct float64, binds string, d *scheduler.Disturbance) {
+// the disturbed days against theirs; binds and bindsFr say what gives the bound
+// in English and in French.
+func (r *reporter) bound(end, bound time.Time, gapPct float64, binds, bindsFr string, d *scheduler.Disturbance) {
 	if !r.fr {
 		fmt.Fprintf(r.w, "end %s, lower bound %s: gap %.1f%%\n", end.Format("2006-01-02 15:04"), bound.Format("2006-01-02 15:04"), gapPct)
 		fmt.Fprintf(r.w, "the bound binds by %s\n", binds)
@@ -262,28 +263,11 @@ func (r *reporter) bound(end, bound time.Time, gapPct float64, binds string, d *
 		return
 	}
 	fmt.Fprintf(r.w, "fin des travaux %s ; au plus tôt possible %s : écart %s\u00a0%%\n", r.frMoment(end), r.frMoment(bound), frDecimal(gapPct, 1))
-	fmt.Fprintf(r.w, "ce qui fixe ce plus tôt : %s\n", frBinds(binds))
+	fmt.Fprintf(r.w, "ce qui fixe ce plus tôt : %s\n", bindsFr)
 	if d != nil {
 		fmt.Fprintf(r.w, "jours perturbés rapportés à leur minimum : %s en moyenne, %s au pire (%s : %d jours pour un minimum de %d)\n",
 			frDecimal(d.RatioMean, 2), frDecimal(d.RatioWorst, 2), d.WorstAt, d.Days[d.WorstAt], d.Bound[d.WorstAt])
 	}
-}
-
-// frBinds says in French which relaxation gives the bound (the scheduler says
-// it in English: the critical path, the load of, the one-at-a-time windows of,
-// the work that must fall inside one window).
-func frBinds(s string) string {
-	switch {
-	case strings.HasPrefix(s, "the critical path"):
-		return "le chemin critique (durées, délais et calendriers)"
-	case strings.HasPrefix(s, "the load of "):
-		return "la charge de " + strings.TrimPrefix(s, "the load of ")
-	case strings.HasPrefix(s, "the one-at-a-time windows of "):
-		return "les créneaux d'un seul à la fois de " + strings.TrimPrefix(s, "the one-at-a-time windows of ")
-	case strings.HasPrefix(s, "the work that must fall inside one window, for "):
-		return "le travail qui doit tomber dans un même créneau, pour " + strings.TrimPrefix(s, "the work that must fall inside one window, for ")
-	}
-	return s
 }
 
 // search writes how the search ended; rounds < 0 for a solve.

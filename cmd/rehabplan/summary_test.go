@@ -132,17 +132,3 @@ func TestEveryRuleHasAFrenchName(t *testing.T) {
 		}
 	}
 }
-
-// Every way the scheduler says what binds the end bound reads in French, the
-// resources' names kept.
-func TestFrenchBinds(t *testing.T) {
-	cases := []struct{ en, fr string }{
-		{"the critical path (durations, lags and calendars)", "le chemin critique (durées, délais et calendriers)"},
-		{"the load of crew windows-1", "la charge de crew windows-1"},
-		{"the one-at-a-time windows of crew windows-1", "les créneaux d'un seul à la fois de crew windows-1"},
-		{"the work that must fall inside one window, for crew windows-1", "le travail qui doit tomber dans un même créneau, pour crew windows-1"},
-	}
-	for _, tc := range cases {
-		require.Equal(t, tc.fr, frBinds(tc.en))
-	}
-}

@@ -42,13 +42,12 @@
 
   // the page's dates, built from the zone's wall clock (Intl's format is too slow
   // for the thousands of bars of a large plan)
-  const WD = ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"];
-  const MO = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
-  const MOS = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
+  // (RPFr.date writes "1er" for the first of a month)
+  const MO = F.MONTHS, MOS = F.MONTHS_SHORT;
   const p2 = (n) => String(n).padStart(2, "0");
   const time = (ms) => { const w = state.zone.wall(ms); return p2(w.h) + ":" + p2(w.mi); };
-  const longDay = (ms) => { const w = state.zone.wall(ms); return WD[w.wd] + " " + w.d + " " + MO[w.mo - 1] + " " + w.y; };
-  const when = (ms) => { const w = state.zone.wall(ms); return WD[w.wd].slice(0, 3) + ". " + w.d + " " + MOS[w.mo - 1] + " " + w.y + ", " + p2(w.h) + ":" + p2(w.mi); };
+  const longDay = (ms) => F.date(state.zone.wall(ms));
+  const when = (ms) => { const w = state.zone.wall(ms); return F.date(w, true) + ", " + p2(w.h) + ":" + p2(w.mi); };
   const monthYear = (ms) => { const w = state.zone.wall(ms); return MO[w.mo - 1] + " " + w.y; };
   // fromTo words an appointment: "mardi 5 janvier 2027, de 08:00 à 12:00"
   function fromTo(s, e) {
@@ -426,7 +425,7 @@
     el(g, "text", { class: "corner", x: 4, y: 32 }, "heures : " + z.tz);
     el(g, "line", { class: "rule", x1: LEFT - 0.5, x2: LEFT - 0.5, y1: 0, y2: TOP });
   }
-  const F_DAYSHORT = (ms) => { const w = state.zone.wall(ms); return ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."][w.wd] + " " + w.d; };
+  const F_DAYSHORT = (ms) => { const w = state.zone.wall(ms); return F.WEEKDAYS[w.wd].slice(0, 3) + ". " + F.dayOfMonth(w.d); };
 
   function legend() {
     const ul = $("legend-items");

@@ -63,9 +63,22 @@
     }
     return idx.length === 1 ? "le " + words[0] : list(words);
   }
+  // the French dates: "1er mars 2027" for the first of a month, "2 mars 2027"
+  // after (Intl writes "1 mars"); with the weekday, "lundi 1er mars 2027"
+  const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+  const MONTHS_SHORT = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
+  const WEEKDAYS = ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"];
+  const dayOfMonth = (d) => (d === 1 ? "1er" : String(d));
+  // date words a wall date {y, mo, d, wd}: "lundi 1er mars 2027" (no weekday when
+  // wd is missing, short month and weekday when short: "lun. 1er mars 2027")
+  function date(w, short) {
+    const day = dayOfMonth(w.d) + " " + (short ? MONTHS_SHORT : MONTHS)[w.mo - 1] + " " + w.y;
+    if (w.wd === undefined) return day;
+    return (short ? WEEKDAYS[w.wd].slice(0, 3) + "." : WEEKDAYS[w.wd]) + " " + day;
+  }
   const longDate = (k) => {
     const [y, m, d] = k.split("-").map(Number);
-    return new Intl.DateTimeFormat("fr-FR", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" }).format(new Date(Date.UTC(y, m - 1, d)));
+    return date({ y, mo: m, d });
   };
 
   // recurrence words a model.Recurrence: "mardi et jeudi, de 13 h à 18 h". A rule
@@ -79,7 +92,7 @@
     else when = "le " + DAY_NAMES[C.DAYS[C.weekdayOfNumber(C.dayNumber(rec.from || "2024-01-01"))]];
     if (r.freq === "WEEKLY" && r.interval > 1) when = (r.interval === 2 ? "une semaine sur deux" : "une semaine sur " + r.interval) + ", " + when;
     if (r.freq === "DAILY" && r.interval > 1 && r.byday) when = "un jour sur " + r.interval + ", " + when;
-    if (r.bymonth) when += " en " + list(r.bymonth.map((m) => new Intl.DateTimeFormat("fr-FR", { month: "long", timeZone: "UTC" }).format(new Date(Date.UTC(2024, m - 1, 1)))));
+    if (r.bymonth) when += " en " + list(r.bymonth.map((m) => MONTHS[m - 1] || String(m)));
     const spans = C.startsOfDay(r, start).map((s) => {
       const e = s + len;
       const next = e > 1440 ? (e >= 2880 ? " " + Math.floor(e / 1440) + " jours plus tard" : " le lendemain") : "";
@@ -120,5 +133,5 @@
   }
   const n = (x) => new Intl.NumberFormat("fr-FR").format(x);
 
-  window.RPFr = { labeller, rule, recurrence, work, span, hours, clock, days, list, n, status: (s) => STATUS[s] || s, TRADES, PROFILES, RULES };
+  window.RPFr = { labeller, rule, recurrence, work, span, hours, clock, days, list, n, date, longDate, dayOfMonth, MONTHS, MONTHS_SHORT, WEEKDAYS, status: (s) => STATUS[s] || s, TRADES, PROFILES, RULES };
 })();
