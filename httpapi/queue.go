@@ -173,44 +173,7 @@ func (w *Worker) run(ctx context.Context, c *Claim) {
 	var stopping, lost atomic.Bool
 	renewing := make(chan struct{})
 	renewed := make(chan struct{})
-	go func() {
-		defer close(renewed)
-		t := time.NewTicker(w.Lease / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-renewing:
-				return
-			case <-ctx.Done():
-				stopping.Store(true)
-				cancel()
-				return
-			case <-t.C:
-				j.mu.Lock() // rec too: a night job sets its base under it
-				snap := rec
-				if j.best != nil {
-					b := *j.best
-					snap.Best, snap.Score = b.Score, &b
-				}
-				snap.Progress = slices.Clone(j.history)
-				j.mu.Unlock()
-				rctx, rcancel := context.WithTimeout(context.Background(), w.Lease)
-				stop, err := w.Store.Renew(rctx, rec.ID, c.Token, w.Lease, &snap)
-				rcancel()
-				switch {
-				case errors.Is(err, ErrLeaseLost):
-					lost.Store(true)
-					cancel()
-					return
-				case err != nil:
-					// the lease still runs: try again at the next tick
-					w.Logger.Warn("renewing a job's lease", "job", rec.ID, "cause", rootCause(err).Error())
-				case stop:
-					cancel()
-				}
-			}
-		}
-	}()
+	go w.renew(ctx, &rec, c.Token, j, cancel, &stopping, &lost, renewing, renewed)
 	var v *Version
 	outcome, err, stored := "done", error(nil), false
 	switch {
@@ -247,6 +210,51 @@ func (w *Worker) run(ctx context.Context, c *Claim) {
 		return
 	}
 	w.finish(&rec, c.Token, v, outcome, err, jctx.Err() != nil, stored, j, begin)
+}
+
+// renew renews a running job's lease every third of it, carrying its best plan
+// and last improvements so that other instances see them, until renewing is
+// closed; it cancels the job when the worker stops (stopping), when the lease
+// is lost to another worker (lost) or when the store asks it to stop. It
+// closes renewed when it returns.
+func (w *Worker) renew(ctx context.Context, rec *JobRecord, token string, j *job, cancel context.CancelFunc,
+	stopping, lost *atomic.Bool, renewing <-chan struct{}, renewed chan<- struct{}) {
+	defer close(renewed)
+	t := time.NewTicker(w.Lease / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-renewing:
+			return
+		case <-ctx.Done():
+			stopping.Store(true)
+			cancel()
+			return
+		case <-t.C:
+			j.mu.Lock() // rec too: a night job sets its base under it
+			snap := *rec
+			if j.best != nil {
+				b := *j.best
+				snap.Best, snap.Score = b.Score, &b
+			}
+			snap.Progress = slices.Clone(j.history)
+			j.mu.Unlock()
+			rctx, rcancel := context.WithTimeout(context.Background(), w.Lease)
+			stop, err := w.Store.Renew(rctx, rec.ID, token, w.Lease, &snap)
+			rcancel()
+			switch {
+			case errors.Is(err, ErrLeaseLost):
+				lost.Store(true)
+				cancel()
+				return
+			case err != nil:
+				// the lease still runs: try again at the next tick
+				w.Logger.Warn("renewing a job's lease", "job", rec.ID, "cause", rootCause(err).Error())
+			case stop:
+				cancel()
+			}
+		}
+	}
 }
 
 // errCancelledEarly ends a job asked to stop before any worker started it.
