@@ -17,7 +17,8 @@ import (
 //     one by one where best (NEH), and improves the result by the local search;
 //   - the local search takes every chain out in turn, in random order, and puts it
 //     back where the makespan is least, ties drawn at random (so the search moves
-//     on plateaus), until a whole round improves nothing;
+//     on plateaus: a chain moves to another position of the same makespan), until
+//     a whole round improves nothing;
 //   - the result replaces the current order when better, or when worse with the
 //     probability exp(-Δ/T) at Ruiz and Stützle's constant temperature
 //     T = 0.4·Σp/(n·m·10).
@@ -32,13 +33,15 @@ import (
 // source.
 
 // flowDestroyed is how many chains an iteration takes out.
-const flowDestroyed = 4
+const flowDestroyed = 3
 
 // noFlowShopIG makes a pure flow shop use the generic order search (tests compare
 // the generic search's two evaluations).
 var noFlowShopIG = false
 
-var noPlateau = true
+// flowPlateau lets the local search move a chain to another position of the same
+// makespan (tests turn it off to check that the search ends in a local optimum).
+var flowPlateau = true
 
 // flowIG is one worker's iterated greedy over a pure flow shop.
 type flowIG struct {
@@ -91,7 +94,8 @@ func (g *flowIG) headRows(e []int32, seq []int32, from, to int, prev []int32) {
 	m := g.m
 	for i := from; i < to; i++ {
 		row := e[i*m : i*m+m]
-		pi := g.p[int(seq[i])*m : int(seq[i])*m+m]
+		pi := g.p[int(seq[i])*m:]
+		pi = pi[:len(row)]
 		var left int32
 		if prev == nil {
 			for j := range row {
@@ -99,6 +103,7 @@ func (g *flowIG) headRows(e []int32, seq []int32, from, to int, prev []int32) {
 				row[j] = left
 			}
 		} else {
+			prev = prev[:len(row)]
 			for j := range row {
 				left = max(prev[j], left) + pi[j]
 				row[j] = left
@@ -114,15 +119,17 @@ func (g *flowIG) tailRows(q []int32, seq []int32, from, to int, next []int32) {
 	m := g.m
 	for i := to - 1; i >= from; i-- {
 		row := q[i*m : i*m+m]
-		pi := g.p[int(seq[i])*m : int(seq[i])*m+m]
+		pi := g.p[int(seq[i])*m:]
+		pi = pi[:len(row)]
 		var right int32
 		if next == nil {
-			for j := m - 1; j >= 0; j-- {
+			for j := len(row) - 1; j >= 0; j-- {
 				right += pi[j]
 				row[j] = right
 			}
 		} else {
-			for j := m - 1; j >= 0; j-- {
+			next = next[:len(row)]
+			for j := len(row) - 1; j >= 0; j-- {
 				right = max(next[j], right) + pi[j]
 				row[j] = right
 			}
@@ -148,36 +155,65 @@ func (g *flowIG) row(a []int32, i, k int) []int32 {
 	return a[i*g.m : (i+1)*g.m]
 }
 
-// bestAt evaluates chain x at every position of an order of k chains whose heads
-// of the chains before position i are head(i-1) and tails of the chains from i
-// on are tail(i) (nil past either end), and returns a best position (ties drawn
-// at random) and its makespan.
-func (g *flowIG) bestAt(k int, x int32, head, tail func(int) []int32) (int, int32) {
+// bestAt evaluates chain x at every position i of an order of k chains and
+// returns a best position (ties drawn at random) and its makespan. The heads of
+// the chains before position i are row i-1 of e1 when i-1 < at, of e2 otherwise;
+// the tails of the chains from position i on are row i of q1 when i < at, row i+1
+// of q2 otherwise (the local search's order with one chain taken out at at; an
+// insertion into a whole order passes at > k).
+func (g *flowIG) bestAt(k int, x int32, at int, e1, e2, q1, q2 []int32) (int, int32) {
 	m := g.m
 	px := g.p[int(x)*m : int(x)*m+m]
-	f := g.f
 	g.ties = g.ties[:0]
 	best := int32(math.MaxInt32)
 	for i := 0; i <= k; i++ {
-		var left, mk int32
-		if i == 0 {
-			for j := range f {
-				left += px[j]
-				f[j] = left
-			}
-		} else {
-			prev := head(i - 1)
-			for j := range f {
-				left = max(prev[j], left) + px[j]
-				f[j] = left
-			}
+		var prev, tail []int32
+		switch {
+		case i == 0:
+		case i-1 < at:
+			prev = e1[(i-1)*m : i*m]
+		default:
+			prev = e2[(i-1)*m : i*m]
 		}
-		if i == k {
-			mk = f[m-1]
-		} else {
-			t := tail(i)
-			for j := range f {
-				mk = max(mk, f[j]+t[j])
+		switch {
+		case i == k:
+		case i < at:
+			tail = q1[i*m : i*m+m]
+		default:
+			tail = q2[(i+1)*m : (i+2)*m]
+		}
+		// x's completion at each stage, and the makespan through it; a position
+		// is left as soon as it cannot tie the best
+		var left, mk int32
+		switch {
+		case prev == nil && tail == nil:
+			for j := range px {
+				left += px[j]
+			}
+			mk = left
+		case prev == nil:
+			tail = tail[:len(px)]
+			for j := range px {
+				left += px[j]
+				mk = max(mk, left+tail[j])
+				if mk > best {
+					break
+				}
+			}
+		case tail == nil:
+			prev = prev[:len(px)]
+			for j := range px {
+				left = max(prev[j], left) + px[j]
+			}
+			mk = left
+		default:
+			prev, tail = prev[:len(px)], tail[:len(px)]
+			for j := range px {
+				left = max(prev[j], left) + px[j]
+				mk = max(mk, left+tail[j])
+				if mk > best {
+					break
+				}
 			}
 		}
 		if mk < best {
@@ -202,11 +238,9 @@ func (g *flowIG) insert(seq []int32, x int32) ([]int32, int32, bool) {
 	if !g.charge(k) {
 		return seq, 0, false
 	}
-	m := g.m
 	g.headRows(g.e, seq, 0, k, nil)
 	g.tailRows(g.q, seq, 0, k, nil)
-	pos, mk := g.bestAt(k, x, func(i int) []int32 { return g.e[i*m : i*m+m] },
-		func(i int) []int32 { return g.q[i*m : i*m+m] })
+	pos, mk := g.bestAt(k, x, k+1, g.e, nil, g.q, nil)
 	return insertAt32(seq, pos, x), mk, true
 }
 
@@ -218,7 +252,6 @@ func (g *flowIG) localSearch(seq []int32, mk int32) ([]int32, int32, bool) {
 	if k < 2 {
 		return seq, mk, true
 	}
-	m := g.m
 	g.headRows(g.e, seq, 0, k, nil)
 	g.tailRows(g.q, seq, 0, k, nil)
 	g.order = append(g.order[:0], seq...)
@@ -236,20 +269,8 @@ func (g *flowIG) localSearch(seq []int32, mk int32) ([]int32, int32, bool) {
 			// tails of short: rows from at on are q's rows i+1; before at, q2's
 			g.headRows(g.e2, short, at, k-1, g.row(g.e, at-1, k))
 			g.tailRows(g.q2, short, 0, at, g.row(g.q, at+1, k))
-			pos, v := g.bestAt(k-1, x,
-				func(i int) []int32 {
-					if i < at {
-						return g.e[i*m : i*m+m]
-					}
-					return g.e2[i*m : i*m+m]
-				},
-				func(i int) []int32 {
-					if i >= at {
-						return g.q[(i+1)*m : (i+2)*m]
-					}
-					return g.q2[i*m : i*m+m]
-				})
-			if v > mk || v == mk && (pos == at || noPlateau) {
+			pos, v := g.bestAt(k-1, x, at, g.e, g.e2, g.q2, g.q)
+			if v > mk || v == mk && (pos == at || !flowPlateau) {
 				copy(seq[at+1:], seq[at:k-1])
 				seq[at] = x
 				continue

@@ -74,11 +74,14 @@ func TestFlowIGInsertMatchesFullEvaluation(t *testing.T) {
 
 // TestFlowIGLocalSearch: the local search, which reuses the heads and tails of the
 // whole order, ends on an order whose makespan is the one it reports, no worse
-// than the start, and that no single reinsertion improves (checked from the
-// definition).
+// than the start; without the plateau moves (a round of them can open an
+// improving move for a chain tried before), no single reinsertion improves it
+// (checked from the definition).
 func TestFlowIGLocalSearch(t *testing.T) {
 	rng := rand.New(rand.NewPCG(22, 22))
-	for trial := 0; trial < 100; trial++ {
+	defer func() { flowPlateau = true }()
+	for trial := 0; trial < 200; trial++ {
+		flowPlateau = trial%2 == 0
 		n, m := 2+rng.IntN(14), 1+rng.IntN(7)
 		jobs := randomJobs(rng, n, m, 1+rng.IntN(50))
 		g := newTestFlowIG(t, jobs, uint64(trial))
@@ -89,6 +92,9 @@ func TestFlowIGLocalSearch(t *testing.T) {
 		require.ElementsMatch(t, seq, got, "trial %d", trial)
 		require.Equal(t, permMakespan(jobs, got), mk, "trial %d", trial)
 		assert.LessOrEqual(t, mk, start, "trial %d", trial)
+		if flowPlateau {
+			continue
+		}
 		for a := range got {
 			for b := range got {
 				moved := slices.Insert(slices.Delete(slices.Clone(got), a, a+1), b, got[a])
