@@ -161,8 +161,8 @@ func (g *flowIG) row(a []int32, i, k int) []int32 {
 // the tails of the chains from position i on are row i of q1 when i < at, row i+1
 // of q2 otherwise (the local search's order with one chain taken out at at; an
 // insertion into a whole order passes at > k).
-func (g *flowIG) bestAt(k int, x int32, at int, e1, e2, q1, q2 []int32) (int, int32) {
-	m := g.m
+func (g *flowIG) bestAt(seq []int32, x int32, at int, e1, e2, q1, q2 []int32) (int, int32) {
+	m, k := g.m, len(seq)
 	px := g.p[int(x)*m : int(x)*m+m]
 	g.ties = g.ties[:0]
 	best := int32(math.MaxInt32)
@@ -240,7 +240,7 @@ func (g *flowIG) insert(seq []int32, x int32) ([]int32, int32, bool) {
 	}
 	g.headRows(g.e, seq, 0, k, nil)
 	g.tailRows(g.q, seq, 0, k, nil)
-	pos, mk := g.bestAt(k, x, k+1, g.e, nil, g.q, nil)
+	pos, mk := g.bestAt(seq, x, k+1, g.e, nil, g.q, nil)
 	return insertAt32(seq, pos, x), mk, true
 }
 
@@ -269,7 +269,7 @@ func (g *flowIG) localSearch(seq []int32, mk int32) ([]int32, int32, bool) {
 			// tails of short: rows from at on are q's rows i+1; before at, q2's
 			g.headRows(g.e2, short, at, k-1, g.row(g.e, at-1, k))
 			g.tailRows(g.q2, short, 0, at, g.row(g.q, at+1, k))
-			pos, v := g.bestAt(k-1, x, at, g.e, g.e2, g.q2, g.q)
+			pos, v := g.bestAt(short, x, at, g.e, g.e2, g.q2, g.q)
 			if v > mk || v == mk && (pos == at || !flowPlateau) {
 				copy(seq[at+1:], seq[at:k-1])
 				seq[at] = x
