@@ -9,9 +9,11 @@ import "math"
 // Taillard's (1990) heads and tails: inserting chain x at position i gives the
 // makespan max over stage j of f(i,j) + q(i,j), where f is x's completion at stage
 // j behind the chains before i and q the tail of the chains from i on. That costs
-// one pass over the order instead of a decode per position. The position it picks
-// is then decoded by the ordinary decoder, which gives the score; the two must
-// agree on the makespan (checked in check mode).
+// one pass over the order instead of a decode per position. The generic order
+// search (order.go) uses it for its insertions when noFlowShopIG is set; otherwise
+// such a problem runs its own iterated greedy over the permutation
+// (flowshop_ig.go), which decodes an order only to offer it. Either way the
+// decoder's makespan and the heads and tails' must agree (checked in check mode).
 
 // permFlow holds the processing times of a pure flow shop, chain by stage, and
 // scratch rows for the heads and tails.

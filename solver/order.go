@@ -371,6 +371,10 @@ func (c *compiled) temperature() float64 {
 // run builds a first order by NEH (the worker's own noise) and improves it by
 // iterated greedy until stopped or out of budget, offering each better schedule.
 func (o *orderSearch) run(offer func(*candidate)) {
+	if o.fs != nil && !noFlowShopIG {
+		o.runFlow(offer) // a pure flow shop: its own iterated greedy (flowshop_ig.go)
+		return
+	}
 	noise := 0.0
 	if o.wk.index > 0 {
 		noise = 0.5
