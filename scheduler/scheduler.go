@@ -168,7 +168,7 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 	if err := model.Validate(p); err != nil {
 		return nil, err
 	}
-	stays := constraints.PlanStays(p)
+	stays := constraints.PlanStays(ctx, p, constraints.SketchEffort{TimeLimit: s.TimeLimit, WorkLimit: s.WorkLimit})
 	if len(stays) > 0 {
 		q, err := model.ApplyStays(p, stays)
 		if err != nil {
