@@ -130,11 +130,7 @@ func compile(p *Problem) (*compiled, error) {
 			c.deadline[i] = p.Horizon
 		}
 	}
-	for _, pr := range p.Precedences {
-		c.succs[pr.From] = append(c.succs[pr.From], arc{pr.To, pr.MinLag, pr.LagCalendar, pr.MaxLag})
-		c.preds[pr.To] = append(c.preds[pr.To], arc{pr.From, pr.MinLag, pr.LagCalendar, pr.MaxLag})
-	}
-	c.fixedSuccessorDeadlines()
+	c.arcs()
 	for si, s := range p.Spans {
 		for _, t := range s.Tasks {
 			c.spansOf[t] = append(c.spansOf[t], si)
@@ -166,6 +162,16 @@ func compile(p *Problem) (*compiled, error) {
 	c.bounds()
 	c.anchorsFirst()
 	return c, nil
+}
+
+// arcs builds the adjacency of the precedences, then caps the deadlines of the
+// predecessors of fixed tasks (fixedSuccessorDeadlines).
+func (c *compiled) arcs() {
+	for _, pr := range c.p.Precedences {
+		c.succs[pr.From] = append(c.succs[pr.From], arc{pr.To, pr.MinLag, pr.LagCalendar, pr.MaxLag})
+		c.preds[pr.To] = append(c.preds[pr.To], arc{pr.From, pr.MinLag, pr.LagCalendar, pr.MaxLag})
+	}
+	c.fixedSuccessorDeadlines()
 }
 
 // fixedSuccessorDeadlines caps the deadline of each task that precedes a fixed
