@@ -198,6 +198,32 @@ func minPositive(a, b int) int {
 	return min(a, b)
 }
 
+// SketchEffort is the effort of the caller's search, which the first
+// construction PlanStays draws the stays from follows.
+type SketchEffort struct {
+	// TimeLimit is the caller's time limit (0: the solver's default, 10 s).
+	TimeLimit time.Duration
+	// WorkLimit is the caller's work limit (0: none). With one, the caller's run
+	// is deterministic, so the sketch is not cut by time: where it stops would
+	// depend on the machine, and with it the stays and what they let be placed.
+	WorkLimit int
+}
+
+// noTimeCut is the sketch's time limit under a work limit: none that a
+// construction could reach (a cancelled context still stops it).
+const noTimeCut = time.Duration(math.MaxInt64 / 2)
+
+// sketchSettings are the solver's settings of the sketch: one construction, on
+// one worker, with no bound; with a work limit no time cut, else the caller's
+// time limit.
+func (e SketchEffort) sketchSettings() *solver.Settings {
+	set := &solver.Settings{WorkLimit: 1, Workers: 1, NoBound: true, TimeLimit: e.TimeLimit}
+	if e.WorkLimit > 0 {
+		set.TimeLimit = noTimeCut
+	}
+	return set
+}
+
 // stayMarginDays is the slack of a planned stay beyond its works: room for the
 // crews' other work.
 const stayMarginDays = 10
@@ -205,8 +231,10 @@ const stayMarginDays = 10
 // sketch is where a first construction of the operation, with the households
 // of needs free of their limits, puts the works that cut water or the bathroom
 // of each of their dwellings: the first start and the last end, by dwelling.
-// It tells when the crews reach each dwelling; nil when it cannot be had.
-func sketch(p *model.Problem, needs []StayNeed, tm solver.Timer) map[string][2]time.Time {
+// It tells when the crews reach each dwelling; nil when it cannot be had. It
+// runs with the caller's effort (sketchSettings), stops with ctx and reports
+// its steps to tm (nil: nothing).
+func sketch(ctx context.Context, p *model.Problem, needs []StayNeed, e SketchEffort, tm solver.Timer) map[string][2]time.Time {
 	t0 := time.Now()
 	q := p.Clone()
 	need := map[string]bool{}
@@ -237,7 +265,9 @@ func sketch(p *model.Problem, needs []StayNeed, tm solver.Timer) map[string][2]t
 	}
 	tm.Since("compile", t0)
 	t0 = time.Now()
-	res, err := solver.Solve(context.Background(), c.Problem, &solver.Settings{WorkLimit: 1, Workers: 1, NoBound: true, Timings: tm.Prefixed("solve")})
+	set := e.sketchSettings()
+	set.Timings = tm.Prefixed("solve")
+	res, err := solver.Solve(ctx, c.Problem, set)
 	if err != nil {
 		return nil
 	}
@@ -276,20 +306,21 @@ func sketch(p *model.Problem, needs []StayNeed, tm solver.Timer) map[string][2]t
 // and the unit's cleaning days (Rehousing.CleaningDaysOf) apart from every other
 // stay in it. A household no unit can take gets no stay (its works then cannot
 // keep its limit, and say so). The moves are "<dwelling>/move-out" and
-// "<dwelling>/move-back".
-func PlanStays(p *model.Problem) []model.Stay {
-	return PlanStaysTimed(p, nil)
+// "<dwelling>/move-back". The sketch follows the caller's effort e and stops
+// with ctx.
+func PlanStays(ctx context.Context, p *model.Problem, e SketchEffort) []model.Stay {
+	return PlanStaysTimed(ctx, p, e, nil)
 }
 
 // PlanStaysTimed is PlanStays reporting to tm (nil: nothing) the wall time of
 // its sketch and of the steps of the sketch (copy, validate, compile, solve).
-func PlanStaysTimed(p *model.Problem, tm solver.Timer) []model.Stay {
+func PlanStaysTimed(ctx context.Context, p *model.Problem, e SketchEffort, tm solver.Timer) []model.Stay {
 	needs := StayNeeds(p)
 	if len(needs) == 0 {
 		return nil
 	}
 	t0 := time.Now()
-	drawn := sketch(p, needs, tm.Prefixed("sketch"))
+	drawn := sketch(ctx, p, needs, e, tm.Prefixed("sketch"))
 	tm.Since("sketch", t0)
 	return PlaceStays(p, needs, drawn)
 }

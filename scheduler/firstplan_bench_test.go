@@ -69,7 +69,7 @@ func BenchmarkFirstPlan1000(b *testing.B) {
 		})
 		var stays []model.Stay
 		b.Run(o.name+"/stays planning", func(b *testing.B) {
-			cpuLoop(b, func() { stays = constraints.PlanStays(p) })
+			cpuLoop(b, func() { stays = constraints.PlanStays(context.Background(), p, constraints.SketchEffort{}) })
 		})
 		b.Run(o.name+"/stays applied", func(b *testing.B) {
 			cpuLoop(b, func() {

@@ -186,7 +186,7 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 	calsC := make(chan *constraints.Calendars, 1)
 	go func(p *model.Problem) { calsC <- constraints.PrepareCalendars(p) }(p)
 	t0 = time.Now()
-	stays := constraints.PlanStaysTimed(p, tm.Prefixed("stays planning"))
+	stays := constraints.PlanStaysTimed(ctx, p, constraints.SketchEffort{TimeLimit: s.TimeLimit, WorkLimit: s.WorkLimit}, tm.Prefixed("stays planning"))
 	tm.Since("stays planning", t0)
 	if len(stays) > 0 {
 		t0 = time.Now()

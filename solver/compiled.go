@@ -2,6 +2,7 @@ package solver
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"sync"
@@ -129,10 +130,7 @@ func compile(p *Problem) (*compiled, error) {
 			c.deadline[i] = p.Horizon
 		}
 	}
-	for _, pr := range p.Precedences {
-		c.succs[pr.From] = append(c.succs[pr.From], arc{pr.To, pr.MinLag, pr.LagCalendar, pr.MaxLag})
-		c.preds[pr.To] = append(c.preds[pr.To], arc{pr.From, pr.MinLag, pr.LagCalendar, pr.MaxLag})
-	}
+	c.arcs()
 	for si, s := range p.Spans {
 		for _, t := range s.Tasks {
 			c.spansOf[t] = append(c.spansOf[t], si)
@@ -164,6 +162,45 @@ func compile(p *Problem) (*compiled, error) {
 	c.bounds()
 	c.anchorsFirst()
 	return c, nil
+}
+
+// arcs builds the adjacency of the precedences, then caps the deadlines of the
+// predecessors of fixed tasks (fixedSuccessorDeadlines).
+func (c *compiled) arcs() {
+	for _, pr := range c.p.Precedences {
+		c.succs[pr.From] = append(c.succs[pr.From], arc{pr.To, pr.MinLag, pr.LagCalendar, pr.MaxLag})
+		c.preds[pr.To] = append(c.preds[pr.To], arc{pr.From, pr.MinLag, pr.LagCalendar, pr.MaxLag})
+	}
+	c.fixedSuccessorDeadlines()
+}
+
+// fixedSuccessorDeadlines caps the deadline of each task that precedes a fixed
+// task: it must end by the fixed task's start less the lag (retreated over the
+// lag's calendar). A fixed task is placed before the construction begins, so the
+// serial scheme, which otherwise meets a precedence from the predecessor's side
+// only, would place such a predecessor past it (the board caps by placed
+// successors itself; this makes every construction do so too).
+func (c *compiled) fixedSuccessorDeadlines() {
+	for f := range c.p.Tasks {
+		ft := &c.p.Tasks[f]
+		if !ft.Fixed {
+			continue
+		}
+		for _, a := range c.preds[f] {
+			if c.p.Tasks[a.other].Fixed {
+				continue
+			}
+			lim := ft.Start - a.minLag
+			if a.lagCal != nil && a.minLag > 0 {
+				s, _, ok := a.lagCal.Retreat(ft.Start, a.minLag)
+				if !ok {
+					s = math.MinInt / 2 // no end leaves the lag before ft: nowhere
+				}
+				lim = s
+			}
+			c.deadline[a.other] = min(c.deadline[a.other], lim)
+		}
+	}
 }
 
 // costly reports whether moving task t off its anchor costs something.

@@ -18,7 +18,7 @@ func compiled1000(b *testing.B) *solver.Problem {
 	if err := model.Validate(p); err != nil {
 		b.Fatal(err)
 	}
-	if stays := constraints.PlanStays(p); len(stays) > 0 {
+	if stays := constraints.PlanStays(context.Background(), p, constraints.SketchEffort{}); len(stays) > 0 {
 		q, err := model.ApplyStays(p, stays)
 		if err != nil {
 			b.Fatal(err)
