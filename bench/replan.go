@@ -143,8 +143,13 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 	opStart := tv.Start.V
 	last := appts[len(appts)-1].end
 	bon, ball := quarterHours(base.Plan, loc)
-	fmt.Fprintf(out, "operation: %d dwellings, %d interventions, base plan %s to %s (%.2f%% of its starts on the quarter hour); %d s per solve\n",
-		len(p.Dwellings), len(p.Interventions), opStart.Format("2006-01-02"), last.Format("2006-01-02"), pct(bon, ball), int(o.TimeLimit.Seconds()))
+	perSolve := fmt.Sprintf("%d s per solve", int(o.TimeLimit.Seconds()))
+	if o.TimeLimit == math.MaxInt64 {
+		// the command's work limit without a time limit
+		perSolve = fmt.Sprintf("%d schedules per solve, no time limit", o.WorkLimit)
+	}
+	fmt.Fprintf(out, "operation: %d dwellings, %d interventions, base plan %s to %s (%.2f%% of its starts on the quarter hour); %s\n",
+		len(p.Dwellings), len(p.Interventions), opStart.Format("2006-01-02"), last.Format("2006-01-02"), pct(bon, ball), perSolve)
 	fmt.Fprintf(out, "%-4s %-10s %-16s %9s %8s %8s %11s %11s %7s %8s %5s %7s\n", "#", "kind", "now", "announced", "replan", "scratch", "end replan", "end scratch", "end Δ%", "first s", "lost", "¼h %")
 	var rows []ReplanRow
 	for k := 0; k < o.Scenarios; k++ {

@@ -26,9 +26,9 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	out := fs.String("o", "", "write the new plan to this file (default: stdout)")
 	diffOut := fs.String("diff", "", "write the diff as JSON to this file (default: NEW.diff.json beside -o)")
 	probOut := fs.String("problem-out", "", "write the problem brought up to date (events applied, statuses at now) to this file (default: NEW.problem.json beside -o)")
-	limit := fs.Duration("time-limit", 0, "search time limit (0: the replan budget, which grows with the operation: max(5s, dwellings × 10ms), 10s at 1,000 dwellings)")
+	limit := fs.Duration("time-limit", 0, "search time limit (0: the replan budget, which grows with the operation: max(5s, dwellings × 10ms), 10s at 1,000 dwellings; none when --work-limit is given without it)")
 	seed := fs.Int64("seed", 0, "random seed")
-	work := fs.Int("work-limit", 0, "number of schedules to build (0: no limit; with it, runs are deterministic)")
+	work := fs.Int("work-limit", 0, "number of schedules to build (0: no limit); without --time-limit, the only limit, so that a run is the same for a seed on any machine (Ctrl-C still stops it with the best plan)")
 	workers := fs.Int("workers", 0, "parallel searches (0: all cores)")
 	langS := langFlag(fs)
 	pos, err := parse(fs, args)
@@ -39,6 +39,7 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	if !ok || !checkFlags(stderr, notNegative("time-limit", *limit), atLeast("work-limit", *work, 0), atLeast("workers", *workers, 0)) {
 		return exitInvalid
 	}
+	*limit = workTimeLimit(fs, "time-limit", *limit, *work)
 	if len(pos) != 3 || *nowS == "" {
 		fmt.Fprintln(stderr, replanUsage)
 		return exitInvalid
@@ -110,7 +111,7 @@ func cmdReplan(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		defer func() { crash = recover() }()
 		progress, clearLine := progressLine(stderr)
 		defer clearLine()
-		res, err = scheduler.Replan(rctx, p, old, ev, now, &scheduler.Settings{TimeLimit: *limit, Seed: *seed, WorkLimit: *work, Workers: *workers, Lang: lang, Progress: progress})
+		res, err = replanSearch(rctx, p, old, ev, now, &scheduler.Settings{TimeLimit: *limit, Seed: *seed, WorkLimit: *work, Workers: *workers, Lang: lang, Progress: progress})
 	}()
 	if verr := valid(); verr != nil {
 		return reportInputError(stderr, pos[0], verr)
