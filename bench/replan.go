@@ -95,6 +95,16 @@ func pct(on, all int) float64 {
 	return 100 * float64(on) / float64(all)
 }
 
+// perSolve says what bounds each search, for the header line: its seconds, or its
+// work limit when the time limit is the largest duration (a work limit without a
+// time limit).
+func perSolve(o ReplanOptions) string {
+	if o.TimeLimit == NoTimeLimit {
+		return fmt.Sprintf("%d schedules per solve, no time limit", o.WorkLimit)
+	}
+	return fmt.Sprintf("%d s per solve", int(o.TimeLimit.Seconds()))
+}
+
 // RunReplan runs the scenarios and writes one line per scenario and a summary.
 func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow, error) {
 	if o.Scenarios <= 0 {
@@ -143,8 +153,8 @@ func RunReplan(ctx context.Context, o ReplanOptions, out io.Writer) ([]ReplanRow
 	opStart := tv.Start.V
 	last := appts[len(appts)-1].end
 	bon, ball := quarterHours(base.Plan, loc)
-	fmt.Fprintf(out, "operation: %d dwellings, %d interventions, base plan %s to %s (%.2f%% of its starts on the quarter hour); %d s per solve\n",
-		len(p.Dwellings), len(p.Interventions), opStart.Format("2006-01-02"), last.Format("2006-01-02"), pct(bon, ball), int(o.TimeLimit.Seconds()))
+	fmt.Fprintf(out, "operation: %d dwellings, %d interventions, base plan %s to %s (%.2f%% of its starts on the quarter hour); %s\n",
+		len(p.Dwellings), len(p.Interventions), opStart.Format("2006-01-02"), last.Format("2006-01-02"), pct(bon, ball), perSolve(o))
 	fmt.Fprintf(out, "%-4s %-10s %-16s %9s %8s %8s %11s %11s %7s %8s %5s %7s\n", "#", "kind", "now", "announced", "replan", "scratch", "end replan", "end scratch", "end Δ%", "first s", "lost", "¼h %")
 	var rows []ReplanRow
 	for k := 0; k < o.Scenarios; k++ {

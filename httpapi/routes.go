@@ -100,7 +100,7 @@ func textBody(mediaTypes ...string) []content {
 var (
 	qTimeLimit = param{name: "time_limit", desc: "the search's time limit, a Go duration such as 10s (capped by the server); a replan without one takes the replan budget, max(5s, dwellings × 10ms)",
 		schema: map[string]any{"type": "string", "example": "10s"}, parse: parsePositiveDuration}
-	qWorkLimit = param{name: "work_limit", desc: "the schedules built before stopping (a deterministic run with seed); 0: none",
+	qWorkLimit = param{name: "work_limit", desc: "the schedules built before stopping (a deterministic run with seed, when it stops the run before the time limit, which stays: time_limit or the default, capped by the server); 0: none",
 		schema: map[string]any{"type": "integer", "minimum": 0}, parse: parseCount}
 	qSeed = param{name: "seed", desc: "the seed of every random choice",
 		schema: map[string]any{"type": "integer", "format": "int64"}, parse: parseInt64}

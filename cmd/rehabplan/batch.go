@@ -21,10 +21,10 @@ import (
 // cmdBatch replans every operation under a directory (the nightly batch).
 func cmdBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("batch", stderr)
-	budget := fs.Duration("budget", 10*time.Minute, "time for the whole run; each operation gets a share")
+	budget := fs.Duration("budget", 10*time.Minute, "time for the whole run; each operation gets a share (none when --work-limit is given without it; with --store, the job queue's cap per operation stays: 5m, a worker's --max-solve-time)")
 	workers := fs.Int("workers", 0, "operations replanned at once, one core each (0: all cores)")
 	nowS := fs.String("now", "", "when the replans are made: a date, YYYY-MM-DDTHH:MM (each operation's time zone) or RFC 3339 (default: now)")
-	work := fs.Int("work-limit", 0, "schedules built per operation (0: no limit; with it, runs are deterministic)")
+	work := fs.Int("work-limit", 0, "schedules built per operation (0: no limit); without --budget, the only limit, so that a run is the same for a seed on any machine")
 	seed := fs.Int64("seed", 0, "random seed")
 	report := fs.String("report", "", "also write the reports as JSON to this file")
 	store := fs.String("store", "", "replan every operation of this PostgreSQL store (postgres://...; or REHABPLAN_STORE when no DIR is given) instead of DIR, sharing the night with the other batch runs on it")
@@ -55,6 +55,7 @@ func cmdBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		atLeastDuration("lease", *lease, time.Second)) {
 		return exitInvalid
 	}
+	*budget = workTimeLimit(fs, "budget", *budget, *work)
 	if *night != "" {
 		if err := checkNight(*night); err != nil {
 			fmt.Fprintf(stderr, "rehabplan: %v\n", err)
@@ -95,7 +96,7 @@ func cmdBatch(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 		fmt.Fprintf(stderr, "%d/%d %s: %s version %d\n", done, total, r.Operation, r.Status, r.Version)
 	}
-	rs, err := batch.Run(ctx, pos[0], o)
+	rs, err := batchRun(ctx, pos[0], o)
 	if err != nil {
 		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 		return exitFail

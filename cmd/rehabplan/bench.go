@@ -88,10 +88,10 @@ func cmdBenchReplan(ctx context.Context, args []string, stdout, stderr io.Writer
 	n := fs.Int("dwellings", 200, "dwellings of the generated operation")
 	k := fs.Int("scenarios", 30, "slip scenarios (late delivery, missed visits, sick crew, overrun in turn)")
 	seed := fs.Int64("seed", 1, "seed of the operation, the scenarios and the searches")
-	limit := fs.Duration("time-limit", 10*time.Second, "time limit of each replan and each solve from scratch")
+	limit := fs.Duration("time-limit", 10*time.Second, "time limit of each replan and each solve from scratch (none when --work-limit is given without it)")
 	workers := fs.Int("workers", 0, "parallel searches (0: all cores)")
 	announce := fs.Int("announce-days", 21, "appointments this many days ahead of now have been announced")
-	work := fs.Int("work-limit", 0, "schedules built per search instead of a time limit (deterministic)")
+	work := fs.Int("work-limit", 0, "schedules built per search (0: no limit); without --time-limit, the only limit, so that the rows are the same for a seed on any machine")
 	only := fs.Int("only", -1, "run only this scenario")
 	nowAt := fs.String("now-at", "12:00", "time of day of each scenario's now, HH:MM (an odd minute, 10:01, as a replan from the page at the server's clock)")
 	events := fs.String("events", "", "event types whose scenarios run in turn, comma-separated, or all (default: delivery_slipped,appointment_missed,crew_absent,intervention_overran)")
@@ -103,6 +103,7 @@ func cmdBenchReplan(ctx context.Context, args []string, stdout, stderr io.Writer
 		positive("time-limit", *limit), atLeast("workers", *workers, 0), atLeast("announce-days", *announce, 0), atLeast("work-limit", *work, 0), atLeast("only", *only, -1)) {
 		return exitInvalid
 	}
+	*limit = workTimeLimit(fs, "time-limit", *limit, *work)
 	at, err := time.Parse("15:04", *nowAt)
 	if err != nil {
 		fmt.Fprintf(stderr, "rehabplan: --now-at %q: want HH:MM, such as 10:01\n", *nowAt)
@@ -116,7 +117,7 @@ func cmdBenchReplan(ctx context.Context, args []string, stdout, stderr io.Writer
 	default:
 		types = strings.Split(*events, ",")
 	}
-	_, err = bench.RunReplan(ctx, bench.ReplanOptions{Dwellings: *n, Scenarios: *k, Seed: *seed, TimeLimit: *limit, WorkLimit: *work, Only: *only, Workers: *workers, AnnounceDays: *announce, Events: types, NowAt: at.Hour()*60 + at.Minute()}, stdout)
+	_, err = benchReplanRun(ctx, bench.ReplanOptions{Dwellings: *n, Scenarios: *k, Seed: *seed, TimeLimit: *limit, WorkLimit: *work, Only: *only, Workers: *workers, AnnounceDays: *announce, Events: types, NowAt: at.Hour()*60 + at.Minute()}, stdout)
 	if err != nil {
 		fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 		return exitFail

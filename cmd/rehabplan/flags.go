@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rehabplan/rehabplan/batch"
+	"github.com/rehabplan/rehabplan/bench"
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/scheduler"
 )
@@ -35,6 +37,36 @@ func notNegative(name string, d time.Duration) flagRule {
 func atLeast(name string, n, min int) flagRule {
 	return flagRule{name, n, n < min, fmt.Sprintf("a whole number of at least %d", min)}
 }
+
+// noTimeLimit is the time limit of a search run with --work-limit and without
+// --time-limit (--budget for batch): the largest duration, so that the work limit
+// alone ends the run and a seed and a work limit give the same plan on a loaded
+// machine as on an idle one. Ctrl-C still stops it with the best plan found.
+const noTimeLimit = bench.NoTimeLimit
+
+// workTimeLimit is the time limit a command's search runs with: limit, the value
+// of its time flag timeFlag, unless a work limit is given (work > 0) and timeFlag
+// is not, which is noTimeLimit. An explicit timeFlag always applies.
+func workTimeLimit(fs *flag.FlagSet, timeFlag string, limit time.Duration, work int) time.Duration {
+	if work <= 0 {
+		return limit
+	}
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == timeFlag })
+	if given {
+		return limit
+	}
+	return noTimeLimit
+}
+
+// The searches the commands run, replaced by the test of the settings the
+// commands' flags yield (TestWorkLimitSettings).
+var (
+	solveSearch    = scheduler.Solve
+	replanSearch   = scheduler.Replan
+	benchReplanRun = bench.RunReplan
+	batchRun       = batch.Run
+)
 
 // checkFlags says on stderr what is wrong with the first flag that breaks its rule
 // ("rehabplan: --time-limit -1s: want a positive duration ..."), and whether all

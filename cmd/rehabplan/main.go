@@ -245,9 +245,9 @@ func readDocument(path, want string) ([]byte, error) {
 func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("solve", stderr)
 	out := fs.String("o", "", "write the plan to this file (default: stdout)")
-	limit := fs.Duration("time-limit", 10*time.Second, "search time limit")
+	limit := fs.Duration("time-limit", 10*time.Second, "search time limit (none when --work-limit is given without it)")
 	seed := fs.Int64("seed", 0, "random seed")
-	work := fs.Int("work-limit", 0, "number of schedules to build (0: no limit; with it, runs are deterministic)")
+	work := fs.Int("work-limit", 0, "number of schedules to build (0: no limit); without --time-limit, the only limit, so that a run is the same for a seed on any machine (Ctrl-C still stops it with the best plan)")
 	workers := fs.Int("workers", 0, "parallel searches (0: all cores)")
 	langS := langFlag(fs)
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole command to this file (go tool pprof reads it)")
@@ -268,6 +268,7 @@ func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if !ok || !checkFlags(stderr, positive("time-limit", *limit), atLeast("work-limit", *work, 0), atLeast("workers", *workers, 0)) {
 		return exitInvalid
 	}
+	*limit = workTimeLimit(fs, "time-limit", *limit, *work)
 	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "usage: rehabplan solve PROBLEM.json [-o PLAN.json] [--time-limit D] [--seed N]")
 		return exitInvalid
@@ -284,7 +285,7 @@ func cmdSolve(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	progress, clearLine := progressLine(stderr)
 	t0 := time.Now()
-	res, err := scheduler.Solve(ctx, p, &scheduler.Settings{TimeLimit: *limit, Seed: *seed, WorkLimit: *work, Workers: *workers, Lang: lang, Progress: progress, Timings: tm.recorder()})
+	res, err := solveSearch(ctx, p, &scheduler.Settings{TimeLimit: *limit, Seed: *seed, WorkLimit: *work, Workers: *workers, Lang: lang, Progress: progress, Timings: tm.recorder()})
 	clearLine()
 	if err != nil {
 		return reportInputError(stderr, pos[0], err)

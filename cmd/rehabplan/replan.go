@@ -57,9 +57,9 @@ func parseReplanArgs(args []string, stderr io.Writer) (*replanArgs, int) {
 	out := fs.String("o", "", "write the new plan to this file (default: stdout)")
 	diffOut := fs.String("diff", "", "write the diff as JSON to this file (default: NEW.diff.json beside -o)")
 	probOut := fs.String("problem-out", "", "write the problem brought up to date (events applied, statuses at now) to this file (default: NEW.problem.json beside -o)")
-	limit := fs.Duration("time-limit", 0, "search time limit (0: the replan budget, which grows with the operation: max(5s, dwellings × 10ms), 10s at 1,000 dwellings)")
+	limit := fs.Duration("time-limit", 0, "search time limit (0: the replan budget, which grows with the operation: max(5s, dwellings × 10ms), 10s at 1,000 dwellings; none when --work-limit is given without it)")
 	seed := fs.Int64("seed", 0, "random seed")
-	work := fs.Int("work-limit", 0, "number of schedules to build (0: no limit; with it, runs are deterministic)")
+	work := fs.Int("work-limit", 0, "number of schedules to build (0: no limit); without --time-limit, the only limit, so that a run is the same for a seed on any machine (Ctrl-C still stops it with the best plan)")
 	workers := fs.Int("workers", 0, "parallel searches (0: all cores)")
 	langS := langFlag(fs)
 	pos, err := parse(fs, args)
@@ -70,6 +70,7 @@ func parseReplanArgs(args []string, stderr io.Writer) (*replanArgs, int) {
 	if !ok || !checkFlags(stderr, notNegative("time-limit", *limit), atLeast("work-limit", *work, 0), atLeast("workers", *workers, 0)) {
 		return nil, exitInvalid
 	}
+	*limit = workTimeLimit(fs, "time-limit", *limit, *work)
 	if len(pos) != 3 || *nowS == "" {
 		fmt.Fprintln(stderr, replanUsage)
 		return nil, exitInvalid
@@ -178,7 +179,7 @@ func runReplan(ctx context.Context, a *replanArgs, in *replanInputs, stderr io.W
 		defer clearLine()
 		s := a.settings
 		s.Progress = progress
-		res, err = scheduler.Replan(ctx, in.p, in.old, in.ev, in.now, &s)
+		res, err = replanSearch(ctx, in.p, in.old, in.ev, in.now, &s)
 	}()
 	if verr := in.valid(); verr != nil {
 		return nil, reportInputError(stderr, a.problem, verr)
