@@ -91,6 +91,13 @@ func (m meet) Advance(s, d int) (start, end int, ok bool) {
 	if !ok {
 		return 0, 0, false
 	}
+	return m.workFrom(p, d, idx)
+}
+
+// workFrom walks d of working time through the intersection from its piece p on
+// (idx, the walk's positions, moves with it): the start is p's, the end where d
+// is used up.
+func (m meet) workFrom(p Window, d int, idx []int) (start, end int, ok bool) {
 	start = p.Start
 	for rem := d; ; {
 		if l := p.Len(); l >= rem {
@@ -154,17 +161,7 @@ func (m meet) advanceFrom(s, d int, idx []int) (start, end int, ok bool) {
 	var arr [maxWalk]int
 	walk := arr[:len(idx)]
 	copy(walk, idx)
-	start = p.Start
-	for rem := d; ; {
-		if l := p.Len(); l >= rem {
-			return start, p.Start + rem, true
-		} else {
-			rem -= l
-		}
-		if p, ok = m.pieceFrom(p.End, walk); !ok {
-			return 0, 0, false
-		}
-	}
+	return m.workFrom(p, d, walk)
 }
 
 // fitContiguousFrom is FitContiguous with positions kept in idx, as advanceFrom.
