@@ -558,7 +558,10 @@ func LengthenStays(p *model.Problem, stays []model.Stay, short map[string]bool, 
 	for i, r := range p.Relocations {
 		tr := tv.Relocations()[i]
 		if tr.From.OK() && tr.To.OK() {
-			d := func(t time.Time) time.Time { t = t.In(loc); return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc) }
+			d := func(t time.Time) time.Time {
+				t = t.In(loc)
+				return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+			}
 			byUnit[r.Unit] = append(byUnit[r.Unit], span{d(tr.From.V), d(tr.To.V.Add(-time.Minute))})
 		}
 	}
