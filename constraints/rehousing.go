@@ -536,3 +536,71 @@ func stayText(n StayNeed, lang Lang) string {
 	}
 	return fmt.Sprintf("the works would leave household %s %s on about %d dates, its profile allows %d, and no relocation unit is free long enough to rehouse it", n.Household, what, n.Dates, n.Limit)
 }
+
+// LengthenStays is stays with the planned stay of each household of short
+// ending days calendar days later, as far as its unit allows: no later than the
+// end of the operation, the unit's available_to, and the cleaning days before the
+// next stay in the unit (booked in p or planned in stays). changed says whether
+// any stay got longer. A search that left a planned stay's moves or works
+// unplaced tries again with it (scheduler.Solve): PlaceStays draws a stay from a
+// sketch without the moves, and the works may land later, leaving the move back
+// no room before the stay's end.
+func LengthenStays(p *model.Problem, stays []model.Stay, short map[string]bool, days int) (out []model.Stay, changed bool) {
+	tv := p.Typed()
+	loc := tv.Loc
+	cleaning := p.Operation.Rehousing.CleaningDaysOf()
+	date := func(s string) (time.Time, bool) {
+		t, err := model.ParseDate(s, loc)
+		return t, err == nil
+	}
+	type span struct{ from, to time.Time }
+	byUnit := map[string][]span{}
+	for i, r := range p.Relocations {
+		tr := tv.Relocations()[i]
+		if tr.From.OK() && tr.To.OK() {
+			d := func(t time.Time) time.Time {
+				t = t.In(loc)
+				return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+			}
+			byUnit[r.Unit] = append(byUnit[r.Unit], span{d(tr.From.V), d(tr.To.V.Add(-time.Minute))})
+		}
+	}
+	for _, st := range stays {
+		if a, ok := date(st.From); ok {
+			if b, ok := date(st.To); ok {
+				byUnit[st.Unit] = append(byUnit[st.Unit], span{a, b})
+			}
+		}
+	}
+	units := map[string]*model.RelocationUnit{}
+	for i := range p.RelocationUnits {
+		units[p.RelocationUnits[i].ID] = &p.RelocationUnits[i]
+	}
+	out = slices.Clone(stays)
+	for i, st := range out {
+		from, ok1 := date(st.From)
+		to, ok2 := date(st.To)
+		u := units[st.Unit]
+		if !st.Planned || !short[st.Household] || !ok1 || !ok2 || u == nil {
+			continue
+		}
+		limit := to.AddDate(0, 0, days)
+		if tv.End.OK() && tv.End.V.Before(limit) {
+			limit = tv.End.V
+		}
+		if t, ok := date(u.AvailableTo); u.AvailableTo != "" && ok && t.Before(limit) {
+			limit = t
+		}
+		for _, s := range byUnit[st.Unit] {
+			if s.from.After(to) {
+				if t := s.from.AddDate(0, 0, -cleaning-1); t.Before(limit) {
+					limit = t
+				}
+			}
+		}
+		if limit.After(to) && !limit.Before(from) {
+			out[i].To, changed = limit.Format(time.DateOnly), true
+		}
+	}
+	return out, changed
+}

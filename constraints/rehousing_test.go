@@ -2,6 +2,7 @@ package constraints
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/rehabplan/rehabplan/gen"
+	"github.com/rehabplan/rehabplan/model"
 )
 
 // TestSketchFollowsTheCallersEffort: the sketch the stays are drawn from is one
@@ -54,4 +56,54 @@ func TestSketchUnderAWorkLimitIsNotCutByTime(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	assert.NotEqual(t, full, sketch(ctx, p, needs, SketchEffort{WorkLimit: 2000}, nil), "a cancelled context stops the sketch")
+}
+
+// TestLengthenStays: a short planned stay ends days later, but never within the
+// cleaning days of the next stay in its unit, after the unit's available_to or
+// after the end of the operation; the others stay as they are.
+func TestLengthenStays(t *testing.T) {
+	p := gen.Generate(gen.Options{Dwellings: 60, Seed: 1})
+	require.NoError(t, model.Validate(p))
+	require.Len(t, p.RelocationUnits, 2)
+	p.RelocationUnits = append(p.RelocationUnits, model.RelocationUnit{ID: "RU-T3", AvailableTo: "2027-04-03"}, model.RelocationUnit{ID: "RU-T4"})
+	c := p.Operation.Rehousing.CleaningDaysOf()
+	require.Equal(t, 2, c, "the dates below count 2 cleaning days")
+	u := func(i int) string { return p.RelocationUnits[i].ID }
+	stay := func(h string, unit int, from, to string, planned bool) model.Stay {
+		return model.Stay{Household: h, Unit: u(unit), From: from, To: to, Planned: planned}
+	}
+	for _, tc := range []struct {
+		name    string
+		stays   []model.Stay
+		short   []string
+		want    []string // each stay's To
+		changed bool
+	}{
+		{"by the days asked", []model.Stay{stay("HA", 0, "2027-03-01", "2027-03-10", true)}, []string{"HA"}, []string{"2027-03-17"}, true},
+		{"only the short ones", []model.Stay{stay("HA", 0, "2027-03-01", "2027-03-10", true), stay("HB", 1, "2027-03-01", "2027-03-10", true)}, []string{"HB"},
+			[]string{"2027-03-10", "2027-03-17"}, true},
+		{"the cleaning days before the next stay in the unit", []model.Stay{stay("HA", 0, "2027-03-01", "2027-03-10", true), stay("HB", 0, "2027-03-16", "2027-03-30", true)},
+			[]string{"HA", "HB"}, []string{"2027-03-13", "2027-04-06"}, true},
+		{"the unit's available_to", []model.Stay{stay("HC", 2, "2027-03-20", "2027-04-01", true)}, []string{"HC"}, []string{"2027-04-03"}, true},
+		{"the end of the operation", []model.Stay{stay("HD", 3, "2027-10-01", p.Operation.End, true)}, []string{"HD"}, []string{p.Operation.End}, false},
+		{"a stay the problem books", []model.Stay{stay("HE", 0, "2027-03-01", "2027-03-10", false)}, []string{"HE"}, []string{"2027-03-10"}, false},
+		{"next to the cleaning days already", []model.Stay{stay("HA", 0, "2027-03-01", "2027-03-10", true), stay("HB", 0, "2027-03-13", "2027-03-30", true)},
+			[]string{"HA"}, []string{"2027-03-10", "2027-03-30"}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			short := map[string]bool{}
+			for _, h := range tc.short {
+				short[h] = true
+			}
+			before := slices.Clone(tc.stays)
+			out, changed := LengthenStays(p, tc.stays, short, 7)
+			assert.Equal(t, before, tc.stays, "the stays given are not changed")
+			var got []string
+			for _, st := range out {
+				got = append(got, st.To)
+			}
+			assert.Equal(t, tc.want, got)
+			assert.Equal(t, tc.changed, changed)
+		})
+	}
 }

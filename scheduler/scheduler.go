@@ -188,33 +188,40 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 	t0 = time.Now()
 	stays := constraints.PlanStaysTimed(ctx, p, constraints.SketchEffort{TimeLimit: s.TimeLimit, WorkLimit: s.WorkLimit}, tm.Prefixed("stays planning"))
 	tm.Since("stays planning", t0)
-	if len(stays) > 0 {
-		t0 = time.Now()
-		q, err := model.ApplyStays(p, stays)
-		if err != nil {
-			return nil, fmt.Errorf("scheduler: rehousing: %w", err)
-		}
-		p = q
-		tm.Since("stays applied (copy and validate)", t0)
-	}
-	t0 = time.Now()
-	cp, err := constraints.CompileTimed(p, tm.Prefixed("compile"))
+	p0 := p
+	p, cp, res, err := solveStays(ctx, p0, stays, s, tm)
 	if err != nil {
 		return nil, err
 	}
-	tm.Since("compile", t0)
-	t0 = time.Now()
-	ss := s.solverSettings(cp.Clock.Time)
-	ss.Timings = tm.Prefixed("solve")
-	// the bounds are computed while the plan is written and verified
-	ss.BoundsLater = true
-	res, err := solver.Solve(ctx, cp.Problem, ss)
-	if err != nil {
-		return nil, fmt.Errorf("scheduler: %w", err)
+	// a planned stay too short for its moves and works (PlaceStays draws it from
+	// a sketch without the moves): lengthen it and search again, a few times,
+	// keeping the first search with the fewest unplaced; Elapsed counts them all
+	elapsed := res.Elapsed
+	for round, try := 0, stays; round < stayRounds && ctx.Err() == nil; round++ {
+		short := shortStays(cp, res)
+		if len(short) == 0 {
+			break
+		}
+		longer, changed := constraints.LengthenStays(p0, try, short, stayStepDays)
+		if !changed {
+			break
+		}
+		try = longer
+		q, qcp, qres, err := solveStays(ctx, p0, try, s, tm.Prefixed("stays lengthened"))
+		if err != nil {
+			res.WaitBounds()
+			return nil, err
+		}
+		elapsed += qres.Elapsed
+		if unplacedOf(qres) < unplacedOf(res) {
+			res.WaitBounds()
+			p, cp, res, stays = q, qcp, qres, try
+		} else {
+			qres.WaitBounds()
+		}
 	}
-	tm.Since("solve", t0)
 	t0 = time.Now()
-	out := &Result{Plan: buildPlan(cp, res, s.Lang), Elapsed: res.Elapsed, Problem: p}
+	out := &Result{Plan: buildPlan(cp, res, s.Lang), Elapsed: elapsed, Problem: p}
 	out.Plan.Stays = constraints.Stays(p, stays)
 	tm.Since("plan (assignments, explanations)", t0)
 	// the problem the stays make, which model.WithPlannedStays would build
@@ -231,6 +238,76 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 	out.finish(cp, res, vs)
 	tm.Since("bounds' words and disturbance", t0)
 	return out, nil
+}
+
+// stayRounds bounds the searches again with lengthened stays (Solve), each
+// stayStepDays calendar days longer.
+const (
+	stayRounds   = 3
+	stayStepDays = 7
+)
+
+// solveStays is the search of Solve on p with the planned stays booked
+// (model.ApplyStays): the problem it solved, compiled, and the solver's result
+// (its bounds pending: res.WaitBounds).
+func solveStays(ctx context.Context, p *model.Problem, stays []model.Stay, s *Settings, tm solver.Timer) (*model.Problem, *constraints.Compiled, *solver.Result, error) {
+	if len(stays) > 0 {
+		t0 := time.Now()
+		q, err := model.ApplyStays(p, stays)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("scheduler: rehousing: %w", err)
+		}
+		p = q
+		tm.Since("stays applied (copy and validate)", t0)
+	}
+	t0 := time.Now()
+	cp, err := constraints.CompileTimed(p, tm.Prefixed("compile"))
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	tm.Since("compile", t0)
+	t0 = time.Now()
+	ss := s.solverSettings(cp.Clock.Time)
+	ss.Timings = tm.Prefixed("solve")
+	// the bounds are computed while the plan is written and verified
+	ss.BoundsLater = true
+	res, err := solver.Solve(ctx, cp.Problem, ss)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("scheduler: %w", err)
+	}
+	tm.Since("solve", t0)
+	return p, cp, res, nil
+}
+
+// shortStays are the households whose planned stay's moves or works during it
+// the search left unplaced.
+func shortStays(cp *constraints.Compiled, res *solver.Result) map[string]bool {
+	var short map[string]bool
+	for t, pl := range res.Placements {
+		iv := cp.Interventions[t]
+		if pl.Placed || iv.Relocation == "" {
+			continue
+		}
+		d := cp.Index.Dwellings[iv.Dwelling]
+		if d == nil || !d.Occupied() {
+			continue
+		}
+		if short == nil {
+			short = map[string]bool{}
+		}
+		short[d.Household] = true
+	}
+	return short
+}
+
+func unplacedOf(res *solver.Result) int {
+	n := 0
+	for _, pl := range res.Placements {
+		if !pl.Placed {
+			n++
+		}
+	}
+	return n
 }
 
 // Verify re-checks a plan from scratch against every hard rule; it shares nothing
