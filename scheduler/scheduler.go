@@ -175,6 +175,7 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 	}
 	tm := solver.Timer(s.Timings)
 	t0 := time.Now()
+	begin := t0
 	if err := model.Validate(p); err != nil {
 		return nil, err
 	}
@@ -206,8 +207,19 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 		if !changed {
 			break
 		}
+		// the searches again share the time limit with the first: a
+		// time-limited Solve still ends within its limit
+		left := s.TimeLimit
+		if left <= 0 {
+			left = solver.DefaultTimeLimit
+		}
+		if left -= time.Since(begin); left <= 0 {
+			break
+		}
+		rs := *s
+		rs.TimeLimit = left
 		try = longer
-		q, qcp, qres, err := solveStays(ctx, p0, try, s, tm.Prefixed("stays lengthened"))
+		q, qcp, qres, err := solveStays(ctx, p0, try, &rs, tm.Prefixed("stays lengthened"))
 		if err != nil {
 			res.WaitBounds()
 			return nil, err

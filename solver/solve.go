@@ -112,6 +112,9 @@ func (r *Result) WaitBounds() {
 	}
 }
 
+// DefaultTimeLimit is the time limit of a search whose Settings.TimeLimit is 0.
+const DefaultTimeLimit = 10 * time.Second
+
 // Solve schedules p. An error means the problem itself is invalid; running out of
 // time or being cancelled is a Stop of the result, which then holds the best
 // schedule found so far (possibly with tasks left unplaced with ReasonTimeout).
@@ -126,7 +129,7 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 		set = *s
 	}
 	if set.TimeLimit <= 0 {
-		set.TimeLimit = 10 * time.Second
+		set.TimeLimit = DefaultTimeLimit
 	}
 	workers := set.Workers
 	if workers <= 0 {
