@@ -428,6 +428,8 @@ type subsetDays struct {
 	// that is not shared (dayCounter.shared)
 	perDay map[string]*dayUnion
 	own    []string
+	// scratch is the buffer unions are merged in
+	scratch []Window
 	// scratch marks, all false between calls
 	member, in []bool
 }
@@ -581,7 +583,10 @@ func (sd *subsetDays) union(classes []*class, keys []string) []int {
 	own := sd.dc.walked(last.key, last.cs).pieces
 	pieces := own
 	if len(keys) > 1 {
-		pieces = mergeWindows(sd.perDay[unionKey(keys[:len(keys)-1])].pieces, own)
+		// merged in a scratch buffer and kept at its size (the envelopes
+		// overlap: the union is often not much longer than one of them)
+		sd.scratch = mergeWindowsInto(sd.scratch[:0], sd.perDay[unionKey(keys[:len(keys)-1])].pieces, own)
+		pieces = slices.Clone(sd.scratch)
 	}
 	x := &dayUnion{pieces: pieces, days: sd.dc.perDay(pieces)}
 	sd.perDay[k] = x
@@ -627,7 +632,12 @@ func unionKey(keys []string) string {
 
 // mergeWindows is the union of two sorted lists of stretches, sorted and merged.
 func mergeWindows(a, b []Window) []Window {
-	out := make([]Window, 0, len(a)+len(b))
+	return mergeWindowsInto(make([]Window, 0, len(a)+len(b)), a, b)
+}
+
+// mergeWindowsInto appends to out (empty) the union of two sorted lists of
+// stretches, sorted and merged.
+func mergeWindowsInto(out, a, b []Window) []Window {
 	i, j := 0, 0
 	for i < len(a) || j < len(b) {
 		var w Window
