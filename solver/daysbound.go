@@ -29,7 +29,11 @@ type dayCounter struct {
 	// buffer they are walked in
 	walks   map[string]walked
 	scratch []Window
-	maxLen  int // the longest day
+	// shared holds the keys of the envelopes of more than one group
+	// (shareEnvelopes); walkedNow the keys walked since the last forget
+	shared    map[string]bool
+	walkedNow []string
+	maxLen    int // the longest day
 }
 
 func newDayCounter(c *compiled) *dayCounter {
@@ -101,6 +105,7 @@ func (dc *dayCounter) walked(key string, cs []*Calendar) walked {
 	dc.scratch, wk.open = dc.walk(cs, dc.scratch[:0])
 	wk.pieces = slices.Clone(dc.scratch)
 	dc.walks[key] = wk
+	dc.walkedNow = append(dc.walkedNow, key)
 	return wk
 }
 
@@ -202,9 +207,11 @@ func (dc *dayCounter) union(rs []int) *Calendar {
 
 // groupDayBounds is the GroupDays part of ComputeBounds.
 //
-// One long function: three passes over the same per-task arrays (each task's
-// fewest days, the chains along precedences inside a group, the load of the
-// group's unary resources), which share the day counter and its cache.
+// One long function: three passes over each group's tasks (each task's fewest
+// days, the chains along precedences inside the group, the load of the group's
+// unary resources), which share the day counter and its caches; a group is done
+// whole before the next, so that what it alone measured is dropped (forget)
+// before the next is measured.
 func (c *compiled) groupDayBounds() []int {
 	p := c.p
 	if len(p.DayStarts) < 2 || c.groups == 0 {
@@ -215,62 +222,106 @@ func (c *compiled) groupDayBounds() []int {
 	need := make([]int, n)
 	exact := make([]bool, n)
 	out := make([]int, c.groups)
+	// each group's tasks, in the tasks' order and in topological order
+	byGroup := make([][]int, c.groups)
+	inTopo := make([][]int, c.groups)
 	for t := range p.Tasks {
-		if p.Tasks[t].Group < 0 {
-			continue
+		if g := p.Tasks[t].Group; g >= 0 {
+			byGroup[g] = append(byGroup[g], t)
 		}
-		need[t], exact[t] = dc.minDays(t)
 	}
+	for _, t := range c.topo {
+		if g := p.Tasks[t].Group; g >= 0 {
+			inTopo[g] = append(inTopo[g], t)
+		}
+	}
+	dc.shareEnvelopes()
+	sd := &subsetDays{c: c, dc: dc, need: need, exact: exact, est: c.dayEsts(), perDay: map[string]*dayUnion{},
+		member: make([]bool, n), in: make([]bool, n)}
 	// chains: days[t] is the fewest distinct days the group's tasks on a chain of
 	// precedences ending at t touch, all of them no later than t's last day
 	days := make([]int, n)
-	for _, t := range c.topo {
-		g := p.Tasks[t].Group
-		if g < 0 || p.Tasks[t].Fixed {
-			continue // a fixed task may stand anywhere: it breaks the chain
+	for g, ts := range byGroup {
+		for _, t := range ts {
+			need[t], exact[t] = dc.minDays(t)
 		}
-		before := 0
-		for _, a := range c.preds[t] {
-			u := a.other
-			if p.Tasks[u].Group != g || p.Tasks[u].Fixed {
-				continue
+		for _, t := range inTopo[g] {
+			if p.Tasks[t].Fixed {
+				continue // a fixed task may stand anywhere: it breaks the chain
 			}
-			share := 1
-			if need[t] > 0 && exact[u] && exact[t] && dc.newDay(a) {
-				share = 0
+			before := 0
+			for _, a := range c.preds[t] {
+				u := a.other
+				if p.Tasks[u].Group != g || p.Tasks[u].Fixed {
+					continue
+				}
+				share := 1
+				if need[t] > 0 && exact[u] && exact[t] && dc.newDay(a) {
+					share = 0
+				}
+				if need[t] == 0 {
+					share = 0 // t touches nothing: it carries u's days on
+				}
+				before = max(before, days[u]-share)
 			}
-			if need[t] == 0 {
-				share = 0 // t touches nothing: it carries u's days on
-			}
-			before = max(before, days[u]-share)
+			days[t] = need[t] + max(0, before)
+			out[g] = max(out[g], days[t])
 		}
-		days[t] = need[t] + max(0, before)
-		out[g] = max(out[g], days[t])
+		out[g] = max(out[g], c.fixedDays(ts))
+		// the unary resources of the group (unaryDayBounds)
+		if len(ts) > 0 {
+			out[g] = max(out[g], sd.cut(ts, map[string]int{}, 0))
+		}
+		sd.forget()
 	}
-	// days touched by the fixed tasks, which stand where they are
-	fixedDays := map[int]map[int]bool{}
-	for t := range p.Tasks {
+	return out
+}
+
+// fixedDays is the number of days the fixed tasks among ts touch, where they
+// stand.
+func (c *compiled) fixedDays(ts []int) int {
+	p := c.p
+	var days map[int]bool
+	for _, t := range ts {
 		task := &p.Tasks[t]
-		if task.Group < 0 || !task.Fixed {
+		if !task.Fixed {
 			continue
 		}
 		for _, w := range p.Stretches(t, Placement{Placed: true, Start: task.Start, End: task.End, Choice: task.Choice}) {
 			if w.End <= w.Start {
 				continue
 			}
-			if fixedDays[task.Group] == nil {
-				fixedDays[task.Group] = map[int]bool{}
+			if days == nil {
+				days = map[int]bool{}
 			}
 			for d := c.dayOf(w.Start); d <= c.dayOf(w.End-1); d++ {
-				fixedDays[task.Group][d] = true
+				days[d] = true
 			}
 		}
 	}
-	for g, ds := range fixedDays {
-		out[g] = max(out[g], len(ds))
+	return len(days)
+}
+
+// shareEnvelopes marks the envelopes (their keys) that tasks of more than one
+// group have: their walks, and the unions of classes made of them alone, may be
+// read again by a later group, and are kept; the others are dropped once their
+// group is done.
+func (dc *dayCounter) shareEnvelopes() {
+	p := dc.c.p
+	first := map[string]int{}
+	dc.shared = map[string]bool{}
+	for t := range p.Tasks {
+		task := &p.Tasks[t]
+		if task.Group < 0 || task.Duration == 0 || task.Fixed {
+			continue
+		}
+		k := dc.key(dc.envelope(t))
+		if g, ok := first[k]; !ok {
+			first[k] = task.Group
+		} else if g != task.Group {
+			dc.shared[k] = true
+		}
 	}
-	c.unaryDayBounds(dc, need, exact, out)
-	return out
 }
 
 // newDay reports whether the lag of a precedence alone puts the successor's
@@ -286,32 +337,6 @@ func (dc *dayCounter) newDay(a arc) bool {
 	}
 	w := dc.measure([]*Calendar{a.lagCal})
 	return !w.open && a.minLag > w.max
-}
-
-// unaryDayBounds raises out[g] by the unary resources of group g (a dwelling that
-// takes one crew at a time): the tasks that need such a resource run one at a
-// time, so their work fits in the days they touch, each day holding at most what
-// the union of their calendars is open that day (subsetDays.days). Cuts add up
-// (subsetDays.cut): a precedence whose lag alone starts a new day (newDay)
-// splits a set of tasks into what comes before it (the predecessor and its
-// ancestors in the set) and what comes after (the successor and its
-// descendants), which touch different days (the drying before the tiling, the
-// satisfaction survey weeks after the acceptance).
-func (c *compiled) unaryDayBounds(dc *dayCounter, need []int, exact []bool, out []int) {
-	p := c.p
-	byGroup := make([][]int, c.groups)
-	for t := range p.Tasks {
-		if g := p.Tasks[t].Group; g >= 0 {
-			byGroup[g] = append(byGroup[g], t)
-		}
-	}
-	sd := &subsetDays{c: c, dc: dc, need: need, exact: exact, est: c.dayEsts(), perDay: map[string]*dayUnion{},
-		member: make([]bool, len(p.Tasks)), in: make([]bool, len(p.Tasks))}
-	for g, ts := range byGroup {
-		if len(ts) > 0 {
-			out[g] = max(out[g], sd.cut(ts, map[string]int{}, 0))
-		}
-	}
 }
 
 // maxCutDepth bounds the nesting of cuts.
@@ -398,8 +423,13 @@ type subsetDays struct {
 	need  []int
 	exact []bool
 	est   []int
-	// perDay caches the union of the calendars of a set of envelopes
+	// perDay caches the union of the calendars of a set of envelopes; own
+	// holds the keys of those made since the last forget with an envelope
+	// that is not shared (dayCounter.shared)
 	perDay map[string]*dayUnion
+	own    []string
+	// scratch is the buffer unions are merged in
+	scratch []Window
 	// scratch marks, all false between calls
 	member, in []bool
 }
@@ -553,11 +583,38 @@ func (sd *subsetDays) union(classes []*class, keys []string) []int {
 	own := sd.dc.walked(last.key, last.cs).pieces
 	pieces := own
 	if len(keys) > 1 {
-		pieces = mergeWindows(sd.perDay[unionKey(keys[:len(keys)-1])].pieces, own)
+		// merged in a scratch buffer and kept at its size (the envelopes
+		// overlap: the union is often not much longer than one of them)
+		sd.scratch = mergeWindowsInto(sd.scratch[:0], sd.perDay[unionKey(keys[:len(keys)-1])].pieces, own)
+		pieces = slices.Clone(sd.scratch)
 	}
 	x := &dayUnion{pieces: pieces, days: sd.dc.perDay(pieces)}
 	sd.perDay[k] = x
+	for _, key := range keys {
+		if !sd.dc.shared[key] {
+			sd.own = append(sd.own, k)
+			break
+		}
+	}
 	return x.days
+}
+
+// forget drops, once a group is done, the walks and the unions that no other
+// group reads: those of an envelope that only this group has (no other set of
+// tasks makes the same key); the bound of each task and each list of calendars
+// (dayCounter.cache) stays.
+func (sd *subsetDays) forget() {
+	dc := sd.dc
+	for _, k := range dc.walkedNow {
+		if !dc.shared[k] {
+			delete(dc.walks, k)
+		}
+	}
+	dc.walkedNow = dc.walkedNow[:0]
+	for _, k := range sd.own {
+		delete(sd.perDay, k)
+	}
+	sd.own = sd.own[:0]
 }
 
 // dayUnion is the stretches of a union of envelopes and its working time on
@@ -575,7 +632,12 @@ func unionKey(keys []string) string {
 
 // mergeWindows is the union of two sorted lists of stretches, sorted and merged.
 func mergeWindows(a, b []Window) []Window {
-	out := make([]Window, 0, len(a)+len(b))
+	return mergeWindowsInto(make([]Window, 0, len(a)+len(b)), a, b)
+}
+
+// mergeWindowsInto appends to out (empty) the union of two sorted lists of
+// stretches, sorted and merged.
+func mergeWindowsInto(out, a, b []Window) []Window {
 	i, j := 0, 0
 	for i < len(a) || j < len(b) {
 		var w Window
