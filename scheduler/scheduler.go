@@ -189,49 +189,16 @@ func Solve(ctx context.Context, p *model.Problem, s *Settings) (*Result, error) 
 	t0 = time.Now()
 	stays := constraints.PlanStaysTimed(ctx, p, constraints.SketchEffort{TimeLimit: s.TimeLimit, WorkLimit: s.WorkLimit}, tm.Prefixed("stays planning"))
 	tm.Since("stays planning", t0)
-	p0 := p
-	p, cp, res, err := solveStays(ctx, p0, stays, s, tm)
+	// a planned stay too short for its moves and works (PlaceStays draws it from
+	// a sketch without the moves) is lengthened before the search, from what a
+	// construction alone leaves unplaced (the search places them no better), so
+	// that a time-limited search is not spent on stays too short
+	stays = lengthenShortStays(ctx, p, stays, s, begin, tm)
+	p, cp, res, err := solveStays(ctx, p, stays, s, begin, tm)
 	if err != nil {
 		return nil, err
 	}
-	// a planned stay too short for its moves and works (PlaceStays draws it from
-	// a sketch without the moves): lengthen it and search again, a few times,
-	// keeping the first search with the fewest unplaced; Elapsed counts them all
 	elapsed := res.Elapsed
-	for round, try := 0, stays; round < stayRounds && ctx.Err() == nil; round++ {
-		short := shortStays(cp, res)
-		if len(short) == 0 {
-			break
-		}
-		longer, changed := constraints.LengthenStays(p0, try, short, stayStepDays)
-		if !changed {
-			break
-		}
-		// the searches again share the time limit with the first: a
-		// time-limited Solve still ends within its limit
-		left := s.TimeLimit
-		if left <= 0 {
-			left = solver.DefaultTimeLimit
-		}
-		if left -= time.Since(begin); left <= 0 {
-			break
-		}
-		rs := *s
-		rs.TimeLimit = left
-		try = longer
-		q, qcp, qres, err := solveStays(ctx, p0, try, &rs, tm.Prefixed("stays lengthened"))
-		if err != nil {
-			res.WaitBounds()
-			return nil, err
-		}
-		elapsed += qres.Elapsed
-		if unplacedOf(qres) < unplacedOf(res) {
-			res.WaitBounds()
-			p, cp, res, stays = q, qcp, qres, try
-		} else {
-			qres.WaitBounds()
-		}
-	}
 	t0 = time.Now()
 	out := &Result{Plan: buildPlan(cp, res, s.Lang), Elapsed: elapsed, Problem: p}
 	out.Plan.Stays = constraints.Stays(p, stays)
@@ -262,7 +229,7 @@ const (
 // solveStays is the search of Solve on p with the planned stays booked
 // (model.ApplyStays): the problem it solved, compiled, and the solver's result
 // (its bounds pending: res.WaitBounds).
-func solveStays(ctx context.Context, p *model.Problem, stays []model.Stay, s *Settings, tm solver.Timer) (*model.Problem, *constraints.Compiled, *solver.Result, error) {
+func solveStays(ctx context.Context, p *model.Problem, stays []model.Stay, s *Settings, begin time.Time, tm solver.Timer) (*model.Problem, *constraints.Compiled, *solver.Result, error) {
 	if len(stays) > 0 {
 		t0 := time.Now()
 		q, err := model.ApplyStays(p, stays)
@@ -283,12 +250,67 @@ func solveStays(ctx context.Context, p *model.Problem, stays []model.Stay, s *Se
 	ss.Timings = tm.Prefixed("solve")
 	// the bounds are computed while the plan is written and verified
 	ss.BoundsLater = true
+	ss.TimeLimit = timeLeft(s, begin)
 	res, err := solver.Solve(ctx, cp.Problem, ss)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("scheduler: %w", err)
 	}
 	tm.Since("solve", t0)
 	return p, cp, res, nil
+}
+
+// lengthenShortStays lengthens the planned stays whose moves or works a
+// construction alone (one worker, the seed, no bound) leaves unplaced, stayStepDays
+// calendar days at a time as constraints.LengthenStays allows, at most stayRounds
+// times, within the time limit counted from begin; it returns the stays whose
+// construction left the fewest unplaced (the stays given when none did better).
+func lengthenShortStays(ctx context.Context, p *model.Problem, stays []model.Stay, s *Settings, begin time.Time, tm solver.Timer) []model.Stay {
+	if len(stays) == 0 {
+		return stays
+	}
+	probe := Settings{Seed: s.Seed, WorkLimit: 1, Workers: 1, TimeLimit: s.TimeLimit, Check: s.Check}
+	best, bestN := stays, -1
+	for round, try := 0, stays; round <= stayRounds && ctx.Err() == nil && timeLeft(s, begin) > time.Millisecond; round++ {
+		q, err := model.ApplyStays(p, try)
+		if err != nil {
+			return best
+		}
+		cp, err := constraints.Compile(q)
+		if err != nil {
+			return best
+		}
+		ss := probe.solverSettings(cp.Clock.Time)
+		ss.NoBound, ss.TimeLimit = true, timeLeft(s, begin)
+		t0 := time.Now()
+		res, err := solver.Solve(ctx, cp.Problem, ss)
+		tm.Since("stays probed (a construction)", t0)
+		if err != nil {
+			return best
+		}
+		if n := unplacedOf(res); bestN < 0 || n < bestN {
+			best, bestN = try, n
+		}
+		short := shortStays(cp, res)
+		if len(short) == 0 {
+			break
+		}
+		longer, changed := constraints.LengthenStays(p, try, short, stayStepDays)
+		if !changed {
+			break
+		}
+		try = longer
+	}
+	return best
+}
+
+// timeLeft is what is left at this moment of s's time limit (the solver's
+// default when none) counted from begin, at least a millisecond.
+func timeLeft(s *Settings, begin time.Time) time.Duration {
+	limit := s.TimeLimit
+	if limit <= 0 {
+		limit = solver.DefaultTimeLimit
+	}
+	return max(limit-time.Since(begin), time.Millisecond)
 }
 
 // shortStays are the households whose planned stay's moves or works during it

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -23,18 +24,26 @@ func TestSolveLengthensShortStays(t *testing.T) {
 		dwellings int
 		seed      int64
 		long      bool
+		// timeLimit: a time-limited search (which uses its whole limit) instead
+		// of one construction
+		timeLimit time.Duration
 	}{
-		{100, 52, false}, // B5-A-05/kitchen and what follows it, its move back with them
-		{380, 170, true}, // B4-A-09/move-back
-		{702, 60, true},  // B34-A-08/move-back
+		{100, 52, false, 0}, // B5-A-05/kitchen and what follows it, its move back with them
+		{100, 52, false, 2 * time.Second},
+		{380, 170, true, 0}, // B4-A-09/move-back
+		{702, 60, true, 0},  // B34-A-08/move-back
 	} {
-		t.Run(fmt.Sprintf("gen-%d-seed-%d", tc.dwellings, tc.seed), func(t *testing.T) {
+		t.Run(fmt.Sprintf("gen-%d-seed-%d-limit-%s", tc.dwellings, tc.seed, tc.timeLimit), func(t *testing.T) {
 			if tc.long && testing.Short() {
 				t.Skip("a large operation: not with -short")
 			}
 			p := gen.Generate(gen.Options{Dwellings: tc.dwellings, Seed: tc.seed})
 			require.NoError(t, model.Validate(p))
-			res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: 1, Workers: 1, Seed: tc.seed})
+			set := &scheduler.Settings{WorkLimit: 1, Workers: 1, Seed: tc.seed}
+			if tc.timeLimit > 0 {
+				set = &scheduler.Settings{TimeLimit: tc.timeLimit, Workers: 1, Seed: tc.seed}
+			}
+			res, err := scheduler.Solve(context.Background(), p, set)
 			require.NoError(t, err)
 			var unplaced []string
 			for _, u := range res.Plan.Unplaced {
