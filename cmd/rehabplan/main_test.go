@@ -193,18 +193,27 @@ func TestGenWritesAValidOperation(t *testing.T) {
 	assert.Len(t, p.Dwellings, 25)
 }
 
-func TestReplanCommand(t *testing.T) {
-	dir := t.TempDir()
-	p, plan, ev := filepath.Join(dir, "p.json"), filepath.Join(dir, "plan.json"), filepath.Join(dir, "ev.json")
+// solvedExample writes the bundled example and its plan (solve --work-limit 4)
+// into a temporary folder: the folder, the problem's, the plan's and an events
+// file's paths (the events file is the caller's to write).
+func solvedExample(t *testing.T) (dir, p, plan, ev string) {
+	t.Helper()
+	dir = t.TempDir()
+	p, plan, ev = filepath.Join(dir, "p.json"), filepath.Join(dir, "plan.json"), filepath.Join(dir, "ev.json")
 	code, out, _ := runCLI("example")
 	require.Equal(t, exitOK, code)
 	require.NoError(t, os.WriteFile(p, []byte(out), 0o644))
 	code, _, errs := runCLI("solve", p, "-o", plan, "--work-limit", "4", "--workers", "2")
 	require.Equal(t, exitOK, code, errs)
+	return dir, p, plan, ev
+}
+
+func TestReplanCommand(t *testing.T) {
+	dir, p, plan, ev := solvedExample(t)
 	require.NoError(t, os.WriteFile(ev, []byte(`{"format":"rehabplan-events/v1","events":[
 		{"id":"slip","type":"delivery_slipped","delivery":"L-windows-1","expected":"2027-03-09T08:00"}]}`), 0o644))
 	newPlan := filepath.Join(dir, "new.json")
-	code, _, errs = runCLI("replan", p, plan, ev, "--now", "2027-02-01T12:00", "-o", newPlan, "--work-limit", "4", "--workers", "2")
+	code, _, errs := runCLI("replan", p, plan, ev, "--now", "2027-02-01T12:00", "-o", newPlan, "--work-limit", "4", "--workers", "2")
 	require.Equal(t, exitOK, code, errs)
 	require.Contains(t, errs, "announced to households")
 	require.Contains(t, errs, "Madame, Monsieur")
@@ -287,17 +296,13 @@ func TestBenchFlagsTimeLimit(t *testing.T) {
 // A replan whose event makes a household need a relocation stay plans it: the
 // command says who moves when for it, and the plan verifies.
 func TestReplanCommandPlansNewStays(t *testing.T) {
-	dir := t.TempDir()
-	p, plan, ev := filepath.Join(dir, "p.json"), filepath.Join(dir, "plan.json"), filepath.Join(dir, "ev.json")
-	code, out, _ := runCLI("example")
-	require.Equal(t, exitOK, code)
-	require.NoError(t, os.WriteFile(p, []byte(out), 0o644))
-	code, _, errs := runCLI("solve", p, "-o", plan, "--work-limit", "4", "--workers", "2")
-	require.Equal(t, exitOK, code, errs)
+	dir, p, plan, ev := solvedExample(t)
 	var doc struct {
 		Households []map[string]any `json:"households"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(out), &doc))
+	out, err := os.ReadFile(p)
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(out, &doc))
 	var h map[string]any
 	for _, x := range doc.Households {
 		if x["id"] == "H002" {
@@ -313,7 +318,7 @@ func TestReplanCommandPlansNewStays(t *testing.T) {
 	require.NoError(t, os.WriteFile(ev, e, 0o644))
 	for _, lang := range []string{"en", "fr"} {
 		newPlan := filepath.Join(dir, "new-"+lang+".json")
-		code, _, errs = runCLI("replan", p, plan, ev, "--now", "2026-12-14T09:00", "-o", newPlan, "--work-limit", "4", "--workers", "2", "--lang", lang)
+		code, _, errs := runCLI("replan", p, plan, ev, "--now", "2026-12-14T09:00", "-o", newPlan, "--work-limit", "4", "--workers", "2", "--lang", lang)
 		require.Equal(t, exitOK, code, errs)
 		if lang == "fr" {
 			assert.Contains(t, errs, "nouveaux séjours en logement tiroir (les événements les rendent nécessaires) :\n  H002 (")
