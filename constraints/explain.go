@@ -107,13 +107,7 @@ func (c *Compiled) explain(t int, p solver.Placement, pl []solver.Placement, lan
 	}
 	lo, after := c.earliestStart(t, pl)
 	task := &c.Problem.Tasks[t]
-	hi := c.Problem.Horizon
-	what := c.deadlineText(task.Deadline, lang)
-	if task.Deadline > 0 && task.Deadline < hi {
-		hi = task.Deadline
-	} else {
-		what = c.deadlineText(0, lang)
-	}
+	hi, what := c.limit(t, lang)
 	if lo+task.Duration > hi {
 		if after >= 0 {
 			msg := say(fmt.Sprintf("%s may start only after %q ends (%s), too late to finish by %s", iv.ID, c.Interventions[after].ID, c.Clock.Time(lo).Format("2006-01-02 15:04"), what),
@@ -130,6 +124,75 @@ func (c *Compiled) explain(t int, p solver.Placement, pl []solver.Placement, lan
 	return []model.Reason{{Rule: NameReleaseDeadline, Message: say(
 		fmt.Sprintf("%s cannot be placed between its release and its deadline or the end of the operation", iv.ID),
 		fmt.Sprintf("%s ne trouve pas de place entre sa date de démarrage et son échéance ou la fin de l'opération", iv.ID))}}
+}
+
+// limit is the latest end of task t, named as the object of "before": the
+// earliest of its deadline, the end of its household's relocation stay (an
+// intervention tied to the stay: moving out, works during it, moving back) and
+// the end of the operation.
+func (c *Compiled) limit(t int, lang Lang) (int, string) {
+	task := &c.Problem.Tasks[t]
+	hi, what := c.Problem.Horizon, c.deadlineText(0, lang)
+	if task.Deadline > 0 && task.Deadline < hi {
+		hi, what = task.Deadline, c.deadlineText(task.Deadline, lang)
+	}
+	if end, st, ok := c.stayEnd(t); ok && end < hi {
+		hi, what = end, c.stayEndText(st, end, lang)
+	}
+	return hi, what
+}
+
+// limitText is limit's name alone.
+func (c *Compiled) limitText(t int, lang Lang) string {
+	_, what := c.limit(t, lang)
+	return what
+}
+
+// stayEnd is, for an intervention tied to its household's relocation stay, the
+// end of the household's last stay (the stay's calendar allows nothing later) and
+// that stay; ok is false when the intervention is not tied to a stay or its
+// household has none that reads.
+func (c *Compiled) stayEnd(t int) (end int, stay *model.Relocation, ok bool) {
+	iv := c.Interventions[t]
+	if iv.Relocation == "" {
+		return 0, nil, false
+	}
+	h := c.Index.HouseholdOf(iv)
+	if h == nil {
+		return 0, nil, false
+	}
+	for _, st := range c.Index.Stays[h.ID] {
+		tp := c.Typed.RelocationOf(st)
+		if tp == nil || tp.To.Err != nil {
+			continue
+		}
+		if m := c.Clock.Minute(tp.To.V); !ok || m > end {
+			end, stay, ok = m, st, true
+		}
+	}
+	return end, stay, ok
+}
+
+// stayEndText names the end (minute end) of stay st as the object of "before":
+// "the end of household H001's stay in relocation unit T1 on 2027-03-02",
+// "la fin du séjour du ménage « H001 » dans le logement tiroir T1, le mardi 2 mars
+// 2027 au soir".
+func (c *Compiled) stayEndText(st *model.Relocation, end int, lang Lang) string {
+	at := c.Clock.Time(end)
+	midnight := at.Hour() == 0 && at.Minute() == 0
+	if lang == French {
+		when := frAt(at)
+		if midnight {
+			// a stay that ends on a date ends that day
+			when = calendar.FrenchDate(c.Clock.Time(end-1)) + " au soir"
+		}
+		return fmt.Sprintf("la fin du séjour du ménage %s dans le logement tiroir %s, le %s", frQ(st.Household), st.Unit, when)
+	}
+	when := at.Format("2006-01-02 15:04")
+	if midnight {
+		when = c.Clock.Time(end - 1).Format("2006-01-02")
+	}
+	return fmt.Sprintf("the end of household %s's stay in relocation unit %s on %s", st.Household, st.Unit, when)
 }
 
 // deadlineText names a deadline (0: the end of the operation) as the object of

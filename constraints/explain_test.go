@@ -57,6 +57,28 @@ func etCases() []etCase {
 			rule: NamePilotOfficeHours, en: "pilot is busy", ids: []string{"D1/visit"}},
 		{name: "crews busy", place: unplaced("D3/plumbing", solver.ReasonResources, func(*Compiled) int { return 0 }),
 			rule: NameCrewCalendar, en: "every crew able", ids: []string{"D3/plumbing", "PLB-1"}},
+		// a move back, tied to the stay, may end no later than the stay
+		{name: "move back: crews busy", place: unplaced("D2/moveback", solver.ReasonResources, func(*Compiled) int { return 4 }),
+			rule: NameCrewCalendar, en: "before the end of household H2's stay in relocation unit U1 on 2027-03-12",
+			ids: []string{"MOV-1", "fin du séjour du ménage «\u00a0H2\u00a0» dans le logement tiroir U1, le vendredi 12 mars 2027 au soir"}},
+		{name: "move back: dwelling full", place: unplaced("D2/moveback", solver.ReasonResources, func(c *Compiled) int { return c.firstDwelling + 1 }),
+			rule: NameDwellingCapacity, en: "before the end of household H2's stay in relocation unit U1 on 2027-03-12",
+			ids: []string{"D2/moveback", "D2", "le vendredi 12 mars 2027 au soir"}},
+		{name: "move back: pilot busy", place: unplaced("D2/moveback", solver.ReasonResources, func(c *Compiled) int { return c.firstPilot }),
+			rule: NamePilotOfficeHours, en: "before the end of household H2's stay in relocation unit U1 on 2027-03-12",
+			ids: []string{"D2/moveback", "le vendredi 12 mars 2027 au soir"}},
+		{name: "move back: too late from the release",
+			change: func(p *model.Problem) { vtIntervention(p, "D2/moveback").Release = "2027-03-12T23:00" },
+			place:  unplaced("D2/moveback", solver.ReasonNoWindow, none),
+			rule:   NameReleaseDeadline, en: "too late to finish by the end of household H2's stay in relocation unit U1 on 2027-03-12",
+			ids: []string{"D2/moveback", "le vendredi 12 mars 2027 au soir"}},
+		{name: "move back: a deadline before the stay's end",
+			change: func(p *model.Problem) {
+				iv := vtIntervention(p, "D2/moveback")
+				iv.Release, iv.Deadline = "2027-03-11T16:00", "2027-03-11T17:00"
+			},
+			place: unplaced("D2/moveback", solver.ReasonNoWindow, none),
+			rule:  NameReleaseDeadline, en: "too late to finish by its deadline 2027-03-11 17:00", ids: []string{"D2/moveback", "son échéance"}},
 		{name: "too late after a predecessor",
 			place: func(c *Compiled, pl []solver.Placement, at func(string) int) int {
 				place(c, pl, "D2/plumbing", "PLB-1", "", at("2027-03-12 08:00"), at("2027-03-12 17:00"))

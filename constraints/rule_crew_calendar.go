@@ -113,7 +113,7 @@ func (r CrewCalendar) explainUnplaced(c *Compiled, t int, p solver.Placement, la
 	}
 	iv := c.Interventions[t]
 	task := &c.Problem.Tasks[t]
-	dl := c.deadlineText(task.Deadline, lang)
+	dl := c.limitText(t, lang)
 	var ids []string
 	if k := c.crewDemand[t]; k >= 0 {
 		for _, a := range task.Demands[k].Alternatives {

@@ -76,7 +76,7 @@ func (r DwellingCapacity) explainUnplaced(c *Compiled, t int, p solver.Placement
 		return nil, false
 	}
 	iv := c.Interventions[t]
-	dl := c.deadlineText(c.Problem.Tasks[t].Deadline, lang)
+	dl := c.limitText(t, lang)
 	if lang == French {
 		return []model.Reason{{Rule: NameDwellingCapacity, Message: fmt.Sprintf("Le logement %s reçoit déjà autant d'équipes qu'il peut en accueillir chaque fois que %s pourrait avoir lieu avant %s", iv.Dwelling, iv.ID, dl)}}, true
 	}

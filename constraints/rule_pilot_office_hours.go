@@ -298,7 +298,7 @@ func (r PilotOfficeHours) explainUnplaced(c *Compiled, t int, p solver.Placement
 		return nil, false
 	}
 	iv := c.Interventions[t]
-	dl := c.deadlineText(c.Problem.Tasks[t].Deadline, lang)
+	dl := c.limitText(t, lang)
 	if lang == French {
 		return []model.Reason{{Rule: NamePilotOfficeHours, Message: fmt.Sprintf("Le pilote est déjà pris ailleurs sur tous les créneaux de ses horaires de bureau où %s pourrait avoir lieu avant %s", iv.ID, dl)}}, true
 	}
