@@ -537,15 +537,17 @@ func stayText(n StayNeed, lang Lang) string {
 	return fmt.Sprintf("the works would leave household %s %s on about %d dates, its profile allows %d, and no relocation unit is free long enough to rehouse it", n.Household, what, n.Dates, n.Limit)
 }
 
-// LengthenStays is stays with the planned stay of each household of short
-// ending days calendar days later, as far as its unit allows: no later than the
-// end of the operation, the unit's available_to, and the cleaning days before the
-// next stay in the unit (booked in p or planned in stays). changed says whether
-// any stay got longer. A search that left a planned stay's moves or works
-// unplaced tries again with it (scheduler.Solve): PlaceStays draws a stay from a
-// sketch without the moves, and the works may land later, leaving the move back
-// no room before the stay's end.
-func LengthenStays(p *model.Problem, stays []model.Stay, short map[string]bool, days int) (out []model.Stay, changed bool) {
+// LengthenStays is stays with each planned stay that lengthen accepts ending
+// days calendar days later, as far as its unit allows: no later than the end of
+// the operation, the unit's available_to, and the cleaning days before the next
+// stay in the unit (booked in p, read as the problem reads it, or planned in
+// stays). changed says whether any stay got longer. The stays given are not
+// changed. Both who lengthen stays use it: a search that left a planned stay's
+// moves or works unplaced tries again with it (scheduler.Solve: PlaceStays draws
+// a stay from a sketch without the moves, and the works may land later, leaving
+// the move back no room before the stay's end); a replan lengthens the stays not
+// begun, room for works an event pushed later.
+func LengthenStays(p *model.Problem, stays []model.Stay, lengthen func(model.Stay) bool, days int) (out []model.Stay, changed bool) {
 	tv := p.Typed()
 	loc := tv.Loc
 	cleaning := p.Operation.Rehousing.CleaningDaysOf()
@@ -553,19 +555,25 @@ func LengthenStays(p *model.Problem, stays []model.Stay, short map[string]bool, 
 		t, err := model.ParseDate(s, loc)
 		return t, err == nil
 	}
+	day := func(t time.Time) time.Time {
+		t = t.In(loc)
+		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+	}
+	// every stay of each unit: booked, its first and last day (a stay to a
+	// date holds that day, one to a moment the day of the moment before), or
+	// planned
 	type span struct{ from, to time.Time }
 	byUnit := map[string][]span{}
 	for i, r := range p.Relocations {
 		tr := tv.Relocations()[i]
 		if tr.From.OK() && tr.To.OK() {
-			d := func(t time.Time) time.Time {
-				t = t.In(loc)
-				return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
-			}
-			byUnit[r.Unit] = append(byUnit[r.Unit], span{d(tr.From.V), d(tr.To.V.Add(-time.Minute))})
+			byUnit[r.Unit] = append(byUnit[r.Unit], span{day(tr.From.V), day(tr.To.V.Add(-time.Minute))})
 		}
 	}
 	for _, st := range stays {
+		if !st.Planned {
+			continue // booked: read from p above
+		}
 		if a, ok := date(st.From); ok {
 			if b, ok := date(st.To); ok {
 				byUnit[st.Unit] = append(byUnit[st.Unit], span{a, b})
@@ -581,7 +589,7 @@ func LengthenStays(p *model.Problem, stays []model.Stay, short map[string]bool, 
 		from, ok1 := date(st.From)
 		to, ok2 := date(st.To)
 		u := units[st.Unit]
-		if !st.Planned || !short[st.Household] || !ok1 || !ok2 || u == nil {
+		if !st.Planned || !ok1 || !ok2 || u == nil || !lengthen(st) {
 			continue
 		}
 		limit := to.AddDate(0, 0, days)

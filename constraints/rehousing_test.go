@@ -78,17 +78,26 @@ func TestLengthenStays(t *testing.T) {
 		short   []string
 		want    []string // each stay's To
 		changed bool
+		booked  []model.Relocation // stays p books besides its own
 	}{
-		{"by the days asked", []model.Stay{stay("HA", 0, "2027-03-01", "2027-03-10", true)}, []string{"HA"}, []string{"2027-03-17"}, true},
+		{"by the days asked", []model.Stay{stay("HA", 0, "2027-03-01", "2027-03-10", true)}, []string{"HA"}, []string{"2027-03-17"}, true, nil},
 		{"only the short ones", []model.Stay{stay("HA", 0, "2027-03-01", "2027-03-10", true), stay("HB", 1, "2027-03-01", "2027-03-10", true)}, []string{"HB"},
-			[]string{"2027-03-10", "2027-03-17"}, true},
+			[]string{"2027-03-10", "2027-03-17"}, true, nil},
 		{"the cleaning days before the next stay in the unit", []model.Stay{stay("HA", 0, "2027-03-01", "2027-03-10", true), stay("HB", 0, "2027-03-16", "2027-03-30", true)},
-			[]string{"HA", "HB"}, []string{"2027-03-13", "2027-04-06"}, true},
-		{"the unit's available_to", []model.Stay{stay("HC", 2, "2027-03-20", "2027-04-01", true)}, []string{"HC"}, []string{"2027-04-03"}, true},
-		{"the end of the operation", []model.Stay{stay("HD", 3, "2027-10-01", p.Operation.End, true)}, []string{"HD"}, []string{p.Operation.End}, false},
-		{"a stay the problem books", []model.Stay{stay("HE", 0, "2027-03-01", "2027-03-10", false)}, []string{"HE"}, []string{"2027-03-10"}, false},
+			[]string{"HA", "HB"}, []string{"2027-03-13", "2027-04-06"}, true, nil},
+		{"the unit's available_to", []model.Stay{stay("HC", 2, "2027-03-20", "2027-04-01", true)}, []string{"HC"}, []string{"2027-04-03"}, true, nil},
+		{"the end of the operation", []model.Stay{stay("HD", 3, "2027-10-01", p.Operation.End, true)}, []string{"HD"}, []string{p.Operation.End}, false, nil},
+		{"a stay the problem books", []model.Stay{stay("HE", 0, "2027-03-01", "2027-03-10", false)}, []string{"HE"}, []string{"2027-03-10"}, false, nil},
 		{"next to the cleaning days already", []model.Stay{stay("HA", 0, "2027-03-01", "2027-03-10", true), stay("HB", 0, "2027-03-13", "2027-03-30", true)},
-			[]string{"HA"}, []string{"2027-03-10", "2027-03-30"}, false},
+			[]string{"HA"}, []string{"2027-03-10", "2027-03-30"}, false, nil},
+		// a booked stay is read as the problem reads it: a moment with an offset
+		// at its local date (23:30Z is 00:30 on the 16th in Paris), a date as its day
+		{"the cleaning days before a booked stay from a moment", []model.Stay{stay("HA", 3, "2027-03-01", "2027-03-10", true)}, []string{"HA"},
+			[]string{"2027-03-13"}, true, []model.Relocation{{Household: "HX", Unit: "RU-T4", From: "2027-03-15T23:30:00Z", To: "2027-03-30T10:00"}}},
+		{"the cleaning days before a booked stay from a date", []model.Stay{stay("HA", 3, "2027-03-01", "2027-03-10", true)}, []string{"HA"},
+			[]string{"2027-03-12"}, true, []model.Relocation{{Household: "HX", Unit: "RU-T4", From: "2027-03-15", To: "2027-03-30"}}},
+		{"a booked stay before does not bind", []model.Stay{stay("HA", 3, "2027-03-12", "2027-03-20", true)}, []string{"HA"},
+			[]string{"2027-03-27"}, true, []model.Relocation{{Household: "HX", Unit: "RU-T4", From: "2027-03-01", To: "2027-03-09T00:00"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			short := map[string]bool{}
@@ -96,7 +105,9 @@ func TestLengthenStays(t *testing.T) {
 				short[h] = true
 			}
 			before := slices.Clone(tc.stays)
-			out, changed := LengthenStays(p, tc.stays, short, 7)
+			p := p.Clone()
+			p.Relocations = append(p.Relocations, tc.booked...)
+			out, changed := LengthenStays(p, tc.stays, func(st model.Stay) bool { return short[st.Household] }, 7)
 			assert.Equal(t, before, tc.stays, "the stays given are not changed")
 			var got []string
 			for _, st := range out {

@@ -294,7 +294,7 @@ func lengthenShortStays(ctx context.Context, p *model.Problem, stays []model.Sta
 		if len(short) == 0 {
 			break
 		}
-		longer, changed := constraints.LengthenStays(p, try, short, stayStepDays)
+		longer, changed := constraints.LengthenStays(p, try, func(st model.Stay) bool { return short[st.Household] }, stayStepDays)
 		if !changed {
 			break
 		}
