@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -61,6 +62,7 @@ var listLimits = []struct {
 // never panics, whatever the problem holds. A valid problem's typed view
 // (Problem.Typed) is built here.
 func Validate(p *Problem) error {
+	validations.Add(1)
 	if p == nil {
 		return &ValidationError{Errors: []*FieldError{{Field: "(document)", Msg: "no problem"}}}
 	}
@@ -76,6 +78,13 @@ func Validate(p *Problem) error {
 	}
 	return &ValidationError{Errors: v.errs}
 }
+
+// validations counts Validate's runs (Validations).
+var validations atomic.Int64
+
+// Validations is how many times Validate has run in this process: a cost counter
+// for tests and benchmarks (a problem validated twice is the work done twice).
+func Validations() int64 { return validations.Load() }
 
 // validator collects FieldErrors in document order.
 type validator struct {

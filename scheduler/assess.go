@@ -41,13 +41,32 @@ type Assessment struct {
 // first (an *InvalidProblemError lists every field error); an assignment whose end
 // does not read as a time is an error naming the intervention.
 func Assess(p *model.Problem, plan *model.Plan) (*Assessment, error) {
-	p, err := model.WithPlannedStays(p, plan)
+	q, err := model.WithPlannedStays(p, plan)
 	if err != nil {
 		return nil, err
 	}
-	if err := model.Validate(p); err != nil {
+	if q == p { // else model.ApplyStays validated the copy with the stays
+		if err := model.Validate(p); err != nil {
+			return nil, err
+		}
+	}
+	return assess(q, plan)
+}
+
+// AssessValidated is Assess of a problem the caller has had validated
+// (model.Validate, model.Decode or model.WithPlannedStays accepted it, and it has
+// not changed since): it is not validated again. The plan's planned stays that p
+// does not book are booked (model.WithPlannedStays, which validates the copy).
+func AssessValidated(p *model.Problem, plan *model.Plan) (*Assessment, error) {
+	q, err := model.WithPlannedStays(p, plan)
+	if err != nil {
 		return nil, err
 	}
+	return assess(q, plan)
+}
+
+// assess is Assess of a valid problem that books the plan's stays.
+func assess(p *model.Problem, plan *model.Plan) (*Assessment, error) {
 	cp, err := constraints.Compile(p)
 	if err != nil {
 		return nil, err

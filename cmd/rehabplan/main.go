@@ -334,7 +334,8 @@ func cmdVerify(args []string, stdout, stderr io.Writer) int {
 	if len(vs) == 0 {
 		rp.verified(plan)
 		if len(plan.Unplaced) == 0 {
-			a, err := scheduler.Assess(p, plan)
+			// p is validated (readProblemAndPlan): once
+			a, err := scheduler.AssessValidated(p, plan)
 			if err != nil {
 				fmt.Fprintf(stderr, "rehabplan: %v\n", err)
 				return exitFail
