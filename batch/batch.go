@@ -382,12 +382,9 @@ func ReplanOne(ctx context.Context, p *model.Problem, plan *model.Plan, evs *mod
 		r.End = rr.Diff.Summary.NewEnd
 		r.StaysPlanned = len(rr.NewStays)
 		// a problem stored as given, beside a plan with planned stays (rehabplan
-		// solve's output), books them at every replan: that is no change
-		base, err := model.WithPlannedStays(p, plan)
-		if err != nil {
-			return nil, err
-		}
-		if len(evs.Events) == 0 && len(rr.Diff.Changes) == 0 && len(rr.Result.Violations) == 0 && !statusesChanged(base, rr.Problem) {
+		// solve's output), books them at every replan (Replan books them, once):
+		// that is no change
+		if len(evs.Events) == 0 && len(rr.Diff.Changes) == 0 && len(rr.Result.Violations) == 0 && !statusesChanged(p, rr.Problem, plan) {
 			r.Status = "unchanged"
 			return out, nil
 		}
@@ -435,23 +432,38 @@ func pendingWritten(op string, r Report, was int, names []string) Report {
 
 // statusesChanged reports whether a replan changed an intervention's status or
 // fixed times (the clock moved appointments into the frozen period): the new
-// problem is then worth a version even when no appointment moved.
-func statusesChanged(old, new *model.Problem) bool {
-	if len(old.Interventions) != len(new.Interventions) {
-		return true
-	}
+// problem is then worth a version even when no appointment moved. The moves of
+// plan's planned stays that old does not book yet are in new as booking them
+// makes them (model.ApplyStays: planned, nothing fixed) unless they changed.
+func statusesChanged(old, new *model.Problem, plan *model.Plan) bool {
 	was := make(map[string]*model.Intervention, len(old.Interventions))
 	for i := range old.Interventions {
 		was[old.Interventions[i].ID] = &old.Interventions[i]
 	}
+	moves := map[string]bool{}
+	if plan != nil {
+		for _, st := range plan.PlannedStays() {
+			moves[st.MoveOut], moves[st.MoveBack] = true, true
+		}
+	}
+	booked := &model.Intervention{} // a move as booking its stay makes it
+	seen := 0
 	for i := range new.Interventions {
 		n := &new.Interventions[i]
 		o := was[n.ID]
-		if o == nil || o.StatusOf() != n.StatusOf() || o.Pinned != n.Pinned || o.Crew != n.Crew || o.Pilot != n.Pilot || o.Start != n.Start || o.End != n.End {
+		switch {
+		case o != nil:
+			seen++
+		case moves[n.ID]:
+			o = booked
+		default:
+			return true
+		}
+		if o.StatusOf() != n.StatusOf() || o.Pinned != n.Pinned || o.Crew != n.Crew || o.Pilot != n.Pilot || o.Start != n.Start || o.End != n.End {
 			return true
 		}
 	}
-	return false
+	return seen != len(old.Interventions)
 }
 
 // writeVersion writes the files into versions/.tmp-NNNN-PID, syncs them, and
