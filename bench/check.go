@@ -119,7 +119,9 @@ func Check(p *solver.Problem, pl []solver.Placement) (int, error) {
 // checkSameOrder checks that one order of the chains fits every resource: on each
 // resource, the chains' tasks do not interleave (each chain's stretch there ends
 // before the next one's begins), and the orders the resources impose agree (their
-// union has no cycle: gonum's topological sort, independent of the solver's).
+// union has no cycle: gonum's topological sort, independent of the solver's). A
+// task of zero length holds its resources for no time: it orders nothing (at
+// another chain's start or end it could be on either side).
 func checkSameOrder(p *solver.Problem, pl []solver.Placement, so solver.SameOrder) error {
 	type stretch struct{ chain, s, e int }
 	on := map[int]map[int]*stretch{} // resource -> chain -> stretch
@@ -127,6 +129,9 @@ func checkSameOrder(p *solver.Problem, pl []solver.Placement, so solver.SameOrde
 		for _, t := range ch {
 			if t < 0 || t >= len(pl) || !pl[t].Placed || len(pl[t].Choice) != len(p.Tasks[t].Demands) {
 				continue // reported as a task error
+			}
+			if pl[t].End <= pl[t].Start {
+				continue // zero length: it holds no resource, any order fits it
 			}
 			for d, r := range pl[t].Choice {
 				if p.Tasks[t].Demands[d].Amount == 0 {

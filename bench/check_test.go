@@ -49,3 +49,48 @@ func TestCheckSameOrderContradictions(t *testing.T) {
 		})
 	}
 }
+
+// Zero-length tasks hold no resource: wherever they lie they make no chains
+// interleave and no cycle; the contradictions of the tasks with a length are
+// still found beside them.
+func TestCheckSameOrderZeroLength(t *testing.T) {
+	type task struct{ chain, res, start, end int }
+	for _, tc := range []struct {
+		name  string
+		tasks []task
+		want  string // "" when one order fits
+	}{
+		{"at another chain's start", []task{{0, 0, 5, 8}, {1, 0, 5, 5}}, ""},
+		{"at another chain's end", []task{{0, 0, 0, 5}, {1, 0, 5, 5}, {1, 0, 5, 9}}, ""},
+		{"inside another chain's stretch", []task{{0, 0, 0, 10}, {1, 0, 5, 5}}, ""},
+		{"no cycle from touching zeros", []task{{0, 0, 0, 5}, {1, 0, 5, 5}, {1, 1, 0, 5}, {0, 1, 5, 5}}, ""},
+		{"a flow shop with zero times", []task{{0, 0, 0, 3}, {0, 1, 3, 3}, {0, 2, 3, 5}, {1, 0, 3, 3}, {1, 1, 3, 7}, {1, 2, 7, 7}, {2, 0, 3, 6}, {2, 1, 7, 7}, {2, 2, 7, 9}}, ""},
+		{"interleaved beside zeros", []task{{0, 0, 0, 4}, {0, 0, 6, 10}, {1, 0, 4, 6}, {1, 0, 6, 6}}, "on resource 0 (a), chains 0 and 1 interleave"},
+		{"swapped beside zeros", []task{{0, 0, 0, 5}, {1, 0, 5, 10}, {1, 1, 0, 5}, {0, 1, 5, 10}, {0, 1, 10, 10}, {1, 0, 0, 0}},
+			"chains 0 and 1 are in opposite orders on two resources"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &solver.Problem{Horizon: 100}
+			for r := range 3 {
+				p.Resources = append(p.Resources, solver.Resource{Name: string(rune('a' + r)), Capacity: 1})
+			}
+			so := solver.SameOrder{Name: "order", Chains: make([][]int, 3)}
+			var pl []solver.Placement
+			for _, x := range tc.tasks {
+				so.Chains[x.chain] = append(so.Chains[x.chain], len(p.Tasks))
+				p.Tasks = append(p.Tasks, solver.Task{Name: "t", Duration: x.end - x.start,
+					Demands: []solver.Demand{{Alternatives: []int{x.res}, Amount: 1}}})
+				pl = append(pl, solver.Placement{Placed: true, Start: x.start, End: x.end, Choice: []int{x.res}})
+			}
+			err := checkSameOrder(p, pl, so)
+			if tc.want == "" {
+				require.NoError(t, err)
+				_, err = Check(p, pl)
+				require.NoError(t, err, "the whole check agrees")
+				return
+			}
+			require.Error(t, err)
+			assert.Equal(t, tc.want, err.Error())
+		})
+	}
+}

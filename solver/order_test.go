@@ -14,7 +14,8 @@ import (
 // checkSameOrder re-checks the same-order rules by brute force: for every pair of
 // chains and every resource both use, one chain's tasks there all end before the
 // other's start; the "before" relation so found, closed transitively, never puts
-// a chain before itself.
+// a chain before itself. A zero-length task holds its resources for no time: it
+// orders nothing (at another chain's start or end it could be on either side).
 func checkSameOrder(p *Problem, pl []Placement) []string {
 	var errs []string
 	for g, so := range p.SameOrders {
@@ -37,7 +38,7 @@ func checkSameOrder(p *Problem, pl []Placement) []string {
 				for _, ta := range so.Chains[a] {
 					for _, tb := range so.Chains[b] {
 						x, y := pl[ta], pl[tb]
-						if !x.Placed || !y.Placed {
+						if !x.Placed || !y.Placed || x.End <= x.Start || y.End <= y.Start {
 							continue
 						}
 						for _, ra := range uses(ta) {
@@ -329,5 +330,35 @@ func TestResumedDecodeEqualsWholeDecode(t *testing.T) {
 			}
 		}
 		require.NoError(t, wk.st.drift)
+	}
+}
+
+// checkSameOrder finds no false cycle among zero-length tasks, which hold no
+// resource, and still finds two chains in opposite orders beside them.
+func TestCheckSameOrderZeroLength(t *testing.T) {
+	type task struct{ chain, res, start, end int }
+	for _, tc := range []struct {
+		name  string
+		tasks []task
+		errs  int
+	}{
+		{"touching zeros both ways", []task{{0, 0, 0, 5}, {1, 0, 5, 5}, {1, 1, 0, 5}, {0, 1, 5, 5}}, 0},
+		{"a zero at another chain's start", []task{{0, 0, 5, 8}, {1, 0, 5, 5}, {1, 0, 8, 9}}, 0},
+		{"a zero inside another chain", []task{{0, 0, 0, 10}, {1, 0, 5, 5}}, 0},
+		{"swapped beside zeros", []task{{0, 0, 0, 5}, {1, 0, 5, 10}, {1, 1, 0, 5}, {0, 1, 5, 10}, {0, 1, 10, 10}}, 2}, // each chain before and after the other
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := &Problem{Horizon: 100, Resources: []Resource{{Name: "a", Capacity: 1}, {Name: "b", Capacity: 1}}}
+			so := SameOrder{Name: "order", Chains: make([][]int, 2)}
+			var pl []Placement
+			for _, x := range tc.tasks {
+				so.Chains[x.chain] = append(so.Chains[x.chain], len(p.Tasks))
+				p.Tasks = append(p.Tasks, Task{Name: "t", Duration: x.end - x.start, Demands: []Demand{{Alternatives: []int{x.res}, Amount: 1}}})
+				pl = append(pl, Placement{Placed: true, Start: x.start, End: x.end, Choice: []int{x.res}})
+			}
+			p.SameOrders = []SameOrder{so}
+			errs := checkSameOrder(p, pl)
+			assert.Len(t, errs, tc.errs, "%v", errs)
+		})
 	}
 }
