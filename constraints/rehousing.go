@@ -537,17 +537,33 @@ func stayText(n StayNeed, lang Lang) string {
 	return fmt.Sprintf("the works would leave household %s %s on about %d dates, its profile allows %d, and no relocation unit is free long enough to rehouse it", n.Household, what, n.Dates, n.Limit)
 }
 
-// LengthenStays is stays with each planned stay that lengthen accepts ending
-// days calendar days later, as far as its unit allows: no later than the end of
+// Lengthening says which planned stays LengthenStays lengthens, by how much, and
+// which may start later to make room.
+type Lengthening struct {
+	// Lengthen accepts the planned stays to lengthen.
+	Lengthen func(model.Stay) bool
+	// Days is how many calendar days longer.
+	Days int
+	// Shift (nil: none) accepts the planned stays that may start and end later,
+	// by as many days, to give the stay before them in their unit its days: the
+	// next household's move out is planned, not yet a fact.
+	Shift func(model.Stay) bool
+}
+
+// LengthenStays is stays with each planned stay that l.Lengthen accepts ending
+// l.Days calendar days later, as far as its unit allows: no later than the end of
 // the operation, the unit's available_to, and the cleaning days before the next
 // stay in the unit (booked in p, read as the problem reads it, or planned in
-// stays). changed says whether any stay got longer. The stays given are not
-// changed. Both who lengthen stays use it: a search that left a planned stay's
-// moves or works unplaced tries again with it (scheduler.Solve: PlaceStays draws
-// a stay from a sketch without the moves, and the works may land later, leaving
-// the move back no room before the stay's end); a replan lengthens the stays not
-// begun, room for works an event pushed later.
-func LengthenStays(p *model.Problem, stays []model.Stay, lengthen func(model.Stay) bool, days int) (out []model.Stay, changed bool) {
+// stays). A next stay planned and accepted by l.Shift starts (on a weekday) and
+// ends as many days later as the lengthened one needs, when its unit allows its
+// new end; never only in part. changed says whether any stay changed. The stays
+// given are not changed. Both who lengthen stays use it: a search that left a
+// planned stay's moves or works unplaced tries again with it (scheduler.Solve:
+// PlaceStays draws a stay from a sketch without the moves, and the works may land
+// later, leaving the move back no room before the stay's end, or before the next
+// household's stay in the unit); a replan lengthens the stays not begun, room for
+// works an event pushed later.
+func LengthenStays(p *model.Problem, stays []model.Stay, l Lengthening) (out []model.Stay, changed bool) {
 	tv := p.Typed()
 	loc := tv.Loc
 	cleaning := p.Operation.Rehousing.CleaningDaysOf()
@@ -555,29 +571,13 @@ func LengthenStays(p *model.Problem, stays []model.Stay, lengthen func(model.Sta
 		t, err := model.ParseDate(s, loc)
 		return t, err == nil
 	}
-	day := func(t time.Time) time.Time {
-		t = t.In(loc)
-		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
-	}
-	// every stay of each unit: booked, its first and last day (a stay to a
-	// date holds that day, one to a moment the day of the moment before), or
-	// planned
-	type span struct{ from, to time.Time }
-	byUnit := map[string][]span{}
+	// the first day of each booked stay, by unit (a stay from a moment starts on
+	// the moment's day)
+	booked := map[string][]time.Time{}
 	for i, r := range p.Relocations {
-		tr := tv.Relocations()[i]
-		if tr.From.OK() && tr.To.OK() {
-			byUnit[r.Unit] = append(byUnit[r.Unit], span{day(tr.From.V), day(tr.To.V.Add(-time.Minute))})
-		}
-	}
-	for _, st := range stays {
-		if !st.Planned {
-			continue // booked: read from p above
-		}
-		if a, ok := date(st.From); ok {
-			if b, ok := date(st.To); ok {
-				byUnit[st.Unit] = append(byUnit[st.Unit], span{a, b})
-			}
+		if tr := tv.Relocations()[i]; tr.From.OK() && tr.To.OK() {
+			t := tr.From.V.In(loc)
+			booked[r.Unit] = append(booked[r.Unit], time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc))
 		}
 	}
 	units := map[string]*model.RelocationUnit{}
@@ -585,26 +585,62 @@ func LengthenStays(p *model.Problem, stays []model.Stay, lengthen func(model.Sta
 		units[p.RelocationUnits[i].ID] = &p.RelocationUnits[i]
 	}
 	out = slices.Clone(stays)
-	for i, st := range out {
-		from, ok1 := date(st.From)
-		to, ok2 := date(st.To)
-		u := units[st.Unit]
-		if !st.Planned || !ok1 || !ok2 || u == nil || !lengthen(st) {
-			continue
-		}
-		limit := to.AddDate(0, 0, days)
+	// room is the last day a stay in unit u ending on day to may end, up to want,
+	// and the planned stay (its index in out, or -1) whose cleaning days bind
+	room := func(u *model.RelocationUnit, to, want time.Time) (limit time.Time, by int) {
+		limit, by = want, -1
 		if tv.End.OK() && tv.End.V.Before(limit) {
 			limit = tv.End.V
 		}
 		if t, ok := date(u.AvailableTo); u.AvailableTo != "" && ok && t.Before(limit) {
 			limit = t
 		}
-		for _, s := range byUnit[st.Unit] {
-			if s.from.After(to) {
-				if t := s.from.AddDate(0, 0, -cleaning-1); t.Before(limit) {
-					limit = t
-				}
+		next := func(from time.Time, k int) {
+			if t := from.AddDate(0, 0, -cleaning-1); from.After(to) && t.Before(limit) {
+				limit, by = t, k
 			}
+		}
+		for _, from := range booked[u.ID] {
+			next(from, -1)
+		}
+		for k, st := range out {
+			if from, ok := date(st.From); ok && st.Planned && st.Unit == u.ID {
+				next(from, k)
+			}
+		}
+		return limit, by
+	}
+	// shift makes planned stay k start no earlier than first (on a weekday) and
+	// end as many days later, when its unit allows it
+	shift := func(u *model.RelocationUnit, k int, first time.Time) bool {
+		from, ok1 := date(out[k].From)
+		to, ok2 := date(out[k].To)
+		if !ok1 || !ok2 || l.Shift == nil || !l.Shift(out[k]) {
+			return false
+		}
+		for first.Weekday() == time.Saturday || first.Weekday() == time.Sunday {
+			first = first.AddDate(0, 0, 1)
+		}
+		days := int(first.Sub(from).Hours()/24 + 0.5)
+		end := to.AddDate(0, 0, days)
+		if limit, _ := room(u, to, end); days <= 0 || limit.Before(end) {
+			return false
+		}
+		out[k].From, out[k].To = first.Format(time.DateOnly), end.Format(time.DateOnly)
+		return true
+	}
+	for i, st := range out {
+		from, ok1 := date(st.From)
+		to, ok2 := date(st.To)
+		u := units[st.Unit]
+		if !st.Planned || !ok1 || !ok2 || u == nil || !l.Lengthen(st) {
+			continue
+		}
+		want := to.AddDate(0, 0, l.Days)
+		limit, by := room(u, to, want)
+		if by >= 0 && limit.Before(want) && shift(u, by, want.AddDate(0, 0, cleaning+1)) {
+			changed = true
+			limit, _ = room(u, to, want)
 		}
 		if limit.After(to) && !limit.Before(from) {
 			out[i].To, changed = limit.Format(time.DateOnly), true

@@ -79,25 +79,38 @@ func TestLengthenStays(t *testing.T) {
 		want    []string // each stay's To
 		changed bool
 		booked  []model.Relocation // stays p books besides its own
+		shift   bool               // planned stays may start later
 	}{
-		{"by the days asked", []model.Stay{stay("HA", 0, "2027-03-01", "2027-03-10", true)}, []string{"HA"}, []string{"2027-03-17"}, true, nil},
+		{"by the days asked", []model.Stay{stay("HA", 0, "2027-03-01", "2027-03-10", true)}, []string{"HA"}, []string{"2027-03-17"}, true, nil, false},
 		{"only the short ones", []model.Stay{stay("HA", 0, "2027-03-01", "2027-03-10", true), stay("HB", 1, "2027-03-01", "2027-03-10", true)}, []string{"HB"},
-			[]string{"2027-03-10", "2027-03-17"}, true, nil},
+			[]string{"2027-03-10", "2027-03-17"}, true, nil, false},
 		{"the cleaning days before the next stay in the unit", []model.Stay{stay("HA", 0, "2027-03-01", "2027-03-10", true), stay("HB", 0, "2027-03-16", "2027-03-30", true)},
-			[]string{"HA", "HB"}, []string{"2027-03-13", "2027-04-06"}, true, nil},
-		{"the unit's available_to", []model.Stay{stay("HC", 2, "2027-03-20", "2027-04-01", true)}, []string{"HC"}, []string{"2027-04-03"}, true, nil},
-		{"the end of the operation", []model.Stay{stay("HD", 3, "2027-10-01", p.Operation.End, true)}, []string{"HD"}, []string{p.Operation.End}, false, nil},
-		{"a stay the problem books", []model.Stay{stay("HE", 0, "2027-03-01", "2027-03-10", false)}, []string{"HE"}, []string{"2027-03-10"}, false, nil},
+			[]string{"HA", "HB"}, []string{"2027-03-13", "2027-04-06"}, true, nil, false},
+		{"the unit's available_to", []model.Stay{stay("HC", 2, "2027-03-20", "2027-04-01", true)}, []string{"HC"}, []string{"2027-04-03"}, true, nil, false},
+		{"the end of the operation", []model.Stay{stay("HD", 3, "2027-10-01", p.Operation.End, true)}, []string{"HD"}, []string{p.Operation.End}, false, nil, false},
+		{"a stay the problem books", []model.Stay{stay("HE", 0, "2027-03-01", "2027-03-10", false)}, []string{"HE"}, []string{"2027-03-10"}, false, nil, false},
 		{"next to the cleaning days already", []model.Stay{stay("HA", 0, "2027-03-01", "2027-03-10", true), stay("HB", 0, "2027-03-13", "2027-03-30", true)},
-			[]string{"HA"}, []string{"2027-03-10", "2027-03-30"}, false, nil},
+			[]string{"HA"}, []string{"2027-03-10", "2027-03-30"}, false, nil, false},
 		// a booked stay is read as the problem reads it: a moment with an offset
 		// at its local date (23:30Z is 00:30 on the 16th in Paris), a date as its day
 		{"the cleaning days before a booked stay from a moment", []model.Stay{stay("HA", 3, "2027-03-01", "2027-03-10", true)}, []string{"HA"},
-			[]string{"2027-03-13"}, true, []model.Relocation{{Household: "HX", Unit: "RU-T4", From: "2027-03-15T23:30:00Z", To: "2027-03-30T10:00"}}},
+			[]string{"2027-03-13"}, true, []model.Relocation{{Household: "HX", Unit: "RU-T4", From: "2027-03-15T23:30:00Z", To: "2027-03-30T10:00"}}, false},
 		{"the cleaning days before a booked stay from a date", []model.Stay{stay("HA", 3, "2027-03-01", "2027-03-10", true)}, []string{"HA"},
-			[]string{"2027-03-12"}, true, []model.Relocation{{Household: "HX", Unit: "RU-T4", From: "2027-03-15", To: "2027-03-30"}}},
+			[]string{"2027-03-12"}, true, []model.Relocation{{Household: "HX", Unit: "RU-T4", From: "2027-03-15", To: "2027-03-30"}}, false},
 		{"a booked stay before does not bind", []model.Stay{stay("HA", 3, "2027-03-12", "2027-03-20", true)}, []string{"HA"},
-			[]string{"2027-03-27"}, true, []model.Relocation{{Household: "HX", Unit: "RU-T4", From: "2027-03-01", To: "2027-03-09T00:00"}}},
+			[]string{"2027-03-27"}, true, []model.Relocation{{Household: "HX", Unit: "RU-T4", From: "2027-03-01", To: "2027-03-09T00:00"}}, false},
+		// the next household's stay, planned, starts later (on a weekday) and
+		// ends as many days later, when the unit allows its new end
+		{"the next planned stay starts later, on the Monday", []model.Stay{stay("HA", 3, "2027-03-01", "2027-03-10", true), stay("HB", 3, "2027-03-13", "2027-03-30", true)},
+			[]string{"HA"}, []string{"2027-03-17", "2027-04-08"}, true, nil, true},
+		{"the next planned stay a week later", []model.Stay{stay("HA", 3, "2027-03-01", "2027-03-12", true), stay("HB", 3, "2027-03-15", "2027-03-30", true)},
+			[]string{"HA"}, []string{"2027-03-19", "2027-04-06"}, true, nil, true},
+		{"no room for the next planned stay's new end", []model.Stay{stay("HA", 2, "2027-03-01", "2027-03-10", true), stay("HB", 2, "2027-03-13", "2027-03-30", true)},
+			[]string{"HA"}, []string{"2027-03-10", "2027-03-30"}, false, nil, true},
+		{"a booked stay does not move", []model.Stay{stay("HA", 3, "2027-03-01", "2027-03-10", true)}, []string{"HA"},
+			[]string{"2027-03-12"}, true, []model.Relocation{{Household: "HX", Unit: "RU-T4", From: "2027-03-15", To: "2027-03-30"}}, true},
+		{"not without Shift", []model.Stay{stay("HA", 3, "2027-03-01", "2027-03-10", true), stay("HB", 3, "2027-03-13", "2027-03-30", true)},
+			[]string{"HA"}, []string{"2027-03-10", "2027-03-30"}, false, nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			short := map[string]bool{}
@@ -107,7 +120,11 @@ func TestLengthenStays(t *testing.T) {
 			before := slices.Clone(tc.stays)
 			p := p.Clone()
 			p.Relocations = append(p.Relocations, tc.booked...)
-			out, changed := LengthenStays(p, tc.stays, func(st model.Stay) bool { return short[st.Household] }, 7)
+			l := Lengthening{Lengthen: func(st model.Stay) bool { return short[st.Household] }, Days: 7}
+			if tc.shift {
+				l.Shift = func(model.Stay) bool { return true }
+			}
+			out, changed := LengthenStays(p, tc.stays, l)
 			assert.Equal(t, before, tc.stays, "the stays given are not changed")
 			var got []string
 			for _, st := range out {

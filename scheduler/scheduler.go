@@ -294,7 +294,10 @@ func lengthenShortStays(ctx context.Context, p *model.Problem, stays []model.Sta
 		if len(short) == 0 {
 			break
 		}
-		longer, changed := constraints.LengthenStays(p, try, func(st model.Stay) bool { return short[st.Household] }, stayStepDays)
+		// every planned stay may start later for a short one before it: none is begun
+		longer, changed := constraints.LengthenStays(p, try, constraints.Lengthening{
+			Lengthen: func(st model.Stay) bool { return short[st.Household] }, Days: stayStepDays,
+			Shift: func(model.Stay) bool { return true }})
 		if !changed {
 			break
 		}

@@ -31,6 +31,7 @@ func extendStays(p *model.Problem, old *model.Plan, now time.Time) *model.Plan {
 		return !placed || t.After(now) // moved out: the stay is a fact
 	}
 	out := *old
-	out.Stays, _ = constraints.LengthenStays(p, old.Stays, notBegun, stayExtensionDays)
+	// no other stay moves for it: each is the date a household was told
+	out.Stays, _ = constraints.LengthenStays(p, old.Stays, constraints.Lengthening{Lengthen: notBegun, Days: stayExtensionDays})
 	return &out
 }
