@@ -171,7 +171,7 @@ func (s *Server) table() []route {
 			answers: []answer{{status: 202, desc: "the job, running", body: jsonOf[JobStatus](), headers: []param{hLocation}}}, fails: []int{404, 429, 503}},
 		{method: "GET", path: "/v1/jobs/{job}", name: "getJob", role: readers, summary: "a job's status, progress, best score and elapsed time; a replan job's new version and diff once done", handler: s.getJob,
 			answers: []answer{{status: 200, desc: "the job", body: jsonOf[JobStatus]()}}, fails: []int{404, 429}},
-		{method: "DELETE", path: "/v1/jobs/{job}", name: "cancelJob", role: planners, summary: "cancel a job, solve or replan (its best plan so far is kept; a job not started yet stores nothing)", handler: s.cancelJob,
+		{method: "DELETE", path: "/v1/jobs/{job}", name: "cancelJob", role: bookers, summary: "cancel a job, solve or replan (its best plan so far is kept; a job not started yet stores nothing): an admin or a manager any job of its scope, a pilot the jobs its token submitted (another's: 403)", handler: s.cancelJob,
 			answers: []answer{{status: 202, desc: "cancelling: the job stores its best plan, then ends", body: jsonOf[JobStatus]()}}, fails: []int{404, 409}},
 		{method: "GET", path: "/v1/jobs/{job}/plan", name: "getJobPlan", role: anyRole, summary: "the plan of a finished job", handler: s.getJobPlan,
 			answers: []answer{{status: 200, desc: "the plan", body: jsonOf[model.Plan]()}}, fails: []int{404, 409, 429}},
