@@ -189,7 +189,7 @@ func replanRequestErrors(cur *Version, evs *model.Events, now time.Time) error {
 	}
 	if now.Before(tv.Start.V.Add(-scheduler.NowMargin)) || now.After(tv.End.V.Add(scheduler.NowMargin)) {
 		return &model.ValidationError{Document: "request", Errors: []*model.FieldError{{Field: "now",
-			Msg: fmt.Sprintf("%s is more than a year outside the operation's horizon (%s to %s)", now.In(tv.Loc).Format(time.RFC3339), p.Operation.Start, p.Operation.End)}}}
+			Msg: fmt.Sprintf("%s is more than a year outside the operation's horizon (%s to %s)", now.UTC().Format(time.RFC3339), p.Operation.Start, p.Operation.End)}}}
 	}
 	if evs == nil {
 		return nil

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -427,6 +428,11 @@ func TestReplanJobRequestCheckedAtSubmit(t *testing.T) {
 				require.NoError(t, json.Unmarshal(syncBody, &want))
 				require.NotEmpty(t, want.Errors, string(syncBody))
 				require.Equal(t, tc.field, want.Errors[0].Field, string(syncBody))
+				if at, ok := strings.CutPrefix(tc.query, "now="); ok && tc.field == "now" && strings.HasSuffix(at, "Z") {
+					// an instant out of range reads in UTC, as given (not in the
+					// operation's zone: Paris mean time, +00:09, in year 1)
+					require.True(t, strings.HasPrefix(want.Errors[0].Detail, at+" is more than a year outside"), string(syncBody))
+				}
 
 				code, _, body := postAsync(t, ts, "/events?"+tc.query, tc.events)
 				require.Equal(t, resp.StatusCode, code, "async: %s\nsync: %s", body, syncBody)
