@@ -153,6 +153,8 @@ func (s *Server) table() []route {
 			answers: []answer{{status: 200, desc: "the file", body: textBody("text/html", "text/css", "text/javascript")}}, fails: []int{404}},
 		{method: "GET", path: "/v1/operations/{op}/holidays", name: "holidays", role: anyRole, summary: "the operation's public holidays and closures", handler: s.holidays, heavy: true,
 			answers: []answer{{status: 200, desc: "the dates", body: jsonOf[holidaysAnswer](), headers: []param{hETag}}}, fails: []int{404}},
+		{method: "GET", path: "/v1/me", name: "me", role: anyRole, summary: "what the request's token may do: its id, role, scope (operations, a contractor's crews), the routes it may call (by operationId), the event types it may send, which jobs it may cancel", handler: s.me,
+			answers: []answer{{status: 200, desc: "the token's rights", body: jsonOf[meAnswer]()}}},
 		{method: "GET", path: "/v1/operations", name: "listOperations", role: anyRole, summary: "list the operations", handler: s.listOperations,
 			answers: []answer{{status: 200, desc: "the operations' ids, sorted", body: jsonOf[operationsAnswer]()}}},
 		{method: "POST", path: "/v1/operations", name: "createOperation", role: planners, summary: "create an operation from a rehabplan/v1 problem, or from a filled template workbook (its content type)", handler: s.createOperation, heavy: true,
