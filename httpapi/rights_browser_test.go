@@ -42,7 +42,9 @@ func TestPageShowsOnlyWhatTheRoleMayDo(t *testing.T) {
 		sels += "," + strconv.Quote(s)
 	}
 	sels += "]"
-	writes := func() []string { return evalAs[[]string](p, `(() => `+sels+`.filter(s => { const e = document.querySelector(s); return e && e.checkVisibility() && !e.disabled; }))()`) }
+	writes := func() []string {
+		return evalAs[[]string](p, `(() => `+sels+`.filter(s => { const e = document.querySelector(s); return e && e.checkVisibility() && !e.disabled; }))()`)
+	}
 
 	cases := []struct {
 		name, tok, role string
