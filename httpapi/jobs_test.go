@@ -192,7 +192,7 @@ func newJobServerOn(t *testing.T, k storeKind, cfg Config) (*httptest.Server, *S
 	st := k.open(t)
 	logs := &logBuffer{}
 	cfg.Store = st
-	cfg.Tokens = map[string]string{writeTok: RoleWrite, readTok: RoleRead}
+	cfg.Tokens = map[string]string{writeTok: RoleWrite, readTok: RoleRead} // cfg.TokenSet, when given, adds its own
 	cfg.Logger = slog.New(slog.NewTextHandler(logs, nil))
 	s := New(cfg)
 	ts := httptest.NewServer(s)

@@ -35,7 +35,7 @@ func newMetrics(s *Server) *metrics {
 		jobsEnded:  newJobsEnded(),
 		jobSeconds: newJobSeconds(),
 		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "rehabplan_http_auth_failures_total",
-			Help: "Requests refused: 401 (reason missing or invalid token) and 403 (reason role or scope)."}, []string{"status", "reason"}),
+			Help: "Requests refused: 401 (reason missing or invalid token) and 403 (reason role, scope, or submitter: a job another token submitted)."}, []string{"status", "reason"}),
 	}
 	gauge := func(name, help string, f func() float64) prometheus.Collector {
 		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, f)
@@ -64,8 +64,8 @@ func newMetrics(s *Server) *metrics {
 }
 
 // countAuthFailure counts a request refused with 401 (reason missing or invalid
-// token) or 403 (reason role or scope); the authentication code calls it, and
-// the token is never a label.
+// token) or 403 (reason role, scope, or submitter: a job another token
+// submitted); the authentication code calls it, and the token is never a label.
 func (s *Server) countAuthFailure(status int, reason string) {
 	s.metrics.authFailures.WithLabelValues(strconv.Itoa(status), reason).Inc()
 }

@@ -33,7 +33,7 @@ var pathParams = map[string]param{
 var errorDesc = map[int]string{
 	400: "invalid input: the errors name each field (JSON path, entity, id) or query parameter",
 	401: "no bearer token, or an unknown one",
-	403: "the token's role may not call this route, or the operation is not in its scope",
+	403: "the token's role may not call this route, or the operation is not in its scope, or (a pilot cancelling a job) another token submitted the job",
 	404: "no such operation, version, job, intervention, household, request or calendar, or no plan yet",
 	409: "the state forbids it: already exists, not finished, not running, no plan",
 	413: "the body is larger than the server takes",

@@ -260,6 +260,8 @@ func liveCases(t *testing.T, jobID string) []liveCase {
 		{"pageFile", "GET", "/app/nope.js", "", nil, nil, 404},
 		{"holidays", "GET", op + "/holidays", readTok, nil, nil, 200},
 		{"holidays", "GET", "/v1/operations/ghost/holidays", readTok, nil, nil, 404},
+		{"me", "GET", "/v1/me", readTok, nil, nil, 200},
+		{"me", "GET", "/v1/me", "", nil, nil, 401},
 		{"listOperations", "GET", "/v1/operations", readTok, nil, nil, 200},
 		{"listOperations", "GET", "/v1/operations", "", nil, nil, 401},
 		{"createOperation", "POST", "/v1/operations", writeTok, otherJSON, nil, 201},

@@ -112,15 +112,18 @@ func (p pager) shotOf(sel, path string) {
 	require.NoError(p.t, os.WriteFile(path, buf, 0o644))
 }
 
-// login types the token and waits for the chart's controls.
+// login types the token and waits for the page to show what the token may do
+// (GET /v1/me: #rights names its role).
 func (p pager) login(tok string) {
 	p.t.Helper()
+	p.eval(`delete document.getElementById("rights").dataset.role`)
 	require.NoError(p.t, chromedp.Do(p.ctx,
 		chromedp.WaitVisible(chromedp.ID("token")),
 		chromedp.SetValue(chromedp.ID("token"), tok),
 		chromedp.Click(chromedp.CSS("#login button")),
-		chromedp.WaitVisible(chromedp.ID("solve")),
+		chromedp.WaitVisible(chromedp.ID("operation")),
 	))
+	p.poll(`!!document.getElementById("rights").dataset.role`, 30*time.Second)
 }
 
 // set changes a select of the page as a person would (the change event fires).

@@ -59,10 +59,11 @@ type Worker struct {
 	Replan       NightFunc
 	Logger       *slog.Logger
 
-	// set by Server.Work: the service's live jobs, metrics and pool
+	// set by Server.Work: the service's live jobs, metrics and pool (acquire
+	// waits for a slot, until ctx ends)
 	jobs    *jobs
 	ended   func(rec *JobRecord, d time.Duration)
-	acquire func() func()
+	acquire func(ctx context.Context) (release func(), err error)
 	// running counts the jobs this worker runs (its Metrics)
 	running atomic.Int64
 }
@@ -106,12 +107,26 @@ func (w *Worker) Run(ctx context.Context) error {
 	return nil
 }
 
-// slot claims and runs one job after another.
+// slot claims and runs one job after another. In a service, it first takes a
+// slot of the pool (waiting for one), then claims a job, and gives the slot
+// back when it claimed none: a worker runs no job beyond the pool's bound, and
+// holds no slot while it waits for a job (between its polls).
 func (w *Worker) slot(ctx context.Context) {
 	for ctx.Err() == nil {
+		release := func() {}
+		if w.acquire != nil {
+			r, err := w.acquire(ctx)
+			if err != nil {
+				return // ctx ended
+			}
+			release = r
+		}
 		cctx, cancel := context.WithTimeout(ctx, w.Store.timeout)
 		c, err := w.Store.Claim(cctx, w.Name, w.Lease, w.Kinds, w.Night)
 		cancel()
+		if err != nil || c == nil {
+			release()
+		}
 		if err != nil {
 			if ctx.Err() == nil {
 				w.Logger.Warn("claiming a job", "cause", rootCause(err).Error())
@@ -131,7 +146,7 @@ func (w *Worker) slot(ctx context.Context) {
 			w.sleep(ctx)
 			continue
 		}
-		w.run(ctx, c)
+		w.run(ctx, c, release)
 	}
 }
 
@@ -145,15 +160,13 @@ func (w *Worker) sleep(ctx context.Context) {
 }
 
 // run does one claimed job, renewing its lease, and ends it (or gives it back
-// when ctx ends).
-func (w *Worker) run(ctx context.Context, c *Claim) {
+// when ctx ends); release gives back the pool's slot the job holds.
+func (w *Worker) run(ctx context.Context, c *Claim, release func()) {
+	defer release()
 	rec := c.Job
 	begin := time.Now()
 	w.running.Add(1)
 	defer w.running.Add(-1)
-	if w.acquire != nil {
-		defer w.acquire()()
-	}
 	jctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	j := &job{ID: rec.ID, Operation: rec.Operation, Incarnation: rec.Incarnation, kind: jobKind(rec.Kind), state: "running", started: rec.Started,
@@ -392,14 +405,16 @@ func finishWords(rec *JobRecord, err error) error {
 
 // Work runs w in the service: its jobs are the service's live jobs (their
 // progress read here, their end counted in the metrics and logged in its log),
-// and each takes a slot of the service's pool.
+// and each takes a slot of the service's pool before it is claimed: a job is
+// claimed only when a slot is free (a full pool leaves it in the queue, for
+// this worker later or another instance's).
 func (s *Server) Work(ctx context.Context, w *Worker) error {
 	w.jobs = s.jobs
 	if w.Logger == nil {
 		w.Logger = s.cfg.Logger
 	}
 	w.MaxSolveTime = s.cfg.MaxSolveTime
-	w.acquire = s.pool.force
+	w.acquire = s.pool.await
 	w.ended = func(rec *JobRecord, d time.Duration) {
 		s.metrics.jobsEnded.WithLabelValues(jobKind(rec.Kind), rec.State).Inc()
 		s.metrics.jobSeconds.WithLabelValues(jobKind(rec.Kind), rec.State).Observe(d.Seconds())

@@ -472,3 +472,51 @@ func TestProgressAcrossInstances(t *testing.T) {
 	require.NoError(t, json.Unmarshal(body, &live))
 	assert.Equal(t, live.Progress, after.Progress, "the instance that ran it lists the same")
 }
+
+// TestWorkerClaimsOnlyWithASlot: a service's worker takes a slot of its pool
+// before it claims a job: while the pool is full (a heavy request holds its one
+// slot) the queued job stays unclaimed, for another instance to take; once the
+// slot is free the worker claims and runs it, within the pool's bound.
+func TestWorkerClaimsOnlyWithASlot(t *testing.T) {
+	url := pgtest.Schema(t)
+	st, err := OpenPostgres(url)
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	_, err = st.CreateOperation("op", gen.Example())
+	require.NoError(t, err)
+	s := New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite}, PoolSize: 1})
+	held, err := s.pool.acquire(context.Background())
+	require.NoError(t, err)
+	rec := queueSolveRec(t, st, "op")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	w := &Worker{Store: st, Name: "test worker", Slots: 2, Lease: 3 * time.Second, Poll: 20 * time.Millisecond}
+	go func() { s.Work(ctx, w); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	owner := func() string {
+		var o string
+		require.NoError(t, st.pool.QueryRow(context.Background(), "SELECT owner FROM jobs WHERE id = $1", rec.ID).Scan(&o))
+		return o
+	}
+	for range 25 { // 25 polls' worth
+		time.Sleep(20 * time.Millisecond)
+		require.Empty(t, owner(), "claimed while the pool had no free slot")
+		require.Zero(t, w.running.Load(), "a job runs beyond the pool's bound")
+	}
+	held()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		got, err := st.GetJob(rec.ID)
+		require.NoError(t, err)
+		if got.State != "running" {
+			assert.Equal(t, "done", got.State, got.Error)
+			break
+		}
+		_, busy, _, _ := s.pool.stats()
+		require.LessOrEqual(t, busy, 1, "the pool's bound")
+		require.True(t, time.Now().Before(deadline), "the job never ended once the slot was free")
+		time.Sleep(20 * time.Millisecond)
+	}
+}

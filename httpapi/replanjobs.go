@@ -84,7 +84,8 @@ func (s *Server) queueReplan(w http.ResponseWriter, r *http.Request, op string, 
 		now = time.Now()
 	}
 	rec := JobRecord{ID: newID(), Operation: op, Incarnation: head.Incarnation, Base: head.Version, State: "running", Started: time.Now(),
-		TimeLimit: set.TimeLimit, WorkLimit: set.WorkLimit, Seed: set.Seed, Kind: JobReplan, Now: now.UTC().Format(time.RFC3339Nano), Events: evs}
+		TimeLimit: set.TimeLimit, WorkLimit: set.WorkLimit, Seed: set.Seed, Kind: JobReplan, Now: now.UTC().Format(time.RFC3339Nano), Events: evs,
+		Submitter: submitterOf(r)}
 	rec.setIdem(Idem{Key: jobIdemKey(rec.ID)})
 	q, queue := s.cfg.Store.(*PGStore)
 	// answered: the request's key already made a job or a version, which is the
@@ -188,7 +189,7 @@ func replanRequestErrors(cur *Version, evs *model.Events, now time.Time) error {
 	}
 	if now.Before(tv.Start.V.Add(-scheduler.NowMargin)) || now.After(tv.End.V.Add(scheduler.NowMargin)) {
 		return &model.ValidationError{Document: "request", Errors: []*model.FieldError{{Field: "now",
-			Msg: fmt.Sprintf("%s is more than a year outside the operation's horizon (%s to %s)", now.In(tv.Loc).Format(time.RFC3339), p.Operation.Start, p.Operation.End)}}}
+			Msg: fmt.Sprintf("%s is more than a year outside the operation's horizon (%s to %s)", now.UTC().Format(time.RFC3339), p.Operation.Start, p.Operation.End)}}}
 	}
 	if evs == nil {
 		return nil

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -426,6 +428,11 @@ func TestReplanJobRequestCheckedAtSubmit(t *testing.T) {
 				require.NoError(t, json.Unmarshal(syncBody, &want))
 				require.NotEmpty(t, want.Errors, string(syncBody))
 				require.Equal(t, tc.field, want.Errors[0].Field, string(syncBody))
+				if at, ok := strings.CutPrefix(tc.query, "now="); ok && tc.field == "now" && strings.HasSuffix(at, "Z") {
+					// an instant out of range reads in UTC, as given (not in the
+					// operation's zone: Paris mean time, +00:09, in year 1)
+					require.True(t, strings.HasPrefix(want.Errors[0].Detail, at+" is more than a year outside"), string(syncBody))
+				}
 
 				code, _, body := postAsync(t, ts, "/events?"+tc.query, tc.events)
 				require.Equal(t, resp.StatusCode, code, "async: %s\nsync: %s", body, syncBody)
@@ -524,4 +531,69 @@ func jobState(t *testing.T, ts *httptest.Server, id string) string {
 	var st JobStatus
 	require.NoError(t, json.Unmarshal(body, &st))
 	return st.State
+}
+
+// TestJobCancelledByItsSubmitter: a pilot's token cancels the replan job it
+// submitted; another pilot's token, a viewer's, or a pilot's of another
+// operation gets 403, and a pilot cannot cancel a manager's solve, which the
+// manager can. The job records its submitter by the token's id, never the
+// token. On both stores.
+func TestJobCancelledByItsSubmitter(t *testing.T) {
+	const (
+		pilotA = "pilot-a-token-0123456789"
+		pilotB = "pilot-b-token-0123456789"
+		pilotC = "pilot-c-token-0123456789" // of another operation
+	)
+	forEachStore(t, func(t *testing.T, k storeKind) {
+		file := filepath.Join(t.TempDir(), "tokens")
+		require.NoError(t, os.WriteFile(file, []byte(sha(pilotA)+" pilot op-les-tilleuls id=pilot-a\n"+
+			sha(pilotB)+" pilot op-les-tilleuls id=pilot-b\n"+sha(pilotC)+" pilot op-other id=pilot-c\n"), 0o600))
+		toks, _, err := NewTokenSet(file)
+		require.NoError(t, err)
+		ts, s, _ := newJobServerOn(t, k, Config{TokenSet: toks})
+		solveExample(t, ts)
+		missed := `{"format":"rehabplan-events/v1","events":[{"id":"m","type":"appointment_missed","intervention":"B1-A-01/visit"}]}`
+		resp, body := call(t, ts, "POST", replanOp+"/events?now=2027-02-01T12:00:00%2B01:00&time_limit=60s&seed=1", pilotA, []byte(missed), "Prefer", "respond-async")
+		require.Equal(t, 202, resp.StatusCode, string(body))
+		var st JobStatus
+		require.NoError(t, json.Unmarshal(body, &st))
+
+		rec, err := s.cfg.Store.GetJob(st.ID)
+		require.NoError(t, err)
+		require.Equal(t, "pilot-a", rec.Submitter, "the token's id")
+		raw, err := json.Marshal(rec)
+		require.NoError(t, err)
+		require.NotContains(t, string(raw), pilotA, "never the token")
+
+		for _, c := range []struct {
+			name, tok string
+			want      int
+		}{
+			{"another pilot", pilotB, 403},
+			{"a viewer", readTok, 403},
+			{"a pilot of another operation", pilotC, 403},
+			{"no such job", pilotA, 404},
+		} {
+			id := st.ID
+			if c.want == 404 {
+				id = "nosuchjob"
+			}
+			resp, body := call(t, ts, "DELETE", "/v1/jobs/"+id, c.tok, nil)
+			require.Equal(t, c.want, resp.StatusCode, "%s: %s", c.name, body)
+		}
+		resp, body = call(t, ts, "DELETE", "/v1/jobs/"+st.ID, pilotA, nil)
+		require.Equal(t, 202, resp.StatusCode, "its submitter: %s", body)
+		ended := waitJob(t, ts, st.ID)
+		require.Equal(t, "cancelled", ended.State, ended.Error)
+
+		// a manager's solve: not the pilot's to cancel
+		resp, body = call(t, ts, "POST", replanOp+"/solve?time_limit=60s", writeTok, nil)
+		require.Equal(t, 202, resp.StatusCode, string(body))
+		require.NoError(t, json.Unmarshal(body, &st))
+		resp, body = call(t, ts, "DELETE", "/v1/jobs/"+st.ID, pilotA, nil)
+		require.Equal(t, 403, resp.StatusCode, string(body))
+		resp, body = call(t, ts, "DELETE", "/v1/jobs/"+st.ID, writeTok, nil)
+		require.Equal(t, 202, resp.StatusCode, "a planner: %s", body)
+		require.Equal(t, "cancelled", waitJob(t, ts, st.ID).State)
+	})
 }

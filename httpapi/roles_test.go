@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -107,6 +108,7 @@ func (b *syncBuffer) String() string {
 
 // roleRequests are what each role asks of the same operation.
 var roleRequests = []string{
+	"/v1/me",
 	"/v1/operations",
 	"/v1/operations/op-a",
 	"/v1/operations/op-a/versions/3",
@@ -227,13 +229,68 @@ func TestWhatEachRoleSees(t *testing.T) {
 	// the old roles are viewer and manager of every operation
 	for alias, role := range map[string]string{RoleRead: RoleViewer, RoleWrite: RoleManager} {
 		for _, p := range roleRequests {
-			if strings.Contains(p, "op-b") || p == "/v1/operations" {
+			if strings.Contains(p, "op-b") || p == "/v1/operations" || p == "/v1/me" {
 				continue
 			}
 			require.Equal(t, seen[role][p], seen[alias][p], "%s on %s", alias, p)
 		}
 		require.Equal(t, 200, status(alias, "/v1/operations/op-b"), alias)
 	}
+}
+
+// pageWrites are the routes of the planning page's writing actions, in the
+// route table's order.
+var pageWrites = []string{"createOperation", "replaceOperation", "startSolve", "cancelJob", "postEvents", "announce", "confirm"}
+
+// TestMeSaysWhatTheTokenMayDo: GET /v1/me gives each token its id, role and
+// scope, the routes its role may call (those the route table lets it in), the
+// event types it may send and the jobs it may cancel.
+func TestMeSaysWhatTheTokenMayDo(t *testing.T) {
+	ts, s, _ := roleServer(t)
+	cases := []struct {
+		role, id   string
+		ops, crews []string
+		events     []string
+		cancel     string
+		// writes: the page's writing actions the role may take
+		writes []string
+	}{
+		{RoleAdmin, "admin", []string{"*"}, nil, model.EventTypes, "any", pageWrites},
+		{RoleManager, "landlord", []string{"op-a"}, nil, model.EventTypes, "any", pageWrites},
+		{RolePilot, "pilot-asso", []string{"op-a"}, nil, householdEvents, "own", []string{"cancelJob", "postEvents", "announce", "confirm"}},
+		{RoleContractor, "durand", []string{"op-a"}, []string{"PLB-1"}, []string{}, "none", nil},
+		{RoleViewer, "board", []string{"op-a"}, nil, []string{}, "none", nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.role, func(t *testing.T) {
+			resp, body := call(t, ts, "GET", "/v1/me", roleTokens[tc.role], nil)
+			require.Equal(t, 200, resp.StatusCode, string(body))
+			var me meAnswer
+			require.NoError(t, json.Unmarshal(body, &me))
+			require.Equal(t, tc.id, me.ID)
+			require.Equal(t, tc.role, me.Role)
+			require.Equal(t, tc.ops, me.Operations)
+			require.Equal(t, tc.crews, me.Crews)
+			require.Equal(t, tc.events, me.Events)
+			require.Equal(t, tc.cancel, me.CancelJobs)
+			var want []string
+			for _, rt := range s.table() {
+				if rt.role&roleBits[tc.role] != 0 {
+					want = append(want, rt.name)
+				}
+			}
+			require.Equal(t, want, me.Actions, "the routes the role is let in")
+			var writes []string
+			for _, a := range pageWrites {
+				if slices.Contains(me.Actions, a) {
+					writes = append(writes, a)
+				}
+			}
+			require.Equal(t, tc.writes, writes)
+		})
+	}
+	resp, _ := call(t, ts, "GET", "/v1/me", "", nil)
+	require.Equal(t, 401, resp.StatusCode)
 }
 
 // roleMay is what a role may do, read from the route table: the routes its

@@ -34,7 +34,7 @@ func (s *Server) startSolve(w http.ResponseWriter, r *http.Request) error {
 	}
 	set := s.settings(r, 10*time.Second)
 	if q, ok := s.cfg.Store.(*PGStore); ok {
-		return s.queueSolve(w, q, op, set)
+		return s.queueSolve(w, q, op, set, submitterOf(r))
 	}
 	// the job's slot of the pool, taken before the version is read (it decodes
 	// a whole problem) and kept until the job ends
@@ -47,7 +47,8 @@ func (s *Server) startSolve(w http.ResponseWriter, r *http.Request) error {
 		release()
 		return wrapStore(err, "operation %q", op)
 	}
-	rec := JobRecord{Operation: op, Incarnation: v.Incarnation, Base: v.Number, TimeLimit: set.TimeLimit, WorkLimit: set.WorkLimit, Seed: set.Seed}
+	rec := JobRecord{Operation: op, Incarnation: v.Incarnation, Base: v.Number, TimeLimit: set.TimeLimit, WorkLimit: set.WorkLimit, Seed: set.Seed,
+		Submitter: submitterOf(r)}
 	j, err := s.startJob(rec, false, release, s.solveJob(op, v, set))
 	if err != nil {
 		return err
@@ -59,7 +60,7 @@ func (s *Server) startSolve(w http.ResponseWriter, r *http.Request) error {
 // queueSolve queues a solve job of op's latest version in the PostgreSQL
 // store's queue, for any instance or worker to take (Worker): its record, state
 // running and held by nobody, is the queue's row.
-func (s *Server) queueSolve(w http.ResponseWriter, q *PGStore, op string, set *scheduler.Settings) error {
+func (s *Server) queueSolve(w http.ResponseWriter, q *PGStore, op string, set *scheduler.Settings, submitter string) error {
 	head, err := q.Head(op)
 	if err != nil {
 		return wrapStore(err, "operation %q", op)
@@ -73,7 +74,7 @@ func (s *Server) queueSolve(w http.ResponseWriter, q *PGStore, op string, set *s
 		return errTooManyJobs{s.cfg.MaxQueuedJobs}
 	}
 	rec := JobRecord{ID: newID(), Operation: op, Incarnation: head.Incarnation, Base: head.Version, State: "running", Started: time.Now(),
-		TimeLimit: set.TimeLimit, WorkLimit: set.WorkLimit, Seed: set.Seed, Kind: JobSolve}
+		TimeLimit: set.TimeLimit, WorkLimit: set.WorkLimit, Seed: set.Seed, Kind: JobSolve, Submitter: submitter}
 	if err := q.PutJob(&rec); err != nil {
 		return fmt.Errorf("the job could not be recorded: %w", err)
 	}
@@ -226,15 +227,43 @@ func (s *Server) getJob(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, st)
 }
 
+// submitterOf names the request's token for the job it asks for: its grant's
+// id ("" on a public route).
+func submitterOf(r *http.Request) string {
+	if g := grantOf(r); g != nil {
+		return g.ID
+	}
+	return ""
+}
+
+// mayCancel is the 403 of a token that may not cancel the job of rec: a
+// planner (admin, manager) cancels any job of its scope, another role (a
+// pilot) the jobs its token submitted only.
+func (s *Server) mayCancel(r *http.Request, rec *JobRecord) error {
+	if err := s.inScope(r, rec.Operation); err != nil {
+		return err
+	}
+	g := grantOf(r)
+	if g == nil || planners&roleBits[g.Role] != 0 || (rec.Submitter != "" && rec.Submitter == g.ID) {
+		return nil
+	}
+	s.denied(r, nil, http.StatusForbidden, "submitter", g.ID)
+	return errorf(http.StatusForbidden, "forbidden", "a token of role %s may cancel the jobs it submitted only", g.Role)
+}
+
 func (s *Server) cancelJob(w http.ResponseWriter, r *http.Request) error {
 	id := pathVars(r)["job"]
 	// a job of this run that has ended is no more cancellable than one of an
 	// earlier run
 	j := s.jobs.get(id)
-	if st, _, err := s.jobStatus(id); err == nil {
-		if err := s.inScope(r, st.Operation); err != nil {
-			return err
-		}
+	// who may cancel it is read from its record (written before the job
+	// started: both stores have it while the job lives)
+	rec, err := s.cfg.Store.GetJob(id)
+	if err != nil {
+		return wrapStore(err, "job %q", id)
+	}
+	if err := s.mayCancel(r, rec); err != nil {
+		return err
 	}
 	if q, ok := s.cfg.Store.(*PGStore); ok && (j == nil || j.status().State != "running") {
 		// held by another instance or a worker, or by nobody yet: asked to stop

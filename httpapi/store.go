@@ -166,6 +166,10 @@ type JobRecord struct {
 	// respond-async), JobNight the nightly replan of Night (YYYY-MM-DD).
 	Kind  string `json:"kind,omitempty"`
 	Night string `json:"night,omitempty"`
+	// Submitter is the id of the token that asked for the job (its grant's
+	// ID: a token file's id=, or the start of its hash; never the token):
+	// it may cancel the job, as a planner may. Empty for a night's job.
+	Submitter string `json:"submitter,omitempty"`
 	// Now is a night job's moment as rehabplan batch --now gives it (empty: the
 	// clock when it runs); a replan job's moment of the replan (RFC 3339), as the
 	// request gave it or the clock read when it was accepted.

@@ -163,23 +163,30 @@ func mustLoc(t *testing.T) *time.Location {
 }
 
 // A replan's now far outside the horizon is an error on the field "now", not a
-// crash or a stored absurdity.
+// crash or a stored absurdity; the message gives the instant in UTC (in the
+// operation's zone, year 1 would read in Paris mean time, +00:09).
 func TestReplanRefusesNowOutsideTheHorizon(t *testing.T) {
-	p := decodeTiny(t, nil)
+	p := decodeTiny(t, nil) // Europe/Paris
 	res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ev := &model.Events{Format: model.EventsFormat}
-	for _, now := range []time.Time{
-		time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC),
-		time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC),
-		time.Date(2029, 6, 1, 0, 0, 0, 0, time.UTC),
+	for _, tc := range []struct {
+		now  time.Time
+		want string
+	}{
+		{time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC), "9999-12-31T23:59:59Z is more than a year outside"},
+		{time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), "0001-01-01T00:00:00Z is more than a year outside"},
+		{time.Date(2029, 6, 1, 0, 0, 0, 0, time.UTC), "2029-06-01T00:00:00Z is more than a year outside"},
 	} {
-		_, err := scheduler.Replan(context.Background(), p, res.Plan, ev, now, &scheduler.Settings{WorkLimit: 1})
+		_, err := scheduler.Replan(context.Background(), p, res.Plan, ev, tc.now, &scheduler.Settings{WorkLimit: 1})
 		var ie *scheduler.InvalidProblemError
 		if !errors.As(err, &ie) || len(ie.Errors) != 1 || ie.Errors[0].Field != "now" {
-			t.Fatalf("now %s: error %v; want one field error on now", now, err)
+			t.Fatalf("now %s: error %v; want one field error on now", tc.now, err)
+		}
+		if msg := ie.Errors[0].Msg; !strings.HasPrefix(msg, tc.want) {
+			t.Errorf("now %s: message %q; want it to start %q", tc.now, msg, tc.want)
 		}
 	}
 	// inside the margin: a replan a month before the start is fine

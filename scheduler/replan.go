@@ -187,7 +187,7 @@ func startReplan(ctx context.Context, p *model.Problem, old *model.Plan, ev *mod
 		return nil, nil, fmt.Errorf("operation.time_zone: %w", err)
 	}
 	r.loc = loc
-	if err := checkNow(p, now, loc); err != nil {
+	if err := checkNow(p, now); err != nil {
 		return nil, nil, err
 	}
 	if r.slots, err = planSlots(p, old, loc); err != nil {
@@ -430,8 +430,10 @@ func classify(q *model.Problem, x *model.Index, ap *applied, slots map[string]sl
 const NowMargin = 366 * 24 * time.Hour
 
 // checkNow refuses a replan's now far outside the operation's horizon (a typing
-// slip such as year 9999 or 0001): a *model.ValidationError on the field "now".
-func checkNow(p *model.Problem, now time.Time, loc *time.Location) error {
+// slip such as year 9999 or 0001): a *model.ValidationError on the field "now",
+// which gives the instant in UTC (in the operation's zone, year 1 reads in local
+// mean time, Paris +00:09, and year 9999 may pass into year 10000).
+func checkNow(p *model.Problem, now time.Time) error {
 	tv := p.Typed()
 	start, end := tv.Start.V, tv.End.V
 	if !tv.Start.OK() || !tv.End.OK() {
@@ -439,7 +441,7 @@ func checkNow(p *model.Problem, now time.Time, loc *time.Location) error {
 	}
 	if now.Before(start.Add(-NowMargin)) || now.After(end.Add(NowMargin)) {
 		return &model.ValidationError{Document: "request", Errors: []*model.FieldError{{Field: "now",
-			Msg: fmt.Sprintf("%s is more than a year outside the operation's horizon (%s to %s)", now.In(loc).Format(time.RFC3339), p.Operation.Start, p.Operation.End)}}}
+			Msg: fmt.Sprintf("%s is more than a year outside the operation's horizon (%s to %s)", now.UTC().Format(time.RFC3339), p.Operation.Start, p.Operation.End)}}}
 	}
 	return nil
 }

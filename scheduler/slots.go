@@ -148,7 +148,7 @@ func NewSlotFinder(p *model.Problem, plan *model.Plan, now time.Time) (*SlotFind
 	if err != nil {
 		return nil, invalid(fmt.Errorf("operation.time_zone: %w", err))
 	}
-	if err := checkNow(p, now, loc); err != nil {
+	if err := checkNow(p, now); err != nil {
 		return nil, invalid(err)
 	}
 	slots, err := planSlots(p, plan, loc)

@@ -6,7 +6,7 @@
   const C = window.RPCal, F = window.RPFr, DAY = C.DAY;
   const NS = "http://www.w3.org/2000/svg";
   const LEFT = 200, TOP = 40; // the row labels' column and the time axis, both sticky
-  const state = { token: sessionStorage.getItem("rehabplan-token") || "", op: "", version: null,
+  const state = { token: sessionStorage.getItem("rehabplan-token") || "", op: "", version: null, me: null,
     problem: null, plan: null, diff: null, oldPlan: null, holidays: new Set(), job: null,
     zone: C.Zone("Europe/Paris"), L: null, m: null, active: null, selected: "", detailsSeq: 0, outcomeSeq: 0 };
   const collator = new Intl.Collator("fr", { numeric: true, sensitivity: "base" });
@@ -56,17 +56,54 @@
     return "du " + longDay(s) + " à " + time(s) + " au " + longDay(e) + " à " + time(e);
   }
 
+  // ---- what the token may do (GET /v1/me): the page shows only the actions
+  // its role may take (the server refuses the others anyway)
+  const ROLES = { admin: "administrateur", manager: "chargé d'opération", pilot: "pilote social", contractor: "entreprise", viewer: "lecteur" };
+  const WRITES = ["startSolve", "postEvents", "announce", "confirm", "createOperation", "replaceOperation"];
+  const may = (action) => !!state.me && state.me.actions.includes(action);
+  const mayEvent = (type) => !!state.me && state.me.events.includes(type);
+  function rights(me) {
+    state.me = me;
+    for (const e of document.querySelectorAll("[data-needs]")) e.hidden = !e.dataset.needs.split(" ").some(may);
+    const forms = [...document.querySelectorAll("#actions form[data-action]")];
+    for (const f of forms) f.hidden = !mayEvent(f.dataset.action);
+    $("actions").hidden = forms.every((f) => f.hidden);
+    $("lifecycle").hidden = !may("announce") && !may("confirm");
+    const mode = $("upload-mode");
+    for (const o of mode.options) o.disabled = !may(o.value === "new" ? "createOperation" : "replaceOperation");
+    if (mode.selectedOptions[0] && mode.selectedOptions[0].disabled) { const o = [...mode.options].find((x) => !x.disabled); if (o) mode.value = o.value; }
+    if (!state.job || !may("cancelJob")) $("cancel").hidden = true;
+    const who = me ? (ROLES[me.role] || me.role) + " (" + me.id + ")" : "jeton inconnu";
+    $("rights").textContent = "Connecté : " + who + (!WRITES.some(may) ? " : consultation seule ; les actions qui modifient le planning sont masquées." :
+      !may("startSolve") ? " : les actions réservées aux chargés d'opération sont masquées." : ".");
+    $("rights").dataset.role = me ? me.role : "";
+  }
+
   async function login(ev) {
     ev.preventDefault();
     state.token = $("token").value.trim();
+    delete $("rights").dataset.role;
     try {
       const r = await api("GET", "/v1/operations");
       sessionStorage.setItem("rehabplan-token", state.token);
+      let me = null;
+      try { me = await api("GET", "/v1/me"); } catch (e) { /* nothing offered that writes */ }
+      rights(me);
       $("app").hidden = false;
       const sel = $("operation");
       sel.innerHTML = "";
       for (const id of r.operations.slice().sort(natural)) sel.add(new Option(id, id));
       show(r.operations.length ? "" : "Aucune opération : créez-en une par l'API.", true);
+      // a token that may not read the operation (a contractor): nothing of the
+      // page but its name, nothing left of an earlier token's plan
+      const blind = r.operations.length > 0 && !may("getOperation");
+      $("app").classList.toggle("blind", blind);
+      if (blind) {
+        state.op = ""; state.plan = null; state.problem = null; state.m = null; state.diff = null; state.oldPlan = null;
+        $("gantt").innerHTML = ""; $("version").textContent = "";
+        show("Ce jeton (" + (ROLES[me && me.role] || "sans rôle connu") + ") ne donne pas accès au planning de l'opération : vos rendez-vous sont dans l'agenda de vos équipes (flux de calendrier).");
+        return;
+      }
       if (r.operations.length) { await loadOperation(sel.value); followHash(); }
     } catch (e) { show(e.message); }
   }
@@ -753,7 +790,7 @@
     try {
       const j = await api("POST", opPath("/solve?time_limit=" + $("time-limit").value));
       state.job = j.id;
-      $("cancel").hidden = false;
+      $("cancel").hidden = !may("cancelJob");
       $("progress").hidden = false;
       poll();
     } catch (e) { show(e.message); }
@@ -857,7 +894,7 @@
     if (!d.recipients.length) box.textContent = "Personne n'est à prévenir maintenant.";
   }
   // what lifecycle.js uses of the page (announce, confirm, reschedule)
-  window.RPLife = { state, api, replanJob, opPath, loadOperation, select, combo, find, fold, said, changes, when, fromTo, natural, show };
+  window.RPLife = { state, api, replanJob, opPath, loadOperation, select, combo, find, fold, said, changes, when, fromTo, natural, show, may, mayEvent };
 
   // every action form sends its events through replan; the lifecycle's actions
   // (announce, confirm, reschedule) join this table

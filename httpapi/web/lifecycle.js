@@ -112,14 +112,17 @@
   function phone() {
     const box = $("details"), at = box.querySelector(".when");
     if (!at || $("phone") || !box.dataset.start) return;
+    // only what the token may send (GET /v1/me)
+    const move = P.mayEvent("appointment_rescheduled"), refuse = P.mayEvent("appointment_declined");
+    if (!move && !refuse) return;
     const iv = box.dataset.iv;
     const div = document.createElement("div");
     div.id = "phone";
-    div.innerHTML = '<div class="row"><button type="button" id="reschedule">Déplacer ce rendez-vous (ménage au téléphone)</button>' +
-      '<button type="button" id="decline">Le ménage refuse ce rendez-vous</button></div><div id="slots" aria-live="polite"></div>';
+    div.innerHTML = '<div class="row">' + (move ? '<button type="button" id="reschedule">Déplacer ce rendez-vous (ménage au téléphone)</button>' : "") +
+      (refuse ? '<button type="button" id="decline">Le ménage refuse ce rendez-vous</button>' : "") + '</div><div id="slots" aria-live="polite"></div>';
     at.after(div);
-    $("reschedule").addEventListener("click", () => offer(iv));
-    $("decline").addEventListener("click", () => decline(iv));
+    if (move) $("reschedule").addEventListener("click", () => offer(iv));
+    if (refuse) $("decline").addEventListener("click", () => decline(iv));
   }
 
   async function offer(iv) {
