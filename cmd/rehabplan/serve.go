@@ -43,10 +43,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	defer store.Close()
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	// the pool's budget is sized from the memory limit in force: the flag's, or
+	// GOMEMLIMIT's when the flag is not given
+	setMemoryLimit(a.memLimitGiven, a.memLimit)
+	budget := httpapi.PoolBudgetFor(debug.SetMemoryLimit(-1), int64(a.cacheMB)<<20)
 	srv := httpapi.New(httpapi.Config{Store: store, TokenSet: toks, CORSOrigins: splitList(a.cors), MaxJobs: a.maxJobs, MaxSolveTime: a.maxSolve,
 		MaxHeldTime: a.writeTimeout - 30*time.Second, PoolSize: a.pool, PoolQueue: a.poolQueue, JobRetention: a.retention,
-		AnswerCacheBytes: int64(a.cacheMB) << 20, Logger: logger})
-	setMemoryLimit(a.memLimitGiven, a.memLimit)
+		AnswerCacheBytes: int64(a.cacheMB) << 20, PoolBudget: budget, Logger: logger})
+	if budget > 0 {
+		logger.Info("memory limit", "limit_mib", debug.SetMemoryLimit(-1)>>20, "pool_budget_mib", budget)
+	}
 	if n, err := srv.ResumeJobs(); err != nil {
 		fmt.Fprintf(stderr, "serve: resuming the jobs of the last run: %v\n", err)
 		return exitFail
