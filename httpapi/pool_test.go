@@ -2,7 +2,9 @@ package httpapi
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"testing"
@@ -254,4 +256,43 @@ func TestWeightedPool(t *testing.T) {
 			require.Equal(t, []int64{0, 0, 0}, []int64{int64(busy), int64(queued), used}, "all given back")
 		})
 	}
+}
+
+// Two solves whose weights together exceed the pool's budget do not run
+// together, though the slots would let them; a read light enough to fit beside
+// the running solve is served, and the metrics show the budget and the weight
+// in use (issue 14).
+func TestPoolBudgetKeepsHeavyWorkApart(t *testing.T) {
+	const budget = 40
+	ts, s, _ := newJobServer(t, Config{PoolSize: 4, PoolQueue: 4, PoolWait: 200 * time.Millisecond, PoolBudget: budget, MaxJobs: 4})
+	resp, body := call(t, ts, "POST", "/v1/operations", writeTok, exampleJSON(t))
+	require.Equal(t, 201, resp.StatusCode, string(body))
+	solveW, readW := s.weigh(workSolve, "op-les-tilleuls", 0), s.weigh(workRead, "op-les-tilleuls", 1)
+	require.Greater(t, 2*solveW, int64(budget), "the example's solve weighs more than half the budget")
+	require.LessOrEqual(t, solveW+readW, int64(budget), "a read of the example fits beside its solve")
+
+	resp, body = call(t, ts, "POST", "/v1/operations/op-les-tilleuls/solve?time_limit=30s", writeTok, nil)
+	require.Equal(t, 202, resp.StatusCode, string(body))
+	var first JobStatus
+	require.NoError(t, json.Unmarshal(body, &first))
+	_, used := s.pool.weights()
+	require.Equal(t, solveW, used, "the solve holds its weight")
+	resp, body = call(t, ts, "POST", "/v1/operations/op-les-tilleuls/solve?time_limit=30s", writeTok, nil)
+	require.Equal(t, 429, resp.StatusCode, "a second solve does not fit: %s", body)
+	require.NotEmpty(t, resp.Header.Get("Retry-After"))
+	resp, body = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/versions/1", readTok, nil)
+	require.Equal(t, 200, resp.StatusCode, "a light read fits beside the solve: %s", body)
+	_, body = call(t, ts, "GET", "/metrics", "", nil)
+	require.Contains(t, string(body), fmt.Sprintf("rehabplan_pool_budget_mib %d\n", budget))
+	require.Contains(t, string(body), fmt.Sprintf("rehabplan_pool_weight_mib %d\n", solveW))
+	require.Contains(t, string(body), "rehabplan_pool_busy 1\n")
+
+	call(t, ts, "DELETE", "/v1/jobs/"+first.ID, writeTok, nil)
+	waitJob(t, ts, first.ID)
+	require.Eventually(t, func() bool { _, u := s.pool.weights(); return u == 0 }, 5*time.Second, 10*time.Millisecond, "the ended solve gives its weight back")
+	resp, body = call(t, ts, "POST", "/v1/operations/op-les-tilleuls/solve?work_limit=1", writeTok, nil)
+	require.Equal(t, 202, resp.StatusCode, "once the first ended, a solve fits: %s", body)
+	var second JobStatus
+	require.NoError(t, json.Unmarshal(body, &second))
+	require.Equal(t, "done", waitJob(t, ts, second.ID).State)
 }
