@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"testing"
@@ -295,4 +296,47 @@ func TestPoolBudgetKeepsHeavyWorkApart(t *testing.T) {
 	var second JobStatus
 	require.NoError(t, json.Unmarshal(body, &second))
 	require.Equal(t, "done", waitJob(t, ts, second.ID).State)
+}
+
+func TestPoolBudgetFor(t *testing.T) {
+	cases := []struct {
+		name         string
+		limit, cache int64
+		want         int64
+	}{
+		{"serve's defaults: 700 MiB, a cache of 64", 700 << 20, 64 << 20, 536},
+		{"900 MiB", 900 << 20, 64 << 20, 736},
+		{"no limit", math.MaxInt64, 64 << 20, 0},
+		{"a limit of 0", 0, 64 << 20, 0},
+		{"a limit smaller than the cache and the reserve", 100 << 20, 64 << 20, 64},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			require.Equal(t, c.want, PoolBudgetFor(c.limit, c.cache))
+		})
+	}
+}
+
+// The weights grow with the version's size and its kind of work, and a version
+// with a plan weighs its problem as a third of its bytes (weight.go's
+// calibration).
+func TestVersionWeights(t *testing.T) {
+	cases := []struct {
+		name string
+		vs   VersionSize
+		k    workKind
+		want int64
+	}{
+		{"a solve of a 3,000-dwelling problem", VersionSize{Bytes: 6_410_000}, workSolve, 602},
+		{"a solve of it with its plan", VersionSize{Bytes: 21_490_000, HasPlan: true}, workSolve, 684},
+		{"a replan of it", VersionSize{Bytes: 21_490_000, HasPlan: true}, workReplan, 761},
+		{"an explanation of it", VersionSize{Bytes: 21_490_000, HasPlan: true}, workCompile, 486},
+		{"a read of it", VersionSize{Bytes: 21_490_000, HasPlan: true}, workRead, 123},
+		{"a read of an empty version", VersionSize{}, workRead, 4},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			require.Equal(t, c.want, c.vs.weight(c.k))
+		})
+	}
 }
