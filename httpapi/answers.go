@@ -84,7 +84,7 @@ func (s *Server) servedVersion(w http.ResponseWriter, r *http.Request, what, op 
 	key := answerKey(op, b, what, s.viewFor(r, op, nil))
 	body := s.answers.get(key)
 	if body == nil {
-		release, err := s.pool.acquire(r.Context())
+		release, err := s.pool.acquire(r.Context(), s.weigh(workRead, op, b.Version))
 		if err != nil {
 			return err
 		}

@@ -160,7 +160,7 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) error {
 	defer unlock()
 	// a slot of the pool once it is this replan's turn: replans waiting for
 	// another one of the same operation hold none
-	release, err := s.pool.acquire(r.Context())
+	release, err := s.pool.acquire(r.Context(), s.weigh(workReplan, op, 0))
 	if err != nil {
 		return err
 	}

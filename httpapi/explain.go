@@ -117,7 +117,7 @@ func (s *Server) explainer(ctx context.Context, op string) (*explainerOf, error)
 		return e, nil
 	}
 	// decoding and compiling are heavy work: in a slot of the pool
-	release, err := s.pool.acquire(ctx)
+	release, err := s.pool.acquire(ctx, s.weigh(workCompile, op, info.Number))
 	if err != nil {
 		return nil, err
 	}

@@ -340,7 +340,7 @@ func TestPoolFullIs429(t *testing.T) {
 		ts, s, _ := newJobServerOn(t, k, Config{PoolSize: 1, PoolQueue: 1, PoolWait: 100 * time.Millisecond, MaxQueuedJobs: 1})
 		st := startLongSolve(t, ts)
 		// with PostgreSQL the job waits in the queue until the worker claims it
-		require.Eventually(t, func() bool { return len(s.pool.slots) == 1 }, 10*time.Second, 20*time.Millisecond, "the solve holds the pool's slot")
+		require.Eventually(t, func() bool { _, busy, _, _ := s.pool.stats(); return busy == 1 }, 10*time.Second, 20*time.Millisecond, "the solve holds the pool's slot")
 		resp, body := call(t, ts, "GET", "/v1/operations/op-les-tilleuls/versions/1", readTok, nil)
 		require.Equal(t, 429, resp.StatusCode, string(body))
 		require.Equal(t, "1", resp.Header.Get("Retry-After"))
@@ -356,31 +356,6 @@ func TestPoolFullIs429(t *testing.T) {
 		resp, body = call(t, ts, "GET", "/v1/operations/op-les-tilleuls/versions/1", readTok, nil)
 		require.Equal(t, 200, resp.StatusCode, string(body))
 	})
-}
-
-func TestPoolQueue(t *testing.T) {
-	p := newPool(1, 1, time.Second)
-	release, err := p.acquire(context.Background())
-	require.NoError(t, err)
-	got := make(chan error, 1)
-	go func() {
-		r, err := p.acquire(context.Background())
-		if err == nil {
-			r()
-		}
-		got <- err
-	}()
-	for _, _, q, _ := p.stats(); q == 0; _, _, q, _ = p.stats() {
-		time.Sleep(time.Millisecond)
-	}
-	_, err = p.acquire(context.Background()) // the queue is full
-	require.ErrorAs(t, err, new(errPoolFull))
-	release()
-	release() // a second release gives back nothing more
-	require.NoError(t, <-got, "the queued request gets the slot")
-	size, busy, queued, rejected := p.stats()
-	require.Equal(t, []int{1, 0, 0}, []int{size, busy, queued})
-	require.EqualValues(t, 1, rejected)
 }
 
 func TestAnswerCacheKeepsItsBudget(t *testing.T) {

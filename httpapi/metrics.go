@@ -54,7 +54,15 @@ func newMetrics(s *Server) *metrics {
 		}),
 		gauge("rehabplan_pool_slots", "Slots of the pool of heavy work (solve jobs, replans, whole-version reads).", poolStat(0)),
 		gauge("rehabplan_pool_busy", "Slots of the pool in use; busy/slots is its saturation.", poolStat(1)),
-		gauge("rehabplan_pool_queued", "Requests waiting for a slot of the pool.", poolStat(2)),
+		gauge("rehabplan_pool_queued", "Requests and jobs waiting for their turn in the pool (for a slot or room in its budget).", poolStat(2)),
+		gauge("rehabplan_pool_budget_mib", "The pool's memory budget in MiB (0: none, only the slots bound it): the estimated peaks of the work it admits add up to at most this.", func() float64 {
+			b, _ := s.pool.weights()
+			return float64(b)
+		}),
+		gauge("rehabplan_pool_weight_mib", "The estimated memory (MiB) of the work the pool admitted and runs; weight/budget is its saturation by memory.", func() float64 {
+			_, u := s.pool.weights()
+			return float64(u)
+		}),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "rehabplan_pool_rejected_total",
 			Help: "Heavy requests and jobs turned away with 429 (the pool and its queue full)."}, poolStat(3)),
 		collectors.NewGoCollector(),

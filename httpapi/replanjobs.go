@@ -158,7 +158,7 @@ func (s *Server) queueReplan(w http.ResponseWriter, r *http.Request, op string, 
 // refused at submit rather than queued to fail. Reading the version decodes it:
 // it takes a slot of the pool meanwhile.
 func (s *Server) checkAtSubmit(r *http.Request, op string, last Base, evs *model.Events, now time.Time) error {
-	release, err := s.pool.acquire(r.Context())
+	release, err := s.pool.acquire(r.Context(), s.weigh(workRead, op, last.Version))
 	if err != nil {
 		return err
 	}
@@ -347,7 +347,7 @@ func (s *Server) replanJob() func(context.Context, *job, *JobRecord) (bool, erro
 			return false, stopped()
 		}
 		defer unlock()
-		slot, err := s.pool.await(ctx)
+		slot, err := s.pool.await(ctx, s.weigh(workReplan, rec.Operation, 0))
 		if err != nil {
 			return false, stopped()
 		}
@@ -519,7 +519,7 @@ func (s *Server) replanResult(r *http.Request, st *JobStatus, incarnation string
 	if st.Kind != JobReplan || st.Version == 0 || (st.State != "done" && st.State != "cancelled") {
 		return nil
 	}
-	release, err := s.pool.acquire(r.Context())
+	release, err := s.pool.acquire(r.Context(), s.weigh(workRead, st.Operation, st.Version))
 	if err != nil {
 		return err
 	}

@@ -338,7 +338,7 @@ func (s *Server) adapt(rt *route) http.Handler {
 		}
 		if err == nil && rt.heavy {
 			var release func()
-			if release, err = s.pool.acquire(r.Context()); err == nil {
+			if release, err = s.pool.acquire(r.Context(), s.routeWeight(r)); err == nil {
 				defer release()
 			}
 		}

@@ -73,6 +73,11 @@ type Config struct {
 	// beyond, 429 with Retry-After.
 	PoolSize, PoolQueue int
 	PoolWait            time.Duration
+	// PoolBudget is the memory (MiB) the pool's work may take together, each
+	// work weighing an estimate of its peak from the size of the version it
+	// works on (weight.go); work heavier than the budget runs alone. 0: none,
+	// only PoolSize bounds the work. PoolBudgetFor sizes it from a memory limit.
+	PoolBudget int64
 	// JobRetention is how long ended jobs stay readable (default
 	// DefaultJobRetention); they are pruned every JobRetention/24, at least
 	// every hour.
@@ -176,7 +181,7 @@ func New(cfg Config) *Server {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	s := &Server{cfg: cfg, jobs: newJobs(), pool: newPool(cfg.PoolSize, cfg.PoolQueue, cfg.PoolWait),
+	s := &Server{cfg: cfg, jobs: newJobs(), pool: newWeightedPool(cfg.PoolSize, cfg.PoolQueue, cfg.PoolWait, cfg.PoolBudget),
 		answers: newAnswerCache(cfg.AnswerCacheBytes), stop: make(chan struct{})}
 	s.setupAccess()
 	s.metrics = newMetrics(s)

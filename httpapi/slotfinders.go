@@ -140,7 +140,7 @@ func (s *Server) slotFinder(r *http.Request, op string, info VersionInfo, now ti
 // prepareSlots prepares e's finder: the version decoded and compiled, in a slot
 // of the pool.
 func (s *Server) prepareSlots(r *http.Request, op string, info VersionInfo, now time.Time, e *slotEntry) error {
-	release, err := s.pool.acquire(r.Context())
+	release, err := s.pool.acquire(r.Context(), s.weigh(workCompile, op, info.Number))
 	if err != nil {
 		return err
 	}

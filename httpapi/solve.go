@@ -38,7 +38,7 @@ func (s *Server) startSolve(w http.ResponseWriter, r *http.Request) error {
 	}
 	// the job's slot of the pool, taken before the version is read (it decodes
 	// a whole problem) and kept until the job ends
-	release, err := s.pool.tryAcquire()
+	release, err := s.pool.tryAcquire(s.weigh(workSolve, op, 0))
 	if err != nil {
 		return err
 	}
@@ -167,7 +167,7 @@ func (s *Server) ResumeJobs() (int, error) {
 		if set.TimeLimit <= 0 {
 			set.TimeLimit = 10 * time.Second
 		}
-		if _, err := s.startJob(rec, true, s.pool.force(), s.solveJob(rec.Operation, v, set)); err != nil {
+		if _, err := s.startJob(rec, true, s.pool.forceWeight(s.weigh(workSolve, rec.Operation, rec.Base)), s.solveJob(rec.Operation, v, set)); err != nil {
 			return n, err
 		}
 		s.cfg.Logger.Info("job resumed", "job", rec.ID, "operation", rec.Operation)

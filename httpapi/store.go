@@ -513,6 +513,36 @@ func (s *BoltStore) Latest(op string) (*Version, error) {
 	return v, err
 }
 
+// VersionSize tells version n's (0: the latest) stored size without decoding
+// it (versionSizer: the pool's weights).
+func (s *BoltStore) VersionSize(op string, n int) (VersionSize, error) {
+	var vs VersionSize
+	err := s.db.View(func(tx *bolt.Tx) error {
+		cur, err := head(tx, op)
+		if err != nil {
+			return err
+		}
+		if n <= 0 {
+			n = cur.Version
+		}
+		b, ib := tx.Bucket(versionsBucket(op)), tx.Bucket(infoBucket(op))
+		if b == nil || ib == nil {
+			return fmt.Errorf("operation %q: %w", op, ErrNotFound)
+		}
+		data, idata := b.Get(key(n)), ib.Get(key(n))
+		if data == nil || idata == nil {
+			return fmt.Errorf("operation %q version %d: %w", op, n, ErrNotFound)
+		}
+		var info VersionInfo
+		if err := json.Unmarshal(idata, &info); err != nil {
+			return fmt.Errorf("stored version info of operation %q: %w", op, err)
+		}
+		vs = VersionSize{Bytes: int64(len(data)), HasPlan: info.HasPlan}
+		return nil
+	})
+	return vs, err
+}
+
 // Get implements Store.
 func (s *BoltStore) Get(op string, n int) (*Version, error) {
 	var v *Version

@@ -436,6 +436,29 @@ func (s *PGStore) Get(op string, n int) (*Version, error) {
 	return pgGetVersion(ctx, s.pool, op, n)
 }
 
+// VersionSize tells version n's (0: the latest) stored size without reading
+// it (versionSizer: the pool's weights).
+func (s *PGStore) VersionSize(op string, n int) (VersionSize, error) {
+	ctx, cancel := s.ctx()
+	defer cancel()
+	var size *int64
+	var hasPlan *bool
+	err := s.pool.QueryRow(ctx, `SELECT octet_length(v.document), v.has_plan FROM operations o
+	LEFT JOIN versions v ON v.operation = o.id AND v.incarnation = o.incarnation
+		AND v.number = CASE WHEN $2 = 0 THEN o.version ELSE $2 END
+	WHERE o.id = $1`, op, max(0, n)).Scan(&size, &hasPlan)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return VersionSize{}, fmt.Errorf("operation %q: %w", op, ErrNotFound)
+	}
+	if err != nil {
+		return VersionSize{}, err
+	}
+	if size == nil || hasPlan == nil {
+		return VersionSize{}, fmt.Errorf("operation %q version %d: %w", op, n, ErrNotFound)
+	}
+	return VersionSize{Bytes: *size, HasPlan: *hasPlan}, nil
+}
+
 // Versions implements Store.
 func (s *PGStore) Versions(op string) ([]VersionInfo, error) {
 	ctx, cancel := s.ctx()

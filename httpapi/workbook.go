@@ -153,7 +153,7 @@ func (s *Server) planWorkbook(w http.ResponseWriter, r *http.Request, op string,
 	key := answerKey(op, b, "plan.xlsx", s.viewFor(r, op, nil))
 	body := s.answers.get(key)
 	if body == nil {
-		release, err := s.pool.acquire(r.Context())
+		release, err := s.pool.acquire(r.Context(), s.weigh(workRead, op, b.Version))
 		if err != nil {
 			return err
 		}

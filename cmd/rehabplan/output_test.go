@@ -1,14 +1,18 @@
 package main
 
 import (
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/rehabplan/rehabplan/httpapi"
 )
 
 // leftovers lists the temporary files left in dir.
@@ -138,6 +142,10 @@ func TestFlagsChecked(t *testing.T) {
 		{[]string{"replan", prob, prob, prob, "--now", "2027-01-10", "--time-limit", "-1s"}, "--time-limit"},
 		{[]string{"batch", dir, "--budget", "-1s"}, "--budget"},
 		{[]string{"serve", "--max-jobs", "-1"}, "--max-jobs"},
+		{[]string{"serve", "--memory-limit", "-1"}, "--memory-limit"},
+		{[]string{"serve", "--pool", "-1"}, "--pool"},
+		{[]string{"serve", "--pool-queue", "-1"}, "--pool-queue"},
+		{[]string{"serve", "--answer-cache", "0"}, "--answer-cache"},
 		{[]string{"serve", "stray"}, "\"stray\""},
 		{[]string{"bench", "--family", "jobshop", "--workers", "-2", prob}, "--workers"},
 		{[]string{"bench-replan", "--scenarios", "0"}, "--scenarios"},
@@ -174,4 +182,37 @@ func TestPlanOfAnotherOperation(t *testing.T) {
 	code, _, stderr = runCLI("replan", other, plan, events, "--now", "2027-01-10")
 	assert.Equal(t, exitInvalid, code, stderr)
 	assert.Contains(t, stderr, plan+": the plan is of operation")
+}
+
+// serve's memory limit: the flag's, none with 0, GOMEMLIMIT's (which the
+// runtime took at start) when the flag is not given; the pool's budget is sized
+// from the limit in force.
+func TestServeMemoryLimit(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(before)
+	cases := []struct {
+		name       string
+		given      bool
+		mb         int
+		env        string
+		start      int64 // the limit the runtime holds before (GOMEMLIMIT's)
+		wantLimit  int64
+		wantBudget int64
+	}{
+		{"the default", false, defaultMemoryLimitMB, "", math.MaxInt64, defaultMemoryLimitMB << 20, defaultMemoryLimitMB - 64 - 100},
+		{"given", true, 900, "", math.MaxInt64, 900 << 20, 900 - 64 - 100},
+		{"given 0: none, whatever GOMEMLIMIT says", true, 0, "500MiB", 500 << 20, math.MaxInt64, 0},
+		{"GOMEMLIMIT without the flag", false, defaultMemoryLimitMB, "500MiB", 500 << 20, 500 << 20, 500 - 64 - 100},
+		{"the flag over GOMEMLIMIT", true, 800, "500MiB", 500 << 20, 800 << 20, 800 - 64 - 100},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv("GOMEMLIMIT", c.env)
+			debug.SetMemoryLimit(c.start)
+			setMemoryLimit(c.given, c.mb)
+			limit := debug.SetMemoryLimit(-1)
+			require.Equal(t, c.wantLimit, limit)
+			require.Equal(t, c.wantBudget, httpapi.PoolBudgetFor(limit, 64<<20))
+		})
+	}
 }

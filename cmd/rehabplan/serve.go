@@ -22,8 +22,10 @@ import (
 
 // defaultMemoryLimitMB is serve's default soft limit of the Go heap: without
 // one, the garbage collector's headroom took the service to 2.2 GB under the
-// load test of bench/RESULTS.md (50 clients, operations up to 3,000 dwellings);
-// with it, it stays under 1 GB.
+// load test of bench/RESULTS.md (50 clients, operations up to 3,000 dwellings).
+// A soft limit alone did not keep it under 1 GB (1.2 GB: the work admitted
+// together held more); with the pool's budget sized from it (536 MiB with the
+// default --answer-cache), 0.86-0.92 GB.
 const defaultMemoryLimitMB = 700
 
 // cmdServe runs the HTTP service.
@@ -43,10 +45,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	defer store.Close()
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	// the pool's budget is sized from the memory limit in force: the flag's, or
+	// GOMEMLIMIT's when the flag is not given
+	setMemoryLimit(a.memLimitGiven, a.memLimit)
+	budget := httpapi.PoolBudgetFor(debug.SetMemoryLimit(-1), int64(a.cacheMB)<<20)
 	srv := httpapi.New(httpapi.Config{Store: store, TokenSet: toks, CORSOrigins: splitList(a.cors), MaxJobs: a.maxJobs, MaxSolveTime: a.maxSolve,
 		MaxHeldTime: a.writeTimeout - 30*time.Second, PoolSize: a.pool, PoolQueue: a.poolQueue, JobRetention: a.retention,
-		AnswerCacheBytes: int64(a.cacheMB) << 20, Logger: logger})
-	setMemoryLimit(a.memLimitGiven, a.memLimit)
+		AnswerCacheBytes: int64(a.cacheMB) << 20, PoolBudget: budget, Logger: logger})
+	if budget > 0 {
+		logger.Info("memory limit", "limit_mib", debug.SetMemoryLimit(-1)>>20, "pool_budget_mib", budget)
+	}
 	if n, err := srv.ResumeJobs(); err != nil {
 		fmt.Fprintf(stderr, "serve: resuming the jobs of the last run: %v\n", err)
 		return exitFail
@@ -100,13 +108,13 @@ func parseServeArgs(args []string, stderr io.Writer) (*serveArgs, int) {
 	readTimeout := fs.Duration("read-timeout", 30*time.Second, "longest time to read a request, body included (a slower client is cut)")
 	writeTimeout := fs.Duration("write-timeout", 90*time.Second, "longest time from a request's headers to the end of its answer; replans, which answer in their request, search at most this less 30s (longer searches are solve jobs)")
 	idleTimeout := fs.Duration("idle-timeout", 60*time.Second, "how long an idle keep-alive connection stays open")
-	pool := fs.Int("pool", 0, "heavy requests and solve jobs run at once: solves, replans, and the reads that decode a whole version (0: max-jobs + 2)")
-	poolQueue := fs.Int("pool-queue", 0, "heavy requests that may wait for a slot of the pool, each at most 10s; beyond, 429 with Retry-After (0: 4 × pool)")
+	pool := fs.Int("pool", 0, "heavy requests and solve jobs run at once, at most: solves, replans, and the reads that decode a whole version (0: max-jobs + 2); the memory budget (--memory-limit) may admit fewer")
+	poolQueue := fs.Int("pool-queue", 0, "heavy requests that may wait for their turn in the pool (a slot and room in its memory budget), first come first served, each at most 10s; beyond, 429 with Retry-After (0: 4 × pool)")
 	retention := fs.Duration("job-retention", httpapi.DefaultJobRetention, "how long ended solve jobs stay readable before they are pruned")
 	cacheMB := fs.Int("answer-cache", 64, "MiB of encoded answers kept of whole-version reads (problems, plans, versions), served without decoding")
 	take := fs.Int("take-jobs", -1, "with a PostgreSQL store: solve jobs this instance takes from the shared queue at once (-1: max-jobs; 0: none, left to rehabplan worker)")
 	lease := fs.Duration("lease", 30*time.Second, "with a PostgreSQL store: a claimed job's lease, renewed every third of it; a job whose holder died is taken again once it lapses")
-	memLimit := fs.Int("memory-limit", defaultMemoryLimitMB, "MiB: a soft limit of the Go heap (runtime/debug.SetMemoryLimit), the garbage collector working harder near it; 0: none (when the flag is not given, GOMEMLIMIT wins if set)")
+	memLimit := fs.Int("memory-limit", defaultMemoryLimitMB, "MiB: a soft limit of the Go heap (runtime/debug.SetMemoryLimit), the garbage collector working harder near it, and what sizes the pool's memory budget (this limit less --answer-cache less 100 MiB: heavy work is admitted while the estimated peaks add up to at most that); 0: none, and no budget (when the flag is not given, GOMEMLIMIT wins if set)")
 	pos, err := parse(fs, args)
 	if err != nil || !noArguments(stderr, "serve", pos) {
 		return nil, exitInvalid
