@@ -23,6 +23,10 @@ type fastGraph struct {
 	stamp      int
 	fwd, bwd   []int // the reordering's searches: tasks found
 	stack, buf []int
+	// when every task has at most one precedence predecessor and one successor
+	// (the job shop's chains): jp, js that predecessor and successor (-1: none),
+	// jpl, jsl their lags; nil otherwise
+	jp, js, jpl, jsl []int
 	// the tasks without precedence successors, in index order, when every
 	// duration is positive (nil otherwise): the schedule's last tasks are among
 	// them, the last of their machines
@@ -60,8 +64,29 @@ func (g *dgraph) initFast() {
 			f.sinks = append(f.sinks, t)
 		}
 	}
+	f.setChains(g.n)
 	g.fast = f
 	g.relinkAll()
+}
+
+// setChains sets jp, js, jpl and jsl when every task has at most one
+// precedence predecessor and one successor.
+func (f *fastGraph) setChains(n int) {
+	for t := 0; t < n; t++ {
+		if f.out[t+1]-f.out[t] > 1 || f.in[t+1]-f.in[t] > 1 {
+			return
+		}
+	}
+	f.jp, f.js, f.jpl, f.jsl = make([]int, n), make([]int, n), make([]int, n), make([]int, n)
+	for t := 0; t < n; t++ {
+		f.jp[t], f.js[t] = -1, -1
+		if f.in[t+1] > f.in[t] {
+			f.jp[t], f.jpl[t] = f.from[f.in[t]], f.inLag[f.in[t]]
+		}
+		if f.out[t+1] > f.out[t] {
+			f.js[t], f.jsl[t] = f.to[f.out[t]], f.outLag[f.out[t]]
+		}
+	}
 }
 
 // relinkAll sets every task's machine neighbours from the sequences.
@@ -187,6 +212,10 @@ func (g *dgraph) evaluateAfter(m tmove) (int, bool) {
 	for _, t := range s[m.lo : m.hi+1] {
 		lo, hi = min(lo, f.opos[t]), max(hi, f.opos[t])
 	}
+	if f.jp != nil {
+		g.chainHeadsTails(lo, hi)
+		return g.fastMakespan(), true
+	}
 	head, tail, dur, order := g.head, g.tail, g.dur, g.order
 	for _, t := range order[lo:] {
 		h := g.rel[t]
@@ -212,6 +241,35 @@ func (g *dgraph) evaluateAfter(m tmove) (int, bool) {
 		tail[t] = q
 	}
 	return g.fastMakespan(), true
+}
+
+// chainHeadsTails is evaluateAfter's recomputation when the precedences are
+// chains: the heads of order[lo:] and the tails of order[:hi+1].
+func (g *dgraph) chainHeadsTails(lo, hi int) {
+	f := g.fast
+	head, tail, dur, rel, order := g.head, g.tail, g.dur, g.rel, g.order
+	jp, jpl, js, jsl, mp, mn := f.jp, f.jpl, f.js, f.jsl, f.mp, f.mn
+	for _, t := range order[lo:] {
+		h := rel[t]
+		if o := jp[t]; o >= 0 {
+			h = max(h, head[o]+dur[o]+jpl[t])
+		}
+		if p := mp[t]; p >= 0 {
+			h = max(h, head[p]+dur[p])
+		}
+		head[t] = h
+	}
+	for i := hi; i >= 0; i-- {
+		t := order[i]
+		q := 0
+		if o := js[t]; o >= 0 {
+			q = jsl[t] + dur[o] + tail[o]
+		}
+		if sc := mn[t]; sc >= 0 {
+			q = max(q, dur[sc]+tail[sc])
+		}
+		tail[t] = q
+	}
 }
 
 // fastMakespan is the latest end of the evaluated schedule on the fast path.

@@ -84,9 +84,17 @@ func TestEvaluateAfterAgrees(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
 		releases bool
-	}{{"ft06", false}, {"ft06 with releases", true}} {
+		across   bool // two precedences across the jobs: no longer chains
+	}{{"ft06", false, false}, {"ft06 with releases", true, false}, {"ft06 with precedences across jobs", true, true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			p, _ := loadJobShop(t, "testdata/ft06")
+			if tc.across {
+				// job 0's first task before job 1's second, job 2's first before
+				// job 3's last (6 tasks a job): acyclic, a task with two
+				// successors and tasks with two predecessors
+				p.Precedences = append(p.Precedences, Precedence{From: 0, To: 7, MaxLag: -1},
+					Precedence{From: 12, To: 23, MinLag: 3, MaxLag: -1})
+			}
 			if tc.releases {
 				rr := rand.New(rand.NewPCG(5, 6))
 				for i := range p.Tasks {
@@ -102,6 +110,7 @@ func TestEvaluateAfterAgrees(t *testing.T) {
 			require.NoError(t, err)
 			g, ref := newDGraph(c, res.Placements), newDGraph(c, res.Placements)
 			require.NotNil(t, g.fast)
+			require.Equal(t, tc.across, g.fast.jp == nil, "the chains' evaluation applies to chains only")
 			_, ok := g.evaluate()
 			require.True(t, ok)
 			rng := rand.New(rand.NewPCG(3, 4))

@@ -63,21 +63,7 @@ func (g *dgraph) criticalBlocks(mk int, rng *rand.Rand, out []block) []block {
 	t := ends[rng.IntN(len(ends))]
 	cur := block{r: -1}
 	for {
-		next, via, k := -1, -1, -1
-		for kk := range g.res[t] {
-			if p := g.mprev(t, kk); p >= 0 && g.head[p]+g.dur[p] == g.head[t] {
-				next, via, k = p, g.res[t][kk], kk
-				break
-			}
-		}
-		if next < 0 {
-			for _, a := range g.c.preds[t] {
-				if g.head[a.other]+g.dur[a.other]+a.minLag == g.head[t] {
-					next = a.other
-					break
-				}
-			}
-		}
+		next, via, k := g.criticalPred(t)
 		if via >= 0 {
 			i := g.pos[t][k]
 			if cur.r == via && cur.lo == i {
@@ -105,6 +91,34 @@ func (g *dgraph) criticalBlocks(mk int, rng *rand.Rand, out []block) []block {
 		out[i], out[j] = out[j], out[i]
 	}
 	return out
+}
+
+// criticalPred is the task before t on the critical path being walked back: its
+// machine predecessor if it ends at t's start (on machine via, t's k-th),
+// otherwise the first precedence predecessor that fixes t's start (via and k
+// -1), otherwise -1.
+func (g *dgraph) criticalPred(t int) (next, via, k int) {
+	if f := g.fast; f != nil && f.jp != nil {
+		// chains: the same answer from the flat arrays
+		if p := f.mp[t]; p >= 0 && g.head[p]+g.dur[p] == g.head[t] {
+			return p, g.res[t][0], 0
+		}
+		if o := f.jp[t]; o >= 0 && g.head[o]+g.dur[o]+f.jpl[t] == g.head[t] {
+			return o, -1, -1
+		}
+		return -1, -1, -1
+	}
+	for kk := range g.res[t] {
+		if p := g.mprev(t, kk); p >= 0 && g.head[p]+g.dur[p] == g.head[t] {
+			return p, g.res[t][kk], kk
+		}
+	}
+	for _, a := range g.c.preds[t] {
+		if g.head[a.other]+g.dur[a.other]+a.minLag == g.head[t] {
+			return a.other, -1, -1
+		}
+	}
+	return -1, -1, -1
 }
 
 // neighbours lists the N7 moves of the blocks. The first block's first task and
