@@ -34,6 +34,10 @@ type lns struct {
 	// the group the next repair places by fewest days (-1: none)
 	towardBounds bool
 	fewDays      int
+	// holdRes: the resources split tasks hold beyond their work (lnshold.go);
+	// hold is the one whose tasks the next repair places by least hold (-1: none)
+	holdRes []int
+	hold    int
 }
 
 const lahcLength = 50
@@ -41,9 +45,13 @@ const lahcLength = 50
 // the neighbourhoods of lnsbounds.go, beside 0-3 (groups, window, resource, tail)
 const kindDays = 4
 
+// the hold neighbourhood of lnshold.go
+const kindHold = 5
+
 func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
-	l := &lns{c: c, st: st, rng: rng, inR: make([]bool, len(c.p.Tasks)), delay: map[int]int{}, fewDays: -1}
+	l := &lns{c: c, st: st, rng: rng, inR: make([]bool, len(c.p.Tasks)), delay: map[int]int{}, fewDays: -1, hold: -1}
 	l.towardBounds = c.towardBounds()
+	l.holdRes = c.holdResources()
 	l.byGroup = make([][]int, c.groups)
 	for t := range c.p.Tasks {
 		if g := c.p.Tasks[t].Group; g >= 0 {
@@ -112,6 +120,7 @@ func (l *lns) pickNeighbourhood() {
 	}
 	l.removed = l.removed[:0]
 	l.fewDays = -1
+	l.hold = -1
 	add := func(t int) {
 		if !l.inR[t] && !c.p.Tasks[t].Fixed {
 			l.inR[t] = true
@@ -137,7 +146,13 @@ func (l *lns) pickNeighbourhood() {
 		// per step (45 of 340 against 33 of 2,300 for the others)
 		kind = kindDays
 	}
+	if len(l.holdRes) > 0 && l.rng.IntN(4) == 0 {
+		// a quarter of the draws: the crew's tasks by least hold (lnshold.go)
+		kind = kindHold
+	}
 	switch kind {
+	case kindHold:
+		l.pickHold(add, target)
 	case kindDays:
 		l.pickDays(add)
 	case 0: // groups: a random group and its neighbours in number
@@ -295,7 +310,9 @@ func (l *lns) repair() bool {
 		l.st.endCap = endCap
 		var m, s, e, b int
 		var why Reason
-		if offset := l.rng.IntN(len(c.modes[t])); l.fewDays >= 0 && c.p.Tasks[t].Group == l.fewDays {
+		if offset := l.rng.IntN(len(c.modes[t])); l.hold >= 0 && c.usesRes(t, l.hold) {
+			m, s, e, why, b = l.st.leastHold(t, est, offset, l.lagsAndSpansOK)
+		} else if l.fewDays >= 0 && c.p.Tasks[t].Group == l.fewDays {
 			l.st.daysAhead = daysNeighbourhoodDays
 			m, s, e, why, b = l.st.fewestDays(t, est, offset, l.lagsAndSpansOK)
 			l.st.daysAhead = 0
