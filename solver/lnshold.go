@@ -26,6 +26,9 @@ const holdTries = 10
 // demand held from start to end (not only while present) by a task that may be
 // split, on a resource with a calendar (held.go's heldTask).
 func (c *compiled) holdResources() []int {
+	if c.noHoldMove {
+		return nil
+	}
 	seen := make([]bool, len(c.p.Resources))
 	var out []int
 	for t := range c.p.Tasks {
