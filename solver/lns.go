@@ -38,6 +38,8 @@ type lns struct {
 	// hold is the one whose tasks the next repair places by least hold (-1: none)
 	holdRes []int
 	hold    int
+	// ahead: the group the next repair puts back first (-1: none; lnshold.go)
+	ahead int
 }
 
 const lahcLength = 50
@@ -48,8 +50,11 @@ const kindDays = 4
 // the hold neighbourhood of lnshold.go
 const kindHold = 5
 
+// the ahead neighbourhood of lnshold.go
+const kindAhead = 6
+
 func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
-	l := &lns{c: c, st: st, rng: rng, inR: make([]bool, len(c.p.Tasks)), delay: map[int]int{}, fewDays: -1, hold: -1}
+	l := &lns{c: c, st: st, rng: rng, inR: make([]bool, len(c.p.Tasks)), delay: map[int]int{}, fewDays: -1, hold: -1, ahead: -1}
 	l.towardBounds = c.towardBounds()
 	l.holdRes = c.holdResources()
 	l.byGroup = make([][]int, c.groups)
@@ -121,6 +126,7 @@ func (l *lns) pickNeighbourhood() {
 	l.removed = l.removed[:0]
 	l.fewDays = -1
 	l.hold = -1
+	l.ahead = -1
 	add := func(t int) {
 		if !l.inR[t] && !c.p.Tasks[t].Fixed {
 			l.inR[t] = true
@@ -150,7 +156,13 @@ func (l *lns) pickNeighbourhood() {
 		// a quarter of the draws: the crew's tasks by least hold (lnshold.go)
 		kind = kindHold
 	}
+	if c.groups > 0 && c.p.Objective.Makespan > 0 && l.rng.IntN(8) == 0 {
+		// an eighth: the last group passes before its neighbours on the crews
+		kind = kindAhead
+	}
 	switch kind {
+	case kindAhead:
+		l.pickAhead(add)
 	case kindHold:
 		l.pickHold(add, target)
 	case kindDays:
@@ -385,6 +397,9 @@ func (l *lns) repairOrder() []int {
 	}
 	for _, t := range l.removed {
 		key[t] += noise * l.rng.Float64() * span / 10
+		if l.ahead >= 0 && c.p.Tasks[t].Group == l.ahead {
+			key[t] -= 2 * span
+		}
 	}
 	// Kahn's algorithm restricted to the removed set, smallest key first
 	indeg := map[int]int{}

@@ -173,3 +173,59 @@ func (c *compiled) usesRes(t, r int) bool {
 	}
 	return false
 }
+
+// pickAhead fills the ahead neighbourhood through add: the group of the task
+// that ends last (the end of the schedule), with the groups of the tasks that
+// come just before its tasks on their resources, up to a few; the repair puts
+// the last group's tasks back first (l.ahead), so that it passes before the
+// others on the crews they share and the end comes earlier when they have room
+// after it.
+func (l *lns) pickAhead(add func(int)) {
+	c := l.c
+	last, end := -1, MinTime
+	for t := range l.st.pl {
+		if p := l.st.pl[t]; p.Placed && c.p.Tasks[t].Group >= 0 && p.End > end {
+			last, end = t, p.End
+		}
+	}
+	if last < 0 {
+		return
+	}
+	g := c.p.Tasks[last].Group
+	mine := l.byGroup[g]
+	want := 2 + l.rng.IntN(4)
+	taken := map[int]bool{g: true}
+	for _, k := range l.rng.Perm(len(mine)) {
+		if len(taken) > want {
+			break
+		}
+		u := mine[k]
+		pu := l.st.pl[u]
+		if !pu.Placed || l.st.mode[u] < 0 {
+			continue
+		}
+		for _, us := range c.modes[u][l.st.mode[u]].use {
+			// the task just before u on this resource
+			prev, at := -1, MinTime
+			for _, v := range l.byRes[us.r] {
+				if pv := l.st.pl[v]; pv.Placed && c.p.Tasks[v].Group >= 0 && pv.Start < pu.Start && pv.Start > at {
+					prev, at = v, pv.Start
+				}
+			}
+			if prev >= 0 {
+				taken[c.p.Tasks[prev].Group] = true
+			}
+		}
+	}
+	l.ahead = g
+	groups := make([]int, 0, len(taken))
+	for h := range taken {
+		groups = append(groups, h)
+	}
+	sort.Ints(groups)
+	for _, h := range groups {
+		for _, t := range l.byGroup[h] {
+			add(t)
+		}
+	}
+}
