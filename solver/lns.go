@@ -205,7 +205,8 @@ func (l *lns) pickNeighbourhood() {
 		type dist struct{ t, d int }
 		ds := make([]dist, 0, n)
 		for t := 0; t < n; t++ {
-			if l.st.pl[t].Placed {
+			// the tasks add takes: placed, not fixed, not taken already
+			if l.st.pl[t].Placed && !c.p.Tasks[t].Fixed && !l.inR[t] {
 				d := l.st.pl[t].Start - at
 				if d < 0 {
 					d = -d
@@ -213,7 +214,7 @@ func (l *lns) pickNeighbourhood() {
 				ds = append(ds, dist{t, d})
 			}
 		}
-		sort.Slice(ds, func(i, j int) bool { return ds[i].d < ds[j].d || ds[i].d == ds[j].d && ds[i].t < ds[j].t })
+		ds = smallestK(ds, target-len(l.removed), func(a, b dist) bool { return a.d < b.d || a.d == b.d && a.t < b.t })
 		for _, x := range ds {
 			if len(l.removed) >= target {
 				break
@@ -250,12 +251,16 @@ func (l *lns) pickNeighbourhood() {
 			}
 			es = append(es, end{t, l.st.pl[t].End})
 		}
-		sort.Slice(es, func(i, j int) bool { return es[i].e > es[j].e || es[i].e == es[j].e && es[i].t < es[j].t })
+		later := func(a, b end) bool { return a.e > b.e || a.e == b.e && a.t < b.t }
 		skip := l.rng.IntN(max(1, len(es)/4+1))
-		for _, x := range es[min(skip, len(es)):] {
-			if len(l.removed) >= target {
-				break
+		// the first skip+2*target by end suffice unless fixed tasks or those
+		// of the groups taken are among them: then the rest is sorted too
+		top := len(smallestK(es, skip+2*target, later))
+		for i := min(skip, len(es)); i < len(es) && len(l.removed) < target; i++ {
+			if i == top {
+				sort.Slice(es[top:], func(a, b int) bool { return later(es[top+a], es[top+b]) })
 			}
+			x := es[i]
 			add(x.t)
 			if g := c.p.Tasks[x.t].Group; g >= 0 && l.rng.IntN(2) == 0 {
 				for _, t := range l.byGroup[g] {
