@@ -61,6 +61,9 @@ type compiled struct {
 	dayBoundsOnce sync.Once
 	dayBounds     []int
 	noDaysMove    bool
+	// noHoldMove leaves the hold neighbourhood out (lnshold.go; for the test
+	// that measures it)
+	noHoldMove bool
 	// lower-bound data
 	est []int // earliest start ignoring resources (no calendars)
 	lft []int // latest finish ignoring resources, against the sum of durations

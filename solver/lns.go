@@ -34,6 +34,12 @@ type lns struct {
 	// the group the next repair places by fewest days (-1: none)
 	towardBounds bool
 	fewDays      int
+	// holdRes: the resources split tasks hold beyond their work (lnshold.go);
+	// hold is the one whose tasks the next repair places by least hold (-1: none)
+	holdRes []int
+	hold    int
+	// ahead: the group the next repair puts back first (-1: none; lnshold.go)
+	ahead int
 }
 
 const lahcLength = 50
@@ -41,9 +47,16 @@ const lahcLength = 50
 // the neighbourhoods of lnsbounds.go, beside 0-3 (groups, window, resource, tail)
 const kindDays = 4
 
+// the hold neighbourhood of lnshold.go
+const kindHold = 5
+
+// the ahead neighbourhood of lnshold.go
+const kindAhead = 6
+
 func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
-	l := &lns{c: c, st: st, rng: rng, inR: make([]bool, len(c.p.Tasks)), delay: map[int]int{}, fewDays: -1}
+	l := &lns{c: c, st: st, rng: rng, inR: make([]bool, len(c.p.Tasks)), delay: map[int]int{}, fewDays: -1, hold: -1, ahead: -1}
 	l.towardBounds = c.towardBounds()
+	l.holdRes = c.holdResources()
 	l.byGroup = make([][]int, c.groups)
 	for t := range c.p.Tasks {
 		if g := c.p.Tasks[t].Group; g >= 0 {
@@ -112,6 +125,8 @@ func (l *lns) pickNeighbourhood() {
 	}
 	l.removed = l.removed[:0]
 	l.fewDays = -1
+	l.hold = -1
+	l.ahead = -1
 	add := func(t int) {
 		if !l.inR[t] && !c.p.Tasks[t].Fixed {
 			l.inR[t] = true
@@ -137,7 +152,19 @@ func (l *lns) pickNeighbourhood() {
 		// per step (45 of 340 against 33 of 2,300 for the others)
 		kind = kindDays
 	}
+	if len(l.holdRes) > 0 && l.rng.IntN(4) == 0 {
+		// a quarter of the draws: the crew's tasks by least hold (lnshold.go)
+		kind = kindHold
+	}
+	if c.groups > 0 && c.p.Objective.Makespan > 0 && l.rng.IntN(8) == 0 {
+		// an eighth: the last group passes before its neighbours on the crews
+		kind = kindAhead
+	}
 	switch kind {
+	case kindAhead:
+		l.pickAhead(add)
+	case kindHold:
+		l.pickHold(add, target)
 	case kindDays:
 		l.pickDays(add)
 	case 0: // groups: a random group and its neighbours in number
@@ -178,7 +205,8 @@ func (l *lns) pickNeighbourhood() {
 		type dist struct{ t, d int }
 		ds := make([]dist, 0, n)
 		for t := 0; t < n; t++ {
-			if l.st.pl[t].Placed {
+			// the tasks add takes: placed, not fixed, not taken already
+			if l.st.pl[t].Placed && !c.p.Tasks[t].Fixed && !l.inR[t] {
 				d := l.st.pl[t].Start - at
 				if d < 0 {
 					d = -d
@@ -186,7 +214,7 @@ func (l *lns) pickNeighbourhood() {
 				ds = append(ds, dist{t, d})
 			}
 		}
-		sort.Slice(ds, func(i, j int) bool { return ds[i].d < ds[j].d || ds[i].d == ds[j].d && ds[i].t < ds[j].t })
+		ds = smallestK(ds, target-len(l.removed), func(a, b dist) bool { return a.d < b.d || a.d == b.d && a.t < b.t })
 		for _, x := range ds {
 			if len(l.removed) >= target {
 				break
@@ -223,12 +251,16 @@ func (l *lns) pickNeighbourhood() {
 			}
 			es = append(es, end{t, l.st.pl[t].End})
 		}
-		sort.Slice(es, func(i, j int) bool { return es[i].e > es[j].e || es[i].e == es[j].e && es[i].t < es[j].t })
+		later := func(a, b end) bool { return a.e > b.e || a.e == b.e && a.t < b.t }
 		skip := l.rng.IntN(max(1, len(es)/4+1))
-		for _, x := range es[min(skip, len(es)):] {
-			if len(l.removed) >= target {
-				break
+		// the first skip+2*target by end suffice unless fixed tasks or those
+		// of the groups taken are among them: then the rest is sorted too
+		top := len(smallestK(es, skip+2*target, later))
+		for i := min(skip, len(es)); i < len(es) && len(l.removed) < target; i++ {
+			if i == top {
+				sort.Slice(es[top:], func(a, b int) bool { return later(es[top+a], es[top+b]) })
 			}
+			x := es[i]
 			add(x.t)
 			if g := c.p.Tasks[x.t].Group; g >= 0 && l.rng.IntN(2) == 0 {
 				for _, t := range l.byGroup[g] {
@@ -295,7 +327,9 @@ func (l *lns) repair() bool {
 		l.st.endCap = endCap
 		var m, s, e, b int
 		var why Reason
-		if offset := l.rng.IntN(len(c.modes[t])); l.fewDays >= 0 && c.p.Tasks[t].Group == l.fewDays {
+		if offset := l.rng.IntN(len(c.modes[t])); l.hold >= 0 && c.usesRes(t, l.hold) {
+			m, s, e, why, b = l.st.leastHold(t, est, offset, l.lagsAndSpansOK)
+		} else if l.fewDays >= 0 && c.p.Tasks[t].Group == l.fewDays {
 			l.st.daysAhead = daysNeighbourhoodDays
 			m, s, e, why, b = l.st.fewestDays(t, est, offset, l.lagsAndSpansOK)
 			l.st.daysAhead = 0
@@ -368,6 +402,9 @@ func (l *lns) repairOrder() []int {
 	}
 	for _, t := range l.removed {
 		key[t] += noise * l.rng.Float64() * span / 10
+		if l.ahead >= 0 && c.p.Tasks[t].Group == l.ahead {
+			key[t] -= 2 * span
+		}
 	}
 	// Kahn's algorithm restricted to the removed set, smallest key first
 	indeg := map[int]int{}
