@@ -96,6 +96,7 @@ func TestRun(t *testing.T) {
 		{FamilyJobShop, []string{"ft06", "la01"}, "jobshop_bounds.csv"},
 		{FamilyFlowShop, []string{"Ta001.txt"}, "flowshop_bounds.csv"},
 		{"j30", []string{"j301_1.sm"}, "j30_bounds.csv"},
+		{FamilyRCPSP, []string{"small.rcp"}, "small_bounds.csv"},
 	} {
 		bounds, err := LoadBounds(filepath.Join("testdata", c.bounds))
 		if err != nil {
