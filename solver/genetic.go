@@ -47,12 +47,14 @@ type geneticSearch struct {
 	linked map[[2]int]bool // direct precedences
 	used   []bool
 	n      int
+	// fast decodes the lists of a plain problem (plainsgs.go); nil otherwise
+	fast *plainSGS
 }
 
 func newGeneticSearch(wk *worker, rng *rand.Rand, budget int, stop func() bool) *geneticSearch {
 	c := wk.c
 	g := &geneticSearch{wk: wk, c: c, rng: rng, budget: budget, stop: stop, linked: map[[2]int]bool{},
-		used: make([]bool, len(c.p.Tasks)), n: len(c.p.Tasks)}
+		used: make([]bool, len(c.p.Tasks)), n: len(c.p.Tasks), fast: newPlainSGS(c)}
 	for _, pr := range c.p.Precedences {
 		g.linked[[2]int{pr.From, pr.To}] = true
 		g.linked[[2]int{pr.To, pr.From}] = true
@@ -68,6 +70,9 @@ func (g *geneticSearch) evaluate(list []int) individual {
 	c, st := g.c, g.wk.st
 	if g.budget > 0 {
 		g.budget--
+	}
+	if g.fast != nil {
+		return g.evaluateFast(list)
 	}
 	st.hints = false
 	st.construct(list, nil, nil)
@@ -103,6 +108,36 @@ func (g *geneticSearch) evaluate(list []int) individual {
 		h = (h ^ x) * 1099511628211
 	}
 	return individual{list: c.activityList(pos), score: sc, hash: h, ends: ends}
+}
+
+// evaluateFast is evaluate on a plain problem: the schedule stays in g.fast.start
+// (toState puts it in the worker's state).
+func (g *geneticSearch) evaluateFast(list []int) individual {
+	f := g.fast
+	mk := f.justified(list)
+	pos := make([]float64, g.n)
+	h := uint64(14695981039346656037)
+	ends := 0
+	for k, t := range list {
+		pos[t] = float64(f.start[t]) + float64(k)/float64(g.n+1)
+	}
+	for t, x := range f.start {
+		ends += x + f.dur[t]
+		h = (h ^ uint64(x)) * 1099511628211
+	}
+	return individual{list: g.c.activityList(pos), score: Score{Soft: f.weight * float64(mk)}, hash: h, ends: ends}
+}
+
+// toState puts the last schedule evaluated in the worker's state.
+func (g *geneticSearch) toState() {
+	if g.fast == nil {
+		return
+	}
+	pl := make([]Placement, g.n)
+	for t, x := range g.fast.start {
+		pl[t] = Placement{Placed: true, Start: x, End: x + g.fast.dur[t]}
+	}
+	g.wk.st.restore(pl, make([]int, g.n))
 }
 
 // random makes a list by latest finish with noise.
@@ -161,6 +196,7 @@ func (g *geneticSearch) run(from *candidate, offer func(*candidate)) {
 		evals++
 		if !haveBest || ind.score.Less(best) {
 			best, haveBest = ind.score, true
+			g.toState()
 			pl := make([]Placement, len(g.wk.st.pl))
 			copy(pl, g.wk.st.pl)
 			mode := append([]int(nil), g.wk.st.mode...)
