@@ -2,6 +2,7 @@ package solver
 
 import (
 	"math/rand/v2"
+	"slices"
 	"sort"
 )
 
@@ -117,17 +118,18 @@ func (g *geneticSearch) evaluate(list []int) individual {
 func (g *geneticSearch) evaluateFast(list []int) individual {
 	f := g.fast
 	mk := f.justified(list)
-	pos := make([]float64, g.n)
 	h := uint64(14695981039346656037)
 	ends := 0
-	for k, t := range list {
-		pos[t] = float64(f.start[t]) + float64(k)/float64(g.n+1)
-	}
 	for t, x := range f.start {
 		ends += x + f.dur[t]
 		h = (h ^ uint64(x)) * 1099511628211
 	}
-	return individual{list: g.c.activityList(pos), score: Score{Soft: f.weight * float64(mk)}, hash: h, ends: ends}
+	// the tasks by start, ties in list order: a task starts no earlier than its
+	// predecessors, and after them in list when at the same time, so the order
+	// is the one activityList would give, without its heap
+	out := slices.Clone(list)
+	slices.SortStableFunc(out, func(a, b int) int { return f.start[a] - f.start[b] })
+	return individual{list: out, score: Score{Soft: f.weight * float64(mk)}, hash: h, ends: ends}
 }
 
 // toState puts the last schedule evaluated in the worker's state.
