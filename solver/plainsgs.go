@@ -30,6 +30,10 @@ type plainSGS struct {
 	list, key        []int
 }
 
+// maxPlainHorizon bounds the sum of durations and lags of a plain problem
+// decoded on profiles (4 MiB a resource).
+const maxPlainHorizon = 1 << 20
+
 type plainReq struct {
 	r int
 	a int32
@@ -77,7 +81,9 @@ func newPlainSGS(c *compiled) *plainSGS {
 		s.succs[pr.From] = append(s.succs[pr.From], arc{other: pr.To, minLag: pr.MinLag, maxLag: -1})
 		h += pr.MinLag
 	}
-	if !reflect.DeepEqual(*p, q) {
+	// the profiles take h units of time per resource: long horizons keep the
+	// general scheme, whose timelines grow with the events, not the time
+	if h > maxPlainHorizon || !reflect.DeepEqual(*p, q) {
 		return nil
 	}
 	for k, t := range c.topo {

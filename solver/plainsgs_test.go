@@ -120,6 +120,7 @@ func TestPlainSGSOnlyPlain(t *testing.T) {
 		{"no makespan", func(p *Problem) { p.Objective.Makespan = 0 }, false},
 		{"anchored", func(p *Problem) { p.Tasks[1].Anchored = true }, false},
 		{"grid", func(p *Problem) { p.Grid = 15 }, false},
+		{"long", func(p *Problem) { p.Tasks[2].Duration = maxPlainHorizon }, false},
 	} {
 		p := randomPlain(rand.New(rand.NewPCG(3, 4)), 12)
 		p.Precedences = append(p.Precedences, Precedence{From: 0, To: 1, MaxLag: -1})

@@ -222,7 +222,7 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	}
 	// a plain cumulative problem (plainsgs.go) runs the genetic search on every
 	// worker: its decoder is fast enough that many lists beat a few neighbourhoods
-	allLists := newPlainSGS(c) != nil
+	allLists := len(c.p.Tasks) <= listSearchMaxTasks && newPlainSGS(c) != nil
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
