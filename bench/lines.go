@@ -24,7 +24,7 @@ const (
 // ParseError is returned by every loader: the 1-based line (0 when the error is
 // not about one line) and what was wrong or expected.
 type ParseError struct {
-	Format string // "jobshop", "flowshop", "rcpsp", "bounds"
+	Format string // "jobshop", "flowshop", "rcpsp", "rcp", "bounds"
 	Line   int
 	Msg    string
 }

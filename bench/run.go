@@ -58,8 +58,9 @@ func knownFamily(f string) bool {
 }
 
 // load reads one instance of a family ("jobshop", "flowshop", "rcpsp"; "j30" and
-// "j120" are "rcpsp").
-func load(family string, r io.Reader) (*solver.Problem, *FlowShop, error) {
+// "j120" are "rcpsp", read as .sm or .rcp by LoadRCPSPFile from the file's name
+// or content).
+func load(family, name string, r io.Reader) (*solver.Problem, *FlowShop, error) {
 	switch family {
 	case FamilyJobShop:
 		p, err := LoadJobShop(r)
@@ -67,7 +68,7 @@ func load(family string, r io.Reader) (*solver.Problem, *FlowShop, error) {
 	case FamilyFlowShop:
 		return LoadFlowShop(r)
 	case FamilyRCPSP, "j30", "j120":
-		p, err := LoadRCPSP(r)
+		p, err := LoadRCPSPFile(name, r)
 		return p, nil, err
 	}
 	return nil, nil, fmt.Errorf("bench: unknown family %q (want jobshop, flowshop, rcpsp, j30 or j120)", family)
@@ -155,7 +156,7 @@ func runOne(ctx context.Context, family, file string, bounds map[string]Bound, b
 	if err != nil {
 		return row, err
 	}
-	p, fs, err := load(family, fh)
+	p, fs, err := load(family, file, fh)
 	fh.Close()
 	if err != nil {
 		return row, fmt.Errorf("%s: %w", file, err)

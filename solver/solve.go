@@ -220,6 +220,9 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 			improveBudget = max(0, set.WorkLimit-1) / workers
 		}
 	}
+	// a plain cumulative problem (plainsgs.go) runs the genetic search on every
+	// worker: its decoder is fast enough that many lists beat a few neighbourhoods
+	allLists := len(c.p.Tasks) <= listSearchMaxTasks && newPlainSGS(c) != nil
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -265,7 +268,7 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 				wk.tabu(mine, improveBudget, stop, offer)
 				return
 			}
-			if len(c.p.Tasks) <= listSearchMaxTasks && (w%2 == 1 || workers == 1) {
+			if len(c.p.Tasks) <= listSearchMaxTasks && (w%2 == 1 || workers == 1 || allLists) {
 				budget := -1
 				if set.WorkLimit > 0 {
 					budget = improveBudget
