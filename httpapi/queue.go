@@ -414,7 +414,9 @@ func (s *Server) Work(ctx context.Context, w *Worker) error {
 		w.Logger = s.cfg.Logger
 	}
 	w.MaxSolveTime = s.cfg.MaxSolveTime
-	w.acquire = s.pool.await
+	// the job's size is not known before its claim: it weighs as a solve of
+	// unknown size
+	w.acquire = func(ctx context.Context) (func(), error) { return s.pool.await(ctx, defaultWeight) }
 	w.ended = func(rec *JobRecord, d time.Duration) {
 		s.metrics.jobsEnded.WithLabelValues(jobKind(rec.Kind), rec.State).Inc()
 		s.metrics.jobSeconds.WithLabelValues(jobKind(rec.Kind), rec.State).Observe(d.Seconds())
