@@ -485,7 +485,7 @@ func TestWorkerClaimsOnlyWithASlot(t *testing.T) {
 	_, err = st.CreateOperation("op", gen.Example())
 	require.NoError(t, err)
 	s := New(Config{Store: st, Tokens: map[string]string{writeTok: RoleWrite}, PoolSize: 1})
-	held, err := s.pool.acquire(context.Background())
+	held, err := s.pool.acquire(context.Background(), defaultWeight)
 	require.NoError(t, err)
 	rec := queueSolveRec(t, st, "op")
 
