@@ -225,6 +225,9 @@ func mutate(rng *rand.Rand, rq fuzzRequest) fuzzRequest {
 				continue
 			}
 			segs := strings.Split(u.EscapedPath(), "/")
+			if len(segs) < 2 { // no segment left to change (an earlier mutation emptied the path)
+				continue
+			}
 			i := 1 + rng.IntN(len(segs)-1)
 			segs[i] = url.PathEscape(odd())
 			out.target = strings.Join(segs, "/")
