@@ -40,6 +40,8 @@ type lns struct {
 	hold    int
 	// ahead: the group the next repair puts back first (-1: none; lnshold.go)
 	ahead int
+	// first: the task the next repair puts back first (-1: none; lnsmerge.go)
+	first int
 }
 
 const lahcLength = 50
@@ -54,7 +56,7 @@ const kindHold = 5
 const kindAhead = 6
 
 func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
-	l := &lns{c: c, st: st, rng: rng, inR: make([]bool, len(c.p.Tasks)), delay: map[int]int{}, fewDays: -1, hold: -1, ahead: -1}
+	l := &lns{c: c, st: st, rng: rng, inR: make([]bool, len(c.p.Tasks)), delay: map[int]int{}, fewDays: -1, hold: -1, ahead: -1, first: -1}
 	l.towardBounds = c.towardBounds()
 	l.holdRes = c.holdResources()
 	l.byGroup = make([][]int, c.groups)
@@ -121,9 +123,12 @@ func (l *lns) pickNeighbourhood() {
 	l.fewDays = -1
 	l.hold = -1
 	l.ahead = -1
+	l.first = -1
 	target := min(8+l.rng.IntN(24), len(l.c.p.Tasks))
 	kind := l.drawKind()
 	switch kind {
+	case kindMerge:
+		l.pickMerge()
 	case kindAhead:
 		l.pickAhead(l.add)
 	case kindHold:
@@ -151,7 +156,7 @@ func (l *lns) add(t int) {
 }
 
 // drawKind draws the neighbourhood: 0-3 (groups, window, resource, tail), or one
-// of kindDays, kindHold, kindAhead. It also clears the delays of the last move.
+// of kindDays, kindHold, kindAhead, kindMerge. It also clears the delays of the last move.
 func (l *lns) drawKind() int {
 	c := l.c
 	kind := l.rng.IntN(4)
@@ -175,6 +180,10 @@ func (l *lns) drawKind() int {
 	if c.groups > 0 && c.p.Objective.Makespan > 0 && l.rng.IntN(8) == 0 {
 		// an eighth: the last group passes before its neighbours on the crews
 		kind = kindAhead
+	}
+	if l.towardBounds && !c.noMergeMove && l.rng.IntN(mergeOneIn) == 0 {
+		// the merge neighbourhood (lnsmerge.go)
+		kind = kindMerge
 	}
 	return kind
 }
@@ -434,7 +443,7 @@ func (l *lns) repairOrder() []int {
 	}
 	for _, t := range l.removed {
 		key[t] += noise * l.rng.Float64() * span / 10
-		if l.ahead >= 0 && c.p.Tasks[t].Group == l.ahead {
+		if l.ahead >= 0 && c.p.Tasks[t].Group == l.ahead || t == l.first {
 			key[t] -= 2 * span
 		}
 	}
