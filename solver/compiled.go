@@ -64,6 +64,9 @@ type compiled struct {
 	// noHoldMove leaves the hold neighbourhood out (lnshold.go; for the test
 	// that measures it)
 	noHoldMove bool
+	// noMergeMove leaves the merge neighbourhood out (lnsmerge.go; for the
+	// test that measures it)
+	noMergeMove bool
 	// lower-bound data
 	est []int // earliest start ignoring resources (no calendars)
 	lft []int // latest finish ignoring resources, against the sum of durations

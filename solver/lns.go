@@ -40,6 +40,8 @@ type lns struct {
 	hold    int
 	// ahead: the group the next repair puts back first (-1: none; lnshold.go)
 	ahead int
+	// first: the task the next repair puts back first (-1: none; lnsmerge.go)
+	first int
 }
 
 const lahcLength = 50
@@ -54,7 +56,7 @@ const kindHold = 5
 const kindAhead = 6
 
 func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
-	l := &lns{c: c, st: st, rng: rng, inR: make([]bool, len(c.p.Tasks)), delay: map[int]int{}, fewDays: -1, hold: -1, ahead: -1}
+	l := &lns{c: c, st: st, rng: rng, inR: make([]bool, len(c.p.Tasks)), delay: map[int]int{}, fewDays: -1, hold: -1, ahead: -1, first: -1}
 	l.towardBounds = c.towardBounds()
 	l.holdRes = c.holdResources()
 	l.byGroup = make([][]int, c.groups)
@@ -111,15 +113,9 @@ func (l *lns) step() bool {
 }
 
 // pickNeighbourhood fills l.removed (and marks l.inR) and removes those tasks.
-//
-// One long function: one switch over the neighbourhoods (a group and its
-// neighbours, a time window, a stretch of one resource's timeline, the tail, a
-// group's days),
-// each a few lines that draw from
-// the same random stream in a fixed order; the order of the draws is what makes a
-// run deterministic for a seed, and it reads best in one place.
+// The draws from the random stream come in a fixed order (the size, the kind, then
+// the picker's own), which makes a run deterministic for a seed.
 func (l *lns) pickNeighbourhood() {
-	c := l.c
 	for _, t := range l.removed {
 		l.inR[t] = false
 	}
@@ -127,17 +123,42 @@ func (l *lns) pickNeighbourhood() {
 	l.fewDays = -1
 	l.hold = -1
 	l.ahead = -1
-	add := func(t int) {
-		if !l.inR[t] && !c.p.Tasks[t].Fixed {
-			l.inR[t] = true
-			l.removed = append(l.removed, t)
-		}
+	l.first = -1
+	target := min(8+l.rng.IntN(24), len(l.c.p.Tasks))
+	kind := l.drawKind()
+	switch kind {
+	case kindMerge:
+		l.pickMerge()
+	case kindAhead:
+		l.pickAhead(l.add)
+	case kindHold:
+		l.pickHold(l.add, target)
+	case kindDays:
+		l.pickDays(l.add)
+	case 0:
+		l.pickGroups(target)
+	case 1:
+		l.pickWindow(target)
+	case 2:
+		l.pickStretch(target)
+	default:
+		l.pickTail(target)
 	}
-	n := len(c.p.Tasks)
-	target := 8 + l.rng.IntN(24)
-	if target > n {
-		target = n
+	l.rememberAndRemove()
+}
+
+// add takes t into the neighbourhood unless it is fixed or taken already.
+func (l *lns) add(t int) {
+	if !l.inR[t] && !l.c.p.Tasks[t].Fixed {
+		l.inR[t] = true
+		l.removed = append(l.removed, t)
 	}
+}
+
+// drawKind draws the neighbourhood: 0-3 (groups, window, resource, tail), or one
+// of kindDays, kindHold, kindAhead, kindMerge. It also clears the delays of the last move.
+func (l *lns) drawKind() int {
+	c := l.c
 	kind := l.rng.IntN(4)
 	if c.groups == 0 && kind == 0 {
 		kind = 1
@@ -160,116 +181,136 @@ func (l *lns) pickNeighbourhood() {
 		// an eighth: the last group passes before its neighbours on the crews
 		kind = kindAhead
 	}
-	switch kind {
-	case kindAhead:
-		l.pickAhead(add)
-	case kindHold:
-		l.pickHold(add, target)
-	case kindDays:
-		l.pickDays(add)
-	case 0: // groups: a random group and its neighbours in number
-		g := l.rng.IntN(c.groups)
-		if l.rng.IntN(2) == 0 {
-			// compaction: put one group back later than it started, so that its
-			// works come closer together (fewer disturbed days)
-			lo, hi := MaxTime, MinTime
+	if l.towardBounds && !c.noMergeMove && l.rng.IntN(mergeOneIn) == 0 {
+		// the merge neighbourhood (lnsmerge.go)
+		kind = kindMerge
+	}
+	return kind
+}
+
+// pickGroups takes a random group and its neighbours in number; or, half the
+// time, the group alone put back later than it started (compaction).
+func (l *lns) pickGroups(target int) {
+	c := l.c
+	g := l.rng.IntN(c.groups)
+	if l.rng.IntN(2) == 0 {
+		// compaction: put one group back later than it started, so that its
+		// works come closer together (fewer disturbed days)
+		lo, hi := MaxTime, MinTime
+		for _, t := range l.byGroup[g] {
+			if p := l.st.pl[t]; p.Placed && !c.p.Tasks[t].Fixed {
+				lo, hi = min(lo, p.Start), max(hi, p.End)
+			}
+		}
+		if lo < hi {
+			at := lo + int(l.rng.Float64()*0.5*float64(hi-lo))
 			for _, t := range l.byGroup[g] {
-				if p := l.st.pl[t]; p.Placed && !c.p.Tasks[t].Fixed {
-					lo, hi = min(lo, p.Start), max(hi, p.End)
-				}
+				l.add(t)
+				l.delay[t] = at
 			}
-			if lo < hi {
-				at := lo + int(l.rng.Float64()*0.5*float64(hi-lo))
-				for _, t := range l.byGroup[g] {
-					add(t)
-					l.delay[t] = at
-				}
-				break
-			}
-		}
-		for k := 0; len(l.removed) < target && k < c.groups; k++ {
-			gg := (g + k) % c.groups
-			if k%2 == 1 {
-				gg = (g - (k+1)/2 + c.groups) % c.groups
-			}
-			for _, t := range l.byGroup[gg] {
-				add(t)
-			}
-		}
-	case 1: // a time window around a random task's start
-		t0 := l.rng.IntN(n)
-		at := l.st.pl[t0].Start
-		if !l.st.pl[t0].Placed {
-			add(t0)
-		}
-		type dist struct{ t, d int }
-		ds := make([]dist, 0, n)
-		for t := 0; t < n; t++ {
-			// the tasks add takes: placed, not fixed, not taken already
-			if l.st.pl[t].Placed && !c.p.Tasks[t].Fixed && !l.inR[t] {
-				d := l.st.pl[t].Start - at
-				if d < 0 {
-					d = -d
-				}
-				ds = append(ds, dist{t, d})
-			}
-		}
-		ds = smallestK(ds, target-len(l.removed), func(a, b dist) bool { return a.d < b.d || a.d == b.d && a.t < b.t })
-		for _, x := range ds {
-			if len(l.removed) >= target {
-				break
-			}
-			add(x.t)
-		}
-	case 2: // one resource's tasks over a stretch of its timeline
-		r := l.rng.IntN(len(c.p.Resources))
-		ts := l.byRes[r]
-		if len(ts) == 0 {
 			return
 		}
-		placed := make([]int, 0, len(ts))
-		for _, t := range ts {
-			if l.st.pl[t].Placed {
-				placed = append(placed, t)
+	}
+	for k := 0; len(l.removed) < target && k < c.groups; k++ {
+		gg := (g + k) % c.groups
+		if k%2 == 1 {
+			gg = (g - (k+1)/2 + c.groups) % c.groups
+		}
+		for _, t := range l.byGroup[gg] {
+			l.add(t)
+		}
+	}
+}
+
+// pickWindow takes the tasks starting nearest a random task's start.
+func (l *lns) pickWindow(target int) {
+	c := l.c
+	n := len(c.p.Tasks)
+	t0 := l.rng.IntN(n)
+	at := l.st.pl[t0].Start
+	if !l.st.pl[t0].Placed {
+		l.add(t0)
+	}
+	type dist struct{ t, d int }
+	ds := make([]dist, 0, n)
+	for t := 0; t < n; t++ {
+		// the tasks add takes: placed, not fixed, not taken already
+		if l.st.pl[t].Placed && !c.p.Tasks[t].Fixed && !l.inR[t] {
+			d := l.st.pl[t].Start - at
+			if d < 0 {
+				d = -d
 			}
+			ds = append(ds, dist{t, d})
 		}
-		sort.Slice(placed, func(i, j int) bool { return l.st.pl[placed[i]].Start < l.st.pl[placed[j]].Start })
-		if len(placed) == 0 {
-			return
+	}
+	ds = smallestK(ds, target-len(l.removed), func(a, b dist) bool { return a.d < b.d || a.d == b.d && a.t < b.t })
+	for _, x := range ds {
+		if len(l.removed) >= target {
+			break
 		}
-		from := l.rng.IntN(len(placed))
-		for k := from; k < len(placed) && len(l.removed) < target; k++ {
-			add(placed[k])
+		l.add(x.t)
+	}
+}
+
+// pickStretch takes a random resource's tasks over a stretch of its timeline.
+func (l *lns) pickStretch(target int) {
+	r := l.rng.IntN(len(l.c.p.Resources))
+	ts := l.byRes[r]
+	if len(ts) == 0 {
+		return
+	}
+	placed := make([]int, 0, len(ts))
+	for _, t := range ts {
+		if l.st.pl[t].Placed {
+			placed = append(placed, t)
 		}
-	default: // the tail: the tasks ending last, and the unplaced ones
-		type end struct{ t, e int }
-		es := make([]end, 0, n)
-		for t := 0; t < n; t++ {
-			if !l.st.pl[t].Placed {
-				add(t)
-				continue
-			}
-			es = append(es, end{t, l.st.pl[t].End})
+	}
+	sort.Slice(placed, func(i, j int) bool { return l.st.pl[placed[i]].Start < l.st.pl[placed[j]].Start })
+	if len(placed) == 0 {
+		return
+	}
+	from := l.rng.IntN(len(placed))
+	for k := from; k < len(placed) && len(l.removed) < target; k++ {
+		l.add(placed[k])
+	}
+}
+
+// pickTail takes the unplaced tasks and the tasks ending last (after skipping a
+// random number of them), half the time with their groups.
+func (l *lns) pickTail(target int) {
+	c := l.c
+	n := len(c.p.Tasks)
+	type end struct{ t, e int }
+	es := make([]end, 0, n)
+	for t := 0; t < n; t++ {
+		if !l.st.pl[t].Placed {
+			l.add(t)
+			continue
 		}
-		later := func(a, b end) bool { return a.e > b.e || a.e == b.e && a.t < b.t }
-		skip := l.rng.IntN(max(1, len(es)/4+1))
-		// the first skip+2*target by end suffice unless fixed tasks or those
-		// of the groups taken are among them: then the rest is sorted too
-		top := len(smallestK(es, skip+2*target, later))
-		for i := min(skip, len(es)); i < len(es) && len(l.removed) < target; i++ {
-			if i == top {
-				sort.Slice(es[top:], func(a, b int) bool { return later(es[top+a], es[top+b]) })
-			}
-			x := es[i]
-			add(x.t)
-			if g := c.p.Tasks[x.t].Group; g >= 0 && l.rng.IntN(2) == 0 {
-				for _, t := range l.byGroup[g] {
-					add(t)
-				}
+		es = append(es, end{t, l.st.pl[t].End})
+	}
+	later := func(a, b end) bool { return a.e > b.e || a.e == b.e && a.t < b.t }
+	skip := l.rng.IntN(max(1, len(es)/4+1))
+	// the first skip+2*target by end suffice unless fixed tasks or those
+	// of the groups taken are among them: then the rest is sorted too
+	top := len(smallestK(es, skip+2*target, later))
+	for i := min(skip, len(es)); i < len(es) && len(l.removed) < target; i++ {
+		if i == top {
+			sort.Slice(es[top:], func(a, b int) bool { return later(es[top+a], es[top+b]) })
+		}
+		x := es[i]
+		l.add(x.t)
+		if g := c.p.Tasks[x.t].Group; g >= 0 && l.rng.IntN(2) == 0 {
+			for _, t := range l.byGroup[g] {
+				l.add(t)
 			}
 		}
 	}
-	// remember and remove
+}
+
+// rememberAndRemove keeps the removed tasks' placements and modes for revert, and
+// unplaces them.
+func (l *lns) rememberAndRemove() {
 	if cap(l.oldPl) < len(l.removed) {
 		l.oldPl = make([]Placement, len(l.removed), 2*len(l.removed))
 		l.oldMode = make([]int, len(l.removed), 2*len(l.removed))
@@ -402,7 +443,7 @@ func (l *lns) repairOrder() []int {
 	}
 	for _, t := range l.removed {
 		key[t] += noise * l.rng.Float64() * span / 10
-		if l.ahead >= 0 && c.p.Tasks[t].Group == l.ahead {
+		if l.ahead >= 0 && c.p.Tasks[t].Group == l.ahead || t == l.first {
 			key[t] -= 2 * span
 		}
 	}
