@@ -219,49 +219,49 @@ func (be *blockEnds) set(g *dgraph, blocks []block) {
 // estimateMove rates a move by the longest path through the moved stretch, with
 // the heads and tails of everything else as they stand (Balas and Vazacopoulos's
 // estimate, over a stretch). b is the move's block (the stretch lies within it).
+//
+// One pass along the stretch in its new order: a path through the stretch
+// leaves it at some task j (to j's job successor, or past the stretch's last
+// task to the machine's next), and the longest such path reaching j is j's new
+// head, so the estimate is the largest new head + duration + way out.
 func (g *dgraph) estimateMove(m tmove, b block, be *blockEnds, k int) int {
 	s := g.seq[m.r]
 	base := be.off[k] - b.lo // the place p on the machine is at base+p
-	// the moved stretch in its new order: the places of s it takes its tasks from
-	n := m.hi - m.lo + 1
-	from := func(i int) int { // i-th task of the new stretch, as a place in s
-		if m.fwd {
-			if i == n-1 {
-				return m.lo
-			}
-			return m.lo + 1 + i
-		}
-		if i == 0 {
-			return m.hi
-		}
-		return m.lo + i - 1
+	jh, jt, dur := be.jh, be.jt, g.dur
+	end := 0
+	if m.lo > 0 {
+		p := s[m.lo-1]
+		end = g.head[p] + dur[p]
 	}
 	next := 0
 	if m.hi+1 < len(s) {
 		x := s[m.hi+1]
-		next = g.dur[x] + g.tail[x]
-	}
-	var qs [64]int
-	q := qs[:0]
-	if n > len(qs) {
-		q = make([]int, 0, n)
-	}
-	q = q[:n]
-	for i := n - 1; i >= 0; i-- {
-		p := from(i)
-		q[i] = max(be.jt[base+p], next)
-		next = g.dur[s[p]] + q[i]
-	}
-	end := 0
-	if m.lo > 0 {
-		p := s[m.lo-1]
-		end = g.head[p] + g.dur[p]
+		next = dur[x] + g.tail[x]
 	}
 	est := 0
-	for i := 0; i < n; i++ {
-		p := from(i)
-		end = max(be.jh[base+p], end) + g.dur[s[p]]
-		est = max(est, end+q[i])
+	// step takes the stretch's next task, from place p of s; last: the stretch's
+	// last task, which may leave to the machine's next
+	step := func(p int, last bool) {
+		d := dur[s[p]]
+		end = max(jh[base+p], end) + d
+		out := jt[base+p]
+		if last {
+			out = max(out, next)
+		}
+		est = max(est, end+out)
+	}
+	if m.fwd {
+		// s[lo+1..hi], then s[lo]
+		for p := m.lo + 1; p <= m.hi; p++ {
+			step(p, false)
+		}
+		step(m.lo, true)
+		return est
+	}
+	// s[hi], then s[lo..hi-1]
+	step(m.hi, m.hi == m.lo)
+	for p := m.lo; p < m.hi; p++ {
+		step(p, p == m.hi-1)
 	}
 	return est
 }

@@ -98,3 +98,110 @@ func TestTabuListReset(t *testing.T) {
 		assert.Equal(t, 0, tl.get(3, n-2), "n=%d", n)
 	}
 }
+
+// estimateMoveTwoPass is the former estimate, tails along the new stretch then
+// heads, kept to check the one-pass estimateMove against.
+func (g *dgraph) estimateMoveTwoPass(m tmove, b block, be *blockEnds, k int) int {
+	s := g.seq[m.r]
+	base := be.off[k] - b.lo // the place p on the machine is at base+p
+	// the moved stretch in its new order: the places of s it takes its tasks from
+	n := m.hi - m.lo + 1
+	from := func(i int) int { // i-th task of the new stretch, as a place in s
+		if m.fwd {
+			if i == n-1 {
+				return m.lo
+			}
+			return m.lo + 1 + i
+		}
+		if i == 0 {
+			return m.hi
+		}
+		return m.lo + i - 1
+	}
+	next := 0
+	if m.hi+1 < len(s) {
+		x := s[m.hi+1]
+		next = g.dur[x] + g.tail[x]
+	}
+	var qs [64]int
+	q := qs[:0]
+	if n > len(qs) {
+		q = make([]int, 0, n)
+	}
+	q = q[:n]
+	for i := n - 1; i >= 0; i-- {
+		p := from(i)
+		q[i] = max(be.jt[base+p], next)
+		next = g.dur[s[p]] + q[i]
+	}
+	end := 0
+	if m.lo > 0 {
+		p := s[m.lo-1]
+		end = g.head[p] + g.dur[p]
+	}
+	est := 0
+	for i := 0; i < n; i++ {
+		p := from(i)
+		end = max(be.jh[base+p], end) + g.dur[s[p]]
+		est = max(est, end+q[i])
+	}
+	return est
+}
+
+// The one-pass estimate of a move equals the two-pass one on every N7 move of
+// the critical paths met along a random walk, with and without release dates.
+func TestEstimateMoveOnePass(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		releases bool
+	}{{"12 x 8", false}, {"12 x 8 with releases", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := randomJobShop(t, 12, 8, 3)
+			if tc.releases {
+				rr := rand.New(rand.NewPCG(5, 6))
+				for i := range p.Tasks {
+					if rr.IntN(3) == 0 {
+						p.Tasks[i].Release = rr.IntN(200)
+					}
+				}
+			}
+			c, err := compile(p)
+			require.NoError(t, err)
+			require.True(t, c.disjunctive())
+			res, err := Solve(context.Background(), p, &Settings{WorkLimit: 3, Seed: 1, Workers: 1})
+			require.NoError(t, err)
+			g := newDGraph(c, res.Placements)
+			mk, ok := g.evaluate()
+			require.True(t, ok)
+			rng := rand.New(rand.NewPCG(8, 9))
+			var blocks []block
+			var moves []tmove
+			var ends blockEnds
+			compared, long := 0, 0
+			for step := 0; step < 2000; step++ {
+				blocks = g.criticalBlocks(mk, rng, blocks)
+				moves = neighbours(blocks, moves)
+				if len(moves) == 0 {
+					break
+				}
+				ends.set(g, blocks)
+				for _, m := range moves {
+					want := g.estimateMoveTwoPass(m, blocks[m.b], &ends, m.b)
+					require.Equal(t, want, g.estimateMove(m, blocks[m.b], &ends, m.b), "step %d, move %+v", step, m)
+					compared++
+					if m.hi-m.lo > 1 {
+						long++
+					}
+				}
+				m := moves[rng.IntN(len(moves))]
+				g.applyMove(m)
+				if mk, ok = g.evaluate(); !ok {
+					g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
+					mk, _ = g.evaluate()
+				}
+			}
+			require.Greater(t, compared, 10000, "too few moves compared")
+			require.Greater(t, long, 2000, "too few moves of more than two tasks")
+		})
+	}
+}
