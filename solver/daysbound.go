@@ -271,7 +271,7 @@ func (c *compiled) groupDayBounds() []int {
 		// the unary resources of the group (unaryDayBounds)
 		if len(ts) > 0 {
 			out[g] = max(out[g], sd.cut(ts, map[string]int{}, 0))
-			if b, ok := c.serialDays(ts, dc, need, sd.est, out[g]); ok {
+			if b, ok := c.serialDays(ts, dc, need, sd.est, out[g]); ok && !c.noSerialDays {
 				out[g] = max(out[g], b)
 			}
 		}

@@ -21,19 +21,15 @@ import (
 // dominance rules:
 //   - on a given day a task starts at its earliest there: a later start there
 //     touches no fewer days and ends no earlier;
-//   - among the starts on later days than the first one possible, a start is
-//     dropped when an earlier one touches at least one day fewer (the later one
-//     can share at most its last day with what follows);
-//   - past the first serialWindow days a task may start on, the later starts are
-//     replaced by one relaxed start: the earliest end among them, the fewest days
-//     the task touches anywhere, and the next task's first day shared whatever it
-//     is.
+//   - a start is dropped when an earlier one touches at least one new day fewer
+//     (the later one can share at most its last day with what follows), or as
+//     many and what follows cannot work after it on its last day (no searched
+//     task's calendar is open there).
 //
 // The search stops after serialBudget nodes for one total tested; the bound is
 // then the largest total proven out of reach (never more than the search proved).
 
 const (
-	serialWindow = 12
 	serialBudget = 20000
 	serialMax    = 24 // most tasks searched in a group
 )
@@ -217,16 +213,14 @@ func sameMeet(a, b meet) bool {
 	return true
 }
 
-// serialOption is one start of a task: its end, the new days it touches, and
-// whether what follows may share its first day whatever it is (the relaxed start).
+// serialOption is one start of a task: its end, the day it ends on and the new
+// days it touches.
 type serialOption struct {
 	end, last, cost int
-	wild            bool
 }
 
-// Days past shared: last is the day the previous task ends on (-1: none, -2:
-// whatever day the next one starts on), left the days the rest may still touch.
-// fits reports whether the unplaced tasks (done marks the placed ones) fit in
+// last is the day the previous task ends on (-1: none), left the new days the
+// rest may still touch. fits reports whether the unplaced tasks (done marks the placed ones) fit in
 // left new days after free; complete is false when the budget ran out.
 func (s *serialSearch) fits(done uint64, free, last, left int) (ok, complete bool) {
 	n := len(s.tasks)
@@ -260,11 +254,7 @@ func (s *serialSearch) fits(done uint64, free, last, left int) (ok, complete boo
 				break
 			}
 			s.ends[i] = o.end
-			l := o.last
-			if o.wild {
-				l = -2
-			}
-			ok, complete := s.fits(done|1<<i, o.end, l, left-o.cost)
+			ok, complete := s.fits(done|1<<i, o.end, o.last, left-o.cost)
 			if ok || !complete {
 				return ok, complete
 			}
@@ -398,7 +388,7 @@ func (s *serialSearch) place(cal meet, task *Task, x int) (start, end int, ok bo
 }
 
 // newDays is the days [start, end) of task touches in cal that are neither fixed
-// nor the day last (the day before ends on; -2: the first day it touches).
+// nor the day last (the day the previous task ends on).
 func (s *serialSearch) newDays(cal meet, task *Task, start, end, last int) int {
 	c := s.c
 	ws := []Window{{start, end}}
@@ -406,26 +396,12 @@ func (s *serialSearch) newDays(cal meet, task *Task, start, end, last int) int {
 		ws = cal.Segments(start, end)
 	}
 	n, prev := 0, -1
-	if last == -2 {
-		last = c.dayOf(start)
-	}
 	for _, w := range ws {
 		for d := c.dayOf(w.Start); d <= c.dayOf(w.End-1); d++ {
 			if d == prev || d == last || d >= 0 && d < len(s.fixed) && s.fixed[d] {
 				continue
 			}
 			prev = d
-			n++
-		}
-	}
-	return n
-}
-
-// fixedFrom is the number of fixed days from the day of t on.
-func (s *serialSearch) fixedFrom(t int) int {
-	n := 0
-	for d := max(0, s.c.dayOf(t)); d < len(s.fixed); d++ {
-		if s.fixed[d] {
 			n++
 		}
 	}
