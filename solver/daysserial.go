@@ -26,12 +26,17 @@ import (
 //     many and what follows cannot work after it on its last day (no searched
 //     task's calendar is open there).
 //
-// The search stops after serialBudget nodes for one total tested; the bound is
-// then the largest total proven out of reach (never more than the search proved).
+// Each total is tested in turn from the bound found otherwise up; a test stops
+// after serialBudget nodes (serialTotal for all the groups of a problem), and
+// the bound is then the largest total proven out of reach.
 
 const (
-	serialBudget = 20000
-	serialMax    = 24 // most tasks searched in a group
+	serialBudget = 100000 // the most nodes of one test (a day read is one)
+	// serialTotal bounds the nodes of all the groups' searches of one problem
+	// (the groups after it keep the other bounds)
+	serialTotal = 500000
+	serialMax   = 24 // most tasks searched in a group
+	serialKept  = 3  // starts on later days kept apart before the aggregate
 )
 
 // serialTask is one task of the search.
@@ -41,7 +46,8 @@ type serialTask struct {
 	ready int    // earliest start by its release, the fixed tasks and the rest (dayEsts)
 	preds []serialPred
 	work  int
-	need  int // the fewest days it touches (minDays)
+	need  int        // the fewest days it touches (minDays)
+	table [][]dayOpt // by calendar and day, filled as asked
 }
 
 // serialPred is a precedence from another searched task.
@@ -53,34 +59,39 @@ type serialPred struct {
 
 // serialSearch is the search of one group.
 type serialSearch struct {
-	c      *compiled
-	tasks  []serialTask
-	fixed  []bool // the fixed days, by day
-	nFixed int
-	most   int // the most working time any task's calendar has on one day
-	limit  int // no end after it (the horizon, within the days)
-	ends   []int
-	nodes  int
-	failed map[string]int // a state's key: the fewest days left that failed from it
-	lagged []bool         // tasks with a lag to a searched task
-	union  []Window       // the union of the searched tasks' calendars (envelopes)
-	key    strings.Builder
+	c          *compiled
+	tasks      []serialTask
+	fixed      []bool // the fixed days, by day
+	nFixed     int
+	most       int // the most working time any task's calendar has on one day
+	limit      int // no end after it (the horizon, within the days)
+	ends       []int
+	nodes      int
+	budget     int            // the most nodes of this test
+	fixedAfter []int          // the fixed days from each day on
+	failed     map[string]int // a state's key: the fewest days left that failed from it
+	lagged     []bool         // tasks with a lag to a searched task
+	union      []Window       // the union of the searched tasks' calendars (envelopes)
+	key        strings.Builder
+	aggs       map[[5]int]serialOption // aggregate's cache
+	shared     map[[4]int]dayOpt       // sharedOption's cache
+	nAggs      int
 }
 
 // serialDays is the serial days bound of the group whose tasks are ts, at least
 // lo (the bound found otherwise): ok is false when the group has no such
 // resource or is out of the search's reach.
-func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, lo int) (int, bool) {
+func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, lo int, budget *int) (int, bool) {
 	p := c.p
 	ds := p.DayStarts
-	if p.Horizon <= 0 || p.Horizon > ds[len(ds)-1] {
+	if p.Horizon <= 0 || p.Horizon > ds[len(ds)-1] || *budget <= 0 {
 		return 0, false // tasks may run into the open-ended last day
 	}
 	r := c.serialResource(ts)
 	if r < 0 {
 		return 0, false
 	}
-	s := &serialSearch{c: c, fixed: make([]bool, len(ds)-1), limit: p.Horizon, failed: map[string]int{}}
+	s := &serialSearch{c: c, fixed: make([]bool, len(ds)-1), limit: p.Horizon, failed: map[string]int{}, aggs: map[[5]int]serialOption{}, shared: map[[4]int]dayOpt{}}
 	idx := map[int]int{}
 	for _, t := range ts {
 		task := &p.Tasks[t]
@@ -128,11 +139,20 @@ func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, l
 		}
 	}
 	s.ends = make([]int, len(s.tasks))
+	s.fixedAfter = make([]int, len(s.fixed)+1)
+	for d := len(s.fixed) - 1; d >= 0; d-- {
+		s.fixedAfter[d] = s.fixedAfter[d+1]
+		if s.fixed[d] {
+			s.fixedAfter[d]++
+		}
+	}
 	best := 0
-	for k := max(lo, s.nFixed); k < len(ds); k++ {
+	for k := max(lo, s.nFixed); k < len(ds) && *budget > 0; k++ {
 		s.nodes = 0
+		s.budget = min(serialBudget, *budget)
 		clear(s.failed)
-		ok, complete := s.fits(0, MinTime, -1, k-s.nFixed)
+		ok, complete := s.fits(0, MinTime, -1, nil, k-s.nFixed)
+		*budget -= s.nodes
 		if ok || !complete {
 			return best, best > 0
 		}
@@ -214,15 +234,26 @@ func sameMeet(a, b meet) bool {
 }
 
 // serialOption is one start of a task: its end, the day it ends on and the new
-// days it touches.
+// days it touches; or, with agg, the starts on the later days taken together.
 type serialOption struct {
 	end, last, cost int
+	agg             *serialAgg
 }
 
-// last is the day the previous task ends on (-1: none), left the new days the
-// rest may still touch. fits reports whether the unplaced tasks (done marks the placed ones) fit in
-// left new days after free; complete is false when the budget ran out.
-func (s *serialSearch) fits(done uint64, free, last, left int) (ok, complete bool) {
+// serialAgg stands for the starts of a task on later days than the first few
+// kept: the earliest end and the fewest new days among them, and the days
+// where what follows may share their last day, from the earliest end there of
+// one of them (after which some searched task's calendar is open).
+type serialAgg struct {
+	id   int
+	from []int // by day: the earliest end there of a start that leaves time after it (0: none)
+}
+
+// last is the day the previous task ends on (-1: none), agg the starts it
+// stands for when it is an aggregate, left the new days the rest may still
+// touch. fits reports whether the unplaced tasks (done marks the placed ones)
+// fit in left new days after free; complete is false when the budget ran out.
+func (s *serialSearch) fits(done uint64, free, last int, agg *serialAgg, left int) (ok, complete bool) {
 	n := len(s.tasks)
 	if done == 1<<n-1 {
 		return true, true
@@ -230,14 +261,14 @@ func (s *serialSearch) fits(done uint64, free, last, left int) (ok, complete boo
 	if left < 0 {
 		return false, true
 	}
-	if s.remainingLB(done, free, last) > left {
+	if s.remainingLB(done, free, last >= 0 || agg != nil) > left {
 		return false, true
 	}
 	s.nodes++
-	if s.nodes > serialBudget {
+	if s.nodes > s.budget {
 		return false, false
 	}
-	key := s.stateKey(done, free, last)
+	key := s.stateKey(done, free, last, agg)
 	if f, ok := s.failed[key]; ok && left <= f {
 		return false, true
 	}
@@ -246,15 +277,19 @@ func (s *serialSearch) fits(done uint64, free, last, left int) (ok, complete boo
 		if done&(1<<i) != 0 || !s.ready(done, i) {
 			continue
 		}
-		opts = s.options(opts[:0], i, free, last)
-		// cheapest first
-		sort.SliceStable(opts, func(a, b int) bool { return opts[a].cost < opts[b].cost })
+		opts = s.options(opts[:0], i, free, last, agg)
+		// cheapest first (insertion sort: short lists, no allocation)
+		for a := 1; a < len(opts); a++ {
+			for b := a; b > 0 && opts[b].cost < opts[b-1].cost; b-- {
+				opts[b], opts[b-1] = opts[b-1], opts[b]
+			}
+		}
 		for _, o := range opts {
 			if o.cost > left {
 				break
 			}
 			s.ends[i] = o.end
-			ok, complete := s.fits(done|1<<i, o.end, o.last, left-o.cost)
+			ok, complete := s.fits(done|1<<i, o.end, o.last, o.agg, left-o.cost)
 			if ok || !complete {
 				return ok, complete
 			}
@@ -276,7 +311,7 @@ func (s *serialSearch) ready(done uint64, i int) bool {
 
 // stateKey names a state: the placed tasks, the free time, the last day, and the
 // ends of the placed tasks with a lag to a searched task.
-func (s *serialSearch) stateKey(done uint64, free, last int) string {
+func (s *serialSearch) stateKey(done uint64, free, last int, agg *serialAgg) string {
 	b := &s.key
 	b.Reset()
 	b.WriteString(strconv.FormatUint(done, 36))
@@ -284,6 +319,10 @@ func (s *serialSearch) stateKey(done uint64, free, last int) string {
 	b.WriteString(strconv.Itoa(free))
 	b.WriteByte(' ')
 	b.WriteString(strconv.Itoa(last))
+	if agg != nil {
+		b.WriteString(" a")
+		b.WriteString(strconv.Itoa(agg.id))
+	}
 	for i := range s.tasks {
 		if done&(1<<i) != 0 && s.lagged[i] {
 			b.WriteByte(' ')
@@ -296,7 +335,7 @@ func (s *serialSearch) stateKey(done uint64, free, last int) string {
 // remainingLB is a lower bound of the new days the unplaced tasks touch: their
 // work over the most one day holds, less a day shared with the last one and the
 // fixed days from free on; and the fewest days of each, less one.
-func (s *serialSearch) remainingLB(done uint64, free, last int) int {
+func (s *serialSearch) remainingLB(done uint64, free int, share bool) int {
 	work, most := 0, 0
 	for i := range s.tasks {
 		if done&(1<<i) == 0 {
@@ -305,27 +344,25 @@ func (s *serialSearch) remainingLB(done uint64, free, last int) int {
 		}
 	}
 	lb := (work + s.most - 1) / s.most
-	if last != -1 {
+	if share {
 		lb--
 		most--
 	}
-	from := 0
-	if free > MinTime {
-		from = max(0, s.c.dayOf(free))
-	}
-	for d := from; d < len(s.fixed) && lb > 0; d++ {
-		if s.fixed[d] {
-			lb--
+	if s.nFixed > 0 {
+		from := 0
+		if free > MinTime {
+			from = min(max(0, s.c.dayOf(free)), len(s.fixed))
 		}
+		lb -= s.fixedAfter[from]
 	}
 	return max(lb, most-s.nFixed, 0)
 }
 
 // options appends to opts the starts of task i after free (see the dominance
-// rules above).
-func (s *serialSearch) options(opts []serialOption, i, free, last int) []serialOption {
+// rules above), the day before ends on being last or, after an aggregate, one
+// of agg's days.
+func (s *serialSearch) options(opts []serialOption, i, free, last int, agg *serialAgg) []serialOption {
 	c := s.c
-	ds := c.p.DayStarts
 	st := &s.tasks[i]
 	task := &c.p.Tasks[st.t]
 	r := max(free, st.ready)
@@ -340,29 +377,137 @@ func (s *serialSearch) options(opts []serialOption, i, free, last int) []serialO
 		}
 		r = max(r, at)
 	}
-	for _, cal := range st.cals {
-		fewest := MaxTime // the fewest new days of the starts so far
-		for x := r; ; {
-			start, end, ok := s.place(cal, task, x)
-			if !ok || end > s.limit {
-				break
+	for ci, cal := range st.cals {
+		start, end, ok := s.place(cal, task, r)
+		if !ok || end > s.limit {
+			continue
+		}
+		// the earliest start, then the first start of each later day (and,
+		// after an aggregate, the first start there after one of its ends)
+		d := c.dayOf(start)
+		shared := last
+		if agg != nil && agg.from[d] > 0 && start >= agg.from[d] {
+			shared = d
+		}
+		o := serialOption{end: end, last: c.dayOf(end - 1), cost: s.newDays(cal, task, start, end, shared)}
+		opts = append(opts, o)
+		fewest := o.cost // the fewest new days of the starts so far
+		kept := 0
+		if agg != nil && shared != d && agg.from[d] > 0 {
+			// the first start after the aggregate's end on this day
+			if e, ok := s.sharedOption(i, ci, d, agg); ok {
+				opts = append(opts, e.serialOption)
+				fewest = min(fewest, e.cost)
 			}
-			d := c.dayOf(start)
-			o := serialOption{end: end, last: c.dayOf(end - 1)}
-			o.cost = s.newDays(cal, task, start, end, last)
+		}
+		s.each(i, ci, d+1, agg, func(d int, e dayOpt) bool {
+			if kept == serialKept {
+				if o, ok := s.aggregate(i, ci, d, fewest, agg); ok {
+					opts = append(opts, o)
+				}
+				return false
+			}
 			// a start that touches as many new days as an earlier one gains
 			// only if what follows can work after it on its last day
-			if last >= 0 && d == last || o.cost < fewest || o.cost == fewest && s.openAfter(end) {
-				opts = append(opts, o)
+			if e.cost < fewest || e.cost == fewest && e.open {
+				opts = append(opts, e.serialOption)
+				kept++
 			}
-			fewest = min(fewest, o.cost)
-			if d+1 >= len(ds)-1 {
-				break
-			}
-			x = ds[d+1]
-		}
+			fewest = min(fewest, e.cost)
+			return true
+		})
 	}
 	return opts
+}
+
+// each calls f with the starts of task i in calendar ci from day d on, in order
+// (their ends do not decrease): each day's first start, then, on a day of agg,
+// the first start after its end there; until f returns false.
+func (s *serialSearch) each(i, ci, d int, agg *serialAgg, f func(d int, e dayOpt) bool) {
+	ds := s.c.p.DayStarts
+	for d < len(ds)-1 {
+		s.nodes++ // a day read counts as a node
+		e := s.dayOption(i, ci, d)
+		if e.kind == dayNone {
+			return
+		}
+		if e.kind == dayLater {
+			d = e.next
+			continue
+		}
+		if !f(d, e) {
+			return
+		}
+		if agg != nil && agg.from[d] > 0 {
+			if e, ok := s.sharedOption(i, ci, d, agg); ok && !f(d, e) {
+				return
+			}
+		}
+		d++
+	}
+}
+
+// sharedOption is the first start of task i in calendar ci on day d after the
+// aggregate agg's earliest end there, the day not counted (cached).
+func (s *serialSearch) sharedOption(i, ci, d int, agg *serialAgg) (dayOpt, bool) {
+	k := [4]int{agg.id, i, ci, d}
+	if e, ok := s.shared[k]; ok {
+		return e, e.kind == dayStart
+	}
+	c := s.c
+	st := &s.tasks[i]
+	task := &c.p.Tasks[st.t]
+	var e dayOpt
+	start, end, ok := s.place(st.cals[ci], task, agg.from[d])
+	if ok && end <= s.limit && c.dayOf(start) == d {
+		e.kind = dayStart
+		e.end, e.last = end, c.dayOf(end-1)
+		e.cost = s.newDays(st.cals[ci], task, start, end, d)
+		e.open = s.openAfter(end)
+	}
+	s.shared[k] = e
+	return e, e.kind == dayStart
+}
+
+// aggregate is the option that stands for the starts of task i in calendar ci
+// from day d on that the dominance rules keep, given the fewest new days of the
+// earlier ones (cached).
+func (s *serialSearch) aggregate(i, ci, d, fewest int, agg *serialAgg) (serialOption, bool) {
+	aid := -1
+	if agg != nil {
+		aid = agg.id
+	}
+	k := [5]int{i, ci, d, fewest, aid}
+	if o, ok := s.aggs[k]; ok {
+		return o, o.agg != nil
+	}
+	out := serialOption{end: MaxTime, last: -1, cost: MaxTime}
+	var from []int
+	s.each(i, ci, d, agg, func(d int, e dayOpt) bool {
+		if e.cost < fewest || e.cost == fewest && e.open {
+			out.end = min(out.end, e.end)
+			out.cost = min(out.cost, e.cost)
+			if e.open {
+				if from == nil {
+					from = make([]int, len(s.fixed))
+				}
+				if from[e.last] == 0 || e.end < from[e.last] {
+					from[e.last] = e.end
+				}
+			}
+		}
+		fewest = min(fewest, e.cost)
+		return true
+	})
+	if out.cost < MaxTime {
+		s.nAggs++
+		out.agg = &serialAgg{id: s.nAggs, from: from}
+		if from == nil {
+			out.agg.from = make([]int, len(s.fixed))
+		}
+	}
+	s.aggs[k] = out
+	return out, out.agg != nil
 }
 
 // openAfter reports whether some searched task's calendar is open after t on
@@ -376,6 +521,55 @@ func (s *serialSearch) openAfter(t int) bool {
 	u := s.union
 	i := sort.Search(len(u), func(i int) bool { return u[i].End > t })
 	return i < len(u) && u[i].Start < ds[d+1]
+}
+
+// dayOpt is the first start of a task on a day, in one calendar (cached).
+type dayOpt struct {
+	serialOption
+	kind int  // dayUnknown, dayStart, dayLater (none on the day: next is the day of the first), dayNone
+	next int  // dayLater: the day of the first start after
+	open bool // a searched task's calendar is open after its end on its last day
+	// firstNew: the day it starts on is counted in cost (not a fixed day)
+	firstNew bool
+}
+
+const (
+	dayUnknown = iota
+	dayStart
+	dayLater
+	dayNone
+)
+
+// dayOption is the first start of task i on day d in its calendar ci: from the
+// day's start on, its end, the days it touches (not counting the fixed ones).
+func (s *serialSearch) dayOption(i, ci, d int) dayOpt {
+	st := &s.tasks[i]
+	if st.table == nil {
+		st.table = make([][]dayOpt, len(st.cals))
+	}
+	if st.table[ci] == nil {
+		st.table[ci] = make([]dayOpt, len(s.fixed))
+	}
+	e := &st.table[ci][d]
+	if e.kind != dayUnknown {
+		return *e
+	}
+	c := s.c
+	task := &c.p.Tasks[st.t]
+	start, end, ok := s.place(st.cals[ci], task, c.p.DayStarts[d])
+	switch {
+	case !ok || end > s.limit:
+		e.kind = dayNone
+	case c.dayOf(start) != d:
+		e.kind, e.next = dayLater, c.dayOf(start)
+	default:
+		e.kind = dayStart
+		e.end, e.last = end, c.dayOf(end-1)
+		e.cost = s.newDays(st.cals[ci], task, start, end, -1)
+		e.firstNew = !s.fixed[d]
+		e.open = s.openAfter(end)
+	}
+	return *e
 }
 
 // place is the earliest start at or after x of task in calendar cal, and its end.
