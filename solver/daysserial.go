@@ -34,7 +34,7 @@ const (
 	serialBudget = 100000 // the most nodes of one test (a day read is one)
 	// serialTotal bounds the nodes of all the groups' searches of one problem
 	// (the groups after it keep the other bounds)
-	serialTotal = 500000
+	serialTotal = 2000000
 	serialMax   = 24 // most tasks searched in a group
 	serialKept  = 3  // starts on later days kept apart before the aggregate
 )
