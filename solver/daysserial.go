@@ -17,8 +17,11 @@ import (
 //
 // Relaxed: the other groups, the resources' other tasks and their capacities,
 // maximum lags, deadlines, per-day and per-week limits, and the tasks of the group
-// off the resource (their days only add). Exact for what it keeps, by these
-// dominance rules:
+// off the resource (their days only add); and, past the first serialKept starts
+// on later days a task keeps, the later ones are taken together as one aggregate
+// (their earliest end, their fewest new days, and the days what follows may share
+// from their earliest end there): a relaxation, never above. Otherwise exact for
+// what it keeps, by these dominance rules:
 //   - on a given day a task starts at its earliest there: a later start there
 //     touches no fewer days and ends no earlier;
 //   - a start is dropped when an earlier one touches at least one new day fewer
@@ -63,7 +66,7 @@ type serialSearch struct {
 	tasks      []serialTask
 	fixed      []bool // the fixed days, by day
 	nFixed     int
-	most       int // the most working time any task's calendar has on one day
+	most       int // the most working time the union of the tasks' calendars has on one day
 	limit      int // no end after it (the horizon, within the days)
 	ends       []int
 	nodes      int
