@@ -61,6 +61,9 @@ type compiled struct {
 	dayBoundsOnce sync.Once
 	dayBounds     []int
 	noDaysMove    bool
+	// noSerialDays leaves the serial days bound out (daysserial.go; for the
+	// test that measures it)
+	noSerialDays bool
 	// noHoldMove leaves the hold neighbourhood out (lnshold.go; for the test
 	// that measures it)
 	noHoldMove bool

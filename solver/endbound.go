@@ -66,7 +66,10 @@ type Bounds struct {
 // longer than any day can hold), and, for each unary resource every mode of
 // several of the group's tasks uses (a dwelling that takes one crew at a time),
 // the work of those tasks over the most working time one day of their calendars
-// offers together.
+// offers together; and the fewest days the tasks on that resource can touch one
+// after the other, found by a small exhaustive search over their order and the
+// day each starts (daysserial.go; within a budget of nodes, else the total it
+// proved out of reach).
 func ComputeBounds(p *Problem, upper int) (*Bounds, error) {
 	c, err := compile(p)
 	if err != nil {

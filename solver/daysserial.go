@@ -1,0 +1,606 @@
+package solver
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// The serial days bound of a group: the group's tasks on one unary resource held
+// from start to end (a dwelling that takes one crew at a time) run one after the
+// other, so a task shares with the earlier ones at most the day the one before it
+// ends on, and the fixed days. A small exhaustive search over their order and the
+// day each starts on finds the fewest days they can touch; it sees what the load
+// bound does not: a job that does not fill its day and the next one that cannot
+// start there (a household at home some half-days), a lag that sends the next job
+// to another day, the precedences between them.
+//
+// Relaxed: the other groups, the resources' other tasks and their capacities,
+// maximum lags, deadlines, per-day and per-week limits, and the tasks of the group
+// off the resource (their days only add); and, past the first serialKept starts
+// on later days a task keeps, the later ones are taken together as one aggregate
+// (their earliest end, their fewest new days, and the days what follows may share
+// from their earliest end there): a relaxation, never above. Otherwise exact for
+// what it keeps, by these dominance rules:
+//   - on a given day a task starts at its earliest there: a later start there
+//     touches no fewer days and ends no earlier;
+//   - a start is dropped when an earlier one touches at least one new day fewer
+//     (the later one can share at most its last day with what follows), or as
+//     many and what follows cannot work after it on its last day (no searched
+//     task's calendar is open there).
+//
+// Each total is tested in turn from the bound found otherwise up; a test stops
+// after serialBudget nodes (serialTotal for all the groups of a problem), and
+// the bound is then the largest total proven out of reach.
+
+const (
+	serialBudget = 100000 // the most nodes of one test (a day read is one)
+	// serialTotal bounds the nodes of all the groups' searches of one problem
+	// (the groups after it keep the other bounds)
+	serialTotal = 2000000
+	serialMax   = 24 // most tasks searched in a group
+	serialKept  = 3  // starts on later days kept apart before the aggregate
+)
+
+// serialTask is one task of the search.
+type serialTask struct {
+	t     int
+	cals  []meet // the distinct calendars of its modes
+	ready int    // earliest start by its release, the fixed tasks and the rest (dayEsts)
+	preds []serialPred
+	work  int
+	need  int        // the fewest days it touches (minDays)
+	table [][]dayOpt // by calendar and day, filled as asked
+}
+
+// serialPred is a precedence from another searched task.
+type serialPred struct {
+	from   int // index among the searched tasks
+	minLag int
+	lagCal *Calendar
+}
+
+// serialSearch is the search of one group.
+type serialSearch struct {
+	c          *compiled
+	tasks      []serialTask
+	fixed      []bool // the fixed days, by day
+	nFixed     int
+	most       int // the most working time the union of the tasks' calendars has on one day
+	limit      int // no end after it (the horizon, within the days)
+	ends       []int
+	nodes      int
+	budget     int            // the most nodes of this test
+	fixedAfter []int          // the fixed days from each day on
+	failed     map[string]int // a state's key: the fewest days left that failed from it
+	lagged     []bool         // tasks with a lag to a searched task
+	union      []Window       // the union of the searched tasks' calendars (envelopes)
+	key        strings.Builder
+	aggs       map[[5]int]serialOption // aggregate's cache
+	shared     map[[4]int]dayOpt       // sharedOption's cache
+	nAggs      int
+}
+
+// serialDays is the serial days bound of the group whose tasks are ts, at least
+// lo (the bound found otherwise): ok is false when the group has no such
+// resource or is out of the search's reach.
+func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, lo int, budget *int) (int, bool) {
+	p := c.p
+	ds := p.DayStarts
+	if p.Horizon <= 0 || p.Horizon > ds[len(ds)-1] || *budget <= 0 {
+		return 0, false // tasks may run into the open-ended last day
+	}
+	r := c.serialResource(ts)
+	if r < 0 {
+		return 0, false
+	}
+	s := &serialSearch{c: c, fixed: make([]bool, len(ds)-1), limit: p.Horizon, failed: map[string]int{}, aggs: map[[5]int]serialOption{}, shared: map[[4]int]dayOpt{}}
+	idx := map[int]int{}
+	for _, t := range ts {
+		task := &p.Tasks[t]
+		if task.Fixed {
+			for _, w := range p.Stretches(t, Placement{Placed: true, Start: task.Start, End: task.End, Choice: task.Choice}) {
+				for d := c.dayOf(w.Start); w.End > w.Start && d <= c.dayOf(w.End-1); d++ {
+					if d >= 0 && d < len(s.fixed) && !s.fixed[d] {
+						s.fixed[d] = true
+						s.nFixed++
+					}
+				}
+			}
+			continue
+		}
+		if task.Duration == 0 || !demandsAlone(task, r) {
+			continue
+		}
+		cs := dc.envelope(t)
+		w := dc.measure(cs)
+		if w.open || w.max == 0 {
+			return 0, false
+		}
+		s.union = mergeWindows(s.union, dc.walked(dc.key(cs), cs).pieces)
+		idx[t] = len(s.tasks)
+		s.tasks = append(s.tasks, serialTask{t: t, ready: max(est[t], task.Release), work: task.Duration, need: need[t], cals: distinctCals(c.modes[t])})
+	}
+	if len(s.tasks) < 2 || len(s.tasks) > serialMax {
+		return 0, false
+	}
+	for _, w := range dc.perDay(s.union) {
+		s.most = max(s.most, w)
+	}
+	s.lagged = make([]bool, len(s.tasks))
+	for i := range s.tasks {
+		for _, a := range c.preds[s.tasks[i].t] {
+			if j, ok := idx[a.other]; ok {
+				if a.minLag < 0 {
+					return 0, false // the later may start first
+				}
+				s.tasks[i].preds = append(s.tasks[i].preds, serialPred{from: j, minLag: a.minLag, lagCal: a.lagCal})
+				if a.minLag > 0 {
+					s.lagged[j] = true
+				}
+			}
+		}
+	}
+	s.ends = make([]int, len(s.tasks))
+	s.fixedAfter = make([]int, len(s.fixed)+1)
+	for d := len(s.fixed) - 1; d >= 0; d-- {
+		s.fixedAfter[d] = s.fixedAfter[d+1]
+		if s.fixed[d] {
+			s.fixedAfter[d]++
+		}
+	}
+	best := 0
+	for k := max(lo, s.nFixed); k < len(ds) && *budget > 0; k++ {
+		s.nodes = 0
+		s.budget = min(serialBudget, *budget)
+		clear(s.failed)
+		ok, complete := s.fits(0, MinTime, -1, nil, k-s.nFixed)
+		*budget -= s.nodes
+		if ok || !complete {
+			return best, best > 0
+		}
+		best = k + 1 // no schedule touches k days or fewer
+	}
+	return best, best > 0
+}
+
+// serialResource is the unary resource, held from start to end, that most of
+// the group's unfixed tasks with work need alone (-1: none).
+func (c *compiled) serialResource(ts []int) int {
+	p := c.p
+	count := map[int]int{}
+	best, bestN := -1, 0
+	for _, t := range ts {
+		task := &p.Tasks[t]
+		if task.Fixed || task.Duration == 0 {
+			continue
+		}
+		for _, d := range task.Demands {
+			if len(d.Alternatives) != 1 || d.Amount == 0 || d.WhilePresent {
+				continue
+			}
+			r := d.Alternatives[0]
+			if p.Resources[r].Capacity != 1 {
+				continue
+			}
+			count[r]++
+			if n := count[r]; n > bestN || n == bestN && r < best {
+				best, bestN = r, n
+			}
+		}
+	}
+	if bestN < 2 {
+		return -1
+	}
+	return best
+}
+
+// demandsAlone reports whether task has a demand on r alone, held from start to
+// end.
+func demandsAlone(task *Task, r int) bool {
+	for _, d := range task.Demands {
+		if len(d.Alternatives) == 1 && d.Alternatives[0] == r && d.Amount > 0 && !d.WhilePresent {
+			return true
+		}
+	}
+	return false
+}
+
+// distinctCals is the calendars of modes, each once.
+func distinctCals(modes []mode) []meet {
+	var out []meet
+	for _, m := range modes {
+		dup := false
+		for _, o := range out {
+			if sameMeet(o, m.cal) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, m.cal)
+		}
+	}
+	return out
+}
+
+func sameMeet(a, b meet) bool {
+	if len(a.cs) != len(b.cs) {
+		return false
+	}
+	for i := range a.cs {
+		if a.cs[i] != b.cs[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// serialOption is one start of a task: its end, the day it ends on and the new
+// days it touches; or, with agg, the starts on the later days taken together.
+type serialOption struct {
+	end, last, cost int
+	agg             *serialAgg
+}
+
+// serialAgg stands for the starts of a task on later days than the first few
+// kept: the earliest end and the fewest new days among them, and the days
+// where what follows may share their last day, from the earliest end there of
+// one of them (after which some searched task's calendar is open).
+type serialAgg struct {
+	id   int
+	from []int // by day: the earliest end there of a start that leaves time after it (0: none)
+}
+
+// last is the day the previous task ends on (-1: none), agg the starts it
+// stands for when it is an aggregate, left the new days the rest may still
+// touch. fits reports whether the unplaced tasks (done marks the placed ones)
+// fit in left new days after free; complete is false when the budget ran out.
+func (s *serialSearch) fits(done uint64, free, last int, agg *serialAgg, left int) (ok, complete bool) {
+	n := len(s.tasks)
+	if done == 1<<n-1 {
+		return true, true
+	}
+	if left < 0 {
+		return false, true
+	}
+	if s.remainingLB(done, free, last >= 0 || agg != nil) > left {
+		return false, true
+	}
+	s.nodes++
+	if s.nodes > s.budget {
+		return false, false
+	}
+	key := s.stateKey(done, free, last, agg)
+	if f, ok := s.failed[key]; ok && left <= f {
+		return false, true
+	}
+	var opts []serialOption
+	for i := range s.tasks {
+		if done&(1<<i) != 0 || !s.ready(done, i) {
+			continue
+		}
+		opts = s.options(opts[:0], i, free, last, agg)
+		// cheapest first (insertion sort: short lists, no allocation)
+		for a := 1; a < len(opts); a++ {
+			for b := a; b > 0 && opts[b].cost < opts[b-1].cost; b-- {
+				opts[b], opts[b-1] = opts[b-1], opts[b]
+			}
+		}
+		for _, o := range opts {
+			if o.cost > left {
+				break
+			}
+			s.ends[i] = o.end
+			ok, complete := s.fits(done|1<<i, o.end, o.last, o.agg, left-o.cost)
+			if ok || !complete {
+				return ok, complete
+			}
+		}
+	}
+	s.failed[key] = left
+	return false, true
+}
+
+// ready reports whether every searched predecessor of task i is placed.
+func (s *serialSearch) ready(done uint64, i int) bool {
+	for _, a := range s.tasks[i].preds {
+		if done&(1<<a.from) == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// stateKey names a state: the placed tasks, the free time, the last day, and the
+// ends of the placed tasks with a lag to a searched task.
+func (s *serialSearch) stateKey(done uint64, free, last int, agg *serialAgg) string {
+	b := &s.key
+	b.Reset()
+	b.WriteString(strconv.FormatUint(done, 36))
+	b.WriteByte(' ')
+	b.WriteString(strconv.Itoa(free))
+	b.WriteByte(' ')
+	b.WriteString(strconv.Itoa(last))
+	if agg != nil {
+		b.WriteString(" a")
+		b.WriteString(strconv.Itoa(agg.id))
+	}
+	for i := range s.tasks {
+		if done&(1<<i) != 0 && s.lagged[i] {
+			b.WriteByte(' ')
+			b.WriteString(strconv.Itoa(s.ends[i]))
+		}
+	}
+	return b.String()
+}
+
+// remainingLB is a lower bound of the new days the unplaced tasks touch: their
+// work over the most one day holds, less a day shared with the last one and the
+// fixed days from free on; and the fewest days of each, less one.
+func (s *serialSearch) remainingLB(done uint64, free int, share bool) int {
+	work, most := 0, 0
+	for i := range s.tasks {
+		if done&(1<<i) == 0 {
+			work += s.tasks[i].work
+			most = max(most, s.tasks[i].need)
+		}
+	}
+	lb := (work + s.most - 1) / s.most
+	if share {
+		lb--
+		most--
+	}
+	if s.nFixed > 0 {
+		from := 0
+		if free > MinTime {
+			from = min(max(0, s.c.dayOf(free)), len(s.fixed))
+		}
+		lb -= s.fixedAfter[from]
+	}
+	return max(lb, most-s.nFixed, 0)
+}
+
+// options appends to opts the starts of task i after free (see the dominance
+// rules above), the day before ends on being last or, after an aggregate, one
+// of agg's days.
+func (s *serialSearch) options(opts []serialOption, i, free, last int, agg *serialAgg) []serialOption {
+	c := s.c
+	st := &s.tasks[i]
+	task := &c.p.Tasks[st.t]
+	r := max(free, st.ready)
+	for _, a := range st.preds {
+		at := s.ends[a.from] + a.minLag
+		if a.lagCal != nil && a.minLag > 0 {
+			if _, x, ok := a.lagCal.Advance(s.ends[a.from], a.minLag); ok {
+				at = x
+			} else {
+				return opts // the lag never ends
+			}
+		}
+		r = max(r, at)
+	}
+	for ci, cal := range st.cals {
+		start, end, ok := s.place(cal, task, r)
+		if !ok || end > s.limit {
+			continue
+		}
+		// the earliest start, then the first start of each later day (and,
+		// after an aggregate, the first start there after one of its ends)
+		d := c.dayOf(start)
+		shared := last
+		if agg != nil && agg.from[d] > 0 && start >= agg.from[d] {
+			shared = d
+		}
+		o := serialOption{end: end, last: c.dayOf(end - 1), cost: s.newDays(cal, task, start, end, shared)}
+		opts = append(opts, o)
+		fewest := o.cost // the fewest new days of the starts so far
+		kept := 0
+		if agg != nil && shared != d && agg.from[d] > 0 {
+			// the first start after the aggregate's end on this day
+			if e, ok := s.sharedOption(i, ci, d, agg); ok {
+				opts = append(opts, e.serialOption)
+				fewest = min(fewest, e.cost)
+			}
+		}
+		s.each(i, ci, d+1, agg, func(d int, e dayOpt) bool {
+			if kept == serialKept {
+				if o, ok := s.aggregate(i, ci, d, fewest, agg); ok {
+					opts = append(opts, o)
+				}
+				return false
+			}
+			// a start that touches as many new days as an earlier one gains
+			// only if what follows can work after it on its last day
+			if e.cost < fewest || e.cost == fewest && e.open {
+				opts = append(opts, e.serialOption)
+				kept++
+			}
+			fewest = min(fewest, e.cost)
+			return true
+		})
+	}
+	return opts
+}
+
+// each calls f with the starts of task i in calendar ci from day d on, in order
+// (their ends do not decrease): each day's first start, then, on a day of agg,
+// the first start after its end there; until f returns false.
+func (s *serialSearch) each(i, ci, d int, agg *serialAgg, f func(d int, e dayOpt) bool) {
+	ds := s.c.p.DayStarts
+	for d < len(ds)-1 {
+		s.nodes++ // a day read counts as a node
+		e := s.dayOption(i, ci, d)
+		if e.kind == dayNone {
+			return
+		}
+		if e.kind == dayLater {
+			d = e.next
+			continue
+		}
+		if !f(d, e) {
+			return
+		}
+		if agg != nil && agg.from[d] > 0 {
+			if e, ok := s.sharedOption(i, ci, d, agg); ok && !f(d, e) {
+				return
+			}
+		}
+		d++
+	}
+}
+
+// sharedOption is the first start of task i in calendar ci on day d after the
+// aggregate agg's earliest end there, the day not counted (cached).
+func (s *serialSearch) sharedOption(i, ci, d int, agg *serialAgg) (dayOpt, bool) {
+	k := [4]int{agg.id, i, ci, d}
+	if e, ok := s.shared[k]; ok {
+		return e, e.kind == dayStart
+	}
+	c := s.c
+	st := &s.tasks[i]
+	task := &c.p.Tasks[st.t]
+	var e dayOpt
+	start, end, ok := s.place(st.cals[ci], task, agg.from[d])
+	if ok && end <= s.limit && c.dayOf(start) == d {
+		e.kind = dayStart
+		e.end, e.last = end, c.dayOf(end-1)
+		e.cost = s.newDays(st.cals[ci], task, start, end, d)
+		e.open = s.openAfter(end)
+	}
+	s.shared[k] = e
+	return e, e.kind == dayStart
+}
+
+// aggregate is the option that stands for the starts of task i in calendar ci
+// from day d on that the dominance rules keep, given the fewest new days of the
+// earlier ones (cached).
+func (s *serialSearch) aggregate(i, ci, d, fewest int, agg *serialAgg) (serialOption, bool) {
+	aid := -1
+	if agg != nil {
+		aid = agg.id
+	}
+	k := [5]int{i, ci, d, fewest, aid}
+	if o, ok := s.aggs[k]; ok {
+		return o, o.agg != nil
+	}
+	out := serialOption{end: MaxTime, last: -1, cost: MaxTime}
+	var from []int
+	s.each(i, ci, d, agg, func(d int, e dayOpt) bool {
+		if e.cost < fewest || e.cost == fewest && e.open {
+			out.end = min(out.end, e.end)
+			out.cost = min(out.cost, e.cost)
+			if e.open {
+				if from == nil {
+					from = make([]int, len(s.fixed))
+				}
+				if from[e.last] == 0 || e.end < from[e.last] {
+					from[e.last] = e.end
+				}
+			}
+		}
+		fewest = min(fewest, e.cost)
+		return true
+	})
+	if out.cost < MaxTime {
+		s.nAggs++
+		out.agg = &serialAgg{id: s.nAggs, from: from}
+		if from == nil {
+			out.agg.from = make([]int, len(s.fixed))
+		}
+	}
+	s.aggs[k] = out
+	return out, out.agg != nil
+}
+
+// openAfter reports whether some searched task's calendar is open after t on
+// t's day (t a task's end).
+func (s *serialSearch) openAfter(t int) bool {
+	ds := s.c.p.DayStarts
+	d := s.c.dayOf(t - 1)
+	if d < 0 || d+1 >= len(ds) {
+		return true
+	}
+	u := s.union
+	i := sort.Search(len(u), func(i int) bool { return u[i].End > t })
+	return i < len(u) && u[i].Start < ds[d+1]
+}
+
+// dayOpt is the first start of a task on a day, in one calendar (cached).
+type dayOpt struct {
+	serialOption
+	kind int  // dayUnknown, dayStart, dayLater (none on the day: next is the day of the first), dayNone
+	next int  // dayLater: the day of the first start after
+	open bool // a searched task's calendar is open after its end on its last day
+	// firstNew: the day it starts on is counted in cost (not a fixed day)
+	firstNew bool
+}
+
+const (
+	dayUnknown = iota
+	dayStart
+	dayLater
+	dayNone
+)
+
+// dayOption is the first start of task i on day d in its calendar ci: from the
+// day's start on, its end, the days it touches (not counting the fixed ones).
+func (s *serialSearch) dayOption(i, ci, d int) dayOpt {
+	st := &s.tasks[i]
+	if st.table == nil {
+		st.table = make([][]dayOpt, len(st.cals))
+	}
+	if st.table[ci] == nil {
+		st.table[ci] = make([]dayOpt, len(s.fixed))
+	}
+	e := &st.table[ci][d]
+	if e.kind != dayUnknown {
+		return *e
+	}
+	c := s.c
+	task := &c.p.Tasks[st.t]
+	start, end, ok := s.place(st.cals[ci], task, c.p.DayStarts[d])
+	switch {
+	case !ok || end > s.limit:
+		e.kind = dayNone
+	case c.dayOf(start) != d:
+		e.kind, e.next = dayLater, c.dayOf(start)
+	default:
+		e.kind = dayStart
+		e.end, e.last = end, c.dayOf(end-1)
+		e.cost = s.newDays(st.cals[ci], task, start, end, -1)
+		e.firstNew = !s.fixed[d]
+		e.open = s.openAfter(end)
+	}
+	return *e
+}
+
+// place is the earliest start at or after x of task in calendar cal, and its end.
+func (s *serialSearch) place(cal meet, task *Task, x int) (start, end int, ok bool) {
+	if task.Contiguous {
+		st, ok := cal.FitContiguous(x, task.Duration)
+		return st, st + task.Duration, ok
+	}
+	return cal.Advance(x, task.Duration)
+}
+
+// newDays is the days [start, end) of task touches in cal that are neither fixed
+// nor the day last (the day the previous task ends on).
+func (s *serialSearch) newDays(cal meet, task *Task, start, end, last int) int {
+	c := s.c
+	ws := []Window{{start, end}}
+	if !task.Contiguous {
+		ws = cal.Segments(start, end)
+	}
+	n, prev := 0, -1
+	for _, w := range ws {
+		for d := c.dayOf(w.Start); d <= c.dayOf(w.End-1); d++ {
+			if d == prev || d == last || d >= 0 && d < len(s.fixed) && s.fixed[d] {
+				continue
+			}
+			prev = d
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,194 @@
+package solver
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// tinyDaysProblem is one group of 2-4 tasks in a dwelling that takes one crew at
+// a time, over 6 days of 10 units: crews and the household open some
+// half-days, lags in elapsed or working time, releases, a fixed task, one
+// stretch or split tasks.
+func tinyDaysProblem(rng *rand.Rand) *Problem {
+	const day, days = 10, 6
+	p := &Problem{Horizon: days * day, Objective: Objective{GroupDays: 1}}
+	for d := 0; d <= days; d++ {
+		p.DayStarts = append(p.DayStarts, d*day)
+	}
+	halves := func() *Calendar {
+		var ws []Window
+		for d := 0; d < days; d++ {
+			if rng.IntN(4) > 0 {
+				ws = append(ws, Window{d*day + 1, d*day + 4})
+			}
+			if rng.IntN(4) > 0 {
+				ws = append(ws, Window{d*day + 5, d*day + 5 + 1 + rng.IntN(4)})
+			}
+		}
+		if len(ws) == 0 {
+			ws = append(ws, Window{1, 4})
+		}
+		return NewCalendar(ws)
+	}
+	p.Resources = []Resource{{Name: "dwelling", Capacity: 1}, {Name: "crew a", Capacity: 1, Calendar: halves()}, {Name: "crew b", Capacity: 1, Calendar: halves()}}
+	home := halves()
+	n := 2 + rng.IntN(3)
+	for i := 0; i < n; i++ {
+		t := Task{Name: fmt.Sprint("T", i), Duration: 1 + rng.IntN(7), Group: 0,
+			Demands: []Demand{{Alternatives: []int{0}, Amount: 1}, {Alternatives: []int{1 + rng.IntN(2)}, Amount: 1}}}
+		if rng.IntN(3) == 0 {
+			t.Demands[1].Alternatives = []int{1, 2}
+		}
+		if rng.IntN(2) == 0 {
+			t.Calendar = home
+		}
+		t.Contiguous = rng.IntN(4) == 0 && t.Duration <= 3
+		if rng.IntN(4) == 0 {
+			t.Release = rng.IntN(2 * day)
+		}
+		p.Tasks = append(p.Tasks, t)
+		if i > 0 && rng.IntN(3) > 0 {
+			pr := Precedence{From: rng.IntN(i), To: i, MaxLag: -1}
+			switch rng.IntN(3) {
+			case 1:
+				pr.MinLag = 1 + rng.IntN(12)
+			case 2:
+				pr.MinLag, pr.LagCalendar = 1+rng.IntN(4), p.Resources[1].Calendar
+			}
+			p.Precedences = append(p.Precedences, pr)
+		}
+	}
+	if rng.IntN(4) == 0 {
+		// a fixed task: one unit on the first open minute of a day
+		c := p.Resources[1].Calendar
+		s, e, _ := c.Advance(rng.IntN(3*day), 1)
+		p.Tasks = append(p.Tasks, Task{Name: "fixed", Duration: 1, Group: 0, Fixed: true, Start: s, End: e, Choice: []int{0, 1},
+			Demands: []Demand{{Alternatives: []int{0}, Amount: 1}, {Alternatives: []int{1}, Amount: 1}}})
+	}
+	return p
+}
+
+// fewestDaysByEnumeration is the fewest days any complete schedule of p (one
+// group) touches: every start and crew of every task, the precedences, the
+// dwelling and the crews one task at a time, the horizon; -1 when none is
+// complete.
+func fewestDaysByEnumeration(p *Problem) int {
+	c, err := compile(p)
+	if err != nil {
+		panic(err)
+	}
+	n := len(p.Tasks)
+	pl := make([]Placement, n)
+	best := -1
+	var rec func(t int)
+	rec = func(t int) {
+		if t == n {
+			if d := daysTouched(p, pl)[0]; best < 0 || d < best {
+				best = d
+			}
+			return
+		}
+		task := &p.Tasks[t]
+		if task.Fixed {
+			pl[t] = Placement{Placed: true, Start: task.Start, End: task.End, Choice: task.Choice}
+			if placedOK(c, pl, t) {
+				rec(t + 1)
+			}
+			return
+		}
+		for _, m := range c.modes[t] {
+			for s := 0; s < p.Horizon; s++ {
+				var st, e int
+				var ok bool
+				if task.Contiguous {
+					st, ok = m.cal.FitContiguous(s, task.Duration)
+					e = st + task.Duration
+				} else {
+					st, e, ok = m.cal.Advance(s, task.Duration)
+				}
+				if !ok || st != s || e > p.Horizon || s < task.Release {
+					continue
+				}
+				pl[t] = Placement{Placed: true, Start: s, End: e, Choice: m.choice}
+				if placedOK(c, pl, t) {
+					rec(t + 1)
+				}
+			}
+		}
+		pl[t] = Placement{}
+	}
+	rec(0)
+	return best
+}
+
+// placedOK checks task t against the tasks before it: the precedences (lags
+// through their calendars), and no resource used by both at once.
+func placedOK(c *compiled, pl []Placement, t int) bool {
+	for u := 0; u < t; u++ {
+		a, b := pl[u], pl[t]
+		for k := range c.p.Tasks[t].Demands {
+			for j := range c.p.Tasks[u].Demands {
+				if a.Choice[j] == b.Choice[k] && a.Start < b.End && b.Start < a.End {
+					return false
+				}
+			}
+		}
+	}
+	for _, pr := range c.p.Precedences {
+		if pr.From > t || pr.To > t {
+			continue
+		}
+		at := pl[pr.From].End + pr.MinLag
+		if pr.LagCalendar != nil && pr.MinLag > 0 {
+			_, x, ok := pr.LagCalendar.Advance(pl[pr.From].End, pr.MinLag)
+			if !ok {
+				return false
+			}
+			at = x
+		}
+		if pl[pr.To].Start < at {
+			return false
+		}
+	}
+	return true
+}
+
+// The days bound of tiny groups never exceeds the fewest days found by
+// enumerating every schedule, and the serial bound raises it on some: it is
+// then at least as high as without it, and often the fewest itself.
+func TestSerialDaysBoundAgainstEnumeration(t *testing.T) {
+	tried, raised, exact, exactBefore := 0, 0, 0, 0
+	for seed := uint64(0); seed < 400; seed++ {
+		p := tinyDaysProblem(rand.New(rand.NewPCG(seed, 41)))
+		fewest := fewestDaysByEnumeration(p)
+		if fewest < 0 {
+			continue
+		}
+		tried++
+		c, err := compile(p)
+		require.NoError(t, err)
+		got := c.groupDayBounds()[0]
+		c2, err := compile(p)
+		require.NoError(t, err)
+		c2.noSerialDays = true
+		before := c2.groupDayBounds()[0]
+		require.LessOrEqual(t, got, fewest, "seed %d: the bound exceeds the fewest days", seed)
+		require.GreaterOrEqual(t, got, before, "seed %d", seed)
+		if got > before {
+			raised++
+		}
+		if got == fewest {
+			exact++
+		}
+		if before == fewest {
+			exactBefore++
+		}
+	}
+	t.Logf("%d groups with a complete schedule: the bound is the fewest days on %d (%d without the serial bound), raised on %d", tried, exact, exactBefore, raised)
+	require.Greater(t, tried, 200)
+	assert.Greater(t, raised, 10, "the serial bound never raises the bound")
+}
