@@ -28,12 +28,13 @@ func writeJSONFile(t *testing.T, path string, v any) {
 }
 
 // solved solves p, deterministically (workLimit schedules, one worker), and
-// requires a plan without violations.
+// requires a plan the independent verifier accepts.
 func solved(t *testing.T, p *model.Problem, workLimit int) *scheduler.Result {
 	t.Helper()
 	res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: workLimit, Workers: 1})
 	require.NoError(t, err)
 	require.Empty(t, res.Violations)
+	require.Empty(t, scheduler.Verify(res.Problem, res.Plan))
 	return res
 }
 

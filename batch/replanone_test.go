@@ -26,6 +26,7 @@ func TestReplanOneBooksStaysOnce(t *testing.T) {
 	replan := model.Validations() - before
 	require.Positive(t, replan)
 	require.Empty(t, rr.Diff.Changes)
+	require.Empty(t, scheduler.Verify(rr.Problem, rr.Plan))
 
 	before = model.Validations()
 	out, err := ReplanOne(context.Background(), p, res.Plan, none, func(*model.Problem) (time.Time, error) { return now, nil }, set)

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -154,6 +156,9 @@ func solveExample(t *testing.T, ts *httptest.Server) JobStatus {
 	return done
 }
 
+// waitJob waits for job id to leave the running state, and returns its
+// status; a job done with a version stored has that version's plan checked by
+// the independent verifier (unless the operation is gone since).
 func waitJob(t *testing.T, ts *httptest.Server, id string) JobStatus {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
@@ -162,11 +167,33 @@ func waitJob(t *testing.T, ts *httptest.Server, id string) JobStatus {
 		var st JobStatus
 		require.NoError(t, json.Unmarshal(body, &st))
 		if st.State != "running" {
+			if st.State == "done" && st.Version > 0 {
+				requireVersionVerified(t, ts, st.Operation, st.Version)
+			}
 			return st
 		}
 		require.True(t, time.Now().Before(deadline), "job still running")
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// requireVersionVerified fails t when the independent verifier finds version
+// v of operation op's plan breaks a hard rule of its problem. An operation
+// deleted since (404), or deleted and created again (its version v, if any, is
+// another's, perhaps without a plan), has nothing left to check.
+func requireVersionVerified(t *testing.T, ts *httptest.Server, op string, v int) {
+	t.Helper()
+	resp, body := call(t, ts, "GET", fmt.Sprintf("/v1/operations/%s/versions/%d", url.PathEscape(op), v), readTok, nil)
+	if resp.StatusCode == http.StatusNotFound {
+		return
+	}
+	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
+	var ver Version
+	require.NoError(t, json.Unmarshal(body, &ver))
+	if ver.Plan == nil {
+		return
+	}
+	require.Empty(t, scheduler.Verify(ver.Problem, ver.Plan), "%s version %d", op, v)
 }
 
 func TestSolveReplanDiffFeedExplain(t *testing.T) {
