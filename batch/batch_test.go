@@ -28,13 +28,26 @@ func writeJSONFile(t *testing.T, path string, v any) {
 }
 
 // solved solves p, deterministically (workLimit schedules, one worker), and
-// requires a plan without violations.
+// requires a plan the independent verifier accepts.
 func solved(t *testing.T, p *model.Problem, workLimit int) *scheduler.Result {
 	t.Helper()
 	res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: workLimit, Workers: 1})
 	require.NoError(t, err)
 	require.Empty(t, res.Violations)
+	require.Empty(t, scheduler.Verify(res.Problem, res.Plan))
 	return res
+}
+
+// withPlannedStays is a generated operation of 60 dwellings (seed 3) solved
+// with a work limit of 2, a plan with stays the planner chose, and a time a
+// month before its works (the clock moves nothing into the frozen period).
+func withPlannedStays(t *testing.T) (now time.Time, p *model.Problem, res *scheduler.Result) {
+	t.Helper()
+	p = gen.Generate(gen.Options{Dwellings: 60, Seed: 3})
+	require.NotNil(t, p.Operation.Rehousing)
+	res = solved(t, p, 2)
+	require.NotEmpty(t, res.Plan.PlannedStays(), "the generator's households that need a stay")
+	return parisNoon(t, 2026, time.December, 1), p, res
 }
 
 // parisNoon is noon of y-m-d in Europe/Paris, the generated operations' zone.

@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/rehabplan/rehabplan/gen"
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/scheduler"
 )
@@ -17,10 +16,7 @@ import (
 // validates the problem with them); ReplanOne books them no second time to tell
 // "unchanged", so it validates no more than the replan alone.
 func TestReplanOneBooksStaysOnce(t *testing.T) {
-	now := parisNoon(t, 2026, time.December, 1)
-	p := gen.Generate(gen.Options{Dwellings: 60, Seed: 3})
-	res := solved(t, p, 2)
-	require.NotEmpty(t, res.Plan.PlannedStays())
+	now, p, res := withPlannedStays(t)
 	set := &scheduler.Settings{WorkLimit: 2, Workers: 1}
 	none := &model.Events{Format: model.EventsFormat, Events: []model.Event{}}
 
@@ -30,6 +26,7 @@ func TestReplanOneBooksStaysOnce(t *testing.T) {
 	replan := model.Validations() - before
 	require.Positive(t, replan)
 	require.Empty(t, rr.Diff.Changes)
+	require.Empty(t, scheduler.Verify(rr.Problem, rr.Plan))
 
 	before = model.Validations()
 	out, err := ReplanOne(context.Background(), p, res.Plan, none, func(*model.Problem) (time.Time, error) { return now, nil }, set)
@@ -42,10 +39,8 @@ func TestReplanOneBooksStaysOnce(t *testing.T) {
 // statusesChanged sees a changed status, crew or fixed time, an intervention
 // gone or new, but not the moves of the plan's stays that booking them adds.
 func TestStatusesChanged(t *testing.T) {
-	p := gen.Generate(gen.Options{Dwellings: 60, Seed: 3})
-	res := solved(t, p, 2)
+	_, p, res := withPlannedStays(t)
 	stays := res.Plan.PlannedStays()
-	require.NotEmpty(t, stays)
 	booked, err := model.WithPlannedStays(p, res.Plan)
 	require.NoError(t, err)
 	byID := func(q *model.Problem, id string) *model.Intervention {

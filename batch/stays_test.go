@@ -9,7 +9,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/rehabplan/rehabplan/gen"
 	"github.com/rehabplan/rehabplan/model"
 	"github.com/rehabplan/rehabplan/scheduler"
 )
@@ -19,12 +18,7 @@ import (
 // beside the plan (rehabplan solve's output) or the batch solved it first (the
 // version then books them, and says how many it planned).
 func TestFirstNightBooksPlannedStaysQuietly(t *testing.T) {
-	// a month before the works: the clock moves nothing into the frozen period
-	now := parisNoon(t, 2026, time.December, 1)
-	p := gen.Generate(gen.Options{Dwellings: 60, Seed: 3})
-	require.NotNil(t, p.Operation.Rehousing)
-	res := solved(t, p, 2)
-	require.NotEmpty(t, res.Plan.PlannedStays(), "the generator's households that need a stay")
+	now, p, res := withPlannedStays(t)
 	require.Less(t, len(p.Interventions), len(res.Problem.Interventions), "the stays add the moves")
 
 	dir := t.TempDir()

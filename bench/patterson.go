@@ -54,9 +54,12 @@ func LoadPatterson(r io.Reader) (*solver.Problem, error) {
 			return nil, err
 		}
 	}
-	b := rcpspBuilder{format: format, capacity: capacity, n: n}
+	in := &rcpspInstance{format: format, names: make([]string, nr), capacity: capacity, scheduled: make([]bool, nr)}
+	for k := range capacity {
+		in.names[k], in.scheduled[k] = fmt.Sprintf("R%d", k+1), true
+	}
 	for i := 0; i < n; i++ {
-		if err := b.job(tk, i); err != nil {
+		if err := pattersonJob(in, tk, i, n); err != nil {
 			return nil, err
 		}
 	}
@@ -64,7 +67,7 @@ func LoadPatterson(r io.Reader) (*solver.Problem, error) {
 		t := tk.items[tk.at]
 		return nil, errf(format, t.ln.no, "unexpected data %q after the %d jobs", t.s, n)
 	}
-	return b.problem()
+	return in.problem()
 }
 
 // LoadRCPSPFile reads an RCPSP instance in the format its name or content says:
@@ -110,88 +113,43 @@ func (t *tokens) int(what string, lo, hi int) (int, error) {
 	return atoi(t.format, x.ln, x.s, what, lo, hi)
 }
 
-// rcpspBuilder gathers the jobs of a single-mode RCPSP instance.
-type rcpspBuilder struct {
-	format   string
-	capacity []int
-	n        int
-	total    int
-	dur      []int
-	amount   [][]int
-	succ     [][]int
-}
-
-// job reads job i's record: duration, requests, successor count, successors.
-func (b *rcpspBuilder) job(tk *tokens, i int) error {
+// pattersonJob reads job i's record (of n) into in: duration, requests,
+// successor count, successors.
+func pattersonJob(in *rcpspInstance, tk *tokens, i, n int) error {
 	d, err := tk.int(fmt.Sprintf("job %d duration", i+1), 0, MaxValue)
 	if err != nil {
 		return err
 	}
-	b.total += d
-	if b.total > MaxTotalDuration {
-		return errf(b.format, tk.items[tk.at-1].ln.no, "the sum of the durations exceeds %d", MaxTotalDuration)
+	if err := in.addDuration(d, tk.items[tk.at-1].ln.no); err != nil {
+		return err
 	}
-	req := make([]int, len(b.capacity))
+	req := make([]int, len(in.capacity))
 	for k := range req {
-		what := fmt.Sprintf("job %d request of R%d", i+1, k+1)
+		what := fmt.Sprintf("job %d request of %s", i+1, in.names[k])
 		if req[k], err = tk.int(what, 0, MaxValue); err != nil {
 			return err
 		}
-		if req[k] > b.capacity[k] {
-			return errf(b.format, tk.items[tk.at-1].ln.no, "job %d requests %d of R%d, whose availability is %d", i+1, req[k], k+1, b.capacity[k])
+		if err := in.checkRequest(i, k, req[k], tk.items[tk.at-1].ln.no); err != nil {
+			return err
 		}
 	}
-	ns, err := tk.int(fmt.Sprintf("job %d number of successors", i+1), 0, b.n)
+	ns, err := tk.int(fmt.Sprintf("job %d number of successors", i+1), 0, n)
 	if err != nil {
 		return err
 	}
 	succ := make([]int, ns)
 	for s := range succ {
-		to, err := tk.int(fmt.Sprintf("job %d successor", i+1), 1, b.n)
+		to, err := tk.int(fmt.Sprintf("job %d successor", i+1), 1, n)
 		if err != nil {
 			return err
 		}
 		if to == i+1 {
-			return errf(b.format, tk.items[tk.at-1].ln.no, "job %d is its own successor", i+1)
+			return errf(in.format, tk.items[tk.at-1].ln.no, "job %d is its own successor", i+1)
 		}
 		succ[s] = to - 1
 	}
-	b.dur = append(b.dur, d)
-	b.amount = append(b.amount, req)
-	b.succ = append(b.succ, succ)
+	in.dur = append(in.dur, d)
+	in.amount = append(in.amount, req)
+	in.succ = append(in.succ, succ)
 	return nil
-}
-
-// problem is the instance as a solver problem, validated.
-func (b *rcpspBuilder) problem() (*solver.Problem, error) {
-	p := &solver.Problem{Objective: solver.Objective{Makespan: 1}}
-	index := make([]int, len(b.capacity))
-	for k, c := range b.capacity {
-		used := false
-		for _, a := range b.amount {
-			used = used || a[k] > 0
-		}
-		index[k] = -1
-		if c == 0 && !used {
-			continue
-		}
-		index[k] = len(p.Resources)
-		p.Resources = append(p.Resources, solver.Resource{Name: fmt.Sprintf("R%d", k+1), Capacity: c})
-	}
-	p.Tasks = make([]solver.Task, len(b.dur))
-	for i, d := range b.dur {
-		p.Tasks[i] = solver.Task{Name: fmt.Sprintf("job%d", i+1), Group: -1, Duration: d}
-		for k, a := range b.amount[i] {
-			if a > 0 {
-				p.Tasks[i].Demands = append(p.Tasks[i].Demands, solver.Demand{Alternatives: []int{index[k]}, Amount: a})
-			}
-		}
-		for _, to := range b.succ[i] {
-			p.Precedences = append(p.Precedences, solver.Precedence{From: i, To: to, MaxLag: -1})
-		}
-	}
-	if err := p.Validate(); err != nil {
-		return nil, &ParseError{b.format, 0, err.Error()}
-	}
-	return p, nil
 }

@@ -332,19 +332,48 @@ func PlanStaysTimed(ctx context.Context, p *model.Problem, e SketchEffort, tm so
 // stay where they were. A dwelling not in drawn gets its stay as early as its
 // works allow.
 //
-// One long function: the estimate of each stay and the choice of its unit share
-// the units' next free days, read once; split, each half would take them all.
+// The stays are estimated first (stayCandidates), then given a unit each in the
+// order of their earliest day (unitBook.place), the units' booked days read once.
 func PlaceStays(p *model.Problem, needs []StayNeed, drawn map[string][2]time.Time) []model.Stay {
 	if len(needs) == 0 {
 		return nil
 	}
 	tv := p.Typed()
+	cands := stayCandidates(p, tv, needs, drawn)
+	sort.SliceStable(cands, func(a, b int) bool { return cands[a].earliest.Before(cands[b].earliest) })
+	book := newUnitBook(p, tv)
+	var out []model.Stay
+	for _, cd := range cands {
+		if st, ok := book.place(p, cd); ok {
+			out = append(out, st)
+		}
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].From < out[b].From })
+	return out
+}
+
+// stayCand is a stay to place: its need, the earliest day it may start and how
+// many days it lasts.
+type stayCand struct {
+	need     StayNeed
+	earliest time.Time
+	days     int
+}
+
+// dayIn is t's day at midnight in loc (t's own clock, read in loc).
+func dayIn(t time.Time, loc *time.Location) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+}
+
+// stayCandidates estimates each need's stay: it starts no earlier than the
+// notice floor, the releases and the deliveries of the works it wraps, and lasts
+// those works' span (in working days) plus a margin; a dwelling in drawn wraps
+// the drawn dates, from the working day before.
+func stayCandidates(p *model.Problem, tv *model.Typed, needs []StayNeed, drawn map[string][2]time.Time) []stayCand {
 	loc := tv.Loc
 	x := model.NewIndex(p)
-	day := func(t time.Time) time.Time { return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc) }
-	opStart, opEnd := tv.Start.V, tv.End.V
-	cleaning := p.Operation.Rehousing.CleaningDaysOf()
-	floor := opStart
+	day := func(t time.Time) time.Time { return dayIn(t, loc) }
+	floor := tv.Start.V
 	if tv.Now.OK() {
 		floor = maxTime(floor, p.NoticeFloor(tv.Now.V, loc))
 	}
@@ -353,18 +382,13 @@ func PlaceStays(p *model.Problem, needs []StayNeed, drawn map[string][2]time.Tim
 		iv := &p.Interventions[i]
 		byDwelling[iv.Dwelling] = append(byDwelling[iv.Dwelling], iv)
 	}
-	type cand struct {
-		need     StayNeed
-		earliest time.Time
-		days     int
+	during := func(iv *model.Intervention) bool {
+		t := x.Trades[iv.Trade]
+		return t != nil && (t.CutsWater || t.CutsBathroom) && !iv.Fixed()
 	}
-	cands := make([]cand, 0, len(needs))
+	cands := make([]stayCand, 0, len(needs))
 	for _, n := range needs {
 		w := worksOf(p, tv, byDwelling[n.Dwelling])
-		during := func(iv *model.Intervention) bool {
-			t := x.Trades[iv.Trade]
-			return t != nil && (t.CutsWater || t.CutsBathroom) && !iv.Fixed()
-		}
 		first, last, _ := w.span(during)
 		e := floor
 		for _, iv := range w.ivs {
@@ -393,66 +417,90 @@ func PlaceStays(p *model.Problem, needs []StayNeed, drawn map[string][2]time.Tim
 			e = maxTime(e, a)
 			days = max(days, int(b.Sub(day(e)).Hours()/24+0.5)+2+stayMarginDays)
 		}
-		cands = append(cands, cand{n, day(e), days})
+		cands = append(cands, stayCand{n, day(e), days})
 	}
-	sort.SliceStable(cands, func(a, b int) bool { return cands[a].earliest.Before(cands[b].earliest) })
-	// each unit's stays booked, and its next free day for planned ones
-	type span struct{ from, to time.Time }
-	booked := map[string][]span{}
+	return cands
+}
+
+// daySpan is a unit's booked days, both included.
+type daySpan struct{ from, to time.Time }
+
+// unitBook is the relocation units' bookings while stays are placed: each
+// unit's booked days (the problem's relocations, then the stays placed) and its
+// next free day for planned ones.
+type unitBook struct {
+	loc      *time.Location
+	opEnd    time.Time
+	cleaning int
+	booked   map[string][]daySpan
+	free     map[string]time.Time
+}
+
+func newUnitBook(p *model.Problem, tv *model.Typed) *unitBook {
+	loc := tv.Loc
+	b := &unitBook{loc: loc, opEnd: tv.End.V, cleaning: p.Operation.Rehousing.CleaningDaysOf(),
+		booked: map[string][]daySpan{}, free: map[string]time.Time{}}
 	for i, r := range p.Relocations {
 		tr := tv.Relocations()[i]
 		if tr.From.OK() && tr.To.OK() {
-			booked[r.Unit] = append(booked[r.Unit], span{day(tr.From.V.In(loc)), day(tr.To.V.Add(-time.Minute).In(loc))})
+			b.booked[r.Unit] = append(b.booked[r.Unit], daySpan{dayIn(tr.From.V.In(loc), loc), dayIn(tr.To.V.Add(-time.Minute).In(loc), loc)})
 		}
 	}
-	free := map[string]time.Time{}
-	var out []model.Stay
-	for _, cd := range cands {
-		bestU, bestFrom := -1, time.Time{}
-		for u := range p.RelocationUnits {
-			unit := &p.RelocationUnits[u]
-			from := maxTime(cd.earliest, free[unit.ID])
-			if unit.AvailableFrom != "" {
-				if t, err := model.ParseDate(unit.AvailableFrom, loc); err == nil {
-					from = maxTime(from, t)
-				}
-			}
-			limit := opEnd
-			if unit.AvailableTo != "" {
-				if t, err := model.ParseDate(unit.AvailableTo, loc); err == nil && t.Before(limit) {
-					limit = t
-				}
-			}
-			for moved := true; moved; {
-				moved = false
-				from = weekdayOn(from)
-				to := from.AddDate(0, 0, cd.days-1)
-				for _, b := range booked[unit.ID] {
-					if !from.After(b.to.AddDate(0, 0, cleaning)) && !to.AddDate(0, 0, cleaning).Before(b.from) {
-						from, moved = b.to.AddDate(0, 0, cleaning+1), true
-					}
-				}
-			}
-			if from.AddDate(0, 0, cd.days-1).After(limit) {
-				continue
-			}
-			if bestU < 0 || from.Before(bestFrom) {
-				bestU, bestFrom = u, from
-			}
+	return b
+}
+
+// place books cd in the unit where it can start first (the first such unit
+// in the problem's order), and returns its stay; false when no unit can take
+// it before its availability or the operation ends.
+func (b *unitBook) place(p *model.Problem, cd stayCand) (model.Stay, bool) {
+	bestU, bestFrom := -1, time.Time{}
+	for u := range p.RelocationUnits {
+		from, ok := b.firstFrom(&p.RelocationUnits[u], cd)
+		if ok && (bestU < 0 || from.Before(bestFrom)) {
+			bestU, bestFrom = u, from
 		}
-		if bestU < 0 {
-			continue
-		}
-		unit := p.RelocationUnits[bestU].ID
-		to := bestFrom.AddDate(0, 0, cd.days-1)
-		booked[unit] = append(booked[unit], span{bestFrom, to})
-		free[unit] = to.AddDate(0, 0, cleaning+1)
-		out = append(out, model.Stay{Household: cd.need.Household, Dwelling: cd.need.Dwelling, Unit: unit,
-			From: bestFrom.Format(time.DateOnly), To: to.Format(time.DateOnly), Planned: true, Reason: cd.need.Reason,
-			MoveOut: cd.need.Dwelling + "/move-out", MoveBack: cd.need.Dwelling + "/move-back"})
 	}
-	sort.SliceStable(out, func(a, b int) bool { return out[a].From < out[b].From })
-	return out
+	if bestU < 0 {
+		return model.Stay{}, false
+	}
+	unit := p.RelocationUnits[bestU].ID
+	to := bestFrom.AddDate(0, 0, cd.days-1)
+	b.booked[unit] = append(b.booked[unit], daySpan{bestFrom, to})
+	b.free[unit] = to.AddDate(0, 0, b.cleaning+1)
+	return model.Stay{Household: cd.need.Household, Dwelling: cd.need.Dwelling, Unit: unit,
+		From: bestFrom.Format(time.DateOnly), To: to.Format(time.DateOnly), Planned: true, Reason: cd.need.Reason,
+		MoveOut: cd.need.Dwelling + "/move-out", MoveBack: cd.need.Dwelling + "/move-back"}, true
+}
+
+// firstFrom is the first weekday unit can take cd from: after its next free
+// day and its availability, clear of its bookings and their cleaning days;
+// false when the stay would end after the unit's availability or the
+// operation's end.
+func (b *unitBook) firstFrom(unit *model.RelocationUnit, cd stayCand) (time.Time, bool) {
+	from := maxTime(cd.earliest, b.free[unit.ID])
+	if unit.AvailableFrom != "" {
+		if t, err := model.ParseDate(unit.AvailableFrom, b.loc); err == nil {
+			from = maxTime(from, t)
+		}
+	}
+	limit := b.opEnd
+	if unit.AvailableTo != "" {
+		if t, err := model.ParseDate(unit.AvailableTo, b.loc); err == nil && t.Before(limit) {
+			limit = t
+		}
+	}
+	cleaning := b.cleaning
+	for moved := true; moved; {
+		moved = false
+		from = weekdayOn(from)
+		to := from.AddDate(0, 0, cd.days-1)
+		for _, bk := range b.booked[unit.ID] {
+			if !from.After(bk.to.AddDate(0, 0, cleaning)) && !to.AddDate(0, 0, cleaning).Before(bk.from) {
+				from, moved = bk.to.AddDate(0, 0, cleaning+1), true
+			}
+		}
+	}
+	return from, !from.AddDate(0, 0, cd.days-1).After(limit)
 }
 
 func maxTime(a, b time.Time) time.Time {

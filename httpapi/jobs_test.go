@@ -311,6 +311,7 @@ func TestResumedJobWithItsPlanStoredEndsDone(t *testing.T) {
 		Started: started, TimeLimit: 30 * time.Second, WorkLimit: 2, Seed: 1}))
 	res, err := scheduler.Solve(context.Background(), gen.Example(), &scheduler.Settings{WorkLimit: 2, Seed: 1, Workers: 1})
 	require.NoError(t, err)
+	require.Empty(t, scheduler.Verify(v1.Problem, res.Plan))
 	_, _, err = st.AddVersion("op-les-tilleuls", v1.Base(), &Version{Kind: "solved", Problem: v1.Problem, Plan: res.Plan}, Idem{})
 	require.NoError(t, err)
 	require.NoError(t, st.Close())

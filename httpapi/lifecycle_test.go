@@ -528,6 +528,7 @@ func FuzzLifecycleBodies(f *testing.F) {
 	p := gen.Example()
 	res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: 1, Workers: 1, Seed: 1})
 	require.NoError(f, err)
+	require.Empty(f, scheduler.Verify(res.Problem, res.Plan))
 	loc := p.Typed().Loc
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var ar announceRequest

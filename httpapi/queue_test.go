@@ -319,6 +319,7 @@ func TestNightQueuedOncePerOperation(t *testing.T) {
 		if err != nil {
 			return nil, "", err
 		}
+		assert.Empty(t, scheduler.Verify(latest.Problem, res.Plan), latest.Problem.Operation.Name)
 		return &Version{Kind: "solved", Problem: latest.Problem, Plan: res.Plan}, "done", nil
 	}
 	for _, st := range []*PGStore{a, b} {

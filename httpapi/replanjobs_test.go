@@ -45,6 +45,7 @@ func addSolved(t *testing.T, st Store) *Version {
 	t.Helper()
 	res, err := scheduler.Solve(context.Background(), gen.Example(), &scheduler.Settings{WorkLimit: 2, Seed: 1, Workers: 1})
 	require.NoError(t, err)
+	require.Empty(t, scheduler.Verify(res.Problem, res.Plan))
 	latest, err := st.Latest("op-les-tilleuls")
 	require.NoError(t, err)
 	v, _, err := st.AddVersion("op-les-tilleuls", latest.Base(), &Version{Kind: "solved", Problem: res.Problem, Plan: res.Plan}, Idem{})
@@ -243,6 +244,7 @@ func TestReplanJobResumed(t *testing.T) {
 	require.NoError(t, err)
 	rr, err := scheduler.Replan(context.Background(), v2.Problem, v2.Plan, evs, at, &scheduler.Settings{WorkLimit: 2, Seed: 1, Workers: 1})
 	require.NoError(t, err)
+	require.Empty(t, scheduler.Verify(rr.Problem, rr.Plan))
 	v3, _, err := st.AddVersion("op-les-tilleuls", v2.Base(), &Version{Kind: "replanned", Problem: rr.Problem, Plan: rr.Plan, Diff: rr.Diff, Events: evs}, stored.idem())
 	require.NoError(t, err)
 	require.NoError(t, st.Close())
@@ -371,6 +373,7 @@ func TestReplanJobWithItsVersionStoredEndsDone(t *testing.T) {
 		at, _ := time.Parse(time.RFC3339, rec.Now)
 		rr, err := scheduler.Replan(context.Background(), v2.Problem, v2.Plan, evs, at, &scheduler.Settings{WorkLimit: 2, Seed: 1, Workers: 1})
 		require.NoError(t, err)
+		require.Empty(t, scheduler.Verify(rr.Problem, rr.Plan))
 		v3, _, err := st.AddVersion("op-les-tilleuls", v2.Base(), &Version{Kind: "replanned", Problem: rr.Problem, Plan: rr.Plan, Diff: rr.Diff, Events: evs}, rec.idem())
 		require.NoError(t, err)
 

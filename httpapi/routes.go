@@ -20,7 +20,8 @@ import (
 
 // route is one endpoint. The router, the adapter that runs its handler and the
 // OpenAPI document are all built from it, so that what is served and what is
-// documented cannot drift apart. A new route is one entry in table and its handler.
+// documented cannot drift apart. A new route is one entry in its area's list (see
+// table) and its handler.
 type route struct {
 	method, path string
 	// name is the operationId and the mux route's name.
@@ -130,12 +131,25 @@ var (
 	hVersion = param{name: "X-Rehabplan-Version", desc: "the number of the version the plan belongs to", schema: map[string]any{"type": "integer"}}
 )
 
-// table lists every route. Order matters where two paths could match the same
-// URL: mux tries them in this order.
-//
-// One long function: the route table itself, one entry per route, so that the
-// router, the query checks, CORS and the OpenAPI document read one list.
+// table lists every route, area by area. Order matters where two paths could
+// match the same URL: mux tries them in this order.
 func (s *Server) table() []route {
+	return slices.Concat(
+		s.serviceRoutes(),
+		s.operationRoutes(),
+		s.jobRoutes(),
+		s.planRoutes(),
+		s.viewRoutes(),
+		s.feedRoutes(),
+		s.lifecycleRoutes(),
+		s.requestRoutes(),
+		s.adminRoutes(),
+	)
+}
+
+// serviceRoutes are the service's own routes: health, metrics, the OpenAPI
+// document and the planning page.
+func (s *Server) serviceRoutes() []route {
 	return []route{
 		{method: "GET", path: "/healthz", name: "healthz", summary: "liveness", handler: s.healthz,
 			answers: []answer{{status: 200, desc: "alive", body: jsonOf[statusAnswer]()}}},
@@ -151,6 +165,14 @@ func (s *Server) table() []route {
 			answers: []answer{{status: 200, desc: "the page", body: textBody("text/html")}}},
 		{method: "GET", path: "/app/{file}", name: "pageFile", summary: "the planning page's files", handler: s.page,
 			answers: []answer{{status: 200, desc: "the file", body: textBody("text/html", "text/css", "text/javascript")}}, fails: []int{404}},
+	}
+}
+
+// operationRoutes are the routes of the operations themselves: their holidays,
+// the token's rights, and the operations' problems (list, create, read,
+// replace, delete).
+func (s *Server) operationRoutes() []route {
+	return []route{
 		{method: "GET", path: "/v1/operations/{op}/holidays", name: "holidays", role: anyRole, summary: "the operation's public holidays and closures", handler: s.holidays, heavy: true,
 			answers: []answer{{status: 200, desc: "the dates", body: jsonOf[holidaysAnswer](), headers: []param{hETag}}}, fails: []int{404}},
 		{method: "GET", path: "/v1/me", name: "me", role: anyRole, summary: "what the request's token may do: its id, role, scope (operations, a contractor's crews), the routes it may call (by operationId), the event types it may send, which jobs it may cancel", handler: s.me,
@@ -168,6 +190,12 @@ func (s *Server) table() []route {
 		{method: "DELETE", path: "/v1/operations/{op}", name: "deleteOperation", role: planners, summary: "delete the operation and all its versions", handler: s.deleteOperation,
 			headers: []param{hIfMatch},
 			answers: []answer{{status: 204, desc: "deleted"}}, fails: []int{404, 412}},
+	}
+}
+
+// jobRoutes are the routes of the solve jobs: start one, read, cancel, and its plan.
+func (s *Server) jobRoutes() []route {
+	return []route{
 		{method: "POST", path: "/v1/operations/{op}/solve", name: "startSolve", role: planners, summary: "start a solve job; returns its id at once", handler: s.startSolve,
 			query:   []param{qTimeLimit, qWorkLimit, qSeed},
 			answers: []answer{{status: 202, desc: "the job, running", body: jsonOf[JobStatus](), headers: []param{hLocation}}}, fails: []int{404, 429, 503}},
@@ -177,6 +205,13 @@ func (s *Server) table() []route {
 			answers: []answer{{status: 202, desc: "cancelling: the job stores its best plan, then ends", body: jsonOf[JobStatus]()}}, fails: []int{404, 409}},
 		{method: "GET", path: "/v1/jobs/{job}/plan", name: "getJobPlan", role: anyRole, summary: "the plan of a finished job", handler: s.getJobPlan,
 			answers: []answer{{status: 200, desc: "the plan", body: jsonOf[model.Plan]()}}, fails: []int{404, 409, 429}},
+	}
+}
+
+// planRoutes are the routes of the versions and their plans: read them, diff
+// two, and the events that replan into a new one.
+func (s *Server) planRoutes() []route {
+	return []route{
 		{method: "GET", path: "/v1/operations/{op}/versions", name: "listVersions", role: readers, summary: "the operation's versions", handler: s.listVersions,
 			answers: []answer{{status: 200, desc: "the versions, oldest first", body: jsonOf[versionsAnswer](), headers: []param{hETag}}}, fails: []int{404}},
 		{method: "GET", path: "/v1/operations/{op}/versions/{v}", name: "getVersion", role: readers, summary: "one version: problem, plan, diff", handler: s.getVersion,
@@ -195,6 +230,13 @@ func (s *Server) table() []route {
 				{status: 202, desc: "Prefer: respond-async: the replan job, queued or running (with Idempotent-Replayed, the job an earlier request with the same Idempotency-Key queued); its status gives the new version and its diff once done",
 					body: jsonOf[JobStatus](), headers: []param{hLocation, hPreferenceApplied, hReplayed}},
 			}, fails: []int{404, 409, 422, 429, 503}},
+	}
+}
+
+// viewRoutes are the routes that read the latest plan for someone: an
+// explanation, a calendar, the appointments, the summary.
+func (s *Server) viewRoutes() []route {
+	return []route{
 		{method: "GET", path: "/v1/operations/{op}/interventions/{iv}/explanation", name: "explain", role: readers, summary: "why an intervention stands where it is, what keeps it from being earlier", handler: s.explain,
 			query: []param{qLang}, headers: []param{hAcceptLanguage},
 			answers: []answer{{status: 200, desc: "the explanation", body: jsonOf[scheduler.Explanation](), headers: []param{hContentLang}}}, fails: []int{404, 429}},
@@ -204,6 +246,12 @@ func (s *Server) table() []route {
 			answers: []answer{{status: 200, desc: "the appointments, by start", body: jsonOf[appointmentsAnswer]()}}, fails: []int{404, 429}},
 		{method: "GET", path: "/v1/operations/{op}/summary", name: "getSummary", role: readers, summary: "the latest plan's summary: counts and dates by trade and building, disturbed days, open snags by contractor", handler: s.getSummary, heavy: true,
 			answers: []answer{{status: 200, desc: "the summary", body: jsonOf[summaryAnswer]()}}, fails: []int{404, 429}},
+	}
+}
+
+// feedRoutes are the routes of the calendar feeds by secret URL.
+func (s *Server) feedRoutes() []route {
+	return []route{
 		{method: "POST", path: "/v1/operations/{op}/feeds", name: "createFeed", role: feeders, summary: "make a calendar feed by secret URL for a household, crew or pilot", handler: s.createFeed,
 			body:    bodyOf[feedRequest](),
 			answers: []answer{{status: 201, desc: "the feed and its secret URL's path (shown once)", body: jsonOf[feedCreated](), headers: []param{hLocation}}}, fails: []int{404}},
@@ -213,7 +261,13 @@ func (s *Server) table() []route {
 			answers: []answer{{status: 204, desc: "revoked"}}, fails: []int{404}},
 		{method: "GET", path: "/v1/feeds/{secret}", name: "secretFeed", summary: "a calendar feed by its secret URL (no token: calendar apps subscribe to it)", handler: s.secretFeed, heavy: true,
 			answers: []answer{{status: 200, desc: "the feed (RFC 5545)", body: textBody("text/calendar")}}, fails: []int{404, 429}},
-		// the appointment lifecycle (lifecycle.go)
+	}
+}
+
+// lifecycleRoutes are the routes of the appointment lifecycle (lifecycle.go):
+// announce, letters, confirmations, other slots, reminders.
+func (s *Server) lifecycleRoutes() []route {
+	return []route{
 		{method: "POST", path: "/v1/operations/{op}/announce", name: "announce", role: bookers, summary: "announce the appointments before a date (or those of chosen households, buildings, stairwells): a new version, with a letter to each household", handler: s.announce, heavy: true,
 			headers: []param{hIdempotencyKey, hIfMatch}, body: bodyOf[announceRequest](),
 			answers: []answer{
@@ -235,6 +289,12 @@ func (s *Server) table() []route {
 		{method: "GET", path: "/v1/operations/{op}/reminders", name: "reminders", role: lifecyclers, summary: "who to call or text on a day about the next day's appointments: households, crews, pilots", handler: s.reminders, heavy: true,
 			query:   []param{qFormat, qReminderLang, qDate},
 			answers: []answer{{status: 200, desc: "the reminders (households in French)", body: append(jsonOf[remindersAnswer](), textBody("text/html", "text/plain")...), headers: []param{hETag}}}, fails: []int{404, 422}},
+	}
+}
+
+// requestRoutes are the routes of the tenants' requests and complaints.
+func (s *Server) requestRoutes() []route {
+	return []route{
 		{method: "GET", path: "/v1/operations/{op}/requests", name: "listRequests", role: tenantDesk, summary: "the tenants' requests of the operation, by household (pilot, manager, admin); overdue lists those not closed whose follow-up date has passed", handler: s.listRequests,
 			query:   []param{qOverdue, qStatus},
 			answers: []answer{{status: 200, desc: "the requests, by household then number", body: jsonOf[tenantRequestsAnswer]()}}, fails: []int{404, 501}},
@@ -250,6 +310,12 @@ func (s *Server) table() []route {
 		{method: "PUT", path: "/v1/operations/{op}/households/{household}/requests/{request}", name: "updateRequest", role: tenantDesk, summary: "update a request of a household's log: its status, follow-up, text... (pilot, manager, admin)", handler: s.updateRequest, heavy: true,
 			headers: []param{hRequestIfMatch}, body: bodyOf[tenantRequestBody](),
 			answers: []answer{{status: 200, desc: "the request, its revision raised", body: jsonOf[tenantRequestAnswer](), headers: []param{hRequestETag}}}, fails: []int{404, 412, 501}},
+	}
+}
+
+// adminRoutes are the administrators' routes: the audit log.
+func (s *Server) adminRoutes() []route {
+	return []route{
 		{method: "GET", path: "/v1/audit", name: "listAudit", role: admins, summary: "the audit log of the reads of household and profile data, oldest first", handler: s.listAudit,
 			query:   []param{qAfter, qLimit},
 			answers: []answer{{status: 200, desc: "a page of records", body: jsonOf[auditAnswer]()}}},

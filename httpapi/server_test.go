@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -74,6 +75,12 @@ func call(t *testing.T, ts *httptest.Server, method, path, tok string, body []by
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
+	if method == "POST" && resp.StatusCode == http.StatusCreated && strings.HasSuffix(req.URL.Path, "/events") {
+		// a replan in the request: its new version passes the verifier
+		var ra replanAnswer
+		require.NoError(t, json.Unmarshal(data, &ra))
+		requireVersionVerified(t, ts, ra.Operation, ra.Version)
+	}
 	return resp, data
 }
 
@@ -154,6 +161,9 @@ func solveExample(t *testing.T, ts *httptest.Server) JobStatus {
 	return done
 }
 
+// waitJob waits for job id to leave the running state, and returns its
+// status; a job done with a version stored has that version's plan checked by
+// the independent verifier (unless the operation is gone since).
 func waitJob(t *testing.T, ts *httptest.Server, id string) JobStatus {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
@@ -162,11 +172,37 @@ func waitJob(t *testing.T, ts *httptest.Server, id string) JobStatus {
 		var st JobStatus
 		require.NoError(t, json.Unmarshal(body, &st))
 		if st.State != "running" {
+			if st.State == "done" && st.Version > 0 {
+				requireVersionVerified(t, ts, st.Operation, st.Version)
+			}
 			return st
 		}
 		require.True(t, time.Now().Before(deadline), "job still running")
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// requireVersionVerified fails t when the independent verifier finds version
+// v of operation op's plan breaks a hard rule of its problem. It reads the
+// version from the store of the Server behind ts (through the API, the read
+// would be audited); a server it cannot reach (another handler), an operation
+// deleted since, or deleted and created again (its version v, if any, is
+// another's, perhaps without a plan), leave nothing to check.
+func requireVersionVerified(t *testing.T, ts *httptest.Server, op string, v int) {
+	t.Helper()
+	s, ok := ts.Config.Handler.(*Server)
+	if !ok {
+		return
+	}
+	ver, err := s.cfg.Store.Get(op, v)
+	if errors.Is(err, ErrNotFound) {
+		return
+	}
+	require.NoError(t, err)
+	if ver.Plan == nil {
+		return
+	}
+	require.Empty(t, scheduler.Verify(ver.Problem, ver.Plan), "%s version %d", op, v)
 }
 
 func TestSolveReplanDiffFeedExplain(t *testing.T) {

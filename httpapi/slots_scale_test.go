@@ -43,6 +43,7 @@ func TestSlotsOverHTTPAtScale(t *testing.T) {
 	res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: 1, Workers: 1, Seed: 1})
 	require.NoError(t, err)
 	require.Empty(t, res.Plan.Unplaced)
+	require.Empty(t, scheduler.Verify(res.Problem, res.Plan))
 	v, err := st.CreateOperation(p.Operation.ID, p)
 	require.NoError(t, err)
 	_, _, err = st.AddVersion(p.Operation.ID, v.Base(), &Version{Kind: "solved", Problem: p, Plan: res.Plan}, Idem{})

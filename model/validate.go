@@ -812,157 +812,224 @@ func (v *validator) relocations() {
 	}
 }
 
-// interventions checks each intervention's fields against the entities they name.
-//
-// One long function: one pass over the interventions in document order, each
-// field's check a few lines that share the per-trade and per-household limits
-// gathered at the top; the order of the checks is the order of the errors people
-// read.
+// interventions checks each intervention's fields against the entities they
+// name, in document order; each intervention's checks run in the order of its
+// fields in the document, the order of the errors people read.
 func (v *validator) interventions() {
-	p, x := v.p, v.x
-	// the largest crew of each trade
-	largest := map[string]int{}
-	for k := range p.Crews {
-		c := &p.Crews[k]
-		for _, t := range c.Trades {
-			largest[t] = max(largest[t], c.SizeOf())
-		}
-	}
-	// the longest window of each household's availability and carer's availability
-	// (-1: a duration that does not parse, already reported) and of the pilots
-	type longest struct{ avail, carer int }
-	windows := map[string]longest{}
-	for k := range p.Households {
-		h := &p.Households[k]
-		if _, ok := windows[h.ID]; !ok {
-			windows[h.ID] = longest{longestWindow(h.Availability), longestWindow(h.CarerAvailability)}
-		}
-	}
-	pilotWindow := 0
-	for k := range p.Pilots {
-		if m := longestWindow(p.Pilots[k].Hours()); m < 0 || pilotWindow < 0 {
-			pilotWindow = -1
-		} else {
-			pilotWindow = max(pilotWindow, m)
-		}
-	}
+	p := v.p
+	lim := v.interventionLimits()
 	seen := map[string]int{}
-	// checks run in the order of the fields in the document
 	for i := range p.Interventions {
 		iv := &p.Interventions[i]
 		v.id("interventions", "intervention", i, iv.ID, seen)
-		f := fmt.Sprintf("interventions[%d]", i)
-		add := func(field, format string, args ...any) { v.add(f+"."+field, "intervention", iv.ID, format, args...) }
-		ref := func(field, kind, target string, known bool) bool {
-			return v.ref(f+"."+field, "intervention", iv.ID, kind, target, known)
-		}
-		d := x.Dwellings[iv.Dwelling]
-		ref("dwelling", "dwelling", iv.Dwelling, d != nil)
-		t := x.Trades[iv.Trade]
-		ref("trade", "trade", iv.Trade, t != nil)
-		known := d != nil && t != nil // the checks that need the dwelling and trade
-		if known && x.NeedsCrew(iv) && largest[iv.Trade] < x.CrewSize(iv) {
-			switch {
-			case largest[iv.Trade] == 0:
-				add("trade", "no crew can do trade %q", iv.Trade)
-			case iv.CrewSize == 0:
-				add("trade", "no crew can do trade %q with %s, as the household's %g m³ of furniture need (the largest has %s)",
-					iv.Trade, workers(x.CrewSize(iv)), x.HouseholdOf(iv).FurnitureM3, workers(largest[iv.Trade]))
-			default:
-				add("trade", "no crew can do trade %q with %s (the largest has %s)", iv.Trade, workers(x.CrewSize(iv)), workers(largest[iv.Trade]))
-			}
-		}
-		needsPilot := known && x.NeedsPilot(iv)
-		dur, err := ParseDuration(iv.Duration, v.wd)
-		if vol, ok := x.RemovalVolume(iv); ok {
-			dur, err = RemovalMinutes(vol), nil
-		}
-		switch {
-		case iv.Duration == "" && err != nil && iv.IsRemoval():
-			add("duration", "missing duration (e.g. \"1h\", \"0.5d\"; a removal may take it from its household's furniture_m3)")
-		case iv.Duration == "" && err != nil:
-			add("duration", "missing duration (e.g. \"1h\", \"0.5d\")")
-		case err != nil:
-			add("duration", "%v", err)
-		case dur <= 0:
-			add("duration", "duration %q is not positive", iv.Duration)
-		case dur > 30*v.wd:
-			add("duration", "duration %q is longer than 30 working days", iv.Duration)
-		case known && Contiguous(dur):
-			// windows too short for an intervention done in one stretch
-			if h := x.HouseholdOf(iv); h != nil {
-				access := x.AccessOf(iv)
-				if access == AccessTenant || access == AccessKeys && !h.KeysWithPilot {
-					w, whose, recs := windows[h.ID].avail, "availability", h.Availability
-					for _, pr := range x.ProfilesOf(iv) {
-						if pr.NeedsCarer {
-							w, whose, recs = windows[h.ID].carer, "carer availability", h.CarerAvailability
-						}
-					}
-					if len(recs) > 0 && w >= 0 && w < dur {
-						add("duration", "%s windows of household %q last at most %s, intervention needs %s in one stretch",
-							whose, h.ID, minutes(w), minutes(dur))
-					}
-				}
-			}
-			if needsPilot && len(p.Pilots) > 0 && pilotWindow >= 0 && pilotWindow < dur {
-				add("duration", "office hours of the pilots last at most %s at a time, intervention needs %s in one stretch",
-					minutes(pilotWindow), minutes(dur))
-			}
-		}
-		if iv.CrewSize < 0 || iv.CrewSize > 100 {
-			add("crew_size", "%d workers is not plausible", iv.CrewSize)
-		}
-		if needsPilot && len(p.Pilots) == 0 {
-			add("needs_pilot", "the intervention needs the pilot but the operation has no pilot")
-		}
-		switch iv.Access {
-		case "", AccessTenant, AccessKeys, AccessNone:
-		default:
-			add("access", "unknown access %q (tenant, keys or none)", iv.Access)
-		}
-		var rel, dl time.Time
-		okRel, okDl := false, false
-		if iv.Release != "" {
-			rel, okRel = v.moment(f+".release", "intervention", iv.ID, iv.Release, false)
-		}
-		if iv.Deadline != "" {
-			dl, okDl = v.moment(f+".deadline", "intervention", iv.ID, iv.Deadline, true)
-		}
-		if okRel && okDl && !dl.After(rel) {
-			add("deadline", "deadline %s is not after release %s", iv.Deadline, iv.Release)
-		}
-		if iv.SoftDeadline != "" {
-			v.moment(f+".soft_deadline", "intervention", iv.ID, iv.SoftDeadline, true)
-		}
-		for k, id := range iv.Deliveries {
-			ref(fmt.Sprintf("deliveries[%d]", k), "delivery", id, x.Deliveries[id] != nil)
-		}
-		for k, id := range iv.After {
-			if ref(fmt.Sprintf("after[%d]", k), "intervention", id, x.Interventions[id] != nil) && id == iv.ID {
-				add(fmt.Sprintf("after[%d]", k), "an intervention cannot follow itself")
-			}
-		}
-		switch iv.Relocation {
-		case "":
-		case RoleMoveOut, RoleDuring, RoleMoveBack:
-			if d != nil {
-				if h := x.HouseholdOf(iv); h == nil || len(x.Stays[h.ID]) == 0 {
-					add("relocation", "%q needs a relocation stay of the dwelling's household", iv.Relocation)
-				}
-			}
-		default:
-			add("relocation", "unknown role %q (move_out, during or move_back)", iv.Relocation)
-		}
-		v.interventionPractices(iv, f)
+		c := v.interventionCheck(i, iv)
+		c.crew(lim)
+		c.duration(lim)
+		c.plainFields()
+		c.times()
+		c.links()
+		v.interventionPractices(iv, c.f)
 		switch iv.Status {
 		case "", StatusPlanned, StatusAnnounced, StatusConfirmed, StatusDone, StatusMissed:
 		default:
-			add("status", "unknown status %q (planned, announced, confirmed, done or missed)", iv.Status)
+			c.add("status", "unknown status %q (planned, announced, confirmed, done or missed)", iv.Status)
 		}
 		if iv.Fixed() {
-			v.fixed(iv, f, t)
+			v.fixed(iv, c.f, c.t)
 		}
+	}
+}
+
+// ivLimits are the limits the interventions' checks share: the largest crew of
+// each trade, the longest window of each household's availability and carer's
+// availability and of the pilots (-1: a duration that does not parse, already
+// reported).
+type ivLimits struct {
+	largest     map[string]int
+	windows     map[string]householdWindows
+	pilotWindow int
+}
+
+type householdWindows struct{ avail, carer int }
+
+func (v *validator) interventionLimits() ivLimits {
+	p := v.p
+	lim := ivLimits{largest: map[string]int{}, windows: map[string]householdWindows{}}
+	for k := range p.Crews {
+		c := &p.Crews[k]
+		for _, t := range c.Trades {
+			lim.largest[t] = max(lim.largest[t], c.SizeOf())
+		}
+	}
+	for k := range p.Households {
+		h := &p.Households[k]
+		if _, ok := lim.windows[h.ID]; !ok {
+			lim.windows[h.ID] = householdWindows{longestWindow(h.Availability), longestWindow(h.CarerAvailability)}
+		}
+	}
+	for k := range p.Pilots {
+		if m := longestWindow(p.Pilots[k].Hours()); m < 0 || lim.pilotWindow < 0 {
+			lim.pilotWindow = -1
+		} else {
+			lim.pilotWindow = max(lim.pilotWindow, m)
+		}
+	}
+	return lim
+}
+
+// ivCheck is the checking of one intervention: f is its place in the document
+// (interventions[i]), d and t its dwelling and trade when they exist.
+type ivCheck struct {
+	v  *validator
+	iv *Intervention
+	f  string
+	d  *Dwelling
+	t  *Trade
+	// known: the dwelling and the trade exist (the checks that need them run)
+	known, needsPilot bool
+}
+
+// interventionCheck starts checking iv: its dwelling and its trade must exist.
+func (v *validator) interventionCheck(i int, iv *Intervention) *ivCheck {
+	x := v.x
+	c := &ivCheck{v: v, iv: iv, f: fmt.Sprintf("interventions[%d]", i), d: x.Dwellings[iv.Dwelling], t: x.Trades[iv.Trade]}
+	c.ref("dwelling", "dwelling", iv.Dwelling, c.d != nil)
+	c.ref("trade", "trade", iv.Trade, c.t != nil)
+	c.known = c.d != nil && c.t != nil
+	c.needsPilot = c.known && x.NeedsPilot(iv)
+	return c
+}
+
+func (c *ivCheck) add(field, format string, args ...any) {
+	c.v.add(c.f+"."+field, "intervention", c.iv.ID, format, args...)
+}
+
+func (c *ivCheck) ref(field, kind, target string, known bool) bool {
+	return c.v.ref(c.f+"."+field, "intervention", c.iv.ID, kind, target, known)
+}
+
+// crew: some crew of the trade is large enough for the intervention.
+func (c *ivCheck) crew(lim ivLimits) {
+	iv, x := c.iv, c.v.x
+	if !c.known || !x.NeedsCrew(iv) || lim.largest[iv.Trade] >= x.CrewSize(iv) {
+		return
+	}
+	switch {
+	case lim.largest[iv.Trade] == 0:
+		c.add("trade", "no crew can do trade %q", iv.Trade)
+	case iv.CrewSize == 0:
+		c.add("trade", "no crew can do trade %q with %s, as the household's %g m³ of furniture need (the largest has %s)",
+			iv.Trade, workers(x.CrewSize(iv)), x.HouseholdOf(iv).FurnitureM3, workers(lim.largest[iv.Trade]))
+	default:
+		c.add("trade", "no crew can do trade %q with %s (the largest has %s)", iv.Trade, workers(x.CrewSize(iv)), workers(lim.largest[iv.Trade]))
+	}
+}
+
+// duration: present (or a removal's, from the furniture), positive, at most 30
+// working days, and within the windows it must fit in one stretch.
+func (c *ivCheck) duration(lim ivLimits) {
+	iv, x := c.iv, c.v.x
+	dur, err := ParseDuration(iv.Duration, c.v.wd)
+	if vol, ok := x.RemovalVolume(iv); ok {
+		dur, err = RemovalMinutes(vol), nil
+	}
+	switch {
+	case iv.Duration == "" && err != nil && iv.IsRemoval():
+		c.add("duration", "missing duration (e.g. \"1h\", \"0.5d\"; a removal may take it from its household's furniture_m3)")
+	case iv.Duration == "" && err != nil:
+		c.add("duration", "missing duration (e.g. \"1h\", \"0.5d\")")
+	case err != nil:
+		c.add("duration", "%v", err)
+	case dur <= 0:
+		c.add("duration", "duration %q is not positive", iv.Duration)
+	case dur > 30*c.v.wd:
+		c.add("duration", "duration %q is longer than 30 working days", iv.Duration)
+	case c.known && Contiguous(dur):
+		c.stretch(lim, dur)
+	}
+}
+
+// stretch: the windows of an intervention done in one stretch (the household's,
+// its carer's, the pilots') are long enough for its dur minutes.
+func (c *ivCheck) stretch(lim ivLimits, dur int) {
+	iv, x := c.iv, c.v.x
+	if h := x.HouseholdOf(iv); h != nil {
+		access := x.AccessOf(iv)
+		if access == AccessTenant || access == AccessKeys && !h.KeysWithPilot {
+			w, whose, recs := lim.windows[h.ID].avail, "availability", h.Availability
+			for _, pr := range x.ProfilesOf(iv) {
+				if pr.NeedsCarer {
+					w, whose, recs = lim.windows[h.ID].carer, "carer availability", h.CarerAvailability
+				}
+			}
+			if len(recs) > 0 && w >= 0 && w < dur {
+				c.add("duration", "%s windows of household %q last at most %s, intervention needs %s in one stretch",
+					whose, h.ID, minutes(w), minutes(dur))
+			}
+		}
+	}
+	if c.needsPilot && len(c.v.p.Pilots) > 0 && lim.pilotWindow >= 0 && lim.pilotWindow < dur {
+		c.add("duration", "office hours of the pilots last at most %s at a time, intervention needs %s in one stretch",
+			minutes(lim.pilotWindow), minutes(dur))
+	}
+}
+
+// plainFields checks crew_size, needs_pilot and access.
+func (c *ivCheck) plainFields() {
+	iv := c.iv
+	if iv.CrewSize < 0 || iv.CrewSize > 100 {
+		c.add("crew_size", "%d workers is not plausible", iv.CrewSize)
+	}
+	if c.needsPilot && len(c.v.p.Pilots) == 0 {
+		c.add("needs_pilot", "the intervention needs the pilot but the operation has no pilot")
+	}
+	switch iv.Access {
+	case "", AccessTenant, AccessKeys, AccessNone:
+	default:
+		c.add("access", "unknown access %q (tenant, keys or none)", iv.Access)
+	}
+}
+
+// times checks release, deadline (after the release) and soft_deadline.
+func (c *ivCheck) times() {
+	iv, v := c.iv, c.v
+	var rel, dl time.Time
+	okRel, okDl := false, false
+	if iv.Release != "" {
+		rel, okRel = v.moment(c.f+".release", "intervention", iv.ID, iv.Release, false)
+	}
+	if iv.Deadline != "" {
+		dl, okDl = v.moment(c.f+".deadline", "intervention", iv.ID, iv.Deadline, true)
+	}
+	if okRel && okDl && !dl.After(rel) {
+		c.add("deadline", "deadline %s is not after release %s", iv.Deadline, iv.Release)
+	}
+	if iv.SoftDeadline != "" {
+		v.moment(c.f+".soft_deadline", "intervention", iv.ID, iv.SoftDeadline, true)
+	}
+}
+
+// links checks deliveries, after and relocation: what they name exists.
+func (c *ivCheck) links() {
+	iv, x := c.iv, c.v.x
+	for k, id := range iv.Deliveries {
+		c.ref(fmt.Sprintf("deliveries[%d]", k), "delivery", id, x.Deliveries[id] != nil)
+	}
+	for k, id := range iv.After {
+		if c.ref(fmt.Sprintf("after[%d]", k), "intervention", id, x.Interventions[id] != nil) && id == iv.ID {
+			c.add(fmt.Sprintf("after[%d]", k), "an intervention cannot follow itself")
+		}
+	}
+	switch iv.Relocation {
+	case "":
+	case RoleMoveOut, RoleDuring, RoleMoveBack:
+		if c.d != nil {
+			if h := x.HouseholdOf(iv); h == nil || len(x.Stays[h.ID]) == 0 {
+				c.add("relocation", "%q needs a relocation stay of the dwelling's household", iv.Relocation)
+			}
+		}
+	default:
+		c.add("relocation", "unknown role %q (move_out, during or move_back)", iv.Relocation)
 	}
 }
 
@@ -1044,70 +1111,141 @@ func minutes(m int) string {
 // cycles looks for a cycle among the interventions' precedences, the ones the
 // solver will build: sequences of each dwelling or stairwell (restricted to their
 // dwellings), explicit "after" lists, moving out, staying and moving back of a
-// relocated household, and the pilot's visits and snags (practiceEdges). Groups are joined through hub nodes, so the graph stays
-// linear in the size of the problem (a stairwell sequence between two trades with
-// n interventions each is 2n edges, not n²). gonum's topological sort then finds
-// whether the graph has a cycle (graph.cycle).
-//
-// One long function: the numbering, the hubs and the links are closures over the
-// same maps; split, they would need a builder type to carry them.
+// relocated household, and the pilot's visits and snags (practiceEdges). Groups
+// are joined through hub nodes, so the graph stays linear in the size of the
+// problem (a stairwell sequence between two trades with n interventions each is
+// 2n edges, not n²). gonum's topological sort then finds whether the graph has a
+// cycle (graph.cycle).
 func (v *validator) cycles() {
 	p, x := v.p, v.x
-	n := len(p.Interventions)
-	g := &graph{succ: make([][]int32, n)}
+	b := newPrecBuilder(len(p.Interventions))
+	b.groups(p, x)
+	b.sequences(p, x)
+	for i := range p.Interventions {
+		for _, a := range p.Interventions[i].After {
+			if j, ok := b.first[a]; ok && j != i {
+				b.g.edge(j, i)
+			}
+		}
+	}
+	for _, id := range b.relocatedOrder {
+		r := b.relocated[id]
+		b.through(r.out, r.during)
+		b.through(r.during, r.back)
+		if len(r.during) == 0 {
+			b.through(r.out, r.back)
+		}
+	}
+	practiceEdges(p, x, b.first, b.g.edge, b.through)
+	v.reportCycle(b.g.cycle())
+}
+
+// reportCycle names the interventions of cyc (the graph's nodes below the
+// interventions' count), from the one that comes first in the document.
+func (v *validator) reportCycle(cyc []int) {
+	if cyc == nil {
+		return
+	}
+	n := len(v.p.Interventions)
+	var ids []string
+	at, atK := 0, n // start at the intervention of the cycle that comes first in the document
+	for _, k := range cyc {
+		if k < n {
+			if k < atK {
+				at, atK = len(ids), k
+			}
+			ids = append(ids, v.p.Interventions[k].ID)
+		}
+	}
+	if len(ids) == 0 {
+		return // cannot happen: every cycle goes through an intervention
+	}
+	ids = append(ids[at:], ids[:at]...)
+	ids = append(ids, ids[0])
+	v.add("interventions", "intervention", ids[0], "cyclic sequence: %s", arrows(ids))
+}
+
+// precBuilder builds the precedence graph cycles searches: nodes 0..n-1 are the
+// interventions, the others hubs.
+type precBuilder struct {
+	g *graph
 	// dense numbers for trades, dwellings and stairwells: hub keys are integers
-	number := func(m map[string]uint64, s string) uint64 {
-		k, ok := m[s]
-		if !ok {
-			k = uint64(len(m))
-			m[s] = k
-		}
-		return k
+	tradeNo, dwellingNo, stairwellNo map[string]uint64
+	byDwelling, byStairwell          *precHubs
+	// first is each intervention id's first index
+	first map[string]int
+	// relocated is each relocated dwelling's interventions by role, in the order
+	// of relocatedOrder
+	relocated      map[string]*relocRoles
+	relocatedOrder []string
+}
+
+// precHubs joins the interventions of one group (a dwelling, a stairwell) and
+// trade: all of them -> end; start -> all of them.
+type precHubs struct {
+	end, start map[uint64]int
+	with       map[uint64][]uint64 // trade -> groups that have it, in document order
+}
+
+type relocRoles struct{ out, during, back []int }
+
+func newPrecBuilder(n int) *precBuilder {
+	newHubs := func() *precHubs {
+		return &precHubs{end: map[uint64]int{}, start: map[uint64]int{}, with: map[uint64][]uint64{}}
 	}
-	tradeNo, dwellingNo, stairwellNo := map[string]uint64{}, map[string]uint64{}, map[string]uint64{}
-	key := func(group, trade uint64) uint64 { return group<<32 | trade }
-	type hubs struct {
-		end, start map[uint64]int      // all interventions of the group and trade -> end; start -> all of them
-		with       map[uint64][]uint64 // trade -> groups that have it, in document order
+	return &precBuilder{g: &graph{succ: make([][]int32, n)},
+		tradeNo: map[string]uint64{}, dwellingNo: map[string]uint64{}, stairwellNo: map[string]uint64{},
+		byDwelling: newHubs(), byStairwell: newHubs(),
+		first: make(map[string]int, n), relocated: map[string]*relocRoles{}}
+}
+
+// denseNumber is s's dense number in m, a new one the first time.
+func denseNumber(m map[string]uint64, s string) uint64 {
+	k, ok := m[s]
+	if !ok {
+		k = uint64(len(m))
+		m[s] = k
 	}
-	newHubs := func() *hubs {
-		return &hubs{end: map[uint64]int{}, start: map[uint64]int{}, with: map[uint64][]uint64{}}
+	return k
+}
+
+func hubKey(group, trade uint64) uint64 { return group<<32 | trade }
+
+// join puts intervention i in h's hubs of group and trade.
+func (b *precBuilder) join(h *precHubs, group, trade uint64, i int) {
+	k := hubKey(group, trade)
+	e, ok := h.end[k]
+	if !ok {
+		e = b.g.node()
+		h.end[k], h.start[k] = e, b.g.node()
+		h.with[trade] = append(h.with[trade], group)
 	}
-	byDwelling, byStairwell := newHubs(), newHubs()
-	join := func(h *hubs, group, trade uint64, i int) {
-		k := key(group, trade)
-		e, ok := h.end[k]
-		if !ok {
-			e = g.node()
-			h.end[k], h.start[k] = e, g.node()
-			h.with[trade] = append(h.with[trade], group)
-		}
-		g.edge(i, e)
-		g.edge(h.start[k], i)
-	}
-	first := make(map[string]int, n)
-	type roles struct{ out, during, back []int }
-	relocated := map[string]*roles{}
-	var relocatedOrder []string
+	b.g.edge(i, e)
+	b.g.edge(h.start[k], i)
+}
+
+// groups numbers the interventions' ids, joins each to its dwelling's and
+// stairwell's hubs of its trade and gathers the relocated households' roles.
+func (b *precBuilder) groups(p *Problem, x *Index) {
 	for i := range p.Interventions {
 		iv := &p.Interventions[i]
-		if _, ok := first[iv.ID]; !ok {
-			first[iv.ID] = i
+		if _, ok := b.first[iv.ID]; !ok {
+			b.first[iv.ID] = i
 		}
 		d := x.Dwellings[iv.Dwelling]
 		if d == nil || iv.Snagging() {
 			continue // (a snag's visits take no part in the sequences)
 		}
-		t := number(tradeNo, iv.Trade)
-		join(byDwelling, number(dwellingNo, d.ID), t, i)
-		join(byStairwell, number(stairwellNo, d.Stairwell), t, i)
+		t := denseNumber(b.tradeNo, iv.Trade)
+		b.join(b.byDwelling, denseNumber(b.dwellingNo, d.ID), t, i)
+		b.join(b.byStairwell, denseNumber(b.stairwellNo, d.Stairwell), t, i)
 		switch iv.Relocation {
 		case RoleMoveOut, RoleDuring, RoleMoveBack:
-			r := relocated[d.ID]
+			r := b.relocated[d.ID]
 			if r == nil {
-				r = &roles{}
-				relocated[d.ID] = r
-				relocatedOrder = append(relocatedOrder, d.ID)
+				r = &relocRoles{}
+				b.relocated[d.ID] = r
+				b.relocatedOrder = append(b.relocatedOrder, d.ID)
 			}
 			switch iv.Relocation {
 			case RoleMoveOut:
@@ -1119,31 +1257,37 @@ func (v *validator) cycles() {
 			}
 		}
 	}
-	// link every group with trade a to the same group's trade b, going through the
-	// shorter list of groups
-	link := func(h *hubs, a, b uint64) {
-		as, bs := h.with[a], h.with[b]
-		if len(bs) < len(as) {
-			for _, grp := range bs {
-				if e, ok := h.end[key(grp, a)]; ok {
-					g.edge(e, h.start[key(grp, b)])
-				}
+}
+
+// link links every group with trade a to the same group's trade b, going
+// through the shorter list of groups.
+func (b *precBuilder) link(h *precHubs, ta, tb uint64) {
+	as, bs := h.with[ta], h.with[tb]
+	if len(bs) < len(as) {
+		for _, grp := range bs {
+			if e, ok := h.end[hubKey(grp, ta)]; ok {
+				b.g.edge(e, h.start[hubKey(grp, tb)])
 			}
-			return
 		}
-		for _, grp := range as {
-			if s, ok := h.start[key(grp, b)]; ok {
-				g.edge(h.end[key(grp, a)], s)
-			}
+		return
+	}
+	for _, grp := range as {
+		if s, ok := h.start[hubKey(grp, tb)]; ok {
+			b.g.edge(h.end[hubKey(grp, ta)], s)
 		}
 	}
+}
+
+// sequences adds the problem's sequences: each once over all the dwellings or
+// stairwells, or restricted to its dwellings (through one hub a stairwell).
+func (b *precBuilder) sequences(p *Problem, x *Index) {
 	linked := map[[3]string]bool{}
 	for _, s := range p.Sequences {
 		if s.Before == s.After {
 			continue // reported
 		}
-		a, okA := tradeNo[s.Before]
-		b, okB := tradeNo[s.After]
+		ta, okA := b.tradeNo[s.Before]
+		tb, okB := b.tradeNo[s.After]
 		if !okA || !okB {
 			continue // no intervention of one of the trades
 		}
@@ -1155,90 +1299,62 @@ func (v *validator) cycles() {
 			}
 			linked[k] = true
 			if stairwell {
-				link(byStairwell, a, b)
+				b.link(b.byStairwell, ta, tb)
 			} else {
-				link(byDwelling, a, b)
+				b.link(b.byDwelling, ta, tb)
 			}
 			continue
 		}
-		only := map[string]bool{}
-		hub := map[string]int{} // stairwell -> this sequence's hub
-		for _, id := range s.Dwellings {
-			d := x.Dwellings[id]
-			dn, ok := dwellingNo[id]
-			if d == nil || !ok || only[id] {
-				continue
+		b.restricted(x, s.Dwellings, ta, tb, stairwell)
+	}
+}
+
+// restricted adds a sequence from trade ta to tb restricted to dwellings: in
+// each dwelling, or through one hub by stairwell.
+func (b *precBuilder) restricted(x *Index, dwellings []string, ta, tb uint64, stairwell bool) {
+	only := map[string]bool{}
+	hub := map[string]int{} // stairwell -> this sequence's hub
+	for _, id := range dwellings {
+		d := x.Dwellings[id]
+		dn, ok := b.dwellingNo[id]
+		if d == nil || !ok || only[id] {
+			continue
+		}
+		only[id] = true
+		e, okE := b.byDwelling.end[hubKey(dn, ta)]
+		st, okS := b.byDwelling.start[hubKey(dn, tb)]
+		if !stairwell {
+			if okE && okS {
+				b.g.edge(e, st)
 			}
-			only[id] = true
-			e, okE := byDwelling.end[key(dn, a)]
-			st, okS := byDwelling.start[key(dn, b)]
-			if !stairwell {
-				if okE && okS {
-					g.edge(e, st)
-				}
-				continue
-			}
-			h, ok := hub[d.Stairwell]
-			if !ok {
-				h = g.node()
-				hub[d.Stairwell] = h
-			}
-			if okE {
-				g.edge(e, h)
-			}
-			if okS {
-				g.edge(h, st)
-			}
+			continue
+		}
+		h, ok := hub[d.Stairwell]
+		if !ok {
+			h = b.g.node()
+			hub[d.Stairwell] = h
+		}
+		if okE {
+			b.g.edge(e, h)
+		}
+		if okS {
+			b.g.edge(h, st)
 		}
 	}
-	for i := range p.Interventions {
-		for _, a := range p.Interventions[i].After {
-			if j, ok := first[a]; ok && j != i {
-				g.edge(j, i)
-			}
-		}
-	}
-	through := func(from, to []int) {
-		if len(from) == 0 || len(to) == 0 {
-			return
-		}
-		h := g.node()
-		for _, i := range from {
-			g.edge(i, h)
-		}
-		for _, i := range to {
-			g.edge(h, i)
-		}
-	}
-	for _, id := range relocatedOrder {
-		r := relocated[id]
-		through(r.out, r.during)
-		through(r.during, r.back)
-		if len(r.during) == 0 {
-			through(r.out, r.back)
-		}
-	}
-	practiceEdges(p, x, first, g.edge, through)
-	cyc := g.cycle()
-	if cyc == nil {
+}
+
+// through joins every intervention of from to every one of to through one hub.
+func (b *precBuilder) through(from, to []int) {
+	if len(from) == 0 || len(to) == 0 {
 		return
 	}
-	var ids []string
-	at, atK := 0, n // start at the intervention of the cycle that comes first in the document
-	for _, k := range cyc {
-		if k < n {
-			if k < atK {
-				at, atK = len(ids), k
-			}
-			ids = append(ids, p.Interventions[k].ID)
-		}
+	h := b.g.node()
+	for _, i := range from {
+		b.g.edge(i, h)
 	}
-	if len(ids) == 0 {
-		return // cannot happen: every cycle goes through an intervention
+	for _, i := range to {
+		b.g.edge(h, i)
 	}
-	ids = append(ids[at:], ids[:at]...)
-	ids = append(ids, ids[0])
-	v.add("interventions", "intervention", ids[0], "cyclic sequence: %s", arrows(ids))
 }
 
 // arrows writes a cycle a → b → c → a, shortened when long.

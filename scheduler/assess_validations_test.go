@@ -21,6 +21,7 @@ func TestAssessValidatesOnce(t *testing.T) {
 	res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: 2, Workers: 1, Seed: 1})
 	require.NoError(t, err)
 	require.Equal(t, scheduler.StatusComplete, res.Status)
+	require.Empty(t, scheduler.Verify(res.Problem, res.Plan))
 	require.NotEmpty(t, res.Plan.PlannedStays(), "the example's plan plans stays")
 	booked, err := model.WithPlannedStays(p, res.Plan)
 	require.NoError(t, err)

@@ -38,6 +38,7 @@ func TestCheckModeChangesNothing(t *testing.T) {
 				res[k], err = Solve(context.Background(), tc.p, &Settings{TimeLimit: time.Minute, WorkLimit: tc.work, Seed: 11, Workers: 2, Check: check})
 				require.NoError(t, err, "check %v", check)
 				require.Empty(t, res[k].Violations, "check %v", check)
+				require.Empty(t, Verify(res[k].Problem, res[k].Plan), "check %v", check)
 			}
 			off, on := res[0], res[1]
 			require.Equal(t, on.Plan, off.Plan)
@@ -53,6 +54,7 @@ func TestCheckModeChangesNothing(t *testing.T) {
 			rr[k], err = Replan(context.Background(), p, plan, evs, now, &Settings{TimeLimit: time.Minute, WorkLimit: 8, Seed: 3, Workers: 2, Check: check})
 			require.NoError(t, err, "check %v", check)
 			require.Empty(t, rr[k].Result.Violations, "check %v", check)
+			require.Empty(t, Verify(rr[k].Problem, rr[k].Plan), "check %v", check)
 		}
 		off, on := rr[0], rr[1]
 		require.NotEmpty(t, off.Diff.Changes, "the events move something")

@@ -3,6 +3,7 @@ package scheduler_test
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -56,6 +57,7 @@ func TestExplainUnknownInterventionIsTyped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	requireVerified(t, res.Problem, res.Plan)
 	_, err = scheduler.Explain(p, res.Plan, "B9-Z-99/roofing")
 	if !errors.Is(err, scheduler.ErrUnknownIntervention) {
 		t.Fatalf("error %v does not match ErrUnknownIntervention", err)
@@ -92,6 +94,9 @@ func TestStatusViolatedWhenFixedAppointmentsConflict(t *testing.T) {
 	if len(res.Violations) == 0 {
 		t.Fatal("the verifier found nothing in two jobs of one crew at once")
 	}
+	if vs := scheduler.Verify(res.Problem, res.Plan); !reflect.DeepEqual(vs, res.Violations) {
+		t.Fatalf("the verifier run on the plan finds %v, the result says %v", vs, res.Violations)
+	}
 	if res.Status != scheduler.StatusViolated || res.Plan.Status != string(scheduler.StatusViolated) {
 		t.Fatalf("status %q, plan status %q; want %q", res.Status, res.Plan.Status, scheduler.StatusViolated)
 	}
@@ -110,6 +115,7 @@ func TestProgressStopAndBreakdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	requireVerified(t, res.Problem, res.Plan)
 	if len(seen) == 0 {
 		t.Fatal("no progress reported")
 	}
@@ -138,6 +144,7 @@ func TestAssessAgreesWithSolve(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	requireVerified(t, res.Problem, res.Plan)
 	a, err := scheduler.Assess(p, res.Plan)
 	if err != nil {
 		t.Fatal(err)
@@ -150,6 +157,15 @@ func TestAssessAgreesWithSolve(t *testing.T) {
 	bad.Assignments[0].End = "tomorrow"
 	if _, err := scheduler.Assess(p, &bad); err == nil || !strings.Contains(err.Error(), bad.Assignments[0].Intervention) {
 		t.Fatalf("error %v does not name the intervention", err)
+	}
+}
+
+// requireVerified fails t when the independent verifier finds plan breaks a
+// hard rule of p.
+func requireVerified(t *testing.T, p *model.Problem, plan *model.Plan) {
+	t.Helper()
+	if vs := scheduler.Verify(p, plan); len(vs) > 0 {
+		t.Fatalf("the verifier finds %d violations: %v", len(vs), vs)
 	}
 }
 
@@ -171,6 +187,7 @@ func TestReplanRefusesNowOutsideTheHorizon(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	requireVerified(t, res.Problem, res.Plan)
 	ev := &model.Events{Format: model.EventsFormat}
 	for _, tc := range []struct {
 		now  time.Time
@@ -190,7 +207,9 @@ func TestReplanRefusesNowOutsideTheHorizon(t *testing.T) {
 		}
 	}
 	// inside the margin: a replan a month before the start is fine
-	if _, err := scheduler.Replan(context.Background(), p, res.Plan, ev, time.Date(2027, 2, 1, 8, 0, 0, 0, time.UTC), &scheduler.Settings{WorkLimit: 1}); err != nil {
+	rr, err := scheduler.Replan(context.Background(), p, res.Plan, ev, time.Date(2027, 2, 1, 8, 0, 0, 0, time.UTC), &scheduler.Settings{WorkLimit: 1})
+	if err != nil {
 		t.Fatal(err)
 	}
+	requireVerified(t, rr.Problem, rr.Plan)
 }

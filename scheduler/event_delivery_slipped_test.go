@@ -69,8 +69,9 @@ func TestDeliverySlippedRefusedWhenWorkUnderWay(t *testing.T) {
 		}
 	}
 	require.Equal(t, first.a.Intervention, evs.Events[1].Intervention)
-	_, err = Replan(context.Background(), p, plan, evs, now, &Settings{WorkLimit: 1, Workers: 1})
+	rr, err := Replan(context.Background(), p, plan, evs, now, &Settings{WorkLimit: 1, Workers: 1})
 	require.NoError(t, err, "the missed work is not under way")
+	require.Empty(t, Verify(rr.Problem, rr.Plan))
 	// a delivery none of whose work has begun still slips
 	for _, d := range p.Deliveries {
 		begun := false
@@ -85,8 +86,9 @@ func TestDeliverySlippedRefusedWhenWorkUnderWay(t *testing.T) {
 		at, err := model.ParseMoment(d.Expected, loc)
 		require.NoError(t, err)
 		evs := &model.Events{Format: model.EventsFormat, Events: []model.Event{{ID: "slip-1", Type: model.EventDeliverySlipped, Delivery: d.ID, Expected: at.Add(48 * time.Hour).In(loc).Format("2006-01-02T15:04")}}}
-		_, err = Replan(context.Background(), p, plan, evs, now, &Settings{WorkLimit: 1, Workers: 1})
+		rr, err := Replan(context.Background(), p, plan, evs, now, &Settings{WorkLimit: 1, Workers: 1})
 		require.NoError(t, err, "delivery %s", d.ID)
+		require.Empty(t, Verify(rr.Problem, rr.Plan), "delivery %s", d.ID)
 		return
 	}
 	t.Fatal("every delivery has begun work")

@@ -20,6 +20,7 @@ func TestExplainFrenchGolden(t *testing.T) {
 	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 2, Workers: 1, Seed: 1})
 	require.NoError(t, err)
 	require.Empty(t, res.Violations, "the verifier's findings")
+	require.Empty(t, Verify(res.Problem, res.Plan))
 	e, err := NewExplainer(p, res.Plan)
 	require.NoError(t, err)
 	var b bytes.Buffer
@@ -60,6 +61,8 @@ func TestSolveLang(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, en.Violations)
 	require.Empty(t, fr.Violations)
+	require.Empty(t, Verify(en.Problem, en.Plan))
+	require.Empty(t, Verify(fr.Problem, fr.Plan))
 	require.NotEmpty(t, en.Plan.Unplaced)
 	require.Len(t, fr.Plan.Unplaced, len(en.Plan.Unplaced))
 	for i, u := range fr.Plan.Unplaced {

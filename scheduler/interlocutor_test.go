@@ -65,6 +65,7 @@ func TestOneInterlocutor(t *testing.T) {
 	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 30, Workers: 1, Check: true})
 	require.NoError(t, err)
 	require.Equal(t, StatusComplete, res.Status)
+	require.Empty(t, Verify(res.Problem, res.Plan))
 	got := pilotsOf(res.Plan)
 	want := map[string]string{"D1": "P2", "D2": "P1", "D3": "P1", "D4": "P1"}
 	for d, pilot := range want {
@@ -121,5 +122,6 @@ func TestOneInterlocutorExplainsWhenItCannotHold(t *testing.T) {
 		}
 		assert.Positive(t, res.Terms.OtherPilot)
 		assert.Empty(t, res.Violations)
+		assert.Empty(t, Verify(res.Problem, res.Plan))
 	}
 }

@@ -206,6 +206,7 @@ func TestReplanWithoutEventsKeepsThePlan(t *testing.T) {
 		require.Equal(t, plan.Assignments, rr.Plan.Assignments)
 		require.Empty(t, rr.Diff.Changes)
 		require.Empty(t, rr.Result.Violations)
+		require.Empty(t, Verify(rr.Problem, rr.Plan))
 		floor := p.NoticeFloor(now, loc)
 		for _, a := range plan.Assignments {
 			s, _ := model.ParseMoment(a.Start, loc)

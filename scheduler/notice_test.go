@@ -138,6 +138,7 @@ func TestReplanQuietWithTradeNotice(t *testing.T) {
 		q := withNotice(t, p, trade, days)
 		rr, err := Replan(context.Background(), q, plan, nil, now, &Settings{WorkLimit: 6, Workers: 1})
 		require.NoError(t, err)
+		require.Empty(t, Verify(rr.Problem, rr.Plan), "%d days of notice", days)
 		require.Empty(t, rr.Diff.Changes, "%d days of notice for %s: a quiet night moves nothing", days, trade)
 	}
 }

@@ -38,6 +38,7 @@ func TestPilotFreeInTheGapOfASplitIntervention(t *testing.T) {
 	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 4, Workers: 1})
 	require.NoError(t, err)
 	assert.Empty(t, res.Violations)
+	assert.Empty(t, Verify(res.Problem, res.Plan))
 	require.Empty(t, res.Plan.Unplaced, "the visit is not placed in the pilot's free gap")
 	for _, a := range res.Plan.Assignments {
 		if a.Intervention == "D2/visit" {

@@ -45,6 +45,7 @@ func phSolve(t *testing.T, p *model.Problem) *model.Plan {
 	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 300, Workers: 1, Seed: 1, Check: true})
 	require.NoError(t, err)
 	require.Empty(t, res.Violations)
+	require.Empty(t, Verify(res.Problem, res.Plan))
 	return res.Plan
 }
 
@@ -314,6 +315,7 @@ func TestFavoursAreNotKeyHours(t *testing.T) {
 	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 100, Workers: 1, Seed: 1})
 	require.NoError(t, err)
 	require.Empty(t, res.Violations)
+	require.Empty(t, Verify(res.Problem, res.Plan))
 	require.Len(t, res.Plan.Unplaced, 1)
 	require.Equal(t, "D-K/plumbing", res.Plan.Unplaced[0].Intervention)
 }

@@ -156,6 +156,7 @@ func TestRehousingKeepsTypedStays(t *testing.T) {
 		}
 	}
 	assert.Empty(t, res.Violations)
+	assert.Empty(t, Verify(res.Problem, res.Plan))
 }
 
 // A household that needs a stay when no unit is free long enough: its works
@@ -168,6 +169,7 @@ func TestRehousingNoUnitFree(t *testing.T) {
 		res, err := Solve(context.Background(), p, &Settings{WorkLimit: 20, Workers: 1, Lang: lang})
 		require.NoError(t, err)
 		assert.Empty(t, res.Violations)
+		assert.Empty(t, Verify(res.Problem, res.Plan))
 		require.NotEmpty(t, res.Plan.Unplaced)
 		msg := ""
 		for _, u := range res.Plan.Unplaced {

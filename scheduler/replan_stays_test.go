@@ -58,6 +58,7 @@ func TestReplanPlansNewStays(t *testing.T) {
 			res, err := Solve(context.Background(), p, &Settings{WorkLimit: 20, Workers: 1})
 			require.NoError(t, err)
 			require.Equal(t, StatusComplete, res.Status, "%+v", res.Plan.Unplaced)
+			require.Empty(t, Verify(res.Problem, res.Plan))
 			require.Len(t, res.Plan.Stays, 2)
 			oldAt := map[string]model.Assignment{}
 			for _, a := range res.Plan.Assignments {
@@ -144,6 +145,7 @@ func TestReplanPlansNewStays(t *testing.T) {
 			require.NoError(t, err)
 			assert.Empty(t, rr2.NewStays)
 			assert.Empty(t, rr2.Result.Violations)
+			assert.Empty(t, Verify(rr2.Problem, rr2.Plan))
 			found := false
 			for _, s := range rr2.Plan.Stays {
 				found = found || s.Household == "H3" && s.From == st.From && s.Unit == st.Unit
@@ -164,6 +166,7 @@ func TestReplanPlansNoStayUnneeded(t *testing.T) {
 	require.NoError(t, model.Validate(p))
 	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 20, Workers: 1})
 	require.NoError(t, err)
+	require.Empty(t, Verify(res.Problem, res.Plan))
 	require.Empty(t, res.Plan.Stays)
 	ev := &model.Events{Format: model.EventsFormat, Events: []model.Event{{ID: "ev-1", Type: model.EventCrewAbsent, Crew: "N-1", From: "2027-03-02", To: "2027-03-03"}}}
 	rr, err := Replan(context.Background(), p, res.Plan, ev, now, &Settings{WorkLimit: 20, Workers: 1})
@@ -171,4 +174,5 @@ func TestReplanPlansNoStayUnneeded(t *testing.T) {
 	assert.Empty(t, rr.NewStays)
 	assert.Empty(t, rr.Plan.Stays)
 	assert.Empty(t, rr.Result.Violations)
+	assert.Empty(t, Verify(rr.Problem, rr.Plan))
 }

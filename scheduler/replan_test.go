@@ -26,6 +26,7 @@ func basePlan(t *testing.T) (*model.Problem, *model.Plan, *time.Location) {
 	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 6, Workers: 2})
 	require.NoError(t, err)
 	require.Empty(t, res.Violations)
+	require.Empty(t, Verify(res.Problem, res.Plan))
 	require.Empty(t, res.Plan.Unplaced)
 	loc, err := model.LoadLocation(p.Operation.TimeZone)
 	require.NoError(t, err)
@@ -292,6 +293,7 @@ func TestReplanDeterministicAndGolden(t *testing.T) {
 	require.NoError(t, err)
 	b, err := Replan(context.Background(), p, plan, evs, now, &Settings{WorkLimit: 8, Workers: 2, Seed: 3})
 	require.NoError(t, err)
+	require.Empty(t, Verify(a.Problem, a.Plan))
 	require.Equal(t, a.Plan, b.Plan)
 	require.Equal(t, a.Diff, b.Diff)
 	var buf bytes.Buffer

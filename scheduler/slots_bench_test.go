@@ -20,6 +20,9 @@ func slotsAt1000(b *testing.B) (*model.Problem, *model.Plan, time.Time, []string
 	if err != nil || len(res.Plan.Unplaced) > 0 {
 		b.Fatalf("no complete plan: %v", err)
 	}
+	if vs := scheduler.Verify(res.Problem, res.Plan); len(vs) > 0 {
+		b.Fatalf("the verifier finds %d violations: %v", len(vs), vs)
+	}
 	loc, _ := time.LoadLocation(p.Operation.TimeZone)
 	at := func(s string) time.Time { t, _ := model.ParseMoment(s, loc); return t }
 	start, end := at(res.Plan.Assignments[0].Start), time.Time{}

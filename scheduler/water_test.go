@@ -38,6 +38,7 @@ func TestLateWaterCutIsPlanned(t *testing.T) {
 	// (other dwellings' works, moved after this late "now", may not fit the
 	// operation any more: only the repair is looked at)
 	assert.Empty(t, res.Violations)
+	assert.Empty(t, Verify(res.Problem, res.Plan))
 	found := false
 	for _, a := range res.Plan.Assignments {
 		found = found || a.Intervention == dw+"/leak"

@@ -8,7 +8,9 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/rehabplan/rehabplan/batch"
 	"github.com/rehabplan/rehabplan/model"
+	"github.com/rehabplan/rehabplan/scheduler"
 )
 
 // slipOfBegunWork writes the example, its plan and a slip of the delivery of the
@@ -23,6 +25,7 @@ func slipOfBegunWork(t *testing.T, dir string) (p, plan, ev, iv, now string) {
 	require.NoError(t, os.WriteFile(p, []byte(out), 0o644))
 	code, _, errs := runCLI("solve", p, "-o", plan, "--work-limit", "4", "--workers", "2")
 	require.Equal(t, exitOK, code, errs)
+	requireVerified(t, p, plan)
 	var prob model.Problem
 	var pl model.Plan
 	readJSONFile(t, p, &prob)
@@ -90,7 +93,11 @@ func TestBatchNowForms(t *testing.T) {
 			require.Equal(t, tc.code, code, "%s%s", out, errs)
 			if tc.code == exitInvalid {
 				require.Contains(t, errs, "--now")
+				return
 			}
+			l, err := batch.LoadLatest(filepath.Join(dir, "op"))
+			require.NoError(t, err)
+			require.Empty(t, scheduler.Verify(l.Problem, l.Plan), "version %d", l.Version)
 		})
 	}
 }

@@ -42,6 +42,7 @@ func TestHints(t *testing.T) {
 	plan := filepath.Join(dir, "plan.json")
 	code, _, stderr := runCLI("solve", prob, "-o", plan, "--work-limit", "1")
 	require.Equal(t, exitOK, code, stderr)
+	requireVerified(t, prob, plan)
 	cases := []struct {
 		name string
 		args []string

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,6 +103,15 @@ func TestSolveLangFrench(t *testing.T) {
 	assert.Contains(t, stderr, `--lang: unknown language "de"`)
 }
 
+// requireVerified fails t unless the independent verifier accepts the plan in
+// the file plan for the problem in the file prob.
+func requireVerified(t *testing.T, prob, plan string) {
+	t.Helper()
+	p, pl, code := readProblemAndPlan(io.Discard, prob, plan)
+	require.Equal(t, exitOK, code, "%s and %s", prob, plan)
+	require.Empty(t, scheduler.Verify(p, pl), "%s for %s", plan, prob)
+}
+
 func TestVerifyNamesTheBrokenRule(t *testing.T) {
 	dir := t.TempDir()
 	prob := filepath.Join(dir, "p.json")
@@ -112,6 +122,7 @@ func TestVerifyNamesTheBrokenRule(t *testing.T) {
 	require.NoError(t, err)
 	res, err := scheduler.Solve(context.Background(), p, &scheduler.Settings{WorkLimit: 1})
 	require.NoError(t, err)
+	require.Empty(t, scheduler.Verify(p, res.Plan), "the plan before it is broken")
 	// give a crew's second job the times of its first: two jobs at once
 	as := res.Plan.Assignments
 	firstOf := map[string]int{}

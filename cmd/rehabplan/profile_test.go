@@ -22,6 +22,7 @@ func TestSolveTimingsAndProfile(t *testing.T) {
 	plain, timed := filepath.Join(dir, "plain.json"), filepath.Join(dir, "timed.json")
 	code, _, stderr := runCLI("solve", prob, "-o", plain, "--work-limit", "2", "--seed", "1")
 	require.Equal(t, exitOK, code, stderr)
+	requireVerified(t, prob, plain)
 	assert.NotContains(t, stderr, "timings")
 	prof := filepath.Join(dir, "cpu.prof")
 	code, _, stderr = runCLI("solve", prob, "-o", timed, "--work-limit", "2", "--seed", "1", "--timings", "--cpuprofile", prof)

@@ -227,6 +227,9 @@ func TestWorkerMetrics(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	require.NotEmpty(t, body, "the job ended and /metrics answered within a minute; stderr:\n%s", stderr.String())
+	latest, err := st.Latest("op")
+	require.NoError(t, err)
+	require.Empty(t, scheduler.Verify(latest.Problem, latest.Plan), "the plan the worker stored")
 	for _, want := range []string{
 		`rehabplan_jobs_ended_total{kind="solve",outcome="done"} 1`,
 		`rehabplan_job_seconds_count{kind="solve",outcome="done"} 1`,
