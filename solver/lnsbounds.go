@@ -9,7 +9,7 @@ import "time"
 // earliest end: short interventions move onto the days of their neighbours, or to
 // a day's start where they fit in fewer days, when the lags and the resources
 // allow), used by every construction, and a neighbourhood of the
-// large-neighbourhood search: one group whose days stand far above its days bound
+// large-neighbourhood search: one group whose days cost most above its days bound
 // (a dwelling disturbed more days than its interventions need) is taken out and
 // put back by fewest days. The schedule's score decides whether a result is kept
 // (a justification pass or a search step keeps it only when it scores no worse).
@@ -35,8 +35,9 @@ func (c *compiled) dayBoundsOf() []int {
 	return c.dayBounds
 }
 
-// pickDays chooses a group by a tournament of three on its days over its bound,
-// marks its tasks for the fewest-days placement and adds them.
+// pickDays chooses a group by a tournament of three on what its days cost above
+// its bound (daysGain), marks its tasks for the fewest-days placement and adds
+// them.
 func (l *lns) pickDays(add func(int)) {
 	c := l.c
 	bounds := c.dayBoundsOf()
@@ -44,11 +45,7 @@ func (l *lns) pickDays(add func(int)) {
 	for k := 0; k < 3; k++ {
 		g := l.rng.IntN(c.groups)
 		l.st.tally.flush()
-		days := l.st.tally.days[g] + 1
-		x := float64(days)
-		if g < len(bounds) && bounds[g] > 0 {
-			x = float64(days) / float64(bounds[g])
-		}
+		x := l.daysGain(g, bounds)
 		if best < 0 || x > bestX {
 			best, bestX = g, x
 		}
@@ -57,6 +54,28 @@ func (l *lns) pickDays(add func(int)) {
 	for _, t := range l.byGroup[best] {
 		add(t)
 	}
+}
+
+// daysGain is what the score would gain if group g touched only as many days
+// as its days bound (bounds[g]; 0: none known): the days above the bound at the
+// GroupDays weight, and those above both the bound and the group's limit at the
+// GroupDaysOver weight. The tournaments of the days and merge neighbourhoods
+// draw on it. (They drew on days over bound, which favours small bounds over
+// costly groups and moved with every change of the bound: a tighter bound for
+// some groups changed the draws and, on the example, cost the end ≈1.5% at a
+// fixed work limit; bench/RESULTS.md, issue 20, branch trade20.)
+func (l *lns) daysGain(g int, bounds []int) float64 {
+	o := &l.c.p.Objective
+	days := l.st.tally.days[g] + 1 // the tally counts the days beyond the first
+	b := 0
+	if g < len(bounds) {
+		b = bounds[g]
+	}
+	x := o.GroupDays * float64(days-b)
+	if lim := l.c.p.GroupDaysLimit; g < len(lim) && lim[g] > 0 {
+		x += o.GroupDaysOver * float64(max(0, days-max(b, lim[g])))
+	}
+	return x
 }
 
 // fewestDays places t, a task of a group: over its earliest start from est and

@@ -156,3 +156,42 @@ func TestFewestDaysKeepsSpans(t *testing.T) {
 		})
 	}
 }
+
+// TestDaysGain: the tournaments' key is what the score would gain were the
+// group on its days bound: its days above the bound at the GroupDays weight,
+// those above both the bound and its limit at the GroupDaysOver weight.
+func TestDaysGain(t *testing.T) {
+	cases := []struct {
+		name         string
+		bound, limit int
+		want         float64
+	}{
+		{"above the bound, no limit", 4, 0, 5 * 2},
+		{"above the bound and a lower limit: over from the bound on", 4, 3, 5*2 + 20*2},
+		{"above the bound and a higher limit: over from the limit on", 4, 5, 5*2 + 20*1},
+		{"no bound known: every day", 0, 0, 5 * 6},
+		{"on the bound, above the limit: nothing to gain", 6, 2, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			// six tasks of a whole working day each, one after the other: six days
+			p := daysProblem([]int{480, 480, 480, 480, 480, 480}, make([]int, 6))
+			p.Objective.GroupDays, p.Objective.GroupDaysOver = 5, 20
+			p.GroupDaysLimit = []int{tc.limit}
+			c, err := compile(p)
+			require.NoError(t, err)
+			st := newState(c)
+			l := newLNS(c, st, rand.New(rand.NewPCG(1, 1)))
+			for k := range p.Tasks {
+				est, ok, _ := st.earliestFromPreds(k)
+				require.True(t, ok)
+				m, s, e, why, _ := st.bestMode(k, est, 0)
+				require.Equal(t, ReasonNone, why)
+				st.place(k, m, s, e)
+			}
+			st.tally.flush()
+			require.Equal(t, 5, st.tally.days[0], "six days: five beyond the first")
+			assert.InDelta(t, tc.want, l.daysGain(0, []int{tc.bound}), 1e-9)
+		})
+	}
+}

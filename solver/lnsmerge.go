@@ -3,9 +3,9 @@ package solver
 import "sort"
 
 // The merge neighbourhood of the large-neighbourhood search, on problems that aim
-// at the days bound (towardBounds): a group whose days stand far above its days
-// bound (tournament of three, as the days neighbourhood) has tasks alone on a
-// day (no other task of the group touches it); one of them is moved onto a day
+// at the days bound (towardBounds): a group whose days cost most above its days
+// bound (tournament of three on daysGain, as the days neighbourhood) has tasks
+// alone on a day (no other task of the group touches it); one of them is moved onto a day
 // its group works already, the nearest before or after its own on which its
 // calendars, lags, spans and day limits let it start (fitsDay), by taking it
 // out with the tasks of other groups that occupy its resources that day and
@@ -148,8 +148,8 @@ func (l *lns) latestEnd(t int) int {
 	return lim
 }
 
-// worstDaysGroup draws a group by a tournament of three on its days over its days
-// bound.
+// worstDaysGroup draws a group by a tournament of three on what its days cost
+// above its days bound (daysGain).
 func (l *lns) worstDaysGroup() int {
 	c := l.c
 	bounds := c.dayBoundsOf()
@@ -157,11 +157,7 @@ func (l *lns) worstDaysGroup() int {
 	l.st.tally.flush()
 	for k := 0; k < 3; k++ {
 		g := l.rng.IntN(c.groups)
-		days := l.st.tally.days[g] + 1
-		x := float64(days)
-		if g < len(bounds) && bounds[g] > 0 {
-			x = float64(days) / float64(bounds[g])
-		}
+		x := l.daysGain(g, bounds)
 		if best < 0 || x > bestX {
 			best, bestX = g, x
 		}
