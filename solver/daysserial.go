@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,8 +36,10 @@ import (
 
 const (
 	serialBudget = 100000 // the most nodes of one test (a day read is one)
+	serialGroup  = 300000 // the most nodes of one group's tests
 	// serialTotal bounds the nodes of all the groups' searches of one problem
-	// (the groups after it keep the other bounds)
+	// (the groups after it keep the other bounds; a group like one searched
+	// before costs none)
 	serialTotal = 2000000
 	serialMax   = 24 // most tasks searched in a group
 	serialKept  = 3  // starts on later days kept apart before the aggregate
@@ -81,18 +84,105 @@ type serialSearch struct {
 	nAggs      int
 }
 
+// serialMemo holds the outcome of the groups searched so far by their
+// signature (serialSearch.signature), and the nodes left for the problem: groups
+// alike (the same work list, calendars, lags, earliest starts and fixed days, as
+// the dwellings of a large operation often are) are searched once.
+type serialMemo struct {
+	done   map[string]serialOutcome
+	budget int // the nodes left for the problem's searches
+	key    strings.Builder
+}
+
+// serialOutcome is what the search of a group proved: no schedule of the
+// relaxation touches fewer than best days (0: nothing). It holds for a group
+// alike whatever the total its tests started from.
+type serialOutcome struct{ best int }
+
+func newSerialMemo() *serialMemo {
+	return &serialMemo{done: map[string]serialOutcome{}, budget: serialTotal}
+}
+
 // serialDays is the serial days bound of the group whose tasks are ts, at least
 // lo (the bound found otherwise): ok is false when the group has no such
-// resource or is out of the search's reach.
-func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, lo int, budget *int) (int, bool) {
+// resource, is out of the search's reach, or the search proves no more than lo.
+func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, lo int, memo *serialMemo) (int, bool) {
+	s, ok := c.newSerialSearch(ts, dc, need, est)
+	if !ok {
+		return 0, false
+	}
+	key := s.signature(dc, memo)
+	out, seen := memo.done[key]
+	if !seen {
+		out = s.solve(lo, memo)
+		memo.done[key] = out
+	}
+	return out.best, out.best > lo
+}
+
+// solve tests each total in turn from lo (and the fixed days) up, each test
+// within serialBudget nodes, the group within serialGroup and what is left of
+// the problem's.
+func (s *serialSearch) solve(lo int, memo *serialMemo) serialOutcome {
+	ds := s.c.p.DayStarts
+	left := min(serialGroup, memo.budget)
+	var out serialOutcome
+	for k := max(lo, s.nFixed); k < len(ds) && left > 0; k++ {
+		s.nodes = 0
+		s.budget = min(serialBudget, left)
+		clear(s.failed)
+		ok, complete := s.fits(0, MinTime, -1, nil, k-s.nFixed)
+		left -= s.nodes
+		memo.budget -= s.nodes
+		if ok || !complete {
+			break
+		}
+		out.best = k + 1 // no schedule touches k days or fewer
+	}
+	return out
+}
+
+// signature names what the search of a group reads: each searched task's work,
+// stretch, earliest start, fewest days, envelope and calendars (by identity),
+// its precedences from the others (lag and lag calendar), and the fixed days.
+func (s *serialSearch) signature(dc *dayCounter, memo *serialMemo) string {
+	p := s.c.p
+	b := &memo.key
+	b.Reset()
+	for d, f := range s.fixed {
+		if f {
+			b.WriteString(strconv.Itoa(d))
+			b.WriteByte(',')
+		}
+	}
+	for _, st := range s.tasks {
+		task := &p.Tasks[st.t]
+		fmt.Fprintf(b, "|%d %t %d %d e%s", st.work, task.Contiguous, st.ready, st.need, dc.key(dc.envelope(st.t)))
+		for _, m := range st.cals {
+			b.WriteString(" c")
+			b.WriteString(dc.key(m.cs))
+		}
+		for _, a := range st.preds {
+			fmt.Fprintf(b, " <%d+%d", a.from, a.minLag)
+			if a.lagCal != nil {
+				b.WriteString("/" + dc.key([]*Calendar{a.lagCal}))
+			}
+		}
+	}
+	return b.String()
+}
+
+// newSerialSearch is the search of the group whose tasks are ts; ok is false
+// when the group has no such resource or is out of the search's reach.
+func (c *compiled) newSerialSearch(ts []int, dc *dayCounter, need []int, est []int) (*serialSearch, bool) {
 	p := c.p
 	ds := p.DayStarts
-	if p.Horizon <= 0 || p.Horizon > ds[len(ds)-1] || *budget <= 0 {
-		return 0, false // tasks may run into the open-ended last day
+	if p.Horizon <= 0 || p.Horizon > ds[len(ds)-1] {
+		return nil, false // tasks may run into the open-ended last day
 	}
 	r := c.serialResource(ts)
 	if r < 0 {
-		return 0, false
+		return nil, false
 	}
 	s := &serialSearch{c: c, fixed: make([]bool, len(ds)-1), limit: p.Horizon, failed: map[string]int{}, aggs: map[[5]int]serialOption{}, shared: map[[4]int]dayOpt{}}
 	idx := map[int]int{}
@@ -115,14 +205,14 @@ func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, l
 		cs := dc.envelope(t)
 		w := dc.measure(cs)
 		if w.open || w.max == 0 {
-			return 0, false
+			return nil, false
 		}
 		s.union = mergeWindows(s.union, dc.walked(dc.key(cs), cs).pieces)
 		idx[t] = len(s.tasks)
 		s.tasks = append(s.tasks, serialTask{t: t, ready: max(est[t], task.Release), work: task.Duration, need: need[t], cals: distinctCals(c.modes[t])})
 	}
 	if len(s.tasks) < 2 || len(s.tasks) > serialMax {
-		return 0, false
+		return nil, false
 	}
 	for _, w := range dc.perDay(s.union) {
 		s.most = max(s.most, w)
@@ -132,7 +222,7 @@ func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, l
 		for _, a := range c.preds[s.tasks[i].t] {
 			if j, ok := idx[a.other]; ok {
 				if a.minLag < 0 {
-					return 0, false // the later may start first
+					return nil, false // the later may start first
 				}
 				s.tasks[i].preds = append(s.tasks[i].preds, serialPred{from: j, minLag: a.minLag, lagCal: a.lagCal})
 				if a.minLag > 0 {
@@ -149,19 +239,7 @@ func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, l
 			s.fixedAfter[d]++
 		}
 	}
-	best := 0
-	for k := max(lo, s.nFixed); k < len(ds) && *budget > 0; k++ {
-		s.nodes = 0
-		s.budget = min(serialBudget, *budget)
-		clear(s.failed)
-		ok, complete := s.fits(0, MinTime, -1, nil, k-s.nFixed)
-		*budget -= s.nodes
-		if ok || !complete {
-			return best, best > 0
-		}
-		best = k + 1 // no schedule touches k days or fewer
-	}
-	return best, best > 0
+	return s, true
 }
 
 // serialResource is the unary resource, held from start to end, that most of
@@ -403,7 +481,7 @@ func (s *serialSearch) options(opts []serialOption, i, free, last int, agg *seri
 				fewest = min(fewest, e.cost)
 			}
 		}
-		s.each(i, ci, d+1, agg, func(d int, e dayOpt) bool {
+		s.each(i, ci, d+1, len(s.fixed), agg, func(d int, e dayOpt) bool {
 			if kept == serialKept {
 				if o, ok := s.aggregate(i, ci, d, fewest, agg); ok {
 					opts = append(opts, o)
@@ -423,12 +501,12 @@ func (s *serialSearch) options(opts []serialOption, i, free, last int, agg *seri
 	return opts
 }
 
-// each calls f with the starts of task i in calendar ci from day d on, in order
-// (their ends do not decrease): each day's first start, then, on a day of agg,
-// the first start after its end there; until f returns false.
-func (s *serialSearch) each(i, ci, d int, agg *serialAgg, f func(d int, e dayOpt) bool) {
-	ds := s.c.p.DayStarts
-	for d < len(ds)-1 {
+// each calls f with the starts of task i in calendar ci from day d on, before
+// day until, in order (their ends do not decrease): each day's first start,
+// then, on a day of agg, the first start after its end there; until f returns
+// false.
+func (s *serialSearch) each(i, ci, d, until int, agg *serialAgg, f func(d int, e dayOpt) bool) {
+	for d < until {
 		s.nodes++ // a day read counts as a node
 		e := s.dayOption(i, ci, d)
 		if e.kind == dayNone {
@@ -486,7 +564,7 @@ func (s *serialSearch) aggregate(i, ci, d, fewest int, agg *serialAgg) (serialOp
 	}
 	out := serialOption{end: MaxTime, last: -1, cost: MaxTime}
 	var from []int
-	s.each(i, ci, d, agg, func(d int, e dayOpt) bool {
+	s.each(i, ci, d, len(s.fixed), agg, func(d int, e dayOpt) bool {
 		if e.cost < fewest || e.cost == fewest && e.open {
 			out.end = min(out.end, e.end)
 			out.cost = min(out.cost, e.cost)
