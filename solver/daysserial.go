@@ -54,6 +54,7 @@ type serialTask struct {
 	work  int
 	need  int        // the fewest days it touches (minDays)
 	table [][]dayOpt // by calendar and day, filled as asked
+	pass  [][2][]int // by calendar, passFrom
 }
 
 // serialPred is a precedence from another searched task.
@@ -328,6 +329,7 @@ type serialOption struct {
 type serialAgg struct {
 	id   int
 	from []int // by day: the earliest end there of a start that leaves time after it (0: none)
+	last int   // the last day of from (-1: none)
 }
 
 // last is the day the previous task ends on (-1: none), agg the starts it
@@ -481,7 +483,7 @@ func (s *serialSearch) options(opts []serialOption, i, free, last int, agg *seri
 				fewest = min(fewest, e.cost)
 			}
 		}
-		s.each(i, ci, d+1, len(s.fixed), agg, func(d int, e dayOpt) bool {
+		s.each(i, ci, d+1, len(s.fixed), agg, &fewest, func(d int, e dayOpt) bool {
 			if kept == serialKept {
 				if o, ok := s.aggregate(i, ci, d, fewest, agg); ok {
 					opts = append(opts, o)
@@ -505,8 +507,12 @@ func (s *serialSearch) options(opts []serialOption, i, free, last int, agg *seri
 // day until, in order (their ends do not decrease): each day's first start,
 // then, on a day of agg, the first start after its end there; until f returns
 // false.
-func (s *serialSearch) each(i, ci, d, until int, agg *serialAgg, f func(d int, e dayOpt) bool) {
+func (s *serialSearch) each(i, ci, d, until int, agg *serialAgg, fewest *int, f func(d int, e dayOpt) bool) {
+	pass, least := s.passFrom(i, ci)
 	for d < until {
+		if pass[d] > *fewest && (agg == nil || d > agg.last || least[d]-1 > *fewest) {
+			return // no start from d on passes the dominance rules
+		}
 		s.nodes++ // a day read counts as a node
 		e := s.dayOption(i, ci, d)
 		if e.kind == dayNone {
@@ -564,7 +570,7 @@ func (s *serialSearch) aggregate(i, ci, d, fewest int, agg *serialAgg) (serialOp
 	}
 	out := serialOption{end: MaxTime, last: -1, cost: MaxTime}
 	var from []int
-	s.each(i, ci, d, len(s.fixed), agg, func(d int, e dayOpt) bool {
+	s.each(i, ci, d, len(s.fixed), agg, &fewest, func(d int, e dayOpt) bool {
 		if e.cost < fewest || e.cost == fewest && e.open {
 			out.end = min(out.end, e.end)
 			out.cost = min(out.cost, e.cost)
@@ -582,13 +588,51 @@ func (s *serialSearch) aggregate(i, ci, d, fewest int, agg *serialAgg) (serialOp
 	})
 	if out.cost < MaxTime {
 		s.nAggs++
-		out.agg = &serialAgg{id: s.nAggs, from: from}
+		out.agg = &serialAgg{id: s.nAggs, from: from, last: -1}
 		if from == nil {
 			out.agg.from = make([]int, len(s.fixed))
+		}
+		for d, x := range out.agg.from {
+			if x > 0 {
+				out.agg.last = d
+			}
 		}
 	}
 	s.aggs[k] = out
 	return out, out.agg != nil
+}
+
+// passFrom is, by day, the least of the new days of the first start of task
+// i in calendar ci on that day or a later one, plus one when what follows
+// cannot work after it on its last day: a first start from that day on passes
+// the dominance rules only if this is at most the fewest new days of the
+// earlier ones; and least, by day, the fewest new days of those starts (a
+// later start on the same day after an aggregate touches at least one fewer).
+// Read once, by task and calendar.
+func (s *serialSearch) passFrom(i, ci int) (pass, least []int) {
+	st := &s.tasks[i]
+	if st.pass == nil {
+		st.pass = make([][2][]int, len(st.cals))
+	}
+	if st.pass[ci][0] == nil {
+		n := len(s.fixed)
+		f, l := make([]int, n+1), make([]int, n+1)
+		f[n], l[n] = MaxTime, MaxTime
+		for d := n - 1; d >= 0; d-- {
+			s.nodes++
+			f[d], l[d] = f[d+1], l[d+1]
+			if e := s.dayOption(i, ci, d); e.kind == dayStart {
+				c := e.cost
+				l[d] = min(l[d], c)
+				if !e.open {
+					c++
+				}
+				f[d] = min(f[d], c)
+			}
+		}
+		st.pass[ci] = [2][]int{f, l}
+	}
+	return st.pass[ci][0], st.pass[ci][1]
 }
 
 // openAfter reports whether some searched task's calendar is open after t on
