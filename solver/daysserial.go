@@ -52,9 +52,10 @@ type serialTask struct {
 	ready int    // earliest start by its release, the fixed tasks and the rest (dayEsts)
 	preds []serialPred
 	work  int
-	need  int        // the fewest days it touches (minDays)
-	table [][]dayOpt // by calendar and day, filled as asked
-	pass  [][2][]int // by calendar, passFrom
+	need  int              // the fewest days it touches (minDays)
+	table [][]dayOpt       // by calendar and day, filled as asked
+	pass  [][2][]int       // by calendar, passFrom
+	open  map[[2]int][]int // by calendar and cost, openWith
 }
 
 // serialPred is a precedence from another searched task.
@@ -570,6 +571,7 @@ func (s *serialSearch) aggregate(i, ci, d, fewest int, agg *serialAgg) (serialOp
 	}
 	out := serialOption{end: MaxTime, last: -1, cost: MaxTime}
 	var from []int
+	_, least := s.passFrom(i, ci)
 	s.each(i, ci, d, len(s.fixed), agg, &fewest, func(d int, e dayOpt) bool {
 		if e.cost < fewest || e.cost == fewest && e.open {
 			out.end = min(out.end, e.end)
@@ -584,6 +586,21 @@ func (s *serialSearch) aggregate(i, ci, d, fewest int, agg *serialAgg) (serialOp
 			}
 		}
 		fewest = min(fewest, e.cost)
+		if agg == nil && out.cost < MaxTime && fewest <= least[d+1] {
+			// no later start touches fewer new days: those that pass are the
+			// open ones with as many, taken from a table (with the open ones
+			// as cheap that start earlier and end on a later day: a
+			// relaxation)
+			if from == nil {
+				from = make([]int, len(s.fixed))
+			}
+			for y, x := range s.openWith(i, ci, fewest)[d+1:] {
+				if x > 0 && (from[d+1+y] == 0 || x < from[d+1+y]) {
+					from[d+1+y] = x
+				}
+			}
+			return false
+		}
 		return true
 	})
 	if out.cost < MaxTime {
@@ -633,6 +650,29 @@ func (s *serialSearch) passFrom(i, ci int) (pass, least []int) {
 		st.pass[ci] = [2][]int{f, l}
 	}
 	return st.pass[ci][0], st.pass[ci][1]
+}
+
+// openWith is, by day, the earliest end there of the first start of task i
+// in calendar ci on a day that touches cost new days, after which what follows
+// may work on that day (0: none). Read once, by task, calendar and cost.
+func (s *serialSearch) openWith(i, ci, cost int) []int {
+	st := &s.tasks[i]
+	k := [2]int{ci, cost}
+	if o, ok := st.open[k]; ok {
+		return o
+	}
+	o := make([]int, len(s.fixed))
+	for d := range s.fixed {
+		s.nodes++
+		if e := s.dayOption(i, ci, d); e.kind == dayStart && e.open && e.cost == cost && (o[e.last] == 0 || e.end < o[e.last]) {
+			o[e.last] = e.end
+		}
+	}
+	if st.open == nil {
+		st.open = map[[2]int][]int{}
+	}
+	st.open[k] = o
+	return o
 }
 
 // openAfter reports whether some searched task's calendar is open after t on
