@@ -41,8 +41,11 @@ const (
 	// (the groups after it keep the other bounds; a group like one searched
 	// before costs none)
 	serialTotal = 2000000
-	serialMax   = 24 // most tasks searched in a group
-	serialKept  = 3  // starts on later days kept apart before the aggregate
+	// serialGiveUp: after this many groups whose search ran out of nodes, more
+	// than half of those searched, the later groups are not searched
+	serialGiveUp = 4
+	serialMax    = 24 // most tasks searched in a group
+	serialKept   = 3  // starts on later days kept apart before the aggregate
 )
 
 // serialTask is one task of the search.
@@ -93,7 +96,11 @@ type serialSearch struct {
 type serialMemo struct {
 	done   map[string]serialOutcome
 	budget int // the nodes left for the problem's searches
-	key    strings.Builder
+	// searched counts the groups searched, ranOut those whose search ran out
+	// of nodes: when most do (serialGiveUp), the later groups of the problem
+	// are not searched (groups alike searched before still are answered)
+	searched, ranOut int
+	key              strings.Builder
 }
 
 // serialOutcome is what the search of a group proved: no schedule of the
@@ -116,20 +123,30 @@ func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, l
 	key := s.signature(dc, memo)
 	out, seen := memo.done[key]
 	if !seen {
-		out = s.solve(lo, memo)
+		if memo.ranOut >= serialGiveUp && 2*memo.ranOut > memo.searched {
+			return 0, false
+		}
+		var complete bool
+		out, complete = s.solve(lo, memo)
 		memo.done[key] = out
+		memo.searched++
+		if !complete {
+			memo.ranOut++
+		}
 	}
 	return out.best, out.best > lo
 }
 
 // solve tests each total in turn from lo (and the fixed days) up, each test
 // within serialBudget nodes, the group within serialGroup and what is left of
-// the problem's.
-func (s *serialSearch) solve(lo int, memo *serialMemo) serialOutcome {
+// the problem's; complete is false when it ran out of nodes.
+func (s *serialSearch) solve(lo int, memo *serialMemo) (out serialOutcome, complete bool) {
 	ds := s.c.p.DayStarts
 	left := min(serialGroup, memo.budget)
-	var out serialOutcome
-	for k := max(lo, s.nFixed); k < len(ds) && left > 0; k++ {
+	for k := max(lo, s.nFixed); k < len(ds); k++ {
+		if left <= 0 {
+			return out, false
+		}
 		s.nodes = 0
 		s.budget = min(serialBudget, left)
 		clear(s.failed)
@@ -137,11 +154,11 @@ func (s *serialSearch) solve(lo int, memo *serialMemo) serialOutcome {
 		left -= s.nodes
 		memo.budget -= s.nodes
 		if ok || !complete {
-			break
+			return out, complete
 		}
 		out.best = k + 1 // no schedule touches k days or fewer
 	}
-	return out
+	return out, true
 }
 
 // signature names what the search of a group reads: each searched task's work,
