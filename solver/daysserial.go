@@ -46,6 +46,9 @@ const (
 	serialGiveUp = 4
 	serialMax    = 24 // most tasks searched in a group
 	serialKept   = 3  // starts on later days kept apart before the aggregate
+	// serialLong: a walk over a task's days that reads more than this many
+	// reads the suffix minima of the task's starts (passFrom) to stop early
+	serialLong = 14
 )
 
 // serialTask is one task of the search.
@@ -526,9 +529,12 @@ func (s *serialSearch) options(opts []serialOption, i, free, last int, agg *seri
 // then, on a day of agg, the first start after its end there; until f returns
 // false.
 func (s *serialSearch) each(i, ci, d, until int, agg *serialAgg, fewest *int, f func(d int, e dayOpt) bool) {
-	pass, least := s.passFrom(i, ci)
-	for d < until {
-		if pass[d] > *fewest && (agg == nil || d > agg.last || least[d]-1 > *fewest) {
+	var pass, least []int
+	for read := 0; d < until; read++ {
+		if read == serialLong {
+			pass, least = s.passFrom(i, ci) // a long walk: read the table
+		}
+		if pass != nil && pass[d] > *fewest && (agg == nil || d > agg.last || least[d]-1 > *fewest) {
 			return // no start from d on passes the dominance rules
 		}
 		s.nodes++ // a day read counts as a node
@@ -588,8 +594,12 @@ func (s *serialSearch) aggregate(i, ci, d, fewest int, agg *serialAgg) (serialOp
 	}
 	out := serialOption{end: MaxTime, last: -1, cost: MaxTime}
 	var from []int
-	_, least := s.passFrom(i, ci)
+	var least []int
+	read := 0
 	s.each(i, ci, d, len(s.fixed), agg, &fewest, func(d int, e dayOpt) bool {
+		if read++; read == serialLong {
+			_, least = s.passFrom(i, ci) // a long walk: read the table
+		}
 		if e.cost < fewest || e.cost == fewest && e.open {
 			out.end = min(out.end, e.end)
 			out.cost = min(out.cost, e.cost)
@@ -603,7 +613,7 @@ func (s *serialSearch) aggregate(i, ci, d, fewest int, agg *serialAgg) (serialOp
 			}
 		}
 		fewest = min(fewest, e.cost)
-		if agg == nil && out.cost < MaxTime && fewest <= least[d+1] {
+		if agg == nil && least != nil && out.cost < MaxTime && fewest <= least[d+1] {
 			// no later start touches fewer new days: those that pass are the
 			// open ones with as many, taken from a table (with the open ones
 			// as cheap that start earlier and end on a later day: a
