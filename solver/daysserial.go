@@ -31,8 +31,10 @@ import (
 //     task's calendar is open there).
 //
 // Each total is tested in turn from the bound found otherwise up; a test stops
-// after serialBudget nodes (serialTotal for all the groups of a problem), and
-// the bound is then the largest total proven out of reach.
+// after serialBudget nodes (serialGroup for a group's tests, serialTotal for
+// all the groups of a problem), and the bound is then the largest total proven
+// out of reach. Groups alike are searched once (serialMemo). Walks over a
+// task's days stop early, exactly, from the suffix minima of its starts.
 
 const (
 	serialBudget = 100000 // the most nodes of one test (a day read is one)
