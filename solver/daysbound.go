@@ -241,7 +241,7 @@ func (c *compiled) groupDayBounds() []int {
 	// chains: days[t] is the fewest distinct days the group's tasks on a chain of
 	// precedences ending at t touch, all of them no later than t's last day
 	days := make([]int, n)
-	budget := serialTotal // nodes of the serial searches
+	memo := newSerialMemo() // the serial searches
 	for g, ts := range byGroup {
 		for _, t := range ts {
 			need[t], exact[t] = dc.minDays(t)
@@ -272,7 +272,8 @@ func (c *compiled) groupDayBounds() []int {
 		// the unary resources of the group (unaryDayBounds)
 		if len(ts) > 0 {
 			out[g] = max(out[g], sd.cut(ts, map[string]int{}, 0))
-			if b, ok := c.serialDays(ts, dc, need, sd.est, out[g], &budget); ok && !c.noSerialDays {
+			b, ok := c.serialDays(ts, dc, need, sd.est, out[g], memo)
+			if ok && !c.noSerialDays {
 				out[g] = max(out[g], b)
 			}
 		}

@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -30,16 +31,26 @@ import (
 //     task's calendar is open there).
 //
 // Each total is tested in turn from the bound found otherwise up; a test stops
-// after serialBudget nodes (serialTotal for all the groups of a problem), and
-// the bound is then the largest total proven out of reach.
+// after serialBudget nodes (serialGroup for a group's tests, serialTotal for
+// all the groups of a problem), and the bound is then the largest total proven
+// out of reach. Groups alike are searched once (serialMemo). Walks over a
+// task's days stop early, exactly, from the suffix minima of its starts.
 
 const (
 	serialBudget = 100000 // the most nodes of one test (a day read is one)
+	serialGroup  = 300000 // the most nodes of one group's tests
 	// serialTotal bounds the nodes of all the groups' searches of one problem
-	// (the groups after it keep the other bounds)
+	// (the groups after it keep the other bounds; a group like one searched
+	// before costs none)
 	serialTotal = 2000000
-	serialMax   = 24 // most tasks searched in a group
-	serialKept  = 3  // starts on later days kept apart before the aggregate
+	// serialGiveUp: after this many groups whose search ran out of nodes, more
+	// than half of those searched, the later groups are not searched
+	serialGiveUp = 4
+	serialMax    = 24 // most tasks searched in a group
+	serialKept   = 3  // starts on later days kept apart before the aggregate
+	// serialLong: a walk over a task's days that reads more than this many
+	// reads the suffix minima of the task's starts (passFrom) to stop early
+	serialLong = 14
 )
 
 // serialTask is one task of the search.
@@ -49,8 +60,10 @@ type serialTask struct {
 	ready int    // earliest start by its release, the fixed tasks and the rest (dayEsts)
 	preds []serialPred
 	work  int
-	need  int        // the fewest days it touches (minDays)
-	table [][]dayOpt // by calendar and day, filled as asked
+	need  int              // the fewest days it touches (minDays)
+	table [][]dayOpt       // by calendar and day, filled as asked
+	pass  [][2][]int       // by calendar, passFrom
+	open  map[[2]int][]int // by calendar and cost, openWith
 }
 
 // serialPred is a precedence from another searched task.
@@ -81,18 +94,119 @@ type serialSearch struct {
 	nAggs      int
 }
 
+// serialMemo holds the outcome of the groups searched so far by their
+// signature (serialSearch.signature), and the nodes left for the problem: groups
+// alike (the same work list, calendars, lags, earliest starts and fixed days, as
+// the dwellings of a large operation often are) are searched once.
+type serialMemo struct {
+	done   map[string]serialOutcome
+	budget int // the nodes left for the problem's searches
+	// searched counts the groups searched, ranOut those whose search ran out
+	// of nodes: when most do (serialGiveUp), the later groups of the problem
+	// are not searched (groups alike searched before still are answered)
+	searched, ranOut int
+	key              strings.Builder
+}
+
+// serialOutcome is what the search of a group proved: no schedule of the
+// relaxation touches fewer than best days (0: nothing). It holds for a group
+// alike whatever the total its tests started from.
+type serialOutcome struct{ best int }
+
+func newSerialMemo() *serialMemo {
+	return &serialMemo{done: map[string]serialOutcome{}, budget: serialTotal}
+}
+
 // serialDays is the serial days bound of the group whose tasks are ts, at least
 // lo (the bound found otherwise): ok is false when the group has no such
-// resource or is out of the search's reach.
-func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, lo int, budget *int) (int, bool) {
+// resource, is out of the search's reach, or the search proves no more than lo.
+func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, lo int, memo *serialMemo) (int, bool) {
+	s, ok := c.newSerialSearch(ts, dc, need, est)
+	if !ok {
+		return 0, false
+	}
+	key := s.signature(dc, memo)
+	out, seen := memo.done[key]
+	if !seen {
+		if memo.ranOut >= serialGiveUp && 2*memo.ranOut > memo.searched {
+			return 0, false
+		}
+		var complete bool
+		out, complete = s.solve(lo, memo)
+		memo.done[key] = out
+		memo.searched++
+		if !complete {
+			memo.ranOut++
+		}
+	}
+	return out.best, out.best > lo
+}
+
+// solve tests each total in turn from lo (and the fixed days) up, each test
+// within serialBudget nodes, the group within serialGroup and what is left of
+// the problem's; complete is false when it ran out of nodes.
+func (s *serialSearch) solve(lo int, memo *serialMemo) (out serialOutcome, complete bool) {
+	ds := s.c.p.DayStarts
+	left := min(serialGroup, memo.budget)
+	for k := max(lo, s.nFixed); k < len(ds); k++ {
+		if left <= 0 {
+			return out, false
+		}
+		s.nodes = 0
+		s.budget = min(serialBudget, left)
+		clear(s.failed)
+		ok, complete := s.fits(0, MinTime, -1, nil, k-s.nFixed)
+		left -= s.nodes
+		memo.budget -= s.nodes
+		if ok || !complete {
+			return out, complete
+		}
+		out.best = k + 1 // no schedule touches k days or fewer
+	}
+	return out, true
+}
+
+// signature names what the search of a group reads: each searched task's work,
+// stretch, earliest start, fewest days, envelope and calendars (by identity),
+// its precedences from the others (lag and lag calendar), and the fixed days.
+func (s *serialSearch) signature(dc *dayCounter, memo *serialMemo) string {
+	p := s.c.p
+	b := &memo.key
+	b.Reset()
+	for d, f := range s.fixed {
+		if f {
+			b.WriteString(strconv.Itoa(d))
+			b.WriteByte(',')
+		}
+	}
+	for _, st := range s.tasks {
+		task := &p.Tasks[st.t]
+		fmt.Fprintf(b, "|%d %t %d %d e%s", st.work, task.Contiguous, st.ready, st.need, dc.key(dc.envelope(st.t)))
+		for _, m := range st.cals {
+			b.WriteString(" c")
+			b.WriteString(dc.key(m.cs))
+		}
+		for _, a := range st.preds {
+			fmt.Fprintf(b, " <%d+%d", a.from, a.minLag)
+			if a.lagCal != nil {
+				b.WriteString("/" + dc.key([]*Calendar{a.lagCal}))
+			}
+		}
+	}
+	return b.String()
+}
+
+// newSerialSearch is the search of the group whose tasks are ts; ok is false
+// when the group has no such resource or is out of the search's reach.
+func (c *compiled) newSerialSearch(ts []int, dc *dayCounter, need []int, est []int) (*serialSearch, bool) {
 	p := c.p
 	ds := p.DayStarts
-	if p.Horizon <= 0 || p.Horizon > ds[len(ds)-1] || *budget <= 0 {
-		return 0, false // tasks may run into the open-ended last day
+	if p.Horizon <= 0 || p.Horizon > ds[len(ds)-1] {
+		return nil, false // tasks may run into the open-ended last day
 	}
 	r := c.serialResource(ts)
 	if r < 0 {
-		return 0, false
+		return nil, false
 	}
 	s := &serialSearch{c: c, fixed: make([]bool, len(ds)-1), limit: p.Horizon, failed: map[string]int{}, aggs: map[[5]int]serialOption{}, shared: map[[4]int]dayOpt{}}
 	idx := map[int]int{}
@@ -115,14 +229,14 @@ func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, l
 		cs := dc.envelope(t)
 		w := dc.measure(cs)
 		if w.open || w.max == 0 {
-			return 0, false
+			return nil, false
 		}
 		s.union = mergeWindows(s.union, dc.walked(dc.key(cs), cs).pieces)
 		idx[t] = len(s.tasks)
 		s.tasks = append(s.tasks, serialTask{t: t, ready: max(est[t], task.Release), work: task.Duration, need: need[t], cals: distinctCals(c.modes[t])})
 	}
 	if len(s.tasks) < 2 || len(s.tasks) > serialMax {
-		return 0, false
+		return nil, false
 	}
 	for _, w := range dc.perDay(s.union) {
 		s.most = max(s.most, w)
@@ -132,7 +246,7 @@ func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, l
 		for _, a := range c.preds[s.tasks[i].t] {
 			if j, ok := idx[a.other]; ok {
 				if a.minLag < 0 {
-					return 0, false // the later may start first
+					return nil, false // the later may start first
 				}
 				s.tasks[i].preds = append(s.tasks[i].preds, serialPred{from: j, minLag: a.minLag, lagCal: a.lagCal})
 				if a.minLag > 0 {
@@ -149,19 +263,7 @@ func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, l
 			s.fixedAfter[d]++
 		}
 	}
-	best := 0
-	for k := max(lo, s.nFixed); k < len(ds) && *budget > 0; k++ {
-		s.nodes = 0
-		s.budget = min(serialBudget, *budget)
-		clear(s.failed)
-		ok, complete := s.fits(0, MinTime, -1, nil, k-s.nFixed)
-		*budget -= s.nodes
-		if ok || !complete {
-			return best, best > 0
-		}
-		best = k + 1 // no schedule touches k days or fewer
-	}
-	return best, best > 0
+	return s, true
 }
 
 // serialResource is the unary resource, held from start to end, that most of
@@ -250,6 +352,7 @@ type serialOption struct {
 type serialAgg struct {
 	id   int
 	from []int // by day: the earliest end there of a start that leaves time after it (0: none)
+	last int   // the last day of from (-1: none)
 }
 
 // last is the day the previous task ends on (-1: none), agg the starts it
@@ -403,7 +506,7 @@ func (s *serialSearch) options(opts []serialOption, i, free, last int, agg *seri
 				fewest = min(fewest, e.cost)
 			}
 		}
-		s.each(i, ci, d+1, agg, func(d int, e dayOpt) bool {
+		s.each(i, ci, d+1, len(s.fixed), agg, &fewest, func(d int, e dayOpt) bool {
 			if kept == serialKept {
 				if o, ok := s.aggregate(i, ci, d, fewest, agg); ok {
 					opts = append(opts, o)
@@ -423,12 +526,19 @@ func (s *serialSearch) options(opts []serialOption, i, free, last int, agg *seri
 	return opts
 }
 
-// each calls f with the starts of task i in calendar ci from day d on, in order
-// (their ends do not decrease): each day's first start, then, on a day of agg,
-// the first start after its end there; until f returns false.
-func (s *serialSearch) each(i, ci, d int, agg *serialAgg, f func(d int, e dayOpt) bool) {
-	ds := s.c.p.DayStarts
-	for d < len(ds)-1 {
+// each calls f with the starts of task i in calendar ci from day d on, before
+// day until, in order (their ends do not decrease): each day's first start,
+// then, on a day of agg, the first start after its end there; until f returns
+// false.
+func (s *serialSearch) each(i, ci, d, until int, agg *serialAgg, fewest *int, f func(d int, e dayOpt) bool) {
+	var pass, least []int
+	for read := 0; d < until; read++ {
+		if read == serialLong {
+			pass, least = s.passFrom(i, ci) // a long walk: read the table
+		}
+		if pass != nil && pass[d] > *fewest && (agg == nil || d > agg.last || least[d]-1 > *fewest) {
+			return // no start from d on passes the dominance rules
+		}
 		s.nodes++ // a day read counts as a node
 		e := s.dayOption(i, ci, d)
 		if e.kind == dayNone {
@@ -486,7 +596,12 @@ func (s *serialSearch) aggregate(i, ci, d, fewest int, agg *serialAgg) (serialOp
 	}
 	out := serialOption{end: MaxTime, last: -1, cost: MaxTime}
 	var from []int
-	s.each(i, ci, d, agg, func(d int, e dayOpt) bool {
+	var least []int
+	read := 0
+	s.each(i, ci, d, len(s.fixed), agg, &fewest, func(d int, e dayOpt) bool {
+		if read++; read == serialLong {
+			_, least = s.passFrom(i, ci) // a long walk: read the table
+		}
 		if e.cost < fewest || e.cost == fewest && e.open {
 			out.end = min(out.end, e.end)
 			out.cost = min(out.cost, e.cost)
@@ -500,17 +615,93 @@ func (s *serialSearch) aggregate(i, ci, d, fewest int, agg *serialAgg) (serialOp
 			}
 		}
 		fewest = min(fewest, e.cost)
+		if agg == nil && least != nil && out.cost < MaxTime && fewest <= least[d+1] {
+			// no later start touches fewer new days: those that pass are the
+			// open ones with as many, taken from a table (with the open ones
+			// as cheap that start earlier and end on a later day: a
+			// relaxation)
+			if from == nil {
+				from = make([]int, len(s.fixed))
+			}
+			for y, x := range s.openWith(i, ci, fewest)[d+1:] {
+				if x > 0 && (from[d+1+y] == 0 || x < from[d+1+y]) {
+					from[d+1+y] = x
+				}
+			}
+			return false
+		}
 		return true
 	})
 	if out.cost < MaxTime {
 		s.nAggs++
-		out.agg = &serialAgg{id: s.nAggs, from: from}
+		out.agg = &serialAgg{id: s.nAggs, from: from, last: -1}
 		if from == nil {
 			out.agg.from = make([]int, len(s.fixed))
+		}
+		for d, x := range out.agg.from {
+			if x > 0 {
+				out.agg.last = d
+			}
 		}
 	}
 	s.aggs[k] = out
 	return out, out.agg != nil
+}
+
+// passFrom is, by day, the least of the new days of the first start of task
+// i in calendar ci on that day or a later one, plus one when what follows
+// cannot work after it on its last day: a first start from that day on passes
+// the dominance rules only if this is at most the fewest new days of the
+// earlier ones; and least, by day, the fewest new days of those starts (a
+// later start on the same day after an aggregate touches at least one fewer).
+// Read once, by task and calendar.
+func (s *serialSearch) passFrom(i, ci int) (pass, least []int) {
+	st := &s.tasks[i]
+	if st.pass == nil {
+		st.pass = make([][2][]int, len(st.cals))
+	}
+	if st.pass[ci][0] == nil {
+		n := len(s.fixed)
+		f, l := make([]int, n+1), make([]int, n+1)
+		f[n], l[n] = MaxTime, MaxTime
+		for d := n - 1; d >= 0; d-- {
+			s.nodes++
+			f[d], l[d] = f[d+1], l[d+1]
+			if e := s.dayOption(i, ci, d); e.kind == dayStart {
+				c := e.cost
+				l[d] = min(l[d], c)
+				if !e.open {
+					c++
+				}
+				f[d] = min(f[d], c)
+			}
+		}
+		st.pass[ci] = [2][]int{f, l}
+	}
+	return st.pass[ci][0], st.pass[ci][1]
+}
+
+// openWith is, by day, the earliest end there of the first start of task i
+// in calendar ci on a day that touches cost new days, after which what follows
+// may work on that day (0: none). Read once, by task, calendar and cost.
+func (s *serialSearch) openWith(i, ci, cost int) []int {
+	st := &s.tasks[i]
+	k := [2]int{ci, cost}
+	if o, ok := st.open[k]; ok {
+		return o
+	}
+	o := make([]int, len(s.fixed))
+	for d := range s.fixed {
+		s.nodes++
+		if e := s.dayOption(i, ci, d); e.kind == dayStart && e.open && e.cost == cost && (o[e.last] == 0 || e.end < o[e.last]) {
+			o[e.last] = e.end
+		}
+	}
+	if st.open == nil {
+		st.open = map[[2]int][]int{}
+	}
+	st.open[k] = o
+	return o
 }
 
 // openAfter reports whether some searched task's calendar is open after t on

@@ -3,6 +3,7 @@ package solver
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,8 +14,8 @@ import (
 // a time, over 6 days of 10 units: crews and the household open some
 // half-days, lags in elapsed or working time, releases, a fixed task, one
 // stretch or split tasks.
-func tinyDaysProblem(rng *rand.Rand) *Problem {
-	const day, days = 10, 6
+func tinyDaysProblem(rng *rand.Rand, days, most int) *Problem {
+	const day = 10
 	p := &Problem{Horizon: days * day, Objective: Objective{GroupDays: 1}}
 	for d := 0; d <= days; d++ {
 		p.DayStarts = append(p.DayStarts, d*day)
@@ -36,7 +37,7 @@ func tinyDaysProblem(rng *rand.Rand) *Problem {
 	}
 	p.Resources = []Resource{{Name: "dwelling", Capacity: 1}, {Name: "crew a", Capacity: 1, Calendar: halves()}, {Name: "crew b", Capacity: 1, Calendar: halves()}}
 	home := halves()
-	n := 2 + rng.IntN(3)
+	n := 2 + rng.IntN(most-1)
 	for i := 0; i < n; i++ {
 		t := Task{Name: fmt.Sprint("T", i), Duration: 1 + rng.IntN(7), Group: 0,
 			Demands: []Demand{{Alternatives: []int{0}, Amount: 1}, {Alternatives: []int{1 + rng.IntN(2)}, Amount: 1}}}
@@ -163,7 +164,7 @@ func placedOK(c *compiled, pl []Placement, t int) bool {
 func TestSerialDaysBoundAgainstEnumeration(t *testing.T) {
 	tried, raised, exact, exactBefore := 0, 0, 0, 0
 	for seed := uint64(0); seed < 400; seed++ {
-		p := tinyDaysProblem(rand.New(rand.NewPCG(seed, 41)))
+		p := tinyDaysProblem(rand.New(rand.NewPCG(seed, 41)), 6, 4)
 		fewest := fewestDaysByEnumeration(p)
 		if fewest < 0 {
 			continue
@@ -191,4 +192,100 @@ func TestSerialDaysBoundAgainstEnumeration(t *testing.T) {
 	t.Logf("%d groups with a complete schedule: the bound is the fewest days on %d (%d without the serial bound), raised on %d", tried, exact, exactBefore, raised)
 	require.Greater(t, tried, 200)
 	assert.Greater(t, raised, 10, "the serial bound never raises the bound")
+}
+
+// Over more days (12, 2-3 tasks), where a task has more later starts than the
+// search keeps apart and takes the rest together (the aggregate, its early
+// stop, the table of the open starts as cheap), the bound still never exceeds
+// the fewest days.
+func TestSerialDaysBoundAgainstEnumerationLonger(t *testing.T) {
+	if testing.Short() {
+		t.Skip("enumerates every schedule over 12 days")
+	}
+	tried, exact, raised := 0, 0, 0
+	for seed := uint64(0); seed < 150; seed++ {
+		p := tinyDaysProblem(rand.New(rand.NewPCG(seed, 43)), 12, 3)
+		fewest := fewestDaysByEnumeration(p)
+		if fewest < 0 {
+			continue
+		}
+		tried++
+		c, err := compile(p)
+		require.NoError(t, err)
+		got := c.groupDayBounds()[0]
+		c2, err := compile(p)
+		require.NoError(t, err)
+		c2.noSerialDays = true
+		before := c2.groupDayBounds()[0]
+		require.LessOrEqual(t, got, fewest, "seed %d: the bound exceeds the fewest days", seed)
+		require.GreaterOrEqual(t, got, before, "seed %d", seed)
+		if got == fewest {
+			exact++
+		}
+		if got > before {
+			raised++
+		}
+	}
+	t.Logf("%d groups over 12 days: the bound is the fewest days on %d, raised by the serial bound on %d", tried, exact, raised)
+	require.Greater(t, tried, 100)
+	assert.Greater(t, raised, 5)
+}
+
+// Two groups alike (the same tasks, calendars and lags, each in its own
+// dwelling) are searched once: they get the same bound as either alone, and
+// the memo holds one outcome for them.
+func TestSerialDaysMemoGroupsAlike(t *testing.T) {
+	checked := 0
+	for seed := uint64(0); seed < 60; seed++ {
+		p := tinyDaysProblem(rand.New(rand.NewPCG(seed, 41)), 6, 4)
+		c, err := compile(p)
+		require.NoError(t, err)
+		alone := c.groupDayBounds()[0]
+		// the same group again, in a second dwelling
+		q := *p
+		q.Resources = append(slices.Clone(p.Resources), Resource{Name: "dwelling 2", Capacity: 1})
+		q.Tasks = slices.Clone(p.Tasks)
+		q.Precedences = slices.Clone(p.Precedences)
+		n := len(p.Tasks)
+		for _, task := range p.Tasks {
+			task.Group = 1
+			task.Demands = slices.Clone(task.Demands)
+			task.Demands[0] = Demand{Alternatives: []int{len(q.Resources) - 1}, Amount: 1}
+			if task.Fixed {
+				task.Choice = []int{len(q.Resources) - 1, task.Choice[1]}
+			}
+			q.Tasks = append(q.Tasks, task)
+		}
+		for _, pr := range p.Precedences {
+			pr.From += n
+			pr.To += n
+			q.Precedences = append(q.Precedences, pr)
+		}
+		c2, err := compile(&q)
+		require.NoError(t, err)
+		both := c2.groupDayBounds()
+		require.Equal(t, []int{alone, alone}, both, "seed %d", seed)
+		memo := newSerialMemo()
+		var ts [2][]int
+		for i := range q.Tasks {
+			ts[q.Tasks[i].Group] = append(ts[q.Tasks[i].Group], i)
+		}
+		dc := newDayCounter(c2)
+		need := make([]int, len(q.Tasks))
+		for i := range need {
+			need[i], _ = dc.minDays(i)
+		}
+		est := c2.dayEsts()
+		b0, ok0 := c2.serialDays(ts[0], dc, need, est, 0, memo)
+		spent := serialTotal - memo.budget
+		b1, ok1 := c2.serialDays(ts[1], dc, need, est, 0, memo)
+		require.Equal(t, b0, b1, "seed %d", seed)
+		require.Equal(t, ok0, ok1, "seed %d", seed)
+		require.Equal(t, spent, serialTotal-memo.budget, "seed %d: the second group was searched again", seed)
+		if len(memo.done) > 0 {
+			require.Len(t, memo.done, 1, "seed %d", seed)
+			checked++
+		}
+	}
+	require.Greater(t, checked, 30)
 }
