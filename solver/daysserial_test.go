@@ -170,13 +170,7 @@ func TestSerialDaysBoundAgainstEnumeration(t *testing.T) {
 			continue
 		}
 		tried++
-		c, err := compile(p)
-		require.NoError(t, err)
-		got := c.groupDayBounds()[0]
-		c2, err := compile(p)
-		require.NoError(t, err)
-		c2.noSerialDays = true
-		before := c2.groupDayBounds()[0]
+		got, before := serialAndPlainDaysBound(t, p)
 		require.LessOrEqual(t, got, fewest, "seed %d: the bound exceeds the fewest days", seed)
 		require.GreaterOrEqual(t, got, before, "seed %d", seed)
 		if got > before {
@@ -210,13 +204,7 @@ func TestSerialDaysBoundAgainstEnumerationLonger(t *testing.T) {
 			continue
 		}
 		tried++
-		c, err := compile(p)
-		require.NoError(t, err)
-		got := c.groupDayBounds()[0]
-		c2, err := compile(p)
-		require.NoError(t, err)
-		c2.noSerialDays = true
-		before := c2.groupDayBounds()[0]
+		got, before := serialAndPlainDaysBound(t, p)
 		require.LessOrEqual(t, got, fewest, "seed %d: the bound exceeds the fewest days", seed)
 		require.GreaterOrEqual(t, got, before, "seed %d", seed)
 		if got == fewest {
@@ -229,6 +217,18 @@ func TestSerialDaysBoundAgainstEnumerationLonger(t *testing.T) {
 	t.Logf("%d groups over 12 days: the bound is the fewest days on %d, raised by the serial bound on %d", tried, exact, raised)
 	require.Greater(t, tried, 100)
 	assert.Greater(t, raised, 5)
+}
+
+// serialAndPlainDaysBound is the first group's days bound with and without
+// the serial search.
+func serialAndPlainDaysBound(t *testing.T, p *Problem) (serial, plain int) {
+	t.Helper()
+	c, err := compile(p)
+	require.NoError(t, err)
+	c2, err := compile(p)
+	require.NoError(t, err)
+	c2.noSerialDays = true
+	return c.groupDayBounds()[0], c2.groupDayBounds()[0]
 }
 
 // Two groups alike (the same tasks, calendars and lags, each in its own

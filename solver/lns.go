@@ -341,21 +341,9 @@ func (l *lns) repair() bool {
 			est = max(est, d)
 		}
 		// successors that stay placed bound the end
-		endCap := MaxTime
-		for _, a := range c.succs[t] {
-			sp := &l.st.pl[a.other]
-			if !sp.Placed || l.inR[a.other] {
-				continue
-			}
-			lim := sp.Start - a.minLag
-			if a.lagCal != nil && a.minLag > 0 {
-				s, _, ok := a.lagCal.Retreat(sp.Start, a.minLag)
-				if !ok {
-					return false
-				}
-				lim = s
-			}
-			endCap = min(endCap, lim)
+		endCap := l.latestEnd(t, true)
+		if endCap == MinTime {
+			return false
 		}
 		for _, si := range c.spansOf[t] {
 			sp := &c.p.Spans[si]

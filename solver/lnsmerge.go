@@ -51,7 +51,7 @@ func (l *lns) mergeDayOf(t int, count map[int]int) int {
 	if !ok {
 		return -1
 	}
-	lim := l.latestEnd(t)
+	lim := l.latestEnd(t, false)
 	mine := map[int]bool{}
 	l.st.touchedDaysOf(t, l.st.mode[t], p.Start, p.End, func(d int) { mine[d] = true })
 	d0 := c.dayOf(p.Start)
@@ -127,12 +127,13 @@ func (l *lns) fitsDay(t, d, est, lim int) bool {
 }
 
 // latestEnd is the latest end of t that its placed successors' minimum lags
-// allow (MaxTime: none; MinTime: a lag that cannot be met).
-func (l *lns) latestEnd(t int) int {
+// allow (MaxTime: none; MinTime: a lag that cannot be met); with skipRemoved,
+// successors taken out by this move do not count (the repair's end cap).
+func (l *lns) latestEnd(t int, skipRemoved bool) int {
 	lim := MaxTime
 	for _, a := range l.c.succs[t] {
 		sp := &l.st.pl[a.other]
-		if !sp.Placed {
+		if !sp.Placed || skipRemoved && l.inR[a.other] {
 			continue
 		}
 		at := sp.Start - a.minLag
