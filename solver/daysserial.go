@@ -163,7 +163,9 @@ func (s *serialSearch) solve(lo int, memo *serialMemo) (out serialOutcome, compl
 		}
 		out.best = k + 1 // no schedule touches k days or fewer
 	}
-	return out, true
+	// no schedule of the relaxation at all: a plan cannot place every task, and
+	// one that leaves some out may touch fewer days; nothing is claimed
+	return serialOutcome{}, true
 }
 
 // signature names what the search of a group reads: each searched task's work,
@@ -255,6 +257,9 @@ func (c *compiled) newSerialSearch(ts []int, dc *dayCounter, need []int, est []i
 			}
 		}
 	}
+	if !s.eachPlaceable() {
+		return nil, false // a task that no plan places: the bound would climb to every day
+	}
 	s.ends = make([]int, len(s.tasks))
 	s.fixedAfter = make([]int, len(s.fixed)+1)
 	for d := len(s.fixed) - 1; d >= 0; d-- {
@@ -264,6 +269,62 @@ func (c *compiled) newSerialSearch(ts []int, dc *dayCounter, need []int, est []i
 		}
 	}
 	return s, true
+}
+
+// eachPlaceable reports whether every searched task has a start ending by the
+// limit once its searched predecessors end as early as they can, their lags
+// walked (the resource and the days relaxed). When one has none, no plan
+// places every task, and the search, which places every task, would prove
+// every total out of reach.
+func (s *serialSearch) eachPlaceable() bool {
+	end := make([]int, len(s.tasks))
+	done := make([]bool, len(s.tasks))
+	for range s.tasks {
+		for i := range s.tasks {
+			if done[i] {
+				continue
+			}
+			if e, ok := s.earliestEnd(i, end, done); ok {
+				end[i], done[i] = e, true
+			}
+		}
+	}
+	for i := range s.tasks {
+		if !done[i] {
+			return false // never placeable, or in a cycle of precedences
+		}
+	}
+	return true
+}
+
+// earliestEnd is task i's earliest end by the limit in any of its calendars,
+// its searched predecessors ending at end (ok false when one is not done yet,
+// or when it has none).
+func (s *serialSearch) earliestEnd(i int, end []int, done []bool) (int, bool) {
+	st := &s.tasks[i]
+	task := &s.c.p.Tasks[st.t]
+	r := st.ready
+	for _, a := range st.preds {
+		if !done[a.from] {
+			return 0, false
+		}
+		at := end[a.from] + a.minLag
+		if a.lagCal != nil && a.minLag > 0 {
+			_, x, ok := a.lagCal.Advance(end[a.from], a.minLag)
+			if !ok {
+				return 0, false // the lag never ends
+			}
+			at = x
+		}
+		r = max(r, at)
+	}
+	best, found := MaxTime, false
+	for _, cal := range st.cals {
+		if _, e, ok := s.place(cal, task, r); ok && e <= s.limit && e < best {
+			best, found = e, true
+		}
+	}
+	return best, found
 }
 
 // serialResource is the unary resource, held from start to end, that most of
@@ -492,14 +553,14 @@ func (s *serialSearch) options(opts []serialOption, i, free, last int, agg *seri
 		// after an aggregate, the first start there after one of its ends)
 		d := c.dayOf(start)
 		shared := last
-		if agg != nil && agg.from[d] > 0 && start >= agg.from[d] {
+		if agg != nil && d >= 0 && agg.from[d] > 0 && start >= agg.from[d] {
 			shared = d
 		}
 		o := serialOption{end: end, last: c.dayOf(end - 1), cost: s.newDays(cal, task, start, end, shared)}
 		opts = append(opts, o)
 		fewest := o.cost // the fewest new days of the starts so far
 		kept := 0
-		if agg != nil && shared != d && agg.from[d] > 0 {
+		if agg != nil && shared != d && d >= 0 && agg.from[d] > 0 {
 			// the first start after the aggregate's end on this day
 			if e, ok := s.sharedOption(i, ci, d, agg); ok {
 				opts = append(opts, e.serialOption)

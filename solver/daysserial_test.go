@@ -289,3 +289,43 @@ func TestSerialDaysMemoGroupsAlike(t *testing.T) {
 	}
 	require.Greater(t, checked, 30)
 }
+
+// A searched task that no plan can place (it cannot end by the horizon, alone
+// or after its predecessor's lag) makes every total out of the search's reach:
+// the serial bound must then claim nothing, not every day of the horizon (a
+// plan that leaves the task out touches fewer).
+func TestSerialDaysBoundUnplaceableTask(t *testing.T) {
+	const day = 1440
+	cases := []struct {
+		name  string
+		build func() *Problem
+	}{
+		{"released too late to end by the horizon", func() *Problem {
+			return daysProblem([]int{480, 480, 480}, []int{0, 0, 9*day + 900})
+		}},
+		{"its predecessor's lag runs past the horizon", func() *Problem {
+			p := daysProblem([]int{480, 480, 480}, []int{0, 0, 0})
+			p.Precedences[1].MinLag = 9 * day
+			return p
+		}},
+		{"its predecessor's lag never ends in its calendar", func() *Problem {
+			p := daysProblem([]int{480, 480, 480}, []int{0, 0, 0})
+			p.Precedences[1].MinLag = 60
+			p.Precedences[1].LagCalendar = NewCalendar([]Window{{0, 480}})
+			return p
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := tc.build()
+			c, err := compile(p)
+			require.NoError(t, err)
+			ts := []int{0, 1, 2}
+			_, ok := c.newSerialSearch(ts, newDayCounter(c), make([]int, len(p.Tasks)), c.dayEsts())
+			assert.False(t, ok, "the search must give up on a task no plan places")
+			serial, plain := serialAndPlainDaysBound(t, p)
+			assert.Equal(t, plain, serial)
+			assert.Less(t, serial, len(p.DayStarts)-1, "the bound climbed to every day")
+		})
+	}
+}

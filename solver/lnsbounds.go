@@ -66,7 +66,10 @@ func (l *lns) pickDays(add func(int)) {
 // fixed work limit; bench/RESULTS.md, issue 20, branch trade20.)
 func (l *lns) daysGain(g int, bounds []int) float64 {
 	o := &l.c.p.Objective
-	days := l.st.tally.days[g] + 1 // the tally counts the days beyond the first
+	days := 0 // a group with nothing placed touches none
+	if l.st.tally.groupEnd[g] > MinTime {
+		days = l.st.tally.days[g] + 1 // the tally counts the days beyond the first
+	}
 	b := 0
 	if g < len(bounds) {
 		b = bounds[g]

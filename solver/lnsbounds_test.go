@@ -195,3 +195,17 @@ func TestDaysGain(t *testing.T) {
 		})
 	}
 }
+
+// TestDaysGainEmptyGroup: a group with nothing placed touches no day, so it
+// has nothing to gain (it counted one day before).
+func TestDaysGainEmptyGroup(t *testing.T) {
+	p := daysProblem([]int{480, 480}, make([]int, 2))
+	p.Objective.GroupDays = 5
+	c, err := compile(p)
+	require.NoError(t, err)
+	st := newState(c)
+	l := newLNS(c, st, rand.New(rand.NewPCG(1, 1)))
+	st.tally.flush()
+	assert.InDelta(t, 0.0, l.daysGain(0, []int{0}), 1e-9)
+	assert.InDelta(t, -5.0, l.daysGain(0, []int{1}), 1e-9)
+}
