@@ -1,9 +1,6 @@
 package solver
 
-import (
-	"math/bits"
-	"slices"
-)
+import "math/bits"
 
 // The fast path of the disjunctive graph when every task runs on exactly one
 // machine (the job shop): machine neighbours kept in arrays, precedences in flat
@@ -33,6 +30,8 @@ type fastGraph struct {
 	// evaluateAfter's worklist on the chains: one bit per place in the order,
 	// all clear between calls
 	pending []uint64
+	// the reordering's groups, a bit per place (all clear between calls)
+	atF, atB []uint64
 	// the tasks without precedence successors, in index order, when every
 	// duration is positive (nil otherwise): the schedule's last tasks are among
 	// them, the last of their machines
@@ -47,8 +46,9 @@ func (g *dgraph) initFast() {
 		}
 	}
 	c := g.c
+	words := (g.n + 63) / 64
 	f := &fastGraph{mp: make([]int, g.n), mn: make([]int, g.n), out: make([]int, g.n+1), in: make([]int, g.n+1),
-		opos: make([]int, g.n), mark: make([]int, g.n)}
+		opos: make([]int, g.n), mark: make([]int, g.n), atF: make([]uint64, words), atB: make([]uint64, words)}
 	for t := 0; t < g.n; t++ {
 		for _, a := range c.succs[t] {
 			f.to = append(f.to, a.other)
@@ -416,30 +416,45 @@ func (g *dgraph) reorder(x, y int) bool {
 			visit(o)
 		}
 	}
-	byPlace := func(a, b int) int { return f.opos[a] - f.opos[b] }
-	slices.SortFunc(f.fwd, byPlace)
-	slices.SortFunc(f.bwd, byPlace)
-	// the places the two groups held, in order, now taken by bwd then fwd
-	f.buf = f.buf[:0]
-	i, j := 0, 0
-	for i < len(f.bwd) || j < len(f.fwd) {
-		if j == len(f.fwd) || i < len(f.bwd) && f.opos[f.bwd[i]] < f.opos[f.fwd[j]] {
-			f.buf = append(f.buf, f.opos[f.bwd[i]])
-			i++
-		} else {
-			f.buf = append(f.buf, f.opos[f.fwd[j]])
-			j++
+	g.placeGroups(lb, ub)
+	return true
+}
+
+// placeGroups ends reorder: the places the two groups (fwd, bwd, within places
+// lb..ub) held, in order, are taken by bwd then fwd, each group in its former
+// order. The groups are put in order by a bit per place, not sorted.
+func (g *dgraph) placeGroups(lb, ub int) {
+	f := g.fast
+	opos, order, atF, atB := f.opos, g.order, f.atF, f.atB
+	for _, t := range f.fwd {
+		p := opos[t]
+		atF[p>>6] |= 1 << (p & 63)
+	}
+	for _, t := range f.bwd {
+		p := opos[t]
+		atB[p>>6] |= 1 << (p & 63)
+	}
+	f.buf, f.fwd, f.bwd = f.buf[:0], f.fwd[:0], f.bwd[:0]
+	for w := lb >> 6; w <= ub>>6; w++ {
+		for x := atF[w] | atB[w]; x != 0; x &= x - 1 {
+			f.buf = append(f.buf, w<<6|bits.TrailingZeros64(x))
 		}
+		for x := atF[w]; x != 0; x &= x - 1 {
+			f.fwd = append(f.fwd, order[w<<6|bits.TrailingZeros64(x)])
+		}
+		for x := atB[w]; x != 0; x &= x - 1 {
+			f.bwd = append(f.bwd, order[w<<6|bits.TrailingZeros64(x)])
+		}
+		atF[w], atB[w] = 0, 0
 	}
 	k := 0
 	for _, grp := range [2][]int{f.bwd, f.fwd} {
 		for _, t := range grp {
-			g.order[f.buf[k]] = t
+			order[f.buf[k]] = t
 			k++
 		}
 	}
 	for _, p := range f.buf {
-		f.opos[g.order[p]] = p
+		opos[order[p]] = p
 	}
-	return true
 }

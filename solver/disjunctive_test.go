@@ -246,6 +246,7 @@ func walkEvaluateAfter(t *testing.T, g, ref *dgraph, mk int) {
 		require.Equal(t, mk2, mk, "step %d", step)
 		require.Equal(t, ref.head, g.head, "step %d", step)
 		require.Equal(t, ref.tail, g.tail, "step %d", step)
+		requireTopological(t, g, step)
 		steps++
 		for i := range oldHead {
 			if oldHead[i] != g.head[i] {
@@ -259,4 +260,20 @@ func walkEvaluateAfter(t *testing.T, g, ref *dgraph, mk int) {
 	t.Logf("%d tasks, %d moves evaluated (%d cycles): %.1f heads and %.1f tails changed a move",
 		g.n, steps, cycles, float64(heads)/float64(steps), float64(tails)/float64(steps))
 	require.Greater(t, steps, 1500, "too few moves compared")
+}
+
+// requireTopological checks g's order on the chains' fast path: a permutation,
+// opos its inverse, every task after its job and machine predecessors.
+func requireTopological(t *testing.T, g *dgraph, step int) {
+	f := g.fast
+	require.Len(t, g.order, g.n)
+	for i, x := range g.order {
+		require.Equal(t, i, f.opos[x], "step %d", step)
+		if p := f.jp[x]; p >= 0 {
+			require.Less(t, f.opos[p], i, "step %d: job predecessor after", step)
+		}
+		if p := f.mp[x]; p >= 0 {
+			require.Less(t, f.opos[p], i, "step %d: machine predecessor after", step)
+		}
+	}
 }
