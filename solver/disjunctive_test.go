@@ -268,12 +268,14 @@ func requireTopological(t *testing.T, g *dgraph, step int) {
 	f := g.fast
 	require.Len(t, g.order, g.n)
 	for i, x := range g.order {
-		require.Equal(t, i, f.opos[x], "step %d", step)
-		if p := f.jp[x]; p >= 0 {
-			require.Less(t, f.opos[p], i, "step %d: job predecessor after", step)
+		if f.opos[x] != i {
+			t.Fatalf("step %d: task %d at place %d, opos %d", step, x, i, f.opos[x])
 		}
-		if p := f.mp[x]; p >= 0 {
-			require.Less(t, f.opos[p], i, "step %d: machine predecessor after", step)
+		if p := f.jp[x]; p >= 0 && f.opos[p] > i {
+			t.Fatalf("step %d: task %d after its job successor %d", step, p, x)
+		}
+		if p := f.mp[x]; p >= 0 && f.opos[p] > i {
+			t.Fatalf("step %d: task %d after its machine successor %d", step, p, x)
 		}
 	}
 }
