@@ -1,6 +1,6 @@
 package solver
 
-import "math/bits"
+import "slices"
 
 // The fast path of the disjunctive graph when every task runs on exactly one
 // machine (the job shop): machine neighbours kept in arrays, precedences in flat
@@ -27,11 +27,6 @@ type fastGraph struct {
 	// (the job shop's chains): jp, js that predecessor and successor (-1: none),
 	// jpl, jsl their lags; nil otherwise
 	jp, js, jpl, jsl []int
-	// evaluateAfter's worklist on the chains: one bit per place in the order,
-	// all clear between calls
-	pending []uint64
-	// the reordering's groups, a bit per place (all clear between calls)
-	atF, atB []uint64
 	// the tasks without precedence successors, in index order, when every
 	// duration is positive (nil otherwise): the schedule's last tasks are among
 	// them, the last of their machines
@@ -46,9 +41,8 @@ func (g *dgraph) initFast() {
 		}
 	}
 	c := g.c
-	words := (g.n + 63) / 64
 	f := &fastGraph{mp: make([]int, g.n), mn: make([]int, g.n), out: make([]int, g.n+1), in: make([]int, g.n+1),
-		opos: make([]int, g.n), mark: make([]int, g.n), atF: make([]uint64, words), atB: make([]uint64, words)}
+		opos: make([]int, g.n), mark: make([]int, g.n)}
 	for t := 0; t < g.n; t++ {
 		for _, a := range c.succs[t] {
 			f.to = append(f.to, a.other)
@@ -84,7 +78,6 @@ func (f *fastGraph) setChains(n int) {
 		}
 	}
 	f.jp, f.js, f.jpl, f.jsl = make([]int, n), make([]int, n), make([]int, n), make([]int, n)
-	f.pending = make([]uint64, (n+63)/64)
 	for t := 0; t < n; t++ {
 		f.jp[t], f.js[t] = -1, -1
 		if f.in[t+1] > f.in[t] {
@@ -195,11 +188,10 @@ func (g *dgraph) evaluateFast() (int, bool) {
 // evaluateAfter is evaluate after applyMove(m) on a graph evaluated before it:
 // on the fast path it repairs the topological order where the move broke it
 // (Pearce and Kelly's reordering of the affected region, which finds a cycle
-// the move closes) and recomputes only heads and tails the move can change: on
-// chains, those it does change (chainHeads, chainTails); otherwise the heads
-// after the moved stretch's first place in the order and the tails before its
-// last. It computes exactly what evaluate computes; on a cycle it changes
-// nothing, so that undoing the move leaves the graph evaluated.
+// the move closes) and recomputes only the heads after the moved stretch's
+// first place in the order and the tails before its last. It computes exactly
+// what evaluate computes; on a cycle it changes nothing, so that undoing the
+// move leaves the graph evaluated.
 func (g *dgraph) evaluateAfter(m tmove) (int, bool) {
 	f := g.fast
 	if f == nil || !f.valid {
@@ -216,16 +208,13 @@ func (g *dgraph) evaluateAfter(m tmove) (int, bool) {
 	if f.opos[y] < f.opos[x] && !g.reorder(x, y) {
 		return 0, false
 	}
-	if f.jp != nil {
-		// the tasks whose machine predecessor may have changed, and those whose
-		// machine successor may have
-		g.chainHeads(s[m.lo:min(m.hi+2, len(s))])
-		g.chainTails(s[max(m.lo-1, 0) : m.hi+1])
-		return g.fastMakespan(), true
-	}
 	lo, hi := g.n, -1
 	for _, t := range s[m.lo : m.hi+1] {
 		lo, hi = min(lo, f.opos[t]), max(hi, f.opos[t])
+	}
+	if f.jp != nil {
+		g.chainHeadsTails(lo, hi)
+		return g.fastMakespan(), true
 	}
 	head, tail, dur, order := g.head, g.tail, g.dur, g.order
 	for _, t := range order[lo:] {
@@ -254,90 +243,32 @@ func (g *dgraph) evaluateAfter(m tmove) (int, bool) {
 	return g.fastMakespan(), true
 }
 
-// chainHeads is evaluateAfter's recomputation of the heads when the
-// precedences are chains: seeds are the tasks whose machine predecessor may
-// have changed; a head is recomputed when its task is a seed or a predecessor's
-// head changed, in the order's sequence (a bit per place: pending), so that
-// every predecessor is final when it is read. A head that comes out unchanged
-// stops the propagation there.
-func (g *dgraph) chainHeads(seeds []int) {
+// chainHeadsTails is evaluateAfter's recomputation when the precedences are
+// chains: the heads of order[lo:] and the tails of order[:hi+1].
+func (g *dgraph) chainHeadsTails(lo, hi int) {
 	f := g.fast
-	head, dur, rel, order, opos, pending := g.head, g.dur, g.rel, g.order, f.opos, f.pending
-	jp, jpl, js, mp, mn := f.jp, f.jpl, f.js, f.mp, f.mn
-	first := len(pending)
-	for _, t := range seeds {
-		p := opos[t]
-		pending[p>>6] |= 1 << (p & 63)
-		first = min(first, p>>6)
-	}
-	for w := first; w < len(pending); w++ {
-		// the successors of a task come later in the order: marks set in this
-		// word while it is walked are above the bit just taken
-		for x := pending[w]; x != 0; x = pending[w] {
-			pending[w] = x & (x - 1)
-			t := order[w<<6|bits.TrailingZeros64(x)]
-			h := rel[t]
-			if o := jp[t]; o >= 0 {
-				h = max(h, head[o]+dur[o]+jpl[t])
-			}
-			if p := mp[t]; p >= 0 {
-				h = max(h, head[p]+dur[p])
-			}
-			if h == head[t] {
-				continue
-			}
-			head[t] = h
-			if o := js[t]; o >= 0 {
-				p := opos[o]
-				pending[p>>6] |= 1 << (p & 63)
-			}
-			if o := mn[t]; o >= 0 {
-				p := opos[o]
-				pending[p>>6] |= 1 << (p & 63)
-			}
+	head, tail, dur, rel, order := g.head, g.tail, g.dur, g.rel, g.order
+	jp, jpl, js, jsl, mp, mn := f.jp, f.jpl, f.js, f.jsl, f.mp, f.mn
+	for _, t := range order[lo:] {
+		h := rel[t]
+		if o := jp[t]; o >= 0 {
+			h = max(h, head[o]+dur[o]+jpl[t])
 		}
-	}
-}
-
-// chainTails is chainHeads backward: seeds are the tasks whose machine
-// successor may have changed, and a tail that changes marks the task's job and
-// machine predecessors.
-func (g *dgraph) chainTails(seeds []int) {
-	f := g.fast
-	tail, dur, order, opos, pending := g.tail, g.dur, g.order, f.opos, f.pending
-	jp, js, jsl, mp, mn := f.jp, f.js, f.jsl, f.mp, f.mn
-	last := -1
-	for _, t := range seeds {
-		p := opos[t]
-		pending[p>>6] |= 1 << (p & 63)
-		last = max(last, p>>6)
-	}
-	for w := last; w >= 0; w-- {
-		// predecessors come earlier: marks set in this word are below the bit
-		for x := pending[w]; x != 0; x = pending[w] {
-			b := 63 - bits.LeadingZeros64(x)
-			pending[w] = x &^ (1 << b)
-			t := order[w<<6|b]
-			q := 0
-			if o := js[t]; o >= 0 {
-				q = jsl[t] + dur[o] + tail[o]
-			}
-			if sc := mn[t]; sc >= 0 {
-				q = max(q, dur[sc]+tail[sc])
-			}
-			if q == tail[t] {
-				continue
-			}
-			tail[t] = q
-			if o := jp[t]; o >= 0 {
-				p := opos[o]
-				pending[p>>6] |= 1 << (p & 63)
-			}
-			if o := mp[t]; o >= 0 {
-				p := opos[o]
-				pending[p>>6] |= 1 << (p & 63)
-			}
+		if p := mp[t]; p >= 0 {
+			h = max(h, head[p]+dur[p])
 		}
+		head[t] = h
+	}
+	for i := hi; i >= 0; i-- {
+		t := order[i]
+		q := 0
+		if o := js[t]; o >= 0 {
+			q = jsl[t] + dur[o] + tail[o]
+		}
+		if sc := mn[t]; sc >= 0 {
+			q = max(q, dur[sc]+tail[sc])
+		}
+		tail[t] = q
 	}
 }
 
@@ -416,45 +347,30 @@ func (g *dgraph) reorder(x, y int) bool {
 			visit(o)
 		}
 	}
-	g.placeGroups(lb, ub)
-	return true
-}
-
-// placeGroups ends reorder: the places the two groups (fwd, bwd, within places
-// lb..ub) held, in order, are taken by bwd then fwd, each group in its former
-// order. The groups are put in order by a bit per place, not sorted.
-func (g *dgraph) placeGroups(lb, ub int) {
-	f := g.fast
-	opos, order, atF, atB := f.opos, g.order, f.atF, f.atB
-	for _, t := range f.fwd {
-		p := opos[t]
-		atF[p>>6] |= 1 << (p & 63)
-	}
-	for _, t := range f.bwd {
-		p := opos[t]
-		atB[p>>6] |= 1 << (p & 63)
-	}
-	f.buf, f.fwd, f.bwd = f.buf[:0], f.fwd[:0], f.bwd[:0]
-	for w := lb >> 6; w <= ub>>6; w++ {
-		for x := atF[w] | atB[w]; x != 0; x &= x - 1 {
-			f.buf = append(f.buf, w<<6|bits.TrailingZeros64(x))
+	byPlace := func(a, b int) int { return f.opos[a] - f.opos[b] }
+	slices.SortFunc(f.fwd, byPlace)
+	slices.SortFunc(f.bwd, byPlace)
+	// the places the two groups held, in order, now taken by bwd then fwd
+	f.buf = f.buf[:0]
+	i, j := 0, 0
+	for i < len(f.bwd) || j < len(f.fwd) {
+		if j == len(f.fwd) || i < len(f.bwd) && f.opos[f.bwd[i]] < f.opos[f.fwd[j]] {
+			f.buf = append(f.buf, f.opos[f.bwd[i]])
+			i++
+		} else {
+			f.buf = append(f.buf, f.opos[f.fwd[j]])
+			j++
 		}
-		for x := atF[w]; x != 0; x &= x - 1 {
-			f.fwd = append(f.fwd, order[w<<6|bits.TrailingZeros64(x)])
-		}
-		for x := atB[w]; x != 0; x &= x - 1 {
-			f.bwd = append(f.bwd, order[w<<6|bits.TrailingZeros64(x)])
-		}
-		atF[w], atB[w] = 0, 0
 	}
 	k := 0
 	for _, grp := range [2][]int{f.bwd, f.fwd} {
 		for _, t := range grp {
-			order[f.buf[k]] = t
+			g.order[f.buf[k]] = t
 			k++
 		}
 	}
 	for _, p := range f.buf {
-		opos[order[p]] = p
+		f.opos[g.order[p]] = p
 	}
+	return true
 }

@@ -153,11 +153,11 @@ func TestEvaluateAfterAgrees(t *testing.T) {
 // Along the walks of a tabu search (N7 moves of the critical path, the best
 // estimate most of the time, now and then any move of a machine, which may
 // close a cycle or reorder, and a restart from an earlier schedule), the heads,
-// tails and makespan evaluateAfter propagates from what a move changes equal
-// those of a full evaluation after every move: several sizes, with and without
-// release dates, and with zero durations (no sinks: the makespan from every
-// task). It logs how many heads and tails a move changes.
-func TestEvaluateAfterPropagatesAlongWalks(t *testing.T) {
+// tails and makespan evaluateAfter computes equal those of a full evaluation
+// after every move, and its repaired order stays topological: several sizes,
+// with and without release dates, and with zero durations (no sinks: the
+// makespan from every task). It logs how many heads and tails a move changes.
+func TestEvaluateAfterAgreesAlongWalks(t *testing.T) {
 	for _, tc := range []struct {
 		name            string
 		jobs, machines  int
@@ -191,7 +191,7 @@ func TestEvaluateAfterPropagatesAlongWalks(t *testing.T) {
 	}
 }
 
-// walkEvaluateAfter is TestEvaluateAfterPropagatesAlongWalks's walk from g,
+// walkEvaluateAfter is TestEvaluateAfterAgreesAlongWalks's walk from g,
 // evaluated with makespan mk; ref follows it with full evaluations.
 func walkEvaluateAfter(t *testing.T, g, ref *dgraph, mk int) {
 	rng := rand.New(rand.NewPCG(8, 9))
