@@ -149,3 +149,133 @@ func TestEvaluateAfterAgrees(t *testing.T) {
 		})
 	}
 }
+
+// Along the walks of a tabu search (N7 moves of the critical path, the best
+// estimate most of the time, now and then any move of a machine, which may
+// close a cycle or reorder, and a restart from an earlier schedule), the heads,
+// tails and makespan evaluateAfter computes equal those of a full evaluation
+// after every move, and its repaired order stays topological: several sizes,
+// with and without release dates, and with zero durations (no sinks: the
+// makespan from every task). It logs how many heads and tails a move changes.
+func TestEvaluateAfterAgreesAlongWalks(t *testing.T) {
+	for _, tc := range []struct {
+		name            string
+		jobs, machines  int
+		releases, zeros bool
+	}{{"6 x 4", 6, 4, false, false}, {"15 x 10 with releases", 15, 10, true, false},
+		{"30 x 20", 30, 20, false, false}, {"30 x 20 with releases", 30, 20, true, false},
+		{"12 x 8 with zero durations", 12, 8, true, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := randomJobShop(t, tc.jobs, tc.machines, 11)
+			rr := rand.New(rand.NewPCG(5, 6))
+			for i := range p.Tasks {
+				if tc.releases && rr.IntN(3) == 0 {
+					p.Tasks[i].Release = rr.IntN(300)
+				}
+				if tc.zeros && rr.IntN(5) == 0 {
+					p.Tasks[i].Duration = 0
+				}
+			}
+			c, err := compile(p)
+			require.NoError(t, err)
+			require.True(t, c.disjunctive())
+			res, err := Solve(context.Background(), p, &Settings{WorkLimit: 3, Seed: 1, Workers: 1})
+			require.NoError(t, err)
+			g, ref := newDGraph(c, res.Placements), newDGraph(c, res.Placements)
+			require.NotNil(t, g.fast.jp)
+			require.Equal(t, tc.zeros, g.fast.sinks == nil)
+			mk, ok := g.evaluate()
+			require.True(t, ok)
+			walkEvaluateAfter(t, g, ref, mk)
+		})
+	}
+}
+
+// walkEvaluateAfter is TestEvaluateAfterAgreesAlongWalks's walk from g,
+// evaluated with makespan mk; ref follows it with full evaluations.
+func walkEvaluateAfter(t *testing.T, g, ref *dgraph, mk int) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	var blocks []block
+	var moves []tmove
+	var ends blockEnds
+	early := g.snapshot()
+	steps, cycles, heads, tails := 0, 0, 0, 0
+	for step := 0; step < 3000; step++ {
+		if step%1000 == 999 {
+			// a restart: the full evaluation, then incremental ones again
+			g.restore(early)
+			ref.restore(early)
+			mk, _ = g.evaluate()
+			continue
+		}
+		blocks = g.criticalBlocks(mk, rng, blocks)
+		moves = neighbours(blocks, moves)
+		var m tmove
+		switch {
+		case len(moves) > 0 && rng.IntN(4) > 0:
+			ends.set(g, blocks)
+			best := MaxTime
+			for _, mv := range moves {
+				if e := g.estimateMove(mv, blocks[mv.b], &ends, mv.b); e < best {
+					m, best = mv, e
+				}
+			}
+		default:
+			r := rng.IntN(len(g.seq))
+			s := g.seq[r]
+			lo := rng.IntN(len(s) - 1)
+			m = tmove{r: r, lo: lo, hi: lo + 1 + rng.IntN(len(s)-lo-1), fwd: rng.IntN(2) == 0}
+		}
+		oldHead, oldTail := slices.Clone(g.head), slices.Clone(g.tail)
+		g.applyMove(m)
+		ref.applyMove(m)
+		nmk, ok := g.evaluateAfter(m)
+		mk2, ok2 := ref.evaluate()
+		require.Equal(t, ok2, ok, "step %d", step)
+		if !ok {
+			cycles++
+			undo := tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd}
+			g.applyMove(undo)
+			ref.applyMove(undo)
+			_, ok = ref.evaluate()
+			require.True(t, ok)
+			require.Equal(t, ref.head, g.head, "step %d: a cycle changes no head", step)
+			continue
+		}
+		mk = nmk
+		require.Equal(t, mk2, mk, "step %d", step)
+		require.Equal(t, ref.head, g.head, "step %d", step)
+		require.Equal(t, ref.tail, g.tail, "step %d", step)
+		requireTopological(t, g, step)
+		steps++
+		for i := range oldHead {
+			if oldHead[i] != g.head[i] {
+				heads++
+			}
+			if oldTail[i] != g.tail[i] {
+				tails++
+			}
+		}
+	}
+	t.Logf("%d tasks, %d moves evaluated (%d cycles): %.1f heads and %.1f tails changed a move",
+		g.n, steps, cycles, float64(heads)/float64(steps), float64(tails)/float64(steps))
+	require.Greater(t, steps, 1500, "too few moves compared")
+}
+
+// requireTopological checks g's order on the chains' fast path: a permutation,
+// opos its inverse, every task after its job and machine predecessors.
+func requireTopological(t *testing.T, g *dgraph, step int) {
+	f := g.fast
+	require.Len(t, g.order, g.n)
+	for i, x := range g.order {
+		if f.opos[x] != i {
+			t.Fatalf("step %d: task %d at place %d, opos %d", step, x, i, f.opos[x])
+		}
+		if p := f.jp[x]; p >= 0 && f.opos[p] > i {
+			t.Fatalf("step %d: task %d after its job successor %d", step, p, x)
+		}
+		if p := f.mp[x]; p >= 0 && f.opos[p] > i {
+			t.Fatalf("step %d: task %d after its machine successor %d", step, p, x)
+		}
+	}
+}
