@@ -87,7 +87,7 @@ func newState(c *compiled) *state {
 		tl: make([]*timeline, len(c.p.Resources)), count: make([]map[int]int, len(c.p.DayLimits)), endCap: MaxTime,
 		daysSeen: map[int]bool{}}
 	for i, r := range c.p.Resources {
-		st.tl[i] = newTimeline(r.Capacity)
+		st.tl[i] = newTimeline(r.Capacity, r.Calendar)
 	}
 	for i := range st.count {
 		st.count[i] = map[int]int{}
@@ -371,10 +371,29 @@ func ceilGrid(t, g int) int {
 // placement whose start is a multiple of grid and before limit (ReasonNoWindow
 // when there is none).
 //
+// A mode that holds all its resources over its whole placement walks with the
+// larger steps of conflictGaps: every step either way passes over starts that
+// cannot be placed, and the day limits are read only at starts the resources
+// allow, so the walks meet at the same first start the resources allow, and
+// then go on together (the same start found). A walk that finds none is made
+// again with the small steps, so that the reason and the blocker it reports are
+// those of the small steps' last move.
+func (st *state) earliestRaw(t, m, est, grid, limit int) (s, e int, why Reason, blocker int) {
+	held := !st.c.modes[t][m].present
+	s, e, why, blocker = st.walk(t, m, est, grid, limit, held)
+	if why != ReasonNone && held {
+		return st.walk(t, m, est, grid, limit, false)
+	}
+	return s, e, why, blocker
+}
+
+// walk is earliestRaw's search, with conflictGaps' larger steps over held uses when
+// held is set.
+//
 // One long function: the placement's search loop (calendar, deadline, each
 // resource's timeline, the day limits, the grid), each check moving est forward
 // and going round again; the loop's state is shared by all of them.
-func (st *state) earliestRaw(t, m, est, grid, limit int) (s, e int, why Reason, blocker int) {
+func (st *state) walk(t, m, est, grid, limit int, held bool) (s, e int, why Reason, blocker int) {
 	task := &st.c.p.Tasks[t]
 	md := &st.c.modes[t][m]
 	dl := min(st.c.deadline[t], st.endCap)
@@ -449,7 +468,7 @@ func (st *state) earliestRaw(t, m, est, grid, limit int) (s, e int, why Reason, 
 				}
 				continue
 			}
-			if bad, next, _ := st.tl[u.r].conflict(s, e, u.amt, task.Duration); bad {
+			if bad, next, _ := st.tl[u.r].conflictGaps(s, e, u.amt, task.Duration, held); bad {
 				est = max(next, s+1)
 				blocker = u.r
 				moved = true
