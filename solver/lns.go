@@ -28,6 +28,10 @@ type lns struct {
 	oldMode []int
 	byGroup [][]int
 	byRes   [][]int
+	// keyed, tasks: scratch of the window, tail, stretch and hold pickers (no
+	// allocation of the problem's size a step)
+	keyed []keyedTask
+	tasks []int
 	// release raised for the next repair (compaction of a group)
 	delay map[int]int
 	// towardBounds: the days neighbourhood is drawn (lnsbounds.go); fewDays is
@@ -45,6 +49,9 @@ type lns struct {
 }
 
 const lahcLength = 50
+
+// keyedTask is a task with a sort key (a distance, an end).
+type keyedTask struct{ t, k int }
 
 // the neighbourhoods of lnsbounds.go, beside 0-3 (groups, window, resource, tail)
 const kindDays = 4
@@ -231,8 +238,7 @@ func (l *lns) pickWindow(target int) {
 	if !l.st.pl[t0].Placed {
 		l.add(t0)
 	}
-	type dist struct{ t, d int }
-	ds := make([]dist, 0, n)
+	ds := l.keyed[:0]
 	for t := 0; t < n; t++ {
 		// the tasks add takes: placed, not fixed, not taken already
 		if l.st.pl[t].Placed && !c.p.Tasks[t].Fixed && !l.inR[t] {
@@ -240,10 +246,11 @@ func (l *lns) pickWindow(target int) {
 			if d < 0 {
 				d = -d
 			}
-			ds = append(ds, dist{t, d})
+			ds = append(ds, keyedTask{t, d})
 		}
 	}
-	ds = smallestK(ds, target-len(l.removed), func(a, b dist) bool { return a.d < b.d || a.d == b.d && a.t < b.t })
+	l.keyed = ds
+	ds = smallestK(ds, target-len(l.removed), func(a, b keyedTask) bool { return a.k < b.k || a.k == b.k && a.t < b.t })
 	for _, x := range ds {
 		if len(l.removed) >= target {
 			break
@@ -259,12 +266,7 @@ func (l *lns) pickStretch(target int) {
 	if len(ts) == 0 {
 		return
 	}
-	placed := make([]int, 0, len(ts))
-	for _, t := range ts {
-		if l.st.pl[t].Placed {
-			placed = append(placed, t)
-		}
-	}
+	placed := l.placedOf(ts)
 	sort.Slice(placed, func(i, j int) bool { return l.st.pl[placed[i]].Start < l.st.pl[placed[j]].Start })
 	if len(placed) == 0 {
 		return
@@ -275,21 +277,33 @@ func (l *lns) pickStretch(target int) {
 	}
 }
 
+// placedOf is the placed tasks of ts, in their order (in the scratch l.tasks).
+func (l *lns) placedOf(ts []int) []int {
+	placed := l.tasks[:0]
+	for _, t := range ts {
+		if l.st.pl[t].Placed {
+			placed = append(placed, t)
+		}
+	}
+	l.tasks = placed
+	return placed
+}
+
 // pickTail takes the unplaced tasks and the tasks ending last (after skipping a
 // random number of them), half the time with their groups.
 func (l *lns) pickTail(target int) {
 	c := l.c
 	n := len(c.p.Tasks)
-	type end struct{ t, e int }
-	es := make([]end, 0, n)
+	es := l.keyed[:0]
 	for t := 0; t < n; t++ {
 		if !l.st.pl[t].Placed {
 			l.add(t)
 			continue
 		}
-		es = append(es, end{t, l.st.pl[t].End})
+		es = append(es, keyedTask{t, l.st.pl[t].End})
 	}
-	later := func(a, b end) bool { return a.e > b.e || a.e == b.e && a.t < b.t }
+	l.keyed = es
+	later := func(a, b keyedTask) bool { return a.k > b.k || a.k == b.k && a.t < b.t }
 	skip := l.rng.IntN(max(1, len(es)/4+1))
 	// the first skip+2*target by end suffice unless fixed tasks or those
 	// of the groups taken are among them: then the rest is sorted too

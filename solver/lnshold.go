@@ -99,12 +99,7 @@ func (l *lns) pickHold(add func(int), target int) {
 	if bestW <= 0 {
 		return
 	}
-	placed := make([]int, 0, len(l.byRes[best]))
-	for _, t := range l.byRes[best] {
-		if l.st.pl[t].Placed {
-			placed = append(placed, t)
-		}
-	}
+	placed := l.placedOf(l.byRes[best])
 	if len(placed) == 0 {
 		return
 	}
