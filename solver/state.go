@@ -61,6 +61,11 @@ type state struct {
 	front    [][]front
 	// frontStale: a task of a rule was unplaced since the fronts were computed
 	frontStale bool
+	// heldOn marks the resources of the hold neighbourhood (holdResources);
+	// heldSum, for them, the working time the placed tasks hold beyond their
+	// work (heldBeyond), kept as tasks are placed and unplaced (lns.waste)
+	heldOn  []bool
+	heldSum []int
 	// tally keeps the score; check (Settings.Check) compares it with a full
 	// recomputation, and drift records the first difference
 	tally *tally
@@ -108,8 +113,24 @@ func newState(c *compiled) *state {
 		}
 		st.resetFront()
 	}
+	if rs := c.holdResources(); len(rs) > 0 {
+		st.heldOn, st.heldSum = make([]bool, len(c.p.Resources)), make([]int, len(c.p.Resources))
+		for _, r := range rs {
+			st.heldOn[r] = true
+		}
+	}
 	st.tally = newTally(st)
 	return st
+}
+
+// addHeld adds sign times what task t, placed in mode m over [s, e), holds
+// beyond its work to heldSum.
+func (st *state) addHeld(t, m, s, e, sign int) {
+	for _, u := range st.c.modes[t][m].use {
+		if st.heldOn[u.r] {
+			st.heldSum[u.r] += sign * st.c.heldBeyond(u.r, t, m, s, e)
+		}
+	}
 }
 
 func (st *state) resetFront() {
@@ -153,6 +174,7 @@ func (st *state) reset() {
 		st.mode[i] = -1
 	}
 	st.resetFront()
+	clear(st.heldSum)
 	st.tally.reset()
 }
 
@@ -229,6 +251,9 @@ func (st *state) place(t, m, s, e int) {
 	}
 	st.pl[t] = Placement{Placed: true, Start: s, End: e, Choice: md.choice, Blocker: -1}
 	st.mode[t] = m
+	if st.heldOn != nil {
+		st.addHeld(t, m, s, e, 1)
+	}
 	st.tally.placed(t, m, s, e)
 	if st.c.orderOf[t] >= 0 {
 		if st.frontStale {
@@ -255,6 +280,9 @@ func (st *state) unplace(t int) {
 		st.tl[u.r].remove(p.Start, p.End, u.amt, t)
 	}
 	st.tally.unplaced1(t, m, p.Start, p.End)
+	if st.heldOn != nil {
+		st.addHeld(t, m, p.Start, p.End, -1)
+	}
 	if lims := st.c.limitsOf[t]; len(lims) > 0 {
 		st.touchedDays(st.stretches(t, m, p.Start, p.End), func(day int) {
 			for _, l := range lims {

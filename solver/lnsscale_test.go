@@ -134,3 +134,48 @@ func TestHeldWalkFindsTheSamePlacement(t *testing.T) {
 	require.Greater(t, held, 1000)
 	require.Greater(t, fast, 500)
 }
+
+// The sums and reads the search keeps instead of counting over the whole
+// operation each step (the time each crew's tasks hold it beyond their work, the
+// group task that ends last) equal the counts along random LNS steps.
+func TestIncrementalReadsFollowLNSSteps(t *testing.T) {
+	holds := 0
+	for seed := uint64(0); seed < 30; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 22))
+		p := crewsProblem(rng)
+		p.Objective.GroupEnd = 1
+		c, err := compile(p)
+		require.NoError(t, err)
+		wk := newWorker(c, int64(seed), 0)
+		first := wk.build(1, func() bool { return false })
+		st := wk.st
+		st.reset()
+		for task, pl := range first.pl {
+			if pl.Placed {
+				st.place(task, first.mode[task], pl.Start, pl.End)
+			}
+		}
+		l := newLNS(c, st, rng)
+		require.NotEmpty(t, l.holdRes, "seed %d", seed)
+		for step := 0; step < 200; step++ {
+			l.step()
+			for _, r := range l.holdRes {
+				require.Equal(t, l.wasteCounted(r), l.waste(r), "seed %d step %d resource %d", seed, step, r)
+				holds += l.waste(r)
+			}
+			require.Equal(t, lastGroupTaskCounted(l), l.lastGroupTask(), "seed %d step %d", seed, step)
+		}
+	}
+	require.Positive(t, holds)
+}
+
+// lastGroupTaskCounted is lastGroupTask over every task.
+func lastGroupTaskCounted(l *lns) int {
+	last, end := -1, MinTime
+	for t := range l.st.pl {
+		if p := l.st.pl[t]; p.Placed && l.c.p.Tasks[t].Group >= 0 && p.End > end {
+			last, end = t, p.End
+		}
+	}
+	return last
+}
