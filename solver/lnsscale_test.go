@@ -123,7 +123,18 @@ func TestHeldWalkFindsTheSamePlacement(t *testing.T) {
 				}
 			}
 			st.endCap = MaxTime
-			if s, e, w, _ := st.earliest(task, m, est); w == ReasonNone && rng.IntN(2) == 0 {
+			s, e, w, _ := st.earliest(task, m, est)
+			// a caller that drops the placements ending after by gets
+			// earliest's placement when it ends by then (and never another)
+			by := est + rng.IntN(10*day)
+			sb, eb, wb, _ := st.earliestBy(task, m, est, by)
+			if w == ReasonNone && e <= by {
+				require.Equal(t, ReasonNone, wb, "seed %d query %d: by %d", seed, q, by)
+			}
+			if wb == ReasonNone {
+				require.Equal(t, []int{s, e, int(ReasonNone)}, []int{sb, eb, int(w)}, "seed %d query %d: by %d", seed, q, by)
+			}
+			if w == ReasonNone && rng.IntN(2) == 0 {
 				st.place(task, m, s, e)
 			}
 		}

@@ -369,6 +369,32 @@ func (st *state) daysInWeek(l, day int) int {
 // none does is the start off the grid kept (a calendar forbids it).
 func (st *state) earliest(t, m, est int) (s, e int, why Reason, blocker int) {
 	s, e, why, blocker = st.earliestRaw(t, m, est, 0, 0)
+	return st.gridRetry(t, m, s, e, why, blocker)
+}
+
+// earliestBy is earliest for a caller that drops a placement ending after by
+// (bestMode, once a mode ends by then): the walk stops as soon as its end passes
+// by, and a walk that finds nothing reports ReasonDeadline (not the small steps'
+// reason). A placement ending by then is earliest's.
+func (st *state) earliestBy(t, m, est, by int) (s, e int, why Reason, blocker int) {
+	if by == MaxTime {
+		return st.earliest(t, m, est)
+	}
+	keep := st.endCap
+	st.endCap = min(keep, by)
+	s, e, why, blocker = st.walk(t, m, est, 0, 0, !st.c.modes[t][m].present)
+	st.endCap = keep
+	if why != ReasonNone {
+		return 0, 0, ReasonDeadline, -1
+	}
+	// the grid's search is earliest's, without the cap: a start on the grid
+	// ending after by leaves the one off it (which ends by then) standing
+	return st.gridRetry(t, m, s, e, why, blocker)
+}
+
+// gridRetry is earliest's second search, on the grid, from the placement the first
+// found.
+func (st *state) gridRetry(t, m, s, e int, why Reason, blocker int) (int, int, Reason, int) {
 	g := st.c.p.Grid
 	if g <= 0 || why != ReasonNone || onGrid(s, g) {
 		return s, e, why, blocker
@@ -377,7 +403,9 @@ func (st *state) earliest(t, m, est int) (s, e int, why Reason, blocker int) {
 	if len(st.c.p.DayStarts) > 1 {
 		limit = st.dayStart(st.c.dayOf(s) + 1)
 	}
-	if gs, ge, w, _ := st.earliestRaw(t, m, ceilGrid(s, g), g, limit); w == ReasonNone {
+	// (a search that finds none keeps the first's placement: its reason is not
+	// read, so the larger steps do)
+	if gs, ge, w, _ := st.walk(t, m, ceilGrid(s, g), g, limit, !st.c.modes[t][m].present); w == ReasonNone {
 		return gs, ge, ReasonNone, -1
 	}
 	return s, e, why, blocker
