@@ -84,6 +84,7 @@ func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
 			}
 		}
 	}
+	st.fileTimes()
 	l.cur = st.score()
 	l.history = make([]Score, lahcLength)
 	for i := range l.history {
@@ -232,26 +233,12 @@ func (l *lns) pickGroups(target int) {
 // pickWindow takes the tasks starting nearest a random task's start.
 func (l *lns) pickWindow(target int) {
 	c := l.c
-	n := len(c.p.Tasks)
-	t0 := l.rng.IntN(n)
+	t0 := l.rng.IntN(len(c.p.Tasks))
 	at := l.st.pl[t0].Start
 	if !l.st.pl[t0].Placed {
 		l.add(t0)
 	}
-	ds := l.keyed[:0]
-	for t := 0; t < n; t++ {
-		// the tasks add takes: placed, not fixed, not taken already
-		if l.st.pl[t].Placed && !c.p.Tasks[t].Fixed && !l.inR[t] {
-			d := l.st.pl[t].Start - at
-			if d < 0 {
-				d = -d
-			}
-			ds = append(ds, keyedTask{t, d})
-		}
-	}
-	l.keyed = ds
-	ds = smallestK(ds, target-len(l.removed), func(a, b keyedTask) bool { return a.k < b.k || a.k == b.k && a.t < b.t })
-	for _, x := range ds {
+	for _, x := range l.nearestStarts(at, target-len(l.removed)) {
 		if len(l.removed) >= target {
 			break
 		}
@@ -293,33 +280,27 @@ func (l *lns) placedOf(ts []int) []int {
 // random number of them), half the time with their groups.
 func (l *lns) pickTail(target int) {
 	c := l.c
-	n := len(c.p.Tasks)
-	es := l.keyed[:0]
-	for t := 0; t < n; t++ {
-		if !l.st.pl[t].Placed {
-			l.add(t)
-			continue
-		}
-		es = append(es, keyedTask{t, l.st.pl[t].End})
-	}
-	l.keyed = es
-	later := func(a, b keyedTask) bool { return a.k > b.k || a.k == b.k && a.t < b.t }
-	skip := l.rng.IntN(max(1, len(es)/4+1))
-	// the first skip+2*target by end suffice unless fixed tasks or those
-	// of the groups taken are among them: then the rest is sorted too
-	top := len(smallestK(es, skip+2*target, later))
-	for i := min(skip, len(es)); i < len(es) && len(l.removed) < target; i++ {
-		if i == top {
-			sort.Slice(es[top:], func(a, b int) bool { return later(es[top+a], es[top+b]) })
-		}
-		x := es[i]
-		l.add(x.t)
-		if g := c.p.Tasks[x.t].Group; g >= 0 && l.rng.IntN(2) == 0 {
-			for _, t := range l.byGroup[g] {
+	if l.st.tally.unplaced > 0 {
+		for t := range c.p.Tasks {
+			if !l.st.pl[t].Placed {
 				l.add(t)
 			}
 		}
 	}
+	placed := len(c.p.Tasks) - l.st.tally.unplaced
+	skip := l.rng.IntN(max(1, placed/4+1))
+	l.lastEnds(skip, func(t int) bool {
+		if len(l.removed) >= target {
+			return false
+		}
+		l.add(t)
+		if g := c.p.Tasks[t].Group; g >= 0 && l.rng.IntN(2) == 0 {
+			for _, u := range l.byGroup[g] {
+				l.add(u)
+			}
+		}
+		return true
+	})
 }
 
 // rememberAndRemove keeps the removed tasks' placements and modes for revert, and

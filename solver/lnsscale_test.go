@@ -3,6 +3,7 @@ package solver
 import (
 	"fmt"
 	"math/rand/v2"
+	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -175,6 +176,12 @@ func TestIncrementalReadsFollowLNSSteps(t *testing.T) {
 				holds += l.waste(r)
 			}
 			require.Equal(t, lastGroupTaskCounted(l), l.lastGroupTask(), "seed %d step %d", seed, step)
+			at, k := rng.IntN(p.Horizon), rng.IntN(40)
+			require.Equal(t, nearestStartsCounted(l, at, k), append([]keyedTask(nil), l.nearestStarts(at, k)...), "seed %d step %d", seed, step)
+			skip := rng.IntN(len(p.Tasks))
+			var got []int
+			l.lastEnds(skip, func(u int) bool { got = append(got, u); return len(got) < 25 })
+			require.Equal(t, lastEndsCounted(l, skip, 25), got, "seed %d step %d", seed, step)
 		}
 	}
 	require.Positive(t, holds)
@@ -189,4 +196,39 @@ func lastGroupTaskCounted(l *lns) int {
 		}
 	}
 	return last
+}
+
+// nearestStartsCounted is nearestStarts over every task.
+func nearestStartsCounted(l *lns, at, k int) []keyedTask {
+	var ds []keyedTask
+	for u := range l.st.pl {
+		if l.st.pl[u].Placed && !l.c.p.Tasks[u].Fixed && !l.inR[u] {
+			d := l.st.pl[u].Start - at
+			if d < 0 {
+				d = -d
+			}
+			ds = append(ds, keyedTask{u, d})
+		}
+	}
+	ds = smallestK(ds, k, func(a, b keyedTask) bool { return a.k < b.k || a.k == b.k && a.t < b.t })
+	if len(ds) == 0 {
+		return nil
+	}
+	return ds
+}
+
+// lastEndsCounted is the first n of lastEnds(skip) over every task.
+func lastEndsCounted(l *lns, skip, n int) []int {
+	var es []keyedTask
+	for u := range l.st.pl {
+		if l.st.pl[u].Placed {
+			es = append(es, keyedTask{u, l.st.pl[u].End})
+		}
+	}
+	sort.Slice(es, func(i, j int) bool { return es[i].k > es[j].k || es[i].k == es[j].k && es[i].t < es[j].t })
+	var out []int
+	for i := skip; i < len(es) && len(out) < n; i++ {
+		out = append(out, es[i].t)
+	}
+	return out
 }

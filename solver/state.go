@@ -66,6 +66,9 @@ type state struct {
 	// work (heldBeyond), kept as tasks are placed and unplaced (lns.waste)
 	heldOn  []bool
 	heldSum []int
+	// starts, ends: the placed tasks filed by start and by end, for the
+	// large-neighbourhood search (lnsindex.go; nil: not kept)
+	starts, ends *timeIndex
 	// tally keeps the score; check (Settings.Check) compares it with a full
 	// recomputation, and drift records the first difference
 	tally *tally
@@ -175,6 +178,7 @@ func (st *state) reset() {
 	}
 	st.resetFront()
 	clear(st.heldSum)
+	st.starts, st.ends = nil, nil
 	st.tally.reset()
 }
 
@@ -254,6 +258,10 @@ func (st *state) place(t, m, s, e int) {
 	if st.heldOn != nil {
 		st.addHeld(t, m, s, e, 1)
 	}
+	if st.starts != nil {
+		st.starts.add(t, s)
+		st.ends.add(t, e)
+	}
 	st.tally.placed(t, m, s, e)
 	if st.c.orderOf[t] >= 0 {
 		if st.frontStale {
@@ -282,6 +290,10 @@ func (st *state) unplace(t int) {
 	st.tally.unplaced1(t, m, p.Start, p.End)
 	if st.heldOn != nil {
 		st.addHeld(t, m, p.Start, p.End, -1)
+	}
+	if st.starts != nil {
+		st.starts.remove(t)
+		st.ends.remove(t)
 	}
 	if lims := st.c.limitsOf[t]; len(lims) > 0 {
 		st.touchedDays(st.stretches(t, m, p.Start, p.End), func(day int) {
