@@ -28,6 +28,7 @@ type lns struct {
 	oldMode []int
 	byGroup [][]int
 	byRes   [][]int
+	resOf   [][]int // per task: the resources of byRes it is listed under
 	// keyed, tasks: scratch of the window, tail, stretch and hold pickers (no
 	// allocation of the problem's size a step)
 	keyed []keyedTask
@@ -73,6 +74,7 @@ func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
 		}
 	}
 	l.byRes = make([][]int, len(c.p.Resources))
+	l.resOf = make([][]int, len(c.p.Tasks))
 	for t := range c.p.Tasks {
 		seen := map[int]bool{}
 		for _, d := range c.p.Tasks[t].Demands {
@@ -80,6 +82,7 @@ func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
 				if !seen[r] {
 					seen[r] = true
 					l.byRes[r] = append(l.byRes[r], t)
+					l.resOf[t] = append(l.resOf[t], r)
 				}
 			}
 		}

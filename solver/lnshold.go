@@ -233,13 +233,7 @@ func (l *lns) pickAhead(add func(int)) {
 		}
 		for _, us := range c.modes[u][l.st.mode[u]].use {
 			// the task just before u on this resource
-			prev, at := -1, MinTime
-			for _, v := range l.byRes[us.r] {
-				if pv := l.st.pl[v]; pv.Placed && c.p.Tasks[v].Group >= 0 && pv.Start < pu.Start && pv.Start > at {
-					prev, at = v, pv.Start
-				}
-			}
-			if prev >= 0 {
+			if prev := l.justBefore(us.r, pu.Start); prev >= 0 {
 				taken[c.p.Tasks[prev].Group] = true
 			}
 		}

@@ -1,6 +1,9 @@
 package solver
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // The window and tail neighbourhoods of the large-neighbourhood search take the
 // tasks starting nearest a time and the tasks ending last. Read off every task,
@@ -173,4 +176,25 @@ func (l *lns) lastEnds(skip int, visit func(t int) bool) {
 		}
 		rank += len(bs)
 	}
+}
+
+// justBefore is the placed task of a group listed under resource r (byRes)
+// that starts last before time at, the first by index among those starting
+// then (-1: none): the buckets of starts are read down from at's until one
+// holds such a task (those below start before all of its).
+func (l *lns) justBefore(r, at int) int {
+	x := l.st.starts
+	prev, start := -1, MinTime
+	for b := x.bucketOf(at); b >= 0 && prev < 0; b-- {
+		for _, v := range x.buckets[b] {
+			pv := &l.st.pl[v]
+			if pv.Start >= at || pv.Start < start || l.c.p.Tasks[v].Group < 0 || !slices.Contains(l.resOf[v], r) {
+				continue
+			}
+			if pv.Start > start || v < prev {
+				prev, start = v, pv.Start
+			}
+		}
+	}
+	return prev
 }

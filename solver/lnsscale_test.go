@@ -178,6 +178,9 @@ func TestIncrementalReadsFollowLNSSteps(t *testing.T) {
 			require.Equal(t, lastGroupTaskCounted(l), l.lastGroupTask(), "seed %d step %d", seed, step)
 			at, k := rng.IntN(p.Horizon), rng.IntN(40)
 			require.Equal(t, nearestStartsCounted(l, at, k), append([]keyedTask(nil), l.nearestStarts(at, k)...), "seed %d step %d", seed, step)
+			for r := range p.Resources {
+				require.Equal(t, justBeforeCounted(l, r, at), l.justBefore(r, at), "seed %d step %d resource %d at %d", seed, step, r, at)
+			}
 			skip := rng.IntN(len(p.Tasks))
 			var got []int
 			l.lastEnds(skip, func(u int) bool { got = append(got, u); return len(got) < 25 })
@@ -231,4 +234,15 @@ func lastEndsCounted(l *lns, skip, n int) []int {
 		out = append(out, es[i].t)
 	}
 	return out
+}
+
+// justBeforeCounted is justBefore over r's tasks.
+func justBeforeCounted(l *lns, r, at int) int {
+	prev, start := -1, MinTime
+	for _, v := range l.byRes[r] {
+		if pv := l.st.pl[v]; pv.Placed && l.c.p.Tasks[v].Group >= 0 && pv.Start < at && pv.Start > start {
+			prev, start = v, pv.Start
+		}
+	}
+	return prev
 }
