@@ -91,7 +91,7 @@ func TestIntersectSubtractFit(t *testing.T) {
 }
 
 func TestTimelineCumulative(t *testing.T) {
-	tl := newTimeline(2)
+	tl := newTimeline(2, nil)
 	tl.add(0, 10, 1, 0)
 	tl.add(5, 15, 1, 1)
 	bad, next, _ := tl.conflict(8, 12, 1, 0)
@@ -107,7 +107,7 @@ func TestTimelineCumulative(t *testing.T) {
 }
 
 func TestTimelineUnary(t *testing.T) {
-	tl := newTimeline(1)
+	tl := newTimeline(1, nil)
 	tl.add(10, 20, 1, 0)
 	tl.add(0, 5, 1, 1)
 	bad, next, who := tl.conflict(4, 11, 1, 0)

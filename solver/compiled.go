@@ -19,6 +19,8 @@ type mode struct {
 	use []use // the choice's demands summed per resource
 	// unpref: a demand with Preferred alternatives is met by another one
 	unpref bool
+	// present: some use is held only while working (use.present)
+	present bool
 }
 
 // use is amt units of resource r; present: held only during the worked stretches
@@ -113,6 +115,7 @@ func compile(p *Problem) (*compiled, error) {
 					if u.amt > p.Resources[u.r].Capacity {
 						return // the same resource chosen twice beyond its capacity
 					}
+					md.present = md.present || u.present
 				}
 				ms = append(ms, md)
 				return

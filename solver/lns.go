@@ -28,6 +28,11 @@ type lns struct {
 	oldMode []int
 	byGroup [][]int
 	byRes   [][]int
+	resOf   [][]int // per task: the resources of byRes it is listed under
+	// keyed, tasks: scratch of the window, tail, stretch and hold pickers (no
+	// allocation of the problem's size a step)
+	keyed []keyedTask
+	tasks []int
 	// release raised for the next repair (compaction of a group)
 	delay map[int]int
 	// towardBounds: the days neighbourhood is drawn (lnsbounds.go); fewDays is
@@ -45,6 +50,9 @@ type lns struct {
 }
 
 const lahcLength = 50
+
+// keyedTask is a task with a sort key (a distance, an end).
+type keyedTask struct{ t, k int }
 
 // the neighbourhoods of lnsbounds.go, beside 0-3 (groups, window, resource, tail)
 const kindDays = 4
@@ -66,6 +74,7 @@ func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
 		}
 	}
 	l.byRes = make([][]int, len(c.p.Resources))
+	l.resOf = make([][]int, len(c.p.Tasks))
 	for t := range c.p.Tasks {
 		seen := map[int]bool{}
 		for _, d := range c.p.Tasks[t].Demands {
@@ -73,10 +82,12 @@ func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
 				if !seen[r] {
 					seen[r] = true
 					l.byRes[r] = append(l.byRes[r], t)
+					l.resOf[t] = append(l.resOf[t], r)
 				}
 			}
 		}
 	}
+	st.fileTimes()
 	l.cur = st.score()
 	l.history = make([]Score, lahcLength)
 	for i := range l.history {
@@ -225,26 +236,12 @@ func (l *lns) pickGroups(target int) {
 // pickWindow takes the tasks starting nearest a random task's start.
 func (l *lns) pickWindow(target int) {
 	c := l.c
-	n := len(c.p.Tasks)
-	t0 := l.rng.IntN(n)
+	t0 := l.rng.IntN(len(c.p.Tasks))
 	at := l.st.pl[t0].Start
 	if !l.st.pl[t0].Placed {
 		l.add(t0)
 	}
-	type dist struct{ t, d int }
-	ds := make([]dist, 0, n)
-	for t := 0; t < n; t++ {
-		// the tasks add takes: placed, not fixed, not taken already
-		if l.st.pl[t].Placed && !c.p.Tasks[t].Fixed && !l.inR[t] {
-			d := l.st.pl[t].Start - at
-			if d < 0 {
-				d = -d
-			}
-			ds = append(ds, dist{t, d})
-		}
-	}
-	ds = smallestK(ds, target-len(l.removed), func(a, b dist) bool { return a.d < b.d || a.d == b.d && a.t < b.t })
-	for _, x := range ds {
+	for _, x := range l.nearestStarts(at, target-len(l.removed)) {
 		if len(l.removed) >= target {
 			break
 		}
@@ -259,12 +256,7 @@ func (l *lns) pickStretch(target int) {
 	if len(ts) == 0 {
 		return
 	}
-	placed := make([]int, 0, len(ts))
-	for _, t := range ts {
-		if l.st.pl[t].Placed {
-			placed = append(placed, t)
-		}
-	}
+	placed := l.placedOf(ts)
 	sort.Slice(placed, func(i, j int) bool { return l.st.pl[placed[i]].Start < l.st.pl[placed[j]].Start })
 	if len(placed) == 0 {
 		return
@@ -275,37 +267,43 @@ func (l *lns) pickStretch(target int) {
 	}
 }
 
+// placedOf is the placed tasks of ts, in their order (in the scratch l.tasks).
+func (l *lns) placedOf(ts []int) []int {
+	placed := l.tasks[:0]
+	for _, t := range ts {
+		if l.st.pl[t].Placed {
+			placed = append(placed, t)
+		}
+	}
+	l.tasks = placed
+	return placed
+}
+
 // pickTail takes the unplaced tasks and the tasks ending last (after skipping a
 // random number of them), half the time with their groups.
 func (l *lns) pickTail(target int) {
 	c := l.c
-	n := len(c.p.Tasks)
-	type end struct{ t, e int }
-	es := make([]end, 0, n)
-	for t := 0; t < n; t++ {
-		if !l.st.pl[t].Placed {
-			l.add(t)
-			continue
-		}
-		es = append(es, end{t, l.st.pl[t].End})
-	}
-	later := func(a, b end) bool { return a.e > b.e || a.e == b.e && a.t < b.t }
-	skip := l.rng.IntN(max(1, len(es)/4+1))
-	// the first skip+2*target by end suffice unless fixed tasks or those
-	// of the groups taken are among them: then the rest is sorted too
-	top := len(smallestK(es, skip+2*target, later))
-	for i := min(skip, len(es)); i < len(es) && len(l.removed) < target; i++ {
-		if i == top {
-			sort.Slice(es[top:], func(a, b int) bool { return later(es[top+a], es[top+b]) })
-		}
-		x := es[i]
-		l.add(x.t)
-		if g := c.p.Tasks[x.t].Group; g >= 0 && l.rng.IntN(2) == 0 {
-			for _, t := range l.byGroup[g] {
+	if l.st.tally.unplaced > 0 {
+		for t := range c.p.Tasks {
+			if !l.st.pl[t].Placed {
 				l.add(t)
 			}
 		}
 	}
+	placed := len(c.p.Tasks) - l.st.tally.unplaced
+	skip := l.rng.IntN(max(1, placed/4+1))
+	l.lastEnds(skip, func(t int) bool {
+		if len(l.removed) >= target {
+			return false
+		}
+		l.add(t)
+		if g := c.p.Tasks[t].Group; g >= 0 && l.rng.IntN(2) == 0 {
+			for _, u := range l.byGroup[g] {
+				l.add(u)
+			}
+		}
+		return true
+	})
 }
 
 // rememberAndRemove keeps the removed tasks' placements and modes for revert, and

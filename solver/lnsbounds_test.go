@@ -106,7 +106,7 @@ func TestDaysNeighbourhoodLowersDays(t *testing.T) {
 		wk := newWorker(c, 2, 0)
 		wk.st.check = true
 		best := plain
-		wk.improve(plain, 1500, never, func(cd *candidate) { best = cd })
+		wk.improve(plain, 1500, never, func(cd *candidate) { cd.fill(); best = cd })
 		require.NoError(t, wk.st.drift)
 		require.Empty(t, checkSchedule(p, best.pl))
 		return best

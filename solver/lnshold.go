@@ -74,8 +74,17 @@ func (c *compiled) heldAll(t, m, s, e int) int {
 	return h
 }
 
-// waste is the time resource r's placed tasks hold beyond their work.
+// waste is the time resource r's placed tasks hold beyond their work: the
+// state's sum (state.heldSum), or a count over r's tasks when it keeps none for r.
 func (l *lns) waste(r int) int {
+	if l.st.heldOn != nil && l.st.heldOn[r] {
+		return l.st.heldSum[r]
+	}
+	return l.wasteCounted(r)
+}
+
+// wasteCounted is waste counted over r's tasks.
+func (l *lns) wasteCounted(r int) int {
 	w := 0
 	for _, t := range l.byRes[r] {
 		if p := l.st.pl[t]; p.Placed && l.st.mode[t] >= 0 {
@@ -99,12 +108,7 @@ func (l *lns) pickHold(add func(int), target int) {
 	if bestW <= 0 {
 		return
 	}
-	placed := make([]int, 0, len(l.byRes[best]))
-	for _, t := range l.byRes[best] {
-		if l.st.pl[t].Placed {
-			placed = append(placed, t)
-		}
-	}
+	placed := l.placedOf(l.byRes[best])
 	if len(placed) == 0 {
 		return
 	}
@@ -174,6 +178,34 @@ func (c *compiled) usesRes(t, r int) bool {
 	return false
 }
 
+// lastGroupTask is the placed task of a group that ends last, the first in the
+// tasks' order among those ending then (-1: none): read from the groups' ends
+// the tally keeps, then in the groups that end then.
+func (l *lns) lastGroupTask() int {
+	tl := l.st.tally
+	tl.flush()
+	end := MinTime
+	for _, e := range tl.groupEnd {
+		end = max(end, e)
+	}
+	last := -1
+	if end == MinTime {
+		return last
+	}
+	for g, e := range tl.groupEnd {
+		if e != end {
+			continue
+		}
+		for _, t := range l.byGroup[g] {
+			if p := &l.st.pl[t]; p.Placed && p.End == end && (last < 0 || t < last) {
+				last = t
+				break
+			}
+		}
+	}
+	return last
+}
+
 // pickAhead fills the ahead neighbourhood through add: the group of the task
 // that ends last (the end of the schedule), with the groups of the tasks that
 // come just before its tasks on their resources, up to a few; the repair puts
@@ -182,12 +214,7 @@ func (c *compiled) usesRes(t, r int) bool {
 // after it.
 func (l *lns) pickAhead(add func(int)) {
 	c := l.c
-	last, end := -1, MinTime
-	for t := range l.st.pl {
-		if p := l.st.pl[t]; p.Placed && c.p.Tasks[t].Group >= 0 && p.End > end {
-			last, end = t, p.End
-		}
-	}
+	last := l.lastGroupTask()
 	if last < 0 {
 		return
 	}
@@ -206,13 +233,7 @@ func (l *lns) pickAhead(add func(int)) {
 		}
 		for _, us := range c.modes[u][l.st.mode[u]].use {
 			// the task just before u on this resource
-			prev, at := -1, MinTime
-			for _, v := range l.byRes[us.r] {
-				if pv := l.st.pl[v]; pv.Placed && c.p.Tasks[v].Group >= 0 && pv.Start < pu.Start && pv.Start > at {
-					prev, at = v, pv.Start
-				}
-			}
-			if prev >= 0 {
+			if prev := l.justBefore(us.r, pu.Start); prev >= 0 {
 				taken[c.p.Tasks[prev].Group] = true
 			}
 		}

@@ -127,7 +127,7 @@ func TestHoldNeighbourhoodShortensTheEnd(t *testing.T) {
 		wk := newWorker(c, 3, 0)
 		wk.st.check = true
 		best := first
-		wk.improve(first, 400, never, func(cd *candidate) { best = cd })
+		wk.improve(first, 400, never, func(cd *candidate) { cd.fill(); best = cd })
 		require.NoError(t, wk.st.drift)
 		require.Empty(t, checkSchedule(p, best.pl))
 		waste := 0

@@ -84,7 +84,8 @@ func (st *state) earliestFromPreds(t int) (est int, ok bool, blocker int) {
 }
 
 // bestMode places t at its earliest over all modes: the earliest end, then the
-// earliest start, then the lowest mode index rotated by offset.
+// earliest start, then the lowest mode index rotated by offset. A failed mode's
+// reason counts only when every mode fails.
 func (st *state) bestMode(t, est, offset int) (m, s, e int, why Reason, blocker int) {
 	if task := &st.c.p.Tasks[t]; task.Anchored && (st.hints || st.c.firstAtAnchor[t]) {
 		if m, s, e, ok := st.anchoredMode(t, est); ok {
@@ -97,7 +98,13 @@ func (st *state) bestMode(t, est, offset int) (m, s, e int, why Reason, blocker 
 	blocker = -1
 	for k := range ms {
 		mi := (k + offset) % len(ms)
-		ss, ee, w, b := st.earliest(t, mi, est)
+		// once a mode ends by e, a mode ending later is dropped: its walk
+		// stops there
+		by := MaxTime
+		if m >= 0 {
+			by = e
+		}
+		ss, ee, w, b := st.earliestBy(t, mi, est, by)
 		if w != ReasonNone {
 			if w > why || why == ReasonNoWindow {
 				why, blocker = w, b

@@ -171,6 +171,7 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 			firstFeasible = time.Since(start)
 		}
 		if best == nil || cd.better(best) {
+			cd.fill()
 			best = cd
 			if set.Progress != nil {
 				set.Progress(Progress{Elapsed: time.Since(start), Score: cd.score, Iterations: iterations, Makespan: cd.terms.Makespan})
@@ -351,6 +352,22 @@ type candidate struct {
 	score Score
 	terms Terms
 	k     int // iteration index: ties go to the lowest, so results do not depend on timing
+	// from: the state whose placements pl and mode are, copied by fill (nil:
+	// pl and mode are set). The search offers its new bests this way, so that
+	// only those that an offer keeps cost a copy of the whole schedule.
+	from *state
+}
+
+// fill copies the placements of cd.from, for an offer that keeps cd (the search
+// that made it waits in the offer, its state unchanged).
+func (cd *candidate) fill() {
+	if cd.from == nil {
+		return
+	}
+	cd.pl = make([]Placement, len(cd.from.pl))
+	copy(cd.pl, cd.from.pl)
+	cd.mode = append([]int(nil), cd.from.mode...)
+	cd.from = nil
 }
 
 func (a *candidate) better(b *candidate) bool {
@@ -454,7 +471,7 @@ func constructionBudget(workers, workLimit int) int {
 }
 
 // improve runs the large-neighbourhood search from a candidate, offering each
-// schedule better than the worker's best. budget bounds the steps (0: until stop).
+// schedule better than the worker's best (an offer that keeps one fills it). budget bounds the steps (0: until stop).
 func (wk *worker) improve(from *candidate, budget int, stop func() bool, offer func(*candidate)) {
 	c := wk.c
 	st := wk.st
@@ -478,10 +495,10 @@ func (wk *worker) improve(from *candidate, budget int, stop func() bool, offer f
 			continue
 		}
 		best = l.cur
-		pl := make([]Placement, len(st.pl))
-		copy(pl, st.pl)
 		sc, tm := st.scoreTerms()
-		offer(&candidate{pl: pl, mode: append([]int(nil), st.mode...), score: sc, terms: tm, k: 1<<40 + step*64 + wk.index})
+		cd := &candidate{score: sc, terms: tm, k: 1<<40 + step*64 + wk.index, from: st}
+		offer(cd) // which fills cd if it keeps it
+		cd.from = nil
 	}
 }
 

@@ -61,6 +61,14 @@ type state struct {
 	front    [][]front
 	// frontStale: a task of a rule was unplaced since the fronts were computed
 	frontStale bool
+	// heldOn marks the resources of the hold neighbourhood (holdResources);
+	// heldSum, for them, the working time the placed tasks hold beyond their
+	// work (heldBeyond), kept as tasks are placed and unplaced (lns.waste)
+	heldOn  []bool
+	heldSum []int
+	// starts, ends: the placed tasks filed by start and by end, for the
+	// large-neighbourhood search (lnsindex.go; nil: not kept)
+	starts, ends *timeIndex
 	// tally keeps the score; check (Settings.Check) compares it with a full
 	// recomputation, and drift records the first difference
 	tally *tally
@@ -87,7 +95,7 @@ func newState(c *compiled) *state {
 		tl: make([]*timeline, len(c.p.Resources)), count: make([]map[int]int, len(c.p.DayLimits)), endCap: MaxTime,
 		daysSeen: map[int]bool{}}
 	for i, r := range c.p.Resources {
-		st.tl[i] = newTimeline(r.Capacity)
+		st.tl[i] = newTimeline(r.Capacity, r.Calendar)
 	}
 	for i := range st.count {
 		st.count[i] = map[int]int{}
@@ -108,8 +116,24 @@ func newState(c *compiled) *state {
 		}
 		st.resetFront()
 	}
+	if rs := c.holdResources(); len(rs) > 0 {
+		st.heldOn, st.heldSum = make([]bool, len(c.p.Resources)), make([]int, len(c.p.Resources))
+		for _, r := range rs {
+			st.heldOn[r] = true
+		}
+	}
 	st.tally = newTally(st)
 	return st
+}
+
+// addHeld adds sign times what task t, placed in mode m over [s, e), holds
+// beyond its work to heldSum.
+func (st *state) addHeld(t, m, s, e, sign int) {
+	for _, u := range st.c.modes[t][m].use {
+		if st.heldOn[u.r] {
+			st.heldSum[u.r] += sign * st.c.heldBeyond(u.r, t, m, s, e)
+		}
+	}
 }
 
 func (st *state) resetFront() {
@@ -153,6 +177,8 @@ func (st *state) reset() {
 		st.mode[i] = -1
 	}
 	st.resetFront()
+	clear(st.heldSum)
+	st.starts, st.ends = nil, nil
 	st.tally.reset()
 }
 
@@ -229,6 +255,13 @@ func (st *state) place(t, m, s, e int) {
 	}
 	st.pl[t] = Placement{Placed: true, Start: s, End: e, Choice: md.choice, Blocker: -1}
 	st.mode[t] = m
+	if st.heldOn != nil {
+		st.addHeld(t, m, s, e, 1)
+	}
+	if st.starts != nil {
+		st.starts.add(t, s)
+		st.ends.add(t, e)
+	}
 	st.tally.placed(t, m, s, e)
 	if st.c.orderOf[t] >= 0 {
 		if st.frontStale {
@@ -255,6 +288,13 @@ func (st *state) unplace(t int) {
 		st.tl[u.r].remove(p.Start, p.End, u.amt, t)
 	}
 	st.tally.unplaced1(t, m, p.Start, p.End)
+	if st.heldOn != nil {
+		st.addHeld(t, m, p.Start, p.End, -1)
+	}
+	if st.starts != nil {
+		st.starts.remove(t)
+		st.ends.remove(t)
+	}
 	if lims := st.c.limitsOf[t]; len(lims) > 0 {
 		st.touchedDays(st.stretches(t, m, p.Start, p.End), func(day int) {
 			for _, l := range lims {
@@ -341,6 +381,32 @@ func (st *state) daysInWeek(l, day int) int {
 // none does is the start off the grid kept (a calendar forbids it).
 func (st *state) earliest(t, m, est int) (s, e int, why Reason, blocker int) {
 	s, e, why, blocker = st.earliestRaw(t, m, est, 0, 0)
+	return st.gridRetry(t, m, s, e, why, blocker)
+}
+
+// earliestBy is earliest for a caller that drops a placement ending after by
+// (bestMode, once a mode ends by then): the walk stops as soon as its end passes
+// by, and a walk that finds nothing reports ReasonDeadline (not the small steps'
+// reason). A placement ending by then is earliest's.
+func (st *state) earliestBy(t, m, est, by int) (s, e int, why Reason, blocker int) {
+	if by == MaxTime {
+		return st.earliest(t, m, est)
+	}
+	keep := st.endCap
+	st.endCap = min(keep, by)
+	s, e, why, blocker = st.walk(t, m, est, 0, 0, !st.c.modes[t][m].present)
+	st.endCap = keep
+	if why != ReasonNone {
+		return 0, 0, ReasonDeadline, -1
+	}
+	// the grid's search is earliest's, without the cap: a start on the grid
+	// ending after by leaves the one off it (which ends by then) standing
+	return st.gridRetry(t, m, s, e, why, blocker)
+}
+
+// gridRetry is earliest's second search, on the grid, from the placement the first
+// found.
+func (st *state) gridRetry(t, m, s, e int, why Reason, blocker int) (int, int, Reason, int) {
 	g := st.c.p.Grid
 	if g <= 0 || why != ReasonNone || onGrid(s, g) {
 		return s, e, why, blocker
@@ -349,7 +415,9 @@ func (st *state) earliest(t, m, est int) (s, e int, why Reason, blocker int) {
 	if len(st.c.p.DayStarts) > 1 {
 		limit = st.dayStart(st.c.dayOf(s) + 1)
 	}
-	if gs, ge, w, _ := st.earliestRaw(t, m, ceilGrid(s, g), g, limit); w == ReasonNone {
+	// (a search that finds none keeps the first's placement: its reason is not
+	// read, so the larger steps do)
+	if gs, ge, w, _ := st.walk(t, m, ceilGrid(s, g), g, limit, !st.c.modes[t][m].present); w == ReasonNone {
 		return gs, ge, ReasonNone, -1
 	}
 	return s, e, why, blocker
@@ -371,10 +439,29 @@ func ceilGrid(t, g int) int {
 // placement whose start is a multiple of grid and before limit (ReasonNoWindow
 // when there is none).
 //
+// A mode that holds all its resources over its whole placement walks with the
+// larger steps of conflictGaps: every step either way passes over starts that
+// cannot be placed, and the day limits are read only at starts the resources
+// allow, so the walks meet at the same first start the resources allow, and
+// then go on together (the same start found). A walk that finds none is made
+// again with the small steps, so that the reason and the blocker it reports are
+// those of the small steps' last move.
+func (st *state) earliestRaw(t, m, est, grid, limit int) (s, e int, why Reason, blocker int) {
+	held := !st.c.modes[t][m].present
+	s, e, why, blocker = st.walk(t, m, est, grid, limit, held)
+	if why != ReasonNone && held {
+		return st.walk(t, m, est, grid, limit, false)
+	}
+	return s, e, why, blocker
+}
+
+// walk is earliestRaw's search, with conflictGaps' larger steps over held uses when
+// held is set.
+//
 // One long function: the placement's search loop (calendar, deadline, each
 // resource's timeline, the day limits, the grid), each check moving est forward
 // and going round again; the loop's state is shared by all of them.
-func (st *state) earliestRaw(t, m, est, grid, limit int) (s, e int, why Reason, blocker int) {
+func (st *state) walk(t, m, est, grid, limit int, held bool) (s, e int, why Reason, blocker int) {
 	task := &st.c.p.Tasks[t]
 	md := &st.c.modes[t][m]
 	dl := min(st.c.deadline[t], st.endCap)
@@ -449,7 +536,7 @@ func (st *state) earliestRaw(t, m, est, grid, limit int) (s, e int, why Reason, 
 				}
 				continue
 			}
-			if bad, next, _ := st.tl[u.r].conflict(s, e, u.amt, task.Duration); bad {
+			if bad, next, _ := st.tl[u.r].conflictGaps(s, e, u.amt, task.Duration, held); bad {
 				est = max(next, s+1)
 				blocker = u.r
 				moved = true

@@ -6,6 +6,9 @@ import "sort"
 // disjoint busy intervals; cumulative ones a step profile of their usage.
 type timeline struct {
 	capacity int
+	// cal is the resource's calendar (nil: always open); a unary timeline keeps
+	// the working time before each busy interval's ends (busy.ws, busy.we)
+	cal *Calendar
 	// unary
 	busy []busy
 	// cumulative: usage holds from steps[i].t until steps[i+1].t; steps[0].t is MinTime.
@@ -14,14 +17,17 @@ type timeline struct {
 
 type busy struct {
 	s, e, task int
+	// ws, we: the calendar's working time before s and before e (s and e
+	// themselves without a calendar), so that a gap's working time costs nothing
+	ws, we int
 }
 
 type step struct {
 	t, use int
 }
 
-func newTimeline(capacity int) *timeline {
-	tl := &timeline{capacity: capacity}
+func newTimeline(capacity int, cal *Calendar) *timeline {
+	tl := &timeline{capacity: capacity, cal: cal}
 	if capacity > 1 {
 		tl.steps = []step{{MinTime, 0}}
 	}
@@ -42,6 +48,16 @@ func (tl *timeline) reset() {
 // minLen is a length below which no task could fit (its duration: working time
 // never exceeds elapsed time): gaps shorter than it are skipped at once.
 func (tl *timeline) conflict(s, e, amt, minLen int) (bad bool, next int, task int) {
+	return tl.conflictGaps(s, e, amt, minLen, false)
+}
+
+// conflictGaps is conflict; with work, for a task that holds the resource over
+// its whole [s, e) and whose calendar is met with the resource's (a mode's held
+// use, minLen its working time), the gaps of a unary timeline holding less than
+// minLen of the resource's working time are skipped at once too (a night between
+// two jobs of a crew: the task cannot fit there), so that a walk through a busy
+// crew's weeks takes one step, not one a job.
+func (tl *timeline) conflictGaps(s, e, amt, minLen int, work bool) (bad bool, next int, task int) {
 	if e <= s || amt == 0 {
 		return false, 0, -1
 	}
@@ -59,7 +75,8 @@ func (tl *timeline) conflict(s, e, amt, minLen int) (bad bool, next int, task in
 		}
 		if i < len(tl.busy) && tl.busy[i].s < e {
 			k := i
-			for k+1 < len(tl.busy) && tl.busy[k+1].s-tl.busy[k].e < max(minLen, 1) {
+			gap := max(minLen, 1)
+			for k+1 < len(tl.busy) && (tl.busy[k+1].s-tl.busy[k].e < gap || work && tl.busy[k+1].ws-tl.busy[k].we < minLen) {
 				k++
 			}
 			return true, tl.busy[k].e, tl.busy[i].task
@@ -86,6 +103,14 @@ func (tl *timeline) conflict(s, e, amt, minLen int) (bad bool, next int, task in
 	return false, 0, -1
 }
 
+// workBefore is the calendar's working time before t (t without a calendar).
+func (tl *timeline) workBefore(t int) int {
+	if tl.cal == nil {
+		return t
+	}
+	return tl.cal.workBefore(t)
+}
+
 // add books amt units over [s, e) for task.
 func (tl *timeline) add(s, e, amt, task int) {
 	if e <= s || amt == 0 {
@@ -95,7 +120,7 @@ func (tl *timeline) add(s, e, amt, task int) {
 		i := sort.Search(len(tl.busy), func(i int) bool { return tl.busy[i].s >= s })
 		tl.busy = append(tl.busy, busy{})
 		copy(tl.busy[i+1:], tl.busy[i:])
-		tl.busy[i] = busy{s, e, task}
+		tl.busy[i] = busy{s, e, task, tl.workBefore(s), tl.workBefore(e)}
 		return
 	}
 	tl.change(s, e, amt)
