@@ -42,12 +42,6 @@ type lns struct {
 	ahead int
 	// first: the task the next repair puts back first (-1: none; lnsmerge.go)
 	first int
-	// pullRes: the resources the end bound binds by (lnspull.go); inOrder: the
-	// next repair puts the tasks back in their old order, without noise;
-	// minHeld: the least each task holds beyond its work (leastBeyond)
-	pullRes []int
-	inOrder bool
-	minHeld map[int]int
 }
 
 const lahcLength = 50
@@ -65,7 +59,6 @@ func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
 	l := &lns{c: c, st: st, rng: rng, inR: make([]bool, len(c.p.Tasks)), delay: map[int]int{}, fewDays: -1, hold: -1, ahead: -1, first: -1}
 	l.towardBounds = c.towardBounds()
 	l.holdRes = c.holdResources()
-	l.pullRes = c.pullResources()
 	l.byGroup = make([][]int, c.groups)
 	for t := range c.p.Tasks {
 		if g := c.p.Tasks[t].Group; g >= 0 {
@@ -131,12 +124,9 @@ func (l *lns) pickNeighbourhood() {
 	l.hold = -1
 	l.ahead = -1
 	l.first = -1
-	l.inOrder = false
 	target := min(8+l.rng.IntN(24), len(l.c.p.Tasks))
 	kind := l.drawKind()
 	switch kind {
-	case kindPull:
-		l.pickPull(l.add)
 	case kindMerge:
 		l.pickMerge()
 	case kindAhead:
@@ -166,7 +156,7 @@ func (l *lns) add(t int) {
 }
 
 // drawKind draws the neighbourhood: 0-3 (groups, window, resource, tail), or one
-// of kindDays, kindHold, kindAhead, kindMerge, kindPull. It also clears the delays of the last move.
+// of kindDays, kindHold, kindAhead, kindMerge. It also clears the delays of the last move.
 func (l *lns) drawKind() int {
 	c := l.c
 	kind := l.rng.IntN(4)
@@ -194,10 +184,6 @@ func (l *lns) drawKind() int {
 	if l.towardBounds && !c.noMergeMove && l.rng.IntN(mergeOneIn) == 0 {
 		// the merge neighbourhood (lnsmerge.go)
 		kind = kindMerge
-	}
-	if len(l.pullRes) > 0 && l.rng.IntN(pullOneIn) == 0 {
-		// the resources the end bound binds by, packed left (lnspull.go)
-		kind = kindPull
 	}
 	return kind
 }
@@ -370,9 +356,7 @@ func (l *lns) repair() bool {
 		l.st.endCap = endCap
 		var m, s, e, b int
 		var why Reason
-		if offset := l.rng.IntN(len(c.modes[t])); l.inOrder && pullByDays && c.p.Tasks[t].Group >= 0 {
-			m, s, e, why, b = l.st.fewestDays(t, est, offset, l.lagsAndSpansOK)
-		} else if l.hold >= 0 && c.usesRes(t, l.hold) {
+		if offset := l.rng.IntN(len(c.modes[t])); l.hold >= 0 && c.usesRes(t, l.hold) {
 			m, s, e, why, b = l.st.leastHold(t, est, offset, l.lagsAndSpansOK)
 		} else if l.fewDays >= 0 && c.p.Tasks[t].Group == l.fewDays {
 			l.st.daysAhead = daysNeighbourhoodDays
@@ -436,9 +420,6 @@ func (l *lns) repairOrder() []int {
 	c := l.c
 	key := make(map[int]float64, len(l.removed))
 	noise := float64(l.rng.IntN(3)) * 0.5
-	if l.inOrder {
-		noise = 0
-	}
 	span := 1.0
 	for i, t := range l.removed {
 		k := float64(c.est[t])

@@ -88,6 +88,7 @@ func (l *lns) waste(r int) int {
 // pickHold fills the hold neighbourhood (see above) through add; l.hold is the
 // crew whose tasks the repair puts back by least hold.
 func (l *lns) pickHold(add func(int), target int) {
+	c := l.c
 	best, bestW := -1, -1
 	for k := 0; k < 3; k++ {
 		r := l.holdRes[l.rng.IntN(len(l.holdRes))]
@@ -111,9 +112,21 @@ func (l *lns) pickHold(add func(int), target int) {
 	l.hold = best
 	n := min(len(placed), max(2, target/3))
 	from := l.rng.IntN(len(placed) - n + 1)
+	var follow func(t, depth int)
+	follow = func(t, depth int) {
+		if depth > 4 {
+			return
+		}
+		for _, a := range c.succs[t] {
+			if u := a.other; c.p.Tasks[u].Group == c.p.Tasks[t].Group && l.st.pl[u].Placed {
+				add(u)
+				follow(u, depth+1)
+			}
+		}
+	}
 	for _, t := range placed[from : from+n] {
 		add(t)
-		l.followGroup(add, t, 0)
+		follow(t, 0)
 	}
 }
 
