@@ -116,11 +116,7 @@ func TestEvaluateAfterAgrees(t *testing.T) {
 			rng := rand.New(rand.NewPCG(3, 4))
 			cycles, reordered := 0, 0
 			for step := 0; step < 3000; step++ {
-				r := rng.IntN(len(g.seq))
-				s := g.seq[r]
-				lo := rng.IntN(len(s) - 1)
-				hi := lo + 1 + rng.IntN(len(s)-lo-1)
-				m := tmove{r: r, lo: lo, hi: hi, fwd: rng.IntN(2) == 0}
+				m := randomMachineMove(rng, g)
 				before := append([]int(nil), g.order...)
 				g.applyMove(m)
 				ref.applyMove(m)
@@ -221,10 +217,7 @@ func walkEvaluateAfter(t *testing.T, g, ref *dgraph, mk int) {
 				}
 			}
 		default:
-			r := rng.IntN(len(g.seq))
-			s := g.seq[r]
-			lo := rng.IntN(len(s) - 1)
-			m = tmove{r: r, lo: lo, hi: lo + 1 + rng.IntN(len(s)-lo-1), fwd: rng.IntN(2) == 0}
+			m = randomMachineMove(rng, g)
 		}
 		oldHead, oldTail := slices.Clone(g.head), slices.Clone(g.tail)
 		g.applyMove(m)
@@ -278,4 +271,13 @@ func requireTopological(t *testing.T, g *dgraph, step int) {
 			t.Fatalf("step %d: task %d after its machine successor %d", step, p, x)
 		}
 	}
+}
+
+// randomMachineMove moves a random stretch of a random machine's sequence, its
+// first task after the others or its last before them.
+func randomMachineMove(rng *rand.Rand, g *dgraph) tmove {
+	r := rng.IntN(len(g.seq))
+	s := g.seq[r]
+	lo := rng.IntN(len(s) - 1)
+	return tmove{r: r, lo: lo, hi: lo + 1 + rng.IntN(len(s)-lo-1), fwd: rng.IntN(2) == 0}
 }
