@@ -12,13 +12,21 @@ import (
 	"github.com/rehabplan/rehabplan/bench"
 )
 
-const benchUsage = "usage: rehabplan bench --family jobshop|flowshop|rcpsp [--time-limit D] [--work-limit N] [--bounds FILE] [--seed N] [--workers N] FILES..."
+const benchUsage = "usage: rehabplan bench --family jobshop|flowshop|rcpsp [--time-limit D] [--work-limit N] [--bounds FILE] [--seed N] [--workers N] [--cpuprofile FILE] FILES..."
 
 // cmdBench runs public benchmark instances through the same engine as the domain.
 func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	o, ok := benchFlags(args, stderr)
 	if !ok {
 		return exitInvalid
+	}
+	if o.cpuprofile != "" {
+		stopProfile, err := startCPUProfile(o.cpuprofile)
+		if err != nil {
+			fmt.Fprintf(stderr, "rehabplan: --cpuprofile: %v\n", err)
+			return exitFail
+		}
+		defer stopProfile()
 	}
 	pos := o.files
 	path := o.boundsPath
@@ -42,11 +50,11 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 }
 
 // benchOptions are bench's flags read: the family, the bounds file, the
-// instance files and the solver's settings.
+// instance files, the CPU profile's path and the solver's settings.
 type benchOptions struct {
-	family, boundsPath string
-	files              []string
-	set                bench.Settings
+	family, boundsPath, cpuprofile string
+	files                          []string
+	set                            bench.Settings
 }
 
 // benchFlags reads bench's flags (what is wrong is said on stderr). With
@@ -61,6 +69,7 @@ func benchFlags(args []string, stderr io.Writer) (benchOptions, bool) {
 	work := fs.Int("work-limit", 0, "schedules built per instance (0: none); with --seed, a run that ends on it gives the same rows every time, under any load unless --time-limit is given too")
 	seed := fs.Int64("seed", 0, "random seed")
 	workers := fs.Int("workers", 0, "parallel searches (0: all cores)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole command to this file (go tool pprof reads it)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return benchOptions{}, false
@@ -77,7 +86,7 @@ func benchFlags(args []string, stderr io.Writer) (benchOptions, bool) {
 	if *work > 0 && !timeSet {
 		*limit = bench.NoTimeLimit
 	}
-	return benchOptions{family: *family, boundsPath: *boundsPath, files: pos,
+	return benchOptions{family: *family, boundsPath: *boundsPath, cpuprofile: *cpuprofile, files: pos,
 		set: bench.Settings{TimeLimit: *limit, WorkLimit: *work, Seed: *seed, Workers: *workers}}, true
 }
 

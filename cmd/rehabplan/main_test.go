@@ -247,15 +247,18 @@ func TestReplanCommand(t *testing.T) {
 }
 
 // TestBenchWorkLimitIsDeterministic: with a work limit the rows (but the seconds)
-// are the same from run to run.
+// are the same from run to run, with or without a CPU profile (--cpuprofile,
+// which writes one).
 func TestBenchWorkLimitIsDeterministic(t *testing.T) {
+	prof := filepath.Join(t.TempDir(), "cpu.prof")
 	files := []string{filepath.Join("..", "..", "bench", "testdata", "Ta001.txt"), filepath.Join("..", "..", "bench", "testdata", "ft06")}
 	for _, tc := range []struct{ family, file, bounds string }{
 		{"flowshop", files[0], filepath.Join("..", "..", "bench", "testdata", "flowshop_bounds.csv")},
 		{"jobshop", files[1], filepath.Join("..", "..", "bench", "testdata", "jobshop_bounds.csv")},
 	} {
-		rows := func() []string {
-			code, out, stderr := runCLI("bench", "--family", tc.family, "--bounds", tc.bounds, "--work-limit", "5000", "--time-limit", "1m", "--workers", "2", "--seed", "3", tc.file)
+		rows := func(extra ...string) []string {
+			args := append([]string{"bench", "--family", tc.family, "--bounds", tc.bounds, "--work-limit", "5000", "--time-limit", "1m", "--workers", "2", "--seed", "3"}, extra...)
+			code, out, stderr := runCLI(append(args, tc.file)...)
 			require.Equal(t, exitOK, code, stderr)
 			var rs []string
 			for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
@@ -266,9 +269,13 @@ func TestBenchWorkLimitIsDeterministic(t *testing.T) {
 			}
 			return rs
 		}
-		a, b := rows(), rows()
+		require.NoError(t, os.RemoveAll(prof))
+		a, b := rows(), rows("--cpuprofile", prof)
 		require.Len(t, a, 1, tc.family)
 		assert.Equal(t, a, b, tc.family)
+		info, err := os.Stat(prof)
+		require.NoError(t, err, tc.family)
+		assert.Positive(t, info.Size(), tc.family)
 	}
 	code, _, stderr := runCLI("bench", "--family", "flowshop", "--work-limit", "-1", files[0])
 	assert.Equal(t, exitInvalid, code)
