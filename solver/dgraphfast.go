@@ -27,6 +27,10 @@ type fastGraph struct {
 	// (the job shop's chains): jp, js that predecessor and successor (-1: none),
 	// jpl, jsl their lags; nil otherwise
 	jp, js, jpl, jsl []int
+	// the same links packed per task for chainHeadsTails' two walks (one load
+	// and one bounds check a task instead of four), kept with mp and mn
+	hl []headLinks
+	tl []tailLinks
 	// the tasks without precedence successors, in index order, when every
 	// duration is positive (nil otherwise): the schedule's last tasks are among
 	// them, the last of their machines
@@ -64,14 +68,29 @@ func (g *dgraph) initFast() {
 			f.sinks = append(f.sinks, t)
 		}
 	}
-	f.setChains(g.n)
+	f.setChains(g.n, g.rel)
 	g.fast = f
 	g.relinkAll()
 }
 
-// setChains sets jp, js, jpl and jsl when every task has at most one
-// precedence predecessor and one successor.
-func (f *fastGraph) setChains(n int) {
+// headLinks are what a task's head is computed from on chains: its release,
+// its job predecessor jp with the lag jpl and its machine predecessor mp (-1:
+// none).
+type headLinks struct {
+	rel, jpl int
+	jp, mp   int32
+}
+
+// tailLinks are what a task's tail is computed from on chains: its job
+// successor js with the lag jsl and its machine successor mn (-1: none).
+type tailLinks struct {
+	jsl    int
+	js, mn int32
+}
+
+// setChains sets jp, js, jpl and jsl (and hl, tl) when every task has at most
+// one precedence predecessor and one successor.
+func (f *fastGraph) setChains(n int, rel []int) {
 	for t := 0; t < n; t++ {
 		if f.out[t+1]-f.out[t] > 1 || f.in[t+1]-f.in[t] > 1 {
 			return
@@ -86,6 +105,11 @@ func (f *fastGraph) setChains(n int) {
 		if f.out[t+1] > f.out[t] {
 			f.js[t], f.jsl[t] = f.to[f.out[t]], f.outLag[f.out[t]]
 		}
+	}
+	f.hl, f.tl = make([]headLinks, n), make([]tailLinks, n)
+	for t := 0; t < n; t++ {
+		f.hl[t] = headLinks{rel: rel[t], jp: int32(f.jp[t]), jpl: f.jpl[t], mp: -1}
+		f.tl[t] = tailLinks{js: int32(f.js[t]), jsl: f.jsl[t], mn: -1}
 	}
 }
 
@@ -111,6 +135,9 @@ func (g *dgraph) relinkRange(s []int, lo, hi int) {
 		}
 		if i+1 < len(s) {
 			f.mn[t] = s[i+1]
+		}
+		if f.hl != nil {
+			f.hl[t].mp, f.tl[t].mn = int32(f.mp[t]), int32(f.mn[t])
 		}
 	}
 }
@@ -247,25 +274,26 @@ func (g *dgraph) evaluateAfter(m tmove) (int, bool) {
 // chains: the heads of order[lo:] and the tails of order[:hi+1].
 func (g *dgraph) chainHeadsTails(lo, hi int) {
 	f := g.fast
-	head, tail, dur, rel, order := g.head, g.tail, g.dur, g.rel, g.order
-	jp, jpl, js, jsl, mp, mn := f.jp, f.jpl, f.js, f.jsl, f.mp, f.mn
+	head, tail, dur, order, hl, tl := g.head, g.tail, g.dur, g.order, f.hl, f.tl
 	for _, t := range order[lo:] {
-		h := rel[t]
-		if o := jp[t]; o >= 0 {
-			h = max(h, head[o]+dur[o]+jpl[t])
+		l := hl[t]
+		h := l.rel
+		if o := l.jp; o >= 0 {
+			h = max(h, head[o]+dur[o]+l.jpl)
 		}
-		if p := mp[t]; p >= 0 {
+		if p := l.mp; p >= 0 {
 			h = max(h, head[p]+dur[p])
 		}
 		head[t] = h
 	}
 	for i := hi; i >= 0; i-- {
 		t := order[i]
+		l := tl[t]
 		q := 0
-		if o := js[t]; o >= 0 {
-			q = jsl[t] + dur[o] + tail[o]
+		if o := l.js; o >= 0 {
+			q = l.jsl + dur[o] + tail[o]
 		}
-		if sc := mn[t]; sc >= 0 {
+		if sc := l.mn; sc >= 0 {
 			q = max(q, dur[sc]+tail[sc])
 		}
 		tail[t] = q

@@ -158,18 +158,25 @@ func TestEvaluateAfterAgreesAlongWalks(t *testing.T) {
 		name            string
 		jobs, machines  int
 		releases, zeros bool
-	}{{"6 x 4", 6, 4, false, false}, {"15 x 10 with releases", 15, 10, true, false},
-		{"30 x 20", 30, 20, false, false}, {"30 x 20 with releases", 30, 20, true, false},
-		{"12 x 8 with zero durations", 12, 8, true, true}} {
+		far             int // releases start this late and the jobs' arcs have lags
+	}{{"6 x 4", 6, 4, false, false, 0}, {"15 x 10 with releases", 15, 10, true, false, 0},
+		{"30 x 20", 30, 20, false, false, 0}, {"30 x 20 with releases", 30, 20, true, false, 0},
+		{"12 x 8 with zero durations", 12, 8, true, true, 0},
+		{"15 x 10 with lags, releases past 2^32", 15, 10, true, false, 1 << 33}} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := randomJobShop(t, tc.jobs, tc.machines, 11)
 			rr := rand.New(rand.NewPCG(5, 6))
 			for i := range p.Tasks {
 				if tc.releases && rr.IntN(3) == 0 {
-					p.Tasks[i].Release = rr.IntN(300)
+					p.Tasks[i].Release = tc.far + rr.IntN(300)
 				}
 				if tc.zeros && rr.IntN(5) == 0 {
 					p.Tasks[i].Duration = 0
+				}
+			}
+			for i := range p.Precedences {
+				if tc.far > 0 && rr.IntN(2) == 0 {
+					p.Precedences[i].MinLag = rr.IntN(50)
 				}
 			}
 			c, err := compile(p)
