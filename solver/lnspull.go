@@ -36,11 +36,14 @@ const pullOneIn = 8
 
 // pullGroupsMax caps the groups the dwelling pull neighbourhood takes: 1 to
 // pullGroupsMax, drawn.
-const pullGroupsMax = 3
+var pullGroupsMax = 3
 
 // variants measured
 var pullTail = 0        // the later jobs of the resource taken too (up to this many), with their later works
 var pullUniform = false // the position drawn uniformly
+var pullDaysAhead = daysNeighbourhoodDays
+var pullJobs = 0 // the crew's jobs: 0 least hold, 1 earliest, 2 fewest days
+var pullOne = pullOneIn
 
 // pullResources is the set of resources the end bound binds by (sorted), for
 // the dwelling pull neighbourhood: nil unless the problem has groups and an
@@ -72,7 +75,9 @@ func (l *lns) pickPull(add func(int)) {
 		i = l.drawLoss(l.lossesOn(r, seq))
 	}
 	want := 1 + l.rng.IntN(pullGroupsMax)
-	l.hold = r
+	if pullJobs == 0 {
+		l.hold = r
+	}
 	taken := 0
 	for _, t := range seq[i:] {
 		if taken >= want {
