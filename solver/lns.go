@@ -211,7 +211,7 @@ func (l *lns) drawKind() int {
 		// the merge neighbourhood (lnsmerge.go)
 		kind = kindMerge
 	}
-	if len(l.pullRes) > 0 && l.rng.IntN(pullOne) == 0 {
+	if len(l.pullRes) > 0 && l.rng.IntN(pullOneIn) == 0 {
 		// the binding resources' jobs packed with their groups (lnspull.go)
 		kind = kindPull
 	}
@@ -375,13 +375,8 @@ func (l *lns) repair() bool {
 		var why Reason
 		if offset := l.rng.IntN(len(c.modes[t])); l.hold >= 0 && c.usesRes(t, l.hold) {
 			m, s, e, why, b = l.st.leastHold(t, est, offset, l.lagsAndSpansOK)
-		} else if pullJobs == 1 && slices.Contains(l.front, t) {
-			m, s, e, why, b = l.st.bestModeSpan(t, est, offset)
 		} else if g := c.p.Tasks[t].Group; g >= 0 && (g == l.fewDays || l.pullG[g]) {
 			l.st.daysAhead = daysNeighbourhoodDays
-			if g != l.fewDays {
-				l.st.daysAhead = pullDaysAhead
-			}
 			m, s, e, why, b = l.st.fewestDays(t, est, offset, l.lagsAndSpansOK)
 			l.st.daysAhead = 0
 		} else {

@@ -36,14 +36,7 @@ const pullOneIn = 8
 
 // pullGroupsMax caps the groups the dwelling pull neighbourhood takes: 1 to
 // pullGroupsMax, drawn.
-var pullGroupsMax = 3
-
-// variants measured
-var pullTail = 0        // the later jobs of the resource taken too (up to this many), with their later works
-var pullUniform = false // the position drawn uniformly
-var pullDaysAhead = daysNeighbourhoodDays
-var pullJobs = 0 // the crew's jobs: 0 least hold, 1 earliest, 2 fewest days
-var pullOne = pullOneIn
+const pullGroupsMax = 3
 
 // pullResources is the set of resources the end bound binds by (sorted), for
 // the dwelling pull neighbourhood: nil unless the problem has groups and an
@@ -68,16 +61,9 @@ func (l *lns) pickPull(add func(int)) {
 	if len(seq) == 0 {
 		return
 	}
-	var i int
-	if pullUniform {
-		i = l.rng.IntN(len(seq))
-	} else {
-		i = l.drawLoss(l.lossesOn(r, seq))
-	}
+	i := l.drawLoss(l.lossesOn(r, seq))
 	want := 1 + l.rng.IntN(pullGroupsMax)
-	if pullJobs == 0 {
-		l.hold = r
-	}
+	l.hold = r
 	taken := 0
 	for _, t := range seq[i:] {
 		if taken >= want {
@@ -94,35 +80,6 @@ func (l *lns) pickPull(add func(int)) {
 		add(t)
 		for _, u := range l.byGroup[g] {
 			add(u)
-		}
-	}
-	if pullTail > 0 {
-		n := 0
-		for _, t := range seq[i:] {
-			if n >= pullTail {
-				break
-			}
-			if g := l.c.p.Tasks[t].Group; g >= 0 && l.pullG[g] {
-				continue
-			}
-			n++
-			add(t)
-			l.followGroup(add, t, 0)
-		}
-	}
-}
-
-// followGroup adds the placed successors of t in t's group, and theirs, up to
-// a depth of four.
-func (l *lns) followGroup(add func(int), t, depth int) {
-	if depth > 4 {
-		return
-	}
-	c := l.c
-	for _, a := range c.succs[t] {
-		if u := a.other; c.p.Tasks[u].Group == c.p.Tasks[t].Group && l.st.pl[u].Placed {
-			add(u)
-			l.followGroup(add, u, depth+1)
 		}
 	}
 }
