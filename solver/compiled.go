@@ -72,6 +72,12 @@ type compiled struct {
 	// noMergeMove leaves the merge neighbourhood out (lnsmerge.go; for the
 	// test that measures it)
 	noMergeMove bool
+	// the resources the end bound binds by, for the dwelling pull
+	// neighbourhood (pullResources, lnspull.go); noPullMove leaves it out (for
+	// the test that measures it)
+	endBindOnce sync.Once
+	endBind     []int
+	noPullMove  bool
 	// lower-bound data
 	est []int // earliest start ignoring resources (no calendars)
 	lft []int // latest finish ignoring resources, against the sum of durations

@@ -2,6 +2,7 @@ package solver
 
 import (
 	"math/rand/v2"
+	"slices"
 	"sort"
 )
 
@@ -47,6 +48,15 @@ type lns struct {
 	ahead int
 	// first: the task the next repair puts back first (-1: none; lnsmerge.go)
 	first int
+	// pullRes: the resources the end bound binds by (lnspull.go); pullG marks
+	// the groups the next repair places by fewest days (pulled lists them);
+	// front: the tasks it puts back first; minHeld: the least each task holds
+	// beyond its work (leastBeyond)
+	pullRes []int
+	pullG   []bool
+	pulled  []int
+	front   []int
+	minHeld map[int]int
 }
 
 const lahcLength = 50
@@ -67,6 +77,8 @@ func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
 	l := &lns{c: c, st: st, rng: rng, inR: make([]bool, len(c.p.Tasks)), delay: map[int]int{}, fewDays: -1, hold: -1, ahead: -1, first: -1}
 	l.towardBounds = c.towardBounds()
 	l.holdRes = c.holdResources()
+	l.pullRes = c.pullResources()
+	l.pullG = make([]bool, c.groups)
 	l.byGroup = make([][]int, c.groups)
 	for t := range c.p.Tasks {
 		if g := c.p.Tasks[t].Group; g >= 0 {
@@ -135,9 +147,12 @@ func (l *lns) pickNeighbourhood() {
 	l.hold = -1
 	l.ahead = -1
 	l.first = -1
+	l.clearPull()
 	target := min(8+l.rng.IntN(24), len(l.c.p.Tasks))
 	kind := l.drawKind()
 	switch kind {
+	case kindPull:
+		l.pickPull(l.add)
 	case kindMerge:
 		l.pickMerge()
 	case kindAhead:
@@ -167,7 +182,7 @@ func (l *lns) add(t int) {
 }
 
 // drawKind draws the neighbourhood: 0-3 (groups, window, resource, tail), or one
-// of kindDays, kindHold, kindAhead, kindMerge. It also clears the delays of the last move.
+// of kindDays, kindHold, kindAhead, kindMerge, kindPull. It also clears the delays of the last move.
 func (l *lns) drawKind() int {
 	c := l.c
 	kind := l.rng.IntN(4)
@@ -195,6 +210,10 @@ func (l *lns) drawKind() int {
 	if l.towardBounds && !c.noMergeMove && l.rng.IntN(mergeOneIn) == 0 {
 		// the merge neighbourhood (lnsmerge.go)
 		kind = kindMerge
+	}
+	if len(l.pullRes) > 0 && l.rng.IntN(pullOneIn) == 0 {
+		// the binding resources' jobs packed with their groups (lnspull.go)
+		kind = kindPull
 	}
 	return kind
 }
@@ -356,7 +375,7 @@ func (l *lns) repair() bool {
 		var why Reason
 		if offset := l.rng.IntN(len(c.modes[t])); l.hold >= 0 && c.usesRes(t, l.hold) {
 			m, s, e, why, b = l.st.leastHold(t, est, offset, l.lagsAndSpansOK)
-		} else if l.fewDays >= 0 && c.p.Tasks[t].Group == l.fewDays {
+		} else if g := c.p.Tasks[t].Group; g >= 0 && (g == l.fewDays || l.pullG[g]) {
 			l.st.daysAhead = daysNeighbourhoodDays
 			m, s, e, why, b = l.st.fewestDays(t, est, offset, l.lagsAndSpansOK)
 			l.st.daysAhead = 0
@@ -429,7 +448,7 @@ func (l *lns) repairOrder() []int {
 	}
 	for _, t := range l.removed {
 		key[t] += noise * l.rng.Float64() * span / 10
-		if l.ahead >= 0 && c.p.Tasks[t].Group == l.ahead || t == l.first {
+		if l.ahead >= 0 && c.p.Tasks[t].Group == l.ahead || t == l.first || slices.Contains(l.front, t) {
 			key[t] -= 2 * span
 		}
 	}

@@ -152,6 +152,9 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 			c.dayBoundsOf()
 			boundTime = time.Since(t0)
 			close(boundDone)
+			// and the resources the end bound binds by, for the dwelling pull
+			// neighbourhood (lnspull.go; the search waits for them if need be)
+			c.pullResources()
 		}()
 	}
 	parent := ctx
