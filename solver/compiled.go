@@ -72,10 +72,6 @@ type compiled struct {
 	// noMergeMove leaves the merge neighbourhood out (lnsmerge.go; for the
 	// test that measures it)
 	noMergeMove bool
-	// plainJustify runs the constructions' justification passes by earliest
-	// placement, not by fewest days (solve.go, build; for the test that
-	// measures it)
-	plainJustify bool
 	// lower-bound data
 	est []int // earliest start ignoring resources (no calendars)
 	lft []int // latest finish ignoring resources, against the sum of durations

@@ -440,12 +440,8 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 		r = rng
 	}
 	wk.st.construct(list, r, stop)
-	// the first construction stays plain, so that a first plan comes fast; the
-	// justification passes place by fewest days too (plain, a pass that places
-	// the tasks a construction left out is kept whatever it does to the days:
-	// on 1,000 dwellings it took a construction from 1.43 to 1.70 times the
-	// days bound; bench/RESULTS.md, branch days1k)
-	wk.st.fewDays = wk.st.fewDays && !c.plainJustify
+	wk.st.fewDays = false
+	// the first construction stays plain, so that a first plan comes fast
 	if k > 0 && !stop() {
 		if wk.just == nil {
 			wk.just = newJustifier(c)
@@ -458,7 +454,6 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 			}
 		}
 	}
-	wk.st.fewDays = false
 	pl := make([]Placement, len(wk.st.pl))
 	copy(pl, wk.st.pl)
 	mode := append([]int(nil), wk.st.mode...)
