@@ -72,6 +72,10 @@ type compiled struct {
 	// noMergeMove leaves the merge neighbourhood out (lnsmerge.go; for the
 	// test that measures it)
 	noMergeMove bool
+	// plainRepairs puts the tasks of the groups, window, stretch and tail
+	// moves back at their earliest, not by fewest days (lns.go; for the test
+	// that measures it)
+	plainRepairs bool
 	// lower-bound data
 	est []int // earliest start ignoring resources (no calendars)
 	lft []int // latest finish ignoring resources, against the sum of durations
