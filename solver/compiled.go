@@ -72,9 +72,9 @@ type compiled struct {
 	// noMergeMove leaves the merge neighbourhood out (lnsmerge.go; for the
 	// test that measures it)
 	noMergeMove bool
-	// plainRepairs puts the tasks of the groups, window, stretch and tail
-	// moves back at their earliest, not by fewest days (lns.go; for the test
-	// that measures it)
+	// plainRepairs puts the tasks of the groups, window and stretch moves
+	// back at their earliest, not by fewest days (lns.go; for the test that
+	// measures it)
 	plainRepairs bool
 	// lower-bound data
 	est []int // earliest start ignoring resources (no calendars)

@@ -155,11 +155,12 @@ func (l *lns) pickNeighbourhood() {
 	default:
 		l.pickTail(target)
 	}
-	if l.towardBounds && kind < kindDays && !l.c.plainRepairs {
-		// the groups, window, stretch and tail moves put the tasks of
-		// groups back by fewest days too (lnsbounds.go): placed at their
-		// earliest, they gave back, on 1,000 dwellings, half the days the
-		// days neighbourhood took off (bench/RESULTS.md, branch days1k)
+	if l.towardBounds && kind < 3 && !l.c.plainRepairs {
+		// the groups, window and stretch moves put the tasks of groups back
+		// by fewest days too (lnsbounds.go): placed at their earliest, they
+		// gave back, on 1,000 dwellings, half the days the days neighbourhood
+		// took off. The tail move, which pulls the end in, keeps the earliest
+		// (by fewest days too, it cost the end: bench/RESULTS.md, branch days1k)
 		l.fewDays = allGroups
 	}
 	l.rememberAndRemove()

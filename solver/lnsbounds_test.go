@@ -265,8 +265,8 @@ func trainProblem(dwellings int, rng *rand.Rand) *Problem {
 	return p
 }
 
-// The groups, window, stretch and tail moves put the tasks of groups back by
-// fewest days (at their earliest, they gave back, on 1,000 generated
+// The groups, window and stretch moves put the tasks of groups back by fewest
+// days (at their earliest, they gave back, on 1,000 generated
 // dwellings, half the days the days neighbourhood took off): over 8 operations
 // of 80 dwellings whose crews go from one to the next, the same steps from the
 // same construction end with fewer disturbed days and a lower score in all,
