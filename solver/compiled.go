@@ -78,6 +78,10 @@ type compiled struct {
 	endBindOnce sync.Once
 	endBind     []int
 	noPullMove  bool
+	// plainRepairs puts the tasks of the groups, window and stretch moves
+	// back at their earliest, not by fewest days (lns.go; for the test that
+	// measures it)
+	plainRepairs bool
 	// lower-bound data
 	est []int // earliest start ignoring resources (no calendars)
 	lft []int // latest finish ignoring resources, against the sum of durations

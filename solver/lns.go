@@ -170,8 +170,20 @@ func (l *lns) pickNeighbourhood() {
 	default:
 		l.pickTail(target)
 	}
+	if l.towardBounds && kind < 3 && !l.c.plainRepairs {
+		// the groups, window and stretch moves put the tasks of groups back
+		// by fewest days too (lnsbounds.go): placed at their earliest, they
+		// gave back, on 1,000 dwellings, half the days the days neighbourhood
+		// took off. The tail move, which pulls the end in, keeps the earliest
+		// (by fewest days too, it cost the end: bench/RESULTS.md, branch days1k)
+		l.fewDays = allGroups
+	}
 	l.rememberAndRemove()
 }
+
+// allGroups, as lns.fewDays: the next repair places the tasks of every group by
+// fewest days.
+const allGroups = -2
 
 // add takes t into the neighbourhood unless it is fixed or taken already.
 func (l *lns) add(t int) {
@@ -375,8 +387,10 @@ func (l *lns) repair() bool {
 		var why Reason
 		if offset := l.rng.IntN(len(c.modes[t])); l.hold >= 0 && c.usesRes(t, l.hold) {
 			m, s, e, why, b = l.st.leastHold(t, est, offset, l.lagsAndSpansOK)
-		} else if g := c.p.Tasks[t].Group; g >= 0 && (g == l.fewDays || l.pullG[g]) {
-			l.st.daysAhead = daysNeighbourhoodDays
+		} else if g := c.p.Tasks[t].Group; g >= 0 && (g == l.fewDays || l.pullG[g] || l.fewDays == allGroups) {
+			if l.fewDays >= 0 || l.pullG[g] {
+				l.st.daysAhead = daysNeighbourhoodDays
+			}
 			m, s, e, why, b = l.st.fewestDays(t, est, offset, l.lagsAndSpansOK)
 			l.st.daysAhead = 0
 		} else {
