@@ -144,10 +144,15 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	tm.Since("compile", start)
 	var boundTime time.Duration
 	boundDone := make(chan struct{})
+	// sideDone: closed when the goroutine beside the search has ended; the
+	// result waits for it, since it reads the problem, which the caller may
+	// change once Solve has returned
+	sideDone := make(chan struct{})
 	if !set.NoBound {
 		// the days bound depends on no plan: computed beside the search (under a
 		// second of CPU at 1,000 dwellings), the same value whenever it ends
 		go func() {
+			defer close(sideDone)
 			t0 := time.Now()
 			c.dayBoundsOf()
 			boundTime = time.Since(t0)
@@ -313,6 +318,7 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	}
 	finish := func(tm Timer) {
 		if !set.NoBound {
+			defer func() { <-sideDone }()
 			t0 := time.Now()
 			upper := 0
 			if best.score.Unplaced == 0 {
