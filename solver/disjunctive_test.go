@@ -103,12 +103,7 @@ func TestEvaluateAfterAgrees(t *testing.T) {
 					}
 				}
 			}
-			c, err := compile(p)
-			require.NoError(t, err)
-			require.True(t, c.disjunctive())
-			res, err := Solve(context.Background(), p, &Settings{WorkLimit: 3, Seed: 1, Workers: 1})
-			require.NoError(t, err)
-			g, ref := newDGraph(c, res.Placements), newDGraph(c, res.Placements)
+			g, ref := twoGraphsOf(t, p)
 			require.NotNil(t, g.fast)
 			require.Equal(t, tc.across, g.fast.jp == nil, "the chains' evaluation applies to chains only")
 			_, ok := g.evaluate()
@@ -179,12 +174,7 @@ func TestEvaluateAfterAgreesAlongWalks(t *testing.T) {
 					p.Precedences[i].MinLag = rr.IntN(50)
 				}
 			}
-			c, err := compile(p)
-			require.NoError(t, err)
-			require.True(t, c.disjunctive())
-			res, err := Solve(context.Background(), p, &Settings{WorkLimit: 3, Seed: 1, Workers: 1})
-			require.NoError(t, err)
-			g, ref := newDGraph(c, res.Placements), newDGraph(c, res.Placements)
+			g, ref := twoGraphsOf(t, p)
 			require.NotNil(t, g.fast.jp)
 			require.Equal(t, tc.zeros, g.fast.sinks == nil)
 			mk, ok := g.evaluate()
@@ -287,4 +277,16 @@ func randomMachineMove(rng *rand.Rand, g *dgraph) tmove {
 	s := g.seq[r]
 	lo := rng.IntN(len(s) - 1)
 	return tmove{r: r, lo: lo, hi: lo + 1 + rng.IntN(len(s)-lo-1), fwd: rng.IntN(2) == 0}
+}
+
+// twoGraphsOf compiles p (a job shop), solves it briefly and returns two
+// disjunctive graphs of that schedule: one to move, one to compare with.
+func twoGraphsOf(t *testing.T, p *Problem) (g, ref *dgraph) {
+	t.Helper()
+	c, err := compile(p)
+	require.NoError(t, err)
+	require.True(t, c.disjunctive())
+	res, err := Solve(context.Background(), p, &Settings{WorkLimit: 3, Seed: 1, Workers: 1})
+	require.NoError(t, err)
+	return newDGraph(c, res.Placements), newDGraph(c, res.Placements)
 }
