@@ -203,32 +203,55 @@ func (st *state) construct(list []int, rng *rand.Rand, stop func() bool) {
 // schedule of list[:from] (from 0: a whole construction). Only problems without
 // maximum lags and span limits may resume (a backjump could reach into the
 // prefix, whose raised releases are not kept).
+func (st *state) constructFrom(list []int, from int, rng *rand.Rand, stop func() bool) {
+	if from == 0 {
+		st.placeFixed()
+	}
+	st.constructRange(list, from, len(list), newSGSScratch(st.c, list), rng, stop)
+}
+
+// placeFixed empties the schedule and places the fixed tasks where they stand.
+func (st *state) placeFixed() {
+	st.reset()
+	for i := range st.c.p.Tasks {
+		t := &st.c.p.Tasks[i]
+		if t.Fixed {
+			m := st.fixedMode(i)
+			st.place(i, m, t.Start, t.End)
+		}
+	}
+}
+
+// sgsScratch is what the schedule generation scheme keeps over one list: the
+// releases raised by backjumps, the backjumps of each task, each task's position
+// in the list, and the lowest position a backjump went back to (low).
+type sgsScratch struct {
+	extra, jumps, pos []int
+	low               int
+}
+
+func newSGSScratch(c *compiled, list []int) *sgsScratch {
+	n := len(c.p.Tasks)
+	sc := &sgsScratch{extra: make([]int, n), jumps: make([]int, n), pos: make([]int, n), low: len(list)}
+	for k, t := range list {
+		sc.pos[t] = k
+	}
+	return sc
+}
+
+// constructRange places list[from:to] (the state holding the schedule of the
+// tasks before), as constructFrom does; a backjump may go back before from.
+// With st.release set, a task t starts no earlier than release[t].
 //
 // One long function: the schedule generation scheme's inner loop (pick the next
 // eligible task, find its earliest feasible start across its calendars, resources,
 // lags and day limits, place it, backjump on a maximum lag), the hottest code of
 // the engine; it keeps its working variables in registers and its backjump in
 // the same frame.
-func (st *state) constructFrom(list []int, from int, rng *rand.Rand, stop func() bool) {
+func (st *state) constructRange(list []int, from, to int, sc *sgsScratch, rng *rand.Rand, stop func() bool) {
 	c := st.c
-	n := len(c.p.Tasks)
-	if from == 0 {
-		st.reset()
-		for i := range c.p.Tasks {
-			t := &c.p.Tasks[i]
-			if t.Fixed {
-				m := st.fixedMode(i)
-				st.place(i, m, t.Start, t.End)
-			}
-		}
-	}
-	extra := make([]int, n) // releases raised by backjumps
-	jumps := make([]int, n)
-	pos := make([]int, n)
-	for k, t := range list {
-		pos[t] = k
-	}
-	for k := from; k < len(list); k++ {
+	extra, jumps, pos := sc.extra, sc.jumps, sc.pos
+	for k := from; k < to; k++ {
 		t := list[k]
 		if c.p.Tasks[t].Fixed {
 			continue
@@ -247,6 +270,9 @@ func (st *state) constructFrom(list []int, from int, rng *rand.Rand, stop func()
 			continue
 		}
 		est = max(est, extra[t])
+		if st.release != nil {
+			est = max(est, st.release[t])
+		}
 		offset := 0
 		if rng != nil && len(c.modes[t]) > 1 {
 			offset = rng.IntN(len(c.modes[t]))
@@ -326,6 +352,7 @@ func (st *state) constructFrom(list []int, from int, rng *rand.Rand, stop func()
 			}
 		}
 		if back >= 0 {
+			sc.low = min(sc.low, back)
 			jumps[t]++
 			for _, u := range list[back:k] {
 				if !c.p.Tasks[u].Fixed {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"runtime"
+	"sort"
 	"sync"
 	"time"
 )
@@ -411,21 +412,35 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 	// dwellings disturbed on fewer days: each task of a group at the start that
 	// adds the fewest days to its group's (lnsbounds.go)
 	wk.st.fewDays = c.towardBounds()
+	// toward the days bound, the earliest-start rule gives way to the paced
+	// construction (pace.go): dwelling by dwelling, each paced to its trains
+	paced := rule == 2 && wk.st.fewDays
 	noise := 0.0
 	if k >= 3 {
 		noise = 0.3 * rng.Float64()
 	}
 	scale := float64(max(1, c.horizonGuess()))
 	groupRank := c.groupRanks()
+	var groupNoise []float64
+	if paced {
+		// the paced construction shuffles whole groups, so that each group's
+		// tasks stay one run of the list, and places first the groups held to
+		// a span (pacedRanks)
+		groupNoise = c.pacedRanks(groupRank, noise, rng)
+		noise = 0
+	}
 	for t := range wk.prio {
 		var v float64
 		task := &c.p.Tasks[t]
 		switch {
-		case rule == 0: // dwelling by dwelling (group-major), then latest finish
+		case rule == 0 || paced: // dwelling by dwelling (group-major), then latest finish
 			g := c.p.Tasks[t].Group
 			r := 0.0
 			if g >= 0 {
 				r = float64(groupRank[g])
+				if groupNoise != nil {
+					r = groupNoise[g]
+				}
 			}
 			v = r + float64(c.lft[t])/scale
 		case rule == 1: // latest finish time
@@ -448,10 +463,15 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 	if k > 0 {
 		r = rng
 	}
-	wk.st.construct(list, r, stop)
+	if paced {
+		wk.st.constructPaced(list, r, stop)
+	} else {
+		wk.st.construct(list, r, stop)
+	}
 	wk.st.fewDays = false
-	// the first construction stays plain, so that a first plan comes fast
-	if k > 0 && !stop() {
+	// the first construction stays plain, so that a first plan comes fast; the
+	// paced one too (a justification pass places at the earliest)
+	if k > 0 && !paced && !stop() {
 		if wk.just == nil {
 			wk.just = newJustifier(c)
 		}
@@ -510,6 +530,50 @@ func (wk *worker) improve(from *candidate, budget int, stop func() bool, offer f
 		cd.from = nil
 	}
 }
+
+// pacedRanks are the groups' ranks for the paced construction: first the
+// groups with a task held in time (heldToTime: a dwelling whose water may be
+// cut only a few days running, a household's stay elsewhere), placed at their earliest
+// before the crews are paced to the others; each group's rank plus noise times
+// a draw of up to 10 groups, ranked again (whole numbers, so that a group's
+// tasks, a rank plus less than one apart, stay together).
+func (c *compiled) pacedRanks(rank []int, noise float64, rng *rand.Rand) []float64 {
+	key := make([]float64, len(rank))
+	order := make([]int, len(rank))
+	for g := range rank {
+		key[g] = float64(rank[g])
+		if noise > 0 {
+			key[g] += noise * rng.Float64() * 10
+		}
+		order[g] = g
+	}
+	for t := range c.p.Tasks {
+		if g := c.p.Tasks[t].Group; g >= 0 && key[g] >= 0 && c.heldToTime(t) {
+			key[g] -= float64(2*len(rank) + 20)
+		}
+	}
+	sort.SliceStable(order, func(i, j int) bool { return key[order[i]] < key[order[j]] })
+	out := make([]float64, len(rank))
+	for i, g := range order {
+		out[g] = float64(i)
+	}
+	return out
+}
+
+// heldToTime reports whether task t is held to a span, a deadline, or a
+// calendar that closes before the last heldDays days of the horizon.
+func (c *compiled) heldToTime(t int) bool {
+	task := &c.p.Tasks[t]
+	if len(c.spansOf[t]) > 0 || task.Deadline > 0 {
+		return true
+	}
+	ws := task.Calendar.Windows()
+	ds := c.p.DayStarts
+	return c.p.Horizon > 0 && len(ws) > 0 && len(ds) > heldDays && ws[len(ws)-1].End < ds[len(ds)-heldDays]
+}
+
+// heldDays: a calendar that closes before the horizon's last week holds a task
+const heldDays = 7
 
 func priorityRange(rule int) float64 {
 	if rule == 0 {

@@ -76,7 +76,10 @@ type state struct {
 	drift error
 	// fewDays: constructions place group tasks by fewest days (fewestDays);
 	// daysSeen is its scratch
-	fewDays  bool
+	fewDays bool
+	// release, when set, is the earliest start of each task (the paced
+	// construction, pace.go)
+	release  []int
 	daysSeen map[int]bool
 	// daysAhead, when positive, is how many later days' first starts
 	// fewestDays tries (daysSearchDays otherwise): the days neighbourhood of the

@@ -1,0 +1,321 @@
+package solver
+
+import (
+	"math/rand/v2"
+	"slices"
+)
+
+// The paced construction (issue 20, item 3 at scale). Dwelling by dwelling, each
+// task at its earliest, every trade's crews run their own train through the
+// dwellings at their own pace: the fast trades run ahead, the slow ones behind,
+// and a dwelling's works spread over weeks with a day to themselves for each
+// trade. Here each group's run of the list is placed, then placed again with a
+// later common release (every task of the group starts no earlier) while that
+// makes the group touch fewer days without ending later: the trades before the
+// slow one wait for it, and the whole train goes through the dwelling on shared
+// days. The later groups, placed after, find the crews' earlier time free.
+
+// paceTries bounds the releases tried for one group.
+const paceTries = 8
+
+// constructPaced is construct over list for the paced construction: list is
+// group-major (a group's tasks in one run); each run is paced (paceGroup). The
+// releases stay on the groups' tasks only for the construction.
+func (st *state) constructPaced(list []int, rng *rand.Rand, stop func() bool) {
+	c := st.c
+	st.placeFixed()
+	sc := newSGSScratch(c, list)
+	st.release = make([]int, len(c.p.Tasks))
+	defer func() { st.release = nil }()
+	for a := 0; a < len(list); {
+		g := c.p.Tasks[list[a]].Group
+		b := a + 1
+		for g >= 0 && b < len(list) && c.p.Tasks[list[b]].Group == g {
+			b++
+		}
+		sc.low = a
+		st.constructRange(list, a, b, sc, rng, stop)
+		if stop != nil && stop() {
+			for _, u := range list[b:] {
+				if !c.p.Tasks[u].Fixed && !st.pl[u].Placed {
+					st.pl[u] = Placement{Reason: ReasonTimeout, Blocker: -1}
+				}
+			}
+			return
+		}
+		if g >= 0 && sc.low >= a {
+			st.paceGroup(list, a, b, sc, rng)
+		}
+		a = b
+	}
+}
+
+// paceGroup paces group g, whose tasks list[a:b] are placed (or, when the
+// crews the earlier groups were paced to leave it no room, placed again later,
+// unblockRun). Then two steps, each kept only when the group touches fewer days
+// (or as many, ending earlier) without ending later than at first: later
+// releases for the whole group (the first start moved on by one of the waits
+// and gaps of its chain, paceShifts, the longest first), and the group drawn
+// together toward its last tasks (compactRun).
+func (st *state) paceGroup(list []int, a, b int, sc *sgsScratch, rng *rand.Rand) {
+	c := st.c
+	run := list[a:b]
+	g := c.p.Tasks[run[0]].Group
+	days, end, ok := st.runDays(run, g)
+	if !ok {
+		if days, end, ok = st.unblockRun(list, a, b, sc, rng); !ok {
+			return
+		}
+	}
+	pc := &paceRun{list: list, a: a, b: b, g: g, sc: sc, rng: rng, end0: end, days: days, end: end, saved: st.saveRun(run)}
+	for tries := 0; tries < paceTries; {
+		improved := false
+		first := MaxTime
+		for _, t := range run {
+			first = min(first, st.pl[t].Start)
+		}
+		for _, w := range st.paceShifts(run) {
+			if tries >= paceTries {
+				break
+			}
+			tries++
+			r := st.dayStart(c.dayOf(first) + w)
+			if r >= MaxTime {
+				continue
+			}
+			rel := make([]int, len(run))
+			for i := range rel {
+				rel[i] = r
+			}
+			if improved = st.tryRun(pc, rel); improved || pc.stop {
+				break
+			}
+		}
+		if !improved || pc.stop {
+			break
+		}
+	}
+	for k := 0; k < paceTries && !pc.stop && st.tryRun(pc, st.compactRun(run, g)); k++ {
+	}
+}
+
+// paceRun is one group's pacing: its run list[a:b] and the scratch of the
+// construction, the group's end when first placed (end0), the best days and
+// end so far and their placements; stop: a backjump went back before the
+// group, whose schedule then stays.
+type paceRun struct {
+	list      []int
+	a, b, g   int
+	sc        *sgsScratch
+	rng       *rand.Rand
+	end0      int
+	days, end int
+	saved     []runPlacement
+	stop      bool
+}
+
+// tryRun places the run again with the releases rel (one per task of the run)
+// and keeps it if the group touches fewer days, or as many ending earlier,
+// without ending after pc.end0; otherwise it puts the best placement back.
+func (st *state) tryRun(pc *paceRun, rel []int) bool {
+	run := pc.list[pc.a:pc.b]
+	old := make([]int, len(run))
+	st.unplaceRun(run)
+	for i, t := range run {
+		old[i], st.release[t] = st.release[t], rel[i]
+	}
+	pc.sc.low = pc.a
+	st.constructRange(pc.list, pc.a, pc.b, pc.sc, pc.rng, nil)
+	if pc.sc.low < pc.a {
+		pc.stop = true
+		return false
+	}
+	days, end, ok := st.runDays(run, pc.g)
+	if ok && end <= pc.end0 && (days < pc.days || days == pc.days && end < pc.end) {
+		pc.days, pc.end = days, end
+		pc.saved = st.saveRun(run)
+		return true
+	}
+	for i, t := range run {
+		st.release[t] = old[i]
+	}
+	st.restoreRun(run, pc.saved)
+	return false
+}
+
+// compactRun are releases that draw the run's tasks toward its last ones: in
+// reverse order of the run (a precedence order), each task's latest start that
+// ends its work before the latest starts of its successors of the group, less
+// their lags; a task without one there keeps its start.
+func (st *state) compactRun(run []int, g int) []int {
+	c := st.c
+	rel := make([]int, len(run))
+	late := map[int]int{}
+	for i := len(run) - 1; i >= 0; i-- {
+		t := run[i]
+		p := st.pl[t]
+		by := MaxTime
+		for _, a := range c.succs[t] {
+			u, ok := late[a.other]
+			if !ok || c.p.Tasks[a.other].Group != g {
+				continue
+			}
+			if a.lagCal != nil && a.minLag > 0 {
+				if s, _, ok := a.lagCal.Retreat(u, a.minLag); ok {
+					u = s
+				} else {
+					u = MinTime
+				}
+			} else {
+				u -= a.minLag
+			}
+			by = min(by, u)
+		}
+		rel[i] = p.Start
+		if by < MaxTime && by > p.End {
+			rel[i] = max(p.Start, st.latestStart(t, st.mode[t], by))
+		}
+		late[t] = rel[i]
+	}
+	return rel
+}
+
+// latestSteps bounds the steps back of latestStart (a weekend takes about six
+// for a day's work).
+const latestSteps = 16
+
+// latestStart is about the latest start of t in mode m that ends its work by
+// e (a few steps back from e less its duration, over the mode's calendar; a
+// start that ends by e in any case).
+func (st *state) latestStart(t, m, e int) int {
+	d := st.c.p.Tasks[t].Duration
+	cal := st.c.modes[t][m].cal
+	s := e - d
+	for k := 0; k < latestSteps; k++ {
+		_, end, ok := cal.Advance(s, d)
+		if !ok {
+			return MinTime
+		}
+		if end <= e {
+			return s
+		}
+		s -= end - e
+	}
+	return MinTime
+}
+
+// paceShifts are the distinct positive numbers of days, longest first, that a
+// task of the run waits after its earliest start (its placed predecessors and
+// the group's release) or that separate the end of a task of the run from the
+// start of a successor's.
+func (st *state) paceShifts(run []int) []int {
+	c := st.c
+	var ws []int
+	for _, t := range run {
+		p := st.pl[t]
+		if est, ok, _ := st.earliestFromPreds(t); ok {
+			if w := c.dayOf(p.Start) - c.dayOf(max(est, st.release[t])); w > 0 {
+				ws = append(ws, w)
+			}
+		}
+		for _, a := range c.succs[t] {
+			if q := st.pl[a.other]; q.Placed && c.p.Tasks[a.other].Group == c.p.Tasks[t].Group {
+				if w := c.dayOf(q.Start) - c.dayOf(p.End-1) - 1; w > 0 {
+					ws = append(ws, w)
+				}
+			}
+		}
+	}
+	slices.Sort(ws)
+	ws = slices.Compact(ws)
+	slices.Reverse(ws)
+	return ws
+}
+
+// runDays is the number of days group g touches, the latest end of the run's
+// tasks, and whether they are all placed.
+func (st *state) runDays(run []int, g int) (days, end int, ok bool) {
+	end = MinTime
+	for _, t := range run {
+		if !st.pl[t].Placed {
+			return 0, 0, false
+		}
+		end = max(end, st.pl[t].End)
+	}
+	return len(st.groupDays(g)), end, true
+}
+
+type runPlacement struct {
+	pl   Placement
+	mode int
+}
+
+func (st *state) saveRun(run []int) []runPlacement {
+	out := make([]runPlacement, len(run))
+	for i, t := range run {
+		out[i] = runPlacement{st.pl[t], st.mode[t]}
+	}
+	return out
+}
+
+func (st *state) unplaceRun(run []int) {
+	for _, t := range run {
+		if st.pl[t].Placed && !st.c.p.Tasks[t].Fixed {
+			st.unplace(t)
+		}
+	}
+}
+
+func (st *state) restoreRun(run []int, saved []runPlacement) {
+	st.unplaceRun(run)
+	for i, t := range run {
+		if p := saved[i].pl; p.Placed && !st.c.p.Tasks[t].Fixed {
+			st.place(t, saved[i].mode, p.Start, p.End)
+		} else if !p.Placed {
+			st.pl[t] = p
+		}
+	}
+}
+
+// unblockRun places the group of list[a:b], not all placed, again from later
+// releases (a week on, then two, four, ... from its earliest placed start) until
+// all its tasks are placed; ok is false, the run left as placed at first, when
+// none does within paceTries.
+func (st *state) unblockRun(list []int, a, b int, sc *sgsScratch, rng *rand.Rand) (days, end int, ok bool) {
+	c := st.c
+	run := list[a:b]
+	g := c.p.Tasks[run[0]].Group
+	first := MaxTime
+	for _, t := range run {
+		if st.pl[t].Placed {
+			first = min(first, st.pl[t].Start)
+		}
+	}
+	if first == MaxTime {
+		return 0, 0, false
+	}
+	saved := st.saveRun(run)
+	for i, w := 0, 7; i < paceTries; i, w = i+1, 2*w {
+		r := st.dayStart(c.dayOf(first) + w)
+		if r >= MaxTime {
+			break
+		}
+		st.unplaceRun(run)
+		for _, t := range run {
+			st.release[t] = r
+		}
+		sc.low = a
+		st.constructRange(list, a, b, sc, rng, nil)
+		if sc.low < a {
+			return 0, 0, false
+		}
+		if days, end, ok = st.runDays(run, g); ok {
+			return days, end, true
+		}
+	}
+	for _, t := range run {
+		st.release[t] = 0
+	}
+	st.restoreRun(run, saved)
+	return 0, 0, false
+}
