@@ -52,11 +52,11 @@ func (st *state) constructPaced(list []int, rng *rand.Rand, stop func() bool) {
 
 // paceGroup paces group g, whose tasks list[a:b] are placed (or, when the
 // crews the earlier groups were paced to leave it no room, placed again later,
-// unblockRun). Then two steps, each kept only when the group touches fewer days
-// (or as many, ending earlier) without ending later than at first: later
-// releases for the whole group (the first start moved on by one of the waits
-// and gaps of its chain, paceShifts, the longest first), and the group drawn
-// together toward its last tasks (compactRun).
+// unblockRun): later releases for the whole group, each its first start moved
+// on by one of the waits and gaps of its chain (paceShifts), the longest first;
+// a release is kept when the group touches fewer days (or as many, ending
+// earlier) without ending later than at first, and the next ones are tried
+// from there.
 func (st *state) paceGroup(list []int, a, b int, sc *sgsScratch, rng *rand.Rand) {
 	c := st.c
 	run := list[a:b]
@@ -83,19 +83,13 @@ func (st *state) paceGroup(list []int, a, b int, sc *sgsScratch, rng *rand.Rand)
 			if r >= MaxTime {
 				continue
 			}
-			rel := make([]int, len(run))
-			for i := range rel {
-				rel[i] = r
-			}
-			if improved = st.tryRun(pc, rel); improved || pc.stop {
+			if improved = st.tryRun(pc, r); improved || pc.stop {
 				break
 			}
 		}
 		if !improved || pc.stop {
 			break
 		}
-	}
-	for k := 0; k < paceTries && !pc.stop && st.tryRun(pc, st.compactRun(run, g)); k++ {
 	}
 }
 
@@ -114,15 +108,15 @@ type paceRun struct {
 	stop      bool
 }
 
-// tryRun places the run again with the releases rel (one per task of the run)
-// and keeps it if the group touches fewer days, or as many ending earlier,
+// tryRun places the run again with the release r for each of its tasks and
+// keeps it if the group touches fewer days, or as many ending earlier,
 // without ending after pc.end0; otherwise it puts the best placement back.
-func (st *state) tryRun(pc *paceRun, rel []int) bool {
+func (st *state) tryRun(pc *paceRun, r int) bool {
 	run := pc.list[pc.a:pc.b]
 	old := make([]int, len(run))
 	st.unplaceRun(run)
 	for i, t := range run {
-		old[i], st.release[t] = st.release[t], rel[i]
+		old[i], st.release[t] = st.release[t], r
 	}
 	pc.sc.low = pc.a
 	st.constructRange(pc.list, pc.a, pc.b, pc.sc, pc.rng, nil)
@@ -141,67 +135,6 @@ func (st *state) tryRun(pc *paceRun, rel []int) bool {
 	}
 	st.restoreRun(run, pc.saved)
 	return false
-}
-
-// compactRun are releases that draw the run's tasks toward its last ones: in
-// reverse order of the run (a precedence order), each task's latest start that
-// ends its work before the latest starts of its successors of the group, less
-// their lags; a task without one there keeps its start.
-func (st *state) compactRun(run []int, g int) []int {
-	c := st.c
-	rel := make([]int, len(run))
-	late := map[int]int{}
-	for i := len(run) - 1; i >= 0; i-- {
-		t := run[i]
-		p := st.pl[t]
-		by := MaxTime
-		for _, a := range c.succs[t] {
-			u, ok := late[a.other]
-			if !ok || c.p.Tasks[a.other].Group != g {
-				continue
-			}
-			if a.lagCal != nil && a.minLag > 0 {
-				if s, _, ok := a.lagCal.Retreat(u, a.minLag); ok {
-					u = s
-				} else {
-					u = MinTime
-				}
-			} else {
-				u -= a.minLag
-			}
-			by = min(by, u)
-		}
-		rel[i] = p.Start
-		if by < MaxTime && by > p.End {
-			rel[i] = max(p.Start, st.latestStart(t, st.mode[t], by))
-		}
-		late[t] = rel[i]
-	}
-	return rel
-}
-
-// latestSteps bounds the steps back of latestStart (a weekend takes about six
-// for a day's work).
-const latestSteps = 16
-
-// latestStart is about the latest start of t in mode m that ends its work by
-// e (a few steps back from e less its duration, over the mode's calendar; a
-// start that ends by e in any case).
-func (st *state) latestStart(t, m, e int) int {
-	d := st.c.p.Tasks[t].Duration
-	cal := st.c.modes[t][m].cal
-	s := e - d
-	for k := 0; k < latestSteps; k++ {
-		_, end, ok := cal.Advance(s, d)
-		if !ok {
-			return MinTime
-		}
-		if end <= e {
-			return s
-		}
-		s -= end - e
-	}
-	return MinTime
 }
 
 // paceShifts are the distinct positive numbers of days, longest first, that a
