@@ -8,8 +8,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The paced construction (construction 2 toward the days bound): on operations
-// of 80 dwellings whose crews, one or two a trade, go from one dwelling to the
+// The paced construction (construction 2 toward the days bound, from
+// pacedMinGroups groups on): on operations of that many dwellings whose crews, one or two a trade, go from one dwelling to the
 // next at their own pace, it disturbs the dwellings on fewer days than
 // construction 0 (dwelling by dwelling, each task at its earliest, the same
 // fewest-days placement) in each operation, places every task, and its
@@ -17,7 +17,7 @@ import (
 func TestPacedConstructionFewerDays(t *testing.T) {
 	never := func() bool { return false }
 	for seed := uint64(1); seed <= 4; seed++ {
-		p := trainProblem(80, rand.New(rand.NewPCG(seed, 9)))
+		p := trainProblem(pacedMinGroups, rand.New(rand.NewPCG(seed, 9)))
 		c, err := compile(p)
 		require.NoError(t, err)
 		require.True(t, c.towardBounds())

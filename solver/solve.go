@@ -412,9 +412,10 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 	// dwellings disturbed on fewer days: each task of a group at the start that
 	// adds the fewest days to its group's (lnsbounds.go)
 	wk.st.fewDays = c.towardBounds()
-	// toward the days bound, the earliest-start rule gives way to the paced
-	// construction (pace.go): dwelling by dwelling, each paced to its trains
-	paced := rule == 2 && wk.st.fewDays
+	// toward the days bound on large operations, the earliest-start rule gives
+	// way to the paced construction (pace.go): dwelling by dwelling, each paced
+	// to its trains
+	paced := rule == 2 && wk.st.fewDays && c.groups >= pacedMinGroups
 	noise := 0.0
 	if k >= 3 {
 		noise = 0.3 * rng.Float64()
@@ -530,6 +531,13 @@ func (wk *worker) improve(from *candidate, budget int, stop func() bool, offer f
 		cd.from = nil
 	}
 }
+
+// pacedMinGroups: from this many groups on, construction rule 2 is paced
+// (pace.go) instead of earliest start. On 1,000 generated dwellings the
+// earliest-start rule left 223-415 tasks out, and half of phase 1's time was
+// spent on it; on the bundled example (60 dwellings) it places everything
+// (bench/RESULTS.md, days22).
+const pacedMinGroups = 200
 
 // pacedRanks are the groups' ranks for the paced construction: first the
 // groups with a task held in time (heldToTime: a dwelling whose water may be
