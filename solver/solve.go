@@ -4,7 +4,6 @@ import (
 	"context"
 	"math/rand/v2"
 	"runtime"
-	"sort"
 	"sync"
 	"time"
 )
@@ -425,8 +424,8 @@ func (wk *worker) build(k int, stop func() bool) *candidate {
 	var groupNoise []float64
 	if paced {
 		// the paced construction shuffles whole groups, so that each group's
-		// tasks stay one run of the list, and places first the groups held to
-		// a span (pacedRanks)
+		// tasks stay one run of the list, and places first the groups held in
+		// time (pacedRanks)
 		groupNoise = c.pacedRanks(groupRank, noise, rng)
 		noise = 0
 	}
@@ -531,57 +530,6 @@ func (wk *worker) improve(from *candidate, budget int, stop func() bool, offer f
 		cd.from = nil
 	}
 }
-
-// pacedMinGroups: from this many groups on, construction rule 2 is paced
-// (pace.go) instead of earliest start. On 1,000 generated dwellings the
-// earliest-start rule left 223-415 tasks out, and half of phase 1's time was
-// spent on it; on the bundled example (60 dwellings) it places everything
-// (bench/RESULTS.md, days22).
-const pacedMinGroups = 200
-
-// pacedRanks are the groups' ranks for the paced construction: first the
-// groups with a task held in time (heldToTime: a dwelling whose water may be
-// cut only a few days running, a household's stay elsewhere), placed at their earliest
-// before the crews are paced to the others; each group's rank plus noise times
-// a draw of up to 10 groups, ranked again (whole numbers, so that a group's
-// tasks, a rank plus less than one apart, stay together).
-func (c *compiled) pacedRanks(rank []int, noise float64, rng *rand.Rand) []float64 {
-	key := make([]float64, len(rank))
-	order := make([]int, len(rank))
-	for g := range rank {
-		key[g] = float64(rank[g])
-		if noise > 0 {
-			key[g] += noise * rng.Float64() * 10
-		}
-		order[g] = g
-	}
-	for t := range c.p.Tasks {
-		if g := c.p.Tasks[t].Group; g >= 0 && key[g] >= 0 && c.heldToTime(t) {
-			key[g] -= float64(2*len(rank) + 20)
-		}
-	}
-	sort.SliceStable(order, func(i, j int) bool { return key[order[i]] < key[order[j]] })
-	out := make([]float64, len(rank))
-	for i, g := range order {
-		out[g] = float64(i)
-	}
-	return out
-}
-
-// heldToTime reports whether task t is held to a span, a deadline, or a
-// calendar that closes before the last heldDays days of the horizon.
-func (c *compiled) heldToTime(t int) bool {
-	task := &c.p.Tasks[t]
-	if len(c.spansOf[t]) > 0 || task.Deadline > 0 {
-		return true
-	}
-	ws := task.Calendar.Windows()
-	ds := c.p.DayStarts
-	return c.p.Horizon > 0 && len(ws) > 0 && len(ds) > heldDays && ws[len(ws)-1].End < ds[len(ds)-heldDays]
-}
-
-// heldDays: a calendar that closes before the horizon's last week holds a task
-const heldDays = 7
 
 func priorityRange(rule int) float64 {
 	if rule == 0 {
