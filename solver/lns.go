@@ -57,10 +57,6 @@ type lns struct {
 	pulled  []int
 	front   []int
 	minHeld map[int]int
-	// adapt: the adaptive choice of the neighbourhood (lnsadapt.go; nil: the
-	// fixed draw); kind: the last step's
-	adapt *adaptive
-	kind  int
 }
 
 const lahcLength = 50
@@ -83,9 +79,6 @@ func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
 	l.holdRes = c.holdResources()
 	l.pullRes = c.pullResources()
 	l.pullG = make([]bool, c.groups)
-	if l.towardBounds && !c.fixedDraw {
-		l.adapt = newAdaptive(l.fixedShares())
-	}
 	l.byGroup = make([][]int, c.groups)
 	for t := range c.p.Tasks {
 		if g := c.p.Tasks[t].Group; g >= 0 {
@@ -118,16 +111,6 @@ func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
 // step runs one destroy-and-repair move; it reports whether the state changed.
 func (l *lns) step() bool {
 	l.iter++
-	before := l.cur
-	changed := l.move()
-	if l.adapt != nil {
-		l.adapt.learn(l.kind, gainOf(before, l.cur))
-	}
-	return changed
-}
-
-// move draws a neighbourhood, repairs it and keeps or reverts the result.
-func (l *lns) move() bool {
 	l.pickNeighbourhood()
 	if len(l.removed) == 0 {
 		return false
@@ -152,22 +135,6 @@ func (l *lns) move() bool {
 	return changed
 }
 
-// gainOf is what a step took off the current score: the soft cost, or
-// gainPerRule for each hard rule or unplaced task less; 0 when no better.
-func gainOf(before, after Score) float64 {
-	if !after.Less(before) {
-		return 0
-	}
-	if d := before.Hard - after.Hard + before.Unplaced - after.Unplaced; d != 0 {
-		return gainPerRule * float64(max(d, 1))
-	}
-	return before.Soft - after.Soft
-}
-
-// gainPerRule is the gain the adaptive choice counts for a hard rule or an
-// unplaced task less.
-const gainPerRule = 100
-
 // pickNeighbourhood fills l.removed (and marks l.inR) and removes those tasks.
 // The draws from the random stream come in a fixed order (the size, the kind, then
 // the picker's own), which makes a run deterministic for a seed.
@@ -183,7 +150,6 @@ func (l *lns) pickNeighbourhood() {
 	l.clearPull()
 	target := min(8+l.rng.IntN(24), len(l.c.p.Tasks))
 	kind := l.drawKind()
-	l.kind = kind
 	switch kind {
 	case kindPull:
 		l.pickPull(l.add)
@@ -231,10 +197,6 @@ func (l *lns) add(t int) {
 // of kindDays, kindHold, kindAhead, kindMerge, kindPull. It also clears the delays of the last move.
 func (l *lns) drawKind() int {
 	c := l.c
-	if l.adapt != nil {
-		clear(l.delay)
-		return l.adapt.draw(l.rng.Float64())
-	}
 	kind := l.rng.IntN(4)
 	if c.groups == 0 && kind == 0 {
 		kind = 1
