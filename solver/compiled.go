@@ -82,9 +82,6 @@ type compiled struct {
 	// back at their earliest, not by fewest days (lns.go; for the test that
 	// measures it)
 	plainRepairs bool
-	// noMeeting leaves the workers' meeting out (lnsmeet.go; for the test
-	// that measures it)
-	noMeeting bool
 	// lower-bound data
 	est []int // earliest start ignoring resources (no calendars)
 	lft []int // latest finish ignoring resources, against the sum of durations

@@ -61,14 +61,6 @@ type lns struct {
 
 const lahcLength = 50
 
-// lahcDaysLength is the late-acceptance history on the problems that aim at
-// the days bound (towardBounds): longer, the search takes more steps that are
-// worse than the current schedule and re-sequences the crews the end waits
-// for (on the example, at 150,000 steps: the score 10-20 better, the end 0.4-
-// 2.7 points nearer its bound, the days 0.003-0.013 further from theirs;
-// 250 and 500 moved further along the same front; bench/RESULTS.md, ex22).
-const lahcDaysLength = 120
-
 // keyedTask is a task with a sort key (a distance, an end).
 type keyedTask struct{ t, k int }
 
@@ -110,9 +102,6 @@ func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
 	st.fileTimes()
 	l.cur = st.score()
 	l.history = make([]Score, lahcLength)
-	if l.towardBounds {
-		l.history = make([]Score, lahcDaysLength)
-	}
 	for i := range l.history {
 		l.history[i] = l.cur
 	}
@@ -131,7 +120,7 @@ func (l *lns) step() bool {
 		return false
 	}
 	sc := l.st.score()
-	h := &l.history[l.iter%len(l.history)]
+	h := &l.history[l.iter%lahcLength]
 	changed := false
 	if !l.cur.Less(sc) || !h.Less(sc) {
 		// accepted: no worse than the current or than the score L steps ago

@@ -232,17 +232,11 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	// a plain cumulative problem (plainsgs.go) runs the genetic search on every
 	// worker: its decoder is fast enough that many lists beat a few neighbourhoods
 	allLists := len(c.p.Tasks) <= listSearchMaxTasks && newPlainSGS(c) != nil
-	meet := c.meeting(workers, start.Add(time.Duration(meetShare*float64(set.TimeLimit))), allLists, func() *candidate {
-		mu.Lock()
-		defer mu.Unlock()
-		return best
-	})
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			defer meet.leave(w)
 			wk := w0
 			mine := first
 			if w > 0 {
@@ -251,7 +245,6 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 				workersMade[w] = wk
 				mine = nil
 			}
-			wk.meet = meet
 			for k := 1 + w; k < constructions; k += workers {
 				if stop() {
 					return
@@ -403,8 +396,6 @@ type worker struct {
 	st    *state
 	seed  int64
 	prio  []float64
-	// meet: the workers' meeting of the solve (lnsmeet.go; nil: none)
-	meet *meeting
 }
 
 func newWorker(c *compiled, seed int64, w int) *worker {
@@ -493,21 +484,19 @@ func constructionBudget(workers, workLimit int) int {
 func (wk *worker) improve(from *candidate, budget int, stop func() bool, offer func(*candidate)) {
 	c := wk.c
 	st := wk.st
-	wk.load(from)
+	st.reset()
+	st.hints = false
+	for t := range from.pl {
+		if p := from.pl[t]; p.Placed {
+			st.place(t, from.mode[t], p.Start, p.End)
+		} else {
+			st.pl[t] = p
+		}
+	}
 	rng := rand.New(rand.NewPCG(uint64(wk.seed), uint64(1<<32+wk.index)))
 	l := newLNS(c, st, rng)
 	best := from.score
-	met := false
 	for step := 1; budget == 0 || step <= budget; step++ {
-		if !met && wk.meet.due(step, budget) {
-			// the workers' meeting (lnsmeet.go)
-			met = true
-			if at := wk.meet.meet(wk.index); at != nil && at.score.Less(l.cur) {
-				wk.load(at)
-				l = newLNS(c, st, rng)
-				best = at.score
-			}
-		}
 		if step&15 == 0 && stop() {
 			return
 		}
@@ -519,20 +508,6 @@ func (wk *worker) improve(from *candidate, budget int, stop func() bool, offer f
 		cd := &candidate{score: sc, terms: tm, k: 1<<40 + step*64 + wk.index, from: st}
 		offer(cd) // which fills cd if it keeps it
 		cd.from = nil
-	}
-}
-
-// load puts a candidate's schedule into the worker's state.
-func (wk *worker) load(from *candidate) {
-	st := wk.st
-	st.reset()
-	st.hints = false
-	for t := range from.pl {
-		if p := from.pl[t]; p.Placed {
-			st.place(t, from.mode[t], p.Start, p.End)
-		} else {
-			st.pl[t] = p
-		}
 	}
 }
 
