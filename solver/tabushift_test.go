@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -69,4 +70,34 @@ func TestResequenceIsSchrage(t *testing.T) {
 		}
 	}
 	assert.Greater(t, changed, 3, "the first schedule's machines were already in Schrage's order")
+}
+
+// A restart from the best with the bottleneck shake differs from one without
+// it (the same random draws otherwise), and both leave a feasible schedule
+// whose makespan restartFrom returns.
+func TestRestartFromBottleneck(t *testing.T) {
+	p := randomJobShop(t, 15, 10, 6)
+	g, _ := twoGraphsOf(t, p)
+	_, ok := g.evaluate()
+	require.True(t, ok)
+	best := g.snapshot()
+	differ := 0
+	for seed := uint64(1); seed <= 10; seed++ {
+		var seqs [2][][]int
+		for i, bottleneck := range []bool{false, true} {
+			mk := g.restartFrom(best, bottleneck, rand.New(rand.NewPCG(seed, 1)), nil, nil)
+			pl := g.placements()
+			assert.Empty(t, checkSchedule(p, pl))
+			end := 0
+			for _, x := range pl {
+				end = max(end, x.End)
+			}
+			assert.Equal(t, end, mk)
+			seqs[i] = g.snapshot()
+		}
+		if !slices.EqualFunc(seqs[0], seqs[1], slices.Equal) {
+			differ++
+		}
+	}
+	assert.Greater(t, differ, 5, "the bottleneck shake changed too few restarts")
 }
