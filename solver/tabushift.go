@@ -5,12 +5,13 @@ import (
 	"slices"
 )
 
-// resequence orders machine r's tasks by Schrage's rule on the one-machine
-// problem its tasks make with the heads and tails of everything else (the
-// relaxation of the shifting bottleneck): at each point the released task of
-// the longest tail goes next, ties to the earlier head, then to the current
-// order. It reports whether the order changed; on a cycle it keeps the former
-// order. The graph is evaluated after it.
+// resequence orders the tasks at places lo..hi of machine r by Schrage's rule
+// on the one-machine problem they make with the heads and tails of everything
+// else, as the evaluated graph has them (the relaxation of the shifting
+// bottleneck; no task starts before the end of the one at lo-1): at each point
+// the released task of the longest tail goes next, ties to the earlier head,
+// then to the current order. It reports whether the order changed; on a cycle
+// it keeps the former order. The graph is evaluated after it.
 func (g *dgraph) resequence(r, lo, hi int) bool {
 	s := g.seq[r][lo : hi+1]
 	k := len(s)
