@@ -17,7 +17,11 @@ import "math/rand/v2"
 //     evaluated incrementally (dgraphfast.go);
 //   - runs of tabu search end after a stall that grows with the instance
 //     (10,000 + 15 n steps without gain); the next run starts from the best
-//     schedule shaken by a few random moves on its critical path. (Path
+//     schedule shaken by a few random moves on its critical path; after every
+//     4 runs in a row without a new best, the machine of a random critical
+//     block is first re-sequenced by Schrage's rule on its one-machine
+//     relaxation (heads and tails, as in the shifting bottleneck; tabushift.go),
+//     a larger step away from the best that tabu search then repairs. (Path
 //     relinking between elite schedules, as in TS/PR, started most runs before:
 //     at the budgets of a 10 s search it did worse than these restarts from the
 //     best, see bench/RESULTS.md.)
@@ -398,6 +402,7 @@ func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func
 	}
 	stallMax := 10000 + 15*g.n
 	stall := 0
+	fails, bestAtRestart := 0, best
 	var blocks []block
 	var moves []tmove
 	var ends blockEnds
@@ -458,24 +463,17 @@ func (wk *worker) tabu(from *candidate, budget int, stop func() bool, offer func
 		if stall++; stall <= stallMax {
 			continue
 		}
-		// the run has stalled: start the next one near the best
+		// the run has stalled: start the next one near the best (fails counts
+		// the runs since the last that found a new best)
 		tl.reset()
 		stall = 0
-		g.restore(bestSeq)
-		mk, _ = g.evaluate()
-		for k := 0; k < 3+rng.IntN(5); k++ {
-			ms := neighbours(g.criticalBlocks(mk, rng, blocks), moves)
-			if len(ms) == 0 {
-				break
-			}
-			m := ms[rng.IntN(len(ms))]
-			g.applyMove(m)
-			if _, ok := g.evaluate(); !ok {
-				g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
-			}
-			mk, _ = g.evaluate()
+		if best < bestAtRestart {
+			fails = 0
+		} else {
+			fails++
 		}
-		mk, _ = g.evaluate()
+		bestAtRestart = best
+		mk = g.restartFrom(bestSeq, fails%bottleneckEvery == bottleneckEvery-1, rng, blocks, moves)
 		runBest, runSeq = mk, g.snapshot()
 		if mk < best {
 			best, bestSeq = mk, runSeq
