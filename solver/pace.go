@@ -37,11 +37,7 @@ func (st *state) constructPaced(list []int, rng *rand.Rand, stop func() bool) {
 		sc.low = a
 		st.constructRange(list, a, b, sc, rng, stop)
 		if stop != nil && stop() {
-			for _, u := range list[b:] {
-				if !c.p.Tasks[u].Fixed && !st.pl[u].Placed {
-					st.pl[u] = Placement{Reason: ReasonTimeout, Blocker: -1}
-				}
-			}
+			st.leaveTimedOut(list[b:])
 			return
 		}
 		if g >= 0 && sc.low >= a {
@@ -277,9 +273,11 @@ func (c *compiled) pacedRanks(rank []int, noise float64, rng *rand.Rand) []float
 		}
 		order[g] = g
 	}
+	held := make([]bool, len(rank))
 	for t := range c.p.Tasks {
-		if g := c.p.Tasks[t].Group; g >= 0 && key[g] >= 0 && c.heldToTime(t) {
-			key[g] -= float64(2*len(rank) + 20)
+		if g := c.p.Tasks[t].Group; g >= 0 && !held[g] && c.heldToTime(t) {
+			held[g] = true
+			key[g] -= float64(2*len(rank) + 20) // before every group not held
 		}
 	}
 	sort.SliceStable(order, func(i, j int) bool { return key[order[i]] < key[order[j]] })

@@ -239,6 +239,16 @@ func newSGSScratch(c *compiled, list []int) *sgsScratch {
 	return sc
 }
 
+// leaveTimedOut leaves the tasks not placed, nor fixed, unplaced because the
+// search stopped before it considered them.
+func (st *state) leaveTimedOut(tasks []int) {
+	for _, u := range tasks {
+		if !st.c.p.Tasks[u].Fixed && !st.pl[u].Placed {
+			st.pl[u] = Placement{Reason: ReasonTimeout, Blocker: -1}
+		}
+	}
+}
+
 // constructRange places list[from:to] (the state holding the schedule of the
 // tasks before), as constructFrom does; a backjump may go back before from.
 // With st.release set, a task t starts no earlier than release[t].
@@ -257,11 +267,7 @@ func (st *state) constructRange(list []int, from, to int, sc *sgsScratch, rng *r
 			continue
 		}
 		if k&63 == 0 && stop != nil && stop() {
-			for _, u := range list[k:] {
-				if !c.p.Tasks[u].Fixed && !st.pl[u].Placed {
-					st.pl[u] = Placement{Reason: ReasonTimeout, Blocker: -1}
-				}
-			}
+			st.leaveTimedOut(list[k:])
 			return
 		}
 		est, ok, blk := st.earliestFromPreds(t)

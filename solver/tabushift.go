@@ -115,11 +115,11 @@ func (g *dgraph) restartFrom(bestSeq [][]int, bottleneck bool, rng *rand.Rand, b
 		}
 		m := ms[rng.IntN(len(ms))]
 		g.applyMove(m)
-		if _, ok := g.evaluate(); !ok {
+		var ok bool
+		if mk, ok = g.evaluate(); !ok {
 			g.applyMove(tmove{r: m.r, lo: m.lo, hi: m.hi, fwd: !m.fwd})
+			mk, _ = g.evaluate()
 		}
-		mk, _ = g.evaluate()
 	}
-	mk, _ = g.evaluate()
 	return mk
 }
