@@ -82,11 +82,6 @@ type compiled struct {
 	// back at their earliest, not by fewest days (lns.go; for the test that
 	// measures it)
 	plainRepairs bool
-	// noJoinDays leaves out the repairs' whole-day rule (joinDay,
-	// lnsbounds.go; for the test that measures it)
-	noJoinDays bool
-	// noTrainMove leaves the train neighbourhood out (lnstrain.go)
-	noTrainMove bool
 	// lower-bound data
 	est []int // earliest start ignoring resources (no calendars)
 	lft []int // latest finish ignoring resources, against the sum of durations

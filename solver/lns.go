@@ -57,8 +57,6 @@ type lns struct {
 	pulled  []int
 	front   []int
 	minHeld map[int]int
-	// trainRes: the crews of the train neighbourhood (lnstrain.go)
-	trainRes []int
 }
 
 const lahcLength = 50
@@ -100,9 +98,6 @@ func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
 				}
 			}
 		}
-	}
-	if l.towardBounds && !c.noTrainMove {
-		l.trainRes = trainResources(c, l.byRes)
 	}
 	st.fileTimes()
 	l.cur = st.score()
@@ -158,8 +153,6 @@ func (l *lns) pickNeighbourhood() {
 	switch kind {
 	case kindPull:
 		l.pickPull(l.add)
-	case kindTrain:
-		l.pickTrain(l.add)
 	case kindMerge:
 		l.pickMerge()
 	case kindAhead:
@@ -233,10 +226,6 @@ func (l *lns) drawKind() int {
 	if len(l.pullRes) > 0 && l.rng.IntN(pullOneIn) == 0 {
 		// the binding resources' jobs packed with their groups (lnspull.go)
 		kind = kindPull
-	}
-	if len(l.trainRes) > 0 && l.rng.IntN(trainOneIn) == 0 {
-		// a run of a crew's jobs shifted onto its dwellings' days (lnstrain.go)
-		kind = kindTrain
 	}
 	return kind
 }
@@ -402,9 +391,8 @@ func (l *lns) repair() bool {
 			if l.fewDays >= 0 || l.pullG[g] {
 				l.st.daysAhead = daysNeighbourhoodDays
 			}
-			l.st.joinDays = !c.noJoinDays
 			m, s, e, why, b = l.st.fewestDays(t, est, offset, l.lagsAndSpansOK)
-			l.st.daysAhead, l.st.joinDays = 0, false
+			l.st.daysAhead = 0
 		} else {
 			m, s, e, why, b = l.st.bestModeSpan(t, est, offset)
 		}

@@ -93,16 +93,13 @@ func (st *state) fewestDays(t, est, offset int, fits func(t, s, e int) bool) (m,
 	if m < 0 || g < 0 || len(c.p.DayStarts) < 2 || task.Anchored && s == task.AnchorStart {
 		return m, s, e, why, blocker // a task that stands at its anchor stays there
 	}
+	if c.dayOf(s) == c.dayOf(e-1) {
+		// one day: it adds at most one, and no later start does better (the
+		// count of days it adds is not needed)
+		return m, s, e, why, blocker
+	}
 	if st.timed {
 		defer func(t0 time.Time) { st.fewDaysTime += time.Since(t0) }(time.Now())
-	}
-	if c.dayOf(s) == c.dayOf(e-1) {
-		// one day: it adds at most one; only a later day its group touches
-		// already does better (joinDays)
-		if st.joinDays {
-			m, s, e = st.joinDay(t, g, offset, m, s, e, fits)
-		}
-		return m, s, e, ReasonNone, -1
 	}
 	touched := st.groupDays(g)
 	newDays := func(m, s, e int) int {
@@ -134,40 +131,6 @@ func (st *state) fewestDays(t, est, offset int, fits func(t, s, e int) bool) (m,
 		}
 	}
 	return m, s, e, ReasonNone, -1
-}
-
-// joinDay is the LNS repair's whole-day rule for t, a task of group g placed
-// within one day at [s, e) in mode m: when that day is one its group does not
-// touch yet, the first later day (within the days fewestDays tries) that the
-// group touches and on which t, from the day's first start, fits within one
-// touched day (fits: the caller's maximum lags and spans; st.endCap holds, so
-// no placed successor moves) replaces it; otherwise the placement stays.
-func (st *state) joinDay(t, g, offset, m, s, e int, fits func(t, s, e int) bool) (int, int, int) {
-	c := st.c
-	touched := st.groupDays(g)
-	d0 := c.dayOf(s)
-	if len(touched) == 0 || touched[d0] {
-		return m, s, e
-	}
-	ahead := daysSearchDays
-	if st.daysAhead > 0 {
-		ahead = st.daysAhead
-	}
-	for k := 1; k <= ahead; k++ {
-		if !touched[d0+k] {
-			continue
-		}
-		from := st.dayStart(d0 + k)
-		if from >= MaxTime {
-			break
-		}
-		m2, s2, e2, w2, _ := st.bestMode(t, from, offset)
-		if w2 != ReasonNone || c.dayOf(s2) != d0+k || c.dayOf(e2-1) != d0+k || !fits(t, s2, e2) {
-			continue
-		}
-		return m2, s2, e2
-	}
-	return m, s, e
 }
 
 // groupDays is the set of days the placed tasks of group g touch (scratch: valid

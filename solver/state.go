@@ -85,10 +85,6 @@ type state struct {
 	// fewestDays tries (daysSearchDays otherwise): the days neighbourhood of the
 	// large-neighbourhood search looks a week on
 	daysAhead int
-	// joinDays: fewestDays moves a task that would open a day of its group
-	// within one day onto a later day its group touches (joinDay; the LNS
-	// repairs, not the constructions)
-	joinDays bool
 	// timed: fewDaysTime adds up the wall time of the fewest-days placements
 	// (Settings.Timings)
 	timed       bool
