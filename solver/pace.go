@@ -15,6 +15,10 @@ import (
 // makes the group touch fewer days without ending later: the trades before the
 // slow one wait for it, and the whole train goes through the dwelling on shared
 // days. The later groups, placed after, find the crews' earlier time free.
+// Last, the group's train is set to its bottleneck, line-of-balance style
+// (paceToBottleneck): releases on and before the first free day of the slowest
+// crews it met, so that the trades ahead come in a compact train just before
+// them and their job stays at their first free time.
 
 // paceTries bounds the releases tried for one group.
 const paceTries = 8
