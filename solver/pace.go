@@ -17,8 +17,8 @@ import (
 // days. The later groups, placed after, find the crews' earlier time free.
 // Last, the group's train is set to its bottleneck, line-of-balance style
 // (paceToBottleneck): releases on and before the first free day of the slowest
-// crews it met, so that the trades ahead come in a compact train just before
-// them and their job stays at their first free time.
+// crews it met, so that the trades ahead can come in a compact train just
+// before them (a release never after that day leaves them that time).
 
 // paceTries bounds the releases tried for one group.
 const paceTries = 8
