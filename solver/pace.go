@@ -15,6 +15,10 @@ import (
 // makes the group touch fewer days without ending later: the trades before the
 // slow one wait for it, and the whole train goes through the dwelling on shared
 // days. The later groups, placed after, find the crews' earlier time free.
+// Last, the group's train is set to its bottleneck, line-of-balance style
+// (paceToBottleneck): releases on and before the first free day of the slowest
+// crews it met, so that the trades ahead can come in a compact train just
+// before them (a release never after that day leaves them that time).
 
 // paceTries bounds the releases tried for one group.
 const paceTries = 8
@@ -53,7 +57,8 @@ func (st *state) constructPaced(list []int, rng *rand.Rand, stop func() bool) {
 // on by one of the waits and gaps of its chain (paceShifts), the longest first;
 // a release is kept when the group touches fewer days (or as many, ending
 // earlier) without ending later than at first, and the next ones are tried
-// from there.
+// from there. Then the releases around the slowest crew's job
+// (paceToBottleneck).
 func (st *state) paceGroup(list []int, a, b int, sc *sgsScratch, rng *rand.Rand) {
 	c := st.c
 	run := list[a:b]
@@ -65,6 +70,17 @@ func (st *state) paceGroup(list []int, a, b int, sc *sgsScratch, rng *rand.Rand)
 		}
 	}
 	pc := &paceRun{list: list, a: a, b: b, g: g, sc: sc, rng: rng, end0: end, days: days, end: end, saved: st.saveRun(run)}
+	bt, bday := st.bottleneckOf(run)
+	st.shiftRun(pc)
+	st.paceToBottleneck(pc, bt, bday)
+}
+
+// shiftRun tries the releases of paceGroup, each the group's first start moved
+// on by one of its waits and gaps (paceShifts), the longest first, from the
+// last kept, up to paceTries in all.
+func (st *state) shiftRun(pc *paceRun) {
+	c := st.c
+	run := pc.list[pc.a:pc.b]
 	for tries := 0; tries < paceTries; {
 		improved := false
 		first := MaxTime
@@ -132,6 +148,49 @@ func (st *state) tryRun(pc *paceRun, r int) bool {
 	}
 	st.restoreRun(run, pc.saved)
 	return false
+}
+
+// paceBackDays bounds how many days before the start day of the group's
+// bottleneck job (bottleneckOf) the group's release is tried at
+// (paceToBottleneck); 0 leaves that step out (tests compare with and without).
+var paceBackDays = 12
+
+// bottleneckOf is the task of the run, as first placed (at its earliest, the
+// earlier groups' jobs in place), that waits the most days after its
+// predecessors and release allow: the job of the slowest crews this group
+// meets, at their first free time; -1 when no task waits.
+func (st *state) bottleneckOf(run []int) (bt, day int) {
+	c := st.c
+	bt, most := -1, 0
+	for _, t := range run {
+		if est, ok, _ := st.earliestFromPreds(t); ok {
+			if w := c.dayOf(st.pl[t].Start) - c.dayOf(max(est, st.release[t])); w > most {
+				bt, most = t, w
+			}
+		}
+	}
+	if bt < 0 {
+		return -1, 0
+	}
+	return bt, c.dayOf(st.pl[bt].Start)
+}
+
+// paceToBottleneck is the line-of-balance step of the pacing: the group's train
+// set to the bottleneck's rhythm. The whole group is placed again from releases
+// on the bottleneck job's first start day and on each of the paceBackDays days
+// before it, so that the trades ahead of it come in a compact train just before
+// the slowest crews' free time (which the release, never later than that day,
+// leaves them), with the same rule as paceGroup's: kept when the group touches
+// fewer days (or as many, ending earlier) without ending later than at first.
+func (st *state) paceToBottleneck(pc *paceRun, bt, day int) {
+	if bt < 0 || paceBackDays == 0 {
+		return
+	}
+	for k := 0; k <= paceBackDays && day-k >= 0 && !pc.stop; k++ {
+		if r := st.dayStart(day - k); r < MaxTime {
+			st.tryRun(pc, r)
+		}
+	}
 }
 
 // paceShifts are the distinct positive numbers of days, longest first, that a

@@ -142,7 +142,7 @@ func checkSchedule(p *Problem, pl []Placement) []string {
 				lo, hi = min(lo, pl[t].Start), max(hi, pl[t].End)
 			}
 		}
-		if hi > MinTime && hi-lo > sp.Max {
+		if hi > MinTime && spanBroken(p, &sp, lo, hi) {
 			bad("span %s: %d > %d", sp.Name, hi-lo, sp.Max)
 		}
 	}
@@ -538,4 +538,19 @@ func TestAnchorsMoveOnlyWhatASlipForces(t *testing.T) {
 		total[1] += moved
 	}
 	t.Logf("moved by the repair: %d, by a solve from scratch: %d", total[0], total[1])
+}
+
+// spanBroken: the placed stretch [lo, hi) of sp's tasks is longer than sp.Max
+// minutes, or, for a span in days, touches more than sp.Max days of
+// p.DayStarts (the day of a minute: the last day start at or before it).
+func spanBroken(p *Problem, sp *SpanLimit, lo, hi int) bool {
+	if !sp.Days {
+		return hi-lo > sp.Max
+	}
+	day := func(t int) int { return sort.SearchInts(p.DayStarts, t+1) - 1 }
+	last := hi
+	if hi > lo {
+		last = hi - 1
+	}
+	return day(last)-day(lo)+1 > sp.Max
 }
