@@ -20,11 +20,8 @@ func PacedConstruction(p *Problem, seed int64, toBottleneck bool) (days int, sco
 	if err != nil {
 		return 0, Score{}, nil, err
 	}
-	back := paceBackDays
-	defer func() { paceBackDays = back }()
-	if !toBottleneck {
-		paceBackDays = 0
-	}
-	cd := newWorker(c, seed, 0).build(2, func() bool { return false })
+	wk := newWorker(c, seed, 0)
+	wk.st.noBottleneck = !toBottleneck
+	cd := wk.build(2, func() bool { return false })
 	return cd.terms.GroupDays, cd.score, checkSchedule(p, cd.pl), nil
 }

@@ -152,8 +152,8 @@ func (st *state) tryRun(pc *paceRun, r int) bool {
 
 // paceBackDays bounds how many days before the start day of the group's
 // bottleneck job (bottleneckOf) the group's release is tried at
-// (paceToBottleneck); 0 leaves that step out (tests compare with and without).
-var paceBackDays = 12
+// (paceToBottleneck).
+const paceBackDays = 12
 
 // bottleneckOf is the task of the run, as first placed (at its earliest, the
 // earlier groups' jobs in place), that waits the most days after its
@@ -183,7 +183,7 @@ func (st *state) bottleneckOf(run []int) (bt, day int) {
 // leaves them), with the same rule as paceGroup's: kept when the group touches
 // fewer days (or as many, ending earlier) without ending later than at first.
 func (st *state) paceToBottleneck(pc *paceRun, bt, day int) {
-	if bt < 0 || paceBackDays == 0 {
+	if bt < 0 || st.noBottleneck {
 		return
 	}
 	for k := 0; k <= paceBackDays && day-k >= 0 && !pc.stop; k++ {

@@ -46,10 +46,9 @@ func TestPacedToBottleneckFewerDays(t *testing.T) {
 		p := trainProblem(n, rand.New(rand.NewPCG(seed, 11)))
 		c, err := compile(p)
 		require.NoError(t, err)
-		back := paceBackDays
-		paceBackDays = 0
-		shifts := newWorker(c, int64(seed), 0).build(2, never)
-		paceBackDays = back
+		wk := newWorker(c, int64(seed), 0)
+		wk.st.noBottleneck = true
+		shifts := wk.build(2, never)
 		train := newWorker(c, int64(seed), 0).build(2, never)
 		require.Zero(t, shifts.score.Unplaced)
 		require.Zero(t, train.score.Unplaced)

@@ -81,6 +81,9 @@ type state struct {
 	// construction, pace.go)
 	release  []int
 	daysSeen map[int]bool
+	// noBottleneck leaves out the paced construction's line-of-balance step
+	// (paceToBottleneck); the tests set it to compare with and without
+	noBottleneck bool
 	// daysAhead, when positive, is how many later days' first starts
 	// fewestDays tries (daysSearchDays otherwise): the days neighbourhood of the
 	// large-neighbourhood search looks a week on
