@@ -59,6 +59,8 @@ type lns struct {
 	minHeld map[int]int
 }
 
+// lahcLength is the late-acceptance memory a search starts with, and keeps
+// unless lnshistory.go sizes it (days problems).
 const lahcLength = 50
 
 // keyedTask is a task with a sort key (a distance, an end).
@@ -120,7 +122,7 @@ func (l *lns) step() bool {
 		return false
 	}
 	sc := l.st.score()
-	h := &l.history[l.iter%lahcLength]
+	h := &l.history[l.iter%len(l.history)]
 	changed := false
 	if !l.cur.Less(sc) || !h.Less(sc) {
 		// accepted: no worse than the current or than the score L steps ago

@@ -191,6 +191,7 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	check := set.Check
 	workersMade := make([]*worker, workers)
 	w0 := newWorker(c, set.Seed, 0)
+	w0.deadline, _ = ctx.Deadline()
 	w0.st.check = check
 	workersMade[0] = w0
 	var first *candidate
@@ -241,6 +242,7 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 			mine := first
 			if w > 0 {
 				wk = newWorker(c, set.Seed, w)
+				wk.deadline = w0.deadline
 				wk.st.check = check
 				workersMade[w] = wk
 				mine = nil
@@ -390,12 +392,15 @@ func (a *candidate) better(b *candidate) bool {
 }
 
 type worker struct {
-	just  *justifier
-	index int
-	c     *compiled
-	st    *state
-	seed  int64
-	prio  []float64
+	// deadline: the search's end by the time limit (the late-acceptance
+	// memory of a search without a work limit is sized by it: lnshistory.go)
+	deadline time.Time
+	just     *justifier
+	index    int
+	c        *compiled
+	st       *state
+	seed     int64
+	prio     []float64
 }
 
 func newWorker(c *compiled, seed int64, w int) *worker {
@@ -515,10 +520,14 @@ func (wk *worker) improve(from *candidate, budget int, stop func() bool, offer f
 	}
 	rng := rand.New(rand.NewPCG(uint64(wk.seed), uint64(1<<32+wk.index)))
 	l := newLNS(c, st, rng)
+	sizer := newHistorySizer(l, budget, wk.deadline)
 	best := from.score
 	for step := 1; budget == 0 || step <= budget; step++ {
-		if step&15 == 0 && stop() {
-			return
+		if step&15 == 0 {
+			if stop() {
+				return
+			}
+			sizer.tick(step)
 		}
 		if !l.step() || !l.cur.Less(best) {
 			continue
