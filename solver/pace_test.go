@@ -1,6 +1,7 @@
 package solver
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -23,13 +24,7 @@ func TestPacedConstructionFewerDays(t *testing.T) {
 		require.True(t, c.towardBounds())
 		first := newWorker(c, int64(seed), 0).build(0, never)
 		paced := newWorker(c, int64(seed), 0).build(2, never)
-		require.Zero(t, first.score.Unplaced)
-		require.Zero(t, paced.score.Unplaced)
-		require.Empty(t, checkSchedule(p, paced.pl))
-		t.Logf("seed %d: days beyond each group's first %d (construction 0) -> %d (paced); end %d -> %d",
-			seed, first.terms.GroupDays, paced.terms.GroupDays, first.terms.Makespan, paced.terms.Makespan)
-		assert.Less(t, paced.terms.GroupDays, first.terms.GroupDays, "seed %d", seed)
-		assert.Less(t, paced.score.Soft, first.score.Soft, "seed %d", seed)
+		requireFewerDays(t, p, first, paced, fmt.Sprintf("seed %d, construction 0 -> paced", seed))
 	}
 }
 
@@ -50,12 +45,20 @@ func TestPacedToBottleneckFewerDays(t *testing.T) {
 		wk.st.noBottleneck = true
 		shifts := wk.build(2, never)
 		train := newWorker(c, int64(seed), 0).build(2, never)
-		require.Zero(t, shifts.score.Unplaced)
-		require.Zero(t, train.score.Unplaced)
-		require.Empty(t, checkSchedule(p, train.pl))
-		t.Logf("%d dwellings: days beyond each group's first %d (shifts alone) -> %d (to the bottleneck); end %d -> %d",
-			n, shifts.terms.GroupDays, train.terms.GroupDays, shifts.terms.Makespan, train.terms.Makespan)
-		assert.Less(t, train.terms.GroupDays, shifts.terms.GroupDays, "%d dwellings", n)
-		assert.Less(t, train.score.Soft, shifts.score.Soft, "%d dwellings", n)
+		requireFewerDays(t, p, shifts, train, fmt.Sprintf("%d dwellings, shifts alone -> to the bottleneck", n))
 	}
+}
+
+// requireFewerDays: both constructions of p place every task, the second's
+// schedule passes the checker, and it has fewer days beyond each group's first
+// and a lower score than the first.
+func requireFewerDays(t *testing.T, p *Problem, before, after *candidate, label string) {
+	t.Helper()
+	require.Zero(t, before.score.Unplaced, label)
+	require.Zero(t, after.score.Unplaced, label)
+	require.Empty(t, checkSchedule(p, after.pl), label)
+	t.Logf("%s: days beyond each group's first %d -> %d; end %d -> %d",
+		label, before.terms.GroupDays, after.terms.GroupDays, before.terms.Makespan, after.terms.Makespan)
+	assert.Less(t, after.terms.GroupDays, before.terms.GroupDays, label)
+	assert.Less(t, after.score.Soft, before.score.Soft, label)
 }
