@@ -10,20 +10,33 @@ import (
 // 150,000 work, ≈89 a task) keeps a longer memory, which lets it re-cut a
 // sequence it would otherwise settle early; one of few (1,000 dwellings at
 // 300,000, ≈12 a task) a shorter one, which keeps the days coming down over the
-// whole budget (bench/RESULTS.md, sections ex22 and ex23). Days problems only
+// whole budget (bench/RESULTS.md, sections ex22 and ex23). A large problem
+// wants a shorter memory than its steps alone give: at ≈12 steps a task 1,000
+// dwellings gains from 3 where the example does not (section hist24). Days problems only
 // (towardBounds): the others keep lahcLength.
 const (
 	historyPerStep = 1.35 // memory per expected step per task
 	historyMin     = 10
 	historyMax     = 500
+	// historyTasks: from this many tasks up, the memory shrinks in proportion
+	// to the tasks (1,000 dwellings, 12,084 tasks, ≈12 steps a task: 17 → 3,
+	// section hist24); the bundled example (846) and smaller keep the
+	// proportional length.
+	historyTasks = 2000
+	historyFloor = 1 // the least memory: accept no worse than the last step's
 )
 
 // historyFor is the late-acceptance memory of a search that expects
-// stepsPerTask steps (one worker's) per task of the problem: proportional,
-// between historyMin and historyMax.
-func historyFor(stepsPerTask float64) int {
-	v := historyPerStep * max(0, stepsPerTask)
-	return int(math.Round(min(historyMax, max(historyMin, v))))
+// stepsPerTask steps (one worker's) per task of a problem of tasks tasks:
+// proportional to the steps, between historyMin and historyMax, times
+// historyTasks/tasks above historyTasks tasks, and at least historyFloor. It
+// never decreases with the steps and never increases with the tasks.
+func historyFor(stepsPerTask, tasks float64) int {
+	v := min(historyMax, max(historyMin, historyPerStep*max(0, stepsPerTask)))
+	if tasks > historyTasks {
+		v *= historyTasks / tasks
+	}
+	return max(historyFloor, int(math.Round(v)))
 }
 
 // setHistory makes the late-acceptance memory n scores long, the scores it holds
@@ -58,7 +71,7 @@ func newHistorySizer(l *lns, budget int, deadline time.Time) *historySizer {
 	switch {
 	case z.done:
 	case budget > 0:
-		l.setHistory(historyFor(float64(budget) / z.tasks()))
+		l.setHistory(historyFor(float64(budget)/z.tasks(), z.tasks()))
 		z.done = true
 	case deadline.IsZero():
 		z.done = true
@@ -86,5 +99,5 @@ func (z *historySizer) tick(step int) {
 	z.done = true
 	rate := float64(step) / el.Seconds()
 	expect := float64(step) + rate*max(0, z.end.Sub(now).Seconds())
-	z.l.setHistory(historyFor(expect / z.tasks()))
+	z.l.setHistory(historyFor(expect/z.tasks(), z.tasks()))
 }
