@@ -45,6 +45,14 @@ func bindingText(cp *constraints.Compiled, b solver.EndBound) (en, fr string) {
 		ens, frs := resourceNames(cp, b.Resources)
 		return "the work that must fall inside one window, for " + ens,
 			"le travail " + frs + " qui doit tomber dans un même créneau"
+	case solver.BindEdge:
+		if len(b.Resources) == 0 {
+			return "the order forced on the one-at-a-time resources, carried along the sequences",
+				"l'ordre imposé aux ressources d'un seul à la fois, reporté le long des enchaînements"
+		}
+		ens, frs := resourceNames(cp, b.Resources)
+		return "the order forced on the jobs of " + ens + ", carried along the sequences",
+			"l'ordre imposé aux interventions " + frs + ", reporté le long des enchaînements"
 	}
 	ens, frs := resourceNames(cp, b.Resources)
 	return en + ens, fr + frs

@@ -32,6 +32,7 @@ func TestBindingTextNamesEachRelaxation(t *testing.T) {
 		{solver.BindLoad, "the load of the crew windows-1", "la charge de l'équipe menuiseries extérieures (windows-1)"},
 		{solver.BindWindow, "the one-at-a-time windows of the crew windows-1", "les créneaux d'un seul à la fois de l'équipe menuiseries extérieures (windows-1)"},
 		{solver.BindEnergy, "the work that must fall inside one window, for the crew windows-1", "le travail de l'équipe menuiseries extérieures (windows-1) qui doit tomber dans un même créneau"},
+		{solver.BindEdge, "the order forced on the jobs of the crew windows-1, carried along the sequences", "l'ordre imposé aux interventions de l'équipe menuiseries extérieures (windows-1), reporté le long des enchaînements"},
 	}
 	seen := map[string]bool{}
 	for _, tc := range cases {

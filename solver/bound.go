@@ -43,6 +43,34 @@ func (c *compiled) readyAt(t int, end []int) int {
 	return e
 }
 
+// earliestEnd is the earliest end of task t started no earlier than e, over its
+// modes and through their calendars (e plus the duration when no mode fits).
+func (c *compiled) earliestEnd(t, e int) int {
+	task := &c.p.Tasks[t]
+	best := MaxTime
+	for _, m := range c.modes[t] {
+		var f int
+		if task.Contiguous {
+			s, ok := m.cal.FitContiguous(e, task.Duration)
+			if !ok {
+				continue
+			}
+			f = s + task.Duration
+		} else {
+			_, x, ok := m.cal.Advance(e, task.Duration)
+			if !ok {
+				continue
+			}
+			f = x
+		}
+		best = min(best, f)
+	}
+	if best == MaxTime {
+		return e + task.Duration // cannot be placed at all: keep a finite bound
+	}
+	return best
+}
+
 // basicBound is the larger of the critical path and the loads, with the binding
 // part, and the earliest starts (before calendars) the path gives each task.
 //
@@ -66,27 +94,7 @@ func (c *compiled) basicBound() (EndBound, []int) {
 		}
 		e := c.readyAt(t, end)
 		est[t] = e
-		best := MaxTime
-		for _, m := range c.modes[t] {
-			var f int
-			if task.Contiguous {
-				s, ok := m.cal.FitContiguous(e, task.Duration)
-				if !ok {
-					continue
-				}
-				f = s + task.Duration
-			} else {
-				_, x, ok := m.cal.Advance(e, task.Duration)
-				if !ok {
-					continue
-				}
-				f = x
-			}
-			best = min(best, f)
-		}
-		if best == MaxTime {
-			best = e + task.Duration // cannot be placed at all: keep a finite bound
-		}
+		best := c.earliestEnd(t, e)
 		end[t] = best
 		lb = max(lb, best)
 	}

@@ -30,10 +30,15 @@ const (
 	// window [a, b), whatever its start, counting the tasks that straddle the
 	// window's ends, exceeds what the set's resources can do there.
 	BindEnergy
+	// BindEdge: edge finding (edgefind.go): for a candidate end H, the heads and
+	// deadlines of the tasks of the unary sets (one resource of one unit) are
+	// tightened by edge finding and carried along the precedences, until some
+	// task cannot fit, some set is overloaded or some window fails.
+	BindEdge
 )
 
 func (b Binding) String() string {
-	return [...]string{"critical path", "resource load", "resource windows", "energetic reasoning"}[b]
+	return [...]string{"critical path", "resource load", "resource windows", "energetic reasoning", "edge finding"}[b]
 }
 
 // EndBound is a lower bound of the latest end of any complete schedule.
@@ -97,6 +102,7 @@ type energySet struct {
 	dem   []int // the demand of each task on it
 	work  []int // their work on it: duration x amount
 	heads []int // distinct earliest starts of the tasks, sorted
+	unary bool  // edge finding reasons on it (latest.unarySets)
 }
 
 // endBound is the largest of basicBound and the window bound, found by bisection
@@ -107,6 +113,11 @@ type energySet struct {
 // time with each task's work its duration, then with the working time of its
 // resource that it holds at least (heldSets).
 func (c *compiled) endBound(upper int) EndBound {
+	return c.endBoundWith(upper, true)
+}
+
+// endBoundWith is endBound, with edge finding (edgefind.go) or without.
+func (c *compiled) endBoundWith(upper int, edge bool) EndBound {
 	base, est := c.basicBound()
 	sets := c.energySets(est)
 	if len(sets) == 0 {
@@ -114,6 +125,7 @@ func (c *compiled) endBound(upper int) EndBound {
 	}
 	lb := newLatest(c, est)
 	lb.energy = true
+	lb.edge = edge
 	hi, ok := lb.feasibleEnd(base.Value, upper, est, sets)
 	if !ok {
 		return base
@@ -271,6 +283,7 @@ func (c *compiled) energySets(est []int) []*energySet {
 			}
 		}
 		s.heads = u
+		s.unary = c.isUnary(s)
 		total += len(s.tasks)
 		out = append(out, s)
 	}
@@ -303,11 +316,15 @@ type latest struct {
 	why Binding
 	// energy: feasible applies energetic reasoning too.
 	energy bool
+	// edge: feasible applies edge finding too (edgefind.go), with end the
+	// earliest ends and dl the deadlines it finds (nil outside it).
+	edge    bool
+	end, dl []int
 }
 
 func newLatest(c *compiled, est []int) *latest {
 	n := len(c.p.Tasks)
-	l := &latest{c: c, est: est, lct: make([]int, n), ls: make([]int, n), cals: make([][][]*Calendar, n), order: make([]int, 0, n)}
+	l := &latest{c: c, est: est, lct: make([]int, n), ls: make([]int, n), cals: make([][][]*Calendar, n), order: make([]int, 0, n), end: make([]int, n)}
 	for t := range c.p.Tasks {
 	modes:
 		for _, m := range c.modes[t] {
@@ -346,6 +363,9 @@ func (l *latest) backward(H int) bool {
 			continue
 		}
 		e := H
+		if l.dl != nil {
+			e = min(e, l.dl[t])
+		}
 		for _, a := range c.succs[t] {
 			x := l.ls[a.other] - a.minLag
 			if a.lagCal != nil && a.minLag > 0 {
@@ -386,13 +406,44 @@ func (l *latest) backward(H int) bool {
 // feasible tests end H: the latest times, then each set's windows [a, b) with a
 // one of its heads and b one of its tasks' latest ends: the work of the tasks
 // that start at or after a and end by b must fit in the set's working time of
-// [a, b); then the set's energetic reasoning (energy.go). On failure it returns
+// [a, b); then the set's energetic reasoning (energy.go); then, when l.edge is
+// set, edge finding on the unary sets with the times it tightens carried along
+// the precedences, and the windows again (edgefind.go). On failure it returns
 // the set's resources (nil when the latest times alone fail) and sets l.why.
 func (l *latest) feasible(H int, sets []*energySet) ([]int, bool) {
 	l.why = BindPath
 	if !l.backward(H) {
 		return nil, false
 	}
+	if set, ok := l.windowTests(sets); !ok || !l.edge {
+		return set, ok
+	}
+	var unary []*energySet
+	for _, s := range sets {
+		if s.unary {
+			unary = append(unary, s)
+		}
+	}
+	if len(unary) == 0 {
+		return nil, true
+	}
+	est := l.est
+	l.est = slices.Clone(est)
+	l.dl = make([]int, len(est))
+	for i := range l.dl {
+		l.dl[i] = MaxTime
+	}
+	set, ok := l.propagate(H, sets, unary)
+	l.est, l.dl = est, nil
+	if !ok {
+		l.why = BindEdge
+	}
+	return set, ok
+}
+
+// windowTests is feasible's test of the windows of sets, for the times l.est
+// and l.lct.
+func (l *latest) windowTests(sets []*energySet) ([]int, bool) {
 	p := l.c.p
 	for _, s := range sets {
 		idx := l.order[:0]

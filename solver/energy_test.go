@@ -171,7 +171,7 @@ func bruteOptimum(p *Problem, known []Placement) ([]Placement, int, bool) {
 // times; and the energetic reasoning is what binds on some of them (it
 // refutes ends the other relaxations let pass).
 func TestEndBoundNeverExceedsTheBruteForceOptimum(t *testing.T) {
-	solved, tight, energy := 0, 0, 0
+	solved, tight, energy, edge, lifted := 0, 0, 0, 0, 0
 	for seed := uint64(0); seed < 2000; seed++ {
 		rng := rand.New(rand.NewPCG(seed, 61))
 		p := tinyProblem(rng)
@@ -200,6 +200,14 @@ func TestEndBoundNeverExceedsTheBruteForceOptimum(t *testing.T) {
 		if b.End.Binding == BindEnergy {
 			energy++
 		}
+		if b.End.Binding == BindEdge {
+			edge++
+			c, err := compile(p)
+			require.NoError(t, err)
+			if old := c.endBoundWith(0, false); old.Value < b.End.Value {
+				lifted++
+			}
+		}
 
 		c, err := compile(p)
 		require.NoError(t, err)
@@ -217,10 +225,18 @@ func TestEndBoundNeverExceedsTheBruteForceOptimum(t *testing.T) {
 			_, ok = l.feasible(opt, held)
 			require.True(t, ok, "seed %d: the held windows refute the optimum %d", seed, opt)
 		}
+		l.edge = true
+		_, ok = l.feasible(opt, sets)
+		require.True(t, ok, "seed %d: edge finding refutes the optimum %d", seed, opt)
+		if held := l.heldSets(sets, opt); held != nil {
+			_, ok = l.feasible(opt, held)
+			require.True(t, ok, "seed %d: edge finding with the held times refutes the optimum %d", seed, opt)
+		}
 	}
-	t.Logf("%d problems solved by brute force, bound at the optimum on %d, energetic reasoning binds on %d", solved, tight, energy)
+	t.Logf("%d problems solved by brute force, bound at the optimum on %d, energetic reasoning binds on %d, edge finding on %d (above the bound without it on %d)", solved, tight, energy, edge, lifted)
 	require.Greater(t, solved, 1500)
 	require.Greater(t, energy, 0, "energetic reasoning never binds: it adds nothing")
+	require.Greater(t, lifted, 0, "edge finding never raises the bound: it adds nothing")
 }
 
 // A case (found by the random problems above) where only energetic reasoning

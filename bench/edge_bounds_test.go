@@ -1,0 +1,72 @@
+package bench
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/rehabplan/rehabplan/solver"
+)
+
+// boundsOf checks the end bound of every instance of a bundled family against
+// its published optimum or best known end (whether that end is given as the
+// known end or not) and returns the mean bound over it and how often each
+// relaxation binds.
+func boundsOf(t *testing.T, family, dir, glob string) (float64, map[solver.Binding]int) {
+	known, err := LoadBounds(filepath.Join(dir, "bounds.csv"))
+	require.NoError(t, err)
+	files, err := filepath.Glob(filepath.Join(dir, glob))
+	require.NoError(t, err)
+	require.NotEmpty(t, files)
+	sum, binds := 0.0, map[solver.Binding]int{}
+	for _, file := range files {
+		k, ok := known[InstanceName(file)]
+		if !ok {
+			k, ok = known[filepath.Base(file)]
+		}
+		require.True(t, ok, "%s: no published bound", file)
+		f, err := os.Open(file)
+		require.NoError(t, err)
+		var p *solver.Problem
+		switch family {
+		case FamilyJobShop:
+			p, err = LoadJobShop(f)
+		case FamilyFlowShop:
+			p, _, err = LoadFlowShop(f)
+		default:
+			p, err = LoadRCPSP(f)
+		}
+		f.Close()
+		require.NoError(t, err, file)
+		b, err := solver.ComputeBounds(p, 0)
+		require.NoError(t, err, file)
+		require.LessOrEqual(t, b.End.Value, k.UB, "%s: bound %d (%s) above the best known %d", file, b.End.Value, b.End.Binding, k.UB)
+		withKnown, err := solver.ComputeBounds(p, k.UB)
+		require.NoError(t, err, file)
+		require.Equal(t, b.End, withKnown.End, "%s: the bound depends on the known end", file)
+		sum += float64(b.End.Value) / float64(k.UB)
+		binds[b.End.Binding]++
+	}
+	return sum / float64(len(files)), binds
+}
+
+// The end bound of every bundled job shop, flow shop and RCPSP instance is at
+// most its optimum or best known end; edge finding (with the heads and
+// deadlines it finds carried along the jobs) is what binds on some job shops.
+func TestEndBoundsOfTheBundledInstances(t *testing.T) {
+	pub := filepath.Join("testdata", "public")
+	edge := 0
+	for _, f := range []struct{ family, dir, glob string }{
+		{FamilyJobShop, filepath.Join(pub, "jobshop"), "[fl]*[0-9]"},
+		{FamilyFlowShop, filepath.Join(pub, "flowshop"), "Ta*.txt"},
+		{FamilyRCPSP, filepath.Join(pub, "rcpsp", "j30"), "j30*_*.sm"},
+		{FamilyRCPSP, filepath.Join(pub, "rcpsp", "j120"), "j120*_*.sm"},
+	} {
+		mean, binds := boundsOf(t, f.family, f.dir, f.glob)
+		t.Logf("%s: mean bound / best known %.4f, binds %v", filepath.Base(f.dir), mean, binds)
+		edge += binds[solver.BindEdge]
+	}
+	require.Greater(t, edge, 0, "edge finding never binds")
+}
