@@ -135,14 +135,16 @@ func (c *compiled) endBoundWith(upper int, edge bool) EndBound {
 }
 
 // bisectTwice is bisect with the task intervals alone, then from there on with
-// energetic reasoning too when l.energy is set; hi passes both.
+// energetic reasoning and edge finding too when l.energy and l.edge are set; hi
+// passes both.
 func (l *latest) bisectTwice(base EndBound, hi int, sets []*energySet) EndBound {
-	if !l.energy {
+	if !l.energy && !l.edge {
 		return l.bisect(base, hi, sets)
 	}
-	l.energy = false
+	energy, edge := l.energy, l.edge
+	l.energy, l.edge = false, false
 	b := l.bisect(base, hi, sets)
-	l.energy = true
+	l.energy, l.edge = energy, edge
 	return l.bisect(b, hi, sets)
 }
 
