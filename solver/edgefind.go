@@ -28,6 +28,10 @@ import "sort"
 // all of Omega does (the last of Omega and i would end by b), so i starts after
 // Omega's earliest completion, at least max over a' >= a of a' + P(a', b).
 // Deadlines are the mirror image.
+//
+// Detectable precedences: when r_i + p_i + p_j > d_j, i cannot go before j, so
+// j goes before i; i starts after all such j complete, at least max over a of
+// a + the work of those j with r_j >= a.
 
 // maxEdgeTasks bounds the unary sets edge finding looks at (a test costs up to
 // the cube of their tasks), and maxEdgeRounds the rounds of propagation.
@@ -126,10 +130,13 @@ func (l *latest) edgeFind(s *energySet) (changed, ok bool) {
 		r[i], d[i] = cal.Work(org, l.est[t]), cal.Work(org, l.lct[t])
 		nr[i], nd[i] = -d[i], -r[i]
 	}
-	// heads, then deadlines as the heads of the mirror image
+	// heads, then deadlines as the heads of the mirror image; edge finding, then
+	// detectable precedences
 	if !edgeHeads(r, d, s.work, r) || !edgeHeads(nr, nd, s.work, nr) {
 		return false, false
 	}
+	detectHeads(r, d, s.work, r)
+	detectHeads(nr, nd, s.work, nr)
 	for i := range r {
 		if r[i]+s.work[i] > -nr[i] {
 			return false, false // no room left between its head and deadline
@@ -203,4 +210,31 @@ func edgeHeads(r, d, p, heads []int) bool {
 	}
 	copy(heads, raised)
 	return true
+}
+
+// detectHeads raises heads (r to start with) by the detectable precedences of
+// releases r, deadlines d and processing times p (see above).
+func detectHeads(r, d, p, heads []int) {
+	n := len(r)
+	raised := make([]int, n)
+	copy(raised, r)
+	before := make([]int, 0, n)
+	for i := range r {
+		before = before[:0]
+		for j := range r {
+			if j != i && r[i]+p[i]+p[j] > d[j] {
+				before = append(before, j)
+			}
+		}
+		if len(before) == 0 {
+			continue
+		}
+		sort.Slice(before, func(x, y int) bool { return r[before[x]] > r[before[y]] })
+		P := 0
+		for _, j := range before {
+			P += p[j]
+			raised[i] = max(raised[i], r[j]+P)
+		}
+	}
+	copy(heads, raised)
 }

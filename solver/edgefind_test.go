@@ -70,3 +70,17 @@ func TestEdgeHeads(t *testing.T) {
 	require.Equal(t, []int{0, 0, 0}, heads, "each fits before task 1")
 	require.False(t, edgeHeads([]int{0, 1}, []int{5, 5}, []int{3, 3}, heads))
 }
+
+// detectHeads: a task that cannot go before others starts after them all; one
+// that can keeps its head.
+func TestDetectHeads(t *testing.T) {
+	// task 0 (head 2, 3 long) cannot go before 1 nor 2 (each 2 long, to end by
+	// 6): both go first, from 0 and 1, ending at 0 + 2 + 2 = 4 at the earliest
+	r, d, p := []int{2, 0, 1}, []int{20, 6, 6}, []int{3, 2, 2}
+	heads := make([]int, 3)
+	detectHeads(r, d, p, heads)
+	require.Equal(t, []int{4, 0, 1}, heads)
+	r = []int{0, 0, 1}
+	detectHeads(r, d, p, heads)
+	require.Equal(t, []int{0, 0, 1}, heads, "0 fits before both")
+}
