@@ -153,6 +153,8 @@ func (l *lns) pickNeighbourhood() {
 	target := min(8+l.rng.IntN(24), len(l.c.p.Tasks))
 	kind := l.drawKind()
 	switch kind {
+	case kindAlign:
+		l.pickAlign()
 	case kindPull:
 		l.pickPull(l.add)
 	case kindMerge:
@@ -196,7 +198,7 @@ func (l *lns) add(t int) {
 }
 
 // drawKind draws the neighbourhood: 0-3 (groups, window, resource, tail), or one
-// of kindDays, kindHold, kindAhead, kindMerge, kindPull. It also clears the delays of the last move.
+// of kindDays, kindHold, kindAhead, kindMerge, kindPull, kindAlign. It also clears the delays of the last move.
 func (l *lns) drawKind() int {
 	c := l.c
 	kind := l.rng.IntN(4)
@@ -228,6 +230,10 @@ func (l *lns) drawKind() int {
 	if len(l.pullRes) > 0 && l.rng.IntN(pullOneIn) == 0 {
 		// the binding resources' jobs packed with their groups (lnspull.go)
 		kind = kindPull
+	}
+	if l.towardBounds && !c.noAlignMove && l.rng.IntN(alignOneIn) == 0 {
+		// a task started late on a lone day realigned (lnsalign.go)
+		kind = kindAlign
 	}
 	return kind
 }
