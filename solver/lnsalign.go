@@ -24,6 +24,17 @@ const alignTries = 24
 // alignOneIn: one draw in alignOneIn is the align neighbourhood.
 const alignOneIn = 8
 
+// alignMove reports whether the search draws the align neighbourhood: on
+// problems that aim at the days bound with more than historyTasks tasks, where
+// a task is taken out a dozen times in a search (1,000 dwellings at 300,000
+// work: 12 steps a task), not on smaller ones, where the other moves take each
+// task out often enough (the example at 150,000 work, 89 a task: with the move
+// one draw in 8, seeds 1-8, the score 16 worse and the days 0.005 more,
+// bench/RESULTS.md, par25). The problems below that size keep their plans.
+func (c *compiled) alignMove() bool {
+	return c.towardBounds() && !c.noAlignMove && (len(c.p.Tasks) > historyTasks || c.alignAnySize)
+}
+
 // pickAlign fills the align neighbourhood (see above).
 func (l *lns) pickAlign() {
 	c := l.c
