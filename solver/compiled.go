@@ -72,6 +72,10 @@ type compiled struct {
 	// noMergeMove leaves the merge neighbourhood out (lnsmerge.go; for the
 	// test that measures it)
 	noMergeMove bool
+	// noAlignMove leaves the align neighbourhood out, alignAnySize draws it
+	// whatever the task count (lnsalign.go; for the test that measures it)
+	noAlignMove  bool
+	alignAnySize bool
 	// the resources the end bound binds by, for the dwelling pull
 	// neighbourhood (pullResources, lnspull.go); noPullMove leaves it out (for
 	// the test that measures it)

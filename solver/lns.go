@@ -46,6 +46,8 @@ type lns struct {
 	hold    int
 	// ahead: the group the next repair puts back first (-1: none; lnshold.go)
 	ahead int
+	// align: the align neighbourhood is drawn (lnsalign.go)
+	align bool
 	// first: the task the next repair puts back first (-1: none; lnsmerge.go)
 	first int
 	// pullRes: the resources the end bound binds by (lnspull.go); pullG marks
@@ -78,6 +80,7 @@ const kindAhead = 6
 func newLNS(c *compiled, st *state, rng *rand.Rand) *lns {
 	l := &lns{c: c, st: st, rng: rng, inR: make([]bool, len(c.p.Tasks)), delay: map[int]int{}, fewDays: -1, hold: -1, ahead: -1, first: -1}
 	l.towardBounds = c.towardBounds()
+	l.align = c.alignMove()
 	l.holdRes = c.holdResources()
 	l.pullRes = c.pullResources()
 	l.pullG = make([]bool, c.groups)
@@ -153,6 +156,8 @@ func (l *lns) pickNeighbourhood() {
 	target := min(8+l.rng.IntN(24), len(l.c.p.Tasks))
 	kind := l.drawKind()
 	switch kind {
+	case kindAlign:
+		l.pickAlign()
 	case kindPull:
 		l.pickPull(l.add)
 	case kindMerge:
@@ -196,7 +201,7 @@ func (l *lns) add(t int) {
 }
 
 // drawKind draws the neighbourhood: 0-3 (groups, window, resource, tail), or one
-// of kindDays, kindHold, kindAhead, kindMerge, kindPull. It also clears the delays of the last move.
+// of kindDays, kindHold, kindAhead, kindMerge, kindPull, kindAlign. It also clears the delays of the last move.
 func (l *lns) drawKind() int {
 	c := l.c
 	kind := l.rng.IntN(4)
@@ -228,6 +233,10 @@ func (l *lns) drawKind() int {
 	if len(l.pullRes) > 0 && l.rng.IntN(pullOneIn) == 0 {
 		// the binding resources' jobs packed with their groups (lnspull.go)
 		kind = kindPull
+	}
+	if l.align && l.rng.IntN(alignOneIn) == 0 {
+		// a task started late on a lone day realigned (lnsalign.go)
+		kind = kindAlign
 	}
 	return kind
 }
