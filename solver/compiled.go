@@ -77,7 +77,11 @@ type compiled struct {
 	// the test that measures it)
 	endBindOnce sync.Once
 	endBind     []int
+	endBound0   EndBound
 	noPullMove  bool
+	// noBottleneckFirst leaves the bottleneck-first construction out
+	// (bottleneck.go; for the test that compares with it)
+	noBottleneckFirst bool
 	// plainRepairs puts the tasks of the groups, window and stretch moves
 	// back at their earliest, not by fewest days (lns.go; for the test that
 	// measures it)
