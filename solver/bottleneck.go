@@ -222,6 +222,10 @@ func (wk *worker) buildBottleneck(k int, stop func() bool) *candidate {
 			v = rank[g]
 		}
 		wk.prio[t] = v + float64(c.lft[t])/scale
+		if task := &c.p.Tasks[t]; task.Anchored {
+			// a repair: anchored tasks first, in their old order, as in build
+			wk.prio[t] = -1e6 + float64(task.AnchorStart)/scale
+		}
 	}
 	list := c.activityList(wk.prio)
 	st := wk.st
