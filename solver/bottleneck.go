@@ -153,10 +153,10 @@ func (c *compiled) bottleneckFirstApplies() bool {
 // bottleneckGroupRanks ranks the groups by the start of their first job in the
 // bottleneck sequence, the groups without one by their earliest task's
 // earliest start among them; nil when there is no sequence.
-func (c *compiled) bottleneckGroupRanks() []float64 {
+func (c *compiled) bottleneckGroupRanks() (rank []float64, held []bool) {
 	seq, at, est := c.bottleneckOrder()
 	if seq == nil {
-		return nil
+		return nil, nil
 	}
 	key := make([]int, c.groups)
 	for g := range key {
@@ -175,7 +175,7 @@ func (c *compiled) bottleneckGroupRanks() []float64 {
 	// first the groups with a task held to a deadline or to a calendar that
 	// closes early (heldToTime: a household's stay elsewhere), whose works must
 	// come in that time whatever the crews' order
-	held := make([]bool, c.groups)
+	held = make([]bool, c.groups)
 	for t := range c.p.Tasks {
 		if g := c.p.Tasks[t].Group; g >= 0 && len(c.spansOf[t]) == 0 && c.heldToTime(t) {
 			held[g] = true
@@ -189,11 +189,11 @@ func (c *compiled) bottleneckGroupRanks() []float64 {
 		x, y := order[a], order[b]
 		return held[x] && !held[y] || held[x] == held[y] && key[x] < key[y]
 	})
-	rank := make([]float64, c.groups)
+	rank = make([]float64, c.groups)
 	for i, g := range order {
 		rank[g] = float64(i)
 	}
-	return rank
+	return rank, held
 }
 
 // hasJobIn reports whether some task of seq belongs to group g.
@@ -211,7 +211,7 @@ func (c *compiled) hasJobIn(g int, seq []int) bool {
 // sequence.
 func (wk *worker) buildBottleneck(k int, stop func() bool) *candidate {
 	c := wk.c
-	rank := c.bottleneckGroupRanks()
+	rank, held := c.bottleneckGroupRanks()
 	if rank == nil {
 		return nil
 	}
@@ -234,7 +234,12 @@ func (wk *worker) buildBottleneck(k int, stop func() bool) *candidate {
 	if set := c.bindingSet(); len(set) == 1 {
 		st.holdFirst = set[0]
 	}
-	st.constructPaced(list, nil, stop)
+	if c.anchoredFirst {
+		seq, at, _ := c.bottleneckOrder()
+		st.constructAnchored(list, seq, at, held)
+	} else {
+		st.constructPaced(list, nil, stop)
+	}
 	st.fewDays, st.holdFirst = false, -1
 	pl := make([]Placement, len(st.pl))
 	copy(pl, st.pl)

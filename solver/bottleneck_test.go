@@ -122,3 +122,22 @@ func TestBottleneckFirstDeterministic(t *testing.T) {
 	require.Zero(t, a.Score.Unplaced)
 	require.Empty(t, checkSchedule(p, a.Placements))
 }
+
+// TestAnchoredBottleneckFirst: the anchored form (anchor.go, not the default)
+// on the same three dwellings places every task, passes the checker, keeps W's
+// jobs at their Schrage starts and ends at the bound.
+func TestAnchoredBottleneckFirst(t *testing.T) {
+	p := bottleneckProblem()
+	c, err := compile(p)
+	require.NoError(t, err)
+	c.anchoredFirst = true
+	wk := newWorker(c, 1, 0)
+	wk.st.check = true
+	cd := wk.buildBottleneck(7, func() bool { return false })
+	require.NotNil(t, cd)
+	require.NoError(t, wk.st.drift)
+	require.Zero(t, cd.score.Unplaced)
+	require.Empty(t, checkSchedule(p, cd.pl))
+	assert.Equal(t, []int{960, 0, 480}, []int{cd.pl[0].Start, cd.pl[2].Start, cd.pl[4].Start})
+	assert.Equal(t, 1500, cd.terms.Makespan)
+}
