@@ -35,6 +35,14 @@ type schrageJob struct{ head, tail int }
 // from s and returns its start and end. It returns the jobs in the order they
 // go and the start of each.
 func schrage(jobs []schrageJob, units int, run func(u, s, j int) (start, end int)) (order, starts []int) {
+	return schrageSlack(jobs, units, run, -1)
+}
+
+// schrageSlack is schrage; with slack >= 0 the unit takes, among the released
+// jobs that run would start within slack of the earliest such start, the one
+// with the longest tail (a job that cannot start soon, e.g. its household
+// away, does not hold the unit idle).
+func schrageSlack(jobs []schrageJob, units int, run func(u, s, j int) (start, end int), slack int) (order, starts []int) {
 	n := len(jobs)
 	byHead := make([]int, n)
 	for j := range byHead {
@@ -63,8 +71,24 @@ func schrage(jobs []schrageJob, units int, run func(u, s, j int) (start, end int
 			ready = append(ready, byHead[next])
 			next++
 		}
-		bi := 0
+		bi := -1
+		soon := MaxTime
+		if slack >= 0 {
+			for _, j := range ready {
+				s, _ := run(u, max(now, jobs[j].head), j)
+				soon = min(soon, s)
+			}
+		}
 		for i, j := range ready {
+			if slack >= 0 {
+				if s, _ := run(u, max(now, jobs[j].head), j); s > soon+slack {
+					continue
+				}
+			}
+			if bi < 0 {
+				bi = i
+				continue
+			}
 			b := ready[bi]
 			if jobs[j].tail > jobs[b].tail || jobs[j].tail == jobs[b].tail && (jobs[j].head < jobs[b].head || jobs[j].head == jobs[b].head && j < b) {
 				bi = i
@@ -83,7 +107,12 @@ func schrage(jobs []schrageJob, units int, run func(u, s, j int) (start, end int
 // bottleneckOrder is the Schrage sequence of the jobs of the set of resources
 // the end bound binds by: the tasks with a demand on exactly that set, with
 // each one's start in the sequence, and the earliest starts (basicBound); nil when the bound binds by the critical
-// path, or the backward pass fails at the bound.
+// path, or the backward pass fails at the bound. For the anchored form
+// (anchor.go) each job runs on its own calendar by least hold (holdRun) and
+// the sequence takes a job that can start soon over a longer tail
+// (schrageSlack, anchorSlack): with the crew's calendar alone the jobs'
+// starts ignore the households' availability and the anchors drift
+// (bench/RESULTS.md, ex25b).
 func (c *compiled) bottleneckOrder() (tasks, starts, est []int) {
 	set := c.bindingSet()
 	if len(set) == 0 {
@@ -115,14 +144,25 @@ func (c *compiled) bottleneckOrder() (tasks, starts, est []int) {
 	if len(tasks) < 2 {
 		return nil, nil, nil
 	}
-	run := func(u, s, j int) (int, int) {
+	base := func(u, s, j int) (int, int) {
 		st, e, ok := c.p.Resources[set[u]].Calendar.Advance(s, proc[j])
 		if !ok {
 			return s, s + proc[j]
 		}
 		return st, e
 	}
-	order, at := schrage(jobs, len(set), run)
+	run := base
+	slack := -1
+	if c.anchoredFirst {
+		slack = anchorSlack
+		run = func(u, s, j int) (int, int) {
+			if st, e, ok := c.holdRun(tasks[j], s); ok {
+				return st, e
+			}
+			return base(u, s, j)
+		}
+	}
+	order, at := schrageSlack(jobs, len(set), run, slack)
 	seq, seqAt := make([]int, len(order)), make([]int, len(order))
 	for i, j := range order {
 		seq[i], seqAt[i] = tasks[j], at[j]
@@ -246,4 +286,40 @@ func (wk *worker) buildBottleneck(k int, stop func() bool) *candidate {
 	mode := append([]int(nil), st.mode...)
 	sc, tm := st.scoreTerms()
 	return &candidate{pl: pl, mode: mode, score: sc, terms: tm, k: k}
+}
+
+// anchorSlack is how much later than the soonest released job's start the
+// anchored form's sequence may start a job with a longer tail (schrageSlack).
+const anchorSlack = 10080
+
+// holdRun is where task t, started at or after s in its first mode, holds its
+// resources least beyond its work (as state.leastHold, without the other
+// tasks): its earliest start on its own calendar (e.g. a household's
+// availability), or a later piece's start before that earliest end.
+func (c *compiled) holdRun(t, s int) (int, int, bool) {
+	if len(c.modes[t]) == 0 {
+		return 0, 0, false
+	}
+	cal, d := c.modes[t][0].cal, c.p.Tasks[t].Duration
+	bs, be, ok := cal.Advance(s, d)
+	if !ok || c.p.Tasks[t].Contiguous {
+		return bs, be, ok
+	}
+	held, e0 := c.heldAll(t, 0, bs, be), be
+	var arr [maxWalk]int
+	idx := arr[:min(len(cal.cs), maxWalk)]
+	p, more := cal.pieceFrom(bs, idx)
+	for k := 0; k < holdTries && held > 0 && more; k++ {
+		if p, more = cal.pieceFrom(p.End, idx); !more || p.Start >= e0 {
+			break
+		}
+		s2, e2, ok2 := cal.Advance(p.Start, d)
+		if !ok2 {
+			continue
+		}
+		if h := c.heldAll(t, 0, s2, e2); h < held || h == held && e2 < be {
+			bs, be, held = s2, e2, h
+		}
+	}
+	return bs, be, true
 }

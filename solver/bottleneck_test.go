@@ -31,6 +31,27 @@ func TestSchrageRule(t *testing.T) {
 	assert.Equal(t, []int{0, 1, 3, 10, 3}, starts)
 }
 
+// TestSchrageSlack: job 1 has the longest tail but run cannot start it before
+// 20 (its own calendar); by Schrage's rule the machine idles for it, with a
+// slack of 5 it takes job 2 (starts at 0) first, and with a slack of 30 job 1
+// again.
+func TestSchrageSlack(t *testing.T) {
+	jobs := []schrageJob{{head: 0, tail: 1}, {head: 0, tail: 10}, {head: 0, tail: 5}}
+	run := func(u, s, j int) (int, int) {
+		if j == 1 {
+			s = max(s, 20)
+		}
+		return s, s + 2
+	}
+	order, _ := schrage(jobs, 1, run)
+	assert.Equal(t, []int{1, 2, 0}, order)
+	order, starts := schrageSlack(jobs, 1, run, 5)
+	assert.Equal(t, []int{2, 0, 1}, order)
+	assert.Equal(t, []int{2, 20, 0}, starts)
+	order, _ = schrageSlack(jobs, 1, run, 30)
+	assert.Equal(t, []int{1, 2, 0}, order)
+}
+
 // bottleneckProblem: three dwellings, each a day's job of crew W followed by
 // its own crew's job of 1, 10 and 5 hours (dwellings 0, 1, 2). W's three days
 // and the shortest tail bind the end (1,500 minutes); in the input order the

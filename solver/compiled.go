@@ -84,7 +84,7 @@ type compiled struct {
 	noBottleneckFirst bool
 	// anchoredFirst: the bottleneck-first construction anchors the crew's jobs
 	// at their Schrage starts and builds each group around them (anchor.go;
-	// measured, not the default: bench/RESULTS.md, ex25)
+	// measured, not the default: bench/RESULTS.md, ex25 and ex25b)
 	anchoredFirst bool
 	// plainRepairs puts the tasks of the groups, window and stretch moves
 	// back at their earliest, not by fewest days (lns.go; for the test that
