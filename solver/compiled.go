@@ -81,7 +81,15 @@ type compiled struct {
 	// the test that measures it)
 	endBindOnce sync.Once
 	endBind     []int
+	endBound0   EndBound
 	noPullMove  bool
+	// noBottleneckFirst leaves the bottleneck-first construction out
+	// (bottleneck.go; for the test that compares with it)
+	noBottleneckFirst bool
+	// anchoredFirst: the bottleneck-first construction anchors the crew's jobs
+	// at their Schrage starts and builds each group around them (anchor.go;
+	// measured, not the default: bench/RESULTS.md, ex25 and ex25b)
+	anchoredFirst bool
 	// plainRepairs puts the tasks of the groups, window and stretch moves
 	// back at their earliest, not by fewest days (lns.go; for the test that
 	// measures it)

@@ -46,9 +46,16 @@ func (c *compiled) pullResources() []int {
 	if c.noPullMove || c.groups == 0 || c.p.Objective.Makespan <= 0 {
 		return nil
 	}
+	return c.bindingSet()
+}
+
+// bindingSet is the set of resources the end bound, computed without a known
+// end, binds by (nil when the critical path binds); computed once.
+func (c *compiled) bindingSet() []int {
 	c.endBindOnce.Do(func() {
-		if b := c.endBound(0); b.Binding != BindPath {
-			c.endBind = b.Resources
+		c.endBound0 = c.endBound(0)
+		if c.endBound0.Binding != BindPath {
+			c.endBind = c.endBound0.Resources
 		}
 	})
 	return c.endBind

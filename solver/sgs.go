@@ -295,7 +295,9 @@ func (st *state) constructRange(list []int, from, to int, sc *sgsScratch, rng *r
 		}
 		var m, s, e, b int
 		var why Reason
-		if st.fewDays {
+		if st.holdFirst >= 0 && c.usesRes(t, st.holdFirst) {
+			m, s, e, why, b = st.leastHold(t, est, offset, st.predLagsOK)
+		} else if st.fewDays {
 			m, s, e, why, b = st.fewestDays(t, est, offset, st.predLagsOK)
 		} else {
 			m, s, e, why, b = st.bestModeSpan(t, est, offset)

@@ -233,6 +233,13 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	// a plain cumulative problem (plainsgs.go) runs the genetic search on every
 	// worker: its decoder is fast enough that many lists beat a few neighbourhoods
 	allLists := len(c.p.Tasks) <= listSearchMaxTasks && newPlainSGS(c) != nil
+	// the bottleneck-first construction (bottleneck.go) is one more, the last
+	// (the improvement's budget is that of the others); not in a probe of one
+	// construction (work limit 1)
+	built := constructions
+	if set.WorkLimit != 1 && c.bottleneckFirstApplies() {
+		built++
+	}
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -247,11 +254,18 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 				workersMade[w] = wk
 				mine = nil
 			}
-			for k := 1 + w; k < constructions; k += workers {
+			for k := 1 + w; k < built; k += workers {
 				if stop() {
 					return
 				}
-				cd := wk.build(k, stop)
+				var cd *candidate
+				if k >= constructions {
+					if cd = wk.buildBottleneck(k, stop); cd == nil {
+						continue
+					}
+				} else {
+					cd = wk.build(k, stop)
+				}
 				if stop() && cd.score.Unplaced > 0 {
 					return // an interrupted construction is worth nothing
 				}

@@ -84,6 +84,9 @@ type state struct {
 	// noBottleneck leaves out the paced construction's line-of-balance step
 	// (paceToBottleneck); the tests set it to compare with and without
 	noBottleneck bool
+	// holdFirst, when not negative, is a resource whose tasks the constructions
+	// place by least hold (leastHold; the bottleneck-first construction)
+	holdFirst int
 	// daysAhead, when positive, is how many later days' first starts
 	// fewestDays tries (daysSearchDays otherwise): the days neighbourhood of the
 	// large-neighbourhood search looks a week on
@@ -99,7 +102,7 @@ type front struct{ end, pos int }
 func newState(c *compiled) *state {
 	st := &state{c: c, pl: make([]Placement, len(c.p.Tasks)), mode: make([]int, len(c.p.Tasks)),
 		tl: make([]*timeline, len(c.p.Resources)), count: make([]map[int]int, len(c.p.DayLimits)), endCap: MaxTime,
-		daysSeen: map[int]bool{}}
+		daysSeen: map[int]bool{}, holdFirst: -1}
 	for i, r := range c.p.Resources {
 		st.tl[i] = newTimeline(r.Capacity, r.Calendar)
 	}
