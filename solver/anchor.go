@@ -145,7 +145,7 @@ func (st *state) placeRun(run []int, r int) bool {
 				}
 			}
 		}
-		st.endCap = st.succCap(t)
+		st.endCap = st.succCap(t, nil)
 		var m, s, e int
 		var why Reason
 		if st.holdFirst >= 0 && c.usesRes(t, st.holdFirst) {
@@ -165,12 +165,13 @@ func (st *state) placeRun(run []int, r int) bool {
 }
 
 // succCap is the latest end of t that its placed successors allow (MaxTime:
-// none placed; MinTime: none).
-func (st *state) succCap(t int) int {
+// none placed; MinTime: a lag that cannot be met); successors for which skip
+// is true (nil: none) do not count.
+func (st *state) succCap(t int, skip []bool) int {
 	lim := MaxTime
 	for _, a := range st.c.succs[t] {
 		sp := &st.pl[a.other]
-		if !sp.Placed {
+		if !sp.Placed || skip != nil && skip[a.other] {
 			continue
 		}
 		at := sp.Start - a.minLag

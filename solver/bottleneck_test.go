@@ -90,13 +90,7 @@ func TestBottleneckFirstConstruction(t *testing.T) {
 	assert.Equal(t, []int{2, 4, 0}, seq)
 	assert.Equal(t, []int{0, 480, 960}, at)
 
-	wk := newWorker(c, 1, 0)
-	wk.st.check = true
-	cd := wk.buildBottleneck(7, func() bool { return false })
-	require.NotNil(t, cd)
-	require.NoError(t, wk.st.drift)
-	require.Zero(t, cd.score.Unplaced)
-	require.Empty(t, checkSchedule(p, cd.pl))
+	cd := buildBottleneckChecked(t, p, c)
 	ws := []int{0, 2, 4}
 	sort.Slice(ws, func(i, j int) bool { return cd.pl[ws[i]].Start < cd.pl[ws[j]].Start })
 	assert.Equal(t, seq, ws, "W's jobs in Schrage's order")
@@ -152,6 +146,15 @@ func TestAnchoredBottleneckFirst(t *testing.T) {
 	c, err := compile(p)
 	require.NoError(t, err)
 	c.anchoredFirst = true
+	cd := buildBottleneckChecked(t, p, c)
+	assert.Equal(t, []int{960, 0, 480}, []int{cd.pl[0].Start, cd.pl[2].Start, cd.pl[4].Start})
+	assert.Equal(t, 1500, cd.terms.Makespan)
+}
+
+// buildBottleneckChecked runs the bottleneck-first construction in check mode
+// and requires a complete plan that passes the checker.
+func buildBottleneckChecked(t *testing.T, p *Problem, c *compiled) *candidate {
+	t.Helper()
 	wk := newWorker(c, 1, 0)
 	wk.st.check = true
 	cd := wk.buildBottleneck(7, func() bool { return false })
@@ -159,6 +162,5 @@ func TestAnchoredBottleneckFirst(t *testing.T) {
 	require.NoError(t, wk.st.drift)
 	require.Zero(t, cd.score.Unplaced)
 	require.Empty(t, checkSchedule(p, cd.pl))
-	assert.Equal(t, []int{960, 0, 480}, []int{cd.pl[0].Start, cd.pl[2].Start, cd.pl[4].Start})
-	assert.Equal(t, 1500, cd.terms.Makespan)
+	return cd
 }

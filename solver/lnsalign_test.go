@@ -98,7 +98,6 @@ func TestAlignNeighbourhoodFewerDays(t *testing.T) {
 	p := alignSearchProblem()
 	c, err := compile(p)
 	require.NoError(t, err)
-	never := func() bool { return false }
 	// the start: every task at its earliest in turn (the constructions place
 	// by fewest days and leave nothing to align here)
 	st := newState(c)
@@ -111,18 +110,7 @@ func TestAlignNeighbourhoodFewerDays(t *testing.T) {
 	first := &candidate{pl: slices.Clone(st.pl), mode: slices.Clone(st.mode), score: sc, terms: terms}
 	require.Empty(t, checkSchedule(p, first.pl))
 	require.Equal(t, 16, first.terms.GroupDays, "every whole-day job over two days")
-	search := func(align bool) *candidate {
-		c.noAlignMove, c.alignAnySize = !align, true
-		wk := newWorker(c, 3, 0)
-		wk.st.check = true
-		best := first
-		wk.improve(first, 10, never, func(cd *candidate) { cd.fill(); best = cd })
-		require.NoError(t, wk.st.drift)
-		require.Empty(t, checkSchedule(p, best.pl))
-		return best
-	}
-	without := search(false)
-	with := search(true)
+	without, with := searchWithAndWithout(t, p, c, first, 10, func(on bool) { c.noAlignMove, c.alignAnySize = !on, true })
 	t.Logf("days beyond the first: construction %d, search %d, with the align neighbourhood %d",
 		first.terms.GroupDays, without.terms.GroupDays, with.terms.GroupDays)
 	assert.Less(t, with.terms.GroupDays, without.terms.GroupDays)

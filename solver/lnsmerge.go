@@ -130,23 +130,10 @@ func (l *lns) fitsDay(t, d, est, lim int) bool {
 // allow (MaxTime: none; MinTime: a lag that cannot be met); with skipRemoved,
 // successors taken out by this move do not count (the repair's end cap).
 func (l *lns) latestEnd(t int, skipRemoved bool) int {
-	lim := MaxTime
-	for _, a := range l.c.succs[t] {
-		sp := &l.st.pl[a.other]
-		if !sp.Placed || skipRemoved && l.inR[a.other] {
-			continue
-		}
-		at := sp.Start - a.minLag
-		if a.lagCal != nil && a.minLag > 0 {
-			s, _, ok := a.lagCal.Retreat(sp.Start, a.minLag)
-			if !ok {
-				return MinTime
-			}
-			at = s
-		}
-		lim = min(lim, at)
+	if skipRemoved {
+		return l.st.succCap(t, l.inR)
 	}
-	return lim
+	return l.st.succCap(t, nil)
 }
 
 // worstDaysGroup draws a group by a tournament of three on what its days cost

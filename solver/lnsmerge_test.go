@@ -129,19 +129,27 @@ func TestMergeNeighbourhoodFewerDays(t *testing.T) {
 	never := func() bool { return false }
 	first := newWorker(c, 3, 0).build(1, never)
 	require.Empty(t, checkSchedule(p, first.pl))
-	search := func(merge bool) *candidate {
-		c.noMergeMove = !merge
+	without, with := searchWithAndWithout(t, p, c, first, 300, func(on bool) { c.noMergeMove = !on })
+	t.Logf("days beyond the first: construction %d, search %d, with the merge neighbourhood %d",
+		first.terms.GroupDays, without.terms.GroupDays, with.terms.GroupDays)
+	assert.Less(t, with.terms.GroupDays, without.terms.GroupDays)
+}
+
+// searchWithAndWithout improves first for steps steps from the same seed, with
+// a neighbourhood switched off by set(false), then on by set(true); each search
+// runs in check mode and its best plan passes the checker.
+func searchWithAndWithout(t *testing.T, p *Problem, c *compiled, first *candidate, steps int, set func(on bool)) (without, with *candidate) {
+	t.Helper()
+	never := func() bool { return false }
+	search := func(on bool) *candidate {
+		set(on)
 		wk := newWorker(c, 3, 0)
 		wk.st.check = true
 		best := first
-		wk.improve(first, 300, never, func(cd *candidate) { cd.fill(); best = cd })
+		wk.improve(first, steps, never, func(cd *candidate) { cd.fill(); best = cd })
 		require.NoError(t, wk.st.drift)
 		require.Empty(t, checkSchedule(p, best.pl))
 		return best
 	}
-	without := search(false)
-	with := search(true)
-	t.Logf("days beyond the first: construction %d, search %d, with the merge neighbourhood %d",
-		first.terms.GroupDays, without.terms.GroupDays, with.terms.GroupDays)
-	assert.Less(t, with.terms.GroupDays, without.terms.GroupDays)
+	return search(false), search(true)
 }
