@@ -51,7 +51,13 @@ func TestBoundsNeverExceedTheOptimum(t *testing.T) {
 
 func loadTestInstance(t *testing.T, family, file string) *solver.Problem {
 	t.Helper()
-	f, err := os.Open(filepath.Join("testdata", file))
+	return loadInstanceFile(t, family, filepath.Join("testdata", file))
+}
+
+// loadInstanceFile reads a benchmark instance of family from path.
+func loadInstanceFile(t *testing.T, family, path string) *solver.Problem {
+	t.Helper()
+	f, err := os.Open(path)
 	require.NoError(t, err)
 	defer f.Close()
 	var p *solver.Problem
@@ -63,6 +69,6 @@ func loadTestInstance(t *testing.T, family, file string) *solver.Problem {
 	default:
 		p, err = LoadRCPSP(f)
 	}
-	require.NoError(t, err)
+	require.NoError(t, err, path)
 	return p
 }
