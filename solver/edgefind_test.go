@@ -30,10 +30,7 @@ func TestEdgeFindingRaisesTheBound(t *testing.T) {
 		Precedences: []Precedence{{From: 0, To: 1, MinLag: 1, MaxLag: -1}, {From: 0, To: 2, MaxLag: -1}, {From: 1, To: 3, MaxLag: -1}},
 		Objective:   Objective{Makespan: 1},
 	}
-	pl, opt, ok := bruteOptimum(p, nil)
-	require.True(t, ok)
-	require.Empty(t, checkSchedule(p, pl))
-	require.Equal(t, 13, opt)
+	requireBruteOptimum(t, p, 13)
 	b, err := ComputeBounds(p, 0)
 	require.NoError(t, err)
 	require.Equal(t, EndBound{Value: 13, Binding: BindEdge, Resources: []int{0}}, b.End)
@@ -45,7 +42,7 @@ func TestEdgeFindingRaisesTheBound(t *testing.T) {
 	sets := c.energySets(est)
 	require.True(t, sets[0].unary)
 	l := newLatest(c, est)
-	_, ok = l.feasible(12, sets)
+	_, ok := l.feasible(12, sets)
 	require.True(t, ok, "the windows alone refute 12")
 	l.edge = true
 	_, ok = l.feasible(12, sets)

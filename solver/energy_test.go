@@ -266,10 +266,7 @@ func TestEnergeticReasoningRefutesWhatIntervalsPass(t *testing.T) {
 		},
 		Precedences: []Precedence{{From: 2, To: 3, MinLag: 6, MaxLag: -1}, {From: 1, To: 4, MinLag: 2, MaxLag: -1}, {From: 2, To: 4, MaxLag: -1}},
 	}
-	pl, opt, ok := bruteOptimum(p, nil)
-	require.True(t, ok)
-	require.Empty(t, checkSchedule(p, pl))
-	require.Equal(t, 18, opt)
+	requireBruteOptimum(t, p, 18)
 	b, err := ComputeBounds(p, 0)
 	require.NoError(t, err)
 	require.Equal(t, EndBound{Value: 17, Binding: BindEnergy, Resources: []int{0}}, b.End)
@@ -279,7 +276,7 @@ func TestEnergeticReasoningRefutesWhatIntervalsPass(t *testing.T) {
 	_, est := c.basicBound()
 	sets := c.energySets(est)
 	l := newLatest(c, est)
-	_, ok = l.feasible(16, sets)
+	_, ok := l.feasible(16, sets)
 	require.True(t, ok, "the task intervals alone refute 16")
 	l.energy = true
 	_, ok = l.feasible(16, sets)
@@ -287,4 +284,14 @@ func TestEnergeticReasoningRefutesWhatIntervalsPass(t *testing.T) {
 	require.Equal(t, BindEnergy, l.why)
 	_, ok = l.feasible(17, sets)
 	require.True(t, ok)
+}
+
+// requireBruteOptimum requires p's brute-force optimum to be want, found by a
+// schedule the checker accepts.
+func requireBruteOptimum(t *testing.T, p *Problem, want int) {
+	t.Helper()
+	pl, opt, ok := bruteOptimum(p, nil)
+	require.True(t, ok)
+	require.Empty(t, checkSchedule(p, pl))
+	require.Equal(t, want, opt)
 }

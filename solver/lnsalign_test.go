@@ -15,13 +15,9 @@ import (
 // With shared, dwelling 0 also has a short job of crew Y on the first morning,
 // so that A's first day is not its own.
 func alignProblem(shared bool) *Problem {
-	const day, days = 1440, 5
-	p := &Problem{Objective: Objective{GroupDays: 1}}
-	p.Resources = []Resource{{Name: "X", Capacity: 1, Calendar: holdCrew(days)}, {Name: "Y", Capacity: 1, Calendar: holdCrew(days)},
-		{Name: "home 0", Capacity: 1}, {Name: "home 1", Capacity: 1}}
-	for d := 0; d <= days; d++ {
-		p.DayStarts = append(p.DayStarts, d*day)
-	}
+	const days = 5
+	p := twoCrews(days, Objective{GroupDays: 1})
+	p.Resources = append(p.Resources, Resource{Name: "home 0", Capacity: 1}, Resource{Name: "home 1", Capacity: 1})
 	p.Tasks = []Task{
 		{Name: "J", Duration: 240, Group: 1, Demands: []Demand{{Alternatives: []int{0}, Amount: 1}, {Alternatives: []int{3}, Amount: 1}}},
 		{Name: "A", Duration: 480, Group: 0, Demands: []Demand{{Alternatives: []int{0}, Amount: 1}, {Alternatives: []int{2}, Amount: 1}}},
@@ -75,12 +71,8 @@ func TestAlignMove(t *testing.T) {
 // dwellings with a whole day's job of crew X each: at their earliest the whole-day jobs run back to back from the first
 // afternoon, each over two days, where a whole day at a day's start would do.
 func alignSearchProblem() *Problem {
-	const day, days, n = 1440, 60, 16
-	p := &Problem{Objective: Objective{GroupDays: 1, GroupEnd: 0.001}}
-	p.Resources = []Resource{{Name: "X", Capacity: 1, Calendar: holdCrew(days)}, {Name: "Y", Capacity: 1, Calendar: holdCrew(days)}}
-	for d := 0; d <= days; d++ {
-		p.DayStarts = append(p.DayStarts, d*day)
-	}
+	const days, n = 60, 16
+	p := twoCrews(days, Objective{GroupDays: 1, GroupEnd: 0.001})
 	p.Tasks = append(p.Tasks, Task{Name: "half", Duration: 240, Group: 0, Demands: []Demand{{Alternatives: []int{0}, Amount: 1}}})
 	for g := 1; g <= n; g++ {
 		p.Resources = append(p.Resources, Resource{Name: "home", Capacity: 1})

@@ -14,13 +14,9 @@ import (
 // alone on the second day. avail is the first dwelling's hours for the two hours
 // (nil: always); perDay caps the tasks of the first dwelling on a day (0: none).
 func mergeProblem(avail []Window, perDay int) *Problem {
-	const day, days = 1440, 5
-	p := &Problem{Objective: Objective{GroupDays: 1}}
-	p.Resources = []Resource{{Name: "X", Capacity: 1, Calendar: holdCrew(days)}, {Name: "Y", Capacity: 1, Calendar: holdCrew(days)},
-		{Name: "home 0", Capacity: 1}, {Name: "home 1", Capacity: 1}}
-	for d := 0; d <= days; d++ {
-		p.DayStarts = append(p.DayStarts, d*day)
-	}
+	const days = 5
+	p := twoCrews(days, Objective{GroupDays: 1})
+	p.Resources = append(p.Resources, Resource{Name: "home 0", Capacity: 1}, Resource{Name: "home 1", Capacity: 1})
 	var cal *Calendar
 	if avail != nil {
 		cal = NewCalendar(avail)
@@ -102,12 +98,8 @@ func TestMergeMove(t *testing.T) {
 // crew Y is scarce, so that at their earliest the short jobs stand alone on
 // their days.
 func mergeSearchProblem() *Problem {
-	const day, days, n = 1440, 60, 16
-	p := &Problem{Objective: Objective{GroupDays: 1, GroupEnd: 0.001}}
-	p.Resources = []Resource{{Name: "X", Capacity: 1, Calendar: holdCrew(days)}, {Name: "Y", Capacity: 1, Calendar: holdCrew(days)}}
-	for d := 0; d <= days; d++ {
-		p.DayStarts = append(p.DayStarts, d*day)
-	}
+	const days, n = 60, 16
+	p := twoCrews(days, Objective{GroupDays: 1, GroupEnd: 0.001})
 	for g := 0; g < n; g++ {
 		p.Resources = append(p.Resources, Resource{Name: "home", Capacity: 1})
 		home := len(p.Resources) - 1
@@ -152,4 +144,15 @@ func searchWithAndWithout(t *testing.T, p *Problem, c *compiled, first *candidat
 		return best
 	}
 	return search(false), search(true)
+}
+
+// twoCrews is a problem of days whole days (day starts at midnight) with crews
+// X and Y (resources 0 and 1, holdCrew's hours) and objective o.
+func twoCrews(days int, o Objective) *Problem {
+	p := &Problem{Objective: o}
+	p.Resources = []Resource{{Name: "X", Capacity: 1, Calendar: holdCrew(days)}, {Name: "Y", Capacity: 1, Calendar: holdCrew(days)}}
+	for d := 0; d <= days; d++ {
+		p.DayStarts = append(p.DayStarts, d*1440)
+	}
+	return p
 }
