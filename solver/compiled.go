@@ -66,6 +66,10 @@ type compiled struct {
 	// noSerialDays leaves the serial days bound out (daysserial.go; for the
 	// test that measures it)
 	noSerialDays bool
+	// noSerialJoin leaves out of the serial days bound the tasks off the
+	// resource ordered with the searched ones (daysjoin.go; for the test
+	// that measures it)
+	noSerialJoin bool
 	// noHoldMove leaves the hold neighbourhood out (lnshold.go; for the test
 	// that measures it)
 	noHoldMove bool

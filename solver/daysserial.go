@@ -18,8 +18,10 @@ import (
 //
 // Relaxed: the other groups, the resources' other tasks and their capacities,
 // maximum lags, deadlines, per-day and per-week limits, and the tasks of the group
-// off the resource (their days only add); and, past the first serialKept starts
-// on later days a task keeps, the later ones are taken together as one aggregate
+// off the resource that the precedences do not order with every searched one
+// (their days only add; those ordered are searched too, daysjoin.go); and,
+// past the first serialKept starts on later days a task keeps, the later ones
+// are taken together as one aggregate
 // (their earliest end, their fewest new days, and the days what follows may share
 // from their earliest end there): a relaxation, never above. Otherwise exact for
 // what it keeps, by these dominance rules:
@@ -90,6 +92,7 @@ type serialSearch struct {
 	union      []Window       // the union of the searched tasks' calendars (envelopes)
 	key        strings.Builder
 	aggs       map[[5]int]serialOption // aggregate's cache
+	tails      []int                   // tasks off the resource after all the searched ones (join)
 	shared     map[[4]int]dayOpt       // sharedOption's cache
 	nAggs      int
 }
@@ -125,6 +128,7 @@ func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, l
 	if !ok {
 		return 0, false
 	}
+	tail := s.tailDays(need, est)
 	key := s.signature(dc, memo)
 	out, seen := memo.done[key]
 	if !seen {
@@ -132,14 +136,17 @@ func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, l
 			return 0, false
 		}
 		var complete bool
-		out, complete = s.solve(lo, memo)
+		out, complete = s.solve(max(0, lo-tail), memo)
 		memo.done[key] = out
 		memo.searched++
 		if !complete {
 			memo.ranOut++
 		}
 	}
-	return out.best, out.best > lo
+	if out.best == 0 {
+		return 0, false
+	}
+	return out.best + tail, out.best+tail > lo
 }
 
 // solve tests each total in turn from lo (and the fixed days) up, each test
@@ -201,6 +208,12 @@ func (s *serialSearch) signature(dc *dayCounter, memo *serialMemo) string {
 // newSerialSearch is the search of the group whose tasks are ts; ok is false
 // when the group has no such resource or is out of the search's reach.
 func (c *compiled) newSerialSearch(ts []int, dc *dayCounter, need []int, est []int) (*serialSearch, bool) {
+	return c.newSerialSearchOn(ts, dc, need, est, !c.noSerialJoin)
+}
+
+// newSerialSearchOn is newSerialSearch, with the tasks off the resource that
+// are ordered with every searched one joined (serialSearch.join) or not.
+func (c *compiled) newSerialSearchOn(ts []int, dc *dayCounter, need []int, est []int, withJoined bool) (*serialSearch, bool) {
 	p := c.p
 	ds := p.DayStarts
 	if p.Horizon <= 0 || p.Horizon > ds[len(ds)-1] {
@@ -240,6 +253,10 @@ func (c *compiled) newSerialSearch(ts []int, dc *dayCounter, need []int, est []i
 	if len(s.tasks) < 2 || len(s.tasks) > serialMax {
 		return nil, false
 	}
+	var order *serialOrder
+	if withJoined {
+		order = s.join(ts, idx, dc, need, est)
+	}
 	for _, w := range dc.perDay(s.union) {
 		s.most = max(s.most, w)
 	}
@@ -257,7 +274,13 @@ func (c *compiled) newSerialSearch(ts []int, dc *dayCounter, need []int, est []i
 			}
 		}
 	}
+	s.impliedPreds(order, idx)
 	if !s.eachPlaceable() {
+		if order != nil && len(order.joined) > 0 {
+			// without the tasks joined off the resource (one of them no plan
+			// may place within the horizon)
+			return c.newSerialSearchOn(ts, dc, need, est, false)
+		}
 		return nil, false // a task that no plan places: the bound would climb to every day
 	}
 	s.ends = make([]int, len(s.tasks))

@@ -329,3 +329,86 @@ func TestSerialDaysBoundUnplaceableTask(t *testing.T) {
 		})
 	}
 }
+
+// tinyDaysProblemWithVisits is tinyDaysProblem (2-3 tasks on the dwelling)
+// and 1-2 visits off it, each needing a pilot alone: after the last task on
+// the dwelling (or after a random one: then not always ordered with the
+// others), with no lag, a lag of a day or more, or a lag in the pilot's
+// working time; the second after the first, often past a lag of a day or
+// more (a survey weeks after the acceptance).
+func tinyDaysProblemWithVisits(rng *rand.Rand, days int) *Problem {
+	const day = 10
+	p := tinyDaysProblem(rng, days, 3)
+	pilot := len(p.Resources)
+	p.Resources = append(p.Resources, Resource{Name: "pilot", Capacity: 1, Calendar: p.Resources[1+rng.IntN(2)].Calendar})
+	last := 0
+	for i := range p.Tasks {
+		if !p.Tasks[i].Fixed {
+			last = i
+		}
+	}
+	lag := func() (int, *Calendar) {
+		switch rng.IntN(4) {
+		case 0:
+			return 0, nil
+		case 1:
+			return day + rng.IntN(2*day), nil
+		case 2:
+			return 1 + rng.IntN(3), p.Resources[pilot].Calendar
+		}
+		return rng.IntN(day), nil
+	}
+	visits := 1 + rng.IntN(2)
+	for v := 0; v < visits; v++ {
+		t := Task{Name: fmt.Sprint("V", v), Duration: 1 + rng.IntN(3), Group: 0, Demands: []Demand{{Alternatives: []int{pilot}, Amount: 1}}}
+		if rng.IntN(2) == 0 {
+			t.Calendar = p.Tasks[0].Calendar
+		}
+		from := last
+		if v == 0 && rng.IntN(4) == 0 {
+			from = rng.IntN(last + 1)
+		}
+		if v == 1 {
+			from = len(p.Tasks) - 1
+		}
+		p.Tasks = append(p.Tasks, t)
+		pr := Precedence{From: from, To: len(p.Tasks) - 1, MaxLag: -1}
+		pr.MinLag, pr.LagCalendar = lag()
+		p.Precedences = append(p.Precedences, pr)
+	}
+	return p
+}
+
+// The visits off the dwelling that the precedences order with every task on
+// it are searched with them, or, after a lag that starts a new day, counted
+// apart as days of their own: the bound still never exceeds the fewest days
+// found by enumeration, and it rises over the bound without them on some.
+func TestSerialDaysJoinedVisitsAgainstEnumeration(t *testing.T) {
+	tried, raised, exact := 0, 0, 0
+	for seed := uint64(0); seed < 300; seed++ {
+		p := tinyDaysProblemWithVisits(rand.New(rand.NewPCG(seed, 47)), 6)
+		fewest := fewestDaysByEnumeration(p)
+		if fewest < 0 {
+			continue
+		}
+		tried++
+		c, err := compile(p)
+		require.NoError(t, err)
+		got := c.groupDayBounds()[0]
+		c2, err := compile(p)
+		require.NoError(t, err)
+		c2.noSerialJoin = true
+		before := c2.groupDayBounds()[0]
+		require.LessOrEqual(t, got, fewest, "seed %d: the bound exceeds the fewest days", seed)
+		require.GreaterOrEqual(t, got, before, "seed %d", seed)
+		if got > before {
+			raised++
+		}
+		if got == fewest {
+			exact++
+		}
+	}
+	t.Logf("%d groups with visits and a complete schedule: the bound is the fewest days on %d, raised by the visits on %d", tried, exact, raised)
+	require.Greater(t, tried, 150)
+	assert.Greater(t, raised, 10, "the visits never raise the bound")
+}
