@@ -34,20 +34,23 @@ import (
 //
 // Each total is tested in turn from the bound found otherwise up; a test stops
 // after serialBudget nodes (serialGroup for a group's tests, serialTotal for
-// all the groups of a problem), and the bound is then the largest total proven
-// out of reach. Groups alike are searched once (serialMemo). Walks over a
+// all the groups of a problem; serialLean once most groups ran out), and the
+// bound is then the largest total proven out of reach (the tails' days on top). Groups alike are searched once (serialMemo). Walks over a
 // task's days stop early, exactly, from the suffix minima of its starts.
 
 const (
-	serialBudget = 100000 // the most nodes of one test (a day read is one)
-	serialGroup  = 300000 // the most nodes of one group's tests
+	serialBudget = 50000  // the most nodes of one test (a day read is one)
+	serialGroup  = 100000 // the most nodes of one group's tests
 	// serialTotal bounds the nodes of all the groups' searches of one problem
 	// (the groups after it keep the other bounds; a group like one searched
 	// before costs none)
 	serialTotal = 2000000
 	// serialGiveUp: after this many groups whose search ran out of nodes, more
-	// than half of those searched, the later groups are not searched
+	// than half of those searched, the later groups get serialLean nodes a
+	// test: their cheap tests (a total the load alone refutes, a tail's day
+	// on top) still count
 	serialGiveUp = 4
+	serialLean   = 1000
 	serialMax    = 24 // most tasks searched in a group
 	serialKept   = 3  // starts on later days kept apart before the aggregate
 	// serialLong: a walk over a task's days that reads more than this many
@@ -106,7 +109,7 @@ type serialMemo struct {
 	budget int // the nodes left for the problem's searches
 	// searched counts the groups searched, ranOut those whose search ran out
 	// of nodes: when most do (serialGiveUp), the later groups of the problem
-	// are not searched (groups alike searched before still are answered)
+	// get a lean search (serialLean)
 	searched, ranOut int
 	key              strings.Builder
 }
@@ -132,11 +135,12 @@ func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, l
 	key := s.signature(dc, memo)
 	out, seen := memo.done[key]
 	if !seen {
+		perTest := serialBudget
 		if memo.ranOut >= serialGiveUp && 2*memo.ranOut > memo.searched {
-			return 0, false
+			perTest = serialLean
 		}
 		var complete bool
-		out, complete = s.solve(max(0, lo-tail), memo)
+		out, complete = s.solve(max(0, lo-tail), memo, perTest)
 		memo.done[key] = out
 		memo.searched++
 		if !complete {
@@ -150,9 +154,9 @@ func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, l
 }
 
 // solve tests each total in turn from lo (and the fixed days) up, each test
-// within serialBudget nodes, the group within serialGroup and what is left of
-// the problem's; complete is false when it ran out of nodes.
-func (s *serialSearch) solve(lo int, memo *serialMemo) (out serialOutcome, complete bool) {
+// within perTest nodes, the group within serialGroup and what is left of the
+// problem's; complete is false when it ran out of nodes.
+func (s *serialSearch) solve(lo int, memo *serialMemo, perTest int) (out serialOutcome, complete bool) {
 	ds := s.c.p.DayStarts
 	left := min(serialGroup, memo.budget)
 	for k := max(lo, s.nFixed); k < len(ds); k++ {
@@ -160,7 +164,7 @@ func (s *serialSearch) solve(lo int, memo *serialMemo) (out serialOutcome, compl
 			return out, false
 		}
 		s.nodes = 0
-		s.budget = min(serialBudget, left)
+		s.budget = min(perTest, left)
 		clear(s.failed)
 		ok, complete := s.fits(0, MinTime, -1, nil, k-s.nFixed)
 		left -= s.nodes
