@@ -47,10 +47,11 @@ const (
 	serialTotal = 2000000
 	// serialGiveUp: after this many groups whose search ran out of nodes, more
 	// than half of those searched, the later groups get serialLean nodes a
-	// test: their cheap tests (a total the load alone refutes, a tail's day
-	// on top) still count
+	// test: none, the totals the search's first bound refutes (remainingLB,
+	// before any node; with the tasks joined off the resource, daysjoin.go)
+	// still count, as they do once the problem's nodes are spent
 	serialGiveUp = 4
-	serialLean   = 1000
+	serialLean   = 0
 	serialMax    = 24 // most tasks searched in a group
 	serialKept   = 3  // starts on later days kept apart before the aggregate
 	// serialLong: a walk over a task's days that reads more than this many
@@ -155,16 +156,14 @@ func (c *compiled) serialDays(ts []int, dc *dayCounter, need []int, est []int, l
 
 // solve tests each total in turn from lo (and the fixed days) up, each test
 // within perTest nodes, the group within serialGroup and what is left of the
-// problem's; complete is false when it ran out of nodes.
+// problem's (with none left, a test is the first bound's alone); complete is
+// false when it ran out of nodes.
 func (s *serialSearch) solve(lo int, memo *serialMemo, perTest int) (out serialOutcome, complete bool) {
 	ds := s.c.p.DayStarts
 	left := min(serialGroup, memo.budget)
 	for k := max(lo, s.nFixed); k < len(ds); k++ {
-		if left <= 0 {
-			return out, false
-		}
 		s.nodes = 0
-		s.budget = min(perTest, left)
+		s.budget = min(perTest, left) // 0 or less: the first bound alone
 		clear(s.failed)
 		ok, complete := s.fits(0, MinTime, -1, nil, k-s.nFixed)
 		left -= s.nodes
