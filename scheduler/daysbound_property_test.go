@@ -47,3 +47,29 @@ func TestDaysBoundBelowVerifiedPlans(t *testing.T) {
 	require.Greater(t, dwellings, 100)
 	require.Less(t, sumDays, 2*sumBound)
 }
+
+// The bundled example (pilots' visits before the works, acceptance visits
+// after them and satisfaction surveys weeks later, which the days bound counts
+// with the works): no dwelling of a verified plan is disturbed fewer days than
+// its bound.
+func TestDaysBoundBelowVerifiedPlansOfTheExample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("solves the bundled example")
+	}
+	p := gen.Example()
+	dwellings := 0
+	for _, tc := range []struct {
+		seed int64
+		work int
+	}{{1, 1}, {2, 2000}, {3, 6000}} {
+		res, err := Solve(context.Background(), p, &Settings{WorkLimit: tc.work, Seed: tc.seed, Workers: 1})
+		require.NoError(t, err)
+		require.Empty(t, Verify(p, res.Plan), "seed %d", tc.seed)
+		require.NotNil(t, res.Disturbance, "seed %d", tc.seed)
+		for id, days := range res.Disturbance.Days {
+			require.LessOrEqual(t, res.Disturbance.Bound[id], days, "seed %d, %d steps: dwelling %s is disturbed fewer days than its bound", tc.seed, tc.work, id)
+			dwellings++
+		}
+	}
+	require.Greater(t, dwellings, 150)
+}
