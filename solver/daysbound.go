@@ -268,7 +268,7 @@ func (c *compiled) groupDayBounds() []int {
 			days[t] = need[t] + max(0, before)
 			out[g] = max(out[g], days[t])
 		}
-		out[g] = max(out[g], c.fixedDays(ts))
+		out[g] = max(out[g], c.fixedDays(ts), c.dayLimitDays(ts, need, exact))
 		// the unary resources of the group (unaryDayBounds)
 		if len(ts) > 0 {
 			out[g] = max(out[g], sd.cut(ts, map[string]int{}, 0))
@@ -280,6 +280,40 @@ func (c *compiled) groupDayBounds() []int {
 		sd.forget()
 	}
 	return out
+}
+
+// dayLimitDays is a bound of the days the tasks ts of one group touch from
+// their limits of tasks a day: no day holds more than MaxPerDay of a limit's
+// tasks, so the days each of them touches (its fewest, or where it stands when
+// fixed), summed over the limit's tasks, fill at least that sum over MaxPerDay
+// days. A household that takes one intervention a day is disturbed on the sum
+// of their days (pilots' visits included).
+func (c *compiled) dayLimitDays(ts []int, need []int, exact []bool) int {
+	ls := c.p.DayLimits
+	if len(ls) == 0 {
+		return 0
+	}
+	sum := map[int]int{}
+	for _, t := range ts {
+		n := 0
+		switch {
+		case c.p.Tasks[t].Fixed:
+			n = c.fixedDays([]int{t})
+		case exact[t]:
+			n = need[t]
+		}
+		for _, li := range c.limitsOf[t] {
+			if n > 0 && ls[li].MaxPerDay > 0 {
+				sum[li] += n
+			}
+		}
+	}
+	best := 0
+	for li, n := range sum {
+		m := ls[li].MaxPerDay
+		best = max(best, (n+m-1)/m)
+	}
+	return best
 }
 
 // fixedDays is the number of days the fixed tasks among ts touch, where they

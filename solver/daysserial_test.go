@@ -75,8 +75,8 @@ func tinyDaysProblem(rng *rand.Rand, days, most int) *Problem {
 
 // fewestDaysByEnumeration is the fewest days any complete schedule of p (one
 // group) touches: every start and crew of every task, the precedences, the
-// dwelling and the crews one task at a time, the horizon; -1 when none is
-// complete.
+// dwelling and the crews one task at a time, the horizon, the limits of tasks
+// a day; -1 when none is complete.
 func fewestDaysByEnumeration(p *Problem) int {
 	c, err := compile(p)
 	if err != nil {
@@ -88,6 +88,9 @@ func fewestDaysByEnumeration(p *Problem) int {
 	var rec func(t int)
 	rec = func(t int) {
 		if t == n {
+			if !withinDayLimits(c, pl) {
+				return
+			}
 			if d := daysTouched(p, pl)[0]; best < 0 || d < best {
 				best = d
 			}
@@ -124,6 +127,32 @@ func fewestDaysByEnumeration(p *Problem) int {
 	}
 	rec(0)
 	return best
+}
+
+// withinDayLimits reports whether no day holds more of a limit's tasks than
+// its MaxPerDay (a task holds the days its worked stretches overlap).
+func withinDayLimits(c *compiled, pl []Placement) bool {
+	p := c.p
+	for _, l := range p.DayLimits {
+		count := map[int]int{}
+		for _, t := range l.Tasks {
+			seen := map[int]bool{}
+			for _, w := range p.Stretches(t, pl[t]) {
+				for d := c.dayOf(w.Start); w.End > w.Start && d <= c.dayOf(w.End-1); d++ {
+					if !seen[d] {
+						seen[d] = true
+						count[d]++
+					}
+				}
+			}
+		}
+		for _, k := range count {
+			if l.MaxPerDay > 0 && k > l.MaxPerDay {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // placedOK checks task t against the tasks before it: the precedences (lags
@@ -411,4 +440,46 @@ func TestSerialDaysJoinedVisitsAgainstEnumeration(t *testing.T) {
 	t.Logf("%d groups with visits and a complete schedule: the bound is the fewest days on %d, raised by the visits on %d", tried, exact, raised)
 	require.Greater(t, tried, 150)
 	assert.Greater(t, raised, 10, "the visits never raise the bound")
+}
+
+// A limit of tasks a day over the group (one or two a day, a household that
+// takes one intervention a day) on the tiny groups with visits: the bound
+// never exceeds the fewest days of the schedules within the limit, and the
+// limit raises it on some.
+func TestDaysBoundUnderADayLimitAgainstEnumeration(t *testing.T) {
+	tried, raised, exact := 0, 0, 0
+	for seed := uint64(0); seed < 200; seed++ {
+		rng := rand.New(rand.NewPCG(seed, 53))
+		p := tinyDaysProblemWithVisits(rng, 6)
+		before := serialDaysOf(t, p)
+		l := DayLimit{Name: "household", MaxPerDay: 1 + rng.IntN(2)}
+		for i := range p.Tasks {
+			l.Tasks = append(l.Tasks, i)
+		}
+		p.DayLimits = []DayLimit{l}
+		fewest := fewestDaysByEnumeration(p)
+		if fewest < 0 {
+			continue
+		}
+		tried++
+		got := serialDaysOf(t, p)
+		require.LessOrEqual(t, got, fewest, "seed %d: the bound exceeds the fewest days", seed)
+		if got > before {
+			raised++
+		}
+		if got == fewest {
+			exact++
+		}
+	}
+	t.Logf("%d groups under a day limit: the bound is the fewest days on %d, raised by the limit on %d", tried, exact, raised)
+	require.Greater(t, tried, 100)
+	assert.Greater(t, raised, 10, "the limit never raises the bound")
+}
+
+// serialDaysOf is the first group's days bound.
+func serialDaysOf(t *testing.T, p *Problem) int {
+	t.Helper()
+	c, err := compile(p)
+	require.NoError(t, err)
+	return c.groupDayBounds()[0]
 }
