@@ -39,8 +39,8 @@ import (
 // task's days stop early, exactly, from the suffix minima of its starts.
 
 const (
-	serialBudget = 50000  // the most nodes of one test (a day read is one)
-	serialGroup  = 100000 // the most nodes of one group's tests
+	serialBudget = 50000 // the most nodes of one test (a day read is one)
+	serialGroup  = 60000 // the most nodes of one group's tests
 	// serialTotal bounds the nodes of all the groups' searches of one problem
 	// (the groups after it keep the other bounds; a group like one searched
 	// before costs none)
