@@ -209,7 +209,8 @@ func (dc *dayCounter) union(rs []int) *Calendar {
 //
 // One long function: three passes over each group's tasks (each task's fewest
 // days, the chains along precedences inside the group, the load of the group's
-// unary resources), which share the day counter and its caches; a group is done
+// unary resources; then the limits of tasks a day and the serial search), which
+// share the day counter and its caches; a group is done
 // whole before the next, so that what it alone measured is dropped (forget)
 // before the next is measured.
 func (c *compiled) groupDayBounds() []int {
