@@ -244,7 +244,7 @@ func (w *Worker) renew(ctx context.Context, rec *JobRecord, token string, j *job
 			cancel()
 			return
 		case <-t.C:
-			j.mu.Lock() // rec too: a night job sets its base under it
+			j.mu.Lock() // rec too: a replan job writes it under the lock (its base, its finished record); read it only through snap
 			snap := *rec
 			if j.best != nil {
 				b := *j.best
@@ -253,7 +253,7 @@ func (w *Worker) renew(ctx context.Context, rec *JobRecord, token string, j *job
 			snap.Progress = slices.Clone(j.history)
 			j.mu.Unlock()
 			rctx, rcancel := context.WithTimeout(context.Background(), w.Lease)
-			stop, err := w.Store.Renew(rctx, rec.ID, token, w.Lease, &snap)
+			stop, err := w.Store.Renew(rctx, snap.ID, token, w.Lease, &snap)
 			rcancel()
 			switch {
 			case errors.Is(err, ErrLeaseLost):
@@ -262,7 +262,7 @@ func (w *Worker) renew(ctx context.Context, rec *JobRecord, token string, j *job
 				return
 			case err != nil:
 				// the lease still runs: try again at the next tick
-				w.Logger.Warn("renewing a job's lease", "job", rec.ID, "cause", rootCause(err).Error())
+				w.Logger.Warn("renewing a job's lease", "job", snap.ID, "cause", rootCause(err).Error())
 			case stop:
 				cancel()
 			}
