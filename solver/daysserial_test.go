@@ -413,30 +413,13 @@ func tinyDaysProblemWithVisits(rng *rand.Rand, days int) *Problem {
 // apart as days of their own: the bound still never exceeds the fewest days
 // found by enumeration, and it rises over the bound without them on some.
 func TestSerialDaysJoinedVisitsAgainstEnumeration(t *testing.T) {
-	tried, raised, exact := 0, 0, 0
-	for seed := uint64(0); seed < 300; seed++ {
+	tried, exact, raised := boundAgainstEnumeration(t, 300, func(seed uint64) (*Problem, int, int) {
 		p := tinyDaysProblemWithVisits(rand.New(rand.NewPCG(seed, 47)), 6)
-		fewest := fewestDaysByEnumeration(p)
-		if fewest < 0 {
-			continue
-		}
-		tried++
 		c, err := compile(p)
 		require.NoError(t, err)
-		got := c.groupDayBounds()[0]
-		c2, err := compile(p)
-		require.NoError(t, err)
-		c2.noSerialJoin = true
-		before := c2.groupDayBounds()[0]
-		require.LessOrEqual(t, got, fewest, "seed %d: the bound exceeds the fewest days", seed)
-		require.GreaterOrEqual(t, got, before, "seed %d", seed)
-		if got > before {
-			raised++
-		}
-		if got == fewest {
-			exact++
-		}
-	}
+		c.noSerialJoin = true
+		return p, c.groupDayBounds()[0], serialDaysOf(t, p)
+	})
 	t.Logf("%d groups with visits and a complete schedule: the bound is the fewest days on %d, raised by the visits on %d", tried, exact, raised)
 	require.Greater(t, tried, 150)
 	assert.Greater(t, raised, 10, "the visits never raise the bound")
@@ -447,8 +430,7 @@ func TestSerialDaysJoinedVisitsAgainstEnumeration(t *testing.T) {
 // never exceeds the fewest days of the schedules within the limit, and the
 // limit raises it on some.
 func TestDaysBoundUnderADayLimitAgainstEnumeration(t *testing.T) {
-	tried, raised, exact := 0, 0, 0
-	for seed := uint64(0); seed < 200; seed++ {
+	tried, exact, raised := boundAgainstEnumeration(t, 200, func(seed uint64) (*Problem, int, int) {
 		rng := rand.New(rand.NewPCG(seed, 53))
 		p := tinyDaysProblemWithVisits(rng, 6)
 		before := serialDaysOf(t, p)
@@ -457,13 +439,29 @@ func TestDaysBoundUnderADayLimitAgainstEnumeration(t *testing.T) {
 			l.Tasks = append(l.Tasks, i)
 		}
 		p.DayLimits = []DayLimit{l}
+		return p, before, serialDaysOf(t, p)
+	})
+	t.Logf("%d groups under a day limit: the bound is the fewest days on %d, raised by the limit on %d", tried, exact, raised)
+	require.Greater(t, tried, 100)
+	assert.Greater(t, raised, 10, "the limit never raises the bound")
+}
+
+// boundAgainstEnumeration makes a problem for each seed below seeds (with the
+// first group's bound before and after what the test adds) and, on those with
+// a complete schedule, requires the bound after never above the fewest days
+// found by enumeration and never below the bound before; it counts the
+// problems tried, those whose bound is the fewest days, and those it raised.
+func boundAgainstEnumeration(t *testing.T, seeds uint64, build func(seed uint64) (p *Problem, before, got int)) (tried, exact, raised int) {
+	t.Helper()
+	for seed := uint64(0); seed < seeds; seed++ {
+		p, before, got := build(seed)
 		fewest := fewestDaysByEnumeration(p)
 		if fewest < 0 {
 			continue
 		}
 		tried++
-		got := serialDaysOf(t, p)
 		require.LessOrEqual(t, got, fewest, "seed %d: the bound exceeds the fewest days", seed)
+		require.GreaterOrEqual(t, got, before, "seed %d", seed)
 		if got > before {
 			raised++
 		}
@@ -471,9 +469,7 @@ func TestDaysBoundUnderADayLimitAgainstEnumeration(t *testing.T) {
 			exact++
 		}
 	}
-	t.Logf("%d groups under a day limit: the bound is the fewest days on %d, raised by the limit on %d", tried, exact, raised)
-	require.Greater(t, tried, 100)
-	assert.Greater(t, raised, 10, "the limit never raises the bound")
+	return tried, exact, raised
 }
 
 // serialDaysOf is the first group's days bound.
