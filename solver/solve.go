@@ -240,6 +240,15 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	if set.WorkLimit != 1 && c.bottleneckFirstApplies() {
 		built++
 	}
+	// when every worker runs the LNS, they meet every few steps (exchange.go)
+	var meet *rendezvous
+	if workers > 1 && !c.ordered() && !c.disjunctive() && len(c.p.Tasks) > listSearchMaxTasks {
+		meet = newRendezvous(workers, func() *candidate {
+			mu.Lock()
+			defer mu.Unlock()
+			return best
+		})
+	}
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -253,6 +262,10 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 				wk.st.check = check
 				workersMade[w] = wk
 				mine = nil
+			}
+			if meet != nil {
+				defer meet.leave()
+				wk.meet, wk.stopped = meet, ctx.Done()
 			}
 			for k := 1 + w; k < built; k += workers {
 				if stop() {
@@ -307,6 +320,9 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	}
 	wg.Wait()
 	tm.Since("constructions and improvement after the first", t0)
+	if meet != nil && tm != nil {
+		tm("the workers' meetings (waiting, summed over the workers)", meet.waited)
+	}
 	for _, wk := range workersMade {
 		if wk != nil && wk.st.drift != nil {
 			return nil, wk.st.drift
@@ -415,6 +431,10 @@ type worker struct {
 	st       *state
 	seed     int64
 	prio     []float64
+	// meet: the workers' meetings (nil: none; exchange.go); stopped is
+	// closed when the search is stopped
+	meet    *rendezvous
+	stopped <-chan struct{}
 }
 
 func newWorker(c *compiled, seed int64, w int) *worker {
@@ -523,15 +543,8 @@ func constructionBudget(workers, workLimit int) int {
 func (wk *worker) improve(from *candidate, budget int, stop func() bool, offer func(*candidate)) {
 	c := wk.c
 	st := wk.st
-	st.reset()
 	st.hints = false
-	for t := range from.pl {
-		if p := from.pl[t]; p.Placed {
-			st.place(t, from.mode[t], p.Start, p.End)
-		} else {
-			st.pl[t] = p
-		}
-	}
+	st.load(from)
 	rng := rand.New(rand.NewPCG(uint64(wk.seed), uint64(1<<32+wk.index)))
 	l := newLNS(c, st, rng)
 	sizer := newHistorySizer(l, budget, wk.deadline)
@@ -542,6 +555,12 @@ func (wk *worker) improve(from *candidate, budget int, stop func() bool, offer f
 				return
 			}
 			sizer.tick(step)
+		}
+		if at, ok := wk.meetAt(step, best); !ok {
+			return
+		} else if at != nil {
+			l.restartFrom(at, exchangeKeepHistory)
+			best = at.score
 		}
 		if !l.step() || !l.cur.Less(best) {
 			continue
