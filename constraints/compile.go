@@ -217,7 +217,7 @@ func objective(pol model.Policy) solver.Objective {
 		return *v
 	}
 	return solver.Objective{
-		Makespan:   w(pol.Makespan, 10) / 1440,
+		Makespan:   w(pol.Makespan, 20) / 1440,
 		GroupEnd:   w(pol.DwellingEnd, 1) / 1440,
 		GroupDays:  w(pol.DisturbedDays, 5),
 		Preference: w(pol.Preferred, 1) / 60,

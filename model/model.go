@@ -119,7 +119,7 @@ type Contact struct {
 // Policy holds the weights of the soft goals. A zero weight switches a goal off;
 // nil means the default documented on each field.
 type Policy struct {
-	// Makespan weights the operation's end, per day (default 10).
+	// Makespan weights the operation's end, per day (default 20).
 	Makespan *float64 `json:"makespan,omitempty"`
 	// DwellingEnd weights the mean end of the dwellings' works, per day (default 1).
 	DwellingEnd *float64 `json:"dwelling_end,omitempty"`

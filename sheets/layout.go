@@ -140,7 +140,7 @@ var operationParams = []param{
 	{"operation.contact.hours", "Contact : permanence", "Heures de permanence, en toutes lettres (« du lundi au vendredi de 9 h à 12 h »).", kText, enum{}},
 	{"operation.contact.address", "Contact : adresse", "Lieu de la permanence (le bureau de chantier).", kText, enum{}},
 	{"operation.now", "Maintenant", "Date et heure de la planification, pour une replanification (JJ/MM/AAAA HH:MM). Vide en général.", kMoment, enum{}},
-	{"operation.policy.makespan", "Poids : fin de l'opération", "Coût d'un jour de plus sur la fin de l'opération. Vide : 10 ; 0 : objectif ignoré.", kFloat, enum{}},
+	{"operation.policy.makespan", "Poids : fin de l'opération", "Coût d'un jour de plus sur la fin de l'opération. Vide : 20 ; 0 : objectif ignoré.", kFloat, enum{}},
 	{"operation.policy.dwelling_end", "Poids : fin moyenne des logements", "Coût d'un jour de plus sur la fin moyenne des travaux des logements. Vide : 1.", kFloat, enum{}},
 	{"operation.policy.disturbed_days", "Poids : jours perturbés", "Coût de chaque jour de travaux dans un logement au-delà du premier. Vide : 5.", kFloat, enum{}},
 	{"operation.policy.preferred", "Poids : hors créneaux préférés", "Coût de chaque heure d'intervention hors des créneaux préférés du ménage. Vide : 1.", kFloat, enum{}},
