@@ -119,10 +119,12 @@ const DefaultTimeLimit = 10 * time.Second
 // time or being cancelled is a Stop of the result, which then holds the best
 // schedule found so far (possibly with tasks left unplaced with ReasonTimeout).
 //
-// One long function: it is the search's timeline (phase 1 constructions on every
-// worker, the shared best, phase 2 improvement, the stop), whose goroutines share
-// a handful of local variables; split, the order of the phases and the locking
-// would be spread over several functions that each make sense only together.
+// One long function: it is the search's timeline (the compile, the bounds beside
+// the search, the first construction, the shared best, the workers, the stop and
+// the result), whose goroutines share a handful of local variables; what each
+// worker does in its phases is in phases.go. Split further, the order of the
+// phases and the locking would be spread over functions that each make sense
+// only together.
 func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	var set Settings
 	if s != nil {
@@ -194,55 +196,20 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 	w0.deadline, _ = ctx.Deadline()
 	w0.st.check = check
 	workersMade[0] = w0
-	var first *candidate
 	t0 := time.Now()
-	w0.st.timed = tm != nil
-	if c.ordered() {
-		// the chains in decreasing total duration, decoded once
-		o := newOrderSearch(w0, nil, -1, stop)
-		o.decode(o.initialOrders(0))
-		first = o.candidate(0)
-	} else {
-		first = w0.build(0, stop)
-	}
+	first := w0.firstConstruction(stop, tm)
 	offer(first)
-	if tm != nil && w0.st.fewDaysTime > 0 {
-		tm("first construction: fewest-days placement (its later starts)", w0.st.fewDaysTime)
-	}
-	w0.st.timed = false
 	tm.Since("first construction", t0)
 	t0 = time.Now()
 
 	// Phase 1: a few constructions with different priority rules, on every worker.
-	// Phase 2: each worker improves its own best construction by large-neighbourhood
-	// search. Which work each worker does depends only on the seed, the worker
-	// index and the work limit, never on timing.
-	constructions := constructionBudget(workers, set.WorkLimit)
-	improveBudget := 0 // per worker; 0 means until stopped
-	if set.WorkLimit > 0 {
-		improveBudget = max(0, set.WorkLimit-constructions) / workers
-	}
-	if c.ordered() {
-		// same-order rules: each worker searches chain orders (order.go); the work
-		// limit counts decodes
-		constructions = 1
-		if set.WorkLimit > 0 {
-			improveBudget = max(0, set.WorkLimit-1) / workers
-		}
-	}
-	// a plain cumulative problem (plainsgs.go) runs the genetic search on every
-	// worker: its decoder is fast enough that many lists beat a few neighbourhoods
-	allLists := len(c.p.Tasks) <= listSearchMaxTasks && newPlainSGS(c) != nil
-	// the bottleneck-first construction (bottleneck.go) is one more, the last
-	// (the improvement's budget is that of the others); not in a probe of one
-	// construction (work limit 1)
-	built := constructions
-	if set.WorkLimit != 1 && c.bottleneckFirstApplies() {
-		built++
-	}
+	// Phase 2: each worker improves its own best construction (phases.go). Which
+	// work each worker does depends only on the seed, the worker index and the
+	// work limit, never on timing.
+	ph := newPhases(c, &set, workers, stop, offer)
 	// when every worker runs the LNS, they meet every few steps (exchange.go)
 	var meet *rendezvous
-	if workers > 1 && !c.ordered() && !c.disjunctive() && len(c.p.Tasks) > listSearchMaxTasks {
+	if ph.meets() {
 		meet = newRendezvous(workers, func() *candidate {
 			mu.Lock()
 			defer mu.Unlock()
@@ -267,55 +234,9 @@ func Solve(ctx context.Context, p *Problem, s *Settings) (*Result, error) {
 				defer meet.leave()
 				wk.meet, wk.stopped = meet, ctx.Done()
 			}
-			for k := 1 + w; k < built; k += workers {
-				if stop() {
-					return
-				}
-				var cd *candidate
-				if k >= constructions {
-					if cd = wk.buildBottleneck(k, stop); cd == nil {
-						continue
-					}
-				} else {
-					cd = wk.build(k, stop)
-				}
-				if stop() && cd.score.Unplaced > 0 {
-					return // an interrupted construction is worth nothing
-				}
-				offer(cd)
-				if mine == nil || cd.better(mine) {
-					mine = cd
-				}
+			if mine, ok := ph.construct(wk, mine); ok {
+				ph.improve(wk, mine)
 			}
-			if c.ordered() {
-				if set.WorkLimit > 0 && improveBudget == 0 || stop() {
-					return
-				}
-				budget := -1
-				if set.WorkLimit > 0 {
-					budget = improveBudget
-				}
-				rng := rand.New(rand.NewPCG(uint64(set.Seed), uint64(1<<33+w)))
-				newOrderSearch(wk, rng, budget, stop).run(offer)
-				return
-			}
-			if mine == nil || stop() || set.WorkLimit > 0 && improveBudget == 0 {
-				return
-			}
-			if c.disjunctive() {
-				wk.tabu(mine, improveBudget, stop, offer)
-				return
-			}
-			if len(c.p.Tasks) <= listSearchMaxTasks && (w%2 == 1 || workers == 1 || allLists) {
-				budget := -1
-				if set.WorkLimit > 0 {
-					budget = improveBudget
-				}
-				rng := rand.New(rand.NewPCG(uint64(set.Seed), uint64(1<<34+w)))
-				newGeneticSearch(wk, rng, budget, stop).run(mine, offer)
-				return
-			}
-			wk.improve(mine, improveBudget, stop, offer)
 		}(w)
 	}
 	wg.Wait()
