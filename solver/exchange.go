@@ -22,10 +22,6 @@ import (
 // exchangeEpoch is the number of LNS steps between two meetings.
 var exchangeEpoch = 10000
 
-// exchangeKeepHistory: a worker that goes on from another's plan keeps its
-// late-acceptance memory (false: the memory is reset to the new score).
-var exchangeKeepHistory = true
-
 // rendezvous is the workers' meeting point.
 type rendezvous struct {
 	mu      sync.Mutex
@@ -136,14 +132,10 @@ func (st *state) load(cd *candidate) {
 }
 
 // restartFrom makes cd the search's current schedule; the late-acceptance
-// memory is kept (keep) or set to the new score.
-func (l *lns) restartFrom(cd *candidate, keep bool) {
+// memory keeps the scores it held (reset to the new score, the example's end
+// gaps were worse: bench/RESULTS.md, coop29).
+func (l *lns) restartFrom(cd *candidate) {
 	l.st.load(cd)
 	l.st.fileTimes()
 	l.cur = l.st.score()
-	if !keep {
-		for i := range l.history {
-			l.history[i] = l.cur
-		}
-	}
 }

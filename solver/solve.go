@@ -480,7 +480,7 @@ func (wk *worker) improve(from *candidate, budget int, stop func() bool, offer f
 		if at, ok := wk.meetAt(step, best); !ok {
 			return
 		} else if at != nil {
-			l.restartFrom(at, exchangeKeepHistory)
+			l.restartFrom(at)
 			best = at.score
 		}
 		if !l.step() || !l.cur.Less(best) {
